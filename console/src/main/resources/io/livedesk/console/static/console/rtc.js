@@ -1,0 +1,95 @@
+// LiveDesk console: the media of one call — one RTCPeerConnection.
+// The initiator adds its local tracks then creates the offer; the other side adds its tracks before
+// answering. Signals are applied strictly in order once local media is ready; ICE candidates that
+// arrive before the remote description wait in a queue.
+
+/**
+ * @param {{callId:string, initiator:boolean, iceServers?:RTCIceServer[]}} info
+ * @param {{signal:(p:{sdp?:object,candidate?:object})=>void, local:(s:MediaStream)=>void,
+ *          remote:(s:MediaStream, t:MediaStreamTrack)=>void, mediaError:(e:Error)=>void,
+ *          state:(s:string)=>void, error:(e:Error)=>void}} hooks
+ */
+export function createCall(info, hooks) {
+  const pc = new RTCPeerConnection({ iceServers: Array.isArray(info.iceServers) ? info.iceServers : [] });
+  const call = {
+    callId: info.callId,
+    initiator: !!info.initiator,
+    pc,
+    localStream: null,
+    remoteStream: new MediaStream(),
+    closed: false,
+    startedAt: Date.now()
+  };
+  let remoteSet = false;
+  const pendingCandidates = [];
+
+  pc.onicecandidate = (e) => {
+    if (!e.candidate || !e.candidate.candidate || call.closed) return;
+    hooks.signal({ candidate: e.candidate.toJSON() });
+  };
+  pc.ontrack = (e) => {
+    if (!call.remoteStream.getTracks().includes(e.track)) call.remoteStream.addTrack(e.track);
+    hooks.remote(call.remoteStream, e.track);
+  };
+  pc.onconnectionstatechange = () => hooks.state?.(pc.connectionState);
+
+  const ready = (async () => {
+    let stream = null;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({
+        audio: { echoCancellation: true, noiseSuppression: true },
+        video: { width: { ideal: 1280 }, height: { ideal: 720 } }
+      });
+    } catch (e1) {
+      try { stream = await navigator.mediaDevices.getUserMedia({ audio: true }); } catch { /* no media at all */ }
+      hooks.mediaError(e1);
+    }
+    if (call.closed) { stream?.getTracks().forEach((t) => t.stop()); return; }
+    call.localStream = stream;
+    const kinds = new Set();
+    if (stream) {
+      for (const t of stream.getTracks()) { pc.addTrack(t, stream); kinds.add(t.kind); }
+      hooks.local(stream);
+    }
+    if (call.initiator) {
+      for (const k of ["audio", "video"]) if (!kinds.has(k)) pc.addTransceiver(k, { direction: "recvonly" });
+      await pc.setLocalDescription(await pc.createOffer());
+      hooks.signal({ sdp: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
+    }
+  })();
+  let chain = ready.catch((e) => hooks.error(e));
+
+  async function apply(msg) {
+    if (call.closed) return;
+    if (msg.sdp) {
+      await pc.setRemoteDescription({ type: msg.sdp.type, sdp: msg.sdp.sdp });
+      remoteSet = true;
+      for (const c of pendingCandidates.splice(0)) {
+        try { await pc.addIceCandidate(c); } catch (e) { console.warn("[LiveDesk] candidate", e); }
+      }
+      if (msg.sdp.type === "offer") {
+        await pc.setLocalDescription(await pc.createAnswer());
+        hooks.signal({ sdp: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
+      }
+    } else if (msg.candidate) {
+      if (!remoteSet) pendingCandidates.push(msg.candidate);
+      else {
+        try { await pc.addIceCandidate(msg.candidate); } catch (e) { console.warn("[LiveDesk] candidate", e); }
+      }
+    }
+  }
+
+  call.handleSignal = (msg) => {
+    chain = chain.then(() => apply(msg)).catch((e) => hooks.error(e));
+    return chain;
+  };
+  call.setMic = (on) => call.localStream?.getAudioTracks().forEach((t) => { t.enabled = on; });
+  call.setCamera = (on) => call.localStream?.getVideoTracks().forEach((t) => { t.enabled = on; });
+  call.close = () => {
+    if (call.closed) return;
+    call.closed = true;
+    call.localStream?.getTracks().forEach((t) => t.stop());
+    try { pc.close(); } catch { /* already closed */ }
+  };
+  return call;
+}

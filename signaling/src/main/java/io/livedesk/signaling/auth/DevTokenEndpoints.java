@@ -1,0 +1,103 @@
+package io.livedesk.signaling.auth;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.protocol.ErrorCode;
+import io.livedesk.signaling.protocol.ProtocolException;
+import io.livedesk.signaling.server.HttpCall;
+import io.livedesk.signaling.server.HttpReply;
+import io.livedesk.signaling.server.HttpRoutes;
+import io.netty.handler.codec.http.HttpMethod;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Token minting for the demo and for development. In production the bank's backend mints tokens with
+ * the shared secret and both endpoints are off ({@code auth.dev-tokens = false}, {@code demo.enabled = false}).
+ */
+public final class DevTokenEndpoints {
+    private final TokenService tokens;
+    private final LiveDeskConfig.Auth config;
+    private final boolean demoEnabled;
+    private final byte[] adminKey;
+    private final ObjectMapper json;
+
+    public DevTokenEndpoints(TokenService tokens, LiveDeskConfig.Auth config, boolean demoEnabled, String adminKey,
+                             ObjectMapper json) {
+        this.tokens = tokens;
+        this.config = config;
+        this.demoEnabled = demoEnabled;
+        this.adminKey = adminKey.getBytes(StandardCharsets.UTF_8);
+        this.json = json;
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    record MintRequest(String role, String subject, String name, List<String> skills, List<String> languages,
+                       Integer capacity, Integer maxPriority) {
+    }
+
+    record DemoRequest(String name) {
+    }
+
+    public void register(HttpRoutes routes) {
+        if (config.devTokens()) {
+            routes.add(HttpMethod.POST, "/api/dev/tokens", this::mint);
+        }
+        if (demoEnabled) {
+            routes.add(HttpMethod.POST, "/demo/api/customer-token", this::demoCustomer);
+        }
+    }
+
+    private HttpReply mint(HttpCall call) throws Exception {
+        String key = call.header("X-Admin-Key");
+        if (key == null || !MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), adminKey)) {
+            throw new ProtocolException(ErrorCode.UNAUTHENTICATED, "a valid X-Admin-Key header is required");
+        }
+        MintRequest r = parse(call, MintRequest.class);
+        Role role;
+        try {
+            role = Role.fromWire(String.valueOf(r.role()));
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_MESSAGE, "role must be customer, staff, supervisor or viewer");
+        }
+        Principal p = new Principal(r.subject(), role, r.name() == null ? r.subject() : r.name(),
+                Set.copyOf(r.skills() == null ? List.of() : r.skills()),
+                Set.copyOf(r.languages() == null ? List.of() : r.languages()),
+                r.capacity() == null ? 1 : r.capacity(), r.maxPriority() == null ? 0 : r.maxPriority());
+        return issue(p);
+    }
+
+    private HttpReply demoCustomer(HttpCall call) throws Exception {
+        DemoRequest r = parse(call, DemoRequest.class);
+        String name = r.name() == null || r.name().isBlank() ? "Guest" : r.name().trim();
+        return issue(new Principal("cust-" + UUID.randomUUID().toString().substring(0, 12), Role.CUSTOMER, name,
+                Set.of(), Set.of(), 1, 0));
+    }
+
+    private HttpReply issue(Principal p) throws Exception {
+        String token;
+        try {
+            token = tokens.mint(p, config.tokenTtl());
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_MESSAGE, e.getMessage());
+        }
+        Instant expires = Instant.now().plus(config.tokenTtl());
+        return HttpReply.json(200, json.writeValueAsString(Map.of("token", token, "subject", p.subject(),
+                "expiresAt", expires.toString())));
+    }
+
+    private <T> T parse(HttpCall call, Class<T> type) {
+        try {
+            return json.readValue(call.body().isBlank() ? "{}" : call.body(), type);
+        } catch (Exception e) {
+            throw new ProtocolException(ErrorCode.BAD_MESSAGE, "body must be a JSON object with the documented fields");
+        }
+    }
+}

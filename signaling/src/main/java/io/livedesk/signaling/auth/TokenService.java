@@ -1,0 +1,129 @@
+package io.livedesk.signaling.auth;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTVerifier;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.exceptions.JWTVerificationException;
+import com.auth0.jwt.exceptions.TokenExpiredException;
+import com.auth0.jwt.interfaces.Claim;
+import com.auth0.jwt.interfaces.DecodedJWT;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Mints and verifies LiveDesk's HS256 tokens. Claims: {@code sub}, {@code role}, {@code name}, and for
+ * staff {@code skills}, {@code languages}, {@code capacity}; for customers optionally {@code maxPriority}.
+ */
+public final class TokenService {
+    private static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9._:@-]{1,64}");
+    private static final int MAX_NAME = 80;
+    private static final int MAX_CAPACITY = 10;
+
+    private final Algorithm algorithm;
+    private final JWTVerifier verifier;
+    private final String issuer;
+    private final Clock clock;
+
+    public TokenService(byte[] secret, String issuer, Clock clock) {
+        this.algorithm = Algorithm.HMAC256(secret);
+        this.issuer = issuer;
+        this.clock = clock;
+        // Verify by the same clock that mints (expiry and issued-at), not the machine's.
+        this.verifier = ((JWTVerifier.BaseVerification) JWT.require(algorithm).withIssuer(issuer)
+                .withClaimPresence("exp").withClaimPresence("sub").acceptLeeway(5))
+                .build(clock);
+    }
+
+    /** A signed token for the principal, valid for {@code ttl}. */
+    public String mint(Principal p, Duration ttl) {
+        validate(p);
+        Instant now = clock.instant();
+        var builder = JWT.create()
+                .withIssuer(issuer)
+                .withSubject(p.subject())
+                .withIssuedAt(now)
+                .withExpiresAt(now.plus(ttl))
+                .withClaim("role", p.role().wire())
+                .withClaim("name", p.name());
+        if (p.role().serves()) {
+            builder.withClaim("skills", List.copyOf(p.skills()))
+                    .withClaim("languages", List.copyOf(p.languages()))
+                    .withClaim("capacity", p.capacity());
+        }
+        if (p.role() == Role.CUSTOMER && p.maxPriority() > 0) {
+            builder.withClaim("maxPriority", p.maxPriority());
+        }
+        return builder.sign(algorithm);
+    }
+
+    /** Verifies signature, issuer and expiry, and checks the claims make a valid principal. */
+    public Principal verify(String token, int defaultMaxPriority) throws InvalidTokenException {
+        DecodedJWT jwt;
+        try {
+            jwt = verifier.verify(token);
+        } catch (TokenExpiredException e) {
+            throw new InvalidTokenException("token expired");
+        } catch (JWTVerificationException e) {
+            throw new InvalidTokenException("token not valid for this service");
+        }
+        Role role;
+        try {
+            role = Role.fromWire(jwt.getClaim("role").asString());
+        } catch (RuntimeException e) {
+            throw new InvalidTokenException("token has no valid role");
+        }
+        String name = jwt.getClaim("name").isMissing() ? jwt.getSubject() : jwt.getClaim("name").asString();
+        Set<String> skills = Set.of();
+        Set<String> languages = Set.of();
+        int capacity = 1;
+        if (role.serves()) {
+            skills = stringSet(jwt.getClaim("skills"));
+            languages = stringSet(jwt.getClaim("languages"));
+            Claim cap = jwt.getClaim("capacity");
+            capacity = cap.isMissing() || cap.isNull() ? 1 : cap.asInt() == null ? -1 : cap.asInt();
+        }
+        int maxPriority = defaultMaxPriority;
+        Claim mp = jwt.getClaim("maxPriority");
+        if (!mp.isMissing() && mp.asInt() != null) {
+            maxPriority = mp.asInt();
+        }
+        Principal p = new Principal(jwt.getSubject(), role, name, skills, languages, capacity, maxPriority);
+        try {
+            validate(p);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTokenException(e.getMessage());
+        }
+        return p;
+    }
+
+    private static Set<String> stringSet(Claim c) throws InvalidTokenException {
+        if (c.isMissing() || c.isNull()) {
+            return Set.of();
+        }
+        List<String> list = c.asList(String.class);
+        if (list == null) {
+            throw new InvalidTokenException("token claim is not a list of strings");
+        }
+        return Set.copyOf(list);
+    }
+
+    private static void validate(Principal p) {
+        if (p.subject() == null || !SUBJECT.matcher(p.subject()).matches()) {
+            throw new IllegalArgumentException("subject must be 1-64 characters of letters, digits and ._:@-");
+        }
+        if (p.name() == null || p.name().isBlank() || p.name().length() > MAX_NAME) {
+            throw new IllegalArgumentException("name must be 1-" + MAX_NAME + " characters");
+        }
+        if (p.capacity() < 1 || p.capacity() > MAX_CAPACITY) {
+            throw new IllegalArgumentException("capacity must be 1-" + MAX_CAPACITY);
+        }
+        if (p.maxPriority() < 0 || p.maxPriority() > 9) {
+            throw new IllegalArgumentException("maxPriority must be 0-9");
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.livedesk.signaling.call;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.livedesk.signaling.auth.ApiAuth;
+import io.livedesk.signaling.auth.Principal;
+import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.protocol.ErrorCode;
+import io.livedesk.signaling.protocol.ProtocolException;
+import io.livedesk.signaling.server.HttpReply;
+import io.livedesk.signaling.server.HttpRoutes;
+import io.netty.handler.codec.http.HttpMethod;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Call records over REST: {@code GET /api/calls} (supervisors see all, staff their own) and
+ * {@code GET /api/calls/{id}} (a party or a supervisor).
+ */
+public final class CallsApi {
+    private static final String PREFIX = "/api/calls/";
+
+    private final CallStore store;
+    private final ApiAuth auth;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public CallsApi(CallStore store, ApiAuth auth, ObjectMapper json, Clock clock) {
+        this.store = store;
+        this.auth = auth;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    record Party(String id, String name) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record CallView(String callId, String state, String topic, String language, int priority, Party customer,
+                    Party staff, String enqueuedAt, String offeredAt, String answeredAt, String connectedAt,
+                    String endedAt, long waitMs, long talkMs, String endReason) {
+    }
+
+    public void register(HttpRoutes routes) {
+        routes.add(HttpMethod.GET, "/api/calls", call -> {
+            Principal p = auth.require(call, EnumSet.of(Role.STAFF, Role.SUPERVISOR, Role.CUSTOMER));
+            if (p.role() == Role.CUSTOMER) {
+                throw new ProtocolException(ErrorCode.FORBIDDEN, "customers cannot list calls");
+            }
+            int limit = parseLimit(call.queryParam("limit", "50"));
+            List<CallView> views = store.recent(limit, p.role() == Role.SUPERVISOR ? null : p.subject())
+                    .stream().map(this::view).toList();
+            return HttpReply.json(200, json.writeValueAsString(Map.of("calls", views)));
+        });
+        routes.add(HttpMethod.GET, PREFIX, call -> {
+            Principal p = auth.require(call, EnumSet.allOf(Role.class));
+            String id = call.path().substring(PREFIX.length());
+            CallRecord record = store.get(id)
+                    .filter(r -> p.role() == Role.SUPERVISOR || r.isParty(p.subject()))
+                    .orElseThrow(() -> new ProtocolException(ErrorCode.NOT_FOUND, "no such call"));
+            return HttpReply.json(200, json.writeValueAsString(view(record)));
+        });
+    }
+
+    private static int parseLimit(String raw) {
+        try {
+            int n = Integer.parseInt(raw);
+            if (n >= 1 && n <= 500) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through to the error below
+        }
+        throw new ProtocolException(ErrorCode.BAD_MESSAGE, "limit must be a number from 1 to 500");
+    }
+
+    CallView view(CallRecord r) {
+        return new CallView(r.callId(), r.state().wire(), r.topic(), r.language(), r.priority(),
+                new Party(r.customerId(), r.customerName()),
+                r.staffId() == null ? null : new Party(r.staffId(), r.staffName()),
+                time(r.enqueuedAtMs()), time(r.offeredAtMs()), time(r.answeredAtMs()), time(r.connectedAtMs()),
+                time(r.endedAtMs()), r.waitMs(), r.talkMs(clock.millis()),
+                r.endReason() == null ? null : r.endReason().wire());
+    }
+
+    private static String time(long ms) {
+        return ms == 0 ? null : Instant.ofEpochMilli(ms).toString();
+    }
+}

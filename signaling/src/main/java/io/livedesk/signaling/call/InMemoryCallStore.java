@@ -1,0 +1,105 @@
+package io.livedesk.signaling.call;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Call records kept in this JVM (one node). Like the Redis store, it keeps the newest
+ * {@link #RECENT_LIMIT} calls for {@link #recent}; an ended call that falls out of them is forgotten.
+ */
+public final class InMemoryCallStore implements CallStore {
+
+    /** How many calls {@link #recent} can reach; older ended records are dropped so memory stays bounded. */
+    public static final int RECENT_LIMIT = 10_000;
+
+    private static final Comparator<CallRecord> CREATION_ORDER = Comparator.comparingLong(CallRecord::enqueuedAtMs)
+            .thenComparing(CallRecord::callId);
+
+    private final Map<String, CallRecord> records = new HashMap<>();
+    /** Records as created (the first version), ordered by enqueue time then id: the recent index. */
+    private final TreeSet<CallRecord> recentIndex = new TreeSet<>(CREATION_ORDER);
+    private final Map<String, String> liveCallBySubject = new HashMap<>();
+
+    @Override
+    public synchronized void create(CallRecord record) {
+        if (records.containsKey(record.callId())) {
+            throw new IllegalStateException("call exists: " + record.callId());
+        }
+        records.put(record.callId(), record);
+        index(null, record);
+        recentIndex.add(record);
+        while (recentIndex.size() > RECENT_LIMIT) {
+            CallRecord oldest = records.get(recentIndex.pollFirst().callId());
+            if (oldest != null && oldest.state() == CallState.ENDED) {
+                records.remove(oldest.callId());
+            }
+        }
+    }
+
+    @Override
+    public synchronized Optional<CallRecord> get(String callId) {
+        return Optional.ofNullable(records.get(callId));
+    }
+
+    @Override
+    public synchronized boolean compareAndSet(String callId, CallState expected, CallRecord updated) {
+        if (!callId.equals(updated.callId())) {
+            throw new IllegalArgumentException("record is for call " + updated.callId() + ", not " + callId);
+        }
+        CallRecord current = records.get(callId);
+        if (current == null || current.state() != expected) {
+            return false;
+        }
+        records.put(callId, updated);
+        index(current, updated);
+        return true;
+    }
+
+    /** Moves the live-call index from the old version's parties to the new version's. */
+    private void index(CallRecord before, CallRecord after) {
+        if (before != null && before.state().live()) {
+            unindex(before.customerId(), before.callId());
+            unindex(before.staffId(), before.callId());
+        }
+        if (after.state().live()) {
+            if (after.customerId() != null) {
+                liveCallBySubject.put(after.customerId(), after.callId());
+            }
+            if (after.staffId() != null) {
+                liveCallBySubject.put(after.staffId(), after.callId());
+            }
+        }
+    }
+
+    private void unindex(String subject, String callId) {
+        if (subject != null) {
+            liveCallBySubject.remove(subject, callId);
+        }
+    }
+
+    @Override
+    public synchronized Optional<CallRecord> liveCallOf(String subject) {
+        String callId = liveCallBySubject.get(subject);
+        return callId == null ? Optional.empty() : Optional.ofNullable(records.get(callId));
+    }
+
+    @Override
+    public synchronized List<CallRecord> recent(int limit, String staffId) {
+        List<CallRecord> out = new ArrayList<>();
+        for (CallRecord created : recentIndex.descendingSet()) {
+            if (out.size() >= limit) {
+                break;
+            }
+            CallRecord current = records.get(created.callId());
+            if (current != null && (staffId == null || staffId.equals(current.staffId()))) {
+                out.add(current);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,37 @@
+package io.livedesk.signaling.call;
+
+import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.cluster.Outbox;
+import io.livedesk.signaling.protocol.ClientMessage;
+import io.livedesk.signaling.protocol.ServerMessage;
+
+import java.util.List;
+import java.util.Map;
+
+/** Media straight between the browsers: the server only relays SDP and ICE candidates to the other party. */
+public final class PeerToPeerRelay implements MediaNegotiator {
+    private final Outbox outbox;
+    private final List<Map<String, Object>> iceServers;
+
+    public PeerToPeerRelay(Outbox outbox, List<Map<String, Object>> iceServers) {
+        this.outbox = outbox;
+        this.iceServers = List.copyOf(iceServers);
+    }
+
+    @Override
+    public List<Map<String, Object>> iceServersFor(CallRecord call, Role party) {
+        return iceServers;
+    }
+
+    @Override
+    public void signal(CallRecord call, String fromSubject, Role fromRole, ClientMessage.CallSignal signal) {
+        String from = fromSubject.equals(call.customerId()) ? "customer" : "staff";
+        outbox.send(call.peerOf(fromSubject),
+                new ServerMessage.CallSignal(call.callId(), from, signal.sdp(), signal.candidate()));
+    }
+
+    @Override
+    public void ended(CallRecord call) {
+        // Nothing is held at the server for a peer-to-peer call.
+    }
+}

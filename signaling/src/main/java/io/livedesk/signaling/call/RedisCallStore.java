@@ -1,0 +1,111 @@
+package io.livedesk.signaling.call;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.livedesk.signaling.redis.LuaScript;
+import io.livedesk.signaling.redis.RedisConnections;
+import io.livedesk.signaling.redis.RedisKeys;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Call records in Redis: per call a hash with the state, the parties and the whole record as JSON.
+ * Create and compare-and-set are Lua scripts that also keep the live-call index
+ * ({@link RedisKeys#liveCall}) and the recent index ({@link RedisKeys#recentCalls}, the newest
+ * {@link InMemoryCallStore#RECENT_LIMIT} calls by enqueue time; an ended call that falls out is deleted).
+ */
+public final class RedisCallStore implements CallStore {
+
+    private final RedisCommands<String, String> redis;
+    private final RedisKeys keys;
+    private final ObjectMapper json;
+    private final LuaScript create = LuaScript.load("call_create");
+    private final LuaScript compareAndSet = LuaScript.load("call_compare_and_set");
+    private final LuaScript live = LuaScript.load("call_live");
+    private final LuaScript recent = LuaScript.load("call_recent");
+
+    public RedisCallStore(RedisConnections connections, RedisKeys keys) {
+        this(connections, keys, new ObjectMapper());
+    }
+
+    /** @param json writes and reads the stored records (shared with the rest of the node) */
+    public RedisCallStore(RedisConnections connections, RedisKeys keys, ObjectMapper json) {
+        this.redis = connections.sync();
+        this.keys = keys;
+        this.json = json;
+        for (LuaScript s : List.of(create, compareAndSet, live, recent)) {
+            s.preload(redis);
+        }
+    }
+
+    @Override
+    public void create(CallRecord r) {
+        Long created = create.run(redis, keys, ScriptOutputType.INTEGER, keys.call(r.callId()),
+                r.callId(), r.state().name(), toJson(r), r.customerId(), orEmpty(r.staffId()),
+                Long.toString(r.enqueuedAtMs()), flag(r.state().live()), Integer.toString(InMemoryCallStore.RECENT_LIMIT));
+        if (created != 1L) {
+            throw new IllegalStateException("call exists: " + r.callId());
+        }
+    }
+
+    @Override
+    public Optional<CallRecord> get(String callId) {
+        return Optional.ofNullable(redis.hget(keys.call(callId), "json")).map(this::fromJson);
+    }
+
+    @Override
+    public boolean compareAndSet(String callId, CallState expected, CallRecord updated) {
+        if (!callId.equals(updated.callId())) {
+            throw new IllegalArgumentException("record is for call " + updated.callId() + ", not " + callId);
+        }
+        Long done = compareAndSet.run(redis, keys, ScriptOutputType.INTEGER, keys.call(callId),
+                callId, expected.name(), flag(expected.live()), updated.state().name(), toJson(updated),
+                updated.customerId(), orEmpty(updated.staffId()), flag(updated.state().live()));
+        return done == 1L;
+    }
+
+    @Override
+    public Optional<CallRecord> liveCallOf(String subject) {
+        String record = live.run(redis, keys, ScriptOutputType.VALUE, keys.liveCall(subject), subject);
+        return Optional.ofNullable(record).map(this::fromJson);
+    }
+
+    @Override
+    public List<CallRecord> recent(int limit, String staffId) {
+        List<Object> records = recent.run(redis, keys, ScriptOutputType.MULTI, keys.recentCalls(),
+                Integer.toString(limit), orEmpty(staffId));
+        List<CallRecord> out = new ArrayList<>(records.size());
+        for (Object r : records) {
+            out.add(fromJson((String) r));
+        }
+        return out;
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String flag(boolean b) {
+        return b ? "1" : "0";
+    }
+
+    private String toJson(CallRecord r) {
+        try {
+            return json.writeValueAsString(r);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private CallRecord fromJson(String text) {
+        try {
+            return json.readValue(text, CallRecord.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("bad call record stored", e);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.livedesk.signaling.cluster;
+
+import io.livedesk.signaling.presence.PresenceStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Keeps this node's heartbeat and notices nodes that stopped beating: their staff stop being offered
+ * work at once and every session they held starts its grace period, so clients that reconnect to a
+ * surviving node resume and the rest are ended by the grace reaper, never silently lost.
+ */
+public final class NodeMonitor {
+    private static final Logger log = LoggerFactory.getLogger(NodeMonitor.class);
+
+    private final String nodeId;
+    private final NodeRegistry registry;
+    private final SessionStore sessions;
+    private final PresenceStore presence;
+    private final Duration ttl;
+    private final Clock clock;
+    private long beatingSince = -1;
+
+    public NodeMonitor(String nodeId, NodeRegistry registry, SessionStore sessions, PresenceStore presence,
+                       Duration ttl, Clock clock) {
+        this.nodeId = nodeId;
+        this.registry = registry;
+        this.sessions = sessions;
+        this.presence = presence;
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    /**
+     * A previous run of a node with this id may have left sessions bound to it: they start their grace
+     * period now, as if that node had died.
+     */
+    public void takeOver() {
+        long now = clock.millis();
+        var stale = sessions.disconnectNode(nodeId, now);
+        stale.stream().filter(s -> s.role().serves()).forEach(s -> presence.disconnect(s.subject(), now));
+        if (!stale.isEmpty()) {
+            log.info("{} sessions left from an earlier run of node {} start their grace period", stale.size(), nodeId);
+        }
+    }
+
+    public void beat() {
+        long now = clock.millis();
+        try {
+            registry.heartbeat(nodeId, now);
+        } catch (RuntimeException e) {
+            beatingSince = -1;
+            throw e;
+        }
+        if (beatingSince < 0) {
+            beatingSince = now;
+        }
+        // After an outage of the registry every node's heartbeat looks old. Only a node that has beaten
+        // steadily for a whole TTL since then may call others dead: by then the living have beaten again.
+        if (now - beatingSince < ttl.toMillis()) {
+            return;
+        }
+        for (String dead : registry.claimDead(now, ttl.toMillis())) {
+            if (dead.equals(nodeId)) {
+                continue; // we were too slow to beat but are alive; the heartbeat above re-registered us
+            }
+            var orphans = sessions.disconnectNode(dead, now);
+            orphans.stream().filter(s -> s.role().serves()).forEach(s -> presence.disconnect(s.subject(), now));
+            log.warn("node {} stopped beating; {} of its sessions start their grace period", dead, orphans.size());
+        }
+    }
+
+    public void leave() {
+        registry.deregister(nodeId);
+    }
+}

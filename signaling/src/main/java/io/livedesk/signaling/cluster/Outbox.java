@@ -1,0 +1,50 @@
+package io.livedesk.signaling.cluster;
+
+import io.livedesk.signaling.protocol.MessageCodec;
+import io.livedesk.signaling.protocol.ServerMessage;
+import io.livedesk.signaling.server.LocalConnections;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers a server message to a subject wherever they are connected: straight to the socket when on
+ * this node, over the cluster bus to the node holding them otherwise. A subject connected nowhere
+ * misses the message; what it carried is in the stores and reaches them on resume.
+ */
+public final class Outbox {
+    private static final Logger log = LoggerFactory.getLogger(Outbox.class);
+
+    private final String nodeId;
+    private final LocalConnections local;
+    private final SessionStore sessions;
+    private final ClusterBus bus;
+    private final MessageCodec codec;
+
+    public Outbox(String nodeId, LocalConnections local, SessionStore sessions, ClusterBus bus, MessageCodec codec) {
+        this.nodeId = nodeId;
+        this.local = local;
+        this.sessions = sessions;
+        this.bus = bus;
+        this.codec = codec;
+    }
+
+    /** Starts taking messages that other nodes send to subjects here. */
+    public void start() {
+        bus.subscribe(nodeId, (subject, json) -> local.get(subject).ifPresent(c -> c.sendJson(json)));
+    }
+
+    public void send(String subject, ServerMessage message) {
+        String json = codec.write(message);
+        var here = local.get(subject);
+        if (here.isPresent()) {
+            here.get().sendJson(json);
+            return;
+        }
+        var where = sessions.locate(subject);
+        if (where.isPresent() && !where.get().nodeId().equals(nodeId)) {
+            bus.publish(where.get().nodeId(), subject, json);
+        } else {
+            log.debug("{} not connected; {} not delivered", subject, message.type());
+        }
+    }
+}

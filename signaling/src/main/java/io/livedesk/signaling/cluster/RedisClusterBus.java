@@ -1,0 +1,116 @@
+package io.livedesk.signaling.cluster;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.livedesk.signaling.redis.RedisConnections;
+import io.livedesk.signaling.redis.RedisKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cluster bus over Redis pub/sub, one channel per node ({@link RedisKeys#nodeChannel}); a payload is
+ * {@code {"to":subject,"msg":json}} with the message as a JSON string. Messages are handed to the listener
+ * on one thread of this bus, in arrival order, never on Lettuce's event loop (a listener may call Redis).
+ * A failing listener is logged; it never breaks the subscription.
+ */
+public final class RedisClusterBus implements ClusterBus {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisClusterBus.class);
+
+    private final RedisConnections connections;
+    private final RedisCommands<String, String> redis;
+    private final RedisKeys keys;
+    private final ObjectMapper json;
+    private final ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cluster-bus-delivery");
+        t.setDaemon(true);
+        return t;
+    });
+    private StatefulRedisPubSubConnection<String, String> subscription;
+
+    public RedisClusterBus(RedisConnections connections, RedisKeys keys) {
+        this(connections, keys, new ObjectMapper());
+    }
+
+    /**
+     * @param json the node's mapper; the bus works on a copy without its read limits, because a server
+     *             message may be far larger than anything a client is allowed to send
+     */
+    public RedisClusterBus(RedisConnections connections, RedisKeys keys, ObjectMapper json) {
+        this.connections = connections;
+        this.json = json.copy();
+        this.json.getFactory().setStreamReadConstraints(StreamReadConstraints.defaults());
+        this.redis = connections.sync();
+        this.keys = keys;
+    }
+
+    @Override
+    public void publish(String nodeId, String subject, String message) {
+        ObjectNode payload = json.createObjectNode().put("to", subject).put("msg", message);
+        redis.publish(keys.nodeChannel(nodeId), payload.toString());
+    }
+
+    @Override
+    public synchronized void subscribe(String nodeId, Listener listener) {
+        if (subscription != null) {
+            throw new IllegalStateException("already subscribed");
+        }
+        String channel = keys.nodeChannel(nodeId);
+        subscription = connections.newPubSub();
+        subscription.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String ch, String payload) {
+                if (channel.equals(ch)) {
+                    delivery.execute(() -> deliver(listener, payload));
+                }
+            }
+        });
+        // The synchronous call returns once Redis confirmed the subscription: nothing published after is missed.
+        subscription.sync().subscribe(channel);
+    }
+
+    private void deliver(Listener listener, String payload) {
+        String subject = null;
+        try {
+            JsonNode node = json.readTree(payload);
+            subject = node.path("to").asText(null);
+            String message = node.path("msg").asText(null);
+            if (subject == null || message == null) {
+                log.warn("dropping malformed cluster bus payload");
+                return;
+            }
+            listener.deliver(subject, message);
+        } catch (JsonProcessingException e) {
+            log.warn("dropping unreadable cluster bus payload: {}", e.getOriginalMessage());
+        } catch (RuntimeException e) {
+            log.warn("cluster bus listener failed on a message for subject {}", subject, e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (subscription != null) {
+            subscription.close();
+            subscription = null;
+        }
+        delivery.shutdown();
+        try {
+            if (!delivery.awaitTermination(2, TimeUnit.SECONDS)) {
+                delivery.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            delivery.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

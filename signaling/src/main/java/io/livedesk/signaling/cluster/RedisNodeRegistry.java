@@ -1,0 +1,45 @@
+package io.livedesk.signaling.cluster;
+
+import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.livedesk.signaling.redis.LuaScript;
+import io.livedesk.signaling.redis.RedisConnections;
+import io.livedesk.signaling.redis.RedisKeys;
+
+import java.util.List;
+
+/** Node heartbeats in Redis: one sorted set of node ids scored by their last heartbeat. */
+public final class RedisNodeRegistry implements NodeRegistry {
+
+    private final RedisCommands<String, String> redis;
+    private final RedisKeys keys;
+    private final LuaScript claimDead = LuaScript.load("node_claim_dead");
+
+    public RedisNodeRegistry(RedisConnections connections, RedisKeys keys) {
+        this.redis = connections.sync();
+        this.keys = keys;
+        claimDead.preload(redis);
+    }
+
+    @Override
+    public void heartbeat(String nodeId, long nowMs) {
+        redis.zadd(keys.nodes(), (double) nowMs, nodeId);
+    }
+
+    @Override
+    public List<String> liveNodes(long nowMs, long ttlMs) {
+        return redis.zrangebyscore(keys.nodes(),
+                Range.from(Range.Boundary.excluding((double) (nowMs - ttlMs)), Range.Boundary.unbounded()));
+    }
+
+    @Override
+    public List<String> claimDead(long nowMs, long ttlMs) {
+        return claimDead.run(redis, keys, ScriptOutputType.MULTI, keys.nodes(), Long.toString(nowMs - ttlMs));
+    }
+
+    @Override
+    public void deregister(String nodeId) {
+        redis.zrem(keys.nodes(), nodeId);
+    }
+}

@@ -1,0 +1,14 @@
+package io.livedesk.signaling.presence;
+
+import java.util.Set;
+
+/** Who a staff member is, as their token says: identity, skills, languages and how many calls they take at once. */
+public record StaffProfile(String id, String name, Set<String> skills, Set<String> languages, int capacity) {
+    public StaffProfile {
+        skills = Set.copyOf(skills);
+        languages = Set.copyOf(languages);
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1");
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package io.livedesk.signaling.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.livedesk.signaling.auth.Role;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Every message a client may send, as read by {@link MessageCodec}. The compact constructors are the
+ * validation: whatever they reject reaches the client as {@code bad_message} with their text.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = ClientMessage.Hello.class, name = "hello"),
+        @JsonSubTypes.Type(value = ClientMessage.Ping.class, name = "ping"),
+        @JsonSubTypes.Type(value = ClientMessage.PresenceSet.class, name = "presence.set"),
+        @JsonSubTypes.Type(value = ClientMessage.RequestCreate.class, name = "request.create"),
+        @JsonSubTypes.Type(value = ClientMessage.RequestCancel.class, name = "request.cancel"),
+        @JsonSubTypes.Type(value = ClientMessage.OfferAccept.class, name = "offer.accept"),
+        @JsonSubTypes.Type(value = ClientMessage.OfferDecline.class, name = "offer.decline"),
+        @JsonSubTypes.Type(value = ClientMessage.CallSignal.class, name = "call.signal"),
+        @JsonSubTypes.Type(value = ClientMessage.CallHangup.class, name = "call.hangup"),
+})
+public sealed interface ClientMessage {
+    Set<Role> ANYONE = EnumSet.allOf(Role.class);
+    Set<Role> CUSTOMERS = EnumSet.of(Role.CUSTOMER);
+    Set<Role> STAFF = EnumSet.of(Role.STAFF, Role.SUPERVISOR);
+    Set<Role> CALL_PARTIES = EnumSet.of(Role.CUSTOMER, Role.STAFF, Role.SUPERVISOR);
+
+    int MAX_SDP_CHARS = 32 * 1024;
+    Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    Pattern WORD = Pattern.compile("[a-z0-9_-]{1,32}");
+
+    String id();
+
+    /** Who may send it. */
+    Set<Role> allowedRoles();
+
+    record Hello(String id, String token) implements ClientMessage {
+        public Hello {
+            requireId(id);
+            require(token, "token");
+            if (token.length() > 8192) {
+                throw new IllegalArgumentException("token is too long");
+            }
+        }
+
+        public Set<Role> allowedRoles() {
+            return ANYONE;
+        }
+    }
+
+    record Ping(String id) implements ClientMessage {
+        public Ping {
+            requireId(id);
+        }
+
+        public Set<Role> allowedRoles() {
+            return ANYONE;
+        }
+    }
+
+    /** @param status "available" or "away" */
+    record PresenceSet(String id, String status) implements ClientMessage {
+        public PresenceSet {
+            requireId(id);
+            require(status, "status");
+            if (!status.equals("available") && !status.equals("away")) {
+                throw new IllegalArgumentException("status must be \"available\" or \"away\"");
+            }
+        }
+
+        public Set<Role> allowedRoles() {
+            return STAFF;
+        }
+    }
+
+    record RequestCreate(String id, String topic, String language, Integer priority, Map<String, String> context)
+            implements ClientMessage {
+        public RequestCreate {
+            requireId(id);
+            requireWord(topic, "topic");
+            requireWord(language, "language");
+            if (priority == null) {
+                priority = 0;
+            }
+            if (priority < 0 || priority > 9) {
+                throw new IllegalArgumentException("priority must be 0-9");
+            }
+            context = context == null ? Map.of() : context;
+            if (context.size() > 20) {
+                throw new IllegalArgumentException("context has more than 20 entries");
+            }
+            for (Map.Entry<String, String> e : context.entrySet()) {
+                if (e.getKey().isEmpty() || e.getKey().length() > 64) {
+                    throw new IllegalArgumentException("context keys must be 1-64 characters");
+                }
+                if (e.getValue() == null || e.getValue().length() > 256) {
+                    throw new IllegalArgumentException("context values must be strings of at most 256 characters");
+                }
+            }
+            context = Map.copyOf(context);
+        }
+
+        public Set<Role> allowedRoles() {
+            return CUSTOMERS;
+        }
+    }
+
+    record RequestCancel(String id, String requestId) implements ClientMessage {
+        public RequestCancel {
+            requireId(id);
+            requireRef(requestId, "requestId");
+        }
+
+        public Set<Role> allowedRoles() {
+            return CUSTOMERS;
+        }
+    }
+
+    record OfferAccept(String id, String requestId) implements ClientMessage {
+        public OfferAccept {
+            requireId(id);
+            requireRef(requestId, "requestId");
+        }
+
+        public Set<Role> allowedRoles() {
+            return STAFF;
+        }
+    }
+
+    record OfferDecline(String id, String requestId) implements ClientMessage {
+        public OfferDecline {
+            requireId(id);
+            requireRef(requestId, "requestId");
+        }
+
+        public Set<Role> allowedRoles() {
+            return STAFF;
+        }
+    }
+
+    record Sdp(String type, String sdp) {
+        public Sdp {
+            require(type, "sdp.type");
+            if (!type.equals("offer") && !type.equals("answer")) {
+                throw new IllegalArgumentException("sdp.type must be \"offer\" or \"answer\"");
+            }
+            require(sdp, "sdp.sdp");
+            if (sdp.length() > MAX_SDP_CHARS) {
+                throw new IllegalArgumentException("sdp.sdp is longer than " + MAX_SDP_CHARS + " characters");
+            }
+            if (!sdp.startsWith("v=0")) {
+                throw new IllegalArgumentException("sdp.sdp is not SDP (must start with v=0)");
+            }
+        }
+    }
+
+    /** As produced by the browser's RTCIceCandidate.toJSON(); an empty candidate string marks end of candidates. */
+    record IceCandidate(String candidate, String sdpMid, Integer sdpMLineIndex, String usernameFragment) {
+        public IceCandidate {
+            if (candidate == null) {
+                throw new IllegalArgumentException("candidate.candidate is required");
+            }
+            if (candidate.length() > 1024 || (sdpMid != null && sdpMid.length() > 64)
+                    || (usernameFragment != null && usernameFragment.length() > 256)) {
+                throw new IllegalArgumentException("candidate is too long");
+            }
+            if (!candidate.isEmpty() && !candidate.startsWith("candidate:")) {
+                throw new IllegalArgumentException("candidate.candidate must start with \"candidate:\"");
+            }
+            if (sdpMLineIndex != null && (sdpMLineIndex < 0 || sdpMLineIndex > 64)) {
+                throw new IllegalArgumentException("candidate.sdpMLineIndex out of range");
+            }
+        }
+    }
+
+    record CallSignal(String id, String callId, Sdp sdp, IceCandidate candidate) implements ClientMessage {
+        public CallSignal {
+            requireId(id);
+            requireRef(callId, "callId");
+            if ((sdp == null) == (candidate == null)) {
+                throw new IllegalArgumentException("exactly one of sdp and candidate is required");
+            }
+        }
+
+        public Set<Role> allowedRoles() {
+            return CALL_PARTIES;
+        }
+    }
+
+    record CallHangup(String id, String callId) implements ClientMessage {
+        public CallHangup {
+            requireId(id);
+            requireRef(callId, "callId");
+        }
+
+        public Set<Role> allowedRoles() {
+            return CALL_PARTIES;
+        }
+    }
+
+    private static void require(String value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " is required");
+        }
+    }
+
+    private static void requireId(String id) {
+        require(id, "id");
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("id must be 1-64 characters of letters, digits and ._:-");
+        }
+    }
+
+    private static void requireRef(String ref, String field) {
+        require(ref, field);
+        if (!ID.matcher(ref).matches()) {
+            throw new IllegalArgumentException(field + " is not a valid id");
+        }
+    }
+
+    private static void requireWord(String value, String field) {
+        require(value, field);
+        if (!WORD.matcher(value).matches()) {
+            throw new IllegalArgumentException(field + " must be 1-32 characters of a-z, 0-9, _ and -");
+        }
+    }
+}

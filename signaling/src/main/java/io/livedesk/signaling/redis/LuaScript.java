@@ -1,0 +1,91 @@
+package io.livedesk.signaling.redis;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * One Lua script from the resources beside this class, prefixed with {@code common.lua} (the shared key
+ * patterns and helpers; by convention ARGV[1] of every script is {@link RedisKeys#tag()}). Run with EVALSHA; when Redis does not know the script (restart, fail-over,
+ * SCRIPT FLUSH) it falls back to EVAL, which also caches it again.
+ */
+public final class LuaScript {
+
+    private static final String COMMON = "common.lua";
+
+    private final String name;
+    private final String body;
+    private final String sha;
+
+    private LuaScript(String name, String body) {
+        this.name = name;
+        this.body = body;
+        this.sha = sha1Hex(body);
+    }
+
+    /**
+     * Reads {@code <name>.lua} with {@code common.lua} and then the given shared parts (names without
+     * {@code .lua}) in front of it: Redis has no includes, so shared functions travel with each script.
+     */
+    public static LuaScript load(String name, String... sharedParts) {
+        StringBuilder body = new StringBuilder(resource(COMMON));
+        for (String part : sharedParts) {
+            body.append('\n').append(resource(part + ".lua"));
+        }
+        body.append('\n').append(resource(name + ".lua"));
+        return new LuaScript(name, body.toString());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Loads the script into Redis ahead of its first use. */
+    public void preload(RedisCommands<String, String> redis) {
+        redis.scriptLoad(body);
+    }
+
+    /**
+     * Runs the script with {@code key} as its one declared key (it routes the call to the right node of a
+     * Redis Cluster; every key shares the same hash tag) and ARGV = {@code keys.tag()} followed by args.
+     */
+    public <T> T run(RedisCommands<String, String> redis, RedisKeys keys, ScriptOutputType output, String key,
+                     String... args) {
+        String[] argv = new String[args.length + 1];
+        argv[0] = keys.tag();
+        System.arraycopy(args, 0, argv, 1, args.length);
+        String[] declared = {key};
+        try {
+            return redis.evalsha(sha, output, declared, argv);
+        } catch (RedisNoScriptException e) {
+            return redis.eval(body, output, declared, argv);
+        }
+    }
+
+    private static String resource(String file) {
+        try (InputStream in = LuaScript.class.getResourceAsStream(file)) {
+            if (in == null) {
+                throw new IllegalStateException("missing Lua script resource " + file);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha1Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.livedesk.signaling.redis;
+
+/**
+ * Every Redis key and channel name LiveDesk uses, in one place. All keys share one hash tag
+ * ({@code {ld}:...}) so that a Lua script may touch several of them on Redis Cluster too. The Lua scripts
+ * receive {@link #tag()} and build the keys they discover while running (a staff member's availability
+ * sets, the queues of their skills, a call's parties) with the same patterns as here: a pattern changed
+ * here must be changed in the scripts ({@code common.lua} and the call and session scripts) too.
+ */
+public final class RedisKeys {
+
+    private final String prefix;
+    private final String tag;
+
+    public RedisKeys(String prefix) {
+        if (prefix == null || prefix.isBlank() || prefix.contains("{") || prefix.contains("}")) {
+            throw new IllegalArgumentException("Redis key prefix must be non-empty and without braces: " + prefix);
+        }
+        this.prefix = prefix;
+        this.tag = "{" + prefix + "}:";
+    }
+
+    public RedisKeys() {
+        this("ld");
+    }
+
+    /** What every key starts with, e.g. {@code {ld}:}; the scripts build their keys from it. */
+    public String tag() {
+        return tag;
+    }
+
+    // ---- presence (patterns mirrored in common.lua) ----
+
+    /** Hash: name, skills, languages, capacity, load, status, connected, idleSince, lastActivity. */
+    public String staff(String staffId) {
+        return tag + "staff:" + staffId;
+    }
+
+    /** Set of every known staff id. */
+    public String staffIds() {
+        return tag + "staffids";
+    }
+
+    /** Sorted set of the staff routable for this skill and language, scored by idleSince. */
+    public String available(String skill, String language) {
+        return tag + "avail:" + skill + ":" + language;
+    }
+
+    // ---- routing (patterns mirrored in common.lua) ----
+
+    /** Hash: the request's fields, its state and, while offered, the offer. */
+    public String request(String requestId) {
+        return tag + "req:" + requestId;
+    }
+
+    /** Hash: staffId to the time until which that member is not offered the request again. */
+    public String exclusions(String requestId) {
+        return tag + "excl:" + requestId;
+    }
+
+    /** Sorted set of the WAITING requests of a (topic, language), scored by rank; see RedisRoutingStore. */
+    public String queue(String topic, String language) {
+        return tag + "queue:" + topic + ":" + language;
+    }
+
+    /** Sorted set of the WAITING request ids of a topic (all languages), scored by enqueue time: stats. */
+    public String waiting(String topic) {
+        return tag + "waiting:" + topic;
+    }
+
+    /** Set of the OFFERED request ids of a topic: stats. */
+    public String offered(String topic) {
+        return tag + "offered:" + topic;
+    }
+
+    /** String: the customer's open request id. */
+    public String openRequest(String customerId) {
+        return tag + "open:" + customerId;
+    }
+
+    /** Sorted set of OFFERED request ids scored by the offer's expiry. */
+    public String offers() {
+        return tag + "offers";
+    }
+
+    // ---- calls ----
+
+    /** Hash: state, json (the whole record), customer, staff. */
+    public String call(String callId) {
+        return tag + "call:" + callId;
+    }
+
+    /** String: the live call id of a subject. */
+    public String liveCall(String subject) {
+        return tag + "livecall:" + subject;
+    }
+
+    /** Sorted set of call ids scored by enqueue time, trimmed to the newest ones. */
+    public String recentCalls() {
+        return tag + "calls";
+    }
+
+    // ---- cluster ----
+
+    /** Hash: role, node, conn of a subject's current connection. */
+    public String session(String subject) {
+        return tag + "session:" + subject;
+    }
+
+    /** Hash: role, node, conn of a subject's last connection, while they are marked disconnected. */
+    public String goneSession(String subject) {
+        return tag + "gone:" + subject;
+    }
+
+    /** Sorted set of disconnected subjects scored by when they went. */
+    public String disconnected() {
+        return tag + "disconnected";
+    }
+
+    /** Set of the subjects bound on a node. */
+    public String nodeSessions(String nodeId) {
+        return tag + "nodesessions:" + nodeId;
+    }
+
+    /** Sorted set of node ids scored by last heartbeat. */
+    public String nodes() {
+        return tag + "nodes";
+    }
+
+    /** Pub/sub channel of one node (channels are not keys: no hash tag needed). */
+    public String nodeChannel(String nodeId) {
+        return prefix + ":node:" + nodeId;
+    }
+}

@@ -1,0 +1,293 @@
+package io.livedesk.signaling.routing;
+
+import io.livedesk.signaling.presence.InMemoryPresenceStore;
+import io.livedesk.signaling.presence.StaffPresence;
+import io.livedesk.signaling.presence.StaffStatus;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Routing kept in this JVM (one node). It shares the presence store's lock, so an offer and the load it
+ * adds happen together. Same semantics as the Redis store, including the scan bound.
+ */
+public final class InMemoryRoutingStore implements RoutingStore {
+
+    /**
+     * How many candidates one match looks at (staff in idle order, or requests per queue), as in the Redis
+     * scripts: a match never walks an unbounded list. Only members or requests excluded from each other
+     * are skipped, so this bounds the work without changing results in practice.
+     */
+    static final int SCAN_LIMIT = 200;
+
+    static final Comparator<ServiceRequest> QUEUE_ORDER = Comparator.comparingDouble(ServiceRequest::rank)
+            .thenComparingLong(ServiceRequest::enqueuedAtMs)
+            .thenComparing(ServiceRequest::id);
+
+    private static final Comparator<StaffPresence> IDLE_ORDER = Comparator.comparingLong(StaffPresence::idleSinceMs)
+            .thenComparing(StaffPresence::id);
+
+    private static final Comparator<Offer> EXPIRY_ORDER = Comparator.comparingLong(Offer::expiresAtMs)
+            .thenComparing(Offer::requestId);
+
+    /** A request in routing: waiting in its queue, or out of it and ringing at one member. */
+    private static final class Entry {
+        final ServiceRequest request;
+        Offer offer; // null while WAITING
+        final Map<String, Long> excludedUntilMs = new HashMap<>();
+
+        Entry(ServiceRequest request) {
+            this.request = request;
+        }
+
+        RequestState state() {
+            return offer == null ? RequestState.WAITING : RequestState.OFFERED;
+        }
+
+        boolean excludes(String staffId, long nowMs) {
+            Long until = excludedUntilMs.get(staffId);
+            return until != null && nowMs < until;
+        }
+    }
+
+    private record QueueKey(String topic, String language) {
+    }
+
+    private final InMemoryPresenceStore presence;
+    private final Map<String, Entry> requests = new HashMap<>();
+    private final Map<QueueKey, TreeSet<ServiceRequest>> queues = new HashMap<>();
+    private final Map<String, String> openByCustomer = new HashMap<>();
+
+    public InMemoryRoutingStore(InMemoryPresenceStore presence) {
+        this.presence = presence;
+    }
+
+    @Override
+    public void enqueue(ServiceRequest request) {
+        presence.withMembers(members -> {
+            if (requests.containsKey(request.id())) {
+                throw new IllegalStateException("request id already in routing: " + request.id());
+            }
+            if (openByCustomer.containsKey(request.customerId())) {
+                throw new IllegalStateException("customer already has an open request");
+            }
+            requests.put(request.id(), new Entry(request));
+            openByCustomer.put(request.customerId(), request.id());
+            queueOf(request).add(request);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<ServiceRequest> request(String requestId) {
+        return presence.withMembers(members -> Optional.ofNullable(requests.get(requestId)).map(e -> e.request));
+    }
+
+    @Override
+    public Optional<RequestState> state(String requestId) {
+        return presence.withMembers(members -> Optional.ofNullable(requests.get(requestId)).map(Entry::state));
+    }
+
+    @Override
+    public Optional<String> openRequestOf(String customerId) {
+        return presence.withMembers(members -> Optional.ofNullable(openByCustomer.get(customerId)));
+    }
+
+    @Override
+    public Optional<Offer> matchRequest(String requestId, long nowMs, long ringMs) {
+        return presence.withMembers(members -> {
+            Entry entry = requests.get(requestId);
+            if (entry == null || entry.state() != RequestState.WAITING) {
+                return Optional.empty();
+            }
+            ServiceRequest r = entry.request;
+            return members.values().stream()
+                    .filter(p -> p.routable(r.topic(), r.language()))
+                    .sorted(IDLE_ORDER)
+                    .limit(SCAN_LIMIT)
+                    .filter(p -> !entry.excludes(p.id(), nowMs))
+                    .findFirst()
+                    .map(p -> offer(members, entry, p, nowMs, ringMs));
+        });
+    }
+
+    @Override
+    public Optional<Offer> matchStaff(String staffId, long nowMs, long ringMs) {
+        return presence.withMembers(members -> {
+            StaffPresence p = members.get(staffId);
+            if (p == null || !p.connected() || p.status() != StaffStatus.AVAILABLE
+                    || p.load() >= p.profile().capacity()) {
+                return Optional.empty();
+            }
+            Entry best = null;
+            for (String topic : p.profile().skills()) {
+                for (String language : p.profile().languages()) {
+                    Entry first = firstEligible(queues.get(new QueueKey(topic, language)), staffId, nowMs);
+                    if (first != null && (best == null || QUEUE_ORDER.compare(first.request, best.request) < 0)) {
+                        best = first;
+                    }
+                }
+            }
+            return best == null ? Optional.empty() : Optional.of(offer(members, best, p, nowMs, ringMs));
+        });
+    }
+
+    private Entry firstEligible(TreeSet<ServiceRequest> queue, String staffId, long nowMs) {
+        if (queue == null) {
+            return null;
+        }
+        int seen = 0;
+        for (ServiceRequest r : queue) {
+            if (seen++ >= SCAN_LIMIT) {
+                return null;
+            }
+            Entry e = requests.get(r.id());
+            if (!e.excludes(staffId, nowMs)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private Offer offer(Map<String, StaffPresence> members, Entry entry, StaffPresence staff, long nowMs, long ringMs) {
+        queueOf(entry.request).remove(entry.request);
+        entry.offer = new Offer(entry.request.id(), staff.id(), nowMs, nowMs + ringMs);
+        members.put(staff.id(), withLoad(staff, staff.load() + 1, staff.idleSinceMs()));
+        return entry.offer;
+    }
+
+    @Override
+    public Optional<Offer> offerOf(String requestId) {
+        return presence.withMembers(members -> Optional.ofNullable(requests.get(requestId)).map(e -> e.offer));
+    }
+
+    @Override
+    public Optional<ServiceRequest> accept(String requestId, String staffId, long nowMs) {
+        return presence.withMembers(members -> {
+            Entry entry = requests.get(requestId);
+            if (entry == null || entry.offer == null || !entry.offer.staffId().equals(staffId)
+                    || nowMs >= entry.offer.expiresAtMs()) {
+                return Optional.empty();
+            }
+            forget(entry);
+            return Optional.of(entry.request);
+        });
+    }
+
+    @Override
+    public boolean release(String requestId, String staffId, ReleaseReason reason, long nowMs, long reofferDelayMs) {
+        return presence.withMembers(members -> {
+            Entry entry = requests.get(requestId);
+            if (entry == null || entry.offer == null || !entry.offer.staffId().equals(staffId)) {
+                return false;
+            }
+            entry.offer = null;
+            entry.excludedUntilMs.put(staffId, nowMs + reofferDelayMs);
+            queueOf(entry.request).add(entry.request); // same rank, so the same place
+            lowerLoad(members, staffId, nowMs, false);
+            return true;
+        });
+    }
+
+    @Override
+    public Optional<Cancelled> cancel(String requestId, long nowMs) {
+        return presence.withMembers(members -> {
+            Entry entry = requests.get(requestId);
+            if (entry == null) {
+                return Optional.empty();
+            }
+            Optional<Offer> revoked = Optional.ofNullable(entry.offer);
+            if (entry.offer == null) {
+                queueOf(entry.request).remove(entry.request);
+            } else {
+                lowerLoad(members, entry.offer.staffId(), nowMs, false);
+            }
+            forget(entry);
+            return Optional.of(new Cancelled(entry.request, revoked));
+        });
+    }
+
+    @Override
+    public void callEnded(String staffId, long nowMs) {
+        presence.withMembers(members -> {
+            lowerLoad(members, staffId, nowMs, true);
+            return null;
+        });
+    }
+
+    @Override
+    public List<Offer> expiredOffers(long nowMs, int max) {
+        return presence.withMembers(members -> requests.values().stream()
+                .map(e -> e.offer)
+                .filter(o -> o != null && o.expiresAtMs() <= nowMs)
+                .sorted(EXPIRY_ORDER)
+                .limit(Math.max(0, max))
+                .toList());
+    }
+
+    @Override
+    public Optional<Integer> position(String requestId) {
+        return presence.withMembers(members -> {
+            Entry entry = requests.get(requestId);
+            if (entry == null || entry.offer != null) {
+                return Optional.empty();
+            }
+            return Optional.of(queueOf(entry.request).headSet(entry.request).size() + 1);
+        });
+    }
+
+    @Override
+    public List<QueueStats> stats(List<String> topics) {
+        return presence.withMembers(members -> {
+            List<QueueStats> out = new ArrayList<>();
+            for (String topic : topics) {
+                int waiting = 0;
+                int offered = 0;
+                long oldest = Long.MAX_VALUE;
+                for (Entry e : requests.values()) {
+                    if (!e.request.topic().equals(topic)) {
+                        continue;
+                    }
+                    if (e.offer != null) {
+                        offered++;
+                    } else {
+                        waiting++;
+                        oldest = Math.min(oldest, e.request.enqueuedAtMs());
+                    }
+                }
+                out.add(new QueueStats(topic, waiting, offered, waiting == 0 ? 0 : oldest));
+            }
+            return out;
+        });
+    }
+
+    /** Load down by one, never below zero; back to zero while AVAILABLE after a call starts a new idle period. */
+    private static void lowerLoad(Map<String, StaffPresence> members, String staffId, long nowMs, boolean callEnded) {
+        StaffPresence p = members.get(staffId);
+        if (p == null || p.load() == 0) {
+            return;
+        }
+        int load = p.load() - 1;
+        boolean idleAgain = callEnded && load == 0
+                && p.status() == StaffStatus.AVAILABLE;
+        members.put(staffId, withLoad(p, load, idleAgain ? nowMs : p.idleSinceMs()));
+    }
+
+    private static StaffPresence withLoad(StaffPresence p, int load, long idleSinceMs) {
+        return new StaffPresence(p.profile(), p.status(), load, p.connected(), idleSinceMs, p.lastActivityMs());
+    }
+
+    private void forget(Entry entry) {
+        requests.remove(entry.request.id());
+        openByCustomer.remove(entry.request.customerId(), entry.request.id());
+    }
+
+    private TreeSet<ServiceRequest> queueOf(ServiceRequest r) {
+        return queues.computeIfAbsent(new QueueKey(r.topic(), r.language()), k -> new TreeSet<>(QUEUE_ORDER));
+    }
+}

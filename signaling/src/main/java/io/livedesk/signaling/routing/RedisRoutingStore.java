@@ -1,0 +1,237 @@
+package io.livedesk.signaling.routing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.livedesk.signaling.redis.LuaScript;
+import io.livedesk.signaling.redis.RedisConnections;
+import io.livedesk.signaling.redis.RedisKeys;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.livedesk.signaling.redis.RedisHashes.field;
+import static io.livedesk.signaling.redis.RedisHashes.toMap;
+
+/**
+ * Routing in Redis, shared by every node. Every mutating method is one Lua script, so offers, queues and
+ * staff load change together however many nodes route at once. The model (all under one hash tag):
+ * <ul>
+ *   <li>{@link RedisKeys#available}: per (skill, language), the staff routable for it, scored by idleSince
+ *       (kept by every presence and routing script), so matching a request walks it in idle order;</li>
+ *   <li>{@link RedisKeys#queue}: per (topic, language), WAITING requests scored by rank; the member is
+ *       the enqueue time (16 digits) then {@code :} and the id, so that equal ranks sort by enqueue time
+ *       then id, as Redis orders equal scores by member;</li>
+ *   <li>{@link RedisKeys#request} (fields, state, offer), {@link RedisKeys#exclusions},
+ *       {@link RedisKeys#openRequest}, {@link RedisKeys#offers} (by expiry), and per-topic
+ *       {@link RedisKeys#waiting} / {@link RedisKeys#offered} for stats.</li>
+ * </ul>
+ * A match walks at most 200 entries of one sorted set (SCAN_LIMIT in common.lua), skipping only members
+ * and requests excluded from each other; the in-memory store has the same bound.
+ */
+public final class RedisRoutingStore implements RoutingStore {
+
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+
+    private final RedisCommands<String, String> redis;
+    private final RedisKeys keys;
+    private final ObjectMapper json = new ObjectMapper();
+    private final LuaScript enqueue = LuaScript.load("routing_enqueue");
+    private final LuaScript matchRequest = LuaScript.load("routing_match_request", "routing_offer");
+    private final LuaScript matchStaff = LuaScript.load("routing_match_staff", "routing_offer");
+    private final LuaScript accept = LuaScript.load("routing_accept");
+    private final LuaScript release = LuaScript.load("routing_release");
+    private final LuaScript cancel = LuaScript.load("routing_cancel");
+    private final LuaScript callEnded = LuaScript.load("routing_call_ended");
+    private final LuaScript expiredOffers = LuaScript.load("routing_expired_offers");
+    private final LuaScript position = LuaScript.load("routing_position");
+    private final LuaScript stats = LuaScript.load("routing_stats");
+
+    public RedisRoutingStore(RedisConnections connections, RedisKeys keys) {
+        this.redis = connections.sync();
+        this.keys = keys;
+        for (LuaScript s : List.of(enqueue, matchRequest, matchStaff, accept, release, cancel, callEnded,
+                expiredOffers, position, stats)) {
+            s.preload(redis);
+        }
+    }
+
+    /** The queue member: fixed-width enqueue time first, so equal ranks order by it and then by id. */
+    static String queueMember(ServiceRequest r) {
+        if (r.enqueuedAtMs() < 0) {
+            throw new IllegalArgumentException("enqueuedAtMs must not be negative");
+        }
+        return String.format("%016d:%s", r.enqueuedAtMs(), r.id());
+    }
+
+    @Override
+    public void enqueue(ServiceRequest r) {
+        String result = enqueue.run(redis, keys, ScriptOutputType.VALUE, keys.request(r.id()),
+                r.id(), r.customerId(), toJson(r.customerName()), r.topic(), r.language(), Integer.toString(r.priority()),
+                toJson(r.context()), Long.toString(r.enqueuedAtMs()), Double.toString(r.rank()), queueMember(r));
+        switch (result) {
+            case "OK" -> {
+            }
+            case "ID_TAKEN" -> throw new IllegalStateException("request id already in routing: " + r.id());
+            case "CUSTOMER_OPEN" -> throw new IllegalStateException("customer already has an open request");
+            default -> throw new IllegalStateException("unexpected enqueue result " + result);
+        }
+    }
+
+    @Override
+    public Optional<ServiceRequest> request(String requestId) {
+        Map<String, String> hash = redis.hgetall(keys.request(requestId));
+        return hash == null || hash.isEmpty() ? Optional.empty() : Optional.of(parseRequest(hash));
+    }
+
+    @Override
+    public Optional<RequestState> state(String requestId) {
+        return Optional.ofNullable(redis.hget(keys.request(requestId), "state")).map(RequestState::valueOf);
+    }
+
+    @Override
+    public Optional<String> openRequestOf(String customerId) {
+        return Optional.ofNullable(redis.get(keys.openRequest(customerId)));
+    }
+
+    @Override
+    public Optional<Offer> matchRequest(String requestId, long nowMs, long ringMs) {
+        String staffId = matchRequest.run(redis, keys, ScriptOutputType.VALUE, keys.request(requestId),
+                requestId, Long.toString(nowMs), Long.toString(nowMs + ringMs));
+        return Optional.ofNullable(staffId).map(s -> new Offer(requestId, s, nowMs, nowMs + ringMs));
+    }
+
+    @Override
+    public Optional<Offer> matchStaff(String staffId, long nowMs, long ringMs) {
+        String requestId = matchStaff.run(redis, keys, ScriptOutputType.VALUE, keys.staff(staffId),
+                staffId, Long.toString(nowMs), Long.toString(nowMs + ringMs));
+        return Optional.ofNullable(requestId).map(r -> new Offer(r, staffId, nowMs, nowMs + ringMs));
+    }
+
+    @Override
+    public Optional<Offer> offerOf(String requestId) {
+        List<String> fields = values(redis.hmget(keys.request(requestId), "state", "staff", "offeredAt", "expiresAt"));
+        if (!"OFFERED".equals(fields.get(0)) || fields.get(1) == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Offer(requestId, fields.get(1), Long.parseLong(fields.get(2)),
+                Long.parseLong(fields.get(3))));
+    }
+
+    @Override
+    public Optional<ServiceRequest> accept(String requestId, String staffId, long nowMs) {
+        List<Object> hash = accept.run(redis, keys, ScriptOutputType.MULTI, keys.request(requestId),
+                requestId, staffId, Long.toString(nowMs));
+        return hash.isEmpty() ? Optional.empty() : Optional.of(parseRequest(toMap(hash)));
+    }
+
+    @Override
+    public boolean release(String requestId, String staffId, ReleaseReason reason, long nowMs, long reofferDelayMs) {
+        Long done = release.run(redis, keys, ScriptOutputType.INTEGER, keys.request(requestId),
+                requestId, staffId, Long.toString(nowMs), Long.toString(nowMs + reofferDelayMs));
+        return done == 1L;
+    }
+
+    @Override
+    public Optional<Cancelled> cancel(String requestId, long nowMs) {
+        List<Object> flat = cancel.run(redis, keys, ScriptOutputType.MULTI, keys.request(requestId),
+                requestId, Long.toString(nowMs));
+        if (flat.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> hash = toMap(flat);
+        Optional<Offer> revoked = "OFFERED".equals(hash.get("state"))
+                ? Optional.of(new Offer(requestId, field(hash, "staff"), Long.parseLong(field(hash, "offeredAt")),
+                        Long.parseLong(field(hash, "expiresAt"))))
+                : Optional.empty();
+        return Optional.of(new Cancelled(parseRequest(hash), revoked));
+    }
+
+    @Override
+    public void callEnded(String staffId, long nowMs) {
+        callEnded.run(redis, keys, ScriptOutputType.INTEGER, keys.staff(staffId), staffId, Long.toString(nowMs));
+    }
+
+    @Override
+    public List<Offer> expiredOffers(long nowMs, int max) {
+        if (max <= 0) {
+            return List.of();
+        }
+        List<Object> flat = expiredOffers.run(redis, keys, ScriptOutputType.MULTI, keys.offers(),
+                Long.toString(nowMs), Integer.toString(max));
+        List<Offer> out = new ArrayList<>();
+        for (int i = 0; i + 3 < flat.size(); i += 4) {
+            out.add(new Offer((String) flat.get(i), (String) flat.get(i + 1), Long.parseLong((String) flat.get(i + 2)),
+                    Long.parseLong((String) flat.get(i + 3))));
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<Integer> position(String requestId) {
+        Long place = position.run(redis, keys, ScriptOutputType.INTEGER, keys.request(requestId), requestId);
+        return place == 0 ? Optional.empty() : Optional.of(place.intValue());
+    }
+
+    @Override
+    public List<QueueStats> stats(List<String> topics) {
+        if (topics.isEmpty()) {
+            return List.of();
+        }
+        List<Object> flat = stats.run(redis, keys, ScriptOutputType.MULTI, keys.offers(), topics.toArray(String[]::new));
+        List<QueueStats> out = new ArrayList<>(topics.size());
+        for (int i = 0; i < topics.size(); i++) {
+            long waiting = (Long) flat.get(3 * i);
+            long offered = (Long) flat.get(3 * i + 1);
+            long oldest = (long) Double.parseDouble((String) flat.get(3 * i + 2));
+            out.add(new QueueStats(topics.get(i), (int) waiting, (int) offered, oldest));
+        }
+        return out;
+    }
+
+    private ServiceRequest parseRequest(Map<String, String> h) {
+        return new ServiceRequest(field(h, "id"), field(h, "customerId"), read(field(h, "customerName"), String.class),
+                field(h, "topic"),
+                field(h, "language"), Integer.parseInt(field(h, "priority")), read(field(h, "context"), STRING_MAP),
+                Long.parseLong(field(h, "enqueuedAt")), Double.parseDouble(field(h, "rank")));
+    }
+
+    private static List<String> values(List<KeyValue<String, String>> kvs) {
+        List<String> out = new ArrayList<>(kvs.size());
+        for (KeyValue<String, String> kv : kvs) {
+            out.add(kv.getValueOrElse(null));
+        }
+        return out;
+    }
+
+    /** Context and customer name are stored as JSON (the name may be null). */
+    private String toJson(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private <T> T read(String text, Class<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("bad request field stored", e);
+        }
+    }
+
+    private <T> T read(String text, TypeReference<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("bad request field stored", e);
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package io.livedesk.signaling.routing;
+
+import io.livedesk.signaling.auth.Principal;
+import io.livedesk.signaling.call.CallRecord;
+import io.livedesk.signaling.call.CallService;
+import io.livedesk.signaling.call.CallState;
+import io.livedesk.signaling.call.CallStore;
+import io.livedesk.signaling.call.EndReason;
+import io.livedesk.signaling.cluster.Outbox;
+import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.presence.PresenceService;
+import io.livedesk.signaling.presence.StaffPresence;
+import io.livedesk.signaling.presence.StaffStatus;
+import io.livedesk.signaling.protocol.ClientMessage;
+import io.livedesk.signaling.protocol.ErrorCode;
+import io.livedesk.signaling.protocol.ProtocolException;
+import io.livedesk.signaling.protocol.ServerMessage;
+import io.livedesk.signaling.server.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The contact-centre core: puts customers' requests in queues, offers each to the best staff member
+ * with a ring timeout, re-offers on decline or timeout, and keeps customers told of their place.
+ * Every decision that must hold across nodes is one atomic {@link RoutingStore} call; this class only
+ * reacts to their outcomes, so any node may act on any request.
+ */
+public final class RoutingService {
+    private static final Logger log = LoggerFactory.getLogger(RoutingService.class);
+    private static final int SWEEP_BATCH = 200;
+
+    private final RoutingStore store;
+    private final PresenceService presence;
+    private final CallStore calls;
+    private final Outbox outbox;
+    private final LiveDeskConfig.Routing config;
+    private final QueueOrder order;
+    private final WaitEstimator estimator;
+    private final Clock clock;
+    private final Metrics metrics;
+    private volatile CallService callService;
+
+    public RoutingService(RoutingStore store, PresenceService presence, CallStore calls, Outbox outbox,
+                          LiveDeskConfig.Routing config, Clock clock, Metrics metrics) {
+        this.store = store;
+        this.presence = presence;
+        this.calls = calls;
+        this.outbox = outbox;
+        this.config = config;
+        this.order = new QueueOrder(config.escalationStep().toMillis());
+        this.estimator = new WaitEstimator(config.averageHandleTime());
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** Calls end through the call service, which in turn tells routing when staff are freed; wired once. */
+    public void bind(CallService calls) {
+        this.callService = calls;
+    }
+
+    public ServerMessage.RequestQueued create(Principal customer, ClientMessage.RequestCreate m) {
+        if (!config.hasTopic(m.topic())) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_TOPIC, "no queue for topic \"" + m.topic() + "\"");
+        }
+        if (!config.languages().contains(m.language())) {
+            throw new ProtocolException(ErrorCode.UNSUPPORTED_LANGUAGE, "language \"" + m.language() + "\" is not served");
+        }
+        if (m.priority() > customer.maxPriority()) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "priority above " + customer.maxPriority() + " is not allowed for this caller");
+        }
+        if (store.openRequestOf(customer.subject()).isPresent() || calls.liveCallOf(customer.subject()).isPresent()) {
+            throw new ProtocolException(ErrorCode.INVALID_STATE, "you already have an open request or call");
+        }
+        long now = clock.millis();
+        String id = "r-" + UUID.randomUUID();
+        ServiceRequest request = new ServiceRequest(id, customer.subject(), customer.name(), m.topic(), m.language(),
+                m.priority(), m.context(), now, order.rank(now, m.priority()));
+        calls.create(CallRecord.queued(id, customer.subject(), customer.name(), m.topic(), m.language(), m.priority(), now));
+        try {
+            store.enqueue(request);
+        } catch (IllegalStateException e) {
+            callService.update(id, r -> r.state() == CallState.QUEUED
+                    ? r.ended(EndReason.CUSTOMER_CANCELLED, now) : null);
+            throw new ProtocolException(ErrorCode.INVALID_STATE, "you already have an open request");
+        }
+        metrics.requestCreated();
+        int position = store.position(id).orElse(1);
+        return new ServerMessage.RequestQueued(m.id(), id, m.topic(), m.language(),
+                "waiting", position, estimator.etaSeconds(m.topic(), position));
+    }
+
+    /** Tries to offer a new request at once (after the customer has been told it is queued). */
+    public void matchNew(String requestId) {
+        store.matchRequest(requestId, clock.millis(), config.ringTimeout().toMillis()).ifPresent(this::offered);
+    }
+
+    /** The customer's open request as the protocol shows it, for resume. */
+    public Optional<ServerMessage.RequestQueued> openRequestOf(String customerId) {
+        return store.openRequestOf(customerId).flatMap(store::request).map(r -> {
+            Optional<Integer> position = store.position(r.id());
+            return new ServerMessage.RequestQueued(null, r.id(), r.topic(), r.language(),
+                    position.isPresent() ? "waiting" : "ringing", position.orElse(0),
+                    estimator.etaSeconds(r.topic(), position.orElse(0)));
+        });
+    }
+
+    public ServerMessage.RequestCancelled cancel(Principal customer, ClientMessage.RequestCancel m) {
+        ServiceRequest request = store.request(m.requestId())
+                .filter(r -> r.customerId().equals(customer.subject()))
+                .orElseThrow(() -> new ProtocolException(ErrorCode.NOT_FOUND, "no open request with that id"));
+        cancel(request.id(), EndReason.CUSTOMER_CANCELLED);
+        return new ServerMessage.RequestCancelled(m.id(), request.id(), EndReason.CUSTOMER_CANCELLED.wire());
+    }
+
+    /** Takes a customer's open request out of routing (cancel, disconnect, shutdown); revokes its offer. */
+    public boolean cancel(String requestId, EndReason reason) {
+        long now = clock.millis();
+        Optional<Cancelled> cancelled = store.cancel(requestId, now);
+        cancelled.ifPresent(c -> {
+            if (reason != EndReason.CUSTOMER_CANCELLED) {
+                outbox.send(c.request().customerId(), new ServerMessage.RequestCancelled(null, requestId, reason.wire()));
+            }
+            c.revokedOffer().ifPresent(o -> {
+                outbox.send(o.staffId(), new ServerMessage.OfferRevoked(requestId, "cancelled"));
+                staffFreed(o.staffId());
+            });
+            callService.update(requestId, r -> r.state().live() || r.state() == CallState.ENDED
+                    ? null : r.ended(reason, now));
+            metrics.callEnded(reason.wire());
+        });
+        return cancelled.isPresent();
+    }
+
+    /** Makes the offer the staff member's; throws offer_expired when it no longer is. */
+    public ServiceRequest accept(Principal staff, ClientMessage.OfferAccept m) {
+        return store.accept(m.requestId(), staff.subject(), clock.millis())
+                .orElseThrow(() -> new ProtocolException(ErrorCode.OFFER_EXPIRED, "that offer is no longer open"));
+    }
+
+    public ServerMessage.OfferDeclined decline(Principal staff, ClientMessage.OfferDecline m) {
+        if (!release(m.requestId(), staff.subject(), ReleaseReason.DECLINED)) {
+            throw new ProtocolException(ErrorCode.OFFER_EXPIRED, "that offer is no longer open");
+        }
+        offerWorkTo(staff.subject());
+        return new ServerMessage.OfferDeclined(m.id(), m.requestId());
+    }
+
+    /** An offer rang out. Idempotent: whichever node's sweep sees it first releases it. */
+    void ringOut(Offer offer) {
+        if (!release(offer.requestId(), offer.staffId(), ReleaseReason.TIMEOUT)) {
+            return;
+        }
+        outbox.send(offer.staffId(), new ServerMessage.OfferRevoked(offer.requestId(), "timeout"));
+        if (config.awayOnMissedOffer()) {
+            presence.setStatus(offer.staffId(), StaffStatus.AWAY);
+        }
+        presence.notifyMember(offer.staffId());
+    }
+
+    private boolean release(String requestId, String staffId, ReleaseReason reason) {
+        long now = clock.millis();
+        if (!store.release(requestId, staffId, reason, now, config.reofferDelay().toMillis())) {
+            return false;
+        }
+        callService.update(requestId, r -> r.state() == CallState.OFFERED ? r.requeued() : null);
+        presence.notifyMember(staffId);
+        store.request(requestId).ifPresent(r -> tellPosition(r.customerId(), requestId, r.topic()));
+        store.matchRequest(requestId, now, config.ringTimeout().toMillis()).ifPresent(this::offered);
+        return true;
+    }
+
+    /** A call of the member ended: their load goes down, and they may take the next request. */
+    public void callEnded(String staffId) {
+        store.callEnded(staffId, clock.millis());
+        staffFreed(staffId);
+    }
+
+    /** The member became free (available, or a call or offer ended): tell them and offer them work. */
+    public void staffFreed(String staffId) {
+        presence.notifyMember(staffId);
+        offerWorkTo(staffId);
+    }
+
+    public void offerWorkTo(String staffId) {
+        store.matchStaff(staffId, clock.millis(), config.ringTimeout().toMillis()).ifPresent(this::offered);
+    }
+
+    private void offered(Offer offer) {
+        Optional<ServiceRequest> request = store.request(offer.requestId());
+        Optional<StaffPresence> staff = presence.get(offer.staffId());
+        if (request.isEmpty() || staff.isEmpty()) {
+            return; // cancelled between the match and now; the cancel released the member
+        }
+        ServiceRequest r = request.get();
+        boolean[] firstOffer = {false};
+        callService.update(r.id(), c -> {
+            firstOffer[0] = c.offeredAtMs() == 0;
+            return c.state() == CallState.QUEUED ? c.offered(offer.staffId(), staff.get().profile().name(), offer.offeredAtMs()) : null;
+        });
+        metrics.offered(firstOffer[0] ? offer.offeredAtMs() - r.enqueuedAtMs() : -1);
+        outbox.send(offer.staffId(), new ServerMessage.Offer(r.id(), r.topic(), r.language(), r.priority(),
+                new ServerMessage.CustomerView(r.customerName()), r.context(), offer.offeredAtMs() - r.enqueuedAtMs(),
+                offer.expiresAtMs() - offer.offeredAtMs()));
+        presence.notifyMember(offer.staffId());
+        outbox.send(r.customerId(), new ServerMessage.QueueUpdate(r.id(), "ringing", 0, 0));
+    }
+
+    private void tellPosition(String customerId, String requestId, String topic) {
+        store.position(requestId).ifPresent(p -> outbox.send(customerId,
+                new ServerMessage.QueueUpdate(requestId, "waiting", p, estimator.etaSeconds(topic, p))));
+    }
+
+    /**
+     * Periodic work of every node: ring out expired offers (whoever made them), offer work to this node's
+     * free staff (catches re-offer delays that passed and matches missed by a lost event), and refresh
+     * the wait estimates.
+     */
+    public void sweep(Collection<String> localStaff) {
+        long now = clock.millis();
+        for (Offer expired : store.expiredOffers(now, SWEEP_BATCH)) {
+            try {
+                ringOut(expired);
+            } catch (RuntimeException e) {
+                log.warn("ringing out offer {} failed: {}", expired.requestId(), e.toString());
+            }
+        }
+        for (String staffId : localStaff) {
+            offerWorkTo(staffId);
+        }
+        estimator.refresh(presence.list());
+    }
+
+    /** The customer's current queue notice, to be sent if it changed since last time. */
+    public Optional<ServerMessage.QueueUpdate> queueNotice(String customerId) {
+        return store.openRequestOf(customerId).flatMap(id -> store.request(id).map(r -> {
+            Optional<Integer> p = store.position(id);
+            return p.map(pos -> new ServerMessage.QueueUpdate(id, "waiting", pos, estimator.etaSeconds(r.topic(), pos)))
+                    .orElseGet(() -> new ServerMessage.QueueUpdate(id, "ringing", 0, 0));
+        }));
+    }
+
+    public java.util.List<QueueStats> stats() {
+        return store.stats(config.topicIds());
+    }
+}

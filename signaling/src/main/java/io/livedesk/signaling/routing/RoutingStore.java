@@ -1,0 +1,85 @@
+package io.livedesk.signaling.routing;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Queues, offers and staff load, changed atomically: one request is never offered to two staff
+ * members at once, and a member's load (offers ringing plus calls in progress) never exceeds their
+ * capacity, however many nodes call this concurrently. In Redis every mutating method is one Lua script.
+ * Both implementations pass {@code RoutingStoreContract}.
+ *
+ * <p>Eligibility of staff S for request R: S is {@link io.livedesk.signaling.presence.StaffPresence#routable
+ * routable} for R's topic and language, and S is not excluded from R (S declined R or let it ring out less
+ * than {@code reofferDelayMs} ago).
+ */
+public interface RoutingStore {
+
+    /**
+     * Puts a new request in its queue (topic, language) as WAITING. Throws IllegalStateException if the
+     * customer already has an open request or the id is taken.
+     */
+    void enqueue(ServiceRequest request);
+
+    Optional<ServiceRequest> request(String requestId);
+
+    Optional<RequestState> state(String requestId);
+
+    /** The customer's open (waiting or offered) request, if any. */
+    Optional<String> openRequestOf(String customerId);
+
+    /**
+     * Offers a WAITING request to the best eligible staff member: the one idle longest (smallest
+     * idleSince, ties by id). On success the request leaves its queue, becomes OFFERED until
+     * now + ringMs, and the member's load goes up by one. Empty when the request is not WAITING or no
+     * one is eligible.
+     */
+    Optional<Offer> matchRequest(String requestId, long nowMs, long ringMs);
+
+    /**
+     * Offers a staff member the first WAITING request, across the queues of every (skill, language) they
+     * have, that they are eligible for: lowest rank first, ties by enqueue time then id. Same effects
+     * as {@link #matchRequest}. Empty when the member is not routable or nothing fits.
+     */
+    Optional<Offer> matchStaff(String staffId, long nowMs, long ringMs);
+
+    /** The offer the request is ringing with, if it is OFFERED. */
+    Optional<Offer> offerOf(String requestId);
+
+    /**
+     * The staff member accepts: succeeds only if the request is OFFERED to exactly this member and the
+     * offer has not expired. The request leaves the routing store (openRequestOf becomes empty) and the
+     * member's load stays (the offer became a call). Returns the request on success.
+     */
+    Optional<ServiceRequest> accept(String requestId, String staffId, long nowMs);
+
+    /**
+     * The offer ends without acceptance (declined or rang out): only if the request is OFFERED to this
+     * member. The request goes back to WAITING at its old place, the member's load goes down by one,
+     * and the member is excluded from this request until now + reofferDelayMs. Returns whether it did.
+     */
+    boolean release(String requestId, String staffId, ReleaseReason reason, long nowMs, long reofferDelayMs);
+
+    /**
+     * Takes the request out of routing (customer cancelled, hung up or went away). If it was OFFERED,
+     * the member's load goes down by one and the offer is returned so that it can be revoked.
+     */
+    Optional<Cancelled> cancel(String requestId, long nowMs);
+
+    /**
+     * A call of this member ended: load goes down by one (never below zero); if it reaches zero while
+     * AVAILABLE a new idle period starts at now.
+     */
+    void callEnded(String staffId, long nowMs);
+
+    /** Offers whose ring time passed, oldest first, at most {@code max}; nothing is changed. */
+    List<Offer> expiredOffers(long nowMs, int max);
+
+    /**
+     * 1-based place of a WAITING request in its (topic, language) queue; empty if it is not WAITING.
+     */
+    Optional<Integer> position(String requestId);
+
+    /** Queue statistics per topic for the topics given. */
+    List<QueueStats> stats(List<String> topics);
+}

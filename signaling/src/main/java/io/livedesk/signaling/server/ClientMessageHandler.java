@@ -1,0 +1,124 @@
+package io.livedesk.signaling.server;
+
+import io.lettuce.core.RedisException;
+import io.livedesk.signaling.auth.Principal;
+import io.livedesk.signaling.call.CallService;
+import io.livedesk.signaling.presence.PresenceService;
+import io.livedesk.signaling.presence.StaffStatus;
+import io.livedesk.signaling.protocol.ClientMessage;
+import io.livedesk.signaling.protocol.ErrorCode;
+import io.livedesk.signaling.protocol.MessageCodec;
+import io.livedesk.signaling.protocol.ProtocolException;
+import io.livedesk.signaling.protocol.ServerMessage;
+import io.livedesk.signaling.routing.RoutingService;
+import io.livedesk.signaling.routing.ServiceRequest;
+import io.livedesk.signaling.session.SessionService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * Handles one client message on a worker thread: checks that the caller is signed in and that their
+ * role may send it, runs it, and answers with its reply or an error. A failure here never reaches the
+ * socket as anything but an {@code error} message.
+ */
+public final class ClientMessageHandler {
+    private static final Logger log = LoggerFactory.getLogger(ClientMessageHandler.class);
+
+    private final SessionService sessions;
+    private final PresenceService presence;
+    private final RoutingService routing;
+    private final CallService calls;
+    private final MessageCodec codec;
+    private final Metrics metrics;
+    private final Clock clock;
+
+    public ClientMessageHandler(SessionService sessions, PresenceService presence, RoutingService routing,
+                                CallService calls, MessageCodec codec, Metrics metrics, Clock clock) {
+        this.sessions = sessions;
+        this.presence = presence;
+        this.routing = routing;
+        this.calls = calls;
+        this.codec = codec;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public void handle(ClientConnection c, ClientMessage message) {
+        try {
+            dispatch(c, message);
+        } catch (ProtocolException e) {
+            sendError(c, message.id(), e.code(), e.getMessage());
+        } catch (RedisException e) {
+            log.warn("store unavailable while handling {}: {}", message.getClass().getSimpleName(), e.toString());
+            sendError(c, message.id(), ErrorCode.UNAVAILABLE, "a store did not answer; try again");
+        } catch (RuntimeException e) {
+            String ref = UUID.randomUUID().toString().substring(0, 8);
+            log.error("internal error {} handling {}", ref, message.getClass().getSimpleName(), e);
+            sendError(c, message.id(), ErrorCode.INTERNAL, "internal error, reference " + ref);
+        }
+    }
+
+    public void sendError(ClientConnection c, String id, ErrorCode code, String text) {
+        metrics.error(code.wire());
+        c.sendJson(codec.write(new ServerMessage.Error(id, code.wire(), text)));
+    }
+
+    private void reply(ClientConnection c, ServerMessage m) {
+        c.sendJson(codec.write(m));
+    }
+
+    private void dispatch(ClientConnection c, ClientMessage message) {
+        if (message instanceof ClientMessage.Hello h) {
+            reply(c, sessions.hello(c, h.id(), h.token()));
+            return;
+        }
+        Principal p = c.principal();
+        if (p == null) {
+            throw new ProtocolException(ErrorCode.UNAUTHENTICATED, "send hello with a token first");
+        }
+        if (!message.allowedRoles().contains(p.role())) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "a " + p.role().wire() + " may not send this message");
+        }
+        if (p.role().serves()) {
+            presence.touch(p.subject());
+        }
+        if (message instanceof ClientMessage.Ping ping) {
+            reply(c, new ServerMessage.Pong(ping.id(), clock.millis()));
+        } else if (message instanceof ClientMessage.PresenceSet set) {
+            StaffStatus status = StaffStatus.fromWire(set.status());
+            var updated = presence.setStatus(p.subject(), status)
+                    .orElseThrow(() -> new ProtocolException(ErrorCode.INVALID_STATE, "not signed in as staff"));
+            reply(c, PresenceService.view(set.id(), updated));
+            if (status == StaffStatus.AVAILABLE) {
+                routing.offerWorkTo(p.subject());
+            }
+        } else if (message instanceof ClientMessage.RequestCreate create) {
+            ServerMessage.RequestQueued queued = routing.create(p, create);
+            reply(c, queued);
+            c.queueNoticeChanged("waiting:" + queued.position());
+            routing.matchNew(queued.requestId());
+        } else if (message instanceof ClientMessage.RequestCancel cancel) {
+            if (calls.get(cancel.requestId()).filter(r -> r.isParty(p.subject()) && r.state().live()).isPresent()) {
+                // Accepted a moment ago: cancelling now means hanging up.
+                reply(c, calls.hangup(p, cancel.requestId(), cancel.id()));
+            } else {
+                reply(c, routing.cancel(p, cancel));
+            }
+        } else if (message instanceof ClientMessage.OfferAccept accept) {
+            ServiceRequest request = routing.accept(p, accept);
+            reply(c, calls.start(request, p, accept.id()));
+        } else if (message instanceof ClientMessage.OfferDecline decline) {
+            reply(c, routing.decline(p, decline));
+        } else if (message instanceof ClientMessage.CallSignal signal) {
+            calls.signal(p, signal);
+            reply(c, new ServerMessage.Ack(signal.id()));
+        } else if (message instanceof ClientMessage.CallHangup hangup) {
+            reply(c, calls.hangup(p, hangup.callId(), hangup.id()));
+        } else {
+            throw new IllegalStateException("no handler for " + message.getClass().getSimpleName());
+        }
+    }
+}

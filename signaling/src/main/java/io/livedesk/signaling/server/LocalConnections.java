@@ -1,0 +1,53 @@
+package io.livedesk.signaling.server;
+
+import io.livedesk.signaling.auth.Role;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The authenticated connections on this node, by subject (one each: a new sign-in replaces the old). */
+public final class LocalConnections {
+    private final ConcurrentHashMap<String, ClientConnection> bySubject = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ClientConnection> all = new ConcurrentHashMap<>();
+
+    public void opened(ClientConnection c) {
+        all.put(c.id(), c);
+    }
+
+    /** Registers an authenticated connection; returns the one it replaces on this node. */
+    public Optional<ClientConnection> bind(String subject, ClientConnection c) {
+        return Optional.ofNullable(bySubject.put(subject, c)).filter(old -> old != c);
+    }
+
+    /** Removes the connection; returns whether it was the subject's current one. */
+    public boolean closed(ClientConnection c) {
+        all.remove(c.id());
+        return c.principal() != null && bySubject.remove(c.principal().subject(), c);
+    }
+
+    public Optional<ClientConnection> get(String subject) {
+        return Optional.ofNullable(bySubject.get(subject));
+    }
+
+    public Optional<ClientConnection> byConnectionId(String connectionId) {
+        return Optional.ofNullable(all.get(connectionId));
+    }
+
+    public Collection<ClientConnection> authenticated() {
+        return bySubject.values();
+    }
+
+    public List<ClientConnection> withRole(Role role) {
+        return bySubject.values().stream().filter(c -> c.principal().role() == role).toList();
+    }
+
+    public Collection<ClientConnection> everyone() {
+        return all.values();
+    }
+
+    public int size() {
+        return all.size();
+    }
+}

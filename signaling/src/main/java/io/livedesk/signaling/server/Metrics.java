@@ -1,0 +1,70 @@
+package io.livedesk.signaling.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/** The node's meters, exposed at /metrics in Prometheus text. Names are documented in docs/operations.md. */
+public final class Metrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Timer requestToOffer;
+    private final Counter requests;
+    private final Counter offers;
+    private final Counter accepted;
+
+    public Metrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        requestToOffer = Timer.builder("livedesk.routing.request.to.offer")
+                .description("From a request entering a queue to its first offer to a staff member")
+                .publishPercentileHistogram()
+                .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMillis(100))
+                .register(registry);
+        requests = Counter.builder("livedesk.routing.requests").description("Service requests created").register(registry);
+        offers = Counter.builder("livedesk.routing.offers").description("Offers made to staff").register(registry);
+        accepted = Counter.builder("livedesk.routing.accepted").description("Offers accepted").register(registry);
+    }
+
+    public void gauge(String name, String description, Supplier<Number> value) {
+        io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    public void message(String type) {
+        registry.counter("livedesk.ws.messages", "type", type).increment();
+    }
+
+    public void error(String code) {
+        registry.counter("livedesk.ws.errors", "code", code).increment();
+    }
+
+    public void callEnded(String reason) {
+        registry.counter("livedesk.calls.ended", "reason", reason).increment();
+    }
+
+    public void requestCreated() {
+        requests.increment();
+    }
+
+    public void offered(long requestToOfferMs) {
+        offers.increment();
+        if (requestToOfferMs >= 0) {
+            requestToOffer.record(Duration.ofMillis(requestToOfferMs));
+        }
+    }
+
+    public void accepted() {
+        accepted.increment();
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+}

@@ -1,0 +1,56 @@
+package io.livedesk.signaling.server;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The bounded pool where messages and REST calls are handled, off Netty's event loop, because a
+ * handler may wait on Redis. When the queue is full, {@link #execute} throws
+ * {@link RejectedExecutionException} and the caller answers "overloaded".
+ */
+public final class WorkerPool implements Executor, AutoCloseable {
+    private final ThreadPoolExecutor executor;
+
+    public WorkerPool(String name, int threads, int queueCapacity) {
+        this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(queueCapacity), namedThreads(name), new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    public static ThreadFactory namedThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        executor.execute(task);
+    }
+
+    public int queued() {
+        return executor.getQueue().size();
+    }
+
+    public int active() {
+        return executor.getActiveCount();
+    }
+
+    /** Stops taking work and waits up to the timeout for what is running. */
+    public boolean shutdown(long timeoutMs) throws InterruptedException {
+        executor.shutdown();
+        return executor.awaitTermination(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

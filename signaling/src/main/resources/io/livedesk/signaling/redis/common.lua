@@ -1,0 +1,114 @@
+-- Shared by every LiveDesk script (LuaScript puts it in front of each one).
+-- Convention: ARGV[1] is the key tag, e.g. "{ld}:"; a script's own arguments start at ARGV[2].
+-- Key patterns mirror io.livedesk.signaling.redis.RedisKeys.
+local T = ARGV[1]
+
+-- At most this many entries of a sorted set are walked by one match (staff in idle order, or the
+-- requests of one queue), so no script runs unbounded. Only members and requests excluded from each
+-- other are skipped while walking, so the bound is never reached in practice.
+local SCAN_LIMIT = 200
+
+local function staff_key(id) return T .. 'staff:' .. id end
+local function avail_key(skill, lang) return T .. 'avail:' .. skill .. ':' .. lang end
+local function req_key(id) return T .. 'req:' .. id end
+local function excl_key(id) return T .. 'excl:' .. id end
+local function queue_key(topic, lang) return T .. 'queue:' .. topic .. ':' .. lang end
+local function waiting_key(topic) return T .. 'waiting:' .. topic end
+local function offered_key(topic) return T .. 'offered:' .. topic end
+local function open_key(customer) return T .. 'open:' .. customer end
+local OFFERS = T .. 'offers'
+local STAFF_IDS = T .. 'staffids'
+
+-- HGETALL as a table, or nil when the hash does not exist.
+local function hgetall(key)
+  local flat = redis.call('HGETALL', key)
+  if #flat == 0 then return nil end
+  local t = {}
+  for i = 1, #flat, 2 do t[flat[i]] = flat[i + 1] end
+  return t
+end
+
+-- Byte-wise a < b (Lua's own < follows the server's collation locale; Redis sorts by bytes).
+local function bytes_less(a, b)
+  local n = math.min(#a, #b)
+  for i = 1, n do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
+end
+
+-- A staff hash with skills and languages decoded, or nil.
+local function load_staff(id)
+  local s = hgetall(staff_key(id))
+  if s == nil then return nil end
+  s.id = id
+  s.skill_list = cjson.decode(s.skills)
+  s.language_list = cjson.decode(s.languages)
+  return s
+end
+
+-- Whether routing may offer the member anything at all (skill and language aside).
+local function offerable(s)
+  return s ~= nil and s.connected == '1' and s.status == 'AVAILABLE'
+      and tonumber(s.load) < tonumber(s.capacity)
+end
+
+-- Makes the availability sets agree with the member's hash: removes them from the sets of the profile
+-- they had (before, may be nil) and adds them to those of the profile they have (after, may be nil)
+-- when offerable. Every script that changes status, connected, load, idleSince or the profile calls it.
+local function sync_availability(before, after)
+  if before ~= nil then
+    for _, skill in ipairs(before.skill_list) do
+      for _, lang in ipairs(before.language_list) do
+        redis.call('ZREM', avail_key(skill, lang), before.id)
+      end
+    end
+  end
+  if offerable(after) then
+    for _, skill in ipairs(after.skill_list) do
+      for _, lang in ipairs(after.language_list) do
+        redis.call('ZADD', avail_key(skill, lang), after.idleSince, after.id)
+      end
+    end
+  end
+end
+
+-- Sets fields of a member (before: the member as loaded, nil for a new one) and keeps the
+-- availability sets right. Returns the member as now stored.
+local function update_staff(id, before, fields)
+  local flat = {}
+  for k, v in pairs(fields) do
+    flat[#flat + 1] = k
+    flat[#flat + 1] = v
+  end
+  redis.call('HSET', staff_key(id), unpack(flat))
+  local after = load_staff(id)
+  sync_availability(before, after)
+  return after
+end
+
+-- Load down by one, never below zero. With idle_at, reaching zero while AVAILABLE starts a new idle
+-- period then (a call ended); a released offer keeps the idle period.
+local function lower_load(staff_id, idle_at)
+  local s = load_staff(staff_id)
+  if s == nil or tonumber(s.load) <= 0 then return end
+  local load = tonumber(s.load) - 1
+  local fields = { load = tostring(load) }
+  if idle_at ~= nil and load == 0 and s.status == 'AVAILABLE' then
+    fields.idleSince = idle_at
+  end
+  update_staff(staff_id, s, fields)
+end
+
+-- Removes a request (r: its hash as a table) from routing entirely: queue, offer, indexes, exclusions.
+local function forget_request(r)
+  redis.call('ZREM', queue_key(r.topic, r.language), r.member)
+  redis.call('ZREM', waiting_key(r.topic), r.id)
+  redis.call('SREM', offered_key(r.topic), r.id)
+  redis.call('ZREM', OFFERS, r.id)
+  redis.call('DEL', req_key(r.id), excl_key(r.id))
+  if redis.call('GET', open_key(r.customerId)) == r.id then
+    redis.call('DEL', open_key(r.customerId))
+  end
+end

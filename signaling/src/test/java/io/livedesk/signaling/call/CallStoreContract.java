@@ -1,0 +1,212 @@
+package io.livedesk.signaling.call;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The {@link CallStore} contract; subclasses only provide the store. */
+public abstract class CallStoreContract {
+
+    static final long T0 = 1_700_000_000_000L;
+
+    private CallStore store;
+
+    /** A fresh, empty store for each test. */
+    protected abstract CallStore createStore();
+
+    protected void closeStore() {
+    }
+
+    @BeforeEach
+    void setUp() {
+        store = createStore();
+    }
+
+    @AfterEach
+    void tearDown() {
+        closeStore();
+    }
+
+    static CallRecord queued(String id, String customer, long enqueuedAt) {
+        return CallRecord.queued(id, customer, "Customer " + customer, "loans", "en", 1, enqueuedAt);
+    }
+
+    /** Creates a call and takes it to CONNECTING with the staff member. */
+    CallRecord connecting(String id, String customer, String staff, long enqueuedAt) {
+        CallRecord q = queued(id, customer, enqueuedAt);
+        store.create(q);
+        CallRecord o = q.offered(staff, "Staff " + staff, enqueuedAt + 1);
+        assertTrue(store.compareAndSet(id, CallState.QUEUED, o));
+        CallRecord c = o.answered(enqueuedAt + 2);
+        assertTrue(store.compareAndSet(id, CallState.OFFERED, c));
+        return c;
+    }
+
+    @Test
+    void createdRecordsReadBackWholly() {
+        CallRecord q = queued("c1", "cust1", T0);
+        store.create(q);
+        assertEquals(Optional.of(q), store.get("c1"));
+
+        CallRecord ended = new CallRecord("c2", "cust2", "李四 \"Li\"", "cards", "zh", 9, "s1", "Staff One",
+                CallState.ENDED, T0, T0 + 1, T0 + 2, T0 + 3, T0 + 4, EndReason.STAFF_HANGUP);
+        store.create(ended);
+        assertEquals(Optional.of(ended), store.get("c2"));
+        assertTrue(store.get("nope").isEmpty());
+    }
+
+    @Test
+    void createRefusesAnExistingId() {
+        store.create(queued("c1", "cust1", T0));
+        assertThrows(IllegalStateException.class, () -> store.create(queued("c1", "other", T0 + 1)));
+        assertEquals("cust1", store.get("c1").orElseThrow().customerId());
+    }
+
+    @Test
+    void compareAndSetReplacesOnlyFromTheExpectedState() {
+        CallRecord q = queued("c1", "cust1", T0);
+        store.create(q);
+        CallRecord offered = q.offered("s1", "Staff", T0 + 1);
+
+        assertFalse(store.compareAndSet("c1", CallState.OFFERED, offered));
+        assertEquals(Optional.of(q), store.get("c1"));
+        assertTrue(store.compareAndSet("c1", CallState.QUEUED, offered));
+        assertEquals(Optional.of(offered), store.get("c1"));
+        assertFalse(store.compareAndSet("c1", CallState.QUEUED, offered), "the state moved on");
+        assertFalse(store.compareAndSet("nope", CallState.QUEUED, queued("nope", "x", T0)));
+        assertTrue(store.get("nope").isEmpty());
+    }
+
+    @Test
+    void concurrentCompareAndSetHasOneWinner() throws Exception {
+        CallRecord active = connecting("c1", "cust1", "s1", T0);
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                EndReason reason = EndReason.values()[i % EndReason.values().length];
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return store.compareAndSet("c1", CallState.CONNECTING, active.ended(reason, T0 + 10));
+                }));
+            }
+            start.countDown();
+            int winners = 0;
+            for (Future<Boolean> f : results) {
+                winners += f.get(10, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertEquals(1, winners);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(CallState.ENDED, store.get("c1").orElseThrow().state());
+    }
+
+    @Test
+    void liveCallsAreIndexedUnderBothPartiesWhileConnectingOrActive() {
+        CallRecord q = queued("c1", "cust1", T0);
+        store.create(q);
+        CallRecord o = q.offered("s1", "Staff", T0 + 1);
+        store.compareAndSet("c1", CallState.QUEUED, o);
+        assertTrue(store.liveCallOf("cust1").isEmpty(), "offered is not live");
+        assertTrue(store.liveCallOf("s1").isEmpty());
+
+        CallRecord c = o.answered(T0 + 2);
+        store.compareAndSet("c1", CallState.OFFERED, c);
+        assertEquals(Optional.of(c), store.liveCallOf("cust1"));
+        assertEquals(Optional.of(c), store.liveCallOf("s1"));
+
+        CallRecord a = c.connected(T0 + 3);
+        store.compareAndSet("c1", CallState.CONNECTING, a);
+        assertEquals(Optional.of(a), store.liveCallOf("cust1"));
+        assertEquals(Optional.of(a), store.liveCallOf("s1"));
+
+        store.compareAndSet("c1", CallState.ACTIVE, a.ended(EndReason.CUSTOMER_HANGUP, T0 + 4));
+        assertTrue(store.liveCallOf("cust1").isEmpty());
+        assertTrue(store.liveCallOf("s1").isEmpty());
+    }
+
+    @Test
+    void aFailedCompareAndSetLeavesTheIndexAlone() {
+        CallRecord c = connecting("c1", "cust1", "s1", T0);
+        assertFalse(store.compareAndSet("c1", CallState.ACTIVE, c.connected(T0 + 5).ended(EndReason.STAFF_HANGUP, T0 + 6)));
+        assertEquals(Optional.of(c), store.liveCallOf("s1"));
+    }
+
+    @Test
+    void aRequeuedCallIsNotLive() {
+        CallRecord q = queued("c1", "cust1", T0);
+        store.create(q);
+        CallRecord o = q.offered("s1", "Staff", T0 + 1);
+        store.compareAndSet("c1", CallState.QUEUED, o);
+        CallRecord back = o.requeued();
+        assertTrue(store.compareAndSet("c1", CallState.OFFERED, back));
+        assertEquals(Optional.of(back), store.get("c1"));
+        assertTrue(store.liveCallOf("s1").isEmpty());
+    }
+
+    @Test
+    void aPartysNextLiveCallReplacesTheEndedOne() {
+        CallRecord first = connecting("c1", "cust1", "s1", T0);
+        store.compareAndSet("c1", CallState.CONNECTING, first.ended(EndReason.STAFF_DISCONNECTED, T0 + 10));
+        CallRecord second = connecting("c2", "cust2", "s1", T0 + 20);
+
+        assertEquals(Optional.of(second), store.liveCallOf("s1"));
+        assertEquals(Optional.of(second), store.liveCallOf("cust2"));
+        assertTrue(store.liveCallOf("cust1").isEmpty());
+    }
+
+    @Test
+    void aRecordCreatedLiveIsIndexed() {
+        CallRecord live = new CallRecord("c1", "cust1", "C", "loans", "en", 0, "s1", "S", CallState.ACTIVE,
+                T0, T0 + 1, T0 + 2, T0 + 3, 0, null);
+        store.create(live);
+        assertEquals(Optional.of(live), store.liveCallOf("cust1"));
+        assertEquals(Optional.of(live), store.liveCallOf("s1"));
+    }
+
+    @Test
+    void recentIsNewestFirstWithLimitAndStaffFilter() {
+        CallRecord c1 = connecting("c1", "cust1", "s1", T0);
+        store.create(queued("c2", "cust2", T0 + 20));
+        CallRecord c3 = connecting("c3", "cust3", "s2", T0 + 10);
+        CallRecord c4 = connecting("c4", "cust4", "s1", T0 + 30);
+        CallRecord c4ended = c4.ended(EndReason.CUSTOMER_HANGUP, T0 + 40);
+        store.compareAndSet("c4", CallState.CONNECTING, c4ended);
+
+        assertEquals(List.of("c4", "c2", "c3", "c1"), ids(store.recent(10, null)));
+        assertEquals(List.of("c4", "c2"), ids(store.recent(2, null)));
+        assertEquals(List.of(c4ended, c1), store.recent(10, "s1"), "current versions, only with s1");
+        assertEquals(List.of(c3), store.recent(10, "s2"));
+        assertEquals(List.of(), store.recent(10, "s9"));
+        assertEquals(List.of(), store.recent(0, null));
+    }
+
+    @Test
+    void recentOrdersEqualEnqueueTimesById() {
+        store.create(queued("c-b", "x", T0));
+        store.create(queued("c-a", "y", T0));
+        store.create(queued("c-c", "z", T0));
+        assertEquals(List.of("c-c", "c-b", "c-a"), ids(store.recent(10, null)));
+    }
+
+    private static List<String> ids(List<CallRecord> records) {
+        return records.stream().map(CallRecord::callId).toList();
+    }
+}

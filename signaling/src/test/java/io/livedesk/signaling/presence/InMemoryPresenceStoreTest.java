@@ -1,0 +1,8 @@
+package io.livedesk.signaling.presence;
+
+class InMemoryPresenceStoreTest extends PresenceStoreContract {
+    @Override
+    protected PresenceStore createStore() {
+        return new InMemoryPresenceStore();
+    }
+}

@@ -1,0 +1,422 @@
+package io.livedesk.signaling.protocol;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MessageCodecTest {
+
+    private static final String SDP = "v=0\\r\\no=- 46117 2 IN IP4 127.0.0.1\\r\\ns=-\\r\\nt=0 0\\r\\n";
+    private static final String CANDIDATE = "{\"candidate\":\"candidate:1 1 udp 2122260223 127.0.0.1 50216 typ host\","
+            + "\"sdpMid\":\"0\",\"sdpMLineIndex\":0}";
+
+    private final MessageCodec codec = new MessageCodec();
+
+    // ---- every message type, valid ----
+
+    @Test
+    void readsHello() {
+        var m = assertInstanceOf(ClientMessage.Hello.class, codec.read("{\"type\":\"hello\",\"id\":\"1\",\"token\":\"abc.def.ghi\"}"));
+        assertEquals("1", m.id());
+        assertEquals("abc.def.ghi", m.token());
+    }
+
+    @Test
+    void readsPing() {
+        var m = assertInstanceOf(ClientMessage.Ping.class, codec.read("{\"type\":\"ping\",\"id\":\"p-9\"}"));
+        assertEquals("p-9", m.id());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"available", "away"})
+    void readsPresenceSet(String status) {
+        var m = assertInstanceOf(ClientMessage.PresenceSet.class,
+                codec.read("{\"type\":\"presence.set\",\"id\":\"4\",\"status\":\"" + status + "\"}"));
+        assertEquals(status, m.status());
+    }
+
+    @Test
+    void readsRequestCreateWithEveryField() {
+        var m = assertInstanceOf(ClientMessage.RequestCreate.class, codec.read(
+                "{\"type\":\"request.create\",\"id\":\"2\",\"topic\":\"accounts\",\"language\":\"en\",\"priority\":3,"
+                        + "\"context\":{\"page\":\"/cards/lost\",\"channel\":\"web\"}}"));
+        assertEquals("accounts", m.topic());
+        assertEquals("en", m.language());
+        assertEquals(3, m.priority());
+        assertEquals(Map.of("page", "/cards/lost", "channel", "web"), m.context());
+    }
+
+    @Test
+    void requestCreateDefaultsPriorityAndContext() {
+        var m = assertInstanceOf(ClientMessage.RequestCreate.class,
+                codec.read("{\"type\":\"request.create\",\"id\":\"2\",\"topic\":\"cards\",\"language\":\"zh\"}"));
+        assertEquals(0, m.priority());
+        assertEquals(Map.of(), m.context());
+    }
+
+    @Test
+    void readsRequestCancelOfferAcceptAndOfferDecline() {
+        assertEquals("r-1", assertInstanceOf(ClientMessage.RequestCancel.class,
+                codec.read("{\"type\":\"request.cancel\",\"id\":\"3\",\"requestId\":\"r-1\"}")).requestId());
+        assertEquals("r-2", assertInstanceOf(ClientMessage.OfferAccept.class,
+                codec.read("{\"type\":\"offer.accept\",\"id\":\"5\",\"requestId\":\"r-2\"}")).requestId());
+        assertEquals("r-3", assertInstanceOf(ClientMessage.OfferDecline.class,
+                codec.read("{\"type\":\"offer.decline\",\"id\":\"6\",\"requestId\":\"r-3\"}")).requestId());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"offer", "answer"})
+    void readsCallSignalWithSdp(String sdpType) {
+        var m = assertInstanceOf(ClientMessage.CallSignal.class, codec.read(
+                "{\"type\":\"call.signal\",\"id\":\"10\",\"callId\":\"r-1\",\"sdp\":{\"type\":\"" + sdpType
+                        + "\",\"sdp\":\"" + SDP + "\"}}"));
+        assertEquals(sdpType, m.sdp().type());
+        assertTrue(m.sdp().sdp().startsWith("v=0\r\n"));
+        assertNull(m.candidate());
+    }
+
+    @Test
+    void readsCallSignalWithCandidate() {
+        var m = assertInstanceOf(ClientMessage.CallSignal.class, codec.read(
+                "{\"type\":\"call.signal\",\"id\":\"11\",\"callId\":\"r-1\",\"candidate\":" + CANDIDATE + "}"));
+        assertNull(m.sdp());
+        assertEquals("0", m.candidate().sdpMid());
+        assertEquals(0, m.candidate().sdpMLineIndex());
+    }
+
+    @Test
+    void readsEndOfCandidatesAsAnEmptyCandidate() {
+        var m = assertInstanceOf(ClientMessage.CallSignal.class, codec.read(
+                "{\"type\":\"call.signal\",\"id\":\"12\",\"callId\":\"r-1\",\"candidate\":{\"candidate\":\"\"}}"));
+        assertEquals("", m.candidate().candidate());
+    }
+
+    @Test
+    void readsCallHangup() {
+        assertEquals("r-1", assertInstanceOf(ClientMessage.CallHangup.class,
+                codec.read("{\"type\":\"call.hangup\",\"id\":\"12\",\"callId\":\"r-1\"}")).callId());
+    }
+
+    @Test
+    void idsMayUseTheWholeAllowedAlphabetUpTo64Characters() {
+        String id = "Az09._:-" + "x".repeat(56);
+        assertEquals(id, codec.read("{\"type\":\"ping\",\"id\":\"" + id + "\"}").id());
+    }
+
+    // ---- frames that are not JSON objects: bad_json, no id ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "", "   ", "not json", "{", "{\"type\":\"ping\",\"id\":\"1\"", "{\"type\":\"ping\" \"id\":\"1\"}",
+            "{'type':'ping','id':'1'}", "[1,2,3]", "\"ping\"", "42", "null", "true",
+            "{\"type\":\"ping\",\"id\":\"1\"} trailing", "{\"type\":\"ping\",\"id\":\"1\"}{\"type\":\"ping\"}",
+            "{\"type\":\"ping\",\"id\":\"1\",\"id\":\"2\"}"})
+    void framesThatAreNotOneJsonObjectAreBadJson(String frame) {
+        assertInvalid(frame, ErrorCode.BAD_JSON, null);
+    }
+
+    @Test
+    void nestingDeeperThanTheLimitIsBadJson() {
+        String deep = "[".repeat(500) + "]".repeat(500);
+        assertInvalid("{\"type\":\"ping\",\"id\":\"d1\",\"x\":" + deep + "}", ErrorCode.BAD_JSON, null);
+    }
+
+    @Test
+    void numberLongerThanTheLimitIsBadJson() {
+        assertInvalid("{\"type\":\"request.create\",\"id\":\"n1\",\"topic\":\"cards\",\"language\":\"en\","
+                + "\"priority\":" + "9".repeat(30) + "}", ErrorCode.BAD_JSON, null);
+    }
+
+    @Test
+    void shallowNestingIsReadAndOnlyTheUnknownFieldIsRefused() {
+        String nested = "[".repeat(10) + "]".repeat(10);
+        assertInvalid("{\"type\":\"ping\",\"id\":\"d2\",\"x\":" + nested + "}", ErrorCode.BAD_MESSAGE, "d2");
+    }
+
+    // ---- type ----
+
+    @Test
+    void missingTypeIsBadMessageWithTheIdEchoed() {
+        assertInvalid("{\"id\":\"7\",\"token\":\"t\"}", ErrorCode.BAD_MESSAGE, "7");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"5", "null", "{\"x\":1}", "[\"hello\"]", "true"})
+    void typeThatIsNotAStringIsBadMessage(String type) {
+        assertInvalid("{\"type\":" + type + ",\"id\":\"8\"}", ErrorCode.BAD_MESSAGE, "8");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hullo", "HELLO", "", "offer", "call.started", "error", "request.create ", "__proto__"})
+    void unknownTypeIsUnknownTypeWithTheIdEchoed(String type) {
+        assertInvalid("{\"type\":\"" + type + "\",\"id\":\"9\"}", ErrorCode.UNKNOWN_TYPE, "9");
+    }
+
+    // ---- fields ----
+
+    static Stream<Arguments> missingRequiredFields() {
+        return Stream.of(
+                Arguments.of("hello without token", "{\"type\":\"hello\",\"id\":\"m1\"}"),
+                Arguments.of("hello with null token", "{\"type\":\"hello\",\"id\":\"m1\",\"token\":null}"),
+                Arguments.of("presence.set without status", "{\"type\":\"presence.set\",\"id\":\"m1\"}"),
+                Arguments.of("request.create without topic", "{\"type\":\"request.create\",\"id\":\"m1\",\"language\":\"en\"}"),
+                Arguments.of("request.create without language", "{\"type\":\"request.create\",\"id\":\"m1\",\"topic\":\"cards\"}"),
+                Arguments.of("request.cancel without requestId", "{\"type\":\"request.cancel\",\"id\":\"m1\"}"),
+                Arguments.of("offer.accept without requestId", "{\"type\":\"offer.accept\",\"id\":\"m1\"}"),
+                Arguments.of("offer.decline without requestId", "{\"type\":\"offer.decline\",\"id\":\"m1\"}"),
+                Arguments.of("call.hangup without callId", "{\"type\":\"call.hangup\",\"id\":\"m1\"}"),
+                Arguments.of("call.signal without callId",
+                        "{\"type\":\"call.signal\",\"id\":\"m1\",\"candidate\":" + CANDIDATE + "}"),
+                Arguments.of("sdp without sdp text", "{\"type\":\"call.signal\",\"id\":\"m1\",\"callId\":\"r\",\"sdp\":{\"type\":\"offer\"}}"),
+                Arguments.of("sdp without type",
+                        "{\"type\":\"call.signal\",\"id\":\"m1\",\"callId\":\"r\",\"sdp\":{\"sdp\":\"" + SDP + "\"}}"),
+                Arguments.of("candidate without candidate",
+                        "{\"type\":\"call.signal\",\"id\":\"m1\",\"callId\":\"r\",\"candidate\":{\"sdpMid\":\"0\"}}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("missingRequiredFields")
+    void missingRequiredFieldIsBadMessageWithTheIdEchoed(String what, String frame) {
+        assertInvalid(frame, ErrorCode.BAD_MESSAGE, "m1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"type\":\"ping\"}", "{\"type\":\"hello\",\"token\":\"t\"}"})
+    void missingIdIsBadMessageWithoutId(String frame) {
+        assertInvalid(frame, ErrorCode.BAD_MESSAGE, null);
+    }
+
+    static Stream<Arguments> wrongFieldTypes() {
+        String create = "{\"type\":\"request.create\",\"id\":\"w1\",\"topic\":\"cards\",\"language\":\"en\",";
+        return Stream.of(
+                Arguments.of("priority as a string", create + "\"priority\":\"3\"}"),
+                Arguments.of("priority as a fraction", create + "\"priority\":3.5}"),
+                Arguments.of("priority as a whole float", create + "\"priority\":3.0}"),
+                Arguments.of("priority as a boolean", create + "\"priority\":true}"),
+                Arguments.of("priority as an array", create + "\"priority\":[3]}"),
+                Arguments.of("context as an array", create + "\"context\":[\"a\"]}"),
+                Arguments.of("context value as a number", create + "\"context\":{\"page\":5}}"),
+                Arguments.of("context value as an object", create + "\"context\":{\"page\":{\"a\":\"b\"}}}"),
+                Arguments.of("topic as a number", "{\"type\":\"request.create\",\"id\":\"w1\",\"topic\":7,\"language\":\"en\"}"),
+                Arguments.of("token as a number", "{\"type\":\"hello\",\"id\":\"w1\",\"token\":12345}"),
+                Arguments.of("token as an object", "{\"type\":\"hello\",\"id\":\"w1\",\"token\":{\"jwt\":\"x\"}}"),
+                Arguments.of("status as a boolean", "{\"type\":\"presence.set\",\"id\":\"w1\",\"status\":true}"),
+                Arguments.of("requestId as a number", "{\"type\":\"offer.accept\",\"id\":\"w1\",\"requestId\":17}"),
+                Arguments.of("sdp as a string", "{\"type\":\"call.signal\",\"id\":\"w1\",\"callId\":\"r\",\"sdp\":\"" + SDP + "\"}"),
+                Arguments.of("candidate as a string", "{\"type\":\"call.signal\",\"id\":\"w1\",\"callId\":\"r\",\"candidate\":\"candidate:1\"}"),
+                Arguments.of("sdpMLineIndex as a string", "{\"type\":\"call.signal\",\"id\":\"w1\",\"callId\":\"r\","
+                        + "\"candidate\":{\"candidate\":\"candidate:1\",\"sdpMLineIndex\":\"0\"}}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("wrongFieldTypes")
+    void fieldOfTheWrongTypeIsBadMessageWithTheIdEchoed(String what, String frame) {
+        assertInvalid(frame, ErrorCode.BAD_MESSAGE, "w1");
+    }
+
+    static Stream<Arguments> outOfRangeValues() {
+        String create = "{\"type\":\"request.create\",\"id\":\"o1\",";
+        return Stream.of(
+                Arguments.of("priority below 0", create + "\"topic\":\"cards\",\"language\":\"en\",\"priority\":-1}"),
+                Arguments.of("priority above 9", create + "\"topic\":\"cards\",\"language\":\"en\",\"priority\":10}"),
+                Arguments.of("topic with capitals", create + "\"topic\":\"Cards\",\"language\":\"en\"}"),
+                Arguments.of("topic too long", create + "\"topic\":\"" + "a".repeat(33) + "\",\"language\":\"en\"}"),
+                Arguments.of("empty language", create + "\"topic\":\"cards\",\"language\":\"\"}"),
+                Arguments.of("status busy", "{\"type\":\"presence.set\",\"id\":\"o1\",\"status\":\"busy\"}"),
+                Arguments.of("token over 8192 characters",
+                        "{\"type\":\"hello\",\"id\":\"o1\",\"token\":\"" + "t".repeat(8193) + "\"}"),
+                Arguments.of("sdpMLineIndex out of range", "{\"type\":\"call.signal\",\"id\":\"o1\",\"callId\":\"r\","
+                        + "\"candidate\":{\"candidate\":\"candidate:1\",\"sdpMLineIndex\":65}}"),
+                Arguments.of("candidate not starting with candidate:", "{\"type\":\"call.signal\",\"id\":\"o1\",\"callId\":\"r\","
+                        + "\"candidate\":{\"candidate\":\"typ host\"}}"),
+                Arguments.of("candidate too long", "{\"type\":\"call.signal\",\"id\":\"o1\",\"callId\":\"r\","
+                        + "\"candidate\":{\"candidate\":\"candidate:" + "1".repeat(1100) + "\"}}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("outOfRangeValues")
+    void valueOutOfRangeIsBadMessageWithTheIdEchoed(String what, String frame) {
+        assertInvalid(frame, ErrorCode.BAD_MESSAGE, "o1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"type\":\"ping\",\"id\":\"u1\",\"extra\":1}",
+            "{\"type\":\"hello\",\"id\":\"u1\",\"token\":\"t\",\"tokne\":\"t\"}",
+            "{\"type\":\"request.create\",\"id\":\"u1\",\"topic\":\"cards\",\"language\":\"en\",\"prio\":1}",
+            "{\"type\":\"call.signal\",\"id\":\"u1\",\"callId\":\"r\",\"sdp\":{\"type\":\"offer\",\"sdp\":\"v=0\",\"x\":1}}",
+            "{\"type\":\"call.hangup\",\"id\":\"u1\",\"callId\":\"r\",\"reason\":\"bye\"}"})
+    void unknownFieldIsBadMessageWithTheIdEchoed(String frame) {
+        InvalidFrameAssert e = assertInvalid(frame, ErrorCode.BAD_MESSAGE, "u1");
+        assertTrue(e.message().contains("unknown field"), e.message());
+    }
+
+    // ---- context limits ----
+
+    @Test
+    void contextOfTwentyEntriesIsAccepted() {
+        var m = assertInstanceOf(ClientMessage.RequestCreate.class, codec.read(createWithContext(context(20, 256))));
+        assertEquals(20, m.context().size());
+    }
+
+    @Test
+    void contextOfMoreThanTwentyEntriesIsBadMessage() {
+        assertInvalid(createWithContext(context(21, 10)), ErrorCode.BAD_MESSAGE, "ctx");
+    }
+
+    @Test
+    void contextValueOverTheLimitIsBadMessage() {
+        assertInvalid(createWithContext(context(1, 257)), ErrorCode.BAD_MESSAGE, "ctx");
+    }
+
+    @Test
+    void contextKeyOverTheLimitOrEmptyIsBadMessage() {
+        assertInvalid(createWithContext("{\"" + "k".repeat(65) + "\":\"v\"}"), ErrorCode.BAD_MESSAGE, "ctx");
+        assertInvalid(createWithContext("{\"\":\"v\"}"), ErrorCode.BAD_MESSAGE, "ctx");
+    }
+
+    @Test
+    void contextValueNullIsBadMessage() {
+        assertInvalid(createWithContext("{\"page\":null}"), ErrorCode.BAD_MESSAGE, "ctx");
+    }
+
+    // ---- SDP and candidates ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hello", "", " v=0", "V=0", "o=- 1 2 IN IP4 127.0.0.1"})
+    void sdpThatDoesNotStartWithV0IsBadMessage(String sdp) {
+        assertInvalid(signalWithSdp("offer", sdp), ErrorCode.BAD_MESSAGE, "s1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pranswer", "rollback", "OFFER", ""})
+    void sdpTypeOtherThanOfferOrAnswerIsBadMessage(String type) {
+        assertInvalid(signalWithSdp(type, "v=0"), ErrorCode.BAD_MESSAGE, "s1");
+    }
+
+    @Test
+    void sdpOfExactly32KiBIsAcceptedAndOneMoreCharacterIsNot() {
+        String max = "v=0" + "a".repeat(ClientMessage.MAX_SDP_CHARS - 3);
+        assertNotNull(codec.read(signalWithSdp("offer", max)));
+        assertInvalid(signalWithSdp("offer", max + "a"), ErrorCode.BAD_MESSAGE, "s1");
+    }
+
+    @Test
+    void bothSdpAndCandidateIsBadMessage() {
+        assertInvalid("{\"type\":\"call.signal\",\"id\":\"s1\",\"callId\":\"r\",\"sdp\":{\"type\":\"offer\",\"sdp\":\"v=0\"},"
+                + "\"candidate\":" + CANDIDATE + "}", ErrorCode.BAD_MESSAGE, "s1");
+    }
+
+    @Test
+    void neitherSdpNorCandidateIsBadMessage() {
+        assertInvalid("{\"type\":\"call.signal\",\"id\":\"s1\",\"callId\":\"r\"}", ErrorCode.BAD_MESSAGE, "s1");
+        assertInvalid("{\"type\":\"call.signal\",\"id\":\"s1\",\"callId\":\"r\",\"sdp\":null,\"candidate\":null}",
+                ErrorCode.BAD_MESSAGE, "s1");
+    }
+
+    // ---- ids ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "has space", "semi;colon", "slash/", "quote\\\"", "tab\\t", "nul\\u0000", "emoji\uD83D\uDE00",
+            "ünïcode", "<script>"})
+    void idWithBadCharactersIsBadMessageAndNotEchoed(String id) {
+        assertInvalid("{\"type\":\"ping\",\"id\":\"" + id + "\"}", ErrorCode.BAD_MESSAGE, null);
+    }
+
+    @Test
+    void idOver64CharactersIsBadMessageAndNotEchoed() {
+        assertInvalid("{\"type\":\"ping\",\"id\":\"" + "i".repeat(65) + "\"}", ErrorCode.BAD_MESSAGE, null);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"7", "7.5", "true", "[\"7\"]", "{\"id\":\"7\"}", "null"})
+    void idThatIsNotAStringIsBadMessageAndNotEchoed(String id) {
+        assertInvalid("{\"type\":\"ping\",\"id\":" + id + "}", ErrorCode.BAD_MESSAGE, null);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"requestId", "callId"})
+    void referenceWithBadCharactersIsBadMessageWithTheRequestIdEchoed(String field) {
+        String type = field.equals("requestId") ? "offer.accept" : "call.hangup";
+        assertInvalid("{\"type\":\"" + type + "\",\"id\":\"ok-1\",\"" + field + "\":\"../../etc/passwd\"}",
+                ErrorCode.BAD_MESSAGE, "ok-1");
+        assertInvalid("{\"type\":\"" + type + "\",\"id\":\"ok-1\",\"" + field + "\":\"" + "r".repeat(65) + "\"}",
+                ErrorCode.BAD_MESSAGE, "ok-1");
+    }
+
+    // ---- error messages are safe to show ----
+
+    @Test
+    void errorMessagesNameNoJavaClassesAndClipWhatTheClientSent() {
+        String longType = "t".repeat(500);
+        InvalidFrameAssert e = assertInvalid("{\"type\":\"" + longType + "\",\"id\":\"x\"}", ErrorCode.UNKNOWN_TYPE, "x");
+        assertTrue(e.message().length() < 120, e.message());
+        InvalidFrameAssert wrongType = assertInvalid("{\"type\":\"request.create\",\"id\":\"x\",\"topic\":\"cards\","
+                + "\"language\":\"en\",\"priority\":\"3\"}", ErrorCode.BAD_MESSAGE, "x");
+        assertFalse(wrongType.message().contains("java."), wrongType.message());
+        assertFalse(wrongType.message().contains("io.livedesk"), wrongType.message());
+    }
+
+    // ---- writing ----
+
+    @Test
+    void writesEventsWithoutIdAndRepliesWithIt() throws Exception {
+        assertJson("{\"type\":\"queue.update\",\"requestId\":\"r-1\",\"state\":\"waiting\",\"position\":2,\"etaSeconds\":160}",
+                codec.write(new ServerMessage.QueueUpdate("r-1", "waiting", 2, 160)));
+        assertJson("{\"type\":\"error\",\"id\":\"7\",\"code\":\"invalid_state\",\"message\":\"no\"}",
+                codec.write(new ServerMessage.Error("7", "invalid_state", "no")));
+        assertJson("{\"type\":\"error\",\"code\":\"bad_json\",\"message\":\"no\"}",
+                codec.write(new ServerMessage.Error(null, "bad_json", "no")));
+    }
+
+    private void assertJson(String expected, String actual) throws Exception {
+        assertEquals(codec.mapper().readTree(expected), codec.mapper().readTree(actual), actual);
+    }
+
+    // ---- helpers ----
+
+    private record InvalidFrameAssert(String message) {
+    }
+
+    private InvalidFrameAssert assertInvalid(String frame, ErrorCode code, String echoedId) {
+        MessageCodec.InvalidFrame e = assertThrows(MessageCodec.InvalidFrame.class, () -> codec.read(frame),
+                () -> "expected " + code + " for " + clip(frame));
+        assertEquals(code, e.code(), () -> "code for " + clip(frame) + " (message: " + e.getMessage() + ")");
+        assertEquals(echoedId, e.requestId(), () -> "echoed id for " + clip(frame));
+        assertNotNull(e.getMessage());
+        return new InvalidFrameAssert(e.getMessage());
+    }
+
+    private static String clip(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    }
+
+    private static String context(int entries, int valueLength) {
+        return IntStream.range(0, entries)
+                .mapToObj(i -> "\"k" + i + "\":\"" + "v".repeat(valueLength) + "\"")
+                .collect(Collectors.joining(",", "{", "}"));
+    }
+
+    private static String createWithContext(String context) {
+        return "{\"type\":\"request.create\",\"id\":\"ctx\",\"topic\":\"cards\",\"language\":\"en\",\"context\":" + context + "}";
+    }
+
+    private static String signalWithSdp(String type, String sdp) {
+        return "{\"type\":\"call.signal\",\"id\":\"s1\",\"callId\":\"r-1\",\"sdp\":{\"type\":\"" + type + "\",\"sdp\":\"" + sdp + "\"}}";
+    }
+}

@@ -1,0 +1,539 @@
+package io.livedesk.signaling.routing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.livedesk.signaling.auth.Principal;
+import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.call.CallRecord;
+import io.livedesk.signaling.call.CallService;
+import io.livedesk.signaling.call.CallState;
+import io.livedesk.signaling.call.EndReason;
+import io.livedesk.signaling.call.InMemoryCallStore;
+import io.livedesk.signaling.call.PeerToPeerRelay;
+import io.livedesk.signaling.cluster.InMemorySessionStore;
+import io.livedesk.signaling.cluster.LocalClusterBus;
+import io.livedesk.signaling.cluster.Outbox;
+import io.livedesk.signaling.cluster.SessionLocation;
+import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.presence.InMemoryPresenceStore;
+import io.livedesk.signaling.presence.PresenceService;
+import io.livedesk.signaling.presence.StaffPresence;
+import io.livedesk.signaling.presence.StaffStatus;
+import io.livedesk.signaling.protocol.ClientMessage;
+import io.livedesk.signaling.protocol.ErrorCode;
+import io.livedesk.signaling.protocol.MessageCodec;
+import io.livedesk.signaling.protocol.ProtocolException;
+import io.livedesk.signaling.protocol.ServerMessage;
+import io.livedesk.signaling.server.LocalConnections;
+import io.livedesk.signaling.server.Metrics;
+import io.livedesk.signaling.testing.MutableClock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Routing decisions through {@link RoutingService} with the in-memory stores, a clock the test moves, and
+ * a real {@link Outbox} whose deliveries are recorded: every subject is "connected" on another node whose
+ * cluster-bus listener is the recorder.
+ */
+class RoutingServiceTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-26T08:00:00Z");
+    private static final Duration RING = Duration.ofSeconds(20);
+    private static final Duration REOFFER_DELAY = Duration.ofSeconds(30);
+    private static final String RECORDER_NODE = "recorder";
+
+    private final MutableClock clock = new MutableClock(T0);
+    private final MessageCodec codec = new MessageCodec();
+    private final Map<String, List<JsonNode>> delivered = new ConcurrentHashMap<>();
+    private final AtomicInteger ids = new AtomicInteger();
+
+    private InMemorySessionStore sessions;
+    private InMemoryPresenceStore presenceStore;
+    private InMemoryRoutingStore routingStore;
+    private InMemoryCallStore callStore;
+    private PresenceService presence;
+    private RoutingService routing;
+    private CallService calls;
+
+    @BeforeEach
+    void wire() {
+        LiveDeskConfig.Routing config = LiveDeskConfig.withOverrides(Map.of(
+                "livedesk.routing.ring-timeout", RING.toMillis() + "ms",
+                "livedesk.routing.reoffer-delay", REOFFER_DELAY.toMillis() + "ms",
+                "livedesk.routing.escalation-step", "60s",
+                "livedesk.routing.away-on-missed-offer", true,
+                "livedesk.routing.max-customer-priority", 0)).routing();
+        sessions = new InMemorySessionStore();
+        LocalClusterBus bus = new LocalClusterBus();
+        bus.subscribe(RECORDER_NODE, (subject, json) -> delivered.computeIfAbsent(subject, s -> new ArrayList<>()).add(parse(json)));
+        Outbox outbox = new Outbox("this-node", new LocalConnections(), sessions, bus, codec);
+        Metrics metrics = new Metrics();
+        presenceStore = new InMemoryPresenceStore();
+        routingStore = new InMemoryRoutingStore(presenceStore);
+        callStore = new InMemoryCallStore();
+        presence = new PresenceService(presenceStore, outbox, clock);
+        routing = new RoutingService(routingStore, presence, callStore, outbox, config, clock, metrics);
+        calls = new CallService(callStore, new PeerToPeerRelay(outbox, List.of()), outbox, clock, metrics, routing::callEnded);
+        routing.bind(calls);
+    }
+
+    // ---- matching ----
+
+    @Test
+    void offersOnlyToStaffWithTheRequestedSkill() {
+        availableStaff("cards-1", Set.of("cards"), Set.of("en"), 1);
+        tick();
+        availableStaff("accounts-1", Set.of("accounts"), Set.of("en"), 1);
+
+        String r = request("cust-1", "accounts", "en", 0);
+
+        assertOfferedTo(r, "accounts-1");
+        assertTrue(offersTo("cards-1").isEmpty(), "the cards specialist, though idle longer, got no offer");
+        JsonNode offer = lastOfType("accounts-1", "offer");
+        assertEquals(r, offer.path("requestId").asText());
+        assertEquals("accounts", offer.path("topic").asText());
+        assertEquals(RING.toMillis(), offer.path("expiresInMs").asLong());
+        assertEquals("ringing", lastOfType("cust-1", "queue.update").path("state").asText());
+    }
+
+    @Test
+    void offersOnlyToStaffWhoSpeakTheLanguage() {
+        availableStaff("en-only", Set.of("accounts"), Set.of("en"), 1);
+        tick();
+        availableStaff("zh-speaker", Set.of("accounts"), Set.of("en", "zh"), 1);
+
+        String r = request("cust-1", "accounts", "zh", 0);
+
+        assertOfferedTo(r, "zh-speaker");
+        assertTrue(offersTo("en-only").isEmpty());
+    }
+
+    @Test
+    void aRequestNobodyCanTakeWaitsUntilSomeoneEligibleIsAvailable() {
+        availableStaff("cards-1", Set.of("cards"), Set.of("en"), 1);
+        signedInStaff("loans-1", Set.of("loans"), Set.of("en"), 1); // signed in but away
+
+        String r = request("cust-1", "loans", "en", 0);
+
+        assertWaiting(r, 1);
+        makeAvailable("loans-1");
+        assertOfferedTo(r, "loans-1");
+    }
+
+    @Test
+    void higherPriorityGoesFirst() {
+        signedInStaff("s1", Set.of("accounts"), Set.of("en"), 1);
+        String normal = request("cust-normal", "accounts", "en", 0);
+        tick(Duration.ofSeconds(10));
+        String urgent = request("cust-urgent", "accounts", "en", 2);
+        tick(Duration.ofSeconds(10));
+        String later = request("cust-later", "accounts", "en", 0);
+
+        assertWaiting(urgent, 1);
+        assertWaiting(normal, 2);
+        assertWaiting(later, 3);
+        makeAvailable("s1");
+        assertOfferedTo(urgent, "s1");
+        assertWaiting(normal, 1);
+    }
+
+    /** A priority-1 request ranks as if it had waited one escalation step (60 s) more. */
+    @ParameterizedTest(name = "priority 1 enqueued {0}s after priority 0 -> first offer to {1}")
+    @CsvSource({"59, priority-1", "61, priority-0"})
+    void longWaitsEscalatePastHigherPriority(int secondsLater, String expectedFirst) {
+        signedInStaff("s1", Set.of("accounts"), Set.of("en"), 1);
+        Map<String, String> requests = Map.of(
+                "priority-0", request("priority-0", "accounts", "en", 0),
+                "priority-1", requestAfter(Duration.ofSeconds(secondsLater), "priority-1", "accounts", "en", 1));
+
+        makeAvailable("s1");
+
+        assertOfferedTo(requests.get(expectedFirst), "s1");
+    }
+
+    @Test
+    void queueOrderBringsEachPriorityLevelForwardByOneStep() {
+        QueueOrder order = new QueueOrder(60_000);
+        assertEquals(1_000_000.0, order.rank(1_000_000, 0));
+        assertEquals(880_000.0, order.rank(1_000_000, 2));
+        assertTrue(order.rank(1_000_000, 1) < order.rank(940_001, 0));
+        assertTrue(order.rank(1_000_000, 1) > order.rank(939_999, 0));
+    }
+
+    @Test
+    void offersGoToTheLongestIdleStaffMemberFirst() {
+        availableStaff("first-free", Set.of("accounts"), Set.of("en"), 1);
+        tick();
+        availableStaff("second-free", Set.of("accounts"), Set.of("en"), 1);
+        tick();
+        availableStaff("third-free", Set.of("accounts"), Set.of("en"), 1);
+
+        String r1 = request("cust-1", "accounts", "en", 0);
+        String r2 = request("cust-2", "accounts", "en", 0);
+        String r3 = request("cust-3", "accounts", "en", 0);
+
+        assertOfferedTo(r1, "first-free");
+        assertOfferedTo(r2, "second-free");
+        assertOfferedTo(r3, "third-free");
+    }
+
+    @Test
+    void aFinishedCallStartsANewIdlePeriodAtTheBackOfTheLine() {
+        availableStaff("a", Set.of("accounts"), Set.of("en"), 1);
+        tick();
+        availableStaff("b", Set.of("accounts"), Set.of("en"), 1);
+        String r1 = request("cust-1", "accounts", "en", 0);
+        assertOfferedTo(r1, "a");
+        accept("a", r1);
+        tick(Duration.ofSeconds(30));
+        calls.end(r1, EndReason.STAFF_HANGUP, "a");
+        assertEquals(clock.millis(), presenceOf("a").idleSinceMs());
+
+        String r2 = request("cust-2", "accounts", "en", 0);
+
+        assertOfferedTo(r2, "b");
+    }
+
+    // ---- capacity ----
+
+    @Test
+    void aMemberIsNeverOfferedMoreThanTheirCapacity() {
+        availableStaff("pair", Set.of("accounts"), Set.of("en"), 2);
+
+        String r1 = request("cust-1", "accounts", "en", 0);
+        String r2 = request("cust-2", "accounts", "en", 0);
+        String r3 = request("cust-3", "accounts", "en", 0);
+
+        assertOfferedTo(r1, "pair");
+        assertOfferedTo(r2, "pair");
+        assertWaiting(r3, 1);
+        assertEquals(2, presenceOf("pair").load());
+        assertEquals(StaffStatus.BUSY, presenceOf("pair").effectiveStatus());
+        assertEquals("busy", lastOfType("pair", "presence").path("status").asText());
+
+        accept("pair", r1);
+        routing.sweep(List.of("pair"));
+        assertWaiting(r3, 1);
+        assertEquals(2, presenceOf("pair").load(), "an accepted offer keeps its place as a call");
+
+        calls.end(r1, EndReason.CUSTOMER_HANGUP, "cust-1");
+        assertOfferedTo(r3, "pair");
+        assertEquals(2, presenceOf("pair").load());
+    }
+
+    @Test
+    void aSingleCapacityMemberRingingWithOneRequestIsNotOfferedASecond() {
+        availableStaff("solo", Set.of("accounts"), Set.of("en"), 1);
+        String r1 = request("cust-1", "accounts", "en", 0);
+        String r2 = request("cust-2", "accounts", "en", 0);
+
+        assertOfferedTo(r1, "solo");
+        assertWaiting(r2, 1);
+        assertEquals(1, offersTo("solo").size());
+    }
+
+    // ---- ring timeout ----
+
+    @Test
+    void anOfferThatRingsOutIsRevokedTheMemberSetAwayAndTheRequestOfferedToTheNext() {
+        availableStaff("sleepy", Set.of("accounts"), Set.of("en"), 1);
+        tick();
+        availableStaff("awake", Set.of("accounts"), Set.of("en"), 1);
+        String r = request("cust-1", "accounts", "en", 0);
+        assertOfferedTo(r, "sleepy");
+
+        clock.advance(RING.minusMillis(1));
+        routing.sweep(List.of());
+        assertOfferedTo(r, "sleepy");
+
+        clock.advance(Duration.ofMillis(1));
+        routing.sweep(List.of());
+
+        assertOfferedTo(r, "awake");
+        JsonNode revoked = lastOfType("sleepy", "offer.revoked");
+        assertEquals(r, revoked.path("requestId").asText());
+        assertEquals("timeout", revoked.path("reason").asText());
+        assertEquals(StaffStatus.AWAY, presenceOf("sleepy").status());
+        assertEquals(0, presenceOf("sleepy").load());
+        assertEquals("away", lastOfType("sleepy", "presence").path("status").asText());
+        CallRecord record = callStore.get(r).orElseThrow();
+        assertEquals(CallState.OFFERED, record.state());
+        assertEquals("awake", record.staffId());
+        assertProtocolError(ErrorCode.OFFER_EXPIRED, () -> accept("sleepy", r));
+    }
+
+    @Test
+    void anOfferCannotBeAcceptedOnceItsRingTimeHasPassedEvenBeforeTheSweep() {
+        availableStaff("late", Set.of("accounts"), Set.of("en"), 1);
+        String r = request("cust-1", "accounts", "en", 0);
+        clock.advance(RING);
+        assertProtocolError(ErrorCode.OFFER_EXPIRED, () -> accept("late", r));
+    }
+
+    // ---- decline ----
+
+    @Test
+    void aDeclinedRequestGoesToTheNextAndNotBackToTheDeclinerUntilTheReofferDelayPasses() {
+        availableStaff("a", Set.of("accounts"), Set.of("en"), 1);
+        tick();
+        availableStaff("b", Set.of("accounts"), Set.of("en"), 1);
+        String r = request("cust-1", "accounts", "en", 0);
+        assertOfferedTo(r, "a");
+
+        decline("a", r);
+        assertOfferedTo(r, "b");
+        assertEquals(0, presenceOf("a").load());
+
+        decline("b", r);
+        assertWaiting(r, 1);
+        assertEquals(1, offersTo("a").size());
+        assertEquals(1, offersTo("b").size());
+
+        clock.advance(REOFFER_DELAY.minusMillis(1));
+        routing.sweep(List.of("a", "b"));
+        assertWaiting(r, 1);
+
+        clock.advance(Duration.ofMillis(1));
+        routing.sweep(List.of("a", "b"));
+        assertOfferedTo(r, "a");
+        assertEquals(2, offersTo("a").size());
+    }
+
+    @Test
+    void aDeclinedRequestKeepsItsPlaceAndTheDeclinerIsOfferedTheNextOne() {
+        availableStaff("a", Set.of("accounts"), Set.of("en"), 1);
+        String first = request("cust-1", "accounts", "en", 0);
+        tick();
+        String second = request("cust-2", "accounts", "en", 0);
+        assertOfferedTo(first, "a");
+        assertWaiting(second, 1);
+
+        decline("a", first);
+
+        assertWaiting(first, 1);
+        assertOfferedTo(second, "a");
+        assertEquals("waiting", lastOfType("cust-1", "queue.update").path("state").asText());
+        assertEquals(1, lastOfType("cust-1", "queue.update").path("position").asInt());
+    }
+
+    @Test
+    void decliningAnOfferOneDoesNotHoldIsOfferExpired() {
+        availableStaff("a", Set.of("accounts"), Set.of("en"), 1);
+        availableStaff("b", Set.of("accounts"), Set.of("en"), 1);
+        String r = request("cust-1", "accounts", "en", 0);
+        String holder = routingStore.offerOf(r).orElseThrow().staffId();
+        String other = holder.equals("a") ? "b" : "a";
+
+        assertProtocolError(ErrorCode.OFFER_EXPIRED, () -> decline(other, r));
+        assertProtocolError(ErrorCode.OFFER_EXPIRED, () -> decline(holder, "r-never-made"));
+        assertOfferedTo(r, holder);
+    }
+
+    // ---- cancel ----
+
+    @Test
+    void cancellingWhileRingingRevokesTheOfferAndFreesTheMember() {
+        availableStaff("a", Set.of("accounts"), Set.of("en"), 1);
+        String r = request("cust-1", "accounts", "en", 0);
+        assertOfferedTo(r, "a");
+
+        ServerMessage.RequestCancelled reply = routing.cancel(customer("cust-1"), new ClientMessage.RequestCancel("c1", r));
+
+        assertEquals("customer_cancelled", reply.reason());
+        assertEquals("c1", reply.id());
+        JsonNode revoked = lastOfType("a", "offer.revoked");
+        assertEquals(r, revoked.path("requestId").asText());
+        assertEquals("cancelled", revoked.path("reason").asText());
+        assertEquals(0, presenceOf("a").load());
+        assertEquals(Optional.empty(), routingStore.openRequestOf("cust-1"));
+        CallRecord record = callStore.get(r).orElseThrow();
+        assertEquals(CallState.ENDED, record.state());
+        assertEquals(EndReason.CUSTOMER_CANCELLED, record.endReason());
+        assertTrue(ofType("cust-1", "request.cancelled").isEmpty(), "the customer gets the reply, not an event too");
+        assertProtocolError(ErrorCode.OFFER_EXPIRED, () -> accept("a", r));
+    }
+
+    @Test
+    void aServerSideCancelTellsTheCustomer() {
+        String r = request("cust-1", "accounts", "en", 0);
+        assertTrue(routing.cancel(r, EndReason.SERVER_SHUTDOWN));
+        JsonNode cancelled = lastOfType("cust-1", "request.cancelled");
+        assertEquals("server_shutdown", cancelled.path("reason").asText());
+        assertFalse(routing.cancel(r, EndReason.SERVER_SHUTDOWN), "a request is cancelled once");
+    }
+
+    @Test
+    void aCustomerCannotCancelSomeoneElsesRequest() {
+        String r = request("cust-1", "accounts", "en", 0);
+        assertProtocolError(ErrorCode.NOT_FOUND,
+                () -> routing.cancel(customer("cust-2"), new ClientMessage.RequestCancel("c1", r)));
+        assertWaiting(r, 1);
+    }
+
+    // ---- accept and requests ----
+
+    @Test
+    void acceptingStartsTheCallForBothParties() {
+        availableStaff("a", Set.of("accounts"), Set.of("en"), 1);
+        String r = request("cust-1", "accounts", "en", 0);
+
+        ServerMessage.CallStarted started = accept("a", r);
+
+        assertTrue(started.initiator());
+        assertEquals("a-1", started.id());
+        JsonNode customerSide = lastOfType("cust-1", "call.started");
+        assertEquals(r, customerSide.path("callId").asText());
+        assertFalse(customerSide.path("initiator").asBoolean());
+        assertEquals("staff", customerSide.path("peer").path("role").asText());
+        assertEquals(CallState.CONNECTING, callStore.get(r).orElseThrow().state());
+        assertEquals(Optional.empty(), routingStore.openRequestOf("cust-1"));
+        assertEquals(1, presenceOf("a").load());
+    }
+
+    @Test
+    void aCustomerHasAtMostOneOpenRequest() {
+        request("cust-1", "accounts", "en", 0);
+        assertProtocolError(ErrorCode.INVALID_STATE, () -> request("cust-1", "cards", "en", 0));
+    }
+
+    @Test
+    void requestsAreCheckedAgainstTopicsLanguagesAndTheCallersPriority() {
+        assertProtocolError(ErrorCode.UNKNOWN_TOPIC, () -> request("cust-1", "crypto", "en", 0));
+        assertProtocolError(ErrorCode.UNSUPPORTED_LANGUAGE, () -> request("cust-1", "accounts", "fr", 0));
+        assertProtocolError(ErrorCode.FORBIDDEN, () -> routing.create(customer("cust-1", 1),
+                new ClientMessage.RequestCreate("x", "accounts", "en", 2, Map.of())));
+    }
+
+    // ---- helpers ----
+
+    private void tick() {
+        tick(Duration.ofSeconds(1));
+    }
+
+    private void tick(Duration d) {
+        clock.advance(d);
+    }
+
+    /** Makes the subject reachable through the recording outbox. */
+    private void connect(String subject, Role role) {
+        sessions.bind(new SessionLocation(subject, role, RECORDER_NODE, "conn-" + subject), clock.millis());
+    }
+
+    private Principal staff(String id, Set<String> skills, Set<String> languages, int capacity) {
+        return new Principal(id, Role.STAFF, "Staff " + id, skills, languages, capacity, 0);
+    }
+
+    private static Principal customer(String id) {
+        return customer(id, 9);
+    }
+
+    private static Principal customer(String id, int maxPriority) {
+        return new Principal(id, Role.CUSTOMER, "Customer " + id, Set.of(), Set.of(), 1, maxPriority);
+    }
+
+    private void signedInStaff(String id, Set<String> skills, Set<String> languages, int capacity) {
+        connect(id, Role.STAFF);
+        presence.connect(staff(id, skills, languages, capacity));
+    }
+
+    /** As the message handler does for presence.set available. */
+    private void makeAvailable(String id) {
+        presence.setStatus(id, StaffStatus.AVAILABLE);
+        routing.offerWorkTo(id);
+    }
+
+    private void availableStaff(String id, Set<String> skills, Set<String> languages, int capacity) {
+        signedInStaff(id, skills, languages, capacity);
+        makeAvailable(id);
+    }
+
+    /** As the message handler does for request.create: queue it, then try to offer it at once. */
+    private String request(String customerId, String topic, String language, int priority) {
+        connect(customerId, Role.CUSTOMER);
+        ServerMessage.RequestQueued queued = routing.create(customer(customerId),
+                new ClientMessage.RequestCreate("q" + ids.incrementAndGet(), topic, language, priority, Map.of()));
+        routing.matchNew(queued.requestId());
+        return queued.requestId();
+    }
+
+    private String requestAfter(Duration wait, String customerId, String topic, String language, int priority) {
+        tick(wait);
+        return request(customerId, topic, language, priority);
+    }
+
+    private ServerMessage.CallStarted accept(String staffId, String requestId) {
+        Principal p = staff(staffId, presenceOf(staffId).profile().skills(), presenceOf(staffId).profile().languages(),
+                presenceOf(staffId).profile().capacity());
+        ServiceRequest request = routing.accept(p, new ClientMessage.OfferAccept(staffId + "-1", requestId));
+        return calls.start(request, p, staffId + "-1");
+    }
+
+    private void decline(String staffId, String requestId) {
+        routing.decline(staff(staffId, Set.of(), Set.of(), 1), new ClientMessage.OfferDecline("d" + ids.incrementAndGet(), requestId));
+    }
+
+    private StaffPresence presenceOf(String staffId) {
+        return presenceStore.get(staffId).orElseThrow();
+    }
+
+    private void assertOfferedTo(String requestId, String staffId) {
+        Offer offer = routingStore.offerOf(requestId)
+                .orElseThrow(() -> new AssertionError(requestId + " is not offered to anyone"));
+        assertEquals(staffId, offer.staffId(), "offered to");
+        assertEquals(Optional.of(RequestState.OFFERED), routingStore.state(requestId));
+        assertTrue(offersTo(staffId).stream().anyMatch(o -> o.path("requestId").asText().equals(requestId)),
+                staffId + " was told of the offer");
+    }
+
+    private void assertWaiting(String requestId, int position) {
+        assertEquals(Optional.of(RequestState.WAITING), routingStore.state(requestId), "state of " + requestId);
+        assertEquals(Optional.of(position), routingStore.position(requestId), "position of " + requestId);
+    }
+
+    private static void assertProtocolError(ErrorCode code, Runnable action) {
+        ProtocolException e = assertThrows(ProtocolException.class, action::run);
+        assertEquals(code, e.code(), e.getMessage());
+    }
+
+    private List<JsonNode> ofType(String subject, String type) {
+        return delivered.getOrDefault(subject, List.of()).stream()
+                .filter(m -> type.equals(m.path("type").asText())).toList();
+    }
+
+    private List<JsonNode> offersTo(String staffId) {
+        return ofType(staffId, "offer");
+    }
+
+    private JsonNode lastOfType(String subject, String type) {
+        List<JsonNode> all = ofType(subject, type);
+        if (all.isEmpty()) {
+            throw new AssertionError(subject + " got no " + type + "; got " + delivered.get(subject));
+        }
+        return all.get(all.size() - 1);
+    }
+
+    private JsonNode parse(String json) {
+        try {
+            return codec.mapper().readTree(json);
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,753 @@
+package io.livedesk.signaling.routing;
+
+import io.livedesk.signaling.presence.PresenceStore;
+import io.livedesk.signaling.presence.StaffPresence;
+import io.livedesk.signaling.presence.StaffProfile;
+import io.livedesk.signaling.presence.StaffStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The {@link RoutingStore} contract, together with the presence store it shares staff load with.
+ * Subclasses only provide the stores.
+ */
+public abstract class RoutingStoreContract {
+
+    /** A routing store and the presence store of the same backend. */
+    public record Stores(PresenceStore presence, RoutingStore routing) {
+    }
+
+    static final long T0 = 1_700_000_000_000L;
+    static final long RING = 20_000;
+    static final long STEP = 60_000;
+    static final QueueOrder ORDER = new QueueOrder(STEP);
+
+    protected PresenceStore presence;
+    protected RoutingStore routing;
+
+    /** Fresh, empty stores for each test. */
+    protected abstract Stores createStores();
+
+    protected void closeStores() {
+    }
+
+    @BeforeEach
+    void setUp() {
+        Stores s = createStores();
+        presence = s.presence();
+        routing = s.routing();
+    }
+
+    @AfterEach
+    void tearDown() {
+        closeStores();
+    }
+
+    // ---- helpers ----
+
+    /** A connected, available member who became idle at {@code idleSince}. */
+    StaffPresence available(String id, int capacity, Set<String> skills, Set<String> languages, long idleSince) {
+        presence.connect(new StaffProfile(id, "Staff " + id, skills, languages, capacity), idleSince);
+        return presence.setStatus(id, StaffStatus.AVAILABLE, idleSince).orElseThrow();
+    }
+
+    StaffPresence available(String id, long idleSince) {
+        return available(id, 1, Set.of("loans"), Set.of("en"), idleSince);
+    }
+
+    static ServiceRequest request(String id, String topic, String language, int priority, long enqueuedAt) {
+        return new ServiceRequest(id, "cust-" + id, "Customer " + id, topic, language, priority,
+                Map.of("page", "/" + id), enqueuedAt, ORDER.rank(enqueuedAt, priority));
+    }
+
+    ServiceRequest enqueue(String id, long enqueuedAt) {
+        return enqueue(request(id, "loans", "en", 0, enqueuedAt));
+    }
+
+    ServiceRequest enqueue(ServiceRequest r) {
+        routing.enqueue(r);
+        return r;
+    }
+
+    int load(String staffId) {
+        return presence.get(staffId).orElseThrow().load();
+    }
+
+    // ---- enqueue and lookups ----
+
+    @Test
+    void enqueuedRequestIsWaitingAndCanBeReadBack() {
+        ServiceRequest r = enqueue(new ServiceRequest("r1", "c1", "Zhang San 张三", "loans", "zh", 3,
+                Map.of("tier", "gold", "page", "/mortgage?x=\"y\""), T0, ORDER.rank(T0, 3)));
+
+        assertEquals(Optional.of(r), routing.request("r1"));
+        assertEquals(Optional.of(RequestState.WAITING), routing.state("r1"));
+        assertEquals(Optional.of("r1"), routing.openRequestOf("c1"));
+        assertEquals(Optional.of(1), routing.position("r1"));
+        assertTrue(routing.offerOf("r1").isEmpty());
+    }
+
+    @Test
+    void unknownRequestsAreEmpty() {
+        assertTrue(routing.request("nope").isEmpty());
+        assertTrue(routing.state("nope").isEmpty());
+        assertTrue(routing.openRequestOf("nobody").isEmpty());
+        assertTrue(routing.position("nope").isEmpty());
+        assertTrue(routing.offerOf("nope").isEmpty());
+        assertTrue(routing.matchRequest("nope", T0, RING).isEmpty());
+        assertTrue(routing.matchStaff("nobody", T0, RING).isEmpty());
+        assertTrue(routing.accept("nope", "s", T0).isEmpty());
+        assertFalse(routing.release("nope", "s", ReleaseReason.DECLINED, T0, 0));
+        assertTrue(routing.cancel("nope", T0).isEmpty());
+        routing.callEnded("nobody", T0);
+        assertTrue(presence.get("nobody").isEmpty());
+    }
+
+    @Test
+    void aCustomerHasOneOpenRequestAndIdsAreUnique() {
+        enqueue("r1", T0);
+        ServiceRequest sameCustomer = new ServiceRequest("r2", "cust-r1", "x", "loans", "en", 0, Map.of(), T0, T0);
+        assertThrows(IllegalStateException.class, () -> routing.enqueue(sameCustomer));
+        ServiceRequest sameId = new ServiceRequest("r1", "other", "x", "loans", "en", 0, Map.of(), T0, T0);
+        assertThrows(IllegalStateException.class, () -> routing.enqueue(sameId));
+        assertTrue(routing.openRequestOf("other").isEmpty());
+        assertTrue(routing.request("r2").isEmpty());
+    }
+
+    // ---- matchRequest ----
+
+    @Test
+    void matchRequestOffersTheLongestIdleMember() {
+        available("s-late", T0 + 20);
+        available("s-early", T0 + 10);
+        available("s-latest", T0 + 30);
+        enqueue("r1", T0 + 100);
+
+        Offer offer = routing.matchRequest("r1", T0 + 200, RING).orElseThrow();
+
+        assertEquals(new Offer("r1", "s-early", T0 + 200, T0 + 200 + RING), offer);
+        assertEquals(Optional.of(RequestState.OFFERED), routing.state("r1"));
+        assertEquals(Optional.of(offer), routing.offerOf("r1"));
+        assertEquals(1, load("s-early"));
+        assertEquals(0, load("s-late"));
+        assertTrue(routing.position("r1").isEmpty(), "an offered request has no queue position");
+        assertEquals(Optional.of("r1"), routing.openRequestOf("cust-r1"), "an offered request is still open");
+    }
+
+    @Test
+    void equallyIdleMembersAreOfferedInIdOrder() {
+        available("s-b", T0);
+        available("s-a", T0);
+        available("s-c", T0);
+        enqueue("r1", T0);
+        enqueue("r2", T0 + 1);
+
+        assertEquals("s-a", routing.matchRequest("r1", T0 + 5, RING).orElseThrow().staffId());
+        assertEquals("s-b", routing.matchRequest("r2", T0 + 5, RING).orElseThrow().staffId());
+    }
+
+    @Test
+    void matchRequestOnlyOffersWaitingRequests() {
+        available("s1", T0);
+        available("s2", T0 + 1);
+        enqueue("r1", T0);
+        routing.matchRequest("r1", T0, RING).orElseThrow();
+
+        assertTrue(routing.matchRequest("r1", T0 + 1, RING).isEmpty(), "already offered");
+        assertEquals(0, load("s2"));
+    }
+
+    @Test
+    void skillAndLanguageMustBothMatch() {
+        available("s-cards-en", 1, Set.of("cards"), Set.of("en"), T0);
+        available("s-loans-zh", 1, Set.of("loans"), Set.of("zh"), T0);
+        enqueue(request("r1", "loans", "en", 0, T0));
+        assertTrue(routing.matchRequest("r1", T0, RING).isEmpty());
+
+        available("s-both", 1, Set.of("cards", "loans"), Set.of("zh", "en"), T0 + 50);
+        assertEquals("s-both", routing.matchRequest("r1", T0, RING).orElseThrow().staffId());
+    }
+
+    @Test
+    void awayOfflineAndDisconnectedMembersAreNotOffered() {
+        available("s-away", T0);
+        presence.setStatus("s-away", StaffStatus.AWAY, T0);
+        available("s-offline", T0);
+        presence.setStatus("s-offline", StaffStatus.OFFLINE, T0);
+        available("s-gone", T0);
+        presence.disconnect("s-gone", T0);
+        enqueue("r1", T0);
+
+        assertTrue(routing.matchRequest("r1", T0, RING).isEmpty());
+        assertTrue(routing.matchStaff("s-away", T0, RING).isEmpty());
+        assertTrue(routing.matchStaff("s-offline", T0, RING).isEmpty());
+        assertTrue(routing.matchStaff("s-gone", T0, RING).isEmpty());
+
+        presence.setStatus("s-away", StaffStatus.AVAILABLE, T0 + 1);
+        assertEquals("s-away", routing.matchRequest("r1", T0 + 2, RING).orElseThrow().staffId());
+    }
+
+    @Test
+    void removedMembersAreNotOffered() {
+        available("s1", T0);
+        presence.remove("s1");
+        enqueue("r1", T0);
+        assertTrue(routing.matchRequest("r1", T0, RING).isEmpty());
+    }
+
+    @Test
+    void aChangedProfileChangesWhatIsOffered() {
+        available("s1", 1, Set.of("loans"), Set.of("en"), T0);
+        presence.connect(new StaffProfile("s1", "Staff s1", Set.of("cards"), Set.of("en"), 1), T0 + 1);
+        enqueue(request("r-loans", "loans", "en", 0, T0));
+        enqueue(request("r-cards", "cards", "en", 0, T0 + 1));
+
+        assertTrue(routing.matchRequest("r-loans", T0 + 2, RING).isEmpty());
+        assertEquals("s1", routing.matchRequest("r-cards", T0 + 2, RING).orElseThrow().staffId());
+    }
+
+    @Test
+    void capacityLimitsOffers() {
+        available("s1", 2, Set.of("loans"), Set.of("en"), T0);
+        enqueue("r1", T0);
+        enqueue("r2", T0 + 1);
+        enqueue("r3", T0 + 2);
+
+        assertTrue(routing.matchRequest("r1", T0 + 10, RING).isPresent());
+        assertTrue(routing.matchRequest("r2", T0 + 10, RING).isPresent());
+        assertTrue(routing.matchRequest("r3", T0 + 10, RING).isEmpty(), "capacity 2 gets two offers, not three");
+        assertTrue(routing.matchStaff("s1", T0 + 10, RING).isEmpty());
+
+        StaffPresence full = presence.get("s1").orElseThrow();
+        assertEquals(2, full.load());
+        assertEquals(StaffStatus.BUSY, full.effectiveStatus());
+        assertEquals(StaffStatus.AVAILABLE, full.status());
+    }
+
+    // ---- matchStaff ----
+
+    @Test
+    void matchStaffTakesTheLowestRankAcrossTheMembersQueues() {
+        available("s1", 1, Set.of("loans", "cards"), Set.of("en", "zh"), T0);
+        enqueue(request("r-loans-en", "loans", "en", 0, T0 + 300));
+        enqueue(request("r-cards-zh", "cards", "zh", 0, T0 + 100));
+        enqueue(request("r-fx-en", "fx", "en", 0, T0)); // not the member's skill
+        enqueue(request("r-loans-fr", "loans", "fr", 0, T0)); // not the member's language
+
+        Offer offer = routing.matchStaff("s1", T0 + 1000, RING).orElseThrow();
+
+        assertEquals(new Offer("r-cards-zh", "s1", T0 + 1000, T0 + 1000 + RING), offer);
+        assertEquals(1, load("s1"));
+        assertEquals(Optional.of(RequestState.OFFERED), routing.state("r-cards-zh"));
+    }
+
+    @Test
+    void priorityBringsARequestForwardByEscalationSteps() {
+        available("s1", 3, Set.of("loans"), Set.of("en"), T0);
+        enqueue(request("r-normal-old", "loans", "en", 0, T0));                 // rank T0
+        enqueue(request("r-p2-new", "loans", "en", 2, T0 + STEP));             // rank T0 - STEP
+        enqueue(request("r-p1-newer", "loans", "en", 1, T0 + STEP / 2));        // rank T0 - STEP/2
+
+        assertEquals(Optional.of(1), routing.position("r-p2-new"));
+        assertEquals(Optional.of(2), routing.position("r-p1-newer"));
+        assertEquals(Optional.of(3), routing.position("r-normal-old"));
+        assertEquals("r-p2-new", routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals("r-p1-newer", routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals("r-normal-old", routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+    }
+
+    @Test
+    void equalRanksGoByEnqueueTimeThenId() {
+        available("s1", 3, Set.of("loans"), Set.of("en"), T0);
+        // All rank T0: "r-a" enqueued a step later with priority 1, the others at T0 with priority 0.
+        enqueue(request("r-a", "loans", "en", 1, T0 + STEP));
+        enqueue(request("r-c", "loans", "en", 0, T0));
+        enqueue(request("r-b", "loans", "en", 0, T0));
+
+        assertEquals(Optional.of(1), routing.position("r-b"));
+        assertEquals(Optional.of(2), routing.position("r-c"));
+        assertEquals(Optional.of(3), routing.position("r-a"));
+        assertEquals("r-b", routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals("r-c", routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals("r-a", routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+    }
+
+    @Test
+    void equalRanksAcrossQueuesGoByEnqueueTimeThenId() {
+        available("s1", 3, Set.of("loans", "cards"), Set.of("en"), T0);
+        enqueue(request("r-z", "loans", "en", 0, T0));
+        enqueue(request("r-y", "cards", "en", 1, T0 + STEP));
+        enqueue(request("r-x", "cards", "en", 0, T0));
+
+        assertEquals("r-x", routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals("r-z", routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals("r-y", routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+    }
+
+    @Test
+    void matchStaffFindsNothingWhenNoQueueFits() {
+        available("s1", 1, Set.of("loans"), Set.of("en"), T0);
+        assertTrue(routing.matchStaff("s1", T0, RING).isEmpty());
+        enqueue(request("r1", "cards", "en", 0, T0));
+        assertTrue(routing.matchStaff("s1", T0, RING).isEmpty());
+        assertEquals(0, load("s1"));
+    }
+
+    // ---- accept ----
+
+    @Test
+    void onlyTheOfferedMemberAcceptsAndOnlyBeforeExpiry() {
+        available("s1", T0);
+        available("s2", T0 + 1);
+        ServiceRequest r = enqueue("r1", T0);
+        Offer offer = routing.matchRequest("r1", T0 + 10, RING).orElseThrow();
+
+        assertTrue(routing.accept("r1", "s2", T0 + 11).isEmpty(), "not offered to s2");
+        assertTrue(routing.accept("r1", "s1", offer.expiresAtMs()).isEmpty(), "expired");
+        assertEquals(Optional.of(RequestState.OFFERED), routing.state("r1"));
+
+        assertEquals(Optional.of(r), routing.accept("r1", "s1", offer.expiresAtMs() - 1));
+
+        assertTrue(routing.state("r1").isEmpty());
+        assertTrue(routing.request("r1").isEmpty());
+        assertTrue(routing.offerOf("r1").isEmpty());
+        assertTrue(routing.openRequestOf("cust-r1").isEmpty());
+        assertEquals(1, load("s1"), "the offer became a call");
+        assertTrue(routing.accept("r1", "s1", T0 + 12).isEmpty(), "only once");
+
+        enqueue(new ServiceRequest("r1-again", "cust-r1", "x", "loans", "en", 0, Map.of(), T0 + 20, T0 + 20));
+        assertEquals(Optional.of("r1-again"), routing.openRequestOf("cust-r1"));
+    }
+
+    @Test
+    void aWaitingRequestCannotBeAccepted() {
+        available("s1", T0);
+        enqueue("r1", T0);
+        assertTrue(routing.accept("r1", "s1", T0).isEmpty());
+        assertEquals(Optional.of(RequestState.WAITING), routing.state("r1"));
+    }
+
+    // ---- release and exclusion ----
+
+    @Test
+    void releaseReturnsTheRequestToItsPlaceAndExcludesTheMemberForAWhile() {
+        available("s1", T0);
+        enqueue("r1", T0);
+        enqueue("r2", T0 + 1);
+        enqueue("r3", T0 + 2);
+        assertEquals("r1", routing.matchStaff("s1", T0 + 10, RING).orElseThrow().requestId());
+        assertEquals(Optional.of(1), routing.position("r2"));
+
+        assertTrue(routing.release("r1", "s1", ReleaseReason.DECLINED, T0 + 20, 30_000));
+
+        assertEquals(Optional.of(RequestState.WAITING), routing.state("r1"));
+        assertTrue(routing.offerOf("r1").isEmpty());
+        assertEquals(Optional.of(1), routing.position("r1"));
+        assertEquals(Optional.of(2), routing.position("r2"));
+        assertEquals(Optional.of(3), routing.position("r3"));
+        assertEquals(0, load("s1"));
+        assertEquals(Optional.of("r1"), routing.openRequestOf("cust-r1"));
+
+        assertTrue(routing.matchRequest("r1", T0 + 21, RING).isEmpty(), "s1 is excluded from r1");
+        assertEquals("r2", routing.matchStaff("s1", T0 + 21, RING).orElseThrow().requestId(),
+                "s1 skips r1 but still gets the next one");
+        assertTrue(routing.release("r2", "s1", ReleaseReason.TIMEOUT, T0 + 22, 0));
+
+        assertTrue(routing.matchRequest("r1", T0 + 20 + 30_000 - 1, RING).isEmpty(), "still excluded");
+        assertEquals("s1", routing.matchRequest("r1", T0 + 20 + 30_000, RING).orElseThrow().staffId(),
+                "the re-offer delay has passed");
+    }
+
+    @Test
+    void anExcludedMemberIsSkippedForTheNextLongestIdle() {
+        available("s1", T0);
+        available("s2", T0 + 5);
+        enqueue("r1", T0);
+        routing.matchRequest("r1", T0 + 10, RING).orElseThrow();
+        routing.release("r1", "s1", ReleaseReason.TIMEOUT, T0 + 20, 30_000);
+
+        assertEquals("s2", routing.matchRequest("r1", T0 + 21, RING).orElseThrow().staffId());
+    }
+
+    @Test
+    void onlyTheOfferedMemberReleases() {
+        available("s1", T0);
+        available("s2", T0 + 1);
+        enqueue("r1", T0);
+        assertFalse(routing.release("r1", "s1", ReleaseReason.DECLINED, T0, 0), "not offered yet");
+        routing.matchRequest("r1", T0, RING).orElseThrow();
+
+        assertFalse(routing.release("r1", "s2", ReleaseReason.DECLINED, T0 + 1, 0));
+        assertEquals(Optional.of(RequestState.OFFERED), routing.state("r1"));
+        assertEquals(1, load("s1"));
+        assertTrue(routing.release("r1", "s1", ReleaseReason.DECLINED, T0 + 1, 0));
+        assertFalse(routing.release("r1", "s1", ReleaseReason.DECLINED, T0 + 1, 0), "only once");
+        assertEquals(0, load("s1"));
+    }
+
+    @Test
+    void releasingKeepsTheIdlePeriod() {
+        available("s1", T0);
+        available("s2", T0 + 5);
+        enqueue("r1", T0);
+        enqueue("r2", T0 + 1);
+        routing.matchRequest("r1", T0 + 10, RING).orElseThrow();
+        routing.release("r1", "s1", ReleaseReason.DECLINED, T0 + 20, 60_000);
+
+        assertEquals(T0, presence.get("s1").orElseThrow().idleSinceMs());
+        assertEquals("s1", routing.matchRequest("r2", T0 + 30, RING).orElseThrow().staffId());
+    }
+
+    // ---- cancel ----
+
+    @Test
+    void cancellingAWaitingRequestTakesItOutOfRouting() {
+        enqueue("r1", T0);
+        ServiceRequest r2 = enqueue("r2", T0 + 1);
+
+        Cancelled c = routing.cancel("r2", T0 + 5).orElseThrow();
+
+        assertEquals(new Cancelled(r2, Optional.empty()), c);
+        assertTrue(routing.state("r2").isEmpty());
+        assertTrue(routing.openRequestOf("cust-r2").isEmpty());
+        assertTrue(routing.position("r2").isEmpty());
+        assertEquals(Optional.of(1), routing.position("r1"));
+        assertTrue(routing.cancel("r2", T0 + 6).isEmpty(), "only once");
+        assertEquals(List.of(new QueueStats("loans", 1, 0, T0)), routing.stats(List.of("loans")));
+    }
+
+    @Test
+    void cancellingAnOfferedRequestGivesLoadBackAndReturnsTheOffer() {
+        available("s1", T0);
+        ServiceRequest r = enqueue("r1", T0);
+        Offer offer = routing.matchRequest("r1", T0 + 10, RING).orElseThrow();
+
+        Cancelled c = routing.cancel("r1", T0 + 11).orElseThrow();
+
+        assertEquals(new Cancelled(r, Optional.of(offer)), c);
+        assertEquals(0, load("s1"));
+        assertTrue(routing.offerOf("r1").isEmpty());
+        assertTrue(routing.expiredOffers(offer.expiresAtMs() + 1, 10).isEmpty());
+        assertTrue(routing.accept("r1", "s1", T0 + 12).isEmpty());
+        assertTrue(routing.openRequestOf("cust-r1").isEmpty());
+    }
+
+    // ---- calls ending ----
+
+    @Test
+    void callEndedLowersLoadAndStartsANewIdlePeriodAtZero() {
+        available("s1", 2, Set.of("loans"), Set.of("en"), T0);
+        enqueue("r1", T0);
+        enqueue("r2", T0 + 1);
+        routing.matchStaff("s1", T0 + 10, RING).orElseThrow();
+        routing.matchStaff("s1", T0 + 10, RING).orElseThrow();
+        routing.accept("r1", "s1", T0 + 11).orElseThrow();
+        routing.accept("r2", "s1", T0 + 11).orElseThrow();
+
+        routing.callEnded("s1", T0 + 100);
+        assertEquals(1, load("s1"));
+        assertEquals(T0, presence.get("s1").orElseThrow().idleSinceMs(), "still in a call: not idle");
+
+        routing.callEnded("s1", T0 + 200);
+        assertEquals(0, load("s1"));
+        assertEquals(T0 + 200, presence.get("s1").orElseThrow().idleSinceMs());
+
+        routing.callEnded("s1", T0 + 300);
+        assertEquals(0, load("s1"), "never below zero");
+        assertEquals(T0 + 200, presence.get("s1").orElseThrow().idleSinceMs());
+    }
+
+    @Test
+    void aCallEndingMakesTheMemberLastInIdleOrder() {
+        available("s1", T0);
+        available("s2", T0 + 5);
+        enqueue("r1", T0);
+        enqueue("r2", T0 + 1);
+        routing.matchRequest("r1", T0 + 10, RING).orElseThrow();
+        routing.accept("r1", "s1", T0 + 11).orElseThrow();
+        routing.callEnded("s1", T0 + 100);
+
+        assertEquals("s2", routing.matchRequest("r2", T0 + 101, RING).orElseThrow().staffId());
+    }
+
+    @Test
+    void aCallEndingWhileAwayDoesNotStartAnIdlePeriod() {
+        available("s1", T0);
+        enqueue("r1", T0);
+        routing.matchRequest("r1", T0 + 10, RING).orElseThrow();
+        routing.accept("r1", "s1", T0 + 11).orElseThrow();
+        presence.setStatus("s1", StaffStatus.AWAY, T0 + 50);
+        routing.callEnded("s1", T0 + 100);
+
+        StaffPresence p = presence.get("s1").orElseThrow();
+        assertEquals(0, p.load());
+        assertEquals(T0, p.idleSinceMs());
+        assertEquals(T0 + 150, presence.setStatus("s1", StaffStatus.AVAILABLE, T0 + 150).orElseThrow().idleSinceMs());
+    }
+
+    // ---- presence and load together ----
+
+    @Test
+    void disconnectAndReconnectKeepStatusAndLoad() {
+        available("s1", 2, Set.of("loans"), Set.of("en"), T0);
+        enqueue("r1", T0);
+        enqueue("r2", T0 + 1);
+        routing.matchRequest("r1", T0 + 10, RING).orElseThrow();
+
+        StaffPresence gone = presence.disconnect("s1", T0 + 20).orElseThrow();
+        assertEquals(1, gone.load());
+        assertEquals(StaffStatus.AVAILABLE, gone.status());
+        assertTrue(routing.matchRequest("r2", T0 + 21, RING).isEmpty(), "not offered while disconnected");
+        assertTrue(routing.matchStaff("s1", T0 + 21, RING).isEmpty());
+
+        StaffPresence back = presence.connect(new StaffProfile("s1", "Staff s1", Set.of("loans"), Set.of("en"), 2),
+                T0 + 30);
+        assertEquals(1, back.load());
+        assertEquals(StaffStatus.AVAILABLE, back.status());
+        assertEquals("s1", routing.matchRequest("r2", T0 + 31, RING).orElseThrow().staffId());
+        assertEquals(2, load("s1"));
+    }
+
+    @Test
+    void becomingAvailableWhileInACallKeepsTheIdlePeriod() {
+        available("s1", 2, Set.of("loans"), Set.of("en"), T0);
+        enqueue("r1", T0);
+        routing.matchRequest("r1", T0 + 10, RING).orElseThrow();
+        presence.setStatus("s1", StaffStatus.AWAY, T0 + 20);
+        StaffPresence p = presence.setStatus("s1", StaffStatus.AVAILABLE, T0 + 30).orElseThrow();
+        assertEquals(T0, p.idleSinceMs(), "load is not 0, so no new idle period");
+        assertEquals(1, p.load());
+    }
+
+    // ---- expired offers ----
+
+    @Test
+    void expiredOffersAreListedOldestFirstWithoutChangingAnything() {
+        available("s1", T0);
+        available("s2", T0 + 1);
+        available("s3", T0 + 2);
+        enqueue("r1", T0);
+        enqueue("r2", T0 + 1);
+        enqueue("r3", T0 + 2);
+        Offer o2 = routing.matchRequest("r2", T0 + 10, 1_000).orElseThrow();
+        Offer o1 = routing.matchRequest("r1", T0 + 20, 1_000).orElseThrow();
+        routing.matchRequest("r3", T0 + 30, 5_000).orElseThrow();
+
+        assertEquals(List.of(), routing.expiredOffers(T0 + 10 + 999, 10));
+        assertEquals(List.of(o2), routing.expiredOffers(T0 + 10 + 1_000, 10), "due at expiresAt");
+        assertEquals(List.of(o2, o1), routing.expiredOffers(T0 + 4_000, 10));
+        assertEquals(List.of(o2), routing.expiredOffers(T0 + 4_000, 1));
+        assertEquals(List.of(), routing.expiredOffers(T0 + 4_000, 0));
+
+        assertEquals(Optional.of(RequestState.OFFERED), routing.state("r2"));
+        assertEquals(Optional.of(o2), routing.offerOf("r2"));
+        assertEquals(1, load("s2"));
+
+        routing.release("r2", o2.staffId(), ReleaseReason.TIMEOUT, T0 + 4_000, 0);
+        assertEquals(List.of(o1), routing.expiredOffers(T0 + 4_000, 10));
+    }
+
+    // ---- position and stats ----
+
+    @Test
+    void positionIsPerQueueAndOneBased() {
+        enqueue(request("r1", "loans", "en", 0, T0));
+        enqueue(request("r2", "loans", "zh", 0, T0 + 1));
+        enqueue(request("r3", "loans", "en", 0, T0 + 2));
+        enqueue(request("r4", "cards", "en", 0, T0 + 3));
+
+        assertEquals(Optional.of(1), routing.position("r1"));
+        assertEquals(Optional.of(1), routing.position("r2"));
+        assertEquals(Optional.of(2), routing.position("r3"));
+        assertEquals(Optional.of(1), routing.position("r4"));
+
+        routing.cancel("r1", T0 + 10);
+        assertEquals(Optional.of(1), routing.position("r3"));
+    }
+
+    @Test
+    void statsCountWaitingAndOfferedPerTopicAcrossLanguages() {
+        available("s1", 1, Set.of("loans"), Set.of("zh"), T0);
+        enqueue(request("r1", "loans", "zh", 0, T0 + 100));
+        enqueue(request("r2", "loans", "en", 0, T0 + 200));
+        enqueue(request("r3", "loans", "en", 5, T0 + 300));
+        enqueue(request("r4", "cards", "en", 0, T0 + 400));
+        routing.matchRequest("r1", T0 + 500, RING).orElseThrow();
+
+        assertEquals(List.of(
+                        new QueueStats("loans", 2, 1, T0 + 200),
+                        new QueueStats("cards", 1, 0, T0 + 400),
+                        new QueueStats("fx", 0, 0, 0)),
+                routing.stats(List.of("loans", "cards", "fx")));
+        assertEquals(List.of(), routing.stats(List.of()));
+
+        routing.accept("r1", "s1", T0 + 501).orElseThrow();
+        assertEquals(List.of(new QueueStats("loans", 2, 0, T0 + 200)), routing.stats(List.of("loans")));
+    }
+
+    // ---- concurrency ----
+
+    /**
+     * Eight threads match, accept, release and end calls at random over 300 requests and 20 staff. The
+     * test's own bookkeeping lets exactly one thread act on each offer it saw made, so any offer the store
+     * makes while the bookkeeping still holds one for that request is a double offer.
+     */
+    @Test
+    void concurrentRoutingNeverDoubleOffersNorOverloadsNorLosesRequests() throws Exception {
+        int staffCount = 20;
+        int requestCount = 300;
+        int threads = 8;
+        int opsPerThread = 700;
+        List<String> topics = List.of("loans", "cards");
+        List<String> languages = List.of("en", "zh");
+        Random setup = new Random(7);
+
+        Map<String, Integer> capacity = new HashMap<>();
+        List<String> staffIds = new ArrayList<>();
+        for (int i = 0; i < staffCount; i++) {
+            String id = "s" + i;
+            int cap = 1 + i % 2;
+            Set<String> skills = i % 3 == 0 ? Set.copyOf(topics) : Set.of(topics.get(setup.nextInt(2)));
+            Set<String> langs = i % 4 == 0 ? Set.copyOf(languages) : Set.of(languages.get(setup.nextInt(2)));
+            available(id, cap, skills, langs, T0 + setup.nextInt(5));
+            capacity.put(id, cap);
+            staffIds.add(id);
+        }
+        List<String> requestIds = new ArrayList<>();
+        for (int j = 0; j < requestCount; j++) {
+            String id = "r" + j;
+            enqueue(request(id, topics.get(setup.nextInt(2)), languages.get(setup.nextInt(2)), j % 3, T0 + j / 3));
+            requestIds.add(id);
+        }
+
+        AtomicLong clock = new AtomicLong(T0 + 10_000);
+        Map<String, String> offered = new ConcurrentHashMap<>();   // request -> staff, offers the store made
+        Map<String, String> accepted = new ConcurrentHashMap<>();  // request -> staff
+        ConcurrentLinkedQueue<String> callsInProgress = new ConcurrentLinkedQueue<>(); // staff id per call
+        Map<String, AtomicInteger> callsOf = new ConcurrentHashMap<>();
+        staffIds.forEach(id -> callsOf.put(id, new AtomicInteger()));
+        List<String> violations = Collections.synchronizedList(new ArrayList<>());
+
+        Runnable[] workers = new Runnable[threads];
+        for (int t = 0; t < threads; t++) {
+            Random rnd = new Random(1000 + t);
+            workers[t] = () -> {
+                for (int op = 0; op < opsPerThread && accepted.size() < requestCount; op++) {
+                    long now = clock.incrementAndGet();
+                    int dice = rnd.nextInt(100);
+                    if (dice < 25) {
+                        routing.matchRequest(requestIds.get(rnd.nextInt(requestCount)), now, 1_000_000)
+                                .ifPresent(o -> recordOffer(o, offered, accepted, violations));
+                    } else if (dice < 50) {
+                        routing.matchStaff(staffIds.get(rnd.nextInt(staffCount)), now, 1_000_000)
+                                .ifPresent(o -> recordOffer(o, offered, accepted, violations));
+                    } else if (dice < 85) {
+                        List<Map.Entry<String, String>> open = new ArrayList<>(offered.entrySet());
+                        if (open.isEmpty()) {
+                            continue;
+                        }
+                        Map.Entry<String, String> e = open.get(rnd.nextInt(open.size()));
+                        if (!offered.remove(e.getKey(), e.getValue())) {
+                            continue; // another thread took this one
+                        }
+                        if (rnd.nextBoolean()) {
+                            if (routing.accept(e.getKey(), e.getValue(), now).isEmpty()) {
+                                violations.add("accept of a known offer failed: " + e);
+                            } else if (accepted.putIfAbsent(e.getKey(), e.getValue()) != null) {
+                                violations.add("accepted twice: " + e.getKey());
+                            } else {
+                                callsOf.get(e.getValue()).incrementAndGet();
+                                callsInProgress.add(e.getValue());
+                            }
+                        } else if (!routing.release(e.getKey(), e.getValue(), ReleaseReason.DECLINED, now,
+                                rnd.nextInt(20))) {
+                            violations.add("release of a known offer failed: " + e);
+                        }
+                    } else {
+                        String staff = callsInProgress.poll();
+                        if (staff != null) {
+                            callsOf.get(staff).decrementAndGet();
+                            routing.callEnded(staff, now);
+                        }
+                    }
+                    if (op % 10 == 0) {
+                        String id = staffIds.get(rnd.nextInt(staffCount));
+                        int load = load(id);
+                        if (load > capacity.get(id) || load < 0) {
+                            violations.add("load " + load + " of " + id + " outside 0.." + capacity.get(id));
+                        }
+                    }
+                }
+            };
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (Runnable w : workers) {
+                done.add(pool.submit(w));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertEquals(List.of(), violations);
+        assertTrue(accepted.size() > 50, "the run did real work: " + accepted.size() + " accepted");
+        for (String id : staffIds) {
+            long offers = offered.values().stream().filter(id::equals).count();
+            assertEquals(offers + callsOf.get(id).get(), load(id), "load of " + id + " = offers + calls");
+            assertTrue(load(id) <= capacity.get(id));
+        }
+        for (String id : requestIds) {
+            Optional<RequestState> state = routing.state(id);
+            if (accepted.containsKey(id)) {
+                assertTrue(state.isEmpty(), id + " was accepted but is still in routing");
+            } else if (offered.containsKey(id)) {
+                assertEquals(Optional.of(RequestState.OFFERED), state, id);
+                assertEquals(Optional.of(offered.get(id)), routing.offerOf(id).map(Offer::staffId));
+            } else {
+                assertEquals(Optional.of(RequestState.WAITING), state, id + " was lost");
+            }
+        }
+        int waiting = routing.stats(topics).stream().mapToInt(QueueStats::waiting).sum();
+        int stillOffered = routing.stats(topics).stream().mapToInt(QueueStats::offered).sum();
+        assertEquals(requestCount - accepted.size() - offered.size(), waiting);
+        assertEquals(offered.size(), stillOffered);
+    }
+
+    private static void recordOffer(Offer o, Map<String, String> offered, Map<String, String> accepted,
+                                    List<String> violations) {
+        String previous = offered.putIfAbsent(o.requestId(), o.staffId());
+        if (previous != null) {
+            violations.add(o.requestId() + " offered to " + o.staffId() + " while offered to " + previous);
+        }
+        if (accepted.containsKey(o.requestId())) {
+            violations.add(o.requestId() + " offered after it was accepted");
+        }
+    }
+}

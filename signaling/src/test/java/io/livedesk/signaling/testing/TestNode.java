@@ -1,0 +1,227 @@
+package io.livedesk.signaling.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.server.LiveDeskNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real {@link LiveDeskNode} on a free loopback port, for integration tests and benchmarks:
+ *
+ * <pre>{@code
+ * try (TestNode node = TestNode.start(Map.of("livedesk.routing.ring-timeout", "3s"));
+ *      WsClient staff = node.signIn(node.staffToken("staff-1", "Zhang Min", List.of("accounts"), List.of("en"), 1))) {
+ *     staff.request(Map.of("type", "presence.set", "status", "available"));
+ *     ...
+ * }
+ * }</pre>
+ *
+ * Every node started here shares {@link #JWT_SECRET}, so a token minted on one is valid on any other
+ * (as in a cluster). Overrides use the keys of {@code reference.conf}; the defaults below bind port 0 on
+ * 127.0.0.1 and can be overridden too.
+ */
+public final class TestNode implements AutoCloseable {
+
+    /** The HS256 secret of every test node (at least 32 bytes). */
+    public static final String JWT_SECRET = "livedesk-test-secret-0123456789abcdef";
+    public static final String ISSUER = "livedesk";
+
+    private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .connectTimeout(HTTP_TIMEOUT)
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+
+    private final LiveDeskNode node;
+    private final String baseUrl;
+
+    private TestNode(LiveDeskNode node) {
+        this.node = node;
+        this.baseUrl = "http://127.0.0.1:" + node.port();
+    }
+
+    /** A node with in-process stores and default settings. */
+    public static TestNode start() {
+        return start(Map.of());
+    }
+
+    /** A node with the given configuration overrides (e.g. {@code "livedesk.redis.url": url}). */
+    public static TestNode start(Map<String, ?> overrides) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("livedesk.server.host", "127.0.0.1");
+        settings.put("livedesk.server.port", 0);
+        settings.put("livedesk.server.io-threads", 2);
+        settings.put("livedesk.auth.jwt-secret", JWT_SECRET);
+        settings.putAll(overrides);
+        LiveDeskNode node = new LiveDeskNode(LiveDeskConfig.withOverrides(settings));
+        try {
+            node.start();
+        } catch (InterruptedException e) {
+            node.close();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting a node", e);
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return new TestNode(node);
+    }
+
+    public LiveDeskNode node() {
+        return node;
+    }
+
+    public String nodeId() {
+        return node.nodeId();
+    }
+
+    public int port() {
+        return node.port();
+    }
+
+    /** e.g. {@code http://127.0.0.1:41234} */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** e.g. {@code ws://127.0.0.1:41234/ws} */
+    public URI wsUri() {
+        return URI.create("ws://127.0.0.1:" + port() + "/ws");
+    }
+
+    public String adminKey() {
+        return node.adminKey();
+    }
+
+    // ---- tokens (POST /api/dev/tokens) ----
+
+    /**
+     * Mints a token through the dev endpoint. Skills, languages and capacity only matter for staff and
+     * supervisors.
+     */
+    public String token(String role, String subject, String name, Collection<String> skills,
+                        Collection<String> languages, int capacity) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("role", role);
+        body.put("subject", subject);
+        body.put("name", name);
+        body.put("skills", List.copyOf(skills));
+        body.put("languages", List.copyOf(languages));
+        body.put("capacity", capacity);
+        return mint(body);
+    }
+
+    public String customerToken(String subject, String name) {
+        return token("customer", subject, name, List.of(), List.of(), 1);
+    }
+
+    /** A customer allowed to ask for priorities up to {@code maxPriority}. */
+    public String customerToken(String subject, String name, int maxPriority) {
+        return mint(Map.of("role", "customer", "subject", subject, "name", name, "maxPriority", maxPriority));
+    }
+
+    public String staffToken(String subject, String name, Collection<String> skills, Collection<String> languages,
+                             int capacity) {
+        return token("staff", subject, name, skills, languages, capacity);
+    }
+
+    public String supervisorToken(String subject, String name) {
+        return token("supervisor", subject, name, List.of(), List.of(), 1);
+    }
+
+    private String mint(Map<String, ?> body) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/dev/tokens"))
+                .header("X-Admin-Key", adminKey())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(write(body))));
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("minting a token failed: " + response.statusCode() + " " + response.body());
+        }
+        return parse(response.body()).path("token").asText();
+    }
+
+    // ---- WebSocket ----
+
+    /** A new, not yet signed-in WebSocket to this node. */
+    public WsClient connect() {
+        return WsClient.connect(wsUri());
+    }
+
+    /** A new WebSocket that has sent {@code hello} with the token and got {@code welcome}. */
+    public WsClient signIn(String token) {
+        WsClient client = connect();
+        try {
+            client.hello(token);
+            return client;
+        } catch (RuntimeException | AssertionError e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    // ---- REST ----
+
+    /** GET with an optional bearer token (null for none). */
+    public HttpResponse<String> get(String path, String bearer) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return send(b);
+    }
+
+    /** GET that must answer 200; the body as JSON. */
+    public JsonNode getJson(String path, String bearer) {
+        HttpResponse<String> response = get(path, bearer);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return parse(response.body());
+    }
+
+    public static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(HTTP_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops the node gracefully (clients get {@code server.shutdown}). Idempotent. */
+    @Override
+    public void close() {
+        node.close();
+    }
+}
