@@ -36,8 +36,12 @@ public final class QueuesApi {
     }
 
     public void register(HttpRoutes routes) {
-        routes.add(HttpMethod.GET, "/api/topics", call -> HttpReply.json(200, json.writeValueAsString(
-                Map.of("topics", config.topics(), "languages", config.languages()))));
+        // Public and read by the widget on the bank's own pages, so any origin may fetch it.
+        routes.add(HttpMethod.GET, "/api/topics", call -> {
+            HttpReply body = HttpReply.json(200, json.writeValueAsString(
+                    Map.of("topics", config.topics(), "languages", config.languages())));
+            return new HttpReply(body.status(), body.contentType(), body.body(), Map.of("Access-Control-Allow-Origin", "*"));
+        });
         routes.add(HttpMethod.GET, "/api/queues", call -> {
             auth.require(call, EnumSet.of(Role.STAFF, Role.SUPERVISOR));
             long now = System.currentTimeMillis();
