@@ -88,6 +88,19 @@ public final class CallService {
                 media.iceServersFor(call, party), resumed ? Boolean.TRUE : null);
     }
 
+    /**
+     * A party signed in again during a live call: they get the call back, and when they are the one who
+     * answers the media (the customer), the initiator is asked to make a fresh offer to their new page.
+     */
+    public Optional<ServerMessage.CallStarted> resume(Principal party) {
+        return store.liveCallOf(party.subject()).map(call -> {
+            if (party.subject().equals(call.customerId())) {
+                outbox.send(call.staffId(), new ServerMessage.CallRestart(call.callId()));
+            }
+            return startedFor(call, party.role(), null, true);
+        });
+    }
+
     public Optional<CallRecord> liveCallOf(String subject) {
         return store.liveCallOf(subject);
     }

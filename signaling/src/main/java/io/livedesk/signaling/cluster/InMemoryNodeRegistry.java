@@ -1,7 +1,6 @@
 package io.livedesk.signaling.cluster;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

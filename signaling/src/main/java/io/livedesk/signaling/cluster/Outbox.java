@@ -1,5 +1,6 @@
 package io.livedesk.signaling.cluster;
 
+import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.MessageCodec;
 import io.livedesk.signaling.protocol.ServerMessage;
 import io.livedesk.signaling.server.LocalConnections;
@@ -19,6 +20,7 @@ public final class Outbox {
     private final SessionStore sessions;
     private final ClusterBus bus;
     private final MessageCodec codec;
+    private final String sessionReplaced;
 
     public Outbox(String nodeId, LocalConnections local, SessionStore sessions, ClusterBus bus, MessageCodec codec) {
         this.nodeId = nodeId;
@@ -26,11 +28,30 @@ public final class Outbox {
         this.sessions = sessions;
         this.bus = bus;
         this.codec = codec;
+        this.sessionReplaced = codec.write(new ServerMessage.Error(null, ErrorCode.SESSION_REPLACED.wire(),
+                "signed in again elsewhere"));
     }
 
     /** Starts taking messages that other nodes send to subjects here. */
     public void start() {
-        bus.subscribe(nodeId, (subject, json) -> local.get(subject).ifPresent(c -> c.sendJson(json)));
+        bus.subscribe(nodeId, (subject, json) -> local.get(subject).ifPresent(c -> {
+            c.sendJson(json);
+            if (json.equals(sessionReplaced)) {
+                c.close(4001, "session replaced");
+            }
+        }));
+    }
+
+    /** The subject signed in again elsewhere: their old connection, here or on another node, is told and closed. */
+    public void replaced(SessionLocation old) {
+        if (old.nodeId().equals(nodeId)) {
+            local.byConnectionId(old.connectionId()).ifPresent(c -> {
+                c.sendJson(sessionReplaced);
+                c.close(4001, "session replaced");
+            });
+        } else {
+            bus.publish(old.nodeId(), old.subject(), sessionReplaced);
+        }
     }
 
     public void send(String subject, ServerMessage message) {

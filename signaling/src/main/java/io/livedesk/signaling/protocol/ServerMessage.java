@@ -122,6 +122,13 @@ public sealed interface ServerMessage {
         }
     }
 
+    /** The other party came back on a new connection: the initiator negotiates the media afresh. */
+    record CallRestart(String callId) implements ServerMessage {
+        public String type() {
+            return "call.restart";
+        }
+    }
+
     record CallEnded(String id, String callId, String reason) implements ServerMessage {
         public String type() {
             return "call.ended";

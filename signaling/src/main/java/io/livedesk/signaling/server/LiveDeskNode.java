@@ -45,7 +45,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,7 +135,7 @@ public final class LiveDeskNode implements AutoCloseable {
         this.calls = new CallService(callStore, new PeerToPeerRelay(outbox, config.calls().iceServers()), outbox, clock,
                 metrics, routing::callEnded);
         routing.bind(calls);
-        this.sessions = new SessionService(nodeId, tokens, sessionStore, connections, bus, codec, presence, routing,
+        this.sessions = new SessionService(nodeId, tokens, sessionStore, connections, outbox, presence, routing,
                 calls, config, clock);
         this.nodeMonitor = new NodeMonitor(nodeId, nodeRegistry, sessionStore, presenceStore,
                 config.cluster().nodeTtl(), clock);

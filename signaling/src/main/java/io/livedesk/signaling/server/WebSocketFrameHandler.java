@@ -3,11 +3,14 @@ package io.livedesk.signaling.server;
 import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.MessageCodec;
-import io.livedesk.signaling.session.SessionService;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -112,6 +115,12 @@ public final class WebSocketFrameHandler extends SimpleChannelInboundHandler<Web
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("websocket error, closing: {}", cause.toString());
+        if (cause instanceof TooLongFrameException && ctx.channel().isActive()) {
+            // A fragmented message over max-frame-bytes (the aggregator's limit): 1009, as for one big frame.
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         ctx.close();
     }
 }

@@ -13,13 +13,12 @@ import io.livedesk.signaling.presence.PresenceService;
 import io.livedesk.signaling.presence.StaffPresence;
 import io.livedesk.signaling.presence.StaffStatus;
 import io.livedesk.signaling.protocol.ErrorCode;
-import io.livedesk.signaling.protocol.MessageCodec;
 import io.livedesk.signaling.protocol.ProtocolException;
 import io.livedesk.signaling.protocol.ServerMessage;
 import io.livedesk.signaling.routing.RoutingService;
 import io.livedesk.signaling.server.ClientConnection;
 import io.livedesk.signaling.server.LocalConnections;
-import io.livedesk.signaling.cluster.ClusterBus;
+import io.livedesk.signaling.cluster.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +38,7 @@ public final class SessionService {
     private final TokenService tokens;
     private final SessionStore sessions;
     private final LocalConnections local;
-    private final ClusterBus bus;
-    private final MessageCodec codec;
+    private final Outbox outbox;
     private final PresenceService presence;
     private final RoutingService routing;
     private final CallService calls;
@@ -48,14 +46,13 @@ public final class SessionService {
     private final Clock clock;
 
     public SessionService(String nodeId, TokenService tokens, SessionStore sessions, LocalConnections local,
-                          ClusterBus bus, MessageCodec codec, PresenceService presence, RoutingService routing,
+                          Outbox outbox, PresenceService presence, RoutingService routing,
                           CallService calls, LiveDeskConfig config, Clock clock) {
         this.nodeId = nodeId;
         this.tokens = tokens;
         this.sessions = sessions;
         this.local = local;
-        this.bus = bus;
-        this.codec = codec;
+        this.outbox = outbox;
         this.presence = presence;
         this.routing = routing;
         this.calls = calls;
@@ -77,23 +74,17 @@ public final class SessionService {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "viewers have no signaling session yet");
         }
         // Store calls first: if one fails (Redis away) the connection stays signed out and hello can be retried.
-        String replaced = codec.write(new ServerMessage.Error(null, ErrorCode.SESSION_REPLACED.wire(),
-                "signed in again elsewhere"));
-        sessions.bind(new SessionLocation(p.subject(), p.role(), nodeId, c.id()), clock.millis())
-                .filter(prev -> !prev.nodeId().equals(nodeId))
-                .ifPresent(prev -> bus.publish(prev.nodeId(), p.subject(), replaced));
+        var previous = sessions.bind(new SessionLocation(p.subject(), p.role(), nodeId, c.id()), clock.millis());
         ServerMessage.PresenceView presenceView = null;
         if (p.role().serves()) {
             StaffPresence sp = presence.connect(p);
             presenceView = new ServerMessage.PresenceView(sp.effectiveStatus().wire(), sp.load(), sp.profile().capacity());
         }
         var request = p.role() == Role.CUSTOMER ? routing.openRequestOf(p.subject()).orElse(null) : null;
-        var call = calls.liveCallOf(p.subject()).map(r -> calls.startedFor(r, p.role(), null, true)).orElse(null);
         c.authenticate(p);
-        local.bind(p.subject(), c).ifPresent(old -> {
-            old.sendJson(replaced);
-            old.close(4001, "session replaced");
-        });
+        local.bind(p.subject(), c);
+        previous.filter(prev -> !prev.connectionId().equals(c.id())).ifPresent(outbox::replaced);
+        var call = calls.resume(p).orElse(null);
         List<ServerMessage.TopicView> topics = config.routing().topics().stream()
                 .map(t -> new ServerMessage.TopicView(t.id(), t.names())).toList();
         return new ServerMessage.Welcome(replyId, p.subject(), p.role().wire(), p.name(), nodeId, topics,

@@ -371,6 +371,14 @@ function onMessage(msg) {
     case "call.signal":
       if (app.call && msg.callId === app.call.callId) app.call.handleSignal(msg);
       break;
+    case "call.restart":
+      // The customer's page came back on a new connection: offer the media to it afresh.
+      if (app.call && msg.callId === app.call.callId && app.callStart) {
+        const start = app.callStart;
+        endCall("restart", true);
+        startCall(start);
+      }
+      break;
     case "call.ended":
       if (app.call && msg.callId === app.call.callId) endCall(msg.reason);
       break;
@@ -497,6 +505,7 @@ function startCall(msg) {
   removeOffer(msg.callId);
   if (app.accepting) removeOffer(app.accepting);
   app.callInfo = { callId: msg.callId, peer: msg.peer || {}, offer };
+  app.callStart = msg;
   app.ended = null;
   app.micOn = true;
   app.camOn = true;
