@@ -507,7 +507,11 @@ public final class LoadGenerator implements Callable<Integer> {
         }
         m.put("generatorCpuCores", round(genCpu / windowSeconds, 3));
         if (machine0 != null && machine1 != null && machine1[1] > machine0[1]) {
-            m.put("machineCpuBusyPercent", round(100.0 * (machine1[0] - machine0[0]) / (machine1[1] - machine0[1]), 1));
+            double busy = (machine1[0] - machine0[0]) / (double) (machine1[1] - machine0[1]);
+            m.put("machineCpuBusyPercent", round(100.0 * busy, 1));
+            // Everything else on the machine (other processes, e.g. Redis), in cores.
+            m.put("otherCpuCores", round(busy * Runtime.getRuntime().availableProcessors()
+                    - Math.max(0, serverCpu) / windowSeconds - genCpu / windowSeconds, 3));
         }
         m.put("serverRssKibStart", r.serverRssStart);
         m.put("serverRssKibEnd", serverRssEnd);
@@ -531,9 +535,9 @@ public final class LoadGenerator implements Callable<Integer> {
         out.printf("  calls started %d, ended %d; offers revoked %d; accept failed %d; sessions closed by server %d; staff recycled %d%n",
                 r.callsStarted.sum(), r.callsEnded.sum(), r.revoked.sum(), r.acceptFailed.sum(), r.closedUnexpectedly.get(),
                 r.recycled.sum());
-        out.printf("  CPU (cores, avg over window): server %s, generator %.3f, machine busy %s%%%n",
+        out.printf("  CPU (cores, avg over window): server %s, generator %.3f, everything else %s; machine busy %s%%%n",
                 serverCpu >= 0 ? String.format("%.3f", serverCpu / windowSeconds) : "n/a", genCpu / windowSeconds,
-                m.getOrDefault("machineCpuBusyPercent", "n/a"));
+                m.getOrDefault("otherCpuCores", "n/a"), m.getOrDefault("machineCpuBusyPercent", "n/a"));
 
         r.recycler.shutdownNow();
         List<WsSession> everyStaff;

@@ -196,8 +196,9 @@ public final class LiveDeskNode implements AutoCloseable {
         }
         routing.sweep(freeStaff);
         for (ClientConnection c : connections.withRole(Role.CUSTOMER)) {
+            // Ringing and back-to-waiting are told when they happen; the sweep tells places that moved.
             routing.queueNotice(c.principal().subject())
-                    .filter(n -> c.queueNoticeChanged(n.state() + ":" + n.position()))
+                    .filter(n -> n.state().equals("waiting") && c.queueNoticeChanged(n.state() + ":" + n.position()))
                     .ifPresent(n -> c.sendJson(codec.write(n)));
         }
     }

@@ -119,7 +119,9 @@ public final class SessionService {
 
     /** Ends a subject's request, call and presence with the reason (grace expired, or shutdown). */
     public void finish(String subject, Role role, EndReason reason) {
-        calls.liveCallOf(subject).ifPresent(call -> calls.end(call.callId(), reason, subject));
+        // At shutdown the subject is still connected and is told too; after the grace period they are gone.
+        String quiet = reason == EndReason.SERVER_SHUTDOWN ? null : subject;
+        calls.liveCallOf(subject).ifPresent(call -> calls.end(call.callId(), reason, quiet));
         if (role == Role.CUSTOMER) {
             routing.openRequestOf(subject).ifPresent(r -> routing.cancel(r.requestId(), reason));
         } else if (role.serves()) {

@@ -11,6 +11,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.DataInputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -103,6 +108,39 @@ class ProtocolRobustnessIT {
             assertEquals("unauthenticated", error.path("code").asText());
             assertFalse(error.has("id"));
             assertEquals(4401, silent.awaitClose(T));
+        }
+    }
+
+    /**
+     * The JDK client splits big messages into fragments (the aggregator's limit applies); this sends one
+     * frame whose header alone declares more than the frame limit (the decoder's limit applies).
+     */
+    @Test
+    void aSingleFrameOverTheFrameLimitClosesWith1009() throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), node.port())) {
+            socket.setSoTimeout((int) T.toMillis());
+            OutputStream out = socket.getOutputStream();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            StringBuilder response = new StringBuilder();
+            while (!response.toString().endsWith("\r\n\r\n")) {
+                response.append((char) in.readUnsignedByte());
+            }
+            assertTrue(response.toString().startsWith("HTTP/1.1 101"), response.toString());
+
+            long declared = node.node().config().websocket().maxFrameBytes() + 1L;
+            ByteBuffer header = ByteBuffer.allocate(14).put((byte) 0x81).put((byte) (0x80 | 127)).putLong(declared).putInt(0);
+            out.write(header.array());
+            out.write(new byte[4096]);
+            out.flush();
+
+            assertEquals(0x88, in.readUnsignedByte(), "a close frame");
+            int length = in.readUnsignedByte();
+            assertTrue(length >= 2 && length < 126);
+            assertEquals(1009, in.readUnsignedShort());
         }
     }
 

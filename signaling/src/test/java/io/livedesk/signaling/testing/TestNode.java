@@ -29,8 +29,8 @@ import java.util.Map;
  * }</pre>
  *
  * Every node started here shares {@link #JWT_SECRET}, so a token minted on one is valid on any other
- * (as in a cluster). Overrides use the keys of {@code reference.conf}; the defaults below bind port 0 on
- * 127.0.0.1 and can be overridden too.
+ * (as in a cluster). Overrides use the keys of {@code reference.conf}; the test defaults (port 0 on
+ * 127.0.0.1, two I/O threads, {@link #JWT_SECRET}) can be overridden too.
  */
 public final class TestNode implements AutoCloseable {
 

@@ -66,6 +66,7 @@ public final class WsClient implements AutoCloseable {
     private final String idPrefix = "c" + CLIENT_IDS.incrementAndGet() + "-";
     private final Object sendLock = new Object();
     private final WebSocket socket;
+    private volatile boolean keepHistory = true;
 
     private WsClient(URI uri, Map<String, String> headers, Duration timeout) {
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(timeout);
@@ -251,7 +252,14 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
-    /** Every message ever received on this socket, in arrival order, taken or not. */
+    /** Stops recording {@link #history} (for long-running load, where it would only grow). Returns this. */
+    public WsClient withoutHistory() {
+        keepHistory = false;
+        history.clear();
+        return this;
+    }
+
+    /** Every message ever received on this socket, in arrival order, taken or not (unless turned off). */
     public List<JsonNode> history() {
         synchronized (history) {
             return List.copyOf(history);
@@ -360,7 +368,9 @@ public final class WsClient implements AutoCloseable {
                 } catch (JsonProcessingException e) {
                     message = JSON.createObjectNode().put("type", "(not json)").put("text", text);
                 }
-                history.add(message);
+                if (keepHistory) {
+                    history.add(message);
+                }
                 inbox.add(message);
             }
             webSocket.request(1);
@@ -370,7 +380,9 @@ public final class WsClient implements AutoCloseable {
         @Override
         public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
             JsonNode message = JSON.createObjectNode().put("type", "(binary)").put("bytes", data.remaining());
-            history.add(message);
+            if (keepHistory) {
+                history.add(message);
+            }
             inbox.add(message);
             webSocket.request(1);
             return null;
