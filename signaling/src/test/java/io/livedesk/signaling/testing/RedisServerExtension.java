@@ -181,24 +181,19 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         };
     }
 
-    private static void awaitPing(int port, java.util.function.BooleanSupplier alive) throws Exception {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (true) {
-            if (!alive.getAsBoolean()) {
-                throw new IOException("Redis exited during start-up");
-            }
-            try {
-                if (command(port, "PING").startsWith("+PONG")) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // not listening yet
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("Redis did not answer PING within " + START_TIMEOUT);
-            }
-            Thread.sleep(20);
-        }
+    private static void awaitPing(int port, java.util.function.BooleanSupplier alive) {
+        org.awaitility.Awaitility.await("Redis answering PING on port " + port)
+                .atMost(START_TIMEOUT).pollInterval(java.time.Duration.ofMillis(20))
+                .until(() -> {
+                    if (!alive.getAsBoolean()) {
+                        throw new IllegalStateException("Redis exited during start-up");
+                    }
+                    try {
+                        return command(port, "PING").startsWith("+PONG");
+                    } catch (RuntimeException notYet) {
+                        return false;
+                    }
+                });
     }
 
     /** Sends one inline command and returns the first reply line. Enough for PING and FLUSHALL. */
