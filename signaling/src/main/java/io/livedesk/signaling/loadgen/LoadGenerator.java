@@ -315,8 +315,10 @@ public final class LoadGenerator implements Callable<Integer> {
         m.put("serverRssKibBefore", rssBefore);
         m.put("serverRssKibAfterRamp", rssAfterRamp);
         m.put("serverRssKibHeld", rssHeld);
-        if (rssBefore > 0 && held > 0) {
-            m.put("serverRssKibPerSession", round((rssHeld - rssBefore) / (double) held, 2));
+        // Per session of all the server holds (other generator processes may hold some too).
+        long serverHeld = serverGauge != null && serverGauge > 0 ? serverGauge : held;
+        if (rssBefore > 0 && serverHeld > 0) {
+            m.put("serverRssKibPerSession", round((rssHeld - rssBefore) / (double) serverHeld, 2));
         }
         if (holdCpu >= 0) {
             m.put("serverCpuCoresWhileHolding", round(holdCpu / holdSeconds, 3));
