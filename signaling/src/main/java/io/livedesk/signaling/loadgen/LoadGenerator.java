@@ -99,6 +99,9 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--server-pid", defaultValue = "0", description = "server process id, for its RSS and CPU time from /proc")
     long serverPid;
 
+    @Option(names = "--redis-pid", defaultValue = "0", description = "Redis server process id, to report its CPU time apart")
+    long redisPid;
+
     @Option(names = "--io-threads", defaultValue = "2", description = "generator NIO event loop threads (default ${DEFAULT-VALUE})")
     int ioThreads;
 
@@ -407,6 +410,7 @@ public final class LoadGenerator implements Callable<Integer> {
         long measureStart = start + (long) (warmupCount * intervalNs);
         long measureEnd = start + (long) (total * intervalNs);
         double serverCpu0 = -1;
+        double redisCpu0 = -1;
         double genCpu0 = -1;
         long[] machine0 = null;
         boolean measuring = false;
@@ -419,6 +423,7 @@ public final class LoadGenerator implements Callable<Integer> {
             if (!measuring && i >= warmupCount) {
                 measuring = true;
                 serverCpu0 = ProcInfo.cpuSeconds(serverPid);
+                redisCpu0 = ProcInfo.cpuSeconds(redisPid);
                 genCpu0 = ownCpuSeconds();
                 machine0 = ProcInfo.machineJiffies();
                 r.serverRssStart = ProcInfo.rssKib(serverPid);
@@ -427,6 +432,7 @@ public final class LoadGenerator implements Callable<Integer> {
         }
         long sendEnd = System.nanoTime();
         double serverCpu = serverCpu0 >= 0 ? ProcInfo.cpuSeconds(serverPid) - serverCpu0 : -1;
+        double redisCpu = redisCpu0 >= 0 ? ProcInfo.cpuSeconds(redisPid) - redisCpu0 : -1;
         double genCpu = ownCpuSeconds() - genCpu0;
         long[] machine1 = ProcInfo.machineJiffies();
         long lateBy = Math.max(0, sendEnd - measureEnd);
@@ -507,13 +513,16 @@ public final class LoadGenerator implements Callable<Integer> {
         if (serverCpu >= 0) {
             m.put("serverCpuCores", round(serverCpu / windowSeconds, 3));
         }
+        if (redisCpu >= 0) {
+            m.put("redisCpuCores", round(redisCpu / windowSeconds, 3));
+        }
         m.put("generatorCpuCores", round(genCpu / windowSeconds, 3));
         if (machine0 != null && machine1 != null && machine1[1] > machine0[1]) {
             double busy = (machine1[0] - machine0[0]) / (double) (machine1[1] - machine0[1]);
             m.put("machineCpuBusyPercent", round(100.0 * busy, 1));
             // Everything else on the machine (other processes, e.g. Redis), in cores.
             m.put("otherCpuCores", round(busy * Runtime.getRuntime().availableProcessors()
-                    - Math.max(0, serverCpu) / windowSeconds - genCpu / windowSeconds, 3));
+                    - (Math.max(0, serverCpu) + Math.max(0, redisCpu) + genCpu) / windowSeconds, 3));
         }
         m.put("serverRssKibStart", r.serverRssStart);
         m.put("serverRssKibEnd", serverRssEnd);
@@ -537,8 +546,9 @@ public final class LoadGenerator implements Callable<Integer> {
         out.printf("  calls started %d, ended %d; offers revoked %d; accept failed %d; sessions closed by server %d; staff recycled %d%n",
                 r.callsStarted.sum(), r.callsEnded.sum(), r.revoked.sum(), r.acceptFailed.sum(), r.closedUnexpectedly.get(),
                 r.recycled.sum());
-        out.printf("  CPU (cores, avg over window): server %s, generator %.3f, everything else %s; machine busy %s%%%n",
-                serverCpu >= 0 ? String.format("%.3f", serverCpu / windowSeconds) : "n/a", genCpu / windowSeconds,
+        out.printf("  CPU (cores, avg over window): server %s,%s generator %.3f, everything else %s; machine busy %s%%%n",
+                serverCpu >= 0 ? String.format("%.3f", serverCpu / windowSeconds) : "n/a",
+                redisCpu >= 0 ? String.format(" redis %.3f,", redisCpu / windowSeconds) : "", genCpu / windowSeconds,
                 m.getOrDefault("otherCpuCores", "n/a"), m.getOrDefault("machineCpuBusyPercent", "n/a"));
 
         r.recycler.shutdownNow();

@@ -1,0 +1,111 @@
+package io.livedesk.media.transport;
+
+import java.security.GeneralSecurityException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jitsi.srtp.SrtcpCryptoContext;
+import org.jitsi.srtp.SrtpContextFactory;
+import org.jitsi.srtp.SrtpCryptoContext;
+import org.jitsi.srtp.SrtpErrorStatus;
+import org.jitsi.srtp.SrtpPolicy;
+import org.jitsi.utils.logging2.Logger;
+import org.jitsi.utils.logging2.LoggerImpl;
+
+/**
+ * SRTP/SRTCP for one endpoint after its DTLS handshake: a decrypting factory keyed with what the
+ * browser (DTLS client) protects with, an encrypting one keyed with the bridge's (server) half,
+ * and a crypto context per SSRC in each direction, derived on first use (ROC 0: a new stream).
+ */
+final class SrtpSession implements AutoCloseable {
+    /** HMAC-SHA1-80 auth tag; SRTCP adds a 4-byte E+index word before it. */
+    static final int MAX_PROTECTION_OVERHEAD = 10 + 4;
+
+    private final SrtpContextFactory decryptFactory;
+    private final SrtpContextFactory encryptFactory;
+    private final Map<Integer, SrtpCryptoContext> rtpDecrypt = new ConcurrentHashMap<>();
+    private final Map<Integer, SrtpCryptoContext> rtpEncrypt = new ConcurrentHashMap<>();
+    private final Map<Integer, SrtcpCryptoContext> rtcpDecrypt = new ConcurrentHashMap<>();
+    private final Map<Integer, SrtcpCryptoContext> rtcpEncrypt = new ConcurrentHashMap<>();
+
+    SrtpSession(SrtpKeys keys, String logName) {
+        Logger logger = new LoggerImpl(logName);
+        decryptFactory = new SrtpContextFactory(
+                false, keys.clientKey(), keys.clientSalt(), aes128HmacSha1_80(), aes128HmacSha1_80(), logger);
+        encryptFactory = new SrtpContextFactory(
+                true, keys.serverKey(), keys.serverSalt(), aes128HmacSha1_80(), aes128HmacSha1_80(), logger);
+    }
+
+    /** SRTP_AES128_CM_HMAC_SHA1_80 (RFC 5764 section 4.1.2), the profile the bridge negotiates. */
+    static SrtpPolicy aes128HmacSha1_80() {
+        return new SrtpPolicy(SrtpPolicy.AESCM_ENCRYPTION, 16, SrtpPolicy.HMACSHA1_AUTHENTICATION, 20, 10, 14);
+    }
+
+    SrtpErrorStatus unprotectRtp(PacketBuffer packet) throws GeneralSecurityException {
+        return rtpContext(rtpDecrypt, decryptFactory, rtpSsrc(packet)).reverseTransformPacket(packet, false);
+    }
+
+    SrtpErrorStatus unprotectRtcp(PacketBuffer packet) throws GeneralSecurityException {
+        return rtcpContext(rtcpDecrypt, decryptFactory, rtcpSenderSsrc(packet)).reverseTransformPacket(packet);
+    }
+
+    SrtpErrorStatus protectRtp(PacketBuffer packet) throws GeneralSecurityException {
+        return rtpContext(rtpEncrypt, encryptFactory, rtpSsrc(packet)).transformPacket(packet);
+    }
+
+    SrtpErrorStatus protectRtcp(PacketBuffer packet) throws GeneralSecurityException {
+        return rtcpContext(rtcpEncrypt, encryptFactory, rtcpSenderSsrc(packet)).transformPacket(packet);
+    }
+
+    private static SrtpCryptoContext rtpContext(
+            Map<Integer, SrtpCryptoContext> contexts, SrtpContextFactory factory, int ssrc)
+            throws GeneralSecurityException {
+        SrtpCryptoContext context = contexts.get(ssrc);
+        if (context == null) {
+            context = factory.deriveContext(ssrc, 0);
+            SrtpCryptoContext raced = contexts.putIfAbsent(ssrc, context);
+            if (raced != null) {
+                context = raced;
+            }
+        }
+        return context;
+    }
+
+    private static SrtcpCryptoContext rtcpContext(
+            Map<Integer, SrtcpCryptoContext> contexts, SrtpContextFactory factory, int ssrc)
+            throws GeneralSecurityException {
+        SrtcpCryptoContext context = contexts.get(ssrc);
+        if (context == null) {
+            context = factory.deriveControlContext(ssrc);
+            SrtcpCryptoContext raced = contexts.putIfAbsent(ssrc, context);
+            if (raced != null) {
+                context = raced;
+            }
+        }
+        return context;
+    }
+
+    /** RTP header bytes 8-11. */
+    private static int rtpSsrc(PacketBuffer p) {
+        return readInt(p.getBuffer(), p.getOffset() + 8);
+    }
+
+    /** RTCP header bytes 4-7: the sender's SSRC, left in clear by SRTCP. */
+    private static int rtcpSenderSsrc(PacketBuffer p) {
+        return readInt(p.getBuffer(), p.getOffset() + 4);
+    }
+
+    private static int readInt(byte[] b, int i) {
+        return ((b[i] & 0xFF) << 24) | ((b[i + 1] & 0xFF) << 16) | ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
+    }
+
+    @Override
+    public void close() {
+        decryptFactory.close();
+        encryptFactory.close();
+        rtpDecrypt.clear();
+        rtpEncrypt.clear();
+        rtcpDecrypt.clear();
+        rtcpEncrypt.clear();
+    }
+}
