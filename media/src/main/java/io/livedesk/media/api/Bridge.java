@@ -1,0 +1,32 @@
+package io.livedesk.media.api;
+
+/**
+ * A media bridge as signaling drives it, in the Colibri2 vocabulary: conferences hold endpoints; each
+ * endpoint has one ICE + DTLS-SRTP transport and the sources (SSRCs) it sends. The same interface is
+ * implemented by the in-process bridge, and by a client of the Colibri2 REST interface that drives a
+ * LiveDesk bridge node or a Jitsi Videobridge.
+ *
+ * <p>As in Colibri2, the bridge does not tell endpoints about each other's sources: the caller puts the
+ * other participants' sources into each browser's SDP.
+ */
+public interface Bridge extends AutoCloseable {
+
+    /** A stable id, for logs, metrics and bridge selection. */
+    String id();
+
+    /**
+     * Creates the conference (when {@code request.create()}) or changes it: creates, updates or expires
+     * the endpoints listed. Throws {@link BridgeException.NotFound} for an unknown conference that is not
+     * being created, and {@link BridgeException.BadRequest} for a request the bridge cannot accept.
+     */
+    ConferenceReply apply(ConferenceRequest request) throws BridgeException;
+
+    /** Expires a whole conference and every endpoint in it; no-op if unknown. */
+    void expire(String meetingId) throws BridgeException;
+
+    /** Load and health, as {@code /colibri/stats} reports them. */
+    BridgeStats stats() throws BridgeException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,24 @@
+package io.livedesk.media.api;
+
+import java.util.List;
+
+/**
+ * One side of an ICE + DTLS transport, as exchanged in Colibri2 (and as it goes into SDP):
+ * ICE credentials, candidates, the DTLS fingerprint with its setup role, rtcp-mux.
+ */
+public record TransportDescription(String ufrag, String pwd, List<Fingerprint> fingerprints,
+                                   List<Candidate> candidates, boolean rtcpMux) {
+    public TransportDescription {
+        fingerprints = List.copyOf(fingerprints);
+        candidates = List.copyOf(candidates);
+    }
+
+    /** @param setup {@code actpass}, {@code active} or {@code passive} */
+    public record Fingerprint(String hash, String fingerprint, String setup) {
+    }
+
+    /** As in SDP {@code a=candidate}: foundation, component, protocol, priority, ip, port, type. */
+    public record Candidate(String foundation, int component, String protocol, long priority, String ip, int port,
+                            String type) {
+    }
+}
