@@ -27,6 +27,16 @@ public interface Bridge extends AutoCloseable {
     /** Load and health, as {@code /colibri/stats} reports them. */
     BridgeStats stats() throws BridgeException;
 
+    /**
+     * Per-endpoint statistics of one conference (packets and bytes each way, loss, RTT, bitrate).
+     * Not part of Colibri2: bridges that cannot tell answer {@link BridgeException.BadRequest}.
+     *
+     * @throws BridgeException.NotFound for an unknown conference
+     */
+    default ConferenceStats conferenceStats(String meetingId) throws BridgeException {
+        throw new BridgeException.BadRequest("this bridge does not report conference statistics");
+    }
+
     @Override
     void close();
 }

@@ -1,0 +1,56 @@
+package io.livedesk.media.bridge;
+
+import io.livedesk.media.rtp.RtcpFeedbackWriter;
+
+/**
+ * Tells each video sender how much it may send, with a REMB from the bridge's feedback SSRC listing
+ * its video SSRCs. The estimate is the lowest recent REMB among the conference's other endpoints
+ * (each receiver's own estimate of its downlink from the bridge: the sender must not send more
+ * than the weakest receiver takes, since the bridge does not switch layers), clamped to
+ * [floor, ceiling]; with no receiver estimate, the ceiling, so Chromium ramps up from its start
+ * bitrate instead of staying there. Without transport-cc negotiated, Chromium's sender follows
+ * REMB (plus its own loss-based control).
+ */
+final class BandwidthEstimator {
+    /** A receiver's REMB older than this no longer counts. */
+    static final long REMB_FRESH_NANOS = 5_000_000_000L;
+
+    private final int feedbackSsrc;
+    private final long ceilingBps;
+    private final long floorBps;
+
+    BandwidthEstimator(int feedbackSsrc, long ceilingBps, long floorBps) {
+        this.feedbackSsrc = feedbackSsrc;
+        this.ceilingBps = ceilingBps;
+        this.floorBps = floorBps;
+    }
+
+    long estimateFor(Endpoint sender, Endpoint[] endpoints, long nowNanos) {
+        long estimate = ceilingBps;
+        for (Endpoint receiver : endpoints) {
+            long remb = receiver.rembBps();
+            if (receiver != sender && remb > 0 && nowNanos - receiver.rembAtNanos() < REMB_FRESH_NANOS) {
+                estimate = Math.min(estimate, remb);
+            }
+        }
+        return Math.max(estimate, floorBps);
+    }
+
+    /** Sends every connected video sender of the conference its estimate. */
+    void run(Conference conference, long nowNanos, byte[] scratch) {
+        Endpoint[] endpoints = conference.endpoints();
+        for (Endpoint sender : endpoints) {
+            int[] ssrcs = sender.videoSsrcs();
+            if (ssrcs.length == 0 || !sender.isSecure()) {
+                continue;
+            }
+            long estimate = estimateFor(sender, endpoints, nowNanos);
+            int len = RtcpFeedbackWriter.writeRemb(scratch, 0, feedbackSsrc, estimate, ssrcs, 0,
+                    Math.min(ssrcs.length, 255));
+            if (sender.sendRtcp(scratch, 0, len)) {
+                sender.estimateSent(estimate);
+                sender.counters.rembToSender();
+            }
+        }
+    }
+}

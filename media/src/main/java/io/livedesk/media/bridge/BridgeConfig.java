@@ -1,0 +1,95 @@
+package io.livedesk.media.bridge;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link LocalBridge}.
+ *
+ * @param id                    the bridge's id in logs, metrics and bridge selection
+ * @param address               the address the one UDP port binds and advertises (127.0.0.1 in tests)
+ * @param port                  the UDP port; 0 is not allowed (the advertised candidate needs the real one)
+ * @param capacityPacketsPerSecond packets in + out per second at which {@code stressLevel} reaches 1.0
+ * @param inactivityTimeout     an endpoint from which nothing (RTP or RTCP) arrived for this long is expired;
+ *                              counted from its creation until its first packet
+ * @param tickInterval          how often the housekeeper looks for newly secure, failed and idle endpoints
+ * @param rembInterval          how often each sender is told its bandwidth estimate (REMB)
+ * @param rembCeilingBps        the estimate sent when no receiver reports a lower one
+ * @param rembFloorBps          the estimate never goes below this
+ * @param keyframeMinInterval   at most one keyframe request per sender stream per this interval
+ * @param packetCacheSize       packets kept per video stream to answer NACKs
+ * @param packetCacheMaxAge     how long a cached packet may be retransmitted
+ * @param warmUpSrtp            run jitsi-srtp once at start so the first call does not pay ~1.2 s
+ */
+public record BridgeConfig(String id, String address, int port, long capacityPacketsPerSecond,
+                           Duration inactivityTimeout, Duration tickInterval, Duration rembInterval,
+                           long rembCeilingBps, long rembFloorBps, Duration keyframeMinInterval,
+                           int packetCacheSize, Duration packetCacheMaxAge, boolean warmUpSrtp) {
+
+    public static final long DEFAULT_REMB_CEILING_BPS = 2_500_000;
+
+    public BridgeConfig {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(address, "address");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be 1-65535: " + port);
+        }
+        if (capacityPacketsPerSecond <= 0) {
+            throw new IllegalArgumentException("capacity must be positive");
+        }
+        requirePositive("inactivityTimeout", inactivityTimeout);
+        requirePositive("tickInterval", tickInterval);
+        requirePositive("rembInterval", rembInterval);
+        requirePositive("keyframeMinInterval", keyframeMinInterval);
+        requirePositive("packetCacheMaxAge", packetCacheMaxAge);
+        if (rembFloorBps <= 0 || rembCeilingBps < rembFloorBps) {
+            throw new IllegalArgumentException("need 0 < rembFloorBps <= rembCeilingBps");
+        }
+        if (packetCacheSize < 1 || packetCacheSize > 32768) {
+            throw new IllegalArgumentException("packetCacheSize must be 1-32768");
+        }
+    }
+
+    /** Production-like defaults on the given address and port. */
+    public static BridgeConfig defaults(String address, int port) {
+        return new BridgeConfig("bridge-" + port, address, port, 200_000, Duration.ofSeconds(60),
+                Duration.ofMillis(100), Duration.ofMillis(500), DEFAULT_REMB_CEILING_BPS, 100_000,
+                Duration.ofMillis(300), 1024, Duration.ofSeconds(1), true);
+    }
+
+    public BridgeConfig withId(String newId) {
+        return new BridgeConfig(newId, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
+                rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
+                warmUpSrtp);
+    }
+
+    public BridgeConfig withInactivityTimeout(Duration timeout) {
+        return new BridgeConfig(id, address, port, capacityPacketsPerSecond, timeout, tickInterval,
+                rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
+                warmUpSrtp);
+    }
+
+    public BridgeConfig withCapacity(long packetsPerSecond) {
+        return new BridgeConfig(id, address, port, packetsPerSecond, inactivityTimeout, tickInterval,
+                rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
+                warmUpSrtp);
+    }
+
+    public BridgeConfig withRembCeiling(long bps) {
+        return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
+                rembInterval, bps, Math.min(rembFloorBps, bps), keyframeMinInterval, packetCacheSize,
+                packetCacheMaxAge, warmUpSrtp);
+    }
+
+    public BridgeConfig withWarmUpSrtp(boolean warmUp) {
+        return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
+                rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
+                warmUp);
+    }
+
+    private static void requirePositive(String name, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+    }
+}

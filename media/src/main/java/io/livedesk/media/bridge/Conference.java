@@ -1,0 +1,177 @@
+package io.livedesk.media.bridge;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.MediaSource;
+
+/**
+ * One meeting (mediasoup's Router): its endpoints and the SSRC table that routes every packet to the
+ * stream it belongs to. Changes happen under the conference's lock and publish new immutable
+ * snapshots ({@link #endpoints()}, the SSRC table), so the packet path reads them without locking.
+ */
+final class Conference {
+    private static final Endpoint[] NO_ENDPOINTS = new Endpoint[0];
+
+    final String meetingId;
+    final String name;
+    final ForwardingContext context;
+    final long createdNanos;
+
+    private final Map<String, Endpoint> byId = new LinkedHashMap<>();
+    private volatile Endpoint[] endpoints = NO_ENDPOINTS;
+    private volatile SsrcTable ssrcs = SsrcTable.EMPTY;
+    private volatile boolean expired;
+
+    Conference(String meetingId, String name, ForwardingContext context) {
+        this.meetingId = meetingId;
+        this.name = name;
+        this.context = context;
+        this.createdNanos = context.nanoClock.getAsLong();
+    }
+
+    /** The endpoints now; an array snapshot the caller must not modify. */
+    Endpoint[] endpoints() {
+        return endpoints;
+    }
+
+    SenderStream stream(int ssrc) {
+        return ssrcs.get(ssrc);
+    }
+
+    synchronized Endpoint endpoint(String id) {
+        return byId.get(id);
+    }
+
+    synchronized int size() {
+        return byId.size();
+    }
+
+    boolean isExpired() {
+        return expired;
+    }
+
+    synchronized void add(Endpoint endpoint) {
+        if (byId.putIfAbsent(endpoint.id, endpoint) != null) {
+            throw new IllegalStateException("endpoint " + endpoint.id + " exists");
+        }
+        publish();
+    }
+
+    /** Removes the endpoint and its streams from routing; the caller closes its link. */
+    synchronized Endpoint remove(String id) {
+        Endpoint endpoint = byId.remove(id);
+        if (endpoint != null) {
+            endpoint.markExpired();
+            publish();
+        }
+        return endpoint;
+    }
+
+    /** Marks the conference expired and removes every endpoint; returns them for closing. */
+    synchronized List<Endpoint> expire() {
+        expired = true;
+        List<Endpoint> all = new ArrayList<>(byId.values());
+        all.forEach(Endpoint::markExpired);
+        byId.clear();
+        publish();
+        return all;
+    }
+
+    /** Checks that {@code sources} are well formed and use no SSRC another endpoint sends. */
+    synchronized void validateSources(String endpointId, List<MediaSource> sources) throws BridgeException.BadRequest {
+        Set<Long> seen = new HashSet<>();
+        for (MediaSource source : sources) {
+            if (source == null || source.type() == null) {
+                throw new BridgeException.BadRequest("endpoint " + endpointId + ": a source has no type");
+            }
+            if (source.ssrcs().isEmpty()) {
+                throw new BridgeException.BadRequest("endpoint " + endpointId + ": source " + source.id() + " lists no ssrc");
+            }
+            for (MediaSource.Ssrc s : source.ssrcs()) {
+                long ssrc = s.ssrc();
+                if (ssrc < 0 || ssrc > 0xFFFF_FFFFL) {
+                    throw new BridgeException.BadRequest("endpoint " + endpointId + ": ssrc out of range: " + ssrc);
+                }
+                if (!seen.add(ssrc)) {
+                    throw new BridgeException.BadRequest("endpoint " + endpointId + ": ssrc " + ssrc + " listed twice");
+                }
+                if ((int) ssrc == context.feedbackSsrc) {
+                    throw new BridgeException.BadRequest("endpoint " + endpointId + ": ssrc " + ssrc + " is the bridge's");
+                }
+                SenderStream existing = ssrcs.get((int) ssrc);
+                if (existing != null && !existing.owner.id.equals(endpointId)) {
+                    throw new BridgeException.BadRequest("endpoint " + endpointId + ": ssrc " + ssrc
+                            + " is already sent by endpoint " + existing.owner.id);
+                }
+            }
+        }
+    }
+
+    /**
+     * Replaces what the endpoint sends. Streams whose SSRC stays keep their state (cache, sequence
+     * accounting); an SSRC in an FID group after the first is RTX (no cache, no keyframe requests).
+     */
+    synchronized void setSources(Endpoint endpoint, List<MediaSource> sources) throws BridgeException.BadRequest {
+        validateSources(endpoint.id, sources);
+        Map<Integer, SenderStream> old = new HashMap<>();
+        endpoint.streams().forEach(s -> old.put(s.ssrc, s));
+        List<SenderStream> streams = new ArrayList<>();
+        for (MediaSource source : sources) {
+            Set<Long> rtx = new HashSet<>();
+            for (MediaSource.SsrcGroup group : source.groups()) {
+                if ("FID".equalsIgnoreCase(group.semantics())) {
+                    rtx.addAll(group.ssrcs().subList(Math.min(1, group.ssrcs().size()), group.ssrcs().size()));
+                }
+            }
+            for (MediaSource.Ssrc s : source.ssrcs()) {
+                int ssrc = (int) s.ssrc();
+                boolean primary = !rtx.contains(s.ssrc());
+                SenderStream kept = old.get(ssrc);
+                streams.add(kept != null && kept.type == source.type() && kept.primary == primary ? kept
+                        : new SenderStream(ssrc, endpoint, source.type(), primary, context.packetCacheSize,
+                        context.packetCacheMaxAgeMs));
+            }
+        }
+        endpoint.streams(streams);
+        publish();
+    }
+
+    /**
+     * Asks every primary video stream of the other endpoints for a keyframe, for {@code receiver},
+     * which just joined or just became able to receive.
+     */
+    void requestKeyframesFor(Endpoint receiver, byte[] scratch) {
+        long now = context.nanoClock.getAsLong();
+        for (Endpoint sender : endpoints) {
+            if (sender == receiver) {
+                continue;
+            }
+            for (SenderStream stream : sender.streams()) {
+                if (stream.isPrimaryVideo()) {
+                    context.keyframes.requestPli(stream, now, scratch);
+                }
+            }
+        }
+    }
+
+    /** Called with the lock held: republishes the endpoint array and the SSRC table. */
+    private void publish() {
+        endpoints = byId.values().toArray(NO_ENDPOINTS);
+        List<SenderStream> all = new ArrayList<>();
+        for (Endpoint e : byId.values()) {
+            all.addAll(e.streams());
+        }
+        try {
+            ssrcs = SsrcTable.of(all);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("conference " + meetingId + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.livedesk.media.bridge;
+
+import java.util.Locale;
+
+/** Why the bridge's forwarding layer dropped a packet (the transport counts its own SRTP drops). */
+public enum DropCause {
+    /** Decrypted RTP whose header does not parse. */
+    MALFORMED_RTP,
+    /** RTP from an SSRC the endpoint did not declare in its sources. */
+    UNKNOWN_SSRC,
+    /** An RTCP datagram that does not parse as a compound packet. */
+    MALFORMED_RTCP,
+    /** Feedback (NACK, PLI, FIR) about an SSRC no other endpoint of the conference sends. */
+    FEEDBACK_UNKNOWN_SSRC,
+    /** A packet for this endpoint while its transport is not secure yet, or the send failed. */
+    NOT_CONNECTED;
+
+    /** {@code unknown-ssrc} etc., as statistics name it. */
+    public String key() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,223 @@
+package io.livedesk.media.bridge;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One participant's presence in a conference (mediasoup's Transport with its Producers): its link,
+ * the streams it sends, what it told the bridge (REMB, RTT, loss) and its counters. Sending to it
+ * goes through {@link #sendRtp}/{@link #sendRtcp}, which count.
+ */
+final class Endpoint {
+    final String id;
+    final String statsId;
+    final Conference conference;
+    final EndpointCounters counters = new EndpointCounters();
+    final EndpointReceiver receiver;
+
+    /**
+     * Serialises sends to this endpoint: jitsi-srtp's per-SSRC crypto contexts are not thread-safe,
+     * and the bridge's own feedback SSRC is sent from receive threads, the housekeeper and
+     * {@code apply}. Uncontended in the common case (one ice4j receive thread forwards everything).
+     */
+    private final Object sendLock = new Object();
+    private volatile EndpointLink link;
+    private volatile TransportLink transport;
+    private volatile List<SenderStream> streams = List.of();
+    /** Primary video SSRCs, for REMB. */
+    private volatile int[] videoSsrcs = new int[0];
+
+    private volatile long lastActivityNanos;
+    private final AtomicBoolean secureHandled = new AtomicBoolean();
+    private volatile boolean expired;
+
+    private volatile long rembBps;
+    private volatile long rembAtNanos;
+    private volatile long estimateSentBps;
+    private volatile double rttMs = -1;
+    private volatile double fractionLost = -1;
+
+    // Rates: written by the housekeeper only.
+    private long rateBytesIn;
+    private long rateBytesOut;
+    private long rateAtNanos;
+    private volatile long bitrateInBps;
+    private volatile long bitrateOutBps;
+
+    Endpoint(String id, String statsId, Conference conference, long nowNanos) {
+        this.id = id;
+        this.statsId = statsId;
+        this.conference = conference;
+        this.lastActivityNanos = nowNanos;
+        this.rateAtNanos = nowNanos;
+        this.receiver = new EndpointReceiver(this);
+    }
+
+    void attach(EndpointLink newLink) {
+        this.link = newLink;
+    }
+
+    /** @param transportLink the real transport behind {@code newLink} (which may wrap it) */
+    void attach(EndpointLink newLink, TransportLink transportLink) {
+        this.transport = transportLink;
+        this.link = newLink;
+    }
+
+    /** The ICE/DTLS transport, for signaling operations; null for endpoints on fake links. */
+    TransportLink transport() {
+        return transport;
+    }
+
+    EndpointLink link() {
+        return link;
+    }
+
+    boolean sendRtp(byte[] buf, int off, int len) {
+        EndpointLink l = link;
+        boolean sent;
+        if (l == null || expired || !l.isSecure()) {
+            sent = false;
+        } else {
+            synchronized (sendLock) {
+                sent = l.sendRtp(buf, off, len);
+            }
+        }
+        if (!sent) {
+            counters.drop(DropCause.NOT_CONNECTED);
+            return false;
+        }
+        counters.out(len);
+        return true;
+    }
+
+    boolean sendRtcp(byte[] buf, int off, int len) {
+        EndpointLink l = link;
+        boolean sent;
+        if (l == null || expired || !l.isSecure()) {
+            sent = false;
+        } else {
+            synchronized (sendLock) {
+                sent = l.sendRtcp(buf, off, len);
+            }
+        }
+        if (!sent) {
+            counters.drop(DropCause.NOT_CONNECTED);
+            return false;
+        }
+        counters.out(len);
+        return true;
+    }
+
+    boolean isSecure() {
+        EndpointLink l = link;
+        return l != null && l.isSecure();
+    }
+
+    List<SenderStream> streams() {
+        return streams;
+    }
+
+    int[] videoSsrcs() {
+        return videoSsrcs;
+    }
+
+    /** Called by the conference, under its lock, with the streams already in its SSRC table. */
+    void streams(List<SenderStream> newStreams) {
+        this.streams = List.copyOf(newStreams);
+        this.videoSsrcs = newStreams.stream().filter(SenderStream::isPrimaryVideo).mapToInt(s -> s.ssrc).toArray();
+    }
+
+    void active(long nowNanos) {
+        lastActivityNanos = nowNanos;
+    }
+
+    long lastActivityNanos() {
+        return lastActivityNanos;
+    }
+
+    /** True the first time it is called: the endpoint just became able to receive. */
+    boolean markSecureHandled() {
+        return secureHandled.compareAndSet(false, true);
+    }
+
+    void markExpired() {
+        expired = true;
+    }
+
+    boolean isExpired() {
+        return expired;
+    }
+
+    void remb(long bps, long nowNanos) {
+        rembBps = bps;
+        rembAtNanos = nowNanos;
+    }
+
+    long rembBps() {
+        return rembBps;
+    }
+
+    long rembAtNanos() {
+        return rembAtNanos;
+    }
+
+    void estimateSent(long bps) {
+        estimateSentBps = bps;
+    }
+
+    long estimateSentBps() {
+        return estimateSentBps;
+    }
+
+    void rttMs(double rtt) {
+        rttMs = rtt;
+    }
+
+    double rttMs() {
+        return rttMs;
+    }
+
+    void fractionLost(double fraction) {
+        fractionLost = fraction;
+    }
+
+    double fractionLost() {
+        return fractionLost;
+    }
+
+    long packetsLost() {
+        long lost = 0;
+        for (SenderStream s : streams) {
+            lost += s.lost();
+        }
+        return lost;
+    }
+
+    /** Housekeeper only: recomputes the bitrates over the time since the last call. */
+    void updateRates(long nowNanos) {
+        long elapsed = nowNanos - rateAtNanos;
+        if (elapsed < 200_000_000L) {
+            return;
+        }
+        long in = counters.bytesIn();
+        long out = counters.bytesOut();
+        bitrateInBps = (in - rateBytesIn) * 8L * 1_000_000_000L / elapsed;
+        bitrateOutBps = (out - rateBytesOut) * 8L * 1_000_000_000L / elapsed;
+        rateBytesIn = in;
+        rateBytesOut = out;
+        rateAtNanos = nowNanos;
+    }
+
+    long bitrateInBps() {
+        return bitrateInBps;
+    }
+
+    long bitrateOutBps() {
+        return bitrateOutBps;
+    }
+
+    @Override
+    public String toString() {
+        return "endpoint " + id + " of " + conference.meetingId;
+    }
+}

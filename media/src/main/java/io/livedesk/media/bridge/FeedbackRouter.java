@@ -1,0 +1,124 @@
+package io.livedesk.media.bridge;
+
+import io.livedesk.media.rtp.RtcpPacket;
+
+/**
+ * Decides what happens to each RTCP packet an endpoint sends (the bridge terminates RTCP, as an SFU
+ * must, and regenerates or relays only what the other side needs):
+ * <ul>
+ *   <li>NACK about a forwarded stream: {@link NackResponder} (cache first, then the sender);</li>
+ *   <li>PLI / FIR: a keyframe request to the stream's owner via {@link KeyframeRequester};</li>
+ *   <li>REMB: remembered as the endpoint's receive estimate, used by {@link BandwidthEstimator};</li>
+ *   <li>SR of one of the endpoint's own streams: relayed to the other endpoints (lip sync, and its
+ *       report blocks let each sender see its receivers' loss and RTT); remembered for RTT;</li>
+ *   <li>report blocks (in SR and RR) about forwarded streams: the endpoint's loss and RTT; an RR is
+ *       relayed to the owners of the streams it reports on;</li>
+ *   <li>anything else (SDES, BYE, transport-cc, APP, XR): consumed.</li>
+ * </ul>
+ */
+final class FeedbackRouter {
+    private final KeyframeRequester keyframes;
+    private final NackResponder nacks;
+
+    FeedbackRouter(KeyframeRequester keyframes, NackResponder nacks) {
+        this.keyframes = keyframes;
+        this.nacks = nacks;
+    }
+
+    void route(Endpoint from, RtcpPacket packet, long nowNanos, EndpointReceiver.Scratch scratch) {
+        switch (packet.kind()) {
+            case NACK -> {
+                SenderStream stream = forwardedStream(from, packet.mediaSsrc());
+                if (stream != null) {
+                    nacks.answer(from, stream, packet, nowNanos, scratch);
+                }
+            }
+            case PLI -> {
+                SenderStream stream = forwardedStream(from, packet.mediaSsrc());
+                if (stream != null) {
+                    keyframes.requestPli(stream, nowNanos, scratch.packet);
+                }
+            }
+            case FIR -> {
+                for (int i = 0, n = packet.firEntryCount(); i < n; i++) {
+                    SenderStream stream = forwardedStream(from, packet.firSsrc(i));
+                    if (stream != null) {
+                        keyframes.requestFir(stream, nowNanos, scratch.packet);
+                    }
+                }
+            }
+            case REMB -> from.remb(packet.rembBitrate(), nowNanos);
+            case SENDER_REPORT -> {
+                relaySenderReport(from, packet, nowNanos);
+                readReportBlocks(from, packet, nowNanos);
+            }
+            case RECEIVER_REPORT -> {
+                readReportBlocks(from, packet, nowNanos);
+                relayToReportedOwners(from, packet, scratch.owners);
+            }
+            default -> {
+                // Consumed: SDES, BYE, APP, transport-cc (not negotiated by this bridge), others.
+            }
+        }
+    }
+
+    /** The stream another endpoint sends with this SSRC, or null (counted as a drop). */
+    private static SenderStream forwardedStream(Endpoint from, int ssrc) {
+        SenderStream stream = from.conference.stream(ssrc);
+        if (stream == null || stream.owner == from) {
+            from.counters.drop(DropCause.FEEDBACK_UNKNOWN_SSRC);
+            return null;
+        }
+        return stream;
+    }
+
+    private static void relaySenderReport(Endpoint from, RtcpPacket sr, long nowNanos) {
+        SenderStream stream = from.conference.stream(sr.senderSsrc());
+        if (stream == null || stream.owner != from) {
+            return;
+        }
+        stream.senderReportForwarded(sr.srNtpTimestamp(), nowNanos);
+        for (Endpoint receiver : from.conference.endpoints()) {
+            if (receiver != from) {
+                receiver.sendRtcp(sr.buffer(), sr.offset(), sr.length());
+            }
+        }
+    }
+
+    private static void readReportBlocks(Endpoint from, RtcpPacket report, long nowNanos) {
+        for (int i = 0, n = report.reportBlockCount(); i < n; i++) {
+            SenderStream stream = from.conference.stream(report.reportSsrc(i));
+            if (stream == null || stream.owner == from) {
+                continue;
+            }
+            from.fractionLost(report.reportFractionLost(i) / 256.0);
+            double rtt = stream.roundTripMs(report.reportLastSr(i), report.reportDelaySinceLastSr(i), nowNanos);
+            if (rtt >= 0) {
+                from.rttMs(rtt);
+            }
+        }
+    }
+
+    private static void relayToReportedOwners(Endpoint from, RtcpPacket rr, Endpoint[] owners) {
+        int distinct = 0;
+        for (int i = 0, n = rr.reportBlockCount(); i < n; i++) {
+            SenderStream stream = from.conference.stream(rr.reportSsrc(i));
+            if (stream == null || stream.owner == from) {
+                continue;
+            }
+            boolean seen = false;
+            for (int k = 0; k < distinct; k++) {
+                seen |= owners[k] == stream.owner;
+            }
+            if (!seen) {
+                stream.owner.sendRtcp(rr.buffer(), rr.offset(), rr.length());
+                if (distinct < owners.length) {
+                    owners[distinct++] = stream.owner;
+                }
+            }
+        }
+        for (int k = 0; k < distinct; k++) {
+            owners[k] = null;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.livedesk.media.bridge;
+
+import java.util.function.LongSupplier;
+
+/**
+ * What every conference of one bridge shares: the clock, the bridge's own feedback SSRC, the
+ * settings the packet path needs, and the (stateless) stages of the packet path.
+ */
+final class ForwardingContext {
+    final LongSupplier nanoClock;
+    /** SSRC the bridge writes as the sender of the feedback it originates (PLI, FIR, NACK, REMB). */
+    final int feedbackSsrc;
+    final long keyframeMinIntervalNanos;
+    final int packetCacheSize;
+    final long packetCacheMaxAgeMs;
+
+    final RtpForwarder forwarder = new RtpForwarder();
+    final KeyframeRequester keyframes;
+    final NackResponder nacks;
+    final FeedbackRouter feedback;
+
+    ForwardingContext(LongSupplier nanoClock, int feedbackSsrc, BridgeConfig config) {
+        this.nanoClock = nanoClock;
+        this.feedbackSsrc = feedbackSsrc;
+        this.keyframeMinIntervalNanos = config.keyframeMinInterval().toNanos();
+        this.packetCacheSize = config.packetCacheSize();
+        this.packetCacheMaxAgeMs = config.packetCacheMaxAge().toMillis();
+        this.keyframes = new KeyframeRequester(feedbackSsrc, keyframeMinIntervalNanos);
+        this.nacks = new NackResponder(feedbackSsrc);
+        this.feedback = new FeedbackRouter(keyframes, nacks);
+    }
+}

@@ -1,0 +1,408 @@
+package io.livedesk.media.bridge;
+
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
+
+import io.livedesk.media.api.Bridge;
+import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.BridgeStats;
+import io.livedesk.media.api.ConferenceReply;
+import io.livedesk.media.api.ConferenceRequest;
+import io.livedesk.media.api.ConferenceStats;
+import io.livedesk.media.api.EndpointRequest;
+import io.livedesk.media.api.EndpointStats;
+import io.livedesk.media.api.MediaSource;
+import io.livedesk.media.api.MediaType;
+import io.livedesk.media.transport.BridgeCertificate;
+import io.livedesk.media.transport.SrtpWarmUp;
+import io.livedesk.media.transport.UdpTransportHarvester;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-process selective forwarding unit: one UDP port (all endpoints' ICE + DTLS-SRTP, told apart
+ * by ICE username), one DTLS certificate, conferences by meeting id. {@link #apply} creates, updates
+ * and expires endpoints as Colibri2 does; packets then flow through each endpoint's
+ * {@link EndpointReceiver} without touching any lock of this class. One named housekeeping thread
+ * expires endpoints whose ICE failed or that stopped sending, and sends bandwidth estimates.
+ *
+ * <p>Thread-safe. Conference changes are serialised per conference.
+ */
+public final class LocalBridge implements Bridge {
+    private static final Logger log = LoggerFactory.getLogger(LocalBridge.class);
+
+    private final BridgeConfig config;
+    private final LongSupplier clock;
+    private final UdpTransportHarvester harvester;
+    private final BridgeCertificate certificate;
+    private final ForwardingContext context;
+    private final int audioFeedbackSsrc;
+    private final List<MediaSource> bridgeSources;
+    private final Map<String, Conference> conferences = new ConcurrentHashMap<>();
+    private final Housekeeper housekeeper;
+    private final ScheduledThreadPoolExecutor scheduler;
+    /** Packets and bytes of endpoints already expired, so totals never go down. */
+    private final LongAdder retiredPacketsIn = new LongAdder();
+    private final LongAdder retiredPacketsOut = new LongAdder();
+    private final LongAdder retiredBytesIn = new LongAdder();
+    private final LongAdder retiredBytesOut = new LongAdder();
+    /** Identity in production; tests wrap links, e.g. to lose packets on purpose. */
+    private final UnaryOperator<EndpointLink> linkWrapper;
+    private volatile boolean closed;
+
+    public LocalBridge(BridgeConfig config) {
+        this(config, System::nanoTime, true, UnaryOperator.identity());
+    }
+
+    /** @param schedule false in tests that drive {@link #housekeep()} themselves */
+    LocalBridge(BridgeConfig config, LongSupplier clock, boolean schedule) {
+        this(config, clock, schedule, UnaryOperator.identity());
+    }
+
+    LocalBridge(BridgeConfig config, LongSupplier clock, boolean schedule, UnaryOperator<EndpointLink> linkWrapper) {
+        this.config = config;
+        this.clock = clock;
+        this.linkWrapper = linkWrapper;
+        if (config.warmUpSrtp()) {
+            SrtpWarmUp.run();
+        }
+        this.certificate = BridgeCertificate.generate();
+        SecureRandom random = new SecureRandom();
+        int videoSsrc = nonZero(random);
+        int audioSsrc;
+        do {
+            audioSsrc = nonZero(random);
+        } while (audioSsrc == videoSsrc);
+        this.audioFeedbackSsrc = audioSsrc;
+        this.context = new ForwardingContext(clock, videoSsrc, config);
+        this.bridgeSources = List.of(
+                new MediaSource(MediaType.AUDIO, "bridge-a0", List.of(new MediaSource.Ssrc(audioSsrc & 0xFFFFFFFFL, "bridge-a0")), List.of()),
+                new MediaSource(MediaType.VIDEO, "bridge-v0", List.of(new MediaSource.Ssrc(videoSsrc & 0xFFFFFFFFL, "bridge-v0")), List.of()));
+        this.housekeeper = new Housekeeper(config,
+                new BandwidthEstimator(videoSsrc, config.rembCeilingBps(), config.rembFloorBps()),
+                new Housekeeper.Expirer() {
+                    @Override
+                    public void expire(Conference conference, Endpoint endpoint, String reason) {
+                        log.info("bridge {}: expiring {}: {}", config.id(), endpoint, reason);
+                        expireEndpoint(conference, endpoint.id);
+                    }
+
+                    @Override
+                    public void expireEmpty(Conference conference) {
+                        synchronized (conference) {
+                            // apply() may have added an endpoint since the housekeeper looked.
+                            if (conference.size() != 0 || conference.isExpired()) {
+                                return;
+                            }
+                            log.info("bridge {}: expiring empty conference {}", config.id(), conference.meetingId);
+                            conferences.remove(conference.meetingId, conference);
+                            conference.expire();
+                        }
+                    }
+                }, clock.getAsLong());
+        this.harvester = UdpTransportHarvester.open(config.address(), config.port());
+        if (schedule) {
+            String threadName = "livedesk-bridge-" + config.id() + "-housekeeper";
+            scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, threadName);
+                t.setDaemon(true);
+                return t;
+            });
+            scheduler.setRemoveOnCancelPolicy(true);
+            scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+            long period = config.tickInterval().toNanos();
+            scheduler.scheduleWithFixedDelay(this::housekeep, period, period, TimeUnit.NANOSECONDS);
+        } else {
+            scheduler = null;
+        }
+        log.info("bridge {} on udp {}:{}", config.id(), harvester.address(), harvester.port());
+    }
+
+    private static int nonZero(SecureRandom random) {
+        int v;
+        do {
+            v = random.nextInt();
+        } while (v == 0);
+        return v;
+    }
+
+    @Override
+    public String id() {
+        return config.id();
+    }
+
+    /** The UDP port every endpoint's media uses. */
+    public int port() {
+        return harvester.port();
+    }
+
+    public String address() {
+        return harvester.address();
+    }
+
+    @Override
+    public ConferenceReply apply(ConferenceRequest request) throws BridgeException {
+        if (closed) {
+            throw new BridgeException.Unavailable("bridge " + config.id() + " is shutting down", null);
+        }
+        if (request == null || request.meetingId() == null || request.meetingId().isBlank()) {
+            throw new BridgeException.BadRequest("meeting-id is missing");
+        }
+        String meetingId = request.meetingId();
+        if (request.expire()) {
+            expire(meetingId);
+            return new ConferenceReply(List.of(), List.of());
+        }
+        boolean created = false;
+        Conference conference = conferences.get(meetingId);
+        if (conference == null) {
+            if (!request.create()) {
+                throw new BridgeException.NotFound("no conference " + meetingId);
+            }
+            Conference fresh = new Conference(meetingId, request.name(), context);
+            conference = conferences.putIfAbsent(meetingId, fresh);
+            if (conference == null) {
+                conference = fresh;
+                created = true;
+            }
+        }
+        if (!created && request.create()) {
+            throw new BridgeException.BadRequest("conference " + meetingId + " already exists");
+        }
+        try {
+            return applyTo(conference, request);
+        } catch (BridgeException | RuntimeException e) {
+            if (created && conference.size() == 0) {
+                conferences.remove(meetingId, conference);
+                conference.expire();
+            }
+            throw e;
+        }
+    }
+
+    private ConferenceReply applyTo(Conference conference, ConferenceRequest request) throws BridgeException {
+        List<ConferenceReply.EndpointReply> replies = new ArrayList<>();
+        List<Endpoint> joined = new ArrayList<>();
+        synchronized (conference) {
+            if (conference.isExpired()) {
+                throw new BridgeException.NotFound("conference " + conference.meetingId + " has expired");
+            }
+            validate(conference, request.endpoints());
+            boolean anyExpired = false;
+            for (EndpointRequest er : request.endpoints()) {
+                if (er.expire()) {
+                    expireEndpoint(conference, er.id());
+                    replies.add(new ConferenceReply.EndpointReply(er.id(), null, true));
+                    anyExpired = true;
+                    continue;
+                }
+                Endpoint endpoint;
+                TransportLink link;
+                if (er.create()) {
+                    endpoint = new Endpoint(er.id(), er.statsId(), conference, clock.getAsLong());
+                    try {
+                        link = new TransportLink(er.id() + "@" + conference.meetingId, harvester, certificate,
+                                er.iceControlling(), endpoint.receiver);
+                    } catch (UncheckedIOException e) {
+                        throw new BridgeException.Unavailable("cannot allocate a transport for " + er.id(), e);
+                    }
+                    endpoint.attach(linkWrapper.apply(link), link);
+                    conference.add(endpoint);
+                    joined.add(endpoint);
+                } else {
+                    endpoint = conference.endpoint(er.id());
+                    link = endpoint.transport();
+                }
+                if (er.sources() != null) {
+                    conference.setSources(endpoint, er.sources());
+                }
+                if (er.remoteTransport() != null) {
+                    link.connect(er.id(), er.remoteTransport());
+                }
+                replies.add(new ConferenceReply.EndpointReply(er.id(), er.create() ? link.localDescription() : null,
+                        false));
+            }
+            if (anyExpired && conference.size() == 0) {
+                conferences.remove(conference.meetingId, conference);
+                conference.expire();
+            }
+        }
+        byte[] scratch = new byte[64];
+        for (Endpoint endpoint : joined) {
+            conference.requestKeyframesFor(endpoint, scratch);
+        }
+        return new ConferenceReply(replies, bridgeSources);
+    }
+
+    /** Everything that can be wrong with the request is found before anything is changed. */
+    private static void validate(Conference conference, List<EndpointRequest> requests) throws BridgeException {
+        Set<String> ids = new HashSet<>();
+        for (EndpointRequest er : requests) {
+            if (er == null || er.id() == null || er.id().isBlank()) {
+                throw new BridgeException.BadRequest("an endpoint has no id");
+            }
+            if (!ids.add(er.id())) {
+                throw new BridgeException.BadRequest("endpoint " + er.id() + " appears twice");
+            }
+            if (er.create() && er.expire()) {
+                throw new BridgeException.BadRequest("endpoint " + er.id() + ": create and expire at once");
+            }
+            Endpoint existing = conference.endpoint(er.id());
+            if (er.create() && existing != null) {
+                throw new BridgeException.BadRequest("endpoint " + er.id() + " already exists");
+            }
+            if (!er.create() && existing == null) {
+                throw new BridgeException.NotFound("no endpoint " + er.id() + " in conference " + conference.meetingId);
+            }
+            if (er.expire()) {
+                continue;
+            }
+            if (er.remoteTransport() != null) {
+                TransportLink.validateRemote(er.id(), er.remoteTransport());
+            }
+            if (er.sources() != null) {
+                conference.validateSources(er.id(), er.sources());
+            }
+        }
+    }
+
+    private void expireEndpoint(Conference conference, String endpointId) {
+        Endpoint endpoint = conference.remove(endpointId);
+        if (endpoint != null) {
+            close(endpoint);
+        }
+    }
+
+    private void close(Endpoint endpoint) {
+        EndpointLink link = endpoint.link();
+        if (link != null) {
+            try {
+                link.close();
+            } catch (RuntimeException e) {
+                log.warn("bridge {}: closing {} failed", config.id(), endpoint, e);
+            }
+        }
+        retiredPacketsIn.add(endpoint.counters.packetsIn());
+        retiredPacketsOut.add(endpoint.counters.packetsOut());
+        retiredBytesIn.add(endpoint.counters.bytesIn());
+        retiredBytesOut.add(endpoint.counters.bytesOut());
+    }
+
+    @Override
+    public void expire(String meetingId) {
+        if (meetingId == null) {
+            return;
+        }
+        Conference conference = conferences.remove(meetingId);
+        if (conference == null) {
+            return;
+        }
+        List<Endpoint> endpoints;
+        synchronized (conference) {
+            endpoints = conference.expire();
+        }
+        endpoints.forEach(this::close);
+    }
+
+    @Override
+    public BridgeStats stats() {
+        long packetsIn = retiredPacketsIn.sum();
+        long packetsOut = retiredPacketsOut.sum();
+        long bytesIn = retiredBytesIn.sum();
+        long bytesOut = retiredBytesOut.sum();
+        int endpoints = 0;
+        for (Conference conference : conferences.values()) {
+            for (Endpoint e : conference.endpoints()) {
+                endpoints++;
+                packetsIn += e.counters.packetsIn();
+                packetsOut += e.counters.packetsOut();
+                bytesIn += e.counters.bytesIn();
+                bytesOut += e.counters.bytesOut();
+            }
+        }
+        return new BridgeStats(housekeeper.stressLevel(), conferences.size(), endpoints, !closed, false, closed,
+                packetsIn, packetsOut, bytesIn, bytesOut);
+    }
+
+    @Override
+    public ConferenceStats conferenceStats(String meetingId) throws BridgeException {
+        Conference conference = meetingId == null ? null : conferences.get(meetingId);
+        if (conference == null) {
+            throw new BridgeException.NotFound("no conference " + meetingId);
+        }
+        List<EndpointStats> list = new ArrayList<>();
+        long pIn = 0;
+        long pOut = 0;
+        long bIn = 0;
+        long bOut = 0;
+        long dropped = 0;
+        for (Endpoint e : conference.endpoints()) {
+            EndpointCounters c = e.counters;
+            list.add(new EndpointStats(e.id, e.statsId, e.isSecure(), c.packetsIn(), c.packetsOut(), c.bytesIn(),
+                    c.bytesOut(), e.packetsLost(), e.fractionLost(), e.rttMs(), e.bitrateInBps(), e.bitrateOutBps(),
+                    e.estimateSentBps(), c.droppedByCause()));
+            pIn += c.packetsIn();
+            pOut += c.packetsOut();
+            bIn += c.bytesIn();
+            bOut += c.bytesOut();
+            dropped += c.droppedTotal();
+        }
+        return new ConferenceStats(meetingId, list.size(), pIn, pOut, bIn, bOut, dropped, list);
+    }
+
+    /** One housekeeping round now (the scheduler calls this every tick). */
+    void housekeep() {
+        try {
+            BridgeStats totals = stats();
+            housekeeper.tick(conferences.values(), totals.packetsIn() + totals.packetsOut(), clock.getAsLong());
+        } catch (RuntimeException e) {
+            // Never let one bad round cancel the periodic task.
+            log.error("bridge {}: housekeeping failed", config.id(), e);
+        }
+    }
+
+    /** Test access to the packet path. */
+    Conference conference(String meetingId) {
+        return conferences.get(meetingId);
+    }
+
+    int feedbackSsrc() {
+        return context.feedbackSsrc;
+    }
+
+    int audioFeedbackSsrc() {
+        return audioFeedbackSsrc;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (String meetingId : List.copyOf(conferences.keySet())) {
+            expire(meetingId);
+        }
+        harvester.close();
+        log.info("bridge {} closed", config.id());
+    }
+}

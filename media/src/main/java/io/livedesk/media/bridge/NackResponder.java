@@ -1,0 +1,42 @@
+package io.livedesk.media.bridge;
+
+import io.livedesk.media.rtp.RtcpFeedbackWriter;
+import io.livedesk.media.rtp.RtcpPacket;
+
+/**
+ * Answers a receiver's generic NACK: packets still in the stream's cache are resent to that
+ * receiver at once; only those the cache lacks are asked of the sender, in a NACK from the
+ * bridge's feedback SSRC (the sender then retransmits, and the bridge forwards that to everyone).
+ */
+final class NackResponder {
+    private final int feedbackSsrc;
+
+    NackResponder(int feedbackSsrc) {
+        this.feedbackSsrc = feedbackSsrc;
+    }
+
+    void answer(Endpoint receiver, SenderStream stream, RtcpPacket nack, long nowNanos,
+                EndpointReceiver.Scratch scratch) {
+        int count = nack.copyNackLost(scratch.lost, 0);
+        long nowMs = nowNanos / 1_000_000L;
+        int missing = 0;
+        for (int i = 0; i < count; i++) {
+            int seq = scratch.lost[i];
+            int len = stream.cache == null ? -1 : stream.cache.copy(seq, nowMs, scratch.packet, 0);
+            if (len > 0) {
+                if (receiver.sendRtp(scratch.packet, 0, len)) {
+                    receiver.counters.addRetransmitted();
+                }
+            } else {
+                scratch.missing[missing++] = seq;
+            }
+        }
+        if (missing > 0) {
+            int len = RtcpFeedbackWriter.writeNack(scratch.packet, 0, feedbackSsrc, stream.ssrc,
+                    scratch.missing, 0, missing);
+            if (stream.owner.sendRtcp(scratch.packet, 0, len)) {
+                stream.owner.counters.nackToSender();
+            }
+        }
+    }
+}

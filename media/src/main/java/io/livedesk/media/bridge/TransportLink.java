@@ -1,0 +1,122 @@
+package io.livedesk.media.bridge;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.TransportDescription;
+import io.livedesk.media.transport.BridgeCertificate;
+import io.livedesk.media.transport.DtlsFingerprint;
+import io.livedesk.media.transport.EndpointTransport;
+import io.livedesk.media.transport.IceCandidateInfo;
+import io.livedesk.media.transport.MediaPacketListener;
+import io.livedesk.media.transport.UdpTransportHarvester;
+import org.ice4j.ice.IceProcessingState;
+
+/**
+ * {@link EndpointLink} over a real {@link EndpointTransport}, plus the translation between the API's
+ * {@link TransportDescription} and what the transport takes. The bridge is always the DTLS server,
+ * so its description says {@code actpass} and the browser's must be {@code active} or {@code actpass}.
+ */
+final class TransportLink implements EndpointLink {
+    static final String FINGERPRINT_HASH = "sha-256";
+
+    private final EndpointTransport transport;
+    private String remoteUfrag;
+
+    TransportLink(String transportId, UdpTransportHarvester port, BridgeCertificate certificate,
+                  boolean controlling, MediaPacketListener listener) {
+        this.transport = new EndpointTransport(transportId, port, certificate, controlling, listener);
+    }
+
+    /** The bridge's side, for the reply and the browser's SDP. */
+    TransportDescription localDescription() {
+        List<TransportDescription.Candidate> candidates = new ArrayList<>();
+        for (IceCandidateInfo c : transport.localCandidates()) {
+            candidates.add(new TransportDescription.Candidate(c.foundation(), c.componentId(),
+                    c.transport().toLowerCase(Locale.ROOT), c.priority(), c.address(), c.port(),
+                    c.type().toLowerCase(Locale.ROOT)));
+        }
+        return new TransportDescription(transport.localUfrag(), transport.localPassword(),
+                List.of(new TransportDescription.Fingerprint(FINGERPRINT_HASH, transport.localFingerprint(), "actpass")),
+                candidates, true);
+    }
+
+    /** Checks a browser's transport before anything is changed. */
+    static void validateRemote(String endpointId, TransportDescription remote) throws BridgeException.BadRequest {
+        if (remote.ufrag() == null || remote.ufrag().isBlank() || remote.pwd() == null || remote.pwd().isBlank()) {
+            throw new BridgeException.BadRequest("endpoint " + endpointId + ": transport needs ufrag and pwd");
+        }
+        if (remote.fingerprints().isEmpty()) {
+            throw new BridgeException.BadRequest("endpoint " + endpointId + ": transport needs a DTLS fingerprint");
+        }
+        TransportDescription.Fingerprint fp = remote.fingerprints().get(0);
+        if (fp.hash() == null || fp.fingerprint() == null) {
+            throw new BridgeException.BadRequest("endpoint " + endpointId + ": incomplete fingerprint");
+        }
+        if ("passive".equalsIgnoreCase(fp.setup())) {
+            throw new BridgeException.BadRequest("endpoint " + endpointId
+                    + ": setup passive is not supported, the bridge is always the DTLS server");
+        }
+        if (!remote.rtcpMux()) {
+            throw new BridgeException.BadRequest("endpoint " + endpointId + ": rtcp-mux is required");
+        }
+    }
+
+    /**
+     * Gives the transport the browser's parameters and starts ICE and DTLS. The same parameters again
+     * are a no-op; different credentials would be an ICE restart, which this bridge does not do.
+     */
+    synchronized void connect(String endpointId, TransportDescription remote) throws BridgeException.BadRequest {
+        if (remoteUfrag != null) {
+            if (remoteUfrag.equals(remote.ufrag())) {
+                return;
+            }
+            throw new BridgeException.BadRequest("endpoint " + endpointId + ": ICE restart is not supported");
+        }
+        List<IceCandidateInfo> candidates = new ArrayList<>();
+        for (TransportDescription.Candidate c : remote.candidates()) {
+            candidates.add(new IceCandidateInfo(c.foundation(), c.component(), c.protocol(), c.priority(), c.ip(),
+                    c.port(), c.type()));
+        }
+        TransportDescription.Fingerprint fp = remote.fingerprints().get(0);
+        transport.setRemote(remote.ufrag(), remote.pwd(), candidates,
+                new DtlsFingerprint(fp.hash().toLowerCase(Locale.ROOT), fp.fingerprint()));
+        transport.start();
+        remoteUfrag = remote.ufrag();
+    }
+
+    String transportId() {
+        return transport.id();
+    }
+
+    IceProcessingState iceState() {
+        return transport.iceState();
+    }
+
+    @Override
+    public boolean sendRtp(byte[] buf, int off, int len) {
+        return transport.sendRtp(buf, off, len);
+    }
+
+    @Override
+    public boolean sendRtcp(byte[] buf, int off, int len) {
+        return transport.sendRtcp(buf, off, len);
+    }
+
+    @Override
+    public boolean isSecure() {
+        return transport.isSecure();
+    }
+
+    @Override
+    public boolean isFailed() {
+        return transport.iceState() == IceProcessingState.FAILED;
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+    }
+}

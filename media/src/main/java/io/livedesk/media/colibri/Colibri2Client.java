@@ -1,0 +1,215 @@
+package io.livedesk.media.colibri;
+
+import io.livedesk.media.api.Bridge;
+import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.BridgeStats;
+import io.livedesk.media.api.ConferenceReply;
+import io.livedesk.media.api.ConferenceRequest;
+import io.livedesk.media.api.ConferenceStats;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A {@link Bridge} on another machine, driven over the Colibri2 REST interface: a LiveDesk bridge node
+ * ({@link Colibri2HttpServer}) or a Jitsi Videobridge with {@code videobridge.apis.rest.enabled}.
+ *
+ * <p>Status codes map to {@link BridgeException}: 404 → NotFound, 400 (and other 4xx) → BadRequest,
+ * connection failures, timeouts, 5xx and unreadable replies → Unavailable.
+ */
+public final class Colibri2Client implements Bridge {
+
+    /**
+     * @param baseUrl        the bridge's private HTTP interface, e.g. {@code http://10.0.0.5:8080}
+     * @param connectTimeout to open a connection
+     * @param requestTimeout for a whole request, reply included
+     */
+    public record Options(URI baseUrl, Duration connectTimeout, Duration requestTimeout) {
+        public Options {
+            Objects.requireNonNull(baseUrl, "baseUrl");
+            Objects.requireNonNull(connectTimeout, "connectTimeout");
+            Objects.requireNonNull(requestTimeout, "requestTimeout");
+            if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme())) {
+                throw new IllegalArgumentException("base URL must be http or https: " + baseUrl);
+            }
+        }
+
+        public static Options of(URI baseUrl) {
+            return new Options(baseUrl, Duration.ofSeconds(2), Duration.ofSeconds(10));
+        }
+    }
+
+    private final String id;
+    private final String base;
+    private final Options options;
+    private final Colibri2Json json = new Colibri2Json();
+    private final ExecutorService executor;
+    private final HttpClient http;
+
+    /** @param id this bridge's id for logs and selection, e.g. its host name */
+    public Colibri2Client(String id, Options options) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.options = Objects.requireNonNull(options, "options");
+        String url = options.baseUrl().toString();
+        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        // Own daemon threads, so that close() releases them (Java 17's HttpClient cannot be closed).
+        this.executor = Executors.newCachedThreadPool(new DefaultThreadFactory("colibri2-client", true));
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade: neither JVB nor our server speaks it
+                .connectTimeout(options.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(executor)
+                .build();
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    /** POST to create the conference, PATCH to change it. */
+    @Override
+    public ConferenceReply apply(ConferenceRequest request) throws BridgeException {
+        requireMeetingId(request.meetingId());
+        byte[] body = json.writeRequest(request);
+        HttpResponse<byte[]> response = request.create()
+                ? send("POST", "/colibri/v2/conferences/", body)
+                : send("PATCH", conferencePath(request.meetingId()), body);
+        byte[] content = successBody(response);
+        try {
+            return json.parseReply(content);
+        } catch (BridgeException.BadRequest e) {
+            throw new BridgeException.Unavailable("bridge " + id + " sent an unreadable reply: " + e.getMessage(), e);
+        }
+    }
+
+    /** PATCH {@code {"expire":true}}; a conference the bridge does not know is already expired. */
+    @Override
+    public void expire(String meetingId) throws BridgeException {
+        requireMeetingId(meetingId);
+        byte[] body = json.writeRequest(new ConferenceRequest(meetingId, null, false, true, null));
+        HttpResponse<byte[]> response = send("PATCH", conferencePath(meetingId), body);
+        if (response.statusCode() == 404) {
+            return;
+        }
+        successBody(response);
+    }
+
+    @Override
+    public BridgeStats stats() throws BridgeException {
+        byte[] content = successBody(send("GET", "/colibri/stats", null));
+        try {
+            return json.parseStats(content);
+        } catch (BridgeException.BadRequest e) {
+            throw new BridgeException.Unavailable("bridge " + id + " sent unreadable stats: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code GET /livedesk/conferences/{meeting-id}/stats}, a LiveDesk extension. A Jitsi Videobridge has
+     * no such resource: its 404 (unlike ours for an unknown conference) carries no error message from the
+     * bridge, and becomes the BadRequest the interface prescribes for bridges that cannot tell.
+     */
+    @Override
+    public ConferenceStats conferenceStats(String meetingId) throws BridgeException {
+        requireMeetingId(meetingId);
+        HttpResponse<byte[]> response = send("GET", Colibri2Routes.CONFERENCE_STATS + encode(meetingId) + "/stats", null);
+        if (response.statusCode() == 404 || response.statusCode() == 405) {
+            String message = errorOf(response.body());
+            if (response.statusCode() == 404 && message != null && !message.startsWith(Colibri2Routes.NO_SUCH_RESOURCE)) {
+                throw new BridgeException.NotFound("bridge " + id + ": " + message);
+            }
+            throw new BridgeException.BadRequest("bridge " + id + " does not report conference statistics");
+        }
+        byte[] content = successBody(response);
+        try {
+            return json.parseConferenceStats(content);
+        } catch (BridgeException.BadRequest e) {
+            throw new BridgeException.Unavailable("bridge " + id + " sent unreadable conference stats: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Releases the client's threads; the remote bridge and its conferences are untouched. */
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+
+    private HttpResponse<byte[]> send(String method, String path, byte[] body) throws BridgeException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(options.requestTimeout())
+                .header("Accept", "application/json");
+        if (body == null) {
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            builder.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        }
+        try {
+            return http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            // Includes HttpTimeoutException and HttpConnectTimeoutException.
+            throw new BridgeException.Unavailable("bridge " + id + " unreachable: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BridgeException.Unavailable("interrupted while calling bridge " + id, e);
+        } catch (RuntimeException e) {
+            // e.g. the executor was shut down by close()
+            throw new BridgeException.Unavailable("cannot call bridge " + id + ": " + e, e);
+        }
+    }
+
+    private byte[] successBody(HttpResponse<byte[]> response) throws BridgeException {
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return response.body();
+        }
+        String detail = "bridge " + id + " answered " + status + errorMessage(response.body());
+        if (status == 404) {
+            throw new BridgeException.NotFound(detail);
+        }
+        if (status >= 400 && status < 500) {
+            throw new BridgeException.BadRequest(detail);
+        }
+        throw new BridgeException.Unavailable(detail, null);
+    }
+
+    private String errorMessage(byte[] body) {
+        String message = errorOf(body);
+        return message == null ? "" : ": " + message;
+    }
+
+    /** Our server explains errors in {@code {"error":…}}; Jitsi Videobridge sends an empty body. */
+    private String errorOf(byte[] body) {
+        if (body == null || body.length == 0 || body.length > 4096) {
+            return null;
+        }
+        String message = json.parseError(body);
+        return message == null ? null : message.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    private static String conferencePath(String meetingId) {
+        return "/colibri/v2/conferences/" + encode(meetingId);
+    }
+
+    private static String encode(String pathSegment) {
+        return URLEncoder.encode(pathSegment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static void requireMeetingId(String meetingId) throws BridgeException.BadRequest {
+        if (meetingId == null || meetingId.isBlank()) {
+            throw new BridgeException.BadRequest("meeting-id is required");
+        }
+    }
+}

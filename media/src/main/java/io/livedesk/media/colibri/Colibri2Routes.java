@@ -1,0 +1,172 @@
+package io.livedesk.media.colibri;
+
+import io.livedesk.media.api.Bridge;
+import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.BridgeStats;
+import io.livedesk.media.api.ConferenceRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * The Colibri2 REST interface as plain request → reply, independent of the HTTP server that carries it:
+ * routes a method and path to the {@link Bridge}, and maps its outcome to a status code (NotFound 404,
+ * BadRequest 400, Unavailable 503, a bug 500). Calls the bridge synchronously, so it must run off the
+ * network threads.
+ *
+ * <p>One deliberate difference from Jitsi Videobridge: {@code {"expire":true}} on an unknown conference
+ * answers 200 {@code {}} rather than 404, as {@link Bridge#expire} is idempotent.
+ */
+final class Colibri2Routes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Colibri2Routes.class);
+    private static final String CONFERENCES = "/colibri/v2/conferences";
+    /** {@code /livedesk/conferences/{meeting-id}/stats}: ours, kept outside the Colibri2 paths. */
+    static final String CONFERENCE_STATS = "/livedesk/conferences/";
+    static final String NO_SUCH_RESOURCE = "no such resource: ";
+
+    /** A reply: {@code body} is JSON unless empty; {@code allow} is set for 405. */
+    record Reply(int status, byte[] body, String allow) {
+        static Reply json(int status, byte[] body) {
+            return new Reply(status, body, null);
+        }
+
+        static Reply empty(int status) {
+            return new Reply(status, new byte[0], null);
+        }
+    }
+
+    private final Bridge bridge;
+    private final Colibri2Json json;
+    private final String version;
+
+    Colibri2Routes(Bridge bridge, Colibri2Json json, String version) {
+        this.bridge = bridge;
+        this.json = json;
+        this.version = version;
+    }
+
+    /**
+     * @param path        the request path without the query string, still percent-encoded
+     * @param contentType the request's Content-Type, or null
+     */
+    Reply handle(String method, String path, String contentType, byte[] body) {
+        try {
+            return route(method, path, contentType, body);
+        } catch (BridgeException.NotFound e) {
+            return error(404, e.getMessage());
+        } catch (BridgeException.BadRequest e) {
+            return error(400, e.getMessage());
+        } catch (BridgeException e) {
+            // Unavailable, or a kind this version does not know: the bridge cannot serve right now.
+            return error(503, e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug in the bridge or here: keep serving, tell the caller nothing about internals.
+            LOG.error("Colibri2 {} {} failed", method, path, e);
+            return error(500, "internal error");
+        }
+    }
+
+    private Reply route(String method, String path, String contentType, byte[] body) throws BridgeException {
+        if (path.equals(CONFERENCES) || path.equals(CONFERENCES + "/")) {
+            return switch (method) {
+                case "POST" -> create(contentType, body);
+                case "GET" -> error(501, "listing conferences is not implemented");
+                default -> notAllowed("GET, POST");
+            };
+        }
+        if (path.startsWith(CONFERENCE_STATS) && path.endsWith("/stats")) {
+            String id = path.substring(CONFERENCE_STATS.length(), path.length() - "/stats".length());
+            if (id.isEmpty() || id.contains("/")) {
+                return error(404, NO_SUCH_RESOURCE + printable(path));
+            }
+            return method.equals("GET")
+                    ? Reply.json(200, json.writeConferenceStats(bridge.conferenceStats(decode(id))))
+                    : notAllowed("GET");
+        }
+        if (path.startsWith(CONFERENCES + "/")) {
+            String rest = path.substring(CONFERENCES.length() + 1);
+            if (rest.endsWith("/")) {
+                rest = rest.substring(0, rest.length() - 1);
+            }
+            if (rest.isEmpty() || rest.contains("/")) {
+                return error(404, NO_SUCH_RESOURCE + printable(path));
+            }
+            if (!method.equals("PATCH")) {
+                return notAllowed("PATCH");
+            }
+            return modify(decode(rest), contentType, body);
+        }
+        return switch (path) {
+            case "/about/health" -> method.equals("GET") ? health() : notAllowed("GET");
+            case "/about/version" -> method.equals("GET")
+                    ? Reply.json(200, json.writeVersion("LiveDesk bridge", version)) : notAllowed("GET");
+            case "/colibri/stats" -> method.equals("GET")
+                    ? Reply.json(200, json.writeStats(bridge.stats(), version)) : notAllowed("GET");
+            default -> error(404, NO_SUCH_RESOURCE + printable(path));
+        };
+    }
+
+    private Reply create(String contentType, byte[] body) throws BridgeException {
+        if (!isJson(contentType)) {
+            return error(415, "Content-Type must be application/json");
+        }
+        ConferenceRequest request = json.parseCreate(body);
+        return Reply.json(200, json.writeReply(bridge.apply(request)));
+    }
+
+    private Reply modify(String meetingId, String contentType, byte[] body) throws BridgeException {
+        if (!isJson(contentType)) {
+            return error(415, "Content-Type must be application/json");
+        }
+        ConferenceRequest request = json.parseModify(meetingId, body);
+        if (request.expire()) {
+            // Idempotent, as Bridge.expire is: expiring a conference that is already gone is not an error.
+            bridge.expire(request.meetingId());
+            return Reply.json(200, json.writeConferenceExpired());
+        }
+        return Reply.json(200, json.writeReply(bridge.apply(request)));
+    }
+
+    private Reply health() {
+        try {
+            BridgeStats stats = bridge.stats();
+            if (stats.healthy() && !stats.shuttingDown()) {
+                return Reply.empty(200);
+            }
+            return error(500, stats.shuttingDown() ? "shutting down" : "unhealthy");
+        } catch (BridgeException e) {
+            return error(500, "unhealthy: " + e.getMessage());
+        }
+    }
+
+    private static boolean isJson(String contentType) {
+        String type = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return type.equals("application/json");
+    }
+
+    private static String decode(String segment) throws BridgeException.BadRequest {
+        try {
+            // A path segment: '+' is literal there, unlike in a form.
+            return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new BridgeException.BadRequest("malformed percent-encoding in the path");
+        }
+    }
+
+    private Reply notAllowed(String allow) {
+        return new Reply(405, json.writeError("method not allowed; use " + allow), allow);
+    }
+
+    private Reply error(int status, String message) {
+        return Reply.json(status, json.writeError(message == null ? "" : message));
+    }
+
+    private static String printable(String path) {
+        String cut = path.length() > 100 ? path.substring(0, 100) + "…" : path;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}

@@ -1,0 +1,95 @@
+package io.livedesk.media.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.livedesk.media.api.MediaSource;
+import io.livedesk.media.api.MediaType;
+import org.junit.jupiter.api.Test;
+
+/** Forwarding RTP and answering NACKs allocates nothing per packet once caches are warm. */
+class HotPathAllocationTest {
+    /** Counts and forgets: no copy, unlike a real transport (whose SRTP buffer is its own business). */
+    private static final class CountingLink implements EndpointLink {
+        long rtp;
+        long rtcp;
+
+        @Override
+        public boolean sendRtp(byte[] buf, int off, int len) {
+            rtp++;
+            return true;
+        }
+
+        @Override
+        public boolean sendRtcp(byte[] buf, int off, int len) {
+            rtcp++;
+            return true;
+        }
+
+        @Override
+        public boolean isSecure() {
+            return true;
+        }
+
+        @Override
+        public boolean isFailed() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void forwardingAndNackAnsweringDoNotAllocatePerPacket() throws Exception {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        Conference conference = new Conference("m", "r",
+                new ForwardingContext(now::get, 42, BridgeConfig.defaults("127.0.0.1", 10000)));
+        CountingLink[] links = new CountingLink[4];
+        Endpoint[] endpoints = new Endpoint[4];
+        for (int i = 0; i < 4; i++) {
+            links[i] = new CountingLink();
+            endpoints[i] = new Endpoint("e" + i, "e" + i, conference, now.get());
+            endpoints[i].attach(links[i]);
+            endpoints[i].markSecureHandled();
+            conference.add(endpoints[i]);
+        }
+        conference.setSources(endpoints[0], List.of(new MediaSource(MediaType.VIDEO, "v",
+                List.of(new MediaSource.Ssrc(5000, "v")), List.of())));
+        byte[][] packets = new byte[4096][];
+        for (int i = 0; i < packets.length; i++) {
+            packets[i] = Packets.rtp(5000, i, 96, 1000);
+        }
+        byte[] nack = Packets.nack(7, 5000, 4090, 4091, 4093);
+
+        Runnable round = () -> {
+            for (byte[] p : packets) {
+                endpoints[0].receiver.onRtp(p, 0, p.length);
+            }
+            for (int i = 0; i < 100; i++) {
+                endpoints[1].receiver.onRtcp(nack, 0, nack.length);
+            }
+        };
+        for (int i = 0; i < 5; i++) {
+            round.run(); // warm up: JIT, cache slots, LongAdder cells
+        }
+        long id = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(id);
+        round.run();
+        long allocated = threads.getThreadAllocatedBytes(id) - before;
+
+        assertEquals(6 * packets.length, links[1].rtp - 6 * 300, "forwarded plus 3 resent per NACK");
+        assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes for " + packets.length
+                + " packets x 3 receivers and 100 NACKs");
+    }
+}
