@@ -4,7 +4,7 @@ package io.livedesk.media.bridge;
  * An endpoint's transport as the forwarding code sees it: protect-and-send, and its state. The
  * real one is {@link TransportLink} (ICE + DTLS-SRTP); tests plug in fakes.
  */
-interface EndpointLink extends AutoCloseable {
+public interface EndpointLink extends AutoCloseable {
     /** Protects and sends one RTP packet; the bytes are copied before this returns. */
     boolean sendRtp(byte[] buf, int off, int len);
 

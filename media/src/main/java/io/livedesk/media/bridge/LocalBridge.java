@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +26,7 @@ import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.transport.BridgeCertificate;
+import io.livedesk.media.transport.MediaPacketListener;
 import io.livedesk.media.transport.SrtpWarmUp;
 import io.livedesk.media.transport.UdpTransportHarvester;
 import org.slf4j.Logger;
@@ -70,7 +72,8 @@ public final class LocalBridge implements Bridge {
         this(config, clock, schedule, UnaryOperator.identity());
     }
 
-    LocalBridge(BridgeConfig config, LongSupplier clock, boolean schedule, UnaryOperator<EndpointLink> linkWrapper) {
+    /** Also the benchmark's seam: it wraps every endpoint's link in an in-memory one (see io.livedesk.media.bench). */
+    public LocalBridge(BridgeConfig config, LongSupplier clock, boolean schedule, UnaryOperator<EndpointLink> linkWrapper) {
         this.config = config;
         this.clock = clock;
         this.linkWrapper = linkWrapper;
@@ -349,16 +352,54 @@ public final class LocalBridge implements Bridge {
         long dropped = 0;
         for (Endpoint e : conference.endpoints()) {
             EndpointCounters c = e.counters;
+            Map<String, Long> drops = droppedByCause(e);
             list.add(new EndpointStats(e.id, e.statsId, e.isSecure(), c.packetsIn(), c.packetsOut(), c.bytesIn(),
                     c.bytesOut(), e.packetsLost(), e.fractionLost(), e.rttMs(), e.bitrateInBps(), e.bitrateOutBps(),
-                    e.estimateSentBps(), c.droppedByCause()));
+                    e.estimateSentBps(), drops));
             pIn += c.packetsIn();
             pOut += c.packetsOut();
             bIn += c.bytesIn();
             bOut += c.bytesOut();
-            dropped += c.droppedTotal();
+            for (long n : drops.values()) {
+                dropped += n;
+            }
         }
         return new ConferenceStats(meetingId, list.size(), pIn, pOut, bIn, bOut, dropped, list);
+    }
+
+    /**
+     * The forwarding layer's drops plus the transport's own (SRTP auth/replay failures, unknown packet
+     * kinds, SRTP before keys): everything dropped that arrived on this endpoint's authenticated flow.
+     */
+    private static Map<String, Long> droppedByCause(Endpoint e) {
+        Map<String, Long> drops = e.counters.droppedByCause();
+        TransportLink transport = e.transport();
+        if (transport != null) {
+            transport.counters().dropped().forEach((reason, n) -> {
+                if (n > 0) {
+                    drops.merge(reason.name().toLowerCase(Locale.ROOT).replace('_', '-'), n, Long::sum);
+                }
+            });
+        }
+        return drops;
+    }
+
+    /** The meeting ids of the live conferences (for per-conference metrics). */
+    public List<String> meetingIds() {
+        return List.copyOf(conferences.keySet());
+    }
+
+    /**
+     * Datagrams dropped on the shared port before any endpoint could be named: first STUN checks
+     * whose username matches no endpoint. See {@link UdpTransportHarvester#unknownUfragDrops()}.
+     */
+    public long unattributedDrops() {
+        return harvester.unknownUfragDrops();
+    }
+
+    /** ICE ufrags the shared UDP port still routes to an endpoint; empty when no endpoint is allocated. */
+    public Set<String> registeredUfrags() {
+        return harvester.registeredUfrags();
     }
 
     /** One housekeeping round now (the scheduler calls this every tick). */
@@ -375,6 +416,16 @@ public final class LocalBridge implements Bridge {
     /** Test access to the packet path. */
     Conference conference(String meetingId) {
         return conferences.get(meetingId);
+    }
+
+    /**
+     * Benchmark seam: the listener the endpoint's transport hands decrypted RTP/RTCP to (the start of
+     * the packet path), or null when there is no such endpoint.
+     */
+    public MediaPacketListener packetListener(String meetingId, String endpointId) {
+        Conference conference = conferences.get(meetingId);
+        Endpoint endpoint = conference == null ? null : conference.endpoint(endpointId);
+        return endpoint == null ? null : endpoint.receiver;
     }
 
     int feedbackSsrc() {

@@ -11,6 +11,7 @@ import io.livedesk.media.transport.DtlsFingerprint;
 import io.livedesk.media.transport.EndpointTransport;
 import io.livedesk.media.transport.IceCandidateInfo;
 import io.livedesk.media.transport.MediaPacketListener;
+import io.livedesk.media.transport.TransportCounters;
 import io.livedesk.media.transport.UdpTransportHarvester;
 import org.ice4j.ice.IceProcessingState;
 
@@ -89,6 +90,11 @@ final class TransportLink implements EndpointLink {
 
     String transportId() {
         return transport.id();
+    }
+
+    /** The transport's own counters (SRTP drops by reason etc.). */
+    TransportCounters.Snapshot counters() {
+        return transport.counters();
     }
 
     IceProcessingState iceState() {

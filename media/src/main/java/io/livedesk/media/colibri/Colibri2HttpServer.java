@@ -33,20 +33,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Serves a {@link Bridge} over the Colibri2 REST interface of Jitsi Videobridge:
  * {@code POST /colibri/v2/conferences/} (create), {@code PATCH /colibri/v2/conferences/{meeting-id}},
  * {@code GET /colibri/v2/conferences} (501), {@code GET /about/health}, {@code GET /about/version},
- * {@code GET /colibri/stats}, and LiveDesk's {@code GET /livedesk/conferences/{meeting-id}/stats}.
+ * {@code GET /colibri/stats}, and LiveDesk's {@code GET /livedesk/conferences/{meeting-id}/stats}, plus any
+ * plain-text GET routes added with {@link #addTextRoute} (a bridge node's {@code /metrics}).
  * Errors carry {@code {"error":"…"}} (Jitsi's carry nothing). Netty does the HTTP on its own small event loops; every
  * bridge call runs on a bounded worker pool because it may block, and a full pool answers 503 rather
  * than queueing without limit. Replies on one connection go out in request order.
@@ -102,8 +107,13 @@ public final class Colibri2HttpServer implements AutoCloseable {
         }
     }
 
+    /** Prometheus' text exposition format, for {@link #addTextRoute} bodies such as {@code /metrics}. */
+    public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
     private final Options options;
     private final Colibri2Routes routes;
+    /** Extra GET routes outside Colibri2 (e.g. {@code /metrics}): path → content type and body. */
+    private final Map<String, TextRoute> textRoutes = new ConcurrentHashMap<>();
     private final Colibri2Json json = new Colibri2Json();
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
@@ -113,6 +123,20 @@ public final class Colibri2HttpServer implements AutoCloseable {
     public Colibri2HttpServer(Bridge bridge, Options options) {
         this.options = Objects.requireNonNull(options, "options");
         this.routes = new Colibri2Routes(Objects.requireNonNull(bridge, "bridge"), json, options.version());
+    }
+
+    /** An extra GET route: its body is produced on a worker thread on every request. */
+    private record TextRoute(String contentType, Supplier<String> body) {
+    }
+
+    /**
+     * Serves {@code GET path} with the supplier's text (e.g. {@code /metrics} in Prometheus format).
+     * Call before {@link #start()}; other methods on the path answer 405.
+     */
+    public Colibri2HttpServer addTextRoute(String path, String contentType, Supplier<String> body) {
+        textRoutes.put(Objects.requireNonNull(path, "path"),
+                new TextRoute(Objects.requireNonNull(contentType, "contentType"), Objects.requireNonNull(body, "body")));
+        return this;
     }
 
     /** Binds and starts serving; returns the bound address (useful with port 0). */
@@ -210,7 +234,7 @@ public final class Colibri2HttpServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             if (!request.decoderResult().isSuccess()) {
-                write(ctx, Colibri2Routes.Reply.json(400, json.writeError("malformed HTTP request")), false);
+                write(ctx, Colibri2Routes.Reply.json(400, json.writeError("malformed HTTP request")), null, false);
                 return;
             }
             String uri = request.uri();
@@ -233,34 +257,53 @@ public final class Colibri2HttpServer implements AutoCloseable {
             busy = true;
             try {
                 workers.execute(() -> {
-                    Colibri2Routes.Reply reply =
-                            routes.handle(pending.method(), pending.path(), pending.contentType(), pending.body());
+                    TextRoute text = textRoutes.get(pending.path());
+                    Colibri2Routes.Reply reply = text != null
+                            ? text(text, pending.method())
+                            : routes.handle(pending.method(), pending.path(), pending.contentType(), pending.body());
+                    String type = text != null && reply.status() == 200 ? text.contentType() : null;
                     try {
-                        ctx.executor().execute(() -> done(ctx, reply, pending.keepAlive()));
+                        ctx.executor().execute(() -> done(ctx, reply, type, pending.keepAlive()));
                     } catch (RejectedExecutionException closing) {
                         // The event loop is shutting down with the server: the connection goes with it.
                     }
                 });
             } catch (RejectedExecutionException e) {
-                done(ctx, Colibri2Routes.Reply.json(503, json.writeError("bridge busy; retry later")),
+                done(ctx, Colibri2Routes.Reply.json(503, json.writeError("bridge busy; retry later")), null,
                         pending.keepAlive());
             }
         }
 
-        private void done(ChannelHandlerContext ctx, Colibri2Routes.Reply reply, boolean keepAlive) {
+        private Colibri2Routes.Reply text(TextRoute route, String method) {
+            if (!method.equals("GET")) {
+                return new Colibri2Routes.Reply(405, json.writeError("method not allowed; use GET"), "GET");
+            }
+            try {
+                return Colibri2Routes.Reply.json(200, route.body().get().getBytes(StandardCharsets.UTF_8));
+            } catch (RuntimeException e) {
+                LOG.error("GET text route failed", e);
+                return Colibri2Routes.Reply.json(500, json.writeError("internal error"));
+            }
+        }
+
+        /** @param contentType of a non-JSON body, or null for JSON */
+        private void done(ChannelHandlerContext ctx, Colibri2Routes.Reply reply, String contentType,
+                          boolean keepAlive) {
             busy = false;
-            write(ctx, reply, keepAlive);
+            write(ctx, reply, contentType, keepAlive);
             Pending next = waiting.poll();
             if (next != null && ctx.channel().isActive()) {
                 dispatch(ctx, next);
             }
         }
 
-        private void write(ChannelHandlerContext ctx, Colibri2Routes.Reply reply, boolean keepAlive) {
+        private void write(ChannelHandlerContext ctx, Colibri2Routes.Reply reply, String contentType,
+                           boolean keepAlive) {
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(reply.body()));
             if (reply.body().length > 0) {
-                response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE,
+                        contentType != null ? contentType : HttpHeaderValues.APPLICATION_JSON);
             }
             if (reply.allow() != null) {
                 response.headers().set(HttpHeaderNames.ALLOW, reply.allow());

@@ -8,19 +8,19 @@ import org.jitsi.utils.ByteArrayBuffer;
  * cannot take more bytes, because SRTP protection appends the 10-byte auth tag (and SRTCP
  * the 4-byte index too).
  */
-final class PacketBuffer implements ByteArrayBuffer {
+public final class PacketBuffer implements ByteArrayBuffer {
     private byte[] buffer;
     private int offset;
     private int length;
 
-    PacketBuffer(byte[] buffer, int offset, int length) {
+    public PacketBuffer(byte[] buffer, int offset, int length) {
         this.buffer = buffer;
         this.offset = offset;
         this.length = length;
     }
 
     /** A copy of {@code len} bytes with {@code spare} free bytes after them, for protecting. */
-    static PacketBuffer copyOf(byte[] src, int off, int len, int spare) {
+    public static PacketBuffer copyOf(byte[] src, int off, int len, int spare) {
         byte[] copy = new byte[len + spare];
         System.arraycopy(src, off, copy, 0, len);
         return new PacketBuffer(copy, 0, len);

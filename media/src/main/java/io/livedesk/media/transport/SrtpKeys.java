@@ -5,12 +5,12 @@ package io.livedesk.media.transport;
  * lays it out: client key, server key, client salt, server salt. The browser is the DTLS client,
  * so "client" protects what it sends and "server" what the bridge sends.
  */
-record SrtpKeys(byte[] clientKey, byte[] clientSalt, byte[] serverKey, byte[] serverSalt) {
+public record SrtpKeys(byte[] clientKey, byte[] clientSalt, byte[] serverKey, byte[] serverSalt) {
     static final int KEY_LENGTH = 16;
     static final int SALT_LENGTH = 14;
-    static final int MATERIAL_LENGTH = 2 * (KEY_LENGTH + SALT_LENGTH);
+    public static final int MATERIAL_LENGTH = 2 * (KEY_LENGTH + SALT_LENGTH);
 
-    static SrtpKeys fromExportedMaterial(byte[] material) {
+    public static SrtpKeys fromExportedMaterial(byte[] material) {
         if (material.length != MATERIAL_LENGTH) {
             throw new IllegalArgumentException("expected " + MATERIAL_LENGTH + " bytes, got " + material.length);
         }

@@ -17,9 +17,9 @@ import org.jitsi.utils.logging2.LoggerImpl;
  * browser (DTLS client) protects with, an encrypting one keyed with the bridge's (server) half,
  * and a crypto context per SSRC in each direction, derived on first use (ROC 0: a new stream).
  */
-final class SrtpSession implements AutoCloseable {
+public final class SrtpSession implements AutoCloseable {
     /** HMAC-SHA1-80 auth tag; SRTCP adds a 4-byte E+index word before it. */
-    static final int MAX_PROTECTION_OVERHEAD = 10 + 4;
+    public static final int MAX_PROTECTION_OVERHEAD = 10 + 4;
 
     private final SrtpContextFactory decryptFactory;
     private final SrtpContextFactory encryptFactory;
@@ -28,7 +28,7 @@ final class SrtpSession implements AutoCloseable {
     private final Map<Integer, SrtcpCryptoContext> rtcpDecrypt = new ConcurrentHashMap<>();
     private final Map<Integer, SrtcpCryptoContext> rtcpEncrypt = new ConcurrentHashMap<>();
 
-    SrtpSession(SrtpKeys keys, String logName) {
+    public SrtpSession(SrtpKeys keys, String logName) {
         Logger logger = new LoggerImpl(logName);
         decryptFactory = new SrtpContextFactory(
                 false, keys.clientKey(), keys.clientSalt(), aes128HmacSha1_80(), aes128HmacSha1_80(), logger);
@@ -41,19 +41,19 @@ final class SrtpSession implements AutoCloseable {
         return new SrtpPolicy(SrtpPolicy.AESCM_ENCRYPTION, 16, SrtpPolicy.HMACSHA1_AUTHENTICATION, 20, 10, 14);
     }
 
-    SrtpErrorStatus unprotectRtp(PacketBuffer packet) throws GeneralSecurityException {
+    public SrtpErrorStatus unprotectRtp(PacketBuffer packet) throws GeneralSecurityException {
         return rtpContext(rtpDecrypt, decryptFactory, rtpSsrc(packet)).reverseTransformPacket(packet, false);
     }
 
-    SrtpErrorStatus unprotectRtcp(PacketBuffer packet) throws GeneralSecurityException {
+    public SrtpErrorStatus unprotectRtcp(PacketBuffer packet) throws GeneralSecurityException {
         return rtcpContext(rtcpDecrypt, decryptFactory, rtcpSenderSsrc(packet)).reverseTransformPacket(packet);
     }
 
-    SrtpErrorStatus protectRtp(PacketBuffer packet) throws GeneralSecurityException {
+    public SrtpErrorStatus protectRtp(PacketBuffer packet) throws GeneralSecurityException {
         return rtpContext(rtpEncrypt, encryptFactory, rtpSsrc(packet)).transformPacket(packet);
     }
 
-    SrtpErrorStatus protectRtcp(PacketBuffer packet) throws GeneralSecurityException {
+    public SrtpErrorStatus protectRtcp(PacketBuffer packet) throws GeneralSecurityException {
         return rtcpContext(rtcpEncrypt, encryptFactory, rtcpSenderSsrc(packet)).transformPacket(packet);
     }
 

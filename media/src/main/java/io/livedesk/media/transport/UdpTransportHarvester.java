@@ -2,11 +2,18 @@ package io.livedesk.media.transport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.harvest.AbstractUdpListener;
 import org.ice4j.ice.harvest.SinglePortUdpHarvester;
+import org.ice4j.util.Buffer;
 
 /**
  * The bridge's one UDP port. Every endpoint's ICE agent harvests its host candidate from this
@@ -18,9 +25,9 @@ public final class UdpTransportHarvester implements AutoCloseable {
 
     private static final String AWS_MAPPING_PROPERTY = "ice4j.harvest.mapping.aws.enabled";
 
-    private final SinglePortUdpHarvester harvester;
+    private final CountingHarvester harvester;
 
-    private UdpTransportHarvester(SinglePortUdpHarvester harvester) {
+    private UdpTransportHarvester(CountingHarvester harvester) {
         this.harvester = harvester;
     }
 
@@ -44,7 +51,7 @@ public final class UdpTransportHarvester implements AutoCloseable {
         }
         try {
             return new UdpTransportHarvester(
-                    new SinglePortUdpHarvester(new TransportAddress(address, port, Transport.UDP)));
+                    new CountingHarvester(new TransportAddress(address, port, Transport.UDP)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind the bridge's UDP port " + address + ":" + port, e);
         }
@@ -62,8 +69,68 @@ public final class UdpTransportHarvester implements AutoCloseable {
         return harvester.getLocalAddress().getPort();
     }
 
+    /**
+     * STUN requests from unknown addresses whose USERNAME names no endpoint of this bridge (stale,
+     * guessed or hostile): the only datagrams ice4j lets the bridge see before they are dropped. Other
+     * datagrams from unknown addresses (no STUN username) are dropped inside ice4j uncounted.
+     */
+    public long unknownUfragDrops() {
+        return harvester.unknownUfrag.sum();
+    }
+
+    /**
+     * The local ICE ufrags the shared port still routes to an agent (for leak checks and diagnostics).
+     * ice4j keeps that registry private, so this reads it reflectively; empty if it cannot.
+     */
+    public Set<String> registeredUfrags() {
+        if (CANDIDATES_FIELD == null) {
+            return Set.of();
+        }
+        try {
+            Map<?, ?> candidates = (Map<?, ?>) CANDIDATES_FIELD.get(harvester);
+            Set<String> ufrags = new HashSet<>();
+            // A ConcurrentHashMap in ice4j: iterating while endpoints come and go is safe.
+            for (Object key : candidates.keySet()) {
+                ufrags.add(String.valueOf(key));
+            }
+            return Set.copyOf(ufrags);
+        } catch (IllegalAccessException | ClassCastException e) {
+            return Set.of();
+        }
+    }
+
+    private static final Field CANDIDATES_FIELD = candidatesField();
+
+    private static Field candidatesField() {
+        try {
+            Field f = SinglePortUdpHarvester.class.getDeclaredField("candidates");
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
     @Override
     public void close() {
         harvester.close();
+    }
+
+    /** ice4j's single-port harvester that counts first STUN checks for ufrags it does not know. */
+    private static final class CountingHarvester extends SinglePortUdpHarvester {
+        final LongAdder unknownUfrag = new LongAdder();
+
+        CountingHarvester(TransportAddress address) throws IOException {
+            super(address);
+        }
+
+        @Override
+        protected MySocket maybeAcceptNewSession(Buffer buf, InetSocketAddress remoteAddress, String ufrag) {
+            MySocket socket = super.maybeAcceptNewSession(buf, remoteAddress, ufrag);
+            if (socket == null) {
+                unknownUfrag.increment();
+            }
+            return socket;
+        }
     }
 }

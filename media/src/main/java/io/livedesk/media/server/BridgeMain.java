@@ -1,0 +1,88 @@
+package io.livedesk.media.server;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+
+import io.livedesk.media.transport.UdpTransportHarvester;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs a bridge node as its own process: {@code java -jar livedesk-bridge.jar --media-address 10.0.0.5}.
+ * Media on one UDP port; Colibri2, {@code /about/health}, {@code /colibri/stats} and {@code /metrics} on
+ * a private HTTP port. SIGTERM stops it gracefully (HTTP first, then every conference, then the port).
+ *
+ * <p>No NAT option: the bridge advertises exactly one host candidate, {@code --media-address}; a node
+ * behind NAT needs that address reachable (e.g. a 1:1 NAT with the public address bound).
+ */
+@Command(name = "livedesk-bridge", mixinStandardHelpOptions = true, version = BridgeMain.VERSION,
+        description = "LiveDesk media bridge node (WebRTC SFU, Colibri2 over HTTP).")
+public final class BridgeMain implements Callable<Integer> {
+    static final String VERSION = "0.1.0";
+    static final String LOGBACK_PROPERTY = "logback.configurationFile";
+    static final String LOGBACK_FILE = "logback-bridge.xml";
+
+    @Option(names = "--id", description = "Bridge id in logs, metrics and selection (default: bridge-<media-port>).")
+    String id;
+
+    @Option(names = "--media-address", defaultValue = "127.0.0.1",
+            description = "Address the media UDP port binds and advertises (default: ${DEFAULT-VALUE}).")
+    String mediaAddress;
+
+    @Option(names = "--media-port", defaultValue = "" + UdpTransportHarvester.DEFAULT_PORT,
+            description = "Media UDP port shared by all endpoints (default: ${DEFAULT-VALUE}).")
+    int mediaPort;
+
+    @Option(names = "--http-host", defaultValue = "127.0.0.1",
+            description = "Colibri2 / metrics bind address; private, loopback by default (default: ${DEFAULT-VALUE}).")
+    String httpHost;
+
+    @Option(names = "--http-port", defaultValue = "8090", description = "Colibri2 / metrics port (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--http-workers", defaultValue = "8", description = "Threads serving Colibri2 calls (default: ${DEFAULT-VALUE}).")
+    int httpWorkers;
+
+    @Option(names = "--inactivity-timeout", defaultValue = "PT60S",
+            description = "Expire an endpoint silent for this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration inactivityTimeout;
+
+    public static void main(String[] args) {
+        // Before anything asks for a logger.
+        if (System.getProperty(LOGBACK_PROPERTY) == null) {
+            System.setProperty(LOGBACK_PROPERTY, LOGBACK_FILE);
+        }
+        // ice4j and jitsi-srtp log through java.util.logging (not logback): warnings only, unless the
+        // operator configured JUL. The root logger is held by the LogManager, so the level sticks.
+        if (System.getProperty("java.util.logging.config.file") == null) {
+            java.util.logging.Logger.getLogger("").setLevel(Level.WARNING);
+        }
+        int code = new CommandLine(new BridgeMain()).execute(args);
+        if (code != 0) {
+            // After a normal stop (SIGTERM) the JVM is already exiting; exit() would only block.
+            System.exit(code);
+        }
+    }
+
+    BridgeNode.Settings settings() {
+        return new BridgeNode.Settings(id != null ? id : "bridge-" + mediaPort, mediaAddress, mediaPort, httpHost,
+                httpPort, httpWorkers, inactivityTimeout, true, VERSION);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        BridgeNode node = BridgeNode.start(settings());
+        Thread hook = new Thread(node::close, "livedesk-bridge-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        String where = String.format("bridge %s: media udp %s:%d, colibri2 + /metrics http://%s:%d",
+                node.bridge().id(), node.bridge().address(), node.bridge().port(),
+                node.httpAddress().getHostString(), node.httpAddress().getPort());
+        LoggerFactory.getLogger(BridgeMain.class).info(where);
+        System.out.println(where);
+        node.awaitStopped();
+        return 0;
+    }
+}

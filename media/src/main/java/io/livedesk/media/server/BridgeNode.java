@@ -1,0 +1,117 @@
+package io.livedesk.media.server;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.livedesk.media.bridge.BridgeConfig;
+import io.livedesk.media.bridge.LocalBridge;
+import io.livedesk.media.colibri.Colibri2HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One bridge node: a {@link LocalBridge} on its media UDP port, served over the Colibri2 REST interface
+ * with {@code GET /metrics} (Prometheus) next to it. {@link #close()} stops HTTP first (no new
+ * conferences), then the bridge (expires every conference, frees the port). What {@link BridgeMain}
+ * runs, and what tests start in-process.
+ */
+public final class BridgeNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BridgeNode.class);
+
+    /**
+     * @param mediaAddress the address the media UDP port binds and advertises in its ICE candidate
+     * @param httpHost     the Colibri2 interface is private: loopback unless deliberately exposed
+     * @param httpPort     0 for any free port
+     */
+    public record Settings(String id, String mediaAddress, int mediaPort, String httpHost, int httpPort,
+                           int httpWorkers, Duration inactivityTimeout, boolean warmUpSrtp, String version) {
+        public Settings {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(mediaAddress, "mediaAddress");
+            Objects.requireNonNull(httpHost, "httpHost");
+            Objects.requireNonNull(inactivityTimeout, "inactivityTimeout");
+            Objects.requireNonNull(version, "version");
+        }
+    }
+
+    private final LocalBridge bridge;
+    private final BridgeMetrics metrics;
+    private final Colibri2HttpServer http;
+    private final InetSocketAddress httpAddress;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private BridgeNode(LocalBridge bridge, BridgeMetrics metrics, Colibri2HttpServer http,
+                       InetSocketAddress httpAddress) {
+        this.bridge = bridge;
+        this.metrics = metrics;
+        this.http = http;
+        this.httpAddress = httpAddress;
+    }
+
+    /** Binds the media port and the HTTP port; on failure nothing stays open. */
+    public static BridgeNode start(Settings settings) {
+        BridgeConfig config = BridgeConfig.defaults(settings.mediaAddress(), settings.mediaPort())
+                .withId(settings.id())
+                .withInactivityTimeout(settings.inactivityTimeout())
+                .withWarmUpSrtp(settings.warmUpSrtp());
+        LocalBridge bridge = new LocalBridge(config);
+        try {
+            BridgeMetrics metrics = new BridgeMetrics(bridge);
+            Colibri2HttpServer.Options options = Colibri2HttpServer.Options.defaults()
+                    .withHost(settings.httpHost())
+                    .withPort(settings.httpPort())
+                    .withWorkers(settings.httpWorkers(), 256);
+            Colibri2HttpServer http = new Colibri2HttpServer(bridge,
+                    new Colibri2HttpServer.Options(options.host(), options.port(), options.ioThreads(),
+                            options.workerThreads(), options.workerQueue(), options.maxRequestBytes(),
+                            options.idleTimeout(), settings.version()))
+                    .addTextRoute("/metrics", Colibri2HttpServer.PROMETHEUS_TEXT, metrics::scrape);
+            InetSocketAddress address = http.start();
+            return new BridgeNode(bridge, metrics, http, address);
+        } catch (RuntimeException e) {
+            bridge.close();
+            throw e;
+        }
+    }
+
+    public LocalBridge bridge() {
+        return bridge;
+    }
+
+    public BridgeMetrics metrics() {
+        return metrics;
+    }
+
+    /** Where Colibri2 and /metrics are served. */
+    public InetSocketAddress httpAddress() {
+        return httpAddress;
+    }
+
+    /** Blocks until {@link #close()} has finished (from any thread, e.g. the shutdown hook). */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** HTTP first, then the bridge; idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            try {
+                http.close();
+            } catch (RuntimeException e) {
+                log.warn("bridge {}: stopping HTTP failed", bridge.id(), e);
+            }
+            bridge.close();
+            log.info("bridge {} stopped", bridge.id());
+        } finally {
+            stopped.countDown();
+        }
+    }
+}

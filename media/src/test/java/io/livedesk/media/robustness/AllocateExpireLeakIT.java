@@ -1,0 +1,205 @@
+package io.livedesk.media.robustness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.ConferenceRequest;
+import io.livedesk.media.api.EndpointRequest;
+import io.livedesk.media.api.MediaSource;
+import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.TransportDescription;
+import io.livedesk.media.bridge.BridgeConfig;
+import io.livedesk.media.bridge.LocalBridge;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hundreds of allocate/expire cycles on one bridge, each endpoint with its transport started (ICE checks
+ * toward a dead loopback port, the DTLS server waiting for a ClientHello): afterwards threads, file
+ * descriptors, registered ICE ufrags and conferences are back where they were after warm-up, and heap
+ * after GC has not grown between the first and the last third.
+ *
+ * <p>Measured (class histograms): bridge objects (Endpoint, EndpointTransport, DTLS sessions) are gone
+ * seconds after expiry, but ice4j keeps each freed {@code Agent} and its {@code StunStack} for ~40-50 s
+ * (cancelled tasks stay in its static scheduler's queue until their delay), then drops them. That window
+ * is what the heap bound absorbs; a real per-cycle leak of bridge objects would exceed it.
+ */
+@Timeout(90)
+class AllocateExpireLeakIT {
+    private static final Logger log = LoggerFactory.getLogger(AllocateExpireLeakIT.class);
+    private static final int WARM_UP = 30;
+    private static final int CYCLES = 600;
+    private static final int ENDPOINTS = 2;
+    private static final int THREAD_TOLERANCE = 4;
+    private static final int FD_TOLERANCE = 8;
+    private static final long HEAP_GROWTH_BOUND = 24L * 1024 * 1024;
+    /** ice4j's documented process-wide pools (Agent executor/timer, STUN transactions): shared, not ours. */
+    private static final String ICE4J_SHARED_POOL = "ice4j.";
+    /** Those pools are cached pools; a leak would show as growth with the cycle count, far beyond this. */
+    private static final int ICE4J_POOL_BOUND = 48;
+
+    @Test
+    void allocateExpireCyclesLeaveNothingBehind() throws Exception {
+        int deadPort = freeUdpPort();
+        try (LocalBridge bridge = new LocalBridge(
+                BridgeConfig.defaults("127.0.0.1", freeUdpPort()).withId("leak-it").withWarmUpSrtp(false))) {
+            for (int i = 0; i < WARM_UP; i++) {
+                cycle(bridge, "warm-" + i, deadPort, i % 2 == 0);
+            }
+            awaitQuiet(bridge);
+            int baseThreads = settledThreads(Integer.MAX_VALUE);
+            long baseFds = openFds();
+            List<Long> heapAfterThird = new ArrayList<>();
+            long started = System.nanoTime();
+            for (int i = 0; i < CYCLES; i++) {
+                cycle(bridge, "cycle-" + i, deadPort, i % 2 == 0);
+                if ((i + 1) % (CYCLES / 3) == 0) {
+                    heapAfterThird.add(usedHeapAfterGc());
+                }
+            }
+            log.info("{} cycles of {} endpoints in {} ms", CYCLES, ENDPOINTS, (System.nanoTime() - started) / 1_000_000);
+
+            awaitQuiet(bridge);
+            int threads = settledThreads(baseThreads + THREAD_TOLERANCE);
+            long fds = openFds();
+            long heapGrowth = heapAfterThird.get(2) - heapAfterThird.get(0);
+            log.info("threads {} -> {}, fds {} -> {}, heap after thirds {}", baseThreads, threads, baseFds, fds,
+                    heapAfterThird);
+            assertTrue(threads <= baseThreads + THREAD_TOLERANCE,
+                    "threads " + baseThreads + " -> " + threads + ":\n" + threadNames());
+            long ice4jPool = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith(ICE4J_SHARED_POOL)).count();
+            assertTrue(ice4jPool <= ICE4J_POOL_BOUND, "ice4j's shared pools hold " + ice4jPool + " threads");
+            assertTrue(fds <= baseFds + FD_TOLERANCE, "open fds " + baseFds + " -> " + fds);
+            assertTrue(heapGrowth < HEAP_GROWTH_BOUND,
+                    "heap grew " + heapGrowth / 1024 + " KiB between the first and last third: " + heapAfterThird);
+            assertEquals(0, bridge.stats().conferences());
+            assertEquals(0, bridge.stats().endpoints());
+            assertTrue(bridge.meetingIds().isEmpty());
+            assertTrue(bridge.stats().healthy());
+        }
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            assertTrue(!t.getName().contains("leak-it"), "bridge thread left: " + t.getName());
+        }
+    }
+
+    /** One conference with started endpoints, then gone: one by one, or the whole conference at once. */
+    private static void cycle(LocalBridge bridge, String meeting, int deadPort, boolean endpointByEndpoint)
+            throws BridgeException {
+        List<EndpointRequest> create = new ArrayList<>();
+        for (int e = 0; e < ENDPOINTS; e++) {
+            String id = "ep" + e;
+            long ssrc = 1000L + e;
+            create.add(new EndpointRequest(id, true, false, id, null, remote(deadPort, meeting + e),
+                    List.of(new MediaSource(MediaType.AUDIO, id + "-a0", List.of(new MediaSource.Ssrc(ssrc, id + "-a0")),
+                            List.of())),
+                    false));
+        }
+        bridge.apply(new ConferenceRequest(meeting, meeting, true, false, create));
+        if (endpointByEndpoint) {
+            for (int e = 0; e < ENDPOINTS; e++) {
+                bridge.apply(new ConferenceRequest(meeting, null, false, false,
+                        List.of(new EndpointRequest("ep" + e, false, true, null, null, null, null, false))));
+            }
+        } else {
+            bridge.expire(meeting);
+        }
+    }
+
+    private static TransportDescription remote(int deadPort, String seed) {
+        StringBuilder fp = new StringBuilder();
+        int h = seed.hashCode();
+        for (int i = 0; i < 32; i++) {
+            fp.append(i == 0 ? "" : ":").append(String.format("%02X", (h >>> (i % 4 * 8)) & 0xFF));
+        }
+        return new TransportDescription("u" + Integer.toHexString(h), "pwd-" + Integer.toHexString(h) + "-0123456789ab",
+                List.of(new TransportDescription.Fingerprint("sha-256", fp.toString(), "active")),
+                List.of(new TransportDescription.Candidate("1", 1, "udp", 2130706431L, "127.0.0.1", deadPort, "host")),
+                true);
+    }
+
+    private static void awaitQuiet(LocalBridge bridge) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!bridge.registeredUfrags().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(), List.copyOf(bridge.registeredUfrags()), "ufrags still routed by the shared port");
+    }
+
+    /** The live thread count once it stops falling (ice4j and DTLS threads end asynchronously). */
+    private static int settledThreads(int target) throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        int last = Integer.MAX_VALUE;
+        int stable = 0;
+        while (System.nanoTime() < deadline) {
+            int now = ownThreads();
+            if (now <= target && now >= last) {
+                stable++;
+                if (stable >= 5) {
+                    return now;
+                }
+            } else {
+                stable = 0;
+            }
+            last = now;
+            Thread.sleep(200);
+        }
+        return last;
+    }
+
+    /** Live threads other than ice4j's shared static pools (whose idle threads linger for a minute). */
+    private static int ownThreads() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && !t.getName().startsWith(ICE4J_SHARED_POOL)).count();
+    }
+
+    private static long openFds() throws IOException {
+        Path fd = Path.of("/proc/self/fd");
+        if (!Files.isDirectory(fd)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(fd)) {
+            return s.count();
+        }
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        LongSupplier used = () -> memory.getHeapMemoryUsage().getUsed();
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+            best = Math.min(best, used.getAsLong());
+        }
+        return best;
+    }
+
+    private static String threadNames() {
+        StringBuilder sb = new StringBuilder();
+        Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted()
+                .forEach(n -> sb.append("  ").append(n).append('\n'));
+        return sb.toString();
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+}

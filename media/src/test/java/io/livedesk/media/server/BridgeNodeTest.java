@@ -1,0 +1,116 @@
+package io.livedesk.media.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+import io.livedesk.media.api.BridgeStats;
+import io.livedesk.media.api.ConferenceReply;
+import io.livedesk.media.api.ConferenceRequest;
+import io.livedesk.media.api.EndpointRequest;
+import io.livedesk.media.colibri.Colibri2Client;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/** The node BridgeMain runs, in-process on free loopback ports: health, stats, metrics, Colibri2, stop. */
+@Timeout(60)
+class BridgeNodeTest {
+    private static final String MEETING = "11111111-2222-3333-4444-555555555555";
+
+    @Test
+    void servesColibriHealthStatsAndMetricsThenStopsCleanly() throws Exception {
+        BridgeMain main = new BridgeMain();
+        new CommandLine(main).parseArgs("--id", "node-test", "--media-port", String.valueOf(freeUdpPort()),
+                "--http-port", "0");
+        assertEquals("127.0.0.1", main.httpHost, "Colibri2 is private: loopback by default");
+        BridgeNode.Settings settings = main.settings();
+        BridgeNode node = BridgeNode.start(new BridgeNode.Settings(settings.id(), settings.mediaAddress(),
+                settings.mediaPort(), settings.httpHost(), settings.httpPort(), 2, settings.inactivityTimeout(),
+                false, settings.version()));
+        URI base = URI.create("http://127.0.0.1:" + node.httpAddress().getPort());
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        try (Colibri2Client client = new Colibri2Client("node", Colibri2Client.Options.of(base))) {
+            assertEquals(200, get(http, base, "/about/health").statusCode());
+            HttpResponse<String> stats = get(http, base, "/colibri/stats");
+            assertEquals(200, stats.statusCode());
+            assertTrue(stats.body().contains("\"stress_level\""), stats.body());
+
+            ConferenceReply reply = client.apply(new ConferenceRequest(MEETING, "room", true, false, List.of(
+                    new EndpointRequest("ep1", true, false, "alice", null, null, List.of(), true),
+                    new EndpointRequest("ep2", true, false, "bob", null, null, List.of(), true))));
+            assertEquals(2, reply.endpoints().size());
+            assertNotNull(reply.endpoints().get(0).transport());
+            assertEquals(node.bridge().port(), reply.endpoints().get(0).transport().candidates().get(0).port());
+            BridgeStats remote = client.stats();
+            assertEquals(1, remote.conferences());
+            assertEquals(2, remote.endpoints());
+            assertEquals(2, client.conferenceStats(MEETING).endpointCount());
+
+            HttpResponse<String> metrics = get(http, base, "/metrics");
+            assertEquals(200, metrics.statusCode());
+            assertTrue(metrics.headers().firstValue("content-type").orElse("").startsWith("text/plain"));
+            String text = metrics.body();
+            for (String expected : List.of("livedesk_bridge_stress{bridge=\"node-test\"}",
+                    "livedesk_bridge_healthy{bridge=\"node-test\"} 1.0",
+                    "livedesk_bridge_conferences{bridge=\"node-test\"} 1.0",
+                    "livedesk_bridge_endpoints{bridge=\"node-test\"} 2.0",
+                    "livedesk_bridge_packets_in_total{bridge=\"node-test\"}",
+                    "livedesk_bridge_bytes_out_total{bridge=\"node-test\"}",
+                    "livedesk_bridge_unattributed_dropped_total{bridge=\"node-test\",cause=\"unknown-ufrag\"}",
+                    "livedesk_bridge_conference_endpoints{bridge=\"node-test\",conference=\"" + MEETING + "\"} 2.0",
+                    "livedesk_bridge_endpoint_packets_in_total{bridge=\"node-test\",conference=\"" + MEETING
+                            + "\",endpoint=\"ep1\"}",
+                    "livedesk_bridge_endpoint_rtt_ms{", "livedesk_bridge_endpoint_fraction_lost{",
+                    "livedesk_bridge_endpoint_bitrate_in_bps{", "livedesk_bridge_endpoint_packets_lost_total{")) {
+                assertTrue(text.contains(expected), "metrics lack " + expected + ":\n" + text);
+            }
+            assertEquals(405, http.send(HttpRequest.newBuilder(base.resolve("/metrics"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode());
+
+            client.expire(MEETING);
+            String after = get(http, base, "/metrics").body();
+            assertFalse(after.contains(MEETING), "meters of an expired conference are removed:\n" + after);
+            assertTrue(after.contains("livedesk_bridge_conferences{bridge=\"node-test\"} 0.0"));
+        } finally {
+            node.close();
+        }
+        node.awaitStopped();
+        node.close(); // idempotent
+        assertThrows(ConnectException.class, () -> get(http, base, "/about/health"));
+        // The media port is free again.
+        try (DatagramSocket again = new DatagramSocket(node.bridge().port(), InetAddress.getLoopbackAddress())) {
+            assertTrue(again.isBound());
+        }
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            assertFalse(t.getName().contains("node-test") || t.getName().startsWith("colibri2-"),
+                    "thread left running: " + t.getName());
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient http, URI base, String path)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+}
