@@ -405,17 +405,19 @@
   }
 
   // ------------------------------------------------------------------ WebRTC call
-  // One RTCPeerConnection per call. The initiator adds its tracks then offers; the other side adds
-  // its tracks before answering. Signals are applied strictly in order, after local media is ready;
-  // ICE candidates wait until the remote description is set.
+  // One RTCPeerConnection per call. Peer-to-peer: the initiator adds its tracks then offers; the other
+  // side adds its tracks before answering. Bridge (info.media === "bridge"): this page always offers
+  // its own leg to the server's media bridge (tracks first, candidates in the offer, none trickled) and
+  // applies the answer; renegotiate() (on call.renegotiate) offers again. Signals are applied strictly
+  // in order, after local media is ready; ICE candidates wait until the remote description is set.
   function createCall(info, hooks) {
     var pc = new RTCPeerConnection({ iceServers: Array.isArray(info.iceServers) ? info.iceServers : [] });
-    var call = { callId: info.callId, initiator: !!info.initiator, pc: pc, localStream: null,
-      remoteStream: new MediaStream(), closed: false, startedAt: Date.now() };
-    var remoteSet = false, pending = [];
+    var call = { callId: info.callId, initiator: !!info.initiator, bridge: info.media === "bridge", pc: pc,
+      localStream: null, remoteStream: new MediaStream(), closed: false, startedAt: Date.now() };
+    var remoteSet = false, pending = [], renegotiateWanted = false;
 
     pc.onicecandidate = function (e) {
-      if (!e.candidate || !e.candidate.candidate || call.closed) return;
+      if (!e.candidate || !e.candidate.candidate || call.closed || call.bridge) return;
       hooks.signal({ candidate: e.candidate.toJSON() });
     };
     pc.ontrack = function (e) {
@@ -442,13 +444,33 @@
         stream.getTracks().forEach(function (t) { pc.addTrack(t, stream); kinds[t.kind] = true; });
         hooks.local(stream);
       }
-      if (call.initiator) {
+      if (call.initiator || call.bridge) {
         ["audio", "video"].forEach(function (k) { if (!kinds[k]) pc.addTransceiver(k, { direction: "recvonly" }); });
-        await pc.setLocalDescription(await pc.createOffer());
-        hooks.signal({ sdp: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
+        await offer();
       }
     })();
     var chain = ready.catch(function (e) { hooks.error(e); });
+
+    async function offer() {
+      await pc.setLocalDescription(await pc.createOffer());
+      if (call.bridge) await gathered();
+      if (call.closed) return;
+      hooks.signal({ sdp: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
+    }
+    // Bridge mode: wait (at most 3 s) for ICE gathering so the offer carries the candidates.
+    function gathered() {
+      if (pc.iceGatheringState === "complete") return Promise.resolve();
+      return new Promise(function (resolve) {
+        var timer = setTimeout(done, 3000);
+        function check() { if (pc.iceGatheringState === "complete") done(); }
+        function done() {
+          clearTimeout(timer);
+          pc.removeEventListener("icegatheringstatechange", check);
+          resolve();
+        }
+        pc.addEventListener("icegatheringstatechange", check);
+      });
+    }
 
     async function apply(msg) {
       if (call.closed) return;
@@ -462,6 +484,9 @@
         if (msg.sdp.type === "offer") {
           await pc.setLocalDescription(await pc.createAnswer());
           hooks.signal({ sdp: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
+        } else if (call.bridge && renegotiateWanted) {
+          renegotiateWanted = false;
+          await offer();
         }
       } else if (msg.candidate) {
         if (!remoteSet) pending.push(msg.candidate);
@@ -470,6 +495,15 @@
     }
     call.handleSignal = function (msg) {
       chain = chain.then(function () { return apply(msg); }).catch(function (e) { hooks.error(e); });
+      return chain;
+    };
+    // Bridge mode: offer again (the other party's tracks changed), after any answer still awaited.
+    call.renegotiate = function () {
+      chain = chain.then(async function () {
+        if (call.closed || !call.bridge) return;
+        if (pc.signalingState === "stable") await offer();
+        else renegotiateWanted = true;
+      }).catch(function (e) { hooks.error(e); });
       return chain;
     };
     call.setMic = function (on) {
@@ -1179,6 +1213,10 @@
           this.startCall(this.callInfo, true);
         }
         this.call.handleSignal(msg);
+        break;
+      case "call.renegotiate":
+        // bridge mode: the staff member's tracks changed; offer our leg again to receive them
+        if (this.call && msg.callId === this.call.callId) this.call.renegotiate();
         break;
       case "call.ended":
         if (this.call ? msg.callId === this.call.callId : this.isActive()) this.endCall(msg.reason);

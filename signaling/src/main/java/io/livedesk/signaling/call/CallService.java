@@ -84,19 +84,18 @@ public final class CallService {
         boolean customer = party == Role.CUSTOMER;
         var peer = customer ? new ServerMessage.PeerView(call.staffName(), "staff")
                 : new ServerMessage.PeerView(call.customerName(), "customer");
-        return new ServerMessage.CallStarted(replyId, call.callId(), peer, !customer,
-                media.iceServersFor(call, party), resumed ? Boolean.TRUE : null);
+        return new ServerMessage.CallStarted(replyId, call.callId(), peer, media.offers(party),
+                media.iceServersFor(call, party), resumed ? Boolean.TRUE : null, media.mode());
     }
 
     /**
-     * A party signed in again during a live call: they get the call back, and when they are the one who
-     * answers the media (the customer), the initiator is asked to make a fresh offer to their new page.
+     * A party signed in again during a live call: they get the call back, and the media negotiator
+     * reconnects the media (peer-to-peer: when the customer is back, the initiator makes a fresh offer to
+     * their new page; bridge: the party's new page offers itself).
      */
     public Optional<ServerMessage.CallStarted> resume(Principal party) {
         return store.liveCallOf(party.subject()).map(call -> {
-            if (party.subject().equals(call.customerId())) {
-                outbox.send(call.staffId(), new ServerMessage.CallRestart(call.callId()));
-            }
+            media.resumed(call, party.subject());
             return startedFor(call, party.role(), null, true);
         });
     }
@@ -109,14 +108,15 @@ public final class CallService {
         return store.get(callId);
     }
 
-    /** Relays a party's SDP or candidate; an answer makes the call active. */
+    /** Hands a party's SDP or candidate to the media negotiator; the first answer makes the call active. */
     public void signal(Principal from, ClientMessage.CallSignal signal) {
         CallRecord call = liveCallFor(from, signal.callId());
-        if (signal.sdp() != null && signal.sdp().type().equals("answer") && call.state() == CallState.CONNECTING) {
-            long now = clock.millis();
-            call = update(call.callId(), r -> r.state() == CallState.CONNECTING ? r.connected(now) : r).orElse(call);
-        }
-        media.signal(call, from.subject(), from.role(), signal);
+        media.signal(call, from.subject(), from.role(), signal, () -> {
+            if (call.state() == CallState.CONNECTING) {
+                long now = clock.millis();
+                update(call.callId(), r -> r.state() == CallState.CONNECTING ? r.connected(now) : r);
+            }
+        });
     }
 
     /** A party hangs up: both are told, the caller in reply to their request. */

@@ -8,16 +8,37 @@ import java.util.Map;
 
 /**
  * How a call's media is set up. Peer-to-peer relays each party's SDP and candidates to the other; a
- * bridge would answer them itself and build the offers from its transports. The call flow does not
- * change between the two.
+ * bridge answers each party's offers itself from the party's bridge transport and the other party's
+ * sources. The call flow does not change between the two.
+ *
+ * <p>Every method runs on a worker or timer thread, never on a Netty event loop.
  */
 public interface MediaNegotiator {
 
     /** ICE servers handed to a party when the call starts. */
     List<Map<String, Object>> iceServersFor(CallRecord call, Role party);
 
-    /** A party sent an SDP or a candidate for the call. */
-    void signal(CallRecord call, String fromSubject, Role fromRole, ClientMessage.CallSignal signal);
+    /** Whether the party creates the SDP offers of its media ({@code initiator} in {@code call.started}). */
+    default boolean offers(Role party) {
+        return party != Role.CUSTOMER;
+    }
+
+    /** The {@code media} field of {@code call.started}: null for peer-to-peer (the field is left out). */
+    default String mode() {
+        return null;
+    }
+
+    /**
+     * A party sent an SDP or a candidate for the call.
+     *
+     * @param answered run once, before the answer is passed on, when this signal leads to an SDP answer
+     *                 (so the call becomes active before anyone sees the answer)
+     */
+    void signal(CallRecord call, String fromSubject, Role fromRole, ClientMessage.CallSignal signal, Runnable answered);
+
+    /** A party came back on a new connection during the call and was handed the call again. */
+    default void resumed(CallRecord call, String subject) {
+    }
 
     /** The call ended: release whatever media resources it held. */
     void ended(CallRecord call);

@@ -24,10 +24,22 @@ public final class PeerToPeerRelay implements MediaNegotiator {
     }
 
     @Override
-    public void signal(CallRecord call, String fromSubject, Role fromRole, ClientMessage.CallSignal signal) {
+    public void signal(CallRecord call, String fromSubject, Role fromRole, ClientMessage.CallSignal signal,
+                       Runnable answered) {
+        if (signal.sdp() != null && signal.sdp().type().equals("answer")) {
+            answered.run();
+        }
         String from = fromSubject.equals(call.customerId()) ? "customer" : "staff";
         outbox.send(call.peerOf(fromSubject),
                 new ServerMessage.CallSignal(call.callId(), from, signal.sdp(), signal.candidate()));
+    }
+
+    /** The customer's new page answers the media: the staff member (the initiator) offers afresh. */
+    @Override
+    public void resumed(CallRecord call, String subject) {
+        if (subject.equals(call.customerId())) {
+            outbox.send(call.staffId(), new ServerMessage.CallRestart(call.callId()));
+        }
     }
 
     @Override

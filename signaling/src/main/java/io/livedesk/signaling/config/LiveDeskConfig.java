@@ -19,7 +19,7 @@ import java.util.Map;
  * defaults), an optional file, and environment variables named in {@code reference.conf}.
  */
 public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, Auth auth, boolean demoEnabled,
-                             Redis redis, Cluster cluster, Routing routing, Calls calls) {
+                             Redis redis, Cluster cluster, Routing routing, Calls calls, Bridge bridge) {
 
     public record Server(String host, int port, String publicUrl, int ioThreads, int workerThreads,
                          int workerQueue, Duration shutdownGrace) {
@@ -66,8 +66,24 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         }
     }
 
-    /** @param iceServers as handed to browsers' RTCPeerConnection (each a map with "urls" and optional credentials) */
+    /**
+     * @param media      {@code p2p} (browsers send media to each other) or {@code bridge} (through this node's
+     *                   in-process media bridge)
+     * @param iceServers as handed to browsers' RTCPeerConnection (each a map with "urls" and optional credentials)
+     */
     public record Calls(String media, List<Map<String, Object>> iceServers) {
+        public boolean bridged() {
+            return media.equals("bridge");
+        }
+    }
+
+    /**
+     * The in-process media bridge, used when {@code calls.media = "bridge"}.
+     *
+     * @param address the address its one UDP port binds and advertises to browsers
+     * @param port    that UDP port (1-65535)
+     */
+    public record Bridge(String address, int port) {
     }
 
     /** Defaults plus environment overrides. */
@@ -102,6 +118,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         Config cl = c.getConfig("cluster");
         Config ro = c.getConfig("routing");
         Config ca = c.getConfig("calls");
+        Config b = c.getConfig("bridge");
         List<Topic> topics = new ArrayList<>();
         for (ConfigObject o : ro.getObjectList("topics")) {
             Map<String, String> names = new LinkedHashMap<>();
@@ -140,7 +157,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                         ro.getBoolean("away-on-missed-offer"), ro.getDuration("escalation-step"),
                         ro.getDuration("sweep-interval"), ro.getDuration("average-handle-time"),
                         ro.getInt("max-customer-priority"), stringList(ro, "languages"), List.copyOf(topics)),
-                new Calls(ca.getString("media"), List.copyOf(iceServers)));
+                new Calls(ca.getString("media"), List.copyOf(iceServers)),
+                new Bridge(b.getString("address"), b.getInt("port")));
         cfg.validate();
         return cfg;
     }
@@ -164,8 +182,14 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         if (routing.topics().isEmpty() || routing.languages().isEmpty()) {
             throw new IllegalArgumentException("livedesk.routing needs at least one topic and one language");
         }
-        if (!calls.media().equals("p2p")) {
-            throw new IllegalArgumentException("livedesk.calls.media: only p2p is available in this version, got " + calls.media());
+        if (!calls.media().equals("p2p") && !calls.media().equals("bridge")) {
+            throw new IllegalArgumentException("livedesk.calls.media must be p2p or bridge, got " + calls.media());
+        }
+        if (bridge.address().isBlank()) {
+            throw new IllegalArgumentException("livedesk.bridge.address must not be empty");
+        }
+        if (bridge.port() < 1 || bridge.port() > 65535) {
+            throw new IllegalArgumentException("livedesk.bridge.port out of range (1-65535): " + bridge.port());
         }
         if (websocket.maxMessageBytes() > websocket.maxFrameBytes()) {
             throw new IllegalArgumentException("livedesk.websocket.max-message-bytes must not exceed max-frame-bytes");

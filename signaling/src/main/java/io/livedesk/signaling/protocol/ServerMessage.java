@@ -103,10 +103,11 @@ public sealed interface ServerMessage {
     record PeerView(String name, String role) {
     }
 
+    /** @param media null for peer-to-peer (left out), {@code "bridge"} when each party negotiates with the bridge */
     record CallStarted(String id, String callId, PeerView peer, boolean initiator,
-                       List<Map<String, Object>> iceServers, Boolean resumed) implements ServerMessage {
+                       List<Map<String, Object>> iceServers, Boolean resumed, String media) implements ServerMessage {
         public CallStarted withId(String requestId) {
-            return new CallStarted(requestId, callId, peer, initiator, iceServers, resumed);
+            return new CallStarted(requestId, callId, peer, initiator, iceServers, resumed, media);
         }
 
         public String type() {
@@ -126,6 +127,13 @@ public sealed interface ServerMessage {
     record CallRestart(String callId) implements ServerMessage {
         public String type() {
             return "call.restart";
+        }
+    }
+
+    /** Bridge mode: the other party's sources changed; the party makes a new offer for its leg. */
+    record CallRenegotiate(String callId) implements ServerMessage {
+        public String type() {
+            return "call.renegotiate";
         }
     }
 

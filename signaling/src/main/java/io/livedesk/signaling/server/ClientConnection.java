@@ -20,6 +20,7 @@ public final class ClientConnection {
     private volatile Principal principal;
     /** The last queue position and state told to a waiting customer, so only changes are sent. */
     private volatile String lastQueueNotice = "";
+    private volatile boolean waiting;
 
     public ClientConnection(String id, Channel channel, Executor pool, TokenBucket rateLimit) {
         this.id = id;
@@ -68,6 +69,18 @@ public final class ClientConnection {
             channel.writeAndFlush(new CloseWebSocketFrame(status, reason))
                     .addListener(f -> channel.close());
         }
+    }
+
+    /**
+     * Marks this customer as waiting in a queue, so the periodic sweep looks up their place; only
+     * waiting customers cost the sweep a store look-up, not every idle connection.
+     */
+    public void waiting(boolean waiting) {
+        this.waiting = waiting;
+    }
+
+    public boolean isWaiting() {
+        return waiting;
     }
 
     /** Returns true when the notice differs from the last one sent. */

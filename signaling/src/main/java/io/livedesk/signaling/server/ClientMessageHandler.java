@@ -99,6 +99,7 @@ public final class ClientMessageHandler {
             ServerMessage.RequestQueued queued = routing.create(p, create);
             reply(c, queued);
             c.queueNoticeChanged("waiting:" + queued.position());
+            c.waiting(true);
             routing.matchNew(queued.requestId());
         } else if (message instanceof ClientMessage.RequestCancel cancel) {
             if (calls.get(cancel.requestId()).filter(r -> r.isParty(p.subject()) && r.state().live()).isPresent()) {

@@ -1,5 +1,8 @@
 package io.livedesk.signaling.server;
 
+import io.livedesk.media.api.Bridge;
+import io.livedesk.media.bridge.BridgeConfig;
+import io.livedesk.media.bridge.LocalBridge;
 import io.livedesk.signaling.auth.ApiAuth;
 import io.livedesk.signaling.auth.DevTokenEndpoints;
 import io.livedesk.signaling.auth.Role;
@@ -9,6 +12,7 @@ import io.livedesk.signaling.call.CallStore;
 import io.livedesk.signaling.call.CallsApi;
 import io.livedesk.signaling.call.EndReason;
 import io.livedesk.signaling.call.InMemoryCallStore;
+import io.livedesk.signaling.call.MediaNegotiator;
 import io.livedesk.signaling.call.PeerToPeerRelay;
 import io.livedesk.signaling.call.RedisCallStore;
 import io.livedesk.signaling.cluster.ClusterBus;
@@ -23,6 +27,7 @@ import io.livedesk.signaling.cluster.RedisNodeRegistry;
 import io.livedesk.signaling.cluster.RedisSessionStore;
 import io.livedesk.signaling.cluster.SessionStore;
 import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.media.BridgeNegotiator;
 import io.livedesk.signaling.presence.InMemoryPresenceStore;
 import io.livedesk.signaling.presence.PresenceService;
 import io.livedesk.signaling.presence.PresenceStore;
@@ -88,6 +93,8 @@ public final class LiveDeskNode implements AutoCloseable {
     private final SessionService sessions;
     private final NodeMonitor nodeMonitor;
     private final NodeContext context;
+    /** The in-process media bridge when calls.media = "bridge", else null. */
+    private final Bridge bridge;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
@@ -132,8 +139,16 @@ public final class LiveDeskNode implements AutoCloseable {
         Outbox outbox = new Outbox(nodeId, connections, sessionStore, bus, codec);
         PresenceService presence = new PresenceService(presenceStore, outbox, clock);
         this.routing = new RoutingService(routingStore, presence, callStore, outbox, config.routing(), clock, metrics);
-        this.calls = new CallService(callStore, new PeerToPeerRelay(outbox, config.calls().iceServers()), outbox, clock,
-                metrics, routing::callEnded);
+        MediaNegotiator media;
+        if (config.calls().bridged()) {
+            this.bridge = new LocalBridge(BridgeConfig.defaults(config.bridge().address(), config.bridge().port())
+                    .withId(nodeId));
+            media = new BridgeNegotiator(bridge, outbox, config.calls().iceServers());
+        } else {
+            this.bridge = null;
+            media = new PeerToPeerRelay(outbox, config.calls().iceServers());
+        }
+        this.calls = new CallService(callStore, media, outbox, clock, metrics, routing::callEnded);
         routing.bind(calls);
         this.sessions = new SessionService(nodeId, tokens, sessionStore, connections, outbox, presence, routing,
                 calls, config, clock);
@@ -196,9 +211,16 @@ public final class LiveDeskNode implements AutoCloseable {
         }
         routing.sweep(freeStaff);
         for (ClientConnection c : connections.withRole(Role.CUSTOMER)) {
+            if (!c.isWaiting()) {
+                continue;
+            }
             // Ringing and back-to-waiting are told when they happen; the sweep tells places that moved.
-            routing.queueNotice(c.principal().subject())
-                    .filter(n -> n.state().equals("waiting") && c.queueNoticeChanged(n.state() + ":" + n.position()))
+            var notice = routing.queueNotice(c.principal().subject());
+            if (notice.isEmpty()) {
+                c.waiting(false); // accepted, cancelled or ended, on whichever node
+                continue;
+            }
+            notice.filter(n -> n.state().equals("waiting") && c.queueNoticeChanged(n.state() + ":" + n.position()))
                     .ifPresent(n -> c.sendJson(codec.write(n)));
         }
     }
@@ -228,6 +250,11 @@ public final class LiveDeskNode implements AutoCloseable {
 
     public LiveDeskConfig config() {
         return config;
+    }
+
+    /** The in-process media bridge, when {@code calls.media = "bridge"}; else null. */
+    public Bridge bridge() {
+        return bridge;
     }
 
     /**
@@ -271,6 +298,9 @@ public final class LiveDeskNode implements AutoCloseable {
             bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
         workers.close();
+        if (bridge != null) {
+            bridge.close();
+        }
         bus.close();
         if (redis != null) {
             redis.close();

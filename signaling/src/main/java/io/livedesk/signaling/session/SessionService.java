@@ -82,6 +82,7 @@ public final class SessionService {
         }
         var request = p.role() == Role.CUSTOMER ? routing.openRequestOf(p.subject()).orElse(null) : null;
         c.authenticate(p);
+        c.waiting(request != null);
         local.bind(p.subject(), c);
         previous.filter(prev -> !prev.connectionId().equals(c.id())).ifPresent(outbox::replaced);
         var call = calls.resume(p).orElse(null);

@@ -371,6 +371,10 @@ function onMessage(msg) {
     case "call.signal":
       if (app.call && msg.callId === app.call.callId) app.call.handleSignal(msg);
       break;
+    case "call.renegotiate":
+      // Bridge mode: the customer's tracks changed; offer our leg again to receive them.
+      if (app.call && msg.callId === app.call.callId) app.call.renegotiate();
+      break;
     case "call.restart":
       // The customer's page came back on a new connection: offer the media to it afresh.
       if (app.call && msg.callId === app.call.callId && app.callStart) {

@@ -1,10 +1,12 @@
 // LiveDesk console: the media of one call — one RTCPeerConnection.
-// The initiator adds its local tracks then creates the offer; the other side adds its tracks before
-// answering. Signals are applied strictly in order once local media is ready; ICE candidates that
-// arrive before the remote description wait in a queue.
+// Peer-to-peer: the initiator adds its local tracks then creates the offer; the other side adds its
+// tracks before answering. Bridge (info.media === "bridge"): this page always offers its own leg to the
+// server's media bridge (tracks first, candidates in the offer) and applies the answer;
+// renegotiate() (on call.renegotiate) makes a new offer. Signals are applied strictly in order once
+// local media is ready; ICE candidates that arrive before the remote description wait in a queue.
 
 /**
- * @param {{callId:string, initiator:boolean, iceServers?:RTCIceServer[]}} info
+ * @param {{callId:string, initiator:boolean, media?:string, iceServers?:RTCIceServer[]}} info
  * @param {{signal:(p:{sdp?:object,candidate?:object})=>void, local:(s:MediaStream)=>void,
  *          remote:(s:MediaStream, t:MediaStreamTrack)=>void, mediaError:(e:Error)=>void,
  *          state:(s:string)=>void, error:(e:Error)=>void}} hooks
@@ -14,6 +16,7 @@ export function createCall(info, hooks) {
   const call = {
     callId: info.callId,
     initiator: !!info.initiator,
+    bridge: info.media === "bridge",
     pc,
     localStream: null,
     remoteStream: new MediaStream(),
@@ -21,10 +24,12 @@ export function createCall(info, hooks) {
     startedAt: Date.now()
   };
   let remoteSet = false;
+  let renegotiateWanted = false;
   const pendingCandidates = [];
 
   pc.onicecandidate = (e) => {
-    if (!e.candidate || !e.candidate.candidate || call.closed) return;
+    // With the bridge the offer carries the candidates: none are trickled.
+    if (!e.candidate || !e.candidate.candidate || call.closed || call.bridge) return;
     hooks.signal({ candidate: e.candidate.toJSON() });
   };
   pc.ontrack = (e) => {
@@ -51,13 +56,34 @@ export function createCall(info, hooks) {
       for (const t of stream.getTracks()) { pc.addTrack(t, stream); kinds.add(t.kind); }
       hooks.local(stream);
     }
-    if (call.initiator) {
+    if (call.initiator || call.bridge) {
       for (const k of ["audio", "video"]) if (!kinds.has(k)) pc.addTransceiver(k, { direction: "recvonly" });
-      await pc.setLocalDescription(await pc.createOffer());
-      hooks.signal({ sdp: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
+      await offer();
     }
   })();
   let chain = ready.catch((e) => hooks.error(e));
+
+  async function offer() {
+    await pc.setLocalDescription(await pc.createOffer());
+    if (call.bridge) await gathered();
+    if (call.closed) return;
+    hooks.signal({ sdp: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
+  }
+
+  // Bridge mode: wait (at most 3 s) for ICE gathering so the offer carries the candidates.
+  function gathered() {
+    if (pc.iceGatheringState === "complete") return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, 3000);
+      function done() {
+        clearTimeout(timer);
+        pc.removeEventListener("icegatheringstatechange", check);
+        resolve();
+      }
+      function check() { if (pc.iceGatheringState === "complete") done(); }
+      pc.addEventListener("icegatheringstatechange", check);
+    });
+  }
 
   async function apply(msg) {
     if (call.closed) return;
@@ -70,6 +96,9 @@ export function createCall(info, hooks) {
       if (msg.sdp.type === "offer") {
         await pc.setLocalDescription(await pc.createAnswer());
         hooks.signal({ sdp: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
+      } else if (call.bridge && renegotiateWanted) {
+        renegotiateWanted = false;
+        await offer();
       }
     } else if (msg.candidate) {
       if (!remoteSet) pendingCandidates.push(msg.candidate);
@@ -81,6 +110,15 @@ export function createCall(info, hooks) {
 
   call.handleSignal = (msg) => {
     chain = chain.then(() => apply(msg)).catch((e) => hooks.error(e));
+    return chain;
+  };
+  // Bridge mode: offer again (the other party's tracks changed). Waits for a pending answer first.
+  call.renegotiate = () => {
+    chain = chain.then(async () => {
+      if (call.closed || !call.bridge) return;
+      if (pc.signalingState === "stable") await offer();
+      else renegotiateWanted = true;
+    }).catch((e) => hooks.error(e));
     return chain;
   };
   call.setMic = (on) => call.localStream?.getAudioTracks().forEach((t) => { t.enabled = on; });

@@ -1,0 +1,122 @@
+package io.livedesk.signaling.media;
+
+import io.livedesk.media.api.MediaSource;
+import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.TransportDescription;
+import io.livedesk.media.sdp.Candidate;
+import io.livedesk.media.sdp.Fingerprint;
+import io.livedesk.media.sdp.ForwardedTrack;
+import io.livedesk.media.sdp.IceParameters;
+import io.livedesk.media.sdp.LocalTransport;
+import io.livedesk.media.sdp.MediaKind;
+import io.livedesk.media.sdp.MediaSection;
+import io.livedesk.media.sdp.Msid;
+import io.livedesk.media.sdp.SessionDescription;
+import io.livedesk.media.sdp.Source;
+import io.livedesk.media.sdp.SourceGroup;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Between a browser's SDP and the Bridge API: its transport and sources, the bridge's side for the answer. */
+final class BridgeSdp {
+    private BridgeSdp() {
+    }
+
+    /** The browser's ICE/DTLS parameters (BUNDLE: the first accepted section's). */
+    static TransportDescription transport(SessionDescription sdp) {
+        MediaSection first = sdp.media().stream().filter(m -> !m.isRejected()).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the offer has no media section"));
+        if (first.ice() == null || first.fingerprint() == null || first.setup() == null) {
+            throw new IllegalArgumentException("the offer's first media section has no ICE credentials, fingerprint or setup");
+        }
+        List<TransportDescription.Candidate> candidates = new ArrayList<>();
+        for (Candidate c : first.candidates()) {
+            candidates.add(new TransportDescription.Candidate(c.foundation(), c.component(), c.transport(), c.priority(),
+                    c.address(), c.port(), c.type()));
+        }
+        return new TransportDescription(first.ice().ufrag(), first.ice().pwd(),
+                List.of(new TransportDescription.Fingerprint(first.fingerprint().hashFunction(),
+                        first.fingerprint().value(), first.setup().attributeValue())),
+                candidates, first.rtcpMux());
+    }
+
+    /** What the browser sends: one source per sending section, its SSRCs and groups. */
+    static List<MediaSource> sources(SessionDescription sdp) {
+        List<MediaSource> out = new ArrayList<>();
+        for (MediaSection m : sdp.media()) {
+            if (m.isRejected() || m.sources().isEmpty() || !m.direction().sends() || kind(m).isEmpty()) {
+                continue;
+            }
+            MediaType type = kind(m).get() == MediaKind.AUDIO ? MediaType.AUDIO : MediaType.VIDEO;
+            String id = msid(m).map(Msid::trackId).orElse("mid-" + m.mid());
+            List<MediaSource.Ssrc> ssrcs = new ArrayList<>();
+            for (Source s : m.sources()) {
+                ssrcs.add(new MediaSource.Ssrc(s.ssrc(), id));
+            }
+            List<MediaSource.SsrcGroup> groups = new ArrayList<>();
+            for (SourceGroup g : m.sourceGroups()) {
+                groups.add(new MediaSource.SsrcGroup(g.semantics(), g.ssrcs()));
+            }
+            out.add(new MediaSource(type, id, ssrcs, groups));
+        }
+        return out;
+    }
+
+    /** The bridge's side of an endpoint's transport, for the answer. */
+    static LocalTransport local(TransportDescription bridge) {
+        List<Candidate> candidates = new ArrayList<>();
+        for (TransportDescription.Candidate c : bridge.candidates()) {
+            candidates.add(new Candidate(c.foundation(), c.component(), c.protocol(), c.priority(), c.ip(), c.port(),
+                    c.type(), null, -1, Map.of()));
+        }
+        TransportDescription.Fingerprint fp = bridge.fingerprints().get(0);
+        return new LocalTransport(new IceParameters(bridge.ufrag(), bridge.pwd()),
+                new Fingerprint(fp.hash(), fp.fingerprint()), candidates);
+    }
+
+    /** The other browser's sending track of this kind, to forward on a section of this browser; empty if none. */
+    static Optional<ForwardedTrack> track(SessionDescription other, MediaKind kind) {
+        if (other == null) {
+            return Optional.empty();
+        }
+        for (MediaSection m : other.media()) {
+            if (m.isRejected() || !kind.matches(m.media()) || m.sources().isEmpty() || !m.direction().sends()) {
+                continue;
+            }
+            Optional<Msid> msid = msid(m);
+            if (msid.isEmpty()) {
+                continue;
+            }
+            long ssrc = m.sources().get(0).ssrc();
+            Long rtx = null;
+            for (SourceGroup g : m.sourceGroups()) {
+                if (g.semantics().equals(SourceGroup.FID) && g.ssrcs().size() == 2) {
+                    ssrc = g.ssrcs().get(0);
+                    rtx = g.ssrcs().get(1);
+                }
+            }
+            String cname = m.sources().get(0).cname();
+            return Optional.of(new ForwardedTrack(kind, msid.get().streamId(), msid.get().trackId(), cname, ssrc, rtx));
+        }
+        return Optional.empty();
+    }
+
+    static Optional<MediaKind> kind(MediaSection m) {
+        for (MediaKind k : MediaKind.values()) {
+            if (k.matches(m.media())) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Msid> msid(MediaSection m) {
+        if (!m.msids().isEmpty()) {
+            return Optional.of(m.msids().get(0));
+        }
+        return m.sources().stream().map(Source::msid).filter(java.util.Objects::nonNull).findFirst();
+    }
+}

@@ -1,0 +1,100 @@
+package io.livedesk.signaling.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.livedesk.media.api.Bridge;
+import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.ConferenceStats;
+import io.livedesk.media.api.EndpointStats;
+import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.server.LiveDeskNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link BrowserCallIT} with {@code calls.media = "bridge"}: each page's one RTCPeerConnection offers its
+ * leg to the node's in-process media bridge, and the media of both goes through the bridge's UDP port
+ * (the selected candidate pair's remote port on both pages); the bridge counts what it forwarded; hanging
+ * up expires the conference.
+ */
+class BrowserBridgeCallIT {
+    private static final Logger log = LoggerFactory.getLogger(BrowserBridgeCallIT.class);
+
+    private static LiveDeskNode node;
+    private static CallPages pages;
+    private static int bridgePort;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            bridgePort = socket.getLocalPort();
+        }
+        node = new LiveDeskNode(LiveDeskConfig.withOverrides(Map.of(
+                "livedesk.server.port", 0, "livedesk.server.host", "127.0.0.1", "livedesk.auth.admin-key", "e2e-admin-key",
+                "livedesk.calls.media", "bridge", "livedesk.bridge.address", "127.0.0.1", "livedesk.bridge.port", bridgePort)));
+        node.start();
+        pages = new CallPages("http://127.0.0.1:" + node.port(), "e2e-admin-key");
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void customerAndStaffMediaGoesThroughTheBridgeThenHangUpExpiresTheConference() throws Exception {
+        Bridge bridge = node.bridge();
+        String callId;
+        try (Browser staff = new Browser(); Browser customer = new Browser()) {
+            pages.staffGoesAvailable(staff);
+            pages.customerAsksForCall(customer, "Li Wei");
+            pages.staffAccepts(staff, customer, "Li Wei");
+            callId = latestCall().path("callId").asText();
+
+            CallPages.awaitMediaBothWays(staff, customer);
+
+            for (var page : Map.of("desk", staff, "widget", customer).entrySet()) {
+                Map<String, Object> s = CallPages.mediaStats(page.getValue(), page.getKey());
+                log.info("{}: {}", page.getKey(), s);
+                assertEquals(Boolean.TRUE, s.get("nominated"), page.getKey() + ": " + s);
+                assertEquals(bridgePort, CallPages.number(s, "remotePort"), page.getKey() + " sends to the bridge: " + s);
+                assertTrue(CallPages.number(s, "frames") > 0 && CallPages.number(s, "audio") > 0, page.getKey() + ": " + s);
+            }
+            ConferenceStats stats = bridge.conferenceStats(callId);
+            log.info("bridge conference: {}", stats);
+            assertEquals(2, stats.endpoints().size(), stats.toString());
+            for (EndpointStats e : stats.endpoints()) {
+                assertTrue(e.connected(), e.toString());
+                assertTrue(e.packetsIn() > 0 && e.packetsOut() > 0, "the bridge forwarded packets: " + e);
+            }
+            assertEquals("active", latestCall().path("state").asText());
+
+            CallPages.customerHangsUp(staff, customer);
+        }
+
+        JsonNode call = latestCall();
+        assertEquals("ended", call.path("state").asText());
+        assertEquals("customer_hangup", call.path("endReason").asText());
+        assertThrows(BridgeException.NotFound.class, () -> bridge.conferenceStats(callId));
+        await().atMost(Duration.ofSeconds(5)).until(() -> bridge.stats().conferences() == 0 && bridge.stats().endpoints() == 0);
+    }
+
+    private static JsonNode latestCall() throws Exception {
+        return new ObjectMapper().readTree(pages.get("/api/calls?limit=1", pages.supervisorToken())).path("calls").path(0);
+    }
+}

@@ -1,0 +1,154 @@
+package io.livedesk.signaling.e2e;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The steps of a customer–staff call in real pages, shared by the browser tests: staff signs in to the
+ * console and goes available, the customer asks for a call through the demo page's widget, staff
+ * accepts; WebRTC statistics of either page; the dev-token and REST helpers.
+ */
+final class CallPages {
+    /** Inbound media and the selected candidate pair of the desk's or the widget's RTCPeerConnection. */
+    private static final String STATS = """
+            const which = arguments[0];
+            const done = arguments[arguments.length - 1];
+            const pc = which === 'desk' ? window.LiveDeskDesk.peerConnection() : window.LiveDesk.debug.peerConnection();
+            if (!pc) { done({frames: 0, audio: 0}); return; }
+            pc.getStats().then(stats => {
+              let frames = 0, audio = 0, pairId = null;
+              stats.forEach(s => {
+                if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded || 0;
+                if (s.type === 'inbound-rtp' && s.kind === 'audio') audio += s.packetsReceived || 0;
+                if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
+              });
+              const r = {frames: frames, audio: audio, connectionState: pc.connectionState};
+              const pair = pairId && stats.get(pairId);
+              if (pair) {
+                r.nominated = !!pair.nominated;
+                const remote = stats.get(pair.remoteCandidateId);
+                if (remote) { r.remoteAddress = remote.address; r.remotePort = remote.port; }
+              }
+              done(r);
+            }, e => done({error: String(e)}));
+            """;
+    static final String WIDGET = "return window.LiveDesk.debug.root().querySelector('[data-testid=\"' + arguments[0] + '\"]');";
+
+    private final String base;
+    private final String adminKey;
+
+    CallPages(String base, String adminKey) {
+        this.base = base;
+        this.adminKey = adminKey;
+    }
+
+    /** Staff signs in with a token from the dev endpoint and goes available. */
+    void staffGoesAvailable(Browser staff) throws Exception {
+        staff.driver.get(base + "/console/");
+        WebElement tokenBox = awaitElement(() -> staff.driver.findElement(by("desk-token")));
+        tokenBox.sendKeys(staffToken());
+        staff.driver.findElement(by("desk-signin")).click();
+        awaitElement(() -> staff.driver.findElement(by("desk-status-available"))).click();
+        awaitState(staff, "desk", "available");
+    }
+
+    /** The customer opens the demo bank page and asks for a call about accounts, in English. */
+    void customerAsksForCall(Browser customer, String name) {
+        customer.driver.get(base + "/");
+        awaitElement(() -> (WebElement) customer.js(WIDGET, "ld-launch")).click();
+        awaitElement(() -> (WebElement) customer.js(WIDGET, "ld-name")).sendKeys(name);
+        customer.js("const s = arguments[0]; s.value = 'accounts'; s.dispatchEvent(new Event('change', {bubbles: true}));",
+                awaitElement(() -> (WebElement) customer.js(WIDGET, "ld-topic")));
+        customer.js("const s = arguments[0]; s.value = 'en'; s.dispatchEvent(new Event('change', {bubbles: true}));",
+                awaitElement(() -> (WebElement) customer.js(WIDGET, "ld-language")));
+        ((WebElement) customer.js(WIDGET, "ld-start")).click();
+    }
+
+    /** The offer rings on the desk with the customer's name; staff accepts; both pages are in the call. */
+    void staffAccepts(Browser staff, Browser customer, String customerName) {
+        WebElement offer = awaitElement(() -> staff.driver.findElement(by("desk-offer")));
+        assertTrue(offer.getText().contains(customerName), "the offer shows the customer's name: " + offer.getText());
+        offer.findElement(by("desk-accept")).click();
+        awaitState(staff, "desk", "in-call");
+        awaitState(customer, "widget", "in-call");
+    }
+
+    /** Waits until both pages decode video and receive audio. */
+    static void awaitMediaBothWays(Browser staff, Browser customer) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
+                received(staff, "desk") && received(customer, "widget"));
+    }
+
+    /** The customer hangs up; both pages show the end. */
+    static void customerHangsUp(Browser staff, Browser customer) {
+        ((WebElement) customer.js(WIDGET, "ld-hangup")).click();
+        awaitState(customer, "widget", "ended");
+        awaitState(staff, "desk", "ended");
+    }
+
+    /** {@code which} is {@code desk} or {@code widget}: frames, audio, nominated, remoteAddress, remotePort. */
+    static Map<String, Object> mediaStats(Browser b, String which) {
+        return b.asyncJs(STATS, which);
+    }
+
+    static long number(Map<String, Object> stats, String key) {
+        return stats.get(key) instanceof Number n ? n.longValue() : 0;
+    }
+
+    static boolean received(Browser b, String which) {
+        Map<String, Object> s = mediaStats(b, which);
+        return number(s, "frames") > 0 && number(s, "audio") > 0;
+    }
+
+    static void awaitState(Browser b, String which, String state) {
+        String script = which.equals("desk") ? "return window.LiveDeskDesk && window.LiveDeskDesk.state();"
+                : "return window.LiveDesk && window.LiveDesk.debug && window.LiveDesk.debug.state();";
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> state.equals(b.js(script)));
+        assertEquals(state, b.js(script));
+    }
+
+    static <T> T awaitElement(Callable<T> find) {
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(find, e -> e != null && (!(e instanceof WebElement w) || (w.isDisplayed() && w.isEnabled())));
+    }
+
+    static By by(String testId) {
+        return By.cssSelector("[data-testid='" + testId + "']");
+    }
+
+    String staffToken() throws Exception {
+        return mint("{\"role\":\"staff\",\"subject\":\"staff-e2e\",\"name\":\"Zhang Min\",\"skills\":[\"accounts\"],\"languages\":[\"en\",\"zh\"]}");
+    }
+
+    String supervisorToken() throws Exception {
+        return mint("{\"role\":\"supervisor\",\"subject\":\"sup-e2e\",\"name\":\"Supervisor\"}");
+    }
+
+    private String mint(String body) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/api/dev/tokens"))
+                .header("X-Admin-Key", adminKey).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body().replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
+    }
+
+    String get(String path, String token) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
+    }
+}
