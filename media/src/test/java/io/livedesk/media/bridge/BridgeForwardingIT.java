@@ -172,20 +172,20 @@ class BridgeForwardingIT {
             // A offers; the bridge only receives from A for now.
             SessionDescription offerA = parser.parse(script(pageA, "makeOffer()"));
             bridge.apply(update(meeting, "a", offerA));
-            SessionDescription answerA = answers.answer(offerA, Origin.of("1", 1), BrowserSdp.local(bridgeA), Map.of());
+            SessionDescription answerA = answers.answer(offerA, Origin.of("1", 1), BridgeSdp.local(bridgeA), Map.of());
             assertEquals("ok", applyAnswer(pageA, writer.write(answerA)));
 
             // B offers; its answer carries A's audio and video on B's own sections.
             SessionDescription offerB = parser.parse(script(pageB, "makeOffer()"));
             bridge.apply(update(meeting, "b", offerB));
-            SessionDescription answerB = answers.answer(offerB, Origin.of("2", 1), BrowserSdp.local(bridgeB),
+            SessionDescription answerB = answers.answer(offerB, Origin.of("2", 1), BridgeSdp.local(bridgeB),
                     intentsCarrying(offerB, offerA));
             long answeredB = System.nanoTime();
             assertEquals("ok", applyAnswer(pageB, writer.write(answerB)));
 
             // A renegotiates; now its answer carries B's sources.
             SessionDescription reofferA = parser.parse(script(pageA, "reoffer()"));
-            SessionDescription reanswerA = answers.answer(reofferA, Origin.of("1", 2), BrowserSdp.local(bridgeA),
+            SessionDescription reanswerA = answers.answer(reofferA, Origin.of("1", 2), BridgeSdp.local(bridgeA),
                     intentsCarrying(reofferA, offerB));
             long answeredA = System.nanoTime();
             assertEquals("ok", applyAnswer(pageA, writer.write(reanswerA)));
@@ -262,7 +262,7 @@ class BridgeForwardingIT {
 
     private static ConferenceRequest update(String meeting, String id, SessionDescription offer) {
         return new ConferenceRequest(meeting, null, false, false, List.of(new EndpointRequest(id, false, false, null,
-                List.of(), BrowserSdp.transport(offer), BrowserSdp.sources(offer), false)));
+                List.of(), BridgeSdp.transport(offer), BridgeSdp.sources(offer), false)));
     }
 
     /** Each audio/video section of {@code offer} answered sendrecv with the other browser's track of that kind. */
@@ -270,7 +270,7 @@ class BridgeForwardingIT {
         Map<String, AnswerIntent> intents = new java.util.HashMap<>();
         for (MediaSection m : offer.media()) {
             MediaKind kind = m.media().equals("audio") ? MediaKind.AUDIO : MediaKind.VIDEO;
-            intents.put(m.mid(), AnswerIntent.sendReceive(BrowserSdp.track(other, kind)));
+            intents.put(m.mid(), AnswerIntent.sendReceive(BridgeSdp.track(other, kind).orElseThrow()));
         }
         return intents;
     }

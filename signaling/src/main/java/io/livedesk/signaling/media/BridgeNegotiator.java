@@ -8,6 +8,7 @@ import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.bridge.BridgeCodecPolicy;
+import io.livedesk.media.bridge.BridgeSdp;
 import io.livedesk.media.sdp.AnswerBuilder;
 import io.livedesk.media.sdp.AnswerIntent;
 import io.livedesk.media.sdp.MediaKind;

@@ -1,4 +1,4 @@
-package io.livedesk.signaling.media;
+package io.livedesk.media.bridge;
 
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
@@ -21,12 +21,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Between a browser's SDP and the Bridge API: its transport and sources, the bridge's side for the answer. */
-final class BridgeSdp {
+public final class BridgeSdp {
     private BridgeSdp() {
     }
 
     /** The browser's ICE/DTLS parameters (BUNDLE: the first accepted section's). */
-    static TransportDescription transport(SessionDescription sdp) {
+    public static TransportDescription transport(SessionDescription sdp) {
         MediaSection first = sdp.media().stream().filter(m -> !m.isRejected()).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the offer has no media section"));
         if (first.ice() == null || first.fingerprint() == null || first.setup() == null) {
@@ -44,7 +44,7 @@ final class BridgeSdp {
     }
 
     /** What the browser sends: one source per sending section, its SSRCs and groups. */
-    static List<MediaSource> sources(SessionDescription sdp) {
+    public static List<MediaSource> sources(SessionDescription sdp) {
         List<MediaSource> out = new ArrayList<>();
         for (MediaSection m : sdp.media()) {
             if (m.isRejected() || m.sources().isEmpty() || !m.direction().sends() || kind(m).isEmpty()) {
@@ -66,7 +66,7 @@ final class BridgeSdp {
     }
 
     /** The bridge's side of an endpoint's transport, for the answer. */
-    static LocalTransport local(TransportDescription bridge) {
+    public static LocalTransport local(TransportDescription bridge) {
         List<Candidate> candidates = new ArrayList<>();
         for (TransportDescription.Candidate c : bridge.candidates()) {
             candidates.add(new Candidate(c.foundation(), c.component(), c.protocol(), c.priority(), c.ip(), c.port(),
@@ -78,7 +78,7 @@ final class BridgeSdp {
     }
 
     /** The other browser's sending track of this kind, to forward on a section of this browser; empty if none. */
-    static Optional<ForwardedTrack> track(SessionDescription other, MediaKind kind) {
+    public static Optional<ForwardedTrack> track(SessionDescription other, MediaKind kind) {
         if (other == null) {
             return Optional.empty();
         }
@@ -104,7 +104,7 @@ final class BridgeSdp {
         return Optional.empty();
     }
 
-    static Optional<MediaKind> kind(MediaSection m) {
+    public static Optional<MediaKind> kind(MediaSection m) {
         for (MediaKind k : MediaKind.values()) {
             if (k.matches(m.media())) {
                 return Optional.of(k);
