@@ -140,12 +140,15 @@ class EchoTransportIT {
                         (System.nanoTime() - offerAt) / 1_000_000, stats);
             }
 
-            // Let media run a little so the counters and stats are not a single packet.
-            Thread.sleep(2_000);
+            // RTCP flows about once a second: wait until both directions have carried some.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .pollInterval(java.time.Duration.ofMillis(100))
+                    .until(() -> transports.stream().map(EndpointTransport::counters)
+                            .allMatch(c -> c.rtcpIn() > 0 && c.rtcpOut() > 0 && c.rtpIn() > 50));
             for (int i = 0; i < transports.size(); i++) {
                 Map<String, Object> stats = mediaStats(driver, i);
                 TransportCounters.Snapshot counters = transports.get(i).counters();
-                log.info("endpoint {} after 2 s more: stats {}, transport counters {}", i, stats, counters);
+                log.info("endpoint {} once RTCP flowed: stats {}, transport counters {}", i, stats, counters);
 
                 assertEquals(Boolean.TRUE, stats.get("pairNominated"), "nominated pair: " + stats);
                 assertEquals((long) port.port(), ((Number) stats.get("remotePort")).longValue(),
