@@ -1,27 +1,18 @@
 package io.livedesk.media.bridge;
 
+import static io.livedesk.media.testing.ChromiumPages.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import com.sun.net.httpserver.HttpServer;
 import io.livedesk.media.api.BridgeException;
@@ -44,8 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,7 +119,7 @@ class BridgeForwardingIT {
     @Test
     @Timeout(180)
     void twoBrowsersReceiveEachOtherThroughTheBridge() throws Exception {
-        HttpServer http = startPageServer();
+        HttpServer http = servePage(PAGE);
         String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/";
         Path profileA = Files.createTempDirectory("bridge-it-a");
         Path profileB = Files.createTempDirectory("bridge-it-b");
@@ -190,13 +179,21 @@ class BridgeForwardingIT {
             long answeredA = System.nanoTime();
             assertEquals("ok", applyAnswer(pageA, writer.write(reanswerA)));
 
-            Map<String, Object> firstB = awaitMedia(pageB, "B");
+            ChromeDriver browserB = pageB;
+            Map<String, Object> firstB = awaitMedia(() -> mediaStats(browserB), MEDIA_DEADLINE, "page B");
             log.info("B: answer -> first decoded frame of A and audio: {} ms; {}", (System.nanoTime() - answeredB) / 1_000_000, firstB);
-            Map<String, Object> firstA = awaitMedia(pageA, "A");
+            ChromeDriver browserA = pageA;
+            Map<String, Object> firstA = awaitMedia(() -> mediaStats(browserA), MEDIA_DEADLINE, "page A");
             log.info("A: re-answer -> first decoded frame of B and audio: {} ms; {}", (System.nanoTime() - answeredA) / 1_000_000, firstA);
 
-            Thread.sleep(3_000);
+            // Let traffic build up until every counter the assertions below look at has moved.
             Conference conference = bridge.conference(meeting);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> List.of("a", "b").stream().map(id -> conference.endpoint(id).counters)
+                            .allMatch(c -> c.rtpForwarded() > 100 && c.rembsToSender() > 0)
+                            && conference.endpoint("b").counters.retransmitted() > 0
+                            && bridge.conferenceStats(meeting).endpoints().stream()
+                                    .allMatch(e -> e.packetsIn() > 100 && e.packetsOut() > 100));
             for (String id : List.of("a", "b")) {
                 links.add(conference.endpoint(id).transport());
             }
@@ -205,7 +202,7 @@ class BridgeForwardingIT {
             log.info("bridge stats: {}", bridge.stats());
             for (ChromeDriver page : List.of(pageA, pageB)) {
                 Map<String, Object> s = mediaStats(page);
-                log.info("page {} after 3 s more: {}", page == pageA ? "A" : "B", s);
+                log.info("page {} once traffic built up: {}", page == pageA ? "A" : "B", s);
                 assertEquals(Boolean.TRUE, s.get("pairNominated"), s.toString());
                 assertEquals((long) bridge.port(), number(s, "remotePort"), "media goes through the bridge port: " + s);
                 assertTrue(number(s, "framesDecoded") > 0, s.toString());
@@ -288,60 +285,11 @@ class BridgeForwardingIT {
                 + ".then(() => done('ok'), e => done('ERROR ' + e));", sdp);
     }
 
-    private static Map<String, Object> awaitMedia(ChromeDriver page, String name) throws InterruptedException {
-        long deadline = System.nanoTime() + MEDIA_DEADLINE.toNanos();
-        Map<String, Object> stats = Map.of();
-        while (System.nanoTime() < deadline) {
-            stats = mediaStats(page);
-            if (number(stats, "framesDecoded") > 0 && number(stats, "audioPacketsReceived") > 0) {
-                return stats;
-            }
-            Thread.sleep(20);
-        }
-        fail("page " + name + ": no media within " + MEDIA_DEADLINE + ": " + stats);
-        return stats;
-    }
-
     @SuppressWarnings("unchecked")
     private static Map<String, Object> mediaStats(ChromeDriver page) {
         return (Map<String, Object>) ((JavascriptExecutor) page).executeAsyncScript(
                 "const done = arguments[arguments.length - 1];"
                         + "mediaStats().then(done, e => done({error: '' + e}));");
-    }
-
-    private static long number(Map<String, Object> stats, String key) {
-        Object value = stats.get(key);
-        return value instanceof Number n ? n.longValue() : 0;
-    }
-
-    private static void assertNoThreadsLeft(String namePart) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        Set<String> left;
-        do {
-            left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                    .filter(name -> name.contains(namePart)).collect(Collectors.toSet());
-            if (left.isEmpty()) {
-                return;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
-        fail("threads left: " + left);
-    }
-
-    private static ChromeDriver startChromium(Path profile) {
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments(
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns",
-                "--user-data-dir=" + profile.toAbsolutePath());
-        ChromeDriver driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
-        return driver;
     }
 
     private static void quit(ChromeDriver driver) {
@@ -351,35 +299,6 @@ class BridgeForwardingIT {
             } catch (RuntimeException e) {
                 log.warn("quitting chromium failed", e);
             }
-        }
-    }
-
-    private static HttpServer startPageServer() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        byte[] page = PAGE.getBytes(StandardCharsets.UTF_8);
-        server.createContext("/", exchange -> {
-            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-            exchange.sendResponseHeaders(200, page.length);
-            try (OutputStream body = exchange.getResponseBody()) {
-                body.write(page);
-            }
-        });
-        server.start();
-        return server;
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

@@ -134,10 +134,9 @@ class AllocateExpireLeakIT {
     }
 
     private static void awaitQuiet(LocalBridge bridge) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!bridge.registeredUfrags().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .pollInterval(java.time.Duration.ofMillis(50)).ignoreExceptions()
+                .until(() -> bridge.registeredUfrags().isEmpty());
         assertEquals(List.of(), List.copyOf(bridge.registeredUfrags()), "ufrags still routed by the shared port");
     }
 

@@ -148,14 +148,9 @@ class HostilePacketsIT {
                 .filter(n -> List.of(parts).stream().anyMatch(n::contains)).collect(Collectors.toSet());
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out: " + what);
-            }
-            Thread.sleep(50);
-        }
+    private static void await(String what, BooleanSupplier condition) {
+        org.awaitility.Awaitility.await(what).atMost(java.time.Duration.ofSeconds(15))
+                .pollInterval(java.time.Duration.ofMillis(50)).until(condition::getAsBoolean);
     }
 
     private static int freeUdpPort() throws IOException {

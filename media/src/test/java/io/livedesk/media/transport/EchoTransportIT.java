@@ -1,26 +1,17 @@
 package io.livedesk.media.transport;
 
+import static io.livedesk.media.testing.ChromiumPages.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 
 import com.sun.net.httpserver.HttpServer;
 import org.ice4j.ice.IceProcessingState;
@@ -28,8 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +95,7 @@ class EchoTransportIT {
         log.info("jitsi-srtp warm-up took {} ms", (System.nanoTime() - warm) / 1_000_000);
         BridgeCertificate certificate = BridgeCertificate.generate();
 
-        HttpServer http = startPageServer();
+        HttpServer http = servePage(PAGE);
         Path profile = Files.createTempDirectory("chromium-transport-it");
         ChromeDriver driver = null;
         List<EndpointTransport> transports = new ArrayList<>();
@@ -135,7 +124,9 @@ class EchoTransportIT {
                                 + ".then(() => done('ok'), e => done('ERROR ' + e));", answer, i);
                 assertEquals("ok", applied);
 
-                Map<String, Object> stats = awaitMedia(driver, i);
+                ChromeDriver page = driver;
+                int pc = i;
+                Map<String, Object> stats = awaitMedia(() -> mediaStats(page, pc), MEDIA_DEADLINE, "endpoint " + pc);
                 log.info("endpoint {}: offer -> first decoded frame and audio: {} ms; stats {}", i,
                         (System.nanoTime() - offerAt) / 1_000_000, stats);
             }
@@ -192,97 +183,10 @@ class EchoTransportIT {
         return transport;
     }
 
-    private static Map<String, Object> awaitMedia(ChromeDriver driver, int pc) throws InterruptedException {
-        long deadline = System.nanoTime() + MEDIA_DEADLINE.toNanos();
-        Map<String, Object> stats = Map.of();
-        while (System.nanoTime() < deadline) {
-            stats = mediaStats(driver, pc);
-            if (number(stats, "framesDecoded") > 0 && number(stats, "audioPacketsReceived") > 0) {
-                return stats;
-            }
-            Thread.sleep(20);
-        }
-        fail("no media came back within " + MEDIA_DEADLINE + ": " + stats);
-        return stats;
-    }
-
     @SuppressWarnings("unchecked")
     private static Map<String, Object> mediaStats(ChromeDriver driver, int pc) {
         return (Map<String, Object>) ((JavascriptExecutor) driver).executeAsyncScript(
                 "const done = arguments[arguments.length - 1];"
                         + "mediaStats(arguments[0]).then(done, e => done({error: '' + e}));", pc);
-    }
-
-    private static long number(Map<String, Object> stats, String key) {
-        Object value = stats.get(key);
-        return value instanceof Number n ? n.longValue() : 0;
-    }
-
-    /**
-     * The DTLS thread is named after the endpoint. ice4j keeps no per-agent threads: its timers
-     * and executors are process-wide pools shared by all agents (checked in its bytecode).
-     */
-    private static void assertNoThreadsLeft(String endpointId) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        Set<String> left;
-        do {
-            left = Thread.getAllStackTraces().keySet().stream()
-                    .filter(Thread::isAlive)
-                    .map(Thread::getName)
-                    .filter(name -> name.contains(endpointId))
-                    .collect(Collectors.toSet());
-            if (left.isEmpty()) {
-                break;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
-        assertTrue(left.isEmpty(), "threads left after close: " + left);
-    }
-
-    private static ChromeDriver startChromium(Path profile) {
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver"))
-                .usingAnyFreePort()
-                .build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments(
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns",
-                "--user-data-dir=" + profile.toAbsolutePath());
-        ChromeDriver driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
-        return driver;
-    }
-
-    private static HttpServer startPageServer() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        byte[] page = PAGE.getBytes(StandardCharsets.UTF_8);
-        server.createContext("/", exchange -> {
-            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-            exchange.sendResponseHeaders(200, page.length);
-            try (OutputStream body = exchange.getResponseBody()) {
-                body.write(page);
-            }
-        });
-        server.start();
-        return server;
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

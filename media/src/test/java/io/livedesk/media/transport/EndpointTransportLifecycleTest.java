@@ -61,19 +61,22 @@ class EndpointTransportLifecycleTest {
         }
     }
 
-    private static List<String> threadsNamed(String prefix) throws InterruptedException {
-        List<String> names = List.of();
-        for (int i = 0; i < 50; i++) {
-            names = Thread.getAllStackTraces().keySet().stream()
-                    .filter(Thread::isAlive)
-                    .map(Thread::getName)
-                    .filter(n -> n.startsWith(prefix) || n.contains(prefix))
-                    .collect(Collectors.toList());
-            if (names.isEmpty()) {
-                return names;
-            }
-            Thread.sleep(100);
+    /** The live threads named after the prefix, once they are gone or after 5 s, whichever comes first. */
+    private static List<String> threadsNamed(String prefix) {
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .pollInterval(java.time.Duration.ofMillis(100)).until(() -> liveThreadsNamed(prefix).isEmpty());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // the caller asserts on what is left
         }
-        return names;
+        return liveThreadsNamed(prefix);
+    }
+
+    private static List<String> liveThreadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith(prefix) || n.contains(prefix))
+                .collect(Collectors.toList());
     }
 }

@@ -742,12 +742,13 @@ public abstract class RoutingStoreContract {
 
     private static void recordOffer(Offer o, Map<String, String> offered, Map<String, String> accepted,
                                     List<String> violations) {
+        // Checked before the offer is published: once it is in the map another thread may accept it at once.
+        if (accepted.containsKey(o.requestId())) {
+            violations.add(o.requestId() + " offered after it was accepted");
+        }
         String previous = offered.putIfAbsent(o.requestId(), o.staffId());
         if (previous != null) {
             violations.add(o.requestId() + " offered to " + o.staffId() + " while offered to " + previous);
-        }
-        if (accepted.containsKey(o.requestId())) {
-            violations.add(o.requestId() + " offered after it was accepted");
         }
     }
 }
