@@ -65,6 +65,8 @@
       "status.ringing": "Connecting you to an advisor…",
       "status.in-call": "In a video call",
       "status.in-call.with": "In a call with {name}",
+      "note.transferred": "You're now talking to {name}.",
+      "note.supervisor": "A supervisor has joined the call.",
       "status.ended": "Call ended",
       "status.error": "Something went wrong",
       intro: "Speak with one of our advisors over secure video. Tell us what you need and we'll connect you to the right person.",
@@ -145,6 +147,8 @@
       "status.ringing": "正在为您接通顾问…",
       "status.in-call": "视频通话中",
       "status.in-call.with": "正在与 {name} 通话",
+      "note.transferred": "现在由 {name} 为您服务。",
+      "note.supervisor": "一位主管已加入通话。",
       "status.ended": "通话已结束",
       "status.error": "出现问题",
       intro: "通过安全的视频连线与我们的顾问面对面交流。请告诉我们您需要办理的业务，我们将为您安排合适的顾问。",
@@ -315,6 +319,7 @@
     ".local{position:absolute;top:12px;right:12px;width:96px;height:128px;object-fit:cover;border-radius:12px;background:#1f2937;border:2px solid rgba(255,255,255,.85);box-shadow:0 6px 18px rgba(0,0,0,.35);transform:scaleX(-1)}",
     ".overlay{position:absolute;left:12px;top:12px;right:120px;display:flex;flex-direction:column;gap:2px;color:#fff;text-shadow:0 1px 3px rgba(0,0,0,.6)}",
     ".peer{font-weight:650;font-size:15px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}",
+    ".call-note{margin:8px 0 0;font-size:13px;color:#1f4e8c;text-align:center}",
     ".timer{font-size:13px;font-variant-numeric:tabular-nums;opacity:.9}",
     ".sound{position:absolute;left:50%;bottom:16px;transform:translateX(-50%);background:rgba(255,255,255,.92);color:var(--navy);border:0;border-radius:999px;padding:8px 14px;font-weight:600;cursor:pointer}",
     ".media-error{background:#fff7ed;color:#9a3412;font-size:12px;padding:8px 12px}",
@@ -497,10 +502,19 @@
       chain = chain.then(function () { return apply(msg); }).catch(function (e) { hooks.error(e); });
       return chain;
     };
-    // Bridge mode: offer again (the other party's tracks changed), after any answer still awaited.
-    call.renegotiate = function () {
+    // Bridge mode: offer again (the other participants' tracks changed), after any answer still awaited,
+    // with a receive-only transceiver for each extra track the bridge will send (a supervisor barging in).
+    // iceRestart: the bridge holding the call went down; fresh ICE credentials move this leg to another.
+    call.renegotiate = function (receive, iceRestart) {
       chain = chain.then(async function () {
         if (call.closed || !call.bridge) return;
+        if (iceRestart) pc.restartIce();
+        ["audio", "video"].forEach(function (kind) {
+          var want = Math.min(Number(receive && receive[kind]) || 0, 8);
+          var have = pc.getTransceivers().filter(function (t) {
+            return !t.stopped && t.receiver.track && t.receiver.track.kind === kind; }).length;
+          for (var i = have; i < want; i++) pc.addTransceiver(kind, { direction: "recvonly" });
+        });
         if (pc.signalingState === "stable") await offer();
         else renegotiateWanted = true;
       }).catch(function (e) { hooks.error(e); });
@@ -623,10 +637,11 @@
     E.mute = h("button", { class: "round", type: "button", "data-testid": "ld-mute", "aria-pressed": "false", onclick: on(this.toggleMic) });
     E.camera = h("button", { class: "round", type: "button", "data-testid": "ld-camera", "aria-pressed": "false", onclick: on(this.toggleCam) });
     E.hangup = h("button", { class: "round hang", type: "button", "data-testid": "ld-hangup", onclick: on(this.hangup) }, icon("hang"));
+    E.note = h("p", { class: "call-note", "data-testid": "ld-call-note", role: "status", "aria-live": "polite", hidden: true });
     E.callView = h("div", { class: "view call" },
       E.stage = h("div", { class: "stage" }, E.placeholder, E.remote,
         h("div", { class: "overlay" }, E.peer, E.timer), E.local, E.sound),
-      E.mediaError,
+      E.note, E.mediaError,
       h("div", { class: "controls" }, E.mute, E.camera, E.hangup));
 
     // ended
@@ -1215,8 +1230,23 @@
         this.call.handleSignal(msg);
         break;
       case "call.renegotiate":
-        // bridge mode: the staff member's tracks changed; offer our leg again to receive them
-        if (this.call && msg.callId === this.call.callId) this.call.renegotiate();
+        // bridge mode: the others' tracks changed; offer our leg again to receive them
+        if (this.call && msg.callId === this.call.callId) this.call.renegotiate(msg.receive, msg.iceRestart);
+        break;
+      case "call.transferred":
+        // another advisor took over the call; the media carries on over the same connection
+        if (this.call && msg.callId === this.call.callId) {
+          this.peerName = msg.peer && msg.peer.name ? String(msg.peer.name) : "";
+          this.showNote(this.t("note.transferred", { name: this.peerName || this.t("advisor") }));
+          this.render();
+        }
+        break;
+      case "call.participants":
+        if (this.call && msg.callId === this.call.callId) {
+          var sup = (msg.participants || []).some(function (p) { return p && p.role === "supervisor"; });
+          if (sup) this.showNote(this.t("note.supervisor"));
+          else if (this.el.note.textContent === this.t("note.supervisor")) this.showNote("");
+        }
         break;
       case "call.ended":
         if (this.call ? msg.callId === this.call.callId : this.isActive()) this.endCall(msg.reason);
@@ -1267,6 +1297,12 @@
     }
   };
 
+  // A line under the video about who is in the call; empty hides it.
+  Widget.prototype.showNote = function (text) {
+    this.el.note.textContent = text || "";
+    this.el.note.hidden = !text;
+  };
+
   // ---------------------------------------------------------------- calls
   Widget.prototype.startCall = function (info, renew) {
     var self = this, E = this.el;
@@ -1280,6 +1316,7 @@
     this.camOn = true;
     this.mediaErrorShown = false;
     E.mediaError.hidden = true;
+    if (!renew) this.showNote("");
     E.remote.srcObject = null;
     E.local.srcObject = null;
     E.placeholder.hidden = false;

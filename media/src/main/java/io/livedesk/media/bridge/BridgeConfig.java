@@ -7,7 +7,9 @@ import java.util.Objects;
  * Settings of a {@link LocalBridge}.
  *
  * @param id                    the bridge's id in logs, metrics and bridge selection
- * @param address               the address the one UDP port binds and advertises (127.0.0.1 in tests)
+ * @param address               the address the one UDP port binds and advertises (127.0.0.1 in tests); to
+ *                              bind one address (or 0.0.0.0) and advertise others, wrap the bridge in a
+ *                              {@link PublicAddressBridge}
  * @param port                  the UDP port; 0 is not allowed (the advertised candidate needs the real one)
  * @param capacityPacketsPerSecond packets in + out per second at which {@code stressLevel} reaches 1.0
  * @param inactivityTimeout     an endpoint from which nothing (RTP or RTCP) arrived for this long is expired;

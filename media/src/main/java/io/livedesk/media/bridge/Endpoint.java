@@ -1,7 +1,15 @@
 package io.livedesk.media.bridge;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.livedesk.media.api.Media;
+import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.PayloadType;
+import io.livedesk.media.sdp.MediaKind;
+import io.livedesk.media.sdp.RtpCodec;
+import io.livedesk.media.tap.AudioTap;
 
 /**
  * One participant's presence in a conference (mediasoup's Transport with its Producers): its link,
@@ -9,6 +17,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * goes through {@link #sendRtp}/{@link #sendRtcp}, which count.
  */
 final class Endpoint {
+    /**
+     * Opus payload types assumed until the endpoint's request lists its codecs: the ones the bridge's
+     * own codec policy offers (Chromium's 111).
+     */
+    private static final int[] DEFAULT_OPUS = BridgeCodecPolicy.forForwarding().codecs(MediaKind.AUDIO).stream()
+            .filter(c -> "opus".equalsIgnoreCase(c.name())).mapToInt(RtpCodec::payloadType).toArray();
+
     final String id;
     final String statsId;
     final Conference conference;
@@ -26,6 +41,13 @@ final class Endpoint {
     private volatile List<SenderStream> streams = List.of();
     /** Primary video SSRCs, for REMB. */
     private volatile int[] videoSsrcs = new int[0];
+
+    /** Audio taps on this endpoint; null when none, so the receive path pays one volatile read. */
+    private volatile AudioTap[] audioTaps;
+    /** Guards changes to {@link #audioTaps} and {@link #tapsClosed}. */
+    private final Object tapLock = new Object();
+    private boolean tapsClosed;
+    private volatile int[] opusPayloadTypes = DEFAULT_OPUS;
 
     private volatile long lastActivityNanos;
     private final AtomicBoolean secureHandled = new AtomicBoolean();
@@ -214,6 +236,71 @@ final class Endpoint {
 
     long bitrateOutBps() {
         return bitrateOutBps;
+    }
+
+    /** Learns the payload types the endpoint negotiated (from its request's medias); others keep the default. */
+    void medias(List<Media> medias) {
+        int[] opus = medias.stream().filter(m -> m.type() == MediaType.AUDIO)
+                .flatMap(m -> m.payloadTypes().stream())
+                .filter(pt -> "opus".equalsIgnoreCase(pt.name())).mapToInt(PayloadType::id).toArray();
+        if (opus.length > 0) {
+            opusPayloadTypes = opus;
+        }
+    }
+
+    /** Whether RTP payload type {@code pt} of this endpoint is Opus; called on the receive thread. */
+    boolean isOpus(int pt) {
+        for (int opus : opusPayloadTypes) {
+            if (opus == pt) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The taps on this endpoint now, or null (the common case). */
+    AudioTap[] audioTaps() {
+        return audioTaps;
+    }
+
+    /** Hooks a tap in; false if the endpoint has expired (the caller closes the tap). */
+    boolean addAudioTap(AudioTap tap) {
+        synchronized (tapLock) {
+            if (tapsClosed || expired) {
+                return false;
+            }
+            AudioTap[] now = audioTaps;
+            AudioTap[] more = now == null ? new AudioTap[1] : Arrays.copyOf(now, now.length + 1);
+            more[more.length - 1] = tap;
+            audioTaps = more;
+            return true;
+        }
+    }
+
+    void removeAudioTap(AudioTap tap) {
+        synchronized (tapLock) {
+            AudioTap[] now = audioTaps;
+            if (now == null) {
+                return;
+            }
+            AudioTap[] rest = Arrays.stream(now).filter(t -> t != tap).toArray(AudioTap[]::new);
+            audioTaps = rest.length == 0 ? null : rest;
+        }
+    }
+
+    /** When the endpoint goes away: closes its taps and refuses new ones. */
+    void closeAudioTaps() {
+        AudioTap[] taps;
+        synchronized (tapLock) {
+            tapsClosed = true;
+            taps = audioTaps;
+            audioTaps = null;
+        }
+        if (taps != null) {
+            for (AudioTap tap : taps) {
+                tap.close();
+            }
+        }
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.livedesk.media.bridge;
 
+import io.livedesk.media.api.MediaType;
 import io.livedesk.media.rtp.RtcpCompound;
 import io.livedesk.media.rtp.RtcpPacket;
 import io.livedesk.media.rtp.RtpPacket;
+import io.livedesk.media.tap.AudioTap;
 import io.livedesk.media.transport.MediaPacketListener;
 
 /**
@@ -40,6 +42,20 @@ final class EndpointReceiver implements MediaPacketListener {
         }
         stream.onReceived(rtp, now / 1_000_000L);
         conference.context.forwarder.forward(endpoint, conference.endpoints(), buf, off, len);
+        // After forwarding, so a tap never delays the other endpoints; forwarding leaves buf as it was.
+        if (stream.type == MediaType.AUDIO) {
+            tap(now);
+        }
+    }
+
+    /** Hands the packet to the endpoint's audio taps, if any (they copy it and decode elsewhere). */
+    private void tap(long now) {
+        AudioTap[] taps = endpoint.audioTaps();
+        if (taps != null) {
+            for (AudioTap tap : taps) {
+                tap.offer(rtp, now);
+            }
+        }
     }
 
     @Override

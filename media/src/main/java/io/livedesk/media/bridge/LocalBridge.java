@@ -25,6 +25,11 @@ import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
+import io.livedesk.media.tap.AudioSink;
+import io.livedesk.media.tap.AudioTap;
+import io.livedesk.media.tap.AudioTapPool;
+import io.livedesk.media.tap.AudioTapSettings;
+import io.livedesk.media.tap.AudioTapStats;
 import io.livedesk.media.transport.BridgeCertificate;
 import io.livedesk.media.transport.MediaPacketListener;
 import io.livedesk.media.transport.SrtpWarmUp;
@@ -54,6 +59,8 @@ public final class LocalBridge implements Bridge {
     private final Map<String, Conference> conferences = new ConcurrentHashMap<>();
     private final Housekeeper housekeeper;
     private final ScheduledThreadPoolExecutor scheduler;
+    /** Decoding threads of every audio tap (threads only while busy). */
+    private final AudioTapPool audioTaps;
     /** Packets and bytes of endpoints already expired, so totals never go down. */
     private final LongAdder retiredPacketsIn = new LongAdder();
     private final LongAdder retiredPacketsOut = new LongAdder();
@@ -115,6 +122,7 @@ public final class LocalBridge implements Bridge {
                     }
                 }, clock.getAsLong());
         this.harvester = UdpTransportHarvester.open(config.address(), config.port());
+        this.audioTaps = new AudioTapPool(config.id(), AudioTapSettings.defaults());
         if (schedule) {
             String threadName = "livedesk-bridge-" + config.id() + "-housekeeper";
             scheduler = new ScheduledThreadPoolExecutor(1, r -> {
@@ -227,6 +235,9 @@ public final class LocalBridge implements Bridge {
                     endpoint = conference.endpoint(er.id());
                     link = endpoint.transport();
                 }
+                if (!er.medias().isEmpty()) {
+                    endpoint.medias(er.medias());
+                }
                 if (er.sources() != null) {
                     conference.setSources(endpoint, er.sources());
                 }
@@ -288,6 +299,7 @@ public final class LocalBridge implements Bridge {
     }
 
     private void close(Endpoint endpoint) {
+        endpoint.closeAudioTaps();
         EndpointLink link = endpoint.link();
         if (link != null) {
             try {
@@ -384,6 +396,58 @@ public final class LocalBridge implements Bridge {
         return drops;
     }
 
+    /**
+     * Taps one participant's audio: its Opus, decoded off the packet path and resampled, reaches
+     * {@code sink} as PCM16 mono at {@code sampleRate} (see {@link AudioSink} for timing and threads).
+     * The tap lasts until it is closed, or until the endpoint, its conference or this bridge goes
+     * away (the sink then hears {@link AudioSink#onClose}). Several taps on one endpoint are independent.
+     * Opus is recognised by the payload types of the endpoint's request ({@code medias}), else Chromium's 111.
+     *
+     * @param sampleRate 8000 to 48000 Hz, see {@link AudioTapSettings#isSupportedRate}
+     * @throws BridgeException.NotFound    for an unknown (or just expired) conference or endpoint
+     * @throws BridgeException.BadRequest  for an unsupported rate or a null sink
+     * @throws BridgeException.Unavailable when the bridge is closing or has too many taps
+     */
+    public AudioTap tapAudio(String meetingId, String endpointId, int sampleRate, AudioSink sink)
+            throws BridgeException {
+        if (sink == null) {
+            throw new BridgeException.BadRequest("an audio tap needs a sink");
+        }
+        if (!AudioTapSettings.isSupportedRate(sampleRate)) {
+            throw new BridgeException.BadRequest("unsupported audio tap rate " + sampleRate + " Hz");
+        }
+        if (closed) {
+            throw new BridgeException.Unavailable("bridge " + config.id() + " is shutting down", null);
+        }
+        Conference conference = meetingId == null ? null : conferences.get(meetingId);
+        Endpoint endpoint = conference == null || endpointId == null ? null : conference.endpoint(endpointId);
+        if (endpoint == null) {
+            throw new BridgeException.NotFound("no endpoint " + endpointId + " in conference " + meetingId);
+        }
+        AudioTap tap;
+        try {
+            tap = audioTaps.open(endpointId + "@" + meetingId, sampleRate, sink, endpoint::isOpus,
+                    endpoint::removeAudioTap);
+        } catch (IllegalStateException e) {
+            throw new BridgeException.Unavailable("cannot open an audio tap: " + e.getMessage(), e);
+        }
+        if (!endpoint.addAudioTap(tap)) {
+            tap.close();
+            throw new BridgeException.NotFound("endpoint " + endpointId + " of " + meetingId + " has expired");
+        }
+        return tap;
+    }
+
+    /** Audio taps not yet finished; 0 once every tap was closed and has released its resources. */
+    public int openAudioTaps() {
+        return audioTaps.openTaps();
+    }
+
+    /** Counters of every audio tap this bridge has had. */
+    public AudioTapStats audioTapStats() {
+        return audioTaps.totals();
+    }
+
     /** The meeting ids of the live conferences (for per-conference metrics). */
     public List<String> meetingIds() {
         return List.copyOf(conferences.keySet());
@@ -453,6 +517,7 @@ public final class LocalBridge implements Bridge {
         for (String meetingId : List.copyOf(conferences.keySet())) {
             expire(meetingId);
         }
+        audioTaps.close();
         harvester.close();
         log.info("bridge {} closed", config.id());
     }

@@ -12,6 +12,7 @@
  *   EndpointTransport (decrypt) -> EndpointReceiver (count, activity, first packet: keyframes)
  *     RTP  -> SSRC table (unknown/foreign SSRC: drop, counted) -> SenderStream (loss, NACK cache)
  *          -> RtpForwarder -> every other Endpoint (unchanged; its transport re-encrypts)
+ *          -> audio of a tapped endpoint: AudioTap.offer (copy, queue; decoded on the tap pool)
  *     RTCP -> FeedbackRouter, per packet:
  *          NACK -> NackResponder (resend from cache to the asker; the rest: NACK to the sender)
  *          PLI/FIR -> KeyframeRequester (to the stream's owner, from the bridge's SSRC, throttled)

@@ -116,6 +116,18 @@ public final class Colibri2Client implements Bridge {
     }
 
     /**
+     * {@code GET /about/health}: returns when the bridge answers 200 (Jitsi Videobridge and ours alike),
+     * else throws {@link BridgeException.Unavailable} saying why (unreachable, unhealthy, shutting down).
+     */
+    public void checkHealth() throws BridgeException {
+        HttpResponse<byte[]> response = send("GET", "/about/health", null);
+        if (response.statusCode() != 200) {
+            throw new BridgeException.Unavailable("bridge " + id + " is unhealthy: " + response.statusCode()
+                    + errorMessage(response.body()), null);
+        }
+    }
+
+    /**
      * {@code GET /livedesk/conferences/{meeting-id}/stats}, a LiveDesk extension. A Jitsi Videobridge has
      * no such resource: its 404 (unlike ours for an unknown conference) carries no error message from the
      * bridge, and becomes the BadRequest the interface prescribes for bridges that cannot tell.

@@ -1,6 +1,8 @@
 package io.livedesk.media.server;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 
@@ -8,6 +10,8 @@ import io.livedesk.media.transport.UdpTransportHarvester;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,8 +19,10 @@ import picocli.CommandLine.Option;
  * Media on one UDP port; Colibri2, {@code /about/health}, {@code /colibri/stats} and {@code /metrics} on
  * a private HTTP port. SIGTERM stops it gracefully (HTTP first, then every conference, then the port).
  *
- * <p>No NAT option: the bridge advertises exactly one host candidate, {@code --media-address}; a node
- * behind NAT needs that address reachable (e.g. a 1:1 NAT with the public address bound).
+ * <p>Behind NAT: bind a local address (or {@code 0.0.0.0}) with {@code --media-address} and give the address
+ * browsers reach with {@code --public-address} (a 1:1 NAT forwarding the media port); it is advertised as the
+ * host candidate instead of the bound one. Several, comma-separated, are advertised in that order (e.g. the
+ * public address, then the private one for browsers inside the network).
  */
 @Command(name = "livedesk-bridge", mixinStandardHelpOptions = true, version = BridgeMain.VERSION,
         description = "LiveDesk media bridge node (WebRTC SFU, Colibri2 over HTTP).")
@@ -25,12 +31,21 @@ public final class BridgeMain implements Callable<Integer> {
     static final String LOGBACK_PROPERTY = "logback.configurationFile";
     static final String LOGBACK_FILE = "logback-bridge.xml";
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--id", description = "Bridge id in logs, metrics and selection (default: bridge-<media-port>).")
     String id;
 
     @Option(names = "--media-address", defaultValue = "127.0.0.1",
-            description = "Address the media UDP port binds and advertises (default: ${DEFAULT-VALUE}).")
+            description = "Address the media UDP port binds, 0.0.0.0 for all; advertised to browsers unless "
+                    + "--public-address is given (default: ${DEFAULT-VALUE}).")
     String mediaAddress;
+
+    @Option(names = "--public-address", split = ",", paramLabel = "IP",
+            description = "IP address(es) browsers reach the media port on (NAT), advertised instead of "
+                    + "--media-address, first preferred; comma-separated or repeated (default: none).")
+    List<String> publicAddresses = new ArrayList<>();
 
     @Option(names = "--media-port", defaultValue = "" + UdpTransportHarvester.DEFAULT_PORT,
             description = "Media UDP port shared by all endpoints (default: ${DEFAULT-VALUE}).")
@@ -69,16 +84,24 @@ public final class BridgeMain implements Callable<Integer> {
 
     BridgeNode.Settings settings() {
         return new BridgeNode.Settings(id != null ? id : "bridge-" + mediaPort, mediaAddress, mediaPort, httpHost,
-                httpPort, httpWorkers, inactivityTimeout, true, VERSION);
+                httpPort, httpWorkers, inactivityTimeout, true, VERSION, publicAddresses);
     }
 
     @Override
     public Integer call() throws InterruptedException {
-        BridgeNode node = BridgeNode.start(settings());
+        BridgeNode.Settings settings;
+        try {
+            settings = settings();
+        } catch (IllegalArgumentException e) {
+            // e.g. a host name as --public-address, or 0.0.0.0 with nothing to advertise
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        BridgeNode node = BridgeNode.start(settings);
         Thread hook = new Thread(node::close, "livedesk-bridge-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        String where = String.format("bridge %s: media udp %s:%d, colibri2 + /metrics http://%s:%d",
+        String where = String.format("bridge %s: media udp %s:%d%s, colibri2 + /metrics http://%s:%d",
                 node.bridge().id(), node.bridge().address(), node.bridge().port(),
+                settings.publicAddresses().isEmpty() ? "" : " advertised as " + String.join(", ", settings.publicAddresses()),
                 node.httpAddress().getHostString(), node.httpAddress().getPort());
         LoggerFactory.getLogger(BridgeMain.class).info(where);
         System.out.println(where);

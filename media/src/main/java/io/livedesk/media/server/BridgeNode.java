@@ -2,12 +2,15 @@ package io.livedesk.media.server;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.livedesk.media.api.Bridge;
 import io.livedesk.media.bridge.BridgeConfig;
 import io.livedesk.media.bridge.LocalBridge;
+import io.livedesk.media.bridge.PublicAddressBridge;
 import io.livedesk.media.colibri.Colibri2HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,18 +25,39 @@ public final class BridgeNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BridgeNode.class);
 
     /**
-     * @param mediaAddress the address the media UDP port binds and advertises in its ICE candidate
-     * @param httpHost     the Colibri2 interface is private: loopback unless deliberately exposed
-     * @param httpPort     0 for any free port
+     * @param mediaAddress    the address the media UDP port binds; advertised in its ICE candidate unless
+     *                        {@code publicAddresses} are given (then it may be a wildcard, 0.0.0.0)
+     * @param httpHost        the Colibri2 interface is private: loopback unless deliberately exposed
+     * @param httpPort        0 for any free port
+     * @param publicAddresses advertised to browsers instead of {@code mediaAddress}, first preferred (NAT);
+     *                        empty to advertise {@code mediaAddress}
      */
     public record Settings(String id, String mediaAddress, int mediaPort, String httpHost, int httpPort,
-                           int httpWorkers, Duration inactivityTimeout, boolean warmUpSrtp, String version) {
+                           int httpWorkers, Duration inactivityTimeout, boolean warmUpSrtp, String version,
+                           List<String> publicAddresses) {
         public Settings {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(mediaAddress, "mediaAddress");
             Objects.requireNonNull(httpHost, "httpHost");
             Objects.requireNonNull(inactivityTimeout, "inactivityTimeout");
             Objects.requireNonNull(version, "version");
+            publicAddresses = PublicAddressBridge.validate(publicAddresses);
+            if (publicAddresses.isEmpty() && PublicAddressBridge.isWildcard(mediaAddress)) {
+                throw new IllegalArgumentException("media address " + mediaAddress
+                        + " is a wildcard, which browsers cannot reach: give the public address(es) to advertise");
+            }
+        }
+
+        /** Advertising the media address itself. */
+        public Settings(String id, String mediaAddress, int mediaPort, String httpHost, int httpPort,
+                        int httpWorkers, Duration inactivityTimeout, boolean warmUpSrtp, String version) {
+            this(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout, warmUpSrtp, version,
+                    List.of());
+        }
+
+        public Settings withPublicAddresses(List<String> addresses) {
+            return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
+                    warmUpSrtp, version, addresses);
         }
     }
 
@@ -65,7 +89,9 @@ public final class BridgeNode implements AutoCloseable {
                     .withHost(settings.httpHost())
                     .withPort(settings.httpPort())
                     .withWorkers(settings.httpWorkers(), 256);
-            Colibri2HttpServer http = new Colibri2HttpServer(bridge,
+            // What Colibri2 callers see: candidates on the public addresses when there are any.
+            Bridge served = PublicAddressBridge.wrap(bridge, settings.publicAddresses());
+            Colibri2HttpServer http = new Colibri2HttpServer(served,
                     new Colibri2HttpServer.Options(options.host(), options.port(), options.ioThreads(),
                             options.workerThreads(), options.workerQueue(), options.maxRequestBytes(),
                             options.idleTimeout(), settings.version()))
@@ -78,6 +104,7 @@ public final class BridgeNode implements AutoCloseable {
         }
     }
 
+    /** The bridge itself (bound address, its own candidates); Colibri2 callers see the public addresses. */
     public LocalBridge bridge() {
         return bridge;
     }

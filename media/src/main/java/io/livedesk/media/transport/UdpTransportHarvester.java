@@ -35,7 +35,11 @@ public final class UdpTransportHarvester implements AutoCloseable {
      * Binds the bridge's UDP port.
      *
      * @param address the address to bind and advertise (e.g. {@code 127.0.0.1} in tests; the
-     *                stock ice4j host harvester skips loopback, this one does not)
+     *                stock ice4j host harvester skips loopback, this one does not). {@code 0.0.0.0}
+     *                binds every interface and works (datagrams are told apart by ICE username, not by
+     *                the address they were sent to), but the candidate is then 0.0.0.0: whoever hands
+     *                it to browsers must put reachable addresses in its place
+     *                ({@link io.livedesk.media.bridge.PublicAddressBridge})
      * @param port    the UDP port, {@link #DEFAULT_PORT} in production
      */
     public static UdpTransportHarvester open(String address, int port) {

@@ -102,6 +102,30 @@ class BridgeNodeTest {
         }
     }
 
+    @Test
+    void publicAddressesAreParsedAndAWildcardNeedsOne() {
+        BridgeMain main = new BridgeMain();
+        new CommandLine(main).parseArgs("--media-address", "0.0.0.0", "--public-address", "203.0.113.7,10.0.0.5",
+                "--public-address", "127.0.0.1");
+        assertEquals(List.of("203.0.113.7", "10.0.0.5", "127.0.0.1"), main.settings().publicAddresses());
+        assertEquals("0.0.0.0", main.settings().mediaAddress());
+
+        BridgeMain none = new BridgeMain();
+        new CommandLine(none).parseArgs();
+        assertEquals(List.of(), none.settings().publicAddresses(), "by default the media address is advertised");
+
+        BridgeMain wildcard = new BridgeMain();
+        new CommandLine(wildcard).parseArgs("--media-address", "0.0.0.0");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, wildcard::settings);
+        assertTrue(e.getMessage().contains("wildcard"), e.getMessage());
+
+        BridgeMain hostName = new BridgeMain();
+        new CommandLine(hostName).parseArgs("--public-address", "bridge.example.com");
+        assertThrows(IllegalArgumentException.class, hostName::settings);
+        // As the process runs it: a usage error (exit code 2), not a stack trace.
+        assertEquals(2, new CommandLine(new BridgeMain()).execute("--media-address", "0.0.0.0"));
+    }
+
     private static HttpResponse<String> get(HttpClient http, URI base, String path)
             throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5)).GET().build(),

@@ -1,18 +1,44 @@
 package io.livedesk.signaling.call;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Everything kept about one call, from the request to its end. The call id is the request id.
  * Times are epoch milliseconds, 0 when not reached.
+ *
+ * <p>State changes go through {@link CallState}; the people in a live call change too (a supervisor joins
+ * or leaves, the staff member hands the call over in a transfer) without a change of state. Every
+ * change makes a new record with {@code revision + 1}, which is what {@link CallStore#compareAndSet}
+ * compares, so two changes made at once cannot both land.
+ *
+ * @param supervisors        supervisors in the live call now, in order of joining
+ * @param formerStaffIds     staff members who had the call before a transfer, oldest first
+ * @param transferRequestId  the routing request of a transfer under way (the call waits in a queue for
+ *                           its next staff member while the current one stays on), else null
+ * @param mediaNode          the node whose media negotiator holds the call's media state (the node that
+ *                           answered it); every node hands the call's media signals to it. Null before
+ *                           the answer.
  */
 public record CallRecord(String callId, String customerId, String customerName, String topic, String language,
                          int priority, String staffId, String staffName, CallState state,
                          long enqueuedAtMs, long offeredAtMs, long answeredAtMs, long connectedAtMs,
-                         long endedAtMs, EndReason endReason) {
+                         long endedAtMs, EndReason endReason, List<Supervisor> supervisors,
+                         List<String> formerStaffIds, String transferRequestId, String mediaNode, int revision) {
+
+    /** @param announced whether the customer was told (barged in), or the supervisor only monitors */
+    public record Supervisor(String id, boolean announced) {
+    }
+
+    public CallRecord {
+        supervisors = supervisors == null ? List.of() : List.copyOf(supervisors);
+        formerStaffIds = formerStaffIds == null ? List.of() : List.copyOf(formerStaffIds);
+    }
 
     public static CallRecord queued(String callId, String customerId, String customerName, String topic,
                                     String language, int priority, long enqueuedAtMs) {
         return new CallRecord(callId, customerId, customerName, topic, language, priority, null, null,
-                CallState.QUEUED, enqueuedAtMs, 0, 0, 0, 0, null);
+                CallState.QUEUED, enqueuedAtMs, 0, 0, 0, 0, null, List.of(), List.of(), null, null, 0);
     }
 
     /** Waiting time: from the request until a staff member answered, or until it ended unanswered. */
@@ -31,8 +57,28 @@ public record CallRecord(String callId, String customerId, String customerName, 
         return (endedAtMs > 0 ? endedAtMs : nowMs) - answeredAtMs;
     }
 
+    /** The customer or the staff member now on the call (not a supervisor). */
     public boolean isParty(String subject) {
         return subject.equals(customerId) || subject.equals(staffId);
+    }
+
+    public boolean isSupervisor(String subject) {
+        return supervisors.stream().anyMatch(s -> s.id().equals(subject));
+    }
+
+    public List<String> supervisorIds() {
+        return supervisors.stream().map(Supervisor::id).toList();
+    }
+
+    /** Everyone in the call now: customer, staff member, supervisors. */
+    public List<String> participants() {
+        List<String> all = new ArrayList<>(2 + supervisors.size());
+        all.add(customerId);
+        if (staffId != null) {
+            all.add(staffId);
+        }
+        all.addAll(supervisorIds());
+        return all;
     }
 
     public String peerOf(String subject) {
@@ -46,33 +92,105 @@ public record CallRecord(String callId, String customerId, String customerName, 
         return this;
     }
 
+    private void requireLive(String change) {
+        if (!state.live()) {
+            throw new IllegalStateException("cannot " + change + " a call that is " + state);
+        }
+    }
+
     public CallRecord offered(String staffId, String staffName, long nowMs) {
         to(CallState.OFFERED);
         return new CallRecord(callId, customerId, customerName, topic, language, priority, staffId, staffName,
-                CallState.OFFERED, enqueuedAtMs, nowMs, 0, 0, 0, null);
+                CallState.OFFERED, enqueuedAtMs, nowMs, 0, 0, 0, null, supervisors, formerStaffIds,
+                transferRequestId, mediaNode, revision + 1);
     }
 
     public CallRecord requeued() {
         to(CallState.QUEUED);
         return new CallRecord(callId, customerId, customerName, topic, language, priority, null, null,
-                CallState.QUEUED, enqueuedAtMs, offeredAtMs, 0, 0, 0, null);
+                CallState.QUEUED, enqueuedAtMs, offeredAtMs, 0, 0, 0, null, supervisors, formerStaffIds,
+                transferRequestId, mediaNode, revision + 1);
     }
 
     public CallRecord answered(long nowMs) {
         to(CallState.CONNECTING);
         return new CallRecord(callId, customerId, customerName, topic, language, priority, staffId, staffName,
-                CallState.CONNECTING, enqueuedAtMs, offeredAtMs, nowMs, 0, 0, null);
+                CallState.CONNECTING, enqueuedAtMs, offeredAtMs, nowMs, 0, 0, null, supervisors, formerStaffIds,
+                transferRequestId, mediaNode, revision + 1);
+    }
+
+    /** The node that answered the call holds its media state. */
+    public CallRecord withMediaNode(String nodeId) {
+        return new CallRecord(callId, customerId, customerName, topic, language, priority, staffId, staffName, state,
+                enqueuedAtMs, offeredAtMs, answeredAtMs, connectedAtMs, endedAtMs, endReason, supervisors,
+                formerStaffIds, transferRequestId, nodeId, revision + 1);
     }
 
     public CallRecord connected(long nowMs) {
         to(CallState.ACTIVE);
         return new CallRecord(callId, customerId, customerName, topic, language, priority, staffId, staffName,
-                CallState.ACTIVE, enqueuedAtMs, offeredAtMs, answeredAtMs, nowMs, 0, null);
+                CallState.ACTIVE, enqueuedAtMs, offeredAtMs, answeredAtMs, nowMs, 0, null, supervisors,
+                formerStaffIds, transferRequestId, mediaNode, revision + 1);
     }
 
     public CallRecord ended(EndReason reason, long nowMs) {
         to(CallState.ENDED);
         return new CallRecord(callId, customerId, customerName, topic, language, priority, staffId, staffName,
-                CallState.ENDED, enqueuedAtMs, offeredAtMs, answeredAtMs, connectedAtMs, nowMs, reason);
+                CallState.ENDED, enqueuedAtMs, offeredAtMs, answeredAtMs, connectedAtMs, nowMs, reason,
+                List.of(), formerStaffIds, null, mediaNode, revision + 1);
+    }
+
+    /** A supervisor joins the live call; {@code announced} when the customer is told. */
+    public CallRecord withSupervisor(String supervisorId, boolean announced) {
+        requireLive("join");
+        if (isSupervisor(supervisorId) || isParty(supervisorId)) {
+            throw new IllegalStateException(supervisorId + " is already in the call");
+        }
+        List<Supervisor> next = new ArrayList<>(supervisors);
+        next.add(new Supervisor(supervisorId, announced));
+        return withPeople(staffId, staffName, next, formerStaffIds, transferRequestId);
+    }
+
+    /** A supervisor leaves the live call. */
+    public CallRecord withoutSupervisor(String supervisorId) {
+        requireLive("leave");
+        List<Supervisor> next = new ArrayList<>(supervisors);
+        if (!next.removeIf(s -> s.id().equals(supervisorId))) {
+            throw new IllegalStateException(supervisorId + " is not in the call");
+        }
+        return withPeople(staffId, staffName, next, formerStaffIds, transferRequestId);
+    }
+
+    /** The staff member asked for a transfer: the call waits for its next staff member under this request. */
+    public CallRecord transferring(String requestId) {
+        requireLive("transfer");
+        if (transferRequestId != null) {
+            throw new IllegalStateException("a transfer is already under way");
+        }
+        return withPeople(staffId, staffName, supervisors, formerStaffIds, requestId);
+    }
+
+    /** The transfer was called off (nobody took it, or the staff member changed their mind). */
+    public CallRecord transferCancelled() {
+        requireLive("cancel a transfer of");
+        return withPeople(staffId, staffName, supervisors, formerStaffIds, null);
+    }
+
+    /** The next staff member took the transfer: they replace the current one, who is kept in the history. */
+    public CallRecord transferredTo(String newStaffId, String newStaffName) {
+        requireLive("transfer");
+        if (transferRequestId == null) {
+            throw new IllegalStateException("no transfer is under way");
+        }
+        List<String> former = new ArrayList<>(formerStaffIds);
+        former.add(staffId);
+        return withPeople(newStaffId, newStaffName, supervisors, former, null);
+    }
+
+    private CallRecord withPeople(String staff, String name, List<Supervisor> present, List<String> former,
+                                  String transfer) {
+        return new CallRecord(callId, customerId, customerName, topic, language, priority, staff, name, state,
+                enqueuedAtMs, offeredAtMs, answeredAtMs, connectedAtMs, endedAtMs, endReason, present, former,
+                transfer, mediaNode, revision + 1);
     }
 }

@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -24,6 +26,9 @@ import java.util.function.UnaryOperator;
 public final class CallService {
     private static final Logger log = LoggerFactory.getLogger(CallService.class);
     private static final int CAS_ATTEMPTS = 8;
+    /** {@code call.ended} reasons for one participant whose part ended while the call goes on. */
+    static final String TRANSFERRED = "transferred";
+    static final String LEFT = "left";
 
     private final CallStore store;
     private final MediaNegotiator media;
@@ -31,16 +36,30 @@ public final class CallService {
     private final Clock clock;
     private final Metrics metrics;
     private final Consumer<String> callEnded;
+    private final String nodeId;
+    private final MediaHandoff handoff;
+    private TransferQueue transfers;
 
-    /** @param callEnded told the staff id whenever a call of theirs ends, so routing frees their capacity */
+    /**
+     * @param callEnded told the staff id whenever a call of theirs ends, so routing frees their capacity
+     * @param nodeId    this node: calls it answers keep their media state here
+     * @param handoff   carries media work to the node holding a call's media state, when that is not this one
+     */
     public CallService(CallStore store, MediaNegotiator media, Outbox outbox, Clock clock, Metrics metrics,
-                       Consumer<String> callEnded) {
+                       Consumer<String> callEnded, String nodeId, MediaHandoff handoff) {
+        this.nodeId = nodeId;
+        this.handoff = handoff;
         this.store = store;
         this.media = media;
         this.outbox = outbox;
         this.clock = clock;
         this.metrics = metrics;
         this.callEnded = callEnded;
+    }
+
+    /** Routing, which queues transfers, is built after this service; wired once. */
+    public void bind(TransferQueue transferQueue) {
+        this.transfers = transferQueue;
     }
 
     /**
@@ -57,7 +76,7 @@ public final class CallService {
             if (next == null) {
                 return Optional.empty();
             }
-            if (store.compareAndSet(callId, current.get().state(), next)) {
+            if (store.compareAndSet(current.get(), next)) {
                 return Optional.of(next);
             }
         }
@@ -67,11 +86,15 @@ public final class CallService {
 
     /** The staff member accepted the request (routing has made it theirs): both parties are told. */
     public ServerMessage.CallStarted start(ServiceRequest request, Principal staff, String replyId) {
+        String transferOf = TransferQueue.callOf(request);
+        if (transferOf != null) {
+            return takeOver(transferOf, staff, replyId);
+        }
         long now = clock.millis();
         CallRecord call = update(request.id(), r -> switch (r.state()) {
-            case OFFERED -> staff.subject().equals(r.staffId()) ? r.answered(now)
-                    : r.requeued().offered(staff.subject(), staff.name(), now).answered(now);
-            case QUEUED -> r.offered(staff.subject(), staff.name(), now).answered(now);
+            case OFFERED -> (staff.subject().equals(r.staffId()) ? r.answered(now)
+                    : r.requeued().offered(staff.subject(), staff.name(), now).answered(now)).withMediaNode(nodeId);
+            case QUEUED -> r.offered(staff.subject(), staff.name(), now).answered(now).withMediaNode(nodeId);
             default -> null;
         }).orElseThrow(() -> new ProtocolException(ErrorCode.OFFER_EXPIRED, "the request is no longer waiting"));
         metrics.accepted();
@@ -82,10 +105,144 @@ public final class CallService {
     /** What a party is told when their call starts or resumes. */
     public ServerMessage.CallStarted startedFor(CallRecord call, Role party, String replyId, boolean resumed) {
         boolean customer = party == Role.CUSTOMER;
-        var peer = customer ? new ServerMessage.PeerView(call.staffName(), "staff")
-                : new ServerMessage.PeerView(call.customerName(), "customer");
+        var peer = customer ? staffView(call) : customerView(call);
         return new ServerMessage.CallStarted(replyId, call.callId(), peer, media.offers(party),
                 media.iceServersFor(call, party), resumed ? Boolean.TRUE : null, media.mode());
+    }
+
+    private static ServerMessage.PeerView staffView(CallRecord call) {
+        return new ServerMessage.PeerView(call.staffName(), "staff");
+    }
+
+    private static ServerMessage.PeerView customerView(CallRecord call) {
+        return new ServerMessage.PeerView(call.customerName(), "customer");
+    }
+
+    /**
+     * A supervisor joins a live call: they negotiate their own leg with the bridge and receive everyone's
+     * media; the staff member is told, and the customer too when the supervisor barges in.
+     */
+    public ServerMessage.CallStarted join(Principal supervisor, ClientMessage.CallJoin m) {
+        requireParticipants();
+        CallRecord call = update(m.callId(), r -> {
+            if (!r.state().live()) {
+                return null;
+            }
+            if (r.isSupervisor(supervisor.subject()) || r.isParty(supervisor.subject())) {
+                throw new ProtocolException(ErrorCode.INVALID_STATE, "you are already in this call");
+            }
+            return r.withSupervisor(supervisor.subject(), m.barge());
+        }).orElseThrow(() -> new ProtocolException(ErrorCode.NOT_FOUND, "no live call with that id"));
+        metrics.supervisorJoined(m.mode());
+        log.info("call {}: supervisor {} joined ({})", call.callId(), supervisor.subject(), m.mode());
+        tellParticipants(call, supervisor.subject(), m.barge());
+        return new ServerMessage.CallStarted(m.id(), call.callId(), customerView(call), true,
+                media.iceServersFor(call, Role.SUPERVISOR), null, media.mode(), m.mode());
+    }
+
+    /** A supervisor leaves a call that goes on. */
+    public ServerMessage.CallEnded leave(Principal supervisor, String callId, String replyId) {
+        boolean[] announced = new boolean[1];
+        CallRecord call = update(callId, r -> {
+            if (!r.state().live() || !r.isSupervisor(supervisor.subject())) {
+                return null;
+            }
+            announced[0] = r.supervisors().stream().anyMatch(s -> s.id().equals(supervisor.subject()) && s.announced());
+            return r.withoutSupervisor(supervisor.subject());
+        }).orElseThrow(() -> new ProtocolException(ErrorCode.NOT_FOUND, "you are not in a live call with that id"));
+        mediaLeft(call, supervisor.subject());
+        tellParticipants(call, null, announced[0]);
+        return new ServerMessage.CallEnded(replyId, callId, LEFT);
+    }
+
+    /**
+     * The staff member hands the call to a queue. They stay on until the next staff member accepts, so
+     * the customer is never left alone in the call; a second request while one is pending is refused.
+     */
+    public ServerMessage.CallTransferring transfer(Principal staff, ClientMessage.CallTransfer m) {
+        requireParticipants();
+        CallRecord call = liveCallFor(staff, m.callId());
+        if (!staff.subject().equals(call.staffId())) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "only the staff member on the call can transfer it");
+        }
+        if (call.transferRequestId() != null) {
+            throw new ProtocolException(ErrorCode.INVALID_STATE, "a transfer of this call is already waiting");
+        }
+        String requestId = transfers.enqueueTransfer(call, m.topic(), m.language(), staff.name());
+        boolean recorded = update(call.callId(), r -> r.state().live() && r.transferRequestId() == null
+                && staff.subject().equals(r.staffId()) ? r.transferring(requestId) : null).isPresent();
+        if (!recorded) {
+            transfers.cancelTransfer(requestId);
+            throw new ProtocolException(ErrorCode.INVALID_STATE, "the call changed; try again");
+        }
+        metrics.transferRequested();
+        log.info("call {}: transfer to {}/{} requested as {}", call.callId(), m.topic(), m.language(), requestId);
+        transfers.offerTransfer(requestId);
+        return new ServerMessage.CallTransferring(m.id(), call.callId(), m.topic(), m.language());
+    }
+
+    /**
+     * The next staff member accepted a transfer: they become the call's staff member and negotiate their
+     * leg; the former one is told their part ended and their leg goes; the customer's media carries on.
+     */
+    private ServerMessage.CallStarted takeOver(String callId, Principal next, String replyId) {
+        String[] former = new String[1];
+        Optional<CallRecord> taken = update(callId, r -> {
+            if (!r.state().live() || r.transferRequestId() == null) {
+                return null;
+            }
+            if (r.isParty(next.subject()) || r.isSupervisor(next.subject())) {
+                throw new ProtocolException(ErrorCode.INVALID_STATE, "you are already in this call");
+            }
+            former[0] = r.staffId();
+            return r.transferredTo(next.subject(), next.name());
+        });
+        if (taken.isEmpty()) {
+            callEnded.accept(next.subject()); // the accepted offer took capacity that no call will use
+            throw new ProtocolException(ErrorCode.OFFER_EXPIRED, "that call has ended");
+        }
+        CallRecord call = taken.get();
+        metrics.accepted();
+        log.info("call {}: transferred to a new staff member", callId);
+        mediaLeft(call, former[0]);
+        outbox.send(former[0], new ServerMessage.CallEnded(null, callId, TRANSFERRED));
+        callEnded.accept(former[0]);
+        outbox.send(call.customerId(), new ServerMessage.CallTransferred(callId, staffView(call)));
+        tellParticipants(call, next.subject(), true);
+        return startedFor(call, next.role(), replyId, false);
+    }
+
+    /**
+     * Sends who is in the call to everyone in it but {@code except}. The customer is told only when
+     * {@code toCustomer}: a monitoring supervisor is not announced to them.
+     */
+    private void tellParticipants(CallRecord call, String except, boolean toCustomer) {
+        List<ServerMessage.PeerView> people = new ArrayList<>();
+        people.add(customerView(call));
+        people.add(staffView(call));
+        List<ServerMessage.PeerView> announced = new ArrayList<>(people);
+        for (CallRecord.Supervisor s : call.supervisors()) {
+            var view = new ServerMessage.PeerView(null, "supervisor");
+            people.add(view);
+            if (s.announced()) {
+                announced.add(view);
+            }
+        }
+        for (String subject : call.participants()) {
+            if (subject.equals(except) || (subject.equals(call.customerId()) && !toCustomer)) {
+                continue;
+            }
+            // The customer hears only of supervisors who barged in, never of one who only monitors.
+            outbox.send(subject, new ServerMessage.CallParticipants(call.callId(),
+                    subject.equals(call.customerId()) ? announced : people));
+        }
+    }
+
+    private void requireParticipants() {
+        if (!media.supportsParticipants()) {
+            throw new ProtocolException(ErrorCode.NOT_SUPPORTED,
+                    "joining and transferring calls need the media bridge (calls.media = \"bridge\")");
+        }
     }
 
     /**
@@ -95,7 +252,11 @@ public final class CallService {
      */
     public Optional<ServerMessage.CallStarted> resume(Principal party) {
         return store.liveCallOf(party.subject()).map(call -> {
-            media.resumed(call, party.subject());
+            if (mediaHere(call)) {
+                media.resumed(call, party.subject());
+            } else {
+                handoff.forward(call.mediaNode(), MediaTask.of(MediaTask.Kind.RESUMED, call.callId(), party.subject()));
+            }
             return startedFor(call, party.role(), null, true);
         });
     }
@@ -108,19 +269,75 @@ public final class CallService {
         return store.get(callId);
     }
 
-    /** Hands a party's SDP or candidate to the media negotiator; the first answer makes the call active. */
+    /**
+     * Hands a party's SDP or candidate to the media negotiator (on the node holding the call's media
+     * state); the first answer makes the call active.
+     */
     public void signal(Principal from, ClientMessage.CallSignal signal) {
         CallRecord call = liveCallFor(from, signal.callId());
-        media.signal(call, from.subject(), from.role(), signal, () -> {
+        if (mediaHere(call)) {
+            signalHere(call, from.subject(), from.role(), signal);
+        } else {
+            handoff.forward(call.mediaNode(), MediaTask.signal(call.callId(), from.subject(), from.role().wire(), signal));
+        }
+    }
+
+    private void signalHere(CallRecord call, String subject, Role role, ClientMessage.CallSignal signal) {
+        media.signal(call, subject, role, signal, () -> {
             if (call.state() == CallState.CONNECTING) {
                 long now = clock.millis();
-                update(call.callId(), r -> r.state() == CallState.CONNECTING ? r.connected(now) : r);
+                update(call.callId(), r -> r.state() == CallState.CONNECTING ? r.connected(now) : null);
             }
         });
     }
 
-    /** A party hangs up: both are told, the caller in reply to their request. */
+    /**
+     * Media work another node handed here. Runs on a worker thread; errors go to the participant as an
+     * {@code error} event with the id of their {@code call.signal} (they already had its {@code ack}).
+     */
+    public void handle(MediaTask task) {
+        Optional<CallRecord> call = store.get(task.callId());
+        if (call.isEmpty()) {
+            return;
+        }
+        try {
+            switch (task.kind()) {
+                case SIGNAL -> {
+                    CallRecord live = call.filter(r -> r.state().live() && r.participants().contains(task.subject()))
+                            .orElseThrow(() -> new ProtocolException(ErrorCode.INVALID_STATE, "the call has ended"));
+                    signalHere(live, task.subject(), Role.fromWire(task.role()), task.signal());
+                }
+                case LEFT -> media.left(call.get(), task.subject());
+                case ENDED -> media.ended(call.get());
+                case RESUMED -> media.resumed(call.get(), task.subject());
+            }
+        } catch (ProtocolException e) {
+            if (task.subject() != null) {
+                outbox.send(task.subject(), new ServerMessage.Error(task.requestId(), e.code().wire(), e.getMessage()));
+            }
+        } catch (RuntimeException e) {
+            log.warn("call {}: handed-over media work {} failed: {}", task.callId(), task.kind(), e.toString());
+        }
+    }
+
+    /** Whether this node holds the call's media state (always, for a negotiator that keeps none). */
+    private boolean mediaHere(CallRecord call) {
+        return !media.nodeLocal() || call.mediaNode() == null || call.mediaNode().equals(nodeId);
+    }
+
+    private void mediaLeft(CallRecord call, String subject) {
+        if (mediaHere(call)) {
+            media.left(call, subject);
+        } else {
+            handoff.forward(call.mediaNode(), MediaTask.of(MediaTask.Kind.LEFT, call.callId(), subject));
+        }
+    }
+
+    /** A party hangs up: everyone is told, the caller in reply to their request. A supervisor just leaves. */
     public ServerMessage.CallEnded hangup(Principal from, String callId, String replyId) {
+        if (from.role() == Role.SUPERVISOR && store.get(callId).filter(r -> r.isSupervisor(from.subject())).isPresent()) {
+            return leave(from, callId, replyId);
+        }
         CallRecord call = liveCallFor(from, callId);
         EndReason reason = from.subject().equals(call.customerId()) ? EndReason.CUSTOMER_HANGUP : EndReason.STAFF_HANGUP;
         CallRecord ended = end(callId, reason, from.subject())
@@ -134,15 +351,34 @@ public final class CallService {
      */
     public Optional<CallRecord> end(String callId, EndReason reason, String quietSubject) {
         long now = clock.millis();
-        Optional<CallRecord> ended = update(callId, r -> r.state().live() ? r.ended(reason, now) : null);
+        String[] pendingTransfer = new String[1];
+        List<String> supervisors = new ArrayList<>();
+        Optional<CallRecord> ended = update(callId, r -> {
+            if (!r.state().live()) {
+                return null;
+            }
+            pendingTransfer[0] = r.transferRequestId();
+            supervisors.clear();
+            supervisors.addAll(r.supervisorIds());
+            return r.ended(reason, now);
+        });
         ended.ifPresent(call -> {
             metrics.callEnded(reason.wire());
-            media.ended(call);
+            if (mediaHere(call)) {
+                media.ended(call);
+            } else {
+                handoff.forward(call.mediaNode(), MediaTask.of(MediaTask.Kind.ENDED, callId, null));
+            }
             var notice = new ServerMessage.CallEnded(null, callId, reason.wire());
-            for (String party : new String[]{call.customerId(), call.staffId()}) {
+            List<String> told = new ArrayList<>(List.of(call.customerId(), call.staffId()));
+            told.addAll(supervisors);
+            for (String party : told) {
                 if (!party.equals(quietSubject)) {
                     outbox.send(party, notice);
                 }
+            }
+            if (pendingTransfer[0] != null) {
+                transfers.cancelTransfer(pendingTransfer[0]);
             }
             callEnded.accept(call.staffId());
         });
@@ -151,7 +387,7 @@ public final class CallService {
 
     private CallRecord liveCallFor(Principal caller, String callId) {
         CallRecord call = store.get(callId)
-                .filter(r -> r.isParty(caller.subject()))
+                .filter(r -> r.isParty(caller.subject()) || r.isSupervisor(caller.subject()))
                 .orElseThrow(() -> new ProtocolException(ErrorCode.NOT_FOUND, "no such call"));
         if (!call.state().live()) {
             throw new ProtocolException(ErrorCode.INVALID_STATE, "the call is " + call.state().wire());

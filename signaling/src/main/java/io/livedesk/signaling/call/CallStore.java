@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Call records. Updates are compare-and-set on the state so that two nodes ending the same call
- * cannot both succeed. Both implementations pass {@code CallStoreContract}.
+ * Call records. Updates are compare-and-set on the record's state and revision, so that of two changes
+ * made at once (two nodes ending the same call, a join during a transfer) only one lands. Both implementations pass {@code CallStoreContract}.
  */
 public interface CallStore {
 
@@ -15,11 +15,11 @@ public interface CallStore {
     Optional<CallRecord> get(String callId);
 
     /**
-     * Replaces the record if its stored state is still {@code expected}; returns whether it did.
-     * Keeps the live-call index: a record entering CONNECTING/ACTIVE is indexed under both parties,
-     * one leaving them is removed from it.
+     * Replaces the record if the stored one still has {@code expected}'s state and revision; returns
+     * whether it did. Keeps the live-call index: a record entering CONNECTING/ACTIVE is indexed under its
+     * customer and staff member, one leaving them (or a staff member handing it over) is removed from it.
      */
-    boolean compareAndSet(String callId, CallState expected, CallRecord updated);
+    boolean compareAndSet(CallRecord expected, CallRecord updated);
 
     /** The live (CONNECTING or ACTIVE) call a subject is a party of, if any. */
     Optional<CallRecord> liveCallOf(String subject);

@@ -42,7 +42,8 @@ public final class CallsApi {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record CallView(String callId, String state, String topic, String language, int priority, Party customer,
                     Party staff, String enqueuedAt, String offeredAt, String answeredAt, String connectedAt,
-                    String endedAt, long waitMs, long talkMs, String endReason) {
+                    String endedAt, long waitMs, long talkMs, String endReason, List<String> supervisors,
+                    List<String> formerStaff, Boolean transferring, String transcript) {
     }
 
     public void register(HttpRoutes routes) {
@@ -84,7 +85,10 @@ public final class CallsApi {
                 r.staffId() == null ? null : new Party(r.staffId(), r.staffName()),
                 time(r.enqueuedAtMs()), time(r.offeredAtMs()), time(r.answeredAtMs()), time(r.connectedAtMs()),
                 time(r.endedAtMs()), r.waitMs(), r.talkMs(clock.millis()),
-                r.endReason() == null ? null : r.endReason().wire());
+                r.endReason() == null ? null : r.endReason().wire(), r.supervisorIds(), r.formerStaffIds(),
+                r.transferRequestId() == null ? null : Boolean.TRUE,
+                // Where its transcript is (see transcript.TranscriptApi), once someone answered it.
+                r.answeredAtMs() == 0 ? null : PREFIX + r.callId() + "/transcript");
     }
 
     private static String time(long ms) {

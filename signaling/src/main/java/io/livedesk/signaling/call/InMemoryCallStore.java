@@ -47,12 +47,13 @@ public final class InMemoryCallStore implements CallStore {
     }
 
     @Override
-    public synchronized boolean compareAndSet(String callId, CallState expected, CallRecord updated) {
+    public synchronized boolean compareAndSet(CallRecord expected, CallRecord updated) {
+        String callId = expected.callId();
         if (!callId.equals(updated.callId())) {
             throw new IllegalArgumentException("record is for call " + updated.callId() + ", not " + callId);
         }
         CallRecord current = records.get(callId);
-        if (current == null || current.state() != expected) {
+        if (current == null || current.state() != expected.state() || current.revision() != expected.revision()) {
             return false;
         }
         records.put(callId, updated);

@@ -36,6 +36,26 @@ public interface MediaNegotiator {
      */
     void signal(CallRecord call, String fromSubject, Role fromRole, ClientMessage.CallSignal signal, Runnable answered);
 
+    /**
+     * Whether more than the customer and one staff member can be in the call: supervisors joining, and
+     * transfers (the next staff member joins before the current one leaves). Needs the media at the server.
+     */
+    default boolean supportsParticipants() {
+        return false;
+    }
+
+    /**
+     * Whether the negotiator keeps per-call state in this node's memory, so that all of a call's media work
+     * must run on one node (the bridge keeps each leg's last offer; peer-to-peer keeps nothing).
+     */
+    default boolean nodeLocal() {
+        return false;
+    }
+
+    /** A participant left a live call that goes on (a supervisor, or the staff member after a transfer). */
+    default void left(CallRecord call, String subject) {
+    }
+
     /** A party came back on a new connection during the call and was handed the call again. */
     default void resumed(CallRecord call, String subject) {
     }

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Call records in Redis: per call a hash with the state, the parties and the whole record as JSON.
+ * Call records in Redis: per call a hash with the state, revision, parties and the whole record as JSON.
  * Create and compare-and-set are Lua scripts that also keep the live-call index
  * ({@link RedisKeys#liveCall}) and the recent index ({@link RedisKeys#recentCalls}, the newest
  * {@link InMemoryCallStore#RECENT_LIMIT} calls by enqueue time; an ended call that falls out is deleted).
@@ -46,7 +46,8 @@ public final class RedisCallStore implements CallStore {
     public void create(CallRecord r) {
         Long created = create.run(redis, keys, ScriptOutputType.INTEGER, keys.call(r.callId()),
                 r.callId(), r.state().name(), toJson(r), r.customerId(), orEmpty(r.staffId()),
-                Long.toString(r.enqueuedAtMs()), flag(r.state().live()), Integer.toString(InMemoryCallStore.RECENT_LIMIT));
+                Long.toString(r.enqueuedAtMs()), flag(r.state().live()), Integer.toString(InMemoryCallStore.RECENT_LIMIT),
+                Integer.toString(r.revision()));
         if (created != 1L) {
             throw new IllegalStateException("call exists: " + r.callId());
         }
@@ -58,13 +59,15 @@ public final class RedisCallStore implements CallStore {
     }
 
     @Override
-    public boolean compareAndSet(String callId, CallState expected, CallRecord updated) {
+    public boolean compareAndSet(CallRecord expected, CallRecord updated) {
+        String callId = expected.callId();
         if (!callId.equals(updated.callId())) {
             throw new IllegalArgumentException("record is for call " + updated.callId() + ", not " + callId);
         }
         Long done = compareAndSet.run(redis, keys, ScriptOutputType.INTEGER, keys.call(callId),
-                callId, expected.name(), flag(expected.live()), updated.state().name(), toJson(updated),
-                updated.customerId(), orEmpty(updated.staffId()), flag(updated.state().live()));
+                callId, expected.state().name(), flag(expected.state().live()), updated.state().name(), toJson(updated),
+                updated.customerId(), orEmpty(updated.staffId()), flag(updated.state().live()),
+                Integer.toString(expected.revision()), Integer.toString(updated.revision()));
         return done == 1L;
     }
 

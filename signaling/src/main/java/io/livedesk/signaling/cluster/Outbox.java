@@ -7,6 +7,8 @@ import io.livedesk.signaling.server.LocalConnections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.Consumer;
+
 /**
  * Delivers a server message to a subject wherever they are connected: straight to the socket when on
  * this node, over the cluster bus to the node holding them otherwise. A subject connected nowhere
@@ -21,6 +23,8 @@ public final class Outbox {
     private final ClusterBus bus;
     private final MessageCodec codec;
     private final String sessionReplaced;
+    private volatile String taskSubject;
+    private volatile Consumer<String> taskReceiver;
 
     public Outbox(String nodeId, LocalConnections local, SessionStore sessions, ClusterBus bus, MessageCodec codec) {
         this.nodeId = nodeId;
@@ -32,14 +36,33 @@ public final class Outbox {
                 "signed in again elsewhere"));
     }
 
+    /**
+     * Node-to-node work rather than a message for a subject: what arrives for {@code subject} (an address
+     * no signed-in subject can have) goes to the receiver. Set before {@link #start}.
+     */
+    public void onNodeTasks(String subject, Consumer<String> receiver) {
+        this.taskSubject = subject;
+        this.taskReceiver = receiver;
+    }
+
     /** Starts taking messages that other nodes send to subjects here. */
     public void start() {
-        bus.subscribe(nodeId, (subject, json) -> local.get(subject).ifPresent(c -> {
+        bus.subscribe(nodeId, (subject, json) -> {
+            if (subject.equals(taskSubject)) {
+                taskReceiver.accept(json);
+            } else {
+                deliverHere(subject, json);
+            }
+        });
+    }
+
+    private void deliverHere(String subject, String json) {
+        local.get(subject).ifPresent(c -> {
             c.sendJson(json);
             if (json.equals(sessionReplaced)) {
                 c.close(4001, "session replaced");
             }
-        }));
+        });
     }
 
     /** The subject signed in again elsewhere: their old connection, here or on another node, is told and closed. */

@@ -1,11 +1,16 @@
 package io.livedesk.signaling.config;
 
 import com.typesafe.config.Config;
+import io.livedesk.speech.SpeechConfig;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 
+import io.livedesk.media.bridge.PublicAddressBridge;
+
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +24,8 @@ import java.util.Map;
  * defaults), an optional file, and environment variables named in {@code reference.conf}.
  */
 public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, Auth auth, boolean demoEnabled,
-                             Redis redis, Cluster cluster, Routing routing, Calls calls, Bridge bridge) {
+                             Redis redis, Cluster cluster, Routing routing, Calls calls, Bridge bridge,
+                             Speech speech) {
 
     public record Server(String host, int port, String publicUrl, int ioThreads, int workerThreads,
                          int workerQueue, Duration shutdownGrace) {
@@ -67,8 +73,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
     }
 
     /**
-     * @param media      {@code p2p} (browsers send media to each other) or {@code bridge} (through this node's
-     *                   in-process media bridge)
+     * @param media      {@code p2p} (browsers send media to each other) or {@code bridge} (through a media
+     *                   bridge: this node's in-process one, or the remote ones of {@code livedesk.bridge.remote})
      * @param iceServers as handed to browsers' RTCPeerConnection (each a map with "urls" and optional credentials)
      */
     public record Calls(String media, List<Map<String, Object>> iceServers) {
@@ -78,12 +84,51 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
     }
 
     /**
-     * The in-process media bridge, used when {@code calls.media = "bridge"}.
+     * The media bridges, used when {@code calls.media = "bridge"}: the in-process bridge unless {@code remote}
+     * lists bridge nodes (or Jitsi Videobridges), which then form a pool chosen from by stress, with failover.
      *
-     * @param address the address its one UDP port binds and advertises to browsers
-     * @param port    that UDP port (1-65535)
+     * @param address         the address the in-process bridge's one UDP port binds (0.0.0.0 for all); advertised
+     *                        to browsers unless {@code publicAddresses} are given
+     * @param port            that UDP port (1-65535)
+     * @param publicAddresses IP addresses advertised to browsers instead of {@code address} (NAT), first preferred
+     * @param remote          Colibri2 base URLs of remote bridges; empty: the in-process bridge
+     * @param healthInterval  how often each bridge is checked ({@code /about/health} and {@code /colibri/stats})
+     * @param connectTimeout  to open a connection to a remote bridge
+     * @param requestTimeout  for one request to a remote bridge, reply included
+     * @param downAfter       consecutive failed checks that mark a bridge down (a connection error on a request
+     *                        marks it down at once)
      */
-    public record Bridge(String address, int port) {
+    public record Bridge(String address, int port, List<String> publicAddresses, List<URI> remote,
+                         Duration healthInterval, Duration connectTimeout, Duration requestTimeout, int downAfter) {
+        public Bridge {
+            publicAddresses = List.copyOf(publicAddresses);
+            remote = List.copyOf(remote);
+        }
+
+        /** Address and port only, the other settings at their defaults (tests and tools). */
+        public Bridge(String address, int port) {
+            this(address, port, List.of(), List.of(), Duration.ofSeconds(2), Duration.ofSeconds(2),
+                    Duration.ofSeconds(3), 3);
+        }
+    }
+
+    /**
+     * Transcription on the signaling side (the engine's own settings are the speech module's).
+     *
+     * @param alerts                keywords and phrases whose mention in a final line alerts supervisors
+     *                              (see {@code transcript.AlertRules} for how they match)
+     * @param transcriptRetention   a call's transcript is kept this long after its last line
+     * @param transcriptMaxLines    lines kept per call; the oldest go first
+     * @param transcriptMemoryCalls in-process stores only: transcripts of at most this many calls are kept
+     * @param engine                the recognizer: local Vosk, remote speech nodes, or off
+     * @param sampleRate            the rate the audio tap resamples each participant's audio to
+     * @param laggingAfter          a stream this far behind real time is reported as lagging
+     */
+    public record Speech(List<String> alerts, Duration transcriptRetention, int transcriptMaxLines,
+                         int transcriptMemoryCalls, SpeechConfig engine, int sampleRate, Duration laggingAfter) {
+        public Speech {
+            alerts = List.copyOf(alerts);
+        }
     }
 
     /** Defaults plus environment overrides. */
@@ -119,6 +164,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         Config ro = c.getConfig("routing");
         Config ca = c.getConfig("calls");
         Config b = c.getConfig("bridge");
+        Config sp = c.getConfig("speech");
         List<Topic> topics = new ArrayList<>();
         for (ConfigObject o : ro.getObjectList("topics")) {
             Map<String, String> names = new LinkedHashMap<>();
@@ -158,9 +204,36 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                         ro.getDuration("sweep-interval"), ro.getDuration("average-handle-time"),
                         ro.getInt("max-customer-priority"), stringList(ro, "languages"), List.copyOf(topics)),
                 new Calls(ca.getString("media"), List.copyOf(iceServers)),
-                new Bridge(b.getString("address"), b.getInt("port")));
+                new Bridge(b.getString("address"), b.getInt("port"), stringList(b, "public-address"),
+                        urls(b, "remote"), b.getDuration("health-interval"), b.getDuration("connect-timeout"),
+                        b.getDuration("request-timeout"), b.getInt("down-after")),
+                new Speech(stringList(sp, "alerts"), sp.getDuration("transcript-retention"),
+                        sp.getInt("transcript-max-lines"), sp.getInt("transcript-memory-calls"),
+                        SpeechConfig.fromHocon(sp), sp.getInt("sample-rate"), sp.getDuration("lagging-after")));
         cfg.validate();
         return cfg;
+    }
+
+    /** Base URLs (http or https, with a host), from a list or a comma-separated string. */
+    private static List<URI> urls(Config c, String path) {
+        List<URI> out = new ArrayList<>();
+        for (String raw : stringList(c, path)) {
+            URI uri;
+            try {
+                uri = new URI(raw.trim());
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("livedesk.bridge." + path + ": not a URL: " + raw);
+            }
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException("livedesk.bridge." + path
+                        + ": need http(s)://host:port of a bridge's Colibri2 interface, got " + raw);
+            }
+            if (out.contains(uri)) {
+                throw new IllegalArgumentException("livedesk.bridge." + path + ": listed twice: " + raw);
+            }
+            out.add(uri);
+        }
+        return List.copyOf(out);
     }
 
     /** Accepts a list or, from an environment variable, a comma-separated string. */
@@ -190,6 +263,35 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         }
         if (bridge.port() < 1 || bridge.port() > 65535) {
             throw new IllegalArgumentException("livedesk.bridge.port out of range (1-65535): " + bridge.port());
+        }
+        try {
+            PublicAddressBridge.validate(bridge.publicAddresses());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("livedesk.bridge.public-address: " + e.getMessage());
+        }
+        if (bridge.publicAddresses().isEmpty() && PublicAddressBridge.isWildcard(bridge.address())) {
+            throw new IllegalArgumentException("livedesk.bridge.address " + bridge.address()
+                    + " binds every interface but cannot be advertised: set livedesk.bridge.public-address");
+        }
+        for (var d : List.of(Map.entry("health-interval", bridge.healthInterval()),
+                Map.entry("connect-timeout", bridge.connectTimeout()),
+                Map.entry("request-timeout", bridge.requestTimeout()))) {
+            if (d.getValue().isNegative() || d.getValue().isZero()) {
+                throw new IllegalArgumentException("livedesk.bridge." + d.getKey() + " must be positive");
+            }
+        }
+        if (bridge.downAfter() < 1) {
+            throw new IllegalArgumentException("livedesk.bridge.down-after must be at least 1: " + bridge.downAfter());
+        }
+        if (speech.sampleRate() < 8000 || speech.sampleRate() > 48000) {
+            throw new IllegalArgumentException("livedesk.speech.sample-rate must be 8000-48000");
+        }
+        if (speech.transcriptRetention().isNegative() || speech.transcriptRetention().isZero()) {
+            throw new IllegalArgumentException("livedesk.speech.transcript-retention must be positive");
+        }
+        if (speech.transcriptMaxLines() < 1 || speech.transcriptMemoryCalls() < 1) {
+            throw new IllegalArgumentException(
+                    "livedesk.speech.transcript-max-lines and transcript-memory-calls must be at least 1");
         }
         if (websocket.maxMessageBytes() > websocket.maxFrameBytes()) {
             throw new IllegalArgumentException("livedesk.websocket.max-message-bytes must not exceed max-frame-bytes");

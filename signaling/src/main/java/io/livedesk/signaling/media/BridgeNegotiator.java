@@ -5,12 +5,14 @@ import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.EndpointRequest;
+import io.livedesk.media.api.Media;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.bridge.BridgeCodecPolicy;
 import io.livedesk.media.bridge.BridgeSdp;
 import io.livedesk.media.sdp.AnswerBuilder;
 import io.livedesk.media.sdp.AnswerIntent;
+import io.livedesk.media.sdp.ForwardedTrack;
 import io.livedesk.media.sdp.MediaKind;
 import io.livedesk.media.sdp.MediaSection;
 import io.livedesk.media.sdp.Origin;
@@ -31,21 +33,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Calls through a media bridge: each party's browser holds one RTCPeerConnection to the bridge (one
- * endpoint of the call's conference, meeting id = call id). Only browsers make offers; this class
- * answers each one from the party's bridge transport and the other party's sources, and when the other
- * party's sources become known or change it sends {@code call.renegotiate} so the browser offers again.
- * No glare: the server never offers.
+ * Calls through a media bridge: each participant's browser (customer, staff member, supervisors) holds
+ * one RTCPeerConnection to the bridge (one endpoint of the call's conference, meeting id = call id). Only
+ * browsers make offers; this class answers each one from the participant's bridge transport and the
+ * other participants' tracks (one per section, in order of joining), and when those change (someone
+ * joins, leaves or changes sources) it sends {@code call.renegotiate}, with how many tracks of each kind
+ * are coming, so the browser offers again. No glare: the server never offers.
  *
- * <p>The conference and its endpoints are created lazily, by the first offer of each party, and live in
- * the bridge of the node that handles that offer (one node per call; see docs/architecture.md).
+ * <p>The conference and its endpoints are created lazily, by the first offer of each party. The legs'
+ * state lives here, on the node that answered the call ({@code CallRecord.mediaNode}); other nodes hand
+ * the call's signals to it (see {@code CallService}).
  * Trickled ICE candidates are not passed on: the Bridge API takes a transport's candidates only once
  * (with its credentials), so the bridge uses the candidates in the offer and learns peer-reflexive ones
  * from the browser's connectivity checks.
@@ -66,25 +73,33 @@ public final class BridgeNegotiator implements MediaNegotiator {
     private final AnswerBuilder answers = new AnswerBuilder(BridgeCodecPolicy.forForwarding());
     private final SecureRandom random = new SecureRandom();
     private final Map<String, CallMedia> calls = new ConcurrentHashMap<>();
+    private final LegObserver legs;
 
     public BridgeNegotiator(Bridge bridge, Outbox outbox, List<Map<String, Object>> iceServers) {
+        this(bridge, outbox, iceServers, LegObserver.NONE);
+    }
+
+    /** @param legs told of every leg created and dropped (the transcriber taps their audio) */
+    public BridgeNegotiator(Bridge bridge, Outbox outbox, List<Map<String, Object>> iceServers, LegObserver legs) {
         this.bridge = bridge;
         this.outbox = outbox;
         this.iceServers = List.copyOf(iceServers);
+        this.legs = legs;
     }
 
-    /** One party's leg: its endpoint on the bridge and what was negotiated on it. */
+    /** One participant's leg: its endpoint on the bridge and what was negotiated on it. */
     private static final class Leg {
         final String endpointId;
         final String subject;
         String ufrag;
         TransportDescription bridgeSide;
         SessionDescription lastOffer;
-        List<MediaSource> sources = List.of();
-        /** The other party's sources that the last answer to this leg carried. */
-        List<MediaSource> answeredWith = List.of();
+        /** The tracks of the other legs that the last answer to this leg carried. */
+        List<ForwardedTrack> answeredWith = List.of();
         final String sessionId;
         long version;
+        /** When its endpoint was created ({@link System#nanoTime()}), to tell it from a bridge lost before. */
+        final long createdAt = System.nanoTime();
 
         Leg(String endpointId, String subject, String sessionId) {
             this.endpointId = endpointId;
@@ -94,8 +109,16 @@ public final class BridgeNegotiator implements MediaNegotiator {
     }
 
     private static final class CallMedia {
-        final Map<String, Leg> legs = new HashMap<>();
+        /** In order of joining: each leg receives the others' tracks in this order. */
+        final Map<String, Leg> legs = new LinkedHashMap<>();
+        /** Numbers endpoint ids per role, so a replaced leg never reuses an id the bridge may still hold. */
+        final Map<String, Integer> endpointsCreated = new HashMap<>();
         boolean ended;
+
+        String nextEndpointId(String role) {
+            int n = endpointsCreated.merge(role, 1, Integer::sum);
+            return role.equals("customer") && n == 1 ? role : role + "-" + n;
+        }
     }
 
     @Override
@@ -103,7 +126,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
         return iceServers;
     }
 
-    /** Every party offers its own leg. */
+    /** Every participant offers its own leg. */
     @Override
     public boolean offers(Role party) {
         return true;
@@ -112,6 +135,16 @@ public final class BridgeNegotiator implements MediaNegotiator {
     @Override
     public String mode() {
         return MODE;
+    }
+
+    @Override
+    public boolean supportsParticipants() {
+        return true;
+    }
+
+    @Override
+    public boolean nodeLocal() {
+        return true;
     }
 
     @Override
@@ -140,18 +173,18 @@ public final class BridgeNegotiator implements MediaNegotiator {
             if (media.ended) {
                 throw new ProtocolException(ErrorCode.INVALID_STATE, "the call has ended");
             }
-            boolean customer = fromSubject.equals(call.customerId());
-            String endpointId = customer ? "customer" : "staff";
             Leg leg = media.legs.get(fromSubject);
             if (leg != null && !leg.ufrag.equals(remote.ufrag())) {
                 // A new page (or an ICE restart): a fresh endpoint, the bridge does not restart ICE.
                 expireEndpoint(call.callId(), leg.endpointId);
                 media.legs.remove(fromSubject);
+                legs.legDown(call.callId(), leg.endpointId);
                 leg = null;
             }
-            Leg other = media.legs.get(call.peerOf(fromSubject));
+            Leg before = leg;
             try {
-                leg = connect(call.callId(), leg, endpointId, fromSubject, remote, sources);
+                String endpointId = leg != null ? leg.endpointId : media.nextEndpointId(roleLabel(call, fromSubject));
+                leg = connect(call.callId(), leg, endpointId, fromSubject, remote, sources, BridgeSdp.medias(offer));
             } catch (BridgeException.BadRequest e) {
                 throw new ProtocolException(ErrorCode.BAD_SDP, e.getMessage());
             } catch (BridgeException e) {
@@ -159,40 +192,165 @@ public final class BridgeNegotiator implements MediaNegotiator {
                 throw new ProtocolException(ErrorCode.UNAVAILABLE, "the media bridge is unavailable; retry");
             }
             media.legs.put(fromSubject, leg);
-            leg.sources = sources;
             leg.lastOffer = offer;
+            if (leg != before) {
+                if (before != null) {
+                    legs.legDown(call.callId(), before.endpointId); // the bridge had expired it
+                }
+                legs.legUp(call, fromSubject, leg.endpointId);
+            }
 
+            List<ForwardedTrack> incoming = tracksFor(media, leg);
+            Map<String, AnswerIntent> intents = new HashMap<>();
+            List<ForwardedTrack> carried = assign(offer, incoming, intents);
             SessionDescription answer;
             try {
                 answer = answers.answer(offer, Origin.of(leg.sessionId, ++leg.version), BridgeSdp.local(leg.bridgeSide),
-                        intents(offer, other == null ? null : other.lastOffer));
+                        intents);
             } catch (SdpNegotiationException | IllegalArgumentException e) {
                 throw new ProtocolException(ErrorCode.BAD_SDP, e.getMessage());
             }
-            leg.answeredWith = other == null ? List.of() : other.sources;
+            leg.answeredWith = carried;
             answered.run();
             outbox.send(fromSubject, new ServerMessage.CallSignal(call.callId(), FROM,
                     new ClientMessage.Sdp("answer", writer.write(answer)), null));
-            if (other != null && !Objects.equals(other.answeredWith, sources)) {
-                outbox.send(other.subject, new ServerMessage.CallRenegotiate(call.callId()));
+            if (carried.size() < incoming.size()) {
+                // Too few sections in this offer for everyone's tracks: ask for another, with more.
+                outbox.send(fromSubject, renegotiate(call.callId(), incoming));
+            }
+            renegotiateOthers(call.callId(), media, leg);
+        }
+    }
+
+    /**
+     * A participant left a live call (a supervisor, or the staff member after a transfer): their endpoint
+     * is expired and everyone who received their tracks offers again without them.
+     */
+    @Override
+    public void left(CallRecord call, String subject) {
+        CallMedia media = calls.get(call.callId());
+        if (media == null) {
+            return;
+        }
+        synchronized (media) {
+            Leg leg = media.legs.remove(subject);
+            if (leg == null || media.ended) {
+                return;
+            }
+            expireEndpoint(call.callId(), leg.endpointId);
+            legs.legDown(call.callId(), leg.endpointId);
+            renegotiateOthers(call.callId(), media, leg);
+        }
+    }
+
+    /**
+     * The bridge holding these meetings went down at {@code lostAt} ({@link System#nanoTime()}): every leg
+     * created before then is dropped and its browser asked to restart ICE and offer again, which creates the
+     * conference and the leg on a healthy bridge. Legs created since (the offer that noticed the loss
+     * re-created its own) stay. Runs on a worker thread, never on the thread that noticed.
+     */
+    public void conferencesLost(Set<String> meetingIds, long lostAt) {
+        for (String meetingId : meetingIds) {
+            CallMedia media = calls.get(meetingId);
+            if (media == null) {
+                continue;
+            }
+            synchronized (media) {
+                if (media.ended) {
+                    continue;
+                }
+                var stale = media.legs.values().stream().filter(l -> l.createdAt < lostAt).toList();
+                for (Leg leg : stale) {
+                    media.legs.remove(leg.subject);
+                    legs.legDown(meetingId, leg.endpointId);
+                    outbox.send(leg.subject, new ServerMessage.CallRenegotiate(meetingId,
+                            renegotiate(meetingId, tracksFor(media, leg)).receive(), Boolean.TRUE));
+                }
+                if (!stale.isEmpty()) {
+                    log.info("call {}: its bridge went down; {} participant(s) asked to reconnect", meetingId, stale.size());
+                }
             }
         }
     }
 
+    /** Tells every leg other than {@code changed} whose tracks to receive changed to offer again. */
+    private void renegotiateOthers(String meetingId, CallMedia media, Leg changed) {
+        for (Leg other : media.legs.values()) {
+            if (other == changed) {
+                continue;
+            }
+            List<ForwardedTrack> want = tracksFor(media, other);
+            if (!want.equals(other.answeredWith)) {
+                outbox.send(other.subject, renegotiate(meetingId, want));
+            }
+        }
+    }
+
+    private static ServerMessage.CallRenegotiate renegotiate(String meetingId, List<ForwardedTrack> tracks) {
+        int audio = (int) tracks.stream().filter(t -> t.kind() == MediaKind.AUDIO).count();
+        return new ServerMessage.CallRenegotiate(meetingId, new ServerMessage.ReceiveSlots(audio, tracks.size() - audio));
+    }
+
+    /** The tracks a leg should receive: every other leg's audio and video, in order of joining. */
+    private static List<ForwardedTrack> tracksFor(CallMedia media, Leg leg) {
+        List<ForwardedTrack> out = new ArrayList<>();
+        for (Leg other : media.legs.values()) {
+            if (other == leg) {
+                continue;
+            }
+            for (MediaKind kind : MediaKind.values()) {
+                BridgeSdp.track(other.lastOffer, kind).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Puts each incoming track on the next section of its kind in the offer (in section order); a section
+     * with no track left is answered receive-only. Returns the tracks that found a section.
+     */
+    private static List<ForwardedTrack> assign(SessionDescription offer, List<ForwardedTrack> incoming,
+                                               Map<String, AnswerIntent> intents) {
+        List<ForwardedTrack> carried = new ArrayList<>();
+        for (MediaKind kind : MediaKind.values()) {
+            Iterator<ForwardedTrack> tracks = incoming.stream().filter(t -> t.kind() == kind).iterator();
+            for (MediaSection m : offer.media()) {
+                if (!tracks.hasNext()) {
+                    break;
+                }
+                if (m.mid() != null && !m.isRejected() && BridgeSdp.kind(m).filter(kind::equals).isPresent()) {
+                    ForwardedTrack track = tracks.next();
+                    intents.put(m.mid(), AnswerIntent.sendReceive(track));
+                    carried.add(track);
+                }
+            }
+        }
+        carried.sort(java.util.Comparator.comparingInt(incoming::indexOf));
+        return carried;
+    }
+
+    /** The role part of a leg's endpoint id: it labels the speaker (customer, staff, supervisor) downstream. */
+    private static String roleLabel(CallRecord call, String subject) {
+        if (subject.equals(call.customerId())) {
+            return "customer";
+        }
+        return call.isSupervisor(subject) ? "supervisor" : "staff";
+    }
+
     /** Creates the leg's endpoint (and the conference, if need be) or updates its sources. */
     private Leg connect(String meetingId, Leg leg, String endpointId, String subject, TransportDescription remote,
-                        List<MediaSource> sources) throws BridgeException {
+                        List<MediaSource> sources, List<Media> medias) throws BridgeException {
         if (leg != null) {
             try {
                 bridge.apply(new ConferenceRequest(meetingId, null, false, false, List.of(
-                        new EndpointRequest(endpointId, false, false, null, List.of(), remote, sources, false))));
+                        new EndpointRequest(endpointId, false, false, null, medias, remote, sources, false))));
                 return leg;
             } catch (BridgeException.NotFound e) {
                 // The bridge expired it (ICE failed, or no media for too long): start the leg afresh.
                 log.info("call {}: endpoint {} was gone from the bridge; creating it again", meetingId, endpointId);
             }
         }
-        EndpointRequest create = new EndpointRequest(endpointId, true, false, endpointId, List.of(), remote, sources, false);
+        EndpointRequest create = new EndpointRequest(endpointId, true, false, endpointId, medias, remote, sources, false);
         ConferenceReply reply;
         try {
             reply = bridge.apply(new ConferenceRequest(meetingId, null, false, false, List.of(create)));
@@ -203,19 +361,6 @@ public final class BridgeNegotiator implements MediaNegotiator {
         fresh.ufrag = remote.ufrag();
         fresh.bridgeSide = reply.endpoints().get(0).transport();
         return fresh;
-    }
-
-    /** Each audio/video section answered sendrecv with the other party's track of its kind, else receive-only. */
-    private static Map<String, AnswerIntent> intents(SessionDescription offer, SessionDescription other) {
-        Map<String, AnswerIntent> intents = new HashMap<>();
-        for (MediaSection m : offer.media()) {
-            if (m.mid() == null) {
-                continue;
-            }
-            BridgeSdp.kind(m).flatMap((MediaKind k) -> BridgeSdp.track(other, k))
-                    .ifPresent(track -> intents.put(m.mid(), AnswerIntent.sendReceive(track)));
-        }
-        return intents;
     }
 
     private void expireEndpoint(String meetingId, String endpointId) {
@@ -236,6 +381,9 @@ public final class BridgeNegotiator implements MediaNegotiator {
         if (media != null) {
             synchronized (media) {
                 media.ended = true;
+                for (Leg leg : media.legs.values()) {
+                    legs.legDown(call.callId(), leg.endpointId);
+                }
             }
         }
         try {

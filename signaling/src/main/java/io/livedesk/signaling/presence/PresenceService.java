@@ -1,20 +1,25 @@
 package io.livedesk.signaling.presence;
 
 import io.livedesk.signaling.auth.Principal;
+import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.cluster.Outbox;
 import io.livedesk.signaling.protocol.ServerMessage;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Staff presence as the rest of the server uses it: store changes plus telling the member. */
 public final class PresenceService {
     private final PresenceStore store;
+    private final SupervisorIndex supervisors;
     private final Outbox outbox;
     private final Clock clock;
 
-    public PresenceService(PresenceStore store, Outbox outbox, Clock clock) {
+    public PresenceService(PresenceStore store, SupervisorIndex supervisors, Outbox outbox, Clock clock) {
         this.store = store;
+        this.supervisors = supervisors;
         this.outbox = outbox;
         this.clock = clock;
     }
@@ -24,7 +29,27 @@ public final class PresenceService {
     }
 
     public StaffPresence connect(Principal staff) {
-        return store.connect(profileOf(staff), clock.millis());
+        StaffPresence p = store.connect(profileOf(staff), clock.millis());
+        if (staff.role() == Role.SUPERVISOR) {
+            supervisors.add(staff.subject());
+        } else {
+            supervisors.remove(staff.subject()); // the same subject may have been a supervisor before
+        }
+        return p;
+    }
+
+    /**
+     * Supervisors with a connection open on some node now (those in their reconnect grace period are not).
+     * One presence read per supervisor ever signed in: meant for rare events such as alerts.
+     */
+    public List<String> connectedSupervisors() {
+        List<String> out = new ArrayList<>();
+        for (String id : supervisors.all()) {
+            if (store.get(id).map(StaffPresence::connected).orElse(false)) {
+                out.add(id);
+            }
+        }
+        return out;
     }
 
     public void disconnect(String staffId) {

@@ -24,12 +24,15 @@ import java.util.regex.Pattern;
         @JsonSubTypes.Type(value = ClientMessage.OfferDecline.class, name = "offer.decline"),
         @JsonSubTypes.Type(value = ClientMessage.CallSignal.class, name = "call.signal"),
         @JsonSubTypes.Type(value = ClientMessage.CallHangup.class, name = "call.hangup"),
+        @JsonSubTypes.Type(value = ClientMessage.CallJoin.class, name = "call.join"),
+        @JsonSubTypes.Type(value = ClientMessage.CallTransfer.class, name = "call.transfer"),
 })
 public sealed interface ClientMessage {
     Set<Role> ANYONE = EnumSet.allOf(Role.class);
     Set<Role> CUSTOMERS = EnumSet.of(Role.CUSTOMER);
     Set<Role> STAFF = EnumSet.of(Role.STAFF, Role.SUPERVISOR);
     Set<Role> CALL_PARTIES = EnumSet.of(Role.CUSTOMER, Role.STAFF, Role.SUPERVISOR);
+    Set<Role> SUPERVISORS = EnumSet.of(Role.SUPERVISOR);
 
     int MAX_SDP_CHARS = 32 * 1024;
     Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
@@ -201,6 +204,53 @@ public sealed interface ClientMessage {
 
         public Set<Role> allowedRoles() {
             return CALL_PARTIES;
+        }
+    }
+
+    /**
+     * A supervisor joins a live call through the media bridge.
+     *
+     * @param mode {@code monitor} (default): watches and listens, the customer is not told; {@code barge}:
+     *             takes part with their own camera and microphone, and the customer is told
+     */
+    record CallJoin(String id, String callId, String mode) implements ClientMessage {
+        public static final String MONITOR = "monitor";
+        public static final String BARGE = "barge";
+
+        public CallJoin {
+            requireId(id);
+            requireRef(callId, "callId");
+            if (mode == null) {
+                mode = MONITOR;
+            }
+            if (!mode.equals(MONITOR) && !mode.equals(BARGE)) {
+                throw new IllegalArgumentException("mode must be \"monitor\" or \"barge\"");
+            }
+        }
+
+        public boolean barge() {
+            return mode.equals(BARGE);
+        }
+
+        public Set<Role> allowedRoles() {
+            return SUPERVISORS;
+        }
+    }
+
+    /**
+     * The staff member hands the call to the queue of a topic and language. They stay on the call until
+     * the next staff member accepts; the customer's media is not interrupted.
+     */
+    record CallTransfer(String id, String callId, String topic, String language) implements ClientMessage {
+        public CallTransfer {
+            requireId(id);
+            requireRef(callId, "callId");
+            requireWord(topic, "topic");
+            requireWord(language, "language");
+        }
+
+        public Set<Role> allowedRoles() {
+            return STAFF;
         }
     }
 

@@ -100,14 +100,25 @@ public sealed interface ServerMessage {
         }
     }
 
+    /** @param name left out for a supervisor: participants see that one is there, not who */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record PeerView(String name, String role) {
     }
 
-    /** @param media null for peer-to-peer (left out), {@code "bridge"} when each party negotiates with the bridge */
+    /**
+     * @param media       null for peer-to-peer (left out), {@code "bridge"} when each party negotiates with the bridge
+     * @param supervising for a supervisor who joined: {@code "monitor"} or {@code "barge"}; else left out
+     */
     record CallStarted(String id, String callId, PeerView peer, boolean initiator,
-                       List<Map<String, Object>> iceServers, Boolean resumed, String media) implements ServerMessage {
+                       List<Map<String, Object>> iceServers, Boolean resumed, String media, String supervising)
+            implements ServerMessage {
+        public CallStarted(String id, String callId, PeerView peer, boolean initiator,
+                           List<Map<String, Object>> iceServers, Boolean resumed, String media) {
+            this(id, callId, peer, initiator, iceServers, resumed, media, null);
+        }
+
         public CallStarted withId(String requestId) {
-            return new CallStarted(requestId, callId, peer, initiator, iceServers, resumed, media);
+            return new CallStarted(requestId, callId, peer, initiator, iceServers, resumed, media, supervising);
         }
 
         public String type() {
@@ -130,16 +141,105 @@ public sealed interface ServerMessage {
         }
     }
 
-    /** Bridge mode: the other party's sources changed; the party makes a new offer for its leg. */
-    record CallRenegotiate(String callId) implements ServerMessage {
+    /** How many remote tracks of each kind the bridge wants to send a party. */
+    record ReceiveSlots(int audio, int video) {
+    }
+
+    /**
+     * Bridge mode: the other participants' sources changed; the party makes a new offer for its leg, with
+     * at least {@code receive} transceivers of each kind (it adds receive-only ones when it has fewer).
+     *
+     * @param iceRestart true when the bridge holding the call went down: restart ICE before offering, so the
+     *                   new offer creates the party's leg on another bridge; left out otherwise
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record CallRenegotiate(String callId, ReceiveSlots receive, Boolean iceRestart) implements ServerMessage {
+        public CallRenegotiate(String callId, ReceiveSlots receive) {
+            this(callId, receive, null);
+        }
+
         public String type() {
             return "call.renegotiate";
+        }
+    }
+
+    /** Who is in the call now, sent to the participants whenever that changes (join, leave, transfer). */
+    record CallParticipants(String callId, List<PeerView> participants) implements ServerMessage {
+        public String type() {
+            return "call.participants";
+        }
+    }
+
+    /**
+     * The staff member asked for a transfer: the reply to {@code call.transfer}; the call waits in the
+     * queue for its next staff member while this one stays on.
+     */
+    record CallTransferring(String id, String callId, String topic, String language) implements ServerMessage {
+        public String type() {
+            return "call.transferring";
+        }
+    }
+
+    /** To the customer: the call was handed to another staff member; the media carries on. */
+    record CallTransferred(String callId, PeerView peer) implements ServerMessage {
+        public String type() {
+            return "call.transferred";
         }
     }
 
     record CallEnded(String id, String callId, String reason) implements ServerMessage {
         public String type() {
             return "call.ended";
+        }
+    }
+
+    /**
+     * Live transcription, to the call's staff member and supervisors (never the customer): a partial result
+     * (replaced by the next one, then by the final) or a final one.
+     *
+     * @param speaker   customer, staff or supervisor
+     * @param speakerId who spoke, when known (the console labels its own lines "You")
+     * @param startedAt finals only: when the utterance began, epoch ms
+     * @param endedAt   finals only: when it ended, epoch ms
+     * @param seq       finals only, when stored: the line's number in the call's transcript
+     */
+    record CallCaption(String callId, String speaker, String speakerId, String text,
+                       @JsonProperty("final") boolean isFinal, Long startedAt, Long endedAt, Long seq)
+            implements ServerMessage {
+        public String type() {
+            return "call.caption";
+        }
+    }
+
+    /**
+     * The state of a call's transcription for one speaker (or, with no speaker, the whole call), to the
+     * staff member and supervisors.
+     *
+     * @param status active, lagging, shed or unavailable
+     * @param detail a short explanation for people, never anything that was said; may be null
+     */
+    record CallCaptionStatus(String callId, String speaker, String status, String detail) implements ServerMessage {
+        public String type() {
+            return "call.caption.status";
+        }
+    }
+
+    /** A person named in an alert. */
+    record AlertParty(String name) {
+    }
+
+    /**
+     * A final transcript line matched an alert rule: to every connected supervisor and the call's supervisors.
+     *
+     * @param rule   the rule as configured; {@code ruleId} its id (rule-1, …)
+     * @param text   the whole line that matched
+     * @param at     when the line began, epoch ms
+     * @param seq    the line's number in the call's transcript, when stored
+     */
+    record Alert(String alertId, String callId, String ruleId, String rule, String text, String speaker, long at,
+                 Long seq, AlertParty staff, AlertParty customer) implements ServerMessage {
+        public String type() {
+            return "alert";
         }
     }
 

@@ -41,6 +41,11 @@ public final class RedisKeys {
         return tag + "staffids";
     }
 
+    /** Set of the subjects who signed in as supervisors (alerts go to those of them connected). */
+    public String supervisors() {
+        return tag + "supervisors";
+    }
+
     /** Sorted set of the staff routable for this skill and language, scored by idleSince. */
     public String available(String skill, String language) {
         return tag + "avail:" + skill + ":" + language;
@@ -98,6 +103,18 @@ public final class RedisKeys {
     /** Sorted set of call ids scored by enqueue time, trimmed to the newest ones. */
     public String recentCalls() {
         return tag + "calls";
+    }
+
+    // ---- transcripts (patterns mirrored in transcript_append.lua) ----
+
+    /** List of a call's transcript lines (JSON each), oldest first; expires after the retention. */
+    public String transcript(String callId) {
+        return tag + "transcript:" + callId;
+    }
+
+    /** String: the last sequence number given to a line of the call's transcript; expires with it. */
+    public String transcriptSeq(String callId) {
+        return tag + "transcriptseq:" + callId;
     }
 
     // ---- cluster ----

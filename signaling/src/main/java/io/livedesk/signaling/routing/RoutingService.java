@@ -6,6 +6,7 @@ import io.livedesk.signaling.call.CallService;
 import io.livedesk.signaling.call.CallState;
 import io.livedesk.signaling.call.CallStore;
 import io.livedesk.signaling.call.EndReason;
+import io.livedesk.signaling.call.TransferQueue;
 import io.livedesk.signaling.cluster.Outbox;
 import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.presence.PresenceService;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -30,7 +32,7 @@ import java.util.UUID;
  * Every decision that must hold across nodes is one atomic {@link RoutingStore} call; this class only
  * reacts to their outcomes, so any node may act on any request.
  */
-public final class RoutingService {
+public final class RoutingService implements TransferQueue {
     private static final Logger log = LoggerFactory.getLogger(RoutingService.class);
     private static final int SWEEP_BATCH = 200;
 
@@ -63,13 +65,17 @@ public final class RoutingService {
         this.callService = calls;
     }
 
+    private void requireQueue(String topic, String language) {
+        if (!config.hasTopic(topic)) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_TOPIC, "no queue for topic \"" + topic + "\"");
+        }
+        if (!config.languages().contains(language)) {
+            throw new ProtocolException(ErrorCode.UNSUPPORTED_LANGUAGE, "language \"" + language + "\" is not served");
+        }
+    }
+
     public ServerMessage.RequestQueued create(Principal customer, ClientMessage.RequestCreate m) {
-        if (!config.hasTopic(m.topic())) {
-            throw new ProtocolException(ErrorCode.UNKNOWN_TOPIC, "no queue for topic \"" + m.topic() + "\"");
-        }
-        if (!config.languages().contains(m.language())) {
-            throw new ProtocolException(ErrorCode.UNSUPPORTED_LANGUAGE, "language \"" + m.language() + "\" is not served");
-        }
+        requireQueue(m.topic(), m.language());
         if (m.priority() > customer.maxPriority()) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "priority above " + customer.maxPriority() + " is not allowed for this caller");
         }
@@ -94,6 +100,35 @@ public final class RoutingService {
                 "waiting", position, estimator.etaSeconds(m.topic(), position));
     }
 
+    /**
+     * A transfer waits in the target queue with the call's original enqueue time, so the customer, who
+     * has waited once already, goes ahead of those who came later.
+     */
+    @Override
+    public String enqueueTransfer(CallRecord call, String topic, String language, String fromStaffName) {
+        requireQueue(topic, language);
+        String id = "t-" + UUID.randomUUID();
+        Map<String, String> context = Map.of(TRANSFER_OF, call.callId(), TRANSFER_FROM, fromStaffName);
+        ServiceRequest request = new ServiceRequest(id, call.customerId(), call.customerName(), topic, language,
+                call.priority(), context, clock.millis(), order.rank(call.enqueuedAtMs(), call.priority()));
+        try {
+            store.enqueue(request);
+        } catch (IllegalStateException e) {
+            throw new ProtocolException(ErrorCode.INVALID_STATE, "the customer already has a request waiting");
+        }
+        return id;
+    }
+
+    @Override
+    public void offerTransfer(String requestId) {
+        matchNew(requestId);
+    }
+
+    @Override
+    public void cancelTransfer(String requestId) {
+        cancel(requestId, EndReason.STAFF_HANGUP);
+    }
+
     /** Tries to offer a new request at once (after the customer has been told it is queued). */
     public void matchNew(String requestId) {
         store.matchRequest(requestId, clock.millis(), config.ringTimeout().toMillis()).ifPresent(this::offered);
@@ -101,7 +136,7 @@ public final class RoutingService {
 
     /** The customer's open request as the protocol shows it, for resume. */
     public Optional<ServerMessage.RequestQueued> openRequestOf(String customerId) {
-        return store.openRequestOf(customerId).flatMap(store::request).map(r -> {
+        return store.openRequestOf(customerId).flatMap(store::request).filter(r -> TransferQueue.callOf(r) == null).map(r -> {
             Optional<Integer> position = store.position(r.id());
             return new ServerMessage.RequestQueued(null, r.id(), r.topic(), r.language(),
                     position.isPresent() ? "waiting" : "ringing", position.orElse(0),
@@ -122,16 +157,19 @@ public final class RoutingService {
         long now = clock.millis();
         Optional<Cancelled> cancelled = store.cancel(requestId, now);
         cancelled.ifPresent(c -> {
-            if (reason != EndReason.CUSTOMER_CANCELLED) {
+            boolean transfer = TransferQueue.callOf(c.request()) != null;
+            if (reason != EndReason.CUSTOMER_CANCELLED && !transfer) {
                 outbox.send(c.request().customerId(), new ServerMessage.RequestCancelled(null, requestId, reason.wire()));
             }
             c.revokedOffer().ifPresent(o -> {
                 outbox.send(o.staffId(), new ServerMessage.OfferRevoked(requestId, "cancelled"));
                 staffFreed(o.staffId());
             });
-            callService.update(requestId, r -> r.state().live() || r.state() == CallState.ENDED
-                    ? null : r.ended(reason, now));
-            metrics.callEnded(reason.wire());
+            if (!transfer) {
+                callService.update(requestId, r -> r.state().live() || r.state() == CallState.ENDED
+                        ? null : r.ended(reason, now));
+                metrics.callEnded(reason.wire());
+            }
         });
         return cancelled.isPresent();
     }
@@ -169,7 +207,8 @@ public final class RoutingService {
         }
         callService.update(requestId, r -> r.state() == CallState.OFFERED ? r.requeued() : null);
         presence.notifyMember(staffId);
-        store.request(requestId).ifPresent(r -> tellPosition(r.customerId(), requestId, r.topic()));
+        store.request(requestId).filter(r -> TransferQueue.callOf(r) == null)
+                .ifPresent(r -> tellPosition(r.customerId(), requestId, r.topic()));
         store.matchRequest(requestId, now, config.ringTimeout().toMillis()).ifPresent(this::offered);
         return true;
     }
@@ -207,7 +246,9 @@ public final class RoutingService {
                 new ServerMessage.CustomerView(r.customerName()), r.context(), offer.offeredAtMs() - r.enqueuedAtMs(),
                 offer.expiresAtMs() - offer.offeredAtMs()));
         presence.notifyMember(offer.staffId());
-        outbox.send(r.customerId(), new ServerMessage.QueueUpdate(r.id(), "ringing", 0, 0));
+        if (TransferQueue.callOf(r) == null) {
+            outbox.send(r.customerId(), new ServerMessage.QueueUpdate(r.id(), "ringing", 0, 0));
+        }
     }
 
     private void tellPosition(String customerId, String requestId, String topic) {
@@ -237,7 +278,7 @@ public final class RoutingService {
 
     /** The customer's current queue notice, to be sent if it changed since last time. */
     public Optional<ServerMessage.QueueUpdate> queueNotice(String customerId) {
-        return store.openRequestOf(customerId).flatMap(id -> store.request(id).map(r -> {
+        return store.openRequestOf(customerId).flatMap(id -> store.request(id).filter(r -> TransferQueue.callOf(r) == null).map(r -> {
             Optional<Integer> p = store.position(id);
             return p.map(pos -> new ServerMessage.QueueUpdate(id, "waiting", pos, estimator.etaSeconds(r.topic(), pos)))
                     .orElseGet(() -> new ServerMessage.QueueUpdate(id, "ringing", 0, 0));

@@ -118,6 +118,10 @@ public final class ClientMessageHandler {
             reply(c, new ServerMessage.Ack(signal.id()));
         } else if (message instanceof ClientMessage.CallHangup hangup) {
             reply(c, calls.hangup(p, hangup.callId(), hangup.id()));
+        } else if (message instanceof ClientMessage.CallJoin join) {
+            reply(c, calls.join(p, join));
+        } else if (message instanceof ClientMessage.CallTransfer transfer) {
+            reply(c, calls.transfer(p, transfer));
         } else {
             throw new IllegalStateException("no handler for " + message.getClass().getSimpleName());
         }

@@ -14,15 +14,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The REST routes of a node, matched by method and exact path or path prefix (ending in '/'),
- * with static files as the fallback for GET.
+ * The REST routes of a node, matched by method and exact path, path template (segments in braces match
+ * any one non-empty segment: {@code /api/calls/{id}/transcript}) or path prefix (ending in '/'), with
+ * static files as the fallback for GET. Exact paths and templates are tried before prefixes, so a
+ * template under a prefix route wins whatever the order of registration.
  */
 public final class HttpRoutes {
     private static final Logger log = LoggerFactory.getLogger(HttpRoutes.class);
 
-    private record Route(HttpMethod method, String path, boolean prefix, HttpEndpoint endpoint) {
+    private record Route(HttpMethod method, String path, boolean prefix, String[] template, HttpEndpoint endpoint) {
         boolean matches(HttpMethod m, String p) {
-            return method.equals(m) && (prefix ? p.startsWith(path) && p.length() > path.length() : p.equals(path));
+            if (!method.equals(m)) {
+                return false;
+            }
+            if (template != null) {
+                return matchesTemplate(p);
+            }
+            return prefix ? p.startsWith(path) && p.length() > path.length() : p.equals(path);
+        }
+
+        private boolean matchesTemplate(String p) {
+            String[] segments = p.split("/", -1);
+            if (segments.length != template.length) {
+                return false;
+            }
+            for (int i = 0; i < segments.length; i++) {
+                boolean any = template[i].startsWith("{") && template[i].endsWith("}");
+                if (any ? segments[i].isEmpty() : !segments[i].equals(template[i])) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -36,15 +58,19 @@ public final class HttpRoutes {
     }
 
     public HttpRoutes add(HttpMethod method, String path, HttpEndpoint endpoint) {
-        routes.add(new Route(method, path, path.endsWith("/"), endpoint));
+        boolean templated = path.contains("{");
+        routes.add(new Route(method, path, !templated && path.endsWith("/"),
+                templated ? path.split("/", -1) : null, endpoint));
         return this;
     }
 
     public HttpReply handle(HttpCall call) {
         try {
-            for (Route r : routes) {
-                if (r.matches(call.method(), call.path())) {
-                    return r.endpoint().handle(call);
+            for (boolean prefixes : new boolean[] {false, true}) {
+                for (Route r : routes) {
+                    if (r.prefix() == prefixes && r.matches(call.method(), call.path())) {
+                        return r.endpoint().handle(call);
+                    }
                 }
             }
             boolean known = routes.stream().anyMatch(r -> r.matches(HttpMethod.GET, call.path())

@@ -3,6 +3,7 @@ package io.livedesk.signaling.server;
 import io.livedesk.media.api.Bridge;
 import io.livedesk.media.bridge.BridgeConfig;
 import io.livedesk.media.bridge.LocalBridge;
+import io.livedesk.media.bridge.PublicAddressBridge;
 import io.livedesk.signaling.auth.ApiAuth;
 import io.livedesk.signaling.auth.DevTokenEndpoints;
 import io.livedesk.signaling.auth.Role;
@@ -10,6 +11,7 @@ import io.livedesk.signaling.auth.TokenService;
 import io.livedesk.signaling.call.CallService;
 import io.livedesk.signaling.call.CallStore;
 import io.livedesk.signaling.call.CallsApi;
+import io.livedesk.signaling.call.ClusterMediaHandoff;
 import io.livedesk.signaling.call.EndReason;
 import io.livedesk.signaling.call.InMemoryCallStore;
 import io.livedesk.signaling.call.MediaNegotiator;
@@ -28,11 +30,17 @@ import io.livedesk.signaling.cluster.RedisSessionStore;
 import io.livedesk.signaling.cluster.SessionStore;
 import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.media.BridgeNegotiator;
+import io.livedesk.signaling.media.BridgePool;
+import io.livedesk.signaling.media.BridgePoolMetrics;
+import io.livedesk.signaling.media.MemberBridge;
 import io.livedesk.signaling.presence.InMemoryPresenceStore;
+import io.livedesk.signaling.presence.InMemorySupervisorIndex;
 import io.livedesk.signaling.presence.PresenceService;
 import io.livedesk.signaling.presence.PresenceStore;
 import io.livedesk.signaling.presence.RedisPresenceStore;
+import io.livedesk.signaling.presence.RedisSupervisorIndex;
 import io.livedesk.signaling.presence.StaffApi;
+import io.livedesk.signaling.presence.SupervisorIndex;
 import io.livedesk.signaling.protocol.MessageCodec;
 import io.livedesk.signaling.protocol.ServerMessage;
 import io.livedesk.signaling.redis.RedisConnections;
@@ -43,6 +51,18 @@ import io.livedesk.signaling.routing.RedisRoutingStore;
 import io.livedesk.signaling.routing.RoutingService;
 import io.livedesk.signaling.routing.RoutingStore;
 import io.livedesk.signaling.session.SessionService;
+import io.livedesk.signaling.speech.CallTranscriber;
+import io.livedesk.signaling.speech.TranscriptionMetrics;
+import io.livedesk.signaling.transcript.AlertRules;
+import io.livedesk.signaling.transcript.InMemoryTranscriptStore;
+import io.livedesk.signaling.transcript.RedisTranscriptStore;
+import io.livedesk.signaling.transcript.TranscriptApi;
+import io.livedesk.signaling.transcript.TranscriptLimits;
+import io.livedesk.signaling.transcript.TranscriptMetrics;
+import io.livedesk.signaling.transcript.TranscriptService;
+import io.livedesk.signaling.transcript.TranscriptStore;
+import io.livedesk.speech.SpeechServices;
+import io.livedesk.speech.api.SpeechService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -55,6 +75,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -91,10 +112,20 @@ public final class LiveDeskNode implements AutoCloseable {
     private final RoutingService routing;
     private final CallService calls;
     private final SessionService sessions;
+    private final TranscriptService transcripts;
+    /** The recognizer (local Vosk, remote speech nodes, or disabled). */
+    private final SpeechService speechService;
+    /** Bridge mode only: taps each participant's audio into the recognizer. */
+    private final CallTranscriber transcriber;
+    /** Delivers recognizer results in order, off the speech threads (they may wait on Redis). */
+    private final WorkerPool captionDelivery;
+    private static final int CAPTION_QUEUE = 10_000;
     private final NodeMonitor nodeMonitor;
     private final NodeContext context;
-    /** The in-process media bridge when calls.media = "bridge", else null. */
-    private final Bridge bridge;
+    /** The in-process media bridge when calls.media = "bridge" and no remote bridge is configured, else null. */
+    private final LocalBridge bridge;
+    /** The bridges calls go through when calls.media = "bridge" (the in-process one alone, or the remote ones). */
+    private final BridgePool bridgePool;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
@@ -116,12 +147,19 @@ public final class LiveDeskNode implements AutoCloseable {
 
         RoutingStore routingStore;
         CallStore callStore;
+        SupervisorIndex supervisorIndex;
+        TranscriptStore transcriptStore;
+        LiveDeskConfig.Speech speech = config.speech();
+        TranscriptLimits transcriptLimits = new TranscriptLimits(speech.transcriptRetention(),
+                speech.transcriptMaxLines(), speech.transcriptMemoryCalls());
         if (config.redis().enabled()) {
             this.redis = new RedisConnections(config.redis().url(), config.redis().timeout());
             RedisKeys keys = new RedisKeys(config.redis().keyPrefix());
             this.presenceStore = new RedisPresenceStore(redis, keys);
             routingStore = new RedisRoutingStore(redis, keys);
             callStore = new RedisCallStore(redis, keys, codec.mapper());
+            supervisorIndex = new RedisSupervisorIndex(redis, keys);
+            transcriptStore = new RedisTranscriptStore(redis, keys, transcriptLimits);
             this.sessionStore = new RedisSessionStore(redis, keys);
             this.nodeRegistry = new RedisNodeRegistry(redis, keys);
             this.bus = new RedisClusterBus(redis, keys, codec.mapper());
@@ -131,25 +169,63 @@ public final class LiveDeskNode implements AutoCloseable {
             this.presenceStore = presence;
             routingStore = new InMemoryRoutingStore(presence);
             callStore = new InMemoryCallStore();
+            supervisorIndex = new InMemorySupervisorIndex();
+            transcriptStore = new InMemoryTranscriptStore(transcriptLimits, clock);
             this.sessionStore = new InMemorySessionStore();
             this.nodeRegistry = new InMemoryNodeRegistry();
             this.bus = new LocalClusterBus();
         }
 
         Outbox outbox = new Outbox(nodeId, connections, sessionStore, bus, codec);
-        PresenceService presence = new PresenceService(presenceStore, outbox, clock);
+        PresenceService presence = new PresenceService(presenceStore, supervisorIndex, outbox, clock);
         this.routing = new RoutingService(routingStore, presence, callStore, outbox, config.routing(), clock, metrics);
+        TranscriptMetrics transcriptMetrics = new TranscriptMetrics();
+        metrics.bind(transcriptMetrics);
+        this.transcripts = new TranscriptService(transcriptStore, AlertRules.of(speech.alerts()), outbox, presence,
+                transcriptMetrics);
+        // A configured model that is missing stops start-up here, naming its folder.
+        this.speechService = SpeechServices.create(speech.engine());
+        log.info("speech: {} ({})", speechService.status().state().name().toLowerCase(java.util.Locale.ROOT),
+                speechService.status().detail());
+        this.captionDelivery = new WorkerPool("ld-captions", 1, CAPTION_QUEUE);
         MediaNegotiator media;
         if (config.calls().bridged()) {
-            this.bridge = new LocalBridge(BridgeConfig.defaults(config.bridge().address(), config.bridge().port())
-                    .withId(nodeId));
-            media = new BridgeNegotiator(bridge, outbox, config.calls().iceServers());
+            LiveDeskConfig.Bridge b = config.bridge();
+            List<MemberBridge> members = new ArrayList<>();
+            if (b.remote().isEmpty()) {
+                this.bridge = new LocalBridge(BridgeConfig.defaults(b.address(), b.port()).withId(nodeId));
+                members.add(MemberBridge.inProcess(PublicAddressBridge.wrap(bridge, b.publicAddresses())));
+            } else {
+                this.bridge = null;
+                for (URI url : b.remote()) {
+                    members.add(MemberBridge.remote(url, b.connectTimeout(), b.requestTimeout()));
+                }
+            }
+            // A check in flight takes at most connect + request timeout; close() waits that long for it.
+            this.bridgePool = new BridgePool("bridges", members, new BridgePool.Options(b.healthInterval(),
+                    b.downAfter(), b.connectTimeout().plus(b.requestTimeout())));
+            metrics.bind(new BridgePoolMetrics(bridgePool));
+            this.transcriber = new CallTranscriber(speechService, transcripts, callStore::get, bridge, captionDelivery,
+                    clock, speech.sampleRate(), speech.laggingAfter());
+            BridgeNegotiator negotiator = new BridgeNegotiator(bridgePool, outbox, config.calls().iceServers(), transcriber);
+            // Told on the thread that noticed, which may hold a call's lock: the work goes to a worker.
+            bridgePool.onConferencesLost(ids -> {
+                long lostAt = System.nanoTime();
+                workers.execute(() -> negotiator.conferencesLost(ids, lostAt));
+            });
+            media = negotiator;
         } else {
             this.bridge = null;
+            this.bridgePool = null;
+            this.transcriber = null;
             media = new PeerToPeerRelay(outbox, config.calls().iceServers());
         }
-        this.calls = new CallService(callStore, media, outbox, clock, metrics, routing::callEnded);
+        metrics.bind(new TranscriptionMetrics(speechService, transcriber, bridge));
+        ClusterMediaHandoff handoff = new ClusterMediaHandoff(bus, codec.mapper());
+        this.calls = new CallService(callStore, media, outbox, clock, metrics, routing::callEnded, nodeId, handoff);
+        outbox.onNodeTasks(ClusterMediaHandoff.SUBJECT, handoff.receiver(calls, workers));
         routing.bind(calls);
+        calls.bind(routing);
         this.sessions = new SessionService(nodeId, tokens, sessionStore, connections, outbox, presence, routing,
                 calls, config, clock);
         this.nodeMonitor = new NodeMonitor(nodeId, nodeRegistry, sessionStore, presenceStore,
@@ -163,6 +239,7 @@ public final class LiveDeskNode implements AutoCloseable {
         new QueuesApi(routing, presenceStore, config.routing(), apiAuth, codec.mapper()).register(routes);
         new StaffApi(presenceStore, apiAuth, codec.mapper()).register(routes);
         new CallsApi(callStore, apiAuth, codec.mapper(), clock).register(routes);
+        new TranscriptApi(transcriptStore, callStore, apiAuth, codec.mapper()).register(routes);
         this.context = new NodeContext(config, codec, workers, connections, messages, sessions, metrics, routes);
 
         metrics.gauge("livedesk.ws.connections", "Open WebSocket connections on this node", connections::size);
@@ -181,6 +258,9 @@ public final class LiveDeskNode implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ServerInitializer(context));
         serverChannel = b.bind(config.server().host(), config.server().port()).sync().channel();
+        if (bridgePool != null) {
+            bridgePool.start();
+        }
         nodeMonitor.takeOver();
         nodeMonitor.beat();
         every(config.cluster().heartbeatInterval().toMillis(), "heartbeat", nodeMonitor::beat);
@@ -252,9 +332,43 @@ public final class LiveDeskNode implements AutoCloseable {
         return config;
     }
 
-    /** The in-process media bridge, when {@code calls.media = "bridge"}; else null. */
+    /**
+     * Live captions, stored transcripts and keyword alerts: where the speech pipeline hands its partial and
+     * final results (see {@link TranscriptService}).
+     */
+    public TranscriptService transcripts() {
+        return transcripts;
+    }
+
+    /** Calls of this node's cluster: the current record of a call (e.g. to address its captions). */
+    public CallService calls() {
+        return calls;
+    }
+
+    /**
+     * The in-process media bridge, when {@code calls.media = "bridge"} and no remote bridge is configured;
+     * else null. Calls go through {@link #bridgePool()}, of which it is then the one member.
+     */
     public Bridge bridge() {
         return bridge;
+    }
+
+    /**
+     * The bridges calls go through when {@code calls.media = "bridge"}, else null. Register
+     * {@link BridgePool#onConferencesLost} here to hear of calls whose bridge went down.
+     */
+    /** The recognizer this node transcribes with. */
+    public SpeechService speech() {
+        return speechService;
+    }
+
+    /** Bridge mode: the transcriber that taps calls' audio; null with peer-to-peer media. */
+    public CallTranscriber transcriber() {
+        return transcriber;
+    }
+
+    public BridgePool bridgePool() {
+        return bridgePool;
     }
 
     /**
@@ -298,9 +412,11 @@ public final class LiveDeskNode implements AutoCloseable {
             bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
         workers.close();
-        if (bridge != null) {
-            bridge.close();
+        if (bridgePool != null) {
+            bridgePool.close(); // closes the in-process bridge too, and with it every audio tap
         }
+        speechService.close();
+        captionDelivery.close();
         bus.close();
         if (redis != null) {
             redis.close();

@@ -1,6 +1,7 @@
 package io.livedesk.signaling.server;
 
 import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.speech.engine.SpeechModelException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,7 +21,15 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LiveDeskConfig config = configFile == null ? LiveDeskConfig.load() : LiveDeskConfig.load(configFile);
-        LiveDeskNode node = new LiveDeskNode(config);
+        LiveDeskNode node;
+        try {
+            node = new LiveDeskNode(config);
+        } catch (SpeechModelException e) {
+            // A configured model that is missing or unreadable: say which, and do not start half-working.
+            System.err.println("livedesk: " + e.getMessage()
+                    + "; fix livedesk.speech.models / LIVEDESK_SPEECH_MODELS_DIR, or remove the model to run without speech");
+            return 2;
+        }
         try {
             node.start();
         } catch (Exception e) {

@@ -2,6 +2,7 @@ package io.livedesk.signaling.server;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -37,6 +38,11 @@ public final class Metrics {
         io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);
     }
 
+    /** Registers a component's own meters (e.g. the media bridges' gauges). */
+    public void bind(MeterBinder binder) {
+        binder.bindTo(registry);
+    }
+
     public void message(String type) {
         registry.counter("livedesk.ws.messages", "type", type).increment();
     }
@@ -62,6 +68,15 @@ public final class Metrics {
 
     public void accepted() {
         accepted.increment();
+    }
+
+    /** @param mode monitor or barge */
+    public void supervisorJoined(String mode) {
+        registry.counter("livedesk.calls.supervisor.joins", "mode", mode).increment();
+    }
+
+    public void transferRequested() {
+        registry.counter("livedesk.calls.transfers").increment();
     }
 
     public String scrape() {

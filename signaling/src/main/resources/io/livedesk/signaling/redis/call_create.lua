@@ -1,11 +1,11 @@
 -- CallStore.create. ARGV: tag, call id, state, json, customer, staff ('' if none), enqueuedAt,
--- live ('1' if the state is CONNECTING or ACTIVE), how many calls `recent` keeps.
+-- live ('1' if the state is CONNECTING or ACTIVE), how many calls `recent` keeps, revision.
 -- Returns 0 if the id exists. Calls that fall out of the recent index are deleted once ENDED.
 local id, state, json, customer, staff = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local key = T .. 'call:' .. id
 local recent = T .. 'calls'
 if redis.call('EXISTS', key) == 1 then return 0 end
-redis.call('HSET', key, 'state', state, 'json', json, 'customer', customer, 'staff', staff)
+redis.call('HSET', key, 'state', state, 'json', json, 'customer', customer, 'staff', staff, 'rev', ARGV[10])
 if ARGV[8] == '1' then
   for _, subject in ipairs({ customer, staff }) do
     if subject ~= '' then redis.call('SET', T .. 'livecall:' .. subject, id) end

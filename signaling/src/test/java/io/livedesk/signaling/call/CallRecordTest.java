@@ -162,4 +162,56 @@ class CallRecordTest {
         }
         return r;
     }
+
+    private static CallRecord active() {
+        return CallRecord.queued("c1", "cust-1", "Li Wei", "loans", "en", 0, T0)
+                .offered("staff-7", "Zhang Min", T0 + 1).answered(T0 + 2).connected(T0 + 3);
+    }
+
+    @Test
+    void everyChangeRaisesTheRevision() {
+        CallRecord q = CallRecord.queued("c1", "cust-1", "Li Wei", "loans", "en", 0, T0);
+        CallRecord a = active();
+        assertEquals(0, q.revision());
+        assertEquals(3, a.revision(), "offered, answered, connected");
+        assertEquals(4, a.withSupervisor("sup-1", false).revision());
+        assertEquals(4, a.transferring("t-1").revision());
+    }
+
+    @Test
+    void supervisorsJoinAndLeaveOnlyWhileTheCallIsLive() {
+        CallRecord joined = active().withSupervisor("sup-1", false).withSupervisor("sup-2", true);
+        assertEquals(List.of("sup-1", "sup-2"), joined.supervisorIds());
+        assertTrue(joined.isSupervisor("sup-2"));
+        assertFalse(joined.isParty("sup-2"), "a supervisor is not a party: they cannot transfer or end the call");
+        assertEquals(List.of("cust-1", "staff-7", "sup-1", "sup-2"), joined.participants());
+        assertEquals(List.of("sup-2"), joined.withoutSupervisor("sup-1").supervisorIds());
+        assertThrows(IllegalStateException.class, () -> joined.withSupervisor("sup-1", true), "already in");
+        assertThrows(IllegalStateException.class, () -> joined.withSupervisor("staff-7", true), "the staff member");
+        assertThrows(IllegalStateException.class, () -> joined.withoutSupervisor("sup-9"));
+        CallRecord ended = joined.ended(EndReason.CUSTOMER_HANGUP, T0 + 10);
+        assertEquals(List.of(), ended.supervisorIds(), "nobody is in an ended call");
+        assertThrows(IllegalStateException.class, () -> ended.withSupervisor("sup-3", false));
+        CallRecord queued = CallRecord.queued("c2", "cust-2", "W", "loans", "en", 0, T0);
+        assertThrows(IllegalStateException.class, () -> queued.withSupervisor("sup-1", false));
+    }
+
+    @Test
+    void aTransferHandsTheCallToTheNextStaffMemberAndKeepsTheHistory() {
+        CallRecord waiting = active().transferring("t-1");
+        assertEquals("t-1", waiting.transferRequestId());
+        assertEquals("staff-7", waiting.staffId(), "the staff member stays on while the transfer waits");
+        assertThrows(IllegalStateException.class, () -> waiting.transferring("t-2"), "one transfer at a time");
+        CallRecord moved = waiting.transferredTo("staff-9", "Wang Fang");
+        assertEquals("staff-9", moved.staffId());
+        assertEquals("Wang Fang", moved.staffName());
+        assertEquals(List.of("staff-7"), moved.formerStaffIds());
+        assertNull(moved.transferRequestId());
+        assertEquals(CallState.ACTIVE, moved.state(), "a transfer is not a change of state");
+        assertThrows(IllegalStateException.class, () -> moved.transferredTo("staff-10", "X"), "no transfer under way");
+        assertNull(waiting.transferCancelled().transferRequestId());
+        CallRecord ended = waiting.ended(EndReason.STAFF_HANGUP, T0 + 9);
+        assertNull(ended.transferRequestId());
+        assertThrows(IllegalStateException.class, () -> ended.transferring("t-3"));
+    }
 }

@@ -50,9 +50,9 @@ public abstract class CallStoreContract {
         CallRecord q = queued(id, customer, enqueuedAt);
         store.create(q);
         CallRecord o = q.offered(staff, "Staff " + staff, enqueuedAt + 1);
-        assertTrue(store.compareAndSet(id, CallState.QUEUED, o));
+        assertTrue(store.compareAndSet(q, o));
         CallRecord c = o.answered(enqueuedAt + 2);
-        assertTrue(store.compareAndSet(id, CallState.OFFERED, c));
+        assertTrue(store.compareAndSet(o, c));
         return c;
     }
 
@@ -63,7 +63,8 @@ public abstract class CallStoreContract {
         assertEquals(Optional.of(q), store.get("c1"));
 
         CallRecord ended = new CallRecord("c2", "cust2", "李四 \"Li\"", "cards", "zh", 9, "s1", "Staff One",
-                CallState.ENDED, T0, T0 + 1, T0 + 2, T0 + 3, T0 + 4, EndReason.STAFF_HANGUP);
+                CallState.ENDED, T0, T0 + 1, T0 + 2, T0 + 3, T0 + 4, EndReason.STAFF_HANGUP, List.of(new CallRecord.Supervisor("sup1", false)),
+                List.of("s0"), null, "node-a", 7);
         store.create(ended);
         assertEquals(Optional.of(ended), store.get("c2"));
         assertTrue(store.get("nope").isEmpty());
@@ -82,12 +83,12 @@ public abstract class CallStoreContract {
         store.create(q);
         CallRecord offered = q.offered("s1", "Staff", T0 + 1);
 
-        assertFalse(store.compareAndSet("c1", CallState.OFFERED, offered));
+        assertFalse(store.compareAndSet(offered, offered));
         assertEquals(Optional.of(q), store.get("c1"));
-        assertTrue(store.compareAndSet("c1", CallState.QUEUED, offered));
+        assertTrue(store.compareAndSet(q, offered));
         assertEquals(Optional.of(offered), store.get("c1"));
-        assertFalse(store.compareAndSet("c1", CallState.QUEUED, offered), "the state moved on");
-        assertFalse(store.compareAndSet("nope", CallState.QUEUED, queued("nope", "x", T0)));
+        assertFalse(store.compareAndSet(q, offered), "the state moved on");
+        assertFalse(store.compareAndSet(queued("nope", "x", T0), queued("nope", "x", T0).offered("s", "S", T0)));
         assertTrue(store.get("nope").isEmpty());
     }
 
@@ -103,7 +104,7 @@ public abstract class CallStoreContract {
                 EndReason reason = EndReason.values()[i % EndReason.values().length];
                 results.add(pool.submit(() -> {
                     start.await();
-                    return store.compareAndSet("c1", CallState.CONNECTING, active.ended(reason, T0 + 10));
+                    return store.compareAndSet(active, active.ended(reason, T0 + 10));
                 }));
             }
             start.countDown();
@@ -119,25 +120,50 @@ public abstract class CallStoreContract {
     }
 
     @Test
+    void changesWithinALiveStateConflictOnTheRevision() {
+        CallRecord c = connecting("c1", "cust1", "s1", T0);
+        CallRecord joined = c.withSupervisor("sup1", true);
+        CallRecord transferring = c.transferring("t-1");
+        assertTrue(store.compareAndSet(c, joined));
+        assertFalse(store.compareAndSet(c, transferring), "made from a revision that is gone");
+        assertEquals(Optional.of(joined), store.get("c1"));
+        assertTrue(store.compareAndSet(joined, joined.transferring("t-1")));
+        assertEquals(List.of("sup1"), store.get("c1").orElseThrow().supervisorIds());
+    }
+
+    @Test
+    void aTransferMovesTheLiveIndexToTheNewStaffMember() {
+        CallRecord c = connecting("c1", "cust1", "s1", T0);
+        CallRecord waiting = c.transferring("t-1");
+        CallRecord t = waiting.transferredTo("s2", "Staff s2");
+        assertTrue(store.compareAndSet(c, waiting));
+        assertTrue(store.compareAndSet(waiting, t));
+        assertEquals(Optional.of(t), store.liveCallOf("s2"));
+        assertEquals(Optional.of(t), store.liveCallOf("cust1"));
+        assertTrue(store.liveCallOf("s1").isEmpty(), "the former staff member is no longer in it");
+        assertEquals(List.of("s1"), t.formerStaffIds());
+    }
+
+    @Test
     void liveCallsAreIndexedUnderBothPartiesWhileConnectingOrActive() {
         CallRecord q = queued("c1", "cust1", T0);
         store.create(q);
         CallRecord o = q.offered("s1", "Staff", T0 + 1);
-        store.compareAndSet("c1", CallState.QUEUED, o);
+        store.compareAndSet(q, o);
         assertTrue(store.liveCallOf("cust1").isEmpty(), "offered is not live");
         assertTrue(store.liveCallOf("s1").isEmpty());
 
         CallRecord c = o.answered(T0 + 2);
-        store.compareAndSet("c1", CallState.OFFERED, c);
+        store.compareAndSet(o, c);
         assertEquals(Optional.of(c), store.liveCallOf("cust1"));
         assertEquals(Optional.of(c), store.liveCallOf("s1"));
 
         CallRecord a = c.connected(T0 + 3);
-        store.compareAndSet("c1", CallState.CONNECTING, a);
+        store.compareAndSet(c, a);
         assertEquals(Optional.of(a), store.liveCallOf("cust1"));
         assertEquals(Optional.of(a), store.liveCallOf("s1"));
 
-        store.compareAndSet("c1", CallState.ACTIVE, a.ended(EndReason.CUSTOMER_HANGUP, T0 + 4));
+        store.compareAndSet(a, a.ended(EndReason.CUSTOMER_HANGUP, T0 + 4));
         assertTrue(store.liveCallOf("cust1").isEmpty());
         assertTrue(store.liveCallOf("s1").isEmpty());
     }
@@ -145,7 +171,8 @@ public abstract class CallStoreContract {
     @Test
     void aFailedCompareAndSetLeavesTheIndexAlone() {
         CallRecord c = connecting("c1", "cust1", "s1", T0);
-        assertFalse(store.compareAndSet("c1", CallState.ACTIVE, c.connected(T0 + 5).ended(EndReason.STAFF_HANGUP, T0 + 6)));
+        CallRecord a = c.connected(T0 + 5);
+        assertFalse(store.compareAndSet(a, a.ended(EndReason.STAFF_HANGUP, T0 + 6)));
         assertEquals(Optional.of(c), store.liveCallOf("s1"));
     }
 
@@ -154,9 +181,9 @@ public abstract class CallStoreContract {
         CallRecord q = queued("c1", "cust1", T0);
         store.create(q);
         CallRecord o = q.offered("s1", "Staff", T0 + 1);
-        store.compareAndSet("c1", CallState.QUEUED, o);
+        store.compareAndSet(q, o);
         CallRecord back = o.requeued();
-        assertTrue(store.compareAndSet("c1", CallState.OFFERED, back));
+        assertTrue(store.compareAndSet(o, back));
         assertEquals(Optional.of(back), store.get("c1"));
         assertTrue(store.liveCallOf("s1").isEmpty());
     }
@@ -164,7 +191,7 @@ public abstract class CallStoreContract {
     @Test
     void aPartysNextLiveCallReplacesTheEndedOne() {
         CallRecord first = connecting("c1", "cust1", "s1", T0);
-        store.compareAndSet("c1", CallState.CONNECTING, first.ended(EndReason.STAFF_DISCONNECTED, T0 + 10));
+        store.compareAndSet(first, first.ended(EndReason.STAFF_DISCONNECTED, T0 + 10));
         CallRecord second = connecting("c2", "cust2", "s1", T0 + 20);
 
         assertEquals(Optional.of(second), store.liveCallOf("s1"));
@@ -175,7 +202,7 @@ public abstract class CallStoreContract {
     @Test
     void aRecordCreatedLiveIsIndexed() {
         CallRecord live = new CallRecord("c1", "cust1", "C", "loans", "en", 0, "s1", "S", CallState.ACTIVE,
-                T0, T0 + 1, T0 + 2, T0 + 3, 0, null);
+                T0, T0 + 1, T0 + 2, T0 + 3, 0, null, List.of(), List.of(), null, null, 3);
         store.create(live);
         assertEquals(Optional.of(live), store.liveCallOf("cust1"));
         assertEquals(Optional.of(live), store.liveCallOf("s1"));
@@ -188,7 +215,7 @@ public abstract class CallStoreContract {
         CallRecord c3 = connecting("c3", "cust3", "s2", T0 + 10);
         CallRecord c4 = connecting("c4", "cust4", "s1", T0 + 30);
         CallRecord c4ended = c4.ended(EndReason.CUSTOMER_HANGUP, T0 + 40);
-        store.compareAndSet("c4", CallState.CONNECTING, c4ended);
+        store.compareAndSet(c4, c4ended);
 
         assertEquals(List.of("c4", "c2", "c3", "c1"), ids(store.recent(10, null)));
         assertEquals(List.of("c4", "c2"), ids(store.recent(2, null)));

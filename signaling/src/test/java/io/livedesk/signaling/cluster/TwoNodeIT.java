@@ -82,7 +82,9 @@ class TwoNodeIT {
                 "livedesk.routing.sweep-interval", "100ms",
                 "livedesk.routing.ring-timeout", RING.toMillis() + "ms",
                 "livedesk.routing.reoffer-delay", "2s",
-                "livedesk.cluster.heartbeat-interval", "500ms");
+                "livedesk.cluster.heartbeat-interval", "500ms",
+                // These calls relay made-up SDP peer-to-peer; bridged calls across nodes: CrossNodeBridgeIT.
+                "livedesk.calls.media", "p2p");
     }
 
     // ---- one call across nodes ----

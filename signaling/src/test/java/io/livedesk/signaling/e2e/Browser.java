@@ -29,6 +29,11 @@ final class Browser implements AutoCloseable {
     final ChromeDriver driver;
 
     Browser() throws IOException {
+        this(new String[0]);
+    }
+
+    /** @param extraArguments more Chromium flags, e.g. {@code --use-file-for-fake-audio-capture=/abs/speech.wav} */
+    Browser(String... extraArguments) throws IOException {
         if (!new File(CHROMIUM).canExecute() || !new File(CHROMEDRIVER).canExecute()) {
             throw new IllegalStateException("browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
                     + " (apt-get install -y chromium chromium-driver; .ci/run does this)");
@@ -43,6 +48,7 @@ final class Browser implements AutoCloseable {
                 "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns",
                 "--autoplay-policy=no-user-gesture-required", "--window-size=1280,900",
                 "--user-data-dir=" + profile);
+        options.addArguments(extraArguments);
         ChromeDriver d;
         try {
             d = new ChromeDriver(service, options);

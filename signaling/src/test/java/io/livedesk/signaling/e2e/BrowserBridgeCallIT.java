@@ -6,7 +6,6 @@ import io.livedesk.media.api.Bridge;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointStats;
-import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.server.LiveDeskNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,8 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
 
@@ -39,14 +36,9 @@ class BrowserBridgeCallIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            bridgePort = socket.getLocalPort();
-        }
-        node = new LiveDeskNode(LiveDeskConfig.withOverrides(Map.of(
-                "livedesk.server.port", 0, "livedesk.server.host", "127.0.0.1", "livedesk.auth.admin-key", "e2e-admin-key",
-                "livedesk.calls.media", "bridge", "livedesk.bridge.address", "127.0.0.1", "livedesk.bridge.port", bridgePort)));
-        node.start();
-        pages = new CallPages("http://127.0.0.1:" + node.port(), "e2e-admin-key");
+        bridgePort = io.livedesk.signaling.testing.TestNode.freeUdpPort();
+        node = CallPages.startBridgedNode(bridgePort, Map.of());
+        pages = CallPages.of(node);
     }
 
     @AfterAll

@@ -23,7 +23,8 @@ class BrowserCallIT {
     @BeforeAll
     static void startServer() throws Exception {
         node = new LiveDeskNode(LiveDeskConfig.withOverrides(Map.of(
-                "livedesk.server.port", 0, "livedesk.server.host", "127.0.0.1", "livedesk.auth.admin-key", "e2e-admin-key")));
+                "livedesk.server.port", 0, "livedesk.server.host", "127.0.0.1", "livedesk.auth.admin-key", "e2e-admin-key",
+                "livedesk.calls.media", "p2p")));
         node.start();
         pages = new CallPages("http://127.0.0.1:" + node.port(), "e2e-admin-key");
     }

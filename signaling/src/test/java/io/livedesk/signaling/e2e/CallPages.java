@@ -1,5 +1,7 @@
 package io.livedesk.signaling.e2e;
 
+import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.server.LiveDeskNode;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -44,10 +46,48 @@ final class CallPages {
               done(r);
             }, e => done({error: String(e)}));
             """;
+    /** Per inbound video stream of a page: ssrc and frames decoded; and the ssrc of the page's own video. */
+    private static final String VIDEO_STREAMS = """
+            const which = arguments[0];
+            const done = arguments[arguments.length - 1];
+            const pc = which === 'desk' ? window.LiveDeskDesk.peerConnection() : window.LiveDesk.debug.peerConnection();
+            if (!pc) { done({inbound: [], outbound: null}); return; }
+            pc.getStats().then(stats => {
+              const inbound = [];
+              let outbound = null;
+              stats.forEach(s => {
+                if (s.type === 'inbound-rtp' && s.kind === 'video') inbound.push({ssrc: s.ssrc, frames: s.framesDecoded || 0});
+                if (s.type === 'outbound-rtp' && s.kind === 'video' && !outbound) outbound = s.ssrc;
+              });
+              done({inbound: inbound, outbound: outbound, connectionState: pc.connectionState});
+            }, e => done({error: String(e)}));
+            """;
+    static final String WIDGET_TEXT = "const e = window.LiveDesk.debug.root().querySelector('[data-testid=\"' + arguments[0] + '\"]'); return e ? e.textContent : '';";
     static final String WIDGET = "return window.LiveDesk.debug.root().querySelector('[data-testid=\"' + arguments[0] + '\"]');";
 
     private final String base;
     private final String adminKey;
+
+    static final String ADMIN_KEY = "e2e-admin-key";
+
+    /**
+     * Starts a node for browser tests on loopback: any HTTP port, the dev admin key, media through the
+     * in-process bridge on {@code bridgePort}, plus {@code more} settings.
+     */
+    static LiveDeskNode startBridgedNode(int bridgePort, Map<String, Object> more) throws InterruptedException {
+        Map<String, Object> settings = new java.util.HashMap<>(Map.of(
+                "livedesk.server.port", 0, "livedesk.server.host", "127.0.0.1", "livedesk.auth.admin-key", ADMIN_KEY,
+                "livedesk.calls.media", "bridge", "livedesk.bridge.address", "127.0.0.1", "livedesk.bridge.port", bridgePort));
+        settings.putAll(more);
+        LiveDeskNode node = new LiveDeskNode(LiveDeskConfig.withOverrides(settings));
+        node.start();
+        return node;
+    }
+
+    /** The pages of a node started by {@link #startBridgedNode}. */
+    static CallPages of(LiveDeskNode node) {
+        return new CallPages("http://127.0.0.1:" + node.port(), ADMIN_KEY);
+    }
 
     CallPages(String base, String adminKey) {
         this.base = base;
@@ -56,12 +96,21 @@ final class CallPages {
 
     /** Staff signs in with a token from the dev endpoint and goes available. */
     void staffGoesAvailable(Browser staff) throws Exception {
-        staff.driver.get(base + "/console/");
-        WebElement tokenBox = awaitElement(() -> staff.driver.findElement(by("desk-token")));
-        tokenBox.sendKeys(staffToken());
-        staff.driver.findElement(by("desk-signin")).click();
+        staffGoesAvailable(staff, staffToken());
+    }
+
+    void staffGoesAvailable(Browser staff, String token) {
+        signInToConsole(staff, token);
         awaitElement(() -> staff.driver.findElement(by("desk-status-available"))).click();
         awaitState(staff, "desk", "available");
+    }
+
+    /** Signs in to the staff console with the token (staff or supervisor). */
+    void signInToConsole(Browser page, String token) {
+        page.driver.get(base + "/console/");
+        WebElement tokenBox = awaitElement(() -> page.driver.findElement(by("desk-token")));
+        tokenBox.sendKeys(token);
+        page.driver.findElement(by("desk-signin")).click();
     }
 
     /** The customer opens the demo bank page and asks for a call about accounts, in English. */
@@ -103,6 +152,11 @@ final class CallPages {
         return b.asyncJs(STATS, which);
     }
 
+    /** {@code inbound}: a list of {ssrc, frames} per received video stream; {@code outbound}: own video ssrc. */
+    static Map<String, Object> videoStreams(Browser b, String which) {
+        return b.asyncJs(VIDEO_STREAMS, which);
+    }
+
     static long number(Map<String, Object> stats, String key) {
         return stats.get(key) instanceof Number n ? n.longValue() : 0;
     }
@@ -130,7 +184,12 @@ final class CallPages {
     }
 
     String staffToken() throws Exception {
-        return mint("{\"role\":\"staff\",\"subject\":\"staff-e2e\",\"name\":\"Zhang Min\",\"skills\":[\"accounts\"],\"languages\":[\"en\",\"zh\"]}");
+        return staffToken("staff-e2e", "Zhang Min", "accounts");
+    }
+
+    String staffToken(String subject, String name, String skill) throws Exception {
+        return mint("{\"role\":\"staff\",\"subject\":\"" + subject + "\",\"name\":\"" + name
+                + "\",\"skills\":[\"" + skill + "\"],\"languages\":[\"en\",\"zh\"]}");
     }
 
     String supervisorToken() throws Exception {

@@ -78,7 +78,7 @@ class BridgeSignalingIT {
 
     @Test
     void peerToPeerCallStartedIsUnchanged() {
-        try (TestNode node = TestNode.start()) {
+        try (TestNode node = TestNode.start(Map.of("livedesk.calls.media", "p2p"))) {
             assertEquals(null, node.node().bridge());
             Call call = call(node, "staff-p1", "cust-p1");
             assertTrue(call.staffStarted().path("initiator").asBoolean());

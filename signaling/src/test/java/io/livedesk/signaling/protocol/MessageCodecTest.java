@@ -113,6 +113,26 @@ class MessageCodecTest {
     }
 
     @Test
+    void readsCallJoinWithMonitorAsTheDefaultMode() {
+        var monitor = assertInstanceOf(ClientMessage.CallJoin.class,
+                codec.read("{\"type\":\"call.join\",\"id\":\"j1\",\"callId\":\"r-1\"}"));
+        assertEquals("monitor", monitor.mode());
+        assertFalse(monitor.barge());
+        var barge = assertInstanceOf(ClientMessage.CallJoin.class,
+                codec.read("{\"type\":\"call.join\",\"id\":\"j1\",\"callId\":\"r-1\",\"mode\":\"barge\"}"));
+        assertEquals(true, barge.barge());
+        assertEquals(java.util.Set.of(io.livedesk.signaling.auth.Role.SUPERVISOR), barge.allowedRoles());
+    }
+
+    @Test
+    void readsCallTransfer() {
+        var m = assertInstanceOf(ClientMessage.CallTransfer.class, codec.read(
+                "{\"type\":\"call.transfer\",\"id\":\"t1\",\"callId\":\"r-1\",\"topic\":\"loans\",\"language\":\"zh\"}"));
+        assertEquals("loans", m.topic());
+        assertEquals("zh", m.language());
+    }
+
+    @Test
     void idsMayUseTheWholeAllowedAlphabetUpTo64Characters() {
         String id = "Az09._:-" + "x".repeat(56);
         assertEquals(id, codec.read("{\"type\":\"ping\",\"id\":\"" + id + "\"}").id());
@@ -180,6 +200,11 @@ class MessageCodecTest {
                 Arguments.of("offer.accept without requestId", "{\"type\":\"offer.accept\",\"id\":\"m1\"}"),
                 Arguments.of("offer.decline without requestId", "{\"type\":\"offer.decline\",\"id\":\"m1\"}"),
                 Arguments.of("call.hangup without callId", "{\"type\":\"call.hangup\",\"id\":\"m1\"}"),
+                Arguments.of("call.join without callId", "{\"type\":\"call.join\",\"id\":\"m1\"}"),
+                Arguments.of("call.transfer without topic",
+                        "{\"type\":\"call.transfer\",\"id\":\"m1\",\"callId\":\"r\",\"language\":\"en\"}"),
+                Arguments.of("call.transfer without language",
+                        "{\"type\":\"call.transfer\",\"id\":\"m1\",\"callId\":\"r\",\"topic\":\"loans\"}"),
                 Arguments.of("call.signal without callId",
                         "{\"type\":\"call.signal\",\"id\":\"m1\",\"candidate\":" + CANDIDATE + "}"),
                 Arguments.of("sdp without sdp text", "{\"type\":\"call.signal\",\"id\":\"m1\",\"callId\":\"r\",\"sdp\":{\"type\":\"offer\"}}"),
@@ -238,6 +263,11 @@ class MessageCodecTest {
                 Arguments.of("topic too long", create + "\"topic\":\"" + "a".repeat(33) + "\",\"language\":\"en\"}"),
                 Arguments.of("empty language", create + "\"topic\":\"cards\",\"language\":\"\"}"),
                 Arguments.of("status busy", "{\"type\":\"presence.set\",\"id\":\"o1\",\"status\":\"busy\"}"),
+                Arguments.of("join mode spy", "{\"type\":\"call.join\",\"id\":\"o1\",\"callId\":\"r\",\"mode\":\"spy\"}"),
+                Arguments.of("transfer to a topic with capitals",
+                        "{\"type\":\"call.transfer\",\"id\":\"o1\",\"callId\":\"r\",\"topic\":\"Loans\",\"language\":\"en\"}"),
+                Arguments.of("transfer of a call id with spaces",
+                        "{\"type\":\"call.transfer\",\"id\":\"o1\",\"callId\":\"r 1\",\"topic\":\"loans\",\"language\":\"en\"}"),
                 Arguments.of("token over 8192 characters",
                         "{\"type\":\"hello\",\"id\":\"o1\",\"token\":\"" + "t".repeat(8193) + "\"}"),
                 Arguments.of("sdpMLineIndex out of range", "{\"type\":\"call.signal\",\"id\":\"o1\",\"callId\":\"r\","
@@ -382,6 +412,20 @@ class MessageCodecTest {
                 codec.write(new ServerMessage.Error("7", "invalid_state", "no")));
         assertJson("{\"type\":\"error\",\"code\":\"bad_json\",\"message\":\"no\"}",
                 codec.write(new ServerMessage.Error(null, "bad_json", "no")));
+    }
+
+    @Test
+    void writesTheMessagesOfThreePartyCallsAndTransfers() throws Exception {
+        assertJson("{\"type\":\"call.renegotiate\",\"callId\":\"r-1\",\"receive\":{\"audio\":2,\"video\":2}}",
+                codec.write(new ServerMessage.CallRenegotiate("r-1", new ServerMessage.ReceiveSlots(2, 2))));
+        assertJson("{\"type\":\"call.participants\",\"callId\":\"r-1\",\"participants\":[{\"name\":\"Li\",\"role\":\"customer\"},"
+                        + "{\"role\":\"supervisor\"}]}",
+                codec.write(new ServerMessage.CallParticipants("r-1", java.util.List.of(
+                        new ServerMessage.PeerView("Li", "customer"), new ServerMessage.PeerView(null, "supervisor")))));
+        assertJson("{\"type\":\"call.transferring\",\"id\":\"9\",\"callId\":\"r-1\",\"topic\":\"loans\",\"language\":\"en\"}",
+                codec.write(new ServerMessage.CallTransferring("9", "r-1", "loans", "en")));
+        assertJson("{\"type\":\"call.transferred\",\"callId\":\"r-1\",\"peer\":{\"name\":\"Wang\",\"role\":\"staff\"}}",
+                codec.write(new ServerMessage.CallTransferred("r-1", new ServerMessage.PeerView("Wang", "staff"))));
     }
 
     private void assertJson(String expected, String actual) throws Exception {

@@ -88,9 +88,12 @@ class RoutingServiceTest {
         presenceStore = new InMemoryPresenceStore();
         routingStore = new InMemoryRoutingStore(presenceStore);
         callStore = new InMemoryCallStore();
-        presence = new PresenceService(presenceStore, outbox, clock);
+        presence = new PresenceService(presenceStore, new io.livedesk.signaling.presence.InMemorySupervisorIndex(), outbox, clock);
         routing = new RoutingService(routingStore, presence, callStore, outbox, config, clock, metrics);
-        calls = new CallService(callStore, new PeerToPeerRelay(outbox, List.of()), outbox, clock, metrics, routing::callEnded);
+        calls = new CallService(callStore, new PeerToPeerRelay(outbox, List.of()), outbox, clock, metrics, routing::callEnded,
+                "node-test", (node, task) -> {
+                    throw new AssertionError("peer-to-peer media is never handed to another node");
+                });
         routing.bind(calls);
     }
 

@@ -27,7 +27,7 @@ class SessionLifecycleIT {
 
     @BeforeEach
     void start() {
-        node = TestNode.start(Map.of("livedesk.cluster.reconnect-grace", "1500ms"));
+        node = TestNode.start(Map.of("livedesk.cluster.reconnect-grace", "1500ms", "livedesk.calls.media", "p2p"));
     }
 
     @AfterEach

@@ -58,6 +58,15 @@ public final class TestNode implements AutoCloseable {
         return start(Map.of());
     }
 
+    /** A UDP port free on loopback right now. */
+    public static int freeUdpPort() {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** A node with the given configuration overrides (e.g. {@code "livedesk.redis.url": url}). */
     public static TestNode start(Map<String, ?> overrides) {
         Map<String, Object> settings = new LinkedHashMap<>();
@@ -65,6 +74,8 @@ public final class TestNode implements AutoCloseable {
         settings.put("livedesk.server.port", 0);
         settings.put("livedesk.server.io-threads", 2);
         settings.put("livedesk.auth.jwt-secret", JWT_SECRET);
+        // Each node's in-process bridge on a port of its own, so nodes and test classes never collide.
+        settings.put("livedesk.bridge.port", freeUdpPort());
         settings.putAll(overrides);
         LiveDeskNode node = new LiveDeskNode(LiveDeskConfig.withOverrides(settings));
         try {
@@ -82,6 +93,11 @@ public final class TestNode implements AutoCloseable {
 
     public LiveDeskNode node() {
         return node;
+    }
+
+    /** The node's transcription entry point, for tests that play the speech pipeline. */
+    public io.livedesk.signaling.transcript.TranscriptService transcripts() {
+        return node.transcripts();
     }
 
     public String nodeId() {

@@ -13,10 +13,26 @@
  *             desk-offer-countdown, desk-offer-customer
  *   call:     desk-remote-video, desk-local-video, desk-hangup, desk-mute, desk-camera, desk-call-timer,
  *             desk-conn, desk-customer (panel), desk-customer-name, desk-customer-context
+ *             desk-remote-tiles (one video per further participant), desk-participants (who is in the call),
+ *             transfer: desk-transfer-topic (select), desk-transfer (button), desk-transfer-status
  *   ended:    desk-ended, desk-end-reason, desk-back
- *   history:  desk-recent (list; items desk-recent-item with data-call-id), desk-recent-refresh
- * Script API: window.LiveDeskDesk = { state(), peerConnection(), offers() }; the last
- * RTCPeerConnection stays reachable after a call ends, until the next call starts.
+ *   supervisor: desk-live (panel), desk-live-calls (list; items desk-live-call with data-call-id), inside
+ *             an item desk-join (listen in, unannounced) and desk-barge (join with camera and microphone),
+ *             desk-live-refresh
+ *   history:  desk-recent (list; items desk-recent-item with data-call-id), desk-recent-refresh,
+ *             inside an item desk-transcript-open (for answered calls)
+ *   captions: desk-captions (panel in the call, staff and supervisors), desk-captions-status, lines
+ *             desk-caption with data-speaker (customer|staff|supervisor), data-speaker-id and
+ *             data-final (true|false; a partial line is replaced by its final)
+ *   transcript: desk-transcript (dialog), desk-transcript-lines (items desk-transcript-line with
+ *             data-speaker, data-seq), desk-transcript-note, desk-transcript-download, desk-transcript-close
+ *   alerts:   desk-alerts (panel, supervisors), items desk-alert (data-alert-id, data-call-id) with
+ *             desk-alert-rule, desk-alert-time, desk-alert-text, desk-alert-people, desk-alert-join
+ *             (listen in: call.join mode monitor); desk-alerts-clear
+ * Script API: window.LiveDeskDesk = { state(), peerConnection(), offers(), captions(), alerts() }; the last
+ * RTCPeerConnection stays reachable after a call ends, until the next call starts. captions() returns the
+ * rendered caption lines [{speaker, speakerId, text, final}] in display order; alerts() the alerts
+ * received, newest first [{alertId, callId, rule, ruleId, text, speaker, at, staff, customer}].
  */
 import { t, getLang, setLang, onLangChange, translate, has } from "/console/i18n.js";
 import { Session } from "/console/client.js";
@@ -53,6 +69,12 @@ const app = {
   camOn: true,
   presenceBusy: false,
   recent: { items: null, error: false },
+  live: { items: null, error: false },   // supervisors: calls in progress
+  transfer: null,              // {callId, topic} while a transfer of our call waits for a colleague
+  participants: null,          // the last call.participants of our call
+  captions: { callId: null, status: null },  // live captions of our call (the lines live in the DOM)
+  alerts: [],                  // supervisors: alert events, newest first
+  transcript: null,            // the transcript dialog: {callId, name, when, lines, error, opener}
   baseTitle: document.title
 };
 
@@ -97,6 +119,10 @@ function langName(code) {
 }
 function reasonText(reason) {
   return has("reason." + reason) ? t("reason." + reason) : t("reason.other");
+}
+// What the customer's page sent along; the transfer keys are LiveDesk's own and shown otherwise.
+function customerContext(context) {
+  return Object.entries(context || {}).filter(([k]) => k !== "transfer_of" && k !== "transfer_from");
 }
 function errText(err) {
   const code = err?.code || "network";
@@ -185,12 +211,17 @@ function render() {
     $("go-available").hidden = k !== "away";
   }
   $("call-panel").hidden = !app.call;
+  $("captions").hidden = !app.call;
   $("ended-panel").hidden = !(app.ended && !app.call);
   renderCall();
   renderEnded();
   renderCustomer();
   renderProfile();
   renderRecent();
+  renderLive();
+  renderAlerts();
+  renderCaptionsMeta();
+  renderTranscript();
   for (const o of app.offers.values()) renderOffer(o);
 
   document.title = st === "ringing" ? t("title.ringing") : t("app.title");
@@ -242,7 +273,7 @@ function signIn(token) {
 }
 
 function onWelcome(w, resumed) {
-  if (w.role !== "staff") {
+  if (w.role !== "staff" && w.role !== "supervisor") {
     signOut(t("err.not_staff"), false);
     return;
   }
@@ -264,6 +295,7 @@ function onWelcome(w, resumed) {
   }
   render();
   loadRecent();
+  loadLive();
 }
 
 function stopSession() {
@@ -284,6 +316,9 @@ async function signOut(message, clean = true) {
   app.token = null;
   app.ended = null;
   app.recent = { items: null, error: false };
+  app.alerts = [];
+  resetCaptions(null);
+  closeTranscript();
   app.presence = { status: "away", load: 0, capacity: 1 };
   setSigninBusy(false);
   showSigninError(message || "");
@@ -372,8 +407,11 @@ function onMessage(msg) {
       if (app.call && msg.callId === app.call.callId) app.call.handleSignal(msg);
       break;
     case "call.renegotiate":
-      // Bridge mode: the customer's tracks changed; offer our leg again to receive them.
-      if (app.call && msg.callId === app.call.callId) app.call.renegotiate();
+      // Bridge mode: the others' tracks changed; offer our leg again to receive them.
+      if (app.call && msg.callId === app.call.callId) app.call.renegotiate(msg.receive, msg.iceRestart);
+      break;
+    case "call.participants":
+      if (app.call && msg.callId === app.call.callId) { app.participants = msg.participants || []; render(); }
       break;
     case "call.restart":
       // The customer's page came back on a new connection: offer the media to it afresh.
@@ -385,6 +423,15 @@ function onMessage(msg) {
       break;
     case "call.ended":
       if (app.call && msg.callId === app.call.callId) endCall(msg.reason);
+      break;
+    case "call.caption":
+      onCaption(msg);
+      break;
+    case "call.caption.status":
+      onCaptionStatus(msg);
+      break;
+    case "alert":
+      onAlert(msg);
       break;
     case "error":
       if (msg.code !== "rate_limited") console.warn("[LiveDesk]", msg.code, msg.message);
@@ -415,6 +462,7 @@ function addOffer(msg) {
         el("span", { class: "avatar lg", "aria-hidden": "true", text: initials(name) }),
         el("div", {},
           el("strong", { class: "offer-name", "data-testid": "desk-offer-customer", text: name }),
+          msg.context?.transfer_from ? el("p", { class: "offer-transfer", "data-testid": "desk-offer-transfer" }) : null,
           el("div", { class: "chips" }),
           el("p", { class: "offer-waited", "data-testid": "desk-offer-waited" }))),
       ctx),
@@ -445,8 +493,10 @@ function renderOffer(o) {
     msg.priority > 0 ? el("span", { class: "chip prio", text: `${t("offer.priority")} ${msg.priority}` }) : null
   ].filter(Boolean));
   card.querySelector(".offer-waited").textContent = `${t("offer.waited")} ${fmtDur((msg.waitedMs || 0) + (now - o.receivedAt))}`;
+  const transfer = card.querySelector(".offer-transfer");
+  if (transfer) transfer.textContent = t("offer.transferFrom", { name: msg.context.transfer_from });
   const ctx = card.querySelector(".ctx");
-  const entries = Object.entries(msg.context || {});
+  const entries = customerContext(msg.context);
   ctx.replaceChildren(...entries.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: String(v) })]));
   ctx.hidden = entries.length === 0;
   const [decline, accept] = card.querySelectorAll(".offer-actions button");
@@ -508,8 +558,12 @@ function startCall(msg) {
     || (app.callInfo?.callId === msg.callId ? app.callInfo.offer : null);
   removeOffer(msg.callId);
   if (app.accepting) removeOffer(app.accepting);
-  app.callInfo = { callId: msg.callId, peer: msg.peer || {}, offer };
+  app.callInfo = { callId: msg.callId, peer: msg.peer || {}, offer, supervising: msg.supervising || null };
   app.callStart = msg;
+  app.transfer = null;
+  app.participants = null;
+  if (app.captions.callId !== msg.callId) resetCaptions(msg.callId); // a restarted call keeps its captions
+  $("remote-tiles").replaceChildren();
   app.ended = null;
   app.micOn = true;
   app.camOn = true;
@@ -528,11 +582,7 @@ function startCall(msg) {
       });
     },
     local: (stream) => { local.srcObject = stream; local.play().catch(() => {}); render(); },
-    remote: (stream) => {
-      if (remote.srcObject !== stream) remote.srcObject = stream;
-      $("remote-placeholder").hidden = stream.getVideoTracks().length > 0;
-      remote.play().catch(() => { remote.muted = true; remote.play().catch(() => {}); });
-    },
+    remote: (stream, track, from) => showRemote(stream, from),
     mediaError: (e) => { console.warn("[LiveDesk] media", e?.name); app.mediaError = true; render(); },
     state: (s) => { app.connState = s; render(); },
     error: (e) => console.warn("[LiveDesk] webrtc", e)
@@ -542,6 +592,45 @@ function startCall(msg) {
   $("remote-placeholder").hidden = false;
   render();
   $("hangup").focus();
+}
+
+// The first participant's media fills the stage; each further one (a supervisor's view of both parties,
+// or a supervisor who joined) gets a tile of its own, keyed by the sender's stream.
+function showRemote(all, from) {
+  const remote = $("remote-video");
+  const main = app.mainStreamId ??= from?.id ?? "all";
+  if (!from || from.id === main) {
+    if (remote.srcObject !== all && !from) remote.srcObject = all;
+    if (from && remote.srcObject !== from) remote.srcObject = from;
+    $("remote-placeholder").hidden = (remote.srcObject?.getVideoTracks().length || 0) > 0;
+    remote.play().catch(() => { remote.muted = true; remote.play().catch(() => {}); });
+    return;
+  }
+  const tiles = $("remote-tiles");
+  let tile = [...tiles.children].find((v) => v.dataset.stream === from.id);
+  if (!tile) {
+    tile = el("video", { class: "tile", autoplay: "", playsinline: "", "data-stream": from.id });
+    tiles.append(tile);
+  }
+  if (tile.srcObject !== from) tile.srcObject = from;
+  tile.play().catch(() => { tile.muted = true; tile.play().catch(() => {}); });
+}
+
+async function transferCall(e) {
+  e.preventDefault();
+  const call = app.call;
+  const topic = $("transfer-topic").value;
+  if (!call || !topic || app.transfer) return;
+  $("transfer-go").disabled = true;
+  try {
+    await app.session.request("call.transfer", { callId: call.callId, topic, language: app.callInfo?.offer?.language || app.me?.languages?.[0] || "en" });
+    if (app.call === call) app.transfer = { callId: call.callId, topic };
+  } catch (err) {
+    toast(errText(err), "error");
+  } finally {
+    $("transfer-go").disabled = false;
+    render();
+  }
 }
 
 async function hangup() {
@@ -564,6 +653,9 @@ function endCall(reason, silent = false) {
   call.close();
   app.lastPc = call.pc;
   app.call = null;
+  app.mainStreamId = undefined;
+  app.transfer = null;
+  $("remote-tiles").replaceChildren();
   $("remote-video").srcObject = null;
   $("local-video").srcObject = null;
   if (!silent) {
@@ -586,6 +678,13 @@ function renderCall() {
   $("call-conn").textContent = has("conn." + cs) ? t("conn." + cs) : cs;
   $("call-conn").dataset.conn = cs;
   $("media-error").hidden = !app.mediaError;
+  const sup = app.callInfo?.supervising;
+  const note = $("call-note");
+  const people = (app.participants || []).filter((p) => p.role !== "customer" || sup);
+  note.textContent = sup === "monitor" ? t("call.monitoring")
+    : people.length > 2 || sup ? t("call.participants", { list: people.map((p) => p.name || t("role." + p.role)).join(" · ") }) : "";
+  note.hidden = !note.textContent;
+  renderTransfer(!sup);
   const mute = $("mute"), cam = $("camera");
   setIcon(mute, app.micOn ? "mic" : "micOff");
   mute.setAttribute("aria-pressed", String(!app.micOn));
@@ -595,6 +694,71 @@ function renderCall() {
   cam.setAttribute("aria-pressed", String(!app.camOn));
   cam.setAttribute("aria-label", t(app.camOn ? "camOff" : "camOn"));
   cam.title = t(app.camOn ? "camOff" : "camOn");
+}
+
+function renderTransfer(allowed) {
+  const form = $("transfer-form");
+  form.hidden = !allowed || !app.call?.bridge;
+  if (form.hidden) return;
+  const select = $("transfer-topic");
+  const current = app.callInfo?.offer?.topic;
+  const ids = [...app.topics.keys()].filter((id) => id !== current);
+  if (select.options.length !== ids.length) {
+    select.replaceChildren(...ids.map((id) => el("option", { value: id, text: topicName(id) })));
+  }
+  $("transfer-go").disabled = !!app.transfer || ids.length === 0;
+  $("transfer-status").textContent = app.transfer ? t("transfer.waiting", { topic: topicName(app.transfer.topic) }) : "";
+}
+
+// ------------------------------------------------------------------------ supervisors: live calls
+async function loadLive() {
+  if (!app.token || app.me?.role !== "supervisor") return;
+  const token = app.token;
+  try {
+    const res = await fetch("/api/calls?limit=50", { headers: { Authorization: "Bearer " + token } });
+    if (!res.ok) throw new Error("HTTP " + res.status);
+    const j = await res.json();
+    if (token !== app.token) return;
+    const items = (Array.isArray(j?.calls) ? j.calls : []).filter((c) => c.state === "connecting" || c.state === "active");
+    app.live = { items, error: false };
+  } catch (e) {
+    if (token !== app.token) return;
+    app.live = { items: app.live.items, error: true };
+  }
+  renderLive();
+}
+
+async function joinCall(callId, mode) {
+  if (app.call) return;
+  try {
+    await app.session.request("call.join", { callId, mode }); // reply is call.started (handled in onMessage)
+  } catch (err) {
+    toast(errText(err), "error");
+    loadLive();
+  }
+}
+
+function renderLive() {
+  const supervisor = app.me?.role === "supervisor";
+  $("live-card").hidden = !supervisor;
+  if (!supervisor) return;
+  const { items, error } = app.live;
+  $("live-note").textContent = error ? t("recent.error") : items && items.length === 0 ? t("live.empty") : "";
+  const busy = !!app.call || !app.session?.online;
+  $("live-list").replaceChildren(...(items || []).map((c) => {
+    const name = c.customer?.name || "—";
+    const join = el("button", { type: "button", class: "btn small", "data-testid": "desk-join", text: t("live.monitor"),
+      onclick: () => joinCall(c.callId, "monitor") });
+    const barge = el("button", { type: "button", class: "btn small", "data-testid": "desk-barge", text: t("live.barge"),
+      onclick: () => joinCall(c.callId, "barge") });
+    join.disabled = barge.disabled = busy;
+    return el("li", { class: "recent-item", "data-testid": "desk-live-call", "data-call-id": c.callId || "" },
+      el("span", { class: "avatar sm", "aria-hidden": "true", text: initials(name) }),
+      el("div", { class: "ri-main" },
+        el("div", { class: "ri-line" }, el("strong", { text: name }), el("span", { class: "ri-time", text: topicName(c.topic) })),
+        el("div", { class: "ri-meta" }, el("span", { text: t("live.with", { name: c.staff?.name || "—" }) }))),
+      el("div", { class: "live-actions" }, join, barge));
+  }));
 }
 
 function renderEnded() {
@@ -620,7 +784,7 @@ function renderCustomer() {
   if (offer.priority !== undefined) facts.push([t("offer.priority"), String(offer.priority)]);
   if (offer.waitedMs !== undefined) facts.push([t("offer.waited"), fmtDur(offer.waitedMs)]);
   $("cust-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
-  const ctx = Object.entries(offer.context || {});
+  const ctx = customerContext(offer.context);
   $("cust-context").replaceChildren(...(ctx.length
     ? ctx.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: String(v) })])
     : [el("dd", { class: "muted", text: t("call.noContext") })]));
@@ -681,8 +845,203 @@ function renderRecent() {
           el("span", { text: topicName(r.topic) }),
           el("span", { text: t("recent.wait", { d: fmtDur(r.waitMs) }) }),
           el("span", { text: t("recent.talk", { d: fmtDur(r.talkMs) }) })),
-        el("span", { class: "pill " + (r.endReason || r.state || ""), "data-testid": "desk-recent-reason", text: reason })));
+        el("div", { class: "ri-foot" },
+          el("span", { class: "pill " + (r.endReason || r.state || ""), "data-testid": "desk-recent-reason", text: reason }),
+          r.transcript ? el("button", { type: "button", class: "link-btn", "data-testid": "desk-transcript-open",
+            text: t("transcript.open"), onclick: (e) => openTranscript(r, e.currentTarget) }) : null)));
   }));
+}
+
+// ------------------------------------------------------------------------ live captions
+// call.caption events for our call (staff, or a supervisor in it). Finished lines are appended and
+// announced (aria-live); each speaker's partial line sits below them, aria-hidden while it changes, and is
+// replaced by its final. The DOM is changed in place, never rebuilt, so screen readers hear each line once.
+const CAPTION_LINES_KEPT = 100;
+
+function speakerLabel(speaker, speakerId) {
+  if (speakerId && speakerId === app.me?.subject) return t("captions.you");
+  return has("captions." + speaker) ? t("captions." + speaker) : String(speaker || "");
+}
+
+function resetCaptions(callId) {
+  app.captions = { callId, status: null };
+  $("caption-list").replaceChildren();
+  renderCaptionsMeta();
+}
+
+function captionKey(msg) {
+  return (msg.speaker || "") + "|" + (msg.speakerId || "");
+}
+
+function captionItem(msg, final) {
+  return el("li", {
+    class: "caption" + (final ? "" : " partial"), "data-testid": "desk-caption", "data-speaker": msg.speaker || "",
+    "data-speaker-id": msg.speakerId || "", "data-final": String(final), "data-key": captionKey(msg),
+    "aria-hidden": final ? null : "true"
+  }, el("span", { class: "cap-who", text: speakerLabel(msg.speaker, msg.speakerId) }),
+  el("span", { class: "cap-text", text: String(msg.text || "") }));
+}
+
+function onCaption(msg) {
+  if (!app.call || msg.callId !== app.call.callId || typeof msg.text !== "string") return;
+  if (app.captions.callId !== msg.callId) resetCaptions(msg.callId);
+  const list = $("caption-list");
+  const box = $("caption-scroll");
+  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  const key = captionKey(msg);
+  const partial = [...list.querySelectorAll("li.partial")].find((li) => li.dataset.key === key);
+  if (msg.final === true) {
+    partial?.remove();
+    list.insertBefore(captionItem(msg, true), list.querySelector("li.partial"));
+    const finals = list.querySelectorAll("li:not(.partial)");
+    for (let i = 0; i < finals.length - CAPTION_LINES_KEPT; i++) finals[i].remove();
+  } else if (partial) {
+    partial.querySelector(".cap-text").textContent = msg.text;
+  } else {
+    list.append(captionItem(msg, false));
+  }
+  renderCaptionsMeta();
+  if (atBottom) box.scrollTop = box.scrollHeight;
+}
+
+function onCaptionStatus(msg) {
+  if (!app.call || msg.callId !== app.call.callId) return;
+  if (app.captions.callId !== msg.callId) resetCaptions(msg.callId);
+  app.captions.status = msg.status === "active" ? null : { status: msg.status, speaker: msg.speaker || null };
+  renderCaptionsMeta();
+}
+
+// Labels (they follow the language) and the status line; the lines themselves are kept as they are.
+function renderCaptionsMeta() {
+  const list = $("caption-list");
+  for (const li of list.children) {
+    li.querySelector(".cap-who").textContent = speakerLabel(li.dataset.speaker, li.dataset.speakerId);
+  }
+  $("captions-empty").hidden = list.children.length > 0;
+  const st = app.captions.status;
+  const status = $("captions-status");
+  if (!st) {
+    status.textContent = "";
+  } else {
+    const text = has("captions.status." + st.status) ? t("captions.status." + st.status) : String(st.status);
+    status.textContent = st.speaker ? t("captions.status.for", { who: speakerLabel(st.speaker), status: text }) : text;
+  }
+  status.dataset.status = st?.status || "";
+}
+
+// ------------------------------------------------------------------------ supervisors: alerts
+const ALERTS_KEPT = 50;
+
+function onAlert(msg) {
+  if (app.me?.role !== "supervisor" || !msg.callId) return;
+  if (app.alerts.some((a) => a.alertId === msg.alertId)) return;
+  app.alerts.unshift({
+    alertId: msg.alertId, callId: msg.callId, rule: msg.rule, ruleId: msg.ruleId, text: msg.text,
+    speaker: msg.speaker, at: msg.at, staff: msg.staff?.name || null, customer: msg.customer?.name || null
+  });
+  app.alerts.length = Math.min(app.alerts.length, ALERTS_KEPT);
+  toast(t("alerts.toast", { rule: msg.rule || "", customer: msg.customer?.name || "—" }), "alert");
+  renderAlerts();
+}
+
+function renderAlerts() {
+  const supervisor = app.me?.role === "supervisor";
+  $("alerts-card").hidden = !supervisor;
+  if (!supervisor) return;
+  $("alerts-empty").hidden = app.alerts.length > 0;
+  $("alerts-clear").hidden = app.alerts.length === 0;
+  const locale = getLang() === "zh" ? "zh-CN" : "en-GB";
+  const busy = !!app.call || !app.session?.online;
+  $("alert-list").replaceChildren(...app.alerts.map((a) => {
+    const when = new Date(a.at);
+    const join = el("button", { type: "button", class: "btn small", "data-testid": "desk-alert-join", text: t("alerts.join"),
+      onclick: () => joinCall(a.callId, "monitor") });
+    join.disabled = busy;
+    return el("li", { class: "alert-item", "data-testid": "desk-alert", "data-alert-id": a.alertId || "", "data-call-id": a.callId },
+      el("div", { class: "ri-line" },
+        el("span", { class: "chip alert-rule", "data-testid": "desk-alert-rule", text: t("alerts.rule", { rule: a.rule || "" }) }),
+        el("span", { class: "ri-time", "data-testid": "desk-alert-time",
+          text: isNaN(when) ? "" : when.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit" }) })),
+      el("p", { class: "alert-text", "data-testid": "desk-alert-text" },
+        el("span", { class: "cap-who", text: speakerLabel(a.speaker) }), el("span", { text: a.text || "" })),
+      el("div", { class: "ri-meta" },
+        el("span", { "data-testid": "desk-alert-people", text: t("alerts.people", { customer: a.customer || "—", staff: a.staff || "—" }) })),
+      el("div", { class: "live-actions" }, join));
+  }));
+}
+
+// ------------------------------------------------------------------------ transcripts of past calls
+// Fetched with the bearer token in a header, never in a URL; the download is a blob of the text format.
+function transcriptPath(callId) {
+  return "/api/calls/" + encodeURIComponent(callId) + "/transcript";
+}
+
+async function openTranscript(r, opener) {
+  const token = app.token;
+  if (!token || !r.callId) return;
+  app.transcript = { callId: r.callId, name: r.customer?.name || r.customer?.id || "", when: r.answeredAt || r.enqueuedAt,
+    lines: null, error: false, opener };
+  renderTranscript();
+  const dialog = $("transcript-dialog");
+  if (!dialog.open) dialog.showModal();
+  try {
+    const res = await fetch(transcriptPath(r.callId), { headers: { Authorization: "Bearer " + token } });
+    if (!res.ok) throw new Error("HTTP " + res.status);
+    const j = await res.json();
+    if (app.transcript?.callId !== r.callId) return;
+    app.transcript.lines = Array.isArray(j?.lines) ? j.lines : [];
+  } catch (e) {
+    if (app.transcript?.callId !== r.callId) return;
+    app.transcript.error = true;
+  }
+  renderTranscript();
+}
+
+function renderTranscript() {
+  const tr = app.transcript;
+  if (!tr) return;
+  const locale = getLang() === "zh" ? "zh-CN" : "en-GB";
+  const when = tr.when ? new Date(tr.when) : null;
+  $("transcript-sub").textContent = t("transcript.sub", { name: tr.name || "—",
+    time: when && !isNaN(when) ? when.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" }) : "" });
+  $("transcript-note").textContent = tr.error ? t("transcript.error") : !tr.lines ? t("transcript.loading")
+    : tr.lines.length === 0 ? t("transcript.empty") : "";
+  $("transcript-download").disabled = !tr.lines || tr.lines.length === 0;
+  $("transcript-lines").replaceChildren(...(tr.lines || []).map((l) => {
+    const stamp = typeof l.offsetMs === "number" ? fmtDur(l.offsetMs)
+      : l.startedAt ? new Date(l.startedAt).toLocaleTimeString(locale) : "";
+    return el("li", { class: "transcript-line", "data-testid": "desk-transcript-line", "data-speaker": l.speaker || "", "data-seq": l.seq },
+      el("span", { class: "tl-time", text: stamp }),
+      el("span", { class: "cap-who", text: speakerLabel(l.speaker, l.speakerId) }),
+      el("span", { class: "tl-text", text: l.text || "" }));
+  }));
+}
+
+async function downloadTranscript() {
+  const tr = app.transcript;
+  const token = app.token;
+  if (!tr || !token) return;
+  $("transcript-download").disabled = true;
+  try {
+    const res = await fetch(transcriptPath(tr.callId) + "?format=text", { headers: { Authorization: "Bearer " + token } });
+    if (!res.ok) throw new Error("HTTP " + res.status);
+    const blob = await res.blob();
+    const url = URL.createObjectURL(blob);
+    const a = el("a", { href: url, download: "transcript-" + tr.callId.replace(/[^A-Za-z0-9._-]/g, "_") + ".txt", hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  } catch (e) {
+    toast(t("transcript.downloadError"), "error");
+  } finally {
+    renderTranscript();
+  }
+}
+
+function closeTranscript() {
+  const dialog = $("transcript-dialog");
+  if (dialog.open) dialog.close();
 }
 
 // ------------------------------------------------------------------------ wiring
@@ -720,6 +1079,17 @@ function init() {
   $("camera").addEventListener("click", () => { app.camOn = !app.camOn; app.call?.setCamera(app.camOn); renderCall(); });
   $("back-to-desk").addEventListener("click", () => { app.ended = null; render(); });
   $("recent-refresh").addEventListener("click", loadRecent);
+  $("live-refresh").addEventListener("click", loadLive);
+  $("transfer-form").addEventListener("submit", transferCall);
+  $("alerts-clear").addEventListener("click", () => { app.alerts = []; renderAlerts(); });
+  $("transcript-download").addEventListener("click", downloadTranscript);
+  $("transcript-x").addEventListener("click", closeTranscript);
+  $("transcript-dialog").addEventListener("close", () => {
+    const opener = app.transcript?.opener;
+    app.transcript = null;
+    if (opener?.isConnected) opener.focus();
+  });
+  setInterval(() => { if (!app.call) loadLive(); }, 5000);
   onLangChange(() => render());
 
   translate(document);
@@ -737,7 +1107,12 @@ function init() {
 window.LiveDeskDesk = {
   state: () => deskState(),
   peerConnection: () => (app.call ? app.call.pc : app.lastPc) || null,
-  offers: () => [...app.offers.keys()]
+  offers: () => [...app.offers.keys()],
+  captions: () => [...$("caption-list").children].map((li) => ({
+    speaker: li.dataset.speaker, speakerId: li.dataset.speakerId || null,
+    text: li.querySelector(".cap-text").textContent, final: li.dataset.final === "true"
+  })),
+  alerts: () => app.alerts.map((a) => ({ ...a }))
 };
 
 init();

@@ -2,13 +2,16 @@
 // Peer-to-peer: the initiator adds its local tracks then creates the offer; the other side adds its
 // tracks before answering. Bridge (info.media === "bridge"): this page always offers its own leg to the
 // server's media bridge (tracks first, candidates in the offer) and applies the answer;
-// renegotiate() (on call.renegotiate) makes a new offer. Signals are applied strictly in order once
-// local media is ready; ICE candidates that arrive before the remote description wait in a queue.
+// renegotiate(receive) (on call.renegotiate) makes a new offer, first adding receive-only transceivers
+// until there are as many of each kind as the bridge has tracks to send (three or more participants).
+// A monitoring supervisor (info.supervising === "monitor") sends nothing and only receives.
+// Signals are applied strictly in order once local media is ready; ICE candidates that arrive before the
+// remote description wait in a queue.
 
 /**
- * @param {{callId:string, initiator:boolean, media?:string, iceServers?:RTCIceServer[]}} info
+ * @param {{callId:string, initiator:boolean, media?:string, supervising?:string, iceServers?:RTCIceServer[]}} info
  * @param {{signal:(p:{sdp?:object,candidate?:object})=>void, local:(s:MediaStream)=>void,
- *          remote:(s:MediaStream, t:MediaStreamTrack)=>void, mediaError:(e:Error)=>void,
+ *          remote:(s:MediaStream, t:MediaStreamTrack, from:MediaStream|undefined)=>void, mediaError:(e:Error)=>void,
  *          state:(s:string)=>void, error:(e:Error)=>void}} hooks
  */
 export function createCall(info, hooks) {
@@ -17,6 +20,7 @@ export function createCall(info, hooks) {
     callId: info.callId,
     initiator: !!info.initiator,
     bridge: info.media === "bridge",
+    sends: info.supervising !== "monitor",
     pc,
     localStream: null,
     remoteStream: new MediaStream(),
@@ -34,12 +38,17 @@ export function createCall(info, hooks) {
   };
   pc.ontrack = (e) => {
     if (!call.remoteStream.getTracks().includes(e.track)) call.remoteStream.addTrack(e.track);
-    hooks.remote(call.remoteStream, e.track);
+    hooks.remote(call.remoteStream, e.track, e.streams[0]);
   };
   pc.onconnectionstatechange = () => hooks.state?.(pc.connectionState);
 
   const ready = (async () => {
     let stream = null;
+    if (!call.sends) {
+      for (const k of ["audio", "video"]) pc.addTransceiver(k, { direction: "recvonly" });
+      await offer();
+      return;
+    }
     try {
       stream = await navigator.mediaDevices.getUserMedia({
         audio: { echoCancellation: true, noiseSuppression: true },
@@ -112,10 +121,23 @@ export function createCall(info, hooks) {
     chain = chain.then(() => apply(msg)).catch((e) => hooks.error(e));
     return chain;
   };
-  // Bridge mode: offer again (the other party's tracks changed). Waits for a pending answer first.
-  call.renegotiate = () => {
+  // Enough transceivers of each kind for the tracks the bridge will send (others' tracks, one each).
+  function addReceiveSlots(receive) {
+    for (const kind of ["audio", "video"]) {
+      const want = Number(receive?.[kind]) || 0;
+      const have = pc.getTransceivers().filter((t) => !t.stopped && (t.receiver.track?.kind === kind)).length;
+      for (let i = have; i < Math.min(want, 8); i++) pc.addTransceiver(kind, { direction: "recvonly" });
+    }
+  }
+
+  // Bridge mode: offer again (the other participants' tracks changed). Waits for a pending answer first.
+  // iceRestart: the bridge holding the call went down; fresh ICE credentials make the server build this
+  // leg on another bridge.
+  call.renegotiate = (receive, iceRestart) => {
     chain = chain.then(async () => {
       if (call.closed || !call.bridge) return;
+      addReceiveSlots(receive);
+      if (iceRestart) pc.restartIce();
       if (pc.signalingState === "stable") await offer();
       else renegotiateWanted = true;
     }).catch((e) => hooks.error(e));

@@ -1,0 +1,24 @@
+package io.livedesk.signaling.call;
+
+import io.livedesk.signaling.protocol.ClientMessage;
+
+/**
+ * Media work for a call that arrived on a node other than the one holding the call's media state
+ * ({@link CallRecord#mediaNode()}), handed to that node (see {@link MediaHandoff}).
+ *
+ * @param subject   who sent the signal, left or came back; null for {@link Kind#ENDED}
+ * @param requestId the id of the client's {@code call.signal}, so an error can be matched to it
+ */
+public record MediaTask(Kind kind, String callId, String subject, String role, String requestId,
+                        ClientMessage.CallSignal signal) {
+
+    public enum Kind { SIGNAL, LEFT, ENDED, RESUMED }
+
+    static MediaTask signal(String callId, String subject, String role, ClientMessage.CallSignal signal) {
+        return new MediaTask(Kind.SIGNAL, callId, subject, role, signal.id(), signal);
+    }
+
+    static MediaTask of(Kind kind, String callId, String subject) {
+        return new MediaTask(kind, callId, subject, null, null, null);
+    }
+}

@@ -1,0 +1,31 @@
+package io.livedesk.signaling.call;
+
+import io.livedesk.signaling.routing.ServiceRequest;
+
+/**
+ * Where a call waits for its next staff member during a transfer: a routing request of its own, offered
+ * and accepted like any other, that carries the call it belongs to in its context.
+ */
+public interface TransferQueue {
+    /** Context key of a transfer request: the call it hands over. */
+    String TRANSFER_OF = "transfer_of";
+    /** Context key of a transfer request: the name of the staff member handing it over. */
+    String TRANSFER_FROM = "transfer_from";
+
+    /** The call a request hands over, or null for a customer's own request. */
+    static String callOf(ServiceRequest request) {
+        return request.context().get(TRANSFER_OF);
+    }
+
+    /**
+     * Queues the call for the topic and language; returns the new request's id. Not offered yet: the
+     * caller records the request on the call first, then calls {@link #offerTransfer}.
+     */
+    String enqueueTransfer(CallRecord call, String topic, String language, String fromStaffName);
+
+    /** Offers a queued transfer request to an eligible staff member, if one is free now. */
+    void offerTransfer(String requestId);
+
+    /** Takes a transfer request out of routing (the call ended); revokes its offer if it was ringing. */
+    void cancelTransfer(String requestId);
+}

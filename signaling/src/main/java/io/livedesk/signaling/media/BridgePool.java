@@ -1,0 +1,444 @@
+package io.livedesk.signaling.media;
+
+import io.livedesk.media.api.Bridge;
+import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.BridgeStats;
+import io.livedesk.media.api.ConferenceReply;
+import io.livedesk.media.api.ConferenceRequest;
+import io.livedesk.media.api.ConferenceStats;
+import io.livedesk.media.api.EndpointRequest;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Several bridges behind one {@link Bridge}: a new conference goes to the healthy member with the lowest
+ * stress ({@link BridgeSelector}); every later request for it goes to that member. One named thread checks
+ * every member each {@code healthInterval} ({@link MemberBridge#health()} then {@link Bridge#stats()}).
+ *
+ * <p>Failover: a member that fails {@code downAfter} checks in a row, or whose request fails with a
+ * connection error (refused, reset, connect timeout), is marked down. Its conferences are forgotten, so the
+ * next request for one that does not create it answers {@link BridgeException.NotFound} and
+ * {@link BridgeNegotiator} creates it again on a healthy member; {@link #onConferencesLost} listeners are
+ * told which meetings were lost, so that browsers can be asked to offer again. The request that met the
+ * connection error itself answers NotFound, for the same reason. A member whose check succeeds again takes
+ * conferences again, after the pool expired there (best effort) the conferences it had lost.
+ *
+ * <p>With no member up, creating a conference fails with {@link BridgeException.Unavailable}. A request
+ * that timed out without a connection error counts as one failed check and is passed on as Unavailable.
+ *
+ * <p>Thread-safe. Callers serialise the requests of one meeting (BridgeNegotiator does, per call): two
+ * concurrent creations of the same meeting could land on two members.
+ */
+public final class BridgePool implements Bridge {
+    private static final Logger log = LoggerFactory.getLogger(BridgePool.class);
+    static final String THREAD_NAME = "ld-bridge-health";
+
+    /**
+     * @param healthInterval how often every member is checked
+     * @param downAfter      consecutive failed checks (or timed-out requests) that mark a member down
+     * @param stopWait       how long {@link #close()} waits for a check in flight to end
+     */
+    public record Options(Duration healthInterval, int downAfter, Duration stopWait) {
+        public Options {
+            requirePositive("healthInterval", healthInterval);
+            requirePositive("stopWait", stopWait);
+            if (downAfter < 1) {
+                throw new IllegalArgumentException("downAfter must be at least 1: " + downAfter);
+            }
+        }
+
+        private static void requirePositive(String name, Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive");
+            }
+        }
+    }
+
+    private final String id;
+    private final List<PoolMember> members;
+    private final Options options;
+    private final BridgeSelector selector = new BridgeSelector();
+    /** meeting id → the member that holds its conference. */
+    private final Map<String, PoolMember> owners = new ConcurrentHashMap<>();
+    private final List<Consumer<Set<String>>> lostListeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ScheduledThreadPoolExecutor health;
+
+    /** @param members at least one; their ids must differ (they label metrics) */
+    public BridgePool(String id, List<MemberBridge> members, Options options) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.options = Objects.requireNonNull(options, "options");
+        if (members == null || members.isEmpty()) {
+            throw new IllegalArgumentException("a bridge pool needs at least one bridge");
+        }
+        List<PoolMember> list = new ArrayList<>();
+        Map<String, Boolean> ids = new HashMap<>();
+        for (MemberBridge m : members) {
+            if (ids.put(m.bridge().id(), Boolean.TRUE) != null) {
+                throw new IllegalArgumentException("two bridges of the pool have the id " + m.bridge().id());
+            }
+            list.add(new PoolMember(m, list.size()));
+        }
+        this.members = List.copyOf(list);
+        this.health = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory(THREAD_NAME, true));
+        health.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        health.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Starts the periodic checks (the first at once); requests are served before and without it too. */
+    public void start() {
+        if (closed.get() || !started.compareAndSet(false, true)) {
+            return;
+        }
+        long period = options.healthInterval().toNanos();
+        health.scheduleWithFixedDelay(this::checkAll, 0, period, TimeUnit.NANOSECONDS);
+        log.info("bridge pool {}: {} bridge(s) {}, checked every {} ms, down after {} failures", id, members.size(),
+                members, options.healthInterval().toMillis(), options.downAfter());
+    }
+
+    /**
+     * Registers a listener told, on the thread that noticed (the check thread or a request's), which
+     * meetings were lost when a bridge went down. It must not block; exceptions are logged and ignored.
+     */
+    public void onConferencesLost(Consumer<Set<String>> listener) {
+        lostListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public ConferenceReply apply(ConferenceRequest request) throws BridgeException {
+        String meetingId = request.meetingId();
+        if (meetingId == null || meetingId.isBlank()) {
+            throw new BridgeException.BadRequest("meeting-id is required");
+        }
+        if (request.expire()) {
+            expire(meetingId);
+            return new ConferenceReply(List.of(), List.of());
+        }
+        PoolMember owner = owners.get(meetingId);
+        if (owner != null) {
+            return applyOn(owner, request);
+        }
+        if (!request.create()) {
+            throw new BridgeException.NotFound("no conference " + meetingId + " on the media bridges");
+        }
+        return create(request);
+    }
+
+    private ConferenceReply applyOn(PoolMember owner, ConferenceRequest request) throws BridgeException {
+        try {
+            ConferenceReply reply = owner.bridge().apply(request);
+            owner.placed(0, createdEndpoints(request));
+            return reply;
+        } catch (BridgeException.Unavailable e) {
+            if (failed(owner, e)) {
+                // Its conferences were just forgotten: NotFound makes the caller create this one elsewhere.
+                throw new BridgeException.NotFound("media bridge " + owner.id() + " is down; conference "
+                        + request.meetingId() + " was lost");
+            }
+            throw e;
+        }
+    }
+
+    private ConferenceReply create(ConferenceRequest request) throws BridgeException {
+        String meetingId = request.meetingId();
+        List<PoolMember> ranked = selector.rank(members);
+        List<String> failures = new ArrayList<>();
+        for (PoolMember m : ranked) {
+            ConferenceReply reply;
+            try {
+                reply = m.bridge().apply(request);
+            } catch (BridgeException.Unavailable e) {
+                // The bridge, not the request: try the next. One that timed out may hold the conference
+                // anyway; with no endpoint ever connecting, its inactivity timeout expires it.
+                failed(m, e);
+                failures.add(m.id() + ": " + e.getMessage());
+                continue;
+            }
+            if (m.ifUp(() -> owners.put(meetingId, m))) {
+                m.placed(1, createdEndpoints(request));
+                log.debug("bridge pool {}: conference {} on {}", id, meetingId, m.id());
+                return reply;
+            }
+            m.orphan(meetingId); // created there just as it went down: expired when it is back
+            failures.add(m.id() + ": went down");
+        }
+        String why = ranked.isEmpty() ? "no media bridge is up and healthy"
+                : "no media bridge took it (" + failures + ")";
+        log.warn("bridge pool {}: cannot create conference {}: {}", id, meetingId, why);
+        throw new BridgeException.Unavailable("cannot create conference " + meetingId + ": " + why, null);
+    }
+
+    /** Expires the conference on the member that holds it; no-op if no member does. */
+    @Override
+    public void expire(String meetingId) throws BridgeException {
+        PoolMember owner = meetingId == null ? null : owners.remove(meetingId);
+        if (owner == null) {
+            return;
+        }
+        try {
+            owner.bridge().expire(meetingId);
+        } catch (BridgeException.Unavailable e) {
+            owner.orphan(meetingId); // expired when the member is back, if it went down
+            failed(owner, e);
+            throw e;
+        }
+    }
+
+    /**
+     * The pool as a whole, from the members' last checks (no call to any bridge): stress is the average of
+     * the members up, counts and traffic are sums, healthy if any member is up, draining if every member up
+     * is. Per member: {@link #members()}.
+     */
+    @Override
+    public BridgeStats stats() {
+        double stress = 0;
+        int up = 0;
+        int draining = 0;
+        int conferences = 0;
+        int endpoints = 0;
+        long packetsIn = 0;
+        long packetsOut = 0;
+        long bytesIn = 0;
+        long bytesOut = 0;
+        for (PoolMember m : members) {
+            BridgeStats s = m.stats();
+            boolean isUp = m.isUp();
+            if (isUp) {
+                up++;
+            }
+            if (s == null) {
+                continue;
+            }
+            if (isUp) {
+                stress += s.stressLevel();
+                draining += s.draining() ? 1 : 0;
+                conferences += s.conferences();
+                endpoints += s.endpoints();
+            }
+            packetsIn += s.packetsIn();
+            packetsOut += s.packetsOut();
+            bytesIn += s.bytesIn();
+            bytesOut += s.bytesOut();
+        }
+        return new BridgeStats(up == 0 ? 0 : stress / up, conferences, endpoints, up > 0,
+                up > 0 && draining == up, closed.get(), packetsIn, packetsOut, bytesIn, bytesOut);
+    }
+
+    /** From the member that holds the conference. */
+    @Override
+    public ConferenceStats conferenceStats(String meetingId) throws BridgeException {
+        PoolMember owner = meetingId == null ? null : owners.get(meetingId);
+        if (owner == null) {
+            throw new BridgeException.NotFound("no conference " + meetingId + " on the media bridges");
+        }
+        try {
+            return owner.bridge().conferenceStats(meetingId);
+        } catch (BridgeException.Unavailable e) {
+            failed(owner, e);
+            throw e;
+        }
+    }
+
+    /** Every member as the pool sees it now, in configuration order. */
+    public List<MemberStatus> members() {
+        Map<PoolMember, Integer> assigned = new HashMap<>();
+        for (PoolMember m : owners.values()) {
+            assigned.merge(m, 1, Integer::sum);
+        }
+        return members.stream().map(m -> m.status(assigned.getOrDefault(m, 0))).toList();
+    }
+
+    /** The id of the member holding the meeting's conference, if any. */
+    public Optional<String> ownerOf(String meetingId) {
+        return Optional.ofNullable(owners.get(meetingId)).map(PoolMember::id);
+    }
+
+    /** One round of checks, on the check thread (tests call it directly). */
+    void checkAll() {
+        for (PoolMember m : members) {
+            if (closed.get()) {
+                return;
+            }
+            try {
+                check(m);
+            } catch (RuntimeException e) {
+                // Never let one bad round cancel the periodic task.
+                log.error("bridge pool {}: checking {} failed", id, m.id(), e);
+            }
+        }
+    }
+
+    private void check(PoolMember m) {
+        PoolMember.Pending before = m.pending();
+        BridgeStats stats;
+        try {
+            m.health().check();
+            stats = m.bridge().stats();
+        } catch (BridgeException | RuntimeException e) {
+            failedCheck(m, e.getMessage() == null ? e.toString() : e.getMessage());
+            return;
+        }
+        if (!stats.healthy() || stats.shuttingDown()) {
+            String reason = stats.shuttingDown() ? "shutting down" : "reports unhealthy";
+            if (!closed.get()) {
+                noteFailedCheck(m, reason, m.unhealthy(stats, reason, options.downAfter()));
+            }
+            return;
+        }
+        if (!m.isUp()) {
+            expireOrphans(m);
+        }
+        if (m.succeeded(stats, before) == PoolMember.Change.CAME_BACK) {
+            log.info("bridge pool {}: bridge {} is back (stress {}), taking conferences again", id, m.id(),
+                    stats.stressLevel());
+        }
+    }
+
+    private void failedCheck(PoolMember m, String reason) {
+        if (!closed.get()) {
+            noteFailedCheck(m, reason, m.failed(reason, options.downAfter()));
+        }
+    }
+
+    private void noteFailedCheck(PoolMember m, String reason, PoolMember.Change change) {
+        if (change == PoolMember.Change.WENT_DOWN) {
+            wentDown(m, options.downAfter() + " failed checks, last: " + reason);
+        } else if (m.isUp()) {
+            log.info("bridge pool {}: bridge {} failed a check: {}", id, m.id(), reason);
+        } else {
+            log.debug("bridge pool {}: bridge {} still down: {}", id, m.id(), reason);
+        }
+    }
+
+    /**
+     * A request to {@code m} failed: a connection error marks it down at once, anything else counts as one
+     * failed check. True if this marked it down.
+     */
+    private boolean failed(PoolMember m, BridgeException.Unavailable e) {
+        if (closed.get()) {
+            return false;
+        }
+        boolean connection = isConnectionFailure(e);
+        int threshold = connection ? 1 : options.downAfter();
+        if (m.failed(e.getMessage(), threshold) == PoolMember.Change.WENT_DOWN) {
+            wentDown(m, (connection ? "connection error: " : "") + e.getMessage());
+            return true;
+        }
+        log.warn("bridge pool {}: request to bridge {} failed: {}", id, m.id(), e.getMessage());
+        return false;
+    }
+
+    /**
+     * Refused, reset, closed, or no connection within the connect timeout: the bridge is not there. A
+     * request that timed out on an open connection is a slow bridge, not (yet) a dead one.
+     */
+    static boolean isConnectionFailure(BridgeException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof HttpConnectTimeoutException) {
+                return true;
+            }
+            if (t instanceof HttpTimeoutException) {
+                return false;
+            }
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Forgets the member's conferences and tells the listeners. */
+    private void wentDown(PoolMember m, String reason) {
+        List<String> lost = new ArrayList<>();
+        for (Map.Entry<String, PoolMember> e : owners.entrySet()) {
+            if (e.getValue() == m && owners.remove(e.getKey(), m)) {
+                lost.add(e.getKey());
+            }
+        }
+        m.lost(lost);
+        log.warn("bridge pool {}: bridge {} is down ({}); {} conference(s) lost", id, m.id(), reason, lost.size());
+        if (lost.isEmpty()) {
+            return;
+        }
+        Set<String> meetings = Set.copyOf(lost);
+        for (Consumer<Set<String>> listener : lostListeners) {
+            try {
+                listener.accept(meetings);
+            } catch (RuntimeException e) {
+                log.error("bridge pool {}: a conferences-lost listener failed", id, e);
+            }
+        }
+    }
+
+    /** Before a member that was down takes conferences again: rid it of those it held (best effort). */
+    private void expireOrphans(PoolMember m) {
+        for (String meetingId : m.takeOrphans()) {
+            try {
+                m.bridge().expire(meetingId);
+            } catch (BridgeException | RuntimeException e) {
+                // It may have expired them itself (inactivity); nothing more to do.
+                log.debug("bridge pool {}: expiring lost conference {} on {} failed: {}", id, meetingId, m.id(),
+                        e.toString());
+            }
+        }
+    }
+
+    private static int createdEndpoints(ConferenceRequest request) {
+        int n = 0;
+        for (EndpointRequest e : request.endpoints()) {
+            if (e.create()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Stops the checks, then closes every member (remote clients release their threads). */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        health.shutdownNow();
+        try {
+            if (!health.awaitTermination(options.stopWait().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("bridge pool {}: a health check was still running at close", id);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (PoolMember m : members) {
+            try {
+                m.bridge().close();
+            } catch (RuntimeException e) {
+                log.warn("bridge pool {}: closing bridge {} failed", id, m.id(), e);
+            }
+        }
+        owners.clear();
+    }
+}

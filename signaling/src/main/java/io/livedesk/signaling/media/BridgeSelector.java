@@ -1,0 +1,63 @@
+package io.livedesk.signaling.media;
+
+import io.livedesk.media.api.BridgeStats;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Orders the pool's members for a new conference, best first, after Jicofo's {@code BridgeSelector}: only
+ * members that are up and whose last stats say healthy and not shutting down; those whose last check or
+ * request failed (not yet down) last, then those draining;
+ * then by stress, where stress is the bridge's reported {@code stress_level} plus the endpoints placed
+ * there since it was measured, each counted at the bridge's own stress per endpoint; then by endpoints and
+ * conferences (reported plus placed since), which decides between idle bridges (stress 0 until media
+ * flows); then by configuration order.
+ */
+final class BridgeSelector {
+
+    /** One candidate with the numbers it is ranked by. */
+    record Candidate(PoolMember member, boolean suspect, boolean draining, double stress, int endpoints,
+                     int conferences) {
+    }
+
+    private static final Comparator<Candidate> ORDER = Comparator
+            .comparing(Candidate::suspect)
+            .thenComparing(Candidate::draining)
+            .thenComparingDouble(Candidate::stress)
+            .thenComparingInt(Candidate::endpoints)
+            .thenComparingInt(Candidate::conferences)
+            .thenComparingInt(c -> c.member().index());
+
+    /** The members that may take a new conference, best first; empty if none may. */
+    List<PoolMember> rank(List<PoolMember> members) {
+        List<Candidate> candidates = new ArrayList<>();
+        for (PoolMember m : members) {
+            candidate(m).ifPresent(candidates::add);
+        }
+        candidates.sort(ORDER);
+        return candidates.stream().map(Candidate::member).toList();
+    }
+
+    static Optional<Candidate> candidate(PoolMember m) {
+        if (!m.isUp()) {
+            return Optional.empty();
+        }
+        BridgeStats s = m.stats();
+        PoolMember.Pending pending = m.pending();
+        boolean suspect = m.failures() > 0;
+        if (s == null) {
+            // Not checked yet: assume idle, so that a pool takes calls from its first second.
+            return Optional.of(new Candidate(m, suspect, false, 0, pending.endpoints(), pending.conferences()));
+        }
+        if (!s.healthy() || s.shuttingDown()) {
+            return Optional.empty();
+        }
+        double stress = Math.max(0, s.stressLevel());
+        double perEndpoint = s.endpoints() > 0 ? stress / s.endpoints() : 0;
+        return Optional.of(new Candidate(m, suspect, s.draining(), stress + pending.endpoints() * perEndpoint,
+                s.endpoints() + pending.endpoints(), s.conferences() + pending.conferences()));
+    }
+}

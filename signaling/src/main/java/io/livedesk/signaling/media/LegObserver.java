@@ -1,0 +1,26 @@
+package io.livedesk.signaling.media;
+
+import io.livedesk.signaling.call.CallRecord;
+
+/**
+ * Hears of the legs of bridged calls as the {@link BridgeNegotiator} creates and drops them, on the node
+ * holding the call's media: what the audio tap (transcription) follows. Called with the call's lock held:
+ * implementations must not block or call back into the negotiator.
+ */
+public interface LegObserver {
+    LegObserver NONE = new LegObserver() {
+        @Override
+        public void legUp(CallRecord call, String subject, String endpointId) {
+        }
+
+        @Override
+        public void legDown(String callId, String endpointId) {
+        }
+    };
+
+    /** A participant's endpoint was created on the bridge (its first offer, or a new page's). */
+    void legUp(CallRecord call, String subject, String endpointId);
+
+    /** The endpoint was expired or forgotten (the participant left, reloaded, the call ended, the bridge died). */
+    void legDown(String callId, String endpointId);
+}

@@ -1,0 +1,55 @@
+package io.livedesk.signaling.media;
+
+import io.livedesk.media.api.Bridge;
+import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.colibri.Colibri2Client;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One bridge of a {@link BridgePool} and how the pool tells it is alive. The pool also reads
+ * {@link Bridge#stats()} each round, so {@code health} only adds what stats cannot say.
+ *
+ * @param bridge the bridge; the pool closes it
+ * @param health throws when the bridge is not serving
+ */
+public record MemberBridge(Bridge bridge, HealthCheck health) {
+
+    /** A liveness probe beside stats(). */
+    @FunctionalInterface
+    public interface HealthCheck {
+        void check() throws BridgeException;
+    }
+
+    public MemberBridge {
+        Objects.requireNonNull(bridge, "bridge");
+        Objects.requireNonNull(health, "health");
+    }
+
+    /** An in-process bridge: its stats() already say whether it is healthy; nothing else can fail. */
+    public static MemberBridge inProcess(Bridge bridge) {
+        return new MemberBridge(bridge, () -> { });
+    }
+
+    /** A remote bridge over Colibri2: {@code GET /about/health} besides {@code /colibri/stats}. */
+    public static MemberBridge remote(Colibri2Client client) {
+        return new MemberBridge(client, client::checkHealth);
+    }
+
+    /**
+     * A LiveDesk bridge node or Jitsi Videobridge at {@code baseUrl}, with id {@code host:port} and the path
+     * if any, e.g. {@code 10.0.0.5:8090} (the id is in logs and metric labels: an address, never customer data).
+     */
+    public static MemberBridge remote(URI baseUrl, Duration connectTimeout, Duration requestTimeout) {
+        return remote(new Colibri2Client(idOf(baseUrl),
+                new Colibri2Client.Options(baseUrl, connectTimeout, requestTimeout)));
+    }
+
+    static String idOf(URI baseUrl) {
+        int port = baseUrl.getPort() > 0 ? baseUrl.getPort() : "https".equals(baseUrl.getScheme()) ? 443 : 80;
+        String path = baseUrl.getPath() == null ? "" : baseUrl.getPath().replaceAll("/+$", "");
+        return baseUrl.getHost() + ":" + port + path;
+    }
+}

@@ -1,0 +1,65 @@
+package io.livedesk.signaling.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The livedesk.bridge keys: defaults, lists from files or comma-separated environment values, bad values. */
+class LiveDeskConfigBridgeTest {
+
+    @Test
+    void defaultsKeepTheInProcessBridge() {
+        LiveDeskConfig.Bridge b = LiveDeskConfig.withOverrides(Map.of()).bridge();
+        assertEquals("127.0.0.1", b.address());
+        assertEquals(10000, b.port());
+        assertEquals(List.of(), b.publicAddresses());
+        assertEquals(List.of(), b.remote());
+        assertEquals(Duration.ofSeconds(2), b.healthInterval());
+        assertEquals(Duration.ofSeconds(2), b.connectTimeout());
+        assertEquals(Duration.ofSeconds(3), b.requestTimeout());
+        assertEquals(3, b.downAfter());
+    }
+
+    @Test
+    void listsComeAsListsOrAsCommaSeparatedStrings() {
+        LiveDeskConfig.Bridge b = LiveDeskConfig.withOverrides(Map.of(
+                "livedesk.bridge.address", "0.0.0.0",
+                "livedesk.bridge.public-address", "203.0.113.7, 10.0.0.5",
+                "livedesk.bridge.remote", "http://10.0.0.5:8090,https://bridge-2.bank.example:8443/",
+                "livedesk.bridge.health-interval", "500ms",
+                "livedesk.bridge.down-after", 5)).bridge();
+        assertEquals(List.of("203.0.113.7", "10.0.0.5"), b.publicAddresses());
+        assertEquals(List.of(URI.create("http://10.0.0.5:8090"), URI.create("https://bridge-2.bank.example:8443/")),
+                b.remote());
+        assertEquals(Duration.ofMillis(500), b.healthInterval());
+        assertEquals(5, b.downAfter());
+
+        LiveDeskConfig.Bridge listed = LiveDeskConfig.withOverrides(Map.of(
+                "livedesk.bridge.remote", List.of("http://127.0.0.1:8090"))).bridge();
+        assertEquals(List.of(URI.create("http://127.0.0.1:8090")), listed.remote());
+    }
+
+    @Test
+    void badBridgeSettingsAreRefusedWithTheKeyNamed() {
+        Map<String, Map<String, Object>> bad = Map.of(
+                "livedesk.bridge.public-address", Map.of("livedesk.bridge.public-address", "bridge.bank.example"),
+                "livedesk.bridge.address", Map.of("livedesk.bridge.address", "0.0.0.0"),
+                "livedesk.bridge.remote", Map.of("livedesk.bridge.remote", "10.0.0.5:8090"),
+                "livedesk.bridge.remote ", Map.of("livedesk.bridge.remote", "ftp://10.0.0.5/"),
+                "livedesk.bridge.down-after", Map.of("livedesk.bridge.down-after", 0),
+                "livedesk.bridge.health-interval", Map.of("livedesk.bridge.health-interval", "0s"),
+                "livedesk.bridge.request-timeout", Map.of("livedesk.bridge.request-timeout", "0s"));
+        for (Map.Entry<String, Map<String, Object>> e : bad.entrySet()) {
+            IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
+                    () -> LiveDeskConfig.withOverrides(e.getValue()), e.getKey());
+            assertTrue(thrown.getMessage().contains(e.getKey().trim()), thrown.getMessage());
+        }
+    }
+}

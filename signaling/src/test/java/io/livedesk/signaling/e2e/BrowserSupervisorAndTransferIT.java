@@ -1,0 +1,174 @@
+package io.livedesk.signaling.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.livedesk.media.api.Bridge;
+import io.livedesk.media.api.ConferenceStats;
+import io.livedesk.media.api.EndpointStats;
+import io.livedesk.signaling.server.LiveDeskNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static io.livedesk.signaling.e2e.CallPages.awaitElement;
+import static io.livedesk.signaling.e2e.CallPages.awaitState;
+import static io.livedesk.signaling.e2e.CallPages.by;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three and more participants through the bridge, in four headless Chromium pages: a supervisor joins a
+ * running call from the console's live-calls panel and receives both parties' video; then the staff
+ * member transfers the call to another queue, a second staff page accepts, and the customer's page keeps
+ * the same RTCPeerConnection (same transport to the bridge) while its inbound video switches to the
+ * second staff member's.
+ */
+class BrowserSupervisorAndTransferIT {
+    private static final Logger log = LoggerFactory.getLogger(BrowserSupervisorAndTransferIT.class);
+
+    private static LiveDeskNode node;
+    private static CallPages pages;
+    private static int bridgePort;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        bridgePort = io.livedesk.signaling.testing.TestNode.freeUdpPort();
+        node = CallPages.startBridgedNode(bridgePort, Map.of());
+        pages = CallPages.of(node);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void supervisorJoinsThenTheCallIsTransferredWithoutDroppingTheCustomersMedia() throws Exception {
+        Bridge bridge = node.bridge();
+        try (Browser staff = new Browser(); Browser customer = new Browser(); Browser supervisor = new Browser();
+             Browser second = new Browser()) {
+            pages.staffGoesAvailable(staff);
+            pages.customerAsksForCall(customer, "Li Wei");
+            pages.staffAccepts(staff, customer, "Li Wei");
+            String callId = latestCall().path("callId").asText();
+            CallPages.awaitMediaBothWays(staff, customer);
+
+            // The supervisor listens in from the live-calls panel and sees both parties.
+            pages.signInToConsole(supervisor, pages.supervisorToken());
+            WebElement live = awaitElement(() -> supervisor.driver.findElement(
+                    org.openqa.selenium.By.cssSelector("[data-testid='desk-live-call'][data-call-id='" + callId + "']")));
+            live.findElement(by("desk-join")).click();
+            awaitState(supervisor, "desk", "in-call");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> decodingStreams(supervisor, "desk").size() >= 2);
+            Map<String, Object> supStats = CallPages.mediaStats(supervisor, "desk");
+            assertEquals(bridgePort, CallPages.number(supStats, "remotePort"), "the supervisor's media comes from the bridge: " + supStats);
+            Set<Long> seen = decodingStreams(supervisor, "desk");
+            long staffVideo = ownVideo(staff, "desk");
+            long customerVideo = ownVideo(customer, "widget");
+            assertEquals(Set.of(staffVideo, customerVideo), seen, "the supervisor decodes exactly both parties' video");
+            assertEquals(3, bridge.conferenceStats(callId).endpoints().size());
+            JsonNode record = call(callId);
+            assertEquals("sup-e2e", record.path("supervisors").path(0).asText(), record.toString());
+
+            // A colleague with the loans skill comes online; the staff member transfers the call to loans.
+            pages.staffGoesAvailable(second, pages.staffToken("staff-e2e-2", "Wang Fang", "loans"));
+            customer.js("window.LiveDesk.debug.peerConnection().__beforeTransfer = true;");
+            new Select(awaitElement(() -> staff.driver.findElement(by("desk-transfer-topic")))).selectByValue("loans");
+            staff.driver.findElement(by("desk-transfer")).click();
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    !staff.driver.findElement(by("desk-transfer-status")).getText().isBlank());
+            assertEquals("in-call", staff.js("return window.LiveDeskDesk.state();"), "the staff member stays on until accepted");
+
+            WebElement offer = awaitElement(() -> second.driver.findElement(by("desk-offer")));
+            assertTrue(offer.getText().contains("Li Wei"), offer.getText());
+            assertTrue(offer.findElement(by("desk-offer-transfer")).getText().contains("Zhang Min"), offer.getText());
+            offer.findElement(by("desk-accept")).click();
+            awaitState(second, "desk", "in-call");
+            awaitState(staff, "desk", "ended");
+
+            // The customer's page keeps its connection; its inbound video now carries the second staff member.
+            long secondVideo = await().atMost(Duration.ofSeconds(20)).until(() -> ownVideo(second, "desk"), v -> v > 0);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> decodingStreams(customer, "widget").contains(secondVideo));
+            assertEquals(Boolean.TRUE, customer.js("return window.LiveDesk.debug.peerConnection().__beforeTransfer === true;"),
+                    "the same RTCPeerConnection: the customer's media was not torn down");
+            Map<String, Object> custStats = CallPages.mediaStats(customer, "widget");
+            assertEquals("connected", custStats.get("connectionState"), custStats.toString());
+            assertEquals(bridgePort, CallPages.number(custStats, "remotePort"), custStats.toString());
+            long framesNow = framesOf(customer, secondVideo);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> framesOf(customer, secondVideo) > framesNow + 10);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> CallPages.received(second, "desk"));
+            String note = await().atMost(Duration.ofSeconds(5)).until(
+                    () -> String.valueOf(customer.js(CallPages.WIDGET_TEXT, "ld-call-note")), n -> !n.isBlank());
+            assertTrue(note.contains("Wang Fang"), "the customer is told who took over: " + note);
+            assertFalse(note.toLowerCase(java.util.Locale.ROOT).contains("supervisor"),
+                    "a monitoring supervisor is never announced to the customer: " + note);
+
+            record = call(callId);
+            log.info("after the transfer: {}", record);
+            assertEquals("staff-e2e-2", record.path("staff").path("id").asText(), record.toString());
+            assertEquals("staff-e2e", record.path("formerStaff").path(0).asText(), record.toString());
+            ConferenceStats stats = bridge.conferenceStats(callId);
+            assertEquals(3, stats.endpoints().size(), "customer, supervisor and the second staff member: " + stats);
+            for (EndpointStats e : stats.endpoints()) {
+                assertTrue(e.connected(), e.toString());
+            }
+
+            // The supervisor leaves; the call goes on between the customer and the second staff member.
+            supervisor.driver.findElement(by("desk-hangup")).click();
+            awaitState(supervisor, "desk", "ended");
+            await().atMost(Duration.ofSeconds(10)).until(() -> bridge.conferenceStats(callId).endpoints().size() == 2);
+            assertEquals("active", call(callId).path("state").asText());
+
+            CallPages.customerHangsUp(second, customer);
+            assertEquals("customer_hangup", call(callId).path("endReason").asText());
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> bridge.stats().conferences() == 0);
+    }
+
+    /** SSRCs of the video streams this page is decoding. */
+    private static Set<Long> decodingStreams(Browser b, String which) {
+        return inbound(b, which).stream().filter(s -> CallPages.number(s, "frames") > 0)
+                .map(s -> CallPages.number(s, "ssrc")).collect(Collectors.toSet());
+    }
+
+    /** Frames the customer's page decoded from the inbound video stream with this SSRC. */
+    private static long framesOf(Browser customer, long ssrc) {
+        return inbound(customer, "widget").stream().filter(s -> CallPages.number(s, "ssrc") == ssrc)
+                .mapToLong(s -> CallPages.number(s, "frames")).sum();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> inbound(Browser b, String which) {
+        return (List<Map<String, Object>>) CallPages.videoStreams(b, which).get("inbound");
+    }
+
+    private static long ownVideo(Browser b, String which) {
+        return CallPages.number(CallPages.videoStreams(b, which), "outbound");
+    }
+
+    private static JsonNode latestCall() throws Exception {
+        return new ObjectMapper().readTree(pages.get("/api/calls?limit=1", pages.supervisorToken())).path("calls").path(0);
+    }
+
+    private static JsonNode call(String callId) throws Exception {
+        return new ObjectMapper().readTree(pages.get("/api/calls/" + callId, pages.supervisorToken()));
+    }
+}
