@@ -168,17 +168,35 @@ public final class CallService {
         if (call.transferRequestId() != null) {
             throw new ProtocolException(ErrorCode.INVALID_STATE, "a transfer of this call is already waiting");
         }
-        String requestId = transfers.enqueueTransfer(call, m.topic(), m.language(), staff.name());
+        if (m.staffId() != null && (m.staffId().equals(staff.subject()) || call.isSupervisor(m.staffId()))) {
+            throw new ProtocolException(ErrorCode.INVALID_STATE, "that colleague is already in this call");
+        }
+        String requestId = m.staffId() != null ? transfers.enqueueTransferTo(call, m.staffId(), staff.name())
+                : transfers.enqueueTransfer(call, m.topic(), m.language(), staff.name());
         boolean recorded = update(call.callId(), r -> r.state().live() && r.transferRequestId() == null
                 && staff.subject().equals(r.staffId()) ? r.transferring(requestId) : null).isPresent();
         if (!recorded) {
             transfers.cancelTransfer(requestId);
             throw new ProtocolException(ErrorCode.INVALID_STATE, "the call changed; try again");
         }
+        if (!transfers.offerTransfer(requestId)) {
+            transfers.cancelTransfer(requestId);
+            update(call.callId(), r -> requestId.equals(r.transferRequestId()) ? r.transferCancelled() : null);
+            throw new ProtocolException(ErrorCode.INVALID_STATE, "that colleague cannot take a call now");
+        }
         metrics.transferRequested();
-        log.info("call {}: transfer to {}/{} requested as {}", call.callId(), m.topic(), m.language(), requestId);
-        transfers.offerTransfer(requestId);
-        return new ServerMessage.CallTransferring(m.id(), call.callId(), m.topic(), m.language());
+        log.info("call {}: transfer requested as {}", call.callId(), requestId);
+        return new ServerMessage.CallTransferring(m.id(), call.callId(), m.topic(), m.topic() == null ? null : m.language(),
+                m.staffId());
+    }
+
+    /**
+     * A transfer to a named colleague ended without them (declined, rang out): the call stays with its staff
+     * member, who is told and may try again.
+     */
+    public void transferFailed(String callId, String requestId, String reason) {
+        update(callId, r -> r.state().live() && requestId.equals(r.transferRequestId()) ? r.transferCancelled() : null)
+                .ifPresent(call -> outbox.send(call.staffId(), new ServerMessage.CallTransferFailed(callId, reason)));
     }
 
     /**

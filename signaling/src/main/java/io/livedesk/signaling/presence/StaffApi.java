@@ -32,7 +32,8 @@ public final class StaffApi {
 
     public void register(HttpRoutes routes) {
         routes.add(HttpMethod.GET, "/api/staff", call -> {
-            auth.require(call, EnumSet.of(Role.SUPERVISOR));
+            // Staff see their colleagues too: to pick one for a transfer.
+            auth.require(call, EnumSet.of(Role.STAFF, Role.SUPERVISOR));
             List<StaffView> views = store.list().stream()
                     .sorted(Comparator.comparing(StaffPresence::id))
                     .map(p -> new StaffView(p.id(), p.profile().name(), p.effectiveStatus().wire(), p.connected(),

@@ -238,15 +238,28 @@ public sealed interface ClientMessage {
     }
 
     /**
-     * The staff member hands the call to the queue of a topic and language. They stay on the call until
-     * the next staff member accepts; the customer's media is not interrupted.
+     * The staff member hands the call over: to the queue of a topic (and language), or to a named colleague
+     * ({@code staffId}). They stay on the call until the next staff member accepts; the customer's media is
+     * not interrupted.
+     *
+     * @param language with a topic, the queue's language; with a colleague, ignored (the call's)
      */
-    record CallTransfer(String id, String callId, String topic, String language) implements ClientMessage {
+    record CallTransfer(String id, String callId, String topic, String language, String staffId) implements ClientMessage {
         public CallTransfer {
             requireId(id);
             requireRef(callId, "callId");
-            requireWord(topic, "topic");
-            requireWord(language, "language");
+            if ((topic == null) == (staffId == null)) {
+                throw new IllegalArgumentException("exactly one of topic and staffId is required");
+            }
+            if (topic != null) {
+                requireWord(topic, "topic");
+                requireWord(language, "language");
+            } else {
+                requireRef(staffId, "staffId");
+                if (language != null) {
+                    requireWord(language, "language");
+                }
+            }
         }
 
         public Set<Role> allowedRoles() {

@@ -172,11 +172,25 @@ public sealed interface ServerMessage {
 
     /**
      * The staff member asked for a transfer: the reply to {@code call.transfer}; the call waits in the
-     * queue for its next staff member while this one stays on.
+     * queue (or rings for the named colleague, {@code staffId}) while this one stays on.
      */
-    record CallTransferring(String id, String callId, String topic, String language) implements ServerMessage {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record CallTransferring(String id, String callId, String topic, String language, String staffId)
+            implements ServerMessage {
         public String type() {
             return "call.transferring";
+        }
+    }
+
+    /**
+     * To the staff member who asked for a transfer to a named colleague: the colleague declined or let it
+     * ring out; the call stays theirs.
+     *
+     * @param reason {@code declined} or {@code timeout}
+     */
+    record CallTransferFailed(String callId, String reason) implements ServerMessage {
+        public String type() {
+            return "call.transfer.failed";
         }
     }
 

@@ -117,6 +117,20 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     @Override
+    public Optional<Offer> offerTo(String requestId, String staffId, long nowMs, long ringMs) {
+        return presence.withMembers(members -> {
+            Entry entry = requests.get(requestId);
+            StaffPresence p = members.get(staffId);
+            if (entry == null || entry.state() != RequestState.WAITING || p == null || !p.connected()
+                    || p.status() != StaffStatus.AVAILABLE || p.load() >= p.profile().capacity()
+                    || entry.excludes(staffId, nowMs)) {
+                return Optional.empty();
+            }
+            return Optional.of(offer(members, entry, p, nowMs, ringMs));
+        });
+    }
+
+    @Override
     public Optional<Offer> matchStaff(String staffId, long nowMs, long ringMs) {
         return presence.withMembers(members -> {
             StaffPresence p = members.get(staffId);

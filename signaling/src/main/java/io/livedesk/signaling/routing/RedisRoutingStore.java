@@ -45,6 +45,7 @@ public final class RedisRoutingStore implements RoutingStore {
     private final LuaScript enqueue = LuaScript.load("routing_enqueue");
     private final LuaScript matchRequest = LuaScript.load("routing_match_request", "routing_offer");
     private final LuaScript matchStaff = LuaScript.load("routing_match_staff", "routing_offer");
+    private final LuaScript offerTo = LuaScript.load("routing_offer_to", "routing_offer");
     private final LuaScript accept = LuaScript.load("routing_accept");
     private final LuaScript release = LuaScript.load("routing_release");
     private final LuaScript cancel = LuaScript.load("routing_cancel");
@@ -56,7 +57,7 @@ public final class RedisRoutingStore implements RoutingStore {
     public RedisRoutingStore(RedisConnections connections, RedisKeys keys) {
         this.redis = connections.sync();
         this.keys = keys;
-        for (LuaScript s : List.of(enqueue, matchRequest, matchStaff, accept, release, cancel, callEnded,
+        for (LuaScript s : List.of(enqueue, matchRequest, matchStaff, offerTo, accept, release, cancel, callEnded,
                 expiredOffers, position, stats)) {
             s.preload(redis);
         }
@@ -105,6 +106,13 @@ public final class RedisRoutingStore implements RoutingStore {
         String staffId = matchRequest.run(redis, keys, ScriptOutputType.VALUE, keys.request(requestId),
                 requestId, Long.toString(nowMs), Long.toString(nowMs + ringMs));
         return Optional.ofNullable(staffId).map(s -> new Offer(requestId, s, nowMs, nowMs + ringMs));
+    }
+
+    @Override
+    public Optional<Offer> offerTo(String requestId, String staffId, long nowMs, long ringMs) {
+        Long offered = offerTo.run(redis, keys, ScriptOutputType.INTEGER, keys.request(requestId),
+                requestId, staffId, Long.toString(nowMs), Long.toString(nowMs + ringMs));
+        return offered == 1L ? Optional.of(new Offer(requestId, staffId, nowMs, nowMs + ringMs)) : Optional.empty();
     }
 
     @Override

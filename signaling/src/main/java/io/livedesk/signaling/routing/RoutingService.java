@@ -120,8 +120,31 @@ public final class RoutingService implements TransferQueue {
     }
 
     @Override
-    public void offerTransfer(String requestId) {
-        matchNew(requestId);
+    public String enqueueTransferTo(CallRecord call, String staffId, String fromStaffName) {
+        String id = "t-" + UUID.randomUUID();
+        Map<String, String> context = Map.of(TRANSFER_OF, call.callId(), TRANSFER_FROM, fromStaffName,
+                TRANSFER_TO, staffId, TRANSFER_TOPIC, call.topic());
+        // A queue of its own ("~" is never in a topic id): no one's skills match it.
+        ServiceRequest request = new ServiceRequest(id, call.customerId(), call.customerName(), "~" + staffId,
+                call.language(), call.priority(), context, clock.millis(), order.rank(call.enqueuedAtMs(), call.priority()));
+        try {
+            store.enqueue(request);
+        } catch (IllegalStateException e) {
+            throw new ProtocolException(ErrorCode.INVALID_STATE, "the customer already has a request waiting");
+        }
+        return id;
+    }
+
+    @Override
+    public boolean offerTransfer(String requestId) {
+        Optional<String> colleague = store.request(requestId).map(r -> r.context().get(TRANSFER_TO));
+        if (colleague.isEmpty()) {
+            matchNew(requestId);
+            return true;
+        }
+        Optional<Offer> offer = store.offerTo(requestId, colleague.get(), clock.millis(), config.ringTimeout().toMillis());
+        offer.ifPresent(this::offered);
+        return offer.isPresent();
     }
 
     @Override
@@ -205,6 +228,15 @@ public final class RoutingService implements TransferQueue {
         if (!store.release(requestId, staffId, reason, now, config.reofferDelay().toMillis())) {
             return false;
         }
+        Optional<ServiceRequest> request = store.request(requestId);
+        if (request.map(r -> r.context().containsKey(TRANSFER_TO)).orElse(false)) {
+            // Meant for this colleague only: it ends here, and the staff member asking is told.
+            presence.notifyMember(staffId);
+            cancel(requestId, EndReason.STAFF_HANGUP);
+            callService.transferFailed(request.get().context().get(TRANSFER_OF), requestId,
+                    reason == ReleaseReason.DECLINED ? "declined" : "timeout");
+            return true;
+        }
         callService.update(requestId, r -> r.state() == CallState.OFFERED ? r.requeued() : null);
         presence.notifyMember(staffId);
         store.request(requestId).filter(r -> TransferQueue.callOf(r) == null)
@@ -242,7 +274,8 @@ public final class RoutingService implements TransferQueue {
             return c.state() == CallState.QUEUED ? c.offered(offer.staffId(), staff.get().profile().name(), offer.offeredAtMs()) : null;
         });
         metrics.offered(firstOffer[0] ? offer.offeredAtMs() - r.enqueuedAtMs() : -1);
-        outbox.send(offer.staffId(), new ServerMessage.Offer(r.id(), r.topic(), r.language(), r.priority(),
+        String shownTopic = r.context().getOrDefault(TRANSFER_TOPIC, r.topic());
+        outbox.send(offer.staffId(), new ServerMessage.Offer(r.id(), shownTopic, r.language(), r.priority(),
                 new ServerMessage.CustomerView(r.customerName()), r.context(), offer.offeredAtMs() - r.enqueuedAtMs(),
                 offer.expiresAtMs() - offer.offeredAtMs()));
         presence.notifyMember(offer.staffId());

@@ -43,6 +43,13 @@ public interface RoutingStore {
      */
     Optional<Offer> matchStaff(String staffId, long nowMs, long ringMs);
 
+    /**
+     * Offers a WAITING request to this one member, whatever its topic and language (a transfer to a named
+     * colleague), if they are connected, AVAILABLE, below capacity and not excluded from it. Same effects as
+     * {@link #matchRequest}. Empty when the request is not WAITING or the member cannot take it now.
+     */
+    Optional<Offer> offerTo(String requestId, String staffId, long nowMs, long ringMs);
+
     /** The offer the request is ringing with, if it is OFFERED. */
     Optional<Offer> offerOf(String requestId);
 

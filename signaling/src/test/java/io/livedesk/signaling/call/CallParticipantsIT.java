@@ -193,6 +193,50 @@ class CallParticipantsIT {
         }
     }
 
+    @Test
+    void aTransferToANamedColleagueRingsOnlyForThemAndADeclineLeavesTheCallWithItsStaffMember() {
+        try (TestNode node = bridgedNode()) {
+            Call call = call(node, "d1");
+            WsClient named = node.signIn(node.staffToken("staff-d1b", "Wang Fang", List.of("cards"), List.of("zh"), 1));
+            named.requestOk(Map.of("type", "presence.set", "status", "available"));
+            WsClient bystander = node.signIn(node.staffToken("staff-d1c", "Liu Yang", List.of("accounts"), List.of("en"), 1));
+            bystander.requestOk(Map.of("type", "presence.set", "status", "available"));
+
+            assertEquals("invalid_state", errorCode(call.staff().request(Map.of("type", "call.transfer",
+                    "callId", call.callId(), "staffId", "staff-d1-nobody"))), "not signed in");
+            assertEquals("invalid_state", errorCode(call.staff().request(Map.of("type", "call.transfer",
+                    "callId", call.callId(), "staffId", "staff-d1"))), "not to oneself");
+            assertEquals("bad_message", errorCode(call.staff().request(Map.of("type", "call.transfer",
+                    "callId", call.callId(), "staffId", "staff-d1b", "topic", "cards", "language", "en"))));
+
+            JsonNode transferring = call.staff().requestOk(Map.of("type", "call.transfer", "callId", call.callId(),
+                    "staffId", "staff-d1b"));
+            assertEquals("staff-d1b", transferring.path("staffId").asText(), transferring.toString());
+            JsonNode offer = named.awaitType("offer", WAIT);
+            assertEquals("accounts", offer.path("topic").asText(), "the offer shows the call's topic");
+            assertEquals("staff-d1b", offer.path("context").path("transfer_to").asText());
+            assertTrue(bystander.poll(m -> "offer".equals(type(m)), QUIET).isEmpty(),
+                    "a colleague with the call's skill is not offered a transfer meant for someone else");
+
+            named.requestOk(Map.of("type", "offer.decline", "requestId", offer.path("requestId").asText()));
+            assertEquals("declined", call.staff().awaitType("call.transfer.failed", WAIT).path("reason").asText());
+            JsonNode record = node.getJson("/api/calls/" + call.callId(), node.supervisorToken("sup-x", "S"));
+            assertFalse(record.has("transferring"), record.toString());
+            assertEquals("staff-d1", record.path("staff").path("id").asText());
+            assertTrue(bystander.poll(m -> "offer".equals(type(m)), QUIET).isEmpty(), "the declined transfer is gone");
+
+            // Asked again, accepted this time: the call moves to the named colleague.
+            named.drain();
+            call.staff().requestOk(Map.of("type", "call.transfer", "callId", call.callId(), "staffId", "staff-d1b"));
+            // A new transfer is a new request: the decline of the first does not hold it back.
+            String again = named.awaitType("offer", WAIT).path("requestId").asText();
+            assertEquals(call.callId(), named.requestOk(Map.of("type", "offer.accept", "requestId", again))
+                    .path("callId").asText());
+            assertEquals("transferred", call.staff().awaitType("call.ended", WAIT).path("reason").asText());
+            assertEquals("Wang Fang", call.customer().awaitType("call.transferred", WAIT).path("peer").path("name").asText());
+        }
+    }
+
     private static List<String> roles(JsonNode participants) {
         List<String> roles = new java.util.ArrayList<>();
         participants.path("participants").forEach(p -> roles.add(p.path("role").asText()));

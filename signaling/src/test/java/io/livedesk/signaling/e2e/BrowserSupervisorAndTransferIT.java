@@ -88,7 +88,7 @@ class BrowserSupervisorAndTransferIT {
             // A colleague with the loans skill comes online; the staff member transfers the call to loans.
             pages.staffGoesAvailable(second, pages.staffToken("staff-e2e-2", "Wang Fang", "loans"));
             customer.js("window.LiveDesk.debug.peerConnection().__beforeTransfer = true;");
-            new Select(awaitElement(() -> staff.driver.findElement(by("desk-transfer-topic")))).selectByValue("loans");
+            new Select(awaitElement(() -> staff.driver.findElement(by("desk-transfer-topic")))).selectByValue("topic:loans");
             staff.driver.findElement(by("desk-transfer")).click();
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     !staff.driver.findElement(by("desk-transfer-status")).getText().isBlank());

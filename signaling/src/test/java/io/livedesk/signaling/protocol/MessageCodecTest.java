@@ -130,6 +130,10 @@ class MessageCodecTest {
                 "{\"type\":\"call.transfer\",\"id\":\"t1\",\"callId\":\"r-1\",\"topic\":\"loans\",\"language\":\"zh\"}"));
         assertEquals("loans", m.topic());
         assertEquals("zh", m.language());
+        var named = assertInstanceOf(ClientMessage.CallTransfer.class, codec.read(
+                "{\"type\":\"call.transfer\",\"id\":\"t2\",\"callId\":\"r-1\",\"staffId\":\"staff-9\"}"));
+        assertEquals("staff-9", named.staffId());
+        assertEquals(null, named.topic());
     }
 
     @Test
@@ -201,7 +205,7 @@ class MessageCodecTest {
                 Arguments.of("offer.decline without requestId", "{\"type\":\"offer.decline\",\"id\":\"m1\"}"),
                 Arguments.of("call.hangup without callId", "{\"type\":\"call.hangup\",\"id\":\"m1\"}"),
                 Arguments.of("call.join without callId", "{\"type\":\"call.join\",\"id\":\"m1\"}"),
-                Arguments.of("call.transfer without topic",
+                Arguments.of("call.transfer without topic or staffId",
                         "{\"type\":\"call.transfer\",\"id\":\"m1\",\"callId\":\"r\",\"language\":\"en\"}"),
                 Arguments.of("call.transfer without language",
                         "{\"type\":\"call.transfer\",\"id\":\"m1\",\"callId\":\"r\",\"topic\":\"loans\"}"),
@@ -266,6 +270,10 @@ class MessageCodecTest {
                 Arguments.of("join mode spy", "{\"type\":\"call.join\",\"id\":\"o1\",\"callId\":\"r\",\"mode\":\"spy\"}"),
                 Arguments.of("transfer to a topic with capitals",
                         "{\"type\":\"call.transfer\",\"id\":\"o1\",\"callId\":\"r\",\"topic\":\"Loans\",\"language\":\"en\"}"),
+                Arguments.of("transfer to both a topic and a colleague", "{\"type\":\"call.transfer\",\"id\":\"o1\","
+                        + "\"callId\":\"r\",\"topic\":\"loans\",\"language\":\"en\",\"staffId\":\"s-1\"}"),
+                Arguments.of("transfer to a colleague id with spaces",
+                        "{\"type\":\"call.transfer\",\"id\":\"o1\",\"callId\":\"r\",\"staffId\":\"s 1\"}"),
                 Arguments.of("transfer of a call id with spaces",
                         "{\"type\":\"call.transfer\",\"id\":\"o1\",\"callId\":\"r 1\",\"topic\":\"loans\",\"language\":\"en\"}"),
                 Arguments.of("token over 8192 characters",
@@ -423,7 +431,11 @@ class MessageCodecTest {
                 codec.write(new ServerMessage.CallParticipants("r-1", java.util.List.of(
                         new ServerMessage.PeerView("Li", "customer"), new ServerMessage.PeerView(null, "supervisor")))));
         assertJson("{\"type\":\"call.transferring\",\"id\":\"9\",\"callId\":\"r-1\",\"topic\":\"loans\",\"language\":\"en\"}",
-                codec.write(new ServerMessage.CallTransferring("9", "r-1", "loans", "en")));
+                codec.write(new ServerMessage.CallTransferring("9", "r-1", "loans", "en", null)));
+        assertJson("{\"type\":\"call.transferring\",\"id\":\"9\",\"callId\":\"r-1\",\"staffId\":\"staff-9\"}",
+                codec.write(new ServerMessage.CallTransferring("9", "r-1", null, null, "staff-9")));
+        assertJson("{\"type\":\"call.transfer.failed\",\"callId\":\"r-1\",\"reason\":\"declined\"}",
+                codec.write(new ServerMessage.CallTransferFailed("r-1", "declined")));
         assertJson("{\"type\":\"call.transferred\",\"callId\":\"r-1\",\"peer\":{\"name\":\"Wang\",\"role\":\"staff\"}}",
                 codec.write(new ServerMessage.CallTransferred("r-1", new ServerMessage.PeerView("Wang", "staff"))));
     }

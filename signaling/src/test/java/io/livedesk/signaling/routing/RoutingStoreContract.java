@@ -247,6 +247,44 @@ public abstract class RoutingStoreContract {
         assertEquals(StaffStatus.AVAILABLE, full.status());
     }
 
+    // ---- offerTo ----
+
+    @Test
+    void offerToOffersThatMemberWhateverTheQueueAndOnlyIfTheyCanTakeIt() {
+        available("s-cards", 1, Set.of("cards"), Set.of("zh"), T0);
+        available("s-loans", T0 - 100);
+        enqueue(request("r1", "~s-cards", "en", 0, T0));
+        assertTrue(routing.matchRequest("r1", T0 + 1, RING).isEmpty(), "nobody's skill matches a private queue");
+        assertTrue(routing.matchStaff("s-loans", T0 + 1, RING).isEmpty());
+
+        Offer offer = routing.offerTo("r1", "s-cards", T0 + 2, RING).orElseThrow();
+        assertEquals("s-cards", offer.staffId());
+        assertEquals(T0 + 2 + RING, offer.expiresAtMs());
+        assertEquals(RequestState.OFFERED, routing.state("r1").orElseThrow());
+        assertEquals(1, load("s-cards"));
+        assertTrue(routing.offerTo("r1", "s-loans", T0 + 3, RING).isEmpty(), "already offered");
+
+        // Declined: excluded for a while, then it can be offered again.
+        assertTrue(routing.release("r1", "s-cards", ReleaseReason.DECLINED, T0 + 4, 1_000));
+        assertTrue(routing.offerTo("r1", "s-cards", T0 + 5, RING).isEmpty(), "excluded after declining");
+        assertTrue(routing.offerTo("r1", "s-cards", T0 + 1_005, RING).isPresent());
+    }
+
+    @Test
+    void offerToRefusesMembersWhoCannotTakeAnOfferNow() {
+        available("s-away", T0);
+        presence.setStatus("s-away", StaffStatus.AWAY, T0);
+        available("s-full", 1, Set.of("loans"), Set.of("en"), T0);
+        enqueue("r0", T0);
+        routing.offerTo("r0", "s-full", T0, RING).orElseThrow();
+        enqueue("r1", T0 + 1);
+        assertTrue(routing.offerTo("r1", "s-away", T0 + 2, RING).isEmpty());
+        assertTrue(routing.offerTo("r1", "s-full", T0 + 2, RING).isEmpty(), "at capacity");
+        assertTrue(routing.offerTo("r1", "nobody", T0 + 2, RING).isEmpty());
+        assertTrue(routing.offerTo("nope", "s-away", T0 + 2, RING).isEmpty());
+        assertEquals(RequestState.WAITING, routing.state("r1").orElseThrow());
+    }
+
     // ---- matchStaff ----
 
     @Test

@@ -410,6 +410,14 @@ function onMessage(msg) {
       // Bridge mode: the others' tracks changed; offer our leg again to receive them.
       if (app.call && msg.callId === app.call.callId) app.call.renegotiate(msg.receive, msg.iceRestart);
       break;
+    case "call.transfer.failed":
+      if (app.call && msg.callId === app.call.callId) {
+        app.transfer = null;
+        toast(t(msg.reason === "declined" ? "transfer.declined" : "transfer.timeout"), "error");
+        loadColleagues();
+        render();
+      }
+      break;
     case "call.participants":
       if (app.call && msg.callId === app.call.callId) { app.participants = msg.participants || []; render(); }
       break;
@@ -619,12 +627,18 @@ function showRemote(all, from) {
 async function transferCall(e) {
   e.preventDefault();
   const call = app.call;
-  const topic = $("transfer-topic").value;
-  if (!call || !topic || app.transfer) return;
+  const [kind, id] = ($("transfer-topic").value || "").split(/:(.*)/s);
+  if (!call || !id || app.transfer) return;
   $("transfer-go").disabled = true;
+  const to = kind === "staff" ? { staffId: id }
+    : { topic: id, language: app.callInfo?.offer?.language || app.me?.languages?.[0] || "en" };
   try {
-    await app.session.request("call.transfer", { callId: call.callId, topic, language: app.callInfo?.offer?.language || app.me?.languages?.[0] || "en" });
-    if (app.call === call) app.transfer = { callId: call.callId, topic };
+    await app.session.request("call.transfer", { callId: call.callId, ...to });
+    if (app.call === call) {
+      app.transfer = kind === "staff"
+        ? { callId: call.callId, staffName: (app.colleagues || []).find((c) => c.id === id)?.name || id }
+        : { callId: call.callId, topic: id };
+    }
   } catch (err) {
     toast(errText(err), "error");
   } finally {
@@ -696,18 +710,42 @@ function renderCall() {
   cam.title = t(app.camOn ? "camOff" : "camOn");
 }
 
+// Where a call can go: another topic's queue ("topic:<id>") or a colleague who can take it now ("staff:<id>").
 function renderTransfer(allowed) {
   const form = $("transfer-form");
   form.hidden = !allowed || !app.call?.bridge;
   if (form.hidden) return;
   const select = $("transfer-topic");
   const current = app.callInfo?.offer?.topic;
-  const ids = [...app.topics.keys()].filter((id) => id !== current);
-  if (select.options.length !== ids.length) {
-    select.replaceChildren(...ids.map((id) => el("option", { value: id, text: topicName(id) })));
+  const topics = [...app.topics.keys()].filter((id) => id !== current);
+  const colleagues = (app.colleagues || []).filter((c) => c.id !== app.me?.subject);
+  const key = topics.join(",") + "|" + colleagues.map((c) => c.id).join(",") + "|" + getLang();
+  if (select.dataset.key !== key) {
+    const chosen = select.value;
+    select.replaceChildren(
+      el("optgroup", { label: t("transfer.queues") }, ...topics.map((id) => el("option", { value: "topic:" + id, text: topicName(id) }))),
+      ...(colleagues.length ? [el("optgroup", { label: t("transfer.colleagues") },
+        ...colleagues.map((c) => el("option", { value: "staff:" + c.id, text: c.name || c.id })))] : []));
+    select.dataset.key = key;
+    if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
   }
-  $("transfer-go").disabled = !!app.transfer || ids.length === 0;
-  $("transfer-status").textContent = app.transfer ? t("transfer.waiting", { topic: topicName(app.transfer.topic) }) : "";
+  $("transfer-go").disabled = !!app.transfer || select.options.length === 0;
+  $("transfer-status").textContent = !app.transfer ? ""
+    : app.transfer.staffName ? t("transfer.waitingFor", { name: app.transfer.staffName })
+    : t("transfer.waiting", { topic: topicName(app.transfer.topic) });
+}
+
+// Colleagues who can take a call now, for a transfer to a named person.
+async function loadColleagues() {
+  if (!app.token) return;
+  try {
+    const res = await fetch("/api/staff", { headers: { Authorization: "Bearer " + app.token } });
+    if (!res.ok) return;
+    const j = await res.json();
+    app.colleagues = (Array.isArray(j?.staff) ? j.staff : [])
+      .filter((c) => c.connected && c.status === "available" && c.load < c.capacity);
+    renderCall();
+  } catch { /* the queues still work */ }
 }
 
 // ------------------------------------------------------------------------ supervisors: live calls
@@ -1081,6 +1119,7 @@ function init() {
   $("recent-refresh").addEventListener("click", loadRecent);
   $("live-refresh").addEventListener("click", loadLive);
   $("transfer-form").addEventListener("submit", transferCall);
+  $("transfer-topic").addEventListener("focus", loadColleagues);
   $("alerts-clear").addEventListener("click", () => { app.alerts = []; renderAlerts(); });
   $("transcript-download").addEventListener("click", downloadTranscript);
   $("transcript-x").addEventListener("click", closeTranscript);
