@@ -107,26 +107,20 @@ public final class RoutingService implements TransferQueue {
     @Override
     public String enqueueTransfer(CallRecord call, String topic, String language, String fromStaffName) {
         requireQueue(topic, language);
-        String id = "t-" + UUID.randomUUID();
-        Map<String, String> context = Map.of(TRANSFER_OF, call.callId(), TRANSFER_FROM, fromStaffName);
-        ServiceRequest request = new ServiceRequest(id, call.customerId(), call.customerName(), topic, language,
-                call.priority(), context, clock.millis(), order.rank(call.enqueuedAtMs(), call.priority()));
-        try {
-            store.enqueue(request);
-        } catch (IllegalStateException e) {
-            throw new ProtocolException(ErrorCode.INVALID_STATE, "the customer already has a request waiting");
-        }
-        return id;
+        return enqueueTransfer(call, topic, language, Map.of(TRANSFER_OF, call.callId(), TRANSFER_FROM, fromStaffName));
     }
 
     @Override
     public String enqueueTransferTo(CallRecord call, String staffId, String fromStaffName) {
-        String id = "t-" + UUID.randomUUID();
-        Map<String, String> context = Map.of(TRANSFER_OF, call.callId(), TRANSFER_FROM, fromStaffName,
-                TRANSFER_TO, staffId, TRANSFER_TOPIC, call.topic());
         // A queue of its own ("~" is never in a topic id): no one's skills match it.
-        ServiceRequest request = new ServiceRequest(id, call.customerId(), call.customerName(), "~" + staffId,
-                call.language(), call.priority(), context, clock.millis(), order.rank(call.enqueuedAtMs(), call.priority()));
+        return enqueueTransfer(call, "~" + staffId, call.language(), Map.of(TRANSFER_OF, call.callId(),
+                TRANSFER_FROM, fromStaffName, TRANSFER_TO, staffId, TRANSFER_TOPIC, call.topic()));
+    }
+
+    private String enqueueTransfer(CallRecord call, String topic, String language, Map<String, String> context) {
+        String id = "t-" + UUID.randomUUID();
+        ServiceRequest request = new ServiceRequest(id, call.customerId(), call.customerName(), topic, language,
+                call.priority(), context, clock.millis(), order.rank(call.enqueuedAtMs(), call.priority()));
         try {
             store.enqueue(request);
         } catch (IllegalStateException e) {
