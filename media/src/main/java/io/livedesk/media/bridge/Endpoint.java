@@ -95,31 +95,21 @@ final class Endpoint {
     }
 
     boolean sendRtp(byte[] buf, int off, int len) {
-        EndpointLink l = link;
-        boolean sent;
-        if (l == null || expired || !l.isSecure()) {
-            sent = false;
-        } else {
-            synchronized (sendLock) {
-                sent = l.sendRtp(buf, off, len);
-            }
-        }
-        if (!sent) {
-            counters.drop(DropCause.NOT_CONNECTED);
-            return false;
-        }
-        counters.out(len);
-        return true;
+        return send(buf, off, len, false);
     }
 
     boolean sendRtcp(byte[] buf, int off, int len) {
+        return send(buf, off, len, true);
+    }
+
+    private boolean send(byte[] buf, int off, int len, boolean rtcp) {
         EndpointLink l = link;
         boolean sent;
         if (l == null || expired || !l.isSecure()) {
             sent = false;
         } else {
             synchronized (sendLock) {
-                sent = l.sendRtcp(buf, off, len);
+                sent = rtcp ? l.sendRtcp(buf, off, len) : l.sendRtp(buf, off, len);
             }
         }
         if (!sent) {
