@@ -206,7 +206,7 @@ public final class LiveDeskNode implements AutoCloseable {
                     b.downAfter(), b.connectTimeout().plus(b.requestTimeout())));
             metrics.bind(new BridgePoolMetrics(bridgePool));
             this.transcriber = new CallTranscriber(speechService, transcripts, callStore::get, bridge, captionDelivery,
-                    clock, speech.sampleRate(), speech.laggingAfter());
+                    clock, speech.sampleRate(), speech.laggingAfter(), metrics::finalCaptionDelay);
             BridgeNegotiator negotiator = new BridgeNegotiator(bridgePool, outbox, config.calls().iceServers(), transcriber);
             // Told on the thread that noticed, which may hold a call's lock: the work goes to a worker.
             bridgePool.onConferencesLost(ids -> {

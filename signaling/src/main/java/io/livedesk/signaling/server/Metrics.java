@@ -10,12 +10,14 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** The node's meters, exposed at /metrics in Prometheus text. Names are documented in docs/operations.md. */
 public final class Metrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Timer requestToOffer;
+    private final Timer finalCaptionDelay;
     private final Counter requests;
     private final Counter offers;
     private final Counter accepted;
@@ -28,6 +30,12 @@ public final class Metrics {
                 .description("From a request entering a queue to its first offer to a staff member")
                 .publishPercentileHistogram()
                 .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMillis(100))
+                .register(registry);
+        finalCaptionDelay = Timer.builder("livedesk.transcription.final.delay")
+                .description("From the end of a participant's voiced audio to their final caption being sent")
+                .serviceLevelObjectives(Duration.ofMillis(500), Duration.ofMillis(1000),
+                        Duration.ofMillis(2000))
+                .publishPercentiles(0.5, 0.99)
                 .register(registry);
         requests = Counter.builder("livedesk.routing.requests").description("Service requests created").register(registry);
         offers = Counter.builder("livedesk.routing.offers").description("Offers made to staff").register(registry);
@@ -73,6 +81,14 @@ public final class Metrics {
     /** @param mode monitor or barge */
     public void supervisorJoined(String mode) {
         registry.counter("livedesk.calls.supervisor.joins", "mode", mode).increment();
+    }
+
+    /**
+     * How long after a participant stopped speaking (the last voiced audio the tap delivered) their final
+     * caption was handed to the staff side: the recognizer's endpointing plus LiveDesk's pipeline.
+     */
+    public void finalCaptionDelay(long nanos) {
+        finalCaptionDelay.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void transferRequested() {

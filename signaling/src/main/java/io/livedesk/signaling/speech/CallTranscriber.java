@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * Live transcription of bridged calls: each participant's leg on this node's in-process bridge gets an
@@ -50,15 +51,21 @@ public final class CallTranscriber implements LegObserver {
     private final Clock clock;
     private final int sampleRate;
     private final long laggingAfterMs;
+    private final LongConsumer finalDelayNanos;
     private final Map<String, Leg> legs = new ConcurrentHashMap<>();
+    /** RMS above which a frame counts as voiced (about -36 dBFS), for the final-caption delay only. */
+    private static final double VOICED_RMS = 500;
 
     /**
      * @param calls    the current record of a call (supervisors join and staff change during a call)
-     * @param delivery runs result delivery in submission order
+     * @param delivery        runs result delivery in submission order
+     * @param finalDelayNanos told, for each final caption, how long after the speaker's last voiced audio
+     *                        it was handed over
      */
     public CallTranscriber(SpeechService speech, TranscriptService transcripts,
                            Function<String, Optional<CallRecord>> calls, LocalBridge bridge, Executor delivery,
-                           Clock clock, int sampleRate, Duration laggingAfter) {
+                           Clock clock, int sampleRate, Duration laggingAfter, LongConsumer finalDelayNanos) {
+        this.finalDelayNanos = finalDelayNanos;
         this.speech = speech;
         this.transcripts = transcripts;
         this.calls = calls;
@@ -123,6 +130,14 @@ public final class CallTranscriber implements LegObserver {
         return callId + "/" + endpointId;
     }
 
+    static boolean voiced(short[] pcm) {
+        double sum = 0;
+        for (short v : pcm) {
+            sum += (double) v * v;
+        }
+        return pcm.length > 0 && Math.sqrt(sum / pcm.length) > VOICED_RMS;
+    }
+
     static Speaker speakerOf(String endpointId) {
         if (endpointId.startsWith("customer")) {
             return Speaker.CUSTOMER;
@@ -152,6 +167,7 @@ public final class CallTranscriber implements LegObserver {
         private final short[] batch = new short[sampleRate / 10];
         private int batched;
         private String lastPartial = "";
+        private volatile long lastVoicedNanos;
         private boolean lagging;
 
         Leg(String callId, String subject, String endpointId, Speaker speaker) {
@@ -164,6 +180,9 @@ public final class CallTranscriber implements LegObserver {
         @Override
         public void onAudio(short[] pcm, long mediaTimeMs) {
             mediaClock.fed(pcm.length, sampleRate, mediaTimeMs, clock.millis());
+            if (voiced(pcm)) {
+                lastVoicedNanos = System.nanoTime();
+            }
             // The tap delivers 20 ms frames; the recognizer costs less per sample fed in larger chunks
             // (docs/benchmarks.md), and 100 ms more before a caption is well inside its budget.
             int at = 0;
@@ -250,6 +269,10 @@ public final class CallTranscriber implements LegObserver {
                 words.add(new TranscriptLine.Word(w.word(), start, end, w.conf()));
             }
             transcripts.finalResult(record, speaker.wire(), subject, startedAt, endedAt, f.text(), words);
+            long voicedAt = lastVoicedNanos;
+            if (voicedAt != 0) {
+                finalDelayNanos.accept(System.nanoTime() - voicedAt);
+            }
         }
 
         private void checkLag(CallRecord record) {

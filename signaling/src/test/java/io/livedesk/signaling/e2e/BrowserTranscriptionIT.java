@@ -87,6 +87,14 @@ class BrowserTranscriptionIT {
                             && c.path("text").asText().contains("speech")));
             log.info("first final customer caption {} ms after media flowed",
                     Duration.ofNanos(System.nanoTime() - mediaAt).toMillis());
+            // A few more utterances, for the delay figures in docs/benchmarks.md.
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> customerCaptions(staff).stream().filter(c -> c.path("final").asBoolean()).count() >= 3);
+            String metrics = pages.get("/metrics", pages.supervisorToken());
+            List<String> delay = metrics.lines().filter(l -> l.startsWith("livedesk_transcription_final_delay_seconds")).toList();
+            log.info("end of voiced audio -> final caption sent: {}", delay);
+            assertTrue(delay.stream().anyMatch(l -> l.startsWith("livedesk_transcription_final_delay_seconds_count")
+                    && !l.endsWith(" 0.0")), "the delay of finals is measured: " + delay);
             List<JsonNode> shown = customerCaptions(staff);
             log.info("captions on the desk: {}", shown);
             assertTrue(staff.driver.findElement(CallPages.by("desk-captions")).isDisplayed(), "the captions panel is shown");

@@ -42,6 +42,17 @@ class MediaClockTest {
     }
 
     @Test
+    void silenceIsNotVoicedAndSpeechLevelAudioIs() {
+        assertEquals(false, CallTranscriber.voiced(new short[FRAME]));
+        short[] tone = new short[FRAME];
+        for (int i = 0; i < tone.length; i++) {
+            tone[i] = (short) (3000 * Math.sin(2 * Math.PI * 150 * i / RATE));
+        }
+        assertEquals(true, CallTranscriber.voiced(tone));
+        assertEquals(false, CallTranscriber.voiced(new short[0]));
+    }
+
+    @Test
     void theEndpointIdNamesTheSpeaker() {
         assertEquals(Speaker.CUSTOMER, CallTranscriber.speakerOf("customer"));
         assertEquals(Speaker.CUSTOMER, CallTranscriber.speakerOf("customer-2"));
