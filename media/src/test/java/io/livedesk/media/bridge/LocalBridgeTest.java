@@ -1,5 +1,6 @@
 package io.livedesk.media.bridge;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -257,12 +258,7 @@ class LocalBridgeTest {
                 .filter(n -> n.contains(part)).collect(Collectors.toList());
     }
 
-    private static void awaitNoThreads(String part) throws InterruptedException {
-        List<String> left = threadsContaining(part);
-        for (int i = 0; i < 50 && !left.isEmpty(); i++) {
-            Thread.sleep(100);
-            left = threadsContaining(part);
-        }
-        assertTrue(left.isEmpty(), left.toString());
+    private static void awaitNoThreads(String part) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> threadsContaining(part), List::isEmpty);
     }
 }
