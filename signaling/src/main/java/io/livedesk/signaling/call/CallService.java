@@ -86,9 +86,8 @@ public final class CallService {
 
     /** The staff member accepted the request (routing has made it theirs): both parties are told. */
     public ServerMessage.CallStarted start(ServiceRequest request, Principal staff, String replyId) {
-        String transferOf = TransferQueue.callOf(request);
-        if (transferOf != null) {
-            return takeOver(transferOf, staff, replyId);
+        if (request.isTransfer()) {
+            return takeOver(request, staff, replyId);
         }
         long now = clock.millis();
         CallRecord call = update(request.id(), r -> switch (r.state()) {
@@ -203,10 +202,12 @@ public final class CallService {
      * The next staff member accepted a transfer: they become the call's staff member and negotiate their
      * leg; the former one is told their part ended and their leg goes; the customer's media carries on.
      */
-    private ServerMessage.CallStarted takeOver(String callId, Principal next, String replyId) {
+    private ServerMessage.CallStarted takeOver(ServiceRequest transfer, Principal next, String replyId) {
+        String callId = transfer.transfer().callId();
         String[] former = new String[1];
         Optional<CallRecord> taken = update(callId, r -> {
-            if (!r.state().live() || r.transferRequestId() == null) {
+            // Only the request the call itself waits for takes it over.
+            if (!r.state().live() || !transfer.id().equals(r.transferRequestId())) {
                 return null;
             }
             if (r.isParty(next.subject()) || r.isSupervisor(next.subject())) {

@@ -81,8 +81,18 @@ public sealed interface ServerMessage {
     record CustomerView(String name) {
     }
 
+    /**
+     * On an offer that hands over a live call: the call, who hands it over, and the colleague it is meant for
+     * when it rings for them alone (else null).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record TransferView(String callId, String from, String to) {
+    }
+
+    /** {@code context} is the customer's own words, for display; {@code transfer} is set only by the server. */
     record Offer(String requestId, String topic, String language, int priority, CustomerView customer,
-                 Map<String, String> context, long waitedMs, long expiresInMs) implements ServerMessage {
+                 Map<String, String> context, TransferView transfer, long waitedMs, long expiresInMs)
+            implements ServerMessage {
         public String type() {
             return "offer";
         }

@@ -78,7 +78,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
             }
             requests.put(request.id(), new Entry(request));
             openByCustomer.put(request.customerId(), request.id());
-            queueOf(request).add(request);
+            enterQueue(request);
             return null;
         });
     }
@@ -102,7 +102,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
     public Optional<Offer> matchRequest(String requestId, long nowMs, long ringMs) {
         return presence.withMembers(members -> {
             Entry entry = requests.get(requestId);
-            if (entry == null || entry.state() != RequestState.WAITING) {
+            if (entry == null || entry.state() != RequestState.WAITING || !entry.request.queued()) {
                 return Optional.empty();
             }
             ServiceRequest r = entry.request;
@@ -169,7 +169,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     private Offer offer(Map<String, StaffPresence> members, Entry entry, StaffPresence staff, long nowMs, long ringMs) {
-        queueOf(entry.request).remove(entry.request);
+        leaveQueue(entry.request);
         entry.offer = new Offer(entry.request.id(), staff.id(), nowMs, nowMs + ringMs);
         members.put(staff.id(), withLoad(staff, staff.load() + 1, staff.idleSinceMs()));
         return entry.offer;
@@ -202,7 +202,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
             }
             entry.offer = null;
             entry.excludedUntilMs.put(staffId, nowMs + reofferDelayMs);
-            queueOf(entry.request).add(entry.request); // same rank, so the same place
+            enterQueue(entry.request); // same rank, so the same place
             lowerLoad(members, staffId, nowMs, false);
             return true;
         });
@@ -217,7 +217,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
             }
             Optional<Offer> revoked = Optional.ofNullable(entry.offer);
             if (entry.offer == null) {
-                queueOf(entry.request).remove(entry.request);
+                leaveQueue(entry.request);
             } else {
                 lowerLoad(members, entry.offer.staffId(), nowMs, false);
             }
@@ -248,7 +248,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
     public Optional<Integer> position(String requestId) {
         return presence.withMembers(members -> {
             Entry entry = requests.get(requestId);
-            if (entry == null || entry.offer != null) {
+            if (entry == null || entry.offer != null || !entry.request.queued()) {
                 return Optional.empty();
             }
             return Optional.of(queueOf(entry.request).headSet(entry.request).size() + 1);
@@ -264,7 +264,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
                 int offered = 0;
                 long oldest = Long.MAX_VALUE;
                 for (Entry e : requests.values()) {
-                    if (!e.request.topic().equals(topic)) {
+                    if (!e.request.queued() || !e.request.topic().equals(topic)) {
                         continue;
                     }
                     if (e.offer != null) {
@@ -299,6 +299,19 @@ public final class InMemoryRoutingStore implements RoutingStore {
     private void forget(Entry entry) {
         requests.remove(entry.request.id());
         openByCustomer.remove(entry.request.customerId(), entry.request.id());
+    }
+
+    /** A transfer to a named colleague waits in no queue: only {@link #offerTo} reaches it. */
+    private void enterQueue(ServiceRequest r) {
+        if (r.queued()) {
+            queueOf(r).add(r);
+        }
+    }
+
+    private void leaveQueue(ServiceRequest r) {
+        if (r.queued()) {
+            queueOf(r).remove(r);
+        }
     }
 
     private TreeSet<ServiceRequest> queueOf(ServiceRequest r) {

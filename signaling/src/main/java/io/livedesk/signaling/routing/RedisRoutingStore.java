@@ -75,7 +75,9 @@ public final class RedisRoutingStore implements RoutingStore {
     public void enqueue(ServiceRequest r) {
         String result = enqueue.run(redis, keys, ScriptOutputType.VALUE, keys.request(r.id()),
                 r.id(), r.customerId(), toJson(r.customerName()), r.topic(), r.language(), Integer.toString(r.priority()),
-                toJson(r.context()), Long.toString(r.enqueuedAtMs()), Double.toString(r.rank()), queueMember(r));
+                toJson(r.context()), Long.toString(r.enqueuedAtMs()), Double.toString(r.rank()), queueMember(r),
+                r.isTransfer() ? r.transfer().callId() : "", r.isTransfer() ? toJson(r.transfer().fromStaffName()) : "",
+                r.isTransfer() && r.transfer().toNamedColleague() ? r.transfer().colleagueId() : "");
         switch (result) {
             case "OK" -> {
             }
@@ -207,7 +209,17 @@ public final class RedisRoutingStore implements RoutingStore {
         return new ServiceRequest(field(h, "id"), field(h, "customerId"), read(field(h, "customerName"), String.class),
                 field(h, "topic"),
                 field(h, "language"), Integer.parseInt(field(h, "priority")), read(field(h, "context"), STRING_MAP),
-                Long.parseLong(field(h, "enqueuedAt")), Double.parseDouble(field(h, "rank")));
+                Long.parseLong(field(h, "enqueuedAt")), Double.parseDouble(field(h, "rank")), parseTransfer(h));
+    }
+
+    private Transfer parseTransfer(Map<String, String> h) {
+        String callId = h.get("transferOf");
+        if (callId == null || callId.isEmpty()) {
+            return null;
+        }
+        String colleague = h.get("colleague");
+        return new Transfer(callId, read(h.get("transferFrom"), String.class),
+                colleague == null || colleague.isEmpty() ? null : colleague);
     }
 
     private static List<String> values(List<KeyValue<String, String>> kvs) {

@@ -107,20 +107,20 @@ public final class RoutingService implements TransferQueue {
     @Override
     public String enqueueTransfer(CallRecord call, String topic, String language, String fromStaffName) {
         requireQueue(topic, language);
-        return enqueueTransfer(call, topic, language, Map.of(TRANSFER_OF, call.callId(), TRANSFER_FROM, fromStaffName));
+        return enqueueTransfer(call, topic, language, Transfer.toQueue(call.callId(), fromStaffName));
     }
 
     @Override
     public String enqueueTransferTo(CallRecord call, String staffId, String fromStaffName) {
-        // A queue of its own ("~" is never in a topic id): no one's skills match it.
-        return enqueueTransfer(call, "~" + staffId, call.language(), Map.of(TRANSFER_OF, call.callId(),
-                TRANSFER_FROM, fromStaffName, TRANSFER_TO, staffId, TRANSFER_TOPIC, call.topic()));
+        // Shown with the call's own topic; it waits in no queue, so only offerTransfer reaches it.
+        return enqueueTransfer(call, call.topic(), call.language(),
+                Transfer.toColleague(call.callId(), fromStaffName, staffId));
     }
 
-    private String enqueueTransfer(CallRecord call, String topic, String language, Map<String, String> context) {
+    private String enqueueTransfer(CallRecord call, String topic, String language, Transfer transfer) {
         String id = "t-" + UUID.randomUUID();
         ServiceRequest request = new ServiceRequest(id, call.customerId(), call.customerName(), topic, language,
-                call.priority(), context, clock.millis(), order.rank(call.enqueuedAtMs(), call.priority()));
+                call.priority(), Map.of(), clock.millis(), order.rank(call.enqueuedAtMs(), call.priority()), transfer);
         try {
             store.enqueue(request);
         } catch (IllegalStateException e) {
@@ -131,7 +131,7 @@ public final class RoutingService implements TransferQueue {
 
     @Override
     public boolean offerTransfer(String requestId) {
-        Optional<String> colleague = store.request(requestId).map(r -> r.context().get(TRANSFER_TO));
+        Optional<String> colleague = store.request(requestId).map(ServiceRequest::transfer).map(Transfer::colleagueId);
         if (colleague.isEmpty()) {
             matchNew(requestId);
             return true;
@@ -153,7 +153,7 @@ public final class RoutingService implements TransferQueue {
 
     /** The customer's open request as the protocol shows it, for resume. */
     public Optional<ServerMessage.RequestQueued> openRequestOf(String customerId) {
-        return store.openRequestOf(customerId).flatMap(store::request).filter(r -> TransferQueue.callOf(r) == null).map(r -> {
+        return store.openRequestOf(customerId).flatMap(store::request).filter(r -> !r.isTransfer()).map(r -> {
             Optional<Integer> position = store.position(r.id());
             return new ServerMessage.RequestQueued(null, r.id(), r.topic(), r.language(),
                     position.isPresent() ? "waiting" : "ringing", position.orElse(0),
@@ -174,7 +174,7 @@ public final class RoutingService implements TransferQueue {
         long now = clock.millis();
         Optional<Cancelled> cancelled = store.cancel(requestId, now);
         cancelled.ifPresent(c -> {
-            boolean transfer = TransferQueue.callOf(c.request()) != null;
+            boolean transfer = c.request().isTransfer();
             if (reason != EndReason.CUSTOMER_CANCELLED && !transfer) {
                 outbox.send(c.request().customerId(), new ServerMessage.RequestCancelled(null, requestId, reason.wire()));
             }
@@ -223,17 +223,17 @@ public final class RoutingService implements TransferQueue {
             return false;
         }
         Optional<ServiceRequest> request = store.request(requestId);
-        if (request.map(r -> r.context().containsKey(TRANSFER_TO)).orElse(false)) {
+        if (request.map(r -> r.isTransfer() && r.transfer().toNamedColleague()).orElse(false)) {
             // Meant for this colleague only: it ends here, and the staff member asking is told.
             presence.notifyMember(staffId);
             cancel(requestId, EndReason.STAFF_HANGUP);
-            callService.transferFailed(request.get().context().get(TRANSFER_OF), requestId,
+            callService.transferFailed(request.get().transfer().callId(), requestId,
                     reason == ReleaseReason.DECLINED ? "declined" : "timeout");
             return true;
         }
         callService.update(requestId, r -> r.state() == CallState.OFFERED ? r.requeued() : null);
         presence.notifyMember(staffId);
-        store.request(requestId).filter(r -> TransferQueue.callOf(r) == null)
+        store.request(requestId).filter(r -> !r.isTransfer())
                 .ifPresent(r -> tellPosition(r.customerId(), requestId, r.topic()));
         store.matchRequest(requestId, now, config.ringTimeout().toMillis()).ifPresent(this::offered);
         return true;
@@ -268,12 +268,13 @@ public final class RoutingService implements TransferQueue {
             return c.state() == CallState.QUEUED ? c.offered(offer.staffId(), staff.get().profile().name(), offer.offeredAtMs()) : null;
         });
         metrics.offered(firstOffer[0] ? offer.offeredAtMs() - r.enqueuedAtMs() : -1);
-        String shownTopic = r.context().getOrDefault(TRANSFER_TOPIC, r.topic());
-        outbox.send(offer.staffId(), new ServerMessage.Offer(r.id(), shownTopic, r.language(), r.priority(),
-                new ServerMessage.CustomerView(r.customerName()), r.context(), offer.offeredAtMs() - r.enqueuedAtMs(),
-                offer.expiresAtMs() - offer.offeredAtMs()));
+        ServerMessage.TransferView transfer = r.isTransfer() ? new ServerMessage.TransferView(r.transfer().callId(),
+                r.transfer().fromStaffName(), r.transfer().colleagueId()) : null;
+        outbox.send(offer.staffId(), new ServerMessage.Offer(r.id(), r.topic(), r.language(), r.priority(),
+                new ServerMessage.CustomerView(r.customerName()), r.context(), transfer,
+                offer.offeredAtMs() - r.enqueuedAtMs(), offer.expiresAtMs() - offer.offeredAtMs()));
         presence.notifyMember(offer.staffId());
-        if (TransferQueue.callOf(r) == null) {
+        if (!r.isTransfer()) {
             outbox.send(r.customerId(), new ServerMessage.QueueUpdate(r.id(), "ringing", 0, 0));
         }
     }
@@ -305,7 +306,7 @@ public final class RoutingService implements TransferQueue {
 
     /** The customer's current queue notice, to be sent if it changed since last time. */
     public Optional<ServerMessage.QueueUpdate> queueNotice(String customerId) {
-        return store.openRequestOf(customerId).flatMap(id -> store.request(id).filter(r -> TransferQueue.callOf(r) == null).map(r -> {
+        return store.openRequestOf(customerId).flatMap(id -> store.request(id).filter(r -> !r.isTransfer()).map(r -> {
             Optional<Integer> p = store.position(id);
             return p.map(pos -> new ServerMessage.QueueUpdate(id, "waiting", pos, estimator.etaSeconds(r.topic(), pos)))
                     .orElseGet(() -> new ServerMessage.QueueUpdate(id, "ringing", 0, 0));

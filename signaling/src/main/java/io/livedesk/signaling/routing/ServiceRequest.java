@@ -3,16 +3,36 @@ package io.livedesk.signaling.routing;
 import java.util.Map;
 
 /**
- * A customer's request to talk to someone: the task that routing assigns to a staff member.
+ * A request to talk to someone: the task that routing assigns to a staff member. Routing decisions read
+ * only the typed fields, which the server sets; {@code context} is the customer's own words.
  *
- * @param topic       the queue, equal to the skill a staff member needs
+ * @param topic       the topic it is about: the queue it waits in (equal to the skill a staff member needs),
+ *                    except for a transfer to a named colleague, which waits in no queue
  * @param priority    0 (normal) to 9; each level counts as {@code routing.escalation-step} of extra waiting
- * @param context     free key/value context shown to the staff member (page, account tier, broadcast…)
+ * @param context     free key/value context from the client, shown to the staff member and stored; never
+ *                    read to make a decision
  * @param rank        the queue order: lower goes first; see {@link QueueOrder}
+ * @param transfer    set by the server when the request hands over a live call; null for a customer's own
  */
 public record ServiceRequest(String id, String customerId, String customerName, String topic, String language,
-                             int priority, Map<String, String> context, long enqueuedAtMs, double rank) {
+                             int priority, Map<String, String> context, long enqueuedAtMs, double rank,
+                             Transfer transfer) {
     public ServiceRequest {
         context = Map.copyOf(context);
+    }
+
+    /** A customer's own request (not a transfer). */
+    public ServiceRequest(String id, String customerId, String customerName, String topic, String language,
+                          int priority, Map<String, String> context, long enqueuedAtMs, double rank) {
+        this(id, customerId, customerName, topic, language, priority, context, enqueuedAtMs, rank, null);
+    }
+
+    public boolean isTransfer() {
+        return transfer != null;
+    }
+
+    /** Whether it waits in its topic's queue, where anyone with the skill may be offered it. */
+    public boolean queued() {
+        return transfer == null || !transfer.toNamedColleague();
     }
 }

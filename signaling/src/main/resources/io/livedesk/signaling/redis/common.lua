@@ -101,6 +101,10 @@ local function lower_load(staff_id, idle_at)
   update_staff(staff_id, s, fields)
 end
 
+-- Whether a request (r: its hash as a table) waits in its topic's queue. A transfer to a named colleague
+-- waits in none and counts in no topic's stats: only routing_offer_to reaches it.
+local function queued(r) return r.colleague == nil or r.colleague == '' end
+
 -- Removes a request (r: its hash as a table) from routing entirely: queue, offer, indexes, exclusions.
 local function forget_request(r)
   redis.call('ZREM', queue_key(r.topic, r.language), r.member)

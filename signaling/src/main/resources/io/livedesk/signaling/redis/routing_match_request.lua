@@ -4,7 +4,7 @@
 -- Returns the staff id offered, or nil.
 local now, expires_at = ARGV[3], ARGV[4]
 local r = hgetall(req_key(ARGV[2]))
-if r == nil or r.state ~= 'WAITING' then return false end
+if r == nil or r.state ~= 'WAITING' or not queued(r) then return false end
 for _, staff_id in ipairs(redis.call('ZRANGE', avail_key(r.topic, r.language), 0, SCAN_LIMIT - 1)) do
   local staff = load_staff(staff_id)
   -- The set holds exactly the offerable members; checking again costs little and guards the invariant.

@@ -5,9 +5,11 @@
 local QUEUE_MEMBER_ID_OFFSET = 18
 
 local function offer(r, staff, now, expires_at)
-  redis.call('ZREM', queue_key(r.topic, r.language), r.member)
-  redis.call('ZREM', waiting_key(r.topic), r.id)
-  redis.call('SADD', offered_key(r.topic), r.id)
+  if queued(r) then
+    redis.call('ZREM', queue_key(r.topic, r.language), r.member)
+    redis.call('ZREM', waiting_key(r.topic), r.id)
+    redis.call('SADD', offered_key(r.topic), r.id)
+  end
   redis.call('HSET', req_key(r.id), 'state', 'OFFERED', 'staff', staff.id, 'offeredAt', now, 'expiresAt', expires_at)
   redis.call('ZADD', OFFERS, expires_at, r.id)
   update_staff(staff.id, staff, { load = tostring(tonumber(staff.load) + 1) })

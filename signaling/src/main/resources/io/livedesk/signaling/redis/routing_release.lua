@@ -7,9 +7,11 @@ if r == nil or r.state ~= 'OFFERED' or r.staff ~= staff_id then return 0 end
 redis.call('HSET', req_key(r.id), 'state', 'WAITING')
 redis.call('HDEL', req_key(r.id), 'staff', 'offeredAt', 'expiresAt')
 redis.call('ZREM', OFFERS, r.id)
-redis.call('SREM', offered_key(r.topic), r.id)
-redis.call('ZADD', queue_key(r.topic, r.language), r.rank, r.member)
-redis.call('ZADD', waiting_key(r.topic), r.enqueuedAt, r.id)
+if queued(r) then
+  redis.call('SREM', offered_key(r.topic), r.id)
+  redis.call('ZADD', queue_key(r.topic, r.language), r.rank, r.member)
+  redis.call('ZADD', waiting_key(r.topic), r.enqueuedAt, r.id)
+end
 redis.call('HSET', excl_key(r.id), staff_id, until_ms)
 lower_load(staff_id, nil)
 return 1

@@ -133,8 +133,10 @@ class CallParticipantsIT {
             loans.requestOk(Map.of("type", "presence.set", "status", "available"));
             JsonNode offer = loans.awaitType("offer", WAIT);
             assertEquals("Li Wei", offer.path("customer").path("name").asText());
-            assertEquals("Zhang Min", offer.path("context").path("transfer_from").asText(), offer.toString());
-            assertEquals(call.callId(), offer.path("context").path("transfer_of").asText());
+            assertEquals("Zhang Min", offer.path("transfer").path("from").asText(), offer.toString());
+            assertEquals(call.callId(), offer.path("transfer").path("callId").asText());
+            assertFalse(offer.path("transfer").has("to"), "any loans member may take it: " + offer);
+            assertEquals(0, offer.path("context").size(), "a transfer carries no client context: " + offer);
 
             // The customer hangs up before anyone accepts: the offer is revoked and accepting fails.
             call.customer().requestOk(Map.of("type", "call.hangup", "callId", call.callId()));
@@ -214,7 +216,8 @@ class CallParticipantsIT {
             assertEquals("staff-d1b", transferring.path("staffId").asText(), transferring.toString());
             JsonNode offer = named.awaitType("offer", WAIT);
             assertEquals("accounts", offer.path("topic").asText(), "the offer shows the call's topic");
-            assertEquals("staff-d1b", offer.path("context").path("transfer_to").asText());
+            assertEquals("staff-d1b", offer.path("transfer").path("to").asText(), offer.toString());
+            assertEquals(call.callId(), offer.path("transfer").path("callId").asText());
             assertTrue(bystander.poll(m -> "offer".equals(type(m)), QUIET).isEmpty(),
                     "a colleague with the call's skill is not offered a transfer meant for someone else");
 

@@ -253,9 +253,11 @@ public abstract class RoutingStoreContract {
     void offerToOffersThatMemberWhateverTheQueueAndOnlyIfTheyCanTakeIt() {
         available("s-cards", 1, Set.of("cards"), Set.of("zh"), T0);
         available("s-loans", T0 - 100);
-        enqueue(request("r1", "~s-cards", "en", 0, T0));
-        assertTrue(routing.matchRequest("r1", T0 + 1, RING).isEmpty(), "nobody's skill matches a private queue");
-        assertTrue(routing.matchStaff("s-loans", T0 + 1, RING).isEmpty());
+        enqueue(colleagueTransfer("r1", "s-cards", T0));
+        assertTrue(routing.matchRequest("r1", T0 + 1, RING).isEmpty(), "a transfer to a named colleague waits in no queue");
+        assertTrue(routing.matchStaff("s-loans", T0 + 1, RING).isEmpty(), "not even for someone with the call's skill");
+        assertTrue(routing.position("r1").isEmpty());
+        assertEquals(0, routing.stats(List.of("loans")).get(0).waiting(), "nor in the topic's queue figures");
 
         Offer offer = routing.offerTo("r1", "s-cards", T0 + 2, RING).orElseThrow();
         assertEquals("s-cards", offer.staffId());
@@ -267,7 +269,33 @@ public abstract class RoutingStoreContract {
         // Declined: excluded for a while, then it can be offered again.
         assertTrue(routing.release("r1", "s-cards", ReleaseReason.DECLINED, T0 + 4, 1_000));
         assertTrue(routing.offerTo("r1", "s-cards", T0 + 5, RING).isEmpty(), "excluded after declining");
+        assertTrue(routing.matchStaff("s-loans", T0 + 6, RING).isEmpty(), "released, it is still in no queue");
+        assertEquals(0, routing.stats(List.of("loans")).get(0).waiting());
         assertTrue(routing.offerTo("r1", "s-cards", T0 + 1_005, RING).isPresent());
+        assertEquals(0, routing.stats(List.of("loans")).get(0).offered());
+    }
+
+    @Test
+    void transfersAreReadBackWithTheirTypedFields() {
+        ServiceRequest toQueue = enqueue(new ServiceRequest("t1", "c1", "Li Wei", "loans", "en", 0, Map.of(), T0,
+                ORDER.rank(T0, 0), Transfer.toQueue("call-1", "Zhang \"Min\" 张敏")));
+        ServiceRequest toColleague = enqueue(colleagueTransfer("t2", "s-cards", T0 + 1));
+        ServiceRequest own = enqueue("r3", T0 + 2);
+
+        assertEquals(Optional.of(toQueue), routing.request("t1"));
+        assertEquals(Optional.of(toColleague), routing.request("t2"));
+        assertEquals(Optional.of(own), routing.request("r3"));
+        assertFalse(routing.request("r3").orElseThrow().isTransfer());
+        assertEquals(Optional.of(1), routing.position("t1"), "a transfer to a queue waits in it");
+        available("s-loans", T0);
+        assertEquals(toQueue, routing.accept(routing.matchStaff("s-loans", T0 + 3, RING).orElseThrow().requestId(),
+                "s-loans", T0 + 4).orElseThrow());
+    }
+
+    /** A transfer of call-of-{@code id} meant for one colleague only, about the call's topic (loans). */
+    static ServiceRequest colleagueTransfer(String id, String colleagueId, long enqueuedAt) {
+        return new ServiceRequest(id, "cust-" + id, "Customer " + id, "loans", "en", 0, Map.of(), enqueuedAt,
+                ORDER.rank(enqueuedAt, 0), Transfer.toColleague("call-of-" + id, "Zhang Min", colleagueId));
     }
 
     @Test
