@@ -2,7 +2,7 @@ package io.livedesk.signaling.call;
 
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
-import io.livedesk.signaling.cluster.Outbox;
+import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.ProtocolException;
@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -25,63 +24,38 @@ import java.util.function.UnaryOperator;
  */
 public final class CallService {
     private static final Logger log = LoggerFactory.getLogger(CallService.class);
-    private static final int CAS_ATTEMPTS = 8;
     /** {@code call.ended} reasons for one participant whose part ended while the call goes on. */
     static final String TRANSFERRED = "transferred";
     static final String LEFT = "left";
 
-    private final CallStore store;
+    private final CallRecords records;
     private final MediaNegotiator media;
-    private final Outbox outbox;
+    private final MessageRouter router;
     private final Clock clock;
     private final Metrics metrics;
-    private final Consumer<String> callEnded;
+    private final CallRouting routing;
     private final String nodeId;
     private final MediaHandoff handoff;
-    private TransferQueue transfers;
 
     /**
-     * @param callEnded told the staff id whenever a call of theirs ends, so routing frees their capacity
-     * @param nodeId    this node: calls it answers keep their media state here
-     * @param handoff   carries media work to the node holding a call's media state, when that is not this one
+     * @param routing frees staff when their calls end, and queues transfers
+     * @param nodeId  this node: calls it answers keep their media state here
+     * @param handoff carries media work to the node holding a call's media state, when that is not this one
      */
-    public CallService(CallStore store, MediaNegotiator media, Outbox outbox, Clock clock, Metrics metrics,
-                       Consumer<String> callEnded, String nodeId, MediaHandoff handoff) {
-        this.nodeId = nodeId;
-        this.handoff = handoff;
-        this.store = store;
+    public CallService(CallRecords records, MediaNegotiator media, MessageRouter router, Clock clock, Metrics metrics,
+                       CallRouting routing, String nodeId, MediaHandoff handoff) {
+        this.records = records;
         this.media = media;
-        this.outbox = outbox;
+        this.router = router;
         this.clock = clock;
         this.metrics = metrics;
-        this.callEnded = callEnded;
+        this.routing = routing;
+        this.nodeId = nodeId;
+        this.handoff = handoff;
     }
 
-    /** Routing, which queues transfers, is built after this service; wired once. */
-    public void bind(TransferQueue transferQueue) {
-        this.transfers = transferQueue;
-    }
-
-    /**
-     * Applies a state change with compare-and-set, retrying if another node changed the record first.
-     * The change returns null when it no longer applies.
-     */
-    public Optional<CallRecord> update(String callId, UnaryOperator<CallRecord> change) {
-        for (int i = 0; i < CAS_ATTEMPTS; i++) {
-            Optional<CallRecord> current = store.get(callId);
-            if (current.isEmpty()) {
-                return Optional.empty();
-            }
-            CallRecord next = change.apply(current.get());
-            if (next == null) {
-                return Optional.empty();
-            }
-            if (store.compareAndSet(current.get(), next)) {
-                return Optional.of(next);
-            }
-        }
-        log.warn("call {} changed under us {} times; giving up this update", callId, CAS_ATTEMPTS);
-        return Optional.empty();
+    private Optional<CallRecord> update(String callId, UnaryOperator<CallRecord> change) {
+        return records.update(callId, change);
     }
 
     /** The staff member accepted the request (routing has made it theirs): both parties are told. */
@@ -97,7 +71,7 @@ public final class CallService {
             default -> null;
         }).orElseThrow(() -> new ProtocolException(ErrorCode.OFFER_EXPIRED, "the request is no longer waiting"));
         metrics.accepted();
-        outbox.send(call.customerId(), startedFor(call, Role.CUSTOMER, null, false));
+        router.send(call.customerId(), startedFor(call, Role.CUSTOMER, null, false));
         return startedFor(call, staff.role(), replyId, false);
     }
 
@@ -170,16 +144,16 @@ public final class CallService {
         if (m.staffId() != null && (m.staffId().equals(staff.subject()) || call.isSupervisor(m.staffId()))) {
             throw new ProtocolException(ErrorCode.INVALID_STATE, "that colleague is already in this call");
         }
-        String requestId = m.staffId() != null ? transfers.enqueueTransferTo(call, m.staffId(), staff.name())
-                : transfers.enqueueTransfer(call, m.topic(), m.language(), staff.name());
+        String requestId = m.staffId() != null ? routing.enqueueTransferTo(call, m.staffId(), staff.name())
+                : routing.enqueueTransfer(call, m.topic(), m.language(), staff.name());
         boolean recorded = update(call.callId(), r -> r.state().live() && r.transferRequestId() == null
                 && staff.subject().equals(r.staffId()) ? r.transferring(requestId) : null).isPresent();
         if (!recorded) {
-            transfers.cancelTransfer(requestId);
+            routing.cancelTransfer(requestId);
             throw new ProtocolException(ErrorCode.INVALID_STATE, "the call changed; try again");
         }
-        if (!transfers.offerTransfer(requestId)) {
-            transfers.cancelTransfer(requestId);
+        if (!routing.offerTransfer(requestId)) {
+            routing.cancelTransfer(requestId);
             update(call.callId(), r -> requestId.equals(r.transferRequestId()) ? r.transferCancelled() : null);
             throw new ProtocolException(ErrorCode.INVALID_STATE, "that colleague cannot take a call now");
         }
@@ -187,15 +161,6 @@ public final class CallService {
         log.info("call {}: transfer requested as {}", call.callId(), requestId);
         return new ServerMessage.CallTransferring(m.id(), call.callId(), m.topic(), m.topic() == null ? null : m.language(),
                 m.staffId());
-    }
-
-    /**
-     * A transfer to a named colleague ended without them (declined, rang out): the call stays with its staff
-     * member, who is told and may try again.
-     */
-    public void transferFailed(String callId, String requestId, String reason) {
-        update(callId, r -> r.state().live() && requestId.equals(r.transferRequestId()) ? r.transferCancelled() : null)
-                .ifPresent(call -> outbox.send(call.staffId(), new ServerMessage.CallTransferFailed(callId, reason)));
     }
 
     /**
@@ -217,16 +182,16 @@ public final class CallService {
             return r.transferredTo(next.subject(), next.name());
         });
         if (taken.isEmpty()) {
-            callEnded.accept(next.subject()); // the accepted offer took capacity that no call will use
+            routing.callEnded(next.subject()); // the accepted offer took capacity that no call will use
             throw new ProtocolException(ErrorCode.OFFER_EXPIRED, "that call has ended");
         }
         CallRecord call = taken.get();
         metrics.accepted();
         log.info("call {}: transferred to a new staff member", callId);
         mediaLeft(call, former[0]);
-        outbox.send(former[0], new ServerMessage.CallEnded(null, callId, TRANSFERRED));
-        callEnded.accept(former[0]);
-        outbox.send(call.customerId(), new ServerMessage.CallTransferred(callId, staffView(call)));
+        router.send(former[0], new ServerMessage.CallEnded(null, callId, TRANSFERRED));
+        routing.callEnded(former[0]);
+        router.send(call.customerId(), new ServerMessage.CallTransferred(callId, staffView(call)));
         tellParticipants(call, next.subject(), true);
         return startedFor(call, next.role(), replyId, false);
     }
@@ -252,7 +217,7 @@ public final class CallService {
                 continue;
             }
             // The customer hears only of supervisors who barged in, never of one who only monitors.
-            outbox.send(subject, new ServerMessage.CallParticipants(call.callId(),
+            router.send(subject, new ServerMessage.CallParticipants(call.callId(),
                     subject.equals(call.customerId()) ? announced : people));
         }
     }
@@ -270,7 +235,7 @@ public final class CallService {
      * their new page; bridge: the party's new page offers itself).
      */
     public Optional<ServerMessage.CallStarted> resume(Principal party) {
-        return store.liveCallOf(party.subject()).map(call -> {
+        return records.liveCallOf(party.subject()).map(call -> {
             if (mediaHere(call)) {
                 media.resumed(call, party.subject());
             } else {
@@ -281,11 +246,11 @@ public final class CallService {
     }
 
     public Optional<CallRecord> liveCallOf(String subject) {
-        return store.liveCallOf(subject);
+        return records.liveCallOf(subject);
     }
 
     public Optional<CallRecord> get(String callId) {
-        return store.get(callId);
+        return records.get(callId);
     }
 
     /**
@@ -297,7 +262,7 @@ public final class CallService {
         if (mediaHere(call)) {
             signalHere(call, from.subject(), from.role(), signal);
         } else {
-            handoff.forward(call.mediaNode(), MediaTask.signal(call.callId(), from.subject(), from.role().wire(), signal));
+            handoff.forward(call.mediaNode(), MediaTask.signal(call.callId(), from.subject(), from.role(), signal));
         }
     }
 
@@ -315,7 +280,7 @@ public final class CallService {
      * {@code error} event with the id of their {@code call.signal} (they already had its {@code ack}).
      */
     public void handle(MediaTask task) {
-        Optional<CallRecord> call = store.get(task.callId());
+        Optional<CallRecord> call = records.get(task.callId());
         if (call.isEmpty()) {
             return;
         }
@@ -324,7 +289,7 @@ public final class CallService {
                 case SIGNAL -> {
                     CallRecord live = call.filter(r -> r.state().live() && r.participants().contains(task.subject()))
                             .orElseThrow(() -> new ProtocolException(ErrorCode.INVALID_STATE, "the call has ended"));
-                    signalHere(live, task.subject(), Role.fromWire(task.role()), task.signal());
+                    signalHere(live, task.subject(), task.role(), task.signal());
                 }
                 case LEFT -> media.left(call.get(), task.subject());
                 case ENDED -> media.ended(call.get());
@@ -332,7 +297,7 @@ public final class CallService {
             }
         } catch (ProtocolException e) {
             if (task.subject() != null) {
-                outbox.send(task.subject(), new ServerMessage.Error(task.requestId(), e.code().wire(), e.getMessage()));
+                router.send(task.subject(), new ServerMessage.Error(task.signalId(), e.code().wire(), e.getMessage()));
             }
         } catch (RuntimeException e) {
             log.warn("call {}: handed-over media work {} failed: {}", task.callId(), task.kind(), e.toString());
@@ -354,7 +319,7 @@ public final class CallService {
 
     /** A party hangs up: everyone is told, the caller in reply to their request. A supervisor just leaves. */
     public ServerMessage.CallEnded hangup(Principal from, String callId, String replyId) {
-        if (from.role() == Role.SUPERVISOR && store.get(callId).filter(r -> r.isSupervisor(from.subject())).isPresent()) {
+        if (from.role() == Role.SUPERVISOR && records.get(callId).filter(r -> r.isSupervisor(from.subject())).isPresent()) {
             return leave(from, callId, replyId);
         }
         CallRecord call = liveCallFor(from, callId);
@@ -393,19 +358,19 @@ public final class CallService {
             told.addAll(supervisors);
             for (String party : told) {
                 if (!party.equals(quietSubject)) {
-                    outbox.send(party, notice);
+                    router.send(party, notice);
                 }
             }
             if (pendingTransfer[0] != null) {
-                transfers.cancelTransfer(pendingTransfer[0]);
+                routing.cancelTransfer(pendingTransfer[0]);
             }
-            callEnded.accept(call.staffId());
+            routing.callEnded(call.staffId());
         });
         return ended;
     }
 
     private CallRecord liveCallFor(Principal caller, String callId) {
-        CallRecord call = store.get(callId)
+        CallRecord call = records.get(callId)
                 .filter(r -> r.isParty(caller.subject()) || r.isSupervisor(caller.subject()))
                 .orElseThrow(() -> new ProtocolException(ErrorCode.NOT_FOUND, "no such call"));
         if (!call.state().live()) {

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.call;
 
+import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.protocol.ClientMessage;
 
 /**
@@ -7,14 +8,14 @@ import io.livedesk.signaling.protocol.ClientMessage;
  * ({@link CallRecord#mediaNode()}), handed to that node (see {@link MediaHandoff}).
  *
  * @param subject   who sent the signal, left or came back; null for {@link Kind#ENDED}
- * @param requestId the id of the client's {@code call.signal}, so an error can be matched to it
+ * @param signalId  the id of the client's {@code call.signal} message, so an error can be matched to it
  */
-public record MediaTask(Kind kind, String callId, String subject, String role, String requestId,
+public record MediaTask(Kind kind, String callId, String subject, Role role, String signalId,
                         ClientMessage.CallSignal signal) {
 
     public enum Kind { SIGNAL, LEFT, ENDED, RESUMED }
 
-    static MediaTask signal(String callId, String subject, String role, ClientMessage.CallSignal signal) {
+    static MediaTask signal(String callId, String subject, Role role, ClientMessage.CallSignal signal) {
         return new MediaTask(Kind.SIGNAL, callId, subject, role, signal.id(), signal);
     }
 

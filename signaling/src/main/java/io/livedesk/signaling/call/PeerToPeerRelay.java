@@ -1,7 +1,7 @@
 package io.livedesk.signaling.call;
 
 import io.livedesk.signaling.auth.Role;
-import io.livedesk.signaling.cluster.Outbox;
+import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.ServerMessage;
 
@@ -10,11 +10,11 @@ import java.util.Map;
 
 /** Media straight between the browsers: the server only relays SDP and ICE candidates to the other party. */
 public final class PeerToPeerRelay implements MediaNegotiator {
-    private final Outbox outbox;
+    private final MessageRouter router;
     private final List<Map<String, Object>> iceServers;
 
-    public PeerToPeerRelay(Outbox outbox, List<Map<String, Object>> iceServers) {
-        this.outbox = outbox;
+    public PeerToPeerRelay(MessageRouter router, List<Map<String, Object>> iceServers) {
+        this.router = router;
         this.iceServers = List.copyOf(iceServers);
     }
 
@@ -30,7 +30,7 @@ public final class PeerToPeerRelay implements MediaNegotiator {
             answered.run();
         }
         String from = fromSubject.equals(call.customerId()) ? "customer" : "staff";
-        outbox.send(call.peerOf(fromSubject),
+        router.send(call.peerOf(fromSubject),
                 new ServerMessage.CallSignal(call.callId(), from, signal.sdp(), signal.candidate()));
     }
 
@@ -38,7 +38,7 @@ public final class PeerToPeerRelay implements MediaNegotiator {
     @Override
     public void resumed(CallRecord call, String subject) {
         if (subject.equals(call.customerId())) {
-            outbox.send(call.staffId(), new ServerMessage.CallRestart(call.callId()));
+            router.send(call.staffId(), new ServerMessage.CallRestart(call.callId()));
         }
     }
 

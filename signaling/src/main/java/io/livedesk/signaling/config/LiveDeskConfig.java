@@ -72,14 +72,27 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         }
     }
 
+    /** Where calls' media flow: browser to browser, or through a media bridge. */
+    public enum CallMediaRoute {
+        P2P, BRIDGE;
+
+        static CallMediaRoute fromConfig(String value) {
+            return switch (value) {
+                case "p2p" -> P2P;
+                case "bridge" -> BRIDGE;
+                default -> throw new IllegalArgumentException("livedesk.calls.media must be p2p or bridge, got " + value);
+            };
+        }
+    }
+
     /**
      * @param media      {@code p2p} (browsers send media to each other) or {@code bridge} (through a media
      *                   bridge: this node's in-process one, or the remote ones of {@code livedesk.bridge.remote})
      * @param iceServers as handed to browsers' RTCPeerConnection (each a map with "urls" and optional credentials)
      */
-    public record Calls(String media, List<Map<String, Object>> iceServers) {
+    public record Calls(CallMediaRoute media, List<Map<String, Object>> iceServers) {
         public boolean bridged() {
-            return media.equals("bridge");
+            return media == CallMediaRoute.BRIDGE;
         }
     }
 
@@ -203,7 +216,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                         ro.getBoolean("away-on-missed-offer"), ro.getDuration("escalation-step"),
                         ro.getDuration("sweep-interval"), ro.getDuration("average-handle-time"),
                         ro.getInt("max-customer-priority"), stringList(ro, "languages"), List.copyOf(topics)),
-                new Calls(ca.getString("media"), List.copyOf(iceServers)),
+                new Calls(CallMediaRoute.fromConfig(ca.getString("media")), List.copyOf(iceServers)),
                 new Bridge(b.getString("address"), b.getInt("port"), stringList(b, "public-address"),
                         urls(b, "remote"), b.getDuration("health-interval"), b.getDuration("connect-timeout"),
                         b.getDuration("request-timeout"), b.getInt("down-after")),
@@ -254,9 +267,6 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         }
         if (routing.topics().isEmpty() || routing.languages().isEmpty()) {
             throw new IllegalArgumentException("livedesk.routing needs at least one topic and one language");
-        }
-        if (!calls.media().equals("p2p") && !calls.media().equals("bridge")) {
-            throw new IllegalArgumentException("livedesk.calls.media must be p2p or bridge, got " + calls.media());
         }
         if (bridge.address().isBlank()) {
             throw new IllegalArgumentException("livedesk.bridge.address must not be empty");

@@ -24,7 +24,7 @@ import io.livedesk.media.sdp.SessionDescription;
 import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.call.MediaNegotiator;
-import io.livedesk.signaling.cluster.Outbox;
+import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.ProtocolException;
@@ -66,7 +66,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
     static final String FROM = "bridge";
 
     private final Bridge bridge;
-    private final Outbox outbox;
+    private final MessageRouter router;
     private final List<Map<String, Object>> iceServers;
     private final SdpParser parser = new SdpParser();
     private final SdpWriter writer = new SdpWriter();
@@ -75,14 +75,14 @@ public final class BridgeNegotiator implements MediaNegotiator {
     private final Map<String, CallMedia> calls = new ConcurrentHashMap<>();
     private final LegObserver legs;
 
-    public BridgeNegotiator(Bridge bridge, Outbox outbox, List<Map<String, Object>> iceServers) {
-        this(bridge, outbox, iceServers, LegObserver.NONE);
+    public BridgeNegotiator(Bridge bridge, MessageRouter router, List<Map<String, Object>> iceServers) {
+        this(bridge, router, iceServers, LegObserver.NONE);
     }
 
     /** @param legs told of every leg created and dropped (the transcriber taps their audio) */
-    public BridgeNegotiator(Bridge bridge, Outbox outbox, List<Map<String, Object>> iceServers, LegObserver legs) {
+    public BridgeNegotiator(Bridge bridge, MessageRouter router, List<Map<String, Object>> iceServers, LegObserver legs) {
         this.bridge = bridge;
-        this.outbox = outbox;
+        this.router = router;
         this.iceServers = List.copyOf(iceServers);
         this.legs = legs;
     }
@@ -212,11 +212,11 @@ public final class BridgeNegotiator implements MediaNegotiator {
             }
             leg.answeredWith = carried;
             answered.run();
-            outbox.send(fromSubject, new ServerMessage.CallSignal(call.callId(), FROM,
+            router.send(fromSubject, new ServerMessage.CallSignal(call.callId(), FROM,
                     new ClientMessage.Sdp("answer", writer.write(answer)), null));
             if (carried.size() < incoming.size()) {
                 // Too few sections in this offer for everyone's tracks: ask for another, with more.
-                outbox.send(fromSubject, renegotiate(call.callId(), incoming));
+                router.send(fromSubject, renegotiate(call.callId(), incoming));
             }
             renegotiateOthers(call.callId(), media, leg);
         }
@@ -263,7 +263,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
                 for (Leg leg : stale) {
                     media.legs.remove(leg.subject);
                     legs.legDown(meetingId, leg.endpointId);
-                    outbox.send(leg.subject, new ServerMessage.CallRenegotiate(meetingId,
+                    router.send(leg.subject, new ServerMessage.CallRenegotiate(meetingId,
                             renegotiate(meetingId, tracksFor(media, leg)).receive(), Boolean.TRUE));
                 }
                 if (!stale.isEmpty()) {
@@ -281,7 +281,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
             }
             List<ForwardedTrack> want = tracksFor(media, other);
             if (!want.equals(other.answeredWith)) {
-                outbox.send(other.subject, renegotiate(meetingId, want));
+                router.send(other.subject, renegotiate(meetingId, want));
             }
         }
     }

@@ -2,7 +2,7 @@ package io.livedesk.signaling.presence;
 
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
-import io.livedesk.signaling.cluster.Outbox;
+import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.protocol.ServerMessage;
 
 import java.time.Clock;
@@ -14,13 +14,13 @@ import java.util.Optional;
 public final class PresenceService {
     private final PresenceStore store;
     private final SupervisorIndex supervisors;
-    private final Outbox outbox;
+    private final MessageRouter router;
     private final Clock clock;
 
-    public PresenceService(PresenceStore store, SupervisorIndex supervisors, Outbox outbox, Clock clock) {
+    public PresenceService(PresenceStore store, SupervisorIndex supervisors, MessageRouter router, Clock clock) {
         this.store = store;
         this.supervisors = supervisors;
-        this.outbox = outbox;
+        this.router = router;
         this.clock = clock;
     }
 
@@ -78,6 +78,6 @@ public final class PresenceService {
 
     /** Tells the member their presence as stored now (after the server changed their load or status). */
     public void notifyMember(String staffId) {
-        store.get(staffId).ifPresent(p -> outbox.send(staffId, view(null, p)));
+        store.get(staffId).ifPresent(p -> router.send(staffId, view(null, p)));
     }
 }

@@ -1,6 +1,7 @@
 package io.livedesk.signaling.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
@@ -59,14 +60,24 @@ public sealed interface ServerMessage {
         }
     }
 
-    record RequestQueued(String id, String requestId, String topic, String language, String state, int position,
+    /** Where a customer's request is: waiting in its queue, or ringing at a staff member. */
+    enum QueueState {
+        WAITING, RINGING;
+
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    record RequestQueued(String id, String requestId, String topic, String language, QueueState state, int position,
                          long etaSeconds) implements ServerMessage {
         public String type() {
             return "request.queued";
         }
     }
 
-    record QueueUpdate(String requestId, String state, int position, long etaSeconds) implements ServerMessage {
+    record QueueUpdate(String requestId, QueueState state, int position, long etaSeconds) implements ServerMessage {
         public String type() {
             return "queue.update";
         }

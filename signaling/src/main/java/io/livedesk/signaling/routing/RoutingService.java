@@ -2,12 +2,11 @@ package io.livedesk.signaling.routing;
 
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.call.CallRecord;
-import io.livedesk.signaling.call.CallService;
 import io.livedesk.signaling.call.CallState;
-import io.livedesk.signaling.call.CallStore;
+import io.livedesk.signaling.call.CallRecords;
+import io.livedesk.signaling.call.CallRouting;
 import io.livedesk.signaling.call.EndReason;
-import io.livedesk.signaling.call.TransferQueue;
-import io.livedesk.signaling.cluster.Outbox;
+import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.presence.PresenceService;
 import io.livedesk.signaling.presence.StaffPresence;
@@ -16,6 +15,7 @@ import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.ProtocolException;
 import io.livedesk.signaling.protocol.ServerMessage;
+import io.livedesk.signaling.protocol.ServerMessage.QueueState;
 import io.livedesk.signaling.server.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,37 +32,31 @@ import java.util.UUID;
  * Every decision that must hold across nodes is one atomic {@link RoutingStore} call; this class only
  * reacts to their outcomes, so any node may act on any request.
  */
-public final class RoutingService implements TransferQueue {
+public final class RoutingService implements CallRouting {
     private static final Logger log = LoggerFactory.getLogger(RoutingService.class);
     private static final int SWEEP_BATCH = 200;
 
     private final RoutingStore store;
     private final PresenceService presence;
-    private final CallStore calls;
-    private final Outbox outbox;
+    private final CallRecords calls;
+    private final MessageRouter router;
     private final LiveDeskConfig.Routing config;
     private final QueueOrder order;
     private final WaitEstimator estimator;
     private final Clock clock;
     private final Metrics metrics;
-    private volatile CallService callService;
 
-    public RoutingService(RoutingStore store, PresenceService presence, CallStore calls, Outbox outbox,
+    public RoutingService(RoutingStore store, PresenceService presence, CallRecords calls, MessageRouter router,
                           LiveDeskConfig.Routing config, Clock clock, Metrics metrics) {
         this.store = store;
         this.presence = presence;
         this.calls = calls;
-        this.outbox = outbox;
+        this.router = router;
         this.config = config;
         this.order = new QueueOrder(config.escalationStep().toMillis());
         this.estimator = new WaitEstimator(config.averageHandleTime());
         this.clock = clock;
         this.metrics = metrics;
-    }
-
-    /** Calls end through the call service, which in turn tells routing when staff are freed; wired once. */
-    public void bind(CallService calls) {
-        this.callService = calls;
     }
 
     private void requireQueue(String topic, String language) {
@@ -90,14 +84,14 @@ public final class RoutingService implements TransferQueue {
         try {
             store.enqueue(request);
         } catch (IllegalStateException e) {
-            callService.update(id, r -> r.state() == CallState.QUEUED
+            calls.update(id, r -> r.state() == CallState.QUEUED
                     ? r.ended(EndReason.CUSTOMER_CANCELLED, now) : null);
             throw new ProtocolException(ErrorCode.INVALID_STATE, "you already have an open request");
         }
         metrics.requestCreated();
         int position = store.position(id).orElse(1);
         return new ServerMessage.RequestQueued(m.id(), id, m.topic(), m.language(),
-                "waiting", position, estimator.etaSeconds(m.topic(), position));
+                QueueState.WAITING, position, estimator.etaSeconds(m.topic(), position));
     }
 
     /**
@@ -156,7 +150,7 @@ public final class RoutingService implements TransferQueue {
         return store.openRequestOf(customerId).flatMap(store::request).filter(r -> !r.isTransfer()).map(r -> {
             Optional<Integer> position = store.position(r.id());
             return new ServerMessage.RequestQueued(null, r.id(), r.topic(), r.language(),
-                    position.isPresent() ? "waiting" : "ringing", position.orElse(0),
+                    position.isPresent() ? QueueState.WAITING : QueueState.RINGING, position.orElse(0),
                     estimator.etaSeconds(r.topic(), position.orElse(0)));
         });
     }
@@ -176,14 +170,14 @@ public final class RoutingService implements TransferQueue {
         cancelled.ifPresent(c -> {
             boolean transfer = c.request().isTransfer();
             if (reason != EndReason.CUSTOMER_CANCELLED && !transfer) {
-                outbox.send(c.request().customerId(), new ServerMessage.RequestCancelled(null, requestId, reason.wire()));
+                router.send(c.request().customerId(), new ServerMessage.RequestCancelled(null, requestId, reason.wire()));
             }
             c.revokedOffer().ifPresent(o -> {
-                outbox.send(o.staffId(), new ServerMessage.OfferRevoked(requestId, "cancelled"));
+                router.send(o.staffId(), new ServerMessage.OfferRevoked(requestId, "cancelled"));
                 staffFreed(o.staffId());
             });
             if (!transfer) {
-                callService.update(requestId, r -> r.state().live() || r.state() == CallState.ENDED
+                calls.update(requestId, r -> r.state().live() || r.state() == CallState.ENDED
                         ? null : r.ended(reason, now));
                 metrics.callEnded(reason.wire());
             }
@@ -210,7 +204,7 @@ public final class RoutingService implements TransferQueue {
         if (!release(offer.requestId(), offer.staffId(), ReleaseReason.TIMEOUT)) {
             return;
         }
-        outbox.send(offer.staffId(), new ServerMessage.OfferRevoked(offer.requestId(), "timeout"));
+        router.send(offer.staffId(), new ServerMessage.OfferRevoked(offer.requestId(), "timeout"));
         if (config.awayOnMissedOffer()) {
             presence.setStatus(offer.staffId(), StaffStatus.AWAY);
         }
@@ -227,11 +221,11 @@ public final class RoutingService implements TransferQueue {
             // Meant for this colleague only: it ends here, and the staff member asking is told.
             presence.notifyMember(staffId);
             cancel(requestId, EndReason.STAFF_HANGUP);
-            callService.transferFailed(request.get().transfer().callId(), requestId,
+            transferFailed(request.get().transfer().callId(), requestId,
                     reason == ReleaseReason.DECLINED ? "declined" : "timeout");
             return true;
         }
-        callService.update(requestId, r -> r.state() == CallState.OFFERED ? r.requeued() : null);
+        calls.update(requestId, r -> r.state() == CallState.OFFERED ? r.requeued() : null);
         presence.notifyMember(staffId);
         store.request(requestId).filter(r -> !r.isTransfer())
                 .ifPresent(r -> tellPosition(r.customerId(), requestId, r.topic()));
@@ -239,7 +233,16 @@ public final class RoutingService implements TransferQueue {
         return true;
     }
 
-    /** A call of the member ended: their load goes down, and they may take the next request. */
+    /**
+     * A transfer to a named colleague ended without them (declined, rang out): the call stays with its staff
+     * member, who is told and may try again.
+     */
+    private void transferFailed(String callId, String requestId, String reason) {
+        calls.update(callId, r -> r.state().live() && requestId.equals(r.transferRequestId()) ? r.transferCancelled() : null)
+                .ifPresent(call -> router.send(call.staffId(), new ServerMessage.CallTransferFailed(callId, reason)));
+    }
+
+    @Override
     public void callEnded(String staffId) {
         store.callEnded(staffId, clock.millis());
         staffFreed(staffId);
@@ -263,33 +266,33 @@ public final class RoutingService implements TransferQueue {
         }
         ServiceRequest r = request.get();
         boolean[] firstOffer = {false};
-        callService.update(r.id(), c -> {
+        calls.update(r.id(), c -> {
             firstOffer[0] = c.offeredAtMs() == 0;
             return c.state() == CallState.QUEUED ? c.offered(offer.staffId(), staff.get().profile().name(), offer.offeredAtMs()) : null;
         });
         metrics.offered(firstOffer[0] ? offer.offeredAtMs() - r.enqueuedAtMs() : -1);
         ServerMessage.TransferView transfer = r.isTransfer() ? new ServerMessage.TransferView(r.transfer().callId(),
                 r.transfer().fromStaffName(), r.transfer().colleagueId()) : null;
-        outbox.send(offer.staffId(), new ServerMessage.Offer(r.id(), r.topic(), r.language(), r.priority(),
+        router.send(offer.staffId(), new ServerMessage.Offer(r.id(), r.topic(), r.language(), r.priority(),
                 new ServerMessage.CustomerView(r.customerName()), r.context(), transfer,
                 offer.offeredAtMs() - r.enqueuedAtMs(), offer.expiresAtMs() - offer.offeredAtMs()));
         presence.notifyMember(offer.staffId());
         if (!r.isTransfer()) {
-            outbox.send(r.customerId(), new ServerMessage.QueueUpdate(r.id(), "ringing", 0, 0));
+            router.send(r.customerId(), new ServerMessage.QueueUpdate(r.id(), QueueState.RINGING, 0, 0));
         }
     }
 
     private void tellPosition(String customerId, String requestId, String topic) {
-        store.position(requestId).ifPresent(p -> outbox.send(customerId,
-                new ServerMessage.QueueUpdate(requestId, "waiting", p, estimator.etaSeconds(topic, p))));
+        store.position(requestId).ifPresent(p -> router.send(customerId,
+                new ServerMessage.QueueUpdate(requestId, QueueState.WAITING, p, estimator.etaSeconds(topic, p))));
     }
 
     /**
      * Periodic work of every node: ring out expired offers (whoever made them), offer work to this node's
-     * free staff (catches re-offer delays that passed and matches missed by a lost event), and refresh
-     * the wait estimates.
+     * free staff (catches re-offer delays that passed and matches missed by a lost event), tell this node's
+     * waiting customers places that moved, and refresh the wait estimates.
      */
-    public void sweep(Collection<String> localStaff) {
+    public void sweep(Collection<String> localStaff, Collection<? extends WaitingCustomer> localWaiting) {
         long now = clock.millis();
         for (Offer expired : store.expiredOffers(now, SWEEP_BATCH)) {
             try {
@@ -301,16 +304,23 @@ public final class RoutingService implements TransferQueue {
         for (String staffId : localStaff) {
             offerWorkTo(staffId);
         }
+        for (WaitingCustomer customer : localWaiting) {
+            tellPlace(customer);
+        }
         estimator.refresh(presence.list());
     }
 
-    /** The customer's current queue notice, to be sent if it changed since last time. */
-    public Optional<ServerMessage.QueueUpdate> queueNotice(String customerId) {
-        return store.openRequestOf(customerId).flatMap(id -> store.request(id).filter(r -> !r.isTransfer()).map(r -> {
-            Optional<Integer> p = store.position(id);
-            return p.map(pos -> new ServerMessage.QueueUpdate(id, "waiting", pos, estimator.etaSeconds(r.topic(), pos)))
-                    .orElseGet(() -> new ServerMessage.QueueUpdate(id, "ringing", 0, 0));
-        }));
+    /** Ringing and back-to-waiting are told when they happen; the sweep tells places that moved. */
+    private void tellPlace(WaitingCustomer customer) {
+        Optional<ServiceRequest> request = store.openRequestOf(customer.customerId()).flatMap(store::request)
+                .filter(r -> !r.isTransfer());
+        if (request.isEmpty()) {
+            customer.stopWaiting();
+            return;
+        }
+        ServiceRequest r = request.get();
+        store.position(r.id()).ifPresent(p -> customer.tellPlace(
+                new ServerMessage.QueueUpdate(r.id(), QueueState.WAITING, p, estimator.etaSeconds(r.topic(), p))));
     }
 
     public java.util.List<QueueStats> stats() {

@@ -1,6 +1,9 @@
 package io.livedesk.signaling.server;
 
 import io.livedesk.signaling.auth.Principal;
+import io.livedesk.signaling.protocol.MessageCodec;
+import io.livedesk.signaling.protocol.ServerMessage;
+import io.livedesk.signaling.routing.WaitingCustomer;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -12,19 +15,21 @@ import java.util.concurrent.Executor;
  * serial executor its messages are handled on. Writing is thread-safe (Netty queues writes from other
  * threads onto the channel's event loop).
  */
-public final class ClientConnection {
+public final class ClientConnection implements WaitingCustomer {
     private final String id;
     private final Channel channel;
     private final SerialExecutor executor;
     private final TokenBucket rateLimit;
+    private final MessageCodec codec;
     private volatile Principal principal;
-    /** The last queue position and state told to a waiting customer, so only changes are sent. */
-    private volatile String lastQueueNotice = "";
+    /** The last queue position told to a waiting customer, so only changes are sent. */
+    private volatile int toldPosition;
     private volatile boolean waiting;
 
-    public ClientConnection(String id, Channel channel, Executor pool, TokenBucket rateLimit) {
+    public ClientConnection(String id, Channel channel, MessageCodec codec, Executor pool, TokenBucket rateLimit) {
         this.id = id;
         this.channel = channel;
+        this.codec = codec;
         this.executor = new SerialExecutor(pool, 256);
         this.rateLimit = rateLimit;
     }
@@ -71,24 +76,35 @@ public final class ClientConnection {
         }
     }
 
-    /**
-     * Marks this customer as waiting in a queue, so the periodic sweep looks up their place; only
-     * waiting customers cost the sweep a store look-up, not every idle connection.
-     */
-    public void waiting(boolean waiting) {
-        this.waiting = waiting;
+    public void send(ServerMessage message) {
+        sendJson(codec.write(message));
+    }
+
+    /** This customer's request waits in a queue, and they know it is at this place. */
+    public void startWaiting(int toldPosition) {
+        this.toldPosition = toldPosition;
+        this.waiting = true;
     }
 
     public boolean isWaiting() {
         return waiting;
     }
 
-    /** Returns true when the notice differs from the last one sent. */
-    public boolean queueNoticeChanged(String notice) {
-        if (notice.equals(lastQueueNotice)) {
-            return false;
+    @Override
+    public String customerId() {
+        return principal.subject();
+    }
+
+    @Override
+    public void tellPlace(ServerMessage.QueueUpdate notice) {
+        if (notice.position() != toldPosition) {
+            toldPosition = notice.position();
+            send(notice);
         }
-        lastQueueNotice = notice;
-        return true;
+    }
+
+    @Override
+    public void stopWaiting() {
+        this.waiting = false;
     }
 }

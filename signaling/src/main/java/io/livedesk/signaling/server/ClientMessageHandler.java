@@ -98,8 +98,7 @@ public final class ClientMessageHandler {
         } else if (message instanceof ClientMessage.RequestCreate create) {
             ServerMessage.RequestQueued queued = routing.create(p, create);
             reply(c, queued);
-            c.queueNoticeChanged("waiting:" + queued.position());
-            c.waiting(true);
+            c.startWaiting(queued.position());
             routing.matchNew(queued.requestId());
         } else if (message instanceof ClientMessage.RequestCancel cancel) {
             if (calls.get(cancel.requestId()).filter(r -> r.isParty(p.subject()) && r.state().live()).isPresent()) {

@@ -43,6 +43,17 @@ public final class LocalConnections {
         return bySubject.values().stream().filter(c -> c.principal().role() == role).toList();
     }
 
+    /** Staff and supervisors signed in here: whom this node's routing sweep offers work. */
+    public List<String> staffHere() {
+        return bySubject.values().stream().filter(c -> c.principal().role().serves())
+                .map(c -> c.principal().subject()).toList();
+    }
+
+    /** Customers signed in here whose request waits in a queue. */
+    public List<ClientConnection> customersWaiting() {
+        return bySubject.values().stream().filter(c -> c.principal().role() == Role.CUSTOMER && c.isWaiting()).toList();
+    }
+
     public Collection<ClientConnection> everyone() {
         return all.values();
     }

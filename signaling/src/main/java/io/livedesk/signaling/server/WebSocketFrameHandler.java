@@ -39,7 +39,7 @@ public final class WebSocketFrameHandler extends SimpleChannelInboundHandler<Web
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             var ws = node.config().websocket();
-            connection = new ClientConnection("c-" + UUID.randomUUID(), ctx.channel(), node.workers(),
+            connection = new ClientConnection("c-" + UUID.randomUUID(), ctx.channel(), node.codec(), node.workers(),
                     new TokenBucket(ws.ratePerSecond(), ws.rateBurst(), System.nanoTime()));
             node.connections().opened(connection);
             ctx.executor().schedule(() -> {

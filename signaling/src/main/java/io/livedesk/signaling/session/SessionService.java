@@ -18,7 +18,7 @@ import io.livedesk.signaling.protocol.ServerMessage;
 import io.livedesk.signaling.routing.RoutingService;
 import io.livedesk.signaling.server.ClientConnection;
 import io.livedesk.signaling.server.LocalConnections;
-import io.livedesk.signaling.cluster.Outbox;
+import io.livedesk.signaling.cluster.MessageRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +38,7 @@ public final class SessionService {
     private final TokenService tokens;
     private final SessionStore sessions;
     private final LocalConnections local;
-    private final Outbox outbox;
+    private final MessageRouter router;
     private final PresenceService presence;
     private final RoutingService routing;
     private final CallService calls;
@@ -46,13 +46,13 @@ public final class SessionService {
     private final Clock clock;
 
     public SessionService(String nodeId, TokenService tokens, SessionStore sessions, LocalConnections local,
-                          Outbox outbox, PresenceService presence, RoutingService routing,
+                          MessageRouter router, PresenceService presence, RoutingService routing,
                           CallService calls, LiveDeskConfig config, Clock clock) {
         this.nodeId = nodeId;
         this.tokens = tokens;
         this.sessions = sessions;
         this.local = local;
-        this.outbox = outbox;
+        this.router = router;
         this.presence = presence;
         this.routing = routing;
         this.calls = calls;
@@ -82,9 +82,11 @@ public final class SessionService {
         }
         var request = p.role() == Role.CUSTOMER ? routing.openRequestOf(p.subject()).orElse(null) : null;
         c.authenticate(p);
-        c.waiting(request != null);
+        if (request != null) {
+            c.startWaiting(request.position());
+        }
         local.bind(p.subject(), c);
-        previous.filter(prev -> !prev.connectionId().equals(c.id())).ifPresent(outbox::replaced);
+        previous.filter(prev -> !prev.connectionId().equals(c.id())).ifPresent(router::replaced);
         var call = calls.resume(p).orElse(null);
         List<ServerMessage.TopicView> topics = config.routing().topics().stream()
                 .map(t -> new ServerMessage.TopicView(t.id(), t.names())).toList();

@@ -1,7 +1,6 @@
 package io.livedesk.signaling.speech;
 
 import io.livedesk.media.api.BridgeException;
-import io.livedesk.media.bridge.LocalBridge;
 import io.livedesk.media.tap.AudioSink;
 import io.livedesk.speech.api.SpeechService;
 import io.livedesk.speech.api.SpeechStream;
@@ -9,6 +8,7 @@ import io.livedesk.speech.api.SpeechUnavailableException;
 import io.livedesk.speech.api.StreamSpec;
 import io.livedesk.speech.api.TranscriptEvent;
 import io.livedesk.signaling.call.CallRecord;
+import io.livedesk.signaling.media.AudioTaps;
 import io.livedesk.signaling.media.LegObserver;
 import io.livedesk.signaling.transcript.Speaker;
 import io.livedesk.signaling.transcript.TranscriptLine;
@@ -45,8 +45,8 @@ public final class CallTranscriber implements LegObserver {
     private final SpeechService speech;
     private final TranscriptService transcripts;
     private final Function<String, Optional<CallRecord>> calls;
-    /** Null when calls use remote bridges: only the in-process bridge can be tapped. */
-    private final LocalBridge bridge;
+    /** Only the in-process bridge can be tapped; elsewhere every leg is reported unavailable. */
+    private final AudioTaps taps;
     private final Executor delivery;
     private final Clock clock;
     private final int sampleRate;
@@ -63,13 +63,13 @@ public final class CallTranscriber implements LegObserver {
      *                        it was handed over
      */
     public CallTranscriber(SpeechService speech, TranscriptService transcripts,
-                           Function<String, Optional<CallRecord>> calls, LocalBridge bridge, Executor delivery,
+                           Function<String, Optional<CallRecord>> calls, AudioTaps taps, Executor delivery,
                            Clock clock, int sampleRate, Duration laggingAfter, LongConsumer finalDelayNanos) {
         this.finalDelayNanos = finalDelayNanos;
         this.speech = speech;
         this.transcripts = transcripts;
         this.calls = calls;
-        this.bridge = bridge;
+        this.taps = taps;
         this.delivery = delivery;
         this.clock = clock;
         this.sampleRate = sampleRate;
@@ -85,9 +85,9 @@ public final class CallTranscriber implements LegObserver {
     public void legUp(CallRecord call, String subject, String endpointId) {
         Speaker speaker = speakerOf(endpointId);
         String key = key(call.callId(), endpointId);
-        if (bridge == null) {
-            deliver(() -> transcripts.status(call, speaker.wire(), "unavailable",
-                    "calls use remote bridges, whose audio cannot be tapped"));
+        Optional<String> untappable = taps.unavailable();
+        if (untappable.isPresent()) {
+            deliver(() -> transcripts.status(call, speaker.wire(), "unavailable", untappable.get()));
             return;
         }
         if (!speech.status().ready()) {
@@ -105,7 +105,7 @@ public final class CallTranscriber implements LegObserver {
             return;
         }
         try {
-            leg.tap = bridge.tapAudio(call.callId(), endpointId, sampleRate, leg);
+            leg.tap = taps.open(call.callId(), endpointId, sampleRate, leg);
         } catch (BridgeException e) {
             log.warn("call {}: tapping {} failed: {}", call.callId(), endpointId, e.toString());
             leg.stream.close();

@@ -1,6 +1,6 @@
 package io.livedesk.signaling.speech;
 
-import io.livedesk.media.bridge.LocalBridge;
+import io.livedesk.signaling.media.AudioTaps;
 import io.livedesk.media.tap.AudioTapStats;
 import io.livedesk.speech.SpeechMetrics;
 import io.livedesk.speech.api.SpeechService;
@@ -19,24 +19,21 @@ import java.util.function.ToDoubleFunction;
 public final class TranscriptionMetrics implements MeterBinder {
     private final SpeechService speech;
     private final CallTranscriber transcriber;
-    private final LocalBridge bridge;
+    private final AudioTaps taps;
 
-    /** @param transcriber and @param bridge may be null (peer-to-peer media; remote bridges) */
-    public TranscriptionMetrics(SpeechService speech, CallTranscriber transcriber, LocalBridge bridge) {
+    public TranscriptionMetrics(SpeechService speech, CallTranscriber transcriber, AudioTaps taps) {
         this.speech = speech;
         this.transcriber = transcriber;
-        this.bridge = bridge;
+        this.taps = taps;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
         SpeechMetrics.bind(registry, speech);
-        if (transcriber != null) {
-            Gauge.builder("livedesk.transcription.legs", transcriber, CallTranscriber::activeLegs)
-                    .description("call participants being transcribed on this node").register(registry);
-        }
-        if (bridge != null) {
-            Gauge.builder("livedesk.audio.taps", bridge, LocalBridge::openAudioTaps)
+        Gauge.builder("livedesk.transcription.legs", transcriber, CallTranscriber::activeLegs)
+                .description("call participants being transcribed on this node").register(registry);
+        if (taps.unavailable().isEmpty()) {
+            Gauge.builder("livedesk.audio.taps", taps, AudioTaps::openTaps)
                     .description("open audio taps on the in-process bridge").register(registry);
             tapCounter(registry, "tapped", "audio packets handed to a tap", AudioTapStats::tapped);
             tapCounter(registry, "decoded", "Opus packets decoded", AudioTapStats::decoded);
@@ -47,7 +44,7 @@ public final class TranscriptionMetrics implements MeterBinder {
     }
 
     private void tapCounter(MeterRegistry registry, String what, String help, ToDoubleFunction<AudioTapStats> value) {
-        FunctionCounter.builder("livedesk.audio.tap.packets." + what, bridge, b -> value.applyAsDouble(b.audioTapStats()))
+        FunctionCounter.builder("livedesk.audio.tap.packets." + what, taps, t -> value.applyAsDouble(t.totals()))
                 .description(help).register(registry);
     }
 }

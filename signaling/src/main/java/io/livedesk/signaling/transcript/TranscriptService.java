@@ -1,7 +1,7 @@
 package io.livedesk.signaling.transcript;
 
 import io.livedesk.signaling.call.CallRecord;
-import io.livedesk.signaling.cluster.Outbox;
+import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.presence.PresenceService;
 import io.livedesk.signaling.protocol.ServerMessage;
 import org.slf4j.Logger;
@@ -20,7 +20,7 @@ import java.util.UUID;
  * <p>It runs on the caller's thread (a speech thread) and never throws a store or delivery failure at it:
  * those are logged and counted, and the rest goes on (a caption still goes out when storing failed). It
  * blocks at most for the store's and the presence store's timeouts ({@code livedesk.redis.timeout}); sends go
- * through the {@link Outbox}. Arguments that break the contract (an unknown speaker, times out of order) are
+ * through the {@link MessageRouter}. Arguments that break the contract (an unknown speaker, times out of order) are
  * the caller's bug and throw IllegalArgumentException.
  *
  * <p>Recipients come from the {@link CallRecord} given: pass the current one, since supervisors join and
@@ -36,15 +36,15 @@ public final class TranscriptService {
 
     private final TranscriptStore store;
     private final AlertRules rules;
-    private final Outbox outbox;
+    private final MessageRouter router;
     private final PresenceService presence;
     private final TranscriptMetrics metrics;
 
-    public TranscriptService(TranscriptStore store, AlertRules rules, Outbox outbox, PresenceService presence,
+    public TranscriptService(TranscriptStore store, AlertRules rules, MessageRouter router, PresenceService presence,
                              TranscriptMetrics metrics) {
         this.store = store;
         this.rules = rules;
-        this.outbox = outbox;
+        this.router = router;
         this.presence = presence;
         this.metrics = metrics;
     }
@@ -159,7 +159,7 @@ public final class TranscriptService {
 
     private void send(String subject, ServerMessage message) {
         try {
-            outbox.send(subject, message);
+            router.send(subject, message);
         } catch (RuntimeException e) {
             metrics.sendFailed();
             log.debug("{} to {} not delivered ({})", message.type(), subject, e.getClass().getSimpleName());

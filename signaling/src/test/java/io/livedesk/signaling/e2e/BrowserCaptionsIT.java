@@ -48,6 +48,10 @@ class BrowserCaptionsIT {
             String callId = customer.awaitType("call.started", WsClient.DEFAULT_TIMEOUT).path("callId").asText();
             CallRecord call = node.node().calls().get(callId).orElseThrow();
             long answered = call.answeredAtMs();
+            // The staff page's own leg reports first (no speech model here: unavailable), so that the statuses
+            // this test sends below are not overtaken by it.
+            await().atMost(WAIT).until(() -> "unavailable".equals(
+                    staff.driver.findElement(by("desk-captions-status")).getAttribute("data-status")));
 
             // Live captions: a partial line in a lighter style, replaced by its final; the staff's own lines are "You".
             tx.partial(call, "customer", "cust-b1", "I lost my");

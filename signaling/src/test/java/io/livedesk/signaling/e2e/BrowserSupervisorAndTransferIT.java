@@ -9,6 +9,7 @@ import io.livedesk.signaling.server.LiveDeskNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.slf4j.Logger;
@@ -69,9 +70,12 @@ class BrowserSupervisorAndTransferIT {
 
             // The supervisor listens in from the live-calls panel and sees both parties.
             pages.signInToConsole(supervisor, pages.supervisorToken());
-            WebElement live = awaitElement(() -> supervisor.driver.findElement(
-                    org.openqa.selenium.By.cssSelector("[data-testid='desk-live-call'][data-call-id='" + callId + "']")));
-            live.findElement(by("desk-join")).click();
+            // The panel re-renders as calls change: find and click in one step, again if the list was redrawn.
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(WebDriverException.class).until(() -> {
+                supervisor.driver.findElement(org.openqa.selenium.By.cssSelector(
+                        "[data-testid='desk-live-call'][data-call-id='" + callId + "'] [data-testid='desk-join']")).click();
+                return true;
+            });
             awaitState(supervisor, "desk", "in-call");
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                     .until(() -> decodingStreams(supervisor, "desk").size() >= 2);

@@ -415,7 +415,7 @@ class MessageCodecTest {
     @Test
     void writesEventsWithoutIdAndRepliesWithIt() throws Exception {
         assertJson("{\"type\":\"queue.update\",\"requestId\":\"r-1\",\"state\":\"waiting\",\"position\":2,\"etaSeconds\":160}",
-                codec.write(new ServerMessage.QueueUpdate("r-1", "waiting", 2, 160)));
+                codec.write(new ServerMessage.QueueUpdate("r-1", ServerMessage.QueueState.WAITING, 2, 160)));
         assertJson("{\"type\":\"error\",\"id\":\"7\",\"code\":\"invalid_state\",\"message\":\"no\"}",
                 codec.write(new ServerMessage.Error("7", "invalid_state", "no")));
         assertJson("{\"type\":\"error\",\"code\":\"bad_json\",\"message\":\"no\"}",

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.call.CallRecord;
+import io.livedesk.signaling.call.CallRecords;
 import io.livedesk.signaling.call.CallService;
 import io.livedesk.signaling.call.CallState;
 import io.livedesk.signaling.call.EndReason;
@@ -11,7 +12,7 @@ import io.livedesk.signaling.call.InMemoryCallStore;
 import io.livedesk.signaling.call.PeerToPeerRelay;
 import io.livedesk.signaling.cluster.InMemorySessionStore;
 import io.livedesk.signaling.cluster.LocalClusterBus;
-import io.livedesk.signaling.cluster.Outbox;
+import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.cluster.SessionLocation;
 import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.presence.InMemoryPresenceStore;
@@ -49,7 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Routing decisions through {@link RoutingService} with the in-memory stores, a clock the test moves, and
- * a real {@link Outbox} whose deliveries are recorded: every subject is "connected" on another node whose
+ * a real {@link MessageRouter} whose deliveries are recorded: every subject is "connected" on another node whose
  * cluster-bus listener is the recorder.
  */
 class RoutingServiceTest {
@@ -83,18 +84,18 @@ class RoutingServiceTest {
         sessions = new InMemorySessionStore();
         LocalClusterBus bus = new LocalClusterBus();
         bus.subscribe(RECORDER_NODE, (subject, json) -> delivered.computeIfAbsent(subject, s -> new ArrayList<>()).add(parse(json)));
-        Outbox outbox = new Outbox("this-node", new LocalConnections(), sessions, bus, codec);
+        MessageRouter router = new MessageRouter("this-node", new LocalConnections(), sessions, bus, codec);
         Metrics metrics = new Metrics();
         presenceStore = new InMemoryPresenceStore();
         routingStore = new InMemoryRoutingStore(presenceStore);
         callStore = new InMemoryCallStore();
-        presence = new PresenceService(presenceStore, new io.livedesk.signaling.presence.InMemorySupervisorIndex(), outbox, clock);
-        routing = new RoutingService(routingStore, presence, callStore, outbox, config, clock, metrics);
-        calls = new CallService(callStore, new PeerToPeerRelay(outbox, List.of()), outbox, clock, metrics, routing::callEnded,
+        presence = new PresenceService(presenceStore, new io.livedesk.signaling.presence.InMemorySupervisorIndex(), router, clock);
+        CallRecords records = new CallRecords(callStore);
+        routing = new RoutingService(routingStore, presence, records, router, config, clock, metrics);
+        calls = new CallService(records, new PeerToPeerRelay(router, List.of()), router, clock, metrics, routing,
                 "node-test", (node, task) -> {
                     throw new AssertionError("peer-to-peer media is never handed to another node");
                 });
-        routing.bind(calls);
     }
 
     // ---- matching ----
@@ -232,7 +233,7 @@ class RoutingServiceTest {
         assertEquals("busy", lastOfType("pair", "presence").path("status").asText());
 
         accept("pair", r1);
-        routing.sweep(List.of("pair"));
+        routing.sweep(List.of("pair"), List.of());
         assertWaiting(r3, 1);
         assertEquals(2, presenceOf("pair").load(), "an accepted offer keeps its place as a call");
 
@@ -252,6 +253,68 @@ class RoutingServiceTest {
         assertEquals(1, offersTo("solo").size());
     }
 
+    // ---- the sweep tells waiting customers their place ----
+
+    /** A customer connected to this node, as the sweep sees them: what they were told, and when they stopped. */
+    private static final class RecordingCustomer implements WaitingCustomer {
+        final String id;
+        final List<Integer> toldPlaces = new ArrayList<>();
+        int toldPosition;
+        boolean waiting = true;
+
+        RecordingCustomer(String id, int toldPosition) {
+            this.id = id;
+            this.toldPosition = toldPosition;
+        }
+
+        @Override
+        public String customerId() {
+            return id;
+        }
+
+        @Override
+        public void tellPlace(ServerMessage.QueueUpdate notice) {
+            assertEquals(ServerMessage.QueueState.WAITING, notice.state());
+            if (notice.position() != toldPosition) {
+                toldPosition = notice.position();
+                toldPlaces.add(notice.position());
+            }
+        }
+
+        @Override
+        public void stopWaiting() {
+            waiting = false;
+        }
+    }
+
+    @Test
+    void theSweepTellsWaitingCustomersPlacesThatMovedOnceAndStopsWatchingThoseNoLongerWaiting() {
+        String first = request("cust-1", "accounts", "en", 0);
+        tick();
+        String second = request("cust-2", "accounts", "en", 0);
+        RecordingCustomer one = new RecordingCustomer("cust-1", 1);
+        RecordingCustomer two = new RecordingCustomer("cust-2", 2);
+
+        routing.sweep(List.of(), List.of(one, two));
+        assertEquals(List.of(), two.toldPlaces, "nothing moved");
+
+        routing.cancel(first, EndReason.CUSTOMER_CANCELLED);
+        routing.sweep(List.of(), List.of(one, two));
+        routing.sweep(List.of(), List.of(one, two));
+        assertEquals(List.of(1), two.toldPlaces, "told once that they moved up");
+        assertFalse(one.waiting, "the cancelled customer's request is gone");
+        assertTrue(two.waiting);
+
+        availableStaff("a", Set.of("accounts"), Set.of("en"), 1);
+        assertOfferedTo(second, "a");
+        routing.sweep(List.of("a"), List.of(two));
+        assertEquals(List.of(1), two.toldPlaces, "ringing is told when it happens, not by the sweep");
+        assertTrue(two.waiting, "still open while it rings");
+        accept("a", second);
+        routing.sweep(List.of("a"), List.of(two));
+        assertFalse(two.waiting, "accepted: no longer waiting");
+    }
+
     // ---- ring timeout ----
 
     @Test
@@ -263,11 +326,11 @@ class RoutingServiceTest {
         assertOfferedTo(r, "sleepy");
 
         clock.advance(RING.minusMillis(1));
-        routing.sweep(List.of());
+        routing.sweep(List.of(), List.of());
         assertOfferedTo(r, "sleepy");
 
         clock.advance(Duration.ofMillis(1));
-        routing.sweep(List.of());
+        routing.sweep(List.of(), List.of());
 
         assertOfferedTo(r, "awake");
         JsonNode revoked = lastOfType("sleepy", "offer.revoked");
@@ -310,11 +373,11 @@ class RoutingServiceTest {
         assertEquals(1, offersTo("b").size());
 
         clock.advance(REOFFER_DELAY.minusMillis(1));
-        routing.sweep(List.of("a", "b"));
+        routing.sweep(List.of("a", "b"), List.of());
         assertWaiting(r, 1);
 
         clock.advance(Duration.ofMillis(1));
-        routing.sweep(List.of("a", "b"));
+        routing.sweep(List.of("a", "b"), List.of());
         assertOfferedTo(r, "a");
         assertEquals(2, offersTo("a").size());
     }
@@ -434,7 +497,7 @@ class RoutingServiceTest {
         clock.advance(d);
     }
 
-    /** Makes the subject reachable through the recording outbox. */
+    /** Makes the subject reachable through the recording router. */
     private void connect(String subject, Role role) {
         sessions.bind(new SessionLocation(subject, role, RECORDER_NODE, "conn-" + subject), clock.millis());
     }

@@ -7,7 +7,7 @@ import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.cluster.InMemorySessionStore;
 import io.livedesk.signaling.cluster.LocalClusterBus;
-import io.livedesk.signaling.cluster.Outbox;
+import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.cluster.SessionLocation;
 import io.livedesk.signaling.presence.InMemoryPresenceStore;
 import io.livedesk.signaling.presence.InMemorySupervisorIndex;
@@ -45,7 +45,7 @@ class TranscriptServiceTest {
     private final InMemoryPresenceStore presenceStore = new InMemoryPresenceStore();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final TranscriptMetrics metrics = new TranscriptMetrics();
-    private Outbox outbox;
+    private MessageRouter router;
 
     private final CallRecord call = CallRecord.queued("r-1", "cust-1", "Li Wei", "cards", "en", 0, T0)
             .offered("staff-1", "Zhang Min", T0 + 1).answered(T0 + 2).connected(T0 + 3)
@@ -54,8 +54,8 @@ class TranscriptServiceTest {
     private TranscriptService service(TranscriptStore store, SupervisorIndex index) {
         LocalClusterBus bus = new LocalClusterBus();
         bus.subscribe(RECORDER, (subject, json) -> delivered.computeIfAbsent(subject, s -> new ArrayList<>()).add(parse(json)));
-        outbox = new Outbox("this-node", new LocalConnections(), sessions, bus, codec);
-        PresenceService presence = new PresenceService(presenceStore, index, outbox, Clock.systemUTC());
+        router = new MessageRouter("this-node", new LocalConnections(), sessions, bus, codec);
+        PresenceService presence = new PresenceService(presenceStore, index, router, Clock.systemUTC());
         for (String s : List.of("cust-1", "staff-1", "sup-in", "sup-out", "staff-other")) {
             Role role = s.startsWith("cust") ? Role.CUSTOMER : s.startsWith("sup") ? Role.SUPERVISOR : Role.STAFF;
             sessions.bind(new SessionLocation(s, role, RECORDER, "conn-" + s), T0);
@@ -64,7 +64,7 @@ class TranscriptServiceTest {
             }
         }
         metrics.bindTo(registry);
-        return new TranscriptService(store, AlertRules.of(List.of("password", "验证码")), outbox, presence, metrics);
+        return new TranscriptService(store, AlertRules.of(List.of("password", "验证码")), router, presence, metrics);
     }
 
     private TranscriptService service() {

@@ -120,9 +120,9 @@ function langName(code) {
 function reasonText(reason) {
   return has("reason." + reason) ? t("reason." + reason) : t("reason.other");
 }
-// What the customer's page sent along; the transfer keys are LiveDesk's own and shown otherwise.
+// What the customer's page sent along: their own words, shown as text and never as LiveDesk's own fields.
 function customerContext(context) {
-  return Object.entries(context || {}).filter(([k]) => k !== "transfer_of" && k !== "transfer_from");
+  return Object.entries(context || {});
 }
 function errText(err) {
   const code = err?.code || "network";
@@ -470,7 +470,7 @@ function addOffer(msg) {
         el("span", { class: "avatar lg", "aria-hidden": "true", text: initials(name) }),
         el("div", {},
           el("strong", { class: "offer-name", "data-testid": "desk-offer-customer", text: name }),
-          msg.context?.transfer_from ? el("p", { class: "offer-transfer", "data-testid": "desk-offer-transfer" }) : null,
+          msg.transfer ? el("p", { class: "offer-transfer", "data-testid": "desk-offer-transfer" }) : null,
           el("div", { class: "chips" }),
           el("p", { class: "offer-waited", "data-testid": "desk-offer-waited" }))),
       ctx),
@@ -502,7 +502,7 @@ function renderOffer(o) {
   ].filter(Boolean));
   card.querySelector(".offer-waited").textContent = `${t("offer.waited")} ${fmtDur((msg.waitedMs || 0) + (now - o.receivedAt))}`;
   const transfer = card.querySelector(".offer-transfer");
-  if (transfer) transfer.textContent = t("offer.transferFrom", { name: msg.context.transfer_from });
+  if (transfer) transfer.textContent = t("offer.transferFrom", { name: msg.transfer.from });
   const ctx = card.querySelector(".ctx");
   const entries = customerContext(msg.context);
   ctx.replaceChildren(...entries.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: String(v) })]));

@@ -1,10 +1,14 @@
 package io.livedesk.signaling.call;
 
 /**
- * Where a call waits for its next staff member during a transfer: a routing request of its own, offered
- * and accepted like any other, that carries the call it belongs to as a typed {@code Transfer}.
+ * What calls need of routing: a staff member's capacity back when their call ends, and transfers, each a
+ * routing request of its own, offered and accepted like any other, that carries the call it hands over as
+ * a typed {@code Transfer}.
  */
-public interface TransferQueue {
+public interface CallRouting {
+    /** A call of the member ended: their load goes down, and they may take the next request. */
+    void callEnded(String staffId);
+
     /**
      * Queues the call for the topic and language; returns the new request's id. Not offered yet: the
      * caller records the request on the call first, then calls {@link #offerTransfer}.

@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  * this node, over the cluster bus to the node holding them otherwise. A subject connected nowhere
  * misses the message; what it carried is in the stores and reaches them on resume.
  */
-public final class Outbox {
-    private static final Logger log = LoggerFactory.getLogger(Outbox.class);
+public final class MessageRouter {
+    private static final Logger log = LoggerFactory.getLogger(MessageRouter.class);
 
     private final String nodeId;
     private final LocalConnections local;
@@ -26,7 +26,7 @@ public final class Outbox {
     private volatile String taskSubject;
     private volatile Consumer<String> taskReceiver;
 
-    public Outbox(String nodeId, LocalConnections local, SessionStore sessions, ClusterBus bus, MessageCodec codec) {
+    public MessageRouter(String nodeId, LocalConnections local, SessionStore sessions, ClusterBus bus, MessageCodec codec) {
         this.nodeId = nodeId;
         this.local = local;
         this.sessions = sessions;

@@ -1,0 +1,91 @@
+package io.livedesk.signaling.media;
+
+import io.livedesk.media.api.Bridge;
+import io.livedesk.media.bridge.BridgeConfig;
+import io.livedesk.media.bridge.LocalBridge;
+import io.livedesk.media.bridge.PublicAddressBridge;
+import io.livedesk.signaling.call.MediaNegotiator;
+import io.livedesk.signaling.cluster.MessageRouter;
+import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.server.Metrics;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * Calls through a media bridge: the pool of bridges (the in-process one alone, or remote ones) with its
+ * health checks and metrics, and the audio taps of the in-process bridge when there is one.
+ */
+public final class BridgedMedia implements MediaMode {
+    private static final AudioTaps REMOTE_TAPS = AudioTaps.none("calls use remote bridges, whose audio cannot be tapped");
+
+    private final LocalBridge localBridge;
+    private final BridgePool pool;
+    private final List<Map<String, Object>> iceServers;
+
+    private BridgedMedia(LocalBridge localBridge, List<MemberBridge> members, LiveDeskConfig.Bridge config,
+                         List<Map<String, Object>> iceServers, Metrics metrics) {
+        this.localBridge = localBridge;
+        this.iceServers = List.copyOf(iceServers);
+        // A check in flight takes at most connect + request timeout; close() waits that long for it.
+        this.pool = new BridgePool("bridges", members, new BridgePool.Options(config.healthInterval(),
+                config.downAfter(), config.connectTimeout().plus(config.requestTimeout())));
+        metrics.bind(new BridgePoolMetrics(pool));
+    }
+
+    static BridgedMedia inProcess(LiveDeskConfig.Bridge config, String nodeId, List<Map<String, Object>> iceServers,
+                                  Metrics metrics) {
+        LocalBridge bridge = new LocalBridge(BridgeConfig.defaults(config.address(), config.port()).withId(nodeId));
+        return new BridgedMedia(bridge,
+                List.of(MemberBridge.inProcess(PublicAddressBridge.wrap(bridge, config.publicAddresses()))),
+                config, iceServers, metrics);
+    }
+
+    static BridgedMedia remote(LiveDeskConfig.Bridge config, List<Map<String, Object>> iceServers, Metrics metrics) {
+        List<MemberBridge> members = new ArrayList<>();
+        for (URI url : config.remote()) {
+            members.add(MemberBridge.remote(url, config.connectTimeout(), config.requestTimeout()));
+        }
+        return new BridgedMedia(null, members, config, iceServers, metrics);
+    }
+
+    @Override
+    public MediaNegotiator negotiator(MessageRouter router, LegObserver legs, Executor workers) {
+        BridgeNegotiator negotiator = new BridgeNegotiator(pool, router, iceServers, legs);
+        // Told on the thread that noticed, which may hold a call's lock: the work goes to a worker.
+        pool.onConferencesLost(ids -> {
+            long lostAt = System.nanoTime();
+            workers.execute(() -> negotiator.conferencesLost(ids, lostAt));
+        });
+        return negotiator;
+    }
+
+    @Override
+    public AudioTaps audioTaps() {
+        return localBridge == null ? REMOTE_TAPS : AudioTaps.of(localBridge);
+    }
+
+    @Override
+    public Bridge localBridge() {
+        return localBridge;
+    }
+
+    @Override
+    public BridgePool bridgePool() {
+        return pool;
+    }
+
+    @Override
+    public void start() {
+        pool.start();
+    }
+
+    /** Closes the pool, and with it the in-process bridge and every audio tap. */
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

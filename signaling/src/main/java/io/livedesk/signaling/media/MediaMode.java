@@ -1,0 +1,48 @@
+package io.livedesk.signaling.media;
+
+import io.livedesk.media.api.Bridge;
+import io.livedesk.signaling.call.MediaNegotiator;
+import io.livedesk.signaling.cluster.MessageRouter;
+import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.server.Metrics;
+
+import java.util.concurrent.Executor;
+
+/**
+ * How calls' media flow on this node, chosen once from the configuration: browser to browser, through the
+ * bridge in this process, or through a pool of remote bridges. The composition root asks it for the
+ * negotiator calls use and for what transcription can tap; nothing else branches on the mode.
+ */
+public sealed interface MediaMode extends AutoCloseable permits PeerToPeerMedia, BridgedMedia {
+
+    static MediaMode create(LiveDeskConfig config, String nodeId, Metrics metrics) {
+        if (!config.calls().bridged()) {
+            return new PeerToPeerMedia(config.calls().iceServers());
+        }
+        LiveDeskConfig.Bridge bridge = config.bridge();
+        return bridge.remote().isEmpty() ? BridgedMedia.inProcess(bridge, nodeId, config.calls().iceServers(), metrics)
+                : BridgedMedia.remote(bridge, config.calls().iceServers(), metrics);
+    }
+
+    /**
+     * The negotiator for calls.
+     *
+     * @param legs    hears of each participant's bridge leg (transcription); unused without a bridge
+     * @param workers runs follow-up work that must not run on the thread that noticed it
+     */
+    MediaNegotiator negotiator(MessageRouter router, LegObserver legs, Executor workers);
+
+    /** What transcription can tap here. */
+    AudioTaps audioTaps();
+
+    /** The bridge in this process, or null (peer-to-peer media, remote bridges). */
+    Bridge localBridge();
+
+    /** The bridges calls go through, or null with peer-to-peer media. */
+    BridgePool bridgePool();
+
+    void start();
+
+    @Override
+    void close();
+}

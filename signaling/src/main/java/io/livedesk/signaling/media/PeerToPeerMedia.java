@@ -1,0 +1,43 @@
+package io.livedesk.signaling.media;
+
+import io.livedesk.media.api.Bridge;
+import io.livedesk.signaling.call.MediaNegotiator;
+import io.livedesk.signaling.call.PeerToPeerRelay;
+import io.livedesk.signaling.cluster.MessageRouter;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/** Browser-to-browser media: the server relays SDP and candidates and holds no media. */
+public record PeerToPeerMedia(List<Map<String, Object>> iceServers) implements MediaMode {
+    private static final AudioTaps NO_TAPS = AudioTaps.none("calls use peer-to-peer media, which never reaches the server");
+
+    @Override
+    public MediaNegotiator negotiator(MessageRouter router, LegObserver legs, Executor workers) {
+        return new PeerToPeerRelay(router, iceServers);
+    }
+
+    @Override
+    public AudioTaps audioTaps() {
+        return NO_TAPS;
+    }
+
+    @Override
+    public Bridge localBridge() {
+        return null;
+    }
+
+    @Override
+    public BridgePool bridgePool() {
+        return null;
+    }
+
+    @Override
+    public void start() {
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,50 @@
+package io.livedesk.signaling.server;
+
+import io.livedesk.signaling.call.CallStore;
+import io.livedesk.signaling.call.InMemoryCallStore;
+import io.livedesk.signaling.cluster.ClusterBus;
+import io.livedesk.signaling.cluster.InMemoryNodeRegistry;
+import io.livedesk.signaling.cluster.InMemorySessionStore;
+import io.livedesk.signaling.cluster.LocalClusterBus;
+import io.livedesk.signaling.cluster.NodeRegistry;
+import io.livedesk.signaling.cluster.SessionStore;
+import io.livedesk.signaling.presence.InMemoryPresenceStore;
+import io.livedesk.signaling.presence.InMemorySupervisorIndex;
+import io.livedesk.signaling.presence.PresenceStore;
+import io.livedesk.signaling.presence.SupervisorIndex;
+import io.livedesk.signaling.routing.InMemoryRoutingStore;
+import io.livedesk.signaling.routing.RoutingStore;
+import io.livedesk.signaling.transcript.InMemoryTranscriptStore;
+import io.livedesk.signaling.transcript.TranscriptLimits;
+import io.livedesk.signaling.transcript.TranscriptStore;
+
+import java.time.Clock;
+
+/** The stores of a single node, in this JVM. */
+record InMemoryStores(PresenceStore presence, RoutingStore routing, CallStore calls, SupervisorIndex supervisors,
+                      TranscriptStore transcripts, SessionStore sessions, NodeRegistry nodes, ClusterBus bus)
+        implements Stores {
+
+    static InMemoryStores create(TranscriptLimits limits, Clock clock) {
+        // Routing shares the presence store's lock, so an offer and the load it adds change together.
+        InMemoryPresenceStore presence = new InMemoryPresenceStore();
+        return new InMemoryStores(presence, new InMemoryRoutingStore(presence), new InMemoryCallStore(),
+                new InMemorySupervisorIndex(), new InMemoryTranscriptStore(limits, clock), new InMemorySessionStore(),
+                new InMemoryNodeRegistry(), new LocalClusterBus());
+    }
+
+    @Override
+    public boolean ready() {
+        return true;
+    }
+
+    @Override
+    public String description() {
+        return "in-process";
+    }
+
+    @Override
+    public void close() {
+        bus.close();
+    }
+}

@@ -1,0 +1,54 @@
+package io.livedesk.signaling.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.livedesk.signaling.call.CallStore;
+import io.livedesk.signaling.call.RedisCallStore;
+import io.livedesk.signaling.cluster.ClusterBus;
+import io.livedesk.signaling.cluster.NodeRegistry;
+import io.livedesk.signaling.cluster.RedisClusterBus;
+import io.livedesk.signaling.cluster.RedisNodeRegistry;
+import io.livedesk.signaling.cluster.RedisSessionStore;
+import io.livedesk.signaling.cluster.SessionStore;
+import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.presence.PresenceStore;
+import io.livedesk.signaling.presence.RedisPresenceStore;
+import io.livedesk.signaling.presence.RedisSupervisorIndex;
+import io.livedesk.signaling.presence.SupervisorIndex;
+import io.livedesk.signaling.redis.RedisConnections;
+import io.livedesk.signaling.redis.RedisKeys;
+import io.livedesk.signaling.routing.RedisRoutingStore;
+import io.livedesk.signaling.routing.RoutingStore;
+import io.livedesk.signaling.transcript.RedisTranscriptStore;
+import io.livedesk.signaling.transcript.TranscriptLimits;
+import io.livedesk.signaling.transcript.TranscriptStore;
+
+/** The stores of a node of a cluster: all in Redis, over one set of connections. */
+record RedisStores(RedisConnections redis, PresenceStore presence, RoutingStore routing, CallStore calls,
+                   SupervisorIndex supervisors, TranscriptStore transcripts, SessionStore sessions, NodeRegistry nodes,
+                   ClusterBus bus) implements Stores {
+
+    static RedisStores connect(LiveDeskConfig.Redis config, ObjectMapper json, TranscriptLimits limits) {
+        RedisConnections redis = new RedisConnections(config.url(), config.timeout());
+        RedisKeys keys = new RedisKeys(config.keyPrefix());
+        return new RedisStores(redis, new RedisPresenceStore(redis, keys), new RedisRoutingStore(redis, keys),
+                new RedisCallStore(redis, keys, json), new RedisSupervisorIndex(redis, keys),
+                new RedisTranscriptStore(redis, keys, limits), new RedisSessionStore(redis, keys),
+                new RedisNodeRegistry(redis, keys), new RedisClusterBus(redis, keys, json));
+    }
+
+    @Override
+    public boolean ready() {
+        return redis.ping();
+    }
+
+    @Override
+    public String description() {
+        return "Redis";
+    }
+
+    @Override
+    public void close() {
+        bus.close();
+        redis.close();
+    }
+}

@@ -1,0 +1,54 @@
+package io.livedesk.signaling.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.livedesk.signaling.call.CallStore;
+import io.livedesk.signaling.cluster.ClusterBus;
+import io.livedesk.signaling.cluster.NodeRegistry;
+import io.livedesk.signaling.cluster.SessionStore;
+import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.presence.PresenceStore;
+import io.livedesk.signaling.presence.SupervisorIndex;
+import io.livedesk.signaling.routing.RoutingStore;
+import io.livedesk.signaling.transcript.TranscriptLimits;
+import io.livedesk.signaling.transcript.TranscriptStore;
+
+import java.time.Clock;
+
+/**
+ * Every piece of state a node shares with others, chosen once: in this JVM for one node, or in Redis, the
+ * only copy, when {@code redis.url} is set. Nothing else in the node knows which.
+ */
+public interface Stores extends AutoCloseable {
+    PresenceStore presence();
+
+    RoutingStore routing();
+
+    CallStore calls();
+
+    SupervisorIndex supervisors();
+
+    TranscriptStore transcripts();
+
+    SessionStore sessions();
+
+    NodeRegistry nodes();
+
+    ClusterBus bus();
+
+    /** Whether the stores answer now (Redis: a PING); always true in memory. */
+    boolean ready();
+
+    /** What they are, for the start-up log line. */
+    String description();
+
+    @Override
+    void close();
+
+    static Stores create(LiveDeskConfig config, ObjectMapper json, Clock clock) {
+        LiveDeskConfig.Speech speech = config.speech();
+        TranscriptLimits limits = new TranscriptLimits(speech.transcriptRetention(), speech.transcriptMaxLines(),
+                speech.transcriptMemoryCalls());
+        return config.redis().enabled() ? RedisStores.connect(config.redis(), json, limits)
+                : InMemoryStores.create(limits, clock);
+    }
+}
