@@ -1,6 +1,7 @@
 package io.livedesk.signaling.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lettuce.core.RedisException;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.call.CallState;
 import io.livedesk.signaling.protocol.ClientMessage;
@@ -138,6 +139,18 @@ class ClientMessageHandlerTest {
         assertError(agent.request(new ClientMessage.OfferAccept("a1", "r-unknown")), "offer_expired");
         assertError(agent.request(new ClientMessage.CallHangup("a2", "r-unknown")), "not_found");
         assertError(customer.request(new ClientMessage.Hello("c5", fx.token(customer("cust-wei")))), "already_authenticated");
+    }
+
+    @Test
+    void aStoreThatDoesNotAnswerIsUnavailableAndMayBeRetried() {
+        CallFlowFixture flaky = CallFlowFixture.bridged(store -> CallFlowFixture.failing(store, "enqueue",
+                new RedisException("Command timed out after 2 second(s)")));
+        EmbeddedClient customer = flaky.signIn(customer("cust-wei"));
+
+        JsonNode reply = customer.request(new ClientMessage.RequestCreate("c1", "accounts", "en", 0, Map.of()));
+
+        assertError(reply, "unavailable");
+        assertFalse(reply.path("message").asText().contains("timed out"), reply.toString());
     }
 
     @Test

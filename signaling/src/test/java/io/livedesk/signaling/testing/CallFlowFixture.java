@@ -24,12 +24,15 @@ import io.livedesk.signaling.protocol.MessageCodec;
 import io.livedesk.signaling.protocol.ServerMessage;
 import io.livedesk.signaling.routing.InMemoryRoutingStore;
 import io.livedesk.signaling.routing.RoutingService;
+import io.livedesk.signaling.routing.RoutingStore;
 import io.livedesk.signaling.routing.ServiceRequest;
 import io.livedesk.signaling.server.ClientMessageHandler;
 import io.livedesk.signaling.server.LocalConnections;
 import io.livedesk.signaling.server.Metrics;
 import io.livedesk.signaling.session.SessionService;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 
 /**
  * One signaling node's call flow wired as {@code LiveDeskNode} wires it, minus Netty and Redis: the
@@ -46,7 +50,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * was told what. Everything runs on the test's thread.
  *
  * <p>This is the only place that calls the services' constructors: when the composition root changes,
- * adapt {@link #CallFlowFixture(boolean)} and the tests stay as they are.
+ * adapt the constructor below and the tests stay as they are.
  */
 public final class CallFlowFixture {
     public static final String NODE_ID = "node-a";
@@ -91,12 +95,20 @@ public final class CallFlowFixture {
 
     /** Calls through the media bridge (a {@link FakeBridge}): supervisors and transfers work. */
     public static CallFlowFixture bridged() {
-        return new CallFlowFixture(true);
+        return new CallFlowFixture(true, UnaryOperator.identity());
+    }
+
+    /**
+     * Bridged, with routing going through {@code routingStore} applied to the in-memory store: to make it
+     * fail as Redis can ({@link #routingStore} still reads the in-memory one underneath).
+     */
+    public static CallFlowFixture bridged(UnaryOperator<RoutingStore> routingStore) {
+        return new CallFlowFixture(true, routingStore);
     }
 
     /** Media straight between the browsers: the server relays SDP and candidates. */
     public static CallFlowFixture peerToPeer() {
-        return new CallFlowFixture(false);
+        return new CallFlowFixture(false, UnaryOperator.identity());
     }
 
     private static LiveDeskConfig config(boolean bridged) {
@@ -110,12 +122,13 @@ public final class CallFlowFixture {
                 "livedesk.cluster.reconnect-grace", GRACE.toMillis() + "ms"));
     }
 
-    private CallFlowFixture(boolean bridged) {
+    private CallFlowFixture(boolean bridged, UnaryOperator<RoutingStore> routingStoreSeen) {
         this.config = bridged ? BRIDGED : PEER_TO_PEER;
         this.tokens = new TokenService(SECRET.getBytes(StandardCharsets.UTF_8), config.auth().issuer(), clock);
         this.outbox = new Outbox(NODE_ID, connections, sessionStore, bus, codec);
         this.presence = new PresenceService(presenceStore, new InMemorySupervisorIndex(), outbox, clock);
-        this.routing = new RoutingService(routingStore, presence, callStore, outbox, config.routing(), clock, metrics);
+        this.routing = new RoutingService(routingStoreSeen.apply(routingStore), presence, callStore, outbox,
+                config.routing(), clock, metrics);
         if (bridged) {
             this.bridge = new FakeBridge();
             this.negotiator = new BridgeNegotiator(bridge, outbox, config.calls().iceServers());
@@ -133,6 +146,24 @@ public final class CallFlowFixture {
                 calls, config, clock);
         this.handler = new ClientMessageHandler(sessions, presence, routing, calls, codec, metrics, clock);
         outbox.start();
+    }
+
+    /**
+     * The store with one method (by name) throwing {@code failure}, as a Redis store does when Redis does
+     * not answer; every other call goes to {@code store}.
+     */
+    public static RoutingStore failing(RoutingStore store, String method, RuntimeException failure) {
+        return (RoutingStore) Proxy.newProxyInstance(RoutingStore.class.getClassLoader(),
+                new Class<?>[] {RoutingStore.class}, (proxy, m, args) -> {
+                    if (m.getName().equals(method)) {
+                        throw failure;
+                    }
+                    try {
+                        return m.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     // ---- people ----
