@@ -1,0 +1,562 @@
+package io.livedesk.signaling.call;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.livedesk.signaling.protocol.ClientMessage;
+import io.livedesk.signaling.protocol.ErrorCode;
+import io.livedesk.signaling.protocol.ProtocolException;
+import io.livedesk.signaling.protocol.ServerMessage;
+import io.livedesk.signaling.presence.StaffStatus;
+import io.livedesk.signaling.testing.BrowserOffer;
+import io.livedesk.signaling.testing.CallFlowFixture;
+import io.livedesk.signaling.testing.EmbeddedClient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.StreamSupport;
+
+import static io.livedesk.signaling.testing.CallFlowFixture.customer;
+import static io.livedesk.signaling.testing.CallFlowFixture.lastOfferTo;
+import static io.livedesk.signaling.testing.CallFlowFixture.staff;
+import static io.livedesk.signaling.testing.CallFlowFixture.supervisor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link CallService} driven as a node drives it (routing offers, staff accept, parties signal, hang up,
+ * supervisors join, staff transfer), with in-memory stores and a fake bridge; asserted on call records,
+ * staff load and what each participant's connection received.
+ */
+class CallServiceTest {
+
+    private final CallFlowFixture fx = CallFlowFixture.bridged();
+    private EmbeddedClient customer;
+    private EmbeddedClient staff;
+
+    @BeforeEach
+    void signIn() {
+        customer = fx.signIn(customer("cust-wei"));
+        staff = fx.signIn(staff("agent-zhang"));
+    }
+
+    // ---- start ----
+
+    @Test
+    void acceptingTellsBothPartiesAndTheCallConnectsOnTheFirstAnswer() {
+        fx.available(staff);
+        String id = fx.request(customer, "accounts");
+        assertEquals(id, lastOfferTo(staff));
+        customer.clear();
+        staff.clear();
+        fx.clock.advance(Duration.ofSeconds(3));
+
+        ServerMessage.CallStarted reply = fx.accept(staff, id);
+
+        assertEquals(id, reply.callId());
+        assertEquals(new ServerMessage.PeerView("Customer cust-wei", "customer"), reply.peer());
+        assertEquals("bridge", reply.media());
+        assertTrue(reply.initiator(), "with a bridge every participant offers");
+        JsonNode started = customer.lastOf("call.started");
+        assertEquals(id, started.path("callId").asText());
+        assertEquals("Staff agent-zhang", started.path("peer").path("name").asText());
+        assertEquals("staff", started.path("peer").path("role").asText());
+        assertTrue(started.path("id").isMissingNode(), "the customer's is an event, not a reply");
+        assertTrue(staff.received("call.started").isEmpty(), "the staff member has it as their reply only");
+        CallRecord call = fx.record(id);
+        assertEquals(CallState.CONNECTING, call.state());
+        assertEquals("agent-zhang", call.staffId());
+        assertEquals(fx.clock.millis(), call.answeredAtMs());
+        assertEquals(CallFlowFixture.NODE_ID, call.mediaNode());
+        assertEquals(id, fx.calls.liveCallOf("cust-wei").orElseThrow().callId());
+        assertEquals(id, fx.calls.liveCallOf("agent-zhang").orElseThrow().callId());
+
+        fx.clock.advance(Duration.ofSeconds(2));
+        fx.offer(customer, id, BrowserOffer.of("cust", 1));
+
+        assertEquals(CallState.ACTIVE, fx.record(id).state());
+        assertEquals(fx.clock.millis(), fx.record(id).connectedAtMs());
+
+        long connectedAt = fx.clock.millis();
+        fx.clock.advance(Duration.ofSeconds(2));
+        fx.offer(staff, id, BrowserOffer.of("staff", 2));
+        assertEquals(connectedAt, fx.record(id).connectedAtMs(), "only the first answer connects the call");
+    }
+
+    @Test
+    void peerToPeerTheCallBecomesActiveOnTheAnswerNotTheOffer() {
+        CallFlowFixture p2p = CallFlowFixture.peerToPeer();
+        EmbeddedClient cust = p2p.signIn(customer("cust-wei"));
+        EmbeddedClient agent = p2p.signIn(staff("agent-zhang"));
+        String id = p2p.call(cust, agent);
+        var offer = new ClientMessage.Sdp("offer", "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n");
+        var answer = new ClientMessage.Sdp("answer", "v=0\r\no=- 2 1 IN IP4 0.0.0.0\r\n");
+
+        p2p.calls.signal(agent.principal(), new ClientMessage.CallSignal("s1", id, offer, null));
+
+        assertEquals(CallState.CONNECTING, p2p.record(id).state());
+        JsonNode relayed = cust.lastOf("call.signal");
+        assertEquals("staff", relayed.path("from").asText());
+        assertEquals(offer.sdp(), relayed.path("sdp").path("sdp").asText());
+
+        p2p.calls.signal(cust.principal(), new ClientMessage.CallSignal("s2", id, answer, null));
+
+        assertEquals(CallState.ACTIVE, p2p.record(id).state());
+        assertEquals("answer", agent.lastOf("call.signal").path("sdp").path("type").asText());
+    }
+
+    @Test
+    void acceptingARequestThatIsNoLongerWaitingIsRefused() {
+        fx.available(staff);
+        String id = fx.request(customer, "accounts");
+        fx.routing.cancel(customer.principal(), new ClientMessage.RequestCancel("c1", id));
+
+        assertRefused(ErrorCode.OFFER_EXPIRED, () -> fx.accept(staff, id));
+        assertEquals(CallState.ENDED, fx.record(id).state());
+    }
+
+    // ---- hang-up and end ----
+
+    @Test
+    void customerHangupEndsTheCallForBothAndFreesTheStaffMember() {
+        String id = fx.call(customer, staff);
+        assertEquals(1, fx.presenceOf("agent-zhang").load());
+        assertEquals(StaffStatus.BUSY, fx.presenceOf("agent-zhang").effectiveStatus());
+
+        ServerMessage.CallEnded reply = fx.calls.hangup(customer.principal(), id, "h1");
+
+        assertEquals(new ServerMessage.CallEnded("h1", id, "customer_hangup"), reply);
+        assertEquals("customer_hangup", staff.lastOf("call.ended").path("reason").asText());
+        assertTrue(customer.received("call.ended").isEmpty(), "the customer has the reply; no second notice");
+        CallRecord call = fx.record(id);
+        assertEquals(CallState.ENDED, call.state());
+        assertEquals(EndReason.CUSTOMER_HANGUP, call.endReason());
+        assertEquals(0, fx.presenceOf("agent-zhang").load());
+        assertEquals(StaffStatus.AVAILABLE, fx.presenceOf("agent-zhang").effectiveStatus());
+        assertEquals(0, staff.lastOf("presence").path("load").asInt(), "the staff member is told they are free");
+        assertTrue(fx.calls.liveCallOf("cust-wei").isEmpty());
+        assertTrue(fx.calls.liveCallOf("agent-zhang").isEmpty());
+    }
+
+    @Test
+    void staffHangupTellsTheCustomer() {
+        String id = fx.call(customer, staff);
+
+        ServerMessage.CallEnded reply = fx.calls.hangup(staff.principal(), id, "h1");
+
+        assertEquals("staff_hangup", reply.reason());
+        assertEquals("staff_hangup", customer.lastOf("call.ended").path("reason").asText());
+        assertTrue(staff.received("call.ended").isEmpty());
+        assertEquals(EndReason.STAFF_HANGUP, fx.record(id).endReason());
+        assertEquals(0, fx.presenceOf("agent-zhang").load());
+    }
+
+    @Test
+    void theFreedStaffMemberIsOfferedTheNextWaitingCustomer() {
+        String id = fx.call(customer, staff);
+        EmbeddedClient next = fx.signIn(customer("cust-li"));
+        String waiting = fx.request(next, "accounts");
+        assertTrue(staff.received("offer").isEmpty(), "busy: nothing rings");
+
+        fx.calls.hangup(customer.principal(), id, "h1");
+
+        assertEquals(waiting, lastOfferTo(staff));
+    }
+
+    @Test
+    void endingTwiceEndsOnceAndFreesCapacityOnce() {
+        EmbeddedClient agent = fx.signIn(staff("agent-two", 2, "accounts"));
+        String first = fx.call(customer, agent);
+        EmbeddedClient other = fx.signIn(customer("cust-li"));
+        String second = fx.call(other, agent);
+        assertEquals(2, fx.presenceOf("agent-two").load());
+
+        assertTrue(fx.calls.end(first, EndReason.STAFF_HANGUP, null).isPresent());
+        assertTrue(fx.calls.end(first, EndReason.CUSTOMER_HANGUP, null).isEmpty());
+
+        assertEquals(1, fx.presenceOf("agent-two").load(), "the other call still holds one place");
+        assertEquals(EndReason.STAFF_HANGUP, fx.record(first).endReason(), "the first end wins");
+        assertEquals(1, customer.received("call.ended").size());
+        assertEquals(List.of(first), fx.bridge.expiredConferences());
+        assertTrue(fx.record(second).state().live());
+        assertRefused(ErrorCode.INVALID_STATE, () -> fx.calls.hangup(customer.principal(), first, "h2"));
+    }
+
+    @Test
+    void onlyPeopleInTheCallMayHangItUp() {
+        String id = fx.call(customer, staff);
+        EmbeddedClient stranger = fx.signIn(customer("cust-li"));
+
+        assertRefused(ErrorCode.NOT_FOUND, () -> fx.calls.hangup(stranger.principal(), id, "h1"));
+        assertTrue(fx.record(id).state().live());
+    }
+
+    // ---- supervisors ----
+
+    @Test
+    void aMonitoringSupervisorIsAnnouncedToTheStaffMemberButNeverToTheCustomer() {
+        String id = fx.call(customer, staff);
+        EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
+
+        ServerMessage.CallStarted joined = fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, null));
+
+        assertEquals("monitor", joined.supervising());
+        assertEquals(id, joined.callId());
+        assertEquals("j1", joined.id());
+        assertEquals(List.of("customer", "staff", "supervisor"), roles(staff.lastOf("call.participants")));
+        assertTrue(customer.received().isEmpty(), "the customer is told nothing of a monitor: " + customer.received());
+        assertTrue(sup.received("call.participants").isEmpty(), "the supervisor has the reply");
+        assertEquals(List.of(new CallRecord.Supervisor("sup-chen", false)), fx.record(id).supervisors());
+    }
+
+    @Test
+    void aBargingSupervisorIsAnnouncedToEveryone() {
+        String id = fx.call(customer, staff);
+        EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
+
+        ServerMessage.CallStarted joined = fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, "barge"));
+
+        assertEquals("barge", joined.supervising());
+        JsonNode toCustomer = customer.lastOf("call.participants");
+        assertEquals(List.of("customer", "staff", "supervisor"), roles(toCustomer));
+        assertTrue(toCustomer.path("participants").get(2).path("name").isMissingNode(),
+                "participants see that a supervisor is there, not who");
+        assertEquals(List.of("customer", "staff", "supervisor"), roles(staff.lastOf("call.participants")));
+        assertEquals(List.of(new CallRecord.Supervisor("sup-chen", true)), fx.record(id).supervisors());
+    }
+
+    @Test
+    void joiningIsRefusedTwiceForCallsThatAreNotLiveAndWithoutABridge() {
+        String id = fx.call(customer, staff);
+        EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
+        fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, null));
+
+        assertRefused(ErrorCode.INVALID_STATE, () -> fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j2", id, "barge")));
+        assertRefused(ErrorCode.NOT_FOUND, () -> fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j3", "r-none", null)));
+        fx.calls.hangup(customer.principal(), id, "h1");
+        EmbeddedClient late = fx.signIn(supervisor("sup-late"));
+        assertRefused(ErrorCode.NOT_FOUND, () -> fx.calls.join(late.principal(), new ClientMessage.CallJoin("j4", id, null)));
+
+        CallFlowFixture p2p = CallFlowFixture.peerToPeer();
+        EmbeddedClient cust = p2p.signIn(customer("cust-wei"));
+        EmbeddedClient agent = p2p.signIn(staff("agent-zhang"));
+        String p2pCall = p2p.call(cust, agent);
+        EmbeddedClient p2pSup = p2p.signIn(supervisor("sup-chen"));
+        assertRefused(ErrorCode.NOT_SUPPORTED,
+                () -> p2p.calls.join(p2pSup.principal(), new ClientMessage.CallJoin("j5", p2pCall, null)));
+    }
+
+    @Test
+    void aMonitorLeavingIsToldToTheStaffMemberOnly() {
+        String id = fx.call(customer, staff);
+        EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
+        fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, null));
+        staff.clear();
+
+        ServerMessage.CallEnded left = fx.calls.leave(sup.principal(), id, "l1");
+
+        assertEquals(new ServerMessage.CallEnded("l1", id, "left"), left);
+        assertEquals(List.of("customer", "staff"), roles(staff.lastOf("call.participants")));
+        assertTrue(customer.received().isEmpty());
+        assertTrue(fx.record(id).supervisors().isEmpty());
+        assertTrue(fx.record(id).state().live(), "the call goes on");
+        assertRefused(ErrorCode.NOT_FOUND, () -> fx.calls.leave(sup.principal(), id, "l2"));
+    }
+
+    @Test
+    void aSupervisorHangingUpLeavesAndABargerLeavingIsToldToTheCustomer() {
+        String id = fx.call(customer, staff);
+        EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
+        fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, "barge"));
+        customer.clear();
+
+        ServerMessage.CallEnded reply = fx.calls.hangup(sup.principal(), id, "h1");
+
+        assertEquals("left", reply.reason());
+        assertEquals(List.of("customer", "staff"), roles(customer.lastOf("call.participants")));
+        assertTrue(customer.received("call.ended").isEmpty());
+        assertTrue(fx.record(id).state().live());
+    }
+
+    @Test
+    void supervisorsAreToldWhenTheCallEnds() {
+        String id = fx.call(customer, staff);
+        EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
+        fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, null));
+
+        fx.calls.hangup(customer.principal(), id, "h1");
+
+        assertEquals("customer_hangup", sup.lastOf("call.ended").path("reason").asText());
+    }
+
+    // ---- transfer ----
+
+    @Test
+    void aTransferToAQueueRingsTheNextStaffMemberWhoTakesTheCallOver() {
+        String id = fx.call(customer, staff);
+        EmbeddedClient next = fx.availableStaff(staff("agent-li", "cards"));
+
+        ServerMessage.CallTransferring reply = fx.calls.transfer(staff.principal(),
+                new ClientMessage.CallTransfer("t1", id, "cards", "en", null));
+
+        assertEquals(new ServerMessage.CallTransferring("t1", id, "cards", "en", null), reply);
+        String transfer = lastOfferTo(next);
+        assertNotEquals(id, transfer, "a transfer is a request of its own");
+        assertEquals(transfer, fx.record(id).transferRequestId());
+        assertEquals("agent-zhang", fx.record(id).staffId(), "the staff member stays on until someone accepts");
+        assertTrue(customer.received().isEmpty(), "the customer is not told of queues: " + customer.received());
+
+        ServerMessage.CallStarted started = fx.accept(next, transfer);
+
+        assertEquals(id, started.callId());
+        assertEquals("Customer cust-wei", started.peer().name());
+        CallRecord call = fx.record(id);
+        assertTrue(call.state().live());
+        assertEquals("agent-li", call.staffId());
+        assertEquals("Staff agent-li", call.staffName());
+        assertEquals(List.of("agent-zhang"), call.formerStaffIds());
+        assertNull(call.transferRequestId());
+        assertEquals("transferred", staff.lastOf("call.ended").path("reason").asText());
+        JsonNode transferred = customer.lastOf("call.transferred");
+        assertEquals(id, transferred.path("callId").asText());
+        assertEquals("Staff agent-li", transferred.path("peer").path("name").asText());
+        assertTrue(customer.received("call.ended").isEmpty());
+        assertEquals(0, fx.presenceOf("agent-zhang").load());
+        assertEquals(1, fx.presenceOf("agent-li").load());
+        assertTrue(fx.calls.liveCallOf("agent-zhang").isEmpty());
+        assertEquals(id, fx.calls.liveCallOf("agent-li").orElseThrow().callId());
+        assertEquals(id, fx.calls.liveCallOf("cust-wei").orElseThrow().callId());
+
+        staff.clear();
+        fx.calls.hangup(customer.principal(), id, "h1");
+        assertEquals("customer_hangup", next.lastOf("call.ended").path("reason").asText());
+        assertTrue(staff.received().isEmpty(), "the former staff member is out of the call");
+    }
+
+    @Test
+    void aTransferToAColleagueRingsOnlyThemAndTheyTakeOver() {
+        String id = fx.call(customer, staff);
+        EmbeddedClient bystander = fx.availableStaff(staff("agent-wang", "accounts", "cards"));
+        EmbeddedClient colleague = fx.availableStaff(staff("agent-li", "cards"));
+
+        ServerMessage.CallTransferring reply = fx.calls.transfer(staff.principal(),
+                new ClientMessage.CallTransfer("t1", id, null, null, "agent-li"));
+
+        assertEquals("agent-li", reply.staffId());
+        assertNull(reply.topic());
+        JsonNode offer = colleague.lastOf("offer");
+        assertEquals("accounts", offer.path("topic").asText(), "the colleague sees the call's own topic");
+        assertTrue(bystander.received("offer").isEmpty());
+
+        fx.accept(colleague, offer.path("requestId").asText());
+
+        assertEquals("agent-li", fx.record(id).staffId());
+        assertEquals("transferred", staff.lastOf("call.ended").path("reason").asText());
+    }
+
+    @Test
+    void oneTransferAtATime() {
+        String id = fx.call(customer, staff);
+        fx.availableStaff(staff("agent-li", "cards"));
+        fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, "cards", "en", null));
+        String pending = fx.record(id).transferRequestId();
+
+        assertRefused(ErrorCode.INVALID_STATE, () -> fx.calls.transfer(staff.principal(),
+                new ClientMessage.CallTransfer("t2", id, "loans", "en", null)));
+        assertRefused(ErrorCode.INVALID_STATE, () -> fx.calls.transfer(staff.principal(),
+                new ClientMessage.CallTransfer("t3", id, null, null, "agent-li")));
+        assertEquals(pending, fx.record(id).transferRequestId());
+    }
+
+    @Test
+    void onlyTheCallsStaffMemberMayTransferIt() {
+        String id = fx.call(customer, staff);
+        EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
+        fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, null));
+        EmbeddedClient otherStaff = fx.signIn(staff("agent-li"));
+        var toCards = new ClientMessage.CallTransfer("t1", id, "cards", "en", null);
+
+        assertRefused(ErrorCode.FORBIDDEN, () -> fx.calls.transfer(customer.principal(), toCards));
+        assertRefused(ErrorCode.FORBIDDEN, () -> fx.calls.transfer(sup.principal(), toCards));
+        assertRefused(ErrorCode.NOT_FOUND, () -> fx.calls.transfer(otherStaff.principal(), toCards));
+        assertRefused(ErrorCode.INVALID_STATE, () -> fx.calls.transfer(staff.principal(),
+                new ClientMessage.CallTransfer("t2", id, null, null, "agent-zhang")));
+        assertRefused(ErrorCode.INVALID_STATE, () -> fx.calls.transfer(staff.principal(),
+                new ClientMessage.CallTransfer("t3", id, null, null, "sup-chen")));
+        assertRefused(ErrorCode.UNKNOWN_TOPIC, () -> fx.calls.transfer(staff.principal(),
+                new ClientMessage.CallTransfer("t4", id, "nosuchtopic", "en", null)));
+        assertNull(fx.record(id).transferRequestId());
+    }
+
+    @Test
+    void aColleagueWhoCannotTakeACallNowIsRefusedAndTheCallStaysAsItWas() {
+        String id = fx.call(customer, staff);
+        fx.signIn(staff("agent-li", "cards")); // signed in, but away
+
+        assertRefused(ErrorCode.INVALID_STATE, () -> fx.calls.transfer(staff.principal(),
+                new ClientMessage.CallTransfer("t1", id, null, null, "agent-li")));
+
+        assertNull(fx.record(id).transferRequestId());
+        EmbeddedClient other = fx.availableStaff(staff("agent-wang", "cards"));
+        fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t2", id, "cards", "en", null));
+        assertEquals(fx.record(id).transferRequestId(), lastOfferTo(other), "a refused transfer leaves no trace");
+    }
+
+    @Test
+    void aDeclinedColleagueTransferIsToldToTheStaffMemberWhoKeepsTheCall() {
+        String id = fx.call(customer, staff);
+        EmbeddedClient colleague = fx.availableStaff(staff("agent-li"));
+        fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, null, null, "agent-li"));
+        String transfer = lastOfferTo(colleague);
+
+        fx.routing.decline(colleague.principal(), new ClientMessage.OfferDecline("d1", transfer));
+
+        JsonNode failed = staff.lastOf("call.transfer.failed");
+        assertEquals(id, failed.path("callId").asText());
+        assertEquals("declined", failed.path("reason").asText());
+        CallRecord call = fx.record(id);
+        assertNull(call.transferRequestId());
+        assertEquals("agent-zhang", call.staffId());
+        assertTrue(call.state().live());
+        assertEquals(0, fx.presenceOf("agent-li").load());
+        assertTrue(customer.received().isEmpty());
+
+        fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t2", id, null, null, "agent-li"));
+        assertNotEquals(transfer, lastOfferTo(colleague), "the staff member may try again");
+    }
+
+    @Test
+    void aColleagueTransferThatRingsOutFailsWithTimeout() {
+        String id = fx.call(customer, staff);
+        EmbeddedClient colleague = fx.availableStaff(staff("agent-li"));
+        fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, null, null, "agent-li"));
+
+        fx.clock.advance(CallFlowFixture.RING.plusSeconds(1));
+        fx.routing.sweep(List.of());
+
+        assertEquals("timeout", staff.lastOf("call.transfer.failed").path("reason").asText());
+        assertEquals("timeout", colleague.lastOf("offer.revoked").path("reason").asText());
+        assertNull(fx.record(id).transferRequestId());
+        assertEquals("agent-zhang", fx.record(id).staffId());
+    }
+
+    @Test
+    void aRingingTransferIsWithdrawnWhenTheCallEnds() {
+        String id = fx.call(customer, staff);
+        EmbeddedClient next = fx.availableStaff(staff("agent-li", "cards"));
+        fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, "cards", "en", null));
+        String transfer = lastOfferTo(next);
+        assertEquals(1, fx.presenceOf("agent-li").load());
+
+        fx.calls.hangup(customer.principal(), id, "h1");
+
+        assertEquals(transfer, next.lastOf("offer.revoked").path("requestId").asText());
+        assertEquals(0, fx.presenceOf("agent-li").load());
+        assertRefused(ErrorCode.OFFER_EXPIRED, () -> fx.accept(next, transfer));
+        assertEquals(EndReason.CUSTOMER_HANGUP, fx.record(id).endReason());
+        assertEquals("agent-zhang", fx.record(id).staffId());
+    }
+
+    @Test
+    void aTransferWaitingInItsQueueGoesWhenTheCallEnds() {
+        String id = fx.call(customer, staff);
+        fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, "cards", "en", null));
+
+        fx.calls.hangup(staff.principal(), id, "h1");
+        EmbeddedClient later = fx.availableStaff(staff("agent-li", "cards"));
+
+        assertTrue(later.received("offer").isEmpty(), "nothing of the ended call rings: " + later.received());
+        assertTrue(fx.routingStore.openRequestOf("cust-wei").isEmpty(), "the transfer request is out of routing");
+    }
+
+    @Test
+    void theCustomerIsNeverToldOfAMonitorEvenAfterATransfer() {
+        String id = fx.call(customer, staff);
+        EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
+        fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, null));
+        EmbeddedClient colleague = fx.availableStaff(staff("agent-li"));
+        fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, null, null, "agent-li"));
+        sup.clear();
+
+        fx.accept(colleague, lastOfferTo(colleague));
+
+        assertEquals(List.of("customer", "staff"), roles(customer.lastOf("call.participants")));
+        assertEquals(List.of("customer", "staff", "supervisor"), roles(sup.lastOf("call.participants")));
+        assertEquals(List.of("sup-chen"), fx.record(id).supervisorIds(), "the monitor stays through the transfer");
+    }
+
+    @Test
+    void transferringNeedsTheBridge() {
+        CallFlowFixture p2p = CallFlowFixture.peerToPeer();
+        EmbeddedClient cust = p2p.signIn(customer("cust-wei"));
+        EmbeddedClient agent = p2p.signIn(staff("agent-zhang"));
+        String id = p2p.call(cust, agent);
+
+        assertRefused(ErrorCode.NOT_SUPPORTED, () -> p2p.calls.transfer(agent.principal(),
+                new ClientMessage.CallTransfer("t1", id, "cards", "en", null)));
+    }
+
+    // ---- resume and media hand-off ----
+
+    @Test
+    void aPartyResumingIsHandedTheirCallAgain() {
+        String id = fx.call(customer, staff);
+
+        ServerMessage.CallStarted resumed = fx.calls.resume(customer.principal()).orElseThrow();
+
+        assertEquals(id, resumed.callId());
+        assertEquals(Boolean.TRUE, resumed.resumed());
+        assertEquals("Staff agent-zhang", resumed.peer().name());
+        assertEquals("Customer cust-wei", fx.calls.resume(staff.principal()).orElseThrow().peer().name());
+        assertTrue(fx.calls.resume(customer("cust-nobody")).isEmpty());
+    }
+
+    @Test
+    void peerToPeerTheStaffMemberOffersAfreshWhenTheCustomerResumes() {
+        CallFlowFixture p2p = CallFlowFixture.peerToPeer();
+        EmbeddedClient cust = p2p.signIn(customer("cust-wei"));
+        EmbeddedClient agent = p2p.signIn(staff("agent-zhang"));
+        String id = p2p.call(cust, agent);
+
+        p2p.calls.resume(cust.principal());
+
+        assertEquals(id, agent.lastOf("call.restart").path("callId").asText());
+        agent.clear();
+        p2p.calls.resume(agent.principal());
+        assertTrue(cust.received("call.restart").isEmpty(), "the initiator coming back offers by itself");
+    }
+
+    @Test
+    void mediaWorkOfACallHeldOnAnotherNodeIsHandedThere() {
+        String id = fx.call(customer, staff);
+        fx.calls.update(id, r -> r.withMediaNode("node-b"));
+
+        fx.offer(customer, id, BrowserOffer.of("cust", 1));
+        fx.calls.hangup(staff.principal(), id, "h1");
+
+        assertTrue(fx.bridge.requests().isEmpty(), "this node's bridge is not asked: " + fx.bridge.requests());
+        assertEquals(List.of("node-b", "node-b"), fx.handedOff.stream().map(e -> e.getKey()).toList());
+        MediaTask signal = fx.handedOff.get(0).getValue();
+        assertEquals(MediaTask.Kind.SIGNAL, signal.kind());
+        assertEquals("cust-wei", signal.subject());
+        assertEquals(MediaTask.Kind.ENDED, fx.handedOff.get(1).getValue().kind());
+        assertFalse(customer.received("call.ended").isEmpty());
+    }
+
+    // ----
+
+    private static List<String> roles(JsonNode participants) {
+        return StreamSupport.stream(participants.path("participants").spliterator(), false)
+                .map(p -> p.path("role").asText()).toList();
+    }
+
+    private static void assertRefused(ErrorCode code, Executable action) {
+        ProtocolException e = assertThrows(ProtocolException.class, action);
+        assertEquals(code, e.code(), e.getMessage());
+    }
+}

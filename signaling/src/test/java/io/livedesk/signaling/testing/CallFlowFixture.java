@@ -1,0 +1,270 @@
+package io.livedesk.signaling.testing;
+
+import io.livedesk.signaling.auth.Principal;
+import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.TokenService;
+import io.livedesk.signaling.call.CallRecord;
+import io.livedesk.signaling.call.CallService;
+import io.livedesk.signaling.call.InMemoryCallStore;
+import io.livedesk.signaling.call.MediaNegotiator;
+import io.livedesk.signaling.call.MediaTask;
+import io.livedesk.signaling.call.PeerToPeerRelay;
+import io.livedesk.signaling.cluster.InMemorySessionStore;
+import io.livedesk.signaling.cluster.LocalClusterBus;
+import io.livedesk.signaling.cluster.Outbox;
+import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.media.BridgeNegotiator;
+import io.livedesk.signaling.presence.InMemoryPresenceStore;
+import io.livedesk.signaling.presence.InMemorySupervisorIndex;
+import io.livedesk.signaling.presence.PresenceService;
+import io.livedesk.signaling.presence.StaffPresence;
+import io.livedesk.signaling.presence.StaffStatus;
+import io.livedesk.signaling.protocol.ClientMessage;
+import io.livedesk.signaling.protocol.MessageCodec;
+import io.livedesk.signaling.protocol.ServerMessage;
+import io.livedesk.signaling.routing.InMemoryRoutingStore;
+import io.livedesk.signaling.routing.RoutingService;
+import io.livedesk.signaling.routing.RoutingStore;
+import io.livedesk.signaling.routing.ServiceRequest;
+import io.livedesk.signaling.server.ClientMessageHandler;
+import io.livedesk.signaling.server.LocalConnections;
+import io.livedesk.signaling.server.Metrics;
+import io.livedesk.signaling.session.SessionService;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+
+/**
+ * One signaling node's call flow wired as {@code LiveDeskNode} wires it, minus Netty and Redis: the
+ * in-memory stores, the real services, a clock the test moves, and either a {@link FakeBridge} behind the
+ * real {@link BridgeNegotiator} or peer-to-peer relaying. Clients are {@link EmbeddedClient}s registered in
+ * the node's {@link LocalConnections}, so the real {@link Outbox} delivers to them and a test reads who
+ * was told what. Everything runs on the test's thread.
+ *
+ * <p>This is the only place that calls the services' constructors: when the composition root changes,
+ * adapt the constructor below and the tests stay as they are.
+ */
+public final class CallFlowFixture {
+    public static final String NODE_ID = "node-a";
+    public static final Instant T0 = Instant.parse("2026-11-26T08:00:00Z");
+    public static final Duration RING = Duration.ofSeconds(20);
+    public static final Duration GRACE = Duration.ofSeconds(30);
+    private static final String SECRET = "call-flow-fixture-secret-0123456789abcdef";
+
+    /** Read once per media mode: parsing the configuration costs more than the rest of a test. */
+    private static final LiveDeskConfig BRIDGED = config(true);
+    private static final LiveDeskConfig PEER_TO_PEER = config(false);
+    /** Shared: no test reads the counters, and a Prometheus registry per test is slow to build. */
+    private static final Metrics METRICS = new Metrics();
+
+    public final MutableClock clock = new MutableClock(T0);
+    public final MessageCodec codec = new MessageCodec();
+    public final Metrics metrics = METRICS;
+    public final LiveDeskConfig config;
+    public final TokenService tokens;
+
+    public final InMemoryPresenceStore presenceStore = new InMemoryPresenceStore();
+    public final InMemoryRoutingStore routingStore = new InMemoryRoutingStore(presenceStore);
+    public final InMemoryCallStore callStore = new InMemoryCallStore();
+    public final InMemorySessionStore sessionStore = new InMemorySessionStore();
+    public final LocalClusterBus bus = new LocalClusterBus();
+    public final LocalConnections connections = new LocalConnections();
+    public final Outbox outbox;
+
+    /** Null with peer-to-peer media. */
+    public final FakeBridge bridge;
+    /** Null with peer-to-peer media. */
+    public final BridgeNegotiator negotiator;
+    public final MediaNegotiator media;
+    /** Media work the call service handed to another node (calls whose media node is not this one). */
+    public final List<Map.Entry<String, MediaTask>> handedOff = new CopyOnWriteArrayList<>();
+
+    public final PresenceService presence;
+    public final RoutingService routing;
+    public final CallService calls;
+    public final SessionService sessions;
+    public final ClientMessageHandler handler;
+
+    /** Calls through the media bridge (a {@link FakeBridge}): supervisors and transfers work. */
+    public static CallFlowFixture bridged() {
+        return new CallFlowFixture(true, UnaryOperator.identity());
+    }
+
+    /**
+     * Bridged, with routing going through {@code routingStore} applied to the in-memory store: to make it
+     * fail as Redis can ({@link #routingStore} still reads the in-memory one underneath).
+     */
+    public static CallFlowFixture bridged(UnaryOperator<RoutingStore> routingStore) {
+        return new CallFlowFixture(true, routingStore);
+    }
+
+    /** Media straight between the browsers: the server relays SDP and candidates. */
+    public static CallFlowFixture peerToPeer() {
+        return new CallFlowFixture(false, UnaryOperator.identity());
+    }
+
+    private static LiveDeskConfig config(boolean bridged) {
+        return LiveDeskConfig.withOverrides(Map.of(
+                "livedesk.node-id", NODE_ID,
+                "livedesk.redis.url", "",
+                "livedesk.calls.media", bridged ? "bridge" : "p2p",
+                "livedesk.routing.ring-timeout", RING.toMillis() + "ms",
+                "livedesk.routing.reoffer-delay", "30s",
+                "livedesk.routing.away-on-missed-offer", false,
+                "livedesk.cluster.reconnect-grace", GRACE.toMillis() + "ms"));
+    }
+
+    private CallFlowFixture(boolean bridged, UnaryOperator<RoutingStore> routingStoreSeen) {
+        this.config = bridged ? BRIDGED : PEER_TO_PEER;
+        this.tokens = new TokenService(SECRET.getBytes(StandardCharsets.UTF_8), config.auth().issuer(), clock);
+        this.outbox = new Outbox(NODE_ID, connections, sessionStore, bus, codec);
+        this.presence = new PresenceService(presenceStore, new InMemorySupervisorIndex(), outbox, clock);
+        this.routing = new RoutingService(routingStoreSeen.apply(routingStore), presence, callStore, outbox,
+                config.routing(), clock, metrics);
+        if (bridged) {
+            this.bridge = new FakeBridge();
+            this.negotiator = new BridgeNegotiator(bridge, outbox, config.calls().iceServers());
+            this.media = negotiator;
+        } else {
+            this.bridge = null;
+            this.negotiator = null;
+            this.media = new PeerToPeerRelay(outbox, config.calls().iceServers());
+        }
+        this.calls = new CallService(callStore, media, outbox, clock, metrics, routing::callEnded, NODE_ID,
+                (node, task) -> handedOff.add(Map.entry(node, task)));
+        routing.bind(calls);
+        calls.bind(routing);
+        this.sessions = new SessionService(NODE_ID, tokens, sessionStore, connections, outbox, presence, routing,
+                calls, config, clock);
+        this.handler = new ClientMessageHandler(sessions, presence, routing, calls, codec, metrics, clock);
+        outbox.start();
+    }
+
+    /**
+     * The store with one method (by name) throwing {@code failure}, as a Redis store does when Redis does
+     * not answer; every other call goes to {@code store}.
+     */
+    public static RoutingStore failing(RoutingStore store, String method, RuntimeException failure) {
+        return (RoutingStore) Proxy.newProxyInstance(RoutingStore.class.getClassLoader(),
+                new Class<?>[] {RoutingStore.class}, (proxy, m, args) -> {
+                    if (m.getName().equals(method)) {
+                        throw failure;
+                    }
+                    try {
+                        return m.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    // ---- people ----
+
+    public static Principal customer(String id) {
+        return new Principal(id, Role.CUSTOMER, "Customer " + id, Set.of(), Set.of(), 1, 0);
+    }
+
+    /** A staff member with one call at a time, English and Chinese, the given skills (accounts if none). */
+    public static Principal staff(String id, String... skills) {
+        return staff(id, 1, skills);
+    }
+
+    public static Principal staff(String id, int capacity, String... skills) {
+        return new Principal(id, Role.STAFF, "Staff " + id, skills.length == 0 ? Set.of("accounts") : Set.of(skills),
+                Set.of("en", "zh"), capacity, 0);
+    }
+
+    public static Principal supervisor(String id) {
+        return new Principal(id, Role.SUPERVISOR, "Supervisor " + id, Set.of("accounts"), Set.of("en", "zh"), 1, 0);
+    }
+
+    public String token(Principal p) {
+        return tokens.mint(p, Duration.ofHours(1));
+    }
+
+    // ---- connections ----
+
+    /** A new connection that has not said hello. */
+    public EmbeddedClient open() {
+        EmbeddedClient c = new EmbeddedClient(handler, sessions, codec.mapper());
+        connections.opened(c.connection());
+        return c;
+    }
+
+    /** A new connection signed in as {@code p}; its inbox starts empty after the welcome. */
+    public EmbeddedClient signIn(Principal p) {
+        EmbeddedClient c = open();
+        c.requestOk(new ClientMessage.Hello(c.nextId(), token(p)));
+        c.clear();
+        return c;
+    }
+
+    /** Signs a staff member in and makes them available (which may ring them at once). */
+    public EmbeddedClient availableStaff(Principal p) {
+        EmbeddedClient c = signIn(p);
+        available(c);
+        return c;
+    }
+
+    public void available(EmbeddedClient staff) {
+        presence.setStatus(staff.subject(), StaffStatus.AVAILABLE);
+        routing.offerWorkTo(staff.subject());
+    }
+
+    public StaffPresence presenceOf(String staffId) {
+        return presenceStore.get(staffId).orElseThrow(() -> new AssertionError("no presence for " + staffId));
+    }
+
+    // ---- calls ----
+
+    /** The customer asks for the topic in English and routing tries to offer it at once; returns its id. */
+    public String request(EmbeddedClient customer, String topic) {
+        var queued = routing.create(customer.principal(),
+                new ClientMessage.RequestCreate(customer.nextId(), topic, "en", 0, Map.of()));
+        routing.matchNew(queued.requestId());
+        return queued.requestId();
+    }
+
+    /** The staff member accepts the offer of this request; returns the reply they would get. */
+    public ServerMessage.CallStarted accept(EmbeddedClient staff, String requestId) {
+        String replyId = staff.nextId();
+        ServiceRequest accepted = routing.accept(staff.principal(), new ClientMessage.OfferAccept(replyId, requestId));
+        return calls.start(accepted, staff.principal(), replyId);
+    }
+
+    /**
+     * A call of the customer answered by the staff member, who must be the one routing offers it to (make
+     * them the only available one with the skill). Both inboxes start empty after it.
+     */
+    public String call(EmbeddedClient customer, EmbeddedClient staff) {
+        available(staff);
+        String id = request(customer, "accounts");
+        accept(staff, id);
+        customer.clear();
+        staff.clear();
+        return id;
+    }
+
+    public CallRecord record(String callId) {
+        return callStore.get(callId).orElseThrow(() -> new AssertionError("no call " + callId));
+    }
+
+    /** The participant sends this SDP offer for their leg of the call. */
+    public void offer(EmbeddedClient from, String callId, BrowserOffer offer) {
+        calls.signal(from.principal(), new ClientMessage.CallSignal(from.nextId(), callId,
+                new ClientMessage.Sdp("offer", offer.sdp()), null));
+    }
+
+    /** The request id of the last offer that rang at this staff member. */
+    public static String lastOfferTo(EmbeddedClient staff) {
+        return staff.lastOf("offer").path("requestId").asText();
+    }
+}
