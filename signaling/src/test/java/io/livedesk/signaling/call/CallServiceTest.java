@@ -437,7 +437,7 @@ class CallServiceTest {
         fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, null, null, "agent-li"));
 
         fx.clock.advance(CallFlowFixture.RING.plusSeconds(1));
-        fx.routing.sweep(List.of());
+        fx.routing.sweep(List.of(), List.of());
 
         assertEquals("timeout", staff.lastOf("call.transfer.failed").path("reason").asText());
         assertEquals("timeout", colleague.lastOf("offer.revoked").path("reason").asText());
@@ -534,7 +534,7 @@ class CallServiceTest {
     @Test
     void mediaWorkOfACallHeldOnAnotherNodeIsHandedThere() {
         String id = fx.call(customer, staff);
-        fx.calls.update(id, r -> r.withMediaNode("node-b"));
+        new CallRecords(fx.callStore).update(id, r -> r.withMediaNode("node-b"));
 
         fx.offer(customer, id, BrowserOffer.of("cust", 1));
         fx.calls.hangup(staff.principal(), id, "h1");

@@ -222,7 +222,7 @@ class SessionServiceTest {
         ServerMessage.Welcome welcome = fx.sessions.hello(back.connection(), "h1", fx.token(customer("cust-wei")));
         assertNotNull(welcome.request());
         assertEquals(requestId, welcome.request().requestId());
-        assertEquals("waiting", welcome.request().state());
+        assertEquals(ServerMessage.QueueState.WAITING, welcome.request().state());
         assertTrue(back.connection().isWaiting(), "the sweep tells a waiting customer their place");
 
         back.disconnect();

@@ -4,6 +4,7 @@ import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.auth.TokenService;
 import io.livedesk.signaling.call.CallRecord;
+import io.livedesk.signaling.call.CallRecords;
 import io.livedesk.signaling.call.CallService;
 import io.livedesk.signaling.call.InMemoryCallStore;
 import io.livedesk.signaling.call.MediaNegotiator;
@@ -11,7 +12,7 @@ import io.livedesk.signaling.call.MediaTask;
 import io.livedesk.signaling.call.PeerToPeerRelay;
 import io.livedesk.signaling.cluster.InMemorySessionStore;
 import io.livedesk.signaling.cluster.LocalClusterBus;
-import io.livedesk.signaling.cluster.Outbox;
+import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.media.BridgeNegotiator;
 import io.livedesk.signaling.presence.InMemoryPresenceStore;
@@ -46,7 +47,7 @@ import java.util.function.UnaryOperator;
  * One signaling node's call flow wired as {@code LiveDeskNode} wires it, minus Netty and Redis: the
  * in-memory stores, the real services, a clock the test moves, and either a {@link FakeBridge} behind the
  * real {@link BridgeNegotiator} or peer-to-peer relaying. Clients are {@link EmbeddedClient}s registered in
- * the node's {@link LocalConnections}, so the real {@link Outbox} delivers to them and a test reads who
+ * the node's {@link LocalConnections}, so the real {@link MessageRouter} delivers to them and a test reads who
  * was told what. Everything runs on the test's thread.
  *
  * <p>This is the only place that calls the services' constructors: when the composition root changes,
@@ -77,7 +78,7 @@ public final class CallFlowFixture {
     public final InMemorySessionStore sessionStore = new InMemorySessionStore();
     public final LocalClusterBus bus = new LocalClusterBus();
     public final LocalConnections connections = new LocalConnections();
-    public final Outbox outbox;
+    public final MessageRouter router;
 
     /** Null with peer-to-peer media. */
     public final FakeBridge bridge;
@@ -125,27 +126,26 @@ public final class CallFlowFixture {
     private CallFlowFixture(boolean bridged, UnaryOperator<RoutingStore> routingStoreSeen) {
         this.config = bridged ? BRIDGED : PEER_TO_PEER;
         this.tokens = new TokenService(SECRET.getBytes(StandardCharsets.UTF_8), config.auth().issuer(), clock);
-        this.outbox = new Outbox(NODE_ID, connections, sessionStore, bus, codec);
-        this.presence = new PresenceService(presenceStore, new InMemorySupervisorIndex(), outbox, clock);
-        this.routing = new RoutingService(routingStoreSeen.apply(routingStore), presence, callStore, outbox,
+        this.router = new MessageRouter(NODE_ID, connections, sessionStore, bus, codec);
+        this.presence = new PresenceService(presenceStore, new InMemorySupervisorIndex(), router, clock);
+        CallRecords records = new CallRecords(callStore);
+        this.routing = new RoutingService(routingStoreSeen.apply(routingStore), presence, records, router,
                 config.routing(), clock, metrics);
         if (bridged) {
             this.bridge = new FakeBridge();
-            this.negotiator = new BridgeNegotiator(bridge, outbox, config.calls().iceServers());
+            this.negotiator = new BridgeNegotiator(bridge, router, config.calls().iceServers());
             this.media = negotiator;
         } else {
             this.bridge = null;
             this.negotiator = null;
-            this.media = new PeerToPeerRelay(outbox, config.calls().iceServers());
+            this.media = new PeerToPeerRelay(router, config.calls().iceServers());
         }
-        this.calls = new CallService(callStore, media, outbox, clock, metrics, routing::callEnded, NODE_ID,
+        this.calls = new CallService(records, media, router, clock, metrics, routing, NODE_ID,
                 (node, task) -> handedOff.add(Map.entry(node, task)));
-        routing.bind(calls);
-        calls.bind(routing);
-        this.sessions = new SessionService(NODE_ID, tokens, sessionStore, connections, outbox, presence, routing,
+        this.sessions = new SessionService(NODE_ID, tokens, sessionStore, connections, router, presence, routing,
                 calls, config, clock);
         this.handler = new ClientMessageHandler(sessions, presence, routing, calls, codec, metrics, clock);
-        outbox.start();
+        router.start();
     }
 
     /**

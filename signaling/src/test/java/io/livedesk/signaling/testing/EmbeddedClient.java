@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.protocol.ClientMessage;
+import io.livedesk.signaling.protocol.MessageCodec;
 import io.livedesk.signaling.server.ClientConnection;
 import io.livedesk.signaling.server.ClientMessageHandler;
 import io.livedesk.signaling.server.TokenBucket;
@@ -40,7 +41,7 @@ public final class EmbeddedClient {
         this.handler = handler;
         this.sessions = sessions;
         this.json = json;
-        this.connection = new ClientConnection("c-" + CONNECTIONS.incrementAndGet(), channel, Runnable::run,
+        this.connection = new ClientConnection("c-" + CONNECTIONS.incrementAndGet(), channel, new MessageCodec(), Runnable::run,
                 new TokenBucket(1000, 1000, System.nanoTime()));
     }
 
