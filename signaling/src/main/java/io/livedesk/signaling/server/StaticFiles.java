@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The console's files, read from the classpath (the console module's jar) once and kept in memory.
  * A path ending in '/' serves its index.html; '/demo/' is the demo bank page at the root.
+ * Scripts may be read from any origin: the widget's loader on a bank's page imports the widget's ES modules
+ * from this server, and a cross-origin module import needs CORS. They are public files without secrets.
  */
 public final class StaticFiles {
     private static final String ROOT = "io/livedesk/console/static";
@@ -49,8 +51,10 @@ public final class StaticFiles {
             if (in == null) {
                 return Optional.empty();
             }
-            return Optional.of(new HttpReply(200, type, in.readAllBytes(),
-                    Map.of("Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff")));
+            Map<String, String> headers = type.startsWith("text/javascript")
+                    ? Map.of("Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff", "Access-Control-Allow-Origin", "*")
+                    : Map.of("Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff");
+            return Optional.of(new HttpReply(200, type, in.readAllBytes(), headers));
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -1,7 +1,8 @@
-// LiveDesk console: UI strings (English and Chinese) and a tiny translation helper.
+// LiveDesk console: UI strings (English and Chinese) and the desk's current language.
 // Elements carry data-i18n="key" (text), data-i18n-placeholder, data-i18n-aria-label, data-i18n-title.
+import { lookup, browserLang } from "../client/i18n.js";
 
-const STRINGS = {
+export const STRINGS = {
   en: {
     "app.title": "LiveDesk — Staff desk",
     "skip": "Skip to content",
@@ -396,10 +397,14 @@ function initialLang() {
     const saved = localStorage.getItem(KEY);
     if (saved === "en" || saved === "zh") return saved;
   } catch { /* storage unavailable */ }
-  return (navigator.language || "en").toLowerCase().startsWith("zh") ? "zh" : "en";
+  return browserLang();
 }
 
 let lang = initialLang();
+
+function markDocument() {
+  if (globalThis.document) document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+}
 
 export function getLang() { return lang; }
 
@@ -407,8 +412,8 @@ export function setLang(l) {
   if (l !== "en" && l !== "zh") return;
   lang = l;
   try { localStorage.setItem(KEY, l); } catch { /* ignore */ }
-  document.documentElement.lang = l === "zh" ? "zh-CN" : "en";
-  translate(document);
+  markDocument();
+  if (globalThis.document) translate(document);
   for (const fn of listeners) fn(l);
 }
 
@@ -416,11 +421,7 @@ export function onLangChange(fn) { listeners.add(fn); }
 
 export function has(key) { return key in STRINGS.en; }
 
-export function t(key, vars) {
-  let s = STRINGS[lang][key] ?? STRINGS.en[key] ?? key;
-  if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] !== undefined ? String(vars[k]) : m));
-  return s;
-}
+export function t(key, vars) { return lookup(STRINGS, lang, key, vars); }
 
 export function translate(root) {
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
@@ -429,4 +430,4 @@ export function translate(root) {
   for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
 }
 
-document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+markDocument();

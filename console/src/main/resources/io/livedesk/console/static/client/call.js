@@ -1,29 +1,60 @@
-// LiveDesk console: the media of one call — one RTCPeerConnection.
+// The media of one call: one RTCPeerConnection, for the staff desk, the customer widget and receive-only pages.
 // Peer-to-peer: the initiator adds its local tracks then creates the offer; the other side adds its
 // tracks before answering. Bridge (info.media === "bridge"): this page always offers its own leg to the
-// server's media bridge (tracks first, candidates in the offer) and applies the answer;
+// server's media bridge (tracks first, candidates in the offer, none trickled) and applies the answer;
 // renegotiate(receive) (on call.renegotiate) makes a new offer, first adding receive-only transceivers
 // until there are as many of each kind as the bridge has tracks to send (three or more participants).
-// A monitoring supervisor (info.supervising === "monitor") sends nothing and only receives.
+// A page that only watches (a monitoring supervisor, info.supervising === "monitor", or info.receiveOnly)
+// sends nothing and only receives.
 // Signals are applied strictly in order once local media is ready; ICE candidates that arrive before the
 // remote description wait in a queue.
 
+const MAX_RECEIVE_SLOTS = 8;
+const GATHER_WAIT_MS = 3000;
+
+/** The browser's WebRTC; tests pass fakes. */
+export function browserMedia() {
+  return {
+    RTCPeerConnection: globalThis.RTCPeerConnection,
+    MediaStream: globalThis.MediaStream,
+    getUserMedia: (c) => navigator.mediaDevices.getUserMedia(c)
+  };
+}
+
+/** Microphone and camera, or the microphone alone, or nothing; the first failure is reported. */
+async function localMedia(env, hooks) {
+  try {
+    return await env.getUserMedia({
+      audio: { echoCancellation: true, noiseSuppression: true },
+      // facingMode "user": on a phone, the front camera (the widget's choice; a no-op on desktops).
+      video: { width: { ideal: 1280 }, height: { ideal: 720 }, facingMode: "user" }
+    });
+  } catch (e1) {
+    let stream = null;
+    try { stream = await env.getUserMedia({ audio: true }); } catch { /* no media at all */ }
+    hooks.mediaError(e1);
+    return stream;
+  }
+}
+
 /**
- * @param {{callId:string, initiator:boolean, media?:string, supervising?:string, iceServers?:RTCIceServer[]}} info
+ * @param {{callId:string, initiator:boolean, media?:string, supervising?:string, receiveOnly?:boolean,
+ *          iceServers?:RTCIceServer[]}} info
  * @param {{signal:(p:{sdp?:object,candidate?:object})=>void, local:(s:MediaStream)=>void,
  *          remote:(s:MediaStream, t:MediaStreamTrack, from:MediaStream|undefined)=>void, mediaError:(e:Error)=>void,
- *          state:(s:string)=>void, error:(e:Error)=>void}} hooks
+ *          state?:(s:string)=>void, error:(e:Error)=>void}} hooks
+ * @param {ReturnType<typeof browserMedia>} [env]
  */
-export function createCall(info, hooks) {
-  const pc = new RTCPeerConnection({ iceServers: Array.isArray(info.iceServers) ? info.iceServers : [] });
+export function createCall(info, hooks, env = browserMedia()) {
+  const pc = new env.RTCPeerConnection({ iceServers: Array.isArray(info.iceServers) ? info.iceServers : [] });
   const call = {
     callId: info.callId,
     initiator: !!info.initiator,
     bridge: info.media === "bridge",
-    sends: info.supervising !== "monitor",
+    sends: !info.receiveOnly && info.supervising !== "monitor",
     pc,
     localStream: null,
-    remoteStream: new MediaStream(),
+    remoteStream: new env.MediaStream(),
     closed: false,
     startedAt: Date.now()
   };
@@ -43,21 +74,12 @@ export function createCall(info, hooks) {
   pc.onconnectionstatechange = () => hooks.state?.(pc.connectionState);
 
   const ready = (async () => {
-    let stream = null;
     if (!call.sends) {
       for (const k of ["audio", "video"]) pc.addTransceiver(k, { direction: "recvonly" });
       await offer();
       return;
     }
-    try {
-      stream = await navigator.mediaDevices.getUserMedia({
-        audio: { echoCancellation: true, noiseSuppression: true },
-        video: { width: { ideal: 1280 }, height: { ideal: 720 } }
-      });
-    } catch (e1) {
-      try { stream = await navigator.mediaDevices.getUserMedia({ audio: true }); } catch { /* no media at all */ }
-      hooks.mediaError(e1);
-    }
+    const stream = await localMedia(env, hooks);
     if (call.closed) { stream?.getTracks().forEach((t) => t.stop()); return; }
     call.localStream = stream;
     const kinds = new Set();
@@ -71,6 +93,10 @@ export function createCall(info, hooks) {
     }
   })();
   let chain = ready.catch((e) => hooks.error(e));
+  const then = (step) => {
+    chain = chain.then(step).catch((e) => hooks.error(e));
+    return chain;
+  };
 
   async function offer() {
     await pc.setLocalDescription(await pc.createOffer());
@@ -83,7 +109,7 @@ export function createCall(info, hooks) {
   function gathered() {
     if (pc.iceGatheringState === "complete") return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, 3000);
+      const timer = setTimeout(done, GATHER_WAIT_MS);
       function done() {
         clearTimeout(timer);
         pc.removeEventListener("icegatheringstatechange", check);
@@ -94,14 +120,16 @@ export function createCall(info, hooks) {
     });
   }
 
+  async function addCandidate(c) {
+    try { await pc.addIceCandidate(c); } catch (e) { console.warn("[LiveDesk] candidate", e); }
+  }
+
   async function apply(msg) {
     if (call.closed) return;
     if (msg.sdp) {
       await pc.setRemoteDescription({ type: msg.sdp.type, sdp: msg.sdp.sdp });
       remoteSet = true;
-      for (const c of pendingCandidates.splice(0)) {
-        try { await pc.addIceCandidate(c); } catch (e) { console.warn("[LiveDesk] candidate", e); }
-      }
+      for (const c of pendingCandidates.splice(0)) await addCandidate(c);
       if (msg.sdp.type === "offer") {
         await pc.setLocalDescription(await pc.createAnswer());
         hooks.signal({ sdp: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
@@ -111,38 +139,35 @@ export function createCall(info, hooks) {
       }
     } else if (msg.candidate) {
       if (!remoteSet) pendingCandidates.push(msg.candidate);
-      else {
-        try { await pc.addIceCandidate(msg.candidate); } catch (e) { console.warn("[LiveDesk] candidate", e); }
-      }
+      else await addCandidate(msg.candidate);
     }
   }
 
-  call.handleSignal = (msg) => {
-    chain = chain.then(() => apply(msg)).catch((e) => hooks.error(e));
-    return chain;
-  };
+  call.handleSignal = (msg) => then(() => apply(msg));
+
   // Enough transceivers of each kind for the tracks the bridge will send (others' tracks, one each).
   function addReceiveSlots(receive) {
     for (const kind of ["audio", "video"]) {
-      const want = Number(receive?.[kind]) || 0;
-      const have = pc.getTransceivers().filter((t) => !t.stopped && (t.receiver.track?.kind === kind)).length;
-      for (let i = have; i < Math.min(want, 8); i++) pc.addTransceiver(kind, { direction: "recvonly" });
+      const want = Math.min(Number(receive?.[kind]) || 0, MAX_RECEIVE_SLOTS);
+      const have = pc.getTransceivers().filter((t) => !t.stopped && t.receiver.track?.kind === kind).length;
+      for (let i = have; i < want; i++) pc.addTransceiver(kind, { direction: "recvonly" });
     }
   }
 
   // Bridge mode: offer again (the other participants' tracks changed). Waits for a pending answer first.
   // iceRestart: the bridge holding the call went down; fresh ICE credentials make the server build this
   // leg on another bridge.
-  call.renegotiate = (receive, iceRestart) => {
-    chain = chain.then(async () => {
-      if (call.closed || !call.bridge) return;
-      addReceiveSlots(receive);
-      if (iceRestart) pc.restartIce();
-      if (pc.signalingState === "stable") await offer();
-      else renegotiateWanted = true;
-    }).catch((e) => hooks.error(e));
-    return chain;
-  };
+  // The desk added the receive slots before restartIce(), the widget after. Slots first: both only shape
+  // the next createOffer(), but restartIce() sets a flag that any later offer carries, so it goes last,
+  // right before the offer — a failure while adding slots then leaves no restart pending for an unrelated
+  // offer to pick up, and the restarted offer covers every m-line.
+  call.renegotiate = (receive, iceRestart) => then(async () => {
+    if (call.closed || !call.bridge) return;
+    addReceiveSlots(receive);
+    if (iceRestart) pc.restartIce();
+    if (pc.signalingState === "stable") await offer();
+    else renegotiateWanted = true;
+  });
   call.setMic = (on) => call.localStream?.getAudioTracks().forEach((t) => { t.enabled = on; });
   call.setCamera = (on) => call.localStream?.getVideoTracks().forEach((t) => { t.enabled = on; });
   call.close = () => {

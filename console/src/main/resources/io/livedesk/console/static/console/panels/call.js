@@ -1,0 +1,196 @@
+// The call in progress (video stage, controls, who is in it) and the "call ended" panel after it.
+import { t, has } from "../i18n.js";
+import { el } from "../../client/dom.js";
+import { setIcon } from "../../client/icons.js";
+import { fmtDuration, initials } from "../../client/format.js";
+import { createCall } from "../../client/call.js";
+import { desk, render } from "../store.js";
+import { reasonText } from "../names.js";
+import { $ } from "../ui.js";
+import { offerOf, settle } from "./offers.js";
+import { resetCaptions, captionsCallId } from "./captions.js";
+import { loadRecent } from "./history.js";
+import { resetTransfer } from "./transfer.js";
+import { customerName } from "./customer.js";
+
+const ENDED_SHOW_MS = 6000;
+const HANGUP_WAIT_MS = 4000;
+const RECENT_RELOAD_MS = 700; // the server writes the call's record just after call.ended
+
+const media = { micOn: true, camOn: true, conn: "new", error: false, mainStreamId: undefined };
+let lastPc = null;
+let callStart = null;  // the call.started of our call, to start it afresh on call.restart
+let participants = null;
+
+/** Our call's RTCPeerConnection, or the last one after it ended (window.LiveDeskDesk.peerConnection()). */
+export function peerConnection() {
+  return (desk.call ? desk.call.pc : lastPc) || null;
+}
+
+/** The note under the video: monitoring, or who is in the call when more than two or a supervisor is. */
+export function participantsNote(list, supervising, tr = t) {
+  if (supervising === "monitor") return tr("call.monitoring");
+  const people = (list || []).filter((p) => p.role !== "customer" || supervising);
+  return people.length > 2 || supervising
+    ? tr("call.participants", { list: people.map((p) => p.name || tr("role." + p.role)).join(" · ") }) : "";
+}
+
+export function startCall(msg) {
+  if (desk.call && desk.call.callId === msg.callId && !desk.call.closed) return;
+  if (desk.call) endCall("staff_hangup", true);
+  const offer = offerOf(msg.callId);
+  settle(msg.callId);
+  desk.callInfo = { callId: msg.callId, peer: msg.peer || {}, offer, supervising: msg.supervising || null };
+  callStart = msg;
+  resetTransfer();
+  participants = null;
+  if (captionsCallId() !== msg.callId) resetCaptions(msg.callId); // a restarted call keeps its captions
+  $("remote-tiles").replaceChildren();
+  desk.ended = null;
+  Object.assign(media, { micOn: true, camOn: true, conn: "new", error: false });
+  const remote = $("remote-video"), local = $("local-video");
+  remote.srcObject = null;
+  local.srcObject = null;
+  local.muted = true;
+  $("hangup").disabled = false;
+  const call = createCall(msg, {
+    signal: (p) => {
+      desk.session?.request("call.signal", { callId: call.callId, ...p }).catch((err) => {
+        if (err.code !== "network") console.warn("[LiveDesk] signal", err.code, err.message);
+      });
+    },
+    local: (stream) => { local.srcObject = stream; local.play().catch(() => {}); render(); },
+    remote: (stream, track, from) => showRemote(stream, from),
+    mediaError: (e) => { console.warn("[LiveDesk] media", e?.name); media.error = true; render(); },
+    state: (s) => { media.conn = s; render(); },
+    error: (e) => console.warn("[LiveDesk] webrtc", e)
+  });
+  desk.call = call;
+  lastPc = call.pc;
+  $("remote-placeholder").hidden = false;
+  render();
+  $("hangup").focus();
+}
+
+// The customer's page came back on a new connection: offer the media to it afresh.
+export function restartCall(msg) {
+  if (!desk.call || msg.callId !== desk.call.callId || !callStart) return;
+  const start = callStart;
+  endCall("restart", true);
+  startCall(start);
+}
+
+export function onParticipants(msg) {
+  if (!desk.call || msg.callId !== desk.call.callId) return;
+  participants = msg.participants || [];
+  render();
+}
+
+// The first participant's media fills the stage; each further one (a supervisor's view of both parties,
+// or a supervisor who joined) gets a tile of its own, keyed by the sender's stream.
+function showRemote(all, from) {
+  const remote = $("remote-video");
+  const main = media.mainStreamId ??= from?.id ?? "all";
+  if (!from || from.id === main) {
+    if (remote.srcObject !== all && !from) remote.srcObject = all;
+    if (from && remote.srcObject !== from) remote.srcObject = from;
+    $("remote-placeholder").hidden = (remote.srcObject?.getVideoTracks().length || 0) > 0;
+    remote.play().catch(() => { remote.muted = true; remote.play().catch(() => {}); });
+    return;
+  }
+  const tiles = $("remote-tiles");
+  let tile = [...tiles.children].find((v) => v.dataset.stream === from.id);
+  if (!tile) {
+    tile = el("video", { class: "tile", autoplay: "", playsinline: "", "data-stream": from.id });
+    tiles.append(tile);
+  }
+  if (tile.srcObject !== from) tile.srcObject = from;
+  tile.play().catch(() => { tile.muted = true; tile.play().catch(() => {}); });
+}
+
+export async function hangup() {
+  const call = desk.call;
+  if (!call) return;
+  $("hangup").disabled = true;
+  const fallback = setTimeout(() => { if (desk.call === call) endCall("staff_hangup"); }, HANGUP_WAIT_MS);
+  try {
+    await desk.session.request("call.hangup", { callId: call.callId }); // reply call.ended → desk.js
+  } catch (err) {
+    if (desk.call === call) endCall("staff_hangup");
+  } finally {
+    clearTimeout(fallback);
+  }
+}
+
+export function endCall(reason, silent = false) {
+  const call = desk.call;
+  if (!call) return;
+  call.close();
+  lastPc = call.pc;
+  desk.call = null;
+  media.mainStreamId = undefined;
+  resetTransfer();
+  $("remote-tiles").replaceChildren();
+  $("remote-video").srcObject = null;
+  $("local-video").srcObject = null;
+  if (!silent) {
+    desk.ended = { reason: reason || "other", talkMs: Date.now() - call.startedAt, until: Date.now() + ENDED_SHOW_MS };
+    setTimeout(loadRecent, RECENT_RELOAD_MS);
+  }
+  render();
+  if (!silent) $("back-to-desk").focus();
+}
+
+export function toggleMic() {
+  media.micOn = !media.micOn;
+  desk.call?.setMic(media.micOn);
+  renderCall();
+}
+
+export function toggleCamera() {
+  media.camOn = !media.camOn;
+  desk.call?.setCamera(media.camOn);
+  renderCall();
+}
+
+export function renderCall() {
+  $("call-panel").hidden = !desk.call;
+  if (!desk.call) return;
+  const name = customerName(desk.callInfo);
+  $("call-peer").textContent = name;
+  $("remote-avatar").textContent = initials(name);
+  $("remote-placeholder-text").textContent = desk.call.localStream || media.error ? t("call.waitingVideo") : t("call.startingCamera");
+  $("call-timer").textContent = fmtDuration(Date.now() - desk.call.startedAt);
+  const cs = media.conn || "new";
+  $("call-conn").textContent = has("conn." + cs) ? t("conn." + cs) : cs;
+  $("call-conn").dataset.conn = cs;
+  $("media-error").hidden = !media.error;
+  const note = $("call-note");
+  note.textContent = participantsNote(participants, desk.callInfo?.supervising);
+  note.hidden = !note.textContent;
+  const mute = $("mute"), cam = $("camera");
+  setIcon(mute, media.micOn ? "mic" : "micOff");
+  mute.setAttribute("aria-pressed", String(!media.micOn));
+  mute.setAttribute("aria-label", t(media.micOn ? "mute" : "unmute"));
+  mute.title = t(media.micOn ? "mute" : "unmute");
+  setIcon(cam, media.camOn ? "video" : "videoOff");
+  cam.setAttribute("aria-pressed", String(!media.camOn));
+  cam.setAttribute("aria-label", t(media.camOn ? "camOff" : "camOn"));
+  cam.title = t(media.camOn ? "camOff" : "camOn");
+}
+
+export function renderEnded() {
+  const show = !!desk.ended && !desk.call;
+  $("ended-panel").hidden = !show;
+  if (!show) return;
+  $("ended-reason").textContent = reasonText(desk.ended.reason);
+  $("ended-talk").textContent = t("ended.talk", { d: fmtDuration(desk.ended.talkMs) });
+  $("ended-countdown").textContent = t("ended.returning", { s: Math.max(0, Math.ceil((desk.ended.until - Date.now()) / 1000)) });
+}
+
+/** Once a second or so: the ended panel counts down, then the desk goes back to idle. */
+export function tickEnded() {
+  if (!desk.ended || desk.call) return;
+  if (Date.now() >= desk.ended.until) { desk.ended = null; render(); }
+  else renderEnded();
+}

@@ -1,0 +1,46 @@
+// The side cards: the customer of the call (what their page sent along) and the signed-in staff profile.
+import { t } from "../i18n.js";
+import { el } from "../../client/dom.js";
+import { fmtDuration, initials } from "../../client/format.js";
+import { desk } from "../store.js";
+import { topicName, langName, customerContext } from "../names.js";
+import { $ } from "../ui.js";
+
+function facts(rows) {
+  return rows.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: String(v) })]);
+}
+
+/** The customer's name for a call: from the call, else from its offer, else "Customer". */
+export function customerName(info) {
+  return info?.peer?.name || info?.offer?.customer?.name || t("call.customer");
+}
+
+export function renderCustomer() {
+  const show = !!(desk.call || desk.ended) && !!desk.callInfo;
+  $("customer-card").hidden = !show;
+  if (!show) return;
+  const offer = desk.callInfo.offer || {};
+  const name = customerName(desk.callInfo);
+  $("cust-avatar").textContent = initials(name);
+  $("cust-name").textContent = name;
+  $("cust-sub").textContent = offer.topic ? topicName(offer.topic) : "";
+  const rows = [];
+  if (offer.topic) rows.push([t("offer.topic"), topicName(offer.topic)]);
+  if (offer.language) rows.push([t("offer.language"), langName(offer.language)]);
+  if (offer.priority !== undefined) rows.push([t("offer.priority"), String(offer.priority)]);
+  if (offer.waitedMs !== undefined) rows.push([t("offer.waited"), fmtDuration(offer.waitedMs)]);
+  $("cust-facts").replaceChildren(...facts(rows));
+  const ctx = customerContext(offer.context);
+  $("cust-context").replaceChildren(...(ctx.length ? facts(ctx) : [el("dd", { class: "muted", text: t("call.noContext") })]));
+}
+
+export function renderProfile() {
+  if (!desk.me) return;
+  const c = desk.claims || {};
+  const rows = [];
+  if (Array.isArray(c.skills)) rows.push([t("profile.skills"), c.skills.map(topicName).join(" · ")]);
+  if (Array.isArray(c.languages)) rows.push([t("profile.languages"), c.languages.map(langName).join(" · ")]);
+  rows.push([t("profile.capacity"), t("profile.load", { load: desk.presence.load ?? 0, capacity: desk.presence.capacity ?? 1 })]);
+  if (desk.me.node) rows.push([t("profile.node"), desk.me.node]);
+  $("profile-facts").replaceChildren(...facts(rows));
+}

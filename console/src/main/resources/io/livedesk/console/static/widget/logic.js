@@ -1,0 +1,41 @@
+// The widget's decisions that need no DOM: which states are a live request or call, which message key
+// explains an error, what the request carries as context, which topics the form offers.
+import { STRINGS } from "./strings.js";
+
+export const QUEUE_STATES = new Set(["queued", "ringing"]);
+
+/** queued, ringing or in a call: a session worth resuming after a drop. */
+export function isActive(state) {
+  return QUEUE_STATES.has(state) || state === "in-call";
+}
+
+/** The string key that explains an error to the customer. */
+export function errKey(err) {
+  const c = err?.code;
+  if (c === "token") return "err.token";
+  if (c && STRINGS.en["err." + c]) return "err." + c;
+  return "err.generic";
+}
+
+/** At most 20 entries, keys cut to 64 and values to 256 characters, as strings; default {page: pathname}. */
+export function requestContext(context, pathname) {
+  const src = context && typeof context === "object" ? context : { page: pathname };
+  const out = {};
+  let n = 0;
+  for (const [k, v] of Object.entries(src)) {
+    if (v === null || v === undefined || n >= 20) continue;
+    out[String(k).slice(0, 64)] = String(v).slice(0, 256);
+    n++;
+  }
+  return out;
+}
+
+/** Server topics ({id, names} or {id, en, zh}) as [{id, names}], limited to the mount option `topics`. */
+export function offeredTopics(topics, only) {
+  const filter = Array.isArray(only) ? only.map(String) : null;
+  return topics.filter((t) => t && t.id && (!filter || filter.includes(String(t.id)))).map((t) => {
+    const names = { ...(t.names || {}) };
+    if (!t.names) for (const [k, v] of Object.entries(t)) if (k !== "id" && typeof v === "string") names[k] = v;
+    return { id: String(t.id), names };
+  });
+}

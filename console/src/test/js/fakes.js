@@ -1,0 +1,122 @@
+// Test doubles for the browser APIs the client uses: WebSocket, RTCPeerConnection, MediaStream, fetch.
+
+export const STATIC = "../../main/resources/io/livedesk/console/static";
+
+/** Lets pending promise callbacks run (setImmediate is not faked by mock.timers here). */
+export const flush = () => new Promise((r) => setImmediate(r));
+
+export class FakeSocket {
+  static all = [];
+  static reset() { FakeSocket.all = []; }
+  static get last() { return FakeSocket.all.at(-1); }
+
+  constructor(url) {
+    this.url = url;
+    this.readyState = 0;
+    this.sent = [];
+    this.closed = false;
+    FakeSocket.all.push(this);
+  }
+  send(data) { this.sent.push(JSON.parse(data)); }
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.readyState = 3;
+  }
+  // what the server does
+  open() { this.readyState = 1; this.onopen?.(); }
+  push(msg) { this.onmessage?.({ data: JSON.stringify(msg) }); }
+  reply(type, fields = {}) {
+    const req = this.sent.at(-1);
+    this.push({ type, id: req.id, ...fields });
+  }
+  drop() { this.readyState = 3; this.closed = true; this.onclose?.(); }
+  lastSent(type) { return this.sent.filter((m) => m.type === type).at(-1); }
+}
+
+export class FakeStream {
+  constructor(tracks = []) { this.tracks = [...tracks]; this.id = "s" + Math.random(); }
+  getTracks() { return this.tracks; }
+  getAudioTracks() { return this.tracks.filter((t) => t.kind === "audio"); }
+  getVideoTracks() { return this.tracks.filter((t) => t.kind === "video"); }
+  addTrack(t) { this.tracks.push(t); }
+}
+
+export function track(kind) {
+  return { kind, enabled: true, stopped: false, stop() { this.stopped = true; } };
+}
+
+/** Records every call in `log`, in order, so tests can check what happened before what. */
+export class FakePeer {
+  static all = [];
+  constructor(config) {
+    this.config = config;
+    this.log = [];
+    this.transceivers = [];
+    this.signalingState = "stable";
+    this.iceGatheringState = "complete";
+    this.localDescription = null;
+    this.remoteDescription = null;
+    this.candidates = [];
+    this.listeners = {};
+    FakePeer.all.push(this);
+  }
+  addTrack(t) { this.log.push("addTrack:" + t.kind); this.transceivers.push({ stopped: false, receiver: { track: { kind: t.kind } } }); }
+  addTransceiver(kind, o) { this.log.push("addTransceiver:" + kind + ":" + o.direction); this.transceivers.push({ stopped: false, receiver: { track: { kind } } }); }
+  getTransceivers() { return this.transceivers; }
+  restartIce() { this.log.push("restartIce"); }
+  async createOffer() { this.log.push("createOffer"); return { type: "offer", sdp: "v=0 offer " + this.log.length }; }
+  async createAnswer() { this.log.push("createAnswer"); return { type: "answer", sdp: "v=0 answer" }; }
+  async setLocalDescription(d) {
+    this.log.push("setLocal:" + d.type);
+    this.localDescription = d;
+    this.signalingState = d.type === "offer" ? "have-local-offer" : "stable";
+  }
+  async setRemoteDescription(d) {
+    this.log.push("setRemote:" + d.type);
+    this.remoteDescription = d;
+    this.signalingState = d.type === "offer" ? "have-remote-offer" : "stable";
+  }
+  async addIceCandidate(c) { this.log.push("candidate"); this.candidates.push(c); }
+  addEventListener(type, fn) { (this.listeners[type] ||= []).push(fn); }
+  removeEventListener(type, fn) { this.listeners[type] = (this.listeners[type] || []).filter((f) => f !== fn); }
+  close() { this.log.push("close"); }
+}
+
+/** A media environment for createCall: getUserMedia gives the tracks asked for, or fails. */
+export function fakeMedia({ fail = false } = {}) {
+  return {
+    RTCPeerConnection: FakePeer,
+    MediaStream: FakeStream,
+    getUserMedia: async (c) => {
+      if (fail) throw Object.assign(new Error("denied"), { name: "NotAllowedError" });
+      return new FakeStream([c.audio && track("audio"), c.video && track("video")].filter(Boolean));
+    }
+  };
+}
+
+export function hooks() {
+  const h = { signals: [], errors: [], mediaErrors: [], locals: [] };
+  h.signal = (p) => h.signals.push(p);
+  h.local = (s) => h.locals.push(s);
+  h.remote = () => {};
+  h.mediaError = (e) => h.mediaErrors.push(e);
+  h.error = (e) => h.errors.push(e);
+  return h;
+}
+
+/** fetch that answers from a function of (url, init) and records the requests. */
+export function fakeFetch(answer) {
+  const f = async (url, init) => {
+    f.calls.push({ url, init });
+    const r = await answer(url, init);
+    return {
+      ok: r.status >= 200 && r.status < 300,
+      status: r.status,
+      json: async () => { if (r.body === undefined) throw new SyntaxError("no body"); return r.body; },
+      blob: async () => ({ blob: r.body })
+    };
+  };
+  f.calls = [];
+  return f;
+}

@@ -1,0 +1,163 @@
+// The state logic of the desk's panels and of the widget, without a DOM.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { STATIC } from "./fakes.js";
+
+const { deskState } = await import(`${STATIC}/console/store.js`);
+const { offerTiming } = await import(`${STATIC}/console/panels/offers.js`);
+const { withAlert, ALERTS_KEPT } = await import(`${STATIC}/console/panels/alerts.js`);
+const { liveCalls } = await import(`${STATIC}/console/panels/live.js`);
+const { recentItems } = await import(`${STATIC}/console/panels/history.js`);
+const { transferTarget, availableColleagues } = await import(`${STATIC}/console/panels/transfer.js`);
+const { participantsNote } = await import(`${STATIC}/console/panels/call.js`);
+const { captionKey, captionStatus } = await import(`${STATIC}/console/panels/captions.js`);
+const { applyPresence, bannerKey } = await import(`${STATIC}/console/panels/presence.js`);
+const { decodeClaims, slug } = await import(`${STATIC}/console/panels/signin.js`);
+const { transcriptFileName, transcriptPath } = await import(`${STATIC}/console/panels/transcript.js`);
+const { customerContext } = await import(`${STATIC}/console/names.js`);
+const { fmtDuration, initials } = await import(`${STATIC}/client/format.js`);
+const widget = await import(`${STATIC}/widget/logic.js`);
+
+test("desk state: signed out, then the call, offers, the ended panel and presence in that order", () => {
+  const d = { me: null, call: null, ended: null, presence: { status: "available" } };
+  assert.equal(deskState(d, 0), "signed-out");
+  d.me = { role: "staff" };
+  assert.equal(deskState(d, 0), "available");
+  d.presence.status = "offline";
+  assert.equal(deskState(d, 0), "away");
+  d.ended = { reason: "staff_hangup" };
+  assert.equal(deskState(d, 0), "ended");
+  assert.equal(deskState(d, 2), "ringing");
+  d.call = {};
+  assert.equal(deskState(d, 2), "in-call");
+});
+
+test("offer countdown: time left, urgency under 6 s, forgotten 5 s after it rang out", () => {
+  const msg = { expiresInMs: 20000 };
+  assert.deepEqual(offerTiming(msg, 0, 5000), { left: 15000, total: 20000, fraction: 0.75, urgent: false, forget: false });
+  assert.equal(offerTiming(msg, 0, 15000).urgent, true);
+  assert.equal(offerTiming(msg, 0, 25000).forget, false);
+  assert.equal(offerTiming(msg, 0, 25001).forget, true);
+  assert.equal(offerTiming({}, 0, 0).left, 0, "an offer without expiry shows as expiring");
+});
+
+test("alerts: newest first, no duplicates, at most 50", () => {
+  let list = [];
+  for (let i = 0; i < ALERTS_KEPT + 5; i++) list = withAlert(list, { alertId: "a" + i, callId: "c", staff: { name: "Zhang" } });
+  assert.equal(list.length, ALERTS_KEPT);
+  assert.equal(list[0].alertId, "a" + (ALERTS_KEPT + 4));
+  assert.equal(list[0].staff, "Zhang");
+  assert.equal(withAlert(list, { alertId: list[3].alertId }), list);
+});
+
+test("live calls are the connecting and active ones; recent calls accept three answer shapes", () => {
+  const calls = [{ state: "active" }, { state: "ended" }, { state: "connecting" }];
+  assert.equal(liveCalls({ calls }).length, 2);
+  assert.deepEqual(liveCalls(null), []);
+  assert.equal(recentItems(calls).length, 3);
+  assert.equal(recentItems({ items: calls }).length, 3);
+  assert.deepEqual(recentItems({}), []);
+});
+
+test("transfer: a queue keeps the call's language, a colleague is named by id; only free colleagues", () => {
+  assert.deepEqual(transferTarget("topic:loans", "zh"), { topic: "loans", language: "zh" });
+  assert.deepEqual(transferTarget("staff:s:1", "zh"), { staffId: "s:1" });
+  assert.equal(transferTarget("", "en"), null);
+  const staff = [
+    { id: "a", connected: true, status: "available", load: 0, capacity: 1 },
+    { id: "b", connected: true, status: "available", load: 1, capacity: 1 },
+    { id: "c", connected: false, status: "available", load: 0, capacity: 1 },
+    { id: "d", connected: true, status: "away", load: 0, capacity: 1 }];
+  assert.deepEqual(availableColleagues({ staff }).map((c) => c.id), ["a"]);
+});
+
+test("participants note: for staff only beyond two colleagues; for a supervisor always, customer included", () => {
+  const tr = (k, v) => (v ? `${k}(${v.list})` : k);
+  const two = [{ role: "customer", name: "C" }, { role: "staff", name: "S" }];
+  assert.equal(participantsNote(two, null, tr), "");
+  assert.equal(participantsNote(two, "monitor", tr), "call.monitoring");
+  assert.equal(participantsNote(two, "barge", tr), "call.participants(C · S)");
+  assert.equal(participantsNote([...two, { role: "supervisor" }], null, tr), "", "staff with a supervisor: still two besides the customer");
+  assert.equal(participantsNote([...two, { role: "supervisor" }, { role: "staff", name: "T" }], null, tr),
+    "call.participants(S · role.supervisor · T)", "staff do not see the customer listed");
+});
+
+test("captions: one partial line per speaker; the status line only when captions are not working", () => {
+  assert.equal(captionKey({ speaker: "staff", speakerId: "s1" }), "staff|s1");
+  assert.equal(captionKey({}), "|");
+  assert.equal(captionStatus({ status: "active" }), null);
+  assert.deepEqual(captionStatus({ status: "degraded", speaker: "customer" }), { status: "degraded", speaker: "customer" });
+});
+
+test("presence merges only the fields sent; the banner shows while reconnecting or restarting", () => {
+  const p = { status: "away", load: 0, capacity: 1 };
+  assert.deepEqual(applyPresence(p, { status: "available", load: "x" }), { status: "available", load: 0, capacity: 1 });
+  assert.equal(bannerKey("reconnecting"), "reconnecting");
+  assert.equal(bannerKey("online"), null);
+});
+
+test("sign-in helpers: token claims for display, a subject slug for demo names", () => {
+  const payload = Buffer.from(JSON.stringify({ sub: "s1", name: "张敏", skills: ["cards"] })).toString("base64url");
+  assert.deepEqual(decodeClaims(`h.${payload}.sig`), { sub: "s1", name: "张敏", skills: ["cards"] });
+  assert.deepEqual(decodeClaims("garbage"), {});
+  assert.equal(slug("Zoë  O'Brien"), "zoe-o-brien");
+  assert.match(slug("张敏"), /^u[0-9a-z]+$/);
+  assert.equal(slug("张敏"), slug("张敏"));
+});
+
+test("transcripts: the call id is escaped in the path and made safe in the file name", () => {
+  assert.equal(transcriptPath("a/b"), "/api/calls/a%2Fb/transcript");
+  assert.equal(transcriptFileName("c:1/2"), "transcript-c_1_2.txt");
+});
+
+test("customer context is shown as the customer sent it, even keys that look like LiveDesk's", () => {
+  assert.deepEqual(customerContext({ page: "/loans", transfer_of: "c1" }), [["page", "/loans"], ["transfer_of", "c1"]]);
+  assert.deepEqual(customerContext(undefined), []);
+});
+
+test("durations and initials as the desk and the widget show them", () => {
+  assert.equal(fmtDuration(7000), "0:07");
+  assert.equal(fmtDuration(3723000), "1:02:03");
+  assert.equal(fmtDuration(undefined), "0:00");
+  assert.equal(initials("Alex  Chen"), "AC");
+  assert.equal(initials("陈明"), "陈");
+  assert.equal(initials(""), "?");
+});
+
+test("widget: live states, error keys, request context and offered topics", () => {
+  assert.ok(widget.isActive("ringing") && widget.isActive("in-call") && !widget.isActive("connecting"));
+  assert.equal(widget.errKey({ code: "overloaded" }), "err.overloaded");
+  assert.equal(widget.errKey({ code: "token" }), "err.token");
+  assert.equal(widget.errKey({ code: "no_such_code" }), "err.generic");
+  const many = Object.fromEntries(Array.from({ length: 25 }, (_, i) => ["k" + i, i]));
+  const ctx = widget.requestContext({ ...many, gone: null }, "/x");
+  assert.equal(Object.keys(ctx).length, 20);
+  assert.equal(ctx.k3, "3");
+  assert.deepEqual(widget.requestContext(null, "/loans"), { page: "/loans" });
+  assert.equal(widget.requestContext({ ["k".repeat(100)]: "v".repeat(300) }, "/")["k".repeat(64)].length, 256);
+  const topics = [{ id: "cards", en: "Cards", zh: "银行卡" }, { id: "loans", names: { en: "Loans" } }, { names: {} }];
+  assert.deepEqual(widget.offeredTopics(topics, ["cards"]), [{ id: "cards", names: { en: "Cards", zh: "银行卡" } }]);
+  assert.equal(widget.offeredTopics(topics).length, 2);
+});
+
+test("list panels load through the one fetch helper: the desk's token, failures keep the old items", async () => {
+  const { desk, loadList } = await import(`${STATIC}/console/store.js`);
+  const { fakeFetch } = await import("./fakes.js");
+  const saved = globalThis.fetch;
+  try {
+    desk.token = "t1";
+    globalThis.fetch = fakeFetch(() => ({ status: 200, body: { calls: [{ state: "active" }] } }));
+    const ok = await loadList("/api/calls?limit=50", liveCalls, { items: null });
+    assert.deepEqual(ok, { items: [{ state: "active" }], error: false });
+    assert.equal(globalThis.fetch.calls[0].init.headers.Authorization, "Bearer t1");
+
+    globalThis.fetch = fakeFetch(() => ({ status: 500 }));
+    assert.deepEqual(await loadList("/x", liveCalls, ok), { items: ok.items, error: true });
+
+    globalThis.fetch = fakeFetch(() => { desk.token = null; return { status: 200, body: {} }; });
+    assert.equal(await loadList("/x", liveCalls, ok), null, "signed out meanwhile: nothing to show");
+  } finally {
+    globalThis.fetch = saved;
+    desk.token = null;
+  }
+});
