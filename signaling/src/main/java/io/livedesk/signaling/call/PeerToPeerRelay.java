@@ -26,7 +26,7 @@ public final class PeerToPeerRelay implements MediaNegotiator {
     @Override
     public void signal(CallRecord call, String fromSubject, Role fromRole, ClientMessage.CallSignal signal,
                        Runnable answered) {
-        if (signal.sdp() != null && signal.sdp().type().equals("answer")) {
+        if (signal.sdp() != null && signal.sdp().kind() == ClientMessage.SdpType.ANSWER) {
             answered.run();
         }
         String from = fromSubject.equals(call.customerId()) ? "customer" : "staff";

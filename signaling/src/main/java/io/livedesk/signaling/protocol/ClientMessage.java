@@ -147,12 +147,23 @@ public sealed interface ClientMessage {
         }
     }
 
+    /** What an SDP is in the offer/answer exchange; the wire names are RTCSessionDescription's. */
+    enum SdpType {
+        OFFER, ANSWER;
+
+        static SdpType fromWire(String type) {
+            return switch (type) {
+                case "offer" -> OFFER;
+                case "answer" -> ANSWER;
+                default -> throw new IllegalArgumentException("sdp.type must be \"offer\" or \"answer\"");
+            };
+        }
+    }
+
     record Sdp(String type, String sdp) {
         public Sdp {
             require(type, "sdp.type");
-            if (!type.equals("offer") && !type.equals("answer")) {
-                throw new IllegalArgumentException("sdp.type must be \"offer\" or \"answer\"");
-            }
+            SdpType.fromWire(type);
             require(sdp, "sdp.sdp");
             if (sdp.length() > MAX_SDP_CHARS) {
                 throw new IllegalArgumentException("sdp.sdp is longer than " + MAX_SDP_CHARS + " characters");
@@ -160,6 +171,10 @@ public sealed interface ClientMessage {
             if (!sdp.startsWith("v=0")) {
                 throw new IllegalArgumentException("sdp.sdp is not SDP (must start with v=0)");
             }
+        }
+
+        public SdpType kind() {
+            return SdpType.fromWire(type);
         }
     }
 

@@ -83,10 +83,17 @@ public final class RoutingService implements CallRouting {
         calls.create(CallRecord.queued(id, customer.subject(), customer.name(), m.topic(), m.language(), m.priority(), now));
         try {
             store.enqueue(request);
-        } catch (IllegalStateException e) {
-            calls.update(id, r -> r.state() == CallState.QUEUED
-                    ? r.ended(EndReason.CUSTOMER_CANCELLED, now) : null);
-            throw new ProtocolException(ErrorCode.INVALID_STATE, "you already have an open request");
+        } catch (RuntimeException e) {
+            // Never queued: the record made for it must not stay QUEUED in the call history.
+            try {
+                calls.update(id, r -> r.state() == CallState.QUEUED ? r.ended(EndReason.CUSTOMER_CANCELLED, now) : null);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            if (e instanceof IllegalStateException) {
+                throw new ProtocolException(ErrorCode.INVALID_STATE, "you already have an open request");
+            }
+            throw e;
         }
         metrics.requestCreated();
         int position = store.position(id).orElse(1);

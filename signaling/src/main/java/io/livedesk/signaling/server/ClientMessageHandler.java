@@ -70,6 +70,18 @@ public final class ClientMessageHandler {
         c.sendJson(codec.write(m));
     }
 
+    /**
+     * Work that follows a reply already sent: a failure is logged, not answered a second time. What it
+     * would have done is retried by the routing sweep, so nothing is lost.
+     */
+    private static void afterReply(String what, Runnable followUp) {
+        try {
+            followUp.run();
+        } catch (RuntimeException e) {
+            log.warn("{} after the reply failed; the routing sweep retries it: {}", what, e.toString());
+        }
+    }
+
     private void dispatch(ClientConnection c, ClientMessage message) {
         if (message instanceof ClientMessage.Hello h) {
             reply(c, sessions.hello(c, h.id(), h.token()));
@@ -93,13 +105,13 @@ public final class ClientMessageHandler {
                     .orElseThrow(() -> new ProtocolException(ErrorCode.INVALID_STATE, "not signed in as staff"));
             reply(c, PresenceService.view(set.id(), updated));
             if (status == StaffStatus.AVAILABLE) {
-                routing.offerWorkTo(p.subject());
+                afterReply("offering work", () -> routing.offerWorkTo(p.subject()));
             }
         } else if (message instanceof ClientMessage.RequestCreate create) {
             ServerMessage.RequestQueued queued = routing.create(p, create);
             reply(c, queued);
             c.startWaiting(queued.position());
-            routing.matchNew(queued.requestId());
+            afterReply("matching a new request", () -> routing.matchNew(queued.requestId()));
         } else if (message instanceof ClientMessage.RequestCancel cancel) {
             if (calls.get(cancel.requestId()).filter(r -> r.isParty(p.subject()) && r.state().live()).isPresent()) {
                 // Accepted a moment ago: cancelling now means hanging up.

@@ -226,6 +226,35 @@ class ClientMessageHandlerTest {
         assertEquals(requestId, lastOfferTo(agent));
     }
 
+    @Test
+    void aStoreFailingAfterTheReplyDoesNotAnswerTheRequestTwiceAndTheSweepMatchesItLater() {
+        CallFlowFixture fx = CallFlowFixture.bridged(store -> CallFlowFixture.failing(store, "matchRequest",
+                new RedisException("Command timed out after 2 second(s)")));
+        EmbeddedClient agent = fx.availableStaff(staff("agent-zhang"));
+        EmbeddedClient customer = fx.signIn(customer("cust-wei"));
+
+        List<JsonNode> replies = customer.send(new ClientMessage.RequestCreate("c1", "accounts", "en", 0, Map.of()));
+
+        assertEquals(1, replies.size(), "one reply to one request.create: " + replies);
+        assertReply("request.queued", replies.get(0));
+        String requestId = replies.get(0).path("requestId").asText();
+        fx.routing.sweep(List.of("agent-zhang"), List.of());
+        assertEquals(requestId, lastOfferTo(agent), "the sweep offers what the failed match did not");
+    }
+
+    @Test
+    void aStoreFailingOnEnqueueLeavesNoQueuedCallBehind() {
+        CallFlowFixture fx = CallFlowFixture.bridged(store -> CallFlowFixture.failing(store, "enqueue",
+                new RedisException("Command timed out after 2 second(s)")));
+        EmbeddedClient customer = fx.signIn(customer("cust-wei"));
+
+        JsonNode reply = customer.request(new ClientMessage.RequestCreate("c1", "accounts", "en", 0, Map.of()));
+
+        assertError(reply, "unavailable");
+        assertEquals(List.of(), fx.callStore.recent(10, null).stream().filter(c -> c.state() == CallState.QUEUED)
+                .map(c -> c.callId()).toList(), "no call record left queued for a request that was never queued");
+    }
+
     // ----
 
     private static ClientMessage.CallSignal signal(String id, String callId, BrowserOffer offer) {
