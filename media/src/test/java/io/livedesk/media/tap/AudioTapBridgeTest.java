@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 
+import io.livedesk.media.bridge.BridgeHarness;
 import io.livedesk.media.api.BridgeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.livedesk.signaling.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.signaling.server.LiveDeskNode;
-import io.livedesk.speech.bench.SyntheticAudio;
+import io.livedesk.testkit.audio.SyntheticAudio;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

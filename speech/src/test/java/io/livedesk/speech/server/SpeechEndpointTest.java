@@ -1,7 +1,7 @@
 package io.livedesk.speech.server;
 
-import static io.livedesk.speech.bench.SyntheticAudio.silence;
-import static io.livedesk.speech.bench.SyntheticAudio.voiced;
+import static io.livedesk.testkit.audio.SyntheticAudio.silence;
+import static io.livedesk.testkit.audio.SyntheticAudio.voiced;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.livedesk.speech.bench.SyntheticAudio;
+import io.livedesk.testkit.audio.SyntheticAudio;
 import io.livedesk.speech.engine.EngineSettings;
 import io.livedesk.speech.engine.LocalSpeechService;
 import io.livedesk.speech.testing.TestModels;

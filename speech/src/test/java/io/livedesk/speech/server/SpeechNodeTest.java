@@ -1,7 +1,7 @@
 package io.livedesk.speech.server;
 
-import static io.livedesk.speech.bench.SyntheticAudio.silence;
-import static io.livedesk.speech.bench.SyntheticAudio.voiced;
+import static io.livedesk.testkit.audio.SyntheticAudio.silence;
+import static io.livedesk.testkit.audio.SyntheticAudio.voiced;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.livedesk.speech.bench.SyntheticAudio;
+import io.livedesk.testkit.audio.SyntheticAudio;
 import io.livedesk.speech.testing.TestModels;
 import io.livedesk.speech.testing.WsClient;
 import org.junit.jupiter.api.Test;
