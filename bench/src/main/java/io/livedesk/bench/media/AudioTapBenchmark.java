@@ -23,7 +23,9 @@ import io.livedesk.media.tap.AudioTapPool;
 import io.livedesk.media.tap.AudioTapSettings;
 import io.livedesk.media.tap.AudioTapStats;
 import io.livedesk.bench.QuietLogs;
+import io.livedesk.bench.Report;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,19 +49,14 @@ public final class AudioTapBenchmark implements Callable<Integer> {
     int warmupFrames = 5_000;
     @Option(names = "--frames", description = "20 ms frames measured; default ${DEFAULT-VALUE}")
     int frames = 10_000;
-    @Option(names = "--json-only", description = "print only the JSON line")
-    boolean jsonOnly;
+    @Mixin
+    Report report = new Report();
 
     @Override
     public Integer call() throws Exception {
         // One log line per tap would drown the numbers.
         QuietLogs.apply();
-        Result r = run();
-        if (!jsonOnly) {
-            System.out.println(r.text());
-        }
-        System.out.println(r.json());
-        return 0;
+        return report.print(run());
     }
 
     public Result run() throws Exception {
@@ -181,12 +178,14 @@ public final class AudioTapBenchmark implements Callable<Integer> {
     /** What one run measured; micros are per 20 ms frame (packet). */
     public record Result(int rate, int bitrate, String signal, int frames, double cpuMicrosPerFrame,
                          double wallMicrosPerFrame, double offerMicrosPerPacket, double realtimeFactor,
-                         long samplesOut, AudioTapStats stats, Map<OpusMode, Integer> modes) {
+                         long samplesOut, AudioTapStats stats, Map<OpusMode, Integer> modes)
+            implements Report.Printable {
         Result withModes(Map<OpusMode, Integer> m) {
             return new Result(rate, bitrate, signal, frames, cpuMicrosPerFrame, wallMicrosPerFrame,
                     offerMicrosPerPacket, realtimeFactor, samplesOut, stats, Map.copyOf(m));
         }
 
+        @Override
         public String text() {
             return String.format(Locale.ROOT, """
                     audio tap benchmark: one Opus stream (%s, %d bit/s, 20 ms; encoder modes %s) -> %d Hz PCM
@@ -200,6 +199,7 @@ public final class AudioTapBenchmark implements Callable<Integer> {
                     wallMicrosPerFrame, offerMicrosPerPacket, stats);
         }
 
+        @Override
         public String json() {
             return String.format(Locale.ROOT, "{\"benchmark\":\"audio-tap\",\"rate\":%d,\"bitrate\":%d,\"signal\":\"%s\","
                             + "\"frames\":%d,\"cpuMicrosPerFrame\":%.2f,\"wallMicrosPerFrame\":%.2f,"

@@ -22,6 +22,7 @@ import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.bench.QuietLogs;
+import io.livedesk.bench.Report;
 import io.livedesk.media.bridge.BenchBridges;
 import io.livedesk.media.bridge.BridgeConfig;
 import io.livedesk.media.bridge.EndpointLink;
@@ -30,6 +31,7 @@ import io.livedesk.media.transport.SrtpKeys;
 import io.livedesk.media.transport.SrtpSession;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -70,19 +72,14 @@ public final class ForwardingBenchmark implements Callable<Integer> {
     double durationSeconds = 10;
     @Option(names = "--verify", description = "receiving browsers decrypt every forwarded packet (slower; for tests)")
     boolean verify;
-    @Option(names = "--json-only", description = "print only the JSON line")
-    boolean jsonOnly;
+    @Mixin
+    Report report = new Report();
 
     @Override
     public Integer call() throws Exception {
         // ICE chatter would drown the numbers.
         QuietLogs.apply();
-        Result r = run();
-        if (!jsonOnly) {
-            System.out.println(r.text());
-        }
-        System.out.println(r.json());
-        return 0;
+        return report.print(run());
     }
 
     /** Runs the benchmark with this object's options. */
@@ -298,7 +295,8 @@ public final class ForwardingBenchmark implements Callable<Integer> {
                          double allocBytesPerForwarded, double allocMBPerSecond, long gcCount, long gcMillis,
                          long bridgeDropped, long bridgePacketsOut, long verifiedOk, long verifyFailed,
                          long generatorBlocked, double workerRunqueueWaitShare, double serviceP50Micros,
-                         double serviceP99Micros, String loadBefore, String loadAfter) {
+                         double serviceP99Micros, String loadBefore, String loadAfter)
+            implements Report.Printable {
         static Result of(ForwardingBenchmark o, boolean realistic, List<Worker> ws, long wallNanos, long procNanos,
                          long gcCount, long gcMs, long dropped, long bridgeOut, double runqueueWaitShare,
                          String loadBefore, String loadAfter) {
@@ -345,6 +343,7 @@ public final class ForwardingBenchmark implements Callable<Integer> {
                     service.getValueAtPercentile(99) / 1e3, loadBefore, loadAfter);
         }
 
+        @Override
         public String text() {
             return String.format(Locale.ROOT, """
                     forwarding benchmark: %d worker(s), %d conferences x %d endpoints (fan-out %d), pace %s, %.1f s measured
@@ -369,6 +368,7 @@ public final class ForwardingBenchmark implements Callable<Integer> {
                     loadBefore, loadAfter);
         }
 
+        @Override
         public String json() {
             return String.format(Locale.ROOT, "{\"benchmark\":\"media-forwarding\",\"workers\":%d,\"conferences\":%d,"
                             + "\"endpoints\":%d,\"fanOut\":%d,\"pace\":\"%s\",\"seconds\":%.3f,\"inputPackets\":%d,"

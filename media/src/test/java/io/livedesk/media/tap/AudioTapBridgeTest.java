@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 
-import io.livedesk.media.bridge.BridgeHarness;
 import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.bridge.BridgeHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

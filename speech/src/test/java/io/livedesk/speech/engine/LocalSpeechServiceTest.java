@@ -22,10 +22,10 @@ import io.livedesk.speech.api.TranscriptEvent.Partial;
 import io.livedesk.speech.api.TranscriptEvent.Status;
 import io.livedesk.speech.api.TranscriptEvent.StreamState;
 import io.livedesk.speech.api.Word;
-import io.livedesk.testkit.audio.SyntheticAudio;
 import io.livedesk.speech.testing.CountingDecoders;
 import io.livedesk.speech.testing.Recorder;
 import io.livedesk.speech.testing.TestModels;
+import io.livedesk.testkit.audio.SyntheticAudio;
 import static org.awaitility.Awaitility.await;
 
 import org.junit.jupiter.api.AfterEach;

@@ -23,11 +23,11 @@ import io.livedesk.speech.api.SpeechUnavailableException;
 import io.livedesk.speech.api.StreamSpec;
 import io.livedesk.speech.api.TranscriptEvent.Status;
 import io.livedesk.speech.api.TranscriptEvent.StreamState;
-import io.livedesk.testkit.audio.SyntheticAudio;
 import io.livedesk.speech.testing.CountingDecoders;
 import io.livedesk.speech.testing.Recorder;
 import io.livedesk.speech.testing.SlowDecoders;
 import io.livedesk.speech.testing.TestModels;
+import io.livedesk.testkit.audio.SyntheticAudio;
 import org.junit.jupiter.api.Test;
 
 /**

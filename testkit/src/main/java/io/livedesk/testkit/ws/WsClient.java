@@ -1,4 +1,4 @@
-package io.livedesk.signaling.testing;
+package io.livedesk.testkit.ws;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,7 +33,9 @@ import java.util.function.Predicate;
  * A small WebSocket test client on the JDK's {@link java.net.http.WebSocket}. Every text message the
  * server sends is parsed as JSON and queued; the {@code await...} methods take the first queued message
  * that matches and leave the others queued in order, so a test can wait for a reply while events keep
- * arriving. Sends are serialised, so one client may be used from several threads.
+ * arriving. Sends are serialised, so one client may be used from several threads. Independent of the
+ * servers' own WebSocket stacks (Netty, Tyrus), so it checks their wire format rather than their
+ * reading of it: the signaling protocol and the vosk-server protocol of the speech node alike.
  *
  * <pre>{@code
  * try (WsClient c = WsClient.connect(node.wsUri())) {
@@ -55,7 +57,6 @@ public final class WsClient implements AutoCloseable {
     });
     /** One HTTP client (one selector thread) for every test WebSocket in the JVM. */
     private static final HttpClient HTTP = HttpClient.newBuilder().executor(CALLBACKS).build();
-    private static final AtomicInteger CLIENT_IDS = new AtomicInteger();
 
     private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
     /** Messages taken from the inbox by an await that wanted something else, in arrival order. */
@@ -63,7 +64,8 @@ public final class WsClient implements AutoCloseable {
     private final List<JsonNode> history = Collections.synchronizedList(new ArrayList<>());
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final AtomicInteger nextId = new AtomicInteger();
-    private final String idPrefix = "c" + CLIENT_IDS.incrementAndGet() + "-";
+    /** Tells this client's requests apart in a server log; ids need only be unique within the client. */
+    private final String idPrefix = "c" + Integer.toHexString(System.identityHashCode(this)) + "-";
     private final Object sendLock = new Object();
     private final WebSocket socket;
     private volatile boolean keepHistory = true;
@@ -85,6 +87,10 @@ public final class WsClient implements AutoCloseable {
 
     public static WsClient connect(URI uri) {
         return new WsClient(uri, Map.of(), DEFAULT_TIMEOUT);
+    }
+
+    public static WsClient connect(String uri) {
+        return connect(URI.create(uri));
     }
 
     /** With extra handshake headers, e.g. {@code Origin}. */
@@ -217,6 +223,12 @@ public final class WsClient implements AutoCloseable {
     /** The next message in arrival order, or empty if none comes within the timeout. */
     public Optional<JsonNode> next(Duration timeout) {
         return poll(m -> true, timeout);
+    }
+
+    /** The next message in arrival order; fails if none comes within {@link #DEFAULT_TIMEOUT}. */
+    public JsonNode next() {
+        return next(DEFAULT_TIMEOUT).orElseThrow(() -> new AssertionError("no message within " + DEFAULT_TIMEOUT
+                + (closed.isDone() ? "; the socket closed with " + closed.getNow(null) : "")));
     }
 
     /** The next {@code n} messages in arrival order; fails if they do not all come within the timeout. */
@@ -368,10 +380,7 @@ public final class WsClient implements AutoCloseable {
                 } catch (JsonProcessingException e) {
                     message = JSON.createObjectNode().put("type", "(not json)").put("text", text);
                 }
-                if (keepHistory) {
-                    history.add(message);
-                }
-                inbox.add(message);
+                receive(message);
             }
             webSocket.request(1);
             return null;
@@ -379,13 +388,16 @@ public final class WsClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            JsonNode message = JSON.createObjectNode().put("type", "(binary)").put("bytes", data.remaining());
+            receive(JSON.createObjectNode().put("type", "(binary)").put("bytes", data.remaining()));
+            webSocket.request(1);
+            return null;
+        }
+
+        private void receive(JsonNode message) {
             if (keepHistory) {
                 history.add(message);
             }
             inbox.add(message);
-            webSocket.request(1);
-            return null;
         }
 
         @Override

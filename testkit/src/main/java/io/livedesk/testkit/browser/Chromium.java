@@ -1,7 +1,6 @@
-package io.livedesk.signaling.e2e;
+package io.livedesk.testkit.browser;
 
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -18,22 +17,23 @@ import java.util.stream.Stream;
 /**
  * A headless Chromium with a fake camera and microphone, driven through Debian's chromedriver, with the
  * flags that make WebRTC connect over loopback on these machines (docs/operations.md, testing notes).
- * Always closed: chromedriver and chromium processes must not outlive the test.
+ * Each has its own temporary profile. Always closed: chromedriver and chromium processes must not
+ * outlive the test.
  */
-final class Browser implements AutoCloseable {
-    static final String CHROMIUM = "/usr/bin/chromium";
-    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+public final class Chromium implements AutoCloseable {
+    public static final String CHROMIUM = "/usr/bin/chromium";
+    public static final String CHROMEDRIVER = "/usr/bin/chromedriver";
 
     private final Path profile;
     private final ChromeDriverService service;
-    final ChromeDriver driver;
+    private final ChromeDriver driver;
 
-    Browser() throws IOException {
+    public Chromium() throws IOException {
         this(new String[0]);
     }
 
     /** @param extraArguments more Chromium flags, e.g. {@code --use-file-for-fake-audio-capture=/abs/speech.wav} */
-    Browser(String... extraArguments) throws IOException {
+    public Chromium(String... extraArguments) throws IOException {
         if (!new File(CHROMIUM).canExecute() || !new File(CHROMEDRIVER).canExecute()) {
             throw new IllegalStateException("browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
                     + " (apt-get install -y chromium chromium-driver; .ci/run does this)");
@@ -61,16 +61,16 @@ final class Browser implements AutoCloseable {
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
     }
 
-    WebDriver driver() {
+    public ChromeDriver driver() {
         return driver;
     }
 
-    Object js(String script, Object... args) {
+    public Object js(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
     @SuppressWarnings("unchecked")
-    Map<String, Object> asyncJs(String script, Object... args) {
+    public Map<String, Object> asyncJs(String script, Object... args) {
         return (Map<String, Object>) ((JavascriptExecutor) driver).executeAsyncScript(script, args);
     }
 
