@@ -16,13 +16,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import io.livedesk.bench.QuietLogs;
+import io.livedesk.bench.Report;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
-import io.livedesk.bench.QuietLogs;
-import io.livedesk.bench.Report;
 import io.livedesk.media.bridge.BenchBridges;
 import io.livedesk.media.bridge.BridgeConfig;
 import io.livedesk.media.bridge.EndpointLink;
