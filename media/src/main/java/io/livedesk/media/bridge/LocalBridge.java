@@ -79,8 +79,8 @@ public final class LocalBridge implements Bridge {
         this(config, clock, schedule, UnaryOperator.identity());
     }
 
-    /** Also the benchmark's seam: it wraps every endpoint's link in an in-memory one (see io.livedesk.media.bench). */
-    public LocalBridge(BridgeConfig config, LongSupplier clock, boolean schedule, UnaryOperator<EndpointLink> linkWrapper) {
+    /** Tests and the forwarding benchmark (bench module, same package) wrap every endpoint's link in an in-memory one. */
+    LocalBridge(BridgeConfig config, LongSupplier clock, boolean schedule, UnaryOperator<EndpointLink> linkWrapper) {
         this.config = config;
         this.clock = clock;
         this.linkWrapper = linkWrapper;
@@ -483,10 +483,10 @@ public final class LocalBridge implements Bridge {
     }
 
     /**
-     * Benchmark seam: the listener the endpoint's transport hands decrypted RTP/RTCP to (the start of
-     * the packet path), or null when there is no such endpoint.
+     * For tests and the forwarding benchmark: the listener the endpoint's transport hands decrypted
+     * RTP/RTCP to (the start of the packet path), or null when there is no such endpoint.
      */
-    public MediaPacketListener packetListener(String meetingId, String endpointId) {
+    MediaPacketListener packetListener(String meetingId, String endpointId) {
         Conference conference = conferences.get(meetingId);
         Endpoint endpoint = conference == null ? null : conference.endpoint(endpointId);
         return endpoint == null ? null : endpoint.receiver;

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +28,7 @@ import io.livedesk.media.sdp.Origin;
 import io.livedesk.media.sdp.SdpParser;
 import io.livedesk.media.sdp.SdpWriter;
 import io.livedesk.media.sdp.SessionDescription;
+import io.livedesk.testkit.browser.Chromium;
 import org.ice4j.ice.IceProcessingState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -121,10 +120,8 @@ class BridgeForwardingIT {
     void twoBrowsersReceiveEachOtherThroughTheBridge() throws Exception {
         HttpServer http = servePage(PAGE);
         String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/";
-        Path profileA = Files.createTempDirectory("bridge-it-a");
-        Path profileB = Files.createTempDirectory("bridge-it-b");
-        ChromeDriver pageA = null;
-        ChromeDriver pageB = null;
+        Chromium chromiumA = null;
+        Chromium chromiumB = null;
         String meeting = UUID.randomUUID().toString();
         List<TransportLink> links = new ArrayList<>();
         long bridgeStart = System.nanoTime();
@@ -141,8 +138,10 @@ class BridgeForwardingIT {
                 });
         log.info("bridge start (incl. SRTP warm-up) {} ms", (System.nanoTime() - bridgeStart) / 1_000_000);
         try {
-            pageA = startChromium(profileA);
-            pageB = startChromium(profileB);
+            chromiumA = new Chromium();
+            chromiumB = new Chromium();
+            ChromeDriver pageA = chromiumA.driver();
+            ChromeDriver pageB = chromiumB.driver();
             pageA.get(url);
             pageB.get(url);
 
@@ -235,11 +234,9 @@ class BridgeForwardingIT {
             try {
                 bridge.expire(meeting);
             } finally {
-                quit(pageA);
-                quit(pageB);
+                quit(chromiumA);
+                quit(chromiumB);
                 http.stop(0);
-                deleteRecursively(profileA);
-                deleteRecursively(profileB);
             }
         }
         assertThrows(BridgeException.NotFound.class, () -> bridge.conferenceStats(meeting));
@@ -292,10 +289,10 @@ class BridgeForwardingIT {
                         + "mediaStats().then(done, e => done({error: '' + e}));");
     }
 
-    private static void quit(ChromeDriver driver) {
-        if (driver != null) {
+    private static void quit(Chromium chromium) {
+        if (chromium != null) {
             try {
-                driver.quit();
+                chromium.close();
             } catch (RuntimeException e) {
                 log.warn("quitting chromium failed", e);
             }

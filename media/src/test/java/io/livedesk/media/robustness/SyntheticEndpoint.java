@@ -1,7 +1,6 @@
 package io.livedesk.media.robustness;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -11,16 +10,9 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
-import java.util.Date;
-import java.util.Hashtable;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -36,35 +28,12 @@ import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.transport.PacketBuffer;
 import io.livedesk.media.transport.SrtpKeys;
 import io.livedesk.media.transport.SrtpSession;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
-import org.bouncycastle.crypto.util.PrivateKeyFactory;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.tls.Certificate;
-import org.bouncycastle.tls.CertificateRequest;
-import org.bouncycastle.tls.CipherSuite;
+import io.livedesk.testkit.dtls.BrowserDtlsClient;
+import io.livedesk.testkit.dtls.DtlsIdentity;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.DatagramTransport;
-import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.ExporterLabel;
-import org.bouncycastle.tls.HashAlgorithm;
-import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SRTPProtectionProfile;
-import org.bouncycastle.tls.SignatureAlgorithm;
-import org.bouncycastle.tls.SignatureAndHashAlgorithm;
-import org.bouncycastle.tls.TlsAuthentication;
-import org.bouncycastle.tls.TlsCredentials;
-import org.bouncycastle.tls.TlsSRTPUtils;
-import org.bouncycastle.tls.TlsServerCertificate;
-import org.bouncycastle.tls.TlsUtils;
-import org.bouncycastle.tls.UseSRTPData;
-import org.bouncycastle.tls.crypto.TlsCertificate;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
-import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.jitsi.srtp.SrtpErrorStatus;
 
 /**
@@ -79,7 +48,7 @@ final class SyntheticEndpoint implements AutoCloseable {
     final String ufrag = "syn" + Long.toHexString(new SecureRandom().nextLong() & 0xFFFFFFFFL);
     final String pwd = HexFormat.of().formatHex(randomBytes(12));
     private final DatagramSocket socket;
-    private final Identity identity = Identity.generate();
+    private final DtlsIdentity identity = DtlsIdentity.generate();
     private final BlockingQueue<byte[]> dtlsIn = new ArrayBlockingQueue<>(64);
     private final Thread reader;
     private final AtomicLong rtpReceived = new AtomicLong();
@@ -106,7 +75,7 @@ final class SyntheticEndpoint implements AutoCloseable {
     /** This endpoint's transport for the bridge (Colibri2 {@code transport} of a PATCH). */
     TransportDescription description() {
         return new TransportDescription(ufrag, pwd,
-                List.of(new TransportDescription.Fingerprint("sha-256", identity.fingerprint, "active")),
+                List.of(new TransportDescription.Fingerprint("sha-256", identity.fingerprint(), "active")),
                 List.of(new TransportDescription.Candidate("1", 1, "udp", 2130706431L, "127.0.0.1",
                         socket.getLocalPort(), "host")), true);
     }
@@ -128,9 +97,10 @@ final class SyntheticEndpoint implements AutoCloseable {
             socket.send(new DatagramPacket(check, check.length, bridgeAddress));
             Thread.sleep(50);
         }
-        Client client = new Client(identity);
+        BrowserDtlsClient client = new BrowserDtlsClient(identity, SrtpKeys.MATERIAL_LENGTH,
+                SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80);
         DTLSTransport dtls = new DTLSClientProtocol().connect(client, new Transport());
-        SrtpKeys keys = SrtpKeys.fromExportedMaterial(client.exported);
+        SrtpKeys keys = SrtpKeys.fromExportedMaterial(client.exported());
         // The bridge decrypts with the client half: this side encrypts with it.
         SrtpSession session = new SrtpSession(new SrtpKeys(keys.serverKey(), keys.serverSalt(), keys.clientKey(),
                 keys.clientSalt()), "synthetic-" + ufrag);
@@ -352,88 +322,4 @@ final class SyntheticEndpoint implements AutoCloseable {
         public void close() {
         }
     }
-
-    /** An ECDSA identity and its SDP fingerprint. */
-    private record Identity(byte[] der, AsymmetricKeyParameter key, String fingerprint) {
-        static Identity generate() {
-            try {
-                SecureRandom random = new SecureRandom();
-                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-                generator.initialize(new ECGenParameterSpec("secp256r1"), random);
-                KeyPair pair = generator.generateKeyPair();
-                Instant now = Instant.now();
-                X500Name subject = new X500Name("CN=synthetic");
-                X509CertificateHolder holder = new JcaX509v3CertificateBuilder(subject, new BigInteger(64, random),
-                        Date.from(now.minusSeconds(86400)), Date.from(now.plusSeconds(86400)), subject,
-                        pair.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
-                byte[] der = holder.getEncoded();
-                String hex = HexFormat.ofDelimiter(":").withUpperCase()
-                        .formatHex(MessageDigest.getInstance("SHA-256").digest(der));
-                return new Identity(der, PrivateKeyFactory.createKey(pair.getPrivate().getEncoded()), hex);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    /** What Chromium does as DTLS client: DTLS 1.2, use_srtp, an ECDSA client certificate. */
-    private static final class Client extends DefaultTlsClient {
-        private final BcTlsCrypto crypto;
-        private final Identity identity;
-        byte[] exported;
-
-        Client(Identity identity) {
-            this(new BcTlsCrypto(new SecureRandom()), identity);
-        }
-
-        private Client(BcTlsCrypto crypto, Identity identity) {
-            super(crypto);
-            this.crypto = crypto;
-            this.identity = identity;
-        }
-
-        @Override
-        protected ProtocolVersion[] getSupportedVersions() {
-            return ProtocolVersion.DTLSv12.only();
-        }
-
-        @Override
-        protected int[] getSupportedCipherSuites() {
-            return new int[] {CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256};
-        }
-
-        @Override
-        @SuppressWarnings({"rawtypes", "unchecked"})
-        public Hashtable getClientExtensions() throws IOException {
-            Hashtable extensions = super.getClientExtensions();
-            TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(
-                    new int[] {SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80}, TlsUtils.EMPTY_BYTES));
-            return extensions;
-        }
-
-        @Override
-        public TlsAuthentication getAuthentication() {
-            return new TlsAuthentication() {
-                @Override
-                public void notifyServerCertificate(TlsServerCertificate serverCertificate) {
-                    // A stand-in: the bridge's fingerprint is not what is under test here.
-                }
-
-                @Override
-                public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
-                    Certificate chain = new Certificate(new TlsCertificate[] {crypto.createCertificate(identity.der())});
-                    return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto,
-                            identity.key(), chain, new SignatureAndHashAlgorithm(HashAlgorithm.sha256,
-                            SignatureAlgorithm.ecdsa));
-                }
-            };
-        }
-
-        @Override
-        public void notifyHandshakeComplete() throws IOException {
-            super.notifyHandshakeComplete();
-            exported = context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, SrtpKeys.MATERIAL_LENGTH);
-        }
-    }
-
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.bridge.BridgeHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

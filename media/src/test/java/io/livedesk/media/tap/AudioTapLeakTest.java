@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.livedesk.media.bridge.BridgeHarness;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -2,39 +2,21 @@ package io.livedesk.media.transport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.security.SecureRandom;
-import java.util.Hashtable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.livedesk.testkit.dtls.BrowserDtlsClient;
+import io.livedesk.testkit.dtls.DtlsIdentity;
 import org.bouncycastle.tls.AlertDescription;
-import org.bouncycastle.tls.CertificateRequest;
-import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSTransport;
-import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.ExporterLabel;
-import org.bouncycastle.tls.HashAlgorithm;
-import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SRTPProtectionProfile;
-import org.bouncycastle.tls.SignatureAlgorithm;
-import org.bouncycastle.tls.SignatureAndHashAlgorithm;
-import org.bouncycastle.tls.TlsAuthentication;
-import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
-import org.bouncycastle.tls.TlsSRTPUtils;
-import org.bouncycastle.tls.TlsServerCertificate;
-import org.bouncycastle.tls.TlsUtils;
-import org.bouncycastle.tls.UseSRTPData;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.jitsi.srtp.SrtpErrorStatus;
 import org.junit.jupiter.api.Test;
@@ -48,23 +30,24 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class DtlsSrtpTransportTest {
     private final BridgeCertificate bridge = BridgeCertificate.generate();
-    private final BridgeCertificate browser = BridgeCertificate.generate();
+    private final DtlsIdentity browser = DtlsIdentity.generate();
 
     @Test
     void handshakeVerifiesFingerprintsAndBothSidesExportTheSameSrtpKeys() throws Exception {
         Link link = new Link();
         CompletableFuture<SrtpKeys> serverKeys = new CompletableFuture<>();
         DtlsSrtpServer server = new DtlsSrtpServer(new BcTlsCrypto(new SecureRandom()), bridge,
-                new DtlsFingerprint("sha-256", browser.sha256Fingerprint().toLowerCase()),
+                new DtlsFingerprint("sha-256", browser.fingerprint().toLowerCase()),
                 serverKeys::complete, "test");
         try (DtlsServerSession session = new DtlsServerSession(server, link.server, "test")) {
             session.start();
-            BrowserLikeClient client = new BrowserLikeClient(browser);
+            BrowserDtlsClient client = browserClient();
             DTLSTransport dtls = new DTLSClientProtocol().connect(client, link.client);
 
-            assertEquals(bridge.sha256Fingerprint(), client.serverFingerprint.get());
+            assertEquals(bridge.sha256Fingerprint(), CertificateFingerprint.of("sha-256", client.serverCertificate()));
+            assertEquals(SrtpKeys.MATERIAL_LENGTH, client.exported().length);
             SrtpKeys keys = serverKeys.get(5, TimeUnit.SECONDS);
-            SrtpKeys clientView = SrtpKeys.fromExportedMaterial(client.exported);
+            SrtpKeys clientView = SrtpKeys.fromExportedMaterial(client.exported());
             assertArrayEquals(clientView.clientKey(), keys.clientKey());
             assertArrayEquals(clientView.serverSalt(), keys.serverSalt());
 
@@ -83,10 +66,16 @@ class DtlsSrtpTransportTest {
         try (DtlsServerSession session = new DtlsServerSession(server, link.server, "test")) {
             session.start();
             TlsFatalAlertReceived alert = assertThrows(TlsFatalAlertReceived.class,
-                    () -> new DTLSClientProtocol().connect(new BrowserLikeClient(browser), link.client));
+                    () -> new DTLSClientProtocol().connect(browserClient(), link.client));
             assertEquals(AlertDescription.bad_certificate, alert.getAlertDescription());
             assertNull(serverKeys.get());
         }
+    }
+
+    /** Chromium offers AES-GCM before AES-CM with HMAC-SHA1-80. */
+    private BrowserDtlsClient browserClient() {
+        return new BrowserDtlsClient(browser, SrtpKeys.MATERIAL_LENGTH, SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM,
+                SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80);
     }
 
     /** The browser protects with the client half, the bridge with the server half (RFC 5764). */
@@ -154,70 +143,6 @@ class DtlsSrtpTransportTest {
 
         Link() {
             clientRef.set(client);
-        }
-    }
-
-    /** What Chromium does as DTLS client: DTLS 1.2, use_srtp, an ECDSA client certificate. */
-    private static final class BrowserLikeClient extends DefaultTlsClient {
-        private final BcTlsCrypto crypto;
-        private final BridgeCertificate identity;
-        final AtomicReference<String> serverFingerprint = new AtomicReference<>();
-        byte[] exported;
-
-        BrowserLikeClient(BridgeCertificate identity) {
-            this(new BcTlsCrypto(new SecureRandom()), identity);
-        }
-
-        private BrowserLikeClient(BcTlsCrypto crypto, BridgeCertificate identity) {
-            super(crypto);
-            this.crypto = crypto;
-            this.identity = identity;
-        }
-
-        @Override
-        protected ProtocolVersion[] getSupportedVersions() {
-            return ProtocolVersion.DTLSv12.only();
-        }
-
-        @Override
-        protected int[] getSupportedCipherSuites() {
-            return new int[] {CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256};
-        }
-
-        @Override
-        @SuppressWarnings({"rawtypes", "unchecked"})
-        public Hashtable getClientExtensions() throws IOException {
-            Hashtable extensions = super.getClientExtensions();
-            TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(
-                    new int[] {SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM,
-                        SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80}, TlsUtils.EMPTY_BYTES));
-            return extensions;
-        }
-
-        @Override
-        public TlsAuthentication getAuthentication() {
-            return new TlsAuthentication() {
-                @Override
-                public void notifyServerCertificate(TlsServerCertificate serverCertificate) throws IOException {
-                    serverFingerprint.set(CertificateFingerprint.of("sha-256",
-                            serverCertificate.getCertificate().getCertificateAt(0).getEncoded()));
-                }
-
-                @Override
-                public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
-                    return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto,
-                            identity.privateKey(), identity.tlsChain(crypto),
-                            new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
-                }
-            };
-        }
-
-        @Override
-        public void notifyHandshakeComplete() throws IOException {
-            super.notifyHandshakeComplete();
-            exported = context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, SrtpKeys.MATERIAL_LENGTH);
-            assertNotNull(exported);
-            assertTrue(exported.length == SrtpKeys.MATERIAL_LENGTH);
         }
     }
 }

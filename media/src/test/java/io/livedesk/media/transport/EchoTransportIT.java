@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.livedesk.testkit.browser.Chromium;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,11 +95,11 @@ class EchoTransportIT {
         BridgeCertificate certificate = BridgeCertificate.generate();
 
         HttpServer http = servePage(PAGE);
-        Path profile = Files.createTempDirectory("chromium-transport-it");
-        ChromeDriver driver = null;
+        Chromium chromium = null;
         List<EndpointTransport> transports = new ArrayList<>();
         try (UdpTransportHarvester port = UdpTransportHarvester.open("127.0.0.1", freeUdpPort())) {
-            driver = startChromium(profile);
+            chromium = new Chromium();
+            ChromeDriver driver = chromium.driver();
             driver.get("http://127.0.0.1:" + http.getAddress().getPort() + "/");
             for (int i = 0; i < 2; i++) {
                 String offer = (String) driver.executeAsyncScript(
@@ -153,11 +152,10 @@ class EchoTransportIT {
             }
         } finally {
             transports.forEach(EndpointTransport::close);
-            if (driver != null) {
-                driver.quit();
+            if (chromium != null) {
+                chromium.close();
             }
             http.stop(0);
-            deleteRecursively(profile);
         }
         for (EndpointTransport transport : transports) {
             assertEquals(IceProcessingState.TERMINATED, transport.iceState());

@@ -3,7 +3,7 @@ package io.livedesk.signaling.call;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.signaling.testing.RedisServerExtension;
 import io.livedesk.signaling.testing.TestNode;
-import io.livedesk.signaling.testing.WsClient;
+import io.livedesk.testkit.ws.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static io.livedesk.signaling.testing.WsClient.type;
+import static io.livedesk.testkit.ws.WsClient.type;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -3,7 +3,7 @@ package io.livedesk.signaling.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.signaling.testing.RedisServerExtension;
 import io.livedesk.signaling.testing.TestNode;
-import io.livedesk.signaling.testing.WsClient;
+import io.livedesk.testkit.ws.WsClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

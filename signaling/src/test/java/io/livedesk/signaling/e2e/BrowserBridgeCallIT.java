@@ -7,6 +7,7 @@ import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointStats;
 import io.livedesk.signaling.server.LiveDeskNode;
+import io.livedesk.testkit.browser.Chromium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class BrowserBridgeCallIT {
     void customerAndStaffMediaGoesThroughTheBridgeThenHangUpExpiresTheConference() throws Exception {
         Bridge bridge = node.bridge();
         String callId;
-        try (Browser staff = new Browser(); Browser customer = new Browser()) {
+        try (Chromium staff = new Chromium(); Chromium customer = new Chromium()) {
             pages.staffGoesAvailable(staff);
             pages.customerAsksForCall(customer, "Li Wei");
             pages.staffAccepts(staff, customer, "Li Wei");

@@ -2,6 +2,7 @@ package io.livedesk.signaling.e2e;
 
 import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.server.LiveDeskNode;
+import io.livedesk.testkit.browser.Chromium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class BrowserCallIT {
 
     @Test
     void customerAndStaffSeeAndHearEachOtherThenHangUp() throws Exception {
-        try (Browser staff = new Browser(); Browser customer = new Browser()) {
+        try (Chromium staff = new Chromium(); Chromium customer = new Chromium()) {
             pages.staffGoesAvailable(staff);
             pages.customerAsksForCall(customer, "Li Wei");
             pages.staffAccepts(staff, customer, "Li Wei");

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.testing.TestNode;
-import io.livedesk.signaling.testing.WsClient;
 import io.livedesk.signaling.transcript.TranscriptService;
+import io.livedesk.testkit.browser.Chromium;
+import io.livedesk.testkit.ws.WsClient;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -34,16 +35,16 @@ class BrowserCaptionsIT {
     @Test
     void captionsAlertsAndTheTranscriptOnTheDesk() throws Exception {
         try (TestNode node = TestNode.start(Map.of("livedesk.calls.media", "bridge"));
-             Browser staff = new Browser(); Browser supervisor = new Browser();
+             Chromium staff = new Chromium(); Chromium supervisor = new Chromium();
              WsClient customer = node.signIn(node.customerToken("cust-b1", "Li Wei"))) {
             CallPages pages = new CallPages(node.baseUrl(), node.adminKey());
             TranscriptService tx = node.transcripts();
             pages.staffGoesAvailable(staff); // staff-e2e, Zhang Min, accounts
             pages.signInToConsole(supervisor, pages.supervisorToken());
-            awaitElement(() -> supervisor.driver.findElement(by("desk-alerts")));
+            awaitElement(() -> supervisor.driver().findElement(by("desk-alerts")));
 
             customer.requestOk(Map.of("type", "request.create", "topic", "accounts", "language", "en"));
-            awaitElement(() -> staff.driver.findElement(by("desk-offer"))).findElement(by("desk-accept")).click();
+            awaitElement(() -> staff.driver().findElement(by("desk-offer"))).findElement(by("desk-accept")).click();
             awaitState(staff, "desk", "in-call");
             String callId = customer.awaitType("call.started", WsClient.DEFAULT_TIMEOUT).path("callId").asText();
             CallRecord call = node.node().calls().get(callId).orElseThrow();
@@ -51,12 +52,12 @@ class BrowserCaptionsIT {
             // The staff page's own leg reports first (no speech model here: unavailable), so that the statuses
             // this test sends below are not overtaken by it.
             await().atMost(WAIT).until(() -> "unavailable".equals(
-                    staff.driver.findElement(by("desk-captions-status")).getAttribute("data-status")));
+                    staff.driver().findElement(by("desk-captions-status")).getAttribute("data-status")));
 
             // Live captions: a partial line in a lighter style, replaced by its final; the staff's own lines are "You".
             tx.partial(call, "customer", "cust-b1", "I lost my");
             awaitCaptions(staff, List.of(Map.of("speaker", "customer", "text", "I lost my", "final", false)));
-            assertTrue(staff.driver.findElement(By.cssSelector("[data-testid='desk-caption'][data-final='false']"))
+            assertTrue(staff.driver().findElement(By.cssSelector("[data-testid='desk-caption'][data-final='false']"))
                     .getAttribute("class").contains("partial"));
             tx.finalResult(call, "customer", "cust-b1", answered + 1_000, answered + 2_000, "I lost my card", List.of());
             tx.partial(call, "staff", "staff-e2e", "let me");
@@ -66,11 +67,11 @@ class BrowserCaptionsIT {
                     "never tell anyone your password", List.of());
             awaitCaptions(staff, List.of(Map.of("speaker", "customer", "text", "I lost my card", "final", true),
                     Map.of("speaker", "staff", "text", "never tell anyone your password", "final", true)));
-            List<WebElement> lines = staff.driver.findElements(by("desk-caption"));
+            List<WebElement> lines = staff.driver().findElements(by("desk-caption"));
             assertEquals("Customer", lines.get(0).findElement(By.className("cap-who")).getText());
             assertEquals("You", lines.get(1).findElement(By.className("cap-who")).getText());
             tx.status(call, "customer", "lagging", null);
-            await().atMost(WAIT).until(() -> staff.driver.findElement(by("desk-captions-status")).getText()
+            await().atMost(WAIT).until(() -> staff.driver().findElement(by("desk-captions-status")).getText()
                     .equals("Customer: Captions are running behind"));
 
             // The supervisor, not in the call, gets the alert; "Listen in" joins and shows the call's captions.
@@ -80,7 +81,7 @@ class BrowserCaptionsIT {
             assertEquals("password", alert.path("rule").asText());
             assertEquals("Zhang Min", alert.path("staff").asText());
             assertEquals("Li Wei", alert.path("customer").asText());
-            WebElement item = awaitElement(() -> supervisor.driver.findElement(by("desk-alert")));
+            WebElement item = awaitElement(() -> supervisor.driver().findElement(by("desk-alert")));
             assertTrue(item.getText().contains("never tell anyone your password"), item.getText());
             item.findElement(by("desk-alert-join")).click();
             awaitState(supervisor, "desk", "in-call");
@@ -88,35 +89,35 @@ class BrowserCaptionsIT {
                     .until(() -> node.node().calls().get(callId).orElseThrow(), r -> !r.supervisorIds().isEmpty());
             tx.finalResult(withSupervisor, "customer", "cust-b1", answered + 5_000, answered + 6_000, "thank you", List.of());
             awaitCaptions(supervisor, List.of(Map.of("speaker", "customer", "text", "thank you", "final", true)));
-            assertEquals("Customer", supervisor.driver.findElement(by("desk-caption"))
+            assertEquals("Customer", supervisor.driver().findElement(by("desk-caption"))
                     .findElement(By.className("cap-who")).getText());
 
             // The call ends; its transcript opens from the recent calls and downloads as text.
             customer.requestOk(Map.of("type", "call.hangup", "callId", callId));
             awaitState(staff, "desk", "ended");
-            WebElement recent = awaitElement(() -> staff.driver.findElement(By.cssSelector(
+            WebElement recent = awaitElement(() -> staff.driver().findElement(By.cssSelector(
                     "[data-testid='desk-recent-item'][data-call-id='" + callId + "'] [data-testid='desk-transcript-open']")));
             recent.click();
-            await().atMost(WAIT).until(() -> staff.driver.findElements(by("desk-transcript-line")).size() == 3);
-            List<WebElement> shown = staff.driver.findElements(by("desk-transcript-line"));
+            await().atMost(WAIT).until(() -> staff.driver().findElements(by("desk-transcript-line")).size() == 3);
+            List<WebElement> shown = staff.driver().findElements(by("desk-transcript-line"));
             assertEquals("customer", shown.get(0).getAttribute("data-speaker"));
             assertTrue(shown.get(0).getText().contains("0:01"), shown.get(0).getText());
             assertTrue(shown.get(1).getText().contains("You"), shown.get(1).getText());
 
             staff.js("window.__blobs = []; const make = URL.createObjectURL;"
                     + "URL.createObjectURL = (b) => { window.__blobs.push(b); return make.call(URL, b); };");
-            staff.driver.findElement(by("desk-transcript-download")).click();
+            staff.driver().findElement(by("desk-transcript-download")).click();
             await().atMost(WAIT).until(() -> Long.valueOf(1).equals(staff.js("return window.__blobs.length;")));
             Map<String, Object> text = staff.asyncJs("const done = arguments[arguments.length - 1];"
                     + "window.__blobs[0].text().then(t => done({text: t}), e => done({error: String(e)}));");
             assertEquals("[00:00:01] Customer: I lost my card\n[00:00:03] Staff: never tell anyone your password\n"
                     + "[00:00:05] Customer: thank you\n", text.get("text"), text.toString());
-            staff.driver.findElement(by("desk-transcript-close")).click();
-            await().atMost(WAIT).until(() -> !staff.driver.findElement(by("desk-transcript")).isDisplayed());
+            staff.driver().findElement(by("desk-transcript-close")).click();
+            await().atMost(WAIT).until(() -> !staff.driver().findElement(by("desk-transcript")).isDisplayed());
         }
     }
 
-    private static void awaitCaptions(Browser page, List<Map<String, Object>> expected) {
+    private static void awaitCaptions(Chromium page, List<Map<String, Object>> expected) {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
             JsonNode shown = json(page.js("return JSON.stringify(window.LiveDeskDesk.captions());"));
             if (shown.size() != expected.size()) {

@@ -6,6 +6,7 @@ import io.livedesk.media.api.Bridge;
 import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointStats;
 import io.livedesk.signaling.server.LiveDeskNode;
+import io.livedesk.testkit.browser.Chromium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,8 +61,8 @@ class BrowserSupervisorAndTransferIT {
     @Test
     void supervisorJoinsThenTheCallIsTransferredWithoutDroppingTheCustomersMedia() throws Exception {
         Bridge bridge = node.bridge();
-        try (Browser staff = new Browser(); Browser customer = new Browser(); Browser supervisor = new Browser();
-             Browser second = new Browser()) {
+        try (Chromium staff = new Chromium(); Chromium customer = new Chromium(); Chromium supervisor = new Chromium();
+             Chromium second = new Chromium()) {
             pages.staffGoesAvailable(staff);
             pages.customerAsksForCall(customer, "Li Wei");
             pages.staffAccepts(staff, customer, "Li Wei");
@@ -72,7 +73,7 @@ class BrowserSupervisorAndTransferIT {
             pages.signInToConsole(supervisor, pages.supervisorToken());
             // The panel re-renders as calls change: find and click in one step, again if the list was redrawn.
             await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(WebDriverException.class).until(() -> {
-                supervisor.driver.findElement(org.openqa.selenium.By.cssSelector(
+                supervisor.driver().findElement(org.openqa.selenium.By.cssSelector(
                         "[data-testid='desk-live-call'][data-call-id='" + callId + "'] [data-testid='desk-join']")).click();
                 return true;
             });
@@ -92,13 +93,13 @@ class BrowserSupervisorAndTransferIT {
             // A colleague with the loans skill comes online; the staff member transfers the call to loans.
             pages.staffGoesAvailable(second, pages.staffToken("staff-e2e-2", "Wang Fang", "loans"));
             customer.js("window.LiveDesk.debug.peerConnection().__beforeTransfer = true;");
-            new Select(awaitElement(() -> staff.driver.findElement(by("desk-transfer-topic")))).selectByValue("topic:loans");
-            staff.driver.findElement(by("desk-transfer")).click();
+            new Select(awaitElement(() -> staff.driver().findElement(by("desk-transfer-topic")))).selectByValue("topic:loans");
+            staff.driver().findElement(by("desk-transfer")).click();
             await().atMost(Duration.ofSeconds(10)).until(() ->
-                    !staff.driver.findElement(by("desk-transfer-status")).getText().isBlank());
+                    !staff.driver().findElement(by("desk-transfer-status")).getText().isBlank());
             assertEquals("in-call", staff.js("return window.LiveDeskDesk.state();"), "the staff member stays on until accepted");
 
-            WebElement offer = awaitElement(() -> second.driver.findElement(by("desk-offer")));
+            WebElement offer = awaitElement(() -> second.driver().findElement(by("desk-offer")));
             assertTrue(offer.getText().contains("Li Wei"), offer.getText());
             assertTrue(offer.findElement(by("desk-offer-transfer")).getText().contains("Zhang Min"), offer.getText());
             offer.findElement(by("desk-accept")).click();
@@ -136,7 +137,7 @@ class BrowserSupervisorAndTransferIT {
             }
 
             // The supervisor leaves; the call goes on between the customer and the second staff member.
-            supervisor.driver.findElement(by("desk-hangup")).click();
+            supervisor.driver().findElement(by("desk-hangup")).click();
             awaitState(supervisor, "desk", "ended");
             await().atMost(Duration.ofSeconds(10)).until(() -> bridge.conferenceStats(callId).endpoints().size() == 2);
             assertEquals("active", call(callId).path("state").asText());
@@ -148,23 +149,23 @@ class BrowserSupervisorAndTransferIT {
     }
 
     /** SSRCs of the video streams this page is decoding. */
-    private static Set<Long> decodingStreams(Browser b, String which) {
+    private static Set<Long> decodingStreams(Chromium b, String which) {
         return inbound(b, which).stream().filter(s -> CallPages.number(s, "frames") > 0)
                 .map(s -> CallPages.number(s, "ssrc")).collect(Collectors.toSet());
     }
 
     /** Frames the customer's page decoded from the inbound video stream with this SSRC. */
-    private static long framesOf(Browser customer, long ssrc) {
+    private static long framesOf(Chromium customer, long ssrc) {
         return inbound(customer, "widget").stream().filter(s -> CallPages.number(s, "ssrc") == ssrc)
                 .mapToLong(s -> CallPages.number(s, "frames")).sum();
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> inbound(Browser b, String which) {
+    private static List<Map<String, Object>> inbound(Chromium b, String which) {
         return (List<Map<String, Object>>) CallPages.videoStreams(b, which).get("inbound");
     }
 
-    private static long ownVideo(Browser b, String which) {
+    private static long ownVideo(Chromium b, String which) {
         return CallPages.number(CallPages.videoStreams(b, which), "outbound");
     }
 

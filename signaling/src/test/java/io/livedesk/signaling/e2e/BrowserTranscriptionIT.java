@@ -3,7 +3,8 @@ package io.livedesk.signaling.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.signaling.server.LiveDeskNode;
-import io.livedesk.speech.bench.SyntheticAudio;
+import io.livedesk.testkit.audio.SyntheticAudio;
+import io.livedesk.testkit.browser.Chromium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,8 +80,8 @@ class BrowserTranscriptionIT {
     void theStaffDeskShowsTheCustomersWordsAsCaptionsAndTheTranscriptIsKept() throws Exception {
         String callId;
         Instant callStart = Instant.now();
-        try (Browser staff = new Browser("--use-file-for-fake-audio-capture=" + silentWav);
-             Browser customer = new Browser("--use-file-for-fake-audio-capture=" + speechWav)) {
+        try (Chromium staff = new Chromium("--use-file-for-fake-audio-capture=" + silentWav);
+             Chromium customer = new Chromium("--use-file-for-fake-audio-capture=" + speechWav)) {
             pages.staffGoesAvailable(staff);
             pages.customerAsksForCall(customer, "Li Wei");
             pages.staffAccepts(staff, customer, "Li Wei");
@@ -104,7 +105,7 @@ class BrowserTranscriptionIT {
                     && !l.endsWith(" 0.0")), "the delay of finals is measured: " + delay);
             List<JsonNode> shown = customerCaptions(staff);
             log.info("captions on the desk: {}", shown);
-            assertTrue(staff.driver.findElement(CallPages.by("desk-captions")).isDisplayed(), "the captions panel is shown");
+            assertTrue(staff.driver().findElement(CallPages.by("desk-captions")).isDisplayed(), "the captions panel is shown");
 
             CallPages.customerHangsUp(staff, customer);
         }
@@ -129,7 +130,7 @@ class BrowserTranscriptionIT {
         assertTrue(text.contains("Customer: speech"), text);
     }
 
-    private static List<JsonNode> customerCaptions(Browser staff) throws IOException {
+    private static List<JsonNode> customerCaptions(Chromium staff) throws IOException {
         List<JsonNode> out = new ArrayList<>();
         new ObjectMapper().readTree(String.valueOf(staff.js(CAPTIONS))).forEach(c -> {
             if ("customer".equals(c.path("speaker").asText())) {

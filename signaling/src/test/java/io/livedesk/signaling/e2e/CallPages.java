@@ -2,6 +2,7 @@ package io.livedesk.signaling.e2e;
 
 import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.server.LiveDeskNode;
+import io.livedesk.testkit.browser.Chromium;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -95,27 +96,27 @@ final class CallPages {
     }
 
     /** Staff signs in with a token from the dev endpoint and goes available. */
-    void staffGoesAvailable(Browser staff) throws Exception {
+    void staffGoesAvailable(Chromium staff) throws Exception {
         staffGoesAvailable(staff, staffToken());
     }
 
-    void staffGoesAvailable(Browser staff, String token) {
+    void staffGoesAvailable(Chromium staff, String token) {
         signInToConsole(staff, token);
-        awaitElement(() -> staff.driver.findElement(by("desk-status-available"))).click();
+        awaitElement(() -> staff.driver().findElement(by("desk-status-available"))).click();
         awaitState(staff, "desk", "available");
     }
 
     /** Signs in to the staff console with the token (staff or supervisor). */
-    void signInToConsole(Browser page, String token) {
-        page.driver.get(base + "/console/");
-        WebElement tokenBox = awaitElement(() -> page.driver.findElement(by("desk-token")));
+    void signInToConsole(Chromium page, String token) {
+        page.driver().get(base + "/console/");
+        WebElement tokenBox = awaitElement(() -> page.driver().findElement(by("desk-token")));
         tokenBox.sendKeys(token);
-        page.driver.findElement(by("desk-signin")).click();
+        page.driver().findElement(by("desk-signin")).click();
     }
 
     /** The customer opens the demo bank page and asks for a call about accounts, in English. */
-    void customerAsksForCall(Browser customer, String name) {
-        customer.driver.get(base + "/");
+    void customerAsksForCall(Chromium customer, String name) {
+        customer.driver().get(base + "/");
         awaitElement(() -> (WebElement) customer.js(WIDGET, "ld-launch")).click();
         awaitElement(() -> (WebElement) customer.js(WIDGET, "ld-name")).sendKeys(name);
         customer.js("const s = arguments[0]; s.value = 'accounts'; s.dispatchEvent(new Event('change', {bubbles: true}));",
@@ -126,8 +127,8 @@ final class CallPages {
     }
 
     /** The offer rings on the desk with the customer's name; staff accepts; both pages are in the call. */
-    void staffAccepts(Browser staff, Browser customer, String customerName) {
-        WebElement offer = awaitElement(() -> staff.driver.findElement(by("desk-offer")));
+    void staffAccepts(Chromium staff, Chromium customer, String customerName) {
+        WebElement offer = awaitElement(() -> staff.driver().findElement(by("desk-offer")));
         assertTrue(offer.getText().contains(customerName), "the offer shows the customer's name: " + offer.getText());
         offer.findElement(by("desk-accept")).click();
         awaitState(staff, "desk", "in-call");
@@ -135,25 +136,25 @@ final class CallPages {
     }
 
     /** Waits until both pages decode video and receive audio. */
-    static void awaitMediaBothWays(Browser staff, Browser customer) {
+    static void awaitMediaBothWays(Chromium staff, Chromium customer) {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
                 received(staff, "desk") && received(customer, "widget"));
     }
 
     /** The customer hangs up; both pages show the end. */
-    static void customerHangsUp(Browser staff, Browser customer) {
+    static void customerHangsUp(Chromium staff, Chromium customer) {
         ((WebElement) customer.js(WIDGET, "ld-hangup")).click();
         awaitState(customer, "widget", "ended");
         awaitState(staff, "desk", "ended");
     }
 
     /** {@code which} is {@code desk} or {@code widget}: frames, audio, nominated, remoteAddress, remotePort. */
-    static Map<String, Object> mediaStats(Browser b, String which) {
+    static Map<String, Object> mediaStats(Chromium b, String which) {
         return b.asyncJs(STATS, which);
     }
 
     /** {@code inbound}: a list of {ssrc, frames} per received video stream; {@code outbound}: own video ssrc. */
-    static Map<String, Object> videoStreams(Browser b, String which) {
+    static Map<String, Object> videoStreams(Chromium b, String which) {
         return b.asyncJs(VIDEO_STREAMS, which);
     }
 
@@ -161,12 +162,12 @@ final class CallPages {
         return stats.get(key) instanceof Number n ? n.longValue() : 0;
     }
 
-    static boolean received(Browser b, String which) {
+    static boolean received(Chromium b, String which) {
         Map<String, Object> s = mediaStats(b, which);
         return number(s, "frames") > 0 && number(s, "audio") > 0;
     }
 
-    static void awaitState(Browser b, String which, String state) {
+    static void awaitState(Chromium b, String which, String state) {
         String script = which.equals("desk") ? "return window.LiveDeskDesk && window.LiveDeskDesk.state();"
                 : "return window.LiveDesk && window.LiveDesk.debug && window.LiveDesk.debug.state();";
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))

@@ -2,7 +2,7 @@ package io.livedesk.signaling.media;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.signaling.testing.TestNode;
-import io.livedesk.signaling.testing.WsClient;
+import io.livedesk.testkit.ws.WsClient;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

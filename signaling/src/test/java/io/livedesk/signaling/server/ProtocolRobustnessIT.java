@@ -5,7 +5,7 @@ import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.auth.TokenService;
 import io.livedesk.signaling.testing.TestNode;
-import io.livedesk.signaling.testing.WsClient;
+import io.livedesk.testkit.ws.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

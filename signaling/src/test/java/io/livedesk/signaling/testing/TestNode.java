@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.server.LiveDeskNode;
+import io.livedesk.testkit.ws.WsClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

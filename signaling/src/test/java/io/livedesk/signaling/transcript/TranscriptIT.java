@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.testing.RedisServerExtension;
 import io.livedesk.signaling.testing.TestNode;
-import io.livedesk.signaling.testing.WsClient;
+import io.livedesk.testkit.ws.WsClient;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,7 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.livedesk.signaling.testing.WsClient.type;
+import static io.livedesk.testkit.ws.WsClient.type;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,7 +1,7 @@
 package io.livedesk.speech.client;
 
-import static io.livedesk.speech.bench.SyntheticAudio.silence;
-import static io.livedesk.speech.bench.SyntheticAudio.voiced;
+import static io.livedesk.testkit.audio.SyntheticAudio.silence;
+import static io.livedesk.testkit.audio.SyntheticAudio.voiced;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,7 +24,6 @@ import io.livedesk.speech.api.TranscriptEvent.Final;
 import io.livedesk.speech.api.TranscriptEvent.Partial;
 import io.livedesk.speech.api.TranscriptEvent.Status;
 import io.livedesk.speech.api.TranscriptEvent.StreamState;
-import io.livedesk.speech.bench.SyntheticAudio;
 import io.livedesk.speech.engine.EngineSettings;
 import io.livedesk.speech.engine.LocalSpeechService;
 import io.livedesk.speech.server.ServerSettings;
@@ -32,6 +31,7 @@ import io.livedesk.speech.server.SpeechServer;
 import io.livedesk.speech.testing.Recorder;
 import io.livedesk.speech.testing.SilentServer;
 import io.livedesk.speech.testing.TestModels;
+import io.livedesk.testkit.audio.SyntheticAudio;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.livedesk.speech.engine;
 
-import static io.livedesk.speech.bench.SyntheticAudio.silence;
-import static io.livedesk.speech.bench.SyntheticAudio.voiced;
+import static io.livedesk.testkit.audio.SyntheticAudio.silence;
+import static io.livedesk.testkit.audio.SyntheticAudio.voiced;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,10 +22,10 @@ import io.livedesk.speech.api.TranscriptEvent.Partial;
 import io.livedesk.speech.api.TranscriptEvent.Status;
 import io.livedesk.speech.api.TranscriptEvent.StreamState;
 import io.livedesk.speech.api.Word;
-import io.livedesk.speech.bench.SyntheticAudio;
 import io.livedesk.speech.testing.CountingDecoders;
 import io.livedesk.speech.testing.Recorder;
 import io.livedesk.speech.testing.TestModels;
+import io.livedesk.testkit.audio.SyntheticAudio;
 import static org.awaitility.Awaitility.await;
 
 import org.junit.jupiter.api.AfterEach;

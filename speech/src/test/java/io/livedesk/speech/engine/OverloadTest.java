@@ -1,7 +1,7 @@
 package io.livedesk.speech.engine;
 
-import static io.livedesk.speech.bench.SyntheticAudio.silence;
-import static io.livedesk.speech.bench.SyntheticAudio.voiced;
+import static io.livedesk.testkit.audio.SyntheticAudio.silence;
+import static io.livedesk.testkit.audio.SyntheticAudio.voiced;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,11 +23,11 @@ import io.livedesk.speech.api.SpeechUnavailableException;
 import io.livedesk.speech.api.StreamSpec;
 import io.livedesk.speech.api.TranscriptEvent.Status;
 import io.livedesk.speech.api.TranscriptEvent.StreamState;
-import io.livedesk.speech.bench.SyntheticAudio;
 import io.livedesk.speech.testing.CountingDecoders;
 import io.livedesk.speech.testing.Recorder;
 import io.livedesk.speech.testing.SlowDecoders;
 import io.livedesk.speech.testing.TestModels;
+import io.livedesk.testkit.audio.SyntheticAudio;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,7 +1,7 @@
 package io.livedesk.speech.server;
 
-import static io.livedesk.speech.bench.SyntheticAudio.silence;
-import static io.livedesk.speech.bench.SyntheticAudio.voiced;
+import static io.livedesk.testkit.audio.SyntheticAudio.silence;
+import static io.livedesk.testkit.audio.SyntheticAudio.voiced;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,11 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.livedesk.speech.bench.SyntheticAudio;
 import io.livedesk.speech.engine.EngineSettings;
 import io.livedesk.speech.engine.LocalSpeechService;
 import io.livedesk.speech.testing.TestModels;
-import io.livedesk.speech.testing.WsClient;
+import io.livedesk.testkit.audio.SyntheticAudio;
+import io.livedesk.testkit.ws.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,27 +56,27 @@ class SpeechEndpointTest {
     private List<JsonNode> transcribe(WsClient ws, short[] pcm) throws Exception {
         List<JsonNode> replies = new ArrayList<>();
         for (short[] chunk : audio.chunks(pcm, 100)) {
-            ws.binary(SyntheticAudio.toBytes(chunk));
+            ws.sendBinary(SyntheticAudio.toBytes(chunk));
             replies.add(ws.next());
         }
-        ws.text("{\"eof\" : 1}");
+        ws.sendRaw("{\"eof\" : 1}");
         replies.add(ws.next());
         return replies;
     }
 
     private void assertNormalStreamWorks() throws Exception {
         try (WsClient ws = WsClient.connect(base + "/en")) {
-            ws.text("{\"config\":{\"sample_rate\":16000}}");
+            ws.sendRaw("{\"config\":{\"sample_rate\":16000}}");
             List<JsonNode> replies = transcribe(ws, audio.render(voiced(800), silence(1000)));
             assertTrue(replies.stream().anyMatch(r -> "speech".equals(r.path("text").asText())), replies::toString);
-            assertEquals(1000, ws.awaitClosed().code());
+            assertEquals(1000, ws.awaitClose(WsClient.DEFAULT_TIMEOUT));
         }
     }
 
     private static void assertError(WsClient ws, int code, String... words) throws Exception {
-        List<JsonNode> got = ws.drainUntilClosed(new ArrayList<>());
-        WsClient.Closed closed = ws.awaitClosed();
-        assertEquals(code, closed.code(), () -> "close " + closed + ", messages " + got);
+        int closed = ws.awaitClose(WsClient.DEFAULT_TIMEOUT);
+        List<JsonNode> got = ws.drain();
+        assertEquals(code, closed, () -> "close " + closed + ", messages " + got);
         JsonNode last = got.get(got.size() - 1);
         assertTrue(last.has("error"), () -> "last message " + last);
         for (String w : words) {
@@ -88,7 +88,7 @@ class SpeechEndpointTest {
     void partialsThenAFinalThenTheLastResultAndANormalClose() throws Exception {
         short[] pcm = audio.render(silence(300), voiced(1000), silence(1200));
         try (WsClient ws = WsClient.connect(base + "/")) {
-            ws.text("{\"config\" : {\"sample_rate\" : 16000.0, \"words\" : true, \"max_alternatives\" : 0}}");
+            ws.sendRaw("{\"config\" : {\"sample_rate\" : 16000.0, \"words\" : true, \"max_alternatives\" : 0}}");
             List<JsonNode> replies = transcribe(ws, pcm);
 
             // One reply per frame plus the last one for eof.
@@ -116,7 +116,7 @@ class SpeechEndpointTest {
             // After eof: the final result (nothing left) and a normal close.
             JsonNode last = replies.get(replies.size() - 1);
             assertEquals("", last.get("text").asText());
-            assertEquals(1000, ws.awaitClosed().code());
+            assertEquals(1000, ws.awaitClose(WsClient.DEFAULT_TIMEOUT));
         }
     }
 
@@ -127,7 +127,7 @@ class SpeechEndpointTest {
             assertTrue(replies.stream().anyMatch(r -> r.path("result").isArray()), replies::toString);
         }
         try (WsClient ws = WsClient.connect(base + "/en")) {
-            ws.text("{\"config\":{\"words\":false}}");
+            ws.sendRaw("{\"config\":{\"words\":false}}");
             List<JsonNode> replies = transcribe(ws, audio.render(voiced(800), silence(1000)));
             JsonNode text = replies.stream().filter(r -> "speech".equals(r.path("text").asText())).findFirst()
                     .orElseThrow();
@@ -138,7 +138,7 @@ class SpeechEndpointTest {
     @Test
     void malformedConfigJson() throws Exception {
         try (WsClient ws = WsClient.connect(base + "/")) {
-            ws.text("{\"config\": {\"sample_rate\": 16000");
+            ws.sendRaw("{\"config\": {\"sample_rate\": 16000");
             assertError(ws, 1007, "malformed JSON");
         }
         assertNormalStreamWorks();
@@ -147,16 +147,16 @@ class SpeechEndpointTest {
     @Test
     void unsupportedSampleRates() throws Exception {
         try (WsClient ws = WsClient.connect(base + "/")) {
-            ws.text("{\"config\":{\"sample_rate\":4000}}");
+            ws.sendRaw("{\"config\":{\"sample_rate\":4000}}");
             assertError(ws, 1008, "sample_rate", "8000", "48000");
         }
         // In range, but below what this model can take (Vosk will not upsample for it).
         try (WsClient ws = WsClient.connect(base + "/")) {
-            ws.text("{\"config\":{\"sample_rate\":8000}}");
+            ws.sendRaw("{\"config\":{\"sample_rate\":8000}}");
             assertError(ws, 1008, "8000", "16000");
         }
         try (WsClient ws = WsClient.connect(base + "/")) {
-            ws.text("{\"config\":{\"sample_rate\":\"fast\"}}");
+            ws.sendRaw("{\"config\":{\"sample_rate\":\"fast\"}}");
             assertError(ws, 1008, "sample_rate");
         }
         assertNormalStreamWorks();
@@ -165,18 +165,18 @@ class SpeechEndpointTest {
     @Test
     void unknownConfigKeysAndSecondConfigs() throws Exception {
         try (WsClient ws = WsClient.connect(base + "/")) {
-            ws.text("{\"config\":{\"sample_rate\":16000,\"beam\":20}}");
+            ws.sendRaw("{\"config\":{\"sample_rate\":16000,\"beam\":20}}");
             assertError(ws, 1008, "unknown config key 'beam'");
         }
         try (WsClient ws = WsClient.connect(base + "/")) {
-            ws.text("{\"config\":{\"max_alternatives\":3}}");
+            ws.sendRaw("{\"config\":{\"max_alternatives\":3}}");
             assertError(ws, 1008, "max_alternatives");
         }
         try (WsClient ws = WsClient.connect(base + "/")) {
-            ws.text("{\"config\":{\"sample_rate\":16000}}");
-            ws.binary(SyntheticAudio.toBytes(audio.render(silence(100))));
+            ws.sendRaw("{\"config\":{\"sample_rate\":16000}}");
+            ws.sendBinary(SyntheticAudio.toBytes(audio.render(silence(100))));
             ws.next();
-            ws.text("{\"config\":{\"sample_rate\":16000}}");
+            ws.sendRaw("{\"config\":{\"sample_rate\":16000}}");
             assertError(ws, 1008, "before any audio");
         }
         assertNormalStreamWorks();
@@ -185,16 +185,16 @@ class SpeechEndpointTest {
     @Test
     void aTextFrameWhereAudioIsExpected() throws Exception {
         try (WsClient ws = WsClient.connect(base + "/")) {
-            ws.text("{\"config\":{\"sample_rate\":16000}}");
-            ws.binary(SyntheticAudio.toBytes(audio.render(voiced(100))));
+            ws.sendRaw("{\"config\":{\"sample_rate\":16000}}");
+            ws.sendBinary(SyntheticAudio.toBytes(audio.render(voiced(100))));
             ws.next();
-            ws.text("{\"audio\":\"AAAA\"}");
+            ws.sendRaw("{\"audio\":\"AAAA\"}");
             assertError(ws, 1003, "unexpected text message", "binary");
         }
         try (WsClient ws = WsClient.connect(base + "/")) {
-            ws.binary(SyntheticAudio.toBytes(audio.render(voiced(100))));
+            ws.sendBinary(SyntheticAudio.toBytes(audio.render(voiced(100))));
             ws.next();
-            ws.text("AAAAAAAA");
+            ws.sendRaw("AAAAAAAA");
             assertError(ws, 1007, "malformed JSON", "binary");
         }
         assertNormalStreamWorks();
@@ -203,21 +203,21 @@ class SpeechEndpointTest {
     @Test
     void oversizedAndOddFrames() throws Exception {
         try (WsClient ws = WsClient.connect(base + "/")) {
-            ws.binary(new byte[MAX_FRAME + 2]);
+            ws.sendBinary(new byte[MAX_FRAME + 2]);
             assertError(ws, 1009, String.valueOf(MAX_FRAME));
         }
         try (WsClient ws = WsClient.connect(base + "/")) {
-            ws.binary(new byte[MAX_FRAME * 3]);
+            ws.sendBinary(new byte[MAX_FRAME * 3]);
             assertError(ws, 1009, String.valueOf(MAX_FRAME));
         }
         try (WsClient ws = WsClient.connect(base + "/")) {
             // Past Tyrus's own bound the container cuts the connection itself, without buffering the frame.
-            ws.binary(new byte[MAX_FRAME * 8]);
-            WsClient.Closed closed = ws.awaitClosed();
-            assertTrue(closed.code() == 1009 || closed.code() == 1011, closed::toString);
+            ws.sendBinary(new byte[MAX_FRAME * 8]);
+            int closed = ws.awaitClose(WsClient.DEFAULT_TIMEOUT);
+            assertTrue(closed == 1009 || closed == 1011, () -> "closed with " + closed);
         }
         try (WsClient ws = WsClient.connect(base + "/")) {
-            ws.binary(new byte[101]);
+            ws.sendBinary(new byte[101]);
             assertError(ws, 1003, "even");
         }
         assertNormalStreamWorks();
@@ -238,9 +238,9 @@ class SpeechEndpointTest {
              SpeechServer small = SpeechServer.start(one, ServerSettings.defaults("en").withPort(0))) {
             String url = "ws://127.0.0.1:" + small.port() + "/";
             try (WsClient first = WsClient.connect(url); WsClient second = WsClient.connect(url)) {
-                first.text("{\"config\":{\"sample_rate\":16000}}");
+                first.sendRaw("{\"config\":{\"sample_rate\":16000}}");
                 org.awaitility.Awaitility.await().until(() -> one.status().activeStreams() == 1);
-                second.text("{\"config\":{\"sample_rate\":16000}}");
+                second.sendRaw("{\"config\":{\"sample_rate\":16000}}");
                 assertError(second, 1013, "overloaded", "max-streams");
                 // The first is unaffected.
                 List<JsonNode> replies = transcribe(first, audio.render(voiced(800), silence(1000)));
@@ -254,7 +254,7 @@ class SpeechEndpointTest {
         try (SpeechServer quick = SpeechServer.start(service,
                 ServerSettings.defaults("en").withPort(0).withIdleTimeout(java.time.Duration.ofMillis(300)));
              WsClient ws = WsClient.connect("ws://127.0.0.1:" + quick.port() + "/")) {
-            ws.text("{\"config\":{\"sample_rate\":16000}}");
+            ws.sendRaw("{\"config\":{\"sample_rate\":16000}}");
             assertError(ws, 1008, "idle");
         }
         assertNormalStreamWorks();
@@ -263,9 +263,9 @@ class SpeechEndpointTest {
     @Test
     void eofWithoutAudioGivesAnEmptyResultAndANormalClose() throws Exception {
         try (WsClient ws = WsClient.connect(base + "/")) {
-            ws.text("{\"eof\":1}");
+            ws.sendRaw("{\"eof\":1}");
             assertEquals("", ws.next().get("text").asText());
-            assertEquals(1000, ws.awaitClosed().code());
+            assertEquals(1000, ws.awaitClose(WsClient.DEFAULT_TIMEOUT));
         }
         assertNormalStreamWorks();
     }

@@ -1,7 +1,7 @@
 package io.livedesk.speech.server;
 
-import static io.livedesk.speech.bench.SyntheticAudio.silence;
-import static io.livedesk.speech.bench.SyntheticAudio.voiced;
+import static io.livedesk.testkit.audio.SyntheticAudio.silence;
+import static io.livedesk.testkit.audio.SyntheticAudio.voiced;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,9 +15,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.livedesk.speech.bench.SyntheticAudio;
 import io.livedesk.speech.testing.TestModels;
-import io.livedesk.speech.testing.WsClient;
+import io.livedesk.testkit.audio.SyntheticAudio;
+import io.livedesk.testkit.ws.WsClient;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -49,17 +49,17 @@ class SpeechNodeTest {
 
             SyntheticAudio audio = new SyntheticAudio(16000, 1);
             try (WsClient ws = WsClient.connect("ws://127.0.0.1:" + node.port() + "/en")) {
-                ws.text("{\"config\":{\"sample_rate\":16000}}");
+                ws.sendRaw("{\"config\":{\"sample_rate\":16000}}");
                 boolean heard = false;
                 for (short[] c : audio.chunks(audio.render(voiced(800), silence(1000)), 200)) {
-                    ws.binary(SyntheticAudio.toBytes(c));
+                    ws.sendBinary(SyntheticAudio.toBytes(c));
                     JsonNode r = ws.next();
                     heard |= "speech".equals(r.path("text").asText());
                 }
                 assertTrue(heard);
-                ws.text("{\"eof\":1}");
+                ws.sendRaw("{\"eof\":1}");
                 ws.next();
-                assertEquals(1000, ws.awaitClosed().code());
+                assertEquals(1000, ws.awaitClose(WsClient.DEFAULT_TIMEOUT));
             }
             String metrics = get(node.httpPort(), "/metrics").body();
             for (String name : new String[] {"livedesk_speech_ready 1.0", "livedesk_speech_streams_opened_total 1.0",
