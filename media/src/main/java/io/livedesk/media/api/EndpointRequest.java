@@ -3,7 +3,8 @@ package io.livedesk.media.api;
 import java.util.List;
 
 /**
- * What to do with one endpoint of a conference.
+ * What to do with one endpoint of a conference. Build one with {@link #creating}, {@link #updating} or
+ * {@link #expiring}; a codec that reads the flags off the wire uses {@link #builder}.
  *
  * @param create          allocate it (its transport is returned in the reply)
  * @param expire          free it and everything it holds
@@ -18,5 +19,80 @@ public record EndpointRequest(String id, boolean create, boolean expire, String 
     public EndpointRequest {
         medias = medias == null ? List.of() : List.copyOf(medias);
         sources = sources == null ? null : List.copyOf(sources);
+    }
+
+    /** A request that allocates the endpoint. */
+    public static Builder creating(String id) {
+        return builder(id).create(true);
+    }
+
+    /** A request that changes an existing endpoint; whatever is not set is left as it is. */
+    public static Builder updating(String id) {
+        return builder(id);
+    }
+
+    /** A request that frees the endpoint. */
+    public static EndpointRequest expiring(String id) {
+        return builder(id).expire(true).build();
+    }
+
+    /** Neither create nor expire until set: for readers of a wire format that carries the flags. */
+    public static Builder builder(String id) {
+        return new Builder(id);
+    }
+
+    public static final class Builder {
+        private final String id;
+        private boolean create;
+        private boolean expire;
+        private String statsId;
+        private List<Media> medias;
+        private TransportDescription remoteTransport;
+        private List<MediaSource> sources;
+        // A browser offers and so controls ICE; the bridge answers as the controlled agent.
+        private boolean iceControlling;
+
+        private Builder(String id) {
+            this.id = id;
+        }
+
+        public Builder create(boolean create) {
+            this.create = create;
+            return this;
+        }
+
+        public Builder expire(boolean expire) {
+            this.expire = expire;
+            return this;
+        }
+
+        public Builder statsId(String statsId) {
+            this.statsId = statsId;
+            return this;
+        }
+
+        public Builder medias(List<Media> medias) {
+            this.medias = medias;
+            return this;
+        }
+
+        public Builder remoteTransport(TransportDescription remoteTransport) {
+            this.remoteTransport = remoteTransport;
+            return this;
+        }
+
+        public Builder sources(List<MediaSource> sources) {
+            this.sources = sources;
+            return this;
+        }
+
+        public Builder iceControlling(boolean iceControlling) {
+            this.iceControlling = iceControlling;
+            return this;
+        }
+
+        public EndpointRequest build() {
+            return new EndpointRequest(id, create, expire, statsId, medias, remoteTransport, sources, iceControlling);
+        }
     }
 }

@@ -97,7 +97,7 @@ public final class Colibri2Client implements Bridge {
     @Override
     public void expire(String meetingId) throws BridgeException {
         requireMeetingId(meetingId);
-        byte[] body = json.writeRequest(new ConferenceRequest(meetingId, null, false, true, null));
+        byte[] body = json.writeRequest(ConferenceRequest.expiring(meetingId));
         HttpResponse<byte[]> response = send("PATCH", conferencePath(meetingId), body);
         if (response.statusCode() == 404) {
             return;

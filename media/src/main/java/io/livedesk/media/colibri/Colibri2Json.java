@@ -174,7 +174,7 @@ public final class Colibri2Json {
         if (expire && (create || !endpoints.isEmpty())) {
             throw new BridgeException.BadRequest("expire of a conference cannot be combined with create or endpoints");
         }
-        return new ConferenceRequest(meetingId, name, create, expire, endpoints);
+        return ConferenceRequest.builder(meetingId).name(name).create(create).expire(expire).endpoints(endpoints).build();
     }
 
     private EndpointRequest parseEndpoint(JsonNode node, String path) throws BridgeException.BadRequest {
@@ -216,7 +216,8 @@ public final class Colibri2Json {
         if (create && expire) {
             throw JsonFields.bad(path, "cannot both create and expire the endpoint");
         }
-        return new EndpointRequest(id, create, expire, statsId, medias, remoteTransport, sources, iceControlling);
+        return EndpointRequest.builder(id).create(create).expire(expire).statsId(statsId).medias(medias)
+                .remoteTransport(remoteTransport).sources(sources).iceControlling(iceControlling).build();
     }
 
     private static Set<String> parseCapabilities(JsonFields endpoint) throws BridgeException.BadRequest {

@@ -146,8 +146,8 @@ class BridgeForwardingIT {
             pageA.get(url);
             pageB.get(url);
 
-            ConferenceReply created = bridge.apply(new ConferenceRequest(meeting, "room@it", true, false,
-                    List.of(create("a"), create("b"))));
+            ConferenceReply created = bridge.apply(ConferenceRequest.creating(meeting).name("room@it")
+                    .endpoint(create("a")).endpoint(create("b")).build());
             TransportDescription bridgeA = created.endpoints().get(0).transport();
             TransportDescription bridgeB = created.endpoints().get(1).transport();
             assertEquals("actpass", bridgeA.fingerprints().get(0).setup());
@@ -254,12 +254,12 @@ class BridgeForwardingIT {
     }
 
     private static EndpointRequest create(String id) {
-        return new EndpointRequest(id, true, false, id, List.of(), null, null, false);
+        return EndpointRequest.creating(id).statsId(id).build();
     }
 
     private static ConferenceRequest update(String meeting, String id, SessionDescription offer) {
-        return new ConferenceRequest(meeting, null, false, false, List.of(new EndpointRequest(id, false, false, null,
-                List.of(), BridgeSdp.transport(offer), BridgeSdp.sources(offer), false)));
+        return ConferenceRequest.modifying(meeting).endpoint(EndpointRequest.updating(id)
+                .remoteTransport(BridgeSdp.transport(offer)).sources(BridgeSdp.sources(offer))).build();
     }
 
     /** Each audio/video section of {@code offer} answered sendrecv with the other browser's track of that kind. */

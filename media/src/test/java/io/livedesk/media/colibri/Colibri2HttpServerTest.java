@@ -74,8 +74,8 @@ class Colibri2HttpServerTest {
         assertEquals(patch, bridge.applied.get(1));
         assertEquals(List.of(new ConferenceReply.EndpointReply("ep1", null, false)), patched.endpoints());
 
-        ConferenceReply expiredEndpoint = client.apply(new ConferenceRequest(MEETING, null, false, false,
-                List.of(new EndpointRequest("ep1", false, true, null, null, null, null, false))));
+        ConferenceReply expiredEndpoint = client.apply(ConferenceRequest.modifying(MEETING)
+                .endpoint(EndpointRequest.expiring("ep1")).build());
         assertEquals(List.of(new ConferenceReply.EndpointReply("ep1", null, true)), expiredEndpoint.endpoints());
 
         client.expire(MEETING);
@@ -96,8 +96,7 @@ class Colibri2HttpServerTest {
 
     @Test
     void unknownMeetingIsNotFound() {
-        ConferenceRequest patch = new ConferenceRequest("nope", null, false, false,
-                List.of(new EndpointRequest("ep1", false, true, null, null, null, null, false)));
+        ConferenceRequest patch = ConferenceRequest.modifying("nope").endpoint(EndpointRequest.expiring("ep1")).build();
 
         assertThrows(BridgeException.NotFound.class, () -> client.apply(patch));
     }
@@ -181,7 +180,7 @@ class Colibri2HttpServerTest {
 
     @Test
     void bridgeFailuresMapToTheRightExceptions() {
-        ConferenceRequest create = new ConferenceRequest("m1", null, true, false, List.of());
+        ConferenceRequest create = ConferenceRequest.creating("m1").build();
 
         bridge.failure = new BridgeException.BadRequest("no such codec");
         BridgeException.BadRequest bad = assertThrows(BridgeException.BadRequest.class, () -> client.apply(create));

@@ -183,9 +183,9 @@ class Colibri2JsonTest {
 
     @Test
     void clientAlwaysDeclaresSourceNamesOnCreate() {
-        EndpointRequest ep = new EndpointRequest("ep9", true, false, null, List.of(), null, null, false);
+        EndpointRequest ep = EndpointRequest.creating("ep9").build();
 
-        byte[] written = json.writeRequest(new ConferenceRequest("m1", null, true, false, List.of(ep)));
+        byte[] written = json.writeRequest(ConferenceRequest.creating("m1").endpoint(ep).build());
 
         assertEquals("source-names", tree(written).at("/endpoints/0/capabilities/0").asText());
         assertFalse(tree(written).at("/endpoints/0/transport/ice-controlling").asBoolean(true));

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.URI;
-import java.util.List;
 
 import static io.livedesk.media.colibri.Samples.MEETING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,8 +72,8 @@ class Colibri2LocalBridgeTest {
         assertEquals(1, conference.endpointCount());
         assertEquals("ep1", conference.endpoints().get(0).id());
 
-        ConferenceReply expired = client.apply(new ConferenceRequest(MEETING, null, false, false,
-                List.of(new EndpointRequest("ep1", false, true, null, null, null, null, false))));
+        ConferenceReply expired = client.apply(ConferenceRequest.modifying(MEETING)
+                .endpoint(EndpointRequest.expiring("ep1")).build());
         assertTrue(expired.endpoints().isEmpty() || expired.endpoints().get(0).expired());
 
         client.expire(MEETING);

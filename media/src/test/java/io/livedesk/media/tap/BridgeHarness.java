@@ -64,8 +64,8 @@ final class BridgeHarness implements AutoCloseable {
         List<MediaSource> sources = List.of(new MediaSource(MediaType.AUDIO, id + "-a",
                 List.of(new MediaSource.Ssrc(audioSsrc & 0xFFFFFFFFL, id)), List.of()));
         boolean create = !bridge.meetingIds().contains(meetingId);
-        bridge.apply(new ConferenceRequest(meetingId, meetingId, create, false,
-                List.of(new EndpointRequest(id, true, false, id, medias, null, sources, false))));
+        bridge.apply(ConferenceRequest.builder(meetingId).name(meetingId).create(create)
+                .endpoint(EndpointRequest.creating(id).statsId(id).medias(medias).sources(sources)).build());
         byte[] material = new byte[SrtpKeys.MATERIAL_LENGTH];
         random.nextBytes(material);
         return new Browser(SrtpKeys.fromExportedMaterial(material), bridge.packetListener(meetingId, id),
@@ -73,8 +73,7 @@ final class BridgeHarness implements AutoCloseable {
     }
 
     void expireEndpoint(String meetingId, String id) throws BridgeException {
-        bridge.apply(new ConferenceRequest(meetingId, null, false, false,
-                List.of(new EndpointRequest(id, false, true, null, null, null, null, false))));
+        bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(EndpointRequest.expiring(id)).build());
     }
 
     @Override

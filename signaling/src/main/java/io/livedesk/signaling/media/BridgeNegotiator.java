@@ -342,20 +342,21 @@ public final class BridgeNegotiator implements MediaNegotiator {
                         List<MediaSource> sources, List<Media> medias) throws BridgeException {
         if (leg != null) {
             try {
-                bridge.apply(new ConferenceRequest(meetingId, null, false, false, List.of(
-                        new EndpointRequest(endpointId, false, false, null, medias, remote, sources, false))));
+                bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(EndpointRequest.updating(endpointId)
+                        .medias(medias).remoteTransport(remote).sources(sources)).build());
                 return leg;
             } catch (BridgeException.NotFound e) {
                 // The bridge expired it (ICE failed, or no media for too long): start the leg afresh.
                 log.info("call {}: endpoint {} was gone from the bridge; creating it again", meetingId, endpointId);
             }
         }
-        EndpointRequest create = new EndpointRequest(endpointId, true, false, endpointId, medias, remote, sources, false);
+        EndpointRequest create = EndpointRequest.creating(endpointId).statsId(endpointId).medias(medias)
+                .remoteTransport(remote).sources(sources).build();
         ConferenceReply reply;
         try {
-            reply = bridge.apply(new ConferenceRequest(meetingId, null, false, false, List.of(create)));
+            reply = bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(create).build());
         } catch (BridgeException.NotFound e) {
-            reply = bridge.apply(new ConferenceRequest(meetingId, "call " + meetingId, true, false, List.of(create)));
+            reply = bridge.apply(ConferenceRequest.creating(meetingId).name("call " + meetingId).endpoint(create).build());
         }
         Leg fresh = new Leg(endpointId, subject, Long.toString(random.nextLong() & Long.MAX_VALUE));
         fresh.ufrag = remote.ufrag();
@@ -365,8 +366,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
 
     private void expireEndpoint(String meetingId, String endpointId) {
         try {
-            bridge.apply(new ConferenceRequest(meetingId, null, false, false, List.of(
-                    new EndpointRequest(endpointId, false, true, null, List.of(), null, null, false))));
+            bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(EndpointRequest.expiring(endpointId)).build());
         } catch (BridgeException.NotFound e) {
             // already gone
         } catch (BridgeException e) {
