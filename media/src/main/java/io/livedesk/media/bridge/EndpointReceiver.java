@@ -31,13 +31,13 @@ final class EndpointReceiver implements MediaPacketListener {
     public synchronized void onRtp(byte[] buf, int off, int len) {
         long now = arrived(len);
         if (!rtp.wrap(buf, off, len)) {
-            endpoint.counters.drop(DropCause.MALFORMED_RTP);
+            endpoint.counters.drop(ForwardingDrop.MALFORMED_RTP);
             return;
         }
         Conference conference = endpoint.conference;
         SenderStream stream = conference.stream(rtp.ssrc());
         if (stream == null || stream.owner != endpoint) {
-            endpoint.counters.drop(DropCause.UNKNOWN_SSRC);
+            endpoint.counters.drop(ForwardingDrop.UNKNOWN_SSRC);
             return;
         }
         stream.onReceived(rtp, now / 1_000_000L);
@@ -62,7 +62,7 @@ final class EndpointReceiver implements MediaPacketListener {
     public synchronized void onRtcp(byte[] buf, int off, int len) {
         long now = arrived(len);
         if (!compound.wrap(buf, off, len)) {
-            endpoint.counters.drop(DropCause.MALFORMED_RTCP);
+            endpoint.counters.drop(ForwardingDrop.MALFORMED_RTCP);
             return;
         }
         FeedbackRouter router = endpoint.conference.context.feedback;

@@ -66,7 +66,7 @@ final class FeedbackRouter {
     private static SenderStream forwardedStream(Endpoint from, int ssrc) {
         SenderStream stream = from.conference.stream(ssrc);
         if (stream == null || stream.owner == from) {
-            from.counters.drop(DropCause.FEEDBACK_UNKNOWN_SSRC);
+            from.counters.drop(ForwardingDrop.FEEDBACK_UNKNOWN_SSRC);
             return null;
         }
         return stream;

@@ -24,7 +24,7 @@ import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.sdp.AnswerBuilder;
 import io.livedesk.media.sdp.AnswerIntent;
-import io.livedesk.media.sdp.MediaKind;
+import io.livedesk.media.api.MediaType;
 import io.livedesk.media.sdp.MediaSection;
 import io.livedesk.media.sdp.Origin;
 import io.livedesk.media.sdp.SdpParser;
@@ -211,7 +211,7 @@ class BridgeForwardingIT {
             for (EndpointStats e : stats.endpoints()) {
                 assertTrue(e.connected(), e.toString());
                 assertTrue(e.packetsIn() > 100 && e.packetsOut() > 100, e.toString());
-                assertEquals(0, e.dropped().getOrDefault(DropCause.UNKNOWN_SSRC.key(), 0L), e.toString());
+                assertEquals(0, e.dropped().getOrDefault(ForwardingDrop.UNKNOWN_SSRC.key(), 0L), e.toString());
             }
             for (String id : List.of("a", "b")) {
                 EndpointCounters c = conference.endpoint(id).counters;
@@ -266,7 +266,7 @@ class BridgeForwardingIT {
     private static Map<String, AnswerIntent> intentsCarrying(SessionDescription offer, SessionDescription other) {
         Map<String, AnswerIntent> intents = new java.util.HashMap<>();
         for (MediaSection m : offer.media()) {
-            MediaKind kind = m.media().equals("audio") ? MediaKind.AUDIO : MediaKind.VIDEO;
+            MediaType kind = m.media().equals("audio") ? MediaType.AUDIO : MediaType.VIDEO;
             intents.put(m.mid(), AnswerIntent.sendReceive(BridgeSdp.track(other, kind).orElseThrow()));
         }
         return intents;

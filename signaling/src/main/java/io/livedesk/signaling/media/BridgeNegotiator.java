@@ -13,7 +13,7 @@ import io.livedesk.media.bridge.BridgeSdp;
 import io.livedesk.media.sdp.AnswerBuilder;
 import io.livedesk.media.sdp.AnswerIntent;
 import io.livedesk.media.sdp.ForwardedTrack;
-import io.livedesk.media.sdp.MediaKind;
+import io.livedesk.media.api.MediaType;
 import io.livedesk.media.sdp.MediaSection;
 import io.livedesk.media.sdp.Origin;
 import io.livedesk.media.sdp.SdpNegotiationException;
@@ -312,7 +312,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
     }
 
     private static ServerMessage.CallRenegotiate renegotiate(String meetingId, List<ForwardedTrack> tracks) {
-        int audio = (int) tracks.stream().filter(t -> t.kind() == MediaKind.AUDIO).count();
+        int audio = (int) tracks.stream().filter(t -> t.kind() == MediaType.AUDIO).count();
         return new ServerMessage.CallRenegotiate(meetingId, new ServerMessage.ReceiveSlots(audio, tracks.size() - audio));
     }
 
@@ -323,7 +323,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
             if (other == leg) {
                 continue;
             }
-            for (MediaKind kind : MediaKind.values()) {
+            for (MediaType kind : MediaType.values()) {
                 BridgeSdp.track(other.lastOffer, kind).ifPresent(out::add);
             }
         }
@@ -337,7 +337,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
     private static List<ForwardedTrack> assign(SessionDescription offer, List<ForwardedTrack> incoming,
                                                Map<String, AnswerIntent> intents) {
         List<ForwardedTrack> carried = new ArrayList<>();
-        for (MediaKind kind : MediaKind.values()) {
+        for (MediaType kind : MediaType.values()) {
             Iterator<ForwardedTrack> tracks = incoming.stream().filter(t -> t.kind() == kind).iterator();
             for (MediaSection m : offer.media()) {
                 if (!tracks.hasNext()) {
