@@ -71,7 +71,7 @@ final class Endpoint {
         this.conference = conference;
         this.lastActivityNanos = nowNanos;
         this.rateAtNanos = nowNanos;
-        this.receiver = new EndpointReceiver(this);
+        this.receiver = new EndpointReceiver(this, conference.path);
     }
 
     void attach(EndpointLink newLink) {
