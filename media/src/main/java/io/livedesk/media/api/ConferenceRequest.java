@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * A Colibri2 conference request: create or change a conference and its endpoints, or expire it. Build
- * one with {@link #creating}, {@link #modifying} or {@link #expiring}; a codec that reads the flags off
- * the wire uses {@link #builder}.
+ * one with {@link #creating}, {@link #modifying} or {@link #expiring}; only a codec, which reads every
+ * field off the wire, calls the constructor.
  */
 public record ConferenceRequest(String meetingId, String name, boolean create, boolean expire,
                                 List<EndpointRequest> endpoints) {
@@ -16,22 +16,19 @@ public record ConferenceRequest(String meetingId, String name, boolean create, b
 
     /** A request that creates the conference (and, usually, its first endpoints). */
     public static Builder creating(String meetingId) {
-        return builder(meetingId).create(true);
+        Builder builder = new Builder(meetingId);
+        builder.create = true;
+        return builder;
     }
 
     /** A request that changes the endpoints of an existing conference. */
     public static Builder modifying(String meetingId) {
-        return builder(meetingId);
+        return new Builder(meetingId);
     }
 
     /** A request that expires the whole conference. */
     public static ConferenceRequest expiring(String meetingId) {
-        return builder(meetingId).expire(true).build();
-    }
-
-    /** Neither create nor expire until set: for readers of a wire format that carries the flags. */
-    public static Builder builder(String meetingId) {
-        return new Builder(meetingId);
+        return new ConferenceRequest(meetingId, null, false, true, List.of());
     }
 
     public static final class Builder {
@@ -39,7 +36,6 @@ public record ConferenceRequest(String meetingId, String name, boolean create, b
         private final List<EndpointRequest> endpoints = new ArrayList<>();
         private String name;
         private boolean create;
-        private boolean expire;
 
         private Builder(String meetingId) {
             this.meetingId = meetingId;
@@ -47,16 +43,6 @@ public record ConferenceRequest(String meetingId, String name, boolean create, b
 
         public Builder name(String name) {
             this.name = name;
-            return this;
-        }
-
-        public Builder create(boolean create) {
-            this.create = create;
-            return this;
-        }
-
-        public Builder expire(boolean expire) {
-            this.expire = expire;
             return this;
         }
 
@@ -75,7 +61,7 @@ public record ConferenceRequest(String meetingId, String name, boolean create, b
         }
 
         public ConferenceRequest build() {
-            return new ConferenceRequest(meetingId, name, create, expire, endpoints);
+            return new ConferenceRequest(meetingId, name, create, false, endpoints);
         }
     }
 }

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * What to do with one endpoint of a conference. Build one with {@link #creating}, {@link #updating} or
- * {@link #expiring}; a codec that reads the flags off the wire uses {@link #builder}.
+ * {@link #expiring}; only a codec, which reads every field off the wire, calls the constructor.
  *
  * @param create          allocate it (its transport is returned in the reply)
  * @param expire          free it and everything it holds
@@ -23,28 +23,24 @@ public record EndpointRequest(String id, boolean create, boolean expire, String 
 
     /** A request that allocates the endpoint. */
     public static Builder creating(String id) {
-        return builder(id).create(true);
+        Builder builder = new Builder(id);
+        builder.create = true;
+        return builder;
     }
 
     /** A request that changes an existing endpoint; whatever is not set is left as it is. */
     public static Builder updating(String id) {
-        return builder(id);
+        return new Builder(id);
     }
 
     /** A request that frees the endpoint. */
     public static EndpointRequest expiring(String id) {
-        return builder(id).expire(true).build();
-    }
-
-    /** Neither create nor expire until set: for readers of a wire format that carries the flags. */
-    public static Builder builder(String id) {
-        return new Builder(id);
+        return new EndpointRequest(id, false, true, null, null, null, null, false);
     }
 
     public static final class Builder {
         private final String id;
         private boolean create;
-        private boolean expire;
         private String statsId;
         private List<Media> medias;
         private TransportDescription remoteTransport;
@@ -54,16 +50,6 @@ public record EndpointRequest(String id, boolean create, boolean expire, String 
 
         private Builder(String id) {
             this.id = id;
-        }
-
-        public Builder create(boolean create) {
-            this.create = create;
-            return this;
-        }
-
-        public Builder expire(boolean expire) {
-            this.expire = expire;
-            return this;
         }
 
         public Builder statsId(String statsId) {
@@ -92,7 +78,7 @@ public record EndpointRequest(String id, boolean create, boolean expire, String 
         }
 
         public EndpointRequest build() {
-            return new EndpointRequest(id, create, expire, statsId, medias, remoteTransport, sources, iceControlling);
+            return new EndpointRequest(id, create, false, statsId, medias, remoteTransport, sources, iceControlling);
         }
     }
 }

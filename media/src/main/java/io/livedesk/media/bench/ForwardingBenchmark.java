@@ -130,7 +130,7 @@ public final class ForwardingBenchmark implements Callable<Integer> {
                                                 List.of(video & 0xFFFFFFFFL, rtx & 0xFFFFFFFFL)))),
                                 new MediaSource(MediaType.AUDIO, meetingId + id + "a",
                                         List.of(new MediaSource.Ssrc(audio & 0xFFFFFFFFL, id)), List.of()));
-                        bridge.apply(ConferenceRequest.builder(meetingId).name(meetingId).create(e == 0)
+                        bridge.apply((e == 0 ? ConferenceRequest.creating(meetingId) : ConferenceRequest.modifying(meetingId)).name(meetingId)
                                 .endpoint(EndpointRequest.creating(id).statsId(id).sources(sources)).build());
                         if (pending.next != null) {
                             throw new IllegalStateException("the bridge did not wrap the link of " + id);

@@ -129,7 +129,7 @@ public final class Colibri2BridgeCodec {
         if (expire && (create || !endpoints.isEmpty())) {
             throw new BridgeException.BadRequest("expire of a conference cannot be combined with create or endpoints");
         }
-        return ConferenceRequest.builder(meetingId).name(name).create(create).expire(expire).endpoints(endpoints).build();
+        return new ConferenceRequest(meetingId, name, create, expire, endpoints);
     }
 
     private static EndpointRequest parseEndpoint(JsonFields endpoint) throws BridgeException.BadRequest {
@@ -170,8 +170,7 @@ public final class Colibri2BridgeCodec {
         if (create && expire) {
             throw JsonFields.bad(endpoint.path(), "cannot both create and expire the endpoint");
         }
-        return EndpointRequest.builder(id).create(create).expire(expire).statsId(statsId).medias(medias)
-                .remoteTransport(remoteTransport).sources(sources).iceControlling(iceControlling).build();
+        return new EndpointRequest(id, create, expire, statsId, medias, remoteTransport, sources, iceControlling);
     }
 
     private static Set<String> parseCapabilities(JsonFields endpoint) throws BridgeException.BadRequest {

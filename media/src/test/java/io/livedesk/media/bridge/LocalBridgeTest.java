@@ -70,7 +70,8 @@ class LocalBridgeTest {
     }
 
     private static ConferenceRequest request(String meeting, boolean create, EndpointRequest... endpoints) {
-        return ConferenceRequest.builder(meeting).name("room").create(create).endpoints(List.of(endpoints)).build();
+        return (create ? ConferenceRequest.creating(meeting) : ConferenceRequest.modifying(meeting))
+                .name("room").endpoints(List.of(endpoints)).build();
     }
 
     private TransportDescription browser(String ufrag) {

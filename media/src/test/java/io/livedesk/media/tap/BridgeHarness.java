@@ -64,7 +64,7 @@ final class BridgeHarness implements AutoCloseable {
         List<MediaSource> sources = List.of(new MediaSource(MediaType.AUDIO, id + "-a",
                 List.of(new MediaSource.Ssrc(audioSsrc & 0xFFFFFFFFL, id)), List.of()));
         boolean create = !bridge.meetingIds().contains(meetingId);
-        bridge.apply(ConferenceRequest.builder(meetingId).name(meetingId).create(create)
+        bridge.apply((create ? ConferenceRequest.creating(meetingId) : ConferenceRequest.modifying(meetingId)).name(meetingId)
                 .endpoint(EndpointRequest.creating(id).statsId(id).medias(medias).sources(sources)).build());
         byte[] material = new byte[SrtpKeys.MATERIAL_LENGTH];
         random.nextBytes(material);
