@@ -125,8 +125,8 @@ public final class ForwardingBenchmark implements Callable<Integer> {
                                                 List.of(video & 0xFFFFFFFFL, rtx & 0xFFFFFFFFL)))),
                                 new MediaSource(MediaType.AUDIO, meetingId + id + "a",
                                         List.of(new MediaSource.Ssrc(audio & 0xFFFFFFFFL, id)), List.of()));
-                        bridge.apply(new ConferenceRequest(meetingId, meetingId, e == 0, false,
-                                List.of(new EndpointRequest(id, true, false, id, List.of(), null, sources, false))));
+                        bridge.apply((e == 0 ? ConferenceRequest.creating(meetingId) : ConferenceRequest.modifying(meetingId)).name(meetingId)
+                                .endpoint(EndpointRequest.creating(id).statsId(id).sources(sources)).build());
                         if (pending.next != null) {
                             throw new IllegalStateException("the bridge did not wrap the link of " + id);
                         }

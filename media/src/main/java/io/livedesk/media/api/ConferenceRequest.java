@@ -1,11 +1,67 @@
 package io.livedesk.media.api;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** A Colibri2 conference request: create or change a conference and its endpoints, or expire it. */
+/**
+ * A Colibri2 conference request: create or change a conference and its endpoints, or expire it. Build
+ * one with {@link #creating}, {@link #modifying} or {@link #expiring}; only a codec, which reads every
+ * field off the wire, calls the constructor.
+ */
 public record ConferenceRequest(String meetingId, String name, boolean create, boolean expire,
                                 List<EndpointRequest> endpoints) {
     public ConferenceRequest {
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+    }
+
+    /** A request that creates the conference (and, usually, its first endpoints). */
+    public static Builder creating(String meetingId) {
+        Builder builder = new Builder(meetingId);
+        builder.create = true;
+        return builder;
+    }
+
+    /** A request that changes the endpoints of an existing conference. */
+    public static Builder modifying(String meetingId) {
+        return new Builder(meetingId);
+    }
+
+    /** A request that expires the whole conference. */
+    public static ConferenceRequest expiring(String meetingId) {
+        return new ConferenceRequest(meetingId, null, false, true, List.of());
+    }
+
+    public static final class Builder {
+        private final String meetingId;
+        private final List<EndpointRequest> endpoints = new ArrayList<>();
+        private String name;
+        private boolean create;
+
+        private Builder(String meetingId) {
+            this.meetingId = meetingId;
+        }
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder endpoint(EndpointRequest endpoint) {
+            endpoints.add(endpoint);
+            return this;
+        }
+
+        public Builder endpoint(EndpointRequest.Builder endpoint) {
+            return endpoint(endpoint.build());
+        }
+
+        public Builder endpoints(List<EndpointRequest> more) {
+            endpoints.addAll(more);
+            return this;
+        }
+
+        public ConferenceRequest build() {
+            return new ConferenceRequest(meetingId, name, create, false, endpoints);
+        }
     }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.livedesk.media.sdp.CodecPolicy;
-import io.livedesk.media.sdp.HeaderExtension;
-import io.livedesk.media.sdp.MediaKind;
+import io.livedesk.media.sdp.Extmap;
+import io.livedesk.media.api.MediaType;
 import io.livedesk.media.sdp.RtcpFeedback;
 import io.livedesk.media.sdp.RtpCodec;
 
@@ -33,11 +33,11 @@ public final class BridgeCodecPolicy {
         List<RtcpFeedback> videoFeedback = List.of(RtcpFeedback.GOOG_REMB, RtcpFeedback.CCM_FIR, RtcpFeedback.NACK,
                 RtcpFeedback.NACK_PLI);
         return new CodecPolicy(
-                Map.of(MediaKind.AUDIO, List.of(new RtpCodec(111, "opus", 48000, 2, opus, List.of())),
-                        MediaKind.VIDEO, List.of(new RtpCodec(96, "VP8", 90000, 1, Map.of(), videoFeedback),
+                Map.of(MediaType.AUDIO, List.of(new RtpCodec(111, "opus", 48000, 2, opus, List.of())),
+                        MediaType.VIDEO, List.of(new RtpCodec(96, "VP8", 90000, 1, Map.of(), videoFeedback),
                                 new RtpCodec(97, "rtx", 90000, 1, Map.of("apt", "96"), List.of()))),
-                Map.of(MediaKind.AUDIO, List.of(new HeaderExtension(1, HeaderExtension.AUDIO_LEVEL),
-                                new HeaderExtension(2, HeaderExtension.ABS_SEND_TIME)),
-                        MediaKind.VIDEO, List.of(new HeaderExtension(2, HeaderExtension.ABS_SEND_TIME))));
+                Map.of(MediaType.AUDIO, List.of(new Extmap(1, Extmap.AUDIO_LEVEL),
+                                new Extmap(2, Extmap.ABS_SEND_TIME)),
+                        MediaType.VIDEO, List.of(new Extmap(2, Extmap.ABS_SEND_TIME))));
     }
 }

@@ -1,16 +1,21 @@
 package io.livedesk.media.bridge;
 
+import io.livedesk.media.api.HeaderExtension;
+import io.livedesk.media.api.Media;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.PayloadType;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.sdp.Candidate;
+import io.livedesk.media.sdp.Extmap;
 import io.livedesk.media.sdp.Fingerprint;
 import io.livedesk.media.sdp.ForwardedTrack;
 import io.livedesk.media.sdp.IceParameters;
 import io.livedesk.media.sdp.LocalTransport;
-import io.livedesk.media.sdp.MediaKind;
 import io.livedesk.media.sdp.MediaSection;
 import io.livedesk.media.sdp.Msid;
+import io.livedesk.media.sdp.RtcpFeedback;
+import io.livedesk.media.sdp.RtpCodec;
 import io.livedesk.media.sdp.SessionDescription;
 import io.livedesk.media.sdp.Source;
 import io.livedesk.media.sdp.SourceGroup;
@@ -50,7 +55,7 @@ public final class BridgeSdp {
             if (m.isRejected() || m.sources().isEmpty() || !m.direction().sends() || kind(m).isEmpty()) {
                 continue;
             }
-            MediaType type = kind(m).get() == MediaKind.AUDIO ? MediaType.AUDIO : MediaType.VIDEO;
+            MediaType type = kind(m).get();
             String id = msid(m).map(Msid::trackId).orElse("mid-" + m.mid());
             List<MediaSource.Ssrc> ssrcs = new ArrayList<>();
             for (Source s : m.sources()) {
@@ -70,26 +75,25 @@ public final class BridgeSdp {
      * so the bridge knows the endpoint's payload types (the audio tap finds Opus by them: 111 in
      * Chromium, 109 in Firefox).
      */
-    public static List<io.livedesk.media.api.Media> medias(SessionDescription sdp) {
-        List<io.livedesk.media.api.Media> out = new ArrayList<>();
-        for (MediaKind kind : MediaKind.values()) {
+    public static List<Media> medias(SessionDescription sdp) {
+        List<Media> out = new ArrayList<>();
+        for (MediaType kind : MediaType.values()) {
             sdp.media().stream().filter(m -> !m.isRejected() && kind.matches(m.media())).findFirst().ifPresent(m -> {
-                List<io.livedesk.media.api.PayloadType> types = new ArrayList<>();
-                for (io.livedesk.media.sdp.RtpCodec c : m.codecs()) {
-                    List<io.livedesk.media.api.PayloadType.RtcpFeedback> feedback = new ArrayList<>();
-                    for (io.livedesk.media.sdp.RtcpFeedback f : c.feedback()) {
-                        feedback.add(new io.livedesk.media.api.PayloadType.RtcpFeedback(f.type(),
+                List<PayloadType> types = new ArrayList<>();
+                for (RtpCodec c : m.codecs()) {
+                    List<PayloadType.RtcpFeedback> feedback = new ArrayList<>();
+                    for (RtcpFeedback f : c.feedback()) {
+                        feedback.add(new PayloadType.RtcpFeedback(f.type(),
                                 f.parameter() == null ? "" : f.parameter()));
                     }
-                    types.add(new io.livedesk.media.api.PayloadType(c.payloadType(), c.name(), c.clockRate(),
+                    types.add(new PayloadType(c.payloadType(), c.name(), c.clockRate(),
                             c.channels(), c.parameters(), feedback));
                 }
-                List<io.livedesk.media.api.HeaderExtension> extensions = new ArrayList<>();
-                for (io.livedesk.media.sdp.HeaderExtension e : m.headerExtensions()) {
-                    extensions.add(new io.livedesk.media.api.HeaderExtension(e.id(), e.uri()));
+                List<HeaderExtension> extensions = new ArrayList<>();
+                for (Extmap e : m.headerExtensions()) {
+                    extensions.add(new HeaderExtension(e.id(), e.uri()));
                 }
-                out.add(new io.livedesk.media.api.Media(kind == MediaKind.AUDIO ? MediaType.AUDIO : MediaType.VIDEO,
-                        types, extensions));
+                out.add(new Media(kind, types, extensions));
             });
         }
         return out;
@@ -108,7 +112,7 @@ public final class BridgeSdp {
     }
 
     /** The other browser's sending track of this kind, to forward on a section of this browser; empty if none. */
-    public static Optional<ForwardedTrack> track(SessionDescription other, MediaKind kind) {
+    public static Optional<ForwardedTrack> track(SessionDescription other, MediaType kind) {
         if (other == null) {
             return Optional.empty();
         }
@@ -134,8 +138,8 @@ public final class BridgeSdp {
         return Optional.empty();
     }
 
-    public static Optional<MediaKind> kind(MediaSection m) {
-        for (MediaKind k : MediaKind.values()) {
+    public static Optional<MediaType> kind(MediaSection m) {
+        for (MediaType k : MediaType.values()) {
             if (k.matches(m.media())) {
                 return Optional.of(k);
             }

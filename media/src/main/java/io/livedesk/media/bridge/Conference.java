@@ -16,13 +16,15 @@ import io.livedesk.media.api.MediaSource;
  * stream it belongs to. Changes happen under the conference's lock and publish new immutable
  * snapshots ({@link #endpoints()}, the SSRC table), so the packet path reads them without locking.
  */
-final class Conference {
+final class Conference implements ConferenceRouting {
     private static final Endpoint[] NO_ENDPOINTS = new Endpoint[0];
 
     final String meetingId;
     final String name;
     final ForwardingContext context;
     final long createdNanos;
+    /** The stages its endpoints' receivers hand packets to. */
+    final PacketPath path;
 
     private final Map<String, Endpoint> byId = new LinkedHashMap<>();
     private volatile Endpoint[] endpoints = NO_ENDPOINTS;
@@ -34,14 +36,17 @@ final class Conference {
         this.name = name;
         this.context = context;
         this.createdNanos = context.nanoClock.getAsLong();
+        this.path = new PacketPath(context.nanoClock, this, new RtpForwarder(this), context.audioTaps,
+                new FeedbackRouter(this, context.keyframes, context.nacks), this::requestKeyframesFor);
     }
 
-    /** The endpoints now; an array snapshot the caller must not modify. */
-    Endpoint[] endpoints() {
+    @Override
+    public Endpoint[] endpoints() {
         return endpoints;
     }
 
-    SenderStream stream(int ssrc) {
+    @Override
+    public SenderStream stream(int ssrc) {
         return ssrcs.get(ssrc);
     }
 

@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.livedesk.media.api.Media;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.PayloadType;
-import io.livedesk.media.sdp.MediaKind;
 import io.livedesk.media.sdp.RtpCodec;
 import io.livedesk.media.tap.AudioTap;
 
@@ -21,7 +20,7 @@ final class Endpoint {
      * Opus payload types assumed until the endpoint's request lists its codecs: the ones the bridge's
      * own codec policy offers (Chromium's 111).
      */
-    private static final int[] DEFAULT_OPUS = BridgeCodecPolicy.forForwarding().codecs(MediaKind.AUDIO).stream()
+    private static final int[] DEFAULT_OPUS = BridgeCodecPolicy.forForwarding().codecs(MediaType.AUDIO).stream()
             .filter(c -> "opus".equalsIgnoreCase(c.name())).mapToInt(RtpCodec::payloadType).toArray();
 
     final String id;
@@ -72,7 +71,7 @@ final class Endpoint {
         this.conference = conference;
         this.lastActivityNanos = nowNanos;
         this.rateAtNanos = nowNanos;
-        this.receiver = new EndpointReceiver(this);
+        this.receiver = new EndpointReceiver(this, conference.path);
     }
 
     void attach(EndpointLink newLink) {
@@ -113,7 +112,7 @@ final class Endpoint {
             }
         }
         if (!sent) {
-            counters.drop(DropCause.NOT_CONNECTED);
+            counters.drop(ForwardingDrop.NOT_CONNECTED);
             return false;
         }
         counters.out(len);

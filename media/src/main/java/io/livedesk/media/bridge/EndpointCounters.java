@@ -19,7 +19,7 @@ final class EndpointCounters {
     private final LongAdder nacksToSender = new LongAdder();
     private final LongAdder keyframeRequestsToSender = new LongAdder();
     private final LongAdder rembsToSender = new LongAdder();
-    private final AtomicLongArray dropped = new AtomicLongArray(DropCause.values().length);
+    private final AtomicLongArray dropped = new AtomicLongArray(ForwardingDrop.values().length);
 
     void in(int bytes) {
         packetsIn.increment();
@@ -51,7 +51,7 @@ final class EndpointCounters {
         rembsToSender.increment();
     }
 
-    void drop(DropCause cause) {
+    void drop(ForwardingDrop cause) {
         dropped.incrementAndGet(cause.ordinal());
     }
 
@@ -95,7 +95,7 @@ final class EndpointCounters {
         return rembsToSender.sum();
     }
 
-    long dropped(DropCause cause) {
+    long dropped(ForwardingDrop cause) {
         return dropped.get(cause.ordinal());
     }
 
@@ -107,10 +107,10 @@ final class EndpointCounters {
         return total;
     }
 
-    /** Non-zero drop counts by {@link DropCause#key()}. */
+    /** Non-zero drop counts by {@link ForwardingDrop#key()}. */
     Map<String, Long> droppedByCause() {
         Map<String, Long> out = new LinkedHashMap<>();
-        for (DropCause cause : DropCause.values()) {
+        for (ForwardingDrop cause : ForwardingDrop.values()) {
             long n = dropped.get(cause.ordinal());
             if (n > 0) {
                 out.put(cause.key(), n);

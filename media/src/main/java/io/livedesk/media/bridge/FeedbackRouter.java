@@ -16,16 +16,19 @@ import io.livedesk.media.rtp.RtcpPacket;
  *   <li>anything else (SDES, BYE, transport-cc, APP, XR): consumed.</li>
  * </ul>
  */
-final class FeedbackRouter {
+final class FeedbackRouter implements RtcpStage {
+    private final ConferenceRouting routing;
     private final KeyframeRequester keyframes;
     private final NackResponder nacks;
 
-    FeedbackRouter(KeyframeRequester keyframes, NackResponder nacks) {
+    FeedbackRouter(ConferenceRouting routing, KeyframeRequester keyframes, NackResponder nacks) {
+        this.routing = routing;
         this.keyframes = keyframes;
         this.nacks = nacks;
     }
 
-    void route(Endpoint from, RtcpPacket packet, long nowNanos, EndpointReceiver.Scratch scratch) {
+    @Override
+    public void onRtcp(Endpoint from, RtcpPacket packet, long nowNanos, EndpointReceiver.Scratch scratch) {
         switch (packet.kind()) {
             case NACK -> {
                 SenderStream stream = forwardedStream(from, packet.mediaSsrc());
@@ -63,31 +66,31 @@ final class FeedbackRouter {
     }
 
     /** The stream another endpoint sends with this SSRC, or null (counted as a drop). */
-    private static SenderStream forwardedStream(Endpoint from, int ssrc) {
-        SenderStream stream = from.conference.stream(ssrc);
+    private SenderStream forwardedStream(Endpoint from, int ssrc) {
+        SenderStream stream = routing.stream(ssrc);
         if (stream == null || stream.owner == from) {
-            from.counters.drop(DropCause.FEEDBACK_UNKNOWN_SSRC);
+            from.counters.drop(ForwardingDrop.FEEDBACK_UNKNOWN_SSRC);
             return null;
         }
         return stream;
     }
 
-    private static void relaySenderReport(Endpoint from, RtcpPacket sr, long nowNanos) {
-        SenderStream stream = from.conference.stream(sr.senderSsrc());
+    private void relaySenderReport(Endpoint from, RtcpPacket sr, long nowNanos) {
+        SenderStream stream = routing.stream(sr.senderSsrc());
         if (stream == null || stream.owner != from) {
             return;
         }
         stream.senderReportForwarded(sr.srNtpTimestamp(), nowNanos);
-        for (Endpoint receiver : from.conference.endpoints()) {
+        for (Endpoint receiver : routing.endpoints()) {
             if (receiver != from) {
                 receiver.sendRtcp(sr.buffer(), sr.offset(), sr.length());
             }
         }
     }
 
-    private static void readReportBlocks(Endpoint from, RtcpPacket report, long nowNanos) {
+    private void readReportBlocks(Endpoint from, RtcpPacket report, long nowNanos) {
         for (int i = 0, n = report.reportBlockCount(); i < n; i++) {
-            SenderStream stream = from.conference.stream(report.reportSsrc(i));
+            SenderStream stream = routing.stream(report.reportSsrc(i));
             if (stream == null || stream.owner == from) {
                 continue;
             }
@@ -99,10 +102,10 @@ final class FeedbackRouter {
         }
     }
 
-    private static void relayToReportedOwners(Endpoint from, RtcpPacket rr, Endpoint[] owners) {
+    private void relayToReportedOwners(Endpoint from, RtcpPacket rr, Endpoint[] owners) {
         int distinct = 0;
         for (int i = 0, n = rr.reportBlockCount(); i < n; i++) {
-            SenderStream stream = from.conference.stream(rr.reportSsrc(i));
+            SenderStream stream = routing.stream(rr.reportSsrc(i));
             if (stream == null || stream.owner == from) {
                 continue;
             }

@@ -4,7 +4,8 @@ import java.util.function.LongSupplier;
 
 /**
  * What every conference of one bridge shares: the clock, the bridge's own feedback SSRC, the
- * settings the packet path needs, and the (stateless) stages of the packet path.
+ * settings the packet path needs, and the stages that hold no per-conference state (each
+ * conference builds its own {@link PacketPath} around them).
  */
 final class ForwardingContext {
     final LongSupplier nanoClock;
@@ -14,10 +15,9 @@ final class ForwardingContext {
     final int packetCacheSize;
     final long packetCacheMaxAgeMs;
 
-    final RtpForwarder forwarder = new RtpForwarder();
     final KeyframeRequester keyframes;
     final NackResponder nacks;
-    final FeedbackRouter feedback;
+    final AudioTapFeed audioTaps = new AudioTapFeed();
 
     ForwardingContext(LongSupplier nanoClock, int feedbackSsrc, BridgeConfig config) {
         this.nanoClock = nanoClock;
@@ -27,6 +27,5 @@ final class ForwardingContext {
         this.packetCacheMaxAgeMs = config.packetCacheMaxAge().toMillis();
         this.keyframes = new KeyframeRequester(feedbackSsrc, keyframeMinIntervalNanos);
         this.nacks = new NackResponder(feedbackSsrc);
-        this.feedback = new FeedbackRouter(keyframes, nacks);
     }
 }

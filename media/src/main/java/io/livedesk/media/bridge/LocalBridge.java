@@ -5,7 +5,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -389,7 +388,7 @@ public final class LocalBridge implements Bridge {
         if (transport != null) {
             transport.counters().dropped().forEach((reason, n) -> {
                 if (n > 0) {
-                    drops.merge(reason.name().toLowerCase(Locale.ROOT).replace('_', '-'), n, Long::sum);
+                    drops.merge(reason.key(), n, Long::sum);
                 }
             });
         }

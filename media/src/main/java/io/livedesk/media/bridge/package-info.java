@@ -6,13 +6,15 @@
  * (Transport + Producers) and an immutable SSRC table that maps every SSRC to its
  * {@code SenderStream}. Signaling changes publish new snapshots; the packet path never locks them.
  *
- * <p>Packet path (after Jitsi Videobridge's pipeline, one small class per node), per endpoint on its
- * transport's receive thread:
+ * <p>Packet path (after Jitsi Videobridge's pipeline, one small class per node, and mediasoup's
+ * listener interfaces), per endpoint on its transport's receive thread. Each conference builds one
+ * {@code PacketPath} of stages behind narrow interfaces ({@code RtpStage}, {@code RtcpStage}, the
+ * {@code ConferenceRouting} view of the SSRC table and endpoints); the receiver calls only those:
  * <pre>
  *   EndpointTransport (decrypt) -> EndpointReceiver (count, activity, first packet: keyframes)
  *     RTP  -> SSRC table (unknown/foreign SSRC: drop, counted) -> SenderStream (loss, NACK cache)
  *          -> RtpForwarder -> every other Endpoint (unchanged; its transport re-encrypts)
- *          -> audio of a tapped endpoint: AudioTap.offer (copy, queue; decoded on the tap pool)
+ *          -> AudioTapFeed: audio of a tapped endpoint to AudioTap.offer (copy, queue; decoded on the tap pool)
  *     RTCP -> FeedbackRouter, per packet:
  *          NACK -> NackResponder (resend from cache to the asker; the rest: NACK to the sender)
  *          PLI/FIR -> KeyframeRequester (to the stream's owner, from the bridge's SSRC, throttled)

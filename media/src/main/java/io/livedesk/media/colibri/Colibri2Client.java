@@ -52,7 +52,7 @@ public final class Colibri2Client implements Bridge {
     private final String id;
     private final String base;
     private final Options options;
-    private final Colibri2Json json = new Colibri2Json();
+    private final Colibri2ClientCodec codec = new Colibri2ClientCodec();
     private final ExecutorService executor;
     private final HttpClient http;
 
@@ -81,13 +81,13 @@ public final class Colibri2Client implements Bridge {
     @Override
     public ConferenceReply apply(ConferenceRequest request) throws BridgeException {
         requireMeetingId(request.meetingId());
-        byte[] body = json.writeRequest(request);
+        byte[] body = codec.writeRequest(request);
         HttpResponse<byte[]> response = request.create()
                 ? send("POST", "/colibri/v2/conferences/", body)
                 : send("PATCH", conferencePath(request.meetingId()), body);
         byte[] content = successBody(response);
         try {
-            return json.parseReply(content);
+            return codec.parseReply(content);
         } catch (BridgeException.BadRequest e) {
             throw new BridgeException.Unavailable("bridge " + id + " sent an unreadable reply: " + e.getMessage(), e);
         }
@@ -97,7 +97,7 @@ public final class Colibri2Client implements Bridge {
     @Override
     public void expire(String meetingId) throws BridgeException {
         requireMeetingId(meetingId);
-        byte[] body = json.writeRequest(new ConferenceRequest(meetingId, null, false, true, null));
+        byte[] body = codec.writeRequest(ConferenceRequest.expiring(meetingId));
         HttpResponse<byte[]> response = send("PATCH", conferencePath(meetingId), body);
         if (response.statusCode() == 404) {
             return;
@@ -109,7 +109,7 @@ public final class Colibri2Client implements Bridge {
     public BridgeStats stats() throws BridgeException {
         byte[] content = successBody(send("GET", "/colibri/stats", null));
         try {
-            return json.parseStats(content);
+            return codec.parseStats(content);
         } catch (BridgeException.BadRequest e) {
             throw new BridgeException.Unavailable("bridge " + id + " sent unreadable stats: " + e.getMessage(), e);
         }
@@ -145,7 +145,7 @@ public final class Colibri2Client implements Bridge {
         }
         byte[] content = successBody(response);
         try {
-            return json.parseConferenceStats(content);
+            return codec.parseConferenceStats(content);
         } catch (BridgeException.BadRequest e) {
             throw new BridgeException.Unavailable("bridge " + id + " sent unreadable conference stats: "
                     + e.getMessage(), e);
@@ -207,7 +207,7 @@ public final class Colibri2Client implements Bridge {
         if (body == null || body.length == 0 || body.length > 4096) {
             return null;
         }
-        String message = json.parseError(body);
+        String message = codec.parseError(body);
         return message == null ? null : message.replaceAll("[^\\x20-\\x7e]", "?");
     }
 

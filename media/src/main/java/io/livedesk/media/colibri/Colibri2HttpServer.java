@@ -78,7 +78,7 @@ public final class Colibri2HttpServer implements AutoCloseable {
             Objects.requireNonNull(idleTimeout, "idleTimeout");
             Objects.requireNonNull(version, "version");
             if (port < 0 || port > 65535 || ioThreads < 1 || workerThreads < 1 || workerQueue < 1
-                    || maxRequestBytes < 1 || maxRequestBytes > Colibri2Json.MAX_DOCUMENT_BYTES) {
+                    || maxRequestBytes < 1 || maxRequestBytes > Colibri2Documents.MAX_DOCUMENT_BYTES) {
                 throw new IllegalArgumentException("invalid Colibri2 server options: " + port + "/" + ioThreads
                         + "/" + workerThreads + "/" + workerQueue + "/" + maxRequestBytes);
             }
@@ -114,7 +114,7 @@ public final class Colibri2HttpServer implements AutoCloseable {
     private final Colibri2Routes routes;
     /** Extra GET routes outside Colibri2 (e.g. {@code /metrics}): path → content type and body. */
     private final Map<String, TextRoute> textRoutes = new ConcurrentHashMap<>();
-    private final Colibri2Json json = new Colibri2Json();
+    private final Colibri2BridgeCodec codec = new Colibri2BridgeCodec();
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
     private ThreadPoolExecutor workers;
@@ -122,7 +122,7 @@ public final class Colibri2HttpServer implements AutoCloseable {
 
     public Colibri2HttpServer(Bridge bridge, Options options) {
         this.options = Objects.requireNonNull(options, "options");
-        this.routes = new Colibri2Routes(Objects.requireNonNull(bridge, "bridge"), json, options.version());
+        this.routes = new Colibri2Routes(Objects.requireNonNull(bridge, "bridge"), codec, options.version());
     }
 
     /** An extra GET route: its body is produced on a worker thread on every request. */
@@ -234,7 +234,7 @@ public final class Colibri2HttpServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             if (!request.decoderResult().isSuccess()) {
-                write(ctx, Colibri2Routes.Reply.json(400, json.writeError("malformed HTTP request")), null, false);
+                write(ctx, Colibri2Routes.Reply.json(400, codec.writeError("malformed HTTP request")), null, false);
                 return;
             }
             String uri = request.uri();
@@ -269,20 +269,20 @@ public final class Colibri2HttpServer implements AutoCloseable {
                     }
                 });
             } catch (RejectedExecutionException e) {
-                done(ctx, Colibri2Routes.Reply.json(503, json.writeError("bridge busy; retry later")), null,
+                done(ctx, Colibri2Routes.Reply.json(503, codec.writeError("bridge busy; retry later")), null,
                         pending.keepAlive());
             }
         }
 
         private Colibri2Routes.Reply text(TextRoute route, String method) {
             if (!method.equals("GET")) {
-                return new Colibri2Routes.Reply(405, json.writeError("method not allowed; use GET"), "GET");
+                return new Colibri2Routes.Reply(405, codec.writeError("method not allowed; use GET"), "GET");
             }
             try {
                 return Colibri2Routes.Reply.json(200, route.body().get().getBytes(StandardCharsets.UTF_8));
             } catch (RuntimeException e) {
                 LOG.error("GET text route failed", e);
-                return Colibri2Routes.Reply.json(500, json.writeError("internal error"));
+                return Colibri2Routes.Reply.json(500, codec.writeError("internal error"));
             }
         }
 

@@ -40,12 +40,12 @@ final class Colibri2Routes {
     }
 
     private final Bridge bridge;
-    private final Colibri2Json json;
+    private final Colibri2BridgeCodec codec;
     private final String version;
 
-    Colibri2Routes(Bridge bridge, Colibri2Json json, String version) {
+    Colibri2Routes(Bridge bridge, Colibri2BridgeCodec codec, String version) {
         this.bridge = bridge;
-        this.json = json;
+        this.codec = codec;
         this.version = version;
     }
 
@@ -84,7 +84,7 @@ final class Colibri2Routes {
                 return error(404, NO_SUCH_RESOURCE + printable(path));
             }
             return method.equals("GET")
-                    ? Reply.json(200, json.writeConferenceStats(bridge.conferenceStats(decode(id))))
+                    ? Reply.json(200, codec.writeConferenceStats(bridge.conferenceStats(decode(id))))
                     : notAllowed("GET");
         }
         if (path.startsWith(CONFERENCES + "/")) {
@@ -103,9 +103,9 @@ final class Colibri2Routes {
         return switch (path) {
             case "/about/health" -> method.equals("GET") ? health() : notAllowed("GET");
             case "/about/version" -> method.equals("GET")
-                    ? Reply.json(200, json.writeVersion("LiveDesk bridge", version)) : notAllowed("GET");
+                    ? Reply.json(200, codec.writeVersion("LiveDesk bridge", version)) : notAllowed("GET");
             case "/colibri/stats" -> method.equals("GET")
-                    ? Reply.json(200, json.writeStats(bridge.stats(), version)) : notAllowed("GET");
+                    ? Reply.json(200, codec.writeStats(bridge.stats(), version)) : notAllowed("GET");
             default -> error(404, NO_SUCH_RESOURCE + printable(path));
         };
     }
@@ -114,21 +114,21 @@ final class Colibri2Routes {
         if (!isJson(contentType)) {
             return error(415, "Content-Type must be application/json");
         }
-        ConferenceRequest request = json.parseCreate(body);
-        return Reply.json(200, json.writeReply(bridge.apply(request)));
+        ConferenceRequest request = codec.parseCreate(body);
+        return Reply.json(200, codec.writeReply(bridge.apply(request)));
     }
 
     private Reply modify(String meetingId, String contentType, byte[] body) throws BridgeException {
         if (!isJson(contentType)) {
             return error(415, "Content-Type must be application/json");
         }
-        ConferenceRequest request = json.parseModify(meetingId, body);
+        ConferenceRequest request = codec.parseModify(meetingId, body);
         if (request.expire()) {
             // Idempotent, as Bridge.expire is: expiring a conference that is already gone is not an error.
             bridge.expire(request.meetingId());
-            return Reply.json(200, json.writeConferenceExpired());
+            return Reply.json(200, codec.writeConferenceExpired());
         }
-        return Reply.json(200, json.writeReply(bridge.apply(request)));
+        return Reply.json(200, codec.writeReply(bridge.apply(request)));
     }
 
     private Reply health() {
@@ -158,11 +158,11 @@ final class Colibri2Routes {
     }
 
     private Reply notAllowed(String allow) {
-        return new Reply(405, json.writeError("method not allowed; use " + allow), allow);
+        return new Reply(405, codec.writeError("method not allowed; use " + allow), allow);
     }
 
     private Reply error(int status, String message) {
-        return Reply.json(status, json.writeError(message == null ? "" : message));
+        return Reply.json(status, codec.writeError(message == null ? "" : message));
     }
 
     private static String printable(String path) {

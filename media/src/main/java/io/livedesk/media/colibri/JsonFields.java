@@ -16,29 +16,54 @@ import java.util.regex.Pattern;
  * {@code endpoints[0].medias[1].payload-types[0]}) so that every failure becomes a
  * {@link BridgeException.BadRequest} that says exactly which field is wrong and why.
  *
- * <p>It also records which fields were read, so that a strict reader can refuse the ones it does not
- * know ({@link #rejectUnread()}) instead of silently dropping a feature the sender asked for.
- * An explicit JSON {@code null} counts as absent.
+ * <p>It also records which fields were read. A {@linkplain #strict strict} reader (a bridge reading a
+ * request) then refuses the fields it does not know ({@link #rejectUnread()}, {@link #refuse}) instead of
+ * silently dropping a feature the sender asked for; a {@linkplain #tolerant tolerant} one (a client
+ * reading a reply) skips them, so a newer bridge's additions do not break it. Both check the fields they
+ * use. Objects nested in either are read the same way. An explicit JSON {@code null} counts as absent.
  */
 final class JsonFields {
 
     private static final Pattern DECIMAL = Pattern.compile("-?[0-9]{1,19}");
 
+    private enum Unknown { REFUSED, SKIPPED }
+
     private final ObjectNode node;
     private final String path;
+    private final Unknown unknown;
     private final Set<String> read = new HashSet<>();
 
-    private JsonFields(ObjectNode node, String path) {
+    private JsonFields(ObjectNode node, String path, Unknown unknown) {
         this.node = node;
         this.path = path;
+        this.unknown = unknown;
     }
 
-    /** The object at {@code path}; fails unless {@code value} is a JSON object. */
-    static JsonFields of(JsonNode value, String path) throws BridgeException.BadRequest {
+    /** The object at {@code path}, read as a bridge reads a request; fails unless it is a JSON object. */
+    static JsonFields strict(JsonNode value, String path) throws BridgeException.BadRequest {
+        return of(value, path, Unknown.REFUSED);
+    }
+
+    /** The object at {@code path}, read as a client reads a reply; fails unless it is a JSON object. */
+    static JsonFields tolerant(JsonNode value, String path) throws BridgeException.BadRequest {
+        return of(value, path, Unknown.SKIPPED);
+    }
+
+    /** An object nested in this one, read the same way. */
+    JsonFields nested(JsonNode value, String nestedPath) throws BridgeException.BadRequest {
+        return of(value, nestedPath, unknown);
+    }
+
+    /** Element {@code index} of this object's array {@code field}, read the same way. */
+    JsonFields element(JsonNode value, String field, int index) throws BridgeException.BadRequest {
+        return nested(value, element(pathOf(field), index));
+    }
+
+    private static JsonFields of(JsonNode value, String path, Unknown unknown) throws BridgeException.BadRequest {
         if (!(value instanceof ObjectNode object)) {
             throw bad(path, "must be a JSON object");
         }
-        return new JsonFields(object, path);
+        return new JsonFields(object, path, unknown);
     }
 
     String path() {
@@ -59,16 +84,19 @@ final class JsonFields {
         read.addAll(List.of(fields));
     }
 
-    /** Fails if the sender asked for something this bridge does not do. */
+    /** Fails, when strict, if the sender asked for something this bridge does not do. */
     void refuse(String field, String why) throws BridgeException.BadRequest {
         read.add(field);
-        if (has(field)) {
+        if (unknown == Unknown.REFUSED && has(field)) {
             throw bad(pathOf(field), "is not supported: " + why);
         }
     }
 
-    /** Fails on the first field that was neither read, ignored nor refused. */
+    /** Fails, when strict, on the first field that was neither read, ignored nor refused. */
     void rejectUnread() throws BridgeException.BadRequest {
+        if (unknown == Unknown.SKIPPED) {
+            return;
+        }
         Iterator<String> names = node.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
@@ -186,10 +214,22 @@ final class JsonFields {
         return number;
     }
 
+    /** A counter in a statistics document: absent means 0. */
+    long counter(String field) throws BridgeException.BadRequest {
+        Long value = optionalNumber(field, 0, Long.MAX_VALUE);
+        return value == null ? 0 : value;
+    }
+
+    /** A number, or {@code absent} when there is none. */
+    double decimal(String field, double absent) throws BridgeException.BadRequest {
+        Double value = optionalDecimal(field);
+        return value == null ? absent : value;
+    }
+
     /** The nested object, or null when absent. */
     JsonFields optionalObject(String field) throws BridgeException.BadRequest {
         JsonNode value = value(field);
-        return value == null ? null : of(value, pathOf(field));
+        return value == null ? null : nested(value, pathOf(field));
     }
 
     /** The elements of an array of at most {@code maxSize}, or null when absent. */

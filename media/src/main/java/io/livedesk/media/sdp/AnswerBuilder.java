@@ -1,5 +1,6 @@
 package io.livedesk.media.sdp;
 
+import io.livedesk.media.api.MediaType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ public final class AnswerBuilder {
         }
         List<MediaSection> sections = new ArrayList<>();
         for (MediaSection offered : offer.media()) {
-            Optional<MediaKind> kind = acceptableKind(offered, offeredBundle);
+            Optional<MediaType> kind = acceptableKind(offered, offeredBundle);
             Optional<MediaSection> accepted = kind.isEmpty() ? Optional.empty()
                     : accept(offered, kind.get(), local, intents.getOrDefault(offered.mid(), AnswerIntent.receiveOnly()));
             sections.add(accepted.orElseGet(() -> reject(offered)));
@@ -50,12 +51,12 @@ public final class AnswerBuilder {
                 offer.extmapAllowMixed(), List.of(new Attribute("msid-semantic", " WMS")), sections);
     }
 
-    private static Optional<MediaKind> acceptableKind(MediaSection offered, Set<String> bundle) {
+    private static Optional<MediaType> acceptableKind(MediaSection offered, Set<String> bundle) {
         if (offered.isRejected() || offered.mid() == null || !WEBRTC_PROTOCOL.equals(offered.protocol())
                 || !bundle.contains(offered.mid())) {
             return Optional.empty();
         }
-        for (MediaKind kind : MediaKind.values()) {
+        for (MediaType kind : MediaType.values()) {
             if (kind.matches(offered.media())) {
                 return Optional.of(kind);
             }
@@ -63,7 +64,7 @@ public final class AnswerBuilder {
         return Optional.empty();
     }
 
-    private Optional<MediaSection> accept(MediaSection offered, MediaKind kind, LocalTransport local,
+    private Optional<MediaSection> accept(MediaSection offered, MediaType kind, LocalTransport local,
                                           AnswerIntent intent) throws SdpNegotiationException {
         requireTransport(offered);
         List<RtpCodec> codecs = intersectCodecs(kind, offered.codecs());
@@ -106,7 +107,7 @@ public final class AnswerBuilder {
      * bridge's fmtp and feedback except for H.264, whose fmtp is echoed so the browser sends the
      * profile it offered. RTX is kept when the codec it repairs is kept.
      */
-    private List<RtpCodec> intersectCodecs(MediaKind kind, List<RtpCodec> offered) {
+    private List<RtpCodec> intersectCodecs(MediaType kind, List<RtpCodec> offered) {
         List<RtpCodec> kept = new ArrayList<>();
         for (RtpCodec codec : offered) {
             if (codec.isRtx()) {
@@ -134,10 +135,10 @@ public final class AnswerBuilder {
     }
 
     /** Offered extensions whose URI the bridge supports, under the offer's ids (RFC 8285 section 7). */
-    private List<HeaderExtension> intersectExtensions(MediaKind kind, List<HeaderExtension> offered) {
-        Set<String> supported = policy.extensions(kind).stream().map(HeaderExtension::uri).collect(Collectors.toSet());
+    private List<Extmap> intersectExtensions(MediaType kind, List<Extmap> offered) {
+        Set<String> supported = policy.extensions(kind).stream().map(Extmap::uri).collect(Collectors.toSet());
         return offered.stream().filter(e -> supported.contains(e.uri()))
-                .map(e -> new HeaderExtension(e.id(), e.uri()))
+                .map(e -> new Extmap(e.id(), e.uri()))
                 .collect(Collectors.toList());
     }
 

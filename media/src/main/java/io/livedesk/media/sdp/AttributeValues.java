@@ -79,7 +79,7 @@ final class AttributeValues {
                 f.get(7), relatedAddress, relatedPort, extensions);
     }
 
-    static HeaderExtension extmap(String value) {
+    static Extmap extmap(String value) {
         List<String> f = fields(value);
         if (f.size() < 2) {
             throw new IllegalArgumentException("extmap needs '<id>[/<direction>] <uri>'");
@@ -95,7 +95,7 @@ final class AttributeValues {
         }
         int id = SdpSyntax.unsignedInt("extmap id", idPart, 255);
         String attributes = f.size() > 2 ? String.join(" ", f.subList(2, f.size())) : null;
-        return new HeaderExtension(id, direction, f.get(1), attributes);
+        return new Extmap(id, direction, f.get(1), attributes);
     }
 
     static Fingerprint fingerprint(String value) {

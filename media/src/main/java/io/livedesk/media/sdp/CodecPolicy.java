@@ -1,5 +1,6 @@
 package io.livedesk.media.sdp;
 
+import io.livedesk.media.api.MediaType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.Optional;
  *
  * @param codecs per kind, in preference order, RTX entries included
  */
-public record CodecPolicy(Map<MediaKind, List<RtpCodec>> codecs, Map<MediaKind, List<HeaderExtension>> extensions) {
+public record CodecPolicy(Map<MediaType, List<RtpCodec>> codecs, Map<MediaType, List<Extmap>> extensions) {
 
     public CodecPolicy {
         codecs = copy(codecs);
@@ -41,29 +42,29 @@ public record CodecPolicy(Map<MediaKind, List<RtpCodec>> codecs, Map<MediaKind, 
             video.add(new RtpCodec(102, "H264", 90000, 1, h264, videoFeedback));
             video.add(new RtpCodec(103, "rtx", 90000, 1, Map.of("apt", "102"), List.of()));
         }
-        List<HeaderExtension> audioExtensions = List.of(
-                new HeaderExtension(1, HeaderExtension.AUDIO_LEVEL),
-                new HeaderExtension(2, HeaderExtension.ABS_SEND_TIME),
-                new HeaderExtension(3, HeaderExtension.TRANSPORT_WIDE_CC),
-                new HeaderExtension(4, HeaderExtension.MID));
-        List<HeaderExtension> videoExtensions = List.of(
-                new HeaderExtension(2, HeaderExtension.ABS_SEND_TIME),
-                new HeaderExtension(3, HeaderExtension.TRANSPORT_WIDE_CC),
-                new HeaderExtension(4, HeaderExtension.MID));
-        return new CodecPolicy(Map.of(MediaKind.AUDIO, audio, MediaKind.VIDEO, video),
-                Map.of(MediaKind.AUDIO, audioExtensions, MediaKind.VIDEO, videoExtensions));
+        List<Extmap> audioExtensions = List.of(
+                new Extmap(1, Extmap.AUDIO_LEVEL),
+                new Extmap(2, Extmap.ABS_SEND_TIME),
+                new Extmap(3, Extmap.TRANSPORT_WIDE_CC),
+                new Extmap(4, Extmap.MID));
+        List<Extmap> videoExtensions = List.of(
+                new Extmap(2, Extmap.ABS_SEND_TIME),
+                new Extmap(3, Extmap.TRANSPORT_WIDE_CC),
+                new Extmap(4, Extmap.MID));
+        return new CodecPolicy(Map.of(MediaType.AUDIO, audio, MediaType.VIDEO, video),
+                Map.of(MediaType.AUDIO, audioExtensions, MediaType.VIDEO, videoExtensions));
     }
 
-    public List<RtpCodec> codecs(MediaKind kind) {
+    public List<RtpCodec> codecs(MediaType kind) {
         return codecs.getOrDefault(kind, List.of());
     }
 
-    public List<HeaderExtension> extensions(MediaKind kind) {
+    public List<Extmap> extensions(MediaType kind) {
         return extensions.getOrDefault(kind, List.of());
     }
 
     /** The supported (non-RTX) codec an offered codec can be received as, if any. */
-    public Optional<RtpCodec> match(MediaKind kind, RtpCodec offered) {
+    public Optional<RtpCodec> match(MediaType kind, RtpCodec offered) {
         return codecs(kind).stream()
                 .filter(c -> !c.isRtx() && c.sameEncoding(offered) && compatibleParameters(c, offered))
                 .findFirst();
@@ -86,8 +87,8 @@ public record CodecPolicy(Map<MediaKind, List<RtpCodec>> codecs, Map<MediaKind, 
                 && supportedProfile.substring(0, 2).equalsIgnoreCase(offeredProfile.substring(0, 2));
     }
 
-    private static <T> Map<MediaKind, List<T>> copy(Map<MediaKind, List<T>> map) {
-        Map<MediaKind, List<T>> out = new LinkedHashMap<>();
+    private static <T> Map<MediaType, List<T>> copy(Map<MediaType, List<T>> map) {
+        Map<MediaType, List<T>> out = new LinkedHashMap<>();
         map.forEach((k, v) -> out.put(k, List.copyOf(v)));
         return Map.copyOf(out);
     }

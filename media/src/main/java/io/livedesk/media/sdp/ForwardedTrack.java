@@ -1,5 +1,7 @@
 package io.livedesk.media.sdp;
 
+import io.livedesk.media.api.MediaType;
+
 /**
  * A track the bridge sends to a browser on behalf of another participant, described so the
  * browser can map the incoming SSRCs to a remote track: {@code a=msid}, one {@code a=ssrc} cname
@@ -8,7 +10,7 @@ package io.livedesk.media.sdp;
  * @param cname the sender's RTCP CNAME, so the browser can lip-sync its audio and video
  * @param rtxSsrc null when the track has no RTX stream (audio)
  */
-public record ForwardedTrack(MediaKind kind, String streamId, String trackId, String cname, long ssrc, Long rtxSsrc) {
+public record ForwardedTrack(MediaType kind, String streamId, String trackId, String cname, long ssrc, Long rtxSsrc) {
     public ForwardedTrack {
         if (kind == null) {
             throw new IllegalArgumentException("kind is missing");

@@ -24,7 +24,7 @@ public record MediaSection(String media, int port, String protocol, List<String>
                            IceParameters ice, Fingerprint fingerprint, SetupRole setup,
                            List<Candidate> candidates, boolean endOfCandidates,
                            boolean rtcpMux, boolean rtcpReducedSize,
-                           List<RtpCodec> codecs, List<HeaderExtension> headerExtensions,
+                           List<RtpCodec> codecs, List<Extmap> headerExtensions,
                            List<Msid> msids, List<SourceGroup> sourceGroups, List<Source> sources,
                            List<Attribute> otherAttributes) {
 
@@ -75,7 +75,7 @@ public record MediaSection(String media, int port, String protocol, List<String>
         return codecs.stream().filter(c -> c.payloadType() == payloadType).findFirst();
     }
 
-    public Optional<HeaderExtension> headerExtension(String uri) {
+    public Optional<Extmap> headerExtension(String uri) {
         return headerExtensions.stream().filter(e -> e.uri().equals(uri)).findFirst();
     }
 
@@ -99,9 +99,9 @@ public record MediaSection(String media, int port, String protocol, List<String>
         }
     }
 
-    private static void checkUnique(List<HeaderExtension> extensions) {
+    private static void checkUnique(List<Extmap> extensions) {
         Set<Integer> ids = new HashSet<>();
-        for (HeaderExtension e : extensions) {
+        for (Extmap e : extensions) {
             if (!ids.add(e.id())) {
                 throw new IllegalArgumentException("extmap id " + e.id() + " is used twice");
             }
@@ -135,7 +135,7 @@ public record MediaSection(String media, int port, String protocol, List<String>
         private boolean rtcpMux;
         private boolean rtcpReducedSize;
         private final List<RtpCodec> codecs = new ArrayList<>();
-        private final List<HeaderExtension> headerExtensions = new ArrayList<>();
+        private final List<Extmap> headerExtensions = new ArrayList<>();
         private final List<Msid> msids = new ArrayList<>();
         private final List<SourceGroup> sourceGroups = new ArrayList<>();
         private final List<Source> sources = new ArrayList<>();
@@ -182,7 +182,7 @@ public record MediaSection(String media, int port, String protocol, List<String>
         public Builder endOfCandidates(boolean value) { endOfCandidates = value; return this; }
         public Builder rtcpMux(boolean value) { rtcpMux = value; return this; }
         public Builder rtcpReducedSize(boolean value) { rtcpReducedSize = value; return this; }
-        public Builder headerExtension(HeaderExtension value) { headerExtensions.add(value); return this; }
+        public Builder headerExtension(Extmap value) { headerExtensions.add(value); return this; }
         public Builder msid(Msid value) { msids.add(value); return this; }
         public Builder sourceGroup(SourceGroup value) { sourceGroups.add(value); return this; }
         public Builder source(Source value) { sources.add(value); return this; }
@@ -206,7 +206,7 @@ public record MediaSection(String media, int port, String protocol, List<String>
             return this;
         }
 
-        public Builder headerExtensions(List<HeaderExtension> value) {
+        public Builder headerExtensions(List<Extmap> value) {
             headerExtensions.clear();
             headerExtensions.addAll(value);
             return this;

@@ -38,7 +38,7 @@ public final class OfferBuilder {
     }
 
     private MediaSection section(OfferSection s, LocalTransport local) {
-        MediaSection.Builder section = MediaSection.builder(s.kind().sdpName(), WEBRTC_PROTOCOL)
+        MediaSection.Builder section = MediaSection.builder(s.kind().wire(), WEBRTC_PROTOCOL)
                 .mid(s.mid())
                 .direction(s.direction())
                 .rtcpReducedSize(true)

@@ -182,19 +182,19 @@ public final class EndpointTransport implements AutoCloseable {
     private boolean send(byte[] buf, int off, int len, boolean rtcp) {
         SrtpSession session = srtp;
         if (session == null || closed) {
-            counters.dropped(DropReason.SEND_FAILED);
+            counters.dropped(TransportDrop.SEND_FAILED);
             return false;
         }
         PacketBuffer packet = PacketBuffer.copyOf(buf, off, len, SrtpSession.MAX_PROTECTION_OVERHEAD);
         try {
             SrtpErrorStatus status = rtcp ? session.protectRtcp(packet) : session.protectRtp(packet);
             if (status != SrtpErrorStatus.OK) {
-                counters.dropped(DropReason.SEND_FAILED);
+                counters.dropped(TransportDrop.SEND_FAILED);
                 return false;
             }
             component.send(packet.getBuffer(), packet.getOffset(), packet.getLength());
         } catch (GeneralSecurityException | IOException e) {
-            counters.dropped(DropReason.SEND_FAILED);
+            counters.dropped(TransportDrop.SEND_FAILED);
             return false;
         }
         if (rtcp) {
@@ -220,7 +220,7 @@ public final class EndpointTransport implements AutoCloseable {
             case STUN -> {
                 // ice4j answers STUN itself; one reaching here arrived after the agent ended.
             }
-            default -> counters.dropped(DropReason.UNKNOWN_KIND);
+            default -> counters.dropped(TransportDrop.UNKNOWN_KIND);
         }
     }
 
@@ -242,7 +242,7 @@ public final class EndpointTransport implements AutoCloseable {
     /** Called with keyLock held. */
     private void holdUntilKeys(byte[] buf, int off, int len) {
         if (closed || earlyPackets.size() >= EARLY_PACKET_LIMIT) {
-            counters.dropped(DropReason.TOO_EARLY);
+            counters.dropped(TransportDrop.TOO_EARLY);
             return;
         }
         byte[] copy = new byte[len];
@@ -276,11 +276,11 @@ public final class EndpointTransport implements AutoCloseable {
             status = rtcp ? session.unprotectRtcp(packet) : session.unprotectRtp(packet);
         } catch (GeneralSecurityException | RuntimeException e) {
             // A RuntimeException here is a context freed by a concurrent close() or a malformed packet.
-            counters.dropped(DropReason.SRTP_INVALID);
+            counters.dropped(TransportDrop.SRTP_INVALID);
             return;
         }
         if (status != SrtpErrorStatus.OK) {
-            counters.dropped(dropReasonFor(status));
+            counters.dropped(dropFor(status));
             return;
         }
         try {
@@ -297,11 +297,11 @@ public final class EndpointTransport implements AutoCloseable {
         }
     }
 
-    private static DropReason dropReasonFor(SrtpErrorStatus status) {
+    private static TransportDrop dropFor(SrtpErrorStatus status) {
         return switch (status) {
-            case AUTH_FAIL -> DropReason.SRTP_AUTH_FAILED;
-            case REPLAY_FAIL, REPLAY_OLD -> DropReason.SRTP_REPLAY;
-            default -> DropReason.SRTP_INVALID;
+            case AUTH_FAIL -> TransportDrop.SRTP_AUTH_FAILED;
+            case REPLAY_FAIL, REPLAY_OLD -> TransportDrop.SRTP_REPLAY;
+            default -> TransportDrop.SRTP_INVALID;
         };
     }
 

@@ -11,10 +11,10 @@ public final class TransportCounters {
     private final LongAdder rtcpIn = new LongAdder();
     private final LongAdder rtpOut = new LongAdder();
     private final LongAdder rtcpOut = new LongAdder();
-    private final Map<DropReason, AtomicLong> dropped = new EnumMap<>(DropReason.class);
+    private final Map<TransportDrop, AtomicLong> dropped = new EnumMap<>(TransportDrop.class);
 
     TransportCounters() {
-        for (DropReason reason : DropReason.values()) {
+        for (TransportDrop reason : TransportDrop.values()) {
             dropped.put(reason, new AtomicLong());
         }
     }
@@ -35,20 +35,20 @@ public final class TransportCounters {
         rtcpOut.increment();
     }
 
-    void dropped(DropReason reason) {
+    void dropped(TransportDrop reason) {
         dropped.get(reason).incrementAndGet();
     }
 
     /** A consistent-enough copy for metrics and tests. */
     public Snapshot snapshot() {
-        Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+        Map<TransportDrop, Long> drops = new EnumMap<>(TransportDrop.class);
         dropped.forEach((reason, count) -> drops.put(reason, count.get()));
         return new Snapshot(rtpIn.sum(), rtcpIn.sum(), rtpOut.sum(), rtcpOut.sum(), Map.copyOf(drops));
     }
 
     /** Decrypted packets received, protected packets sent, and drops by reason. */
-    public record Snapshot(long rtpIn, long rtcpIn, long rtpOut, long rtcpOut, Map<DropReason, Long> dropped) {
-        public long dropped(DropReason reason) {
+    public record Snapshot(long rtpIn, long rtcpIn, long rtpOut, long rtcpOut, Map<TransportDrop, Long> dropped) {
+        public long dropped(TransportDrop reason) {
             return dropped.getOrDefault(reason, 0L);
         }
     }

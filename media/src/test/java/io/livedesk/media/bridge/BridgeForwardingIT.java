@@ -22,7 +22,7 @@ import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.sdp.AnswerBuilder;
 import io.livedesk.media.sdp.AnswerIntent;
-import io.livedesk.media.sdp.MediaKind;
+import io.livedesk.media.api.MediaType;
 import io.livedesk.media.sdp.MediaSection;
 import io.livedesk.media.sdp.Origin;
 import io.livedesk.media.sdp.SdpParser;
@@ -145,8 +145,8 @@ class BridgeForwardingIT {
             pageA.get(url);
             pageB.get(url);
 
-            ConferenceReply created = bridge.apply(new ConferenceRequest(meeting, "room@it", true, false,
-                    List.of(create("a"), create("b"))));
+            ConferenceReply created = bridge.apply(ConferenceRequest.creating(meeting).name("room@it")
+                    .endpoint(create("a")).endpoint(create("b")).build());
             TransportDescription bridgeA = created.endpoints().get(0).transport();
             TransportDescription bridgeB = created.endpoints().get(1).transport();
             assertEquals("actpass", bridgeA.fingerprints().get(0).setup());
@@ -210,7 +210,7 @@ class BridgeForwardingIT {
             for (EndpointStats e : stats.endpoints()) {
                 assertTrue(e.connected(), e.toString());
                 assertTrue(e.packetsIn() > 100 && e.packetsOut() > 100, e.toString());
-                assertEquals(0, e.dropped().getOrDefault(DropCause.UNKNOWN_SSRC.key(), 0L), e.toString());
+                assertEquals(0, e.dropped().getOrDefault(ForwardingDrop.UNKNOWN_SSRC.key(), 0L), e.toString());
             }
             for (String id : List.of("a", "b")) {
                 EndpointCounters c = conference.endpoint(id).counters;
@@ -251,19 +251,19 @@ class BridgeForwardingIT {
     }
 
     private static EndpointRequest create(String id) {
-        return new EndpointRequest(id, true, false, id, List.of(), null, null, false);
+        return EndpointRequest.creating(id).statsId(id).build();
     }
 
     private static ConferenceRequest update(String meeting, String id, SessionDescription offer) {
-        return new ConferenceRequest(meeting, null, false, false, List.of(new EndpointRequest(id, false, false, null,
-                List.of(), BridgeSdp.transport(offer), BridgeSdp.sources(offer), false)));
+        return ConferenceRequest.modifying(meeting).endpoint(EndpointRequest.updating(id)
+                .remoteTransport(BridgeSdp.transport(offer)).sources(BridgeSdp.sources(offer))).build();
     }
 
     /** Each audio/video section of {@code offer} answered sendrecv with the other browser's track of that kind. */
     private static Map<String, AnswerIntent> intentsCarrying(SessionDescription offer, SessionDescription other) {
         Map<String, AnswerIntent> intents = new java.util.HashMap<>();
         for (MediaSection m : offer.media()) {
-            MediaKind kind = m.media().equals("audio") ? MediaKind.AUDIO : MediaKind.VIDEO;
+            MediaType kind = m.media().equals("audio") ? MediaType.AUDIO : MediaType.VIDEO;
             intents.put(m.mid(), AnswerIntent.sendReceive(BridgeSdp.track(other, kind).orElseThrow()));
         }
         return intents;

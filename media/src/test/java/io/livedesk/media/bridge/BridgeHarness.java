@@ -61,8 +61,8 @@ public final class BridgeHarness implements AutoCloseable {
         List<MediaSource> sources = List.of(new MediaSource(MediaType.AUDIO, id + "-a",
                 List.of(new MediaSource.Ssrc(audioSsrc & 0xFFFFFFFFL, id)), List.of()));
         boolean create = !bridge.meetingIds().contains(meetingId);
-        bridge.apply(new ConferenceRequest(meetingId, meetingId, create, false,
-                List.of(new EndpointRequest(id, true, false, id, medias, null, sources, false))));
+        bridge.apply((create ? ConferenceRequest.creating(meetingId) : ConferenceRequest.modifying(meetingId)).name(meetingId)
+                .endpoint(EndpointRequest.creating(id).statsId(id).medias(medias).sources(sources)).build());
         byte[] material = new byte[SrtpKeys.MATERIAL_LENGTH];
         random.nextBytes(material);
         return new Browser(SrtpKeys.fromExportedMaterial(material), bridge.packetListener(meetingId, id),
@@ -70,8 +70,7 @@ public final class BridgeHarness implements AutoCloseable {
     }
 
     public void expireEndpoint(String meetingId, String id) throws BridgeException {
-        bridge.apply(new ConferenceRequest(meetingId, null, false, false,
-                List.of(new EndpointRequest(id, false, true, null, null, null, null, false))));
+        bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(EndpointRequest.expiring(id)).build());
     }
 
     @Override

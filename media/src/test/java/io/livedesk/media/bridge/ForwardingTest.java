@@ -137,8 +137,8 @@ class ForwardingTest {
         send(a, garbage);
 
         assertTrue(linkB.rtp.isEmpty() && linkC.rtp.isEmpty());
-        assertEquals(2, a.counters.dropped(DropCause.UNKNOWN_SSRC));
-        assertEquals(1, a.counters.dropped(DropCause.MALFORMED_RTP));
+        assertEquals(2, a.counters.dropped(ForwardingDrop.UNKNOWN_SSRC));
+        assertEquals(1, a.counters.dropped(ForwardingDrop.MALFORMED_RTP));
         assertEquals(3, a.counters.packetsIn(), "received, then dropped");
     }
 
@@ -148,7 +148,7 @@ class ForwardingTest {
         send(a, Packets.rtp(A_AUDIO, 1, 111, 50));
         assertEquals(1, linkB.rtp.size());
         assertTrue(linkC.rtp.isEmpty());
-        assertEquals(1, c.counters.dropped(DropCause.NOT_CONNECTED));
+        assertEquals(1, c.counters.dropped(ForwardingDrop.NOT_CONNECTED));
     }
 
     @Test
@@ -185,7 +185,7 @@ class ForwardingTest {
         sendRtcp(b, Packets.nack(B_VIDEO, 4242, 1));
         sendRtcp(b, Packets.nack(B_VIDEO, B_VIDEO, 1)); // about its own stream
         assertTrue(linkA.rtcp.isEmpty() && linkB.rtp.isEmpty());
-        assertEquals(2, b.counters.dropped(DropCause.FEEDBACK_UNKNOWN_SSRC));
+        assertEquals(2, b.counters.dropped(ForwardingDrop.FEEDBACK_UNKNOWN_SSRC));
     }
 
     @Test
@@ -329,7 +329,7 @@ class ForwardingTest {
         assertSame(before, conference.stream(A_VIDEO));
         assertNull(conference.stream(A_AUDIO), "a no longer sends audio");
         send(a, Packets.rtp(A_AUDIO, 1, 111, 10));
-        assertEquals(1, a.counters.dropped(DropCause.UNKNOWN_SSRC));
+        assertEquals(1, a.counters.dropped(ForwardingDrop.UNKNOWN_SSRC));
     }
 
     @Test

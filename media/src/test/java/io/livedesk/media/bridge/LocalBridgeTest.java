@@ -50,11 +50,11 @@ class LocalBridgeTest {
     }
 
     private static EndpointRequest create(String id) {
-        return new EndpointRequest(id, true, false, id, List.of(), null, null, false);
+        return EndpointRequest.creating(id).statsId(id).build();
     }
 
     private static EndpointRequest expire(String id) {
-        return new EndpointRequest(id, false, true, null, List.of(), null, null, false);
+        return EndpointRequest.expiring(id);
     }
 
     private static EndpointRequest sources(String id, long... ssrcs) {
@@ -62,15 +62,16 @@ class LocalBridgeTest {
         for (long s : ssrcs) {
             list.add(new MediaSource(MediaType.VIDEO, id + s, List.of(new MediaSource.Ssrc(s, id)), List.of()));
         }
-        return new EndpointRequest(id, false, false, null, List.of(), null, list, false);
+        return EndpointRequest.updating(id).sources(list).build();
     }
 
     private static EndpointRequest remote(String id, TransportDescription t) {
-        return new EndpointRequest(id, false, false, null, List.of(), t, null, false);
+        return EndpointRequest.updating(id).remoteTransport(t).build();
     }
 
     private static ConferenceRequest request(String meeting, boolean create, EndpointRequest... endpoints) {
-        return new ConferenceRequest(meeting, "room", create, false, List.of(endpoints));
+        return (create ? ConferenceRequest.creating(meeting) : ConferenceRequest.modifying(meeting))
+                .name("room").endpoints(List.of(endpoints)).build();
     }
 
     private TransportDescription browser(String ufrag) {
@@ -118,8 +119,7 @@ class LocalBridgeTest {
         assertThrows(BridgeException.NotFound.class, () -> bridge.conferenceStats("nope"));
 
         EndpointRequest withSources = sources("a", 1001);
-        bridge.apply(request("m", true, new EndpointRequest("a", true, false, "a", List.of(), null,
-                withSources.sources(), false)));
+        bridge.apply(request("m", true, EndpointRequest.creating("a").statsId("a").sources(withSources.sources()).build()));
         bridge.apply(request("m", false, create("b")));
         assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request("m", true, create("c"))),
                 "conference exists");
@@ -173,7 +173,7 @@ class LocalBridgeTest {
     void expireRequestAndExpireCallFreeTheWholeConference() throws Exception {
         bridge.apply(request("m", true, create("a")));
         TransportLink a = bridge.conference("m").endpoint("a").transport();
-        ConferenceReply reply = bridge.apply(new ConferenceRequest("m", null, false, true, List.of()));
+        ConferenceReply reply = bridge.apply(ConferenceRequest.expiring("m"));
         assertTrue(reply.endpoints().isEmpty());
         assertNull(bridge.conference("m"));
         assertEquals(IceProcessingState.TERMINATED, a.iceState());

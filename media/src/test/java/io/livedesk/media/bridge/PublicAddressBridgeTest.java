@@ -56,7 +56,7 @@ class PublicAddressBridgeTest {
                 new ConferenceReply.EndpointReply("ep2", null, true)), List.of()));
         Bridge bridge = PublicAddressBridge.wrap(inner, List.of("203.0.113.7", "10.0.0.5"));
 
-        ConferenceReply reply = bridge.apply(new ConferenceRequest("m", null, true, false, null));
+        ConferenceReply reply = bridge.apply(ConferenceRequest.creating("m").build());
         List<TransportDescription.Candidate> c = reply.endpoints().get(0).transport().candidates();
         assertEquals(List.of(
                 new TransportDescription.Candidate("1", 1, "udp", 2130706431L, "203.0.113.7", 10000, "host"),

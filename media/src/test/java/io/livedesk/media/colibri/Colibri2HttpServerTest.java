@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The Colibri2 REST interface end to end on loopback: Colibri2Client → Colibri2HttpServer → a recording bridge. */
 class Colibri2HttpServerTest {
 
-    private final Colibri2Json json = new Colibri2Json();
+    private final Colibri2BridgeCodec bridgeSide = new Colibri2BridgeCodec();
     private final RecordingBridge bridge = new RecordingBridge();
     private final HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private Colibri2HttpServer server;
@@ -61,7 +61,7 @@ class Colibri2HttpServerTest {
 
     @Test
     void conferenceLifecycle() throws Exception {
-        ConferenceRequest create = json.parseCreate(Samples.bytes("create-request.json"));
+        ConferenceRequest create = bridgeSide.parseCreate(Samples.bytes("create-request.json"));
 
         ConferenceReply created = client.apply(create);
 
@@ -69,13 +69,13 @@ class Colibri2HttpServerTest {
         assertEquals(List.of(new ConferenceReply.EndpointReply("ep1", RecordingBridge.TRANSPORT, false)), created.endpoints());
         assertEquals(RecordingBridge.FEEDBACK, created.bridgeSources());
 
-        ConferenceRequest patch = json.parseModify(MEETING, Samples.bytes("patch-request.json"));
+        ConferenceRequest patch = bridgeSide.parseModify(MEETING, Samples.bytes("patch-request.json"));
         ConferenceReply patched = client.apply(patch);
         assertEquals(patch, bridge.applied.get(1));
         assertEquals(List.of(new ConferenceReply.EndpointReply("ep1", null, false)), patched.endpoints());
 
-        ConferenceReply expiredEndpoint = client.apply(new ConferenceRequest(MEETING, null, false, false,
-                List.of(new EndpointRequest("ep1", false, true, null, null, null, null, false))));
+        ConferenceReply expiredEndpoint = client.apply(ConferenceRequest.modifying(MEETING)
+                .endpoint(EndpointRequest.expiring("ep1")).build());
         assertEquals(List.of(new ConferenceReply.EndpointReply("ep1", null, true)), expiredEndpoint.endpoints());
 
         client.expire(MEETING);
@@ -85,7 +85,7 @@ class Colibri2HttpServerTest {
 
     @Test
     void conferenceStatistics() throws Exception {
-        client.apply(json.parseCreate(Samples.bytes("create-request.json")));
+        client.apply(bridgeSide.parseCreate(Samples.bytes("create-request.json")));
 
         assertEquals(bridge.conferenceStats(MEETING), client.conferenceStats(MEETING));
         assertThrows(BridgeException.NotFound.class, () -> client.conferenceStats("unknown"));
@@ -96,8 +96,7 @@ class Colibri2HttpServerTest {
 
     @Test
     void unknownMeetingIsNotFound() {
-        ConferenceRequest patch = new ConferenceRequest("nope", null, false, false,
-                List.of(new EndpointRequest("ep1", false, true, null, null, null, null, false)));
+        ConferenceRequest patch = ConferenceRequest.modifying("nope").endpoint(EndpointRequest.expiring("ep1")).build();
 
         assertThrows(BridgeException.NotFound.class, () -> client.apply(patch));
     }
@@ -181,7 +180,7 @@ class Colibri2HttpServerTest {
 
     @Test
     void bridgeFailuresMapToTheRightExceptions() {
-        ConferenceRequest create = new ConferenceRequest("m1", null, true, false, List.of());
+        ConferenceRequest create = ConferenceRequest.creating("m1").build();
 
         bridge.failure = new BridgeException.BadRequest("no such codec");
         BridgeException.BadRequest bad = assertThrows(BridgeException.BadRequest.class, () -> client.apply(create));

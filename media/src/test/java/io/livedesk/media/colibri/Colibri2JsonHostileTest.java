@@ -23,7 +23,8 @@ class Colibri2JsonHostileTest {
             + "\"fingerprints\":[{\"hash\":\"sha-256\",\"setup\":\"active\",\"fingerprint\":\""
             + "BB:50:EE:83:47:4C:EB:04:4F:9E:32:5D:EC:42:9C:33:1E:E5:DF:17:46:C3:AA:20:E1:F5:C6:0B:E7:C4:78:BF\"}]";
 
-    private final Colibri2Json json = new Colibri2Json();
+    private final Colibri2BridgeCodec bridgeSide = new Colibri2BridgeCodec();
+    private final Colibri2ClientCodec clientSide = new Colibri2ClientCodec();
 
     static Stream<Arguments> hostileCreates() {
         return Stream.of(
@@ -109,24 +110,24 @@ class Colibri2JsonHostileTest {
     @MethodSource("hostileCreates")
     void hostileCreateIsABadRequestThatSaysWhy(String body, String expected) {
         BridgeException.BadRequest e = assertThrows(BridgeException.BadRequest.class,
-                () -> json.parseCreate(body.getBytes(StandardCharsets.UTF_8)));
+                () -> bridgeSide.parseCreate(body.getBytes(StandardCharsets.UTF_8)));
         assertTrue(e.getMessage().contains(expected), () -> "'" + e.getMessage() + "' should mention '" + expected + "'");
     }
 
     @Test
     void patchRules() {
-        assertBad(() -> json.parseModify(MEETING, utf8("{\"create\":true}")), "POST");
-        assertBad(() -> json.parseModify(MEETING, utf8("{\"meeting-id\":\"other\"}")), "does not match");
-        assertBad(() -> json.parseModify("a/b", utf8("{}")), "meeting-id in the path");
-        assertBad(() -> json.parseModify(MEETING, utf8("{\"expire\":true,\"endpoints\":[{\"id\":\"e\"}]}")), "cannot be combined");
+        assertBad(() -> bridgeSide.parseModify(MEETING, utf8("{\"create\":true}")), "POST");
+        assertBad(() -> bridgeSide.parseModify(MEETING, utf8("{\"meeting-id\":\"other\"}")), "does not match");
+        assertBad(() -> bridgeSide.parseModify("a/b", utf8("{}")), "meeting-id in the path");
+        assertBad(() -> bridgeSide.parseModify(MEETING, utf8("{\"expire\":true,\"endpoints\":[{\"id\":\"e\"}]}")), "cannot be combined");
     }
 
     @Test
     void aBridgeReplyThatMakesNoSenseIsRejected() {
-        assertThrows(BridgeException.BadRequest.class, () -> json.parseReply("{\"endpoints\":[{}]}".getBytes(StandardCharsets.UTF_8)));
-        assertThrows(BridgeException.BadRequest.class, () -> json.parseStats("{\"conferences\":1}".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(BridgeException.BadRequest.class, () -> clientSide.parseReply("{\"endpoints\":[{}]}".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(BridgeException.BadRequest.class, () -> clientSide.parseStats("{\"conferences\":1}".getBytes(StandardCharsets.UTF_8)));
         assertThrows(BridgeException.BadRequest.class,
-                () -> json.parseStats("{\"stress_level\":\"high\",\"conferences\":1,\"endpoints\":1}".getBytes(StandardCharsets.UTF_8)));
+                () -> clientSide.parseStats("{\"stress_level\":\"high\",\"conferences\":1,\"endpoints\":1}".getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Random corruption of the real samples: every outcome must be a parse or a BadRequest. */
@@ -143,9 +144,9 @@ class Colibri2JsonHostileTest {
                         ? alphabet[random.nextInt(alphabet.length)] : (byte) random.nextInt(256);
             }
             try {
-                json.parseCreate(body);
-                json.parseModify(MEETING, body);
-                json.parseReply(body);
+                bridgeSide.parseCreate(body);
+                bridgeSide.parseModify(MEETING, body);
+                clientSide.parseReply(body);
             } catch (BridgeException.BadRequest expected) {
                 // fine
             } catch (RuntimeException e) {

@@ -30,11 +30,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Colibri2 JSON ↔ api records, on the exact requests and replies of a real Jitsi Videobridge. */
 class Colibri2JsonTest {
 
-    private final Colibri2Json json = new Colibri2Json();
+    private final Colibri2BridgeCodec bridgeSide = new Colibri2BridgeCodec();
+    private final Colibri2ClientCodec clientSide = new Colibri2ClientCodec();
 
     @Test
     void parsesTheCreateRequest() throws Exception {
-        ConferenceRequest request = json.parseCreate(bytes("create-request.json"));
+        ConferenceRequest request = bridgeSide.parseCreate(bytes("create-request.json"));
 
         assertEquals(MEETING, request.meetingId());
         assertEquals("room1@example", request.name());
@@ -73,17 +74,17 @@ class Colibri2JsonTest {
 
     @Test
     void writesTheCreateRequestExactlyAsJicofoDoes() throws Exception {
-        ConferenceRequest request = json.parseCreate(bytes("create-request.json"));
+        ConferenceRequest request = bridgeSide.parseCreate(bytes("create-request.json"));
 
-        byte[] written = json.writeRequest(request);
+        byte[] written = clientSide.writeRequest(request);
 
         assertEquals(tree("create-request.json"), tree(written));
-        assertEquals(request, json.parseCreate(written));
+        assertEquals(request, bridgeSide.parseCreate(written));
     }
 
     @Test
     void createReplyRoundTrips() throws Exception {
-        ConferenceReply reply = json.parseReply(bytes("create-reply.json"));
+        ConferenceReply reply = clientSide.parseReply(bytes("create-reply.json"));
 
         ConferenceReply.EndpointReply ep = reply.endpoints().get(0);
         assertEquals("ep1", ep.id());
@@ -102,14 +103,14 @@ class Colibri2JsonTest {
                 new MediaSource(MediaType.VIDEO, "jvb-v0", List.of(new MediaSource.Ssrc(801659477L, "jvb-v0")), List.of())),
                 reply.bridgeSources());
 
-        byte[] written = json.writeReply(reply);
+        byte[] written = bridgeSide.writeReply(reply);
         assertEquals(withoutCandidateIds(tree("create-reply.json")), withoutCandidateIds(tree(written)));
-        assertEquals(reply, json.parseReply(written));
+        assertEquals(reply, clientSide.parseReply(written));
     }
 
     @Test
     void patchWithRemoteTransportAndSourcesRoundTrips() throws Exception {
-        ConferenceRequest request = json.parseModify(MEETING, bytes("patch-request.json"));
+        ConferenceRequest request = bridgeSide.parseModify(MEETING, bytes("patch-request.json"));
 
         assertEquals(MEETING, request.meetingId());
         assertFalse(request.create());
@@ -124,44 +125,44 @@ class Colibri2JsonTest {
                 remote.candidates().get(0));
         assertEquals(2, ep.sources().size());
 
-        byte[] written = json.writeRequest(request);
+        byte[] written = clientSide.writeRequest(request);
         assertEquals(withoutCandidateIds(tree("patch-request.json")), withoutCandidateIds(tree(written)));
-        assertEquals(request, json.parseModify(MEETING, written));
+        assertEquals(request, bridgeSide.parseModify(MEETING, written));
     }
 
     @Test
     void patchReplyRoundTrips() throws Exception {
-        ConferenceReply reply = json.parseReply(bytes("patch-reply.json"));
+        ConferenceReply reply = clientSide.parseReply(bytes("patch-reply.json"));
 
         assertEquals(List.of(new ConferenceReply.EndpointReply("ep1", null, false)), reply.endpoints());
         assertEquals(List.of(), reply.bridgeSources());
-        assertEquals(tree("patch-reply.json"), tree(json.writeReply(reply)));
+        assertEquals(tree("patch-reply.json"), tree(bridgeSide.writeReply(reply)));
     }
 
     @Test
     void endpointExpireIsEchoed() throws Exception {
-        ConferenceRequest request = json.parseModify(MEETING, bytes("expire-endpoint.json"));
+        ConferenceRequest request = bridgeSide.parseModify(MEETING, bytes("expire-endpoint.json"));
 
         EndpointRequest ep = request.endpoints().get(0);
         assertEquals("ep1", ep.id());
         assertTrue(ep.expire());
         assertNull(ep.sources());
-        assertEquals(tree("expire-endpoint.json"), tree(json.writeRequest(request)));
+        assertEquals(tree("expire-endpoint.json"), tree(clientSide.writeRequest(request)));
 
         ConferenceReply echo = new ConferenceReply(List.of(new ConferenceReply.EndpointReply("ep1", null, true)), List.of());
-        assertEquals(tree("expire-endpoint.json"), tree(json.writeReply(echo)));
-        assertEquals(echo, json.parseReply(json.writeReply(echo)));
+        assertEquals(tree("expire-endpoint.json"), tree(bridgeSide.writeReply(echo)));
+        assertEquals(echo, clientSide.parseReply(bridgeSide.writeReply(echo)));
     }
 
     @Test
     void conferenceExpire() throws Exception {
-        ConferenceRequest request = json.parseModify(MEETING, bytes("expire-conference.json"));
+        ConferenceRequest request = bridgeSide.parseModify(MEETING, bytes("expire-conference.json"));
 
         assertTrue(request.expire());
         assertEquals(List.of(), request.endpoints());
-        assertEquals(tree("expire-conference.json"), tree(json.writeRequest(request)));
-        assertEquals("{}", new String(json.writeConferenceExpired(), StandardCharsets.UTF_8));
-        assertEquals(new ConferenceReply(List.of(), List.of()), json.parseReply(json.writeConferenceExpired()));
+        assertEquals(tree("expire-conference.json"), tree(clientSide.writeRequest(request)));
+        assertEquals("{}", new String(bridgeSide.writeConferenceExpired(), StandardCharsets.UTF_8));
+        assertEquals(new ConferenceReply(List.of(), List.of()), clientSide.parseReply(bridgeSide.writeConferenceExpired()));
     }
 
     @Test
@@ -172,20 +173,20 @@ class Colibri2JsonTest {
                              "rtp-hdrexts":[]}],
                   "transport":{"ice-controlling":true},"capabilities":["source-names"]}]}""";
 
-        ConferenceRequest request = json.parseModify(MEETING, add.getBytes(StandardCharsets.UTF_8));
+        ConferenceRequest request = bridgeSide.parseModify(MEETING, add.getBytes(StandardCharsets.UTF_8));
 
         EndpointRequest ep = request.endpoints().get(0);
         assertTrue(ep.create());
         assertEquals("bob", ep.statsId());
         assertNull(ep.sources());
-        assertEquals(tree(add.getBytes(StandardCharsets.UTF_8)), tree(json.writeRequest(request)));
+        assertEquals(tree(add.getBytes(StandardCharsets.UTF_8)), tree(clientSide.writeRequest(request)));
     }
 
     @Test
     void clientAlwaysDeclaresSourceNamesOnCreate() {
-        EndpointRequest ep = new EndpointRequest("ep9", true, false, null, List.of(), null, null, false);
+        EndpointRequest ep = EndpointRequest.creating("ep9").build();
 
-        byte[] written = json.writeRequest(new ConferenceRequest("m1", null, true, false, List.of(ep)));
+        byte[] written = clientSide.writeRequest(ConferenceRequest.creating("m1").endpoint(ep).build());
 
         assertEquals("source-names", tree(written).at("/endpoints/0/capabilities/0").asText());
         assertFalse(tree(written).at("/endpoints/0/transport/ice-controlling").asBoolean(true));
@@ -200,7 +201,7 @@ class Colibri2JsonTest {
                    "candidates":[], "rtcp-mux":true,
                    "web-sockets":["ws://10.99.0.1/colibri-ws/jvb1/c/ep1?pwd=x"]}}}]}""";
 
-        ConferenceReply parsed = json.parseReply(reply.getBytes(StandardCharsets.UTF_8));
+        ConferenceReply parsed = clientSide.parseReply(reply.getBytes(StandardCharsets.UTF_8));
 
         assertEquals("2cn8", parsed.endpoints().get(0).transport().ufrag());
     }
@@ -209,9 +210,9 @@ class Colibri2JsonTest {
     void statsRoundTripWithJvbFieldNames() throws Exception {
         BridgeStats stats = new BridgeStats(0.25, 3, 7, true, false, false, 10, 20, 1000, 2000);
 
-        byte[] written = json.writeStats(stats, "1.2.3");
+        byte[] written = bridgeSide.writeStats(stats, "1.2.3");
 
-        assertEquals(stats, json.parseStats(written));
+        assertEquals(stats, clientSide.parseStats(written));
         var tree = tree(written);
         for (String field : List.of("stress_level", "conferences", "endpoints", "healthy", "drain", "shutting_down",
                 "version", "total_packets_received", "total_packets_sent", "total_bytes_received", "total_bytes_sent")) {
@@ -226,7 +227,7 @@ class Colibri2JsonTest {
                 new EndpointStats("e1", "alice", true, 1, 2, 3, 4, 5, 0.25, 31.5, 6, 7, 8, Map.of("unknown-ssrc", 5L)),
                 new EndpointStats("e2", null, false, 0, 0, 0, 0, 0, -1, -1, 0, 0, 0, Map.of())));
 
-        assertEquals(stats, json.parseConferenceStats(json.writeConferenceStats(stats)));
+        assertEquals(stats, clientSide.parseConferenceStats(bridgeSide.writeConferenceStats(stats)));
     }
 
     @Test
@@ -235,7 +236,7 @@ class Colibri2JsonTest {
                 {"stress_level":0.05,"conferences":1,"endpoints":2,"healthy":true,"drain":false,
                  "shutting_down":false,"version":"2.3.SNAPSHOT","bit_rate_download":12.5}""";
 
-        BridgeStats stats = json.parseStats(jvb.getBytes(StandardCharsets.UTF_8));
+        BridgeStats stats = clientSide.parseStats(jvb.getBytes(StandardCharsets.UTF_8));
 
         assertEquals(new BridgeStats(0.05, 1, 2, true, false, false, 0, 0, 0, 0), stats);
     }
@@ -245,7 +246,7 @@ class Colibri2JsonTest {
         String body = """
                 {"meeting-id":"m1","create":true,"name":null,"endpoints":null}""";
 
-        ConferenceRequest request = json.parseCreate(body.getBytes(StandardCharsets.UTF_8));
+        ConferenceRequest request = bridgeSide.parseCreate(body.getBytes(StandardCharsets.UTF_8));
 
         assertNull(request.name());
         assertEquals(List.of(), request.endpoints());
@@ -258,7 +259,7 @@ class Colibri2JsonTest {
                  "endpoints":[{"id":"e1","create":true,"initial-last-n":{"value":-1},"capabilities":["source-names"],
                    "sources":[{"type":"video","id":"e1-v0","videoType":"desktop","sources":[{"ssrc":5}]}]}]}""";
 
-        ConferenceRequest request = json.parseCreate(body.getBytes(StandardCharsets.UTF_8));
+        ConferenceRequest request = bridgeSide.parseCreate(body.getBytes(StandardCharsets.UTF_8));
 
         MediaSource source = request.endpoints().get(0).sources().get(0);
         assertEquals("e1-v0", source.ssrcs().get(0).name(), "an unnamed SSRC takes its source's name");

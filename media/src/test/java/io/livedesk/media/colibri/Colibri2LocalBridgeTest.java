@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.URI;
-import java.util.List;
 
 import static io.livedesk.media.colibri.Samples.MEETING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The real in-process bridge behind the Colibri2 REST interface, driven by the Colibri2 client (signaling only, no media). */
 class Colibri2LocalBridgeTest {
 
-    private final Colibri2Json json = new Colibri2Json();
+    private final Colibri2BridgeCodec bridgeSide = new Colibri2BridgeCodec();
     private LocalBridge bridge;
     private Colibri2HttpServer server;
     private Colibri2Client client;
@@ -54,7 +53,7 @@ class Colibri2LocalBridgeTest {
 
     @Test
     void conferenceLifecycleOverRest() throws Exception {
-        ConferenceReply created = client.apply(json.parseCreate(Samples.bytes("create-request.json")));
+        ConferenceReply created = client.apply(bridgeSide.parseCreate(Samples.bytes("create-request.json")));
 
         TransportDescription transport = created.endpoints().get(0).transport();
         assertNotNull(transport, "the bridge side of ep1's transport");
@@ -62,7 +61,7 @@ class Colibri2LocalBridgeTest {
         assertEquals(bridge.port(), transport.candidates().get(0).port());
         assertFalse(created.bridgeSources().isEmpty(), "the bridge's feedback sources");
 
-        ConferenceReply patched = client.apply(json.parseModify(MEETING, Samples.bytes("patch-request.json")));
+        ConferenceReply patched = client.apply(bridgeSide.parseModify(MEETING, Samples.bytes("patch-request.json")));
         assertEquals("ep1", patched.endpoints().get(0).id());
 
         BridgeStats stats = client.stats();
@@ -73,13 +72,13 @@ class Colibri2LocalBridgeTest {
         assertEquals(1, conference.endpointCount());
         assertEquals("ep1", conference.endpoints().get(0).id());
 
-        ConferenceReply expired = client.apply(new ConferenceRequest(MEETING, null, false, false,
-                List.of(new EndpointRequest("ep1", false, true, null, null, null, null, false))));
+        ConferenceReply expired = client.apply(ConferenceRequest.modifying(MEETING)
+                .endpoint(EndpointRequest.expiring("ep1")).build());
         assertTrue(expired.endpoints().isEmpty() || expired.endpoints().get(0).expired());
 
         client.expire(MEETING);
         assertEquals(0, client.stats().conferences());
         assertThrows(BridgeException.NotFound.class,
-                () -> client.apply(json.parseModify(MEETING, Samples.bytes("patch-request.json"))));
+                () -> client.apply(bridgeSide.parseModify(MEETING, Samples.bytes("patch-request.json"))));
     }
 }

@@ -107,16 +107,15 @@ class AllocateExpireLeakIT {
         for (int e = 0; e < ENDPOINTS; e++) {
             String id = "ep" + e;
             long ssrc = 1000L + e;
-            create.add(new EndpointRequest(id, true, false, id, null, remote(deadPort, meeting + e),
-                    List.of(new MediaSource(MediaType.AUDIO, id + "-a0", List.of(new MediaSource.Ssrc(ssrc, id + "-a0")),
-                            List.of())),
-                    false));
+            create.add(EndpointRequest.creating(id).statsId(id).remoteTransport(remote(deadPort, meeting + e))
+                    .sources(List.of(new MediaSource(MediaType.AUDIO, id + "-a0",
+                            List.of(new MediaSource.Ssrc(ssrc, id + "-a0")), List.of())))
+                    .build());
         }
-        bridge.apply(new ConferenceRequest(meeting, meeting, true, false, create));
+        bridge.apply(ConferenceRequest.creating(meeting).name(meeting).endpoints(create).build());
         if (endpointByEndpoint) {
             for (int e = 0; e < ENDPOINTS; e++) {
-                bridge.apply(new ConferenceRequest(meeting, null, false, false,
-                        List.of(new EndpointRequest("ep" + e, false, true, null, null, null, null, false))));
+                bridge.apply(ConferenceRequest.modifying(meeting).endpoint(EndpointRequest.expiring("ep" + e)).build());
             }
         } else {
             bridge.expire(meeting);

@@ -60,8 +60,8 @@ class HostilePacketsIT {
              SyntheticEndpoint a = new SyntheticEndpoint("a");
              SyntheticEndpoint b = new SyntheticEndpoint("b");
              DatagramSocket hostile = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            ConferenceReply reply = bridge.apply(new ConferenceRequest(MEETING, "hostile", true, false, List.of(
-                    endpoint("a", a, SSRC_A), endpoint("b", b, SSRC_B))));
+            ConferenceReply reply = bridge.apply(ConferenceRequest.creating(MEETING).name("hostile")
+                    .endpoint(endpoint("a", a, SSRC_A)).endpoint(endpoint("b", b, SSRC_B)).build());
             a.connect(reply.endpoints().get(0).transport(), Duration.ofSeconds(15));
             b.connect(reply.endpoints().get(1).transport(), Duration.ofSeconds(15));
 
@@ -125,9 +125,10 @@ class HostilePacketsIT {
 
     private static EndpointRequest endpoint(String id, SyntheticEndpoint e, long ssrc) {
         // The browser offers ICE-controlling here; the bridge is controlled.
-        return new EndpointRequest(id, true, false, id, null, e.description(),
-                List.of(new MediaSource(MediaType.AUDIO, id + "-a0", List.of(new MediaSource.Ssrc(ssrc, id + "-a0")),
-                        List.of())), false);
+        return EndpointRequest.creating(id).statsId(id).remoteTransport(e.description())
+                .sources(List.of(new MediaSource(MediaType.AUDIO, id + "-a0",
+                        List.of(new MediaSource.Ssrc(ssrc, id + "-a0")), List.of())))
+                .build();
     }
 
     private static long dropped(LocalBridge bridge, String endpoint, String cause) {

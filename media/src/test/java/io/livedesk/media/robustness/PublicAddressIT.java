@@ -48,8 +48,8 @@ class PublicAddressIT {
             assertEquals("0.0.0.0", node.bridge().address(), "the socket binds the local (wildcard) address");
             assertEquals(mediaPort, node.bridge().port());
 
-            ConferenceReply reply = client.apply(new ConferenceRequest(MEETING, "nat", true, false, List.of(
-                    endpoint("a", a, SSRC_A), endpoint("b", b, SSRC_B))));
+            ConferenceReply reply = client.apply(ConferenceRequest.creating(MEETING).name("nat")
+                    .endpoint(endpoint("a", a, SSRC_A)).endpoint(endpoint("b", b, SSRC_B)).build());
             TransportDescription ta = reply.endpoints().get(0).transport();
             TransportDescription tb = reply.endpoints().get(1).transport();
             for (TransportDescription t : List.of(ta, tb)) {
@@ -86,9 +86,10 @@ class PublicAddressIT {
 
     private static EndpointRequest endpoint(String id, SyntheticEndpoint e, long ssrc) {
         // The browser offers ICE-controlling here; the bridge is controlled.
-        return new EndpointRequest(id, true, false, id, null, e.description(),
-                List.of(new MediaSource(MediaType.AUDIO, id + "-a0", List.of(new MediaSource.Ssrc(ssrc, id + "-a0")),
-                        List.of())), false);
+        return EndpointRequest.creating(id).statsId(id).remoteTransport(e.description())
+                .sources(List.of(new MediaSource(MediaType.AUDIO, id + "-a0",
+                        List.of(new MediaSource.Ssrc(ssrc, id + "-a0")), List.of())))
+                .build();
     }
 
     /** Free on every interface, since the bridge binds the wildcard address. */

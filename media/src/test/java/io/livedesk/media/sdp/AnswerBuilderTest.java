@@ -1,5 +1,6 @@
 package io.livedesk.media.sdp;
 
+import io.livedesk.media.api.MediaType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -62,8 +63,8 @@ class AnswerBuilderTest {
         fmtp.put("useinbandfec", "1");
         assertEquals(List.of(new RtpCodec(111, "opus", 48000, 2, fmtp, List.of(RtcpFeedback.TRANSPORT_CC))), audio.codecs());
         assertEquals(List.of("111"), audio.formats());
-        assertEquals(List.of(new HeaderExtension(1, HeaderExtension.AUDIO_LEVEL), new HeaderExtension(2, HeaderExtension.ABS_SEND_TIME),
-                new HeaderExtension(3, HeaderExtension.TRANSPORT_WIDE_CC), new HeaderExtension(4, HeaderExtension.MID)),
+        assertEquals(List.of(new Extmap(1, Extmap.AUDIO_LEVEL), new Extmap(2, Extmap.ABS_SEND_TIME),
+                new Extmap(3, Extmap.TRANSPORT_WIDE_CC), new Extmap(4, Extmap.MID)),
                 audio.headerExtensions());
     }
 
@@ -83,8 +84,8 @@ class AnswerBuilderTest {
         assertEquals(102, video.codec(103).orElseThrow().associatedPayloadType().getAsInt());
         assertEquals("42e01f", video.codec(108).orElseThrow().parameters().get("profile-level-id"));
         assertTrue(video.codec(116).isEmpty(), "Main profile (4d001f) does not match constrained baseline");
-        assertEquals(List.of(new HeaderExtension(2, HeaderExtension.ABS_SEND_TIME),
-                new HeaderExtension(3, HeaderExtension.TRANSPORT_WIDE_CC), new HeaderExtension(4, HeaderExtension.MID)),
+        assertEquals(List.of(new Extmap(2, Extmap.ABS_SEND_TIME),
+                new Extmap(3, Extmap.TRANSPORT_WIDE_CC), new Extmap(4, Extmap.MID)),
                 video.headerExtensions());
     }
 
@@ -97,7 +98,7 @@ class AnswerBuilderTest {
 
     @Test
     void sendRecvSectionCarriesTheForwardedSource() throws Exception {
-        ForwardedTrack track = new ForwardedTrack(MediaKind.VIDEO, "staff-7", "staff-7-cam", "cnameStaff7", 1111L, 2222L);
+        ForwardedTrack track = new ForwardedTrack(MediaType.VIDEO, "staff-7", "staff-7-cam", "cnameStaff7", 1111L, 2222L);
         MediaSection video = answer(ChromiumSdp.OFFER, Map.of("1", AnswerIntent.sendReceive(track))).media().get(1);
 
         assertEquals(Direction.SENDRECV, video.direction());
@@ -110,7 +111,7 @@ class AnswerBuilderTest {
     @Test
     void directionNeverExceedsWhatWasOffered() throws Exception {
         String sendOnlyOffer = ChromiumSdp.OFFER.replace("a=sendrecv", "a=sendonly");
-        ForwardedTrack track = new ForwardedTrack(MediaKind.AUDIO, "s", "t", "c", 1L, null);
+        ForwardedTrack track = new ForwardedTrack(MediaType.AUDIO, "s", "t", "c", 1L, null);
         SessionDescription answer = answer(sendOnlyOffer, Map.of("0", AnswerIntent.sendReceive(track)));
 
         assertEquals(Direction.RECVONLY, answer.media().get(0).direction());

@@ -1,5 +1,6 @@
 package io.livedesk.media.sdp;
 
+import io.livedesk.media.api.MediaType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,7 +94,7 @@ class ChromiumAcceptsSdpIT {
         MediaSection video = offer.media().get(1);
         assertEquals(SourceGroup.FID, video.sourceGroups().get(0).semantics(), offerText);
 
-        ForwardedTrack staff = new ForwardedTrack(MediaKind.VIDEO, "staff", "staff-cam", "cnameStaff", 2001L, 2002L);
+        ForwardedTrack staff = new ForwardedTrack(MediaType.VIDEO, "staff", "staff-cam", "cnameStaff", 2001L, 2002L);
         SessionDescription answer = new AnswerBuilder(CodecPolicy.standard(true)).answer(offer, Origin.of("1", 1),
                 AnswerBuilderTest.BRIDGE, Map.of(video.mid(), AnswerIntent.sendReceive(staff)));
         String result = run(APPLY_ANSWER, new SdpWriter().write(answer));
@@ -107,11 +108,11 @@ class ChromiumAcceptsSdpIT {
     @Test
     void chromiumAcceptsTheBridgesOfferWithTwoRemoteVideos() throws Exception {
         SessionDescription offer = new OfferBuilder(CodecPolicy.standard(false)).offer(Origin.of("2", 1), AnswerBuilderTest.BRIDGE,
-                List.of(OfferSection.receiveFromBrowser("0", MediaKind.AUDIO),
-                        OfferSection.receiveFromBrowser("1", MediaKind.VIDEO),
-                        OfferSection.forward("2", new ForwardedTrack(MediaKind.AUDIO, "staff", "staff-mic", "cs", 1001L, null)),
-                        OfferSection.forward("3", new ForwardedTrack(MediaKind.VIDEO, "staff", "staff-cam", "cs", 2001L, 2002L)),
-                        OfferSection.forward("4", new ForwardedTrack(MediaKind.VIDEO, "supervisor", "sup-cam", "cv", 3001L, 3002L))));
+                List.of(OfferSection.receiveFromBrowser("0", MediaType.AUDIO),
+                        OfferSection.receiveFromBrowser("1", MediaType.VIDEO),
+                        OfferSection.forward("2", new ForwardedTrack(MediaType.AUDIO, "staff", "staff-mic", "cs", 1001L, null)),
+                        OfferSection.forward("3", new ForwardedTrack(MediaType.VIDEO, "staff", "staff-cam", "cs", 2001L, 2002L)),
+                        OfferSection.forward("4", new ForwardedTrack(MediaType.VIDEO, "supervisor", "sup-cam", "cv", 3001L, 3002L))));
         String json = run(ANSWER_OFFER, new SdpWriter().write(offer));
 
         assertFalse(json.contains("\"error\""), json);

@@ -1,5 +1,6 @@
 package io.livedesk.media.sdp;
 
+import io.livedesk.media.api.MediaType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,18 +14,18 @@ import org.junit.jupiter.api.Test;
 /** The bridge's offer to a customer's browser that receives a staff member and a supervisor. */
 class OfferBuilderTest {
     private static final ForwardedTrack STAFF_AUDIO =
-            new ForwardedTrack(MediaKind.AUDIO, "staff", "staff-mic", "cnameStaff", 1001L, null);
+            new ForwardedTrack(MediaType.AUDIO, "staff", "staff-mic", "cnameStaff", 1001L, null);
     private static final ForwardedTrack STAFF_VIDEO =
-            new ForwardedTrack(MediaKind.VIDEO, "staff", "staff-cam", "cnameStaff", 2001L, 2002L);
+            new ForwardedTrack(MediaType.VIDEO, "staff", "staff-cam", "cnameStaff", 2001L, 2002L);
     private static final ForwardedTrack SUPERVISOR_VIDEO =
-            new ForwardedTrack(MediaKind.VIDEO, "supervisor", "supervisor-cam", "cnameSup", 3001L, 3002L);
+            new ForwardedTrack(MediaType.VIDEO, "supervisor", "supervisor-cam", "cnameSup", 3001L, 3002L);
 
     private final OfferBuilder builder = new OfferBuilder(CodecPolicy.standard(false));
 
     private SessionDescription offer() {
         return builder.offer(AnswerBuilderTest.ORIGIN, AnswerBuilderTest.BRIDGE, List.of(
-                OfferSection.receiveFromBrowser("0", MediaKind.AUDIO),
-                OfferSection.receiveFromBrowser("1", MediaKind.VIDEO),
+                OfferSection.receiveFromBrowser("0", MediaType.AUDIO),
+                OfferSection.receiveFromBrowser("1", MediaType.VIDEO),
                 OfferSection.forward("2", STAFF_AUDIO),
                 OfferSection.forward("3", STAFF_VIDEO),
                 OfferSection.forward("4", SUPERVISOR_VIDEO)));
@@ -98,7 +99,7 @@ class OfferBuilderTest {
     void misuseIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> builder.offer(AnswerBuilderTest.ORIGIN, AnswerBuilderTest.BRIDGE,
                 List.of(OfferSection.forward("1", STAFF_VIDEO), OfferSection.forward("1", SUPERVISOR_VIDEO))));
-        assertThrows(IllegalArgumentException.class, () -> new OfferSection("1", MediaKind.AUDIO, Direction.SENDONLY, STAFF_VIDEO));
+        assertThrows(IllegalArgumentException.class, () -> new OfferSection("1", MediaType.AUDIO, Direction.SENDONLY, STAFF_VIDEO));
         assertThrows(IllegalArgumentException.class, () -> builder.offer(AnswerBuilderTest.ORIGIN, AnswerBuilderTest.BRIDGE, List.of()));
     }
 }

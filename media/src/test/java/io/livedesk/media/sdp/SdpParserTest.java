@@ -51,7 +51,7 @@ class SdpParserTest {
         assertEquals(List.of(RtcpFeedback.TRANSPORT_CC), opus.feedback());
         assertEquals(Map.of("111/111", ""), audio.codec(63).orElseThrow().parameters());
         assertEquals(4, audio.headerExtensions().size());
-        assertEquals(1, audio.headerExtension(HeaderExtension.AUDIO_LEVEL).orElseThrow().id());
+        assertEquals(1, audio.headerExtension(Extmap.AUDIO_LEVEL).orElseThrow().id());
         assertEquals(List.of(new Attribute("rtcp", "9 IN IP4 0.0.0.0"), new Attribute("rtcp-xr", "rcvr-rtt=all")),
                 audio.otherAttributes());
 

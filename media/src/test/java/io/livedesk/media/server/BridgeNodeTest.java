@@ -49,9 +49,10 @@ class BridgeNodeTest {
             assertEquals(200, stats.statusCode());
             assertTrue(stats.body().contains("\"stress_level\""), stats.body());
 
-            ConferenceReply reply = client.apply(new ConferenceRequest(MEETING, "room", true, false, List.of(
-                    new EndpointRequest("ep1", true, false, "alice", null, null, List.of(), true),
-                    new EndpointRequest("ep2", true, false, "bob", null, null, List.of(), true))));
+            ConferenceReply reply = client.apply(ConferenceRequest.creating(MEETING).name("room")
+                    .endpoint(EndpointRequest.creating("ep1").statsId("alice").sources(List.of()).iceControlling(true))
+                    .endpoint(EndpointRequest.creating("ep2").statsId("bob").sources(List.of()).iceControlling(true))
+                    .build());
             assertEquals(2, reply.endpoints().size());
             assertNotNull(reply.endpoints().get(0).transport());
             assertEquals(node.bridge().port(), reply.endpoints().get(0).transport().candidates().get(0).port());

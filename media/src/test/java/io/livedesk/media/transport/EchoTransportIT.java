@@ -147,8 +147,8 @@ class EchoTransportIT {
                 assertTrue(number(stats, "audioPacketsReceived") > 0, "audio received: " + stats);
                 assertTrue(counters.rtpIn() > 0 && counters.rtpOut() > 0, counters.toString());
                 assertTrue(counters.rtcpIn() > 0 && counters.rtcpOut() > 0, counters.toString());
-                assertEquals(0, counters.dropped(DropReason.SRTP_AUTH_FAILED), counters.toString());
-                assertEquals(0, counters.dropped(DropReason.UNKNOWN_KIND), counters.toString());
+                assertEquals(0, counters.dropped(TransportDrop.SRTP_AUTH_FAILED), counters.toString());
+                assertEquals(0, counters.dropped(TransportDrop.UNKNOWN_KIND), counters.toString());
             }
         } finally {
             transports.forEach(EndpointTransport::close);

@@ -48,7 +48,7 @@ class EndpointTransportLifecycleTest {
                         new DtlsFingerprint("sha-256", certificate.sha256Fingerprint()));
                 transport.start();
                 assertFalse(transport.sendRtp(new byte[20], 0, 20), "no keys yet");
-                assertEquals(1, transport.counters().dropped(DropReason.SEND_FAILED));
+                assertEquals(1, transport.counters().dropped(TransportDrop.SEND_FAILED));
                 transport.close();
                 transport.close(); // idempotent
                 assertEquals(IceProcessingState.TERMINATED, transport.iceState());

@@ -13,7 +13,7 @@ import io.livedesk.media.bridge.BridgeSdp;
 import io.livedesk.media.sdp.AnswerBuilder;
 import io.livedesk.media.sdp.AnswerIntent;
 import io.livedesk.media.sdp.ForwardedTrack;
-import io.livedesk.media.sdp.MediaKind;
+import io.livedesk.media.api.MediaType;
 import io.livedesk.media.sdp.MediaSection;
 import io.livedesk.media.sdp.Origin;
 import io.livedesk.media.sdp.SdpNegotiationException;
@@ -34,10 +34,12 @@ import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -112,12 +114,12 @@ public final class BridgeNegotiator implements MediaNegotiator {
         /** In order of joining: each leg receives the others' tracks in this order. */
         final Map<String, Leg> legs = new LinkedHashMap<>();
         /** Numbers endpoint ids per role, so a replaced leg never reuses an id the bridge may still hold. */
-        final Map<String, Integer> endpointsCreated = new HashMap<>();
+        final Map<LegRole, Integer> endpointsCreated = new EnumMap<>(LegRole.class);
         boolean ended;
 
-        String nextEndpointId(String role) {
+        String nextEndpointId(LegRole role) {
             int n = endpointsCreated.merge(role, 1, Integer::sum);
-            return role.equals("customer") && n == 1 ? role : role + "-" + n;
+            return role == LegRole.CUSTOMER && n == 1 ? role.label() : role.label() + "-" + n;
         }
     }
 
@@ -153,73 +155,96 @@ public final class BridgeNegotiator implements MediaNegotiator {
         if (signal.candidate() != null) {
             return; // see the class comment: the offer's candidates and peer-reflexive ones suffice
         }
-        if (!signal.sdp().type().equals("offer")) {
-            throw new ProtocolException(ErrorCode.BAD_SDP, "with a media bridge the server answers: send offers only");
-        }
-        SessionDescription offer;
-        TransportDescription remote;
-        List<MediaSource> sources;
-        try {
-            offer = parser.parse(signal.sdp().sdp());
-            remote = BridgeSdp.transport(offer);
-            sources = BridgeSdp.sources(offer);
-        } catch (SdpParseException e) {
-            throw new ProtocolException(ErrorCode.BAD_SDP, "the SDP could not be read: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new ProtocolException(ErrorCode.BAD_SDP, e.getMessage());
-        }
+        Offer offer = readOffer(signal.sdp());
         CallMedia media = calls.computeIfAbsent(call.callId(), id -> new CallMedia());
         synchronized (media) {
             if (media.ended) {
                 throw new ProtocolException(ErrorCode.INVALID_STATE, "the call has ended");
             }
-            Leg leg = media.legs.get(fromSubject);
-            if (leg != null && !leg.ufrag.equals(remote.ufrag())) {
-                // A new page (or an ICE restart): a fresh endpoint, the bridge does not restart ICE.
-                expireEndpoint(call.callId(), leg.endpointId);
-                media.legs.remove(fromSubject);
-                legs.legDown(call.callId(), leg.endpointId);
-                leg = null;
-            }
-            Leg before = leg;
-            try {
-                String endpointId = leg != null ? leg.endpointId : media.nextEndpointId(roleLabel(call, fromSubject));
-                leg = connect(call.callId(), leg, endpointId, fromSubject, remote, sources, BridgeSdp.medias(offer));
-            } catch (BridgeException.BadRequest e) {
-                throw new ProtocolException(ErrorCode.BAD_SDP, e.getMessage());
-            } catch (BridgeException e) {
-                log.warn("bridge {} failed for call {}: {}", bridge.id(), call.callId(), e.toString());
-                throw new ProtocolException(ErrorCode.UNAVAILABLE, "the media bridge is unavailable; retry");
-            }
-            media.legs.put(fromSubject, leg);
-            leg.lastOffer = offer;
-            if (leg != before) {
-                if (before != null) {
-                    legs.legDown(call.callId(), before.endpointId); // the bridge had expired it
-                }
-                legs.legUp(call, fromSubject, leg.endpointId);
-            }
-
-            List<ForwardedTrack> incoming = tracksFor(media, leg);
-            Map<String, AnswerIntent> intents = new HashMap<>();
-            List<ForwardedTrack> carried = assign(offer, incoming, intents);
-            SessionDescription answer;
-            try {
-                answer = answers.answer(offer, Origin.of(leg.sessionId, ++leg.version), BridgeSdp.local(leg.bridgeSide),
-                        intents);
-            } catch (SdpNegotiationException | IllegalArgumentException e) {
-                throw new ProtocolException(ErrorCode.BAD_SDP, e.getMessage());
-            }
-            leg.answeredWith = carried;
+            Leg leg = legFor(call, media, fromSubject, offer);
+            Answer answer = answer(media, leg, offer.sdp());
             answered.run();
             router.send(fromSubject, new ServerMessage.CallSignal(call.callId(), FROM,
-                    new ClientMessage.Sdp("answer", writer.write(answer)), null));
-            if (carried.size() < incoming.size()) {
+                    new ClientMessage.Sdp("answer", writer.write(answer.sdp())), null));
+            if (answer.carried().size() < answer.incoming().size()) {
                 // Too few sections in this offer for everyone's tracks: ask for another, with more.
-                router.send(fromSubject, renegotiate(call.callId(), incoming));
+                router.send(fromSubject, renegotiate(call.callId(), answer.incoming()));
             }
             renegotiateOthers(call.callId(), media, leg);
         }
+    }
+
+    /** A browser's offer and what the bridge needs of it. */
+    private record Offer(SessionDescription sdp, TransportDescription transport, List<MediaSource> sources,
+                         List<Media> medias) {
+    }
+
+    /** The answer to one leg's offer, with the tracks it carries out of those the leg should receive. */
+    private record Answer(SessionDescription sdp, List<ForwardedTrack> incoming, List<ForwardedTrack> carried) {
+    }
+
+    private Offer readOffer(ClientMessage.Sdp sdp) {
+        if (sdp.kind() != ClientMessage.SdpType.OFFER) {
+            throw new ProtocolException(ErrorCode.BAD_SDP, "with a media bridge the server answers: send offers only");
+        }
+        try {
+            SessionDescription offer = parser.parse(sdp.sdp());
+            return new Offer(offer, BridgeSdp.transport(offer), BridgeSdp.sources(offer), BridgeSdp.medias(offer));
+        } catch (SdpParseException e) {
+            throw new ProtocolException(ErrorCode.BAD_SDP, "the SDP could not be read: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_SDP, e.getMessage());
+        }
+    }
+
+    /**
+     * The participant's leg with its endpoint on the bridge up to date with {@code offer}: created on the
+     * first offer, replaced when the browser's ICE credentials changed, re-created when the bridge lost it.
+     */
+    private Leg legFor(CallRecord call, CallMedia media, String subject, Offer offer) {
+        Leg leg = media.legs.get(subject);
+        if (leg != null && !leg.ufrag.equals(offer.transport().ufrag())) {
+            // A new page (or an ICE restart): a fresh endpoint, the bridge does not restart ICE.
+            expireEndpoint(call.callId(), leg.endpointId);
+            media.legs.remove(subject);
+            legs.legDown(call.callId(), leg.endpointId);
+            leg = null;
+        }
+        Leg before = leg;
+        try {
+            String endpointId = leg != null ? leg.endpointId : media.nextEndpointId(LegRole.of(call, subject));
+            leg = connect(call.callId(), leg, endpointId, subject, offer);
+        } catch (BridgeException.BadRequest e) {
+            throw new ProtocolException(ErrorCode.BAD_SDP, e.getMessage());
+        } catch (BridgeException e) {
+            log.warn("bridge {} failed for call {}: {}", bridge.id(), call.callId(), e.toString());
+            throw new ProtocolException(ErrorCode.UNAVAILABLE, "the media bridge is unavailable; retry");
+        }
+        media.legs.put(subject, leg);
+        leg.lastOffer = offer.sdp();
+        if (leg != before) {
+            if (before != null) {
+                legs.legDown(call.callId(), before.endpointId); // the bridge had expired it
+            }
+            legs.legUp(call, subject, leg.endpointId);
+        }
+        return leg;
+    }
+
+    /** Answers the leg's offer from its bridge transport, with as many of the others' tracks as it has room for. */
+    private Answer answer(CallMedia media, Leg leg, SessionDescription offer) {
+        List<ForwardedTrack> incoming = tracksFor(media, leg);
+        Map<String, AnswerIntent> intents = new HashMap<>();
+        List<ForwardedTrack> carried = assign(offer, incoming, intents);
+        SessionDescription answer;
+        try {
+            answer = answers.answer(offer, Origin.of(leg.sessionId, ++leg.version), BridgeSdp.local(leg.bridgeSide),
+                    intents);
+        } catch (SdpNegotiationException | IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_SDP, e.getMessage());
+        }
+        leg.answeredWith = carried;
+        return new Answer(answer, incoming, carried);
     }
 
     /**
@@ -287,7 +312,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
     }
 
     private static ServerMessage.CallRenegotiate renegotiate(String meetingId, List<ForwardedTrack> tracks) {
-        int audio = (int) tracks.stream().filter(t -> t.kind() == MediaKind.AUDIO).count();
+        int audio = (int) tracks.stream().filter(t -> t.kind() == MediaType.AUDIO).count();
         return new ServerMessage.CallRenegotiate(meetingId, new ServerMessage.ReceiveSlots(audio, tracks.size() - audio));
     }
 
@@ -298,7 +323,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
             if (other == leg) {
                 continue;
             }
-            for (MediaKind kind : MediaKind.values()) {
+            for (MediaType kind : MediaType.values()) {
                 BridgeSdp.track(other.lastOffer, kind).ifPresent(out::add);
             }
         }
@@ -312,7 +337,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
     private static List<ForwardedTrack> assign(SessionDescription offer, List<ForwardedTrack> incoming,
                                                Map<String, AnswerIntent> intents) {
         List<ForwardedTrack> carried = new ArrayList<>();
-        for (MediaKind kind : MediaKind.values()) {
+        for (MediaType kind : MediaType.values()) {
             Iterator<ForwardedTrack> tracks = incoming.stream().filter(t -> t.kind() == kind).iterator();
             for (MediaSection m : offer.media()) {
                 if (!tracks.hasNext()) {
@@ -329,44 +354,52 @@ public final class BridgeNegotiator implements MediaNegotiator {
         return carried;
     }
 
-    /** The role part of a leg's endpoint id: it labels the speaker (customer, staff, supervisor) downstream. */
-    private static String roleLabel(CallRecord call, String subject) {
-        if (subject.equals(call.customerId())) {
-            return "customer";
+    /** The role part of a leg's endpoint id: it labels the speaker downstream (the transcript says who spoke). */
+    private enum LegRole {
+        CUSTOMER, STAFF, SUPERVISOR;
+
+        static LegRole of(CallRecord call, String subject) {
+            if (subject.equals(call.customerId())) {
+                return CUSTOMER;
+            }
+            return call.isSupervisor(subject) ? SUPERVISOR : STAFF;
         }
-        return call.isSupervisor(subject) ? "supervisor" : "staff";
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /** Creates the leg's endpoint (and the conference, if need be) or updates its sources. */
-    private Leg connect(String meetingId, Leg leg, String endpointId, String subject, TransportDescription remote,
-                        List<MediaSource> sources, List<Media> medias) throws BridgeException {
+    private Leg connect(String meetingId, Leg leg, String endpointId, String subject, Offer offer)
+            throws BridgeException {
         if (leg != null) {
             try {
-                bridge.apply(new ConferenceRequest(meetingId, null, false, false, List.of(
-                        new EndpointRequest(endpointId, false, false, null, medias, remote, sources, false))));
+                bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(EndpointRequest.updating(endpointId)
+                        .medias(offer.medias()).remoteTransport(offer.transport()).sources(offer.sources())).build());
                 return leg;
             } catch (BridgeException.NotFound e) {
                 // The bridge expired it (ICE failed, or no media for too long): start the leg afresh.
                 log.info("call {}: endpoint {} was gone from the bridge; creating it again", meetingId, endpointId);
             }
         }
-        EndpointRequest create = new EndpointRequest(endpointId, true, false, endpointId, medias, remote, sources, false);
+        EndpointRequest create = EndpointRequest.creating(endpointId).statsId(endpointId).medias(offer.medias())
+                .remoteTransport(offer.transport()).sources(offer.sources()).build();
         ConferenceReply reply;
         try {
-            reply = bridge.apply(new ConferenceRequest(meetingId, null, false, false, List.of(create)));
+            reply = bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(create).build());
         } catch (BridgeException.NotFound e) {
-            reply = bridge.apply(new ConferenceRequest(meetingId, "call " + meetingId, true, false, List.of(create)));
+            reply = bridge.apply(ConferenceRequest.creating(meetingId).name("call " + meetingId).endpoint(create).build());
         }
         Leg fresh = new Leg(endpointId, subject, Long.toString(random.nextLong() & Long.MAX_VALUE));
-        fresh.ufrag = remote.ufrag();
+        fresh.ufrag = offer.transport().ufrag();
         fresh.bridgeSide = reply.endpoints().get(0).transport();
         return fresh;
     }
 
     private void expireEndpoint(String meetingId, String endpointId) {
         try {
-            bridge.apply(new ConferenceRequest(meetingId, null, false, false, List.of(
-                    new EndpointRequest(endpointId, false, true, null, List.of(), null, null, false))));
+            bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(EndpointRequest.expiring(endpointId)).build());
         } catch (BridgeException.NotFound e) {
             // already gone
         } catch (BridgeException e) {

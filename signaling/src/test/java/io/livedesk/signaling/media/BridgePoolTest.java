@@ -78,14 +78,14 @@ class BridgePoolTest {
     private static ConferenceRequest create(String meetingId, int endpoints) {
         List<EndpointRequest> eps = new ArrayList<>();
         for (int i = 0; i < endpoints; i++) {
-            eps.add(new EndpointRequest("ep" + i, true, false, "ep" + i, List.of(), null, List.of(), false));
+            eps.add(EndpointRequest.creating("ep" + i).statsId("ep" + i).sources(List.of()).build());
         }
-        return new ConferenceRequest(meetingId, "call " + meetingId, true, false, eps);
+        return ConferenceRequest.creating(meetingId).name("call " + meetingId).endpoints(eps).build();
     }
 
     private static ConferenceRequest update(String meetingId) {
-        return new ConferenceRequest(meetingId, null, false, false, List.of(
-                new EndpointRequest("ep0", false, false, null, List.of(), null, List.of(), false)));
+        return ConferenceRequest.modifying(meetingId)
+                .endpoint(EndpointRequest.updating("ep0").sources(List.of())).build();
     }
 
     private static BridgeException.Unavailable refused(String id) {
@@ -186,7 +186,7 @@ class BridgePoolTest {
         assertEquals(Optional.empty(), pool.ownerOf("m1"));
         assertThrows(BridgeException.NotFound.class, () -> pool.apply(update("m1")));
         pool.expire("m1"); // unknown: no-op
-        pool.apply(new ConferenceRequest("m2", null, false, true, null)); // expire through apply: no-op too
+        pool.apply(ConferenceRequest.expiring("m2")); // expire through apply: no-op too
         assertThrows(BridgeException.BadRequest.class, () -> pool.apply(update(" ")));
     }
 

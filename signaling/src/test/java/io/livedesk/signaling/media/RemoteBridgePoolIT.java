@@ -74,14 +74,14 @@ class RemoteBridgePoolIT {
     private static ConferenceRequest create(String meetingId, int endpoints) {
         List<EndpointRequest> eps = new ArrayList<>();
         for (int i = 0; i < endpoints; i++) {
-            eps.add(new EndpointRequest("ep" + i, true, false, "ep" + i, null, null, List.of(), true));
+            eps.add(EndpointRequest.creating("ep" + i).statsId("ep" + i).sources(List.of()).iceControlling(true).build());
         }
-        return new ConferenceRequest(meetingId, "call " + meetingId, true, false, eps);
+        return ConferenceRequest.creating(meetingId).name("call " + meetingId).endpoints(eps).build();
     }
 
     private static ConferenceRequest addEndpoint(String meetingId, String endpointId) {
-        return new ConferenceRequest(meetingId, null, false, false, List.of(
-                new EndpointRequest(endpointId, true, false, endpointId, null, null, List.of(), true)));
+        return ConferenceRequest.modifying(meetingId).endpoint(EndpointRequest.creating(endpointId)
+                .statsId(endpointId).sources(List.of()).iceControlling(true)).build();
     }
 
     @Test

@@ -64,7 +64,7 @@ public final class RemoteSpeechService implements SpeechService {
         // One Grizzly transport for every stream, instead of a selector and worker pool per connection.
         client.getProperties().put(ClientProperties.SHARED_CONTAINER, true);
         client.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, settings.connectTimeout().toMillis());
-        // A stream has at most one task in this queue (its SerialExecutor keeps the rest), and its
+        // A stream has at most one task in this queue (its StreamTaskExecutor keeps the rest), and its
         // own backlog is bounded by the queue limit, so maxStreams bounds the queue.
         this.pool = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(settings.maxStreams() + settings.threads()),

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * sendBatch}; the vosk-server protocol answers each frame, so the stream counts frames sent and
  * replies received: the reply after eof with nothing outstanding is the last result.
  *
- * <p>Connect, sends, event delivery and close run on the stream's {@link SerialExecutor}; Tyrus's
+ * <p>Connect, sends, event delivery and close run on the stream's {@link StreamTaskExecutor}; Tyrus's
  * threads only hand replies over. Nothing here throws on a callback thread: failures become a
  * {@code Status(FAILED)} (or {@code SHED} when the node says it is overloaded).
  */
@@ -62,7 +62,7 @@ final class RemoteStream implements SpeechStream {
     private final TranscriptListener listener;
     private final VoskProtocol protocol;
     private final VoskJson json;
-    private final SerialExecutor serial;
+    private final StreamTaskExecutor serial;
     private final int batchBytes;
     private final AtomicReference<State> state = new AtomicReference<>(State.CONNECTING);
 
@@ -91,7 +91,7 @@ final class RemoteStream implements SpeechStream {
         this.listener = listener;
         this.protocol = protocol;
         this.json = json;
-        this.serial = new SerialExecutor(service.pool());
+        this.serial = new StreamTaskExecutor(service.pool());
         this.batchBytes = (int) (settings.sendBatch().toMillis() * spec.sampleRate() / 1000) * 2;
         this.batch = new byte[batchBytes];
         this.lastProgressNanos = System.nanoTime();

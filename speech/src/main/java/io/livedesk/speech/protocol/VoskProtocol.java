@@ -29,9 +29,9 @@ public final class VoskProtocol {
     private final ObjectMapper mapper = new ObjectMapper();
 
     /** Parses one client text frame. */
-    public ClientMessage parse(String text) throws ProtocolException {
+    public VoskClientMessage parse(String text) throws VoskProtocolException {
         if (text.length() > MAX_TEXT_BYTES) {
-            throw new ProtocolException(CloseCodes.TOO_BIG, "text message of " + text.length()
+            throw new VoskProtocolException(CloseCodes.TOO_BIG, "text message of " + text.length()
                     + " characters; a config or eof is at most " + MAX_TEXT_BYTES);
         }
         JsonNode root;
@@ -40,23 +40,23 @@ public final class VoskProtocol {
         } catch (JsonProcessingException e) {
             // Only where, not what: the error is logged, and the text could be anything the client sent.
             String at = e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr();
-            throw new ProtocolException(CloseCodes.NOT_CONSISTENT, "malformed JSON in a text message" + at
+            throw new VoskProtocolException(CloseCodes.NOT_CONSISTENT, "malformed JSON in a text message" + at
                     + expected());
         }
         if (root == null || !root.isObject() || root.size() != 1) {
-            throw new ProtocolException(CloseCodes.CANNOT_ACCEPT, "unexpected text message" + expected());
+            throw new VoskProtocolException(CloseCodes.CANNOT_ACCEPT, "unexpected text message" + expected());
         }
         if (root.has("eof")) {
             JsonNode v = root.get("eof");
             if (!(v.isIntegralNumber() && v.asInt() == 1) && !v.isBoolean()) {
-                throw new ProtocolException(CloseCodes.CANNOT_ACCEPT, "eof must be 1, got " + brief(v));
+                throw new VoskProtocolException(CloseCodes.CANNOT_ACCEPT, "eof must be 1, got " + brief(v));
             }
-            return new ClientMessage.Eof();
+            return new VoskClientMessage.Eof();
         }
         if (root.has("config")) {
             return config(root.get("config"));
         }
-        throw new ProtocolException(CloseCodes.CANNOT_ACCEPT, "unexpected text message with key '"
+        throw new VoskProtocolException(CloseCodes.CANNOT_ACCEPT, "unexpected text message with key '"
                 + brief(root.fieldNames().next()) + "'" + expected());
     }
 
@@ -64,9 +64,9 @@ public final class VoskProtocol {
         return "; text messages are {\"config\":{…}} or {\"eof\":1}, audio goes in binary messages";
     }
 
-    private static ClientMessage.Config config(JsonNode config) throws ProtocolException {
+    private static VoskClientMessage.Config config(JsonNode config) throws VoskProtocolException {
         if (!config.isObject()) {
-            throw new ProtocolException(CloseCodes.VIOLATED_POLICY, "config must be an object, got " + brief(config));
+            throw new VoskProtocolException(CloseCodes.VIOLATED_POLICY, "config must be an object, got " + brief(config));
         }
         Integer sampleRate = null;
         Boolean words = null;
@@ -78,7 +78,7 @@ public final class VoskProtocol {
                     // vosk-server takes it as a float; 16000 and 16000.0 are both fine, 16000.5 is not a rate.
                     if (!v.isNumber() || v.asDouble() != Math.rint(v.asDouble())
                             || v.asDouble() < StreamSpec.MIN_SAMPLE_RATE || v.asDouble() > StreamSpec.MAX_SAMPLE_RATE) {
-                        throw new ProtocolException(CloseCodes.VIOLATED_POLICY, "unsupported sample_rate " + brief(v)
+                        throw new VoskProtocolException(CloseCodes.VIOLATED_POLICY, "unsupported sample_rate " + brief(v)
                                 + ": expected a whole number of Hz from " + StreamSpec.MIN_SAMPLE_RATE + " to "
                                 + StreamSpec.MAX_SAMPLE_RATE);
                     }
@@ -90,27 +90,27 @@ public final class VoskProtocol {
                     } else if (v.isIntegralNumber() && (v.asInt() == 0 || v.asInt() == 1)) {
                         words = v.asInt() == 1;
                     } else {
-                        throw new ProtocolException(CloseCodes.VIOLATED_POLICY, "words must be true or false, got " + brief(v));
+                        throw new VoskProtocolException(CloseCodes.VIOLATED_POLICY, "words must be true or false, got " + brief(v));
                     }
                     break;
                 case "max_alternatives":
                     if (!v.isIntegralNumber() || v.asInt() != 0) {
-                        throw new ProtocolException(CloseCodes.VIOLATED_POLICY,
+                        throw new VoskProtocolException(CloseCodes.VIOLATED_POLICY,
                                 "max_alternatives other than 0 is not supported, got " + brief(v));
                     }
                     maxAlternatives = 0;
                     break;
                 case "phrase_list":
-                    throw new ProtocolException(CloseCodes.VIOLATED_POLICY, "phrase_list is not supported");
+                    throw new VoskProtocolException(CloseCodes.VIOLATED_POLICY, "phrase_list is not supported");
                 case "model":
-                    throw new ProtocolException(CloseCodes.VIOLATED_POLICY,
+                    throw new VoskProtocolException(CloseCodes.VIOLATED_POLICY,
                             "model is chosen by the URL path (/{language}), not by config");
                 default:
-                    throw new ProtocolException(CloseCodes.VIOLATED_POLICY, "unknown config key '" + brief(e.getKey())
+                    throw new VoskProtocolException(CloseCodes.VIOLATED_POLICY, "unknown config key '" + brief(e.getKey())
                             + "' (known: sample_rate, words, max_alternatives)");
             }
         }
-        return new ClientMessage.Config(sampleRate, words, maxAlternatives);
+        return new VoskClientMessage.Config(sampleRate, words, maxAlternatives);
     }
 
     /** At most 32 characters of a client's value, for error messages (which are also logged). */

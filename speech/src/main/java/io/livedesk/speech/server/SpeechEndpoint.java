@@ -11,8 +11,8 @@ import io.livedesk.speech.api.TranscriptEvent;
 import io.livedesk.speech.api.TranscriptEvent.Final;
 import io.livedesk.speech.api.TranscriptEvent.Partial;
 import io.livedesk.speech.api.TranscriptEvent.Status;
-import io.livedesk.speech.protocol.ClientMessage;
-import io.livedesk.speech.protocol.ProtocolException;
+import io.livedesk.speech.protocol.VoskClientMessage;
+import io.livedesk.speech.protocol.VoskProtocolException;
 import io.livedesk.speech.protocol.VoskProtocol;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCode;
@@ -55,7 +55,7 @@ public final class SpeechEndpoint extends Endpoint {
 
     // Guarded by this (handlers and close may come on different threads).
     private Session session;
-    private Outbox outbox;
+    private ReplyQueue outbox;
     private String language;
     private int sampleRate;
     private boolean words = true;
@@ -76,7 +76,7 @@ public final class SpeechEndpoint extends Endpoint {
     public synchronized void onOpen(Session session, EndpointConfig config) {
         this.session = session;
         stats.active.incrementAndGet();
-        this.outbox = new Outbox(session, id, settings.maxPendingReplies());
+        this.outbox = new ReplyQueue(session, id, settings.maxPendingReplies());
         this.sampleRate = settings.defaultSampleRate();
         String fromPath = session.getPathParameters().get(LANGUAGE_PARAM);
         this.language = fromPath == null ? settings.defaultLanguage() : fromPath;
@@ -131,14 +131,14 @@ public final class SpeechEndpoint extends Endpoint {
         if (outbox.closing()) {
             return;
         }
-        ClientMessage message;
+        VoskClientMessage message;
         try {
             message = protocol.parse(text);
-        } catch (ProtocolException e) {
+        } catch (VoskProtocolException e) {
             fail(e.closeCode(), e.getMessage());
             return;
         }
-        if (message instanceof ClientMessage.Config c) {
+        if (message instanceof VoskClientMessage.Config c) {
             if (stream != null || eof) {
                 fail(CloseCodes.VIOLATED_POLICY, "config must come once, before any audio");
                 return;
@@ -150,7 +150,7 @@ public final class SpeechEndpoint extends Endpoint {
                 words = c.words();
             }
             openStream();
-        } else if (message instanceof ClientMessage.Eof) {
+        } else if (message instanceof VoskClientMessage.Eof) {
             if (eof) {
                 fail(CloseCodes.VIOLATED_POLICY, "second eof");
                 return;
@@ -187,7 +187,7 @@ public final class SpeechEndpoint extends Endpoint {
 
     /** Speech worker thread: one reply per event, in order. */
     private void onEvent(TranscriptEvent event) {
-        Outbox out = outbox();
+        ReplyQueue out = outbox();
         if (event instanceof Partial p) {
             out.send(protocol.partial(p.text()));
         } else if (event instanceof Final f) {
@@ -195,24 +195,24 @@ public final class SpeechEndpoint extends Endpoint {
         } else if (event instanceof Status s) {
             switch (s.state()) {
                 case ENDED:
-                    out.finish(null, Outbox.reason(CloseCodes.NORMAL_CLOSURE, "eof"));
+                    out.finish(null, ReplyQueue.reason(CloseCodes.NORMAL_CLOSURE, "eof"));
                     break;
                 case SHED:
                     log.info("speech connection {}: stream shed ({})", id, s.reason());
                     out.finish(protocol.error(s.reason() + ": the speech node is over capacity"),
-                            Outbox.reason(CloseCodes.TRY_AGAIN_LATER, s.reason()));
+                            ReplyQueue.reason(CloseCodes.TRY_AGAIN_LATER, s.reason()));
                     break;
                 case FAILED:
                 default:
                     log.warn("speech connection {}: stream failed ({})", id, s.reason());
                     out.finish(protocol.error("recognition failed: " + s.reason()),
-                            Outbox.reason(CloseCodes.UNEXPECTED_CONDITION, s.reason()));
+                            ReplyQueue.reason(CloseCodes.UNEXPECTED_CONDITION, s.reason()));
                     break;
             }
         }
     }
 
-    private synchronized Outbox outbox() {
+    private synchronized ReplyQueue outbox() {
         return outbox;
     }
 
@@ -239,7 +239,7 @@ public final class SpeechEndpoint extends Endpoint {
         if (stream != null) {
             stream.close();
         }
-        outbox.finish(protocol.error(message), Outbox.reason(code, message));
+        outbox.finish(protocol.error(message), ReplyQueue.reason(code, message));
     }
 
     @Override

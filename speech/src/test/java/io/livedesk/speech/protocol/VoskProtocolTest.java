@@ -19,12 +19,12 @@ class VoskProtocolTest {
 
     @Test
     void readsWhatVoskClientsSend() throws Exception {
-        assertEquals(new ClientMessage.Config(16000, null, null),
+        assertEquals(new VoskClientMessage.Config(16000, null, null),
                 protocol.parse("{ \"config\" : { \"sample_rate\" : 16000 } }"));
-        assertEquals(new ClientMessage.Config(8000, true, 0),
+        assertEquals(new VoskClientMessage.Config(8000, true, 0),
                 protocol.parse("{\"config\":{\"sample_rate\":8000.0,\"words\":1,\"max_alternatives\":0}}"));
-        assertEquals(new ClientMessage.Eof(), protocol.parse(VoskProtocol.EOF));
-        assertEquals(new ClientMessage.Eof(), protocol.parse("{\"eof\":1}"));
+        assertEquals(new VoskClientMessage.Eof(), protocol.parse(VoskProtocol.EOF));
+        assertEquals(new VoskClientMessage.Eof(), protocol.parse("{\"eof\":1}"));
     }
 
     @Test
@@ -46,7 +46,7 @@ class VoskProtocolTest {
 
     @Test
     void errorsDoNotEchoLongClientText() throws Exception {
-        ProtocolException e = assertThrows(ProtocolException.class,
+        VoskProtocolException e = assertThrows(VoskProtocolException.class,
                 () -> protocol.parse("{\"config\":{\"" + "k".repeat(200) + "\":1}}"));
         assertTrue(e.getMessage().length() < 200, e.getMessage());
     }
@@ -80,7 +80,7 @@ class VoskProtocolTest {
     }
 
     private void assertCode(int code, String text) {
-        ProtocolException e = assertThrows(ProtocolException.class, () -> protocol.parse(text), text);
+        VoskProtocolException e = assertThrows(VoskProtocolException.class, () -> protocol.parse(text), text);
         assertEquals(code, e.closeCode().getCode(), () -> text + " -> " + e.getMessage());
     }
 }

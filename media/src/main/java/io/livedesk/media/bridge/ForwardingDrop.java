@@ -2,8 +2,8 @@ package io.livedesk.media.bridge;
 
 import java.util.Locale;
 
-/** Why the bridge's forwarding layer dropped a packet (the transport counts its own SRTP drops). */
-public enum DropCause {
+/** Why the bridge's forwarding layer dropped a packet (the transport counts its own as {@code TransportDrop}). */
+public enum ForwardingDrop {
     /** Decrypted RTP whose header does not parse. */
     MALFORMED_RTP,
     /** RTP from an SSRC the endpoint did not declare in its sources. */

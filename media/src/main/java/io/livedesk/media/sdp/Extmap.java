@@ -8,14 +8,14 @@ package io.livedesk.media.sdp;
  * @param direction null when the line has none
  * @param attributes null when the line has none
  */
-public record HeaderExtension(int id, Direction direction, String uri, String attributes) {
+public record Extmap(int id, Direction direction, String uri, String attributes) {
     public static final String AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
     public static final String ABS_SEND_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
     public static final String TRANSPORT_WIDE_CC =
             "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
     public static final String MID = "urn:ietf:params:rtp-hdrext:sdes:mid";
 
-    public HeaderExtension {
+    public Extmap {
         SdpSyntax.inRange("extmap id", id, 1, 255);
         SdpSyntax.token("extmap uri", uri);
         if (attributes != null && SdpSyntax.text("extmap attributes", attributes).isBlank()) {
@@ -23,7 +23,7 @@ public record HeaderExtension(int id, Direction direction, String uri, String at
         }
     }
 
-    public HeaderExtension(int id, String uri) {
+    public Extmap(int id, String uri) {
         this(id, null, uri, null);
     }
 

@@ -13,14 +13,14 @@ import org.slf4j.LoggerFactory;
  * Runs one stream's tasks one at a time, in order, on a shared pool: connect, sends, event
  * delivery and close never overlap, so the stream needs no lock around its session.
  */
-final class SerialExecutor implements Executor {
-    private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
+final class StreamTaskExecutor implements Executor {
+    private static final Logger log = LoggerFactory.getLogger(StreamTaskExecutor.class);
 
     private final Executor pool;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean();
 
-    SerialExecutor(Executor pool) {
+    StreamTaskExecutor(Executor pool) {
         this.pool = pool;
     }
 

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * order, and a close only after every reply before it is out. A client that stops reading is cut
  * off once {@code maxPending} replies wait for it, so it cannot make the server buffer without end.
  */
-final class Outbox {
-    private static final Logger log = LoggerFactory.getLogger(Outbox.class);
+final class ReplyQueue {
+    private static final Logger log = LoggerFactory.getLogger(ReplyQueue.class);
     /** RFC 6455 allows 123 bytes of close reason. */
     private static final int MAX_REASON_BYTES = 123;
 
@@ -28,7 +28,7 @@ final class Outbox {
     private final AtomicReference<CloseReason> closeAfter = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    Outbox(Session session, String id, int maxPending) {
+    ReplyQueue(Session session, String id, int maxPending) {
         this.session = session;
         this.id = id;
         this.maxPending = maxPending;

@@ -1,0 +1,212 @@
+package io.livedesk.media.colibri;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.BridgeStats;
+import io.livedesk.media.api.ConferenceReply;
+import io.livedesk.media.api.ConferenceRequest;
+import io.livedesk.media.api.ConferenceStats;
+import io.livedesk.media.api.EndpointRequest;
+import io.livedesk.media.api.EndpointStats;
+import io.livedesk.media.api.Media;
+import io.livedesk.media.api.MediaSource;
+import io.livedesk.media.api.PayloadType;
+import io.livedesk.media.api.TransportDescription;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static io.livedesk.media.colibri.Colibri2Documents.MAX_TEXT;
+import static io.livedesk.media.colibri.Colibri2Parts.ID;
+import static io.livedesk.media.colibri.Colibri2Parts.MAX_ENDPOINTS;
+import static io.livedesk.media.colibri.Colibri2Parts.MAX_SOURCES;
+
+/**
+ * The focus's side of Colibri2's JSON: writes requests as Jicofo does, and reads the replies, statistics
+ * and errors of a LiveDesk bridge node or a Jitsi Videobridge. Replies are read tolerantly (fields it
+ * does not use, such as {@code web-sockets}, are skipped, so a newer bridge does not break it), but the
+ * fields used are still checked. {@link Colibri2BridgeCodec} is the other side.
+ */
+public final class Colibri2ClientCodec {
+
+    private final Colibri2Documents documents = new Colibri2Documents();
+
+    // ---------------------------------------------------------------- requests out
+
+    /**
+     * A conference request as a focus sends it: {@code meeting-id} only when creating (a PATCH names the
+     * conference in its path), and endpoints being created always declare {@code source-names}.
+     */
+    public byte[] writeRequest(ConferenceRequest request) {
+        ObjectNode root = documents.object();
+        if (request.create()) {
+            // Later requests name the conference in the PATCH path, as Jicofo's do.
+            root.put("meeting-id", request.meetingId());
+        }
+        if (request.name() != null) {
+            root.put("name", request.name());
+        }
+        if (request.create()) {
+            root.put("create", true);
+        }
+        if (request.expire()) {
+            root.put("expire", true);
+        }
+        if (!request.endpoints().isEmpty()) {
+            ArrayNode endpoints = root.putArray("endpoints");
+            for (EndpointRequest endpoint : request.endpoints()) {
+                endpoints.add(writeEndpoint(endpoint));
+            }
+        }
+        return documents.write(root);
+    }
+
+    private ObjectNode writeEndpoint(EndpointRequest endpoint) {
+        ObjectNode node = documents.object();
+        if (endpoint.create()) {
+            node.put("create", true);
+        }
+        node.put("id", endpoint.id());
+        if (endpoint.statsId() != null) {
+            node.put("stats-id", endpoint.statsId());
+        }
+        if (!endpoint.medias().isEmpty()) {
+            ArrayNode medias = node.putArray("medias");
+            endpoint.medias().forEach(media -> medias.add(writeMedia(media)));
+        }
+        if (endpoint.create() || endpoint.remoteTransport() != null) {
+            ObjectNode transport = node.putObject("transport");
+            if (endpoint.create()) {
+                transport.put("ice-controlling", endpoint.iceControlling());
+            }
+            if (endpoint.remoteTransport() != null) {
+                transport.set("transport", Colibri2Parts.writeIceUdp(endpoint.remoteTransport()));
+            }
+        }
+        if (endpoint.sources() != null) {
+            node.set("sources", Colibri2Parts.writeSources(endpoint.sources()));
+        }
+        if (endpoint.create()) {
+            node.putArray("capabilities").add(Colibri2BridgeCodec.SOURCE_NAMES);
+        }
+        if (endpoint.expire()) {
+            node.put("expire", true);
+        }
+        return node;
+    }
+
+    private ObjectNode writeMedia(Media media) {
+        ObjectNode node = documents.object().put("type", media.type().wire());
+        ArrayNode payloadTypes = node.putArray("payload-types");
+        for (PayloadType pt : media.payloadTypes()) {
+            // Colibri2 (like Jingle) writes these numbers as strings.
+            ObjectNode ptNode = payloadTypes.addObject()
+                    .put("name", pt.name())
+                    .put("id", Integer.toString(pt.id()));
+            if (pt.channels() > 1) {
+                ptNode.put("channels", Integer.toString(pt.channels()));
+            }
+            ptNode.put("clockrate", Integer.toString(pt.clockRate()));
+            if (!pt.parameters().isEmpty()) {
+                ObjectNode parameters = ptNode.putObject("parameters");
+                new TreeMap<>(pt.parameters()).forEach(parameters::put);
+            }
+            if (!pt.rtcpFeedback().isEmpty()) {
+                ArrayNode fbs = ptNode.putArray("rtcp-fbs");
+                for (PayloadType.RtcpFeedback fb : pt.rtcpFeedback()) {
+                    ObjectNode fbNode = fbs.addObject().put("type", fb.type());
+                    if (fb.subtype() != null && !fb.subtype().isEmpty()) {
+                        fbNode.put("subtype", fb.subtype());
+                    }
+                }
+            }
+        }
+        ArrayNode extensions = node.putArray("rtp-hdrexts");
+        media.headerExtensions().forEach(ext -> extensions.addObject().put("uri", ext.uri()).put("id", ext.id()));
+        return node;
+    }
+
+    // ---------------------------------------------------------------- replies in
+
+    /** A bridge's reply to a create or modify. */
+    public ConferenceReply parseReply(byte[] body) throws BridgeException.BadRequest {
+        JsonFields root = JsonFields.tolerant(documents.read(body), "");
+        List<JsonNode> endpointNodes = root.array("endpoints", MAX_ENDPOINTS);
+        List<ConferenceReply.EndpointReply> endpoints = new ArrayList<>(endpointNodes.size());
+        for (int i = 0; i < endpointNodes.size(); i++) {
+            JsonFields endpoint = root.element(endpointNodes.get(i), "endpoints", i);
+            String id = endpoint.requiredToken("id", ID);
+            TransportDescription transport = null;
+            JsonFields outer = endpoint.optionalObject("transport");
+            JsonFields iceUdp = outer == null ? null : outer.optionalObject("transport");
+            if (iceUdp != null) {
+                transport = Colibri2Parts.readIceUdp(iceUdp);
+            }
+            endpoints.add(new ConferenceReply.EndpointReply(id, transport, endpoint.bool("expire", false)));
+        }
+        List<MediaSource> sources = Colibri2Parts.readSources(root, root.array("sources", MAX_SOURCES));
+        return new ConferenceReply(endpoints, sources);
+    }
+
+    /** {@code /colibri/stats} of a LiveDesk bridge or a Jitsi Videobridge. */
+    public BridgeStats parseStats(byte[] body) throws BridgeException.BadRequest {
+        JsonFields root = JsonFields.tolerant(documents.read(body), "");
+        Double stress = root.optionalDecimal("stress_level");
+        if (stress == null) {
+            throw JsonFields.bad("stress_level", "is required");
+        }
+        return new BridgeStats(stress,
+                (int) root.requiredNumber("conferences", 0, Integer.MAX_VALUE),
+                (int) root.requiredNumber("endpoints", 0, Integer.MAX_VALUE),
+                // A bridge that does not say it is healthy is not chosen.
+                root.bool("healthy", false),
+                root.bool("drain", false),
+                root.bool("shutting_down", false),
+                root.counter("total_packets_received"),
+                root.counter("total_packets_sent"),
+                root.counter("total_bytes_received"),
+                root.counter("total_bytes_sent"));
+    }
+
+    /** The statistics of one conference, as {@link Colibri2BridgeCodec#writeConferenceStats} writes them. */
+    public ConferenceStats parseConferenceStats(byte[] body) throws BridgeException.BadRequest {
+        JsonFields root = JsonFields.tolerant(documents.read(body), "");
+        List<JsonNode> nodes = root.array("endpoints", 10_000);
+        List<EndpointStats> endpoints = new ArrayList<>(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            JsonFields e = root.element(nodes.get(i), "endpoints", i);
+            Map<String, Long> dropped = new LinkedHashMap<>();
+            JsonFields droppedNode = e.optionalObject("dropped");
+            if (droppedNode != null) {
+                for (String[] entry : e.stringMap("dropped", 64, MAX_TEXT)) {
+                    dropped.put(entry[0], droppedNode.requiredNumber(entry[0], 0, Long.MAX_VALUE));
+                }
+            }
+            endpoints.add(new EndpointStats(e.requiredString("id", MAX_TEXT), e.optionalString("stats_id", MAX_TEXT),
+                    e.bool("connected", false), e.counter("packets_received"), e.counter("packets_sent"),
+                    e.counter("bytes_received"), e.counter("bytes_sent"), e.counter("packets_lost"),
+                    e.decimal("fraction_lost", -1), e.decimal("rtt_ms", -1),
+                    e.counter("bitrate_received_bps"), e.counter("bitrate_sent_bps"), e.counter("estimate_bps"),
+                    dropped));
+        }
+        return new ConferenceStats(root.requiredString("meeting_id", MAX_TEXT),
+                (int) root.requiredNumber("endpoint_count", 0, Integer.MAX_VALUE),
+                root.counter("packets_received"), root.counter("packets_sent"),
+                root.counter("bytes_received"), root.counter("bytes_sent"), root.counter("dropped"), endpoints);
+    }
+
+    /** The message of an error reply written by {@link Colibri2BridgeCodec#writeError}, or null for any other body. */
+    public String parseError(byte[] body) {
+        try {
+            JsonNode error = documents.read(body).get("error");
+            return error != null && error.isTextual() ? error.textValue() : null;
+        } catch (BridgeException.BadRequest e) {
+            return null;
+        }
+    }
+}
