@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -75,6 +76,18 @@ public final class BridgeNegotiator implements MediaNegotiator {
     private final AnswerBuilder answers = new AnswerBuilder(BridgeCodecPolicy.forForwarding());
     private final SecureRandom random = new SecureRandom();
     private final Map<String, CallMedia> calls = new ConcurrentHashMap<>();
+    /**
+     * Calls that ended here lately. A signal read its call as live just before the end may arrive after
+     * {@link #ended} dropped the call's state; without this it would build the conference again, and
+     * nothing would ever expire it. Call ids are never reused, so a bounded memory is enough.
+     */
+    private final Set<String> recentlyEnded = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > RECENTLY_ENDED_KEPT;
+        }
+    });
+    private static final int RECENTLY_ENDED_KEPT = 10_000;
     private final LegObserver legs;
 
     public BridgeNegotiator(Bridge bridge, MessageRouter router, List<Map<String, Object>> iceServers) {
@@ -158,7 +171,8 @@ public final class BridgeNegotiator implements MediaNegotiator {
         Offer offer = readOffer(signal.sdp());
         CallMedia media = calls.computeIfAbsent(call.callId(), id -> new CallMedia());
         synchronized (media) {
-            if (media.ended) {
+            if (media.ended || endedHere(call.callId())) {
+                calls.remove(call.callId(), media);
                 throw new ProtocolException(ErrorCode.INVALID_STATE, "the call has ended");
             }
             Leg leg = legFor(call, media, fromSubject, offer);
@@ -407,9 +421,18 @@ public final class BridgeNegotiator implements MediaNegotiator {
         }
     }
 
+    private boolean endedHere(String callId) {
+        synchronized (recentlyEnded) {
+            return recentlyEnded.contains(callId);
+        }
+    }
+
     /** Expires the call's conference and every endpoint in it. */
     @Override
     public void ended(CallRecord call) {
+        synchronized (recentlyEnded) {
+            recentlyEnded.add(call.callId()); // before the state goes, so a late signal cannot slip between
+        }
         CallMedia media = calls.remove(call.callId());
         if (media != null) {
             synchronized (media) {

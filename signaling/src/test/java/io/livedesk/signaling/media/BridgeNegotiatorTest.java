@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MediaSource;
+import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.call.CallState;
 import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.ErrorCode;
@@ -313,6 +315,24 @@ class BridgeNegotiatorTest {
     }
 
     // ----
+
+    @Test
+    void aSignalThatLosesTheRaceWithTheEndDoesNotBuildTheConferenceAgain() {
+        fx.offer(customer, callId, CUSTOMER_PAGE);
+        // CallService.signal read the call while it was live; the call ends before the negotiator runs it.
+        CallRecord seenLive = fx.record(callId);
+        fx.calls.hangup(staff.principal(), callId, "h1");
+        customer.clear();
+
+        ProtocolException refused = assertThrows(ProtocolException.class, () -> fx.negotiator.signal(seenLive,
+                "cust-wei", Role.CUSTOMER, new ClientMessage.CallSignal("s1", callId,
+                        new ClientMessage.Sdp("offer", CUSTOMER_PAGE.withUfrag("reloaded").sdp()), null), () -> { }));
+
+        assertEquals(ErrorCode.INVALID_STATE, refused.code());
+        assertFalse(fx.bridge.hasConference(callId), "the ended call's conference was built again: "
+                + fx.bridge.endpoints(callId));
+        assertTrue(customer.received("call.signal").isEmpty(), "no answer for an ended call: " + customer.received());
+    }
 
     private static String answerTo(EmbeddedClient party) {
         JsonNode signal = party.lastOf("call.signal");
