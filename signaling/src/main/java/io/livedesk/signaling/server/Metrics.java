@@ -35,7 +35,9 @@ public final class Metrics {
                 .description("From the end of a participant's voiced audio to their final caption being sent")
                 .serviceLevelObjectives(Duration.ofMillis(500), Duration.ofMillis(1000),
                         Duration.ofMillis(2000))
-                .publishPercentiles(0.5, 0.99)
+                // Buckets, not client-side percentiles: Prometheus computes quantiles across nodes, and the
+                // product needs no HdrHistogram (only the benchmarks do).
+                .publishPercentileHistogram()
                 .register(registry);
         requests = Counter.builder("livedesk.routing.requests").description("Service requests created").register(registry);
         offers = Counter.builder("livedesk.routing.offers").description("Offers made to staff").register(registry);
