@@ -232,7 +232,9 @@ public final class RoutingService implements CallRouting {
                     reason == ReleaseReason.DECLINED ? "declined" : "timeout");
             return true;
         }
-        calls.update(requestId, r -> r.state() == CallState.OFFERED ? r.requeued() : null);
+        if (request.map(r -> !r.isTransfer()).orElse(false)) {
+            calls.update(requestId, r -> r.state() == CallState.OFFERED ? r.requeued() : null);
+        }
         presence.notifyMember(staffId);
         store.request(requestId).filter(r -> !r.isTransfer())
                 .ifPresent(r -> tellPosition(r.customerId(), requestId, r.topic()));
@@ -273,10 +275,12 @@ public final class RoutingService implements CallRouting {
         }
         ServiceRequest r = request.get();
         boolean[] firstOffer = {false};
-        calls.update(r.id(), c -> {
-            firstOffer[0] = c.offeredAtMs() == 0;
-            return c.state() == CallState.QUEUED ? c.offered(offer.staffId(), staff.get().profile().name(), offer.offeredAtMs()) : null;
-        });
+        if (!r.isTransfer()) { // a transfer's call is live and stays as it is until someone accepts
+            calls.update(r.id(), c -> {
+                firstOffer[0] = c.offeredAtMs() == 0;
+                return c.state() == CallState.QUEUED ? c.offered(offer.staffId(), staff.get().profile().name(), offer.offeredAtMs()) : null;
+            });
+        }
         metrics.offered(firstOffer[0] ? offer.offeredAtMs() - r.enqueuedAtMs() : -1);
         ServerMessage.TransferView transfer = r.isTransfer() ? new ServerMessage.TransferView(r.transfer().callId(),
                 r.transfer().fromStaffName(), r.transfer().colleagueId()) : null;

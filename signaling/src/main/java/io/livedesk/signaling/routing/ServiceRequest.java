@@ -6,6 +6,10 @@ import java.util.Map;
  * A request to talk to someone: the task that routing assigns to a staff member. Routing decisions read
  * only the typed fields, which the server sets; {@code context} is the customer's own words.
  *
+ * <p>A customer's own request and the call it becomes share one id: the call record is created with the
+ * request and follows it. A transfer request has no call record of its own; its call is
+ * {@code transfer().callId()}, which stays live and unchanged until someone accepts.
+ *
  * @param topic       the topic it is about: the queue it waits in (equal to the skill a staff member needs),
  *                    except for a transfer to a named colleague, which waits in no queue
  * @param priority    0 (normal) to 9; each level counts as {@code routing.escalation-step} of extra waiting
