@@ -23,12 +23,14 @@ public final class BridgedMedia implements MediaMode {
     private static final AudioTaps REMOTE_TAPS = AudioTaps.none("calls use remote bridges, whose audio cannot be tapped");
 
     private final LocalBridge localBridge;
+    private final AudioTaps taps;
     private final BridgePool pool;
     private final List<Map<String, Object>> iceServers;
 
     private BridgedMedia(LocalBridge localBridge, List<MemberBridge> members, LiveDeskConfig.Bridge config,
                          List<Map<String, Object>> iceServers, Metrics metrics) {
         this.localBridge = localBridge;
+        this.taps = localBridge == null ? REMOTE_TAPS : AudioTaps.of(localBridge);
         this.iceServers = List.copyOf(iceServers);
         // A check in flight takes at most connect + request timeout; close() waits that long for it.
         this.pool = new BridgePool("bridges", members, new BridgePool.Options(config.healthInterval(),
@@ -65,7 +67,7 @@ public final class BridgedMedia implements MediaMode {
 
     @Override
     public AudioTaps audioTaps() {
-        return localBridge == null ? REMOTE_TAPS : AudioTaps.of(localBridge);
+        return taps;
     }
 
     @Override

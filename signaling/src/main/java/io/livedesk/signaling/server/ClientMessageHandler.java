@@ -7,7 +7,6 @@ import io.livedesk.signaling.presence.PresenceService;
 import io.livedesk.signaling.presence.StaffStatus;
 import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.ErrorCode;
-import io.livedesk.signaling.protocol.MessageCodec;
 import io.livedesk.signaling.protocol.ProtocolException;
 import io.livedesk.signaling.protocol.ServerMessage;
 import io.livedesk.signaling.routing.RoutingService;
@@ -31,17 +30,15 @@ public final class ClientMessageHandler {
     private final PresenceService presence;
     private final RoutingService routing;
     private final CallService calls;
-    private final MessageCodec codec;
     private final Metrics metrics;
     private final Clock clock;
 
     public ClientMessageHandler(SessionService sessions, PresenceService presence, RoutingService routing,
-                                CallService calls, MessageCodec codec, Metrics metrics, Clock clock) {
+                                CallService calls, Metrics metrics, Clock clock) {
         this.sessions = sessions;
         this.presence = presence;
         this.routing = routing;
         this.calls = calls;
-        this.codec = codec;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -63,11 +60,11 @@ public final class ClientMessageHandler {
 
     public void sendError(ClientConnection c, String id, ErrorCode code, String text) {
         metrics.error(code.wire());
-        c.sendJson(codec.write(new ServerMessage.Error(id, code.wire(), text)));
+        c.send(new ServerMessage.Error(id, code.wire(), text));
     }
 
     private void reply(ClientConnection c, ServerMessage m) {
-        c.sendJson(codec.write(m));
+        c.send(m);
     }
 
     /**

@@ -129,7 +129,7 @@ public final class LiveDeskNode implements AutoCloseable {
                 calls, config, clock);
         this.nodeMonitor = new NodeMonitor(nodeId, stores.nodes(), stores.sessions(), stores.presence(),
                 config.cluster().nodeTtl(), clock);
-        ClientMessageHandler messages = new ClientMessageHandler(sessions, presence, routing, calls, codec, metrics, clock);
+        ClientMessageHandler messages = new ClientMessageHandler(sessions, presence, routing, calls, metrics, clock);
 
         // REST routes, with the console's static files as the fallback for GET.
         ApiAuth apiAuth = new ApiAuth(tokens, config.routing().maxCustomerPriority());

@@ -144,7 +144,7 @@ public final class CallFlowFixture {
                 (node, task) -> handedOff.add(Map.entry(node, task)));
         this.sessions = new SessionService(NODE_ID, tokens, sessionStore, connections, router, presence, routing,
                 calls, config, clock);
-        this.handler = new ClientMessageHandler(sessions, presence, routing, calls, codec, metrics, clock);
+        this.handler = new ClientMessageHandler(sessions, presence, routing, calls, metrics, clock);
         router.start();
     }
 
