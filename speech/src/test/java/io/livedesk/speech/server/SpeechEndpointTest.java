@@ -211,10 +211,19 @@ class SpeechEndpointTest {
             assertError(ws, 1009, String.valueOf(MAX_FRAME));
         }
         try (WsClient ws = WsClient.connect(base + "/")) {
-            // Past Tyrus's own bound the container cuts the connection itself, without buffering the frame.
-            ws.sendBinary(new byte[MAX_FRAME * 8]);
+            // Past Tyrus's own bound the container cuts the connection itself, without buffering the frame:
+            // sometimes while the client is still writing it, and then no close frame reaches the client.
+            boolean cutWhileWriting = false;
+            try {
+                ws.sendBinary(new byte[MAX_FRAME * 8]);
+            } catch (IllegalStateException cut) {
+                cutWhileWriting = true;
+            }
             int closed = ws.awaitClose(WsClient.DEFAULT_TIMEOUT);
-            assertTrue(closed == 1009 || closed == 1011, () -> "closed with " + closed);
+            boolean viaCloseFrame = closed == 1009 || closed == 1011;
+            boolean finalCut = cutWhileWriting;
+            assertTrue(viaCloseFrame || (finalCut && closed == 1006), () -> "closed with " + closed
+                    + (finalCut ? " after the write was cut" : ""));
         }
         try (WsClient ws = WsClient.connect(base + "/")) {
             ws.sendBinary(new byte[101]);
