@@ -1,5 +1,6 @@
 package io.livedesk.signaling.call;
 
+import io.livedesk.signaling.routing.RequestId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,11 +21,11 @@ import java.util.List;
  *                           answered it); every node hands the call's media signals to it. Null before
  *                           the answer.
  */
-public record CallRecord(String callId, String customerId, String customerName, String topic, String language,
+public record CallRecord(CallId callId, String customerId, String customerName, String topic, String language,
                          int priority, String staffId, String staffName, CallState state,
                          long enqueuedAtMs, long offeredAtMs, long answeredAtMs, long connectedAtMs,
                          long endedAtMs, EndReason endReason, List<Supervisor> supervisors,
-                         List<String> formerStaffIds, String transferRequestId, String mediaNode, int revision) {
+                         List<String> formerStaffIds, RequestId transferRequestId, String mediaNode, int revision) {
 
     /** @param announced whether the customer was told (barged in), or the supervisor only monitors */
     public record Supervisor(String id, boolean announced) {
@@ -35,7 +36,7 @@ public record CallRecord(String callId, String customerId, String customerName, 
         formerStaffIds = formerStaffIds == null ? List.of() : List.copyOf(formerStaffIds);
     }
 
-    public static CallRecord queued(String callId, String customerId, String customerName, String topic,
+    public static CallRecord queued(CallId callId, String customerId, String customerName, String topic,
                                     String language, int priority, long enqueuedAtMs) {
         return new CallRecord(callId, customerId, customerName, topic, language, priority, null, null,
                 CallState.QUEUED, enqueuedAtMs, 0, 0, 0, 0, null, List.of(), List.of(), null, null, 0);
@@ -162,7 +163,7 @@ public record CallRecord(String callId, String customerId, String customerName, 
     }
 
     /** The staff member asked for a transfer: the call waits for its next staff member under this request. */
-    public CallRecord transferring(String requestId) {
+    public CallRecord transferring(RequestId requestId) {
         requireLive("transfer");
         if (transferRequestId != null) {
             throw new IllegalStateException("a transfer is already under way");
@@ -188,7 +189,7 @@ public record CallRecord(String callId, String customerId, String customerName, 
     }
 
     private CallRecord withPeople(String staff, String name, List<Supervisor> present, List<String> former,
-                                  String transfer) {
+                                  RequestId transfer) {
         return new CallRecord(callId, customerId, customerName, topic, language, priority, staff, name, state,
                 enqueuedAtMs, offeredAtMs, answeredAtMs, connectedAtMs, endedAtMs, endReason, present, former,
                 transfer, mediaNode, revision + 1);

@@ -25,7 +25,7 @@ public final class CallRecords {
         store.create(record);
     }
 
-    public Optional<CallRecord> get(String callId) {
+    public Optional<CallRecord> get(CallId callId) {
         return store.get(callId);
     }
 
@@ -37,7 +37,7 @@ public final class CallRecords {
      * Applies a change with compare-and-set. The change returns null when it no longer applies (then
      * nothing is written and the result is empty); it may run more than once, so it must not have effects.
      */
-    public Optional<CallRecord> update(String callId, UnaryOperator<CallRecord> change) {
+    public Optional<CallRecord> update(CallId callId, UnaryOperator<CallRecord> change) {
         for (int i = 0; i < CAS_ATTEMPTS; i++) {
             Optional<CallRecord> current = store.get(callId);
             if (current.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.call;
 
+import io.livedesk.signaling.routing.RequestId;
 /**
  * What calls need of routing: a staff member's capacity back when their call ends, and transfers, each a
  * routing request of its own, offered and accepted like any other, that carries the call it hands over as
@@ -13,20 +14,20 @@ public interface CallRouting {
      * Queues the call for the topic and language; returns the new request's id. Not offered yet: the
      * caller records the request on the call first, then calls {@link #offerTransfer}.
      */
-    String enqueueTransfer(CallRecord call, String topic, String language, String fromStaffName);
+    RequestId enqueueTransfer(CallRecord call, String topic, String language, String fromStaffName);
 
     /**
      * Queues the call for one named colleague: it waits in no queue, so no one else's skills match it,
      * and is offered only to them. Not offered yet, as {@link #enqueueTransfer}.
      */
-    String enqueueTransferTo(CallRecord call, String staffId, String fromStaffName);
+    RequestId enqueueTransferTo(CallRecord call, String staffId, String fromStaffName);
 
     /**
      * Offers a queued transfer request: to an eligible staff member of the queue if one is free now (true
      * either way: it waits), or to the named colleague (false when they cannot take a call now).
      */
-    boolean offerTransfer(String requestId);
+    boolean offerTransfer(RequestId requestId);
 
     /** Takes a transfer request out of routing (the call ended); revokes its offer if it was ringing. */
-    void cancelTransfer(String requestId);
+    void cancelTransfer(RequestId requestId);
 }

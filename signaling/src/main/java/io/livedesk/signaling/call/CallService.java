@@ -1,5 +1,6 @@
 package io.livedesk.signaling.call;
 
+import io.livedesk.signaling.routing.RequestId;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.cluster.MessageRouter;
@@ -54,7 +55,7 @@ public final class CallService {
         this.handoff = handoff;
     }
 
-    private Optional<CallRecord> update(String callId, UnaryOperator<CallRecord> change) {
+    private Optional<CallRecord> update(CallId callId, UnaryOperator<CallRecord> change) {
         return records.update(callId, change);
     }
 
@@ -64,7 +65,7 @@ public final class CallService {
             return takeOver(request, staff, replyId);
         }
         long now = clock.millis();
-        CallRecord call = update(request.id(), r -> switch (r.state()) {
+        CallRecord call = update(request.callId(), r -> switch (r.state()) {
             case OFFERED -> (staff.subject().equals(r.staffId()) ? r.answered(now)
                     : r.requeued().offered(staff.subject(), staff.name(), now).answered(now)).withMediaNode(nodeId);
             case QUEUED -> r.offered(staff.subject(), staff.name(), now).answered(now).withMediaNode(nodeId);
@@ -114,7 +115,7 @@ public final class CallService {
     }
 
     /** A supervisor leaves a call that goes on. */
-    public ServerMessage.CallEnded leave(Principal supervisor, String callId, String replyId) {
+    public ServerMessage.CallEnded leave(Principal supervisor, CallId callId, String replyId) {
         boolean[] announced = new boolean[1];
         CallRecord call = update(callId, r -> {
             if (!r.state().live() || !r.isSupervisor(supervisor.subject())) {
@@ -144,7 +145,7 @@ public final class CallService {
         if (m.staffId() != null && (m.staffId().equals(staff.subject()) || call.isSupervisor(m.staffId()))) {
             throw new ProtocolException(ErrorCode.INVALID_STATE, "that colleague is already in this call");
         }
-        String requestId = m.staffId() != null ? routing.enqueueTransferTo(call, m.staffId(), staff.name())
+        RequestId requestId = m.staffId() != null ? routing.enqueueTransferTo(call, m.staffId(), staff.name())
                 : routing.enqueueTransfer(call, m.topic(), m.language(), staff.name());
         boolean recorded = update(call.callId(), r -> r.state().live() && r.transferRequestId() == null
                 && staff.subject().equals(r.staffId()) ? r.transferring(requestId) : null).isPresent();
@@ -168,7 +169,7 @@ public final class CallService {
      * leg; the former one is told their part ended and their leg goes; the customer's media carries on.
      */
     private ServerMessage.CallStarted takeOver(ServiceRequest transfer, Principal next, String replyId) {
-        String callId = transfer.transfer().callId();
+        CallId callId = transfer.transfer().callId();
         String[] former = new String[1];
         Optional<CallRecord> taken = update(callId, r -> {
             // Only the request the call itself waits for takes it over.
@@ -249,7 +250,7 @@ public final class CallService {
         return records.liveCallOf(subject);
     }
 
-    public Optional<CallRecord> get(String callId) {
+    public Optional<CallRecord> get(CallId callId) {
         return records.get(callId);
     }
 
@@ -318,7 +319,7 @@ public final class CallService {
     }
 
     /** A party hangs up: everyone is told, the caller in reply to their request. A supervisor just leaves. */
-    public ServerMessage.CallEnded hangup(Principal from, String callId, String replyId) {
+    public ServerMessage.CallEnded hangup(Principal from, CallId callId, String replyId) {
         if (from.role() == Role.SUPERVISOR && records.get(callId).filter(r -> r.isSupervisor(from.subject())).isPresent()) {
             return leave(from, callId, replyId);
         }
@@ -333,9 +334,9 @@ public final class CallService {
      * Ends a live call with the reason; tells both parties except {@code quietSubject} (who gets a reply
      * instead, or is gone). Empty if it was not live (someone else ended it first).
      */
-    public Optional<CallRecord> end(String callId, EndReason reason, String quietSubject) {
+    public Optional<CallRecord> end(CallId callId, EndReason reason, String quietSubject) {
         long now = clock.millis();
-        String[] pendingTransfer = new String[1];
+        RequestId[] pendingTransfer = new RequestId[1];
         List<String> supervisors = new ArrayList<>();
         Optional<CallRecord> ended = update(callId, r -> {
             if (!r.state().live()) {
@@ -369,7 +370,7 @@ public final class CallService {
         return ended;
     }
 
-    private CallRecord liveCallFor(Principal caller, String callId) {
+    private CallRecord liveCallFor(Principal caller, CallId callId) {
         CallRecord call = records.get(callId)
                 .filter(r -> r.isParty(caller.subject()) || r.isSupervisor(caller.subject()))
                 .orElseThrow(() -> new ProtocolException(ErrorCode.NOT_FOUND, "no such call"));

@@ -12,7 +12,7 @@ public interface CallStore {
     /** Stores a new record; throws IllegalStateException if the id exists. */
     void create(CallRecord record);
 
-    Optional<CallRecord> get(String callId);
+    Optional<CallRecord> get(CallId callId);
 
     /**
      * Replaces the record if the stored one still has {@code expected}'s state and revision; returns

@@ -40,7 +40,7 @@ public final class CallsApi {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record CallView(String callId, String state, String topic, String language, int priority, Party customer,
+    record CallView(CallId callId, String state, String topic, String language, int priority, Party customer,
                     Party staff, String enqueuedAt, String offeredAt, String answeredAt, String connectedAt,
                     String endedAt, long waitMs, long talkMs, String endReason, List<String> supervisors,
                     List<String> formerStaff, Boolean transferring, String transcript) {
@@ -60,7 +60,7 @@ public final class CallsApi {
         routes.add(HttpMethod.GET, PREFIX, call -> {
             Principal p = auth.require(call, EnumSet.allOf(Role.class));
             String id = call.path().substring(PREFIX.length());
-            CallRecord record = store.get(id)
+            CallRecord record = CallId.parse(id).flatMap(store::get)
                     .filter(r -> p.role() == Role.SUPERVISOR || r.isParty(p.subject()))
                     .orElseThrow(() -> new ProtocolException(ErrorCode.NOT_FOUND, "no such call"));
             return HttpReply.json(200, json.writeValueAsString(view(record)));

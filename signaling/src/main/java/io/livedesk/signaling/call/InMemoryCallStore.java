@@ -18,12 +18,12 @@ public final class InMemoryCallStore implements CallStore {
     public static final int RECENT_LIMIT = 10_000;
 
     private static final Comparator<CallRecord> CREATION_ORDER = Comparator.comparingLong(CallRecord::enqueuedAtMs)
-            .thenComparing(CallRecord::callId);
+            .thenComparing(r -> r.callId().value());
 
-    private final Map<String, CallRecord> records = new HashMap<>();
+    private final Map<CallId, CallRecord> records = new HashMap<>();
     /** Records as created (the first version), ordered by enqueue time then id: the recent index. */
     private final TreeSet<CallRecord> recentIndex = new TreeSet<>(CREATION_ORDER);
-    private final Map<String, String> liveCallBySubject = new HashMap<>();
+    private final Map<String, CallId> liveCallBySubject = new HashMap<>();
 
     @Override
     public synchronized void create(CallRecord record) {
@@ -42,13 +42,13 @@ public final class InMemoryCallStore implements CallStore {
     }
 
     @Override
-    public synchronized Optional<CallRecord> get(String callId) {
+    public synchronized Optional<CallRecord> get(CallId callId) {
         return Optional.ofNullable(records.get(callId));
     }
 
     @Override
     public synchronized boolean compareAndSet(CallRecord expected, CallRecord updated) {
-        String callId = expected.callId();
+        CallId callId = expected.callId();
         if (!callId.equals(updated.callId())) {
             throw new IllegalArgumentException("record is for call " + updated.callId() + ", not " + callId);
         }
@@ -77,7 +77,7 @@ public final class InMemoryCallStore implements CallStore {
         }
     }
 
-    private void unindex(String subject, String callId) {
+    private void unindex(String subject, CallId callId) {
         if (subject != null) {
             liveCallBySubject.remove(subject, callId);
         }
@@ -85,7 +85,7 @@ public final class InMemoryCallStore implements CallStore {
 
     @Override
     public synchronized Optional<CallRecord> liveCallOf(String subject) {
-        String callId = liveCallBySubject.get(subject);
+        CallId callId = liveCallBySubject.get(subject);
         return callId == null ? Optional.empty() : Optional.ofNullable(records.get(callId));
     }
 

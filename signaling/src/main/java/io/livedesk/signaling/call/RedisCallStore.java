@@ -45,7 +45,7 @@ public final class RedisCallStore implements CallStore {
     @Override
     public void create(CallRecord r) {
         Long created = create.run(redis, keys, ScriptOutputType.INTEGER, keys.call(r.callId()),
-                r.callId(), r.state().name(), toJson(r), r.customerId(), orEmpty(r.staffId()),
+                r.callId().value(), r.state().name(), toJson(r), r.customerId(), orEmpty(r.staffId()),
                 Long.toString(r.enqueuedAtMs()), flag(r.state().live()), Integer.toString(InMemoryCallStore.RECENT_LIMIT),
                 Integer.toString(r.revision()));
         if (created != 1L) {
@@ -54,18 +54,18 @@ public final class RedisCallStore implements CallStore {
     }
 
     @Override
-    public Optional<CallRecord> get(String callId) {
+    public Optional<CallRecord> get(CallId callId) {
         return Optional.ofNullable(redis.hget(keys.call(callId), "json")).map(this::fromJson);
     }
 
     @Override
     public boolean compareAndSet(CallRecord expected, CallRecord updated) {
-        String callId = expected.callId();
+        CallId callId = expected.callId();
         if (!callId.equals(updated.callId())) {
             throw new IllegalArgumentException("record is for call " + updated.callId() + ", not " + callId);
         }
         Long done = compareAndSet.run(redis, keys, ScriptOutputType.INTEGER, keys.call(callId),
-                callId, expected.state().name(), flag(expected.state().live()), updated.state().name(), toJson(updated),
+                callId.value(), expected.state().name(), flag(expected.state().live()), updated.state().name(), toJson(updated),
                 updated.customerId(), orEmpty(updated.staffId()), flag(updated.state().live()),
                 Integer.toString(expected.revision()), Integer.toString(updated.revision()));
         return done == 1L;

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.media;
 
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.media.api.Bridge;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.ConferenceReply;
@@ -75,15 +76,15 @@ public final class BridgeNegotiator implements MediaNegotiator {
     private final SdpWriter writer = new SdpWriter();
     private final AnswerBuilder answers = new AnswerBuilder(BridgeCodecPolicy.forForwarding());
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, CallMedia> calls = new ConcurrentHashMap<>();
+    private final Map<CallId, CallMedia> calls = new ConcurrentHashMap<>();
     /**
      * Calls that ended here lately. A signal read its call as live just before the end may arrive after
      * {@link #ended} dropped the call's state; without this it would build the conference again, and
      * nothing would ever expire it. Call ids are never reused, so a bounded memory is enough.
      */
-    private final Set<String> recentlyEnded = Collections.newSetFromMap(new LinkedHashMap<>() {
+    private final Set<CallId> recentlyEnded = Collections.newSetFromMap(new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<CallId, Boolean> eldest) {
             return size() > RECENTLY_ENDED_KEPT;
         }
     });
@@ -290,7 +291,8 @@ public final class BridgeNegotiator implements MediaNegotiator {
      */
     public void conferencesLost(Set<String> meetingIds, long lostAt) {
         for (String meetingId : meetingIds) {
-            CallMedia media = calls.get(meetingId);
+            CallId callId = CallId.parse(meetingId).orElse(null); // a call's meeting is named after the call
+            CallMedia media = callId == null ? null : calls.get(callId);
             if (media == null) {
                 continue;
             }
@@ -301,9 +303,9 @@ public final class BridgeNegotiator implements MediaNegotiator {
                 var stale = media.legs.values().stream().filter(l -> l.createdAt < lostAt).toList();
                 for (Leg leg : stale) {
                     media.legs.remove(leg.subject);
-                    legs.legDown(meetingId, leg.endpointId);
-                    router.send(leg.subject, new ServerMessage.CallRenegotiate(meetingId,
-                            renegotiate(meetingId, tracksFor(media, leg)).receive(), Boolean.TRUE));
+                    legs.legDown(callId, leg.endpointId);
+                    router.send(leg.subject, new ServerMessage.CallRenegotiate(callId,
+                            renegotiate(callId, tracksFor(media, leg)).receive(), Boolean.TRUE));
                 }
                 if (!stale.isEmpty()) {
                     log.info("call {}: its bridge went down; {} participant(s) asked to reconnect", meetingId, stale.size());
@@ -313,21 +315,21 @@ public final class BridgeNegotiator implements MediaNegotiator {
     }
 
     /** Tells every leg other than {@code changed} whose tracks to receive changed to offer again. */
-    private void renegotiateOthers(String meetingId, CallMedia media, Leg changed) {
+    private void renegotiateOthers(CallId callId, CallMedia media, Leg changed) {
         for (Leg other : media.legs.values()) {
             if (other == changed) {
                 continue;
             }
             List<ForwardedTrack> want = tracksFor(media, other);
             if (!want.equals(other.answeredWith)) {
-                router.send(other.subject, renegotiate(meetingId, want));
+                router.send(other.subject, renegotiate(callId, want));
             }
         }
     }
 
-    private static ServerMessage.CallRenegotiate renegotiate(String meetingId, List<ForwardedTrack> tracks) {
+    private static ServerMessage.CallRenegotiate renegotiate(CallId callId, List<ForwardedTrack> tracks) {
         int audio = (int) tracks.stream().filter(t -> t.kind() == MediaType.AUDIO).count();
-        return new ServerMessage.CallRenegotiate(meetingId, new ServerMessage.ReceiveSlots(audio, tracks.size() - audio));
+        return new ServerMessage.CallRenegotiate(callId, new ServerMessage.ReceiveSlots(audio, tracks.size() - audio));
     }
 
     /** The tracks a leg should receive: every other leg's audio and video, in order of joining. */
@@ -385,8 +387,9 @@ public final class BridgeNegotiator implements MediaNegotiator {
     }
 
     /** Creates the leg's endpoint (and the conference, if need be) or updates its sources. */
-    private Leg connect(String meetingId, Leg leg, String endpointId, String subject, Offer offer)
+    private Leg connect(CallId callId, Leg leg, String endpointId, String subject, Offer offer)
             throws BridgeException {
+        String meetingId = meetingOf(callId);
         if (leg != null) {
             try {
                 bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(EndpointRequest.updating(endpointId)
@@ -411,7 +414,8 @@ public final class BridgeNegotiator implements MediaNegotiator {
         return fresh;
     }
 
-    private void expireEndpoint(String meetingId, String endpointId) {
+    private void expireEndpoint(CallId callId, String endpointId) {
+        String meetingId = meetingOf(callId);
         try {
             bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(EndpointRequest.expiring(endpointId)).build());
         } catch (BridgeException.NotFound e) {
@@ -421,7 +425,12 @@ public final class BridgeNegotiator implements MediaNegotiator {
         }
     }
 
-    private boolean endedHere(String callId) {
+    /** A call's conference on the bridge is named after the call. */
+    private static String meetingOf(CallId callId) {
+        return callId.value();
+    }
+
+    private boolean endedHere(CallId callId) {
         synchronized (recentlyEnded) {
             return recentlyEnded.contains(callId);
         }
@@ -443,7 +452,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
             }
         }
         try {
-            bridge.expire(call.callId());
+            bridge.expire(meetingOf(call.callId()));
         } catch (BridgeException e) {
             log.warn("call {}: expiring its conference failed: {}", call.callId(), e.toString());
         }

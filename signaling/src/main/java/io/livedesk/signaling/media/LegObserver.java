@@ -1,5 +1,6 @@
 package io.livedesk.signaling.media;
 
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
 
 /**
@@ -14,7 +15,7 @@ public interface LegObserver {
         }
 
         @Override
-        public void legDown(String callId, String endpointId) {
+        public void legDown(CallId callId, String endpointId) {
         }
     };
 
@@ -22,5 +23,5 @@ public interface LegObserver {
     void legUp(CallRecord call, String subject, String endpointId);
 
     /** The endpoint was expired or forgotten (the participant left, reloaded, the call ended, the bridge died). */
-    void legDown(String callId, String endpointId);
+    void legDown(CallId callId, String endpointId);
 }

@@ -1,5 +1,7 @@
 package io.livedesk.signaling.protocol;
 
+import io.livedesk.signaling.call.CallId;
+import io.livedesk.signaling.routing.RequestId;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.livedesk.signaling.auth.Role;
@@ -114,10 +116,10 @@ public sealed interface ClientMessage {
         }
     }
 
-    record RequestCancel(String id, String requestId) implements ClientMessage {
+    record RequestCancel(String id, RequestId requestId) implements ClientMessage {
         public RequestCancel {
             requireId(id);
-            requireRef(requestId, "requestId");
+            require(requestId, "requestId");
         }
 
         public Set<Role> allowedRoles() {
@@ -125,10 +127,10 @@ public sealed interface ClientMessage {
         }
     }
 
-    record OfferAccept(String id, String requestId) implements ClientMessage {
+    record OfferAccept(String id, RequestId requestId) implements ClientMessage {
         public OfferAccept {
             requireId(id);
-            requireRef(requestId, "requestId");
+            require(requestId, "requestId");
         }
 
         public Set<Role> allowedRoles() {
@@ -136,10 +138,10 @@ public sealed interface ClientMessage {
         }
     }
 
-    record OfferDecline(String id, String requestId) implements ClientMessage {
+    record OfferDecline(String id, RequestId requestId) implements ClientMessage {
         public OfferDecline {
             requireId(id);
-            requireRef(requestId, "requestId");
+            require(requestId, "requestId");
         }
 
         public Set<Role> allowedRoles() {
@@ -197,10 +199,10 @@ public sealed interface ClientMessage {
         }
     }
 
-    record CallSignal(String id, String callId, Sdp sdp, IceCandidate candidate) implements ClientMessage {
+    record CallSignal(String id, CallId callId, Sdp sdp, IceCandidate candidate) implements ClientMessage {
         public CallSignal {
             requireId(id);
-            requireRef(callId, "callId");
+            require(callId, "callId");
             if ((sdp == null) == (candidate == null)) {
                 throw new IllegalArgumentException("exactly one of sdp and candidate is required");
             }
@@ -211,10 +213,10 @@ public sealed interface ClientMessage {
         }
     }
 
-    record CallHangup(String id, String callId) implements ClientMessage {
+    record CallHangup(String id, CallId callId) implements ClientMessage {
         public CallHangup {
             requireId(id);
-            requireRef(callId, "callId");
+            require(callId, "callId");
         }
 
         public Set<Role> allowedRoles() {
@@ -228,13 +230,13 @@ public sealed interface ClientMessage {
      * @param mode {@code monitor} (default): watches and listens, the customer is not told; {@code barge}:
      *             takes part with their own camera and microphone, and the customer is told
      */
-    record CallJoin(String id, String callId, String mode) implements ClientMessage {
+    record CallJoin(String id, CallId callId, String mode) implements ClientMessage {
         public static final String MONITOR = "monitor";
         public static final String BARGE = "barge";
 
         public CallJoin {
             requireId(id);
-            requireRef(callId, "callId");
+            require(callId, "callId");
             if (mode == null) {
                 mode = MONITOR;
             }
@@ -259,10 +261,10 @@ public sealed interface ClientMessage {
      *
      * @param language with a topic, the queue's language; with a colleague, ignored (the call's)
      */
-    record CallTransfer(String id, String callId, String topic, String language, String staffId) implements ClientMessage {
+    record CallTransfer(String id, CallId callId, String topic, String language, String staffId) implements ClientMessage {
         public CallTransfer {
             requireId(id);
-            requireRef(callId, "callId");
+            require(callId, "callId");
             if ((topic == null) == (staffId == null)) {
                 throw new IllegalArgumentException("exactly one of topic and staffId is required");
             }
@@ -282,7 +284,7 @@ public sealed interface ClientMessage {
         }
     }
 
-    private static void require(String value, String field) {
+    private static void require(Object value, String field) {
         if (value == null) {
             throw new IllegalArgumentException(field + " is required");
         }

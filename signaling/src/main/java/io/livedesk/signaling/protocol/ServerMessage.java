@@ -1,5 +1,7 @@
 package io.livedesk.signaling.protocol;
 
+import io.livedesk.signaling.call.CallId;
+import io.livedesk.signaling.routing.RequestId;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -70,20 +72,20 @@ public sealed interface ServerMessage {
         }
     }
 
-    record RequestQueued(String id, String requestId, String topic, String language, QueueState state, int position,
+    record RequestQueued(String id, RequestId requestId, String topic, String language, QueueState state, int position,
                          long etaSeconds) implements ServerMessage {
         public String type() {
             return "request.queued";
         }
     }
 
-    record QueueUpdate(String requestId, QueueState state, int position, long etaSeconds) implements ServerMessage {
+    record QueueUpdate(RequestId requestId, QueueState state, int position, long etaSeconds) implements ServerMessage {
         public String type() {
             return "queue.update";
         }
     }
 
-    record RequestCancelled(String id, String requestId, String reason) implements ServerMessage {
+    record RequestCancelled(String id, RequestId requestId, String reason) implements ServerMessage {
         public String type() {
             return "request.cancelled";
         }
@@ -97,11 +99,11 @@ public sealed interface ServerMessage {
      * when it rings for them alone (else null).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record TransferView(String callId, String from, String to) {
+    record TransferView(CallId callId, String from, String to) {
     }
 
     /** {@code context} is the customer's own words, for display; {@code transfer} is set only by the server. */
-    record Offer(String requestId, String topic, String language, int priority, CustomerView customer,
+    record Offer(RequestId requestId, String topic, String language, int priority, CustomerView customer,
                  Map<String, String> context, TransferView transfer, long waitedMs, long expiresInMs)
             implements ServerMessage {
         public String type() {
@@ -109,13 +111,13 @@ public sealed interface ServerMessage {
         }
     }
 
-    record OfferDeclined(String id, String requestId) implements ServerMessage {
+    record OfferDeclined(String id, RequestId requestId) implements ServerMessage {
         public String type() {
             return "offer.declined";
         }
     }
 
-    record OfferRevoked(String requestId, String reason) implements ServerMessage {
+    record OfferRevoked(RequestId requestId, String reason) implements ServerMessage {
         public String type() {
             return "offer.revoked";
         }
@@ -130,16 +132,16 @@ public sealed interface ServerMessage {
      * @param media       null for peer-to-peer (left out), {@code "bridge"} when each party negotiates with the bridge
      * @param supervising for a supervisor who joined: {@code "monitor"} or {@code "barge"}; else left out
      */
-    record CallStarted(String id, String callId, PeerView peer, boolean initiator,
+    record CallStarted(String id, CallId callId, PeerView peer, boolean initiator,
                        List<Map<String, Object>> iceServers, Boolean resumed, String media, String supervising)
             implements ServerMessage {
-        public CallStarted(String id, String callId, PeerView peer, boolean initiator,
+        public CallStarted(String id, CallId callId, PeerView peer, boolean initiator,
                            List<Map<String, Object>> iceServers, Boolean resumed, String media) {
             this(id, callId, peer, initiator, iceServers, resumed, media, null);
         }
 
-        public CallStarted withId(String requestId) {
-            return new CallStarted(requestId, callId, peer, initiator, iceServers, resumed, media, supervising);
+        public CallStarted withId(String replyId) {
+            return new CallStarted(replyId, callId, peer, initiator, iceServers, resumed, media, supervising);
         }
 
         public String type() {
@@ -148,7 +150,7 @@ public sealed interface ServerMessage {
     }
 
     /** A relayed signal: exactly one of sdp and candidate. */
-    record CallSignal(String callId, String from, ClientMessage.Sdp sdp, ClientMessage.IceCandidate candidate)
+    record CallSignal(CallId callId, String from, ClientMessage.Sdp sdp, ClientMessage.IceCandidate candidate)
             implements ServerMessage {
         public String type() {
             return "call.signal";
@@ -156,7 +158,7 @@ public sealed interface ServerMessage {
     }
 
     /** The other party came back on a new connection: the initiator negotiates the media afresh. */
-    record CallRestart(String callId) implements ServerMessage {
+    record CallRestart(CallId callId) implements ServerMessage {
         public String type() {
             return "call.restart";
         }
@@ -174,8 +176,8 @@ public sealed interface ServerMessage {
      *                   new offer creates the party's leg on another bridge; left out otherwise
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record CallRenegotiate(String callId, ReceiveSlots receive, Boolean iceRestart) implements ServerMessage {
-        public CallRenegotiate(String callId, ReceiveSlots receive) {
+    record CallRenegotiate(CallId callId, ReceiveSlots receive, Boolean iceRestart) implements ServerMessage {
+        public CallRenegotiate(CallId callId, ReceiveSlots receive) {
             this(callId, receive, null);
         }
 
@@ -185,7 +187,7 @@ public sealed interface ServerMessage {
     }
 
     /** Who is in the call now, sent to the participants whenever that changes (join, leave, transfer). */
-    record CallParticipants(String callId, List<PeerView> participants) implements ServerMessage {
+    record CallParticipants(CallId callId, List<PeerView> participants) implements ServerMessage {
         public String type() {
             return "call.participants";
         }
@@ -196,7 +198,7 @@ public sealed interface ServerMessage {
      * queue (or rings for the named colleague, {@code staffId}) while this one stays on.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record CallTransferring(String id, String callId, String topic, String language, String staffId)
+    record CallTransferring(String id, CallId callId, String topic, String language, String staffId)
             implements ServerMessage {
         public String type() {
             return "call.transferring";
@@ -209,20 +211,20 @@ public sealed interface ServerMessage {
      *
      * @param reason {@code declined} or {@code timeout}
      */
-    record CallTransferFailed(String callId, String reason) implements ServerMessage {
+    record CallTransferFailed(CallId callId, String reason) implements ServerMessage {
         public String type() {
             return "call.transfer.failed";
         }
     }
 
     /** To the customer: the call was handed to another staff member; the media carries on. */
-    record CallTransferred(String callId, PeerView peer) implements ServerMessage {
+    record CallTransferred(CallId callId, PeerView peer) implements ServerMessage {
         public String type() {
             return "call.transferred";
         }
     }
 
-    record CallEnded(String id, String callId, String reason) implements ServerMessage {
+    record CallEnded(String id, CallId callId, String reason) implements ServerMessage {
         public String type() {
             return "call.ended";
         }
@@ -238,7 +240,7 @@ public sealed interface ServerMessage {
      * @param endedAt   finals only: when it ended, epoch ms
      * @param seq       finals only, when stored: the line's number in the call's transcript
      */
-    record CallCaption(String callId, String speaker, String speakerId, String text,
+    record CallCaption(CallId callId, String speaker, String speakerId, String text,
                        @JsonProperty("final") boolean isFinal, Long startedAt, Long endedAt, Long seq)
             implements ServerMessage {
         public String type() {
@@ -253,7 +255,7 @@ public sealed interface ServerMessage {
      * @param status active, lagging, shed or unavailable
      * @param detail a short explanation for people, never anything that was said; may be null
      */
-    record CallCaptionStatus(String callId, String speaker, String status, String detail) implements ServerMessage {
+    record CallCaptionStatus(CallId callId, String speaker, String status, String detail) implements ServerMessage {
         public String type() {
             return "call.caption.status";
         }
@@ -271,7 +273,7 @@ public sealed interface ServerMessage {
      * @param at     when the line began, epoch ms
      * @param seq    the line's number in the call's transcript, when stored
      */
-    record Alert(String alertId, String callId, String ruleId, String rule, String text, String speaker, long at,
+    record Alert(String alertId, CallId callId, String ruleId, String rule, String text, String speaker, long at,
                  Long seq, AlertParty staff, AlertParty customer) implements ServerMessage {
         public String type() {
             return "alert";

@@ -1,5 +1,7 @@
 package io.livedesk.signaling.redis;
 
+import io.livedesk.signaling.call.CallId;
+import io.livedesk.signaling.routing.RequestId;
 /**
  * Every Redis key and channel name LiveDesk uses, in one place. All keys share one hash tag
  * ({@code {ld}:...}) so that a Lua script may touch several of them on Redis Cluster too. The Lua scripts
@@ -54,13 +56,13 @@ public final class RedisKeys {
     // ---- routing (patterns mirrored in common.lua) ----
 
     /** Hash: the request's fields, its state and, while offered, the offer. */
-    public String request(String requestId) {
-        return tag + "req:" + requestId;
+    public String request(RequestId requestId) {
+        return tag + "req:" + requestId.value();
     }
 
     /** Hash: staffId to the time until which that member is not offered the request again. */
-    public String exclusions(String requestId) {
-        return tag + "excl:" + requestId;
+    public String exclusions(RequestId requestId) {
+        return tag + "excl:" + requestId.value();
     }
 
     /** Sorted set of the WAITING requests of a (topic, language), scored by rank; see RedisRoutingStore. */
@@ -91,8 +93,8 @@ public final class RedisKeys {
     // ---- calls ----
 
     /** Hash: state, json (the whole record), customer, staff. */
-    public String call(String callId) {
-        return tag + "call:" + callId;
+    public String call(CallId callId) {
+        return tag + "call:" + callId.value();
     }
 
     /** String: the live call id of a subject. */
@@ -108,13 +110,13 @@ public final class RedisKeys {
     // ---- transcripts (patterns mirrored in transcript_append.lua) ----
 
     /** List of a call's transcript lines (JSON each), oldest first; expires after the retention. */
-    public String transcript(String callId) {
-        return tag + "transcript:" + callId;
+    public String transcript(CallId callId) {
+        return tag + "transcript:" + callId.value();
     }
 
     /** String: the last sequence number given to a line of the call's transcript; expires with it. */
-    public String transcriptSeq(String callId) {
-        return tag + "transcriptseq:" + callId;
+    public String transcriptSeq(CallId callId) {
+        return tag + "transcriptseq:" + callId.value();
     }
 
     // ---- cluster ----

@@ -27,13 +27,13 @@ public final class InMemoryRoutingStore implements RoutingStore {
 
     static final Comparator<ServiceRequest> QUEUE_ORDER = Comparator.comparingDouble(ServiceRequest::rank)
             .thenComparingLong(ServiceRequest::enqueuedAtMs)
-            .thenComparing(ServiceRequest::id);
+            .thenComparing(r -> r.id().value());
 
     private static final Comparator<StaffPresence> IDLE_ORDER = Comparator.comparingLong(StaffPresence::idleSinceMs)
             .thenComparing(StaffPresence::id);
 
     private static final Comparator<Offer> EXPIRY_ORDER = Comparator.comparingLong(Offer::expiresAtMs)
-            .thenComparing(Offer::requestId);
+            .thenComparing(o -> o.requestId().value());
 
     /** A request in routing: waiting in its queue, or out of it and ringing at one member. */
     private static final class Entry {
@@ -59,9 +59,9 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     private final InMemoryPresenceStore presence;
-    private final Map<String, Entry> requests = new HashMap<>();
+    private final Map<RequestId, Entry> requests = new HashMap<>();
     private final Map<QueueKey, TreeSet<ServiceRequest>> queues = new HashMap<>();
-    private final Map<String, String> openByCustomer = new HashMap<>();
+    private final Map<String, RequestId> openByCustomer = new HashMap<>();
 
     public InMemoryRoutingStore(InMemoryPresenceStore presence) {
         this.presence = presence;
@@ -84,22 +84,22 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     @Override
-    public Optional<ServiceRequest> request(String requestId) {
+    public Optional<ServiceRequest> request(RequestId requestId) {
         return presence.withMembers(members -> Optional.ofNullable(requests.get(requestId)).map(e -> e.request));
     }
 
     @Override
-    public Optional<RequestState> state(String requestId) {
+    public Optional<RequestState> state(RequestId requestId) {
         return presence.withMembers(members -> Optional.ofNullable(requests.get(requestId)).map(Entry::state));
     }
 
     @Override
-    public Optional<String> openRequestOf(String customerId) {
+    public Optional<RequestId> openRequestOf(String customerId) {
         return presence.withMembers(members -> Optional.ofNullable(openByCustomer.get(customerId)));
     }
 
     @Override
-    public Optional<Offer> matchRequest(String requestId, long nowMs, long ringMs) {
+    public Optional<Offer> matchRequest(RequestId requestId, long nowMs, long ringMs) {
         return presence.withMembers(members -> {
             Entry entry = requests.get(requestId);
             if (entry == null || entry.state() != RequestState.WAITING || !entry.request.queued()) {
@@ -117,7 +117,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     @Override
-    public Optional<Offer> offerTo(String requestId, String staffId, long nowMs, long ringMs) {
+    public Optional<Offer> offerTo(RequestId requestId, String staffId, long nowMs, long ringMs) {
         return presence.withMembers(members -> {
             Entry entry = requests.get(requestId);
             StaffPresence p = members.get(staffId);
@@ -176,12 +176,12 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     @Override
-    public Optional<Offer> offerOf(String requestId) {
+    public Optional<Offer> offerOf(RequestId requestId) {
         return presence.withMembers(members -> Optional.ofNullable(requests.get(requestId)).map(e -> e.offer));
     }
 
     @Override
-    public Optional<ServiceRequest> accept(String requestId, String staffId, long nowMs) {
+    public Optional<ServiceRequest> accept(RequestId requestId, String staffId, long nowMs) {
         return presence.withMembers(members -> {
             Entry entry = requests.get(requestId);
             if (entry == null || entry.offer == null || !entry.offer.staffId().equals(staffId)
@@ -194,7 +194,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     @Override
-    public boolean release(String requestId, String staffId, ReleaseReason reason, long nowMs, long reofferDelayMs) {
+    public boolean release(RequestId requestId, String staffId, ReleaseReason reason, long nowMs, long reofferDelayMs) {
         return presence.withMembers(members -> {
             Entry entry = requests.get(requestId);
             if (entry == null || entry.offer == null || !entry.offer.staffId().equals(staffId)) {
@@ -209,7 +209,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     @Override
-    public Optional<Cancelled> cancel(String requestId, long nowMs) {
+    public Optional<Cancelled> cancel(RequestId requestId, long nowMs) {
         return presence.withMembers(members -> {
             Entry entry = requests.get(requestId);
             if (entry == null) {
@@ -245,7 +245,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     @Override
-    public Optional<Integer> position(String requestId) {
+    public Optional<Integer> position(RequestId requestId) {
         return presence.withMembers(members -> {
             Entry entry = requests.get(requestId);
             if (entry == null || entry.offer != null || !entry.request.queued()) {

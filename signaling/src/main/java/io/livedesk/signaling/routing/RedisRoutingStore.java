@@ -1,5 +1,6 @@
 package io.livedesk.signaling.routing;
 
+import io.livedesk.signaling.call.CallId;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -68,15 +69,15 @@ public final class RedisRoutingStore implements RoutingStore {
         if (r.enqueuedAtMs() < 0) {
             throw new IllegalArgumentException("enqueuedAtMs must not be negative");
         }
-        return String.format("%016d:%s", r.enqueuedAtMs(), r.id());
+        return String.format("%016d:%s", r.enqueuedAtMs(), r.id().value());
     }
 
     @Override
     public void enqueue(ServiceRequest r) {
         String result = enqueue.run(redis, keys, ScriptOutputType.VALUE, keys.request(r.id()),
-                r.id(), r.customerId(), toJson(r.customerName()), r.topic(), r.language(), Integer.toString(r.priority()),
+                r.id().value(), r.customerId(), toJson(r.customerName()), r.topic(), r.language(), Integer.toString(r.priority()),
                 toJson(r.context()), Long.toString(r.enqueuedAtMs()), Double.toString(r.rank()), queueMember(r),
-                r.isTransfer() ? r.transfer().callId() : "", r.isTransfer() ? toJson(r.transfer().fromStaffName()) : "",
+                r.isTransfer() ? r.transfer().callId().value() : "", r.isTransfer() ? toJson(r.transfer().fromStaffName()) : "",
                 r.isTransfer() && r.transfer().toNamedColleague() ? r.transfer().colleagueId() : "");
         switch (result) {
             case "OK" -> {
@@ -88,32 +89,32 @@ public final class RedisRoutingStore implements RoutingStore {
     }
 
     @Override
-    public Optional<ServiceRequest> request(String requestId) {
+    public Optional<ServiceRequest> request(RequestId requestId) {
         Map<String, String> hash = redis.hgetall(keys.request(requestId));
         return hash == null || hash.isEmpty() ? Optional.empty() : Optional.of(parseRequest(hash));
     }
 
     @Override
-    public Optional<RequestState> state(String requestId) {
+    public Optional<RequestState> state(RequestId requestId) {
         return Optional.ofNullable(redis.hget(keys.request(requestId), "state")).map(RequestState::valueOf);
     }
 
     @Override
-    public Optional<String> openRequestOf(String customerId) {
-        return Optional.ofNullable(redis.get(keys.openRequest(customerId)));
+    public Optional<RequestId> openRequestOf(String customerId) {
+        return Optional.ofNullable(redis.get(keys.openRequest(customerId))).map(RequestId::of);
     }
 
     @Override
-    public Optional<Offer> matchRequest(String requestId, long nowMs, long ringMs) {
+    public Optional<Offer> matchRequest(RequestId requestId, long nowMs, long ringMs) {
         String staffId = matchRequest.run(redis, keys, ScriptOutputType.VALUE, keys.request(requestId),
-                requestId, Long.toString(nowMs), Long.toString(nowMs + ringMs));
+                requestId.value(), Long.toString(nowMs), Long.toString(nowMs + ringMs));
         return Optional.ofNullable(staffId).map(s -> new Offer(requestId, s, nowMs, nowMs + ringMs));
     }
 
     @Override
-    public Optional<Offer> offerTo(String requestId, String staffId, long nowMs, long ringMs) {
+    public Optional<Offer> offerTo(RequestId requestId, String staffId, long nowMs, long ringMs) {
         Long offered = offerTo.run(redis, keys, ScriptOutputType.INTEGER, keys.request(requestId),
-                requestId, staffId, Long.toString(nowMs), Long.toString(nowMs + ringMs));
+                requestId.value(), staffId, Long.toString(nowMs), Long.toString(nowMs + ringMs));
         return offered == 1L ? Optional.of(new Offer(requestId, staffId, nowMs, nowMs + ringMs)) : Optional.empty();
     }
 
@@ -121,11 +122,11 @@ public final class RedisRoutingStore implements RoutingStore {
     public Optional<Offer> matchStaff(String staffId, long nowMs, long ringMs) {
         String requestId = matchStaff.run(redis, keys, ScriptOutputType.VALUE, keys.staff(staffId),
                 staffId, Long.toString(nowMs), Long.toString(nowMs + ringMs));
-        return Optional.ofNullable(requestId).map(r -> new Offer(r, staffId, nowMs, nowMs + ringMs));
+        return Optional.ofNullable(requestId).map(r -> new Offer(RequestId.of(r), staffId, nowMs, nowMs + ringMs));
     }
 
     @Override
-    public Optional<Offer> offerOf(String requestId) {
+    public Optional<Offer> offerOf(RequestId requestId) {
         List<String> fields = values(redis.hmget(keys.request(requestId), "state", "staff", "offeredAt", "expiresAt"));
         if (!"OFFERED".equals(fields.get(0)) || fields.get(1) == null) {
             return Optional.empty();
@@ -135,23 +136,23 @@ public final class RedisRoutingStore implements RoutingStore {
     }
 
     @Override
-    public Optional<ServiceRequest> accept(String requestId, String staffId, long nowMs) {
+    public Optional<ServiceRequest> accept(RequestId requestId, String staffId, long nowMs) {
         List<Object> hash = accept.run(redis, keys, ScriptOutputType.MULTI, keys.request(requestId),
-                requestId, staffId, Long.toString(nowMs));
+                requestId.value(), staffId, Long.toString(nowMs));
         return hash.isEmpty() ? Optional.empty() : Optional.of(parseRequest(toMap(hash)));
     }
 
     @Override
-    public boolean release(String requestId, String staffId, ReleaseReason reason, long nowMs, long reofferDelayMs) {
+    public boolean release(RequestId requestId, String staffId, ReleaseReason reason, long nowMs, long reofferDelayMs) {
         Long done = release.run(redis, keys, ScriptOutputType.INTEGER, keys.request(requestId),
-                requestId, staffId, Long.toString(nowMs), Long.toString(nowMs + reofferDelayMs));
+                requestId.value(), staffId, Long.toString(nowMs), Long.toString(nowMs + reofferDelayMs));
         return done == 1L;
     }
 
     @Override
-    public Optional<Cancelled> cancel(String requestId, long nowMs) {
+    public Optional<Cancelled> cancel(RequestId requestId, long nowMs) {
         List<Object> flat = cancel.run(redis, keys, ScriptOutputType.MULTI, keys.request(requestId),
-                requestId, Long.toString(nowMs));
+                requestId.value(), Long.toString(nowMs));
         if (flat.isEmpty()) {
             return Optional.empty();
         }
@@ -177,15 +178,15 @@ public final class RedisRoutingStore implements RoutingStore {
                 Long.toString(nowMs), Integer.toString(max));
         List<Offer> out = new ArrayList<>();
         for (int i = 0; i + 3 < flat.size(); i += 4) {
-            out.add(new Offer((String) flat.get(i), (String) flat.get(i + 1), Long.parseLong((String) flat.get(i + 2)),
+            out.add(new Offer(RequestId.of((String) flat.get(i)), (String) flat.get(i + 1), Long.parseLong((String) flat.get(i + 2)),
                     Long.parseLong((String) flat.get(i + 3))));
         }
         return out;
     }
 
     @Override
-    public Optional<Integer> position(String requestId) {
-        Long place = position.run(redis, keys, ScriptOutputType.INTEGER, keys.request(requestId), requestId);
+    public Optional<Integer> position(RequestId requestId) {
+        Long place = position.run(redis, keys, ScriptOutputType.INTEGER, keys.request(requestId), requestId.value());
         return place == 0 ? Optional.empty() : Optional.of(place.intValue());
     }
 
@@ -206,7 +207,7 @@ public final class RedisRoutingStore implements RoutingStore {
     }
 
     private ServiceRequest parseRequest(Map<String, String> h) {
-        return new ServiceRequest(field(h, "id"), field(h, "customerId"), read(field(h, "customerName"), String.class),
+        return new ServiceRequest(RequestId.of(field(h, "id")), field(h, "customerId"), read(field(h, "customerName"), String.class),
                 field(h, "topic"),
                 field(h, "language"), Integer.parseInt(field(h, "priority")), read(field(h, "context"), STRING_MAP),
                 Long.parseLong(field(h, "enqueuedAt")), Double.parseDouble(field(h, "rank")), parseTransfer(h));
@@ -218,7 +219,7 @@ public final class RedisRoutingStore implements RoutingStore {
             return null;
         }
         String colleague = h.get("colleague");
-        return new Transfer(callId, read(h.get("transferFrom"), String.class),
+        return new Transfer(CallId.of(callId), read(h.get("transferFrom"), String.class),
                 colleague == null || colleague.isEmpty() ? null : colleague);
     }
 

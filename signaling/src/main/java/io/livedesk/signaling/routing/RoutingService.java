@@ -1,5 +1,6 @@
 package io.livedesk.signaling.routing;
 
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.call.CallState;
@@ -24,7 +25,6 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The contact-centre core: puts customers' requests in queues, offers each to the best staff member
@@ -77,16 +77,16 @@ public final class RoutingService implements CallRouting {
             throw new ProtocolException(ErrorCode.INVALID_STATE, "you already have an open request or call");
         }
         long now = clock.millis();
-        String id = "r-" + UUID.randomUUID();
+        RequestId id = RequestId.newCustomerRequest();
         ServiceRequest request = new ServiceRequest(id, customer.subject(), customer.name(), m.topic(), m.language(),
                 m.priority(), m.context(), now, order.rank(now, m.priority()));
-        calls.create(CallRecord.queued(id, customer.subject(), customer.name(), m.topic(), m.language(), m.priority(), now));
+        calls.create(CallRecord.queued(request.callId(), customer.subject(), customer.name(), m.topic(), m.language(), m.priority(), now));
         try {
             store.enqueue(request);
         } catch (RuntimeException e) {
             // Never queued: the record made for it must not stay QUEUED in the call history.
             try {
-                calls.update(id, r -> r.state() == CallState.QUEUED ? r.ended(EndReason.CUSTOMER_CANCELLED, now) : null);
+                calls.update(request.callId(), r -> r.state() == CallState.QUEUED ? r.ended(EndReason.CUSTOMER_CANCELLED, now) : null);
             } catch (RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
             }
@@ -106,20 +106,20 @@ public final class RoutingService implements CallRouting {
      * has waited once already, goes ahead of those who came later.
      */
     @Override
-    public String enqueueTransfer(CallRecord call, String topic, String language, String fromStaffName) {
+    public RequestId enqueueTransfer(CallRecord call, String topic, String language, String fromStaffName) {
         requireQueue(topic, language);
         return enqueueTransfer(call, topic, language, Transfer.toQueue(call.callId(), fromStaffName));
     }
 
     @Override
-    public String enqueueTransferTo(CallRecord call, String staffId, String fromStaffName) {
+    public RequestId enqueueTransferTo(CallRecord call, String staffId, String fromStaffName) {
         // Shown with the call's own topic; it waits in no queue, so only offerTransfer reaches it.
         return enqueueTransfer(call, call.topic(), call.language(),
                 Transfer.toColleague(call.callId(), fromStaffName, staffId));
     }
 
-    private String enqueueTransfer(CallRecord call, String topic, String language, Transfer transfer) {
-        String id = "t-" + UUID.randomUUID();
+    private RequestId enqueueTransfer(CallRecord call, String topic, String language, Transfer transfer) {
+        RequestId id = RequestId.newTransfer();
         ServiceRequest request = new ServiceRequest(id, call.customerId(), call.customerName(), topic, language,
                 call.priority(), Map.of(), clock.millis(), order.rank(call.enqueuedAtMs(), call.priority()), transfer);
         try {
@@ -131,7 +131,7 @@ public final class RoutingService implements CallRouting {
     }
 
     @Override
-    public boolean offerTransfer(String requestId) {
+    public boolean offerTransfer(RequestId requestId) {
         Optional<String> colleague = store.request(requestId).map(ServiceRequest::transfer).map(Transfer::colleagueId);
         if (colleague.isEmpty()) {
             matchNew(requestId);
@@ -143,12 +143,12 @@ public final class RoutingService implements CallRouting {
     }
 
     @Override
-    public void cancelTransfer(String requestId) {
+    public void cancelTransfer(RequestId requestId) {
         cancel(requestId, EndReason.STAFF_HANGUP);
     }
 
     /** Tries to offer a new request at once (after the customer has been told it is queued). */
-    public void matchNew(String requestId) {
+    public void matchNew(RequestId requestId) {
         store.matchRequest(requestId, clock.millis(), config.ringTimeout().toMillis()).ifPresent(this::offered);
     }
 
@@ -171,7 +171,7 @@ public final class RoutingService implements CallRouting {
     }
 
     /** Takes a customer's open request out of routing (cancel, disconnect, shutdown); revokes its offer. */
-    public boolean cancel(String requestId, EndReason reason) {
+    public boolean cancel(RequestId requestId, EndReason reason) {
         long now = clock.millis();
         Optional<Cancelled> cancelled = store.cancel(requestId, now);
         cancelled.ifPresent(c -> {
@@ -184,7 +184,7 @@ public final class RoutingService implements CallRouting {
                 staffFreed(o.staffId());
             });
             if (!transfer) {
-                calls.update(requestId, r -> r.state().live() || r.state() == CallState.ENDED
+                calls.update(c.request().callId(), r -> r.state().live() || r.state() == CallState.ENDED
                         ? null : r.ended(reason, now));
                 metrics.callEnded(reason.wire());
             }
@@ -218,7 +218,7 @@ public final class RoutingService implements CallRouting {
         presence.notifyMember(offer.staffId());
     }
 
-    private boolean release(String requestId, String staffId, ReleaseReason reason) {
+    private boolean release(RequestId requestId, String staffId, ReleaseReason reason) {
         long now = clock.millis();
         if (!store.release(requestId, staffId, reason, now, config.reofferDelay().toMillis())) {
             return false;
@@ -233,7 +233,7 @@ public final class RoutingService implements CallRouting {
             return true;
         }
         if (request.map(r -> !r.isTransfer()).orElse(false)) {
-            calls.update(requestId, r -> r.state() == CallState.OFFERED ? r.requeued() : null);
+            calls.update(request.get().callId(), r -> r.state() == CallState.OFFERED ? r.requeued() : null);
         }
         presence.notifyMember(staffId);
         store.request(requestId).filter(r -> !r.isTransfer())
@@ -246,7 +246,7 @@ public final class RoutingService implements CallRouting {
      * A transfer to a named colleague ended without them (declined, rang out): the call stays with its staff
      * member, who is told and may try again.
      */
-    private void transferFailed(String callId, String requestId, String reason) {
+    private void transferFailed(CallId callId, RequestId requestId, String reason) {
         calls.update(callId, r -> r.state().live() && requestId.equals(r.transferRequestId()) ? r.transferCancelled() : null)
                 .ifPresent(call -> router.send(call.staffId(), new ServerMessage.CallTransferFailed(callId, reason)));
     }
@@ -276,7 +276,7 @@ public final class RoutingService implements CallRouting {
         ServiceRequest r = request.get();
         boolean[] firstOffer = {false};
         if (!r.isTransfer()) { // a transfer's call is live and stays as it is until someone accepts
-            calls.update(r.id(), c -> {
+            calls.update(r.callId(), c -> {
                 firstOffer[0] = c.offeredAtMs() == 0;
                 return c.state() == CallState.QUEUED ? c.offered(offer.staffId(), staff.get().profile().name(), offer.offeredAtMs()) : null;
             });
@@ -293,7 +293,7 @@ public final class RoutingService implements CallRouting {
         }
     }
 
-    private void tellPosition(String customerId, String requestId, String topic) {
+    private void tellPosition(String customerId, RequestId requestId, String topic) {
         store.position(requestId).ifPresent(p -> router.send(customerId,
                 new ServerMessage.QueueUpdate(requestId, QueueState.WAITING, p, estimator.etaSeconds(topic, p))));
     }

@@ -21,12 +21,12 @@ public interface RoutingStore {
      */
     void enqueue(ServiceRequest request);
 
-    Optional<ServiceRequest> request(String requestId);
+    Optional<ServiceRequest> request(RequestId requestId);
 
-    Optional<RequestState> state(String requestId);
+    Optional<RequestState> state(RequestId requestId);
 
     /** The customer's open (waiting or offered) request, if any. */
-    Optional<String> openRequestOf(String customerId);
+    Optional<RequestId> openRequestOf(String customerId);
 
     /**
      * Offers a WAITING request to the best eligible staff member: the one idle longest (smallest
@@ -34,7 +34,7 @@ public interface RoutingStore {
      * now + ringMs, and the member's load goes up by one. Empty when the request is not WAITING or no
      * one is eligible.
      */
-    Optional<Offer> matchRequest(String requestId, long nowMs, long ringMs);
+    Optional<Offer> matchRequest(RequestId requestId, long nowMs, long ringMs);
 
     /**
      * Offers a staff member the first WAITING request, across the queues of every (skill, language) they
@@ -48,30 +48,30 @@ public interface RoutingStore {
      * colleague), if they are connected, AVAILABLE, below capacity and not excluded from it. Same effects as
      * {@link #matchRequest}. Empty when the request is not WAITING or the member cannot take it now.
      */
-    Optional<Offer> offerTo(String requestId, String staffId, long nowMs, long ringMs);
+    Optional<Offer> offerTo(RequestId requestId, String staffId, long nowMs, long ringMs);
 
     /** The offer the request is ringing with, if it is OFFERED. */
-    Optional<Offer> offerOf(String requestId);
+    Optional<Offer> offerOf(RequestId requestId);
 
     /**
      * The staff member accepts: succeeds only if the request is OFFERED to exactly this member and the
      * offer has not expired. The request leaves the routing store (openRequestOf becomes empty) and the
      * member's load stays (the offer became a call). Returns the request on success.
      */
-    Optional<ServiceRequest> accept(String requestId, String staffId, long nowMs);
+    Optional<ServiceRequest> accept(RequestId requestId, String staffId, long nowMs);
 
     /**
      * The offer ends without acceptance (declined or rang out): only if the request is OFFERED to this
      * member. The request goes back to WAITING at its old place, the member's load goes down by one,
      * and the member is excluded from this request until now + reofferDelayMs. Returns whether it did.
      */
-    boolean release(String requestId, String staffId, ReleaseReason reason, long nowMs, long reofferDelayMs);
+    boolean release(RequestId requestId, String staffId, ReleaseReason reason, long nowMs, long reofferDelayMs);
 
     /**
      * Takes the request out of routing (customer cancelled, hung up or went away). If it was OFFERED,
      * the member's load goes down by one and the offer is returned so that it can be revoked.
      */
-    Optional<Cancelled> cancel(String requestId, long nowMs);
+    Optional<Cancelled> cancel(RequestId requestId, long nowMs);
 
     /**
      * A call of this member ended: load goes down by one (never below zero); if it reaches zero while
@@ -85,7 +85,7 @@ public interface RoutingStore {
     /**
      * 1-based place of a WAITING request in its (topic, language) queue; empty if it is not WAITING.
      */
-    Optional<Integer> position(String requestId);
+    Optional<Integer> position(RequestId requestId);
 
     /** Queue statistics per topic for the topics given. */
     List<QueueStats> stats(List<String> topics);

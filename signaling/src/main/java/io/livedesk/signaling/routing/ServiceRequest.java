@@ -1,5 +1,6 @@
 package io.livedesk.signaling.routing;
 
+import io.livedesk.signaling.call.CallId;
 import java.util.Map;
 
 /**
@@ -18,7 +19,7 @@ import java.util.Map;
  * @param rank        the queue order: lower goes first; see {@link QueueOrder}
  * @param transfer    set by the server when the request hands over a live call; null for a customer's own
  */
-public record ServiceRequest(String id, String customerId, String customerName, String topic, String language,
+public record ServiceRequest(RequestId id, String customerId, String customerName, String topic, String language,
                              int priority, Map<String, String> context, long enqueuedAtMs, double rank,
                              Transfer transfer) {
     public ServiceRequest {
@@ -26,9 +27,14 @@ public record ServiceRequest(String id, String customerId, String customerName, 
     }
 
     /** A customer's own request (not a transfer). */
-    public ServiceRequest(String id, String customerId, String customerName, String topic, String language,
+    public ServiceRequest(RequestId id, String customerId, String customerName, String topic, String language,
                           int priority, Map<String, String> context, long enqueuedAtMs, double rank) {
         this(id, customerId, customerName, topic, language, priority, context, enqueuedAtMs, rank, null);
+    }
+
+    /** The call it is about: the one a customer's own request becomes, or the live call a transfer hands over. */
+    public CallId callId() {
+        return transfer != null ? transfer.callId() : CallId.of(id);
     }
 
     public boolean isTransfer() {

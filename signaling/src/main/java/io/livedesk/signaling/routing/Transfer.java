@@ -1,5 +1,6 @@
 package io.livedesk.signaling.routing;
 
+import io.livedesk.signaling.call.CallId;
 import java.util.Objects;
 
 /**
@@ -10,16 +11,16 @@ import java.util.Objects;
  * @param fromStaffName the staff member handing it over, shown on the offer
  * @param colleagueId   the one colleague it is offered to, or null for anyone in the target topic's queue
  */
-public record Transfer(String callId, String fromStaffName, String colleagueId) {
+public record Transfer(CallId callId, String fromStaffName, String colleagueId) {
     public Transfer {
         Objects.requireNonNull(callId, "callId");
     }
 
-    public static Transfer toQueue(String callId, String fromStaffName) {
+    public static Transfer toQueue(CallId callId, String fromStaffName) {
         return new Transfer(callId, fromStaffName, null);
     }
 
-    public static Transfer toColleague(String callId, String fromStaffName, String colleagueId) {
+    public static Transfer toColleague(CallId callId, String fromStaffName, String colleagueId) {
         return new Transfer(callId, fromStaffName, Objects.requireNonNull(colleagueId, "colleagueId"));
     }
 

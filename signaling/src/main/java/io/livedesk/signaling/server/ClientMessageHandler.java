@@ -2,6 +2,7 @@ package io.livedesk.signaling.server;
 
 import io.lettuce.core.RedisException;
 import io.livedesk.signaling.auth.Principal;
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallService;
 import io.livedesk.signaling.presence.PresenceService;
 import io.livedesk.signaling.presence.StaffStatus;
@@ -110,9 +111,10 @@ public final class ClientMessageHandler {
             c.startWaiting(queued.position());
             afterReply("matching a new request", () -> routing.matchNew(queued.requestId()));
         } else if (message instanceof ClientMessage.RequestCancel cancel) {
-            if (calls.get(cancel.requestId()).filter(r -> r.isParty(p.subject()) && r.state().live()).isPresent()) {
+            CallId call = CallId.of(cancel.requestId()); // the call a customer's own request became
+            if (calls.get(call).filter(r -> r.isParty(p.subject()) && r.state().live()).isPresent()) {
                 // Accepted a moment ago: cancelling now means hanging up.
-                reply(c, calls.hangup(p, cancel.requestId(), cancel.id()));
+                reply(c, calls.hangup(p, call, cancel.id()));
             } else {
                 reply(c, routing.cancel(p, cancel));
             }

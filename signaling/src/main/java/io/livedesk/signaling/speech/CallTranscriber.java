@@ -1,5 +1,6 @@
 package io.livedesk.signaling.speech;
 
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.tap.AudioSink;
 import io.livedesk.speech.api.SpeechService;
@@ -44,7 +45,7 @@ public final class CallTranscriber implements LegObserver {
 
     private final SpeechService speech;
     private final TranscriptService transcripts;
-    private final Function<String, Optional<CallRecord>> calls;
+    private final Function<CallId, Optional<CallRecord>> calls;
     /** Only the in-process bridge can be tapped; elsewhere every leg is reported unavailable. */
     private final AudioTaps taps;
     private final Executor delivery;
@@ -63,7 +64,7 @@ public final class CallTranscriber implements LegObserver {
      *                        it was handed over
      */
     public CallTranscriber(SpeechService speech, TranscriptService transcripts,
-                           Function<String, Optional<CallRecord>> calls, AudioTaps taps, Executor delivery,
+                           Function<CallId, Optional<CallRecord>> calls, AudioTaps taps, Executor delivery,
                            Clock clock, int sampleRate, Duration laggingAfter, LongConsumer finalDelayNanos) {
         this.finalDelayNanos = finalDelayNanos;
         this.speech = speech;
@@ -105,7 +106,7 @@ public final class CallTranscriber implements LegObserver {
             return;
         }
         try {
-            leg.tap = taps.open(call.callId(), endpointId, sampleRate, leg);
+            leg.tap = taps.open(call.callId().value(), endpointId, sampleRate, leg);
         } catch (BridgeException e) {
             log.warn("call {}: tapping {} failed: {}", call.callId(), endpointId, e.toString());
             leg.stream.close();
@@ -119,14 +120,14 @@ public final class CallTranscriber implements LegObserver {
     }
 
     @Override
-    public void legDown(String callId, String endpointId) {
+    public void legDown(CallId callId, String endpointId) {
         Leg leg = legs.remove(key(callId, endpointId));
         if (leg != null) {
             leg.stop();
         }
     }
 
-    private static String key(String callId, String endpointId) {
+    private static String key(CallId callId, String endpointId) {
         return callId + "/" + endpointId;
     }
 
@@ -155,7 +156,7 @@ public final class CallTranscriber implements LegObserver {
 
     /** One participant's audio on its way to the recognizer, and the recognizer's results on their way back. */
     private final class Leg implements AudioSink {
-        final String callId;
+        final CallId callId;
         final String subject;
         final String endpointId;
         final Speaker speaker;
@@ -170,7 +171,7 @@ public final class CallTranscriber implements LegObserver {
         private volatile long lastVoicedNanos;
         private boolean lagging;
 
-        Leg(String callId, String subject, String endpointId, Speaker speaker) {
+        Leg(CallId callId, String subject, String endpointId, Speaker speaker) {
             this.callId = callId;
             this.subject = subject;
             this.endpointId = endpointId;

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.transcript;
 
+import io.livedesk.signaling.call.CallId;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -22,7 +23,7 @@ public final class InMemoryTranscriptStore implements TranscriptStore {
     private final TranscriptLimits limits;
     private final Clock clock;
     /** In order of last append, oldest first: expiry and the call bound both drop from the front. */
-    private final LinkedHashMap<String, CallLines> calls = new LinkedHashMap<>();
+    private final LinkedHashMap<CallId, CallLines> calls = new LinkedHashMap<>();
 
     public InMemoryTranscriptStore(TranscriptLimits limits, Clock clock) {
         this.limits = limits;
@@ -44,7 +45,7 @@ public final class InMemoryTranscriptStore implements TranscriptStore {
         }
         c.lastAppendMs = now;
         calls.put(line.callId(), c);
-        Iterator<String> oldest = calls.keySet().iterator();
+        Iterator<CallId> oldest = calls.keySet().iterator();
         while (calls.size() > limits.memoryCalls()) {
             oldest.next();
             oldest.remove();
@@ -53,7 +54,7 @@ public final class InMemoryTranscriptStore implements TranscriptStore {
     }
 
     @Override
-    public synchronized List<TranscriptLine> lines(String callId) {
+    public synchronized List<TranscriptLine> lines(CallId callId) {
         dropExpired(clock.millis());
         CallLines c = calls.get(callId);
         return c == null ? List.of() : List.copyOf(c.lines);
@@ -61,7 +62,7 @@ public final class InMemoryTranscriptStore implements TranscriptStore {
 
     private void dropExpired(long now) {
         long ttl = limits.retention().toMillis();
-        for (Iterator<Map.Entry<String, CallLines>> it = calls.entrySet().iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<CallId, CallLines>> it = calls.entrySet().iterator(); it.hasNext(); ) {
             if (now - it.next().getValue().lastAppendMs < ttl) {
                 break; // the rest were appended to later
             }

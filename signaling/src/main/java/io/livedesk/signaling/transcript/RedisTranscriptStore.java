@@ -1,5 +1,6 @@
 package io.livedesk.signaling.transcript;
 
+import io.livedesk.signaling.call.CallId;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,13 +53,13 @@ public final class RedisTranscriptStore implements TranscriptStore {
         String body = write(new Unnumbered(line.speaker(), line.speakerId(), line.startedAtMs(), line.endedAtMs(),
                 line.text(), line.words()));
         Long seq = append.run(redis, keys, ScriptOutputType.INTEGER, keys.transcript(line.callId()),
-                line.callId(), body, Integer.toString(limits.maxLines()),
+                line.callId().value(), body, Integer.toString(limits.maxLines()),
                 Long.toString(limits.retention().toMillis()));
         return line.withSeq(seq);
     }
 
     @Override
-    public List<TranscriptLine> lines(String callId) {
+    public List<TranscriptLine> lines(CallId callId) {
         List<String> raw = redis.lrange(keys.transcript(callId), 0, -1);
         List<TranscriptLine> out = new ArrayList<>(raw.size());
         for (String entry : raw) {

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.transcript;
 
+import io.livedesk.signaling.call.CallId;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.signaling.auth.ApiAuth;
@@ -43,7 +44,7 @@ public final class TranscriptApi {
     }
 
     /** Where a call's transcript is, for links (the call record's {@code transcript}). */
-    public static String pathOf(String callId) {
+    public static String pathOf(CallId callId) {
         return PREFIX + callId + SUFFIX;
     }
 
@@ -57,20 +58,21 @@ public final class TranscriptApi {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record TranscriptView(String callId, String answeredAt, List<LineView> lines) {
+    record TranscriptView(CallId callId, String answeredAt, List<LineView> lines) {
     }
 
     public void register(HttpRoutes routes) {
         routes.add(HttpMethod.GET, PATH, call -> {
             Principal p = auth.require(call, EnumSet.of(Role.STAFF, Role.SUPERVISOR));
-            String callId = call.path().substring(PREFIX.length(), call.path().length() - SUFFIX.length());
+            String rawId = call.path().substring(PREFIX.length(), call.path().length() - SUFFIX.length());
             String format = call.queryParam("format", "json");
             if (!format.equals("json") && !format.equals("text")) {
                 throw new ProtocolException(ErrorCode.BAD_MESSAGE, "format must be json or text");
             }
-            CallRecord record = calls.get(callId)
+            CallRecord record = CallId.parse(rawId).flatMap(calls::get)
                     .filter(r -> p.role() == Role.SUPERVISOR || hadTheCall(r, p.subject()))
                     .orElseThrow(() -> new ProtocolException(ErrorCode.NOT_FOUND, "no such call"));
+            CallId callId = record.callId();
             List<TranscriptLine> lines = store.lines(callId);
             if (format.equals("text")) {
                 return new HttpReply(200, "text/plain; charset=utf-8",
@@ -100,8 +102,8 @@ public final class TranscriptApi {
         return ms == 0 ? null : Instant.ofEpochMilli(ms).toString();
     }
 
-    /** Call ids are ours, but a header is no place to find out otherwise. */
-    private static String safe(String callId) {
-        return callId.replaceAll("[^A-Za-z0-9._-]", "_");
+    /** A call id may hold ':', which is no character for a file name. */
+    private static String safe(CallId callId) {
+        return callId.value().replace(':', '_');
     }
 }

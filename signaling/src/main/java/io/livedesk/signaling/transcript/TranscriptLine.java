@@ -1,5 +1,6 @@
 package io.livedesk.signaling.transcript;
 
+import io.livedesk.signaling.call.CallId;
 import java.util.List;
 
 /**
@@ -16,7 +17,7 @@ import java.util.List;
  * @param text        what was said, as recognised
  * @param words       per-word timing and confidence, possibly empty
  */
-public record TranscriptLine(String callId, long seq, String speaker, String speakerId, long startedAtMs,
+public record TranscriptLine(CallId callId, long seq, String speaker, String speakerId, long startedAtMs,
                              long endedAtMs, String text, List<Word> words) {
 
     /**
@@ -41,7 +42,7 @@ public record TranscriptLine(String callId, long seq, String speaker, String spe
     }
 
     public TranscriptLine {
-        if (callId == null || callId.isBlank()) {
+        if (callId == null) {
             throw new IllegalArgumentException("a transcript line needs its call id");
         }
         if (seq < 0) {
@@ -59,7 +60,7 @@ public record TranscriptLine(String callId, long seq, String speaker, String spe
     }
 
     /** A line about to be stored (seq 0: the store assigns the real one). */
-    public static TranscriptLine unsaved(String callId, String speaker, String speakerId, long startedAtMs,
+    public static TranscriptLine unsaved(CallId callId, String speaker, String speakerId, long startedAtMs,
                                          long endedAtMs, String text, List<Word> words) {
         return new TranscriptLine(callId, 0, speaker, speakerId, startedAtMs, endedAtMs, text, words);
     }

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.transcript;
 
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.presence.PresenceService;
@@ -122,7 +123,7 @@ public final class TranscriptService {
     }
 
     /** The stored transcript of a call, in order (for callers on the node; REST uses the store too). */
-    public List<TranscriptLine> lines(String callId) {
+    public List<TranscriptLine> lines(CallId callId) {
         return store.lines(callId);
     }
 

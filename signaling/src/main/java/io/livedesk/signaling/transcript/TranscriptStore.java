@@ -1,5 +1,6 @@
 package io.livedesk.signaling.transcript;
 
+import io.livedesk.signaling.call.CallId;
 import java.util.List;
 
 /**
@@ -17,5 +18,5 @@ public interface TranscriptStore {
     TranscriptLine append(TranscriptLine line);
 
     /** The call's lines in the order they were appended; empty for an unknown or expired call. */
-    List<TranscriptLine> lines(String callId);
+    List<TranscriptLine> lines(CallId callId);
 }

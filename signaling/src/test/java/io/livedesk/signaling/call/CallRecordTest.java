@@ -1,5 +1,6 @@
 package io.livedesk.signaling.call;
 
+import io.livedesk.signaling.routing.RequestId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -74,14 +75,14 @@ class CallRecordTest {
 
     @Test
     void theHappyPathKeepsEveryTimeAndComputesWaitAndTalk() {
-        CallRecord queued = CallRecord.queued("r-1", "cust-1", "Li Wei", "accounts", "en", 2, T0);
+        CallRecord queued = CallRecord.queued(CallId.of("r-1"), "cust-1", "Li Wei", "accounts", "en", 2, T0);
         CallRecord offered = queued.offered("staff-7", "Zhang Min", T0 + 2_000);
         CallRecord answered = offered.answered(T0 + 3_000);
         CallRecord active = answered.connected(T0 + 4_000);
         CallRecord ended = active.ended(EndReason.CUSTOMER_HANGUP, T0 + 64_000);
 
         assertEquals(CallState.ENDED, ended.state());
-        assertEquals("r-1", ended.callId());
+        assertEquals(CallId.of("r-1"), ended.callId());
         assertEquals("cust-1", ended.customerId());
         assertEquals("Li Wei", ended.customerName());
         assertEquals("accounts", ended.topic());
@@ -149,7 +150,7 @@ class CallRecordTest {
 
     /** A record that reached the state by the documented path. */
     private static CallRecord recordIn(CallState state) {
-        CallRecord r = CallRecord.queued("r-1", "cust-1", "Li Wei", "accounts", "en", 0, T0);
+        CallRecord r = CallRecord.queued(CallId.of("r-1"), "cust-1", "Li Wei", "accounts", "en", 0, T0);
         List<CallState> path = switch (state) {
             case QUEUED -> List.of();
             case OFFERED -> List.of(CallState.OFFERED);
@@ -164,18 +165,18 @@ class CallRecordTest {
     }
 
     private static CallRecord active() {
-        return CallRecord.queued("c1", "cust-1", "Li Wei", "loans", "en", 0, T0)
+        return CallRecord.queued(CallId.of("c1"), "cust-1", "Li Wei", "loans", "en", 0, T0)
                 .offered("staff-7", "Zhang Min", T0 + 1).answered(T0 + 2).connected(T0 + 3);
     }
 
     @Test
     void everyChangeRaisesTheRevision() {
-        CallRecord q = CallRecord.queued("c1", "cust-1", "Li Wei", "loans", "en", 0, T0);
+        CallRecord q = CallRecord.queued(CallId.of("c1"), "cust-1", "Li Wei", "loans", "en", 0, T0);
         CallRecord a = active();
         assertEquals(0, q.revision());
         assertEquals(3, a.revision(), "offered, answered, connected");
         assertEquals(4, a.withSupervisor("sup-1", false).revision());
-        assertEquals(4, a.transferring("t-1").revision());
+        assertEquals(4, a.transferring(RequestId.of("t-1")).revision());
     }
 
     @Test
@@ -192,16 +193,16 @@ class CallRecordTest {
         CallRecord ended = joined.ended(EndReason.CUSTOMER_HANGUP, T0 + 10);
         assertEquals(List.of(), ended.supervisorIds(), "nobody is in an ended call");
         assertThrows(IllegalStateException.class, () -> ended.withSupervisor("sup-3", false));
-        CallRecord queued = CallRecord.queued("c2", "cust-2", "W", "loans", "en", 0, T0);
+        CallRecord queued = CallRecord.queued(CallId.of("c2"), "cust-2", "W", "loans", "en", 0, T0);
         assertThrows(IllegalStateException.class, () -> queued.withSupervisor("sup-1", false));
     }
 
     @Test
     void aTransferHandsTheCallToTheNextStaffMemberAndKeepsTheHistory() {
-        CallRecord waiting = active().transferring("t-1");
-        assertEquals("t-1", waiting.transferRequestId());
+        CallRecord waiting = active().transferring(RequestId.of("t-1"));
+        assertEquals(RequestId.of("t-1"), waiting.transferRequestId());
         assertEquals("staff-7", waiting.staffId(), "the staff member stays on while the transfer waits");
-        assertThrows(IllegalStateException.class, () -> waiting.transferring("t-2"), "one transfer at a time");
+        assertThrows(IllegalStateException.class, () -> waiting.transferring(RequestId.of("t-2")), "one transfer at a time");
         CallRecord moved = waiting.transferredTo("staff-9", "Wang Fang");
         assertEquals("staff-9", moved.staffId());
         assertEquals("Wang Fang", moved.staffName());
@@ -212,6 +213,6 @@ class CallRecordTest {
         assertNull(waiting.transferCancelled().transferRequestId());
         CallRecord ended = waiting.ended(EndReason.STAFF_HANGUP, T0 + 9);
         assertNull(ended.transferRequestId());
-        assertThrows(IllegalStateException.class, () -> ended.transferring("t-3"));
+        assertThrows(IllegalStateException.class, () -> ended.transferring(RequestId.of("t-3")));
     }
 }

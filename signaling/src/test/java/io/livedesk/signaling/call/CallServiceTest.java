@@ -1,5 +1,6 @@
 package io.livedesk.signaling.call;
 
+import io.livedesk.signaling.routing.RequestId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.ErrorCode;
@@ -50,7 +51,7 @@ class CallServiceTest {
     @Test
     void acceptingTellsBothPartiesAndTheCallConnectsOnTheFirstAnswer() {
         fx.available(staff);
-        String id = fx.request(customer, "accounts");
+        RequestId id = fx.request(customer, "accounts");
         assertEquals(id, lastOfferTo(staff));
         customer.clear();
         staff.clear();
@@ -58,12 +59,12 @@ class CallServiceTest {
 
         ServerMessage.CallStarted reply = fx.accept(staff, id);
 
-        assertEquals(id, reply.callId());
+        assertEquals(CallId.of(id), reply.callId());
         assertEquals(new ServerMessage.PeerView("Customer cust-wei", "customer"), reply.peer());
         assertEquals("bridge", reply.media());
         assertTrue(reply.initiator(), "with a bridge every participant offers");
         JsonNode started = customer.lastOf("call.started");
-        assertEquals(id, started.path("callId").asText());
+        assertEquals(id.value(), started.path("callId").asText());
         assertEquals("Staff agent-zhang", started.path("peer").path("name").asText());
         assertEquals("staff", started.path("peer").path("role").asText());
         assertTrue(started.path("id").isMissingNode(), "the customer's is an event, not a reply");
@@ -73,18 +74,18 @@ class CallServiceTest {
         assertEquals("agent-zhang", call.staffId());
         assertEquals(fx.clock.millis(), call.answeredAtMs());
         assertEquals(CallFlowFixture.NODE_ID, call.mediaNode());
-        assertEquals(id, fx.calls.liveCallOf("cust-wei").orElseThrow().callId());
-        assertEquals(id, fx.calls.liveCallOf("agent-zhang").orElseThrow().callId());
+        assertEquals(CallId.of(id), fx.calls.liveCallOf("cust-wei").orElseThrow().callId());
+        assertEquals(CallId.of(id), fx.calls.liveCallOf("agent-zhang").orElseThrow().callId());
 
         fx.clock.advance(Duration.ofSeconds(2));
-        fx.offer(customer, id, BrowserOffer.of("cust", 1));
+        fx.offer(customer, CallId.of(id), BrowserOffer.of("cust", 1));
 
         assertEquals(CallState.ACTIVE, fx.record(id).state());
         assertEquals(fx.clock.millis(), fx.record(id).connectedAtMs());
 
         long connectedAt = fx.clock.millis();
         fx.clock.advance(Duration.ofSeconds(2));
-        fx.offer(staff, id, BrowserOffer.of("staff", 2));
+        fx.offer(staff, CallId.of(id), BrowserOffer.of("staff", 2));
         assertEquals(connectedAt, fx.record(id).connectedAtMs(), "only the first answer connects the call");
     }
 
@@ -93,7 +94,7 @@ class CallServiceTest {
         CallFlowFixture p2p = CallFlowFixture.peerToPeer();
         EmbeddedClient cust = p2p.signIn(customer("cust-wei"));
         EmbeddedClient agent = p2p.signIn(staff("agent-zhang"));
-        String id = p2p.call(cust, agent);
+        CallId id = p2p.call(cust, agent);
         var offer = new ClientMessage.Sdp("offer", "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n");
         var answer = new ClientMessage.Sdp("answer", "v=0\r\no=- 2 1 IN IP4 0.0.0.0\r\n");
 
@@ -113,7 +114,7 @@ class CallServiceTest {
     @Test
     void acceptingARequestThatIsNoLongerWaitingIsRefused() {
         fx.available(staff);
-        String id = fx.request(customer, "accounts");
+        RequestId id = fx.request(customer, "accounts");
         fx.routing.cancel(customer.principal(), new ClientMessage.RequestCancel("c1", id));
 
         assertRefused(ErrorCode.OFFER_EXPIRED, () -> fx.accept(staff, id));
@@ -124,7 +125,7 @@ class CallServiceTest {
 
     @Test
     void customerHangupEndsTheCallForBothAndFreesTheStaffMember() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         assertEquals(1, fx.presenceOf("agent-zhang").load());
         assertEquals(StaffStatus.BUSY, fx.presenceOf("agent-zhang").effectiveStatus());
 
@@ -145,7 +146,7 @@ class CallServiceTest {
 
     @Test
     void staffHangupTellsTheCustomer() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
 
         ServerMessage.CallEnded reply = fx.calls.hangup(staff.principal(), id, "h1");
 
@@ -158,9 +159,9 @@ class CallServiceTest {
 
     @Test
     void theFreedStaffMemberIsOfferedTheNextWaitingCustomer() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         EmbeddedClient next = fx.signIn(customer("cust-li"));
-        String waiting = fx.request(next, "accounts");
+        RequestId waiting = fx.request(next, "accounts");
         assertTrue(staff.received("offer").isEmpty(), "busy: nothing rings");
 
         fx.calls.hangup(customer.principal(), id, "h1");
@@ -171,9 +172,9 @@ class CallServiceTest {
     @Test
     void endingTwiceEndsOnceAndFreesCapacityOnce() {
         EmbeddedClient agent = fx.signIn(staff("agent-two", 2, "accounts"));
-        String first = fx.call(customer, agent);
+        CallId first = fx.call(customer, agent);
         EmbeddedClient other = fx.signIn(customer("cust-li"));
-        String second = fx.call(other, agent);
+        CallId second = fx.call(other, agent);
         assertEquals(2, fx.presenceOf("agent-two").load());
 
         assertTrue(fx.calls.end(first, EndReason.STAFF_HANGUP, null).isPresent());
@@ -182,14 +183,14 @@ class CallServiceTest {
         assertEquals(1, fx.presenceOf("agent-two").load(), "the other call still holds one place");
         assertEquals(EndReason.STAFF_HANGUP, fx.record(first).endReason(), "the first end wins");
         assertEquals(1, customer.received("call.ended").size());
-        assertEquals(List.of(first), fx.bridge.expiredConferences());
+        assertEquals(List.of(first.value()), fx.bridge.expiredConferences());
         assertTrue(fx.record(second).state().live());
         assertRefused(ErrorCode.INVALID_STATE, () -> fx.calls.hangup(customer.principal(), first, "h2"));
     }
 
     @Test
     void onlyPeopleInTheCallMayHangItUp() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         EmbeddedClient stranger = fx.signIn(customer("cust-li"));
 
         assertRefused(ErrorCode.NOT_FOUND, () -> fx.calls.hangup(stranger.principal(), id, "h1"));
@@ -200,7 +201,7 @@ class CallServiceTest {
 
     @Test
     void aMonitoringSupervisorIsAnnouncedToTheStaffMemberButNeverToTheCustomer() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
 
         ServerMessage.CallStarted joined = fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, null));
@@ -216,7 +217,7 @@ class CallServiceTest {
 
     @Test
     void aBargingSupervisorIsAnnouncedToEveryone() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
 
         ServerMessage.CallStarted joined = fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, "barge"));
@@ -232,12 +233,12 @@ class CallServiceTest {
 
     @Test
     void joiningIsRefusedTwiceForCallsThatAreNotLiveAndWithoutABridge() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
         fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, null));
 
         assertRefused(ErrorCode.INVALID_STATE, () -> fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j2", id, "barge")));
-        assertRefused(ErrorCode.NOT_FOUND, () -> fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j3", "r-none", null)));
+        assertRefused(ErrorCode.NOT_FOUND, () -> fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j3", CallId.of("r-none"), null)));
         fx.calls.hangup(customer.principal(), id, "h1");
         EmbeddedClient late = fx.signIn(supervisor("sup-late"));
         assertRefused(ErrorCode.NOT_FOUND, () -> fx.calls.join(late.principal(), new ClientMessage.CallJoin("j4", id, null)));
@@ -245,7 +246,7 @@ class CallServiceTest {
         CallFlowFixture p2p = CallFlowFixture.peerToPeer();
         EmbeddedClient cust = p2p.signIn(customer("cust-wei"));
         EmbeddedClient agent = p2p.signIn(staff("agent-zhang"));
-        String p2pCall = p2p.call(cust, agent);
+        CallId p2pCall = p2p.call(cust, agent);
         EmbeddedClient p2pSup = p2p.signIn(supervisor("sup-chen"));
         assertRefused(ErrorCode.NOT_SUPPORTED,
                 () -> p2p.calls.join(p2pSup.principal(), new ClientMessage.CallJoin("j5", p2pCall, null)));
@@ -253,7 +254,7 @@ class CallServiceTest {
 
     @Test
     void aMonitorLeavingIsToldToTheStaffMemberOnly() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
         fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, null));
         staff.clear();
@@ -270,7 +271,7 @@ class CallServiceTest {
 
     @Test
     void aSupervisorHangingUpLeavesAndABargerLeavingIsToldToTheCustomer() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
         fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, "barge"));
         customer.clear();
@@ -285,7 +286,7 @@ class CallServiceTest {
 
     @Test
     void supervisorsAreToldWhenTheCallEnds() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
         fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, null));
 
@@ -298,20 +299,20 @@ class CallServiceTest {
 
     @Test
     void aTransferToAQueueRingsTheNextStaffMemberWhoTakesTheCallOver() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         EmbeddedClient next = fx.availableStaff(staff("agent-li", "cards"));
 
         ServerMessage.CallTransferring reply = fx.calls.transfer(staff.principal(),
                 new ClientMessage.CallTransfer("t1", id, "cards", "en", null));
 
         assertEquals(new ServerMessage.CallTransferring("t1", id, "cards", "en", null), reply);
-        String transfer = lastOfferTo(next);
+        RequestId transfer = lastOfferTo(next);
         assertNotEquals(id, transfer, "a transfer is a request of its own");
         assertEquals(transfer, fx.record(id).transferRequestId());
         assertEquals("agent-zhang", fx.record(id).staffId(), "the staff member stays on until someone accepts");
         assertTrue(customer.received().isEmpty(), "the customer is not told of queues: " + customer.received());
 
-        ServerMessage.CallStarted started = fx.accept(next, transfer);
+        ServerMessage.CallStarted started = fx.accept(next, RequestId.of(transfer.value()));
 
         assertEquals(id, started.callId());
         assertEquals("Customer cust-wei", started.peer().name());
@@ -323,7 +324,7 @@ class CallServiceTest {
         assertNull(call.transferRequestId());
         assertEquals("transferred", staff.lastOf("call.ended").path("reason").asText());
         JsonNode transferred = customer.lastOf("call.transferred");
-        assertEquals(id, transferred.path("callId").asText());
+        assertEquals(id.value(), transferred.path("callId").asText());
         assertEquals("Staff agent-li", transferred.path("peer").path("name").asText());
         assertTrue(customer.received("call.ended").isEmpty());
         assertEquals(0, fx.presenceOf("agent-zhang").load());
@@ -340,7 +341,7 @@ class CallServiceTest {
 
     @Test
     void aTransferToAColleagueRingsOnlyThemAndTheyTakeOver() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         EmbeddedClient bystander = fx.availableStaff(staff("agent-wang", "accounts", "cards"));
         EmbeddedClient colleague = fx.availableStaff(staff("agent-li", "cards"));
 
@@ -353,7 +354,7 @@ class CallServiceTest {
         assertEquals("accounts", offer.path("topic").asText(), "the colleague sees the call's own topic");
         assertTrue(bystander.received("offer").isEmpty());
 
-        fx.accept(colleague, offer.path("requestId").asText());
+        fx.accept(colleague, RequestId.of(offer.path("requestId").asText()));
 
         assertEquals("agent-li", fx.record(id).staffId());
         assertEquals("transferred", staff.lastOf("call.ended").path("reason").asText());
@@ -361,10 +362,10 @@ class CallServiceTest {
 
     @Test
     void oneTransferAtATime() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         fx.availableStaff(staff("agent-li", "cards"));
         fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, "cards", "en", null));
-        String pending = fx.record(id).transferRequestId();
+        RequestId pending = fx.record(id).transferRequestId();
 
         assertRefused(ErrorCode.INVALID_STATE, () -> fx.calls.transfer(staff.principal(),
                 new ClientMessage.CallTransfer("t2", id, "loans", "en", null)));
@@ -375,7 +376,7 @@ class CallServiceTest {
 
     @Test
     void onlyTheCallsStaffMemberMayTransferIt() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
         fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, null));
         EmbeddedClient otherStaff = fx.signIn(staff("agent-li"));
@@ -395,7 +396,7 @@ class CallServiceTest {
 
     @Test
     void aColleagueWhoCannotTakeACallNowIsRefusedAndTheCallStaysAsItWas() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         fx.signIn(staff("agent-li", "cards")); // signed in, but away
 
         assertRefused(ErrorCode.INVALID_STATE, () -> fx.calls.transfer(staff.principal(),
@@ -409,15 +410,15 @@ class CallServiceTest {
 
     @Test
     void aDeclinedColleagueTransferIsToldToTheStaffMemberWhoKeepsTheCall() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         EmbeddedClient colleague = fx.availableStaff(staff("agent-li"));
         fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, null, null, "agent-li"));
-        String transfer = lastOfferTo(colleague);
+        RequestId transfer = lastOfferTo(colleague);
 
-        fx.routing.decline(colleague.principal(), new ClientMessage.OfferDecline("d1", transfer));
+        fx.routing.decline(colleague.principal(), new ClientMessage.OfferDecline("d1", RequestId.of(transfer.value())));
 
         JsonNode failed = staff.lastOf("call.transfer.failed");
-        assertEquals(id, failed.path("callId").asText());
+        assertEquals(id.value(), failed.path("callId").asText());
         assertEquals("declined", failed.path("reason").asText());
         CallRecord call = fx.record(id);
         assertNull(call.transferRequestId());
@@ -432,7 +433,7 @@ class CallServiceTest {
 
     @Test
     void aColleagueTransferThatRingsOutFailsWithTimeout() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         EmbeddedClient colleague = fx.availableStaff(staff("agent-li"));
         fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, null, null, "agent-li"));
 
@@ -447,24 +448,24 @@ class CallServiceTest {
 
     @Test
     void aRingingTransferIsWithdrawnWhenTheCallEnds() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         EmbeddedClient next = fx.availableStaff(staff("agent-li", "cards"));
         fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, "cards", "en", null));
-        String transfer = lastOfferTo(next);
+        RequestId transfer = lastOfferTo(next);
         assertEquals(1, fx.presenceOf("agent-li").load());
 
         fx.calls.hangup(customer.principal(), id, "h1");
 
-        assertEquals(transfer, next.lastOf("offer.revoked").path("requestId").asText());
+        assertEquals(transfer.value(), next.lastOf("offer.revoked").path("requestId").asText());
         assertEquals(0, fx.presenceOf("agent-li").load());
-        assertRefused(ErrorCode.OFFER_EXPIRED, () -> fx.accept(next, transfer));
+        assertRefused(ErrorCode.OFFER_EXPIRED, () -> fx.accept(next, RequestId.of(transfer.value())));
         assertEquals(EndReason.CUSTOMER_HANGUP, fx.record(id).endReason());
         assertEquals("agent-zhang", fx.record(id).staffId());
     }
 
     @Test
     void aTransferWaitingInItsQueueGoesWhenTheCallEnds() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, "cards", "en", null));
 
         fx.calls.hangup(staff.principal(), id, "h1");
@@ -476,7 +477,7 @@ class CallServiceTest {
 
     @Test
     void theCustomerIsNeverToldOfAMonitorEvenAfterATransfer() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
         fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, null));
         EmbeddedClient colleague = fx.availableStaff(staff("agent-li"));
@@ -495,7 +496,7 @@ class CallServiceTest {
         CallFlowFixture p2p = CallFlowFixture.peerToPeer();
         EmbeddedClient cust = p2p.signIn(customer("cust-wei"));
         EmbeddedClient agent = p2p.signIn(staff("agent-zhang"));
-        String id = p2p.call(cust, agent);
+        CallId id = p2p.call(cust, agent);
 
         assertRefused(ErrorCode.NOT_SUPPORTED, () -> p2p.calls.transfer(agent.principal(),
                 new ClientMessage.CallTransfer("t1", id, "cards", "en", null)));
@@ -505,7 +506,7 @@ class CallServiceTest {
 
     @Test
     void aPartyResumingIsHandedTheirCallAgain() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
 
         ServerMessage.CallStarted resumed = fx.calls.resume(customer.principal()).orElseThrow();
 
@@ -521,11 +522,11 @@ class CallServiceTest {
         CallFlowFixture p2p = CallFlowFixture.peerToPeer();
         EmbeddedClient cust = p2p.signIn(customer("cust-wei"));
         EmbeddedClient agent = p2p.signIn(staff("agent-zhang"));
-        String id = p2p.call(cust, agent);
+        CallId id = p2p.call(cust, agent);
 
         p2p.calls.resume(cust.principal());
 
-        assertEquals(id, agent.lastOf("call.restart").path("callId").asText());
+        assertEquals(id.value(), agent.lastOf("call.restart").path("callId").asText());
         agent.clear();
         p2p.calls.resume(agent.principal());
         assertTrue(cust.received("call.restart").isEmpty(), "the initiator coming back offers by itself");
@@ -533,7 +534,7 @@ class CallServiceTest {
 
     @Test
     void mediaWorkOfACallHeldOnAnotherNodeIsHandedThere() {
-        String id = fx.call(customer, staff);
+        CallId id = fx.call(customer, staff);
         new CallRecords(fx.callStore).update(id, r -> r.withMediaNode("node-b"));
 
         fx.offer(customer, id, BrowserOffer.of("cust", 1));

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.call;
 
+import io.livedesk.signaling.routing.RequestId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ public abstract class CallStoreContract {
     }
 
     static CallRecord queued(String id, String customer, long enqueuedAt) {
-        return CallRecord.queued(id, customer, "Customer " + customer, "loans", "en", 1, enqueuedAt);
+        return CallRecord.queued(CallId.of(id), customer, "Customer " + customer, "loans", "en", 1, enqueuedAt);
     }
 
     /** Creates a call and takes it to CONNECTING with the staff member. */
@@ -60,21 +61,21 @@ public abstract class CallStoreContract {
     void createdRecordsReadBackWholly() {
         CallRecord q = queued("c1", "cust1", T0);
         store.create(q);
-        assertEquals(Optional.of(q), store.get("c1"));
+        assertEquals(Optional.of(q), store.get(CallId.of("c1")));
 
-        CallRecord ended = new CallRecord("c2", "cust2", "李四 \"Li\"", "cards", "zh", 9, "s1", "Staff One",
+        CallRecord ended = new CallRecord(CallId.of("c2"), "cust2", "李四 \"Li\"", "cards", "zh", 9, "s1", "Staff One",
                 CallState.ENDED, T0, T0 + 1, T0 + 2, T0 + 3, T0 + 4, EndReason.STAFF_HANGUP, List.of(new CallRecord.Supervisor("sup1", false)),
                 List.of("s0"), null, "node-a", 7);
         store.create(ended);
-        assertEquals(Optional.of(ended), store.get("c2"));
-        assertTrue(store.get("nope").isEmpty());
+        assertEquals(Optional.of(ended), store.get(CallId.of("c2")));
+        assertTrue(store.get(CallId.of("nope")).isEmpty());
     }
 
     @Test
     void createRefusesAnExistingId() {
         store.create(queued("c1", "cust1", T0));
         assertThrows(IllegalStateException.class, () -> store.create(queued("c1", "other", T0 + 1)));
-        assertEquals("cust1", store.get("c1").orElseThrow().customerId());
+        assertEquals("cust1", store.get(CallId.of("c1")).orElseThrow().customerId());
     }
 
     @Test
@@ -84,12 +85,12 @@ public abstract class CallStoreContract {
         CallRecord offered = q.offered("s1", "Staff", T0 + 1);
 
         assertFalse(store.compareAndSet(offered, offered));
-        assertEquals(Optional.of(q), store.get("c1"));
+        assertEquals(Optional.of(q), store.get(CallId.of("c1")));
         assertTrue(store.compareAndSet(q, offered));
-        assertEquals(Optional.of(offered), store.get("c1"));
+        assertEquals(Optional.of(offered), store.get(CallId.of("c1")));
         assertFalse(store.compareAndSet(q, offered), "the state moved on");
         assertFalse(store.compareAndSet(queued("nope", "x", T0), queued("nope", "x", T0).offered("s", "S", T0)));
-        assertTrue(store.get("nope").isEmpty());
+        assertTrue(store.get(CallId.of("nope")).isEmpty());
     }
 
     @Test
@@ -116,25 +117,25 @@ public abstract class CallStoreContract {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(CallState.ENDED, store.get("c1").orElseThrow().state());
+        assertEquals(CallState.ENDED, store.get(CallId.of("c1")).orElseThrow().state());
     }
 
     @Test
     void changesWithinALiveStateConflictOnTheRevision() {
         CallRecord c = connecting("c1", "cust1", "s1", T0);
         CallRecord joined = c.withSupervisor("sup1", true);
-        CallRecord transferring = c.transferring("t-1");
+        CallRecord transferring = c.transferring(RequestId.of("t-1"));
         assertTrue(store.compareAndSet(c, joined));
         assertFalse(store.compareAndSet(c, transferring), "made from a revision that is gone");
-        assertEquals(Optional.of(joined), store.get("c1"));
-        assertTrue(store.compareAndSet(joined, joined.transferring("t-1")));
-        assertEquals(List.of("sup1"), store.get("c1").orElseThrow().supervisorIds());
+        assertEquals(Optional.of(joined), store.get(CallId.of("c1")));
+        assertTrue(store.compareAndSet(joined, joined.transferring(RequestId.of("t-1"))));
+        assertEquals(List.of("sup1"), store.get(CallId.of("c1")).orElseThrow().supervisorIds());
     }
 
     @Test
     void aTransferMovesTheLiveIndexToTheNewStaffMember() {
         CallRecord c = connecting("c1", "cust1", "s1", T0);
-        CallRecord waiting = c.transferring("t-1");
+        CallRecord waiting = c.transferring(RequestId.of("t-1"));
         CallRecord t = waiting.transferredTo("s2", "Staff s2");
         assertTrue(store.compareAndSet(c, waiting));
         assertTrue(store.compareAndSet(waiting, t));
@@ -184,7 +185,7 @@ public abstract class CallStoreContract {
         store.compareAndSet(q, o);
         CallRecord back = o.requeued();
         assertTrue(store.compareAndSet(o, back));
-        assertEquals(Optional.of(back), store.get("c1"));
+        assertEquals(Optional.of(back), store.get(CallId.of("c1")));
         assertTrue(store.liveCallOf("s1").isEmpty());
     }
 
@@ -201,7 +202,7 @@ public abstract class CallStoreContract {
 
     @Test
     void aRecordCreatedLiveIsIndexed() {
-        CallRecord live = new CallRecord("c1", "cust1", "C", "loans", "en", 0, "s1", "S", CallState.ACTIVE,
+        CallRecord live = new CallRecord(CallId.of("c1"), "cust1", "C", "loans", "en", 0, "s1", "S", CallState.ACTIVE,
                 T0, T0 + 1, T0 + 2, T0 + 3, 0, null, List.of(), List.of(), null, null, 3);
         store.create(live);
         assertEquals(Optional.of(live), store.liveCallOf("cust1"));
@@ -234,6 +235,6 @@ public abstract class CallStoreContract {
     }
 
     private static List<String> ids(List<CallRecord> records) {
-        return records.stream().map(CallRecord::callId).toList();
+        return records.stream().map(r -> r.callId().value()).toList();
     }
 }

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.e2e;
 
+import io.livedesk.signaling.call.CallId;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.signaling.call.CallRecord;
@@ -47,7 +48,7 @@ class BrowserCaptionsIT {
             awaitElement(() -> staff.driver().findElement(by("desk-offer"))).findElement(by("desk-accept")).click();
             awaitState(staff, "desk", "in-call");
             String callId = customer.awaitType("call.started", WsClient.DEFAULT_TIMEOUT).path("callId").asText();
-            CallRecord call = node.node().calls().get(callId).orElseThrow();
+            CallRecord call = node.node().calls().get(CallId.of(callId)).orElseThrow();
             long answered = call.answeredAtMs();
             // The staff page's own leg reports first (no speech model here: unavailable), so that the statuses
             // this test sends below are not overtaken by it.
@@ -86,7 +87,7 @@ class BrowserCaptionsIT {
             item.findElement(by("desk-alert-join")).click();
             awaitState(supervisor, "desk", "in-call");
             CallRecord withSupervisor = await().atMost(WAIT)
-                    .until(() -> node.node().calls().get(callId).orElseThrow(), r -> !r.supervisorIds().isEmpty());
+                    .until(() -> node.node().calls().get(CallId.of(callId)).orElseThrow(), r -> !r.supervisorIds().isEmpty());
             tx.finalResult(withSupervisor, "customer", "cust-b1", answered + 5_000, answered + 6_000, "thank you", List.of());
             awaitCaptions(supervisor, List.of(Map.of("speaker", "customer", "text", "thank you", "final", true)));
             assertEquals("Customer", supervisor.driver().findElement(by("desk-caption"))

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.media;
 
+import io.livedesk.signaling.call.CallId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.EndpointRequest;
@@ -44,7 +45,7 @@ class BridgeNegotiatorTest {
     private final CallFlowFixture fx = CallFlowFixture.bridged();
     private EmbeddedClient customer;
     private EmbeddedClient staff;
-    private String callId;
+    private CallId callId;
 
     @BeforeEach
     void answeredCall() {
@@ -57,11 +58,11 @@ class BridgeNegotiatorTest {
     void theFirstOfferCreatesTheConferenceAndTheEndpointAndIsAnsweredFromIt() {
         fx.offer(customer, callId, CUSTOMER_PAGE);
 
-        assertEquals(List.of("customer"), fx.bridge.endpoints(callId));
+        assertEquals(List.of("customer"), fx.bridge.endpoints(callId.value()));
         EndpointRequest created = last(fx.bridge.endpointRequests());
         assertTrue(created.create());
         assertEquals("custpage", created.remoteTransport().ufrag());
-        assertEquals(List.of(11L, 12L, 13L), ssrcs(fx.bridge.sourcesOf(callId, "customer").orElseThrow()));
+        assertEquals(List.of(11L, 12L, 13L), ssrcs(fx.bridge.sourcesOf(callId.value(), "customer").orElseThrow()));
         String answer = answerTo(customer);
         assertTrue(answer.contains("a=ice-ufrag:" + FakeBridge.ufragOf("customer")), answer);
         assertTrue(answer.contains("a=setup:passive"), answer);
@@ -80,7 +81,7 @@ class BridgeNegotiatorTest {
         assertTrue(toStaff.contains("a=ssrc:11 "), "the customer's audio: " + toStaff);
         assertTrue(toStaff.contains("a=ssrc:12 "), "the customer's video: " + toStaff);
         assertTrue(toStaff.contains("a=ssrc-group:FID 12 13"), "with its RTX: " + toStaff);
-        assertEquals(List.of("customer", "staff-1"), fx.bridge.endpoints(callId));
+        assertEquals(List.of("customer", "staff-1"), fx.bridge.endpoints(callId.value()));
         JsonNode renegotiate = customer.lastOf("call.renegotiate");
         assertEquals(1, renegotiate.path("receive").path("audio").asInt());
         assertEquals(1, renegotiate.path("receive").path("video").asInt());
@@ -95,7 +96,7 @@ class BridgeNegotiatorTest {
         EndpointRequest update = last(fx.bridge.endpointRequests());
         assertEquals("customer", update.id());
         assertFalse(update.create() || update.expire(), "the same page keeps its endpoint: " + update);
-        assertEquals(List.of("customer", "staff-1"), fx.bridge.endpoints(callId));
+        assertEquals(List.of("customer", "staff-1"), fx.bridge.endpoints(callId.value()));
         assertTrue(customer.received("call.renegotiate").isEmpty());
         assertTrue(staff.received().isEmpty(), "nothing changed for the staff member: " + staff.received());
     }
@@ -109,7 +110,7 @@ class BridgeNegotiatorTest {
 
         fx.offer(staff, callId, STAFF_PAGE.withSeed(7)); // another camera and microphone
 
-        assertEquals(List.of(71L, 72L, 73L), ssrcs(fx.bridge.sourcesOf(callId, "staff-1").orElseThrow()));
+        assertEquals(List.of(71L, 72L, 73L), ssrcs(fx.bridge.sourcesOf(callId.value(), "staff-1").orElseThrow()));
         assertEquals(1, customer.received("call.renegotiate").size());
         fx.offer(customer, callId, CUSTOMER_PAGE);
         String toCustomer = answerTo(customer);
@@ -157,7 +158,7 @@ class BridgeNegotiatorTest {
         fx.calls.leave(sup.principal(), callId, "l1");
 
         assertTrue(fx.bridge.endpointRequests().stream().anyMatch(e -> e.id().equals("supervisor-1") && e.expire()));
-        assertEquals(List.of("customer", "staff-1"), fx.bridge.endpoints(callId));
+        assertEquals(List.of("customer", "staff-1"), fx.bridge.endpoints(callId.value()));
         for (EmbeddedClient party : List.of(customer, staff)) {
             JsonNode renegotiate = party.lastOf("call.renegotiate");
             assertEquals(1, renegotiate.path("receive").path("audio").asInt());
@@ -174,9 +175,9 @@ class BridgeNegotiatorTest {
 
         fx.accept(next, CallFlowFixture.lastOfferTo(next));
 
-        assertEquals(List.of("customer"), fx.bridge.endpoints(callId));
+        assertEquals(List.of("customer"), fx.bridge.endpoints(callId.value()));
         fx.offer(next, callId, BrowserOffer.of("nextpage", 4));
-        assertEquals(List.of("customer", "staff-2"), fx.bridge.endpoints(callId), "a new endpoint id, never reused");
+        assertEquals(List.of("customer", "staff-2"), fx.bridge.endpoints(callId.value()), "a new endpoint id, never reused");
         assertTrue(answerTo(next).contains("a=ssrc:11 "), "the new staff member receives the customer");
     }
 
@@ -187,8 +188,8 @@ class BridgeNegotiatorTest {
 
         fx.calls.hangup(customer.principal(), callId, "h1");
 
-        assertEquals(List.of(callId), fx.bridge.expiredConferences());
-        assertFalse(fx.bridge.hasConference(callId));
+        assertEquals(List.of(callId.value()), fx.bridge.expiredConferences());
+        assertFalse(fx.bridge.hasConference(callId.value()));
         int requests = fx.bridge.requests().size();
         assertRefused(ErrorCode.INVALID_STATE, () -> fx.offer(staff, callId, STAFF_PAGE));
         assertEquals(requests, fx.bridge.requests().size(), "nothing is created for an ended call");
@@ -202,19 +203,19 @@ class BridgeNegotiatorTest {
         fx.offer(customer, callId, CUSTOMER_PAGE.withUfrag("reloaded"));
 
         assertTrue(fx.bridge.endpointRequests().stream().anyMatch(e -> e.id().equals("customer") && e.expire()));
-        assertEquals(List.of("staff-1", "customer-2"), fx.bridge.endpoints(callId));
+        assertEquals(List.of("staff-1", "customer-2"), fx.bridge.endpoints(callId.value()));
         assertTrue(answerTo(customer).contains("a=ice-ufrag:" + FakeBridge.ufragOf("customer-2")));
     }
 
     @Test
     void anEndpointTheBridgeDroppedIsCreatedAgain() {
         fx.offer(customer, callId, CUSTOMER_PAGE);
-        fx.bridge.forgetEndpoint(callId, "customer");
+        fx.bridge.forgetEndpoint(callId.value(), "customer");
         customer.clear();
 
         fx.offer(customer, callId, CUSTOMER_PAGE);
 
-        assertEquals(List.of("customer"), fx.bridge.endpoints(callId));
+        assertEquals(List.of("customer"), fx.bridge.endpoints(callId.value()));
         assertTrue(answerTo(customer).contains("a=ice-ufrag:" + FakeBridge.ufragOf("customer")));
     }
 
@@ -253,8 +254,8 @@ class BridgeNegotiatorTest {
 
         fx.bridge.failWith(null);
         fx.offer(customer, callId, CUSTOMER_PAGE);
-        assertEquals(1, fx.bridge.endpoints(callId).size(), "a retry succeeds");
-        assertTrue(answerTo(customer).contains("a=ice-ufrag:" + FakeBridge.ufragOf(fx.bridge.endpoints(callId).get(0))));
+        assertEquals(1, fx.bridge.endpoints(callId.value()).size(), "a retry succeeds");
+        assertTrue(answerTo(customer).contains("a=ice-ufrag:" + FakeBridge.ufragOf(fx.bridge.endpoints(callId.value()).get(0))));
     }
 
     @Test
@@ -280,20 +281,20 @@ class BridgeNegotiatorTest {
         staff.clear();
         fx.bridge.forgetEverything();
 
-        fx.negotiator.conferencesLost(Set.of(callId, "r-unknown"), System.nanoTime());
+        fx.negotiator.conferencesLost(Set.of(callId.value(), "r-unknown"), System.nanoTime());
 
         for (EmbeddedClient party : List.of(customer, staff)) {
             JsonNode restart = party.lastOf("call.renegotiate");
             assertTrue(restart.path("iceRestart").asBoolean(), restart.toString());
-            assertEquals(callId, restart.path("callId").asText());
+            assertEquals(callId.value(), restart.path("callId").asText());
         }
         customer.clear();
         staff.clear();
 
         fx.offer(customer, callId, CUSTOMER_PAGE.withUfrag("restarted"));
 
-        assertTrue(fx.bridge.hasConference(callId), "the conference is created again");
-        assertEquals(List.of("customer-2"), fx.bridge.endpoints(callId));
+        assertTrue(fx.bridge.hasConference(callId.value()), "the conference is created again");
+        assertEquals(List.of("customer-2"), fx.bridge.endpoints(callId.value()));
         assertTrue(answerTo(customer).contains("a=ice-ufrag:" + FakeBridge.ufragOf("customer-2")));
         assertTrue(staff.received("call.renegotiate").isEmpty(), "the staff member was already asked");
     }
@@ -308,7 +309,7 @@ class BridgeNegotiatorTest {
         customer.clear();
         staff.clear();
 
-        fx.negotiator.conferencesLost(Set.of(callId), lostAt);
+        fx.negotiator.conferencesLost(Set.of(callId.value()), lostAt);
 
         assertTrue(customer.received("call.renegotiate").isEmpty(), "its leg is new: " + customer.received());
         assertTrue(staff.lastOf("call.renegotiate").path("iceRestart").asBoolean());
@@ -329,8 +330,8 @@ class BridgeNegotiatorTest {
                         new ClientMessage.Sdp("offer", CUSTOMER_PAGE.withUfrag("reloaded").sdp()), null), () -> { }));
 
         assertEquals(ErrorCode.INVALID_STATE, refused.code());
-        assertFalse(fx.bridge.hasConference(callId), "the ended call's conference was built again: "
-                + fx.bridge.endpoints(callId));
+        assertFalse(fx.bridge.hasConference(callId.value()), "the ended call's conference was built again: "
+                + fx.bridge.endpoints(callId.value()));
         assertTrue(customer.received("call.signal").isEmpty(), "no answer for an ended call: " + customer.received());
     }
 

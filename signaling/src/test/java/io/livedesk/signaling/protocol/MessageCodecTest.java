@@ -1,5 +1,7 @@
 package io.livedesk.signaling.protocol;
 
+import io.livedesk.signaling.call.CallId;
+import io.livedesk.signaling.routing.RequestId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -71,11 +73,11 @@ class MessageCodecTest {
 
     @Test
     void readsRequestCancelOfferAcceptAndOfferDecline() {
-        assertEquals("r-1", assertInstanceOf(ClientMessage.RequestCancel.class,
+        assertEquals(RequestId.of("r-1"), assertInstanceOf(ClientMessage.RequestCancel.class,
                 codec.read("{\"type\":\"request.cancel\",\"id\":\"3\",\"requestId\":\"r-1\"}")).requestId());
-        assertEquals("r-2", assertInstanceOf(ClientMessage.OfferAccept.class,
+        assertEquals(RequestId.of("r-2"), assertInstanceOf(ClientMessage.OfferAccept.class,
                 codec.read("{\"type\":\"offer.accept\",\"id\":\"5\",\"requestId\":\"r-2\"}")).requestId());
-        assertEquals("r-3", assertInstanceOf(ClientMessage.OfferDecline.class,
+        assertEquals(RequestId.of("r-3"), assertInstanceOf(ClientMessage.OfferDecline.class,
                 codec.read("{\"type\":\"offer.decline\",\"id\":\"6\",\"requestId\":\"r-3\"}")).requestId());
     }
 
@@ -106,9 +108,32 @@ class MessageCodecTest {
         assertEquals("", m.candidate().candidate());
     }
 
+    /** Ids are typed when read; one that cannot be an id is refused with the field's name, never a class name. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"type\":\"call.hangup\",\"id\":\"h1\",\"callId\":\"r 1\"}",
+            "{\"type\":\"call.hangup\",\"id\":\"h1\",\"callId\":\"\"}",
+            "{\"type\":\"offer.accept\",\"id\":\"h1\",\"requestId\":\"r-\\u00fc\"}",
+            "{\"type\":\"request.cancel\",\"id\":\"h1\",\"requestId\":\"%s\"}"})
+    void anIdThatIsNoIdIsABadMessageNamingItsField(String template) {
+        String frame = template.formatted("x".repeat(65));
+        String field = frame.contains("callId") ? "callId" : "requestId";
+        InvalidFrameAssert refused = assertInvalid(frame, ErrorCode.BAD_MESSAGE, "h1");
+        assertEquals(field + " is not a valid id", refused.message());
+    }
+
+    @Test
+    void aMissingIdIsRequired() {
+        assertEquals("callId is required",
+                assertInvalid("{\"type\":\"call.hangup\",\"id\":\"h1\"}", ErrorCode.BAD_MESSAGE, "h1").message());
+        assertEquals("requestId is required",
+                assertInvalid("{\"type\":\"offer.decline\",\"id\":\"h1\",\"requestId\":null}", ErrorCode.BAD_MESSAGE, "h1")
+                        .message());
+    }
+
     @Test
     void readsCallHangup() {
-        assertEquals("r-1", assertInstanceOf(ClientMessage.CallHangup.class,
+        assertEquals(CallId.of("r-1"), assertInstanceOf(ClientMessage.CallHangup.class,
                 codec.read("{\"type\":\"call.hangup\",\"id\":\"12\",\"callId\":\"r-1\"}")).callId());
     }
 
@@ -415,7 +440,7 @@ class MessageCodecTest {
     @Test
     void writesEventsWithoutIdAndRepliesWithIt() throws Exception {
         assertJson("{\"type\":\"queue.update\",\"requestId\":\"r-1\",\"state\":\"waiting\",\"position\":2,\"etaSeconds\":160}",
-                codec.write(new ServerMessage.QueueUpdate("r-1", ServerMessage.QueueState.WAITING, 2, 160)));
+                codec.write(new ServerMessage.QueueUpdate(RequestId.of("r-1"), ServerMessage.QueueState.WAITING, 2, 160)));
         assertJson("{\"type\":\"error\",\"id\":\"7\",\"code\":\"invalid_state\",\"message\":\"no\"}",
                 codec.write(new ServerMessage.Error("7", "invalid_state", "no")));
         assertJson("{\"type\":\"error\",\"code\":\"bad_json\",\"message\":\"no\"}",
@@ -425,19 +450,19 @@ class MessageCodecTest {
     @Test
     void writesTheMessagesOfThreePartyCallsAndTransfers() throws Exception {
         assertJson("{\"type\":\"call.renegotiate\",\"callId\":\"r-1\",\"receive\":{\"audio\":2,\"video\":2}}",
-                codec.write(new ServerMessage.CallRenegotiate("r-1", new ServerMessage.ReceiveSlots(2, 2))));
+                codec.write(new ServerMessage.CallRenegotiate(CallId.of("r-1"), new ServerMessage.ReceiveSlots(2, 2))));
         assertJson("{\"type\":\"call.participants\",\"callId\":\"r-1\",\"participants\":[{\"name\":\"Li\",\"role\":\"customer\"},"
                         + "{\"role\":\"supervisor\"}]}",
-                codec.write(new ServerMessage.CallParticipants("r-1", java.util.List.of(
+                codec.write(new ServerMessage.CallParticipants(CallId.of("r-1"), java.util.List.of(
                         new ServerMessage.PeerView("Li", "customer"), new ServerMessage.PeerView(null, "supervisor")))));
         assertJson("{\"type\":\"call.transferring\",\"id\":\"9\",\"callId\":\"r-1\",\"topic\":\"loans\",\"language\":\"en\"}",
-                codec.write(new ServerMessage.CallTransferring("9", "r-1", "loans", "en", null)));
+                codec.write(new ServerMessage.CallTransferring("9", CallId.of("r-1"), "loans", "en", null)));
         assertJson("{\"type\":\"call.transferring\",\"id\":\"9\",\"callId\":\"r-1\",\"staffId\":\"staff-9\"}",
-                codec.write(new ServerMessage.CallTransferring("9", "r-1", null, null, "staff-9")));
+                codec.write(new ServerMessage.CallTransferring("9", CallId.of("r-1"), null, null, "staff-9")));
         assertJson("{\"type\":\"call.transfer.failed\",\"callId\":\"r-1\",\"reason\":\"declined\"}",
-                codec.write(new ServerMessage.CallTransferFailed("r-1", "declined")));
+                codec.write(new ServerMessage.CallTransferFailed(CallId.of("r-1"), "declined")));
         assertJson("{\"type\":\"call.transferred\",\"callId\":\"r-1\",\"peer\":{\"name\":\"Wang\",\"role\":\"staff\"}}",
-                codec.write(new ServerMessage.CallTransferred("r-1", new ServerMessage.PeerView("Wang", "staff"))));
+                codec.write(new ServerMessage.CallTransferred(CallId.of("r-1"), new ServerMessage.PeerView("Wang", "staff"))));
     }
 
     private void assertJson(String expected, String actual) throws Exception {

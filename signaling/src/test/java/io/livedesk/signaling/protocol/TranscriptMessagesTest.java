@@ -1,5 +1,6 @@
 package io.livedesk.signaling.protocol;
 
+import io.livedesk.signaling.call.CallId;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ class TranscriptMessagesTest {
 
     @Test
     void writesAPartialCaptionWithoutTheFinalsFields() throws Exception {
-        String json = codec.write(new ServerMessage.CallCaption("r-1", "customer", "cust-42", "I lost my", false,
+        String json = codec.write(new ServerMessage.CallCaption(CallId.of("r-1"), "customer", "cust-42", "I lost my", false,
                 null, null, null));
         assertJson("{\"type\":\"call.caption\",\"callId\":\"r-1\",\"speaker\":\"customer\",\"speakerId\":\"cust-42\","
                 + "\"text\":\"I lost my\",\"final\":false}", json);
@@ -21,7 +22,7 @@ class TranscriptMessagesTest {
 
     @Test
     void writesAFinalCaptionWithItsTimesAndNumber() throws Exception {
-        String json = codec.write(new ServerMessage.CallCaption("r-1", "staff", "staff-7", "我来帮您冻结", true,
+        String json = codec.write(new ServerMessage.CallCaption(CallId.of("r-1"), "staff", "staff-7", "我来帮您冻结", true,
                 1_764_144_012_000L, 1_764_144_013_500L, 4L));
         assertJson("{\"type\":\"call.caption\",\"callId\":\"r-1\",\"speaker\":\"staff\",\"speakerId\":\"staff-7\","
                 + "\"text\":\"我来帮您冻结\",\"final\":true,\"startedAt\":1764144012000,\"endedAt\":1764144013500,\"seq\":4}", json);
@@ -34,14 +35,14 @@ class TranscriptMessagesTest {
     void writesACaptionStatus() throws Exception {
         assertJson("{\"type\":\"call.caption.status\",\"callId\":\"r-1\",\"speaker\":\"customer\",\"status\":\"shed\","
                         + "\"detail\":\"speech service overloaded\"}",
-                codec.write(new ServerMessage.CallCaptionStatus("r-1", "customer", "shed", "speech service overloaded")));
+                codec.write(new ServerMessage.CallCaptionStatus(CallId.of("r-1"), "customer", "shed", "speech service overloaded")));
         assertJson("{\"type\":\"call.caption.status\",\"callId\":\"r-1\",\"status\":\"unavailable\"}",
-                codec.write(new ServerMessage.CallCaptionStatus("r-1", null, "unavailable", null)));
+                codec.write(new ServerMessage.CallCaptionStatus(CallId.of("r-1"), null, "unavailable", null)));
     }
 
     @Test
     void writesAnAlert() throws Exception {
-        String json = codec.write(new ServerMessage.Alert("a-1", "r-1", "rule-1", "password", "my password is 1234",
+        String json = codec.write(new ServerMessage.Alert("a-1", CallId.of("r-1"), "rule-1", "password", "my password is 1234",
                 "customer", 1_764_144_012_000L, 3L, new ServerMessage.AlertParty("Zhang Min"),
                 new ServerMessage.AlertParty("Li Wei")));
         assertJson("{\"type\":\"alert\",\"alertId\":\"a-1\",\"callId\":\"r-1\",\"ruleId\":\"rule-1\",\"rule\":\"password\","

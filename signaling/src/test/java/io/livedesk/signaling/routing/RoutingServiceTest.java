@@ -1,5 +1,6 @@
 package io.livedesk.signaling.routing;
 
+import io.livedesk.signaling.call.CallId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
@@ -106,12 +107,12 @@ class RoutingServiceTest {
         tick();
         availableStaff("accounts-1", Set.of("accounts"), Set.of("en"), 1);
 
-        String r = request("cust-1", "accounts", "en", 0);
+        RequestId r = request("cust-1", "accounts", "en", 0);
 
-        assertOfferedTo(r, "accounts-1");
+        assertOfferedTo(r.value(), "accounts-1");
         assertTrue(offersTo("cards-1").isEmpty(), "the cards specialist, though idle longer, got no offer");
         JsonNode offer = lastOfType("accounts-1", "offer");
-        assertEquals(r, offer.path("requestId").asText());
+        assertEquals(r.value(), offer.path("requestId").asText());
         assertEquals("accounts", offer.path("topic").asText());
         assertEquals(RING.toMillis(), offer.path("expiresInMs").asLong());
         assertEquals("ringing", lastOfType("cust-1", "queue.update").path("state").asText());
@@ -123,9 +124,9 @@ class RoutingServiceTest {
         tick();
         availableStaff("zh-speaker", Set.of("accounts"), Set.of("en", "zh"), 1);
 
-        String r = request("cust-1", "accounts", "zh", 0);
+        RequestId r = request("cust-1", "accounts", "zh", 0);
 
-        assertOfferedTo(r, "zh-speaker");
+        assertOfferedTo(r.value(), "zh-speaker");
         assertTrue(offersTo("en-only").isEmpty());
     }
 
@@ -134,28 +135,28 @@ class RoutingServiceTest {
         availableStaff("cards-1", Set.of("cards"), Set.of("en"), 1);
         signedInStaff("loans-1", Set.of("loans"), Set.of("en"), 1); // signed in but away
 
-        String r = request("cust-1", "loans", "en", 0);
+        RequestId r = request("cust-1", "loans", "en", 0);
 
-        assertWaiting(r, 1);
+        assertWaiting(r.value(), 1);
         makeAvailable("loans-1");
-        assertOfferedTo(r, "loans-1");
+        assertOfferedTo(r.value(), "loans-1");
     }
 
     @Test
     void higherPriorityGoesFirst() {
         signedInStaff("s1", Set.of("accounts"), Set.of("en"), 1);
-        String normal = request("cust-normal", "accounts", "en", 0);
+        RequestId normal = request("cust-normal", "accounts", "en", 0);
         tick(Duration.ofSeconds(10));
-        String urgent = request("cust-urgent", "accounts", "en", 2);
+        RequestId urgent = request("cust-urgent", "accounts", "en", 2);
         tick(Duration.ofSeconds(10));
-        String later = request("cust-later", "accounts", "en", 0);
+        RequestId later = request("cust-later", "accounts", "en", 0);
 
-        assertWaiting(urgent, 1);
-        assertWaiting(normal, 2);
-        assertWaiting(later, 3);
+        assertWaiting(urgent.value(), 1);
+        assertWaiting(normal.value(), 2);
+        assertWaiting(later.value(), 3);
         makeAvailable("s1");
-        assertOfferedTo(urgent, "s1");
-        assertWaiting(normal, 1);
+        assertOfferedTo(urgent.value(), "s1");
+        assertWaiting(normal.value(), 1);
     }
 
     /** A priority-1 request ranks as if it had waited one escalation step (60 s) more. */
@@ -163,13 +164,13 @@ class RoutingServiceTest {
     @CsvSource({"59, priority-1", "61, priority-0"})
     void longWaitsEscalatePastHigherPriority(int secondsLater, String expectedFirst) {
         signedInStaff("s1", Set.of("accounts"), Set.of("en"), 1);
-        Map<String, String> requests = Map.of(
+        Map<String, RequestId> requests = Map.of(
                 "priority-0", request("priority-0", "accounts", "en", 0),
                 "priority-1", requestAfter(Duration.ofSeconds(secondsLater), "priority-1", "accounts", "en", 1));
 
         makeAvailable("s1");
 
-        assertOfferedTo(requests.get(expectedFirst), "s1");
+        assertOfferedTo(requests.get(expectedFirst).value(), "s1");
     }
 
     @Test
@@ -189,13 +190,13 @@ class RoutingServiceTest {
         tick();
         availableStaff("third-free", Set.of("accounts"), Set.of("en"), 1);
 
-        String r1 = request("cust-1", "accounts", "en", 0);
-        String r2 = request("cust-2", "accounts", "en", 0);
-        String r3 = request("cust-3", "accounts", "en", 0);
+        RequestId r1 = request("cust-1", "accounts", "en", 0);
+        RequestId r2 = request("cust-2", "accounts", "en", 0);
+        RequestId r3 = request("cust-3", "accounts", "en", 0);
 
-        assertOfferedTo(r1, "first-free");
-        assertOfferedTo(r2, "second-free");
-        assertOfferedTo(r3, "third-free");
+        assertOfferedTo(r1.value(), "first-free");
+        assertOfferedTo(r2.value(), "second-free");
+        assertOfferedTo(r3.value(), "third-free");
     }
 
     @Test
@@ -203,16 +204,16 @@ class RoutingServiceTest {
         availableStaff("a", Set.of("accounts"), Set.of("en"), 1);
         tick();
         availableStaff("b", Set.of("accounts"), Set.of("en"), 1);
-        String r1 = request("cust-1", "accounts", "en", 0);
-        assertOfferedTo(r1, "a");
-        accept("a", r1);
+        RequestId r1 = request("cust-1", "accounts", "en", 0);
+        assertOfferedTo(r1.value(), "a");
+        accept("a", r1.value());
         tick(Duration.ofSeconds(30));
-        calls.end(r1, EndReason.STAFF_HANGUP, "a");
+        calls.end(CallId.of(r1), EndReason.STAFF_HANGUP, "a");
         assertEquals(clock.millis(), presenceOf("a").idleSinceMs());
 
-        String r2 = request("cust-2", "accounts", "en", 0);
+        RequestId r2 = request("cust-2", "accounts", "en", 0);
 
-        assertOfferedTo(r2, "b");
+        assertOfferedTo(r2.value(), "b");
     }
 
     // ---- capacity ----
@@ -221,35 +222,35 @@ class RoutingServiceTest {
     void aMemberIsNeverOfferedMoreThanTheirCapacity() {
         availableStaff("pair", Set.of("accounts"), Set.of("en"), 2);
 
-        String r1 = request("cust-1", "accounts", "en", 0);
-        String r2 = request("cust-2", "accounts", "en", 0);
-        String r3 = request("cust-3", "accounts", "en", 0);
+        RequestId r1 = request("cust-1", "accounts", "en", 0);
+        RequestId r2 = request("cust-2", "accounts", "en", 0);
+        RequestId r3 = request("cust-3", "accounts", "en", 0);
 
-        assertOfferedTo(r1, "pair");
-        assertOfferedTo(r2, "pair");
-        assertWaiting(r3, 1);
+        assertOfferedTo(r1.value(), "pair");
+        assertOfferedTo(r2.value(), "pair");
+        assertWaiting(r3.value(), 1);
         assertEquals(2, presenceOf("pair").load());
         assertEquals(StaffStatus.BUSY, presenceOf("pair").effectiveStatus());
         assertEquals("busy", lastOfType("pair", "presence").path("status").asText());
 
-        accept("pair", r1);
+        accept("pair", r1.value());
         routing.sweep(List.of("pair"), List.of());
-        assertWaiting(r3, 1);
+        assertWaiting(r3.value(), 1);
         assertEquals(2, presenceOf("pair").load(), "an accepted offer keeps its place as a call");
 
-        calls.end(r1, EndReason.CUSTOMER_HANGUP, "cust-1");
-        assertOfferedTo(r3, "pair");
+        calls.end(CallId.of(r1), EndReason.CUSTOMER_HANGUP, "cust-1");
+        assertOfferedTo(r3.value(), "pair");
         assertEquals(2, presenceOf("pair").load());
     }
 
     @Test
     void aSingleCapacityMemberRingingWithOneRequestIsNotOfferedASecond() {
         availableStaff("solo", Set.of("accounts"), Set.of("en"), 1);
-        String r1 = request("cust-1", "accounts", "en", 0);
-        String r2 = request("cust-2", "accounts", "en", 0);
+        RequestId r1 = request("cust-1", "accounts", "en", 0);
+        RequestId r2 = request("cust-2", "accounts", "en", 0);
 
-        assertOfferedTo(r1, "solo");
-        assertWaiting(r2, 1);
+        assertOfferedTo(r1.value(), "solo");
+        assertWaiting(r2.value(), 1);
         assertEquals(1, offersTo("solo").size());
     }
 
@@ -289,9 +290,9 @@ class RoutingServiceTest {
 
     @Test
     void theSweepTellsWaitingCustomersPlacesThatMovedOnceAndStopsWatchingThoseNoLongerWaiting() {
-        String first = request("cust-1", "accounts", "en", 0);
+        RequestId first = request("cust-1", "accounts", "en", 0);
         tick();
-        String second = request("cust-2", "accounts", "en", 0);
+        RequestId second = request("cust-2", "accounts", "en", 0);
         RecordingCustomer one = new RecordingCustomer("cust-1", 1);
         RecordingCustomer two = new RecordingCustomer("cust-2", 2);
 
@@ -306,11 +307,11 @@ class RoutingServiceTest {
         assertTrue(two.waiting);
 
         availableStaff("a", Set.of("accounts"), Set.of("en"), 1);
-        assertOfferedTo(second, "a");
+        assertOfferedTo(second.value(), "a");
         routing.sweep(List.of("a"), List.of(two));
         assertEquals(List.of(1), two.toldPlaces, "ringing is told when it happens, not by the sweep");
         assertTrue(two.waiting, "still open while it rings");
-        accept("a", second);
+        accept("a", second.value());
         routing.sweep(List.of("a"), List.of(two));
         assertFalse(two.waiting, "accepted: no longer waiting");
     }
@@ -322,35 +323,35 @@ class RoutingServiceTest {
         availableStaff("sleepy", Set.of("accounts"), Set.of("en"), 1);
         tick();
         availableStaff("awake", Set.of("accounts"), Set.of("en"), 1);
-        String r = request("cust-1", "accounts", "en", 0);
-        assertOfferedTo(r, "sleepy");
+        RequestId r = request("cust-1", "accounts", "en", 0);
+        assertOfferedTo(r.value(), "sleepy");
 
         clock.advance(RING.minusMillis(1));
         routing.sweep(List.of(), List.of());
-        assertOfferedTo(r, "sleepy");
+        assertOfferedTo(r.value(), "sleepy");
 
         clock.advance(Duration.ofMillis(1));
         routing.sweep(List.of(), List.of());
 
-        assertOfferedTo(r, "awake");
+        assertOfferedTo(r.value(), "awake");
         JsonNode revoked = lastOfType("sleepy", "offer.revoked");
-        assertEquals(r, revoked.path("requestId").asText());
+        assertEquals(r.value(), revoked.path("requestId").asText());
         assertEquals("timeout", revoked.path("reason").asText());
         assertEquals(StaffStatus.AWAY, presenceOf("sleepy").status());
         assertEquals(0, presenceOf("sleepy").load());
         assertEquals("away", lastOfType("sleepy", "presence").path("status").asText());
-        CallRecord record = callStore.get(r).orElseThrow();
+        CallRecord record = callStore.get(CallId.of(r)).orElseThrow();
         assertEquals(CallState.OFFERED, record.state());
         assertEquals("awake", record.staffId());
-        assertProtocolError(ErrorCode.OFFER_EXPIRED, () -> accept("sleepy", r));
+        assertProtocolError(ErrorCode.OFFER_EXPIRED, () -> accept("sleepy", r.value()));
     }
 
     @Test
     void anOfferCannotBeAcceptedOnceItsRingTimeHasPassedEvenBeforeTheSweep() {
         availableStaff("late", Set.of("accounts"), Set.of("en"), 1);
-        String r = request("cust-1", "accounts", "en", 0);
+        RequestId r = request("cust-1", "accounts", "en", 0);
         clock.advance(RING);
-        assertProtocolError(ErrorCode.OFFER_EXPIRED, () -> accept("late", r));
+        assertProtocolError(ErrorCode.OFFER_EXPIRED, () -> accept("late", r.value()));
     }
 
     // ---- decline ----
@@ -360,41 +361,41 @@ class RoutingServiceTest {
         availableStaff("a", Set.of("accounts"), Set.of("en"), 1);
         tick();
         availableStaff("b", Set.of("accounts"), Set.of("en"), 1);
-        String r = request("cust-1", "accounts", "en", 0);
-        assertOfferedTo(r, "a");
+        RequestId r = request("cust-1", "accounts", "en", 0);
+        assertOfferedTo(r.value(), "a");
 
-        decline("a", r);
-        assertOfferedTo(r, "b");
+        decline("a", r.value());
+        assertOfferedTo(r.value(), "b");
         assertEquals(0, presenceOf("a").load());
 
-        decline("b", r);
-        assertWaiting(r, 1);
+        decline("b", r.value());
+        assertWaiting(r.value(), 1);
         assertEquals(1, offersTo("a").size());
         assertEquals(1, offersTo("b").size());
 
         clock.advance(REOFFER_DELAY.minusMillis(1));
         routing.sweep(List.of("a", "b"), List.of());
-        assertWaiting(r, 1);
+        assertWaiting(r.value(), 1);
 
         clock.advance(Duration.ofMillis(1));
         routing.sweep(List.of("a", "b"), List.of());
-        assertOfferedTo(r, "a");
+        assertOfferedTo(r.value(), "a");
         assertEquals(2, offersTo("a").size());
     }
 
     @Test
     void aDeclinedRequestKeepsItsPlaceAndTheDeclinerIsOfferedTheNextOne() {
         availableStaff("a", Set.of("accounts"), Set.of("en"), 1);
-        String first = request("cust-1", "accounts", "en", 0);
+        RequestId first = request("cust-1", "accounts", "en", 0);
         tick();
-        String second = request("cust-2", "accounts", "en", 0);
-        assertOfferedTo(first, "a");
-        assertWaiting(second, 1);
+        RequestId second = request("cust-2", "accounts", "en", 0);
+        assertOfferedTo(first.value(), "a");
+        assertWaiting(second.value(), 1);
 
-        decline("a", first);
+        decline("a", first.value());
 
-        assertWaiting(first, 1);
-        assertOfferedTo(second, "a");
+        assertWaiting(first.value(), 1);
+        assertOfferedTo(second.value(), "a");
         assertEquals("waiting", lastOfType("cust-1", "queue.update").path("state").asText());
         assertEquals(1, lastOfType("cust-1", "queue.update").path("position").asInt());
     }
@@ -403,13 +404,13 @@ class RoutingServiceTest {
     void decliningAnOfferOneDoesNotHoldIsOfferExpired() {
         availableStaff("a", Set.of("accounts"), Set.of("en"), 1);
         availableStaff("b", Set.of("accounts"), Set.of("en"), 1);
-        String r = request("cust-1", "accounts", "en", 0);
+        RequestId r = request("cust-1", "accounts", "en", 0);
         String holder = routingStore.offerOf(r).orElseThrow().staffId();
         String other = holder.equals("a") ? "b" : "a";
 
-        assertProtocolError(ErrorCode.OFFER_EXPIRED, () -> decline(other, r));
+        assertProtocolError(ErrorCode.OFFER_EXPIRED, () -> decline(other, r.value()));
         assertProtocolError(ErrorCode.OFFER_EXPIRED, () -> decline(holder, "r-never-made"));
-        assertOfferedTo(r, holder);
+        assertOfferedTo(r.value(), holder);
     }
 
     // ---- cancel ----
@@ -417,28 +418,28 @@ class RoutingServiceTest {
     @Test
     void cancellingWhileRingingRevokesTheOfferAndFreesTheMember() {
         availableStaff("a", Set.of("accounts"), Set.of("en"), 1);
-        String r = request("cust-1", "accounts", "en", 0);
-        assertOfferedTo(r, "a");
+        RequestId r = request("cust-1", "accounts", "en", 0);
+        assertOfferedTo(r.value(), "a");
 
         ServerMessage.RequestCancelled reply = routing.cancel(customer("cust-1"), new ClientMessage.RequestCancel("c1", r));
 
         assertEquals("customer_cancelled", reply.reason());
         assertEquals("c1", reply.id());
         JsonNode revoked = lastOfType("a", "offer.revoked");
-        assertEquals(r, revoked.path("requestId").asText());
+        assertEquals(r.value(), revoked.path("requestId").asText());
         assertEquals("cancelled", revoked.path("reason").asText());
         assertEquals(0, presenceOf("a").load());
         assertEquals(Optional.empty(), routingStore.openRequestOf("cust-1"));
-        CallRecord record = callStore.get(r).orElseThrow();
+        CallRecord record = callStore.get(CallId.of(r)).orElseThrow();
         assertEquals(CallState.ENDED, record.state());
         assertEquals(EndReason.CUSTOMER_CANCELLED, record.endReason());
         assertTrue(ofType("cust-1", "request.cancelled").isEmpty(), "the customer gets the reply, not an event too");
-        assertProtocolError(ErrorCode.OFFER_EXPIRED, () -> accept("a", r));
+        assertProtocolError(ErrorCode.OFFER_EXPIRED, () -> accept("a", r.value()));
     }
 
     @Test
     void aServerSideCancelTellsTheCustomer() {
-        String r = request("cust-1", "accounts", "en", 0);
+        RequestId r = request("cust-1", "accounts", "en", 0);
         assertTrue(routing.cancel(r, EndReason.SERVER_SHUTDOWN));
         JsonNode cancelled = lastOfType("cust-1", "request.cancelled");
         assertEquals("server_shutdown", cancelled.path("reason").asText());
@@ -447,10 +448,10 @@ class RoutingServiceTest {
 
     @Test
     void aCustomerCannotCancelSomeoneElsesRequest() {
-        String r = request("cust-1", "accounts", "en", 0);
+        RequestId r = request("cust-1", "accounts", "en", 0);
         assertProtocolError(ErrorCode.NOT_FOUND,
                 () -> routing.cancel(customer("cust-2"), new ClientMessage.RequestCancel("c1", r)));
-        assertWaiting(r, 1);
+        assertWaiting(r.value(), 1);
     }
 
     // ---- accept and requests ----
@@ -458,17 +459,17 @@ class RoutingServiceTest {
     @Test
     void acceptingStartsTheCallForBothParties() {
         availableStaff("a", Set.of("accounts"), Set.of("en"), 1);
-        String r = request("cust-1", "accounts", "en", 0);
+        RequestId r = request("cust-1", "accounts", "en", 0);
 
-        ServerMessage.CallStarted started = accept("a", r);
+        ServerMessage.CallStarted started = accept("a", r.value());
 
         assertTrue(started.initiator());
         assertEquals("a-1", started.id());
         JsonNode customerSide = lastOfType("cust-1", "call.started");
-        assertEquals(r, customerSide.path("callId").asText());
+        assertEquals(r.value(), customerSide.path("callId").asText());
         assertFalse(customerSide.path("initiator").asBoolean());
         assertEquals("staff", customerSide.path("peer").path("role").asText());
-        assertEquals(CallState.CONNECTING, callStore.get(r).orElseThrow().state());
+        assertEquals(CallState.CONNECTING, callStore.get(CallId.of(r)).orElseThrow().state());
         assertEquals(Optional.empty(), routingStore.openRequestOf("cust-1"));
         assertEquals(1, presenceOf("a").load());
     }
@@ -531,7 +532,7 @@ class RoutingServiceTest {
     }
 
     /** As the message handler does for request.create: queue it, then try to offer it at once. */
-    private String request(String customerId, String topic, String language, int priority) {
+    private RequestId request(String customerId, String topic, String language, int priority) {
         connect(customerId, Role.CUSTOMER);
         ServerMessage.RequestQueued queued = routing.create(customer(customerId),
                 new ClientMessage.RequestCreate("q" + ids.incrementAndGet(), topic, language, priority, Map.of()));
@@ -539,7 +540,7 @@ class RoutingServiceTest {
         return queued.requestId();
     }
 
-    private String requestAfter(Duration wait, String customerId, String topic, String language, int priority) {
+    private RequestId requestAfter(Duration wait, String customerId, String topic, String language, int priority) {
         tick(wait);
         return request(customerId, topic, language, priority);
     }
@@ -547,12 +548,12 @@ class RoutingServiceTest {
     private ServerMessage.CallStarted accept(String staffId, String requestId) {
         Principal p = staff(staffId, presenceOf(staffId).profile().skills(), presenceOf(staffId).profile().languages(),
                 presenceOf(staffId).profile().capacity());
-        ServiceRequest request = routing.accept(p, new ClientMessage.OfferAccept(staffId + "-1", requestId));
+        ServiceRequest request = routing.accept(p, new ClientMessage.OfferAccept(staffId + "-1", RequestId.of(requestId)));
         return calls.start(request, p, staffId + "-1");
     }
 
     private void decline(String staffId, String requestId) {
-        routing.decline(staff(staffId, Set.of(), Set.of(), 1), new ClientMessage.OfferDecline("d" + ids.incrementAndGet(), requestId));
+        routing.decline(staff(staffId, Set.of(), Set.of(), 1), new ClientMessage.OfferDecline("d" + ids.incrementAndGet(), RequestId.of(requestId)));
     }
 
     private StaffPresence presenceOf(String staffId) {
@@ -560,17 +561,17 @@ class RoutingServiceTest {
     }
 
     private void assertOfferedTo(String requestId, String staffId) {
-        Offer offer = routingStore.offerOf(requestId)
+        Offer offer = routingStore.offerOf(RequestId.of(requestId))
                 .orElseThrow(() -> new AssertionError(requestId + " is not offered to anyone"));
         assertEquals(staffId, offer.staffId(), "offered to");
-        assertEquals(Optional.of(RequestState.OFFERED), routingStore.state(requestId));
+        assertEquals(Optional.of(RequestState.OFFERED), routingStore.state(RequestId.of(requestId)));
         assertTrue(offersTo(staffId).stream().anyMatch(o -> o.path("requestId").asText().equals(requestId)),
                 staffId + " was told of the offer");
     }
 
     private void assertWaiting(String requestId, int position) {
-        assertEquals(Optional.of(RequestState.WAITING), routingStore.state(requestId), "state of " + requestId);
-        assertEquals(Optional.of(position), routingStore.position(requestId), "position of " + requestId);
+        assertEquals(Optional.of(RequestState.WAITING), routingStore.state(RequestId.of(requestId)), "state of " + requestId);
+        assertEquals(Optional.of(position), routingStore.position(RequestId.of(requestId)), "position of " + requestId);
     }
 
     private static void assertProtocolError(ErrorCode code, Runnable action) {

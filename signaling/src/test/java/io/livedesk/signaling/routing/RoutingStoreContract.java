@@ -1,5 +1,6 @@
 package io.livedesk.signaling.routing;
 
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.presence.PresenceStore;
 import io.livedesk.signaling.presence.StaffPresence;
 import io.livedesk.signaling.presence.StaffProfile;
@@ -79,7 +80,7 @@ public abstract class RoutingStoreContract {
     }
 
     static ServiceRequest request(String id, String topic, String language, int priority, long enqueuedAt) {
-        return new ServiceRequest(id, "cust-" + id, "Customer " + id, topic, language, priority,
+        return new ServiceRequest(RequestId.of(id), "cust-" + id, "Customer " + id, topic, language, priority,
                 Map.of("page", "/" + id), enqueuedAt, ORDER.rank(enqueuedAt, priority));
     }
 
@@ -100,28 +101,28 @@ public abstract class RoutingStoreContract {
 
     @Test
     void enqueuedRequestIsWaitingAndCanBeReadBack() {
-        ServiceRequest r = enqueue(new ServiceRequest("r1", "c1", "Zhang San 张三", "loans", "zh", 3,
+        ServiceRequest r = enqueue(new ServiceRequest(RequestId.of("r1"), "c1", "Zhang San 张三", "loans", "zh", 3,
                 Map.of("tier", "gold", "page", "/mortgage?x=\"y\""), T0, ORDER.rank(T0, 3)));
 
-        assertEquals(Optional.of(r), routing.request("r1"));
-        assertEquals(Optional.of(RequestState.WAITING), routing.state("r1"));
-        assertEquals(Optional.of("r1"), routing.openRequestOf("c1"));
-        assertEquals(Optional.of(1), routing.position("r1"));
-        assertTrue(routing.offerOf("r1").isEmpty());
+        assertEquals(Optional.of(r), routing.request(RequestId.of("r1")));
+        assertEquals(Optional.of(RequestState.WAITING), routing.state(RequestId.of("r1")));
+        assertEquals(Optional.of(RequestId.of("r1")), routing.openRequestOf("c1"));
+        assertEquals(Optional.of(1), routing.position(RequestId.of("r1")));
+        assertTrue(routing.offerOf(RequestId.of("r1")).isEmpty());
     }
 
     @Test
     void unknownRequestsAreEmpty() {
-        assertTrue(routing.request("nope").isEmpty());
-        assertTrue(routing.state("nope").isEmpty());
+        assertTrue(routing.request(RequestId.of("nope")).isEmpty());
+        assertTrue(routing.state(RequestId.of("nope")).isEmpty());
         assertTrue(routing.openRequestOf("nobody").isEmpty());
-        assertTrue(routing.position("nope").isEmpty());
-        assertTrue(routing.offerOf("nope").isEmpty());
-        assertTrue(routing.matchRequest("nope", T0, RING).isEmpty());
+        assertTrue(routing.position(RequestId.of("nope")).isEmpty());
+        assertTrue(routing.offerOf(RequestId.of("nope")).isEmpty());
+        assertTrue(routing.matchRequest(RequestId.of("nope"), T0, RING).isEmpty());
         assertTrue(routing.matchStaff("nobody", T0, RING).isEmpty());
-        assertTrue(routing.accept("nope", "s", T0).isEmpty());
-        assertFalse(routing.release("nope", "s", ReleaseReason.DECLINED, T0, 0));
-        assertTrue(routing.cancel("nope", T0).isEmpty());
+        assertTrue(routing.accept(RequestId.of("nope"), "s", T0).isEmpty());
+        assertFalse(routing.release(RequestId.of("nope"), "s", ReleaseReason.DECLINED, T0, 0));
+        assertTrue(routing.cancel(RequestId.of("nope"), T0).isEmpty());
         routing.callEnded("nobody", T0);
         assertTrue(presence.get("nobody").isEmpty());
     }
@@ -129,12 +130,12 @@ public abstract class RoutingStoreContract {
     @Test
     void aCustomerHasOneOpenRequestAndIdsAreUnique() {
         enqueue("r1", T0);
-        ServiceRequest sameCustomer = new ServiceRequest("r2", "cust-r1", "x", "loans", "en", 0, Map.of(), T0, T0);
+        ServiceRequest sameCustomer = new ServiceRequest(RequestId.of("r2"), "cust-r1", "x", "loans", "en", 0, Map.of(), T0, T0);
         assertThrows(IllegalStateException.class, () -> routing.enqueue(sameCustomer));
-        ServiceRequest sameId = new ServiceRequest("r1", "other", "x", "loans", "en", 0, Map.of(), T0, T0);
+        ServiceRequest sameId = new ServiceRequest(RequestId.of("r1"), "other", "x", "loans", "en", 0, Map.of(), T0, T0);
         assertThrows(IllegalStateException.class, () -> routing.enqueue(sameId));
         assertTrue(routing.openRequestOf("other").isEmpty());
-        assertTrue(routing.request("r2").isEmpty());
+        assertTrue(routing.request(RequestId.of("r2")).isEmpty());
     }
 
     // ---- matchRequest ----
@@ -146,15 +147,15 @@ public abstract class RoutingStoreContract {
         available("s-latest", T0 + 30);
         enqueue("r1", T0 + 100);
 
-        Offer offer = routing.matchRequest("r1", T0 + 200, RING).orElseThrow();
+        Offer offer = routing.matchRequest(RequestId.of("r1"), T0 + 200, RING).orElseThrow();
 
-        assertEquals(new Offer("r1", "s-early", T0 + 200, T0 + 200 + RING), offer);
-        assertEquals(Optional.of(RequestState.OFFERED), routing.state("r1"));
-        assertEquals(Optional.of(offer), routing.offerOf("r1"));
+        assertEquals(new Offer(RequestId.of("r1"), "s-early", T0 + 200, T0 + 200 + RING), offer);
+        assertEquals(Optional.of(RequestState.OFFERED), routing.state(RequestId.of("r1")));
+        assertEquals(Optional.of(offer), routing.offerOf(RequestId.of("r1")));
         assertEquals(1, load("s-early"));
         assertEquals(0, load("s-late"));
-        assertTrue(routing.position("r1").isEmpty(), "an offered request has no queue position");
-        assertEquals(Optional.of("r1"), routing.openRequestOf("cust-r1"), "an offered request is still open");
+        assertTrue(routing.position(RequestId.of("r1")).isEmpty(), "an offered request has no queue position");
+        assertEquals(Optional.of(RequestId.of("r1")), routing.openRequestOf("cust-r1"), "an offered request is still open");
     }
 
     @Test
@@ -165,8 +166,8 @@ public abstract class RoutingStoreContract {
         enqueue("r1", T0);
         enqueue("r2", T0 + 1);
 
-        assertEquals("s-a", routing.matchRequest("r1", T0 + 5, RING).orElseThrow().staffId());
-        assertEquals("s-b", routing.matchRequest("r2", T0 + 5, RING).orElseThrow().staffId());
+        assertEquals("s-a", routing.matchRequest(RequestId.of("r1"), T0 + 5, RING).orElseThrow().staffId());
+        assertEquals("s-b", routing.matchRequest(RequestId.of("r2"), T0 + 5, RING).orElseThrow().staffId());
     }
 
     @Test
@@ -174,9 +175,9 @@ public abstract class RoutingStoreContract {
         available("s1", T0);
         available("s2", T0 + 1);
         enqueue("r1", T0);
-        routing.matchRequest("r1", T0, RING).orElseThrow();
+        routing.matchRequest(RequestId.of("r1"), T0, RING).orElseThrow();
 
-        assertTrue(routing.matchRequest("r1", T0 + 1, RING).isEmpty(), "already offered");
+        assertTrue(routing.matchRequest(RequestId.of("r1"), T0 + 1, RING).isEmpty(), "already offered");
         assertEquals(0, load("s2"));
     }
 
@@ -185,10 +186,10 @@ public abstract class RoutingStoreContract {
         available("s-cards-en", 1, Set.of("cards"), Set.of("en"), T0);
         available("s-loans-zh", 1, Set.of("loans"), Set.of("zh"), T0);
         enqueue(request("r1", "loans", "en", 0, T0));
-        assertTrue(routing.matchRequest("r1", T0, RING).isEmpty());
+        assertTrue(routing.matchRequest(RequestId.of("r1"), T0, RING).isEmpty());
 
         available("s-both", 1, Set.of("cards", "loans"), Set.of("zh", "en"), T0 + 50);
-        assertEquals("s-both", routing.matchRequest("r1", T0, RING).orElseThrow().staffId());
+        assertEquals("s-both", routing.matchRequest(RequestId.of("r1"), T0, RING).orElseThrow().staffId());
     }
 
     @Test
@@ -201,13 +202,13 @@ public abstract class RoutingStoreContract {
         presence.disconnect("s-gone", T0);
         enqueue("r1", T0);
 
-        assertTrue(routing.matchRequest("r1", T0, RING).isEmpty());
+        assertTrue(routing.matchRequest(RequestId.of("r1"), T0, RING).isEmpty());
         assertTrue(routing.matchStaff("s-away", T0, RING).isEmpty());
         assertTrue(routing.matchStaff("s-offline", T0, RING).isEmpty());
         assertTrue(routing.matchStaff("s-gone", T0, RING).isEmpty());
 
         presence.setStatus("s-away", StaffStatus.AVAILABLE, T0 + 1);
-        assertEquals("s-away", routing.matchRequest("r1", T0 + 2, RING).orElseThrow().staffId());
+        assertEquals("s-away", routing.matchRequest(RequestId.of("r1"), T0 + 2, RING).orElseThrow().staffId());
     }
 
     @Test
@@ -215,7 +216,7 @@ public abstract class RoutingStoreContract {
         available("s1", T0);
         presence.remove("s1");
         enqueue("r1", T0);
-        assertTrue(routing.matchRequest("r1", T0, RING).isEmpty());
+        assertTrue(routing.matchRequest(RequestId.of("r1"), T0, RING).isEmpty());
     }
 
     @Test
@@ -225,8 +226,8 @@ public abstract class RoutingStoreContract {
         enqueue(request("r-loans", "loans", "en", 0, T0));
         enqueue(request("r-cards", "cards", "en", 0, T0 + 1));
 
-        assertTrue(routing.matchRequest("r-loans", T0 + 2, RING).isEmpty());
-        assertEquals("s1", routing.matchRequest("r-cards", T0 + 2, RING).orElseThrow().staffId());
+        assertTrue(routing.matchRequest(RequestId.of("r-loans"), T0 + 2, RING).isEmpty());
+        assertEquals("s1", routing.matchRequest(RequestId.of("r-cards"), T0 + 2, RING).orElseThrow().staffId());
     }
 
     @Test
@@ -236,9 +237,9 @@ public abstract class RoutingStoreContract {
         enqueue("r2", T0 + 1);
         enqueue("r3", T0 + 2);
 
-        assertTrue(routing.matchRequest("r1", T0 + 10, RING).isPresent());
-        assertTrue(routing.matchRequest("r2", T0 + 10, RING).isPresent());
-        assertTrue(routing.matchRequest("r3", T0 + 10, RING).isEmpty(), "capacity 2 gets two offers, not three");
+        assertTrue(routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).isPresent());
+        assertTrue(routing.matchRequest(RequestId.of("r2"), T0 + 10, RING).isPresent());
+        assertTrue(routing.matchRequest(RequestId.of("r3"), T0 + 10, RING).isEmpty(), "capacity 2 gets two offers, not three");
         assertTrue(routing.matchStaff("s1", T0 + 10, RING).isEmpty());
 
         StaffPresence full = presence.get("s1").orElseThrow();
@@ -254,39 +255,39 @@ public abstract class RoutingStoreContract {
         available("s-cards", 1, Set.of("cards"), Set.of("zh"), T0);
         available("s-loans", T0 - 100);
         enqueue(colleagueTransfer("r1", "s-cards", T0));
-        assertTrue(routing.matchRequest("r1", T0 + 1, RING).isEmpty(), "a transfer to a named colleague waits in no queue");
+        assertTrue(routing.matchRequest(RequestId.of("r1"), T0 + 1, RING).isEmpty(), "a transfer to a named colleague waits in no queue");
         assertTrue(routing.matchStaff("s-loans", T0 + 1, RING).isEmpty(), "not even for someone with the call's skill");
-        assertTrue(routing.position("r1").isEmpty());
+        assertTrue(routing.position(RequestId.of("r1")).isEmpty());
         assertEquals(0, routing.stats(List.of("loans")).get(0).waiting(), "nor in the topic's queue figures");
 
-        Offer offer = routing.offerTo("r1", "s-cards", T0 + 2, RING).orElseThrow();
+        Offer offer = routing.offerTo(RequestId.of("r1"), "s-cards", T0 + 2, RING).orElseThrow();
         assertEquals("s-cards", offer.staffId());
         assertEquals(T0 + 2 + RING, offer.expiresAtMs());
-        assertEquals(RequestState.OFFERED, routing.state("r1").orElseThrow());
+        assertEquals(RequestState.OFFERED, routing.state(RequestId.of("r1")).orElseThrow());
         assertEquals(1, load("s-cards"));
-        assertTrue(routing.offerTo("r1", "s-loans", T0 + 3, RING).isEmpty(), "already offered");
+        assertTrue(routing.offerTo(RequestId.of("r1"), "s-loans", T0 + 3, RING).isEmpty(), "already offered");
 
         // Declined: excluded for a while, then it can be offered again.
-        assertTrue(routing.release("r1", "s-cards", ReleaseReason.DECLINED, T0 + 4, 1_000));
-        assertTrue(routing.offerTo("r1", "s-cards", T0 + 5, RING).isEmpty(), "excluded after declining");
+        assertTrue(routing.release(RequestId.of("r1"), "s-cards", ReleaseReason.DECLINED, T0 + 4, 1_000));
+        assertTrue(routing.offerTo(RequestId.of("r1"), "s-cards", T0 + 5, RING).isEmpty(), "excluded after declining");
         assertTrue(routing.matchStaff("s-loans", T0 + 6, RING).isEmpty(), "released, it is still in no queue");
         assertEquals(0, routing.stats(List.of("loans")).get(0).waiting());
-        assertTrue(routing.offerTo("r1", "s-cards", T0 + 1_005, RING).isPresent());
+        assertTrue(routing.offerTo(RequestId.of("r1"), "s-cards", T0 + 1_005, RING).isPresent());
         assertEquals(0, routing.stats(List.of("loans")).get(0).offered());
     }
 
     @Test
     void transfersAreReadBackWithTheirTypedFields() {
-        ServiceRequest toQueue = enqueue(new ServiceRequest("t1", "c1", "Li Wei", "loans", "en", 0, Map.of(), T0,
-                ORDER.rank(T0, 0), Transfer.toQueue("call-1", "Zhang \"Min\" 张敏")));
+        ServiceRequest toQueue = enqueue(new ServiceRequest(RequestId.of("t1"), "c1", "Li Wei", "loans", "en", 0, Map.of(), T0,
+                ORDER.rank(T0, 0), Transfer.toQueue(CallId.of("call-1"), "Zhang \"Min\" 张敏")));
         ServiceRequest toColleague = enqueue(colleagueTransfer("t2", "s-cards", T0 + 1));
         ServiceRequest own = enqueue("r3", T0 + 2);
 
-        assertEquals(Optional.of(toQueue), routing.request("t1"));
-        assertEquals(Optional.of(toColleague), routing.request("t2"));
-        assertEquals(Optional.of(own), routing.request("r3"));
-        assertFalse(routing.request("r3").orElseThrow().isTransfer());
-        assertEquals(Optional.of(1), routing.position("t1"), "a transfer to a queue waits in it");
+        assertEquals(Optional.of(toQueue), routing.request(RequestId.of("t1")));
+        assertEquals(Optional.of(toColleague), routing.request(RequestId.of("t2")));
+        assertEquals(Optional.of(own), routing.request(RequestId.of("r3")));
+        assertFalse(routing.request(RequestId.of("r3")).orElseThrow().isTransfer());
+        assertEquals(Optional.of(1), routing.position(RequestId.of("t1")), "a transfer to a queue waits in it");
         available("s-loans", T0);
         assertEquals(toQueue, routing.accept(routing.matchStaff("s-loans", T0 + 3, RING).orElseThrow().requestId(),
                 "s-loans", T0 + 4).orElseThrow());
@@ -294,8 +295,8 @@ public abstract class RoutingStoreContract {
 
     /** A transfer of call-of-{@code id} meant for one colleague only, about the call's topic (loans). */
     static ServiceRequest colleagueTransfer(String id, String colleagueId, long enqueuedAt) {
-        return new ServiceRequest(id, "cust-" + id, "Customer " + id, "loans", "en", 0, Map.of(), enqueuedAt,
-                ORDER.rank(enqueuedAt, 0), Transfer.toColleague("call-of-" + id, "Zhang Min", colleagueId));
+        return new ServiceRequest(RequestId.of(id), "cust-" + id, "Customer " + id, "loans", "en", 0, Map.of(), enqueuedAt,
+                ORDER.rank(enqueuedAt, 0), Transfer.toColleague(CallId.of("call-of-" + id), "Zhang Min", colleagueId));
     }
 
     @Test
@@ -304,13 +305,13 @@ public abstract class RoutingStoreContract {
         presence.setStatus("s-away", StaffStatus.AWAY, T0);
         available("s-full", 1, Set.of("loans"), Set.of("en"), T0);
         enqueue("r0", T0);
-        routing.offerTo("r0", "s-full", T0, RING).orElseThrow();
+        routing.offerTo(RequestId.of("r0"), "s-full", T0, RING).orElseThrow();
         enqueue("r1", T0 + 1);
-        assertTrue(routing.offerTo("r1", "s-away", T0 + 2, RING).isEmpty());
-        assertTrue(routing.offerTo("r1", "s-full", T0 + 2, RING).isEmpty(), "at capacity");
-        assertTrue(routing.offerTo("r1", "nobody", T0 + 2, RING).isEmpty());
-        assertTrue(routing.offerTo("nope", "s-away", T0 + 2, RING).isEmpty());
-        assertEquals(RequestState.WAITING, routing.state("r1").orElseThrow());
+        assertTrue(routing.offerTo(RequestId.of("r1"), "s-away", T0 + 2, RING).isEmpty());
+        assertTrue(routing.offerTo(RequestId.of("r1"), "s-full", T0 + 2, RING).isEmpty(), "at capacity");
+        assertTrue(routing.offerTo(RequestId.of("r1"), "nobody", T0 + 2, RING).isEmpty());
+        assertTrue(routing.offerTo(RequestId.of("nope"), "s-away", T0 + 2, RING).isEmpty());
+        assertEquals(RequestState.WAITING, routing.state(RequestId.of("r1")).orElseThrow());
     }
 
     // ---- matchStaff ----
@@ -325,9 +326,9 @@ public abstract class RoutingStoreContract {
 
         Offer offer = routing.matchStaff("s1", T0 + 1000, RING).orElseThrow();
 
-        assertEquals(new Offer("r-cards-zh", "s1", T0 + 1000, T0 + 1000 + RING), offer);
+        assertEquals(new Offer(RequestId.of("r-cards-zh"), "s1", T0 + 1000, T0 + 1000 + RING), offer);
         assertEquals(1, load("s1"));
-        assertEquals(Optional.of(RequestState.OFFERED), routing.state("r-cards-zh"));
+        assertEquals(Optional.of(RequestState.OFFERED), routing.state(RequestId.of("r-cards-zh")));
     }
 
     @Test
@@ -337,12 +338,12 @@ public abstract class RoutingStoreContract {
         enqueue(request("r-p2-new", "loans", "en", 2, T0 + STEP));             // rank T0 - STEP
         enqueue(request("r-p1-newer", "loans", "en", 1, T0 + STEP / 2));        // rank T0 - STEP/2
 
-        assertEquals(Optional.of(1), routing.position("r-p2-new"));
-        assertEquals(Optional.of(2), routing.position("r-p1-newer"));
-        assertEquals(Optional.of(3), routing.position("r-normal-old"));
-        assertEquals("r-p2-new", routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
-        assertEquals("r-p1-newer", routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
-        assertEquals("r-normal-old", routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals(Optional.of(1), routing.position(RequestId.of("r-p2-new")));
+        assertEquals(Optional.of(2), routing.position(RequestId.of("r-p1-newer")));
+        assertEquals(Optional.of(3), routing.position(RequestId.of("r-normal-old")));
+        assertEquals(RequestId.of("r-p2-new"), routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals(RequestId.of("r-p1-newer"), routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals(RequestId.of("r-normal-old"), routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
     }
 
     @Test
@@ -353,12 +354,12 @@ public abstract class RoutingStoreContract {
         enqueue(request("r-c", "loans", "en", 0, T0));
         enqueue(request("r-b", "loans", "en", 0, T0));
 
-        assertEquals(Optional.of(1), routing.position("r-b"));
-        assertEquals(Optional.of(2), routing.position("r-c"));
-        assertEquals(Optional.of(3), routing.position("r-a"));
-        assertEquals("r-b", routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
-        assertEquals("r-c", routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
-        assertEquals("r-a", routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals(Optional.of(1), routing.position(RequestId.of("r-b")));
+        assertEquals(Optional.of(2), routing.position(RequestId.of("r-c")));
+        assertEquals(Optional.of(3), routing.position(RequestId.of("r-a")));
+        assertEquals(RequestId.of("r-b"), routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals(RequestId.of("r-c"), routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals(RequestId.of("r-a"), routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
     }
 
     @Test
@@ -368,9 +369,9 @@ public abstract class RoutingStoreContract {
         enqueue(request("r-y", "cards", "en", 1, T0 + STEP));
         enqueue(request("r-x", "cards", "en", 0, T0));
 
-        assertEquals("r-x", routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
-        assertEquals("r-z", routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
-        assertEquals("r-y", routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals(RequestId.of("r-x"), routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals(RequestId.of("r-z"), routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals(RequestId.of("r-y"), routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
     }
 
     @Test
@@ -389,31 +390,31 @@ public abstract class RoutingStoreContract {
         available("s1", T0);
         available("s2", T0 + 1);
         ServiceRequest r = enqueue("r1", T0);
-        Offer offer = routing.matchRequest("r1", T0 + 10, RING).orElseThrow();
+        Offer offer = routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow();
 
-        assertTrue(routing.accept("r1", "s2", T0 + 11).isEmpty(), "not offered to s2");
-        assertTrue(routing.accept("r1", "s1", offer.expiresAtMs()).isEmpty(), "expired");
-        assertEquals(Optional.of(RequestState.OFFERED), routing.state("r1"));
+        assertTrue(routing.accept(RequestId.of("r1"), "s2", T0 + 11).isEmpty(), "not offered to s2");
+        assertTrue(routing.accept(RequestId.of("r1"), "s1", offer.expiresAtMs()).isEmpty(), "expired");
+        assertEquals(Optional.of(RequestState.OFFERED), routing.state(RequestId.of("r1")));
 
-        assertEquals(Optional.of(r), routing.accept("r1", "s1", offer.expiresAtMs() - 1));
+        assertEquals(Optional.of(r), routing.accept(RequestId.of("r1"), "s1", offer.expiresAtMs() - 1));
 
-        assertTrue(routing.state("r1").isEmpty());
-        assertTrue(routing.request("r1").isEmpty());
-        assertTrue(routing.offerOf("r1").isEmpty());
+        assertTrue(routing.state(RequestId.of("r1")).isEmpty());
+        assertTrue(routing.request(RequestId.of("r1")).isEmpty());
+        assertTrue(routing.offerOf(RequestId.of("r1")).isEmpty());
         assertTrue(routing.openRequestOf("cust-r1").isEmpty());
         assertEquals(1, load("s1"), "the offer became a call");
-        assertTrue(routing.accept("r1", "s1", T0 + 12).isEmpty(), "only once");
+        assertTrue(routing.accept(RequestId.of("r1"), "s1", T0 + 12).isEmpty(), "only once");
 
-        enqueue(new ServiceRequest("r1-again", "cust-r1", "x", "loans", "en", 0, Map.of(), T0 + 20, T0 + 20));
-        assertEquals(Optional.of("r1-again"), routing.openRequestOf("cust-r1"));
+        enqueue(new ServiceRequest(RequestId.of("r1-again"), "cust-r1", "x", "loans", "en", 0, Map.of(), T0 + 20, T0 + 20));
+        assertEquals(Optional.of(RequestId.of("r1-again")), routing.openRequestOf("cust-r1"));
     }
 
     @Test
     void aWaitingRequestCannotBeAccepted() {
         available("s1", T0);
         enqueue("r1", T0);
-        assertTrue(routing.accept("r1", "s1", T0).isEmpty());
-        assertEquals(Optional.of(RequestState.WAITING), routing.state("r1"));
+        assertTrue(routing.accept(RequestId.of("r1"), "s1", T0).isEmpty());
+        assertEquals(Optional.of(RequestState.WAITING), routing.state(RequestId.of("r1")));
     }
 
     // ---- release and exclusion ----
@@ -424,26 +425,26 @@ public abstract class RoutingStoreContract {
         enqueue("r1", T0);
         enqueue("r2", T0 + 1);
         enqueue("r3", T0 + 2);
-        assertEquals("r1", routing.matchStaff("s1", T0 + 10, RING).orElseThrow().requestId());
-        assertEquals(Optional.of(1), routing.position("r2"));
+        assertEquals(RequestId.of("r1"), routing.matchStaff("s1", T0 + 10, RING).orElseThrow().requestId());
+        assertEquals(Optional.of(1), routing.position(RequestId.of("r2")));
 
-        assertTrue(routing.release("r1", "s1", ReleaseReason.DECLINED, T0 + 20, 30_000));
+        assertTrue(routing.release(RequestId.of("r1"), "s1", ReleaseReason.DECLINED, T0 + 20, 30_000));
 
-        assertEquals(Optional.of(RequestState.WAITING), routing.state("r1"));
-        assertTrue(routing.offerOf("r1").isEmpty());
-        assertEquals(Optional.of(1), routing.position("r1"));
-        assertEquals(Optional.of(2), routing.position("r2"));
-        assertEquals(Optional.of(3), routing.position("r3"));
+        assertEquals(Optional.of(RequestState.WAITING), routing.state(RequestId.of("r1")));
+        assertTrue(routing.offerOf(RequestId.of("r1")).isEmpty());
+        assertEquals(Optional.of(1), routing.position(RequestId.of("r1")));
+        assertEquals(Optional.of(2), routing.position(RequestId.of("r2")));
+        assertEquals(Optional.of(3), routing.position(RequestId.of("r3")));
         assertEquals(0, load("s1"));
-        assertEquals(Optional.of("r1"), routing.openRequestOf("cust-r1"));
+        assertEquals(Optional.of(RequestId.of("r1")), routing.openRequestOf("cust-r1"));
 
-        assertTrue(routing.matchRequest("r1", T0 + 21, RING).isEmpty(), "s1 is excluded from r1");
-        assertEquals("r2", routing.matchStaff("s1", T0 + 21, RING).orElseThrow().requestId(),
+        assertTrue(routing.matchRequest(RequestId.of("r1"), T0 + 21, RING).isEmpty(), "s1 is excluded from r1");
+        assertEquals(RequestId.of("r2"), routing.matchStaff("s1", T0 + 21, RING).orElseThrow().requestId(),
                 "s1 skips r1 but still gets the next one");
-        assertTrue(routing.release("r2", "s1", ReleaseReason.TIMEOUT, T0 + 22, 0));
+        assertTrue(routing.release(RequestId.of("r2"), "s1", ReleaseReason.TIMEOUT, T0 + 22, 0));
 
-        assertTrue(routing.matchRequest("r1", T0 + 20 + 30_000 - 1, RING).isEmpty(), "still excluded");
-        assertEquals("s1", routing.matchRequest("r1", T0 + 20 + 30_000, RING).orElseThrow().staffId(),
+        assertTrue(routing.matchRequest(RequestId.of("r1"), T0 + 20 + 30_000 - 1, RING).isEmpty(), "still excluded");
+        assertEquals("s1", routing.matchRequest(RequestId.of("r1"), T0 + 20 + 30_000, RING).orElseThrow().staffId(),
                 "the re-offer delay has passed");
     }
 
@@ -452,10 +453,10 @@ public abstract class RoutingStoreContract {
         available("s1", T0);
         available("s2", T0 + 5);
         enqueue("r1", T0);
-        routing.matchRequest("r1", T0 + 10, RING).orElseThrow();
-        routing.release("r1", "s1", ReleaseReason.TIMEOUT, T0 + 20, 30_000);
+        routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow();
+        routing.release(RequestId.of("r1"), "s1", ReleaseReason.TIMEOUT, T0 + 20, 30_000);
 
-        assertEquals("s2", routing.matchRequest("r1", T0 + 21, RING).orElseThrow().staffId());
+        assertEquals("s2", routing.matchRequest(RequestId.of("r1"), T0 + 21, RING).orElseThrow().staffId());
     }
 
     @Test
@@ -463,14 +464,14 @@ public abstract class RoutingStoreContract {
         available("s1", T0);
         available("s2", T0 + 1);
         enqueue("r1", T0);
-        assertFalse(routing.release("r1", "s1", ReleaseReason.DECLINED, T0, 0), "not offered yet");
-        routing.matchRequest("r1", T0, RING).orElseThrow();
+        assertFalse(routing.release(RequestId.of("r1"), "s1", ReleaseReason.DECLINED, T0, 0), "not offered yet");
+        routing.matchRequest(RequestId.of("r1"), T0, RING).orElseThrow();
 
-        assertFalse(routing.release("r1", "s2", ReleaseReason.DECLINED, T0 + 1, 0));
-        assertEquals(Optional.of(RequestState.OFFERED), routing.state("r1"));
+        assertFalse(routing.release(RequestId.of("r1"), "s2", ReleaseReason.DECLINED, T0 + 1, 0));
+        assertEquals(Optional.of(RequestState.OFFERED), routing.state(RequestId.of("r1")));
         assertEquals(1, load("s1"));
-        assertTrue(routing.release("r1", "s1", ReleaseReason.DECLINED, T0 + 1, 0));
-        assertFalse(routing.release("r1", "s1", ReleaseReason.DECLINED, T0 + 1, 0), "only once");
+        assertTrue(routing.release(RequestId.of("r1"), "s1", ReleaseReason.DECLINED, T0 + 1, 0));
+        assertFalse(routing.release(RequestId.of("r1"), "s1", ReleaseReason.DECLINED, T0 + 1, 0), "only once");
         assertEquals(0, load("s1"));
     }
 
@@ -480,11 +481,11 @@ public abstract class RoutingStoreContract {
         available("s2", T0 + 5);
         enqueue("r1", T0);
         enqueue("r2", T0 + 1);
-        routing.matchRequest("r1", T0 + 10, RING).orElseThrow();
-        routing.release("r1", "s1", ReleaseReason.DECLINED, T0 + 20, 60_000);
+        routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow();
+        routing.release(RequestId.of("r1"), "s1", ReleaseReason.DECLINED, T0 + 20, 60_000);
 
         assertEquals(T0, presence.get("s1").orElseThrow().idleSinceMs());
-        assertEquals("s1", routing.matchRequest("r2", T0 + 30, RING).orElseThrow().staffId());
+        assertEquals("s1", routing.matchRequest(RequestId.of("r2"), T0 + 30, RING).orElseThrow().staffId());
     }
 
     // ---- cancel ----
@@ -494,14 +495,14 @@ public abstract class RoutingStoreContract {
         enqueue("r1", T0);
         ServiceRequest r2 = enqueue("r2", T0 + 1);
 
-        Cancelled c = routing.cancel("r2", T0 + 5).orElseThrow();
+        Cancelled c = routing.cancel(RequestId.of("r2"), T0 + 5).orElseThrow();
 
         assertEquals(new Cancelled(r2, Optional.empty()), c);
-        assertTrue(routing.state("r2").isEmpty());
+        assertTrue(routing.state(RequestId.of("r2")).isEmpty());
         assertTrue(routing.openRequestOf("cust-r2").isEmpty());
-        assertTrue(routing.position("r2").isEmpty());
-        assertEquals(Optional.of(1), routing.position("r1"));
-        assertTrue(routing.cancel("r2", T0 + 6).isEmpty(), "only once");
+        assertTrue(routing.position(RequestId.of("r2")).isEmpty());
+        assertEquals(Optional.of(1), routing.position(RequestId.of("r1")));
+        assertTrue(routing.cancel(RequestId.of("r2"), T0 + 6).isEmpty(), "only once");
         assertEquals(List.of(new QueueStats("loans", 1, 0, T0)), routing.stats(List.of("loans")));
     }
 
@@ -509,15 +510,15 @@ public abstract class RoutingStoreContract {
     void cancellingAnOfferedRequestGivesLoadBackAndReturnsTheOffer() {
         available("s1", T0);
         ServiceRequest r = enqueue("r1", T0);
-        Offer offer = routing.matchRequest("r1", T0 + 10, RING).orElseThrow();
+        Offer offer = routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow();
 
-        Cancelled c = routing.cancel("r1", T0 + 11).orElseThrow();
+        Cancelled c = routing.cancel(RequestId.of("r1"), T0 + 11).orElseThrow();
 
         assertEquals(new Cancelled(r, Optional.of(offer)), c);
         assertEquals(0, load("s1"));
-        assertTrue(routing.offerOf("r1").isEmpty());
+        assertTrue(routing.offerOf(RequestId.of("r1")).isEmpty());
         assertTrue(routing.expiredOffers(offer.expiresAtMs() + 1, 10).isEmpty());
-        assertTrue(routing.accept("r1", "s1", T0 + 12).isEmpty());
+        assertTrue(routing.accept(RequestId.of("r1"), "s1", T0 + 12).isEmpty());
         assertTrue(routing.openRequestOf("cust-r1").isEmpty());
     }
 
@@ -530,8 +531,8 @@ public abstract class RoutingStoreContract {
         enqueue("r2", T0 + 1);
         routing.matchStaff("s1", T0 + 10, RING).orElseThrow();
         routing.matchStaff("s1", T0 + 10, RING).orElseThrow();
-        routing.accept("r1", "s1", T0 + 11).orElseThrow();
-        routing.accept("r2", "s1", T0 + 11).orElseThrow();
+        routing.accept(RequestId.of("r1"), "s1", T0 + 11).orElseThrow();
+        routing.accept(RequestId.of("r2"), "s1", T0 + 11).orElseThrow();
 
         routing.callEnded("s1", T0 + 100);
         assertEquals(1, load("s1"));
@@ -552,19 +553,19 @@ public abstract class RoutingStoreContract {
         available("s2", T0 + 5);
         enqueue("r1", T0);
         enqueue("r2", T0 + 1);
-        routing.matchRequest("r1", T0 + 10, RING).orElseThrow();
-        routing.accept("r1", "s1", T0 + 11).orElseThrow();
+        routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow();
+        routing.accept(RequestId.of("r1"), "s1", T0 + 11).orElseThrow();
         routing.callEnded("s1", T0 + 100);
 
-        assertEquals("s2", routing.matchRequest("r2", T0 + 101, RING).orElseThrow().staffId());
+        assertEquals("s2", routing.matchRequest(RequestId.of("r2"), T0 + 101, RING).orElseThrow().staffId());
     }
 
     @Test
     void aCallEndingWhileAwayDoesNotStartAnIdlePeriod() {
         available("s1", T0);
         enqueue("r1", T0);
-        routing.matchRequest("r1", T0 + 10, RING).orElseThrow();
-        routing.accept("r1", "s1", T0 + 11).orElseThrow();
+        routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow();
+        routing.accept(RequestId.of("r1"), "s1", T0 + 11).orElseThrow();
         presence.setStatus("s1", StaffStatus.AWAY, T0 + 50);
         routing.callEnded("s1", T0 + 100);
 
@@ -581,19 +582,19 @@ public abstract class RoutingStoreContract {
         available("s1", 2, Set.of("loans"), Set.of("en"), T0);
         enqueue("r1", T0);
         enqueue("r2", T0 + 1);
-        routing.matchRequest("r1", T0 + 10, RING).orElseThrow();
+        routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow();
 
         StaffPresence gone = presence.disconnect("s1", T0 + 20).orElseThrow();
         assertEquals(1, gone.load());
         assertEquals(StaffStatus.AVAILABLE, gone.status());
-        assertTrue(routing.matchRequest("r2", T0 + 21, RING).isEmpty(), "not offered while disconnected");
+        assertTrue(routing.matchRequest(RequestId.of("r2"), T0 + 21, RING).isEmpty(), "not offered while disconnected");
         assertTrue(routing.matchStaff("s1", T0 + 21, RING).isEmpty());
 
         StaffPresence back = presence.connect(new StaffProfile("s1", "Staff s1", Set.of("loans"), Set.of("en"), 2),
                 T0 + 30);
         assertEquals(1, back.load());
         assertEquals(StaffStatus.AVAILABLE, back.status());
-        assertEquals("s1", routing.matchRequest("r2", T0 + 31, RING).orElseThrow().staffId());
+        assertEquals("s1", routing.matchRequest(RequestId.of("r2"), T0 + 31, RING).orElseThrow().staffId());
         assertEquals(2, load("s1"));
     }
 
@@ -601,7 +602,7 @@ public abstract class RoutingStoreContract {
     void becomingAvailableWhileInACallKeepsTheIdlePeriod() {
         available("s1", 2, Set.of("loans"), Set.of("en"), T0);
         enqueue("r1", T0);
-        routing.matchRequest("r1", T0 + 10, RING).orElseThrow();
+        routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow();
         presence.setStatus("s1", StaffStatus.AWAY, T0 + 20);
         StaffPresence p = presence.setStatus("s1", StaffStatus.AVAILABLE, T0 + 30).orElseThrow();
         assertEquals(T0, p.idleSinceMs(), "load is not 0, so no new idle period");
@@ -618,9 +619,9 @@ public abstract class RoutingStoreContract {
         enqueue("r1", T0);
         enqueue("r2", T0 + 1);
         enqueue("r3", T0 + 2);
-        Offer o2 = routing.matchRequest("r2", T0 + 10, 1_000).orElseThrow();
-        Offer o1 = routing.matchRequest("r1", T0 + 20, 1_000).orElseThrow();
-        routing.matchRequest("r3", T0 + 30, 5_000).orElseThrow();
+        Offer o2 = routing.matchRequest(RequestId.of("r2"), T0 + 10, 1_000).orElseThrow();
+        Offer o1 = routing.matchRequest(RequestId.of("r1"), T0 + 20, 1_000).orElseThrow();
+        routing.matchRequest(RequestId.of("r3"), T0 + 30, 5_000).orElseThrow();
 
         assertEquals(List.of(), routing.expiredOffers(T0 + 10 + 999, 10));
         assertEquals(List.of(o2), routing.expiredOffers(T0 + 10 + 1_000, 10), "due at expiresAt");
@@ -628,11 +629,11 @@ public abstract class RoutingStoreContract {
         assertEquals(List.of(o2), routing.expiredOffers(T0 + 4_000, 1));
         assertEquals(List.of(), routing.expiredOffers(T0 + 4_000, 0));
 
-        assertEquals(Optional.of(RequestState.OFFERED), routing.state("r2"));
-        assertEquals(Optional.of(o2), routing.offerOf("r2"));
+        assertEquals(Optional.of(RequestState.OFFERED), routing.state(RequestId.of("r2")));
+        assertEquals(Optional.of(o2), routing.offerOf(RequestId.of("r2")));
         assertEquals(1, load("s2"));
 
-        routing.release("r2", o2.staffId(), ReleaseReason.TIMEOUT, T0 + 4_000, 0);
+        routing.release(RequestId.of("r2"), o2.staffId(), ReleaseReason.TIMEOUT, T0 + 4_000, 0);
         assertEquals(List.of(o1), routing.expiredOffers(T0 + 4_000, 10));
     }
 
@@ -645,13 +646,13 @@ public abstract class RoutingStoreContract {
         enqueue(request("r3", "loans", "en", 0, T0 + 2));
         enqueue(request("r4", "cards", "en", 0, T0 + 3));
 
-        assertEquals(Optional.of(1), routing.position("r1"));
-        assertEquals(Optional.of(1), routing.position("r2"));
-        assertEquals(Optional.of(2), routing.position("r3"));
-        assertEquals(Optional.of(1), routing.position("r4"));
+        assertEquals(Optional.of(1), routing.position(RequestId.of("r1")));
+        assertEquals(Optional.of(1), routing.position(RequestId.of("r2")));
+        assertEquals(Optional.of(2), routing.position(RequestId.of("r3")));
+        assertEquals(Optional.of(1), routing.position(RequestId.of("r4")));
 
-        routing.cancel("r1", T0 + 10);
-        assertEquals(Optional.of(1), routing.position("r3"));
+        routing.cancel(RequestId.of("r1"), T0 + 10);
+        assertEquals(Optional.of(1), routing.position(RequestId.of("r3")));
     }
 
     @Test
@@ -661,7 +662,7 @@ public abstract class RoutingStoreContract {
         enqueue(request("r2", "loans", "en", 0, T0 + 200));
         enqueue(request("r3", "loans", "en", 5, T0 + 300));
         enqueue(request("r4", "cards", "en", 0, T0 + 400));
-        routing.matchRequest("r1", T0 + 500, RING).orElseThrow();
+        routing.matchRequest(RequestId.of("r1"), T0 + 500, RING).orElseThrow();
 
         assertEquals(List.of(
                         new QueueStats("loans", 2, 1, T0 + 200),
@@ -670,7 +671,7 @@ public abstract class RoutingStoreContract {
                 routing.stats(List.of("loans", "cards", "fx")));
         assertEquals(List.of(), routing.stats(List.of()));
 
-        routing.accept("r1", "s1", T0 + 501).orElseThrow();
+        routing.accept(RequestId.of("r1"), "s1", T0 + 501).orElseThrow();
         assertEquals(List.of(new QueueStats("loans", 2, 0, T0 + 200)), routing.stats(List.of("loans")));
     }
 
@@ -725,7 +726,7 @@ public abstract class RoutingStoreContract {
                     long now = clock.incrementAndGet();
                     int dice = rnd.nextInt(100);
                     if (dice < 25) {
-                        routing.matchRequest(requestIds.get(rnd.nextInt(requestCount)), now, 1_000_000)
+                        routing.matchRequest(RequestId.of(requestIds.get(rnd.nextInt(requestCount))), now, 1_000_000)
                                 .ifPresent(o -> recordOffer(o, offered, accepted, violations));
                     } else if (dice < 50) {
                         routing.matchStaff(staffIds.get(rnd.nextInt(staffCount)), now, 1_000_000)
@@ -740,7 +741,7 @@ public abstract class RoutingStoreContract {
                             continue; // another thread took this one
                         }
                         if (rnd.nextBoolean()) {
-                            if (routing.accept(e.getKey(), e.getValue(), now).isEmpty()) {
+                            if (routing.accept(RequestId.of(e.getKey()), e.getValue(), now).isEmpty()) {
                                 violations.add("accept of a known offer failed: " + e);
                             } else if (accepted.putIfAbsent(e.getKey(), e.getValue()) != null) {
                                 violations.add("accepted twice: " + e.getKey());
@@ -748,7 +749,7 @@ public abstract class RoutingStoreContract {
                                 callsOf.get(e.getValue()).incrementAndGet();
                                 callsInProgress.add(e.getValue());
                             }
-                        } else if (!routing.release(e.getKey(), e.getValue(), ReleaseReason.DECLINED, now,
+                        } else if (!routing.release(RequestId.of(e.getKey()), e.getValue(), ReleaseReason.DECLINED, now,
                                 rnd.nextInt(20))) {
                             violations.add("release of a known offer failed: " + e);
                         }
@@ -790,12 +791,12 @@ public abstract class RoutingStoreContract {
             assertTrue(load(id) <= capacity.get(id));
         }
         for (String id : requestIds) {
-            Optional<RequestState> state = routing.state(id);
+            Optional<RequestState> state = routing.state(RequestId.of(id));
             if (accepted.containsKey(id)) {
                 assertTrue(state.isEmpty(), id + " was accepted but is still in routing");
             } else if (offered.containsKey(id)) {
                 assertEquals(Optional.of(RequestState.OFFERED), state, id);
-                assertEquals(Optional.of(offered.get(id)), routing.offerOf(id).map(Offer::staffId));
+                assertEquals(Optional.of(offered.get(id)), routing.offerOf(RequestId.of(id)).map(Offer::staffId));
             } else {
                 assertEquals(Optional.of(RequestState.WAITING), state, id + " was lost");
             }
@@ -812,7 +813,7 @@ public abstract class RoutingStoreContract {
         if (accepted.containsKey(o.requestId())) {
             violations.add(o.requestId() + " offered after it was accepted");
         }
-        String previous = offered.putIfAbsent(o.requestId(), o.staffId());
+        String previous = offered.putIfAbsent(o.requestId().value(), o.staffId());
         if (previous != null) {
             violations.add(o.requestId() + " offered to " + o.staffId() + " while offered to " + previous);
         }

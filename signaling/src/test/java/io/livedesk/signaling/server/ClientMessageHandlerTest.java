@@ -1,5 +1,7 @@
 package io.livedesk.signaling.server;
 
+import io.livedesk.signaling.call.CallId;
+import io.livedesk.signaling.routing.RequestId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisException;
 import io.livedesk.signaling.auth.Principal;
@@ -54,12 +56,12 @@ class ClientMessageHandlerTest {
     }
 
     static Stream<Arguments> forbidden() {
-        Function<String, ClientMessage> accept = id -> new ClientMessage.OfferAccept(id, "r-1");
+        Function<String, ClientMessage> accept = id -> new ClientMessage.OfferAccept(id, RequestId.of("r-1"));
         Function<String, ClientMessage> create = id -> new ClientMessage.RequestCreate(id, "accounts", "en", 0, Map.of());
         Function<String, ClientMessage> presence = id -> new ClientMessage.PresenceSet(id, "available");
-        Function<String, ClientMessage> join = id -> new ClientMessage.CallJoin(id, "r-1", null);
-        Function<String, ClientMessage> transfer = id -> new ClientMessage.CallTransfer(id, "r-1", "cards", "en", null);
-        Function<String, ClientMessage> cancel = id -> new ClientMessage.RequestCancel(id, "r-1");
+        Function<String, ClientMessage> join = id -> new ClientMessage.CallJoin(id, CallId.of("r-1"), null);
+        Function<String, ClientMessage> transfer = id -> new ClientMessage.CallTransfer(id, CallId.of("r-1"), "cards", "en", null);
+        Function<String, ClientMessage> cancel = id -> new ClientMessage.RequestCancel(id, RequestId.of("r-1"));
         return Stream.of(
                 Arguments.of("customer accepts an offer", customer("cust-wei"), accept),
                 Arguments.of("customer sets a presence", customer("cust-wei"), presence),
@@ -94,20 +96,20 @@ class ClientMessageHandlerTest {
         assertReply("presence", agent.request(new ClientMessage.PresenceSet("a1", "available")));
         assertReply("presence", colleague.request(new ClientMessage.PresenceSet("b1", "available")));
         assertReply("request.queued", customer.request(new ClientMessage.RequestCreate("c1", "accounts", "en", 0, Map.of())));
-        String callId = lastOfferTo(agent);
-        assertReply("call.started", agent.request(new ClientMessage.OfferAccept("a2", callId)));
-        assertReply("ack", customer.request(signal("c2", callId, BrowserOffer.of("custpage", 1))));
-        assertReply("ack", agent.request(signal("a3", callId, BrowserOffer.of("agentpage", 2))));
+        RequestId callId = lastOfferTo(agent);
+        assertReply("call.started", agent.request(new ClientMessage.OfferAccept("a2", RequestId.of(callId.value()))));
+        assertReply("ack", customer.request(signal("c2", callId.value(), BrowserOffer.of("custpage", 1))));
+        assertReply("ack", agent.request(signal("a3", callId.value(), BrowserOffer.of("agentpage", 2))));
         assertEquals(CallState.ACTIVE, fx.record(callId).state());
-        assertReply("call.started", sup.request(new ClientMessage.CallJoin("s1", callId, "barge")));
-        assertReply("ack", sup.request(signal("s2", callId, BrowserOffer.of("suppage", 3))));
-        assertReply("call.ended", sup.request(new ClientMessage.CallHangup("s3", callId)));
-        assertReply("call.transferring", agent.request(new ClientMessage.CallTransfer("a4", callId, "cards", "en", null)));
+        assertReply("call.started", sup.request(new ClientMessage.CallJoin("s1", CallId.of(callId), "barge")));
+        assertReply("ack", sup.request(signal("s2", callId.value(), BrowserOffer.of("suppage", 3))));
+        assertReply("call.ended", sup.request(new ClientMessage.CallHangup("s3", CallId.of(callId))));
+        assertReply("call.transferring", agent.request(new ClientMessage.CallTransfer("a4", CallId.of(callId), "cards", "en", null)));
         assertReply("call.started", colleague.request(new ClientMessage.OfferAccept("b2", lastOfferTo(colleague))));
-        assertReply("ack", colleague.request(signal("b3", callId, BrowserOffer.of("colleaguepage", 4))));
+        assertReply("ack", colleague.request(signal("b3", callId.value(), BrowserOffer.of("colleaguepage", 4))));
         assertReply("pong", customer.request(new ClientMessage.Ping("c3")));
-        assertReply("call.ended", customer.request(new ClientMessage.CallHangup("c4", callId)));
-        assertError(customer.request(new ClientMessage.CallHangup("c5", callId)), "invalid_state");
+        assertReply("call.ended", customer.request(new ClientMessage.CallHangup("c4", CallId.of(callId))));
+        assertError(customer.request(new ClientMessage.CallHangup("c5", CallId.of(callId))), "invalid_state");
     }
 
     @Test
@@ -116,9 +118,9 @@ class ClientMessageHandlerTest {
         EmbeddedClient agent = fx.availableStaff(staff("agent-zhang"));
         String callId = customer.requestOk(new ClientMessage.RequestCreate("c1", "accounts", "en", 0, Map.of()))
                 .path("requestId").asText();
-        agent.requestOk(new ClientMessage.OfferAccept("a1", callId));
+        agent.requestOk(new ClientMessage.OfferAccept("a1", RequestId.of(callId)));
 
-        JsonNode reply = customer.request(new ClientMessage.RequestCancel("c2", callId));
+        JsonNode reply = customer.request(new ClientMessage.RequestCancel("c2", RequestId.of(callId)));
 
         assertReply("call.ended", reply);
         assertEquals("customer_hangup", reply.path("reason").asText());
@@ -135,9 +137,9 @@ class ClientMessageHandlerTest {
         assertError(customer.request(new ClientMessage.RequestCreate("c1", "mortgages", "en", 0, Map.of())), "unknown_topic");
         assertError(customer.request(new ClientMessage.RequestCreate("c2", "accounts", "fr", 0, Map.of())), "unsupported_language");
         assertError(customer.request(new ClientMessage.RequestCreate("c3", "accounts", "en", 5, Map.of())), "forbidden");
-        assertError(customer.request(new ClientMessage.RequestCancel("c4", "r-unknown")), "not_found");
-        assertError(agent.request(new ClientMessage.OfferAccept("a1", "r-unknown")), "offer_expired");
-        assertError(agent.request(new ClientMessage.CallHangup("a2", "r-unknown")), "not_found");
+        assertError(customer.request(new ClientMessage.RequestCancel("c4", RequestId.of("r-unknown"))), "not_found");
+        assertError(agent.request(new ClientMessage.OfferAccept("a1", RequestId.of("r-unknown"))), "offer_expired");
+        assertError(agent.request(new ClientMessage.CallHangup("a2", CallId.of("r-unknown"))), "not_found");
         assertError(customer.request(new ClientMessage.Hello("c5", fx.token(customer("cust-wei")))), "already_authenticated");
     }
 
@@ -157,7 +159,7 @@ class ClientMessageHandlerTest {
     void badSdpIsReportedAsSuch() {
         EmbeddedClient customer = fx.signIn(customer("cust-wei"));
         EmbeddedClient agent = fx.signIn(staff("agent-zhang"));
-        String callId = fx.call(customer, agent);
+        CallId callId = fx.call(customer, agent);
 
         JsonNode reply = customer.request(new ClientMessage.CallSignal("c1", callId,
                 new ClientMessage.Sdp("offer", "v=0\r\nnot an offer\r\n"), null));
@@ -169,10 +171,10 @@ class ClientMessageHandlerTest {
     void anUnexpectedFailureIsAnInternalErrorWithAReferenceAndNoDetail() {
         EmbeddedClient customer = fx.signIn(customer("cust-wei"));
         EmbeddedClient agent = fx.signIn(staff("agent-zhang"));
-        String callId = fx.call(customer, agent);
+        CallId callId = fx.call(customer, agent);
         fx.bridge.breakWith(new IllegalStateException("secret internals at Bridge.java:42"));
 
-        JsonNode reply = customer.request(signal("c1", callId, BrowserOffer.of("custpage", 1)));
+        JsonNode reply = customer.request(signal("c1", callId.value(), BrowserOffer.of("custpage", 1)));
 
         assertError(reply, "internal");
         String message = reply.path("message").asText();
@@ -180,18 +182,18 @@ class ClientMessageHandlerTest {
         assertFalse(message.contains("secret"), message);
 
         fx.bridge.breakWith(null);
-        assertReply("ack", customer.request(signal("c2", callId, BrowserOffer.of("custpage", 1))));
+        assertReply("ack", customer.request(signal("c2", callId.value(), BrowserOffer.of("custpage", 1))));
     }
 
     @Test
     void eachInternalErrorHasItsOwnReference() {
         EmbeddedClient customer = fx.signIn(customer("cust-wei"));
         EmbeddedClient agent = fx.signIn(staff("agent-zhang"));
-        String callId = fx.call(customer, agent);
+        CallId callId = fx.call(customer, agent);
         fx.bridge.breakWith(new IllegalStateException("bug"));
 
-        String first = customer.request(signal("c1", callId, BrowserOffer.of("custpage", 1))).path("message").asText();
-        String second = customer.request(signal("c2", callId, BrowserOffer.of("custpage", 1))).path("message").asText();
+        String first = customer.request(signal("c1", callId.value(), BrowserOffer.of("custpage", 1))).path("message").asText();
+        String second = customer.request(signal("c2", callId.value(), BrowserOffer.of("custpage", 1))).path("message").asText();
 
         assertFalse(first.equals(second), first + " / " + second);
     }
@@ -206,7 +208,7 @@ class ClientMessageHandlerTest {
 
         fx.clock.advance(Duration.ofMinutes(5));
         agent.request(new ClientMessage.Ping("a1"));
-        sup.request(new ClientMessage.OfferDecline("s1", "r-unknown")); // refused, but they are at their desk
+        sup.request(new ClientMessage.OfferDecline("s1", RequestId.of("r-unknown"))); // refused, but they are at their desk
 
         assertEquals(fx.clock.millis(), fx.presenceOf("agent-zhang").lastActivityMs());
         assertEquals(fx.clock.millis(), fx.presenceOf("sup-chen").lastActivityMs());
@@ -216,8 +218,8 @@ class ClientMessageHandlerTest {
     @Test
     void becomingAvailableRingsWithWaitingWork() {
         EmbeddedClient customer = fx.signIn(customer("cust-wei"));
-        String requestId = customer.requestOk(new ClientMessage.RequestCreate("c1", "accounts", "en", 0, Map.of()))
-                .path("requestId").asText();
+        RequestId requestId = RequestId.of(customer.requestOk(
+                new ClientMessage.RequestCreate("c1", "accounts", "en", 0, Map.of())).path("requestId").asText());
         EmbeddedClient agent = fx.signIn(staff("agent-zhang"));
 
         JsonNode reply = agent.request(new ClientMessage.PresenceSet("a1", "available"));
@@ -237,7 +239,7 @@ class ClientMessageHandlerTest {
 
         assertEquals(1, replies.size(), "one reply to one request.create: " + replies);
         assertReply("request.queued", replies.get(0));
-        String requestId = replies.get(0).path("requestId").asText();
+        RequestId requestId = RequestId.of(replies.get(0).path("requestId").asText());
         fx.routing.sweep(List.of("agent-zhang"), List.of());
         assertEquals(requestId, lastOfferTo(agent), "the sweep offers what the failed match did not");
     }
@@ -258,7 +260,7 @@ class ClientMessageHandlerTest {
     // ----
 
     private static ClientMessage.CallSignal signal(String id, String callId, BrowserOffer offer) {
-        return new ClientMessage.CallSignal(id, callId, new ClientMessage.Sdp("offer", offer.sdp()), null);
+        return new ClientMessage.CallSignal(id, CallId.of(callId), new ClientMessage.Sdp("offer", offer.sdp()), null);
     }
 
     private static void assertReply(String type, JsonNode reply) {

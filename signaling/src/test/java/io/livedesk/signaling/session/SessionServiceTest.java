@@ -1,5 +1,7 @@
 package io.livedesk.signaling.session;
 
+import io.livedesk.signaling.call.CallId;
+import io.livedesk.signaling.routing.RequestId;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.call.CallRecord;
@@ -99,7 +101,7 @@ class SessionServiceTest {
     void aSecondConnectionOfTheSameSubjectReplacesTheFirst() {
         EmbeddedClient first = fx.signIn(customer("cust-wei"));
         EmbeddedClient staffMember = fx.signIn(staff("agent-zhang"));
-        String callId = fx.call(first, staffMember);
+        CallId callId = fx.call(first, staffMember);
 
         EmbeddedClient second = fx.signIn(customer("cust-wei"));
 
@@ -116,7 +118,7 @@ class SessionServiceTest {
     void theReplacedConnectionClosingStartsNoGracePeriod() {
         EmbeddedClient first = fx.signIn(customer("cust-wei"));
         EmbeddedClient staffMember = fx.signIn(staff("agent-zhang"));
-        String callId = fx.call(first, staffMember);
+        CallId callId = fx.call(first, staffMember);
         EmbeddedClient second = fx.signIn(customer("cust-wei"));
 
         first.disconnect();
@@ -132,7 +134,7 @@ class SessionServiceTest {
     void theWelcomeOfASecondConnectionCarriesTheLiveCall() {
         EmbeddedClient first = fx.signIn(customer("cust-wei"));
         EmbeddedClient staffMember = fx.signIn(staff("agent-zhang"));
-        String callId = fx.call(first, staffMember);
+        CallId callId = fx.call(first, staffMember);
 
         ServerMessage.Welcome welcome = fx.sessions.hello(fx.open().connection(), "h1", fx.token(customer("cust-wei")));
 
@@ -146,7 +148,7 @@ class SessionServiceTest {
     void aCustomerWhoComesBackWithinTheGraceResumesTheirCall() {
         EmbeddedClient customer = fx.signIn(customer("cust-wei"));
         EmbeddedClient staffMember = fx.signIn(staff("agent-zhang"));
-        String callId = fx.call(customer, staffMember);
+        CallId callId = fx.call(customer, staffMember);
 
         customer.disconnect();
         fx.clock.advance(JUST_INSIDE);
@@ -167,7 +169,7 @@ class SessionServiceTest {
     void aCustomerWhoStaysAwayPastTheGraceHasTheirCallEnded() {
         EmbeddedClient customer = fx.signIn(customer("cust-wei"));
         EmbeddedClient staffMember = fx.signIn(staff("agent-zhang"));
-        String callId = fx.call(customer, staffMember);
+        CallId callId = fx.call(customer, staffMember);
 
         customer.disconnect();
         fx.clock.advance(JUST_PAST);
@@ -185,7 +187,7 @@ class SessionServiceTest {
     void staffWhoStayAwayPastTheGraceEndTheirCallAndGoOffline() {
         EmbeddedClient customer = fx.signIn(customer("cust-wei"));
         EmbeddedClient staffMember = fx.signIn(staff("agent-zhang"));
-        String callId = fx.call(customer, staffMember);
+        CallId callId = fx.call(customer, staffMember);
 
         staffMember.disconnect();
         assertFalse(fx.presenceOf("agent-zhang").connected(), "not routable while away");
@@ -214,7 +216,7 @@ class SessionServiceTest {
     @Test
     void aWaitingCustomerKeepsTheirRequestWithinTheGraceAndLosesItAfter() {
         EmbeddedClient first = fx.signIn(customer("cust-wei"));
-        String requestId = fx.request(first, "loans"); // nobody serves loans: it waits
+        RequestId requestId = fx.request(first, "loans"); // nobody serves loans: it waits
 
         first.disconnect();
         fx.clock.advance(JUST_INSIDE);
@@ -239,7 +241,7 @@ class SessionServiceTest {
     void finishingAtShutdownTellsTheSubjectToo() {
         EmbeddedClient customer = fx.signIn(customer("cust-wei"));
         EmbeddedClient staffMember = fx.signIn(staff("agent-zhang"));
-        String callId = fx.call(customer, staffMember);
+        CallId callId = fx.call(customer, staffMember);
 
         fx.sessions.finish("agent-zhang", Role.STAFF, EndReason.SERVER_SHUTDOWN);
 
@@ -252,7 +254,7 @@ class SessionServiceTest {
     @Test
     void finishingAWaitingCustomerCancelsTheirRequestAndTellsThem() {
         EmbeddedClient customer = fx.signIn(customer("cust-wei"));
-        String requestId = fx.request(customer, "loans");
+        RequestId requestId = fx.request(customer, "loans");
 
         fx.sessions.finish("cust-wei", Role.CUSTOMER, EndReason.SERVER_SHUTDOWN);
 

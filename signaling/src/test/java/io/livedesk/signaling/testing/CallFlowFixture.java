@@ -1,5 +1,7 @@
 package io.livedesk.signaling.testing;
 
+import io.livedesk.signaling.call.CallId;
+import io.livedesk.signaling.routing.RequestId;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.auth.TokenService;
@@ -226,7 +228,7 @@ public final class CallFlowFixture {
     // ---- calls ----
 
     /** The customer asks for the topic in English and routing tries to offer it at once; returns its id. */
-    public String request(EmbeddedClient customer, String topic) {
+    public RequestId request(EmbeddedClient customer, String topic) {
         var queued = routing.create(customer.principal(),
                 new ClientMessage.RequestCreate(customer.nextId(), topic, "en", 0, Map.of()));
         routing.matchNew(queued.requestId());
@@ -234,7 +236,7 @@ public final class CallFlowFixture {
     }
 
     /** The staff member accepts the offer of this request; returns the reply they would get. */
-    public ServerMessage.CallStarted accept(EmbeddedClient staff, String requestId) {
+    public ServerMessage.CallStarted accept(EmbeddedClient staff, RequestId requestId) {
         String replyId = staff.nextId();
         ServiceRequest accepted = routing.accept(staff.principal(), new ClientMessage.OfferAccept(replyId, requestId));
         return calls.start(accepted, staff.principal(), replyId);
@@ -244,27 +246,32 @@ public final class CallFlowFixture {
      * A call of the customer answered by the staff member, who must be the one routing offers it to (make
      * them the only available one with the skill). Both inboxes start empty after it.
      */
-    public String call(EmbeddedClient customer, EmbeddedClient staff) {
+    public CallId call(EmbeddedClient customer, EmbeddedClient staff) {
         available(staff);
-        String id = request(customer, "accounts");
+        RequestId id = request(customer, "accounts");
         accept(staff, id);
         customer.clear();
         staff.clear();
-        return id;
+        return CallId.of(id);
     }
 
-    public CallRecord record(String callId) {
+    public CallRecord record(CallId callId) {
         return callStore.get(callId).orElseThrow(() -> new AssertionError("no call " + callId));
     }
 
+    /** The record of the call a customer's request became. */
+    public CallRecord record(RequestId customerRequest) {
+        return record(CallId.of(customerRequest));
+    }
+
     /** The participant sends this SDP offer for their leg of the call. */
-    public void offer(EmbeddedClient from, String callId, BrowserOffer offer) {
+    public void offer(EmbeddedClient from, CallId callId, BrowserOffer offer) {
         calls.signal(from.principal(), new ClientMessage.CallSignal(from.nextId(), callId,
                 new ClientMessage.Sdp("offer", offer.sdp()), null));
     }
 
     /** The request id of the last offer that rang at this staff member. */
-    public static String lastOfferTo(EmbeddedClient staff) {
-        return staff.lastOf("offer").path("requestId").asText();
+    public static RequestId lastOfferTo(EmbeddedClient staff) {
+        return RequestId.of(staff.lastOf("offer").path("requestId").asText());
     }
 }

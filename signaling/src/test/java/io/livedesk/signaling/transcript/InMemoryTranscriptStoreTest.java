@@ -1,5 +1,6 @@
 package io.livedesk.signaling.transcript;
 
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
@@ -22,9 +23,9 @@ class InMemoryTranscriptStoreTest extends TranscriptStoreContract {
         store.append(line("c2", "customer", T0, "two"));
         store.append(line("c1", "staff", T0, "one again")); // c1 is now the most recent
         store.append(line("c3", "customer", T0, "three"));
-        assertEquals(List.of(), store.lines("c2"));
-        assertEquals(List.of("one", "one again"), texts(store.lines("c1")));
-        assertEquals(List.of("three"), texts(store.lines("c3")));
+        assertEquals(List.of(), store.lines(CallId.of("c2")));
+        assertEquals(List.of("one", "one again"), texts(store.lines(CallId.of("c1"))));
+        assertEquals(List.of("three"), texts(store.lines(CallId.of("c3"))));
     }
 
     @Test
@@ -35,8 +36,8 @@ class InMemoryTranscriptStoreTest extends TranscriptStoreContract {
         clock.advance(Duration.ofMinutes(9));
         store.append(line("c1", "staff", T0, "two"));
         clock.advance(Duration.ofMinutes(9));
-        assertEquals(2, store.lines("c1").size(), "18 minutes after the first line, 9 after the last");
+        assertEquals(2, store.lines(CallId.of("c1")).size(), "18 minutes after the first line, 9 after the last");
         clock.advance(Duration.ofMinutes(1));
-        assertEquals(List.of(), store.lines("c1"));
+        assertEquals(List.of(), store.lines(CallId.of("c1")));
     }
 }

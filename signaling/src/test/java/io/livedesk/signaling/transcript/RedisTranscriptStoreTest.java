@@ -1,5 +1,6 @@
 package io.livedesk.signaling.transcript;
 
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisKeys;
 import io.livedesk.signaling.testing.RedisServerExtension;
@@ -36,8 +37,8 @@ class RedisTranscriptStoreTest extends TranscriptStoreContract {
         TranscriptStore store = createStore(new TranscriptLimits(Duration.ofHours(2), 10, 10));
         store.append(line("c1", "customer", T0, "hello"));
         RedisKeys keys = new RedisKeys("test");
-        long listTtl = connections.sync().pttl(keys.transcript("c1"));
-        long seqTtl = connections.sync().pttl(keys.transcriptSeq("c1"));
+        long listTtl = connections.sync().pttl(keys.transcript(CallId.of("c1")));
+        long seqTtl = connections.sync().pttl(keys.transcriptSeq(CallId.of("c1")));
         assertTrue(listTtl > Duration.ofMinutes(119).toMillis() && listTtl <= Duration.ofHours(2).toMillis(), "list ttl " + listTtl);
         assertTrue(seqTtl > Duration.ofMinutes(119).toMillis() && seqTtl <= Duration.ofHours(2).toMillis(), "seq ttl " + seqTtl);
     }

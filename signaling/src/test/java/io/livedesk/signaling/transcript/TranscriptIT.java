@@ -1,5 +1,6 @@
 package io.livedesk.signaling.transcript;
 
+import io.livedesk.signaling.call.CallId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.testing.RedisServerExtension;
@@ -58,7 +59,7 @@ class TranscriptIT {
     }
 
     private static CallRecord record(TestNode node, String callId) {
-        return node.node().calls().get(callId).orElseThrow();
+        return node.node().calls().get(CallId.of(callId)).orElseThrow();
     }
 
     /** Everything sent to the client before now has arrived once a ping's pong has (one ordered socket). */

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.transcript;
 
+import io.livedesk.signaling.call.CallId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisConnectionException;
 import io.livedesk.signaling.auth.Principal;
@@ -47,7 +48,7 @@ class TranscriptServiceTest {
     private final TranscriptMetrics metrics = new TranscriptMetrics();
     private MessageRouter router;
 
-    private final CallRecord call = CallRecord.queued("r-1", "cust-1", "Li Wei", "cards", "en", 0, T0)
+    private final CallRecord call = CallRecord.queued(CallId.of("r-1"), "cust-1", "Li Wei", "cards", "en", 0, T0)
             .offered("staff-1", "Zhang Min", T0 + 1).answered(T0 + 2).connected(T0 + 3)
             .withSupervisor("sup-in", false);
 
@@ -102,7 +103,7 @@ class TranscriptServiceTest {
         assertTrue(s.finalResult(call, "staff", "staff-1", T0, T0, "", List.of()).isEmpty());
         assertTrue(s.finalResult(call, "staff", "staff-1", T0, T0, null, null).isEmpty());
         assertEquals(Map.of(), delivered);
-        assertEquals(List.of(), s.lines("r-1"));
+        assertEquals(List.of(), s.lines(CallId.of("r-1")));
     }
 
     @Test
@@ -114,7 +115,7 @@ class TranscriptServiceTest {
             }
 
             @Override
-            public List<TranscriptLine> lines(String callId) {
+            public List<TranscriptLine> lines(CallId callId) {
                 throw new RedisConnectionException("Redis away");
             }
         };
