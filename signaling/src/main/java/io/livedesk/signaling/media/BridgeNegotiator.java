@@ -7,6 +7,7 @@ import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.Media;
 import io.livedesk.media.api.MediaSource;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.bridge.BridgeCodecPolicy;
 import io.livedesk.media.bridge.BridgeSdp;
@@ -389,7 +390,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
             throws BridgeException {
         if (leg != null) {
             try {
-                bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(EndpointRequest.updating(endpointId)
+                bridge.apply(ConferenceRequest.modifying(new MeetingId(meetingId)).endpoint(EndpointRequest.updating(endpointId)
                         .medias(offer.medias()).remoteTransport(offer.transport()).sources(offer.sources())).build());
                 return leg;
             } catch (BridgeException.NotFound e) {
@@ -401,9 +402,9 @@ public final class BridgeNegotiator implements MediaNegotiator {
                 .remoteTransport(offer.transport()).sources(offer.sources()).build();
         ConferenceReply reply;
         try {
-            reply = bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(create).build());
+            reply = bridge.apply(ConferenceRequest.modifying(new MeetingId(meetingId)).endpoint(create).build());
         } catch (BridgeException.NotFound e) {
-            reply = bridge.apply(ConferenceRequest.creating(meetingId).name("call " + meetingId).endpoint(create).build());
+            reply = bridge.apply(ConferenceRequest.creating(new MeetingId(meetingId)).name("call " + meetingId).endpoint(create).build());
         }
         Leg fresh = new Leg(endpointId, subject, Long.toString(random.nextLong() & Long.MAX_VALUE));
         fresh.ufrag = offer.transport().ufrag();
@@ -413,7 +414,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
 
     private void expireEndpoint(String meetingId, String endpointId) {
         try {
-            bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(EndpointRequest.expiring(endpointId)).build());
+            bridge.apply(ConferenceRequest.modifying(new MeetingId(meetingId)).endpoint(EndpointRequest.expiring(endpointId)).build());
         } catch (BridgeException.NotFound e) {
             // already gone
         } catch (BridgeException e) {
@@ -443,7 +444,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
             }
         }
         try {
-            bridge.expire(call.callId());
+            bridge.expire(new MeetingId(call.callId()));
         } catch (BridgeException e) {
             log.warn("call {}: expiring its conference failed: {}", call.callId(), e.toString());
         }

@@ -1,6 +1,7 @@
 package io.livedesk.signaling.speech;
 
 import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.tap.AudioSink;
 import io.livedesk.speech.api.SpeechService;
 import io.livedesk.speech.api.SpeechStream;
@@ -105,7 +106,7 @@ public final class CallTranscriber implements LegObserver {
             return;
         }
         try {
-            leg.tap = taps.open(call.callId(), endpointId, sampleRate, leg);
+            leg.tap = taps.open(new MeetingId(call.callId()), endpointId, sampleRate, leg);
         } catch (BridgeException e) {
             log.warn("call {}: tapping {} failed: {}", call.callId(), endpointId, e.toString());
             leg.stream.close();
