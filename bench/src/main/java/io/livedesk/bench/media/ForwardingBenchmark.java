@@ -23,6 +23,7 @@ import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.bridge.BenchBridges;
 import io.livedesk.media.bridge.BridgeConfig;
 import io.livedesk.media.bridge.EndpointLink;
@@ -104,7 +105,7 @@ public final class ForwardingBenchmark implements Callable<Integer> {
             for (int w = 0; w < workers; w++) {
                 Worker worker = new Worker(w, verify);
                 for (int c = 0; c < conferencesPerWorker; c++) {
-                    String meetingId = "w" + w + "c" + c;
+                    MeetingId meetingId = new MeetingId("w" + w + "c" + c);
                     List<SyntheticEndpoint> members = new ArrayList<>();
                     for (int e = 0; e < endpointsPerConference; e++) {
                         String id = "e" + e;
@@ -125,7 +126,7 @@ public final class ForwardingBenchmark implements Callable<Integer> {
                                                 List.of(video & 0xFFFFFFFFL, rtx & 0xFFFFFFFFL)))),
                                 new MediaSource(MediaType.AUDIO, meetingId + id + "a",
                                         List.of(new MediaSource.Ssrc(audio & 0xFFFFFFFFL, id)), List.of()));
-                        bridge.apply((e == 0 ? ConferenceRequest.creating(meetingId) : ConferenceRequest.modifying(meetingId)).name(meetingId)
+                        bridge.apply((e == 0 ? ConferenceRequest.creating(meetingId) : ConferenceRequest.modifying(meetingId)).name(meetingId.value())
                                 .endpoint(EndpointRequest.creating(id).statsId(id).sources(sources)).build());
                         if (pending.next != null) {
                             throw new IllegalStateException("the bridge did not wrap the link of " + id);
@@ -137,7 +138,7 @@ public final class ForwardingBenchmark implements Callable<Integer> {
                 }
                 workerList.add(worker);
             }
-            List<String> meetings = new ArrayList<>();
+            List<MeetingId> meetings = new ArrayList<>();
             workerList.forEach(w -> w.endpoints.forEach(ep -> {
                 if (!meetings.contains(ep.meetingId)) {
                     meetings.add(ep.meetingId);
@@ -177,7 +178,7 @@ public final class ForwardingBenchmark implements Callable<Integer> {
             }
             long dropped = 0;
             long bridgeOut = 0;
-            for (String m : meetings) {
+            for (MeetingId m : meetings) {
                 ConferenceStats s = bridge.conferenceStats(m);
                 dropped += s.dropped();
                 bridgeOut += s.packetsOut();

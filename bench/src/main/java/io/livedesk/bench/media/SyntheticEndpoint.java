@@ -4,6 +4,7 @@ import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.rtp.PacketKind;
 import io.livedesk.media.transport.MediaPacketListener;
 import io.livedesk.media.transport.PacketBuffer;
@@ -28,7 +29,7 @@ final class SyntheticEndpoint {
 
     final Worker worker;
     final int index;
-    final String meetingId;
+    final MeetingId meetingId;
     final String id;
     /** The bridge's SRTP session for this endpoint (decrypts what it sends, encrypts what it gets). */
     final SrtpSession bridgeSide;
@@ -52,7 +53,7 @@ final class SyntheticEndpoint {
     long verifyFailed;
     long srtpFailed;
 
-    SyntheticEndpoint(Worker worker, int index, String meetingId, String id, SrtpKeys keys, int videoSsrc,
+    SyntheticEndpoint(Worker worker, int index, MeetingId meetingId, String id, SrtpKeys keys, int videoSsrc,
                       int audioSsrc, List<SyntheticEndpoint> conference, int fps, int packetsPerFrame, long seed) {
         this.worker = worker;
         this.index = index;

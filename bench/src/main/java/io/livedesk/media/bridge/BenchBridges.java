@@ -2,6 +2,7 @@ package io.livedesk.media.bridge;
 
 import java.util.function.UnaryOperator;
 
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.transport.MediaPacketListener;
 
 /**
@@ -18,7 +19,7 @@ public final class BenchBridges {
     }
 
     /** Where the endpoint's transport hands decrypted RTP/RTCP (the start of the packet path), or null. */
-    public static MediaPacketListener packetListener(LocalBridge bridge, String meetingId, String endpointId) {
+    public static MediaPacketListener packetListener(LocalBridge bridge, MeetingId meetingId, String endpointId) {
         return bridge.packetListener(meetingId, endpointId);
     }
 }

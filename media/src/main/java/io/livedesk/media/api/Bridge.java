@@ -22,7 +22,7 @@ public interface Bridge extends AutoCloseable {
     ConferenceReply apply(ConferenceRequest request) throws BridgeException;
 
     /** Expires a whole conference and every endpoint in it; no-op if unknown. */
-    void expire(String meetingId) throws BridgeException;
+    void expire(MeetingId meetingId) throws BridgeException;
 
     /** Load and health, as {@code /colibri/stats} reports them. */
     BridgeStats stats() throws BridgeException;
@@ -33,7 +33,7 @@ public interface Bridge extends AutoCloseable {
      *
      * @throws BridgeException.NotFound for an unknown conference
      */
-    default ConferenceStats conferenceStats(String meetingId) throws BridgeException {
+    default ConferenceStats conferenceStats(MeetingId meetingId) throws BridgeException {
         throw new BridgeException.BadRequest("this bridge does not report conference statistics");
     }
 

@@ -8,36 +8,36 @@ import java.util.List;
  * one with {@link #creating}, {@link #modifying} or {@link #expiring}; only a codec, which reads every
  * field off the wire, calls the constructor.
  */
-public record ConferenceRequest(String meetingId, String name, boolean create, boolean expire,
+public record ConferenceRequest(MeetingId meetingId, String name, boolean create, boolean expire,
                                 List<EndpointRequest> endpoints) {
     public ConferenceRequest {
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
     }
 
     /** A request that creates the conference (and, usually, its first endpoints). */
-    public static Builder creating(String meetingId) {
+    public static Builder creating(MeetingId meetingId) {
         Builder builder = new Builder(meetingId);
         builder.create = true;
         return builder;
     }
 
     /** A request that changes the endpoints of an existing conference. */
-    public static Builder modifying(String meetingId) {
+    public static Builder modifying(MeetingId meetingId) {
         return new Builder(meetingId);
     }
 
     /** A request that expires the whole conference. */
-    public static ConferenceRequest expiring(String meetingId) {
+    public static ConferenceRequest expiring(MeetingId meetingId) {
         return new ConferenceRequest(meetingId, null, false, true, List.of());
     }
 
     public static final class Builder {
-        private final String meetingId;
+        private final MeetingId meetingId;
         private final List<EndpointRequest> endpoints = new ArrayList<>();
         private String name;
         private boolean create;
 
-        private Builder(String meetingId) {
+        private Builder(MeetingId meetingId) {
             this.meetingId = meetingId;
         }
 

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.MediaSource;
+import io.livedesk.media.api.MeetingId;
 
 /**
  * One meeting (mediasoup's Router): its endpoints and the SSRC table that routes every packet to the
@@ -19,7 +20,7 @@ import io.livedesk.media.api.MediaSource;
 final class Conference implements ConferenceRouting {
     private static final Endpoint[] NO_ENDPOINTS = new Endpoint[0];
 
-    final String meetingId;
+    final MeetingId meetingId;
     final String name;
     final ForwardingContext context;
     final long createdNanos;
@@ -31,7 +32,7 @@ final class Conference implements ConferenceRouting {
     private volatile SsrcTable ssrcs = SsrcTable.EMPTY;
     private volatile boolean expired;
 
-    Conference(String meetingId, String name, ForwardingContext context) {
+    Conference(MeetingId meetingId, String name, ForwardingContext context) {
         this.meetingId = meetingId;
         this.name = name;
         this.context = context;

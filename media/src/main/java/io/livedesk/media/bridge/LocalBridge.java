@@ -24,6 +24,7 @@ import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.tap.AudioSink;
 import io.livedesk.media.tap.AudioTap;
 import io.livedesk.media.tap.AudioTapPool;
@@ -55,7 +56,7 @@ public final class LocalBridge implements Bridge {
     private final ForwardingContext context;
     private final int audioFeedbackSsrc;
     private final List<MediaSource> bridgeSources;
-    private final Map<String, Conference> conferences = new ConcurrentHashMap<>();
+    private final Map<MeetingId, Conference> conferences = new ConcurrentHashMap<>();
     private final Housekeeper housekeeper;
     private final ScheduledThreadPoolExecutor scheduler;
     /** Decoding threads of every audio tap (threads only while busy). */
@@ -166,10 +167,10 @@ public final class LocalBridge implements Bridge {
         if (closed) {
             throw new BridgeException.Unavailable("bridge " + config.id() + " is shutting down", null);
         }
-        if (request == null || request.meetingId() == null || request.meetingId().isBlank()) {
+        if (request == null || request.meetingId() == null) {
             throw new BridgeException.BadRequest("meeting-id is missing");
         }
-        String meetingId = request.meetingId();
+        MeetingId meetingId = request.meetingId();
         if (request.expire()) {
             expire(meetingId);
             return new ConferenceReply(List.of(), List.of());
@@ -314,7 +315,7 @@ public final class LocalBridge implements Bridge {
     }
 
     @Override
-    public void expire(String meetingId) {
+    public void expire(MeetingId meetingId) {
         if (meetingId == null) {
             return;
         }
@@ -350,7 +351,7 @@ public final class LocalBridge implements Bridge {
     }
 
     @Override
-    public ConferenceStats conferenceStats(String meetingId) throws BridgeException {
+    public ConferenceStats conferenceStats(MeetingId meetingId) throws BridgeException {
         Conference conference = meetingId == null ? null : conferences.get(meetingId);
         if (conference == null) {
             throw new BridgeException.NotFound("no conference " + meetingId);
@@ -407,7 +408,7 @@ public final class LocalBridge implements Bridge {
      * @throws BridgeException.BadRequest  for an unsupported rate or a null sink
      * @throws BridgeException.Unavailable when the bridge is closing or has too many taps
      */
-    public AudioTap tapAudio(String meetingId, String endpointId, int sampleRate, AudioSink sink)
+    public AudioTap tapAudio(MeetingId meetingId, String endpointId, int sampleRate, AudioSink sink)
             throws BridgeException {
         if (sink == null) {
             throw new BridgeException.BadRequest("an audio tap needs a sink");
@@ -448,7 +449,7 @@ public final class LocalBridge implements Bridge {
     }
 
     /** The meeting ids of the live conferences (for per-conference metrics). */
-    public List<String> meetingIds() {
+    public List<MeetingId> meetingIds() {
         return List.copyOf(conferences.keySet());
     }
 
@@ -477,7 +478,7 @@ public final class LocalBridge implements Bridge {
     }
 
     /** Test access to the packet path. */
-    Conference conference(String meetingId) {
+    Conference conference(MeetingId meetingId) {
         return conferences.get(meetingId);
     }
 
@@ -485,7 +486,7 @@ public final class LocalBridge implements Bridge {
      * For tests and the forwarding benchmark: the listener the endpoint's transport hands decrypted
      * RTP/RTCP to (the start of the packet path), or null when there is no such endpoint.
      */
-    MediaPacketListener packetListener(String meetingId, String endpointId) {
+    MediaPacketListener packetListener(MeetingId meetingId, String endpointId) {
         Conference conference = conferences.get(meetingId);
         Endpoint endpoint = conference == null ? null : conference.endpoint(endpointId);
         return endpoint == null ? null : endpoint.receiver;
@@ -513,7 +514,7 @@ public final class LocalBridge implements Bridge {
                 Thread.currentThread().interrupt();
             }
         }
-        for (String meetingId : List.copyOf(conferences.keySet())) {
+        for (MeetingId meetingId : List.copyOf(conferences.keySet())) {
             expire(meetingId);
         }
         audioTaps.close();

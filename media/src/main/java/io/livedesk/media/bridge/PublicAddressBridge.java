@@ -14,6 +14,7 @@ import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.TransportDescription;
 
 /**
@@ -153,7 +154,7 @@ public final class PublicAddressBridge implements Bridge {
     }
 
     @Override
-    public void expire(String meetingId) throws BridgeException {
+    public void expire(MeetingId meetingId) throws BridgeException {
         bridge.expire(meetingId);
     }
 
@@ -163,7 +164,7 @@ public final class PublicAddressBridge implements Bridge {
     }
 
     @Override
-    public ConferenceStats conferenceStats(String meetingId) throws BridgeException {
+    public ConferenceStats conferenceStats(MeetingId meetingId) throws BridgeException {
         return bridge.conferenceStats(meetingId);
     }
 

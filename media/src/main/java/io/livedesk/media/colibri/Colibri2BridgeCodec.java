@@ -14,6 +14,7 @@ import io.livedesk.media.api.HeaderExtension;
 import io.livedesk.media.api.Media;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.PayloadType;
 import io.livedesk.media.api.TransportDescription;
 
@@ -86,25 +87,27 @@ public final class Colibri2BridgeCodec {
 
     /** The body of {@code PATCH /colibri/v2/conferences/{meetingId}}. */
     public ConferenceRequest parseModify(String meetingId, byte[] body) throws BridgeException.BadRequest {
-        if (meetingId == null || !ID.matcher(meetingId).matches()) {
-            throw new BridgeException.BadRequest("meeting-id in the path must match " + ID.pattern());
-        }
-        ConferenceRequest request = parseConference(body, meetingId);
+        ConferenceRequest request = parseConference(body, parsePathMeetingId(meetingId));
         if (request.create()) {
             throw new BridgeException.BadRequest("create a conference with POST /colibri/v2/conferences/");
         }
         return request;
     }
 
-    private ConferenceRequest parseConference(byte[] body, String pathMeetingId) throws BridgeException.BadRequest {
+    /** The {@code {meetingId}} segment of a path, percent-decoded. */
+    MeetingId parsePathMeetingId(String meetingId) throws BridgeException.BadRequest {
+        return MeetingId.parse(meetingId, "meeting-id in the path");
+    }
+
+    private ConferenceRequest parseConference(byte[] body, MeetingId pathMeetingId) throws BridgeException.BadRequest {
         JsonFields root = JsonFields.strict(documents.read(body), "");
-        String meetingId;
+        MeetingId meetingId;
         if (pathMeetingId == null) {
-            meetingId = root.requiredToken("meeting-id", ID);
+            meetingId = MeetingId.parse(root.requiredString("meeting-id", MAX_TEXT), "meeting-id");
         } else {
             meetingId = pathMeetingId;
             String inBody = root.optionalString("meeting-id", MAX_TEXT);
-            if (inBody != null && !inBody.equals(pathMeetingId)) {
+            if (inBody != null && !inBody.equals(pathMeetingId.value())) {
                 throw JsonFields.bad("meeting-id", "does not match the conference in the path");
             }
         }
@@ -299,7 +302,7 @@ public final class Colibri2BridgeCodec {
      */
     public byte[] writeConferenceStats(ConferenceStats stats) {
         ObjectNode root = documents.object()
-                .put("meeting_id", stats.meetingId())
+                .put("meeting_id", stats.meetingId().value())
                 .put("endpoint_count", stats.endpointCount())
                 .put("packets_received", stats.packetsIn())
                 .put("packets_sent", stats.packetsOut())

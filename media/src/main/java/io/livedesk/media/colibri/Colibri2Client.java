@@ -6,6 +6,7 @@ import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
+import io.livedesk.media.api.MeetingId;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
@@ -95,7 +96,7 @@ public final class Colibri2Client implements Bridge {
 
     /** PATCH {@code {"expire":true}}; a conference the bridge does not know is already expired. */
     @Override
-    public void expire(String meetingId) throws BridgeException {
+    public void expire(MeetingId meetingId) throws BridgeException {
         requireMeetingId(meetingId);
         byte[] body = codec.writeRequest(ConferenceRequest.expiring(meetingId));
         HttpResponse<byte[]> response = send("PATCH", conferencePath(meetingId), body);
@@ -133,9 +134,9 @@ public final class Colibri2Client implements Bridge {
      * bridge, and becomes the BadRequest the interface prescribes for bridges that cannot tell.
      */
     @Override
-    public ConferenceStats conferenceStats(String meetingId) throws BridgeException {
+    public ConferenceStats conferenceStats(MeetingId meetingId) throws BridgeException {
         requireMeetingId(meetingId);
-        HttpResponse<byte[]> response = send("GET", Colibri2Routes.CONFERENCE_STATS + encode(meetingId) + "/stats", null);
+        HttpResponse<byte[]> response = send("GET", Colibri2Routes.CONFERENCE_STATS + encode(meetingId.value()) + "/stats", null);
         if (response.statusCode() == 404 || response.statusCode() == 405) {
             String message = errorOf(response.body());
             if (response.statusCode() == 404 && message != null && !message.startsWith(Colibri2Routes.NO_SUCH_RESOURCE)) {
@@ -211,16 +212,16 @@ public final class Colibri2Client implements Bridge {
         return message == null ? null : message.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
-    private static String conferencePath(String meetingId) {
-        return "/colibri/v2/conferences/" + encode(meetingId);
+    private static String conferencePath(MeetingId meetingId) {
+        return "/colibri/v2/conferences/" + encode(meetingId.value());
     }
 
     private static String encode(String pathSegment) {
         return URLEncoder.encode(pathSegment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private static void requireMeetingId(String meetingId) throws BridgeException.BadRequest {
-        if (meetingId == null || meetingId.isBlank()) {
+    private static void requireMeetingId(MeetingId meetingId) throws BridgeException.BadRequest {
+        if (meetingId == null) {
             throw new BridgeException.BadRequest("meeting-id is required");
         }
     }

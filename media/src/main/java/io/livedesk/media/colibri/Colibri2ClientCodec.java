@@ -12,6 +12,7 @@ import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.Media;
 import io.livedesk.media.api.MediaSource;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.PayloadType;
 import io.livedesk.media.api.TransportDescription;
 
@@ -46,7 +47,7 @@ public final class Colibri2ClientCodec {
         ObjectNode root = documents.object();
         if (request.create()) {
             // Later requests name the conference in the PATCH path, as Jicofo's do.
-            root.put("meeting-id", request.meetingId());
+            root.put("meeting-id", request.meetingId().value());
         }
         if (request.name() != null) {
             root.put("name", request.name());
@@ -194,7 +195,7 @@ public final class Colibri2ClientCodec {
                     e.counter("bitrate_received_bps"), e.counter("bitrate_sent_bps"), e.counter("estimate_bps"),
                     dropped));
         }
-        return new ConferenceStats(root.requiredString("meeting_id", MAX_TEXT),
+        return new ConferenceStats(MeetingId.parse(root.requiredString("meeting_id", MAX_TEXT), "meeting_id"),
                 (int) root.requiredNumber("endpoint_count", 0, Integer.MAX_VALUE),
                 root.counter("packets_received"), root.counter("packets_sent"),
                 root.counter("bytes_received"), root.counter("bytes_sent"), root.counter("dropped"), endpoints);

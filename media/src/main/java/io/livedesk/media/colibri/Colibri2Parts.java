@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.TransportDescription;
 
 import java.util.ArrayList;
@@ -36,8 +37,8 @@ final class Colibri2Parts {
     static final int MAX_FINGERPRINTS = 4;
     static final int MAX_CANDIDATES = 64;
 
-    /** Meeting, endpoint and source ids: they end up in URL paths, logs and SDP. */
-    static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:+-]{0,127}");
+    /** Endpoint and source ids: they end up in logs and SDP as meeting ids do, and follow the same syntax. */
+    static final Pattern ID = MeetingId.SYNTAX;
     static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/+-]{0,63}");
     private static final Pattern ICE_UFRAG = Pattern.compile("[A-Za-z0-9+/]{4,256}");
     private static final Pattern ICE_PWD = Pattern.compile("[A-Za-z0-9+/]{22,256}");

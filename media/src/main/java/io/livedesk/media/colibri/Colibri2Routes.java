@@ -84,7 +84,7 @@ final class Colibri2Routes {
                 return error(404, NO_SUCH_RESOURCE + printable(path));
             }
             return method.equals("GET")
-                    ? Reply.json(200, codec.writeConferenceStats(bridge.conferenceStats(decode(id))))
+                    ? Reply.json(200, codec.writeConferenceStats(bridge.conferenceStats(codec.parsePathMeetingId(decode(id)))))
                     : notAllowed("GET");
         }
         if (path.startsWith(CONFERENCES + "/")) {

@@ -13,6 +13,7 @@ import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointStats;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.bridge.LocalBridge;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -39,7 +40,7 @@ public final class BridgeMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** Guarded by this: the last snapshot, read by the meters' functions during the scrape. */
     private BridgeStats stats;
-    private Map<String, ConferenceStats> conferences = Map.of();
+    private Map<MeetingId, ConferenceStats> conferences = Map.of();
     private final Map<String, EndpointStats> endpoints = new HashMap<>();
     /** Meters per conference key / endpoint key / endpoint-drop key, so they can be removed. */
     private final Map<String, List<Meter>> dynamicMeters = new HashMap<>();
@@ -69,8 +70,8 @@ public final class BridgeMetrics {
 
     private void refresh() {
         stats = bridge.stats();
-        Map<String, ConferenceStats> fresh = new LinkedHashMap<>();
-        for (String meetingId : bridge.meetingIds()) {
+        Map<MeetingId, ConferenceStats> fresh = new LinkedHashMap<>();
+        for (MeetingId meetingId : bridge.meetingIds()) {
             try {
                 fresh.put(meetingId, bridge.conferenceStats(meetingId));
             } catch (BridgeException e) {
@@ -81,10 +82,10 @@ public final class BridgeMetrics {
         endpoints.clear();
         Map<String, Runnable> wanted = new LinkedHashMap<>();
         for (ConferenceStats c : fresh.values()) {
-            String conferenceKey = c.meetingId();
+            String conferenceKey = c.meetingId().value();
             wanted.put(conferenceKey, () -> registerConference(c.meetingId()));
             for (EndpointStats e : c.endpoints()) {
-                String endpointKey = c.meetingId() + "\u0000" + e.id();
+                String endpointKey = conferenceKey + "\u0000" + e.id();
                 endpoints.put(endpointKey, e);
                 wanted.put(endpointKey, () -> registerEndpoint(c.meetingId(), e.id(), endpointKey));
                 for (String cause : e.dropped().keySet()) {
@@ -107,18 +108,18 @@ public final class BridgeMetrics {
         });
     }
 
-    private void registerConference(String meetingId) {
-        Tags tags = Tags.of("bridge", bridge.id(), "conference", meetingId);
+    private void registerConference(MeetingId meetingId) {
+        Tags tags = Tags.of("bridge", bridge.id(), "conference", meetingId.value());
         List<Meter> meters = new ArrayList<>();
         meters.add(gauge("conference_endpoints", tags, "endpoints in the conference",
                 m -> m.conference(meetingId, c -> c.endpointCount())));
         meters.add(gauge("conference_dropped", tags, "packets of live endpoints dropped, all causes",
                 m -> m.conference(meetingId, c -> c.dropped())));
-        dynamicMeters.put(meetingId, meters);
+        dynamicMeters.put(meetingId.value(), meters);
     }
 
-    private void registerEndpoint(String meetingId, String endpointId, String key) {
-        Tags tags = Tags.of("bridge", bridge.id(), "conference", meetingId, "endpoint", endpointId);
+    private void registerEndpoint(MeetingId meetingId, String endpointId, String key) {
+        Tags tags = Tags.of("bridge", bridge.id(), "conference", meetingId.value(), "endpoint", endpointId);
         List<Meter> meters = new ArrayList<>();
         meters.add(counter("endpoint_packets_in", tags, "packets from the endpoint", m -> m.endpoint(key, EndpointStats::packetsIn)));
         meters.add(counter("endpoint_packets_out", tags, "packets to the endpoint", m -> m.endpoint(key, EndpointStats::packetsOut)));
@@ -141,14 +142,14 @@ public final class BridgeMetrics {
         dynamicMeters.put(key, meters);
     }
 
-    private void registerEndpointDrop(String meetingId, String endpointId, String key, String cause) {
-        Tags tags = Tags.of("bridge", bridge.id(), "conference", meetingId, "endpoint", endpointId, "cause", cause);
+    private void registerEndpointDrop(MeetingId meetingId, String endpointId, String key, String cause) {
+        Tags tags = Tags.of("bridge", bridge.id(), "conference", meetingId.value(), "endpoint", endpointId, "cause", cause);
         dynamicMeters.put(key + "\u0000" + cause, List.of(counter("endpoint_dropped", tags,
                 "packets of the endpoint dropped, by cause",
                 m -> m.endpoint(key, e -> e.dropped().getOrDefault(cause, 0L)))));
     }
 
-    private double conference(String meetingId, ToDoubleFunction<ConferenceStats> value) {
+    private double conference(MeetingId meetingId, ToDoubleFunction<ConferenceStats> value) {
         ConferenceStats c = conferences.get(meetingId);
         return c == null ? Double.NaN : value.applyAsDouble(c);
     }

@@ -19,6 +19,7 @@ import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.EndpointStats;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.sdp.AnswerBuilder;
 import io.livedesk.media.sdp.AnswerIntent;
@@ -122,7 +123,7 @@ class BridgeForwardingIT {
         String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/";
         Chromium chromiumA = null;
         Chromium chromiumB = null;
-        String meeting = UUID.randomUUID().toString();
+        MeetingId meeting = new MeetingId(UUID.randomUUID().toString());
         List<TransportLink> links = new ArrayList<>();
         long bridgeStart = System.nanoTime();
         // What the bridge sends to B loses every 20th video packet: B's NACKs must be answered from the cache.
@@ -254,7 +255,7 @@ class BridgeForwardingIT {
         return EndpointRequest.creating(id).statsId(id).build();
     }
 
-    private static ConferenceRequest update(String meeting, String id, SessionDescription offer) {
+    private static ConferenceRequest update(MeetingId meeting, String id, SessionDescription offer) {
         return ConferenceRequest.modifying(meeting).endpoint(EndpointRequest.updating(id)
                 .remoteTransport(BridgeSdp.transport(offer)).sources(BridgeSdp.sources(offer))).build();
     }

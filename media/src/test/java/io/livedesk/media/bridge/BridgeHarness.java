@@ -17,6 +17,7 @@ import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.Media;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.PayloadType;
 import io.livedesk.media.transport.MediaPacketListener;
 import io.livedesk.media.transport.PacketBuffer;
@@ -55,13 +56,13 @@ public final class BridgeHarness implements AutoCloseable {
      * audio on {@code audioSsrc}; {@code opusPt} is the Opus payload type it negotiated, or -1 to
      * leave its medias out as signaling does today.
      */
-    public Browser join(String meetingId, String id, int audioSsrc, int opusPt) throws BridgeException {
+    public Browser join(MeetingId meetingId, String id, int audioSsrc, int opusPt) throws BridgeException {
         List<Media> medias = opusPt < 0 ? List.of() : List.of(new Media(MediaType.AUDIO,
                 List.of(new PayloadType(opusPt, "opus", 48000, 2, Map.of("useinbandfec", "1"), List.of())), List.of()));
         List<MediaSource> sources = List.of(new MediaSource(MediaType.AUDIO, id + "-a",
                 List.of(new MediaSource.Ssrc(audioSsrc & 0xFFFFFFFFL, id)), List.of()));
         boolean create = !bridge.meetingIds().contains(meetingId);
-        bridge.apply((create ? ConferenceRequest.creating(meetingId) : ConferenceRequest.modifying(meetingId)).name(meetingId)
+        bridge.apply((create ? ConferenceRequest.creating(meetingId) : ConferenceRequest.modifying(meetingId)).name(meetingId.value())
                 .endpoint(EndpointRequest.creating(id).statsId(id).medias(medias).sources(sources)).build());
         byte[] material = new byte[SrtpKeys.MATERIAL_LENGTH];
         random.nextBytes(material);
@@ -69,7 +70,7 @@ public final class BridgeHarness implements AutoCloseable {
                 links.get(links.size() - 1), meetingId + "." + id);
     }
 
-    public void expireEndpoint(String meetingId, String id) throws BridgeException {
+    public void expireEndpoint(MeetingId meetingId, String id) throws BridgeException {
         bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(EndpointRequest.expiring(id)).build());
     }
 

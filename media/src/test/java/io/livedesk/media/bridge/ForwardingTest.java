@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.rtp.RtcpCompound;
 import io.livedesk.media.rtp.RtcpKind;
 import io.livedesk.media.rtp.RtcpPacket;
@@ -48,7 +49,7 @@ class ForwardingTest {
     @BeforeEach
     void setUp() throws Exception {
         context = new ForwardingContext(now::get, BRIDGE, config);
-        conference = new Conference("m1", "room", context);
+        conference = new Conference(new MeetingId("m1"), "room", context);
         linkA = new FakeLink();
         linkB = new FakeLink();
         linkC = new FakeLink();

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.MeetingId;
 import org.junit.jupiter.api.Test;
 
 /** Forwarding RTP and answering NACKs allocates nothing per packet once caches are warm. */
@@ -20,7 +21,7 @@ class HotPathAllocationTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
 
         AtomicLong now = new AtomicLong(1_000_000_000L);
-        Conference conference = new Conference("m", "r",
+        Conference conference = new Conference(new MeetingId("m"), "r",
                 new ForwardingContext(now::get, 42, BridgeConfig.defaults("127.0.0.1", 10000)));
         CountingLink[] links = new CountingLink[4];
         Endpoint[] endpoints = new Endpoint[4];

@@ -21,6 +21,7 @@ import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.TransportDescription;
 import org.ice4j.ice.IceProcessingState;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
 /** {@link LocalBridge#apply} and expiry over real transports on a loopback port, without a browser. */
 @Timeout(60)
 class LocalBridgeTest {
+    private static final MeetingId M = new MeetingId("m");
     private final AtomicLong now = new AtomicLong(5_000_000_000L);
     private int port;
     private LocalBridge bridge;
@@ -69,7 +71,7 @@ class LocalBridgeTest {
         return EndpointRequest.updating(id).remoteTransport(t).build();
     }
 
-    private static ConferenceRequest request(String meeting, boolean create, EndpointRequest... endpoints) {
+    private static ConferenceRequest request(MeetingId meeting, boolean create, EndpointRequest... endpoints) {
         return (create ? ConferenceRequest.creating(meeting) : ConferenceRequest.modifying(meeting))
                 .name("room").endpoints(List.of(endpoints)).build();
     }
@@ -82,7 +84,7 @@ class LocalBridgeTest {
 
     @Test
     void createAnswersWithTheBridgesTransportAndSources() throws Exception {
-        ConferenceReply reply = bridge.apply(request("m", true, create("a"), create("b")));
+        ConferenceReply reply = bridge.apply(request(M, true, create("a"), create("b")));
 
         assertEquals(2, reply.endpoints().size());
         TransportDescription t = reply.endpoints().get(0).transport();
@@ -106,86 +108,86 @@ class LocalBridgeTest {
         assertEquals(2, bridge.stats().endpoints());
         assertTrue(bridge.stats().healthy());
 
-        ConferenceReply updated = bridge.apply(request("m", false, sources("a", 1001, 2001)));
+        ConferenceReply updated = bridge.apply(request(M, false, sources("a", 1001, 2001)));
         assertNull(updated.endpoints().get(0).transport(), "transport only on create");
-        assertEquals("a", bridge.conference("m").stream(2001).owner.id);
-        assertEquals(2, bridge.conferenceStats("m").endpoints().size());
+        assertEquals("a", bridge.conference(M).stream(2001).owner.id);
+        assertEquals(2, bridge.conferenceStats(M).endpoints().size());
     }
 
     @Test
     void badAndUnknownRequestsAreRefusedWithoutChangingAnything() throws Exception {
-        assertThrows(BridgeException.NotFound.class, () -> bridge.apply(request("nope", false, create("a"))));
-        assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request(" ", true)));
-        assertThrows(BridgeException.NotFound.class, () -> bridge.conferenceStats("nope"));
+        assertThrows(BridgeException.NotFound.class, () -> bridge.apply(request(new MeetingId("nope"), false, create("a"))));
+        assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request(null, true)));
+        assertThrows(BridgeException.NotFound.class, () -> bridge.conferenceStats(new MeetingId("nope")));
 
         EndpointRequest withSources = sources("a", 1001);
-        bridge.apply(request("m", true, EndpointRequest.creating("a").statsId("a").sources(withSources.sources()).build()));
-        bridge.apply(request("m", false, create("b")));
-        assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request("m", true, create("c"))),
+        bridge.apply(request(M, true, EndpointRequest.creating("a").statsId("a").sources(withSources.sources()).build()));
+        bridge.apply(request(M, false, create("b")));
+        assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request(M, true, create("c"))),
                 "conference exists");
-        assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request("m", false, create("a"))));
-        assertThrows(BridgeException.NotFound.class, () -> bridge.apply(request("m", false, sources("zz", 5))));
-        assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request("m", false, create("c"), create("c"))));
+        assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request(M, false, create("a"))));
+        assertThrows(BridgeException.NotFound.class, () -> bridge.apply(request(M, false, sources("zz", 5))));
+        assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request(M, false, create("c"), create("c"))));
         // b may not claim a's SSRC; c, in the same request, must then not be created either.
         assertThrows(BridgeException.BadRequest.class,
-                () -> bridge.apply(request("m", false, create("c"), sources("b", 1001))));
-        assertNull(bridge.conference("m").endpoint("c"));
-        assertEquals("a", bridge.conference("m").stream(1001).owner.id);
+                () -> bridge.apply(request(M, false, create("c"), sources("b", 1001))));
+        assertNull(bridge.conference(M).endpoint("c"));
+        assertEquals("a", bridge.conference(M).stream(1001).owner.id);
         TransportDescription noFingerprint = new TransportDescription("abcd", "remotepasswordremotepassword",
                 List.of(), List.of(), true);
-        assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request("m", false, remote("b", noFingerprint))));
+        assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request(M, false, remote("b", noFingerprint))));
         TransportDescription passive = new TransportDescription("abcd", "remotepasswordremotepassword",
                 List.of(new TransportDescription.Fingerprint("sha-256", "AB", "passive")), List.of(), true);
-        assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request("m", false, remote("b", passive))));
+        assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request(M, false, remote("b", passive))));
 
         // A create that fails leaves no empty conference behind.
-        assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request("n", true, create("x"), create("x"))));
-        assertNull(bridge.conference("n"));
+        assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request(new MeetingId("n"), true, create("x"), create("x"))));
+        assertNull(bridge.conference(new MeetingId("n")));
         assertEquals(1, bridge.stats().conferences());
     }
 
     @Test
     void expiringFreesTransportsAndTheLastEndpointTakesTheConference() throws Exception {
-        bridge.apply(request("m", true, create("a"), create("b")));
-        bridge.apply(request("m", false, remote("a", browser("ufraga")), remote("b", browser("ufragb"))));
-        TransportLink a = bridge.conference("m").endpoint("a").transport();
-        TransportLink b = bridge.conference("m").endpoint("b").transport();
+        bridge.apply(request(M, true, create("a"), create("b")));
+        bridge.apply(request(M, false, remote("a", browser("ufraga")), remote("b", browser("ufragb"))));
+        TransportLink a = bridge.conference(M).endpoint("a").transport();
+        TransportLink b = bridge.conference(M).endpoint("b").transport();
         assertFalse(threadsContaining(a.transportId()).isEmpty(), "the DTLS server waits for its client");
         // The same remote transport again is harmless; another would be an ICE restart.
-        bridge.apply(request("m", false, remote("a", browser("ufraga"))));
-        assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request("m", false, remote("a", browser("other")))));
+        bridge.apply(request(M, false, remote("a", browser("ufraga"))));
+        assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request(M, false, remote("a", browser("other")))));
 
-        ConferenceReply reply = bridge.apply(request("m", false, expire("a")));
+        ConferenceReply reply = bridge.apply(request(M, false, expire("a")));
         assertTrue(reply.endpoints().get(0).expired());
         assertEquals(IceProcessingState.TERMINATED, a.iceState());
-        assertNull(bridge.conference("m").endpoint("a"));
+        assertNull(bridge.conference(M).endpoint("a"));
         assertEquals(1, bridge.stats().endpoints());
 
-        bridge.apply(request("m", false, expire("b")));
+        bridge.apply(request(M, false, expire("b")));
         assertEquals(IceProcessingState.TERMINATED, b.iceState());
-        assertNull(bridge.conference("m"), "a conference ends with its last endpoint");
-        assertThrows(BridgeException.NotFound.class, () -> bridge.apply(request("m", false, create("c"))));
+        assertNull(bridge.conference(M), "a conference ends with its last endpoint");
+        assertThrows(BridgeException.NotFound.class, () -> bridge.apply(request(M, false, create("c"))));
         awaitNoThreads(a.transportId());
         awaitNoThreads(b.transportId());
     }
 
     @Test
     void expireRequestAndExpireCallFreeTheWholeConference() throws Exception {
-        bridge.apply(request("m", true, create("a")));
-        TransportLink a = bridge.conference("m").endpoint("a").transport();
-        ConferenceReply reply = bridge.apply(ConferenceRequest.expiring("m"));
+        bridge.apply(request(M, true, create("a")));
+        TransportLink a = bridge.conference(M).endpoint("a").transport();
+        ConferenceReply reply = bridge.apply(ConferenceRequest.expiring(M));
         assertTrue(reply.endpoints().isEmpty());
-        assertNull(bridge.conference("m"));
+        assertNull(bridge.conference(M));
         assertEquals(IceProcessingState.TERMINATED, a.iceState());
-        bridge.expire("m"); // unknown now: no-op
-        bridge.expire("never");
+        bridge.expire(M); // unknown now: no-op
+        bridge.expire(new MeetingId("never"));
     }
 
     @Test
     void endpointsThatStaySilentOrFailAreExpiredByTheHousekeeper() throws Exception {
-        bridge.apply(request("m", true, create("a"), create("b")));
-        bridge.apply(request("m", false, remote("a", browser("ufraga"))));
-        TransportLink a = bridge.conference("m").endpoint("a").transport();
+        bridge.apply(request(M, true, create("a"), create("b")));
+        bridge.apply(request(M, false, remote("a", browser("ufraga"))));
+        TransportLink a = bridge.conference(M).endpoint("a").transport();
 
         now.addAndGet(Duration.ofSeconds(9).toNanos());
         bridge.housekeep();
@@ -193,25 +195,25 @@ class LocalBridgeTest {
 
         // b sends something (as its transport would after decrypting it), a stays silent.
         byte[] rr = Packets.receiverReport(5, 6, 0, 0, 0);
-        bridge.conference("m").endpoint("b").receiver.onRtcp(rr, 0, rr.length);
+        bridge.conference(M).endpoint("b").receiver.onRtcp(rr, 0, rr.length);
         now.addAndGet(Duration.ofSeconds(2).toNanos());
         bridge.housekeep();
-        assertNull(bridge.conference("m").endpoint("a"));
-        assertNotNull(bridge.conference("m").endpoint("b"));
+        assertNull(bridge.conference(M).endpoint("a"));
+        assertNotNull(bridge.conference(M).endpoint("b"));
         assertEquals(IceProcessingState.TERMINATED, a.iceState());
 
         now.addAndGet(Duration.ofSeconds(11).toNanos());
         bridge.housekeep();
-        assertNull(bridge.conference("m"), "b went silent too, and the empty conference went with it");
+        assertNull(bridge.conference(M), "b went silent too, and the empty conference went with it");
         assertEquals(0, bridge.stats().conferences());
         assertTrue(bridge.stats().packetsIn() >= 1, "totals keep expired endpoints' packets");
     }
 
     @Test
     void closeFreesThePortAndRefusesRequests() throws Exception {
-        bridge.apply(request("m", true, create("a")));
+        bridge.apply(request(M, true, create("a")));
         bridge.close();
-        assertThrows(BridgeException.Unavailable.class, () -> bridge.apply(request("x", true)));
+        assertThrows(BridgeException.Unavailable.class, () -> bridge.apply(request(new MeetingId("x"), true)));
         assertFalse(bridge.stats().healthy());
         // ice4j's reader thread lets go of the socket as it exits, a moment after close() returns.
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).ignoreExceptions().until(() -> {
@@ -223,7 +225,7 @@ class LocalBridgeTest {
 
     @Test
     void concurrentRequestsOnOneConferenceAllLand() throws Exception {
-        bridge.apply(request("m", true));
+        bridge.apply(request(M, true));
         int threads = 6;
         int perThread = 5;
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
@@ -234,8 +236,8 @@ class LocalBridgeTest {
                 futures.add(pool.submit(() -> {
                     for (int i = 0; i < perThread; i++) {
                         String id = "e" + (base + i);
-                        bridge.apply(request("m", false, create(id)));
-                        bridge.apply(request("m", false, sources(id, 10_000 + base + i)));
+                        bridge.apply(request(M, false, create(id)));
+                        bridge.apply(request(M, false, sources(id, 10_000 + base + i)));
                         bridge.stats();
                     }
                     return null;
@@ -248,8 +250,8 @@ class LocalBridgeTest {
             pool.shutdownNow();
         }
         assertEquals(threads * perThread, bridge.stats().endpoints());
-        assertEquals("e" + 304, bridge.conference("m").stream(10_304).owner.id);
-        bridge.expire("m");
+        assertEquals("e" + 304, bridge.conference(M).stream(10_304).owner.id);
+        bridge.expire(M);
         assertEquals(0, bridge.stats().endpoints());
     }
 

@@ -13,6 +13,7 @@ import io.livedesk.media.api.Bridge;
 import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.TransportDescription;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +57,7 @@ class PublicAddressBridgeTest {
                 new ConferenceReply.EndpointReply("ep2", null, true)), List.of()));
         Bridge bridge = PublicAddressBridge.wrap(inner, List.of("203.0.113.7", "10.0.0.5"));
 
-        ConferenceReply reply = bridge.apply(ConferenceRequest.creating("m").build());
+        ConferenceReply reply = bridge.apply(ConferenceRequest.creating(new MeetingId("m")).build());
         List<TransportDescription.Candidate> c = reply.endpoints().get(0).transport().candidates();
         assertEquals(List.of(
                 new TransportDescription.Candidate("1", 1, "udp", 2130706431L, "203.0.113.7", 10000, "host"),
@@ -92,7 +93,7 @@ class PublicAddressBridgeTest {
         }
 
         @Override
-        public void expire(String meetingId) {
+        public void expire(MeetingId meetingId) {
         }
 
         @Override

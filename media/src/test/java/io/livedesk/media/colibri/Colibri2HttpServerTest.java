@@ -5,6 +5,7 @@ import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.EndpointRequest;
+import io.livedesk.media.api.MeetingId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static io.livedesk.media.colibri.Samples.MEETING;
+import static io.livedesk.media.colibri.Samples.MEETING_ID;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -74,12 +76,12 @@ class Colibri2HttpServerTest {
         assertEquals(patch, bridge.applied.get(1));
         assertEquals(List.of(new ConferenceReply.EndpointReply("ep1", null, false)), patched.endpoints());
 
-        ConferenceReply expiredEndpoint = client.apply(ConferenceRequest.modifying(MEETING)
+        ConferenceReply expiredEndpoint = client.apply(ConferenceRequest.modifying(MEETING_ID)
                 .endpoint(EndpointRequest.expiring("ep1")).build());
         assertEquals(List.of(new ConferenceReply.EndpointReply("ep1", null, true)), expiredEndpoint.endpoints());
 
-        client.expire(MEETING);
-        assertEquals(List.of(MEETING), bridge.expired);
+        client.expire(MEETING_ID);
+        assertEquals(List.of(MEETING_ID), bridge.expired);
         assertThrows(BridgeException.NotFound.class, () -> client.apply(patch));
     }
 
@@ -87,25 +89,25 @@ class Colibri2HttpServerTest {
     void conferenceStatistics() throws Exception {
         client.apply(bridgeSide.parseCreate(Samples.bytes("create-request.json")));
 
-        assertEquals(bridge.conferenceStats(MEETING), client.conferenceStats(MEETING));
-        assertThrows(BridgeException.NotFound.class, () -> client.conferenceStats("unknown"));
+        assertEquals(bridge.conferenceStats(MEETING_ID), client.conferenceStats(MEETING_ID));
+        assertThrows(BridgeException.NotFound.class, () -> client.conferenceStats(new MeetingId("unknown")));
 
         bridge.withoutConferenceStats = true;
-        assertThrows(BridgeException.BadRequest.class, () -> client.conferenceStats(MEETING));
+        assertThrows(BridgeException.BadRequest.class, () -> client.conferenceStats(MEETING_ID));
     }
 
     @Test
     void unknownMeetingIsNotFound() {
-        ConferenceRequest patch = ConferenceRequest.modifying("nope").endpoint(EndpointRequest.expiring("ep1")).build();
+        ConferenceRequest patch = ConferenceRequest.modifying(new MeetingId("nope")).endpoint(EndpointRequest.expiring("ep1")).build();
 
         assertThrows(BridgeException.NotFound.class, () -> client.apply(patch));
     }
 
     @Test
     void expiringAnUnknownConferenceIsANoOp() throws Exception {
-        client.expire("never-created");
+        client.expire(new MeetingId("never-created"));
 
-        assertEquals(List.of("never-created"), bridge.expired);
+        assertEquals(List.of(new MeetingId("never-created")), bridge.expired);
     }
 
     @Test
@@ -164,6 +166,9 @@ class Colibri2HttpServerTest {
 
         assertEquals(404, get("/nothing/here").statusCode());
         assertEquals(404, get("/colibri/v2/conferences/" + MEETING + "/dominant-speaker-identification").statusCode());
+        HttpResponse<String> badStatsId = get("/livedesk/conferences/a%20b/stats");
+        assertEquals(400, badStatsId.statusCode());
+        assertTrue(badStatsId.body().contains("meeting-id in the path must match"), badStatsId.body());
 
         HttpResponse<String> delete = send("DELETE", "/colibri/v2/conferences/" + MEETING, null, null);
         assertEquals(405, delete.statusCode());
@@ -180,7 +185,7 @@ class Colibri2HttpServerTest {
 
     @Test
     void bridgeFailuresMapToTheRightExceptions() {
-        ConferenceRequest create = ConferenceRequest.creating("m1").build();
+        ConferenceRequest create = ConferenceRequest.creating(new MeetingId("m1")).build();
 
         bridge.failure = new BridgeException.BadRequest("no such codec");
         BridgeException.BadRequest bad = assertThrows(BridgeException.BadRequest.class, () -> client.apply(create));

@@ -10,6 +10,7 @@ import io.livedesk.media.api.HeaderExtension;
 import io.livedesk.media.api.Media;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.PayloadType;
 import io.livedesk.media.api.TransportDescription;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.livedesk.media.colibri.Samples.MEETING;
+import static io.livedesk.media.colibri.Samples.MEETING_ID;
 import static io.livedesk.media.colibri.Samples.bytes;
 import static io.livedesk.media.colibri.Samples.tree;
 import static io.livedesk.media.colibri.Samples.withoutCandidateIds;
@@ -37,7 +39,7 @@ class Colibri2JsonTest {
     void parsesTheCreateRequest() throws Exception {
         ConferenceRequest request = bridgeSide.parseCreate(bytes("create-request.json"));
 
-        assertEquals(MEETING, request.meetingId());
+        assertEquals(MEETING_ID, request.meetingId());
         assertEquals("room1@example", request.name());
         assertTrue(request.create());
         assertFalse(request.expire());
@@ -112,7 +114,7 @@ class Colibri2JsonTest {
     void patchWithRemoteTransportAndSourcesRoundTrips() throws Exception {
         ConferenceRequest request = bridgeSide.parseModify(MEETING, bytes("patch-request.json"));
 
-        assertEquals(MEETING, request.meetingId());
+        assertEquals(MEETING_ID, request.meetingId());
         assertFalse(request.create());
         EndpointRequest ep = request.endpoints().get(0);
         assertFalse(ep.create());
@@ -186,7 +188,7 @@ class Colibri2JsonTest {
     void clientAlwaysDeclaresSourceNamesOnCreate() {
         EndpointRequest ep = EndpointRequest.creating("ep9").build();
 
-        byte[] written = clientSide.writeRequest(ConferenceRequest.creating("m1").endpoint(ep).build());
+        byte[] written = clientSide.writeRequest(ConferenceRequest.creating(new MeetingId("m1")).endpoint(ep).build());
 
         assertEquals("source-names", tree(written).at("/endpoints/0/capabilities/0").asText());
         assertFalse(tree(written).at("/endpoints/0/transport/ice-controlling").asBoolean(true));
@@ -223,7 +225,7 @@ class Colibri2JsonTest {
 
     @Test
     void conferenceStatsRoundTrip() throws Exception {
-        ConferenceStats stats = new ConferenceStats("m1", 2, 10, 20, 30, 40, 5, List.of(
+        ConferenceStats stats = new ConferenceStats(new MeetingId("m1"), 2, 10, 20, 30, 40, 5, List.of(
                 new EndpointStats("e1", "alice", true, 1, 2, 3, 4, 5, 0.25, 31.5, 6, 7, 8, Map.of("unknown-ssrc", 5L)),
                 new EndpointStats("e2", null, false, 0, 0, 0, 0, 0, -1, -1, 0, 0, 0, Map.of())));
 

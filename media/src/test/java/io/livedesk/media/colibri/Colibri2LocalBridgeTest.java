@@ -6,6 +6,7 @@ import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointRequest;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.bridge.BridgeConfig;
 import io.livedesk.media.bridge.LocalBridge;
@@ -18,6 +19,7 @@ import java.net.InetAddress;
 import java.net.URI;
 
 import static io.livedesk.media.colibri.Samples.MEETING;
+import static io.livedesk.media.colibri.Samples.MEETING_ID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -68,15 +70,15 @@ class Colibri2LocalBridgeTest {
         assertEquals(1, stats.conferences());
         assertEquals(1, stats.endpoints());
         assertTrue(stats.healthy());
-        ConferenceStats conference = client.conferenceStats(MEETING);
+        ConferenceStats conference = client.conferenceStats(MEETING_ID);
         assertEquals(1, conference.endpointCount());
         assertEquals("ep1", conference.endpoints().get(0).id());
 
-        ConferenceReply expired = client.apply(ConferenceRequest.modifying(MEETING)
+        ConferenceReply expired = client.apply(ConferenceRequest.modifying(MEETING_ID)
                 .endpoint(EndpointRequest.expiring("ep1")).build());
         assertTrue(expired.endpoints().isEmpty() || expired.endpoints().get(0).expired());
 
-        client.expire(MEETING);
+        client.expire(MEETING_ID);
         assertEquals(0, client.stats().conferences());
         assertThrows(BridgeException.NotFound.class,
                 () -> client.apply(bridgeSide.parseModify(MEETING, Samples.bytes("patch-request.json"))));

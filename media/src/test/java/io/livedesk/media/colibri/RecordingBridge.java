@@ -10,6 +10,7 @@ import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.TransportDescription;
 
 import java.util.ArrayList;
@@ -36,8 +37,8 @@ final class RecordingBridge implements Bridge {
             new MediaSource(MediaType.VIDEO, "jvb-v0", List.of(new MediaSource.Ssrc(801659477L, "jvb-v0")), List.of()));
 
     final List<ConferenceRequest> applied = new CopyOnWriteArrayList<>();
-    final List<String> expired = new CopyOnWriteArrayList<>();
-    final Map<String, Set<String>> conferences = new ConcurrentHashMap<>();
+    final List<MeetingId> expired = new CopyOnWriteArrayList<>();
+    final Map<MeetingId, Set<String>> conferences = new ConcurrentHashMap<>();
     volatile BridgeStats stats = new BridgeStats(0.1, 0, 0, true, false, false, 1, 2, 3, 4);
     volatile BridgeException failure;
     volatile RuntimeException bug;
@@ -87,7 +88,7 @@ final class RecordingBridge implements Bridge {
     }
 
     @Override
-    public void expire(String meetingId) throws BridgeException {
+    public void expire(MeetingId meetingId) throws BridgeException {
         await();
         expired.add(meetingId);
         conferences.remove(meetingId);
@@ -103,7 +104,7 @@ final class RecordingBridge implements Bridge {
     }
 
     @Override
-    public ConferenceStats conferenceStats(String meetingId) throws BridgeException {
+    public ConferenceStats conferenceStats(MeetingId meetingId) throws BridgeException {
         if (withoutConferenceStats) {
             return Bridge.super.conferenceStats(meetingId);
         }

@@ -3,6 +3,7 @@ package io.livedesk.media.colibri;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.livedesk.media.api.MeetingId;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.util.Map;
 /** The Colibri2 requests and replies observed against a real Jitsi Videobridge (COLIBRI2.md), verbatim. */
 final class Samples {
     static final String MEETING = "11111111-2222-3333-4444-555555555555";
+    static final MeetingId MEETING_ID = new MeetingId(MEETING);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** Sample "create-request.json". */

@@ -22,6 +22,7 @@ import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.bridge.BridgeConfig;
 import io.livedesk.media.bridge.LocalBridge;
@@ -61,7 +62,7 @@ class AllocateExpireLeakIT {
         try (LocalBridge bridge = new LocalBridge(
                 BridgeConfig.defaults("127.0.0.1", freeUdpPort()).withId("leak-it").withWarmUpSrtp(false))) {
             for (int i = 0; i < WARM_UP; i++) {
-                cycle(bridge, "warm-" + i, deadPort, i % 2 == 0);
+                cycle(bridge, new MeetingId("warm-" + i), deadPort, i % 2 == 0);
             }
             awaitQuiet(bridge);
             int baseThreads = settledThreads(Integer.MAX_VALUE);
@@ -69,7 +70,7 @@ class AllocateExpireLeakIT {
             List<Long> heapAfterThird = new ArrayList<>();
             long started = System.nanoTime();
             for (int i = 0; i < CYCLES; i++) {
-                cycle(bridge, "cycle-" + i, deadPort, i % 2 == 0);
+                cycle(bridge, new MeetingId("cycle-" + i), deadPort, i % 2 == 0);
                 if ((i + 1) % (CYCLES / 3) == 0) {
                     heapAfterThird.add(usedHeapAfterGc());
                 }
@@ -101,18 +102,18 @@ class AllocateExpireLeakIT {
     }
 
     /** One conference with started endpoints, then gone: one by one, or the whole conference at once. */
-    private static void cycle(LocalBridge bridge, String meeting, int deadPort, boolean endpointByEndpoint)
+    private static void cycle(LocalBridge bridge, MeetingId meeting, int deadPort, boolean endpointByEndpoint)
             throws BridgeException {
         List<EndpointRequest> create = new ArrayList<>();
         for (int e = 0; e < ENDPOINTS; e++) {
             String id = "ep" + e;
             long ssrc = 1000L + e;
-            create.add(EndpointRequest.creating(id).statsId(id).remoteTransport(remote(deadPort, meeting + e))
+            create.add(EndpointRequest.creating(id).statsId(id).remoteTransport(remote(deadPort, meeting.value() + e))
                     .sources(List.of(new MediaSource(MediaType.AUDIO, id + "-a0",
                             List.of(new MediaSource.Ssrc(ssrc, id + "-a0")), List.of())))
                     .build());
         }
-        bridge.apply(ConferenceRequest.creating(meeting).name(meeting).endpoints(create).build());
+        bridge.apply(ConferenceRequest.creating(meeting).name(meeting.value()).endpoints(create).build());
         if (endpointByEndpoint) {
             for (int e = 0; e < ENDPOINTS; e++) {
                 bridge.apply(ConferenceRequest.modifying(meeting).endpoint(EndpointRequest.expiring("ep" + e)).build());

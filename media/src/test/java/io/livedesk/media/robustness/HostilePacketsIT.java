@@ -28,6 +28,7 @@ import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.bridge.BridgeConfig;
 import io.livedesk.media.bridge.LocalBridge;
 import io.livedesk.media.server.BridgeMetrics;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
 @Timeout(120)
 class HostilePacketsIT {
     private static final Logger log = LoggerFactory.getLogger(HostilePacketsIT.class);
-    private static final String MEETING = "hostile-meeting";
+    private static final MeetingId MEETING = new MeetingId("hostile-meeting");
     private static final long SSRC_A = 1001;
     private static final long SSRC_B = 2001;
     private static final int ROUNDS = 400;

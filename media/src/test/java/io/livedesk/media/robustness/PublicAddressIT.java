@@ -15,6 +15,7 @@ import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.colibri.Colibri2Client;
 import io.livedesk.media.server.BridgeNode;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class PublicAddressIT {
     private static final String PUBLIC = "203.0.113.7";
-    private static final String MEETING = "nat-meeting";
+    private static final MeetingId MEETING = new MeetingId("nat-meeting");
     private static final long SSRC_A = 3001;
     private static final long SSRC_B = 4001;
 

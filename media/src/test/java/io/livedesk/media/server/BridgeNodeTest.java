@@ -21,6 +21,7 @@ import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.EndpointRequest;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.colibri.Colibri2Client;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +30,7 @@ import picocli.CommandLine;
 /** The node BridgeMain runs, in-process on free loopback ports: health, stats, metrics, Colibri2, stop. */
 @Timeout(60)
 class BridgeNodeTest {
-    private static final String MEETING = "11111111-2222-3333-4444-555555555555";
+    private static final MeetingId MEETING = new MeetingId("11111111-2222-3333-4444-555555555555");
 
     @Test
     void servesColibriHealthStatsAndMetricsThenStopsCleanly() throws Exception {
@@ -85,7 +86,7 @@ class BridgeNodeTest {
 
             client.expire(MEETING);
             String after = get(http, base, "/metrics").body();
-            assertFalse(after.contains(MEETING), "meters of an expired conference are removed:\n" + after);
+            assertFalse(after.contains(MEETING.value()), "meters of an expired conference are removed:\n" + after);
             assertTrue(after.contains("livedesk_bridge_conferences{bridge=\"node-test\"} 0.0"));
         } finally {
             node.close();

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.bridge.BridgeHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * with its frequency and level, and with media time that follows the RTP timestamps.
  */
 class AudioTapBridgeTest {
-    private static final String MEETING = "m1";
+    private static final MeetingId MEETING = new MeetingId("m1");
     private static final int SPEAKER_SSRC = 0x51515151;
     private static final int LISTENER_SSRC = 0x52525252;
     private static final int RATE = 16_000;
@@ -132,7 +133,7 @@ class AudioTapBridgeTest {
     void tappingWhatDoesNotExistFails() throws Exception {
         harness.join(MEETING, "speaker", SPEAKER_SSRC, 111);
         RecordingSink sink = new RecordingSink();
-        assertThrows(BridgeException.NotFound.class, () -> harness.bridge.tapAudio("nope", "speaker", RATE, sink));
+        assertThrows(BridgeException.NotFound.class, () -> harness.bridge.tapAudio(new MeetingId("nope"), "speaker", RATE, sink));
         assertThrows(BridgeException.NotFound.class, () -> harness.bridge.tapAudio(MEETING, "nobody", RATE, sink));
         assertThrows(BridgeException.NotFound.class, () -> harness.bridge.tapAudio(null, null, RATE, sink));
         assertThrows(BridgeException.BadRequest.class, () -> harness.bridge.tapAudio(MEETING, "speaker", 12_345, sink));

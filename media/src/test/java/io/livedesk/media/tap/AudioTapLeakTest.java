@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.bridge.BridgeHarness;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class AudioTapLeakTest {
     private static final int RATE = 16_000;
+    private static final MeetingId M1 = new MeetingId("m1");
+    private static final MeetingId M2 = new MeetingId("m2");
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @Test
@@ -28,10 +31,10 @@ class AudioTapLeakTest {
         try (BridgeHarness harness = new BridgeHarness("tap-leak")) {
             threadPrefix = "ld-audio-tap-" + harness.bridgeId + "-";
             var bridge = harness.bridge;
-            BridgeHarness.Browser a = harness.join("m1", "a", 1001, 111);
-            BridgeHarness.Browser b = harness.join("m1", "b", 1002, 111);
-            BridgeHarness.Browser c = harness.join("m1", "c", 1003, 111);
-            BridgeHarness.Browser d = harness.join("m2", "d", 1004, 111);
+            BridgeHarness.Browser a = harness.join(M1, "a", 1001, 111);
+            BridgeHarness.Browser b = harness.join(M1, "b", 1002, 111);
+            BridgeHarness.Browser c = harness.join(M1, "c", 1003, 111);
+            BridgeHarness.Browser d = harness.join(M2, "d", 1004, 111);
             OpusSource sa = new OpusSource(1001, 111, 440, -12, 32_000, 1);
             OpusSource sb = new OpusSource(1002, 111, 440, -12, 32_000, 2);
             OpusSource sc = new OpusSource(1003, 111, 440, -12, 32_000, 3);
@@ -43,10 +46,10 @@ class AudioTapLeakTest {
                 RecordingSink sinkC1 = new RecordingSink();
                 RecordingSink sinkC2 = new RecordingSink();
                 sinks.addAll(List.of(sinkA, sinkB, sinkC1, sinkC2));
-                AudioTap tapA = bridge.tapAudio("m1", "a", RATE, sinkA);
-                AudioTap tapB = bridge.tapAudio("m1", "b", RATE, sinkB);
-                AudioTap tapC1 = bridge.tapAudio("m1", "c", RATE, sinkC1);
-                AudioTap tapC2 = bridge.tapAudio("m1", "c", 8_000, sinkC2); // two taps on one endpoint
+                AudioTap tapA = bridge.tapAudio(M1, "a", RATE, sinkA);
+                AudioTap tapB = bridge.tapAudio(M1, "b", RATE, sinkB);
+                AudioTap tapC1 = bridge.tapAudio(M1, "c", RATE, sinkC1);
+                AudioTap tapC2 = bridge.tapAudio(M1, "c", 8_000, sinkC2); // two taps on one endpoint
                 assertEquals(4, bridge.openAudioTaps());
                 for (int i = 0; i < 10; i++) {
                     a.send(sa.nextRtp());
@@ -65,22 +68,22 @@ class AudioTapLeakTest {
 
                 if (round == 0) {
                     // With its endpoint.
-                    harness.expireEndpoint("m1", "b");
+                    harness.expireEndpoint(M1, "b");
                     assertTrue(sinkB.closed.await(20, TimeUnit.SECONDS));
                     await().atMost(WAIT).until(() -> bridge.openAudioTaps() == 2);
-                    b = harness.join("m1", "b", 1002, 111);
+                    b = harness.join(M1, "b", 1002, 111);
                     sb = new OpusSource(1002, 111, 440, -12, 32_000, 5);
                 } else {
                     tapB.close();
                 }
                 // With its conference (both taps of c), then everything is rebuilt for the next round.
-                bridge.expire("m1");
+                bridge.expire(M1);
                 assertTrue(sinkC1.closed.await(20, TimeUnit.SECONDS));
                 assertTrue(sinkC2.closed.await(20, TimeUnit.SECONDS));
                 await().atMost(WAIT).until(() -> bridge.openAudioTaps() == 0);
-                a = harness.join("m1", "a", 1001, 111);
-                b = harness.join("m1", "b", 1002, 111);
-                c = harness.join("m1", "c", 1003, 111);
+                a = harness.join(M1, "a", 1001, 111);
+                b = harness.join(M1, "b", 1002, 111);
+                c = harness.join(M1, "c", 1003, 111);
                 sa = new OpusSource(1001, 111, 440, -12, 32_000, 6);
                 sb = new OpusSource(1002, 111, 440, -12, 32_000, 7);
                 sc = new OpusSource(1003, 111, 440, -12, 32_000, 8);
@@ -89,7 +92,7 @@ class AudioTapLeakTest {
             // With the bridge: a tap still open when it closes.
             RecordingSink sinkD = new RecordingSink();
             sinks.add(sinkD);
-            AudioTap tapD = bridge.tapAudio("m2", "d", RATE, sinkD);
+            AudioTap tapD = bridge.tapAudio(M2, "d", RATE, sinkD);
             d.send(sd.nextRtp());
             await().atMost(WAIT).until(() -> tapD.stats().decoded() == 1);
             AudioTapStats totals = bridge.audioTapStats();

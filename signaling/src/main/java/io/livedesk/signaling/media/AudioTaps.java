@@ -1,6 +1,7 @@
 package io.livedesk.signaling.media;
 
 import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.bridge.LocalBridge;
 import io.livedesk.media.tap.AudioSink;
 import io.livedesk.media.tap.AudioTap;
@@ -21,7 +22,7 @@ public interface AudioTaps {
      *
      * @throws BridgeException for an unknown endpoint, a bad rate, or when no tap can be opened now
      */
-    AudioTap open(String meetingId, String endpointId, int sampleRate, AudioSink sink) throws BridgeException;
+    AudioTap open(MeetingId meetingId, String endpointId, int sampleRate, AudioSink sink) throws BridgeException;
 
     /** Taps not yet finished. */
     int openTaps();
@@ -37,7 +38,7 @@ public interface AudioTaps {
             }
 
             @Override
-            public AudioTap open(String meetingId, String endpointId, int sampleRate, AudioSink sink)
+            public AudioTap open(MeetingId meetingId, String endpointId, int sampleRate, AudioSink sink)
                     throws BridgeException {
                 throw new BridgeException.Unavailable(why, null);
             }
@@ -62,7 +63,7 @@ public interface AudioTaps {
             }
 
             @Override
-            public AudioTap open(String meetingId, String endpointId, int sampleRate, AudioSink sink)
+            public AudioTap open(MeetingId meetingId, String endpointId, int sampleRate, AudioSink sink)
                     throws BridgeException {
                 return bridge.tapAudio(meetingId, endpointId, sampleRate, sink);
             }

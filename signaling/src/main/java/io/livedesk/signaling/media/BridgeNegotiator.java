@@ -8,6 +8,7 @@ import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.Media;
 import io.livedesk.media.api.MediaSource;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.bridge.BridgeCodecPolicy;
 import io.livedesk.media.bridge.BridgeSdp;
@@ -291,7 +292,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
      */
     public void conferencesLost(Set<String> meetingIds, long lostAt) {
         for (String meetingId : meetingIds) {
-            CallId callId = CallId.parse(meetingId).orElse(null); // a call's meeting is named after the call
+            CallId callId = CallMeetings.callOf(meetingId).orElse(null);
             CallMedia media = callId == null ? null : calls.get(callId);
             if (media == null) {
                 continue;
@@ -389,7 +390,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
     /** Creates the leg's endpoint (and the conference, if need be) or updates its sources. */
     private Leg connect(CallId callId, Leg leg, String endpointId, String subject, Offer offer)
             throws BridgeException {
-        String meetingId = meetingOf(callId);
+        MeetingId meetingId = CallMeetings.meetingOf(callId);
         if (leg != null) {
             try {
                 bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(EndpointRequest.updating(endpointId)
@@ -415,7 +416,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
     }
 
     private void expireEndpoint(CallId callId, String endpointId) {
-        String meetingId = meetingOf(callId);
+        MeetingId meetingId = CallMeetings.meetingOf(callId);
         try {
             bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(EndpointRequest.expiring(endpointId)).build());
         } catch (BridgeException.NotFound e) {
@@ -423,11 +424,6 @@ public final class BridgeNegotiator implements MediaNegotiator {
         } catch (BridgeException e) {
             log.warn("call {}: expiring endpoint {} failed: {}", meetingId, endpointId, e.toString());
         }
-    }
-
-    /** A call's conference on the bridge is named after the call. */
-    private static String meetingOf(CallId callId) {
-        return callId.value();
     }
 
     private boolean endedHere(CallId callId) {
@@ -452,7 +448,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
             }
         }
         try {
-            bridge.expire(meetingOf(call.callId()));
+            bridge.expire(CallMeetings.meetingOf(call.callId()));
         } catch (BridgeException e) {
             log.warn("call {}: expiring its conference failed: {}", call.callId(), e.toString());
         }

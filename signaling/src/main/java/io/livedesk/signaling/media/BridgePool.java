@@ -7,6 +7,7 @@ import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointRequest;
+import io.livedesk.media.api.MeetingId;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,15 +132,15 @@ public final class BridgePool implements Bridge {
 
     @Override
     public ConferenceReply apply(ConferenceRequest request) throws BridgeException {
-        String meetingId = request.meetingId();
-        if (meetingId == null || meetingId.isBlank()) {
+        MeetingId meetingId = request.meetingId();
+        if (meetingId == null) {
             throw new BridgeException.BadRequest("meeting-id is required");
         }
         if (request.expire()) {
             expire(meetingId);
             return new ConferenceReply(List.of(), List.of());
         }
-        PoolMember owner = owners.get(meetingId);
+        PoolMember owner = owners.get(meetingId.value());
         if (owner != null) {
             return applyOn(owner, request);
         }
@@ -165,7 +166,7 @@ public final class BridgePool implements Bridge {
     }
 
     private ConferenceReply create(ConferenceRequest request) throws BridgeException {
-        String meetingId = request.meetingId();
+        String meetingId = request.meetingId().value();
         List<PoolMember> ranked = selector.rank(members);
         List<String> failures = new ArrayList<>();
         for (PoolMember m : ranked) {
@@ -195,15 +196,15 @@ public final class BridgePool implements Bridge {
 
     /** Expires the conference on the member that holds it; no-op if no member does. */
     @Override
-    public void expire(String meetingId) throws BridgeException {
-        PoolMember owner = meetingId == null ? null : owners.remove(meetingId);
+    public void expire(MeetingId meetingId) throws BridgeException {
+        PoolMember owner = meetingId == null ? null : owners.remove(meetingId.value());
         if (owner == null) {
             return;
         }
         try {
             owner.bridge().expire(meetingId);
         } catch (BridgeException.Unavailable e) {
-            owner.orphan(meetingId); // expired when the member is back, if it went down
+            owner.orphan(meetingId.value()); // expired when the member is back, if it went down
             failed(owner, e);
             throw e;
         }
@@ -251,8 +252,8 @@ public final class BridgePool implements Bridge {
 
     /** From the member that holds the conference. */
     @Override
-    public ConferenceStats conferenceStats(String meetingId) throws BridgeException {
-        PoolMember owner = meetingId == null ? null : owners.get(meetingId);
+    public ConferenceStats conferenceStats(MeetingId meetingId) throws BridgeException {
+        PoolMember owner = meetingId == null ? null : owners.get(meetingId.value());
         if (owner == null) {
             throw new BridgeException.NotFound("no conference " + meetingId + " on the media bridges");
         }
@@ -399,7 +400,7 @@ public final class BridgePool implements Bridge {
     private void expireOrphans(PoolMember m) {
         for (String meetingId : m.takeOrphans()) {
             try {
-                m.bridge().expire(meetingId);
+                m.bridge().expire(new MeetingId(meetingId));
             } catch (BridgeException | RuntimeException e) {
                 // It may have expired them itself (inactivity); nothing more to do.
                 log.debug("bridge pool {}: expiring lost conference {} on {} failed: {}", id, meetingId, m.id(),

@@ -10,6 +10,7 @@ import io.livedesk.speech.api.StreamSpec;
 import io.livedesk.speech.api.TranscriptEvent;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.media.AudioTaps;
+import io.livedesk.signaling.media.CallMeetings;
 import io.livedesk.signaling.media.LegObserver;
 import io.livedesk.signaling.transcript.Speaker;
 import io.livedesk.signaling.transcript.TranscriptLine;
@@ -106,7 +107,7 @@ public final class CallTranscriber implements LegObserver {
             return;
         }
         try {
-            leg.tap = taps.open(call.callId().value(), endpointId, sampleRate, leg);
+            leg.tap = taps.open(CallMeetings.meetingOf(call.callId()), endpointId, sampleRate, leg);
         } catch (BridgeException e) {
             log.warn("call {}: tapping {} failed: {}", call.callId(), endpointId, e.toString());
             leg.stream.close();

@@ -6,6 +6,7 @@ import io.livedesk.media.api.Bridge;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointStats;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.signaling.server.LiveDeskNode;
 import io.livedesk.testkit.browser.Chromium;
 import org.junit.jupiter.api.AfterAll;
@@ -68,7 +69,7 @@ class BrowserBridgeCallIT {
                 assertEquals(bridgePort, CallPages.number(s, "remotePort"), page.getKey() + " sends to the bridge: " + s);
                 assertTrue(CallPages.number(s, "frames") > 0 && CallPages.number(s, "audio") > 0, page.getKey() + ": " + s);
             }
-            ConferenceStats stats = bridge.conferenceStats(callId);
+            ConferenceStats stats = bridge.conferenceStats(new MeetingId(callId));
             log.info("bridge conference: {}", stats);
             assertEquals(2, stats.endpoints().size(), stats.toString());
             for (EndpointStats e : stats.endpoints()) {
@@ -83,7 +84,7 @@ class BrowserBridgeCallIT {
         JsonNode call = latestCall();
         assertEquals("ended", call.path("state").asText());
         assertEquals("customer_hangup", call.path("endReason").asText());
-        assertThrows(BridgeException.NotFound.class, () -> bridge.conferenceStats(callId));
+        assertThrows(BridgeException.NotFound.class, () -> bridge.conferenceStats(new MeetingId(callId)));
         await().atMost(Duration.ofSeconds(5)).until(() -> bridge.stats().conferences() == 0 && bridge.stats().endpoints() == 0);
     }
 

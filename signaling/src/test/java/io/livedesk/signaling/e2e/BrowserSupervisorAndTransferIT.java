@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.media.api.Bridge;
 import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointStats;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.signaling.server.LiveDeskNode;
 import io.livedesk.testkit.browser.Chromium;
 import org.junit.jupiter.api.AfterAll;
@@ -86,7 +87,7 @@ class BrowserSupervisorAndTransferIT {
             long staffVideo = ownVideo(staff, "desk");
             long customerVideo = ownVideo(customer, "widget");
             assertEquals(Set.of(staffVideo, customerVideo), seen, "the supervisor decodes exactly both parties' video");
-            assertEquals(3, bridge.conferenceStats(callId).endpoints().size());
+            assertEquals(3, bridge.conferenceStats(new MeetingId(callId)).endpoints().size());
             JsonNode record = call(callId);
             assertEquals("sup-e2e", record.path("supervisors").path(0).asText(), record.toString());
 
@@ -130,7 +131,7 @@ class BrowserSupervisorAndTransferIT {
             log.info("after the transfer: {}", record);
             assertEquals("staff-e2e-2", record.path("staff").path("id").asText(), record.toString());
             assertEquals("staff-e2e", record.path("formerStaff").path(0).asText(), record.toString());
-            ConferenceStats stats = bridge.conferenceStats(callId);
+            ConferenceStats stats = bridge.conferenceStats(new MeetingId(callId));
             assertEquals(3, stats.endpoints().size(), "customer, supervisor and the second staff member: " + stats);
             for (EndpointStats e : stats.endpoints()) {
                 assertTrue(e.connected(), e.toString());
@@ -139,7 +140,7 @@ class BrowserSupervisorAndTransferIT {
             // The supervisor leaves; the call goes on between the customer and the second staff member.
             supervisor.driver().findElement(by("desk-hangup")).click();
             awaitState(supervisor, "desk", "ended");
-            await().atMost(Duration.ofSeconds(10)).until(() -> bridge.conferenceStats(callId).endpoints().size() == 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> bridge.conferenceStats(new MeetingId(callId)).endpoints().size() == 2);
             assertEquals("active", call(callId).path("state").asText());
 
             CallPages.customerHangsUp(second, customer);

@@ -7,6 +7,7 @@ import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointRequest;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.signaling.server.Metrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -80,11 +81,11 @@ class BridgePoolTest {
         for (int i = 0; i < endpoints; i++) {
             eps.add(EndpointRequest.creating("ep" + i).statsId("ep" + i).sources(List.of()).build());
         }
-        return ConferenceRequest.creating(meetingId).name("call " + meetingId).endpoints(eps).build();
+        return ConferenceRequest.creating(new MeetingId(meetingId)).name("call " + meetingId).endpoints(eps).build();
     }
 
     private static ConferenceRequest update(String meetingId) {
-        return ConferenceRequest.modifying(meetingId)
+        return ConferenceRequest.modifying(new MeetingId(meetingId))
                 .endpoint(EndpointRequest.updating("ep0").sources(List.of())).build();
     }
 
@@ -167,27 +168,27 @@ class BridgePoolTest {
     void laterRequestsFollowTheConferenceAndExpiryForgetsIt() throws Exception {
         Bridge a = bridge("a", stats(0, 0, 0));
         Bridge b = bridge("b", stats(0.5, 0, 0));
-        ConferenceStats conference = new ConferenceStats("m1", 1, 0, 0, 0, 0, 0, List.of());
-        when(a.conferenceStats("m1")).thenReturn(conference);
+        ConferenceStats conference = new ConferenceStats(new MeetingId("m1"), 1, 0, 0, 0, 0, 0, List.of());
+        when(a.conferenceStats(new MeetingId("m1"))).thenReturn(conference);
         BridgePool pool = pool(a, b);
         pool.checkAll();
 
         assertThrows(BridgeException.NotFound.class, () -> pool.apply(update("m1")),
                 "an unknown conference that is not being created");
-        assertThrows(BridgeException.NotFound.class, () -> pool.conferenceStats("m1"));
+        assertThrows(BridgeException.NotFound.class, () -> pool.conferenceStats(new MeetingId("m1")));
         pool.apply(create("m1", 1));
         pool.apply(update("m1"));
         pool.apply(create("m1", 1)); // create=true for a known conference: its member, not a new one
-        assertSame(conference, pool.conferenceStats("m1"));
+        assertSame(conference, pool.conferenceStats(new MeetingId("m1")));
         verify(b, never()).apply(any());
 
-        pool.expire("m1");
-        verify(a).expire("m1");
+        pool.expire(new MeetingId("m1"));
+        verify(a).expire(new MeetingId("m1"));
         assertEquals(Optional.empty(), pool.ownerOf("m1"));
         assertThrows(BridgeException.NotFound.class, () -> pool.apply(update("m1")));
-        pool.expire("m1"); // unknown: no-op
-        pool.apply(ConferenceRequest.expiring("m2")); // expire through apply: no-op too
-        assertThrows(BridgeException.BadRequest.class, () -> pool.apply(update(" ")));
+        pool.expire(new MeetingId("m1")); // unknown: no-op
+        pool.apply(ConferenceRequest.expiring(new MeetingId("m2"))); // expire through apply: no-op too
+        assertThrows(BridgeException.BadRequest.class, () -> pool.apply(ConferenceRequest.modifying(null).build()));
     }
 
     @Test
@@ -305,7 +306,7 @@ class BridgePoolTest {
 
         pool.checkAll(); // a answers its checks again
         assertTrue(pool.members().get(0).up());
-        verify(a).expire("m1");
+        verify(a).expire(new MeetingId("m1"));
         doReturn(OK).when(a).apply(any());
         pool.apply(create("m3", 1));
         assertEquals(Optional.of("a"), pool.ownerOf("m3"));
@@ -321,8 +322,8 @@ class BridgePoolTest {
         });
         pool.onConferencesLost(second::add);
         pool.apply(create("m1", 1));
-        when(a.conferenceStats("m1")).thenThrow(refused("a"));
-        assertThrows(BridgeException.Unavailable.class, () -> pool.conferenceStats("m1"));
+        when(a.conferenceStats(new MeetingId("m1"))).thenThrow(refused("a"));
+        assertThrows(BridgeException.Unavailable.class, () -> pool.conferenceStats(new MeetingId("m1")));
         assertEquals(List.of(Set.of("m1")), lost);
         assertEquals(List.of(Set.of("m1")), second);
     }

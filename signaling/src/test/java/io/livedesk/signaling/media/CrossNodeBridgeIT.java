@@ -2,6 +2,7 @@ package io.livedesk.signaling.media;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.media.api.Bridge;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.signaling.testing.RedisServerExtension;
 import io.livedesk.signaling.testing.TestNode;
 import io.livedesk.testkit.ws.WsClient;
@@ -65,7 +66,7 @@ class CrossNodeBridgeIT {
                     && "answer".equals(m.path("sdp").path("type").asText()), WAIT);
             assertTrue(staffAnswer.path("sdp").path("sdp").asText().contains("a=ssrc:1001 "),
                     "the staff member receives the customer's audio: " + staffAnswer);
-            assertEquals(2, bBridge.conferenceStats(callId).endpoints().size());
+            assertEquals(2, bBridge.conferenceStats(new MeetingId(callId)).endpoints().size());
 
             String badId = customer.sendRequest(Map.of("type", "call.signal", "callId", callId,
                     "sdp", Map.of("type", "offer", "sdp", "v=0\r\nnot sdp at all\r\n")));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.EndpointRequest;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.server.BridgeNode;
 import io.livedesk.signaling.server.Metrics;
 import io.livedesk.signaling.testing.TestNode;
@@ -76,11 +77,11 @@ class RemoteBridgePoolIT {
         for (int i = 0; i < endpoints; i++) {
             eps.add(EndpointRequest.creating("ep" + i).statsId("ep" + i).sources(List.of()).iceControlling(true).build());
         }
-        return ConferenceRequest.creating(meetingId).name("call " + meetingId).endpoints(eps).build();
+        return ConferenceRequest.creating(new MeetingId(meetingId)).name("call " + meetingId).endpoints(eps).build();
     }
 
     private static ConferenceRequest addEndpoint(String meetingId, String endpointId) {
-        return ConferenceRequest.modifying(meetingId).endpoint(EndpointRequest.creating(endpointId)
+        return ConferenceRequest.modifying(new MeetingId(meetingId)).endpoint(EndpointRequest.creating(endpointId)
                 .statsId(endpointId).sources(List.of()).iceControlling(true)).build();
     }
 
@@ -114,8 +115,8 @@ class RemoteBridgePoolIT {
         assertEquals(2, b.bridge().stats().conferences());
         assertEquals(2, a.bridge().stats().conferences());
         pool.apply(addEndpoint("m1", "late")); // later requests follow the conference
-        assertEquals(2, b.bridge().conferenceStats("m1").endpointCount());
-        assertEquals(2, pool.conferenceStats("m1").endpointCount());
+        assertEquals(2, b.bridge().conferenceStats(new MeetingId("m1")).endpointCount());
+        assertEquals(2, pool.conferenceStats(new MeetingId("m1")).endpointCount());
         await("metrics show both nodes up").atMost(WAIT).until(() -> metrics.scrape()
                 .contains("livedesk_media_bridge_up{bridge=\"" + idOf(b) + "\"} 1.0"));
 
@@ -135,7 +136,7 @@ class RemoteBridgePoolIT {
         assertThrows(BridgeException.NotFound.class, () -> pool.apply(addEndpoint("m1", "again")));
         pool.apply(create("m1", 1));
         assertEquals(Optional.of(idOf(a)), pool.ownerOf("m1"));
-        assertEquals(1, a.bridge().conferenceStats("m1").endpointCount());
+        assertEquals(1, a.bridge().conferenceStats(new MeetingId("m1")).endpointCount());
         assertEquals(Optional.of(idOf(a)), pool.ownerOf("m3"), "a's conferences stay where they are");
 
         // b comes back on the same Colibri2 address (fresh, empty): it takes conferences again.
@@ -146,7 +147,7 @@ class RemoteBridgePoolIT {
         assertEquals(Optional.of(idOf(back)), pool.ownerOf("m4"), "b holds no endpoint, a holds 4");
         assertEquals(1, back.bridge().stats().conferences());
 
-        pool.expire("m4");
+        pool.expire(new MeetingId("m4"));
         assertEquals(0, back.bridge().stats().conferences());
         assertEquals(Optional.empty(), pool.ownerOf("m4"));
     }

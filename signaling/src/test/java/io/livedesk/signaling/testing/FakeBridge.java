@@ -8,6 +8,7 @@ import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.TransportDescription;
 
 import java.util.ArrayList;
@@ -56,8 +57,8 @@ public final class FakeBridge implements Bridge {
             throw failure;
         }
         Map<String, List<MediaSource>> endpoints = request.create()
-                ? conferences.computeIfAbsent(request.meetingId(), id -> new LinkedHashMap<>())
-                : conferences.get(request.meetingId());
+                ? conferences.computeIfAbsent(request.meetingId().value(), id -> new LinkedHashMap<>())
+                : conferences.get(request.meetingId().value());
         if (endpoints == null) {
             throw new BridgeException.NotFound("no conference " + request.meetingId());
         }
@@ -94,9 +95,9 @@ public final class FakeBridge implements Bridge {
     }
 
     @Override
-    public synchronized void expire(String meetingId) {
-        expired.add(meetingId);
-        conferences.remove(meetingId);
+    public synchronized void expire(MeetingId meetingId) {
+        expired.add(meetingId.value());
+        conferences.remove(meetingId.value());
     }
 
     @Override
