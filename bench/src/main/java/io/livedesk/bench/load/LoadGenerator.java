@@ -3,6 +3,7 @@ package io.livedesk.bench.load;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFuture;
@@ -14,9 +15,9 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -248,8 +249,8 @@ public final class LoadGenerator implements Callable<Integer> {
         List<Principal> principals = new ArrayList<>(idleSessions);
         for (int i = 0; i < idleSessions; i++) {
             principals.add(role.serves()
-                    ? new Principal(runId + "-i" + i, role, "Idle " + i, Set.of(TOPICS[i % 4]), Set.of("en", "zh"), 1, 0)
-                    : new Principal(runId + "-i" + i, role, "Idle " + i, Set.of(), Set.of(), 1, 0));
+                    ? new Principal(Subject.of(runId + "-i" + i), role, "Idle " + i, Set.of(TOPICS[i % 4]), Set.of("en", "zh"), 1, 0)
+                    : new Principal(Subject.of(runId + "-i" + i), role, "Idle " + i, Set.of(), Set.of(), 1, 0));
         }
         long t0 = System.nanoTime();
         List<String> minted = tokens.mint(principals);
@@ -274,7 +275,7 @@ public final class LoadGenerator implements Callable<Integer> {
         };
         List<WsSession> sessions = new ArrayList<>(idleSessions);
         for (int i = 0; i < idleSessions; i++) {
-            sessions.add(new WsSession(i, WsSession.Kind.IDLE, principals.get(i).subject(), minted.get(i), tracker,
+            sessions.add(new WsSession(i, WsSession.Kind.IDLE, principals.get(i).subject().value(), minted.get(i), tracker,
                     pingIntervalSeconds * 1000L));
         }
         warmConnections(role);
@@ -362,11 +363,11 @@ public final class LoadGenerator implements Callable<Integer> {
 
         List<Principal> principals = new ArrayList<>(staffCount + customerCount);
         for (int i = 0; i < staffCount; i++) {
-            principals.add(new Principal(runId + "-s" + i, Role.STAFF, "Staff " + i,
+            principals.add(new Principal(Subject.of(runId + "-s" + i), Role.STAFF, "Staff " + i,
                     Set.of(TOPICS[i % 4], TOPICS[(i + 1) % 4]), Set.of(LANGUAGES), capacity, 0));
         }
         for (int i = 0; i < customerCount; i++) {
-            principals.add(new Principal(runId + "-c" + i, Role.CUSTOMER, "Customer " + i, Set.of(), Set.of(), 1, 0));
+            principals.add(new Principal(Subject.of(runId + "-c" + i), Role.CUSTOMER, "Customer " + i, Set.of(), Set.of(), 1, 0));
         }
         List<String> minted = tokens.mint(principals);
 
@@ -374,11 +375,11 @@ public final class LoadGenerator implements Callable<Integer> {
         List<WsSession> staffSessions = new ArrayList<>(staffCount);
         List<WsSession> customerSessions = new ArrayList<>(customerCount);
         for (int i = 0; i < staffCount; i++) {
-            staffSessions.add(new WsSession(i, WsSession.Kind.STAFF, principals.get(i).subject(), minted.get(i), r,
+            staffSessions.add(new WsSession(i, WsSession.Kind.STAFF, principals.get(i).subject().value(), minted.get(i), r,
                     pingIntervalSeconds * 1000L));
         }
         for (int i = 0; i < customerCount; i++) {
-            customerSessions.add(new WsSession(i, WsSession.Kind.CUSTOMER, principals.get(staffCount + i).subject(),
+            customerSessions.add(new WsSession(i, WsSession.Kind.CUSTOMER, principals.get(staffCount + i).subject().value(),
                     minted.get(staffCount + i), r, pingIntervalSeconds * 1000L));
         }
         warmConnections(Role.CUSTOMER);
@@ -760,9 +761,9 @@ public final class LoadGenerator implements Callable<Integer> {
             recycler.execute(() -> {
                 try {
                     int n = staffSubjects.getAndIncrement();
-                    Principal p = new Principal(runId + "-s" + n, Role.STAFF, "Staff " + n,
+                    Principal p = new Principal(Subject.of(runId + "-s" + n), Role.STAFF, "Staff " + n,
                             Set.of(TOPICS[n % 4], TOPICS[(n + 1) % 4]), Set.of(LANGUAGES), capacity, 0);
-                    WsSession fresh = new WsSession(n, WsSession.Kind.STAFF, p.subject(), tokens.mint(List.of(p)).get(0),
+                    WsSession fresh = new WsSession(n, WsSession.Kind.STAFF, p.subject().value(), tokens.mint(List.of(p)).get(0),
                             this, pingIntervalSeconds * 1000L);
                     synchronized (allStaff) {
                         allStaff.add(fresh);
@@ -942,7 +943,7 @@ public final class LoadGenerator implements Callable<Integer> {
         }
         List<Principal> principals = new ArrayList<>(connectWarmup);
         for (int i = 0; i < connectWarmup; i++) {
-            principals.add(new Principal(runId + "-w" + i + "-" + System.nanoTime() % 100000, Role.CUSTOMER, "Warm " + i,
+            principals.add(new Principal(Subject.of(runId + "-w" + i + "-" + System.nanoTime() % 100000), Role.CUSTOMER, "Warm " + i,
                     Set.of(), Set.of(), 1, 0));
         }
         List<String> minted = tokens.mint(principals);
@@ -953,7 +954,7 @@ public final class LoadGenerator implements Callable<Integer> {
         };
         List<WsSession> sessions = new ArrayList<>();
         for (int i = 0; i < connectWarmup; i++) {
-            sessions.add(new WsSession(i, WsSession.Kind.IDLE, principals.get(i).subject(), minted.get(i), t, 0));
+            sessions.add(new WsSession(i, WsSession.Kind.IDLE, principals.get(i).subject().value(), minted.get(i), t, 0));
         }
         int saved = maxInFlight;
         maxInFlight = 20;

@@ -1,9 +1,5 @@
 package io.livedesk.bench.media;
 
-import java.security.GeneralSecurityException;
-import java.util.List;
-import java.util.SplittableRandom;
-
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.rtp.PacketKind;
 import io.livedesk.media.transport.MediaPacketListener;
@@ -11,6 +7,10 @@ import io.livedesk.media.transport.PacketBuffer;
 import io.livedesk.media.transport.SrtpKeys;
 import io.livedesk.media.transport.SrtpSession;
 import org.jitsi.srtp.SrtpErrorStatus;
+
+import java.security.GeneralSecurityException;
+import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * One participant: its "browser" (SRTP keyed as the DTLS client, writing VP8-sized video frames and

@@ -1,9 +1,9 @@
 package io.livedesk.media.bridge;
 
-import java.util.function.UnaryOperator;
-
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.transport.MediaPacketListener;
+
+import java.util.function.UnaryOperator;
 
 /**
  * The forwarding benchmark's way into {@link LocalBridge}'s package-private seams. It lives in the

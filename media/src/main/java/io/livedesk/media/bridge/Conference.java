@@ -1,5 +1,9 @@
 package io.livedesk.media.bridge;
 
+import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.MediaSource;
+import io.livedesk.media.api.MeetingId;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -7,10 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import io.livedesk.media.api.BridgeException;
-import io.livedesk.media.api.MediaSource;
-import io.livedesk.media.api.MeetingId;
 
 /**
  * One meeting (mediasoup's Router): its endpoints and the SSRC table that routes every packet to the

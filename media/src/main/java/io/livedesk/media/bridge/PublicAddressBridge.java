@@ -1,13 +1,5 @@
 package io.livedesk.media.bridge;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Objects;
-import java.util.regex.Pattern;
-
 import io.livedesk.media.api.Bridge;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.BridgeStats;
@@ -16,6 +8,14 @@ import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.TransportDescription;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A bridge behind NAT (or bound to a wildcard address): its UDP port binds a local address, and browsers are

@@ -1,14 +1,5 @@
 package io.livedesk.media.server;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.function.ToDoubleFunction;
-
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceStats;
@@ -21,6 +12,15 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The bridge's Prometheus metrics ({@code GET /metrics}). Bridge-wide: stress, health, conferences,

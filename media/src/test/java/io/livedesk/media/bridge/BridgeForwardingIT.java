@@ -1,17 +1,5 @@
 package io.livedesk.media.bridge;
 
-import static io.livedesk.media.testing.ChromiumPages.*;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
 import com.sun.net.httpserver.HttpServer;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.ConferenceReply;
@@ -19,11 +7,11 @@ import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.EndpointStats;
+import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.sdp.AnswerBuilder;
 import io.livedesk.media.sdp.AnswerIntent;
-import io.livedesk.media.api.MediaType;
 import io.livedesk.media.sdp.MediaSection;
 import io.livedesk.media.sdp.Origin;
 import io.livedesk.media.sdp.SdpParser;
@@ -37,6 +25,18 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.livedesk.media.testing.ChromiumPages.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two real headless Chromium browsers (two sessions, one page each) in one conference of a

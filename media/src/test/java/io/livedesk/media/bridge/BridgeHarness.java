@@ -1,16 +1,5 @@
 package io.livedesk.media.bridge;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.UnaryOperator;
-
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.EndpointRequest;
@@ -24,6 +13,17 @@ import io.livedesk.media.transport.PacketBuffer;
 import io.livedesk.media.transport.SrtpKeys;
 import io.livedesk.media.transport.SrtpSession;
 import org.jitsi.srtp.SrtpErrorStatus;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 
 /**
  * A real {@link LocalBridge} whose endpoints are "browsers" with SRTP keyed as after DTLS (as the

@@ -1,20 +1,5 @@
 package io.livedesk.media.bridge;
 
-import static io.livedesk.media.bridge.Packets.i32;
-import static io.livedesk.media.bridge.Packets.u16;
-import static io.livedesk.media.bridge.Packets.u8;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
@@ -24,6 +9,20 @@ import io.livedesk.media.rtp.RtcpKind;
 import io.livedesk.media.rtp.RtcpPacket;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.livedesk.media.bridge.Packets.i32;
+import static io.livedesk.media.bridge.Packets.u16;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The packet path with fake links: routing by SSRC, drops, NACK, keyframe requests, REMB, expiry. */
 class ForwardingTest {

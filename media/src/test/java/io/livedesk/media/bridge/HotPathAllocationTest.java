@@ -1,16 +1,16 @@
 package io.livedesk.media.bridge;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.livedesk.media.api.MediaSource;
+import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.MeetingId;
+import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.livedesk.media.api.MediaSource;
-import io.livedesk.media.api.MediaType;
-import io.livedesk.media.api.MeetingId;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Forwarding RTP and answering NACKs allocates nothing per packet once caches are warm. */
 class HotPathAllocationTest {

@@ -6,7 +6,6 @@ import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointRequest;
-import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.bridge.BridgeConfig;
 import io.livedesk.media.bridge.LocalBridge;

@@ -1,8 +1,18 @@
 package io.livedesk.media.robustness;
 
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.ConferenceRequest;
+import io.livedesk.media.api.EndpointRequest;
+import io.livedesk.media.api.MediaSource;
+import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.MeetingId;
+import io.livedesk.media.api.TransportDescription;
+import io.livedesk.media.bridge.BridgeConfig;
+import io.livedesk.media.bridge.LocalBridge;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -17,19 +27,9 @@ import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
-import io.livedesk.media.api.BridgeException;
-import io.livedesk.media.api.ConferenceRequest;
-import io.livedesk.media.api.EndpointRequest;
-import io.livedesk.media.api.MediaSource;
-import io.livedesk.media.api.MediaType;
-import io.livedesk.media.api.MeetingId;
-import io.livedesk.media.api.TransportDescription;
-import io.livedesk.media.bridge.BridgeConfig;
-import io.livedesk.media.bridge.LocalBridge;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Hundreds of allocate/expire cycles on one bridge, each endpoint with its transport started (ICE checks

@@ -1,8 +1,20 @@
 package io.livedesk.media.robustness;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.livedesk.media.api.ConferenceReply;
+import io.livedesk.media.api.ConferenceRequest;
+import io.livedesk.media.api.ConferenceStats;
+import io.livedesk.media.api.EndpointRequest;
+import io.livedesk.media.api.EndpointStats;
+import io.livedesk.media.api.MediaSource;
+import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.MeetingId;
+import io.livedesk.media.bridge.BridgeConfig;
+import io.livedesk.media.bridge.LocalBridge;
+import io.livedesk.media.server.BridgeMetrics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -21,21 +33,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
-import io.livedesk.media.api.ConferenceReply;
-import io.livedesk.media.api.ConferenceRequest;
-import io.livedesk.media.api.ConferenceStats;
-import io.livedesk.media.api.EndpointRequest;
-import io.livedesk.media.api.EndpointStats;
-import io.livedesk.media.api.MediaSource;
-import io.livedesk.media.api.MediaType;
-import io.livedesk.media.api.MeetingId;
-import io.livedesk.media.bridge.BridgeConfig;
-import io.livedesk.media.bridge.LocalBridge;
-import io.livedesk.media.server.BridgeMetrics;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two synthetic endpoints (real ICE, DTLS and SRTP over loopback UDP) keep media flowing through one

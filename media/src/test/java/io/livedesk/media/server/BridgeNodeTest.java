@@ -1,10 +1,14 @@
 package io.livedesk.media.server;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.livedesk.media.api.BridgeStats;
+import io.livedesk.media.api.ConferenceReply;
+import io.livedesk.media.api.ConferenceRequest;
+import io.livedesk.media.api.EndpointRequest;
+import io.livedesk.media.api.MeetingId;
+import io.livedesk.media.colibri.Colibri2Client;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -17,15 +21,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
-import io.livedesk.media.api.BridgeStats;
-import io.livedesk.media.api.ConferenceReply;
-import io.livedesk.media.api.ConferenceRequest;
-import io.livedesk.media.api.EndpointRequest;
-import io.livedesk.media.api.MeetingId;
-import io.livedesk.media.colibri.Colibri2Client;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The node BridgeMain runs, in-process on free loopback ports: health, stats, metrics, Colibri2, stop. */
 @Timeout(60)

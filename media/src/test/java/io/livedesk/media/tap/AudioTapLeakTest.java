@@ -1,17 +1,17 @@
 package io.livedesk.media.tap;
 
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.livedesk.media.api.MeetingId;
+import io.livedesk.media.bridge.BridgeHarness;
+import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.livedesk.media.api.MeetingId;
-import io.livedesk.media.bridge.BridgeHarness;
-import org.junit.jupiter.api.Test;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Taps end with whatever they belong to: closed by their owner, with their endpoint, with their

@@ -67,7 +67,13 @@ public final class DevTokenEndpoints {
         } catch (IllegalArgumentException e) {
             throw new ProtocolException(ErrorCode.BAD_MESSAGE, "role must be customer, staff, supervisor or viewer");
         }
-        Principal p = new Principal(r.subject(), role, r.name() == null ? r.subject() : r.name(),
+        Subject subject;
+        try {
+            subject = Subject.of(r.subject());
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_MESSAGE, e.getMessage());
+        }
+        Principal p = new Principal(subject, role, r.name() == null ? r.subject() : r.name(),
                 Set.copyOf(r.skills() == null ? List.of() : r.skills()),
                 Set.copyOf(r.languages() == null ? List.of() : r.languages()),
                 r.capacity() == null ? 1 : r.capacity(), r.maxPriority() == null ? 0 : r.maxPriority());
@@ -77,7 +83,7 @@ public final class DevTokenEndpoints {
     private HttpReply demoCustomer(HttpCall call) throws Exception {
         DemoRequest r = parse(call, DemoRequest.class);
         String name = r.name() == null || r.name().isBlank() ? "Guest" : r.name().trim();
-        return issue(new Principal("cust-" + UUID.randomUUID().toString().substring(0, 12), Role.CUSTOMER, name,
+        return issue(new Principal(Subject.of("cust-" + UUID.randomUUID().toString().substring(0, 12)), Role.CUSTOMER, name,
                 Set.of(), Set.of(), 1, 0));
     }
 

@@ -7,7 +7,7 @@ import java.util.Set;
  *
  * @param maxPriority the highest request priority a customer may ask for
  */
-public record Principal(String subject, Role role, String name, Set<String> skills, Set<String> languages,
+public record Principal(Subject subject, Role role, String name, Set<String> skills, Set<String> languages,
                         int capacity, int maxPriority) {
     public Principal {
         skills = Set.copyOf(skills);

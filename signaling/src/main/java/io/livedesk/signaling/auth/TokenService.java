@@ -13,14 +13,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Mints and verifies LiveDesk's HS256 tokens. Claims: {@code sub}, {@code role}, {@code name}, and for
  * staff {@code skills}, {@code languages}, {@code capacity}; for customers optionally {@code maxPriority}.
  */
 public final class TokenService {
-    private static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9._:@-]{1,64}");
     private static final int MAX_NAME = 80;
     private static final int MAX_CAPACITY = 10;
 
@@ -45,7 +43,7 @@ public final class TokenService {
         Instant now = clock.instant();
         var builder = JWT.create()
                 .withIssuer(issuer)
-                .withSubject(p.subject())
+                .withSubject(p.subject().value())
                 .withIssuedAt(now)
                 .withExpiresAt(now.plus(ttl))
                 .withClaim("role", p.role().wire())
@@ -92,13 +90,13 @@ public final class TokenService {
         if (!mp.isMissing() && mp.asInt() != null) {
             maxPriority = mp.asInt();
         }
-        Principal p = new Principal(jwt.getSubject(), role, name, skills, languages, capacity, maxPriority);
         try {
+            Principal p = new Principal(Subject.of(jwt.getSubject()), role, name, skills, languages, capacity, maxPriority);
             validate(p);
+            return p;
         } catch (IllegalArgumentException e) {
             throw new InvalidTokenException(e.getMessage());
         }
-        return p;
     }
 
     private static Set<String> stringSet(Claim c) throws InvalidTokenException {
@@ -113,8 +111,8 @@ public final class TokenService {
     }
 
     private static void validate(Principal p) {
-        if (p.subject() == null || !SUBJECT.matcher(p.subject()).matches()) {
-            throw new IllegalArgumentException("subject must be 1-64 characters of letters, digits and ._:@-");
+        if (p.subject() == null) {
+            throw new IllegalArgumentException("subject is required");
         }
         if (p.name() == null || p.name().isBlank() || p.name().length() > MAX_NAME) {
             throw new IllegalArgumentException("name must be 1-" + MAX_NAME + " characters");

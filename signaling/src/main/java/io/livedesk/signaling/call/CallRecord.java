@@ -1,6 +1,8 @@
 package io.livedesk.signaling.call;
 
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.routing.RequestId;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,14 +23,14 @@ import java.util.List;
  *                           answered it); every node hands the call's media signals to it. Null before
  *                           the answer.
  */
-public record CallRecord(CallId callId, String customerId, String customerName, String topic, String language,
-                         int priority, String staffId, String staffName, CallState state,
+public record CallRecord(CallId callId, Subject customerId, String customerName, String topic, String language,
+                         int priority, Subject staffId, String staffName, CallState state,
                          long enqueuedAtMs, long offeredAtMs, long answeredAtMs, long connectedAtMs,
                          long endedAtMs, EndReason endReason, List<Supervisor> supervisors,
-                         List<String> formerStaffIds, RequestId transferRequestId, String mediaNode, int revision) {
+                         List<Subject> formerStaffIds, RequestId transferRequestId, String mediaNode, int revision) {
 
     /** @param announced whether the customer was told (barged in), or the supervisor only monitors */
-    public record Supervisor(String id, boolean announced) {
+    public record Supervisor(Subject id, boolean announced) {
     }
 
     public CallRecord {
@@ -36,7 +38,7 @@ public record CallRecord(CallId callId, String customerId, String customerName, 
         formerStaffIds = formerStaffIds == null ? List.of() : List.copyOf(formerStaffIds);
     }
 
-    public static CallRecord queued(CallId callId, String customerId, String customerName, String topic,
+    public static CallRecord queued(CallId callId, Subject customerId, String customerName, String topic,
                                     String language, int priority, long enqueuedAtMs) {
         return new CallRecord(callId, customerId, customerName, topic, language, priority, null, null,
                 CallState.QUEUED, enqueuedAtMs, 0, 0, 0, 0, null, List.of(), List.of(), null, null, 0);
@@ -59,21 +61,21 @@ public record CallRecord(CallId callId, String customerId, String customerName, 
     }
 
     /** The customer or the staff member now on the call (not a supervisor). */
-    public boolean isParty(String subject) {
+    public boolean isParty(Subject subject) {
         return subject.equals(customerId) || subject.equals(staffId);
     }
 
-    public boolean isSupervisor(String subject) {
+    public boolean isSupervisor(Subject subject) {
         return supervisors.stream().anyMatch(s -> s.id().equals(subject));
     }
 
-    public List<String> supervisorIds() {
+    public List<Subject> supervisorIds() {
         return supervisors.stream().map(Supervisor::id).toList();
     }
 
     /** Everyone in the call now: customer, staff member, supervisors. */
-    public List<String> participants() {
-        List<String> all = new ArrayList<>(2 + supervisors.size());
+    public List<Subject> participants() {
+        List<Subject> all = new ArrayList<>(2 + supervisors.size());
         all.add(customerId);
         if (staffId != null) {
             all.add(staffId);
@@ -82,7 +84,7 @@ public record CallRecord(CallId callId, String customerId, String customerName, 
         return all;
     }
 
-    public String peerOf(String subject) {
+    public Subject peerOf(Subject subject) {
         return subject.equals(customerId) ? staffId : customerId;
     }
 
@@ -99,7 +101,7 @@ public record CallRecord(CallId callId, String customerId, String customerName, 
         }
     }
 
-    public CallRecord offered(String staffId, String staffName, long nowMs) {
+    public CallRecord offered(Subject staffId, String staffName, long nowMs) {
         to(CallState.OFFERED);
         return new CallRecord(callId, customerId, customerName, topic, language, priority, staffId, staffName,
                 CallState.OFFERED, enqueuedAtMs, nowMs, 0, 0, 0, null, supervisors, formerStaffIds,
@@ -142,7 +144,7 @@ public record CallRecord(CallId callId, String customerId, String customerName, 
     }
 
     /** A supervisor joins the live call; {@code announced} when the customer is told. */
-    public CallRecord withSupervisor(String supervisorId, boolean announced) {
+    public CallRecord withSupervisor(Subject supervisorId, boolean announced) {
         requireLive("join");
         if (isSupervisor(supervisorId) || isParty(supervisorId)) {
             throw new IllegalStateException(supervisorId + " is already in the call");
@@ -153,7 +155,7 @@ public record CallRecord(CallId callId, String customerId, String customerName, 
     }
 
     /** A supervisor leaves the live call. */
-    public CallRecord withoutSupervisor(String supervisorId) {
+    public CallRecord withoutSupervisor(Subject supervisorId) {
         requireLive("leave");
         List<Supervisor> next = new ArrayList<>(supervisors);
         if (!next.removeIf(s -> s.id().equals(supervisorId))) {
@@ -178,17 +180,17 @@ public record CallRecord(CallId callId, String customerId, String customerName, 
     }
 
     /** The next staff member took the transfer: they replace the current one, who is kept in the history. */
-    public CallRecord transferredTo(String newStaffId, String newStaffName) {
+    public CallRecord transferredTo(Subject newStaffId, String newStaffName) {
         requireLive("transfer");
         if (transferRequestId == null) {
             throw new IllegalStateException("no transfer is under way");
         }
-        List<String> former = new ArrayList<>(formerStaffIds);
+        List<Subject> former = new ArrayList<>(formerStaffIds);
         former.add(staffId);
         return withPeople(newStaffId, newStaffName, supervisors, former, null);
     }
 
-    private CallRecord withPeople(String staff, String name, List<Supervisor> present, List<String> former,
+    private CallRecord withPeople(Subject staff, String name, List<Supervisor> present, List<Subject> former,
                                   RequestId transfer) {
         return new CallRecord(callId, customerId, customerName, topic, language, priority, staff, name, state,
                 enqueuedAtMs, offeredAtMs, answeredAtMs, connectedAtMs, endedAtMs, endReason, present, former,

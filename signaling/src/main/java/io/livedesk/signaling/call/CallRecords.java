@@ -1,5 +1,6 @@
 package io.livedesk.signaling.call;
 
+import io.livedesk.signaling.auth.Subject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ public final class CallRecords {
         return store.get(callId);
     }
 
-    public Optional<CallRecord> liveCallOf(String subject) {
+    public Optional<CallRecord> liveCallOf(Subject subject) {
         return store.liveCallOf(subject);
     }
 

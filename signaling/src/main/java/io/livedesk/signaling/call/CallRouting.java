@@ -1,5 +1,6 @@
 package io.livedesk.signaling.call;
 
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.routing.RequestId;
 /**
  * What calls need of routing: a staff member's capacity back when their call ends, and transfers, each a
@@ -8,7 +9,7 @@ import io.livedesk.signaling.routing.RequestId;
  */
 public interface CallRouting {
     /** A call of the member ended: their load goes down, and they may take the next request. */
-    void callEnded(String staffId);
+    void callEnded(Subject staffId);
 
     /**
      * Queues the call for the topic and language; returns the new request's id. Not offered yet: the
@@ -20,7 +21,7 @@ public interface CallRouting {
      * Queues the call for one named colleague: it waits in no queue, so no one else's skills match it,
      * and is offered only to them. Not offered yet, as {@link #enqueueTransfer}.
      */
-    RequestId enqueueTransferTo(CallRecord call, String staffId, String fromStaffName);
+    RequestId enqueueTransferTo(CallRecord call, Subject staffId, String fromStaffName);
 
     /**
      * Offers a queued transfer request: to an eligible staff member of the queue if one is free now (true

@@ -1,13 +1,14 @@
 package io.livedesk.signaling.call;
 
-import io.livedesk.signaling.routing.RequestId;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.ProtocolException;
 import io.livedesk.signaling.protocol.ServerMessage;
+import io.livedesk.signaling.routing.RequestId;
 import io.livedesk.signaling.routing.ServiceRequest;
 import io.livedesk.signaling.server.Metrics;
 import org.slf4j.Logger;
@@ -170,7 +171,7 @@ public final class CallService {
      */
     private ServerMessage.CallStarted takeOver(ServiceRequest transfer, Principal next, String replyId) {
         CallId callId = transfer.transfer().callId();
-        String[] former = new String[1];
+        Subject[] former = new Subject[1];
         Optional<CallRecord> taken = update(callId, r -> {
             // Only the request the call itself waits for takes it over.
             if (!r.state().live() || !transfer.id().equals(r.transferRequestId())) {
@@ -201,7 +202,7 @@ public final class CallService {
      * Sends who is in the call to everyone in it but {@code except}. The customer is told only when
      * {@code toCustomer}: a monitoring supervisor is not announced to them.
      */
-    private void tellParticipants(CallRecord call, String except, boolean toCustomer) {
+    private void tellParticipants(CallRecord call, Subject except, boolean toCustomer) {
         List<ServerMessage.PeerView> people = new ArrayList<>();
         people.add(customerView(call));
         people.add(staffView(call));
@@ -213,7 +214,7 @@ public final class CallService {
                 announced.add(view);
             }
         }
-        for (String subject : call.participants()) {
+        for (Subject subject : call.participants()) {
             if (subject.equals(except) || (subject.equals(call.customerId()) && !toCustomer)) {
                 continue;
             }
@@ -246,7 +247,7 @@ public final class CallService {
         });
     }
 
-    public Optional<CallRecord> liveCallOf(String subject) {
+    public Optional<CallRecord> liveCallOf(Subject subject) {
         return records.liveCallOf(subject);
     }
 
@@ -267,7 +268,7 @@ public final class CallService {
         }
     }
 
-    private void signalHere(CallRecord call, String subject, Role role, ClientMessage.CallSignal signal) {
+    private void signalHere(CallRecord call, Subject subject, Role role, ClientMessage.CallSignal signal) {
         media.signal(call, subject, role, signal, () -> {
             if (call.state() == CallState.CONNECTING) {
                 long now = clock.millis();
@@ -310,7 +311,7 @@ public final class CallService {
         return !media.nodeLocal() || call.mediaNode() == null || call.mediaNode().equals(nodeId);
     }
 
-    private void mediaLeft(CallRecord call, String subject) {
+    private void mediaLeft(CallRecord call, Subject subject) {
         if (mediaHere(call)) {
             media.left(call, subject);
         } else {
@@ -334,10 +335,10 @@ public final class CallService {
      * Ends a live call with the reason; tells both parties except {@code quietSubject} (who gets a reply
      * instead, or is gone). Empty if it was not live (someone else ended it first).
      */
-    public Optional<CallRecord> end(CallId callId, EndReason reason, String quietSubject) {
+    public Optional<CallRecord> end(CallId callId, EndReason reason, Subject quietSubject) {
         long now = clock.millis();
         RequestId[] pendingTransfer = new RequestId[1];
-        List<String> supervisors = new ArrayList<>();
+        List<Subject> supervisors = new ArrayList<>();
         Optional<CallRecord> ended = update(callId, r -> {
             if (!r.state().live()) {
                 return null;
@@ -355,9 +356,9 @@ public final class CallService {
                 handoff.forward(call.mediaNode(), MediaTask.of(MediaTask.Kind.ENDED, callId, null));
             }
             var notice = new ServerMessage.CallEnded(null, callId, reason.wire());
-            List<String> told = new ArrayList<>(List.of(call.customerId(), call.staffId()));
+            List<Subject> told = new ArrayList<>(List.of(call.customerId(), call.staffId()));
             told.addAll(supervisors);
-            for (String party : told) {
+            for (Subject party : told) {
                 if (!party.equals(quietSubject)) {
                     router.send(party, notice);
                 }

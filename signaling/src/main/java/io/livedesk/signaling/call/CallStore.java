@@ -1,5 +1,7 @@
 package io.livedesk.signaling.call;
 
+import io.livedesk.signaling.auth.Subject;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -22,8 +24,8 @@ public interface CallStore {
     boolean compareAndSet(CallRecord expected, CallRecord updated);
 
     /** The live (CONNECTING or ACTIVE) call a subject is a party of, if any. */
-    Optional<CallRecord> liveCallOf(String subject);
+    Optional<CallRecord> liveCallOf(Subject subject);
 
     /** Most recently created first, at most {@code limit}; only calls with this staff member when staffId is not null. */
-    List<CallRecord> recent(int limit, String staffId);
+    List<CallRecord> recent(int limit, Subject staffId);
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.signaling.auth.ApiAuth;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.ProtocolException;
 import io.livedesk.signaling.server.HttpReply;
@@ -36,14 +37,14 @@ public final class CallsApi {
         this.clock = clock;
     }
 
-    record Party(String id, String name) {
+    record Party(Subject id, String name) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record CallView(CallId callId, String state, String topic, String language, int priority, Party customer,
                     Party staff, String enqueuedAt, String offeredAt, String answeredAt, String connectedAt,
-                    String endedAt, long waitMs, long talkMs, String endReason, List<String> supervisors,
-                    List<String> formerStaff, Boolean transferring, String transcript) {
+                    String endedAt, long waitMs, long talkMs, String endReason, List<Subject> supervisors,
+                    List<Subject> formerStaff, Boolean transferring, String transcript) {
     }
 
     public void register(HttpRoutes routes) {

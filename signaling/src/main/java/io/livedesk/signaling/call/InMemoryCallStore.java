@@ -1,5 +1,7 @@
 package io.livedesk.signaling.call;
 
+import io.livedesk.signaling.auth.Subject;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,7 +25,7 @@ public final class InMemoryCallStore implements CallStore {
     private final Map<CallId, CallRecord> records = new HashMap<>();
     /** Records as created (the first version), ordered by enqueue time then id: the recent index. */
     private final TreeSet<CallRecord> recentIndex = new TreeSet<>(CREATION_ORDER);
-    private final Map<String, CallId> liveCallBySubject = new HashMap<>();
+    private final Map<Subject, CallId> liveCallBySubject = new HashMap<>();
 
     @Override
     public synchronized void create(CallRecord record) {
@@ -77,20 +79,20 @@ public final class InMemoryCallStore implements CallStore {
         }
     }
 
-    private void unindex(String subject, CallId callId) {
+    private void unindex(Subject subject, CallId callId) {
         if (subject != null) {
             liveCallBySubject.remove(subject, callId);
         }
     }
 
     @Override
-    public synchronized Optional<CallRecord> liveCallOf(String subject) {
+    public synchronized Optional<CallRecord> liveCallOf(Subject subject) {
         CallId callId = liveCallBySubject.get(subject);
         return callId == null ? Optional.empty() : Optional.ofNullable(records.get(callId));
     }
 
     @Override
-    public synchronized List<CallRecord> recent(int limit, String staffId) {
+    public synchronized List<CallRecord> recent(int limit, Subject staffId) {
         List<CallRecord> out = new ArrayList<>();
         for (CallRecord created : recentIndex.descendingSet()) {
             if (out.size() >= limit) {

@@ -1,6 +1,7 @@
 package io.livedesk.signaling.call;
 
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.protocol.ClientMessage;
 
 import java.util.List;
@@ -34,7 +35,7 @@ public interface MediaNegotiator {
      * @param answered run once, before the answer is passed on, when this signal leads to an SDP answer
      *                 (so the call becomes active before anyone sees the answer)
      */
-    void signal(CallRecord call, String fromSubject, Role fromRole, ClientMessage.CallSignal signal, Runnable answered);
+    void signal(CallRecord call, Subject fromSubject, Role fromRole, ClientMessage.CallSignal signal, Runnable answered);
 
     /**
      * Whether more than the customer and one staff member can be in the call: supervisors joining, and
@@ -53,11 +54,11 @@ public interface MediaNegotiator {
     }
 
     /** A participant left a live call that goes on (a supervisor, or the staff member after a transfer). */
-    default void left(CallRecord call, String subject) {
+    default void left(CallRecord call, Subject subject) {
     }
 
     /** A party came back on a new connection during the call and was handed the call again. */
-    default void resumed(CallRecord call, String subject) {
+    default void resumed(CallRecord call, Subject subject) {
     }
 
     /** The call ended: release whatever media resources it held. */

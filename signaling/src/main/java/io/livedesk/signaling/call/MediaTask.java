@@ -1,6 +1,7 @@
 package io.livedesk.signaling.call;
 
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.protocol.ClientMessage;
 
 /**
@@ -10,16 +11,16 @@ import io.livedesk.signaling.protocol.ClientMessage;
  * @param subject   who sent the signal, left or came back; null for {@link Kind#ENDED}
  * @param signalId  the id of the client's {@code call.signal} message, so an error can be matched to it
  */
-public record MediaTask(Kind kind, CallId callId, String subject, Role role, String signalId,
+public record MediaTask(Kind kind, CallId callId, Subject subject, Role role, String signalId,
                         ClientMessage.CallSignal signal) {
 
     public enum Kind { SIGNAL, LEFT, ENDED, RESUMED }
 
-    static MediaTask signal(CallId callId, String subject, Role role, ClientMessage.CallSignal signal) {
+    static MediaTask signal(CallId callId, Subject subject, Role role, ClientMessage.CallSignal signal) {
         return new MediaTask(Kind.SIGNAL, callId, subject, role, signal.id(), signal);
     }
 
-    static MediaTask of(Kind kind, CallId callId, String subject) {
+    static MediaTask of(Kind kind, CallId callId, Subject subject) {
         return new MediaTask(kind, callId, subject, null, null, null);
     }
 }

@@ -1,6 +1,7 @@
 package io.livedesk.signaling.call;
 
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.ServerMessage;
@@ -24,7 +25,7 @@ public final class PeerToPeerRelay implements MediaNegotiator {
     }
 
     @Override
-    public void signal(CallRecord call, String fromSubject, Role fromRole, ClientMessage.CallSignal signal,
+    public void signal(CallRecord call, Subject fromSubject, Role fromRole, ClientMessage.CallSignal signal,
                        Runnable answered) {
         if (signal.sdp() != null && signal.sdp().kind() == ClientMessage.SdpType.ANSWER) {
             answered.run();
@@ -36,7 +37,7 @@ public final class PeerToPeerRelay implements MediaNegotiator {
 
     /** The customer's new page answers the media: the staff member (the initiator) offers afresh. */
     @Override
-    public void resumed(CallRecord call, String subject) {
+    public void resumed(CallRecord call, Subject subject) {
         if (subject.equals(call.customerId())) {
             router.send(call.staffId(), new ServerMessage.CallRestart(call.callId()));
         }

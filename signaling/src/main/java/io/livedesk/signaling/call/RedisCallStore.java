@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.redis.LuaScript;
 import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisKeys;
@@ -45,7 +46,7 @@ public final class RedisCallStore implements CallStore {
     @Override
     public void create(CallRecord r) {
         Long created = create.run(redis, keys, ScriptOutputType.INTEGER, keys.call(r.callId()),
-                r.callId().value(), r.state().name(), toJson(r), r.customerId(), orEmpty(r.staffId()),
+                r.callId().value(), r.state().name(), toJson(r), r.customerId().value(), orEmpty(r.staffId()),
                 Long.toString(r.enqueuedAtMs()), flag(r.state().live()), Integer.toString(InMemoryCallStore.RECENT_LIMIT),
                 Integer.toString(r.revision()));
         if (created != 1L) {
@@ -66,19 +67,19 @@ public final class RedisCallStore implements CallStore {
         }
         Long done = compareAndSet.run(redis, keys, ScriptOutputType.INTEGER, keys.call(callId),
                 callId.value(), expected.state().name(), flag(expected.state().live()), updated.state().name(), toJson(updated),
-                updated.customerId(), orEmpty(updated.staffId()), flag(updated.state().live()),
+                updated.customerId().value(), orEmpty(updated.staffId()), flag(updated.state().live()),
                 Integer.toString(expected.revision()), Integer.toString(updated.revision()));
         return done == 1L;
     }
 
     @Override
-    public Optional<CallRecord> liveCallOf(String subject) {
-        String record = live.run(redis, keys, ScriptOutputType.VALUE, keys.liveCall(subject), subject);
+    public Optional<CallRecord> liveCallOf(Subject subject) {
+        String record = live.run(redis, keys, ScriptOutputType.VALUE, keys.liveCall(subject), subject.value());
         return Optional.ofNullable(record).map(this::fromJson);
     }
 
     @Override
-    public List<CallRecord> recent(int limit, String staffId) {
+    public List<CallRecord> recent(int limit, Subject staffId) {
         List<Object> records = recent.run(redis, keys, ScriptOutputType.MULTI, keys.recentCalls(),
                 Integer.toString(limit), orEmpty(staffId));
         List<CallRecord> out = new ArrayList<>(records.size());
@@ -88,8 +89,8 @@ public final class RedisCallStore implements CallStore {
         return out;
     }
 
-    private static String orEmpty(String s) {
-        return s == null ? "" : s;
+    private static String orEmpty(Subject s) {
+        return s == null ? "" : s.value();
     }
 
     private static String flag(boolean b) {

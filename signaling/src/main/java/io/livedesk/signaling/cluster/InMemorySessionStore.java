@@ -1,5 +1,7 @@
 package io.livedesk.signaling.cluster;
 
+import io.livedesk.signaling.auth.Subject;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,8 +19,8 @@ public final class InMemorySessionStore implements SessionStore {
     private static final Comparator<Gone> DISCONNECT_ORDER = Comparator.comparingLong(Gone::disconnectedAtMs)
             .thenComparing(g -> g.location().subject());
 
-    private final Map<String, SessionLocation> bound = new HashMap<>();
-    private final Map<String, Gone> disconnected = new HashMap<>();
+    private final Map<Subject, SessionLocation> bound = new HashMap<>();
+    private final Map<Subject, Gone> disconnected = new HashMap<>();
 
     @Override
     public synchronized Optional<SessionLocation> bind(SessionLocation location, long nowMs) {
@@ -43,7 +45,7 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public synchronized Optional<SessionLocation> locate(String subject) {
+    public synchronized Optional<SessionLocation> locate(Subject subject) {
         return Optional.ofNullable(bound.get(subject));
     }
 

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.cluster;
 
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.MessageCodec;
 import io.livedesk.signaling.protocol.ServerMessage;
@@ -23,7 +24,7 @@ public final class MessageRouter {
     private final ClusterBus bus;
     private final MessageCodec codec;
     private final String sessionReplaced;
-    private volatile String taskSubject;
+    private volatile String taskAddress;
     private volatile Consumer<String> taskReceiver;
 
     public MessageRouter(String nodeId, LocalConnections local, SessionStore sessions, ClusterBus bus, MessageCodec codec) {
@@ -37,27 +38,28 @@ public final class MessageRouter {
     }
 
     /**
-     * Node-to-node work rather than a message for a subject: what arrives for {@code subject} (an address
-     * no signed-in subject can have) goes to the receiver. Set before {@link #start}.
+     * Node-to-node work rather than a message for a subject: what arrives for {@code address} (one no
+     * subject can have) goes to the receiver. Set before {@link #start}.
      */
-    public void onNodeTasks(String subject, Consumer<String> receiver) {
-        this.taskSubject = subject;
+    public void onNodeTasks(String address, Consumer<String> receiver) {
+        this.taskAddress = address;
         this.taskReceiver = receiver;
     }
 
     /** Starts taking messages that other nodes send to subjects here. */
     public void start() {
-        bus.subscribe(nodeId, (subject, json) -> {
-            if (subject.equals(taskSubject)) {
+        bus.subscribe(nodeId, (address, json) -> {
+            if (address.equals(taskAddress)) {
                 taskReceiver.accept(json);
             } else {
-                deliverHere(subject, json);
+                deliverHere(address, json);
             }
         });
     }
 
-    private void deliverHere(String subject, String json) {
-        local.get(subject).ifPresent(c -> {
+    /** On the bus a subject is addressed by its plain string. */
+    private void deliverHere(String address, String json) {
+        Subject.parse(address).flatMap(local::get).ifPresent(c -> {
             c.sendJson(json);
             if (json.equals(sessionReplaced)) {
                 c.close(4001, "session replaced");
@@ -73,11 +75,11 @@ public final class MessageRouter {
                 c.close(4001, "session replaced");
             });
         } else {
-            bus.publish(old.nodeId(), old.subject(), sessionReplaced);
+            bus.publish(old.nodeId(), old.subject().value(), sessionReplaced);
         }
     }
 
-    public void send(String subject, ServerMessage message) {
+    public void send(Subject subject, ServerMessage message) {
         String json = codec.write(message);
         var here = local.get(subject);
         if (here.isPresent()) {
@@ -86,7 +88,7 @@ public final class MessageRouter {
         }
         var where = sessions.locate(subject);
         if (where.isPresent() && !where.get().nodeId().equals(nodeId)) {
-            bus.publish(where.get().nodeId(), subject, json);
+            bus.publish(where.get().nodeId(), subject.value(), json);
         } else {
             log.debug("{} not connected; {} not delivered", subject, message.type());
         }

@@ -3,6 +3,7 @@ package io.livedesk.signaling.cluster;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.redis.LuaScript;
 import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisKeys;
@@ -39,7 +40,7 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public Optional<SessionLocation> bind(SessionLocation l, long nowMs) {
         List<Object> old = bind.run(redis, keys, ScriptOutputType.MULTI, keys.session(l.subject()),
-                l.subject(), l.role().name(), l.nodeId(), l.connectionId());
+                l.subject().value(), l.role().name(), l.nodeId(), l.connectionId());
         if (old.isEmpty()) {
             return Optional.empty();
         }
@@ -50,12 +51,12 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public boolean unbind(SessionLocation l, long nowMs) {
         Long done = unbind.run(redis, keys, ScriptOutputType.INTEGER, keys.session(l.subject()),
-                l.subject(), l.nodeId(), l.connectionId(), Long.toString(nowMs));
+                l.subject().value(), l.nodeId(), l.connectionId(), Long.toString(nowMs));
         return done == 1L;
     }
 
     @Override
-    public Optional<SessionLocation> locate(String subject) {
+    public Optional<SessionLocation> locate(Subject subject) {
         Map<String, String> h = redis.hgetall(keys.session(subject));
         if (h == null || h.isEmpty()) {
             return Optional.empty();
@@ -87,7 +88,7 @@ public final class RedisSessionStore implements SessionStore {
     private static List<SessionLocation> locations(List<Object> flat) {
         List<SessionLocation> out = new ArrayList<>(flat.size() / 4);
         for (int i = 0; i + 3 < flat.size(); i += 4) {
-            out.add(new SessionLocation((String) flat.get(i), Role.valueOf((String) flat.get(i + 1)),
+            out.add(new SessionLocation(Subject.of((String) flat.get(i)), Role.valueOf((String) flat.get(i + 1)),
                     (String) flat.get(i + 2), (String) flat.get(i + 3)));
         }
         return out;

@@ -1,5 +1,7 @@
 package io.livedesk.signaling.cluster;
 
+import io.livedesk.signaling.auth.Subject;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -22,7 +24,7 @@ public interface SessionStore {
     boolean unbind(SessionLocation location, long nowMs);
 
     /** Where the subject is connected now, if anywhere. */
-    Optional<SessionLocation> locate(String subject);
+    Optional<SessionLocation> locate(Subject subject);
 
     /**
      * Claims subjects disconnected at or before {@code disconnectedAtOrBeforeMs}, removing their marks so

@@ -1,6 +1,5 @@
 package io.livedesk.signaling.media;
 
-import io.livedesk.signaling.call.CallId;
 import io.livedesk.media.api.Bridge;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.ConferenceReply;
@@ -8,6 +7,7 @@ import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.Media;
 import io.livedesk.media.api.MediaSource;
+import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.bridge.BridgeCodecPolicy;
@@ -15,7 +15,6 @@ import io.livedesk.media.bridge.BridgeSdp;
 import io.livedesk.media.sdp.AnswerBuilder;
 import io.livedesk.media.sdp.AnswerIntent;
 import io.livedesk.media.sdp.ForwardedTrack;
-import io.livedesk.media.api.MediaType;
 import io.livedesk.media.sdp.MediaSection;
 import io.livedesk.media.sdp.Origin;
 import io.livedesk.media.sdp.SdpNegotiationException;
@@ -24,6 +23,8 @@ import io.livedesk.media.sdp.SdpParser;
 import io.livedesk.media.sdp.SdpWriter;
 import io.livedesk.media.sdp.SessionDescription;
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.call.MediaNegotiator;
 import io.livedesk.signaling.cluster.MessageRouter;
@@ -107,7 +108,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
     /** One participant's leg: its endpoint on the bridge and what was negotiated on it. */
     private static final class Leg {
         final String endpointId;
-        final String subject;
+        final Subject subject;
         String ufrag;
         TransportDescription bridgeSide;
         SessionDescription lastOffer;
@@ -118,7 +119,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
         /** When its endpoint was created ({@link System#nanoTime()}), to tell it from a bridge lost before. */
         final long createdAt = System.nanoTime();
 
-        Leg(String endpointId, String subject, String sessionId) {
+        Leg(String endpointId, Subject subject, String sessionId) {
             this.endpointId = endpointId;
             this.subject = subject;
             this.sessionId = sessionId;
@@ -127,7 +128,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
 
     private static final class CallMedia {
         /** In order of joining: each leg receives the others' tracks in this order. */
-        final Map<String, Leg> legs = new LinkedHashMap<>();
+        final Map<Subject, Leg> legs = new LinkedHashMap<>();
         /** Numbers endpoint ids per role, so a replaced leg never reuses an id the bridge may still hold. */
         final Map<LegRole, Integer> endpointsCreated = new EnumMap<>(LegRole.class);
         boolean ended;
@@ -165,7 +166,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
     }
 
     @Override
-    public void signal(CallRecord call, String fromSubject, Role fromRole, ClientMessage.CallSignal signal,
+    public void signal(CallRecord call, Subject fromSubject, Role fromRole, ClientMessage.CallSignal signal,
                        Runnable answered) {
         if (signal.candidate() != null) {
             return; // see the class comment: the offer's candidates and peer-reflexive ones suffice
@@ -217,7 +218,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
      * The participant's leg with its endpoint on the bridge up to date with {@code offer}: created on the
      * first offer, replaced when the browser's ICE credentials changed, re-created when the bridge lost it.
      */
-    private Leg legFor(CallRecord call, CallMedia media, String subject, Offer offer) {
+    private Leg legFor(CallRecord call, CallMedia media, Subject subject, Offer offer) {
         Leg leg = media.legs.get(subject);
         if (leg != null && !leg.ufrag.equals(offer.transport().ufrag())) {
             // A new page (or an ICE restart): a fresh endpoint, the bridge does not restart ICE.
@@ -268,7 +269,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
      * is expired and everyone who received their tracks offers again without them.
      */
     @Override
-    public void left(CallRecord call, String subject) {
+    public void left(CallRecord call, Subject subject) {
         CallMedia media = calls.get(call.callId());
         if (media == null) {
             return;
@@ -375,7 +376,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
     private enum LegRole {
         CUSTOMER, STAFF, SUPERVISOR;
 
-        static LegRole of(CallRecord call, String subject) {
+        static LegRole of(CallRecord call, Subject subject) {
             if (subject.equals(call.customerId())) {
                 return CUSTOMER;
             }
@@ -388,7 +389,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
     }
 
     /** Creates the leg's endpoint (and the conference, if need be) or updates its sources. */
-    private Leg connect(CallId callId, Leg leg, String endpointId, String subject, Offer offer)
+    private Leg connect(CallId callId, Leg leg, String endpointId, Subject subject, Offer offer)
             throws BridgeException {
         MeetingId meetingId = CallMeetings.meetingOf(callId);
         if (leg != null) {

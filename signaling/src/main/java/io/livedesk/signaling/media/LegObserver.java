@@ -1,5 +1,6 @@
 package io.livedesk.signaling.media;
 
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
 
@@ -11,7 +12,7 @@ import io.livedesk.signaling.call.CallRecord;
 public interface LegObserver {
     LegObserver NONE = new LegObserver() {
         @Override
-        public void legUp(CallRecord call, String subject, String endpointId) {
+        public void legUp(CallRecord call, Subject subject, String endpointId) {
         }
 
         @Override
@@ -20,7 +21,7 @@ public interface LegObserver {
     };
 
     /** A participant's endpoint was created on the bridge (its first offer, or a new page's). */
-    void legUp(CallRecord call, String subject, String endpointId);
+    void legUp(CallRecord call, Subject subject, String endpointId);
 
     /** The endpoint was expired or forgotten (the participant left, reloaded, the call ended, the bridge died). */
     void legDown(CallId callId, String endpointId);

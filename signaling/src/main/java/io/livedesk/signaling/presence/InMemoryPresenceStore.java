@@ -1,5 +1,7 @@
 package io.livedesk.signaling.presence;
 
+import io.livedesk.signaling.auth.Subject;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +17,7 @@ import java.util.function.Function;
 public final class InMemoryPresenceStore implements PresenceStore {
 
     private final Object lock = new Object();
-    private final Map<String, StaffPresence> members = new HashMap<>();
+    private final Map<Subject, StaffPresence> members = new HashMap<>();
 
     @Override
     public StaffPresence connect(StaffProfile profile, long nowMs) {
@@ -30,7 +32,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
     }
 
     @Override
-    public Optional<StaffPresence> disconnect(String staffId, long nowMs) {
+    public Optional<StaffPresence> disconnect(Subject staffId, long nowMs) {
         synchronized (lock) {
             return Optional.ofNullable(members.computeIfPresent(staffId, (id, p) ->
                     new StaffPresence(p.profile(), p.status(), p.load(), false, p.idleSinceMs(), p.lastActivityMs())));
@@ -38,7 +40,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
     }
 
     @Override
-    public Optional<StaffPresence> setStatus(String staffId, StaffStatus status, long nowMs) {
+    public Optional<StaffPresence> setStatus(Subject staffId, StaffStatus status, long nowMs) {
         if (status == StaffStatus.BUSY) {
             throw new IllegalArgumentException("BUSY is derived from load, it cannot be chosen");
         }
@@ -54,7 +56,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
     }
 
     @Override
-    public void touch(String staffId, long nowMs) {
+    public void touch(Subject staffId, long nowMs) {
         synchronized (lock) {
             members.computeIfPresent(staffId, (id, p) ->
                     new StaffPresence(p.profile(), p.status(), p.load(), p.connected(), p.idleSinceMs(), nowMs));
@@ -62,7 +64,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
     }
 
     @Override
-    public Optional<StaffPresence> get(String staffId) {
+    public Optional<StaffPresence> get(Subject staffId) {
         synchronized (lock) {
             return Optional.ofNullable(members.get(staffId));
         }
@@ -76,7 +78,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
     }
 
     @Override
-    public void remove(String staffId) {
+    public void remove(Subject staffId) {
         synchronized (lock) {
             members.remove(staffId);
         }
@@ -86,7 +88,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
      * Runs {@code action} holding the presence lock, with the live (mutable) map of members by id. For the
      * in-memory routing store only: it changes load atomically with offers. The action must not block.
      */
-    public <T> T withMembers(Function<Map<String, StaffPresence>, T> action) {
+    public <T> T withMembers(Function<Map<Subject, StaffPresence>, T> action) {
         synchronized (lock) {
             return action.apply(members);
         }

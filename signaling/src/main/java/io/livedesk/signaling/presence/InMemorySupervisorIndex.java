@@ -1,24 +1,26 @@
 package io.livedesk.signaling.presence;
 
+import io.livedesk.signaling.auth.Subject;
+
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The supervisor index of one node, in this JVM. */
 public final class InMemorySupervisorIndex implements SupervisorIndex {
-    private final Set<String> ids = ConcurrentHashMap.newKeySet();
+    private final Set<Subject> ids = ConcurrentHashMap.newKeySet();
 
     @Override
-    public void add(String supervisorId) {
+    public void add(Subject supervisorId) {
         ids.add(supervisorId);
     }
 
     @Override
-    public void remove(String supervisorId) {
+    public void remove(Subject supervisorId) {
         ids.remove(supervisorId);
     }
 
     @Override
-    public Set<String> all() {
+    public Set<Subject> all() {
         return Set.copyOf(ids);
     }
 }

@@ -2,6 +2,7 @@ package io.livedesk.signaling.presence;
 
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.protocol.ServerMessage;
 
@@ -42,9 +43,9 @@ public final class PresenceService {
      * Supervisors with a connection open on some node now (those in their reconnect grace period are not).
      * One presence read per supervisor ever signed in: meant for rare events such as alerts.
      */
-    public List<String> connectedSupervisors() {
-        List<String> out = new ArrayList<>();
-        for (String id : supervisors.all()) {
+    public List<Subject> connectedSupervisors() {
+        List<Subject> out = new ArrayList<>();
+        for (Subject id : supervisors.all()) {
             if (store.get(id).map(StaffPresence::connected).orElse(false)) {
                 out.add(id);
             }
@@ -52,19 +53,19 @@ public final class PresenceService {
         return out;
     }
 
-    public void disconnect(String staffId) {
+    public void disconnect(Subject staffId) {
         store.disconnect(staffId, clock.millis());
     }
 
-    public Optional<StaffPresence> setStatus(String staffId, StaffStatus status) {
+    public Optional<StaffPresence> setStatus(Subject staffId, StaffStatus status) {
         return store.setStatus(staffId, status, clock.millis());
     }
 
-    public void touch(String staffId) {
+    public void touch(Subject staffId) {
         store.touch(staffId, clock.millis());
     }
 
-    public Optional<StaffPresence> get(String staffId) {
+    public Optional<StaffPresence> get(Subject staffId) {
         return store.get(staffId);
     }
 
@@ -77,7 +78,7 @@ public final class PresenceService {
     }
 
     /** Tells the member their presence as stored now (after the server changed their load or status). */
-    public void notifyMember(String staffId) {
+    public void notifyMember(Subject staffId) {
         store.get(staffId).ifPresent(p -> router.send(staffId, view(null, p)));
     }
 }

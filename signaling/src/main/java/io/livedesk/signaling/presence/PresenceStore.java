@@ -1,5 +1,7 @@
 package io.livedesk.signaling.presence;
 
+import io.livedesk.signaling.auth.Subject;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -21,22 +23,22 @@ public interface PresenceStore {
      * The member's connection closed; they keep status and load but are not routable until they
      * reconnect or are taken offline. Empty if unknown.
      */
-    Optional<StaffPresence> disconnect(String staffId, long nowMs);
+    Optional<StaffPresence> disconnect(Subject staffId, long nowMs);
 
     /**
      * Sets the chosen status (AVAILABLE, AWAY or OFFLINE; BUSY is rejected with IllegalArgumentException).
      * Becoming AVAILABLE with load 0 starts a new idle period at now. Empty if the member is unknown.
      */
-    Optional<StaffPresence> setStatus(String staffId, StaffStatus status, long nowMs);
+    Optional<StaffPresence> setStatus(Subject staffId, StaffStatus status, long nowMs);
 
     /** Records activity (a message or heartbeat). No-op for unknown members. */
-    void touch(String staffId, long nowMs);
+    void touch(Subject staffId, long nowMs);
 
-    Optional<StaffPresence> get(String staffId);
+    Optional<StaffPresence> get(Subject staffId);
 
     /** Every known member, in no particular order. Offline members are included until {@link #remove}. */
     List<StaffPresence> list();
 
     /** Forgets a member entirely (signed out for good). */
-    void remove(String staffId);
+    void remove(Subject staffId);
 }

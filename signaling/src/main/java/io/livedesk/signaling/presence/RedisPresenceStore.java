@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.redis.LuaScript;
 import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisKeys;
@@ -49,35 +50,35 @@ public final class RedisPresenceStore implements PresenceStore {
     @Override
     public StaffPresence connect(StaffProfile profile, long nowMs) {
         List<Object> hash = connect.run(redis, keys, ScriptOutputType.MULTI, keys.staff(profile.id()),
-                profile.id(), profile.name(), toJson(profile.skills()), toJson(profile.languages()),
+                profile.id().value(), profile.name(), toJson(profile.skills()), toJson(profile.languages()),
                 Integer.toString(profile.capacity()), Long.toString(nowMs));
         return parse(profile.id(), toMap(hash));
     }
 
     @Override
-    public Optional<StaffPresence> disconnect(String staffId, long nowMs) {
+    public Optional<StaffPresence> disconnect(Subject staffId, long nowMs) {
         List<Object> hash = disconnect.run(redis, keys, ScriptOutputType.MULTI, keys.staff(staffId),
-                staffId, Long.toString(nowMs));
+                staffId.value(), Long.toString(nowMs));
         return hash.isEmpty() ? Optional.empty() : Optional.of(parse(staffId, toMap(hash)));
     }
 
     @Override
-    public Optional<StaffPresence> setStatus(String staffId, StaffStatus status, long nowMs) {
+    public Optional<StaffPresence> setStatus(Subject staffId, StaffStatus status, long nowMs) {
         if (status == StaffStatus.BUSY) {
             throw new IllegalArgumentException("BUSY is derived from load, it cannot be chosen");
         }
         List<Object> hash = setStatus.run(redis, keys, ScriptOutputType.MULTI, keys.staff(staffId),
-                staffId, status.name(), Long.toString(nowMs));
+                staffId.value(), status.name(), Long.toString(nowMs));
         return hash.isEmpty() ? Optional.empty() : Optional.of(parse(staffId, toMap(hash)));
     }
 
     @Override
-    public void touch(String staffId, long nowMs) {
-        touch.run(redis, keys, ScriptOutputType.INTEGER, keys.staff(staffId), staffId, Long.toString(nowMs));
+    public void touch(Subject staffId, long nowMs) {
+        touch.run(redis, keys, ScriptOutputType.INTEGER, keys.staff(staffId), staffId.value(), Long.toString(nowMs));
     }
 
     @Override
-    public Optional<StaffPresence> get(String staffId) {
+    public Optional<StaffPresence> get(Subject staffId) {
         Map<String, String> hash = redis.hgetall(keys.staff(staffId));
         return hash == null || hash.isEmpty() ? Optional.empty() : Optional.of(parse(staffId, hash));
     }
@@ -88,17 +89,17 @@ public final class RedisPresenceStore implements PresenceStore {
         List<StaffPresence> out = new ArrayList<>(all.size());
         for (Object flat : all) {
             Map<String, String> hash = toMap((List<?>) flat);
-            out.add(parse(field(hash, "id"), hash));
+            out.add(parse(Subject.of(field(hash, "id")), hash));
         }
         return out;
     }
 
     @Override
-    public void remove(String staffId) {
-        remove.run(redis, keys, ScriptOutputType.INTEGER, keys.staff(staffId), staffId);
+    public void remove(Subject staffId) {
+        remove.run(redis, keys, ScriptOutputType.INTEGER, keys.staff(staffId), staffId.value());
     }
 
-    private StaffPresence parse(String staffId, Map<String, String> h) {
+    private StaffPresence parse(Subject staffId, Map<String, String> h) {
         StaffProfile profile = new StaffProfile(staffId, h.get("name"), fromJson(field(h, "skills")),
                 fromJson(field(h, "languages")), Integer.parseInt(field(h, "capacity")));
         return new StaffPresence(profile, StaffStatus.valueOf(field(h, "status")), Integer.parseInt(field(h, "load")),

@@ -1,10 +1,12 @@
 package io.livedesk.signaling.presence;
 
 import io.lettuce.core.api.sync.RedisCommands;
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisKeys;
 
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The supervisor index shared by every node: a Redis set ({@link RedisKeys#supervisors()}). */
 public final class RedisSupervisorIndex implements SupervisorIndex {
@@ -17,17 +19,17 @@ public final class RedisSupervisorIndex implements SupervisorIndex {
     }
 
     @Override
-    public void add(String supervisorId) {
-        redis.sadd(keys.supervisors(), supervisorId);
+    public void add(Subject supervisorId) {
+        redis.sadd(keys.supervisors(), supervisorId.value());
     }
 
     @Override
-    public void remove(String supervisorId) {
-        redis.srem(keys.supervisors(), supervisorId);
+    public void remove(Subject supervisorId) {
+        redis.srem(keys.supervisors(), supervisorId.value());
     }
 
     @Override
-    public Set<String> all() {
-        return Set.copyOf(redis.smembers(keys.supervisors()));
+    public Set<Subject> all() {
+        return redis.smembers(keys.supervisors()).stream().map(Subject::of).collect(Collectors.toUnmodifiableSet());
     }
 }

@@ -3,6 +3,7 @@ package io.livedesk.signaling.presence;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.signaling.auth.ApiAuth;
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.server.HttpReply;
 import io.livedesk.signaling.server.HttpRoutes;
 import io.netty.handler.codec.http.HttpMethod;
@@ -26,7 +27,7 @@ public final class StaffApi {
         this.json = json;
     }
 
-    record StaffView(String id, String name, String status, boolean connected, int load, int capacity,
+    record StaffView(Subject id, String name, String status, boolean connected, int load, int capacity,
                      Set<String> skills, Set<String> languages, String idleSince, String lastActivity) {
     }
 

@@ -1,5 +1,7 @@
 package io.livedesk.signaling.presence;
 
+import io.livedesk.signaling.auth.Subject;
+
 /**
  * A staff member's presence as stored.
  *
@@ -14,7 +16,7 @@ package io.livedesk.signaling.presence;
 public record StaffPresence(StaffProfile profile, StaffStatus status, int load, boolean connected,
                             long idleSinceMs, long lastActivityMs) {
 
-    public String id() {
+    public Subject id() {
         return profile.id();
     }
 

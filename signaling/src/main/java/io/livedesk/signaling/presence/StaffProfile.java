@@ -1,9 +1,11 @@
 package io.livedesk.signaling.presence;
 
+import io.livedesk.signaling.auth.Subject;
+
 import java.util.Set;
 
 /** Who a staff member is, as their token says: identity, skills, languages and how many calls they take at once. */
-public record StaffProfile(String id, String name, Set<String> skills, Set<String> languages, int capacity) {
+public record StaffProfile(Subject id, String name, Set<String> skills, Set<String> languages, int capacity) {
     public StaffProfile {
         skills = Set.copyOf(skills);
         languages = Set.copyOf(languages);

@@ -1,5 +1,7 @@
 package io.livedesk.signaling.presence;
 
+import io.livedesk.signaling.auth.Subject;
+
 import java.util.Set;
 
 /**
@@ -10,11 +12,11 @@ import java.util.Set;
 public interface SupervisorIndex {
 
     /** The subject signed in as a supervisor. Idempotent. */
-    void add(String supervisorId);
+    void add(Subject supervisorId);
 
     /** The subject signed in in another role (or is gone for good). Idempotent. */
-    void remove(String supervisorId);
+    void remove(Subject supervisorId);
 
     /** Every subject added and not removed since. */
-    Set<String> all();
+    Set<Subject> all();
 }

@@ -1,10 +1,11 @@
 package io.livedesk.signaling.protocol;
 
-import io.livedesk.signaling.call.CallId;
-import io.livedesk.signaling.routing.RequestId;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.call.CallId;
+import io.livedesk.signaling.routing.RequestId;
 
 import java.util.EnumSet;
 import java.util.Map;
@@ -261,7 +262,7 @@ public sealed interface ClientMessage {
      *
      * @param language with a topic, the queue's language; with a colleague, ignored (the call's)
      */
-    record CallTransfer(String id, CallId callId, String topic, String language, String staffId) implements ClientMessage {
+    record CallTransfer(String id, CallId callId, String topic, String language, Subject staffId) implements ClientMessage {
         public CallTransfer {
             requireId(id);
             require(callId, "callId");
@@ -272,7 +273,6 @@ public sealed interface ClientMessage {
                 requireWord(topic, "topic");
                 requireWord(language, "language");
             } else {
-                requireRef(staffId, "staffId");
                 if (language != null) {
                     requireWord(language, "language");
                 }

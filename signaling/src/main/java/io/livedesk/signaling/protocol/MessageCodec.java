@@ -15,8 +15,12 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.call.CallId;
+import io.livedesk.signaling.routing.RequestId;
 
 import java.io.UncheckedIOException;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -39,6 +43,9 @@ public final class MessageCodec {
             return requestId;
         }
     }
+
+    /** Ids read typed from a frame: one that is no id is refused naming its field, whatever the type says. */
+    private static final Set<Class<?>> ID_TYPES = Set.of(CallId.class, RequestId.class, Subject.class);
 
     private final ObjectMapper mapper;
 
@@ -91,6 +98,10 @@ public final class MessageCodec {
         } catch (UnrecognizedPropertyException e) {
             throw new InvalidFrame(id, ErrorCode.BAD_MESSAGE, "unknown field \"" + clip(e.getPropertyName()) + "\"");
         } catch (ValueInstantiationException e) {
+            if (ID_TYPES.contains(e.getType().getRawClass()) && !e.getPath().isEmpty()) {
+                throw new InvalidFrame(id, ErrorCode.BAD_MESSAGE, clip(e.getPath().get(e.getPath().size() - 1).getFieldName())
+                        + " is not a valid id");
+            }
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new InvalidFrame(id, ErrorCode.BAD_MESSAGE, cause.getMessage());
         } catch (MismatchedInputException e) {

@@ -1,11 +1,12 @@
 package io.livedesk.signaling.protocol;
 
-import io.livedesk.signaling.call.CallId;
-import io.livedesk.signaling.routing.RequestId;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.call.CallId;
+import io.livedesk.signaling.routing.RequestId;
 
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ public sealed interface ServerMessage {
     record PresenceView(String status, int load, int capacity) {
     }
 
-    record Welcome(String id, String subject, String role, String name, String node, List<TopicView> topics,
+    record Welcome(String id, Subject subject, String role, String name, String node, List<TopicView> topics,
                    List<String> languages, PresenceView presence, RequestQueued request, CallStarted call)
             implements ServerMessage {
         public String type() {
@@ -99,7 +100,7 @@ public sealed interface ServerMessage {
      * when it rings for them alone (else null).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record TransferView(CallId callId, String from, String to) {
+    record TransferView(CallId callId, String from, Subject to) {
     }
 
     /** {@code context} is the customer's own words, for display; {@code transfer} is set only by the server. */
@@ -198,7 +199,7 @@ public sealed interface ServerMessage {
      * queue (or rings for the named colleague, {@code staffId}) while this one stays on.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record CallTransferring(String id, CallId callId, String topic, String language, String staffId)
+    record CallTransferring(String id, CallId callId, String topic, String language, Subject staffId)
             implements ServerMessage {
         public String type() {
             return "call.transferring";
@@ -240,7 +241,7 @@ public sealed interface ServerMessage {
      * @param endedAt   finals only: when it ended, epoch ms
      * @param seq       finals only, when stored: the line's number in the call's transcript
      */
-    record CallCaption(CallId callId, String speaker, String speakerId, String text,
+    record CallCaption(CallId callId, String speaker, Subject speakerId, String text,
                        @JsonProperty("final") boolean isFinal, Long startedAt, Long endedAt, Long seq)
             implements ServerMessage {
         public String type() {

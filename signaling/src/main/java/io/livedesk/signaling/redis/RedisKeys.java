@@ -1,5 +1,6 @@
 package io.livedesk.signaling.redis;
 
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.routing.RequestId;
 /**
@@ -34,7 +35,7 @@ public final class RedisKeys {
     // ---- presence (patterns mirrored in common.lua) ----
 
     /** Hash: name, skills, languages, capacity, load, status, connected, idleSince, lastActivity. */
-    public String staff(String staffId) {
+    public String staff(Subject staffId) {
         return tag + "staff:" + staffId;
     }
 
@@ -81,7 +82,7 @@ public final class RedisKeys {
     }
 
     /** String: the customer's open request id. */
-    public String openRequest(String customerId) {
+    public String openRequest(Subject customerId) {
         return tag + "open:" + customerId;
     }
 
@@ -98,7 +99,7 @@ public final class RedisKeys {
     }
 
     /** String: the live call id of a subject. */
-    public String liveCall(String subject) {
+    public String liveCall(Subject subject) {
         return tag + "livecall:" + subject;
     }
 
@@ -122,12 +123,12 @@ public final class RedisKeys {
     // ---- cluster ----
 
     /** Hash: role, node, conn of a subject's current connection. */
-    public String session(String subject) {
+    public String session(Subject subject) {
         return tag + "session:" + subject;
     }
 
     /** Hash: role, node, conn of a subject's last connection, while they are marked disconnected. */
-    public String goneSession(String subject) {
+    public String goneSession(Subject subject) {
         return tag + "gone:" + subject;
     }
 

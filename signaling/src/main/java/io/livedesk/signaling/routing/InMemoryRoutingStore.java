@@ -1,5 +1,6 @@
 package io.livedesk.signaling.routing;
 
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.presence.InMemoryPresenceStore;
 import io.livedesk.signaling.presence.StaffPresence;
 import io.livedesk.signaling.presence.StaffStatus;
@@ -39,7 +40,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
     private static final class Entry {
         final ServiceRequest request;
         Offer offer; // null while WAITING
-        final Map<String, Long> excludedUntilMs = new HashMap<>();
+        final Map<Subject, Long> excludedUntilMs = new HashMap<>();
 
         Entry(ServiceRequest request) {
             this.request = request;
@@ -49,7 +50,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
             return offer == null ? RequestState.WAITING : RequestState.OFFERED;
         }
 
-        boolean excludes(String staffId, long nowMs) {
+        boolean excludes(Subject staffId, long nowMs) {
             Long until = excludedUntilMs.get(staffId);
             return until != null && nowMs < until;
         }
@@ -61,7 +62,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
     private final InMemoryPresenceStore presence;
     private final Map<RequestId, Entry> requests = new HashMap<>();
     private final Map<QueueKey, TreeSet<ServiceRequest>> queues = new HashMap<>();
-    private final Map<String, RequestId> openByCustomer = new HashMap<>();
+    private final Map<Subject, RequestId> openByCustomer = new HashMap<>();
 
     public InMemoryRoutingStore(InMemoryPresenceStore presence) {
         this.presence = presence;
@@ -94,7 +95,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     @Override
-    public Optional<RequestId> openRequestOf(String customerId) {
+    public Optional<RequestId> openRequestOf(Subject customerId) {
         return presence.withMembers(members -> Optional.ofNullable(openByCustomer.get(customerId)));
     }
 
@@ -117,7 +118,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     @Override
-    public Optional<Offer> offerTo(RequestId requestId, String staffId, long nowMs, long ringMs) {
+    public Optional<Offer> offerTo(RequestId requestId, Subject staffId, long nowMs, long ringMs) {
         return presence.withMembers(members -> {
             Entry entry = requests.get(requestId);
             StaffPresence p = members.get(staffId);
@@ -131,7 +132,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     @Override
-    public Optional<Offer> matchStaff(String staffId, long nowMs, long ringMs) {
+    public Optional<Offer> matchStaff(Subject staffId, long nowMs, long ringMs) {
         return presence.withMembers(members -> {
             StaffPresence p = members.get(staffId);
             if (p == null || !p.connected() || p.status() != StaffStatus.AVAILABLE
@@ -151,7 +152,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
         });
     }
 
-    private Entry firstEligible(TreeSet<ServiceRequest> queue, String staffId, long nowMs) {
+    private Entry firstEligible(TreeSet<ServiceRequest> queue, Subject staffId, long nowMs) {
         if (queue == null) {
             return null;
         }
@@ -168,7 +169,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
         return null;
     }
 
-    private Offer offer(Map<String, StaffPresence> members, Entry entry, StaffPresence staff, long nowMs, long ringMs) {
+    private Offer offer(Map<Subject, StaffPresence> members, Entry entry, StaffPresence staff, long nowMs, long ringMs) {
         leaveQueue(entry.request);
         entry.offer = new Offer(entry.request.id(), staff.id(), nowMs, nowMs + ringMs);
         members.put(staff.id(), withLoad(staff, staff.load() + 1, staff.idleSinceMs()));
@@ -181,7 +182,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     @Override
-    public Optional<ServiceRequest> accept(RequestId requestId, String staffId, long nowMs) {
+    public Optional<ServiceRequest> accept(RequestId requestId, Subject staffId, long nowMs) {
         return presence.withMembers(members -> {
             Entry entry = requests.get(requestId);
             if (entry == null || entry.offer == null || !entry.offer.staffId().equals(staffId)
@@ -194,7 +195,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     @Override
-    public boolean release(RequestId requestId, String staffId, ReleaseReason reason, long nowMs, long reofferDelayMs) {
+    public boolean release(RequestId requestId, Subject staffId, ReleaseReason reason, long nowMs, long reofferDelayMs) {
         return presence.withMembers(members -> {
             Entry entry = requests.get(requestId);
             if (entry == null || entry.offer == null || !entry.offer.staffId().equals(staffId)) {
@@ -227,7 +228,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     @Override
-    public void callEnded(String staffId, long nowMs) {
+    public void callEnded(Subject staffId, long nowMs) {
         presence.withMembers(members -> {
             lowerLoad(members, staffId, nowMs, true);
             return null;
@@ -281,7 +282,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     /** Load down by one, never below zero; back to zero while AVAILABLE after a call starts a new idle period. */
-    private static void lowerLoad(Map<String, StaffPresence> members, String staffId, long nowMs, boolean callEnded) {
+    private static void lowerLoad(Map<Subject, StaffPresence> members, Subject staffId, long nowMs, boolean callEnded) {
         StaffPresence p = members.get(staffId);
         if (p == null || p.load() == 0) {
             return;

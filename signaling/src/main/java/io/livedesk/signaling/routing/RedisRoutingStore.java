@@ -1,12 +1,13 @@
 package io.livedesk.signaling.routing;
 
-import io.livedesk.signaling.call.CallId;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.redis.LuaScript;
 import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisKeys;
@@ -75,10 +76,10 @@ public final class RedisRoutingStore implements RoutingStore {
     @Override
     public void enqueue(ServiceRequest r) {
         String result = enqueue.run(redis, keys, ScriptOutputType.VALUE, keys.request(r.id()),
-                r.id().value(), r.customerId(), toJson(r.customerName()), r.topic(), r.language(), Integer.toString(r.priority()),
+                r.id().value(), r.customerId().value(), toJson(r.customerName()), r.topic(), r.language(), Integer.toString(r.priority()),
                 toJson(r.context()), Long.toString(r.enqueuedAtMs()), Double.toString(r.rank()), queueMember(r),
                 r.isTransfer() ? r.transfer().callId().value() : "", r.isTransfer() ? toJson(r.transfer().fromStaffName()) : "",
-                r.isTransfer() && r.transfer().toNamedColleague() ? r.transfer().colleagueId() : "");
+                r.isTransfer() && r.transfer().toNamedColleague() ? r.transfer().colleagueId().value() : "");
         switch (result) {
             case "OK" -> {
             }
@@ -100,7 +101,7 @@ public final class RedisRoutingStore implements RoutingStore {
     }
 
     @Override
-    public Optional<RequestId> openRequestOf(String customerId) {
+    public Optional<RequestId> openRequestOf(Subject customerId) {
         return Optional.ofNullable(redis.get(keys.openRequest(customerId))).map(RequestId::of);
     }
 
@@ -108,20 +109,20 @@ public final class RedisRoutingStore implements RoutingStore {
     public Optional<Offer> matchRequest(RequestId requestId, long nowMs, long ringMs) {
         String staffId = matchRequest.run(redis, keys, ScriptOutputType.VALUE, keys.request(requestId),
                 requestId.value(), Long.toString(nowMs), Long.toString(nowMs + ringMs));
-        return Optional.ofNullable(staffId).map(s -> new Offer(requestId, s, nowMs, nowMs + ringMs));
+        return Optional.ofNullable(staffId).map(s -> new Offer(requestId, Subject.of(s), nowMs, nowMs + ringMs));
     }
 
     @Override
-    public Optional<Offer> offerTo(RequestId requestId, String staffId, long nowMs, long ringMs) {
+    public Optional<Offer> offerTo(RequestId requestId, Subject staffId, long nowMs, long ringMs) {
         Long offered = offerTo.run(redis, keys, ScriptOutputType.INTEGER, keys.request(requestId),
-                requestId.value(), staffId, Long.toString(nowMs), Long.toString(nowMs + ringMs));
+                requestId.value(), staffId.value(), Long.toString(nowMs), Long.toString(nowMs + ringMs));
         return offered == 1L ? Optional.of(new Offer(requestId, staffId, nowMs, nowMs + ringMs)) : Optional.empty();
     }
 
     @Override
-    public Optional<Offer> matchStaff(String staffId, long nowMs, long ringMs) {
+    public Optional<Offer> matchStaff(Subject staffId, long nowMs, long ringMs) {
         String requestId = matchStaff.run(redis, keys, ScriptOutputType.VALUE, keys.staff(staffId),
-                staffId, Long.toString(nowMs), Long.toString(nowMs + ringMs));
+                staffId.value(), Long.toString(nowMs), Long.toString(nowMs + ringMs));
         return Optional.ofNullable(requestId).map(r -> new Offer(RequestId.of(r), staffId, nowMs, nowMs + ringMs));
     }
 
@@ -131,21 +132,21 @@ public final class RedisRoutingStore implements RoutingStore {
         if (!"OFFERED".equals(fields.get(0)) || fields.get(1) == null) {
             return Optional.empty();
         }
-        return Optional.of(new Offer(requestId, fields.get(1), Long.parseLong(fields.get(2)),
+        return Optional.of(new Offer(requestId, Subject.of(fields.get(1)), Long.parseLong(fields.get(2)),
                 Long.parseLong(fields.get(3))));
     }
 
     @Override
-    public Optional<ServiceRequest> accept(RequestId requestId, String staffId, long nowMs) {
+    public Optional<ServiceRequest> accept(RequestId requestId, Subject staffId, long nowMs) {
         List<Object> hash = accept.run(redis, keys, ScriptOutputType.MULTI, keys.request(requestId),
-                requestId.value(), staffId, Long.toString(nowMs));
+                requestId.value(), staffId.value(), Long.toString(nowMs));
         return hash.isEmpty() ? Optional.empty() : Optional.of(parseRequest(toMap(hash)));
     }
 
     @Override
-    public boolean release(RequestId requestId, String staffId, ReleaseReason reason, long nowMs, long reofferDelayMs) {
+    public boolean release(RequestId requestId, Subject staffId, ReleaseReason reason, long nowMs, long reofferDelayMs) {
         Long done = release.run(redis, keys, ScriptOutputType.INTEGER, keys.request(requestId),
-                requestId.value(), staffId, Long.toString(nowMs), Long.toString(nowMs + reofferDelayMs));
+                requestId.value(), staffId.value(), Long.toString(nowMs), Long.toString(nowMs + reofferDelayMs));
         return done == 1L;
     }
 
@@ -158,15 +159,15 @@ public final class RedisRoutingStore implements RoutingStore {
         }
         Map<String, String> hash = toMap(flat);
         Optional<Offer> revoked = "OFFERED".equals(hash.get("state"))
-                ? Optional.of(new Offer(requestId, field(hash, "staff"), Long.parseLong(field(hash, "offeredAt")),
+                ? Optional.of(new Offer(requestId, Subject.of(field(hash, "staff")), Long.parseLong(field(hash, "offeredAt")),
                         Long.parseLong(field(hash, "expiresAt"))))
                 : Optional.empty();
         return Optional.of(new Cancelled(parseRequest(hash), revoked));
     }
 
     @Override
-    public void callEnded(String staffId, long nowMs) {
-        callEnded.run(redis, keys, ScriptOutputType.INTEGER, keys.staff(staffId), staffId, Long.toString(nowMs));
+    public void callEnded(Subject staffId, long nowMs) {
+        callEnded.run(redis, keys, ScriptOutputType.INTEGER, keys.staff(staffId), staffId.value(), Long.toString(nowMs));
     }
 
     @Override
@@ -178,7 +179,7 @@ public final class RedisRoutingStore implements RoutingStore {
                 Long.toString(nowMs), Integer.toString(max));
         List<Offer> out = new ArrayList<>();
         for (int i = 0; i + 3 < flat.size(); i += 4) {
-            out.add(new Offer(RequestId.of((String) flat.get(i)), (String) flat.get(i + 1), Long.parseLong((String) flat.get(i + 2)),
+            out.add(new Offer(RequestId.of((String) flat.get(i)), Subject.of((String) flat.get(i + 1)), Long.parseLong((String) flat.get(i + 2)),
                     Long.parseLong((String) flat.get(i + 3))));
         }
         return out;
@@ -207,7 +208,7 @@ public final class RedisRoutingStore implements RoutingStore {
     }
 
     private ServiceRequest parseRequest(Map<String, String> h) {
-        return new ServiceRequest(RequestId.of(field(h, "id")), field(h, "customerId"), read(field(h, "customerName"), String.class),
+        return new ServiceRequest(RequestId.of(field(h, "id")), Subject.of(field(h, "customerId")), read(field(h, "customerName"), String.class),
                 field(h, "topic"),
                 field(h, "language"), Integer.parseInt(field(h, "priority")), read(field(h, "context"), STRING_MAP),
                 Long.parseLong(field(h, "enqueuedAt")), Double.parseDouble(field(h, "rank")), parseTransfer(h));
@@ -220,7 +221,7 @@ public final class RedisRoutingStore implements RoutingStore {
         }
         String colleague = h.get("colleague");
         return new Transfer(CallId.of(callId), read(h.get("transferFrom"), String.class),
-                colleague == null || colleague.isEmpty() ? null : colleague);
+                colleague == null || colleague.isEmpty() ? null : Subject.of(colleague));
     }
 
     private static List<String> values(List<KeyValue<String, String>> kvs) {

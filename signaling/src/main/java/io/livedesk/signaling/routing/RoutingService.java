@@ -1,11 +1,12 @@
 package io.livedesk.signaling.routing;
 
-import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.auth.Principal;
+import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
-import io.livedesk.signaling.call.CallState;
 import io.livedesk.signaling.call.CallRecords;
 import io.livedesk.signaling.call.CallRouting;
+import io.livedesk.signaling.call.CallState;
 import io.livedesk.signaling.call.EndReason;
 import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.config.LiveDeskConfig;
@@ -15,8 +16,8 @@ import io.livedesk.signaling.presence.StaffStatus;
 import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.ProtocolException;
-import io.livedesk.signaling.protocol.ServerMessage;
 import io.livedesk.signaling.protocol.ServerMessage.QueueState;
+import io.livedesk.signaling.protocol.ServerMessage;
 import io.livedesk.signaling.server.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,7 +113,7 @@ public final class RoutingService implements CallRouting {
     }
 
     @Override
-    public RequestId enqueueTransferTo(CallRecord call, String staffId, String fromStaffName) {
+    public RequestId enqueueTransferTo(CallRecord call, Subject staffId, String fromStaffName) {
         // Shown with the call's own topic; it waits in no queue, so only offerTransfer reaches it.
         return enqueueTransfer(call, call.topic(), call.language(),
                 Transfer.toColleague(call.callId(), fromStaffName, staffId));
@@ -132,7 +133,7 @@ public final class RoutingService implements CallRouting {
 
     @Override
     public boolean offerTransfer(RequestId requestId) {
-        Optional<String> colleague = store.request(requestId).map(ServiceRequest::transfer).map(Transfer::colleagueId);
+        Optional<Subject> colleague = store.request(requestId).map(ServiceRequest::transfer).map(Transfer::colleagueId);
         if (colleague.isEmpty()) {
             matchNew(requestId);
             return true;
@@ -153,7 +154,7 @@ public final class RoutingService implements CallRouting {
     }
 
     /** The customer's open request as the protocol shows it, for resume. */
-    public Optional<ServerMessage.RequestQueued> openRequestOf(String customerId) {
+    public Optional<ServerMessage.RequestQueued> openRequestOf(Subject customerId) {
         return store.openRequestOf(customerId).flatMap(store::request).filter(r -> !r.isTransfer()).map(r -> {
             Optional<Integer> position = store.position(r.id());
             return new ServerMessage.RequestQueued(null, r.id(), r.topic(), r.language(),
@@ -218,7 +219,7 @@ public final class RoutingService implements CallRouting {
         presence.notifyMember(offer.staffId());
     }
 
-    private boolean release(RequestId requestId, String staffId, ReleaseReason reason) {
+    private boolean release(RequestId requestId, Subject staffId, ReleaseReason reason) {
         long now = clock.millis();
         if (!store.release(requestId, staffId, reason, now, config.reofferDelay().toMillis())) {
             return false;
@@ -252,18 +253,18 @@ public final class RoutingService implements CallRouting {
     }
 
     @Override
-    public void callEnded(String staffId) {
+    public void callEnded(Subject staffId) {
         store.callEnded(staffId, clock.millis());
         staffFreed(staffId);
     }
 
     /** The member became free (available, or a call or offer ended): tell them and offer them work. */
-    public void staffFreed(String staffId) {
+    public void staffFreed(Subject staffId) {
         presence.notifyMember(staffId);
         offerWorkTo(staffId);
     }
 
-    public void offerWorkTo(String staffId) {
+    public void offerWorkTo(Subject staffId) {
         store.matchStaff(staffId, clock.millis(), config.ringTimeout().toMillis()).ifPresent(this::offered);
     }
 
@@ -293,7 +294,7 @@ public final class RoutingService implements CallRouting {
         }
     }
 
-    private void tellPosition(String customerId, RequestId requestId, String topic) {
+    private void tellPosition(Subject customerId, RequestId requestId, String topic) {
         store.position(requestId).ifPresent(p -> router.send(customerId,
                 new ServerMessage.QueueUpdate(requestId, QueueState.WAITING, p, estimator.etaSeconds(topic, p))));
     }
@@ -303,7 +304,7 @@ public final class RoutingService implements CallRouting {
      * free staff (catches re-offer delays that passed and matches missed by a lost event), tell this node's
      * waiting customers places that moved, and refresh the wait estimates.
      */
-    public void sweep(Collection<String> localStaff, Collection<? extends WaitingCustomer> localWaiting) {
+    public void sweep(Collection<Subject> localStaff, Collection<? extends WaitingCustomer> localWaiting) {
         long now = clock.millis();
         for (Offer expired : store.expiredOffers(now, SWEEP_BATCH)) {
             try {
@@ -312,7 +313,7 @@ public final class RoutingService implements CallRouting {
                 log.warn("ringing out offer {} failed: {}", expired.requestId(), e.toString());
             }
         }
-        for (String staffId : localStaff) {
+        for (Subject staffId : localStaff) {
             offerWorkTo(staffId);
         }
         for (WaitingCustomer customer : localWaiting) {

@@ -1,5 +1,7 @@
 package io.livedesk.signaling.routing;
 
+import io.livedesk.signaling.auth.Subject;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -26,7 +28,7 @@ public interface RoutingStore {
     Optional<RequestState> state(RequestId requestId);
 
     /** The customer's open (waiting or offered) request, if any. */
-    Optional<RequestId> openRequestOf(String customerId);
+    Optional<RequestId> openRequestOf(Subject customerId);
 
     /**
      * Offers a WAITING request to the best eligible staff member: the one idle longest (smallest
@@ -41,14 +43,14 @@ public interface RoutingStore {
      * have, that they are eligible for: lowest rank first, ties by enqueue time then id. Same effects
      * as {@link #matchRequest}. Empty when the member is not routable or nothing fits.
      */
-    Optional<Offer> matchStaff(String staffId, long nowMs, long ringMs);
+    Optional<Offer> matchStaff(Subject staffId, long nowMs, long ringMs);
 
     /**
      * Offers a WAITING request to this one member, whatever its topic and language (a transfer to a named
      * colleague), if they are connected, AVAILABLE, below capacity and not excluded from it. Same effects as
      * {@link #matchRequest}. Empty when the request is not WAITING or the member cannot take it now.
      */
-    Optional<Offer> offerTo(RequestId requestId, String staffId, long nowMs, long ringMs);
+    Optional<Offer> offerTo(RequestId requestId, Subject staffId, long nowMs, long ringMs);
 
     /** The offer the request is ringing with, if it is OFFERED. */
     Optional<Offer> offerOf(RequestId requestId);
@@ -58,14 +60,14 @@ public interface RoutingStore {
      * offer has not expired. The request leaves the routing store (openRequestOf becomes empty) and the
      * member's load stays (the offer became a call). Returns the request on success.
      */
-    Optional<ServiceRequest> accept(RequestId requestId, String staffId, long nowMs);
+    Optional<ServiceRequest> accept(RequestId requestId, Subject staffId, long nowMs);
 
     /**
      * The offer ends without acceptance (declined or rang out): only if the request is OFFERED to this
      * member. The request goes back to WAITING at its old place, the member's load goes down by one,
      * and the member is excluded from this request until now + reofferDelayMs. Returns whether it did.
      */
-    boolean release(RequestId requestId, String staffId, ReleaseReason reason, long nowMs, long reofferDelayMs);
+    boolean release(RequestId requestId, Subject staffId, ReleaseReason reason, long nowMs, long reofferDelayMs);
 
     /**
      * Takes the request out of routing (customer cancelled, hung up or went away). If it was OFFERED,
@@ -77,7 +79,7 @@ public interface RoutingStore {
      * A call of this member ended: load goes down by one (never below zero); if it reaches zero while
      * AVAILABLE a new idle period starts at now.
      */
-    void callEnded(String staffId, long nowMs);
+    void callEnded(Subject staffId, long nowMs);
 
     /** Offers whose ring time passed, oldest first, at most {@code max}; nothing is changed. */
     List<Offer> expiredOffers(long nowMs, int max);

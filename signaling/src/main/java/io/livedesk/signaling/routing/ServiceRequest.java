@@ -1,6 +1,8 @@
 package io.livedesk.signaling.routing;
 
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
+
 import java.util.Map;
 
 /**
@@ -19,7 +21,7 @@ import java.util.Map;
  * @param rank        the queue order: lower goes first; see {@link QueueOrder}
  * @param transfer    set by the server when the request hands over a live call; null for a customer's own
  */
-public record ServiceRequest(RequestId id, String customerId, String customerName, String topic, String language,
+public record ServiceRequest(RequestId id, Subject customerId, String customerName, String topic, String language,
                              int priority, Map<String, String> context, long enqueuedAtMs, double rank,
                              Transfer transfer) {
     public ServiceRequest {
@@ -27,7 +29,7 @@ public record ServiceRequest(RequestId id, String customerId, String customerNam
     }
 
     /** A customer's own request (not a transfer). */
-    public ServiceRequest(RequestId id, String customerId, String customerName, String topic, String language,
+    public ServiceRequest(RequestId id, Subject customerId, String customerName, String topic, String language,
                           int priority, Map<String, String> context, long enqueuedAtMs, double rank) {
         this(id, customerId, customerName, topic, language, priority, context, enqueuedAtMs, rank, null);
     }

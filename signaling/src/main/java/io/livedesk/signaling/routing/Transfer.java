@@ -1,6 +1,8 @@
 package io.livedesk.signaling.routing;
 
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
+
 import java.util.Objects;
 
 /**
@@ -11,7 +13,7 @@ import java.util.Objects;
  * @param fromStaffName the staff member handing it over, shown on the offer
  * @param colleagueId   the one colleague it is offered to, or null for anyone in the target topic's queue
  */
-public record Transfer(CallId callId, String fromStaffName, String colleagueId) {
+public record Transfer(CallId callId, String fromStaffName, Subject colleagueId) {
     public Transfer {
         Objects.requireNonNull(callId, "callId");
     }
@@ -20,7 +22,7 @@ public record Transfer(CallId callId, String fromStaffName, String colleagueId) 
         return new Transfer(callId, fromStaffName, null);
     }
 
-    public static Transfer toColleague(CallId callId, String fromStaffName, String colleagueId) {
+    public static Transfer toColleague(CallId callId, String fromStaffName, Subject colleagueId) {
         return new Transfer(callId, fromStaffName, Objects.requireNonNull(colleagueId, "colleagueId"));
     }
 

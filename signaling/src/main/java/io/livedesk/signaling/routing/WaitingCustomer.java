@@ -1,5 +1,6 @@
 package io.livedesk.signaling.routing;
 
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.protocol.ServerMessage;
 
 /**
@@ -7,7 +8,7 @@ import io.livedesk.signaling.protocol.ServerMessage;
  * place. Only these cost the sweep a store look-up, not every idle connection.
  */
 public interface WaitingCustomer {
-    String customerId();
+    Subject customerId();
 
     /** Tells them their place unless it is the one they were told last. */
     void tellPlace(ServerMessage.QueueUpdate notice);

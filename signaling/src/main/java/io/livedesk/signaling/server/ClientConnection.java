@@ -1,6 +1,7 @@
 package io.livedesk.signaling.server;
 
 import io.livedesk.signaling.auth.Principal;
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.protocol.MessageCodec;
 import io.livedesk.signaling.protocol.ServerMessage;
 import io.livedesk.signaling.routing.WaitingCustomer;
@@ -91,7 +92,7 @@ public final class ClientConnection implements WaitingCustomer {
     }
 
     @Override
-    public String customerId() {
+    public Subject customerId() {
         return principal.subject();
     }
 

@@ -1,6 +1,7 @@
 package io.livedesk.signaling.server;
 
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
 
 import java.util.Collection;
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** The authenticated connections on this node, by subject (one each: a new sign-in replaces the old). */
 public final class LocalConnections {
-    private final ConcurrentHashMap<String, ClientConnection> bySubject = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Subject, ClientConnection> bySubject = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ClientConnection> all = new ConcurrentHashMap<>();
 
     public void opened(ClientConnection c) {
@@ -17,7 +18,7 @@ public final class LocalConnections {
     }
 
     /** Registers an authenticated connection; returns the one it replaces on this node. */
-    public Optional<ClientConnection> bind(String subject, ClientConnection c) {
+    public Optional<ClientConnection> bind(Subject subject, ClientConnection c) {
         return Optional.ofNullable(bySubject.put(subject, c)).filter(old -> old != c);
     }
 
@@ -27,7 +28,7 @@ public final class LocalConnections {
         return c.principal() != null && bySubject.remove(c.principal().subject(), c);
     }
 
-    public Optional<ClientConnection> get(String subject) {
+    public Optional<ClientConnection> get(Subject subject) {
         return Optional.ofNullable(bySubject.get(subject));
     }
 
@@ -44,7 +45,7 @@ public final class LocalConnections {
     }
 
     /** Staff and supervisors signed in here: whom this node's routing sweep offers work. */
-    public List<String> staffHere() {
+    public List<Subject> staffHere() {
         return bySubject.values().stream().filter(c -> c.principal().role().serves())
                 .map(c -> c.principal().subject()).toList();
     }

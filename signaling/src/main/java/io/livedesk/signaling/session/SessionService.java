@@ -3,9 +3,11 @@ package io.livedesk.signaling.session;
 import io.livedesk.signaling.auth.InvalidTokenException;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.auth.TokenService;
 import io.livedesk.signaling.call.CallService;
 import io.livedesk.signaling.call.EndReason;
+import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.cluster.SessionLocation;
 import io.livedesk.signaling.cluster.SessionStore;
 import io.livedesk.signaling.config.LiveDeskConfig;
@@ -18,7 +20,6 @@ import io.livedesk.signaling.protocol.ServerMessage;
 import io.livedesk.signaling.routing.RoutingService;
 import io.livedesk.signaling.server.ClientConnection;
 import io.livedesk.signaling.server.LocalConnections;
-import io.livedesk.signaling.cluster.MessageRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,9 +122,9 @@ public final class SessionService {
     }
 
     /** Ends a subject's request, call and presence with the reason (grace expired, or shutdown). */
-    public void finish(String subject, Role role, EndReason reason) {
+    public void finish(Subject subject, Role role, EndReason reason) {
         // At shutdown the subject is still connected and is told too; after the grace period they are gone.
-        String quiet = reason == EndReason.SERVER_SHUTDOWN ? null : subject;
+        Subject quiet = reason == EndReason.SERVER_SHUTDOWN ? null : subject;
         calls.liveCallOf(subject).ifPresent(call -> calls.end(call.callId(), reason, quiet));
         if (role == Role.CUSTOMER) {
             routing.openRequestOf(subject).ifPresent(r -> routing.cancel(r.requestId(), reason));

@@ -1,13 +1,9 @@
 package io.livedesk.signaling.speech;
 
-import io.livedesk.signaling.call.CallId;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.tap.AudioSink;
-import io.livedesk.speech.api.SpeechService;
-import io.livedesk.speech.api.SpeechStream;
-import io.livedesk.speech.api.SpeechUnavailableException;
-import io.livedesk.speech.api.StreamSpec;
-import io.livedesk.speech.api.TranscriptEvent;
+import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.media.AudioTaps;
 import io.livedesk.signaling.media.CallMeetings;
@@ -15,6 +11,11 @@ import io.livedesk.signaling.media.LegObserver;
 import io.livedesk.signaling.transcript.Speaker;
 import io.livedesk.signaling.transcript.TranscriptLine;
 import io.livedesk.signaling.transcript.TranscriptService;
+import io.livedesk.speech.api.SpeechService;
+import io.livedesk.speech.api.SpeechStream;
+import io.livedesk.speech.api.SpeechUnavailableException;
+import io.livedesk.speech.api.StreamSpec;
+import io.livedesk.speech.api.TranscriptEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +85,7 @@ public final class CallTranscriber implements LegObserver {
     }
 
     @Override
-    public void legUp(CallRecord call, String subject, String endpointId) {
+    public void legUp(CallRecord call, Subject subject, String endpointId) {
         Speaker speaker = speakerOf(endpointId);
         String key = key(call.callId(), endpointId);
         Optional<String> untappable = taps.unavailable();
@@ -158,7 +159,7 @@ public final class CallTranscriber implements LegObserver {
     /** One participant's audio on its way to the recognizer, and the recognizer's results on their way back. */
     private final class Leg implements AudioSink {
         final CallId callId;
-        final String subject;
+        final Subject subject;
         final String endpointId;
         final Speaker speaker;
         volatile SpeechStream stream;
@@ -172,7 +173,7 @@ public final class CallTranscriber implements LegObserver {
         private volatile long lastVoicedNanos;
         private boolean lagging;
 
-        Leg(CallId callId, String subject, String endpointId, Speaker speaker) {
+        Leg(CallId callId, Subject subject, String endpointId, Speaker speaker) {
             this.callId = callId;
             this.subject = subject;
             this.endpointId = endpointId;

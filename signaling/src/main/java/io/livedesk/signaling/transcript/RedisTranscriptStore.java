@@ -1,12 +1,13 @@
 package io.livedesk.signaling.transcript;
 
-import io.livedesk.signaling.call.CallId;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.redis.LuaScript;
 import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisKeys;
@@ -23,12 +24,12 @@ import java.util.List;
 public final class RedisTranscriptStore implements TranscriptStore {
 
     /** What one list entry holds (the call id is the key's). Unknown fields are skipped on reading. */
-    private record Stored(long seq, String speaker, String speakerId, long startedAt, long endedAt, String text,
+    private record Stored(long seq, String speaker, Subject speakerId, long startedAt, long endedAt, String text,
                           List<TranscriptLine.Word> words) {
     }
 
     /** The same without seq, which the script puts in front. */
-    private record Unnumbered(String speaker, String speakerId, long startedAt, long endedAt, String text,
+    private record Unnumbered(String speaker, Subject speakerId, long startedAt, long endedAt, String text,
                               List<TranscriptLine.Word> words) {
     }
 

@@ -1,11 +1,12 @@
 package io.livedesk.signaling.transcript;
 
-import io.livedesk.signaling.call.CallId;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.signaling.auth.ApiAuth;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.call.CallStore;
 import io.livedesk.signaling.protocol.ErrorCode;
@@ -53,7 +54,7 @@ public final class TranscriptApi {
 
     /** @param offsetMs from the call's answer (null when it never was) */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record LineView(long seq, String speaker, String speakerId, String startedAt, String endedAt, Long offsetMs,
+    record LineView(long seq, String speaker, Subject speakerId, String startedAt, String endedAt, Long offsetMs,
                     String text, List<WordView> words) {
     }
 
@@ -88,7 +89,7 @@ public final class TranscriptApi {
     }
 
     /** The call's staff member now, or one who had it before a transfer. */
-    private static boolean hadTheCall(CallRecord r, String subject) {
+    private static boolean hadTheCall(CallRecord r, Subject subject) {
         return subject.equals(r.staffId()) || r.formerStaffIds().contains(subject);
     }
 

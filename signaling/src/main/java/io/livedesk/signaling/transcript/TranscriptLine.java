@@ -1,6 +1,8 @@
 package io.livedesk.signaling.transcript;
 
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
+
 import java.util.List;
 
 /**
@@ -17,7 +19,7 @@ import java.util.List;
  * @param text        what was said, as recognised
  * @param words       per-word timing and confidence, possibly empty
  */
-public record TranscriptLine(CallId callId, long seq, String speaker, String speakerId, long startedAtMs,
+public record TranscriptLine(CallId callId, long seq, String speaker, Subject speakerId, long startedAtMs,
                              long endedAtMs, String text, List<Word> words) {
 
     /**
@@ -60,7 +62,7 @@ public record TranscriptLine(CallId callId, long seq, String speaker, String spe
     }
 
     /** A line about to be stored (seq 0: the store assigns the real one). */
-    public static TranscriptLine unsaved(CallId callId, String speaker, String speakerId, long startedAtMs,
+    public static TranscriptLine unsaved(CallId callId, String speaker, Subject speakerId, long startedAtMs,
                                          long endedAtMs, String text, List<Word> words) {
         return new TranscriptLine(callId, 0, speaker, speakerId, startedAtMs, endedAtMs, text, words);
     }

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.transcript;
 
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.cluster.MessageRouter;
@@ -57,7 +58,7 @@ public final class TranscriptService {
      * @param speaker   customer, staff or supervisor
      * @param speakerId who spoke (null when not known)
      */
-    public void partial(CallRecord call, String speaker, String speakerId, String text) {
+    public void partial(CallRecord call, String speaker, Subject speakerId, String text) {
         Speaker.fromWire(speaker);
         if (text == null || text.isBlank()) {
             return;
@@ -76,7 +77,7 @@ public final class TranscriptService {
      * @param words       per-word timing, offsets in ms from {@code startedAtMs} (may be empty or null)
      * @return the line as stored (with its seq); empty when the text was blank or storing failed
      */
-    public Optional<TranscriptLine> finalResult(CallRecord call, String speaker, String speakerId, long startedAtMs,
+    public Optional<TranscriptLine> finalResult(CallRecord call, String speaker, Subject speakerId, long startedAtMs,
                                                 long endedAtMs, String text, List<TranscriptLine.Word> words) {
         Speaker.fromWire(speaker);
         if (text == null || text.isBlank()) {
@@ -133,7 +134,7 @@ public final class TranscriptService {
                 line.text(), line.speaker(), line.startedAtMs(), seq,
                 call.staffName() == null ? null : new ServerMessage.AlertParty(call.staffName()),
                 call.customerName() == null ? null : new ServerMessage.AlertParty(call.customerName()));
-        Set<String> to = new LinkedHashSet<>(call.supervisorIds());
+        Set<Subject> to = new LinkedHashSet<>(call.supervisorIds());
         try {
             to.addAll(presence.connectedSupervisors());
         } catch (RuntimeException e) {
@@ -143,7 +144,7 @@ public final class TranscriptService {
         }
         metrics.alert(rule.id());
         log.info("alert {} ({}) on call {} to {} supervisor(s)", alertId, rule.id(), call.callId(), to.size());
-        for (String supervisor : to) {
+        for (Subject supervisor : to) {
             send(supervisor, alert);
         }
     }
@@ -153,12 +154,12 @@ public final class TranscriptService {
         if (call.staffId() != null) {
             send(call.staffId(), message);
         }
-        for (String supervisor : call.supervisorIds()) {
+        for (Subject supervisor : call.supervisorIds()) {
             send(supervisor, message);
         }
     }
 
-    private void send(String subject, ServerMessage message) {
+    private void send(Subject subject, ServerMessage message) {
         try {
             router.send(subject, message);
         } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.livedesk.signaling.transcript;
 
 import io.livedesk.signaling.call.CallId;
+
 import java.util.List;
 
 /**

@@ -29,9 +29,9 @@ class TokenServiceTest {
     private final MutableClock clock = new MutableClock(T0);
     private final TokenService tokens = new TokenService(SECRET, "livedesk", clock);
 
-    private static final Principal STAFF = new Principal("staff-7", Role.STAFF, "Zhang Min",
+    private static final Principal STAFF = new Principal(Subject.of("staff-7"), Role.STAFF, "Zhang Min",
             Set.of("accounts", "cards"), Set.of("en", "zh"), 2, 0);
-    private static final Principal CUSTOMER = new Principal("cust-42", Role.CUSTOMER, "Li Wei",
+    private static final Principal CUSTOMER = new Principal(Subject.of("cust-42"), Role.CUSTOMER, "Li Wei",
             Set.of(), Set.of(), 1, 0);
 
     @Test
@@ -41,7 +41,7 @@ class TokenServiceTest {
 
     @Test
     void supervisorTokenKeepsSkillsAndCapacity() throws Exception {
-        Principal supervisor = new Principal("sup-1", Role.SUPERVISOR, "Ana", Set.of("loans"), Set.of("en"), 3, 0);
+        Principal supervisor = new Principal(Subject.of("sup-1"), Role.SUPERVISOR, "Ana", Set.of("loans"), Set.of("en"), 3, 0);
         assertEquals(supervisor, tokens.verify(tokens.mint(supervisor, TTL), 0));
     }
 
@@ -53,13 +53,13 @@ class TokenServiceTest {
 
     @Test
     void customerTokenCarriesItsOwnMaxPriority() throws Exception {
-        Principal vip = new Principal("cust-vip", Role.CUSTOMER, "Wang Fang", Set.of(), Set.of(), 1, 7);
+        Principal vip = new Principal(Subject.of("cust-vip"), Role.CUSTOMER, "Wang Fang", Set.of(), Set.of(), 1, 7);
         assertEquals(vip, tokens.verify(tokens.mint(vip, TTL), 0));
     }
 
     @Test
     void customerTokenHasNoStaffClaims() throws Exception {
-        Principal odd = new Principal("cust-1", Role.CUSTOMER, "Li", Set.of("cards"), Set.of("en"), 5, 0);
+        Principal odd = new Principal(Subject.of("cust-1"), Role.CUSTOMER, "Li", Set.of("cards"), Set.of("en"), 5, 0);
         Principal read = tokens.verify(tokens.mint(odd, TTL), 0);
         assertEquals(Set.of(), read.skills());
         assertEquals(Set.of(), read.languages());
@@ -196,13 +196,13 @@ class TokenServiceTest {
     @Test
     void mintingRefusesAnInvalidPrincipal() {
         assertThrows(IllegalArgumentException.class, () -> tokens.mint(
-                new Principal("bad subject", Role.CUSTOMER, "Li", Set.of(), Set.of(), 1, 0), TTL));
+                new Principal(Subject.of("bad subject"), Role.CUSTOMER, "Li", Set.of(), Set.of(), 1, 0), TTL));
         assertThrows(IllegalArgumentException.class, () -> tokens.mint(
-                new Principal("cust-1", Role.CUSTOMER, " ", Set.of(), Set.of(), 1, 0), TTL));
+                new Principal(Subject.of("cust-1"), Role.CUSTOMER, " ", Set.of(), Set.of(), 1, 0), TTL));
         assertThrows(IllegalArgumentException.class, () -> tokens.mint(
-                new Principal("cust-1", Role.CUSTOMER, "n".repeat(81), Set.of(), Set.of(), 1, 0), TTL));
+                new Principal(Subject.of("cust-1"), Role.CUSTOMER, "n".repeat(81), Set.of(), Set.of(), 1, 0), TTL));
         assertThrows(IllegalArgumentException.class, () -> tokens.mint(
-                new Principal("staff-1", Role.STAFF, "Zhang", Set.of(), Set.of(), 11, 0), TTL));
+                new Principal(Subject.of("staff-1"), Role.STAFF, "Zhang", Set.of(), Set.of(), 11, 0), TTL));
     }
 
     @Test

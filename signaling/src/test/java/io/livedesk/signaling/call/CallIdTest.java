@@ -1,10 +1,11 @@
 package io.livedesk.signaling.call;
 
+import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.protocol.MessageCodec;
+import io.livedesk.signaling.protocol.ServerMessage;
 import io.livedesk.signaling.routing.RequestId;
 import io.livedesk.signaling.routing.ServiceRequest;
 import io.livedesk.signaling.routing.Transfer;
-import io.livedesk.signaling.protocol.MessageCodec;
-import io.livedesk.signaling.protocol.ServerMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,8 +44,8 @@ class CallIdTest {
 
     @Test
     void aCustomersRequestIsAboutTheCallItBecomesATransferAboutTheCallItHandsOver() {
-        var own = new ServiceRequest(RequestId.of("r-1"), "cust", "Customer", "loans", "en", 0, Map.of(), 0, 0);
-        var transfer = new ServiceRequest(RequestId.of("t-2"), "cust", "Customer", "loans", "en", 0, Map.of(), 0, 0,
+        var own = new ServiceRequest(RequestId.of("r-1"), Subject.of("cust"), "Customer", "loans", "en", 0, Map.of(), 0, 0);
+        var transfer = new ServiceRequest(RequestId.of("t-2"), Subject.of("cust"), "Customer", "loans", "en", 0, Map.of(), 0, 0,
                 Transfer.toQueue(CallId.of("r-1"), "Zhang Min"));
 
         assertEquals(CallId.of("r-1"), own.callId());

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.call;
 
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.routing.RequestId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +38,7 @@ class CallRecordTest {
     /** The record method that moves a record into each state. */
     private static final Map<CallState, UnaryOperator<CallRecord>> MOVE_TO = Map.of(
             CallState.QUEUED, CallRecord::requeued,
-            CallState.OFFERED, r -> r.offered("staff-7", "Zhang Min", T0 + 2_000),
+            CallState.OFFERED, r -> r.offered(Subject.of("staff-7"), "Zhang Min", T0 + 2_000),
             CallState.CONNECTING, r -> r.answered(T0 + 3_000),
             CallState.ACTIVE, r -> r.connected(T0 + 4_000),
             CallState.ENDED, r -> r.ended(EndReason.STAFF_HANGUP, T0 + 10_000));
@@ -75,20 +76,20 @@ class CallRecordTest {
 
     @Test
     void theHappyPathKeepsEveryTimeAndComputesWaitAndTalk() {
-        CallRecord queued = CallRecord.queued(CallId.of("r-1"), "cust-1", "Li Wei", "accounts", "en", 2, T0);
-        CallRecord offered = queued.offered("staff-7", "Zhang Min", T0 + 2_000);
+        CallRecord queued = CallRecord.queued(CallId.of("r-1"), Subject.of("cust-1"), "Li Wei", "accounts", "en", 2, T0);
+        CallRecord offered = queued.offered(Subject.of("staff-7"), "Zhang Min", T0 + 2_000);
         CallRecord answered = offered.answered(T0 + 3_000);
         CallRecord active = answered.connected(T0 + 4_000);
         CallRecord ended = active.ended(EndReason.CUSTOMER_HANGUP, T0 + 64_000);
 
         assertEquals(CallState.ENDED, ended.state());
         assertEquals(CallId.of("r-1"), ended.callId());
-        assertEquals("cust-1", ended.customerId());
+        assertEquals(Subject.of("cust-1"), ended.customerId());
         assertEquals("Li Wei", ended.customerName());
         assertEquals("accounts", ended.topic());
         assertEquals("en", ended.language());
         assertEquals(2, ended.priority());
-        assertEquals("staff-7", ended.staffId());
+        assertEquals(Subject.of("staff-7"), ended.staffId());
         assertEquals("Zhang Min", ended.staffName());
         assertEquals(T0, ended.enqueuedAtMs());
         assertEquals(T0 + 2_000, ended.offeredAtMs());
@@ -123,19 +124,19 @@ class CallRecordTest {
         assertNull(requeued.staffId());
         assertNull(requeued.staffName());
         assertEquals(T0 + 2_000, requeued.offeredAtMs());
-        CallRecord offeredAgain = requeued.offered("staff-9", "Ana", T0 + 8_000);
-        assertEquals("staff-9", offeredAgain.staffId());
+        CallRecord offeredAgain = requeued.offered(Subject.of("staff-9"), "Ana", T0 + 8_000);
+        assertEquals(Subject.of("staff-9"), offeredAgain.staffId());
         assertEquals(T0 + 8_000, offeredAgain.offeredAtMs());
     }
 
     @Test
     void partiesAndPeers() {
         CallRecord call = recordIn(CallState.ACTIVE);
-        assertTrue(call.isParty("cust-1"));
-        assertTrue(call.isParty("staff-7"));
-        assertFalse(call.isParty("staff-8"));
-        assertEquals("staff-7", call.peerOf("cust-1"));
-        assertEquals("cust-1", call.peerOf("staff-7"));
+        assertTrue(call.isParty(Subject.of("cust-1")));
+        assertTrue(call.isParty(Subject.of("staff-7")));
+        assertFalse(call.isParty(Subject.of("staff-8")));
+        assertEquals(Subject.of("staff-7"), call.peerOf(Subject.of("cust-1")));
+        assertEquals(Subject.of("cust-1"), call.peerOf(Subject.of("staff-7")));
     }
 
     @Test
@@ -150,7 +151,7 @@ class CallRecordTest {
 
     /** A record that reached the state by the documented path. */
     private static CallRecord recordIn(CallState state) {
-        CallRecord r = CallRecord.queued(CallId.of("r-1"), "cust-1", "Li Wei", "accounts", "en", 0, T0);
+        CallRecord r = CallRecord.queued(CallId.of("r-1"), Subject.of("cust-1"), "Li Wei", "accounts", "en", 0, T0);
         List<CallState> path = switch (state) {
             case QUEUED -> List.of();
             case OFFERED -> List.of(CallState.OFFERED);
@@ -165,51 +166,51 @@ class CallRecordTest {
     }
 
     private static CallRecord active() {
-        return CallRecord.queued(CallId.of("c1"), "cust-1", "Li Wei", "loans", "en", 0, T0)
-                .offered("staff-7", "Zhang Min", T0 + 1).answered(T0 + 2).connected(T0 + 3);
+        return CallRecord.queued(CallId.of("c1"), Subject.of("cust-1"), "Li Wei", "loans", "en", 0, T0)
+                .offered(Subject.of("staff-7"), "Zhang Min", T0 + 1).answered(T0 + 2).connected(T0 + 3);
     }
 
     @Test
     void everyChangeRaisesTheRevision() {
-        CallRecord q = CallRecord.queued(CallId.of("c1"), "cust-1", "Li Wei", "loans", "en", 0, T0);
+        CallRecord q = CallRecord.queued(CallId.of("c1"), Subject.of("cust-1"), "Li Wei", "loans", "en", 0, T0);
         CallRecord a = active();
         assertEquals(0, q.revision());
         assertEquals(3, a.revision(), "offered, answered, connected");
-        assertEquals(4, a.withSupervisor("sup-1", false).revision());
+        assertEquals(4, a.withSupervisor(Subject.of("sup-1"), false).revision());
         assertEquals(4, a.transferring(RequestId.of("t-1")).revision());
     }
 
     @Test
     void supervisorsJoinAndLeaveOnlyWhileTheCallIsLive() {
-        CallRecord joined = active().withSupervisor("sup-1", false).withSupervisor("sup-2", true);
-        assertEquals(List.of("sup-1", "sup-2"), joined.supervisorIds());
-        assertTrue(joined.isSupervisor("sup-2"));
-        assertFalse(joined.isParty("sup-2"), "a supervisor is not a party: they cannot transfer or end the call");
-        assertEquals(List.of("cust-1", "staff-7", "sup-1", "sup-2"), joined.participants());
-        assertEquals(List.of("sup-2"), joined.withoutSupervisor("sup-1").supervisorIds());
-        assertThrows(IllegalStateException.class, () -> joined.withSupervisor("sup-1", true), "already in");
-        assertThrows(IllegalStateException.class, () -> joined.withSupervisor("staff-7", true), "the staff member");
-        assertThrows(IllegalStateException.class, () -> joined.withoutSupervisor("sup-9"));
+        CallRecord joined = active().withSupervisor(Subject.of("sup-1"), false).withSupervisor(Subject.of("sup-2"), true);
+        assertEquals(List.of(Subject.of("sup-1"), Subject.of("sup-2")), joined.supervisorIds());
+        assertTrue(joined.isSupervisor(Subject.of("sup-2")));
+        assertFalse(joined.isParty(Subject.of("sup-2")), "a supervisor is not a party: they cannot transfer or end the call");
+        assertEquals(List.of(Subject.of("cust-1"), Subject.of("staff-7"), Subject.of("sup-1"), Subject.of("sup-2")), joined.participants());
+        assertEquals(List.of(Subject.of("sup-2")), joined.withoutSupervisor(Subject.of("sup-1")).supervisorIds());
+        assertThrows(IllegalStateException.class, () -> joined.withSupervisor(Subject.of("sup-1"), true), "already in");
+        assertThrows(IllegalStateException.class, () -> joined.withSupervisor(Subject.of("staff-7"), true), "the staff member");
+        assertThrows(IllegalStateException.class, () -> joined.withoutSupervisor(Subject.of("sup-9")));
         CallRecord ended = joined.ended(EndReason.CUSTOMER_HANGUP, T0 + 10);
         assertEquals(List.of(), ended.supervisorIds(), "nobody is in an ended call");
-        assertThrows(IllegalStateException.class, () -> ended.withSupervisor("sup-3", false));
-        CallRecord queued = CallRecord.queued(CallId.of("c2"), "cust-2", "W", "loans", "en", 0, T0);
-        assertThrows(IllegalStateException.class, () -> queued.withSupervisor("sup-1", false));
+        assertThrows(IllegalStateException.class, () -> ended.withSupervisor(Subject.of("sup-3"), false));
+        CallRecord queued = CallRecord.queued(CallId.of("c2"), Subject.of("cust-2"), "W", "loans", "en", 0, T0);
+        assertThrows(IllegalStateException.class, () -> queued.withSupervisor(Subject.of("sup-1"), false));
     }
 
     @Test
     void aTransferHandsTheCallToTheNextStaffMemberAndKeepsTheHistory() {
         CallRecord waiting = active().transferring(RequestId.of("t-1"));
         assertEquals(RequestId.of("t-1"), waiting.transferRequestId());
-        assertEquals("staff-7", waiting.staffId(), "the staff member stays on while the transfer waits");
+        assertEquals(Subject.of("staff-7"), waiting.staffId(), "the staff member stays on while the transfer waits");
         assertThrows(IllegalStateException.class, () -> waiting.transferring(RequestId.of("t-2")), "one transfer at a time");
-        CallRecord moved = waiting.transferredTo("staff-9", "Wang Fang");
-        assertEquals("staff-9", moved.staffId());
+        CallRecord moved = waiting.transferredTo(Subject.of("staff-9"), "Wang Fang");
+        assertEquals(Subject.of("staff-9"), moved.staffId());
         assertEquals("Wang Fang", moved.staffName());
-        assertEquals(List.of("staff-7"), moved.formerStaffIds());
+        assertEquals(List.of(Subject.of("staff-7")), moved.formerStaffIds());
         assertNull(moved.transferRequestId());
         assertEquals(CallState.ACTIVE, moved.state(), "a transfer is not a change of state");
-        assertThrows(IllegalStateException.class, () -> moved.transferredTo("staff-10", "X"), "no transfer under way");
+        assertThrows(IllegalStateException.class, () -> moved.transferredTo(Subject.of("staff-10"), "X"), "no transfer under way");
         assertNull(waiting.transferCancelled().transferRequestId());
         CallRecord ended = waiting.ended(EndReason.STAFF_HANGUP, T0 + 9);
         assertNull(ended.transferRequestId());

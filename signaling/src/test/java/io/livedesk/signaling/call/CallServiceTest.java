@@ -1,12 +1,13 @@
 package io.livedesk.signaling.call;
 
-import io.livedesk.signaling.routing.RequestId;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.presence.StaffStatus;
 import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.ProtocolException;
 import io.livedesk.signaling.protocol.ServerMessage;
-import io.livedesk.signaling.presence.StaffStatus;
+import io.livedesk.signaling.routing.RequestId;
 import io.livedesk.signaling.testing.BrowserOffer;
 import io.livedesk.signaling.testing.CallFlowFixture;
 import io.livedesk.signaling.testing.EmbeddedClient;
@@ -71,11 +72,11 @@ class CallServiceTest {
         assertTrue(staff.received("call.started").isEmpty(), "the staff member has it as their reply only");
         CallRecord call = fx.record(id);
         assertEquals(CallState.CONNECTING, call.state());
-        assertEquals("agent-zhang", call.staffId());
+        assertEquals(Subject.of("agent-zhang"), call.staffId());
         assertEquals(fx.clock.millis(), call.answeredAtMs());
         assertEquals(CallFlowFixture.NODE_ID, call.mediaNode());
-        assertEquals(CallId.of(id), fx.calls.liveCallOf("cust-wei").orElseThrow().callId());
-        assertEquals(CallId.of(id), fx.calls.liveCallOf("agent-zhang").orElseThrow().callId());
+        assertEquals(CallId.of(id), fx.calls.liveCallOf(Subject.of("cust-wei")).orElseThrow().callId());
+        assertEquals(CallId.of(id), fx.calls.liveCallOf(Subject.of("agent-zhang")).orElseThrow().callId());
 
         fx.clock.advance(Duration.ofSeconds(2));
         fx.offer(customer, CallId.of(id), BrowserOffer.of("cust", 1));
@@ -140,8 +141,8 @@ class CallServiceTest {
         assertEquals(0, fx.presenceOf("agent-zhang").load());
         assertEquals(StaffStatus.AVAILABLE, fx.presenceOf("agent-zhang").effectiveStatus());
         assertEquals(0, staff.lastOf("presence").path("load").asInt(), "the staff member is told they are free");
-        assertTrue(fx.calls.liveCallOf("cust-wei").isEmpty());
-        assertTrue(fx.calls.liveCallOf("agent-zhang").isEmpty());
+        assertTrue(fx.calls.liveCallOf(Subject.of("cust-wei")).isEmpty());
+        assertTrue(fx.calls.liveCallOf(Subject.of("agent-zhang")).isEmpty());
     }
 
     @Test
@@ -212,7 +213,7 @@ class CallServiceTest {
         assertEquals(List.of("customer", "staff", "supervisor"), roles(staff.lastOf("call.participants")));
         assertTrue(customer.received().isEmpty(), "the customer is told nothing of a monitor: " + customer.received());
         assertTrue(sup.received("call.participants").isEmpty(), "the supervisor has the reply");
-        assertEquals(List.of(new CallRecord.Supervisor("sup-chen", false)), fx.record(id).supervisors());
+        assertEquals(List.of(new CallRecord.Supervisor(Subject.of("sup-chen"), false)), fx.record(id).supervisors());
     }
 
     @Test
@@ -228,7 +229,7 @@ class CallServiceTest {
         assertTrue(toCustomer.path("participants").get(2).path("name").isMissingNode(),
                 "participants see that a supervisor is there, not who");
         assertEquals(List.of("customer", "staff", "supervisor"), roles(staff.lastOf("call.participants")));
-        assertEquals(List.of(new CallRecord.Supervisor("sup-chen", true)), fx.record(id).supervisors());
+        assertEquals(List.of(new CallRecord.Supervisor(Subject.of("sup-chen"), true)), fx.record(id).supervisors());
     }
 
     @Test
@@ -309,7 +310,7 @@ class CallServiceTest {
         RequestId transfer = lastOfferTo(next);
         assertNotEquals(id, transfer, "a transfer is a request of its own");
         assertEquals(transfer, fx.record(id).transferRequestId());
-        assertEquals("agent-zhang", fx.record(id).staffId(), "the staff member stays on until someone accepts");
+        assertEquals(Subject.of("agent-zhang"), fx.record(id).staffId(), "the staff member stays on until someone accepts");
         assertTrue(customer.received().isEmpty(), "the customer is not told of queues: " + customer.received());
 
         ServerMessage.CallStarted started = fx.accept(next, RequestId.of(transfer.value()));
@@ -318,9 +319,9 @@ class CallServiceTest {
         assertEquals("Customer cust-wei", started.peer().name());
         CallRecord call = fx.record(id);
         assertTrue(call.state().live());
-        assertEquals("agent-li", call.staffId());
+        assertEquals(Subject.of("agent-li"), call.staffId());
         assertEquals("Staff agent-li", call.staffName());
-        assertEquals(List.of("agent-zhang"), call.formerStaffIds());
+        assertEquals(List.of(Subject.of("agent-zhang")), call.formerStaffIds());
         assertNull(call.transferRequestId());
         assertEquals("transferred", staff.lastOf("call.ended").path("reason").asText());
         JsonNode transferred = customer.lastOf("call.transferred");
@@ -329,9 +330,9 @@ class CallServiceTest {
         assertTrue(customer.received("call.ended").isEmpty());
         assertEquals(0, fx.presenceOf("agent-zhang").load());
         assertEquals(1, fx.presenceOf("agent-li").load());
-        assertTrue(fx.calls.liveCallOf("agent-zhang").isEmpty());
-        assertEquals(id, fx.calls.liveCallOf("agent-li").orElseThrow().callId());
-        assertEquals(id, fx.calls.liveCallOf("cust-wei").orElseThrow().callId());
+        assertTrue(fx.calls.liveCallOf(Subject.of("agent-zhang")).isEmpty());
+        assertEquals(id, fx.calls.liveCallOf(Subject.of("agent-li")).orElseThrow().callId());
+        assertEquals(id, fx.calls.liveCallOf(Subject.of("cust-wei")).orElseThrow().callId());
 
         staff.clear();
         fx.calls.hangup(customer.principal(), id, "h1");
@@ -346,9 +347,9 @@ class CallServiceTest {
         EmbeddedClient colleague = fx.availableStaff(staff("agent-li", "cards"));
 
         ServerMessage.CallTransferring reply = fx.calls.transfer(staff.principal(),
-                new ClientMessage.CallTransfer("t1", id, null, null, "agent-li"));
+                new ClientMessage.CallTransfer("t1", id, null, null, Subject.of("agent-li")));
 
-        assertEquals("agent-li", reply.staffId());
+        assertEquals(Subject.of("agent-li"), reply.staffId());
         assertNull(reply.topic());
         JsonNode offer = colleague.lastOf("offer");
         assertEquals("accounts", offer.path("topic").asText(), "the colleague sees the call's own topic");
@@ -356,7 +357,7 @@ class CallServiceTest {
 
         fx.accept(colleague, RequestId.of(offer.path("requestId").asText()));
 
-        assertEquals("agent-li", fx.record(id).staffId());
+        assertEquals(Subject.of("agent-li"), fx.record(id).staffId());
         assertEquals("transferred", staff.lastOf("call.ended").path("reason").asText());
     }
 
@@ -370,7 +371,7 @@ class CallServiceTest {
         assertRefused(ErrorCode.INVALID_STATE, () -> fx.calls.transfer(staff.principal(),
                 new ClientMessage.CallTransfer("t2", id, "loans", "en", null)));
         assertRefused(ErrorCode.INVALID_STATE, () -> fx.calls.transfer(staff.principal(),
-                new ClientMessage.CallTransfer("t3", id, null, null, "agent-li")));
+                new ClientMessage.CallTransfer("t3", id, null, null, Subject.of("agent-li"))));
         assertEquals(pending, fx.record(id).transferRequestId());
     }
 
@@ -386,9 +387,9 @@ class CallServiceTest {
         assertRefused(ErrorCode.FORBIDDEN, () -> fx.calls.transfer(sup.principal(), toCards));
         assertRefused(ErrorCode.NOT_FOUND, () -> fx.calls.transfer(otherStaff.principal(), toCards));
         assertRefused(ErrorCode.INVALID_STATE, () -> fx.calls.transfer(staff.principal(),
-                new ClientMessage.CallTransfer("t2", id, null, null, "agent-zhang")));
+                new ClientMessage.CallTransfer("t2", id, null, null, Subject.of("agent-zhang"))));
         assertRefused(ErrorCode.INVALID_STATE, () -> fx.calls.transfer(staff.principal(),
-                new ClientMessage.CallTransfer("t3", id, null, null, "sup-chen")));
+                new ClientMessage.CallTransfer("t3", id, null, null, Subject.of("sup-chen"))));
         assertRefused(ErrorCode.UNKNOWN_TOPIC, () -> fx.calls.transfer(staff.principal(),
                 new ClientMessage.CallTransfer("t4", id, "nosuchtopic", "en", null)));
         assertNull(fx.record(id).transferRequestId());
@@ -400,7 +401,7 @@ class CallServiceTest {
         fx.signIn(staff("agent-li", "cards")); // signed in, but away
 
         assertRefused(ErrorCode.INVALID_STATE, () -> fx.calls.transfer(staff.principal(),
-                new ClientMessage.CallTransfer("t1", id, null, null, "agent-li")));
+                new ClientMessage.CallTransfer("t1", id, null, null, Subject.of("agent-li"))));
 
         assertNull(fx.record(id).transferRequestId());
         EmbeddedClient other = fx.availableStaff(staff("agent-wang", "cards"));
@@ -412,7 +413,7 @@ class CallServiceTest {
     void aDeclinedColleagueTransferIsToldToTheStaffMemberWhoKeepsTheCall() {
         CallId id = fx.call(customer, staff);
         EmbeddedClient colleague = fx.availableStaff(staff("agent-li"));
-        fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, null, null, "agent-li"));
+        fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, null, null, Subject.of("agent-li")));
         RequestId transfer = lastOfferTo(colleague);
 
         fx.routing.decline(colleague.principal(), new ClientMessage.OfferDecline("d1", RequestId.of(transfer.value())));
@@ -422,12 +423,12 @@ class CallServiceTest {
         assertEquals("declined", failed.path("reason").asText());
         CallRecord call = fx.record(id);
         assertNull(call.transferRequestId());
-        assertEquals("agent-zhang", call.staffId());
+        assertEquals(Subject.of("agent-zhang"), call.staffId());
         assertTrue(call.state().live());
         assertEquals(0, fx.presenceOf("agent-li").load());
         assertTrue(customer.received().isEmpty());
 
-        fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t2", id, null, null, "agent-li"));
+        fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t2", id, null, null, Subject.of("agent-li")));
         assertNotEquals(transfer, lastOfferTo(colleague), "the staff member may try again");
     }
 
@@ -435,7 +436,7 @@ class CallServiceTest {
     void aColleagueTransferThatRingsOutFailsWithTimeout() {
         CallId id = fx.call(customer, staff);
         EmbeddedClient colleague = fx.availableStaff(staff("agent-li"));
-        fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, null, null, "agent-li"));
+        fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, null, null, Subject.of("agent-li")));
 
         fx.clock.advance(CallFlowFixture.RING.plusSeconds(1));
         fx.routing.sweep(List.of(), List.of());
@@ -443,7 +444,7 @@ class CallServiceTest {
         assertEquals("timeout", staff.lastOf("call.transfer.failed").path("reason").asText());
         assertEquals("timeout", colleague.lastOf("offer.revoked").path("reason").asText());
         assertNull(fx.record(id).transferRequestId());
-        assertEquals("agent-zhang", fx.record(id).staffId());
+        assertEquals(Subject.of("agent-zhang"), fx.record(id).staffId());
     }
 
     @Test
@@ -460,7 +461,7 @@ class CallServiceTest {
         assertEquals(0, fx.presenceOf("agent-li").load());
         assertRefused(ErrorCode.OFFER_EXPIRED, () -> fx.accept(next, RequestId.of(transfer.value())));
         assertEquals(EndReason.CUSTOMER_HANGUP, fx.record(id).endReason());
-        assertEquals("agent-zhang", fx.record(id).staffId());
+        assertEquals(Subject.of("agent-zhang"), fx.record(id).staffId());
     }
 
     @Test
@@ -472,7 +473,7 @@ class CallServiceTest {
         EmbeddedClient later = fx.availableStaff(staff("agent-li", "cards"));
 
         assertTrue(later.received("offer").isEmpty(), "nothing of the ended call rings: " + later.received());
-        assertTrue(fx.routingStore.openRequestOf("cust-wei").isEmpty(), "the transfer request is out of routing");
+        assertTrue(fx.routingStore.openRequestOf(Subject.of("cust-wei")).isEmpty(), "the transfer request is out of routing");
     }
 
     @Test
@@ -481,14 +482,14 @@ class CallServiceTest {
         EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
         fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, null));
         EmbeddedClient colleague = fx.availableStaff(staff("agent-li"));
-        fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, null, null, "agent-li"));
+        fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, null, null, Subject.of("agent-li")));
         sup.clear();
 
         fx.accept(colleague, lastOfferTo(colleague));
 
         assertEquals(List.of("customer", "staff"), roles(customer.lastOf("call.participants")));
         assertEquals(List.of("customer", "staff", "supervisor"), roles(sup.lastOf("call.participants")));
-        assertEquals(List.of("sup-chen"), fx.record(id).supervisorIds(), "the monitor stays through the transfer");
+        assertEquals(List.of(Subject.of("sup-chen")), fx.record(id).supervisorIds(), "the monitor stays through the transfer");
     }
 
     @Test
@@ -544,7 +545,7 @@ class CallServiceTest {
         assertEquals(List.of("node-b", "node-b"), fx.handedOff.stream().map(e -> e.getKey()).toList());
         MediaTask signal = fx.handedOff.get(0).getValue();
         assertEquals(MediaTask.Kind.SIGNAL, signal.kind());
-        assertEquals("cust-wei", signal.subject());
+        assertEquals(Subject.of("cust-wei"), signal.subject());
         assertEquals(MediaTask.Kind.ENDED, fx.handedOff.get(1).getValue().kind());
         assertFalse(customer.received("call.ended").isEmpty());
     }

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.call;
 
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.routing.RequestId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,14 +44,14 @@ public abstract class CallStoreContract {
     }
 
     static CallRecord queued(String id, String customer, long enqueuedAt) {
-        return CallRecord.queued(CallId.of(id), customer, "Customer " + customer, "loans", "en", 1, enqueuedAt);
+        return CallRecord.queued(CallId.of(id), Subject.of(customer), "Customer " + customer, "loans", "en", 1, enqueuedAt);
     }
 
     /** Creates a call and takes it to CONNECTING with the staff member. */
     CallRecord connecting(String id, String customer, String staff, long enqueuedAt) {
         CallRecord q = queued(id, customer, enqueuedAt);
         store.create(q);
-        CallRecord o = q.offered(staff, "Staff " + staff, enqueuedAt + 1);
+        CallRecord o = q.offered(Subject.of(staff), "Staff " + staff, enqueuedAt + 1);
         assertTrue(store.compareAndSet(q, o));
         CallRecord c = o.answered(enqueuedAt + 2);
         assertTrue(store.compareAndSet(o, c));
@@ -63,9 +64,9 @@ public abstract class CallStoreContract {
         store.create(q);
         assertEquals(Optional.of(q), store.get(CallId.of("c1")));
 
-        CallRecord ended = new CallRecord(CallId.of("c2"), "cust2", "李四 \"Li\"", "cards", "zh", 9, "s1", "Staff One",
-                CallState.ENDED, T0, T0 + 1, T0 + 2, T0 + 3, T0 + 4, EndReason.STAFF_HANGUP, List.of(new CallRecord.Supervisor("sup1", false)),
-                List.of("s0"), null, "node-a", 7);
+        CallRecord ended = new CallRecord(CallId.of("c2"), Subject.of("cust2"), "李四 \"Li\"", "cards", "zh", 9, Subject.of("s1"), "Staff One",
+                CallState.ENDED, T0, T0 + 1, T0 + 2, T0 + 3, T0 + 4, EndReason.STAFF_HANGUP, List.of(new CallRecord.Supervisor(Subject.of("sup1"), false)),
+                List.of(Subject.of("s0")), null, "node-a", 7);
         store.create(ended);
         assertEquals(Optional.of(ended), store.get(CallId.of("c2")));
         assertTrue(store.get(CallId.of("nope")).isEmpty());
@@ -75,21 +76,21 @@ public abstract class CallStoreContract {
     void createRefusesAnExistingId() {
         store.create(queued("c1", "cust1", T0));
         assertThrows(IllegalStateException.class, () -> store.create(queued("c1", "other", T0 + 1)));
-        assertEquals("cust1", store.get(CallId.of("c1")).orElseThrow().customerId());
+        assertEquals(Subject.of("cust1"), store.get(CallId.of("c1")).orElseThrow().customerId());
     }
 
     @Test
     void compareAndSetReplacesOnlyFromTheExpectedState() {
         CallRecord q = queued("c1", "cust1", T0);
         store.create(q);
-        CallRecord offered = q.offered("s1", "Staff", T0 + 1);
+        CallRecord offered = q.offered(Subject.of("s1"), "Staff", T0 + 1);
 
         assertFalse(store.compareAndSet(offered, offered));
         assertEquals(Optional.of(q), store.get(CallId.of("c1")));
         assertTrue(store.compareAndSet(q, offered));
         assertEquals(Optional.of(offered), store.get(CallId.of("c1")));
         assertFalse(store.compareAndSet(q, offered), "the state moved on");
-        assertFalse(store.compareAndSet(queued("nope", "x", T0), queued("nope", "x", T0).offered("s", "S", T0)));
+        assertFalse(store.compareAndSet(queued("nope", "x", T0), queued("nope", "x", T0).offered(Subject.of("s"), "S", T0)));
         assertTrue(store.get(CallId.of("nope")).isEmpty());
     }
 
@@ -123,50 +124,50 @@ public abstract class CallStoreContract {
     @Test
     void changesWithinALiveStateConflictOnTheRevision() {
         CallRecord c = connecting("c1", "cust1", "s1", T0);
-        CallRecord joined = c.withSupervisor("sup1", true);
+        CallRecord joined = c.withSupervisor(Subject.of("sup1"), true);
         CallRecord transferring = c.transferring(RequestId.of("t-1"));
         assertTrue(store.compareAndSet(c, joined));
         assertFalse(store.compareAndSet(c, transferring), "made from a revision that is gone");
         assertEquals(Optional.of(joined), store.get(CallId.of("c1")));
         assertTrue(store.compareAndSet(joined, joined.transferring(RequestId.of("t-1"))));
-        assertEquals(List.of("sup1"), store.get(CallId.of("c1")).orElseThrow().supervisorIds());
+        assertEquals(List.of(Subject.of("sup1")), store.get(CallId.of("c1")).orElseThrow().supervisorIds());
     }
 
     @Test
     void aTransferMovesTheLiveIndexToTheNewStaffMember() {
         CallRecord c = connecting("c1", "cust1", "s1", T0);
         CallRecord waiting = c.transferring(RequestId.of("t-1"));
-        CallRecord t = waiting.transferredTo("s2", "Staff s2");
+        CallRecord t = waiting.transferredTo(Subject.of("s2"), "Staff s2");
         assertTrue(store.compareAndSet(c, waiting));
         assertTrue(store.compareAndSet(waiting, t));
-        assertEquals(Optional.of(t), store.liveCallOf("s2"));
-        assertEquals(Optional.of(t), store.liveCallOf("cust1"));
-        assertTrue(store.liveCallOf("s1").isEmpty(), "the former staff member is no longer in it");
-        assertEquals(List.of("s1"), t.formerStaffIds());
+        assertEquals(Optional.of(t), store.liveCallOf(Subject.of("s2")));
+        assertEquals(Optional.of(t), store.liveCallOf(Subject.of("cust1")));
+        assertTrue(store.liveCallOf(Subject.of("s1")).isEmpty(), "the former staff member is no longer in it");
+        assertEquals(List.of(Subject.of("s1")), t.formerStaffIds());
     }
 
     @Test
     void liveCallsAreIndexedUnderBothPartiesWhileConnectingOrActive() {
         CallRecord q = queued("c1", "cust1", T0);
         store.create(q);
-        CallRecord o = q.offered("s1", "Staff", T0 + 1);
+        CallRecord o = q.offered(Subject.of("s1"), "Staff", T0 + 1);
         store.compareAndSet(q, o);
-        assertTrue(store.liveCallOf("cust1").isEmpty(), "offered is not live");
-        assertTrue(store.liveCallOf("s1").isEmpty());
+        assertTrue(store.liveCallOf(Subject.of("cust1")).isEmpty(), "offered is not live");
+        assertTrue(store.liveCallOf(Subject.of("s1")).isEmpty());
 
         CallRecord c = o.answered(T0 + 2);
         store.compareAndSet(o, c);
-        assertEquals(Optional.of(c), store.liveCallOf("cust1"));
-        assertEquals(Optional.of(c), store.liveCallOf("s1"));
+        assertEquals(Optional.of(c), store.liveCallOf(Subject.of("cust1")));
+        assertEquals(Optional.of(c), store.liveCallOf(Subject.of("s1")));
 
         CallRecord a = c.connected(T0 + 3);
         store.compareAndSet(c, a);
-        assertEquals(Optional.of(a), store.liveCallOf("cust1"));
-        assertEquals(Optional.of(a), store.liveCallOf("s1"));
+        assertEquals(Optional.of(a), store.liveCallOf(Subject.of("cust1")));
+        assertEquals(Optional.of(a), store.liveCallOf(Subject.of("s1")));
 
         store.compareAndSet(a, a.ended(EndReason.CUSTOMER_HANGUP, T0 + 4));
-        assertTrue(store.liveCallOf("cust1").isEmpty());
-        assertTrue(store.liveCallOf("s1").isEmpty());
+        assertTrue(store.liveCallOf(Subject.of("cust1")).isEmpty());
+        assertTrue(store.liveCallOf(Subject.of("s1")).isEmpty());
     }
 
     @Test
@@ -174,19 +175,19 @@ public abstract class CallStoreContract {
         CallRecord c = connecting("c1", "cust1", "s1", T0);
         CallRecord a = c.connected(T0 + 5);
         assertFalse(store.compareAndSet(a, a.ended(EndReason.STAFF_HANGUP, T0 + 6)));
-        assertEquals(Optional.of(c), store.liveCallOf("s1"));
+        assertEquals(Optional.of(c), store.liveCallOf(Subject.of("s1")));
     }
 
     @Test
     void aRequeuedCallIsNotLive() {
         CallRecord q = queued("c1", "cust1", T0);
         store.create(q);
-        CallRecord o = q.offered("s1", "Staff", T0 + 1);
+        CallRecord o = q.offered(Subject.of("s1"), "Staff", T0 + 1);
         store.compareAndSet(q, o);
         CallRecord back = o.requeued();
         assertTrue(store.compareAndSet(o, back));
         assertEquals(Optional.of(back), store.get(CallId.of("c1")));
-        assertTrue(store.liveCallOf("s1").isEmpty());
+        assertTrue(store.liveCallOf(Subject.of("s1")).isEmpty());
     }
 
     @Test
@@ -195,18 +196,18 @@ public abstract class CallStoreContract {
         store.compareAndSet(first, first.ended(EndReason.STAFF_DISCONNECTED, T0 + 10));
         CallRecord second = connecting("c2", "cust2", "s1", T0 + 20);
 
-        assertEquals(Optional.of(second), store.liveCallOf("s1"));
-        assertEquals(Optional.of(second), store.liveCallOf("cust2"));
-        assertTrue(store.liveCallOf("cust1").isEmpty());
+        assertEquals(Optional.of(second), store.liveCallOf(Subject.of("s1")));
+        assertEquals(Optional.of(second), store.liveCallOf(Subject.of("cust2")));
+        assertTrue(store.liveCallOf(Subject.of("cust1")).isEmpty());
     }
 
     @Test
     void aRecordCreatedLiveIsIndexed() {
-        CallRecord live = new CallRecord(CallId.of("c1"), "cust1", "C", "loans", "en", 0, "s1", "S", CallState.ACTIVE,
+        CallRecord live = new CallRecord(CallId.of("c1"), Subject.of("cust1"), "C", "loans", "en", 0, Subject.of("s1"), "S", CallState.ACTIVE,
                 T0, T0 + 1, T0 + 2, T0 + 3, 0, null, List.of(), List.of(), null, null, 3);
         store.create(live);
-        assertEquals(Optional.of(live), store.liveCallOf("cust1"));
-        assertEquals(Optional.of(live), store.liveCallOf("s1"));
+        assertEquals(Optional.of(live), store.liveCallOf(Subject.of("cust1")));
+        assertEquals(Optional.of(live), store.liveCallOf(Subject.of("s1")));
     }
 
     @Test
@@ -220,9 +221,9 @@ public abstract class CallStoreContract {
 
         assertEquals(List.of("c4", "c2", "c3", "c1"), ids(store.recent(10, null)));
         assertEquals(List.of("c4", "c2"), ids(store.recent(2, null)));
-        assertEquals(List.of(c4ended, c1), store.recent(10, "s1"), "current versions, only with s1");
-        assertEquals(List.of(c3), store.recent(10, "s2"));
-        assertEquals(List.of(), store.recent(10, "s9"));
+        assertEquals(List.of(c4ended, c1), store.recent(10, Subject.of("s1")), "current versions, only with s1");
+        assertEquals(List.of(c3), store.recent(10, Subject.of("s2")));
+        assertEquals(List.of(), store.recent(10, Subject.of("s9")));
         assertEquals(List.of(), store.recent(0, null));
     }
 

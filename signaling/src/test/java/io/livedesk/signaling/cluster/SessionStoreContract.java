@@ -1,6 +1,7 @@
 package io.livedesk.signaling.cluster;
 
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,15 +46,15 @@ public abstract class SessionStoreContract {
     }
 
     static SessionLocation at(String subject, String node, String conn) {
-        return new SessionLocation(subject, Role.CUSTOMER, node, conn);
+        return new SessionLocation(Subject.of(subject), Role.CUSTOMER, node, conn);
     }
 
     @Test
     void bindThenLocate() {
-        SessionLocation l = new SessionLocation("s1", Role.STAFF, "node-a", "conn-1");
+        SessionLocation l = new SessionLocation(Subject.of("s1"), Role.STAFF, "node-a", "conn-1");
         assertTrue(store.bind(l, T0).isEmpty());
-        assertEquals(Optional.of(l), store.locate("s1"));
-        assertTrue(store.locate("nobody").isEmpty());
+        assertEquals(Optional.of(l), store.locate(Subject.of("s1")));
+        assertTrue(store.locate(Subject.of("nobody")).isEmpty());
     }
 
     @Test
@@ -63,7 +64,7 @@ public abstract class SessionStoreContract {
         store.bind(old, T0);
 
         assertEquals(Optional.of(old), store.bind(now, T0 + 1));
-        assertEquals(Optional.of(now), store.locate("c1"));
+        assertEquals(Optional.of(now), store.locate(Subject.of("c1")));
         assertEquals(List.of(), store.boundOn("node-a"));
         assertEquals(List.of(now), store.boundOn("node-b"));
         assertTrue(store.bind(now, T0 + 2).isEmpty(), "the same binding again replaces nothing");
@@ -77,11 +78,11 @@ public abstract class SessionStoreContract {
         store.bind(second, T0 + 1);
 
         assertFalse(store.unbind(first, T0 + 2), "a stale connection closing changes nothing");
-        assertEquals(Optional.of(second), store.locate("c1"));
+        assertEquals(Optional.of(second), store.locate(Subject.of("c1")));
         assertEquals(List.of(), store.claimExpired(T0 + 1_000, 10));
 
         assertTrue(store.unbind(second, T0 + 3));
-        assertTrue(store.locate("c1").isEmpty());
+        assertTrue(store.locate(Subject.of("c1")).isEmpty());
         assertEquals(List.of(), store.boundOn("node-a"));
         assertFalse(store.unbind(second, T0 + 4), "only once");
         assertFalse(store.unbind(at("nobody", "node-a", "x"), T0));
@@ -91,13 +92,13 @@ public abstract class SessionStoreContract {
     void unbindOnAnotherNodeWithTheSameConnectionIdDoesNothing() {
         store.bind(at("c1", "node-a", "conn-1"), T0);
         assertFalse(store.unbind(at("c1", "node-b", "conn-1"), T0 + 1));
-        assertTrue(store.locate("c1").isPresent());
+        assertTrue(store.locate(Subject.of("c1")).isPresent());
     }
 
     @Test
     void claimExpiredReturnsSubjectsDisconnectedAtOrBeforeOldestFirstOnce() {
         SessionLocation a = at("a", "node-a", "1");
-        SessionLocation b = new SessionLocation("b", Role.STAFF, "node-b", "2");
+        SessionLocation b = new SessionLocation(Subject.of("b"), Role.STAFF, "node-b", "2");
         SessionLocation c = at("c", "node-a", "3");
         store.bind(a, T0);
         store.bind(b, T0);
@@ -133,7 +134,7 @@ public abstract class SessionStoreContract {
 
         assertTrue(store.bind(back, T0 + 2).isEmpty(), "it was not connected anywhere");
         assertEquals(List.of(), store.claimExpired(T0 + 1_000, 10));
-        assertEquals(Optional.of(back), store.locate("c1"));
+        assertEquals(Optional.of(back), store.locate(Subject.of("c1")));
     }
 
     @Test
@@ -175,7 +176,7 @@ public abstract class SessionStoreContract {
     @Test
     void disconnectNodeMarksItsSubjectsDisconnectedNow() {
         SessionLocation a1 = at("a1", "node-a", "1");
-        SessionLocation a2 = new SessionLocation("a2", Role.STAFF, "node-a", "2");
+        SessionLocation a2 = new SessionLocation(Subject.of("a2"), Role.STAFF, "node-a", "2");
         SessionLocation b1 = at("b1", "node-b", "3");
         store.bind(a1, T0);
         store.bind(a2, T0);
@@ -184,7 +185,7 @@ public abstract class SessionStoreContract {
         List<SessionLocation> gone = sorted(store.disconnectNode("node-a", T0 + 50));
 
         assertEquals(List.of(a1, a2), gone);
-        assertTrue(store.locate("a1").isEmpty());
+        assertTrue(store.locate(Subject.of("a1")).isEmpty());
         assertEquals(List.of(), store.boundOn("node-a"));
         assertEquals(List.of(b1), store.boundOn("node-b"));
         assertEquals(List.of(), store.claimExpired(T0 + 49, 10));
@@ -200,7 +201,7 @@ public abstract class SessionStoreContract {
         store.bind(b, T0 + 1);
 
         assertEquals(List.of(), store.disconnectNode("node-a", T0 + 2));
-        assertEquals(Optional.of(b), store.locate("c1"));
+        assertEquals(Optional.of(b), store.locate(Subject.of("c1")));
     }
 
     @Test
@@ -222,6 +223,6 @@ public abstract class SessionStoreContract {
     }
 
     private static List<String> subjects(List<SessionLocation> l) {
-        return l.stream().map(SessionLocation::subject).toList();
+        return l.stream().map(s -> s.subject().value()).toList();
     }
 }

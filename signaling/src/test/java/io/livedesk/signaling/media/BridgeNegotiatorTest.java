@@ -1,11 +1,12 @@
 package io.livedesk.signaling.media;
 
-import io.livedesk.signaling.call.CallId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.call.CallState;
 import io.livedesk.signaling.protocol.ClientMessage;
@@ -326,7 +327,7 @@ class BridgeNegotiatorTest {
         customer.clear();
 
         ProtocolException refused = assertThrows(ProtocolException.class, () -> fx.negotiator.signal(seenLive,
-                "cust-wei", Role.CUSTOMER, new ClientMessage.CallSignal("s1", callId,
+                Subject.of("cust-wei"), Role.CUSTOMER, new ClientMessage.CallSignal("s1", callId,
                         new ClientMessage.Sdp("offer", CUSTOMER_PAGE.withUfrag("reloaded").sdp()), null), () -> { }));
 
         assertEquals(ErrorCode.INVALID_STATE, refused.code());

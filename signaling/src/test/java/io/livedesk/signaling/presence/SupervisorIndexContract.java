@@ -1,5 +1,6 @@
 package io.livedesk.signaling.presence;
 
+import io.livedesk.signaling.auth.Subject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,20 +37,20 @@ public abstract class SupervisorIndexContract {
 
     @Test
     void addsAndRemovesIdempotently() {
-        index.add("sup-1");
-        index.add("sup-2");
-        index.add("sup-1");
-        assertEquals(Set.of("sup-1", "sup-2"), index.all());
-        index.remove("sup-1");
-        index.remove("sup-1");
-        index.remove("never-added");
-        assertEquals(Set.of("sup-2"), index.all());
+        index.add(Subject.of("sup-1"));
+        index.add(Subject.of("sup-2"));
+        index.add(Subject.of("sup-1"));
+        assertEquals(Set.of(Subject.of("sup-1"), Subject.of("sup-2")), index.all());
+        index.remove(Subject.of("sup-1"));
+        index.remove(Subject.of("sup-1"));
+        index.remove(Subject.of("never-added"));
+        assertEquals(Set.of(Subject.of("sup-2")), index.all());
     }
 
     @Test
     void keepsIdsAsGiven() {
-        index.add("主管-1");
-        index.add("Sup:With:Colons");
-        assertEquals(Set.of("主管-1", "Sup:With:Colons"), index.all());
+        index.add(Subject.of("sup_1@bank.example"));
+        index.add(Subject.of("Sup:With:Colons"));
+        assertEquals(Set.of(Subject.of("sup_1@bank.example"), Subject.of("Sup:With:Colons")), index.all());
     }
 }

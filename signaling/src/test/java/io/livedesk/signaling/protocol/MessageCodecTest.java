@@ -1,5 +1,6 @@
 package io.livedesk.signaling.protocol;
 
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.routing.RequestId;
 import org.junit.jupiter.api.Test;
@@ -157,8 +158,19 @@ class MessageCodecTest {
         assertEquals("zh", m.language());
         var named = assertInstanceOf(ClientMessage.CallTransfer.class, codec.read(
                 "{\"type\":\"call.transfer\",\"id\":\"t2\",\"callId\":\"r-1\",\"staffId\":\"staff-9\"}"));
-        assertEquals("staff-9", named.staffId());
+        assertEquals(Subject.of("staff-9"), named.staffId());
         assertEquals(null, named.topic());
+    }
+
+    /** A colleague is named by their subject: what a token may carry ('@' too), and nothing else. */
+    @Test
+    void aTransferNamesAColleagueBySubject() {
+        var email = assertInstanceOf(ClientMessage.CallTransfer.class, codec.read(
+                "{\"type\":\"call.transfer\",\"id\":\"t3\",\"callId\":\"r-1\",\"staffId\":\"li.wei@bank.example\"}"));
+        assertEquals(Subject.of("li.wei@bank.example"), email.staffId());
+        assertEquals("staffId is not a valid id", assertInvalid(
+                "{\"type\":\"call.transfer\",\"id\":\"t4\",\"callId\":\"r-1\",\"staffId\":\"li wei\"}",
+                ErrorCode.BAD_MESSAGE, "t4").message());
     }
 
     @Test
@@ -458,7 +470,7 @@ class MessageCodecTest {
         assertJson("{\"type\":\"call.transferring\",\"id\":\"9\",\"callId\":\"r-1\",\"topic\":\"loans\",\"language\":\"en\"}",
                 codec.write(new ServerMessage.CallTransferring("9", CallId.of("r-1"), "loans", "en", null)));
         assertJson("{\"type\":\"call.transferring\",\"id\":\"9\",\"callId\":\"r-1\",\"staffId\":\"staff-9\"}",
-                codec.write(new ServerMessage.CallTransferring("9", CallId.of("r-1"), null, null, "staff-9")));
+                codec.write(new ServerMessage.CallTransferring("9", CallId.of("r-1"), null, null, Subject.of("staff-9"))));
         assertJson("{\"type\":\"call.transfer.failed\",\"callId\":\"r-1\",\"reason\":\"declined\"}",
                 codec.write(new ServerMessage.CallTransferFailed(CallId.of("r-1"), "declined")));
         assertJson("{\"type\":\"call.transferred\",\"callId\":\"r-1\",\"peer\":{\"name\":\"Wang\",\"role\":\"staff\"}}",

@@ -1,7 +1,8 @@
 package io.livedesk.signaling.protocol;
 
-import io.livedesk.signaling.call.CallId;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.call.CallId;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,7 +15,7 @@ class TranscriptMessagesTest {
 
     @Test
     void writesAPartialCaptionWithoutTheFinalsFields() throws Exception {
-        String json = codec.write(new ServerMessage.CallCaption(CallId.of("r-1"), "customer", "cust-42", "I lost my", false,
+        String json = codec.write(new ServerMessage.CallCaption(CallId.of("r-1"), "customer", Subject.of("cust-42"), "I lost my", false,
                 null, null, null));
         assertJson("{\"type\":\"call.caption\",\"callId\":\"r-1\",\"speaker\":\"customer\",\"speakerId\":\"cust-42\","
                 + "\"text\":\"I lost my\",\"final\":false}", json);
@@ -22,7 +23,7 @@ class TranscriptMessagesTest {
 
     @Test
     void writesAFinalCaptionWithItsTimesAndNumber() throws Exception {
-        String json = codec.write(new ServerMessage.CallCaption(CallId.of("r-1"), "staff", "staff-7", "我来帮您冻结", true,
+        String json = codec.write(new ServerMessage.CallCaption(CallId.of("r-1"), "staff", Subject.of("staff-7"), "我来帮您冻结", true,
                 1_764_144_012_000L, 1_764_144_013_500L, 4L));
         assertJson("{\"type\":\"call.caption\",\"callId\":\"r-1\",\"speaker\":\"staff\",\"speakerId\":\"staff-7\","
                 + "\"text\":\"我来帮您冻结\",\"final\":true,\"startedAt\":1764144012000,\"endedAt\":1764144013500,\"seq\":4}", json);

@@ -1,9 +1,10 @@
 package io.livedesk.signaling.routing;
 
-import io.livedesk.signaling.call.CallId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.call.CallRecords;
 import io.livedesk.signaling.call.CallService;
@@ -208,7 +209,7 @@ class RoutingServiceTest {
         assertOfferedTo(r1.value(), "a");
         accept("a", r1.value());
         tick(Duration.ofSeconds(30));
-        calls.end(CallId.of(r1), EndReason.STAFF_HANGUP, "a");
+        calls.end(CallId.of(r1), EndReason.STAFF_HANGUP, Subject.of("a"));
         assertEquals(clock.millis(), presenceOf("a").idleSinceMs());
 
         RequestId r2 = request("cust-2", "accounts", "en", 0);
@@ -234,11 +235,11 @@ class RoutingServiceTest {
         assertEquals("busy", lastOfType("pair", "presence").path("status").asText());
 
         accept("pair", r1.value());
-        routing.sweep(List.of("pair"), List.of());
+        routing.sweep(List.of(Subject.of("pair")), List.of());
         assertWaiting(r3.value(), 1);
         assertEquals(2, presenceOf("pair").load(), "an accepted offer keeps its place as a call");
 
-        calls.end(CallId.of(r1), EndReason.CUSTOMER_HANGUP, "cust-1");
+        calls.end(CallId.of(r1), EndReason.CUSTOMER_HANGUP, Subject.of("cust-1"));
         assertOfferedTo(r3.value(), "pair");
         assertEquals(2, presenceOf("pair").load());
     }
@@ -269,8 +270,8 @@ class RoutingServiceTest {
         }
 
         @Override
-        public String customerId() {
-            return id;
+        public Subject customerId() {
+            return Subject.of(id);
         }
 
         @Override
@@ -308,11 +309,11 @@ class RoutingServiceTest {
 
         availableStaff("a", Set.of("accounts"), Set.of("en"), 1);
         assertOfferedTo(second.value(), "a");
-        routing.sweep(List.of("a"), List.of(two));
+        routing.sweep(List.of(Subject.of("a")), List.of(two));
         assertEquals(List.of(1), two.toldPlaces, "ringing is told when it happens, not by the sweep");
         assertTrue(two.waiting, "still open while it rings");
         accept("a", second.value());
-        routing.sweep(List.of("a"), List.of(two));
+        routing.sweep(List.of(Subject.of("a")), List.of(two));
         assertFalse(two.waiting, "accepted: no longer waiting");
     }
 
@@ -342,7 +343,7 @@ class RoutingServiceTest {
         assertEquals("away", lastOfType("sleepy", "presence").path("status").asText());
         CallRecord record = callStore.get(CallId.of(r)).orElseThrow();
         assertEquals(CallState.OFFERED, record.state());
-        assertEquals("awake", record.staffId());
+        assertEquals(Subject.of("awake"), record.staffId());
         assertProtocolError(ErrorCode.OFFER_EXPIRED, () -> accept("sleepy", r.value()));
     }
 
@@ -374,11 +375,11 @@ class RoutingServiceTest {
         assertEquals(1, offersTo("b").size());
 
         clock.advance(REOFFER_DELAY.minusMillis(1));
-        routing.sweep(List.of("a", "b"), List.of());
+        routing.sweep(List.of(Subject.of("a"), Subject.of("b")), List.of());
         assertWaiting(r.value(), 1);
 
         clock.advance(Duration.ofMillis(1));
-        routing.sweep(List.of("a", "b"), List.of());
+        routing.sweep(List.of(Subject.of("a"), Subject.of("b")), List.of());
         assertOfferedTo(r.value(), "a");
         assertEquals(2, offersTo("a").size());
     }
@@ -405,12 +406,12 @@ class RoutingServiceTest {
         availableStaff("a", Set.of("accounts"), Set.of("en"), 1);
         availableStaff("b", Set.of("accounts"), Set.of("en"), 1);
         RequestId r = request("cust-1", "accounts", "en", 0);
-        String holder = routingStore.offerOf(r).orElseThrow().staffId();
-        String other = holder.equals("a") ? "b" : "a";
+        Subject holder = routingStore.offerOf(r).orElseThrow().staffId();
+        String other = holder.equals(Subject.of("a")) ? "b" : "a";
 
         assertProtocolError(ErrorCode.OFFER_EXPIRED, () -> decline(other, r.value()));
-        assertProtocolError(ErrorCode.OFFER_EXPIRED, () -> decline(holder, "r-never-made"));
-        assertOfferedTo(r.value(), holder);
+        assertProtocolError(ErrorCode.OFFER_EXPIRED, () -> decline(holder.value(), "r-never-made"));
+        assertOfferedTo(r.value(), holder.value());
     }
 
     // ---- cancel ----
@@ -429,7 +430,7 @@ class RoutingServiceTest {
         assertEquals(r.value(), revoked.path("requestId").asText());
         assertEquals("cancelled", revoked.path("reason").asText());
         assertEquals(0, presenceOf("a").load());
-        assertEquals(Optional.empty(), routingStore.openRequestOf("cust-1"));
+        assertEquals(Optional.empty(), routingStore.openRequestOf(Subject.of("cust-1")));
         CallRecord record = callStore.get(CallId.of(r)).orElseThrow();
         assertEquals(CallState.ENDED, record.state());
         assertEquals(EndReason.CUSTOMER_CANCELLED, record.endReason());
@@ -470,7 +471,7 @@ class RoutingServiceTest {
         assertFalse(customerSide.path("initiator").asBoolean());
         assertEquals("staff", customerSide.path("peer").path("role").asText());
         assertEquals(CallState.CONNECTING, callStore.get(CallId.of(r)).orElseThrow().state());
-        assertEquals(Optional.empty(), routingStore.openRequestOf("cust-1"));
+        assertEquals(Optional.empty(), routingStore.openRequestOf(Subject.of("cust-1")));
         assertEquals(1, presenceOf("a").load());
     }
 
@@ -500,11 +501,11 @@ class RoutingServiceTest {
 
     /** Makes the subject reachable through the recording router. */
     private void connect(String subject, Role role) {
-        sessions.bind(new SessionLocation(subject, role, RECORDER_NODE, "conn-" + subject), clock.millis());
+        sessions.bind(new SessionLocation(Subject.of(subject), role, RECORDER_NODE, "conn-" + subject), clock.millis());
     }
 
     private Principal staff(String id, Set<String> skills, Set<String> languages, int capacity) {
-        return new Principal(id, Role.STAFF, "Staff " + id, skills, languages, capacity, 0);
+        return new Principal(Subject.of(id), Role.STAFF, "Staff " + id, skills, languages, capacity, 0);
     }
 
     private static Principal customer(String id) {
@@ -512,7 +513,7 @@ class RoutingServiceTest {
     }
 
     private static Principal customer(String id, int maxPriority) {
-        return new Principal(id, Role.CUSTOMER, "Customer " + id, Set.of(), Set.of(), 1, maxPriority);
+        return new Principal(Subject.of(id), Role.CUSTOMER, "Customer " + id, Set.of(), Set.of(), 1, maxPriority);
     }
 
     private void signedInStaff(String id, Set<String> skills, Set<String> languages, int capacity) {
@@ -522,8 +523,8 @@ class RoutingServiceTest {
 
     /** As the message handler does for presence.set available. */
     private void makeAvailable(String id) {
-        presence.setStatus(id, StaffStatus.AVAILABLE);
-        routing.offerWorkTo(id);
+        presence.setStatus(Subject.of(id), StaffStatus.AVAILABLE);
+        routing.offerWorkTo(Subject.of(id));
     }
 
     private void availableStaff(String id, Set<String> skills, Set<String> languages, int capacity) {
@@ -557,13 +558,13 @@ class RoutingServiceTest {
     }
 
     private StaffPresence presenceOf(String staffId) {
-        return presenceStore.get(staffId).orElseThrow();
+        return presenceStore.get(Subject.of(staffId)).orElseThrow();
     }
 
     private void assertOfferedTo(String requestId, String staffId) {
         Offer offer = routingStore.offerOf(RequestId.of(requestId))
                 .orElseThrow(() -> new AssertionError(requestId + " is not offered to anyone"));
-        assertEquals(staffId, offer.staffId(), "offered to");
+        assertEquals(Subject.of(staffId), offer.staffId(), "offered to");
         assertEquals(Optional.of(RequestState.OFFERED), routingStore.state(RequestId.of(requestId)));
         assertTrue(offersTo(staffId).stream().anyMatch(o -> o.path("requestId").asText().equals(requestId)),
                 staffId + " was told of the offer");

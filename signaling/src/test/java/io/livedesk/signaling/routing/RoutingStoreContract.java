@@ -1,5 +1,6 @@
 package io.livedesk.signaling.routing;
 
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.presence.PresenceStore;
 import io.livedesk.signaling.presence.StaffPresence;
@@ -71,8 +72,8 @@ public abstract class RoutingStoreContract {
 
     /** A connected, available member who became idle at {@code idleSince}. */
     StaffPresence available(String id, int capacity, Set<String> skills, Set<String> languages, long idleSince) {
-        presence.connect(new StaffProfile(id, "Staff " + id, skills, languages, capacity), idleSince);
-        return presence.setStatus(id, StaffStatus.AVAILABLE, idleSince).orElseThrow();
+        presence.connect(new StaffProfile(Subject.of(id), "Staff " + id, skills, languages, capacity), idleSince);
+        return presence.setStatus(Subject.of(id), StaffStatus.AVAILABLE, idleSince).orElseThrow();
     }
 
     StaffPresence available(String id, long idleSince) {
@@ -80,7 +81,7 @@ public abstract class RoutingStoreContract {
     }
 
     static ServiceRequest request(String id, String topic, String language, int priority, long enqueuedAt) {
-        return new ServiceRequest(RequestId.of(id), "cust-" + id, "Customer " + id, topic, language, priority,
+        return new ServiceRequest(RequestId.of(id), Subject.of("cust-" + id), "Customer " + id, topic, language, priority,
                 Map.of("page", "/" + id), enqueuedAt, ORDER.rank(enqueuedAt, priority));
     }
 
@@ -94,19 +95,19 @@ public abstract class RoutingStoreContract {
     }
 
     int load(String staffId) {
-        return presence.get(staffId).orElseThrow().load();
+        return presence.get(Subject.of(staffId)).orElseThrow().load();
     }
 
     // ---- enqueue and lookups ----
 
     @Test
     void enqueuedRequestIsWaitingAndCanBeReadBack() {
-        ServiceRequest r = enqueue(new ServiceRequest(RequestId.of("r1"), "c1", "Zhang San 张三", "loans", "zh", 3,
+        ServiceRequest r = enqueue(new ServiceRequest(RequestId.of("r1"), Subject.of("c1"), "Zhang San 张三", "loans", "zh", 3,
                 Map.of("tier", "gold", "page", "/mortgage?x=\"y\""), T0, ORDER.rank(T0, 3)));
 
         assertEquals(Optional.of(r), routing.request(RequestId.of("r1")));
         assertEquals(Optional.of(RequestState.WAITING), routing.state(RequestId.of("r1")));
-        assertEquals(Optional.of(RequestId.of("r1")), routing.openRequestOf("c1"));
+        assertEquals(Optional.of(RequestId.of("r1")), routing.openRequestOf(Subject.of("c1")));
         assertEquals(Optional.of(1), routing.position(RequestId.of("r1")));
         assertTrue(routing.offerOf(RequestId.of("r1")).isEmpty());
     }
@@ -115,26 +116,26 @@ public abstract class RoutingStoreContract {
     void unknownRequestsAreEmpty() {
         assertTrue(routing.request(RequestId.of("nope")).isEmpty());
         assertTrue(routing.state(RequestId.of("nope")).isEmpty());
-        assertTrue(routing.openRequestOf("nobody").isEmpty());
+        assertTrue(routing.openRequestOf(Subject.of("nobody")).isEmpty());
         assertTrue(routing.position(RequestId.of("nope")).isEmpty());
         assertTrue(routing.offerOf(RequestId.of("nope")).isEmpty());
         assertTrue(routing.matchRequest(RequestId.of("nope"), T0, RING).isEmpty());
-        assertTrue(routing.matchStaff("nobody", T0, RING).isEmpty());
-        assertTrue(routing.accept(RequestId.of("nope"), "s", T0).isEmpty());
-        assertFalse(routing.release(RequestId.of("nope"), "s", ReleaseReason.DECLINED, T0, 0));
+        assertTrue(routing.matchStaff(Subject.of("nobody"), T0, RING).isEmpty());
+        assertTrue(routing.accept(RequestId.of("nope"), Subject.of("s"), T0).isEmpty());
+        assertFalse(routing.release(RequestId.of("nope"), Subject.of("s"), ReleaseReason.DECLINED, T0, 0));
         assertTrue(routing.cancel(RequestId.of("nope"), T0).isEmpty());
-        routing.callEnded("nobody", T0);
-        assertTrue(presence.get("nobody").isEmpty());
+        routing.callEnded(Subject.of("nobody"), T0);
+        assertTrue(presence.get(Subject.of("nobody")).isEmpty());
     }
 
     @Test
     void aCustomerHasOneOpenRequestAndIdsAreUnique() {
         enqueue("r1", T0);
-        ServiceRequest sameCustomer = new ServiceRequest(RequestId.of("r2"), "cust-r1", "x", "loans", "en", 0, Map.of(), T0, T0);
+        ServiceRequest sameCustomer = new ServiceRequest(RequestId.of("r2"), Subject.of("cust-r1"), "x", "loans", "en", 0, Map.of(), T0, T0);
         assertThrows(IllegalStateException.class, () -> routing.enqueue(sameCustomer));
-        ServiceRequest sameId = new ServiceRequest(RequestId.of("r1"), "other", "x", "loans", "en", 0, Map.of(), T0, T0);
+        ServiceRequest sameId = new ServiceRequest(RequestId.of("r1"), Subject.of("other"), "x", "loans", "en", 0, Map.of(), T0, T0);
         assertThrows(IllegalStateException.class, () -> routing.enqueue(sameId));
-        assertTrue(routing.openRequestOf("other").isEmpty());
+        assertTrue(routing.openRequestOf(Subject.of("other")).isEmpty());
         assertTrue(routing.request(RequestId.of("r2")).isEmpty());
     }
 
@@ -149,13 +150,13 @@ public abstract class RoutingStoreContract {
 
         Offer offer = routing.matchRequest(RequestId.of("r1"), T0 + 200, RING).orElseThrow();
 
-        assertEquals(new Offer(RequestId.of("r1"), "s-early", T0 + 200, T0 + 200 + RING), offer);
+        assertEquals(new Offer(RequestId.of("r1"), Subject.of("s-early"), T0 + 200, T0 + 200 + RING), offer);
         assertEquals(Optional.of(RequestState.OFFERED), routing.state(RequestId.of("r1")));
         assertEquals(Optional.of(offer), routing.offerOf(RequestId.of("r1")));
         assertEquals(1, load("s-early"));
         assertEquals(0, load("s-late"));
         assertTrue(routing.position(RequestId.of("r1")).isEmpty(), "an offered request has no queue position");
-        assertEquals(Optional.of(RequestId.of("r1")), routing.openRequestOf("cust-r1"), "an offered request is still open");
+        assertEquals(Optional.of(RequestId.of("r1")), routing.openRequestOf(Subject.of("cust-r1")), "an offered request is still open");
     }
 
     @Test
@@ -166,8 +167,8 @@ public abstract class RoutingStoreContract {
         enqueue("r1", T0);
         enqueue("r2", T0 + 1);
 
-        assertEquals("s-a", routing.matchRequest(RequestId.of("r1"), T0 + 5, RING).orElseThrow().staffId());
-        assertEquals("s-b", routing.matchRequest(RequestId.of("r2"), T0 + 5, RING).orElseThrow().staffId());
+        assertEquals(Subject.of("s-a"), routing.matchRequest(RequestId.of("r1"), T0 + 5, RING).orElseThrow().staffId());
+        assertEquals(Subject.of("s-b"), routing.matchRequest(RequestId.of("r2"), T0 + 5, RING).orElseThrow().staffId());
     }
 
     @Test
@@ -189,32 +190,32 @@ public abstract class RoutingStoreContract {
         assertTrue(routing.matchRequest(RequestId.of("r1"), T0, RING).isEmpty());
 
         available("s-both", 1, Set.of("cards", "loans"), Set.of("zh", "en"), T0 + 50);
-        assertEquals("s-both", routing.matchRequest(RequestId.of("r1"), T0, RING).orElseThrow().staffId());
+        assertEquals(Subject.of("s-both"), routing.matchRequest(RequestId.of("r1"), T0, RING).orElseThrow().staffId());
     }
 
     @Test
     void awayOfflineAndDisconnectedMembersAreNotOffered() {
         available("s-away", T0);
-        presence.setStatus("s-away", StaffStatus.AWAY, T0);
+        presence.setStatus(Subject.of("s-away"), StaffStatus.AWAY, T0);
         available("s-offline", T0);
-        presence.setStatus("s-offline", StaffStatus.OFFLINE, T0);
+        presence.setStatus(Subject.of("s-offline"), StaffStatus.OFFLINE, T0);
         available("s-gone", T0);
-        presence.disconnect("s-gone", T0);
+        presence.disconnect(Subject.of("s-gone"), T0);
         enqueue("r1", T0);
 
         assertTrue(routing.matchRequest(RequestId.of("r1"), T0, RING).isEmpty());
-        assertTrue(routing.matchStaff("s-away", T0, RING).isEmpty());
-        assertTrue(routing.matchStaff("s-offline", T0, RING).isEmpty());
-        assertTrue(routing.matchStaff("s-gone", T0, RING).isEmpty());
+        assertTrue(routing.matchStaff(Subject.of("s-away"), T0, RING).isEmpty());
+        assertTrue(routing.matchStaff(Subject.of("s-offline"), T0, RING).isEmpty());
+        assertTrue(routing.matchStaff(Subject.of("s-gone"), T0, RING).isEmpty());
 
-        presence.setStatus("s-away", StaffStatus.AVAILABLE, T0 + 1);
-        assertEquals("s-away", routing.matchRequest(RequestId.of("r1"), T0 + 2, RING).orElseThrow().staffId());
+        presence.setStatus(Subject.of("s-away"), StaffStatus.AVAILABLE, T0 + 1);
+        assertEquals(Subject.of("s-away"), routing.matchRequest(RequestId.of("r1"), T0 + 2, RING).orElseThrow().staffId());
     }
 
     @Test
     void removedMembersAreNotOffered() {
         available("s1", T0);
-        presence.remove("s1");
+        presence.remove(Subject.of("s1"));
         enqueue("r1", T0);
         assertTrue(routing.matchRequest(RequestId.of("r1"), T0, RING).isEmpty());
     }
@@ -222,12 +223,12 @@ public abstract class RoutingStoreContract {
     @Test
     void aChangedProfileChangesWhatIsOffered() {
         available("s1", 1, Set.of("loans"), Set.of("en"), T0);
-        presence.connect(new StaffProfile("s1", "Staff s1", Set.of("cards"), Set.of("en"), 1), T0 + 1);
+        presence.connect(new StaffProfile(Subject.of("s1"), "Staff s1", Set.of("cards"), Set.of("en"), 1), T0 + 1);
         enqueue(request("r-loans", "loans", "en", 0, T0));
         enqueue(request("r-cards", "cards", "en", 0, T0 + 1));
 
         assertTrue(routing.matchRequest(RequestId.of("r-loans"), T0 + 2, RING).isEmpty());
-        assertEquals("s1", routing.matchRequest(RequestId.of("r-cards"), T0 + 2, RING).orElseThrow().staffId());
+        assertEquals(Subject.of("s1"), routing.matchRequest(RequestId.of("r-cards"), T0 + 2, RING).orElseThrow().staffId());
     }
 
     @Test
@@ -240,9 +241,9 @@ public abstract class RoutingStoreContract {
         assertTrue(routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).isPresent());
         assertTrue(routing.matchRequest(RequestId.of("r2"), T0 + 10, RING).isPresent());
         assertTrue(routing.matchRequest(RequestId.of("r3"), T0 + 10, RING).isEmpty(), "capacity 2 gets two offers, not three");
-        assertTrue(routing.matchStaff("s1", T0 + 10, RING).isEmpty());
+        assertTrue(routing.matchStaff(Subject.of("s1"), T0 + 10, RING).isEmpty());
 
-        StaffPresence full = presence.get("s1").orElseThrow();
+        StaffPresence full = presence.get(Subject.of("s1")).orElseThrow();
         assertEquals(2, full.load());
         assertEquals(StaffStatus.BUSY, full.effectiveStatus());
         assertEquals(StaffStatus.AVAILABLE, full.status());
@@ -256,29 +257,29 @@ public abstract class RoutingStoreContract {
         available("s-loans", T0 - 100);
         enqueue(colleagueTransfer("r1", "s-cards", T0));
         assertTrue(routing.matchRequest(RequestId.of("r1"), T0 + 1, RING).isEmpty(), "a transfer to a named colleague waits in no queue");
-        assertTrue(routing.matchStaff("s-loans", T0 + 1, RING).isEmpty(), "not even for someone with the call's skill");
+        assertTrue(routing.matchStaff(Subject.of("s-loans"), T0 + 1, RING).isEmpty(), "not even for someone with the call's skill");
         assertTrue(routing.position(RequestId.of("r1")).isEmpty());
         assertEquals(0, routing.stats(List.of("loans")).get(0).waiting(), "nor in the topic's queue figures");
 
-        Offer offer = routing.offerTo(RequestId.of("r1"), "s-cards", T0 + 2, RING).orElseThrow();
-        assertEquals("s-cards", offer.staffId());
+        Offer offer = routing.offerTo(RequestId.of("r1"), Subject.of("s-cards"), T0 + 2, RING).orElseThrow();
+        assertEquals(Subject.of("s-cards"), offer.staffId());
         assertEquals(T0 + 2 + RING, offer.expiresAtMs());
         assertEquals(RequestState.OFFERED, routing.state(RequestId.of("r1")).orElseThrow());
         assertEquals(1, load("s-cards"));
-        assertTrue(routing.offerTo(RequestId.of("r1"), "s-loans", T0 + 3, RING).isEmpty(), "already offered");
+        assertTrue(routing.offerTo(RequestId.of("r1"), Subject.of("s-loans"), T0 + 3, RING).isEmpty(), "already offered");
 
         // Declined: excluded for a while, then it can be offered again.
-        assertTrue(routing.release(RequestId.of("r1"), "s-cards", ReleaseReason.DECLINED, T0 + 4, 1_000));
-        assertTrue(routing.offerTo(RequestId.of("r1"), "s-cards", T0 + 5, RING).isEmpty(), "excluded after declining");
-        assertTrue(routing.matchStaff("s-loans", T0 + 6, RING).isEmpty(), "released, it is still in no queue");
+        assertTrue(routing.release(RequestId.of("r1"), Subject.of("s-cards"), ReleaseReason.DECLINED, T0 + 4, 1_000));
+        assertTrue(routing.offerTo(RequestId.of("r1"), Subject.of("s-cards"), T0 + 5, RING).isEmpty(), "excluded after declining");
+        assertTrue(routing.matchStaff(Subject.of("s-loans"), T0 + 6, RING).isEmpty(), "released, it is still in no queue");
         assertEquals(0, routing.stats(List.of("loans")).get(0).waiting());
-        assertTrue(routing.offerTo(RequestId.of("r1"), "s-cards", T0 + 1_005, RING).isPresent());
+        assertTrue(routing.offerTo(RequestId.of("r1"), Subject.of("s-cards"), T0 + 1_005, RING).isPresent());
         assertEquals(0, routing.stats(List.of("loans")).get(0).offered());
     }
 
     @Test
     void transfersAreReadBackWithTheirTypedFields() {
-        ServiceRequest toQueue = enqueue(new ServiceRequest(RequestId.of("t1"), "c1", "Li Wei", "loans", "en", 0, Map.of(), T0,
+        ServiceRequest toQueue = enqueue(new ServiceRequest(RequestId.of("t1"), Subject.of("c1"), "Li Wei", "loans", "en", 0, Map.of(), T0,
                 ORDER.rank(T0, 0), Transfer.toQueue(CallId.of("call-1"), "Zhang \"Min\" 张敏")));
         ServiceRequest toColleague = enqueue(colleagueTransfer("t2", "s-cards", T0 + 1));
         ServiceRequest own = enqueue("r3", T0 + 2);
@@ -289,28 +290,28 @@ public abstract class RoutingStoreContract {
         assertFalse(routing.request(RequestId.of("r3")).orElseThrow().isTransfer());
         assertEquals(Optional.of(1), routing.position(RequestId.of("t1")), "a transfer to a queue waits in it");
         available("s-loans", T0);
-        assertEquals(toQueue, routing.accept(routing.matchStaff("s-loans", T0 + 3, RING).orElseThrow().requestId(),
-                "s-loans", T0 + 4).orElseThrow());
+        assertEquals(toQueue, routing.accept(routing.matchStaff(Subject.of("s-loans"), T0 + 3, RING).orElseThrow().requestId(),
+                Subject.of("s-loans"), T0 + 4).orElseThrow());
     }
 
     /** A transfer of call-of-{@code id} meant for one colleague only, about the call's topic (loans). */
     static ServiceRequest colleagueTransfer(String id, String colleagueId, long enqueuedAt) {
-        return new ServiceRequest(RequestId.of(id), "cust-" + id, "Customer " + id, "loans", "en", 0, Map.of(), enqueuedAt,
-                ORDER.rank(enqueuedAt, 0), Transfer.toColleague(CallId.of("call-of-" + id), "Zhang Min", colleagueId));
+        return new ServiceRequest(RequestId.of(id), Subject.of("cust-" + id), "Customer " + id, "loans", "en", 0, Map.of(), enqueuedAt,
+                ORDER.rank(enqueuedAt, 0), Transfer.toColleague(CallId.of("call-of-" + id), "Zhang Min", Subject.of(colleagueId)));
     }
 
     @Test
     void offerToRefusesMembersWhoCannotTakeAnOfferNow() {
         available("s-away", T0);
-        presence.setStatus("s-away", StaffStatus.AWAY, T0);
+        presence.setStatus(Subject.of("s-away"), StaffStatus.AWAY, T0);
         available("s-full", 1, Set.of("loans"), Set.of("en"), T0);
         enqueue("r0", T0);
-        routing.offerTo(RequestId.of("r0"), "s-full", T0, RING).orElseThrow();
+        routing.offerTo(RequestId.of("r0"), Subject.of("s-full"), T0, RING).orElseThrow();
         enqueue("r1", T0 + 1);
-        assertTrue(routing.offerTo(RequestId.of("r1"), "s-away", T0 + 2, RING).isEmpty());
-        assertTrue(routing.offerTo(RequestId.of("r1"), "s-full", T0 + 2, RING).isEmpty(), "at capacity");
-        assertTrue(routing.offerTo(RequestId.of("r1"), "nobody", T0 + 2, RING).isEmpty());
-        assertTrue(routing.offerTo(RequestId.of("nope"), "s-away", T0 + 2, RING).isEmpty());
+        assertTrue(routing.offerTo(RequestId.of("r1"), Subject.of("s-away"), T0 + 2, RING).isEmpty());
+        assertTrue(routing.offerTo(RequestId.of("r1"), Subject.of("s-full"), T0 + 2, RING).isEmpty(), "at capacity");
+        assertTrue(routing.offerTo(RequestId.of("r1"), Subject.of("nobody"), T0 + 2, RING).isEmpty());
+        assertTrue(routing.offerTo(RequestId.of("nope"), Subject.of("s-away"), T0 + 2, RING).isEmpty());
         assertEquals(RequestState.WAITING, routing.state(RequestId.of("r1")).orElseThrow());
     }
 
@@ -324,9 +325,9 @@ public abstract class RoutingStoreContract {
         enqueue(request("r-fx-en", "fx", "en", 0, T0)); // not the member's skill
         enqueue(request("r-loans-fr", "loans", "fr", 0, T0)); // not the member's language
 
-        Offer offer = routing.matchStaff("s1", T0 + 1000, RING).orElseThrow();
+        Offer offer = routing.matchStaff(Subject.of("s1"), T0 + 1000, RING).orElseThrow();
 
-        assertEquals(new Offer(RequestId.of("r-cards-zh"), "s1", T0 + 1000, T0 + 1000 + RING), offer);
+        assertEquals(new Offer(RequestId.of("r-cards-zh"), Subject.of("s1"), T0 + 1000, T0 + 1000 + RING), offer);
         assertEquals(1, load("s1"));
         assertEquals(Optional.of(RequestState.OFFERED), routing.state(RequestId.of("r-cards-zh")));
     }
@@ -341,9 +342,9 @@ public abstract class RoutingStoreContract {
         assertEquals(Optional.of(1), routing.position(RequestId.of("r-p2-new")));
         assertEquals(Optional.of(2), routing.position(RequestId.of("r-p1-newer")));
         assertEquals(Optional.of(3), routing.position(RequestId.of("r-normal-old")));
-        assertEquals(RequestId.of("r-p2-new"), routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
-        assertEquals(RequestId.of("r-p1-newer"), routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
-        assertEquals(RequestId.of("r-normal-old"), routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals(RequestId.of("r-p2-new"), routing.matchStaff(Subject.of("s1"), T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals(RequestId.of("r-p1-newer"), routing.matchStaff(Subject.of("s1"), T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals(RequestId.of("r-normal-old"), routing.matchStaff(Subject.of("s1"), T0 + STEP, RING).orElseThrow().requestId());
     }
 
     @Test
@@ -357,9 +358,9 @@ public abstract class RoutingStoreContract {
         assertEquals(Optional.of(1), routing.position(RequestId.of("r-b")));
         assertEquals(Optional.of(2), routing.position(RequestId.of("r-c")));
         assertEquals(Optional.of(3), routing.position(RequestId.of("r-a")));
-        assertEquals(RequestId.of("r-b"), routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
-        assertEquals(RequestId.of("r-c"), routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
-        assertEquals(RequestId.of("r-a"), routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals(RequestId.of("r-b"), routing.matchStaff(Subject.of("s1"), T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals(RequestId.of("r-c"), routing.matchStaff(Subject.of("s1"), T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals(RequestId.of("r-a"), routing.matchStaff(Subject.of("s1"), T0 + STEP, RING).orElseThrow().requestId());
     }
 
     @Test
@@ -369,17 +370,17 @@ public abstract class RoutingStoreContract {
         enqueue(request("r-y", "cards", "en", 1, T0 + STEP));
         enqueue(request("r-x", "cards", "en", 0, T0));
 
-        assertEquals(RequestId.of("r-x"), routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
-        assertEquals(RequestId.of("r-z"), routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
-        assertEquals(RequestId.of("r-y"), routing.matchStaff("s1", T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals(RequestId.of("r-x"), routing.matchStaff(Subject.of("s1"), T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals(RequestId.of("r-z"), routing.matchStaff(Subject.of("s1"), T0 + STEP, RING).orElseThrow().requestId());
+        assertEquals(RequestId.of("r-y"), routing.matchStaff(Subject.of("s1"), T0 + STEP, RING).orElseThrow().requestId());
     }
 
     @Test
     void matchStaffFindsNothingWhenNoQueueFits() {
         available("s1", 1, Set.of("loans"), Set.of("en"), T0);
-        assertTrue(routing.matchStaff("s1", T0, RING).isEmpty());
+        assertTrue(routing.matchStaff(Subject.of("s1"), T0, RING).isEmpty());
         enqueue(request("r1", "cards", "en", 0, T0));
-        assertTrue(routing.matchStaff("s1", T0, RING).isEmpty());
+        assertTrue(routing.matchStaff(Subject.of("s1"), T0, RING).isEmpty());
         assertEquals(0, load("s1"));
     }
 
@@ -392,28 +393,28 @@ public abstract class RoutingStoreContract {
         ServiceRequest r = enqueue("r1", T0);
         Offer offer = routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow();
 
-        assertTrue(routing.accept(RequestId.of("r1"), "s2", T0 + 11).isEmpty(), "not offered to s2");
-        assertTrue(routing.accept(RequestId.of("r1"), "s1", offer.expiresAtMs()).isEmpty(), "expired");
+        assertTrue(routing.accept(RequestId.of("r1"), Subject.of("s2"), T0 + 11).isEmpty(), "not offered to s2");
+        assertTrue(routing.accept(RequestId.of("r1"), Subject.of("s1"), offer.expiresAtMs()).isEmpty(), "expired");
         assertEquals(Optional.of(RequestState.OFFERED), routing.state(RequestId.of("r1")));
 
-        assertEquals(Optional.of(r), routing.accept(RequestId.of("r1"), "s1", offer.expiresAtMs() - 1));
+        assertEquals(Optional.of(r), routing.accept(RequestId.of("r1"), Subject.of("s1"), offer.expiresAtMs() - 1));
 
         assertTrue(routing.state(RequestId.of("r1")).isEmpty());
         assertTrue(routing.request(RequestId.of("r1")).isEmpty());
         assertTrue(routing.offerOf(RequestId.of("r1")).isEmpty());
-        assertTrue(routing.openRequestOf("cust-r1").isEmpty());
+        assertTrue(routing.openRequestOf(Subject.of("cust-r1")).isEmpty());
         assertEquals(1, load("s1"), "the offer became a call");
-        assertTrue(routing.accept(RequestId.of("r1"), "s1", T0 + 12).isEmpty(), "only once");
+        assertTrue(routing.accept(RequestId.of("r1"), Subject.of("s1"), T0 + 12).isEmpty(), "only once");
 
-        enqueue(new ServiceRequest(RequestId.of("r1-again"), "cust-r1", "x", "loans", "en", 0, Map.of(), T0 + 20, T0 + 20));
-        assertEquals(Optional.of(RequestId.of("r1-again")), routing.openRequestOf("cust-r1"));
+        enqueue(new ServiceRequest(RequestId.of("r1-again"), Subject.of("cust-r1"), "x", "loans", "en", 0, Map.of(), T0 + 20, T0 + 20));
+        assertEquals(Optional.of(RequestId.of("r1-again")), routing.openRequestOf(Subject.of("cust-r1")));
     }
 
     @Test
     void aWaitingRequestCannotBeAccepted() {
         available("s1", T0);
         enqueue("r1", T0);
-        assertTrue(routing.accept(RequestId.of("r1"), "s1", T0).isEmpty());
+        assertTrue(routing.accept(RequestId.of("r1"), Subject.of("s1"), T0).isEmpty());
         assertEquals(Optional.of(RequestState.WAITING), routing.state(RequestId.of("r1")));
     }
 
@@ -425,10 +426,10 @@ public abstract class RoutingStoreContract {
         enqueue("r1", T0);
         enqueue("r2", T0 + 1);
         enqueue("r3", T0 + 2);
-        assertEquals(RequestId.of("r1"), routing.matchStaff("s1", T0 + 10, RING).orElseThrow().requestId());
+        assertEquals(RequestId.of("r1"), routing.matchStaff(Subject.of("s1"), T0 + 10, RING).orElseThrow().requestId());
         assertEquals(Optional.of(1), routing.position(RequestId.of("r2")));
 
-        assertTrue(routing.release(RequestId.of("r1"), "s1", ReleaseReason.DECLINED, T0 + 20, 30_000));
+        assertTrue(routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.DECLINED, T0 + 20, 30_000));
 
         assertEquals(Optional.of(RequestState.WAITING), routing.state(RequestId.of("r1")));
         assertTrue(routing.offerOf(RequestId.of("r1")).isEmpty());
@@ -436,15 +437,15 @@ public abstract class RoutingStoreContract {
         assertEquals(Optional.of(2), routing.position(RequestId.of("r2")));
         assertEquals(Optional.of(3), routing.position(RequestId.of("r3")));
         assertEquals(0, load("s1"));
-        assertEquals(Optional.of(RequestId.of("r1")), routing.openRequestOf("cust-r1"));
+        assertEquals(Optional.of(RequestId.of("r1")), routing.openRequestOf(Subject.of("cust-r1")));
 
         assertTrue(routing.matchRequest(RequestId.of("r1"), T0 + 21, RING).isEmpty(), "s1 is excluded from r1");
-        assertEquals(RequestId.of("r2"), routing.matchStaff("s1", T0 + 21, RING).orElseThrow().requestId(),
+        assertEquals(RequestId.of("r2"), routing.matchStaff(Subject.of("s1"), T0 + 21, RING).orElseThrow().requestId(),
                 "s1 skips r1 but still gets the next one");
-        assertTrue(routing.release(RequestId.of("r2"), "s1", ReleaseReason.TIMEOUT, T0 + 22, 0));
+        assertTrue(routing.release(RequestId.of("r2"), Subject.of("s1"), ReleaseReason.TIMEOUT, T0 + 22, 0));
 
         assertTrue(routing.matchRequest(RequestId.of("r1"), T0 + 20 + 30_000 - 1, RING).isEmpty(), "still excluded");
-        assertEquals("s1", routing.matchRequest(RequestId.of("r1"), T0 + 20 + 30_000, RING).orElseThrow().staffId(),
+        assertEquals(Subject.of("s1"), routing.matchRequest(RequestId.of("r1"), T0 + 20 + 30_000, RING).orElseThrow().staffId(),
                 "the re-offer delay has passed");
     }
 
@@ -454,9 +455,9 @@ public abstract class RoutingStoreContract {
         available("s2", T0 + 5);
         enqueue("r1", T0);
         routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow();
-        routing.release(RequestId.of("r1"), "s1", ReleaseReason.TIMEOUT, T0 + 20, 30_000);
+        routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.TIMEOUT, T0 + 20, 30_000);
 
-        assertEquals("s2", routing.matchRequest(RequestId.of("r1"), T0 + 21, RING).orElseThrow().staffId());
+        assertEquals(Subject.of("s2"), routing.matchRequest(RequestId.of("r1"), T0 + 21, RING).orElseThrow().staffId());
     }
 
     @Test
@@ -464,14 +465,14 @@ public abstract class RoutingStoreContract {
         available("s1", T0);
         available("s2", T0 + 1);
         enqueue("r1", T0);
-        assertFalse(routing.release(RequestId.of("r1"), "s1", ReleaseReason.DECLINED, T0, 0), "not offered yet");
+        assertFalse(routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.DECLINED, T0, 0), "not offered yet");
         routing.matchRequest(RequestId.of("r1"), T0, RING).orElseThrow();
 
-        assertFalse(routing.release(RequestId.of("r1"), "s2", ReleaseReason.DECLINED, T0 + 1, 0));
+        assertFalse(routing.release(RequestId.of("r1"), Subject.of("s2"), ReleaseReason.DECLINED, T0 + 1, 0));
         assertEquals(Optional.of(RequestState.OFFERED), routing.state(RequestId.of("r1")));
         assertEquals(1, load("s1"));
-        assertTrue(routing.release(RequestId.of("r1"), "s1", ReleaseReason.DECLINED, T0 + 1, 0));
-        assertFalse(routing.release(RequestId.of("r1"), "s1", ReleaseReason.DECLINED, T0 + 1, 0), "only once");
+        assertTrue(routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.DECLINED, T0 + 1, 0));
+        assertFalse(routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.DECLINED, T0 + 1, 0), "only once");
         assertEquals(0, load("s1"));
     }
 
@@ -482,10 +483,10 @@ public abstract class RoutingStoreContract {
         enqueue("r1", T0);
         enqueue("r2", T0 + 1);
         routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow();
-        routing.release(RequestId.of("r1"), "s1", ReleaseReason.DECLINED, T0 + 20, 60_000);
+        routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.DECLINED, T0 + 20, 60_000);
 
-        assertEquals(T0, presence.get("s1").orElseThrow().idleSinceMs());
-        assertEquals("s1", routing.matchRequest(RequestId.of("r2"), T0 + 30, RING).orElseThrow().staffId());
+        assertEquals(T0, presence.get(Subject.of("s1")).orElseThrow().idleSinceMs());
+        assertEquals(Subject.of("s1"), routing.matchRequest(RequestId.of("r2"), T0 + 30, RING).orElseThrow().staffId());
     }
 
     // ---- cancel ----
@@ -499,7 +500,7 @@ public abstract class RoutingStoreContract {
 
         assertEquals(new Cancelled(r2, Optional.empty()), c);
         assertTrue(routing.state(RequestId.of("r2")).isEmpty());
-        assertTrue(routing.openRequestOf("cust-r2").isEmpty());
+        assertTrue(routing.openRequestOf(Subject.of("cust-r2")).isEmpty());
         assertTrue(routing.position(RequestId.of("r2")).isEmpty());
         assertEquals(Optional.of(1), routing.position(RequestId.of("r1")));
         assertTrue(routing.cancel(RequestId.of("r2"), T0 + 6).isEmpty(), "only once");
@@ -518,8 +519,8 @@ public abstract class RoutingStoreContract {
         assertEquals(0, load("s1"));
         assertTrue(routing.offerOf(RequestId.of("r1")).isEmpty());
         assertTrue(routing.expiredOffers(offer.expiresAtMs() + 1, 10).isEmpty());
-        assertTrue(routing.accept(RequestId.of("r1"), "s1", T0 + 12).isEmpty());
-        assertTrue(routing.openRequestOf("cust-r1").isEmpty());
+        assertTrue(routing.accept(RequestId.of("r1"), Subject.of("s1"), T0 + 12).isEmpty());
+        assertTrue(routing.openRequestOf(Subject.of("cust-r1")).isEmpty());
     }
 
     // ---- calls ending ----
@@ -529,22 +530,22 @@ public abstract class RoutingStoreContract {
         available("s1", 2, Set.of("loans"), Set.of("en"), T0);
         enqueue("r1", T0);
         enqueue("r2", T0 + 1);
-        routing.matchStaff("s1", T0 + 10, RING).orElseThrow();
-        routing.matchStaff("s1", T0 + 10, RING).orElseThrow();
-        routing.accept(RequestId.of("r1"), "s1", T0 + 11).orElseThrow();
-        routing.accept(RequestId.of("r2"), "s1", T0 + 11).orElseThrow();
+        routing.matchStaff(Subject.of("s1"), T0 + 10, RING).orElseThrow();
+        routing.matchStaff(Subject.of("s1"), T0 + 10, RING).orElseThrow();
+        routing.accept(RequestId.of("r1"), Subject.of("s1"), T0 + 11).orElseThrow();
+        routing.accept(RequestId.of("r2"), Subject.of("s1"), T0 + 11).orElseThrow();
 
-        routing.callEnded("s1", T0 + 100);
+        routing.callEnded(Subject.of("s1"), T0 + 100);
         assertEquals(1, load("s1"));
-        assertEquals(T0, presence.get("s1").orElseThrow().idleSinceMs(), "still in a call: not idle");
+        assertEquals(T0, presence.get(Subject.of("s1")).orElseThrow().idleSinceMs(), "still in a call: not idle");
 
-        routing.callEnded("s1", T0 + 200);
+        routing.callEnded(Subject.of("s1"), T0 + 200);
         assertEquals(0, load("s1"));
-        assertEquals(T0 + 200, presence.get("s1").orElseThrow().idleSinceMs());
+        assertEquals(T0 + 200, presence.get(Subject.of("s1")).orElseThrow().idleSinceMs());
 
-        routing.callEnded("s1", T0 + 300);
+        routing.callEnded(Subject.of("s1"), T0 + 300);
         assertEquals(0, load("s1"), "never below zero");
-        assertEquals(T0 + 200, presence.get("s1").orElseThrow().idleSinceMs());
+        assertEquals(T0 + 200, presence.get(Subject.of("s1")).orElseThrow().idleSinceMs());
     }
 
     @Test
@@ -554,10 +555,10 @@ public abstract class RoutingStoreContract {
         enqueue("r1", T0);
         enqueue("r2", T0 + 1);
         routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow();
-        routing.accept(RequestId.of("r1"), "s1", T0 + 11).orElseThrow();
-        routing.callEnded("s1", T0 + 100);
+        routing.accept(RequestId.of("r1"), Subject.of("s1"), T0 + 11).orElseThrow();
+        routing.callEnded(Subject.of("s1"), T0 + 100);
 
-        assertEquals("s2", routing.matchRequest(RequestId.of("r2"), T0 + 101, RING).orElseThrow().staffId());
+        assertEquals(Subject.of("s2"), routing.matchRequest(RequestId.of("r2"), T0 + 101, RING).orElseThrow().staffId());
     }
 
     @Test
@@ -565,14 +566,14 @@ public abstract class RoutingStoreContract {
         available("s1", T0);
         enqueue("r1", T0);
         routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow();
-        routing.accept(RequestId.of("r1"), "s1", T0 + 11).orElseThrow();
-        presence.setStatus("s1", StaffStatus.AWAY, T0 + 50);
-        routing.callEnded("s1", T0 + 100);
+        routing.accept(RequestId.of("r1"), Subject.of("s1"), T0 + 11).orElseThrow();
+        presence.setStatus(Subject.of("s1"), StaffStatus.AWAY, T0 + 50);
+        routing.callEnded(Subject.of("s1"), T0 + 100);
 
-        StaffPresence p = presence.get("s1").orElseThrow();
+        StaffPresence p = presence.get(Subject.of("s1")).orElseThrow();
         assertEquals(0, p.load());
         assertEquals(T0, p.idleSinceMs());
-        assertEquals(T0 + 150, presence.setStatus("s1", StaffStatus.AVAILABLE, T0 + 150).orElseThrow().idleSinceMs());
+        assertEquals(T0 + 150, presence.setStatus(Subject.of("s1"), StaffStatus.AVAILABLE, T0 + 150).orElseThrow().idleSinceMs());
     }
 
     // ---- presence and load together ----
@@ -584,17 +585,17 @@ public abstract class RoutingStoreContract {
         enqueue("r2", T0 + 1);
         routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow();
 
-        StaffPresence gone = presence.disconnect("s1", T0 + 20).orElseThrow();
+        StaffPresence gone = presence.disconnect(Subject.of("s1"), T0 + 20).orElseThrow();
         assertEquals(1, gone.load());
         assertEquals(StaffStatus.AVAILABLE, gone.status());
         assertTrue(routing.matchRequest(RequestId.of("r2"), T0 + 21, RING).isEmpty(), "not offered while disconnected");
-        assertTrue(routing.matchStaff("s1", T0 + 21, RING).isEmpty());
+        assertTrue(routing.matchStaff(Subject.of("s1"), T0 + 21, RING).isEmpty());
 
-        StaffPresence back = presence.connect(new StaffProfile("s1", "Staff s1", Set.of("loans"), Set.of("en"), 2),
+        StaffPresence back = presence.connect(new StaffProfile(Subject.of("s1"), "Staff s1", Set.of("loans"), Set.of("en"), 2),
                 T0 + 30);
         assertEquals(1, back.load());
         assertEquals(StaffStatus.AVAILABLE, back.status());
-        assertEquals("s1", routing.matchRequest(RequestId.of("r2"), T0 + 31, RING).orElseThrow().staffId());
+        assertEquals(Subject.of("s1"), routing.matchRequest(RequestId.of("r2"), T0 + 31, RING).orElseThrow().staffId());
         assertEquals(2, load("s1"));
     }
 
@@ -603,8 +604,8 @@ public abstract class RoutingStoreContract {
         available("s1", 2, Set.of("loans"), Set.of("en"), T0);
         enqueue("r1", T0);
         routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow();
-        presence.setStatus("s1", StaffStatus.AWAY, T0 + 20);
-        StaffPresence p = presence.setStatus("s1", StaffStatus.AVAILABLE, T0 + 30).orElseThrow();
+        presence.setStatus(Subject.of("s1"), StaffStatus.AWAY, T0 + 20);
+        StaffPresence p = presence.setStatus(Subject.of("s1"), StaffStatus.AVAILABLE, T0 + 30).orElseThrow();
         assertEquals(T0, p.idleSinceMs(), "load is not 0, so no new idle period");
         assertEquals(1, p.load());
     }
@@ -671,7 +672,7 @@ public abstract class RoutingStoreContract {
                 routing.stats(List.of("loans", "cards", "fx")));
         assertEquals(List.of(), routing.stats(List.of()));
 
-        routing.accept(RequestId.of("r1"), "s1", T0 + 501).orElseThrow();
+        routing.accept(RequestId.of("r1"), Subject.of("s1"), T0 + 501).orElseThrow();
         assertEquals(List.of(new QueueStats("loans", 2, 0, T0 + 200)), routing.stats(List.of("loans")));
     }
 
@@ -729,7 +730,7 @@ public abstract class RoutingStoreContract {
                         routing.matchRequest(RequestId.of(requestIds.get(rnd.nextInt(requestCount))), now, 1_000_000)
                                 .ifPresent(o -> recordOffer(o, offered, accepted, violations));
                     } else if (dice < 50) {
-                        routing.matchStaff(staffIds.get(rnd.nextInt(staffCount)), now, 1_000_000)
+                        routing.matchStaff(Subject.of(staffIds.get(rnd.nextInt(staffCount))), now, 1_000_000)
                                 .ifPresent(o -> recordOffer(o, offered, accepted, violations));
                     } else if (dice < 85) {
                         List<Map.Entry<String, String>> open = new ArrayList<>(offered.entrySet());
@@ -741,7 +742,7 @@ public abstract class RoutingStoreContract {
                             continue; // another thread took this one
                         }
                         if (rnd.nextBoolean()) {
-                            if (routing.accept(RequestId.of(e.getKey()), e.getValue(), now).isEmpty()) {
+                            if (routing.accept(RequestId.of(e.getKey()), Subject.of(e.getValue()), now).isEmpty()) {
                                 violations.add("accept of a known offer failed: " + e);
                             } else if (accepted.putIfAbsent(e.getKey(), e.getValue()) != null) {
                                 violations.add("accepted twice: " + e.getKey());
@@ -749,7 +750,7 @@ public abstract class RoutingStoreContract {
                                 callsOf.get(e.getValue()).incrementAndGet();
                                 callsInProgress.add(e.getValue());
                             }
-                        } else if (!routing.release(RequestId.of(e.getKey()), e.getValue(), ReleaseReason.DECLINED, now,
+                        } else if (!routing.release(RequestId.of(e.getKey()), Subject.of(e.getValue()), ReleaseReason.DECLINED, now,
                                 rnd.nextInt(20))) {
                             violations.add("release of a known offer failed: " + e);
                         }
@@ -757,7 +758,7 @@ public abstract class RoutingStoreContract {
                         String staff = callsInProgress.poll();
                         if (staff != null) {
                             callsOf.get(staff).decrementAndGet();
-                            routing.callEnded(staff, now);
+                            routing.callEnded(Subject.of(staff), now);
                         }
                     }
                     if (op % 10 == 0) {
@@ -813,7 +814,7 @@ public abstract class RoutingStoreContract {
         if (accepted.containsKey(o.requestId())) {
             violations.add(o.requestId() + " offered after it was accepted");
         }
-        String previous = offered.putIfAbsent(o.requestId().value(), o.staffId());
+        String previous = offered.putIfAbsent(o.requestId().value(), o.staffId().value());
         if (previous != null) {
             violations.add(o.requestId() + " offered to " + o.staffId() + " while offered to " + previous);
         }

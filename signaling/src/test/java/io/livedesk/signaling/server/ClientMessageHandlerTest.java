@@ -1,12 +1,13 @@
 package io.livedesk.signaling.server;
 
-import io.livedesk.signaling.call.CallId;
-import io.livedesk.signaling.routing.RequestId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisException;
 import io.livedesk.signaling.auth.Principal;
+import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallState;
 import io.livedesk.signaling.protocol.ClientMessage;
+import io.livedesk.signaling.routing.RequestId;
 import io.livedesk.signaling.testing.BrowserOffer;
 import io.livedesk.signaling.testing.CallFlowFixture;
 import io.livedesk.signaling.testing.EmbeddedClient;
@@ -240,7 +241,7 @@ class ClientMessageHandlerTest {
         assertEquals(1, replies.size(), "one reply to one request.create: " + replies);
         assertReply("request.queued", replies.get(0));
         RequestId requestId = RequestId.of(replies.get(0).path("requestId").asText());
-        fx.routing.sweep(List.of("agent-zhang"), List.of());
+        fx.routing.sweep(List.of(Subject.of("agent-zhang")), List.of());
         assertEquals(requestId, lastOfferTo(agent), "the sweep offers what the failed match did not");
     }
 

@@ -3,6 +3,7 @@ package io.livedesk.signaling.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.auth.TokenService;
 import io.livedesk.signaling.testing.TestNode;
 import io.livedesk.testkit.ws.WsClient;
@@ -317,7 +318,7 @@ class ProtocolRobustnessIT {
                 TestNode.ISSUER, Clock.systemUTC());
         TokenService ourServiceYesterday = new TokenService(TestNode.JWT_SECRET.getBytes(StandardCharsets.UTF_8),
                 TestNode.ISSUER, Clock.fixed(Instant.now().minus(Duration.ofDays(1)), ZoneOffset.UTC));
-        Principal who = new Principal("hostile-tokens", Role.CUSTOMER, "Mallory", Set.of(), Set.of(), 1, 0);
+        Principal who = new Principal(Subject.of("hostile-tokens"), Role.CUSTOMER, "Mallory", Set.of(), Set.of(), 1, 0);
         String valid = node.customerToken("hostile-tokens", "Mallory");
         String viewer = node.token("viewer", "hostile-viewer", "Vic", List.of(), List.of(), 1);
         try (WsClient c = node.connect()) {

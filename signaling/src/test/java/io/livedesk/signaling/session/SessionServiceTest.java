@@ -1,9 +1,9 @@
 package io.livedesk.signaling.session;
 
-import io.livedesk.signaling.call.CallId;
-import io.livedesk.signaling.routing.RequestId;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.call.CallState;
 import io.livedesk.signaling.call.EndReason;
@@ -12,6 +12,7 @@ import io.livedesk.signaling.presence.StaffStatus;
 import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.ProtocolException;
 import io.livedesk.signaling.protocol.ServerMessage;
+import io.livedesk.signaling.routing.RequestId;
 import io.livedesk.signaling.testing.CallFlowFixture;
 import io.livedesk.signaling.testing.EmbeddedClient;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class SessionServiceTest {
         ServerMessage.Welcome welcome = fx.sessions.hello(c.connection(), "h1", fx.token(customer("cust-wei")));
 
         assertEquals("h1", welcome.id());
-        assertEquals("cust-wei", welcome.subject());
+        assertEquals(Subject.of("cust-wei"), welcome.subject());
         assertEquals("customer", welcome.role());
         assertEquals("Customer cust-wei", welcome.name());
         assertEquals(CallFlowFixture.NODE_ID, welcome.node());
@@ -60,10 +61,10 @@ class SessionServiceTest {
         assertNull(welcome.presence());
         assertNull(welcome.request());
         assertNull(welcome.call());
-        assertEquals("cust-wei", c.principal().subject());
-        assertEquals(c.connection(), fx.connections.get("cust-wei").orElseThrow());
-        assertEquals(new SessionLocation("cust-wei", Role.CUSTOMER, CallFlowFixture.NODE_ID, c.connection().id()),
-                fx.sessionStore.locate("cust-wei").orElseThrow());
+        assertEquals(Subject.of("cust-wei"), c.principal().subject());
+        assertEquals(c.connection(), fx.connections.get(Subject.of("cust-wei")).orElseThrow());
+        assertEquals(new SessionLocation(Subject.of("cust-wei"), Role.CUSTOMER, CallFlowFixture.NODE_ID, c.connection().id()),
+                fx.sessionStore.locate(Subject.of("cust-wei")).orElseThrow());
     }
 
     @Test
@@ -79,13 +80,13 @@ class SessionServiceTest {
     @Test
     void helloIsRefusedForBadTokensViewersAndASecondHello() {
         EmbeddedClient c = fx.open();
-        Principal viewer = new Principal("viewer-1", Role.VIEWER, "Viewer", Set.of(), Set.of(), 1, 0);
+        Principal viewer = new Principal(Subject.of("viewer-1"), Role.VIEWER, "Viewer", Set.of(), Set.of(), 1, 0);
         String expiring = fx.token(customer("cust-wei"));
 
         assertRefused(ErrorCode.INVALID_TOKEN, () -> fx.sessions.hello(c.connection(), "h1", "not.a.token"));
         assertRefused(ErrorCode.FORBIDDEN, () -> fx.sessions.hello(c.connection(), "h2", fx.token(viewer)));
         assertFalse(c.connection().authenticated());
-        assertTrue(fx.sessionStore.locate("viewer-1").isEmpty(), "a refused hello binds nothing");
+        assertTrue(fx.sessionStore.locate(Subject.of("viewer-1")).isEmpty(), "a refused hello binds nothing");
 
         fx.sessions.hello(c.connection(), "h3", fx.token(customer("cust-wei")));
         assertRefused(ErrorCode.ALREADY_AUTHENTICATED, () -> fx.sessions.hello(c.connection(), "h4", fx.token(customer("cust-li"))));
@@ -108,7 +109,7 @@ class SessionServiceTest {
         assertEquals("session_replaced", first.lastOf("error").path("code").asText());
         assertEquals(4001, first.closeStatus().orElseThrow());
         assertFalse(first.open());
-        assertEquals(second.connection(), fx.connections.get("cust-wei").orElseThrow());
+        assertEquals(second.connection(), fx.connections.get(Subject.of("cust-wei")).orElseThrow());
         fx.calls.hangup(staffMember.principal(), callId, "h1");
         assertEquals(1, second.received("call.ended").size(), "messages go to the new connection");
         assertTrue(first.received("call.ended").isEmpty());
@@ -126,8 +127,8 @@ class SessionServiceTest {
         fx.sessions.reapExpired();
 
         assertTrue(fx.record(callId).state().live(), "the customer is still here, on the new connection");
-        assertEquals(second.connection(), fx.connections.get("cust-wei").orElseThrow());
-        assertTrue(fx.sessionStore.locate("cust-wei").isPresent());
+        assertEquals(second.connection(), fx.connections.get(Subject.of("cust-wei")).orElseThrow());
+        assertTrue(fx.sessionStore.locate(Subject.of("cust-wei")).isPresent());
     }
 
     @Test
@@ -231,7 +232,7 @@ class SessionServiceTest {
         fx.clock.advance(JUST_PAST);
         fx.sessions.reapExpired();
 
-        assertTrue(fx.routingStore.openRequestOf("cust-wei").isEmpty());
+        assertTrue(fx.routingStore.openRequestOf(Subject.of("cust-wei")).isEmpty());
         assertEquals(EndReason.CUSTOMER_DISCONNECTED, fx.record(requestId).endReason());
     }
 
@@ -243,7 +244,7 @@ class SessionServiceTest {
         EmbeddedClient staffMember = fx.signIn(staff("agent-zhang"));
         CallId callId = fx.call(customer, staffMember);
 
-        fx.sessions.finish("agent-zhang", Role.STAFF, EndReason.SERVER_SHUTDOWN);
+        fx.sessions.finish(Subject.of("agent-zhang"), Role.STAFF, EndReason.SERVER_SHUTDOWN);
 
         assertEquals(EndReason.SERVER_SHUTDOWN, fx.record(callId).endReason());
         assertEquals("server_shutdown", customer.lastOf("call.ended").path("reason").asText());
@@ -256,7 +257,7 @@ class SessionServiceTest {
         EmbeddedClient customer = fx.signIn(customer("cust-wei"));
         RequestId requestId = fx.request(customer, "loans");
 
-        fx.sessions.finish("cust-wei", Role.CUSTOMER, EndReason.SERVER_SHUTDOWN);
+        fx.sessions.finish(Subject.of("cust-wei"), Role.CUSTOMER, EndReason.SERVER_SHUTDOWN);
 
         assertEquals("server_shutdown", customer.lastOf("request.cancelled").path("reason").asText());
         assertEquals(EndReason.SERVER_SHUTDOWN, fx.record(requestId).endReason());

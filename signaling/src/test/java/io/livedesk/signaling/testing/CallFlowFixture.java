@@ -1,10 +1,10 @@
 package io.livedesk.signaling.testing;
 
-import io.livedesk.signaling.call.CallId;
-import io.livedesk.signaling.routing.RequestId;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.auth.TokenService;
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.call.CallRecords;
 import io.livedesk.signaling.call.CallService;
@@ -26,6 +26,7 @@ import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.MessageCodec;
 import io.livedesk.signaling.protocol.ServerMessage;
 import io.livedesk.signaling.routing.InMemoryRoutingStore;
+import io.livedesk.signaling.routing.RequestId;
 import io.livedesk.signaling.routing.RoutingService;
 import io.livedesk.signaling.routing.RoutingStore;
 import io.livedesk.signaling.routing.ServiceRequest;
@@ -171,7 +172,7 @@ public final class CallFlowFixture {
     // ---- people ----
 
     public static Principal customer(String id) {
-        return new Principal(id, Role.CUSTOMER, "Customer " + id, Set.of(), Set.of(), 1, 0);
+        return new Principal(Subject.of(id), Role.CUSTOMER, "Customer " + id, Set.of(), Set.of(), 1, 0);
     }
 
     /** A staff member with one call at a time, English and Chinese, the given skills (accounts if none). */
@@ -180,12 +181,12 @@ public final class CallFlowFixture {
     }
 
     public static Principal staff(String id, int capacity, String... skills) {
-        return new Principal(id, Role.STAFF, "Staff " + id, skills.length == 0 ? Set.of("accounts") : Set.of(skills),
+        return new Principal(Subject.of(id), Role.STAFF, "Staff " + id, skills.length == 0 ? Set.of("accounts") : Set.of(skills),
                 Set.of("en", "zh"), capacity, 0);
     }
 
     public static Principal supervisor(String id) {
-        return new Principal(id, Role.SUPERVISOR, "Supervisor " + id, Set.of("accounts"), Set.of("en", "zh"), 1, 0);
+        return new Principal(Subject.of(id), Role.SUPERVISOR, "Supervisor " + id, Set.of("accounts"), Set.of("en", "zh"), 1, 0);
     }
 
     public String token(Principal p) {
@@ -217,12 +218,12 @@ public final class CallFlowFixture {
     }
 
     public void available(EmbeddedClient staff) {
-        presence.setStatus(staff.subject(), StaffStatus.AVAILABLE);
-        routing.offerWorkTo(staff.subject());
+        presence.setStatus(Subject.of(staff.subject()), StaffStatus.AVAILABLE);
+        routing.offerWorkTo(Subject.of(staff.subject()));
     }
 
     public StaffPresence presenceOf(String staffId) {
-        return presenceStore.get(staffId).orElseThrow(() -> new AssertionError("no presence for " + staffId));
+        return presenceStore.get(Subject.of(staffId)).orElseThrow(() -> new AssertionError("no presence for " + staffId));
     }
 
     // ---- calls ----

@@ -55,7 +55,7 @@ public final class EmbeddedClient {
     }
 
     public String subject() {
-        return principal().subject();
+        return principal().subject().value();
     }
 
     /** A request id not used before on this connection. */

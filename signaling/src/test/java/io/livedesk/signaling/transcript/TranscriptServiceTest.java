@@ -1,10 +1,11 @@
 package io.livedesk.signaling.transcript;
 
-import io.livedesk.signaling.call.CallId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisConnectionException;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
+import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.cluster.InMemorySessionStore;
 import io.livedesk.signaling.cluster.LocalClusterBus;
@@ -48,9 +49,9 @@ class TranscriptServiceTest {
     private final TranscriptMetrics metrics = new TranscriptMetrics();
     private MessageRouter router;
 
-    private final CallRecord call = CallRecord.queued(CallId.of("r-1"), "cust-1", "Li Wei", "cards", "en", 0, T0)
-            .offered("staff-1", "Zhang Min", T0 + 1).answered(T0 + 2).connected(T0 + 3)
-            .withSupervisor("sup-in", false);
+    private final CallRecord call = CallRecord.queued(CallId.of("r-1"), Subject.of("cust-1"), "Li Wei", "cards", "en", 0, T0)
+            .offered(Subject.of("staff-1"), "Zhang Min", T0 + 1).answered(T0 + 2).connected(T0 + 3)
+            .withSupervisor(Subject.of("sup-in"), false);
 
     private TranscriptService service(TranscriptStore store, SupervisorIndex index) {
         LocalClusterBus bus = new LocalClusterBus();
@@ -59,9 +60,9 @@ class TranscriptServiceTest {
         PresenceService presence = new PresenceService(presenceStore, index, router, Clock.systemUTC());
         for (String s : List.of("cust-1", "staff-1", "sup-in", "sup-out", "staff-other")) {
             Role role = s.startsWith("cust") ? Role.CUSTOMER : s.startsWith("sup") ? Role.SUPERVISOR : Role.STAFF;
-            sessions.bind(new SessionLocation(s, role, RECORDER, "conn-" + s), T0);
+            sessions.bind(new SessionLocation(Subject.of(s), role, RECORDER, "conn-" + s), T0);
             if (role.serves()) {
-                presence.connect(new Principal(s, role, s, Set.of(), Set.of(), 1, 0));
+                presence.connect(new Principal(Subject.of(s), role, s, Set.of(), Set.of(), 1, 0));
             }
         }
         metrics.bindTo(registry);
@@ -80,8 +81,8 @@ class TranscriptServiceTest {
     @Test
     void captionsGoToTheStaffMemberAndTheCallsSupervisorsOnly() {
         TranscriptService s = service();
-        s.partial(call, "customer", "cust-1", "I lost");
-        s.finalResult(call, "customer", "cust-1", T0 + 10, T0 + 900, " I lost my card ", List.of());
+        s.partial(call, "customer", Subject.of("cust-1"), "I lost");
+        s.finalResult(call, "customer", Subject.of("cust-1"), T0 + 10, T0 + 900, " I lost my card ", List.of());
         for (String to : List.of("staff-1", "sup-in")) {
             List<JsonNode> captions = of(to, "call.caption");
             assertEquals(2, captions.size(), to + ": " + captions);
@@ -99,9 +100,9 @@ class TranscriptServiceTest {
     @Test
     void blankResultsAreIgnored() {
         TranscriptService s = service();
-        s.partial(call, "staff", "staff-1", "  ");
-        assertTrue(s.finalResult(call, "staff", "staff-1", T0, T0, "", List.of()).isEmpty());
-        assertTrue(s.finalResult(call, "staff", "staff-1", T0, T0, null, null).isEmpty());
+        s.partial(call, "staff", Subject.of("staff-1"), "  ");
+        assertTrue(s.finalResult(call, "staff", Subject.of("staff-1"), T0, T0, "", List.of()).isEmpty());
+        assertTrue(s.finalResult(call, "staff", Subject.of("staff-1"), T0, T0, null, null).isEmpty());
         assertEquals(Map.of(), delivered);
         assertEquals(List.of(), s.lines(CallId.of("r-1")));
     }
@@ -120,7 +121,7 @@ class TranscriptServiceTest {
             }
         };
         TranscriptService s = service(broken, new InMemorySupervisorIndex());
-        var stored = s.finalResult(call, "customer", "cust-1", T0, T0 + 5, "my password is 1234", List.of());
+        var stored = s.finalResult(call, "customer", Subject.of("cust-1"), T0, T0 + 5, "my password is 1234", List.of());
         assertTrue(stored.isEmpty());
         JsonNode caption = of("staff-1", "call.caption").get(0);
         assertTrue(caption.path("final").asBoolean());
@@ -132,7 +133,7 @@ class TranscriptServiceTest {
     @Test
     void alertsGoToEveryConnectedSupervisorAndNeverToStaffOrCustomer() {
         TranscriptService s = service();
-        s.finalResult(call, "customer", "cust-1", T0 + 100, T0 + 900, "请告诉我验证码", List.of());
+        s.finalResult(call, "customer", Subject.of("cust-1"), T0 + 100, T0 + 900, "请告诉我验证码", List.of());
         for (String sup : List.of("sup-in", "sup-out")) {
             List<JsonNode> alerts = of(sup, "alert");
             assertEquals(1, alerts.size(), sup + ": " + delivered);
@@ -156,21 +157,21 @@ class TranscriptServiceTest {
     void whenSupervisorsCannotBeListedTheCallsOwnStillGetTheAlert() {
         SupervisorIndex broken = new SupervisorIndex() {
             @Override
-            public void add(String supervisorId) {
+            public void add(Subject supervisorId) {
             }
 
             @Override
-            public void remove(String supervisorId) {
+            public void remove(Subject supervisorId) {
             }
 
             @Override
-            public Set<String> all() {
+            public Set<Subject> all() {
                 throw new RedisConnectionException("Redis away");
             }
         };
         TranscriptService s = service(new InMemoryTranscriptStore(new TranscriptLimits(Duration.ofDays(1), 10, 10),
                 Clock.systemUTC()), broken);
-        s.finalResult(call, "staff", "staff-1", T0, T0, "what is your password", List.of());
+        s.finalResult(call, "staff", Subject.of("staff-1"), T0, T0, "what is your password", List.of());
         assertEquals(1, of("sup-in", "alert").size());
         assertEquals(List.of(), of("sup-out", "alert"));
         assertEquals(1, registry.get("livedesk.transcript.alert.lookup.failures").counter().count());
@@ -195,9 +196,9 @@ class TranscriptServiceTest {
     @Test
     void contractBreachesAreClearErrors() {
         TranscriptService s = service();
-        var speaker = assertThrows(IllegalArgumentException.class, () -> s.partial(call, "agent", "x", "hi"));
+        var speaker = assertThrows(IllegalArgumentException.class, () -> s.partial(call, "agent", Subject.of("x"), "hi"));
         assertTrue(speaker.getMessage().contains("customer, staff or supervisor"), speaker.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> s.finalResult(call, "staff", "staff-1", T0 + 10, T0, "hi", List.of()));
+        assertThrows(IllegalArgumentException.class, () -> s.finalResult(call, "staff", Subject.of("staff-1"), T0 + 10, T0, "hi", List.of()));
         assertThrows(IllegalArgumentException.class, () -> new TranscriptLine.Word("w", 5, 1, 0.5));
         assertThrows(IllegalArgumentException.class, () -> new TranscriptLine.Word("w", 0, 1, 1.5));
     }

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.transcript;
 
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ public abstract class TranscriptStoreContract {
     }
 
     static TranscriptLine line(String callId, String speaker, long at, String text) {
-        return TranscriptLine.unsaved(CallId.of(callId), speaker, speaker.equals("customer") ? "cust-1" : "staff-1", at, at + 900,
+        return TranscriptLine.unsaved(CallId.of(callId), speaker, Subject.of(speaker.equals("customer") ? "cust-1" : "staff-1"), at, at + 900,
                 text, List.of(new TranscriptLine.Word(text.split(" ")[0], 0, 300, 0.87)));
     }
 
@@ -48,7 +49,7 @@ public abstract class TranscriptStoreContract {
 
         List<TranscriptLine> lines = store.lines(CallId.of("c1"));
         assertEquals(List.of(a, b, c), lines, "each line reads back whole, words and all");
-        assertEquals("staff-1", lines.get(1).speakerId());
+        assertEquals(Subject.of("staff-1"), lines.get(1).speakerId());
         assertEquals(new TranscriptLine.Word("hello", 0, 300, 0.87), lines.get(0).words().get(0));
     }
 
@@ -78,7 +79,7 @@ public abstract class TranscriptStoreContract {
         TranscriptLine stored = store.append(sent);
         assertEquals(List.of(stored), store.lines(CallId.of("c-unicode")));
         assertEquals(text, store.lines(CallId.of("c-unicode")).get(0).text());
-        TranscriptLine noWords = store.append(TranscriptLine.unsaved(CallId.of("c-unicode"), "staff", "s", T0, T0 + 5, "x", null));
+        TranscriptLine noWords = store.append(TranscriptLine.unsaved(CallId.of("c-unicode"), "staff", Subject.of("s"), T0, T0 + 5, "x", null));
         assertEquals(List.of(), store.lines(CallId.of("c-unicode")).get(1).words());
         assertEquals(2, noWords.seq());
     }
