@@ -14,7 +14,7 @@ public record TransportDescription(String ufrag, String pwd, List<Fingerprint> f
     }
 
     /** @param setup {@code actpass}, {@code active} or {@code passive} */
-    public record Fingerprint(String hash, String fingerprint, String setup) {
+    public record Fingerprint(String hash, String fingerprint, SetupRole setup) {
     }
 
     /** As in SDP {@code a=candidate}: foundation, component, protocol, priority, ip, port, type. */

@@ -44,7 +44,7 @@ public final class BridgeSdp {
         }
         return new TransportDescription(first.ice().ufrag(), first.ice().pwd(),
                 List.of(new TransportDescription.Fingerprint(first.fingerprint().hashFunction(),
-                        first.fingerprint().value(), first.setup().attributeValue())),
+                        first.fingerprint().value(), first.setup())),
                 candidates, first.rtcpMux());
     }
 

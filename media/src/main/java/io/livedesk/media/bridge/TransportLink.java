@@ -1,10 +1,7 @@
 package io.livedesk.media.bridge;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-
 import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.SetupRole;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.transport.BridgeCertificate;
 import io.livedesk.media.transport.DtlsFingerprint;
@@ -14,6 +11,10 @@ import io.livedesk.media.transport.MediaPacketListener;
 import io.livedesk.media.transport.TransportCounters;
 import io.livedesk.media.transport.UdpTransportHarvester;
 import org.ice4j.ice.IceProcessingState;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * {@link EndpointLink} over a real {@link EndpointTransport}, plus the translation between the API's
@@ -40,7 +41,7 @@ final class TransportLink implements EndpointLink {
                     c.type().toLowerCase(Locale.ROOT)));
         }
         return new TransportDescription(transport.localUfrag(), transport.localPassword(),
-                List.of(new TransportDescription.Fingerprint(FINGERPRINT_HASH, transport.localFingerprint(), "actpass")),
+                List.of(new TransportDescription.Fingerprint(FINGERPRINT_HASH, transport.localFingerprint(), SetupRole.ACTPASS)),
                 candidates, true);
     }
 
@@ -56,7 +57,7 @@ final class TransportLink implements EndpointLink {
         if (fp.hash() == null || fp.fingerprint() == null) {
             throw new BridgeException.BadRequest("endpoint " + endpointId + ": incomplete fingerprint");
         }
-        if ("passive".equalsIgnoreCase(fp.setup())) {
+        if (fp.setup() == SetupRole.PASSIVE) {
             throw new BridgeException.BadRequest("endpoint " + endpointId
                     + ": setup passive is not supported, the bridge is always the DTLS server");
         }

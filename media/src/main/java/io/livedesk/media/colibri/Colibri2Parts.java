@@ -8,9 +8,11 @@ import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.MeetingId;
+import io.livedesk.media.api.SetupRole;
 import io.livedesk.media.api.TransportDescription;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +46,7 @@ final class Colibri2Parts {
     private static final Pattern ICE_PWD = Pattern.compile("[A-Za-z0-9+/]{22,256}");
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){15,63}");
     private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.:%-]{1,255}");
-    private static final Set<String> SETUP_ROLES = Set.of("actpass", "active", "passive");
+    private static final Set<SetupRole> SETUP_ROLES = EnumSet.of(SetupRole.ACTPASS, SetupRole.ACTIVE, SetupRole.PASSIVE);
     private static final Set<String> CANDIDATE_TYPES = Set.of("host", "srflx", "prflx", "relay");
     private static final Set<String> PROTOCOLS = Set.of("udp", "tcp");
     private static final long MAX_SSRC = 0xFFFF_FFFFL;
@@ -82,10 +84,9 @@ final class Colibri2Parts {
             JsonFields fp = t.element(fpNodes.get(i), "fingerprints", i);
             String hash = fp.requiredToken("hash", TOKEN);
             String fingerprint = fp.requiredToken("fingerprint", FINGERPRINT);
-            String setup = fp.requiredString("setup", MAX_TEXT);
-            if (!SETUP_ROLES.contains(setup)) {
-                throw JsonFields.bad(fp.pathOf("setup"), "must be actpass, active or passive");
-            }
+            SetupRole setup = SetupRole.fromAttributeValue(fp.requiredString("setup", MAX_TEXT))
+                    .filter(SETUP_ROLES::contains)
+                    .orElseThrow(() -> JsonFields.bad(fp.pathOf("setup"), "must be actpass, active or passive"));
             fp.rejectUnread();
             fingerprints.add(new TransportDescription.Fingerprint(hash, fingerprint, setup));
         }
@@ -186,7 +187,7 @@ final class Colibri2Parts {
                 .put("pwd", transport.pwd());
         ArrayNode fingerprints = node.putArray("fingerprints");
         transport.fingerprints().forEach(fp -> fingerprints.addObject()
-                .put("fingerprint", fp.fingerprint()).put("setup", fp.setup()).put("hash", fp.hash()));
+                .put("fingerprint", fp.fingerprint()).put("setup", fp.setup().attributeValue()).put("hash", fp.hash()));
         ArrayNode candidates = node.putArray("candidates");
         for (int i = 0; i < transport.candidates().size(); i++) {
             TransportDescription.Candidate c = transport.candidates().get(i);

@@ -1,6 +1,8 @@
 package io.livedesk.media.sdp;
 
 import io.livedesk.media.api.MediaType;
+import io.livedesk.media.api.SetupRole;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

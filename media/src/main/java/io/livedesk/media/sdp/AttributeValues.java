@@ -1,5 +1,7 @@
 package io.livedesk.media.sdp;
 
+import io.livedesk.media.api.SetupRole;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -9,6 +9,7 @@ import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.MeetingId;
+import io.livedesk.media.api.SetupRole;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.sdp.AnswerBuilder;
 import io.livedesk.media.sdp.AnswerIntent;
@@ -150,7 +151,7 @@ class BridgeForwardingIT {
                     .endpoint(create("a")).endpoint(create("b")).build());
             TransportDescription bridgeA = created.endpoints().get(0).transport();
             TransportDescription bridgeB = created.endpoints().get(1).transport();
-            assertEquals("actpass", bridgeA.fingerprints().get(0).setup());
+            assertEquals(SetupRole.ACTPASS, bridgeA.fingerprints().get(0).setup());
             assertEquals(bridge.port(), bridgeA.candidates().get(0).port());
             assertEquals(2, created.bridgeSources().size());
 

@@ -7,6 +7,7 @@ import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.MeetingId;
+import io.livedesk.media.api.SetupRole;
 import io.livedesk.media.api.TransportDescription;
 import org.ice4j.ice.IceProcessingState;
 import org.junit.jupiter.api.AfterEach;
@@ -78,7 +79,7 @@ class LocalBridgeTest {
 
     private TransportDescription browser(String ufrag) {
         return new TransportDescription(ufrag, "remotepasswordremotepassword",
-                List.of(new TransportDescription.Fingerprint("sha-256", "AB:".repeat(31) + "AB", "actpass")),
+                List.of(new TransportDescription.Fingerprint("sha-256", "AB:".repeat(31) + "AB", SetupRole.ACTPASS)),
                 List.of(new TransportDescription.Candidate("1", 1, "udp", 2122260223L, "127.0.0.1", 9, "host")), true);
     }
 
@@ -91,7 +92,7 @@ class LocalBridgeTest {
         assertNotNull(t);
         assertTrue(t.ufrag().length() >= 4 && t.pwd().length() >= 22);
         assertEquals("sha-256", t.fingerprints().get(0).hash());
-        assertEquals("actpass", t.fingerprints().get(0).setup());
+        assertEquals(SetupRole.ACTPASS, t.fingerprints().get(0).setup());
         assertEquals(1, t.candidates().size());
         assertEquals("127.0.0.1", t.candidates().get(0).ip());
         assertEquals(port, t.candidates().get(0).port());
@@ -137,7 +138,7 @@ class LocalBridgeTest {
                 List.of(), List.of(), true);
         assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request(M, false, remote("b", noFingerprint))));
         TransportDescription passive = new TransportDescription("abcd", "remotepasswordremotepassword",
-                List.of(new TransportDescription.Fingerprint("sha-256", "AB", "passive")), List.of(), true);
+                List.of(new TransportDescription.Fingerprint("sha-256", "AB", SetupRole.PASSIVE)), List.of(), true);
         assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request(M, false, remote("b", passive))));
 
         // A create that fails leaves no empty conference behind.

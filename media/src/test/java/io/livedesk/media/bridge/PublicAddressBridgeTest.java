@@ -5,6 +5,7 @@ import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.MeetingId;
+import io.livedesk.media.api.SetupRole;
 import io.livedesk.media.api.TransportDescription;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +52,7 @@ class PublicAddressBridgeTest {
     @Test
     void hostCandidatesAreReplacedOnePerPublicAddressOthersKept() throws Exception {
         TransportDescription transport = new TransportDescription("uf", "pw",
-                List.of(new TransportDescription.Fingerprint("sha-256", "AB:CD", "actpass")), List.of(HOST, RELAY), true);
+                List.of(new TransportDescription.Fingerprint("sha-256", "AB:CD", SetupRole.ACTPASS)), List.of(HOST, RELAY), true);
         Replying inner = new Replying(new ConferenceReply(List.of(
                 new ConferenceReply.EndpointReply("ep1", transport, false),
                 new ConferenceReply.EndpointReply("ep2", null, true)), List.of()));

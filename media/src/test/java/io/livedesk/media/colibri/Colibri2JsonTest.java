@@ -12,6 +12,7 @@ import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.PayloadType;
+import io.livedesk.media.api.SetupRole;
 import io.livedesk.media.api.TransportDescription;
 import org.junit.jupiter.api.Test;
 
@@ -97,7 +98,7 @@ class Colibri2JsonTest {
         assertTrue(transport.rtcpMux());
         assertEquals(new TransportDescription.Fingerprint("sha-256",
                 "E6:C8:3F:84:FE:BD:E1:0D:E8:47:43:34:35:42:E6:17:6C:63:71:34:A3:C6:82:C7:17:DA:FA:C0:25:18:D0:2E",
-                "actpass"), transport.fingerprints().get(0));
+                SetupRole.ACTPASS), transport.fingerprints().get(0));
         assertEquals(new TransportDescription.Candidate("1", 1, "udp", 2130706431L, "10.99.0.1", 10000, "host"),
                 transport.candidates().get(0));
         assertEquals(List.of(
@@ -122,7 +123,7 @@ class Colibri2JsonTest {
         TransportDescription remote = ep.remoteTransport();
         assertEquals("sXoJ", remote.ufrag());
         assertEquals("PirYicPKtYw4+mkIUOm1wWQm", remote.pwd());
-        assertEquals("active", remote.fingerprints().get(0).setup());
+        assertEquals(SetupRole.ACTIVE, remote.fingerprints().get(0).setup());
         assertEquals(new TransportDescription.Candidate("1", 1, "udp", 2130706431L, "10.99.0.2", 40000, "host"),
                 remote.candidates().get(0));
         assertEquals(2, ep.sources().size());

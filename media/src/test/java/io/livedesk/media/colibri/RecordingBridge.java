@@ -11,6 +11,7 @@ import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.MeetingId;
+import io.livedesk.media.api.SetupRole;
 import io.livedesk.media.api.TransportDescription;
 
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ final class RecordingBridge implements Bridge {
     static final TransportDescription TRANSPORT = new TransportDescription("2cn811k8b61h4n", "1542inkpc7knkpa447t1q4s6h2",
             List.of(new TransportDescription.Fingerprint("sha-256",
                     "E6:C8:3F:84:FE:BD:E1:0D:E8:47:43:34:35:42:E6:17:6C:63:71:34:A3:C6:82:C7:17:DA:FA:C0:25:18:D0:2E",
-                    "actpass")),
+                    SetupRole.ACTPASS)),
             List.of(new TransportDescription.Candidate("1", 1, "udp", 2130706431L, "10.99.0.1", 10000, "host")), true);
     static final List<MediaSource> FEEDBACK = List.of(
             new MediaSource(MediaType.AUDIO, "jvb-a0", List.of(new MediaSource.Ssrc(2794337770L, "jvb-a0")), List.of()),

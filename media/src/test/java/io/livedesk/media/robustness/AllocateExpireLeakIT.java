@@ -6,6 +6,7 @@ import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.MeetingId;
+import io.livedesk.media.api.SetupRole;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.bridge.BridgeConfig;
 import io.livedesk.media.bridge.LocalBridge;
@@ -130,7 +131,7 @@ class AllocateExpireLeakIT {
             fp.append(i == 0 ? "" : ":").append(String.format("%02X", (h >>> (i % 4 * 8)) & 0xFF));
         }
         return new TransportDescription("u" + Integer.toHexString(h), "pwd-" + Integer.toHexString(h) + "-0123456789ab",
-                List.of(new TransportDescription.Fingerprint("sha-256", fp.toString(), "active")),
+                List.of(new TransportDescription.Fingerprint("sha-256", fp.toString(), SetupRole.ACTIVE)),
                 List.of(new TransportDescription.Candidate("1", 1, "udp", 2130706431L, "127.0.0.1", deadPort, "host")),
                 true);
     }

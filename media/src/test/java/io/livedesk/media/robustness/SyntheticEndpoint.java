@@ -1,5 +1,18 @@
 package io.livedesk.media.robustness;
 
+import io.livedesk.media.api.SetupRole;
+import io.livedesk.media.api.TransportDescription;
+import io.livedesk.media.transport.PacketBuffer;
+import io.livedesk.media.transport.SrtpKeys;
+import io.livedesk.media.transport.SrtpSession;
+import io.livedesk.testkit.dtls.BrowserDtlsClient;
+import io.livedesk.testkit.dtls.DtlsIdentity;
+import org.bouncycastle.tls.DTLSClientProtocol;
+import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.DatagramTransport;
+import org.bouncycastle.tls.SRTPProtectionProfile;
+import org.jitsi.srtp.SrtpErrorStatus;
+
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -20,21 +33,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-
-import io.livedesk.media.api.TransportDescription;
-import io.livedesk.media.transport.PacketBuffer;
-import io.livedesk.media.transport.SrtpKeys;
-import io.livedesk.media.transport.SrtpSession;
-import io.livedesk.testkit.dtls.BrowserDtlsClient;
-import io.livedesk.testkit.dtls.DtlsIdentity;
-import org.bouncycastle.tls.DTLSClientProtocol;
-import org.bouncycastle.tls.DTLSTransport;
-import org.bouncycastle.tls.DatagramTransport;
-import org.bouncycastle.tls.SRTPProtectionProfile;
-import org.jitsi.srtp.SrtpErrorStatus;
 
 /**
  * A browser stand-in on a plain loopback UDP socket: ICE-lite-ish STUN by hand (controlling, nominates
@@ -75,7 +75,7 @@ final class SyntheticEndpoint implements AutoCloseable {
     /** This endpoint's transport for the bridge (Colibri2 {@code transport} of a PATCH). */
     TransportDescription description() {
         return new TransportDescription(ufrag, pwd,
-                List.of(new TransportDescription.Fingerprint("sha-256", identity.fingerprint(), "active")),
+                List.of(new TransportDescription.Fingerprint("sha-256", identity.fingerprint(), SetupRole.ACTIVE)),
                 List.of(new TransportDescription.Candidate("1", 1, "udp", 2130706431L, "127.0.0.1",
                         socket.getLocalPort(), "host")), true);
     }

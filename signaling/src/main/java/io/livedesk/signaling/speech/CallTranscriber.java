@@ -8,6 +8,7 @@ import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.media.AudioTaps;
 import io.livedesk.signaling.media.CallMeetings;
 import io.livedesk.signaling.media.LegObserver;
+import io.livedesk.signaling.transcript.CaptionStatus;
 import io.livedesk.signaling.transcript.Speaker;
 import io.livedesk.signaling.transcript.TranscriptLine;
 import io.livedesk.signaling.transcript.TranscriptService;
@@ -90,11 +91,11 @@ public final class CallTranscriber implements LegObserver {
         String key = key(call.callId(), endpointId);
         Optional<String> untappable = taps.unavailable();
         if (untappable.isPresent()) {
-            deliver(() -> transcripts.status(call, speaker.wire(), "unavailable", untappable.get()));
+            deliver(() -> transcripts.status(call, speaker, CaptionStatus.UNAVAILABLE, untappable.get()));
             return;
         }
         if (!speech.status().ready()) {
-            deliver(() -> transcripts.status(call, speaker.wire(), "unavailable", speech.status().detail()));
+            deliver(() -> transcripts.status(call, speaker, CaptionStatus.UNAVAILABLE, speech.status().detail()));
             return;
         }
         Leg leg = new Leg(call.callId(), subject, endpointId, speaker);
@@ -103,8 +104,8 @@ public final class CallTranscriber implements LegObserver {
                     leg::onEvent);
         } catch (SpeechUnavailableException e) {
             log.info("call {}: no transcription for {}: {}", call.callId(), endpointId, e.getMessage());
-            deliver(() -> transcripts.status(call, speaker.wire(),
-                    e.getMessage() != null && e.getMessage().contains("overload") ? "shed" : "unavailable", e.getMessage()));
+            deliver(() -> transcripts.status(call, speaker, e.reason() == SpeechUnavailableException.Reason.OVERLOADED
+                    ? CaptionStatus.SHED : CaptionStatus.UNAVAILABLE, e.getMessage()));
             return;
         }
         try {
@@ -118,7 +119,7 @@ public final class CallTranscriber implements LegObserver {
         if (previous != null) {
             previous.stop();
         }
-        deliver(() -> transcripts.status(call, speaker.wire(), "active", null));
+        deliver(() -> transcripts.status(call, speaker, CaptionStatus.ACTIVE, null));
     }
 
     @Override
@@ -244,7 +245,7 @@ public final class CallTranscriber implements LegObserver {
                 checkLag(record);
                 if (!p.text().isEmpty() && !p.text().equals(lastPartial) && record.state().live()) {
                     lastPartial = p.text();
-                    transcripts.partial(record, speaker.wire(), subject, p.text());
+                    transcripts.partial(record, speaker, subject, p.text());
                 }
             } else if (event instanceof TranscriptEvent.Final f) {
                 lastPartial = "";
@@ -253,9 +254,9 @@ public final class CallTranscriber implements LegObserver {
                 }
             } else if (event instanceof TranscriptEvent.Status st) {
                 if (st.state() == TranscriptEvent.StreamState.SHED) {
-                    transcripts.status(record, speaker.wire(), "shed", st.reason());
+                    transcripts.status(record, speaker, CaptionStatus.SHED, st.reason());
                 } else if (st.state() == TranscriptEvent.StreamState.FAILED) {
-                    transcripts.status(record, speaker.wire(), "unavailable", st.reason());
+                    transcripts.status(record, speaker, CaptionStatus.UNAVAILABLE, st.reason());
                 }
                 legs.remove(key(callId, endpointId), this);
             }
@@ -271,7 +272,7 @@ public final class CallTranscriber implements LegObserver {
                 long end = Math.max(start, mediaClock.epochMillis(w.end()) - startedAt);
                 words.add(new TranscriptLine.Word(w.word(), start, end, w.conf()));
             }
-            transcripts.finalResult(record, speaker.wire(), subject, startedAt, endedAt, f.text(), words);
+            transcripts.finalResult(record, speaker, subject, startedAt, endedAt, f.text(), words);
             long voicedAt = lastVoicedNanos;
             if (voicedAt != 0) {
                 finalDelayNanos.accept(System.nanoTime() - voicedAt);
@@ -283,7 +284,7 @@ public final class CallTranscriber implements LegObserver {
             boolean behind = s != null && s.lagMillis() > laggingAfterMs;
             if (behind != lagging && record.state().live()) {
                 lagging = behind;
-                transcripts.status(record, speaker.wire(), behind ? "lagging" : "active", null);
+                transcripts.status(record, speaker, behind ? CaptionStatus.LAGGING : CaptionStatus.ACTIVE, null);
             }
         }
     }

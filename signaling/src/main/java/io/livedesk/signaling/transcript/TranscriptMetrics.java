@@ -36,9 +36,8 @@ public final class TranscriptMetrics implements MeterBinder {
         count("livedesk.transcript.send.failures", "Captions, statuses or alerts that could not be handed to a recipient's node");
     }
 
-    /** @param status active, lagging, shed or unavailable */
-    void status(String status) {
-        count("livedesk.transcript.status", "Transcription status changes reported", "status", status);
+    void status(CaptionStatus status) {
+        count("livedesk.transcript.status", "Transcription status changes reported", "status", status.wire());
     }
 
     /** @param ruleId rule-1, rule-2, … (operator configuration, not what was said) */

@@ -33,7 +33,6 @@ public final class TranscriptService {
     private static final Logger log = LoggerFactory.getLogger(TranscriptService.class);
 
     /** What {@link #status} accepts. */
-    public static final Set<String> STATUSES = Set.of("active", "lagging", "shed", "unavailable");
     private static final int MAX_DETAIL = 200;
 
     private final TranscriptStore store;
@@ -55,16 +54,14 @@ public final class TranscriptService {
      * A partial result: sent as a {@code call.caption} with {@code final: false}, not stored. Blank text is
      * ignored. Call it when the partial text changed, not for every repeat of the same one.
      *
-     * @param speaker   customer, staff or supervisor
      * @param speakerId who spoke (null when not known)
      */
-    public void partial(CallRecord call, String speaker, Subject speakerId, String text) {
-        Speaker.fromWire(speaker);
+    public void partial(CallRecord call, Speaker speaker, Subject speakerId, String text) {
         if (text == null || text.isBlank()) {
             return;
         }
         metrics.caption("partial");
-        toStaffSide(call, new ServerMessage.CallCaption(call.callId(), speaker, speakerId, text.strip(), false,
+        toStaffSide(call, new ServerMessage.CallCaption(call.callId(), speaker.wire(), speakerId, text.strip(), false,
                 null, null, null));
     }
 
@@ -77,13 +74,12 @@ public final class TranscriptService {
      * @param words       per-word timing, offsets in ms from {@code startedAtMs} (may be empty or null)
      * @return the line as stored (with its seq); empty when the text was blank or storing failed
      */
-    public Optional<TranscriptLine> finalResult(CallRecord call, String speaker, Subject speakerId, long startedAtMs,
+    public Optional<TranscriptLine> finalResult(CallRecord call, Speaker speaker, Subject speakerId, long startedAtMs,
                                                 long endedAtMs, String text, List<TranscriptLine.Word> words) {
-        Speaker.fromWire(speaker);
         if (text == null || text.isBlank()) {
             return Optional.empty();
         }
-        TranscriptLine line = TranscriptLine.unsaved(call.callId(), speaker, speakerId, startedAtMs, endedAtMs,
+        TranscriptLine line = TranscriptLine.unsaved(call.callId(), speaker.wire(), speakerId, startedAtMs, endedAtMs,
                 text.strip(), words);
         TranscriptLine stored = null;
         try {
@@ -96,7 +92,7 @@ public final class TranscriptService {
         }
         Long seq = stored == null ? null : stored.seq();
         metrics.caption("final");
-        toStaffSide(call, new ServerMessage.CallCaption(call.callId(), speaker, speakerId, line.text(), true,
+        toStaffSide(call, new ServerMessage.CallCaption(call.callId(), speaker.wire(), speakerId, line.text(), true,
                 startedAtMs, endedAtMs, seq));
         for (AlertRules.Rule rule : rules.matches(line.text())) {
             alert(call, line, seq, rule);
@@ -108,19 +104,13 @@ public final class TranscriptService {
      * The state of the call's transcription for a speaker: sent as {@code call.caption.status}.
      *
      * @param speaker the speaker whose stream it is, or null for the whole call
-     * @param status  active, lagging, shed or unavailable
      * @param detail  a short explanation for people (clipped to 200 characters), or null; never transcript text
      */
-    public void status(CallRecord call, String speaker, String status, String detail) {
-        if (speaker != null) {
-            Speaker.fromWire(speaker);
-        }
-        if (!STATUSES.contains(status)) {
-            throw new IllegalArgumentException("status must be one of " + STATUSES + ", got " + status);
-        }
+    public void status(CallRecord call, Speaker speaker, CaptionStatus status, String detail) {
         String d = detail == null || detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL);
         metrics.status(status);
-        toStaffSide(call, new ServerMessage.CallCaptionStatus(call.callId(), speaker, status, d));
+        toStaffSide(call, new ServerMessage.CallCaptionStatus(call.callId(), speaker == null ? null : speaker.wire(),
+                status.wire(), d));
     }
 
     /** The stored transcript of a call, in order (for callers on the node; REST uses the store too). */

@@ -6,6 +6,8 @@ import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.testing.TestNode;
+import io.livedesk.signaling.transcript.CaptionStatus;
+import io.livedesk.signaling.transcript.Speaker;
 import io.livedesk.signaling.transcript.TranscriptService;
 import io.livedesk.testkit.browser.Chromium;
 import io.livedesk.testkit.ws.WsClient;
@@ -57,22 +59,22 @@ class BrowserCaptionsIT {
                     staff.driver().findElement(by("desk-captions-status")).getAttribute("data-status")));
 
             // Live captions: a partial line in a lighter style, replaced by its final; the staff's own lines are "You".
-            tx.partial(call, "customer", Subject.of("cust-b1"), "I lost my");
+            tx.partial(call, Speaker.CUSTOMER, Subject.of("cust-b1"), "I lost my");
             awaitCaptions(staff, List.of(Map.of("speaker", "customer", "text", "I lost my", "final", false)));
             assertTrue(staff.driver().findElement(By.cssSelector("[data-testid='desk-caption'][data-final='false']"))
                     .getAttribute("class").contains("partial"));
-            tx.finalResult(call, "customer", Subject.of("cust-b1"), answered + 1_000, answered + 2_000, "I lost my card", List.of());
-            tx.partial(call, "staff", Subject.of("staff-e2e"), "let me");
+            tx.finalResult(call, Speaker.CUSTOMER, Subject.of("cust-b1"), answered + 1_000, answered + 2_000, "I lost my card", List.of());
+            tx.partial(call, Speaker.STAFF, Subject.of("staff-e2e"), "let me");
             awaitCaptions(staff, List.of(Map.of("speaker", "customer", "text", "I lost my card", "final", true),
                     Map.of("speaker", "staff", "text", "let me", "final", false)));
-            tx.finalResult(call, "staff", Subject.of("staff-e2e"), answered + 3_000, answered + 4_000,
+            tx.finalResult(call, Speaker.STAFF, Subject.of("staff-e2e"), answered + 3_000, answered + 4_000,
                     "never tell anyone your password", List.of());
             awaitCaptions(staff, List.of(Map.of("speaker", "customer", "text", "I lost my card", "final", true),
                     Map.of("speaker", "staff", "text", "never tell anyone your password", "final", true)));
             List<WebElement> lines = staff.driver().findElements(by("desk-caption"));
             assertEquals("Customer", lines.get(0).findElement(By.className("cap-who")).getText());
             assertEquals("You", lines.get(1).findElement(By.className("cap-who")).getText());
-            tx.status(call, "customer", "lagging", null);
+            tx.status(call, Speaker.CUSTOMER, CaptionStatus.LAGGING, null);
             await().atMost(WAIT).until(() -> staff.driver().findElement(by("desk-captions-status")).getText()
                     .equals("Customer: Captions are running behind"));
 
@@ -89,7 +91,7 @@ class BrowserCaptionsIT {
             awaitState(supervisor, "desk", "in-call");
             CallRecord withSupervisor = await().atMost(WAIT)
                     .until(() -> node.node().calls().get(CallId.of(callId)).orElseThrow(), r -> !r.supervisorIds().isEmpty());
-            tx.finalResult(withSupervisor, "customer", Subject.of("cust-b1"), answered + 5_000, answered + 6_000, "thank you", List.of());
+            tx.finalResult(withSupervisor, Speaker.CUSTOMER, Subject.of("cust-b1"), answered + 5_000, answered + 6_000, "thank you", List.of());
             awaitCaptions(supervisor, List.of(Map.of("speaker", "customer", "text", "thank you", "final", true)));
             assertEquals("Customer", supervisor.driver().findElement(by("desk-caption"))
                     .findElement(By.className("cap-who")).getText());

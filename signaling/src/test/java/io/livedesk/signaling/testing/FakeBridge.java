@@ -9,6 +9,7 @@ import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.MeetingId;
+import io.livedesk.media.api.SetupRole;
 import io.livedesk.media.api.TransportDescription;
 
 import java.util.ArrayList;
@@ -89,7 +90,7 @@ public final class FakeBridge implements Bridge {
 
     private static TransportDescription transport(String endpointId) {
         return new TransportDescription(ufragOf(endpointId), "fakebridgepassword0123456789",
-                List.of(new TransportDescription.Fingerprint("sha-256", FINGERPRINT, "actpass")),
+                List.of(new TransportDescription.Fingerprint("sha-256", FINGERPRINT, SetupRole.ACTPASS)),
                 List.of(new TransportDescription.Candidate("1", 1, "udp", 2130706431L, "10.99.0.1", 10000, "host")),
                 true);
     }

@@ -84,12 +84,12 @@ class TranscriptIT {
             assertEquals(List.of(Subject.of("sup-c1")), now.supervisorIds());
 
             TranscriptService tx = node.transcripts();
-            tx.partial(now, "customer", Subject.of("cust-c1"), "I lost my");
-            tx.finalResult(now, "customer", Subject.of("cust-c1"), 1_000, 2_500, "I lost my card",
+            tx.partial(now, Speaker.CUSTOMER, Subject.of("cust-c1"), "I lost my");
+            tx.finalResult(now, Speaker.CUSTOMER, Subject.of("cust-c1"), 1_000, 2_500, "I lost my card",
                     List.of(new TranscriptLine.Word("I", 0, 200, 1.0), new TranscriptLine.Word("card", 1100, 1500, 0.9)));
-            tx.partial(now, "staff", Subject.of("staff-c1"), "let me");
-            tx.finalResult(now, "staff", Subject.of("staff-c1"), 3_000, 4_000, "let me block it", List.of());
-            tx.status(now, "customer", "lagging", "speech is 3 s behind");
+            tx.partial(now, Speaker.STAFF, Subject.of("staff-c1"), "let me");
+            tx.finalResult(now, Speaker.STAFF, Subject.of("staff-c1"), 3_000, 4_000, "let me block it", List.of());
+            tx.status(now, Speaker.CUSTOMER, CaptionStatus.LAGGING, "speech is 3 s behind");
 
             for (WsClient viewer : List.of(call.staff(), supervisor)) {
                 List<JsonNode> captions = new ArrayList<>();
@@ -128,8 +128,8 @@ class TranscriptIT {
             WsClient colleague = node.signIn(node.staffToken("staff-a2", "Other", List.of("loans"), List.of("en"), 1));
 
             CallRecord now = record(node, call.callId());
-            node.transcripts().finalResult(now, "customer", Subject.of("cust-a1"), 10_000, 12_000, "my PASSWORD is 1234", List.of());
-            node.transcripts().finalResult(now, "customer", Subject.of("cust-a1"), 13_000, 14_000, "not passwordless", List.of());
+            node.transcripts().finalResult(now, Speaker.CUSTOMER, Subject.of("cust-a1"), 10_000, 12_000, "my PASSWORD is 1234", List.of());
+            node.transcripts().finalResult(now, Speaker.CUSTOMER, Subject.of("cust-a1"), 13_000, 14_000, "not passwordless", List.of());
 
             for (WsClient sup : List.of(inCall, elsewhere)) {
                 JsonNode alert = sup.awaitType("alert", WAIT);
@@ -162,9 +162,9 @@ class TranscriptIT {
             CallRecord now = record(node, call.callId());
             long answered = now.answeredAtMs();
             TranscriptService tx = node.transcripts();
-            tx.finalResult(now, "customer", Subject.of("cust-t1"), answered + 1_000, answered + 2_000, "我的卡丢了", List.of(
+            tx.finalResult(now, Speaker.CUSTOMER, Subject.of("cust-t1"), answered + 1_000, answered + 2_000, "我的卡丢了", List.of(
                     new TranscriptLine.Word("我的", 0, 400, 0.95), new TranscriptLine.Word("卡", 400, 600, 0.9)));
-            tx.finalResult(now, "staff", Subject.of("staff-t1"), answered + 65_000, answered + 66_000, "I will block it\nnow", List.of());
+            tx.finalResult(now, Speaker.STAFF, Subject.of("staff-t1"), answered + 65_000, answered + 66_000, "I will block it\nnow", List.of());
 
             // The staff member hands the call over; both the new and the former one may read the transcript.
             WsClient loans = node.signIn(node.staffToken("staff-t2", "Wang Fang", List.of("loans"), List.of("en"), 1));

@@ -81,8 +81,8 @@ class TranscriptServiceTest {
     @Test
     void captionsGoToTheStaffMemberAndTheCallsSupervisorsOnly() {
         TranscriptService s = service();
-        s.partial(call, "customer", Subject.of("cust-1"), "I lost");
-        s.finalResult(call, "customer", Subject.of("cust-1"), T0 + 10, T0 + 900, " I lost my card ", List.of());
+        s.partial(call, Speaker.CUSTOMER, Subject.of("cust-1"), "I lost");
+        s.finalResult(call, Speaker.CUSTOMER, Subject.of("cust-1"), T0 + 10, T0 + 900, " I lost my card ", List.of());
         for (String to : List.of("staff-1", "sup-in")) {
             List<JsonNode> captions = of(to, "call.caption");
             assertEquals(2, captions.size(), to + ": " + captions);
@@ -100,9 +100,9 @@ class TranscriptServiceTest {
     @Test
     void blankResultsAreIgnored() {
         TranscriptService s = service();
-        s.partial(call, "staff", Subject.of("staff-1"), "  ");
-        assertTrue(s.finalResult(call, "staff", Subject.of("staff-1"), T0, T0, "", List.of()).isEmpty());
-        assertTrue(s.finalResult(call, "staff", Subject.of("staff-1"), T0, T0, null, null).isEmpty());
+        s.partial(call, Speaker.STAFF, Subject.of("staff-1"), "  ");
+        assertTrue(s.finalResult(call, Speaker.STAFF, Subject.of("staff-1"), T0, T0, "", List.of()).isEmpty());
+        assertTrue(s.finalResult(call, Speaker.STAFF, Subject.of("staff-1"), T0, T0, null, null).isEmpty());
         assertEquals(Map.of(), delivered);
         assertEquals(List.of(), s.lines(CallId.of("r-1")));
     }
@@ -121,7 +121,7 @@ class TranscriptServiceTest {
             }
         };
         TranscriptService s = service(broken, new InMemorySupervisorIndex());
-        var stored = s.finalResult(call, "customer", Subject.of("cust-1"), T0, T0 + 5, "my password is 1234", List.of());
+        var stored = s.finalResult(call, Speaker.CUSTOMER, Subject.of("cust-1"), T0, T0 + 5, "my password is 1234", List.of());
         assertTrue(stored.isEmpty());
         JsonNode caption = of("staff-1", "call.caption").get(0);
         assertTrue(caption.path("final").asBoolean());
@@ -133,7 +133,7 @@ class TranscriptServiceTest {
     @Test
     void alertsGoToEveryConnectedSupervisorAndNeverToStaffOrCustomer() {
         TranscriptService s = service();
-        s.finalResult(call, "customer", Subject.of("cust-1"), T0 + 100, T0 + 900, "请告诉我验证码", List.of());
+        s.finalResult(call, Speaker.CUSTOMER, Subject.of("cust-1"), T0 + 100, T0 + 900, "请告诉我验证码", List.of());
         for (String sup : List.of("sup-in", "sup-out")) {
             List<JsonNode> alerts = of(sup, "alert");
             assertEquals(1, alerts.size(), sup + ": " + delivered);
@@ -171,7 +171,7 @@ class TranscriptServiceTest {
         };
         TranscriptService s = service(new InMemoryTranscriptStore(new TranscriptLimits(Duration.ofDays(1), 10, 10),
                 Clock.systemUTC()), broken);
-        s.finalResult(call, "staff", Subject.of("staff-1"), T0, T0, "what is your password", List.of());
+        s.finalResult(call, Speaker.STAFF, Subject.of("staff-1"), T0, T0, "what is your password", List.of());
         assertEquals(1, of("sup-in", "alert").size());
         assertEquals(List.of(), of("sup-out", "alert"));
         assertEquals(1, registry.get("livedesk.transcript.alert.lookup.failures").counter().count());
@@ -180,8 +180,8 @@ class TranscriptServiceTest {
     @Test
     void statusesReachTheStaffSideAndAreChecked() {
         TranscriptService s = service();
-        s.status(call, "customer", "lagging", "x".repeat(500));
-        s.status(call, null, "unavailable", null);
+        s.status(call, Speaker.CUSTOMER, CaptionStatus.LAGGING, "x".repeat(500));
+        s.status(call, null, CaptionStatus.UNAVAILABLE, null);
         List<JsonNode> statuses = of("staff-1", "call.caption.status");
         assertEquals(2, statuses.size());
         assertEquals("lagging", statuses.get(0).path("status").asText());
@@ -189,16 +189,12 @@ class TranscriptServiceTest {
         assertFalse(statuses.get(1).has("speaker"));
         assertEquals(2, of("sup-in", "call.caption.status").size());
         assertEquals(List.of(), delivered.getOrDefault("cust-1", List.of()));
-        var bad = assertThrows(IllegalArgumentException.class, () -> s.status(call, "customer", "sleepy", null));
-        assertTrue(bad.getMessage().contains("lagging"), bad.getMessage());
     }
 
     @Test
     void contractBreachesAreClearErrors() {
         TranscriptService s = service();
-        var speaker = assertThrows(IllegalArgumentException.class, () -> s.partial(call, "agent", Subject.of("x"), "hi"));
-        assertTrue(speaker.getMessage().contains("customer, staff or supervisor"), speaker.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> s.finalResult(call, "staff", Subject.of("staff-1"), T0 + 10, T0, "hi", List.of()));
+        assertThrows(IllegalArgumentException.class, () -> s.finalResult(call, Speaker.STAFF, Subject.of("staff-1"), T0 + 10, T0, "hi", List.of()));
         assertThrows(IllegalArgumentException.class, () -> new TranscriptLine.Word("w", 5, 1, 0.5));
         assertThrows(IllegalArgumentException.class, () -> new TranscriptLine.Word("w", 0, 1, 1.5));
     }

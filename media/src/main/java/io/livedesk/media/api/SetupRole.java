@@ -1,4 +1,4 @@
-package io.livedesk.media.sdp;
+package io.livedesk.media.api;
 
 import java.util.Locale;
 import java.util.Optional;
