@@ -8,6 +8,7 @@ import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.signaling.server.LiveDeskNode;
+import io.livedesk.testkit.browser.Browsers;
 import io.livedesk.testkit.browser.Chromium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,7 +55,9 @@ class BrowserBridgeCallIT {
     void customerAndStaffMediaGoesThroughTheBridgeThenHangUpExpiresTheConference() throws Exception {
         Bridge bridge = node.bridge();
         String callId;
-        try (Chromium staff = new Chromium(); Chromium customer = new Chromium()) {
+        try (Browsers browsers = Browsers.start(2)) {
+            Chromium staff = browsers.get(0);
+            Chromium customer = browsers.get(1);
             pages.staffGoesAvailable(staff);
             pages.customerAsksForCall(customer, "Li Wei");
             pages.staffAccepts(staff, customer, "Li Wei");

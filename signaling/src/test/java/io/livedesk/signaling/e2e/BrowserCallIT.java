@@ -2,6 +2,7 @@ package io.livedesk.signaling.e2e;
 
 import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.server.LiveDeskNode;
+import io.livedesk.testkit.browser.Browsers;
 import io.livedesk.testkit.browser.Chromium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +40,9 @@ class BrowserCallIT {
 
     @Test
     void customerAndStaffSeeAndHearEachOtherThenHangUp() throws Exception {
-        try (Chromium staff = new Chromium(); Chromium customer = new Chromium()) {
+        try (Browsers browsers = Browsers.start(2)) {
+            Chromium staff = browsers.get(0);
+            Chromium customer = browsers.get(1);
             pages.staffGoesAvailable(staff);
             pages.customerAsksForCall(customer, "Li Wei");
             pages.staffAccepts(staff, customer, "Li Wei");

@@ -9,6 +9,7 @@ import io.livedesk.signaling.testing.TestNode;
 import io.livedesk.signaling.transcript.CaptionStatus;
 import io.livedesk.signaling.transcript.Speaker;
 import io.livedesk.signaling.transcript.TranscriptService;
+import io.livedesk.testkit.browser.Browsers;
 import io.livedesk.testkit.browser.Chromium;
 import io.livedesk.testkit.ws.WsClient;
 import org.junit.jupiter.api.Test;
@@ -39,8 +40,10 @@ class BrowserCaptionsIT {
     @Test
     void captionsAlertsAndTheTranscriptOnTheDesk() throws Exception {
         try (TestNode node = TestNode.start(Map.of("livedesk.calls.media", "bridge"));
-             Chromium staff = new Chromium(); Chromium supervisor = new Chromium();
+             Browsers browsers = Browsers.start(2);
              WsClient customer = node.signIn(node.customerToken("cust-b1", "Li Wei"))) {
+            Chromium staff = browsers.get(0);
+            Chromium supervisor = browsers.get(1);
             CallPages pages = new CallPages(node.baseUrl(), node.adminKey());
             TranscriptService tx = node.transcripts();
             pages.staffGoesAvailable(staff); // staff-e2e, Zhang Min, accounts

@@ -7,6 +7,7 @@ import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.signaling.server.LiveDeskNode;
+import io.livedesk.testkit.browser.Browsers;
 import io.livedesk.testkit.browser.Chromium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +22,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static io.livedesk.signaling.e2e.CallPages.awaitElement;
@@ -48,7 +52,10 @@ class BrowserSupervisorAndTransferIT {
     @BeforeAll
     static void startServer() throws Exception {
         bridgePort = io.livedesk.signaling.testing.TestNode.freeUdpPort();
-        node = CallPages.startBridgedNode(bridgePort, Map.of());
+        // Four pages share two cores: on a busy machine, finding and accepting an offer can take longer than
+        // the production ring time (20 s), and an offer that rings out takes its card off the page mid-click.
+        // Nothing here waits for an offer to ring out, so a longer ring time only keeps that from failing.
+        node = CallPages.startBridgedNode(bridgePort, Map.of("livedesk.routing.ring-timeout", "60s"));
         pages = CallPages.of(node);
     }
 
@@ -62,8 +69,19 @@ class BrowserSupervisorAndTransferIT {
     @Test
     void supervisorJoinsThenTheCallIsTransferredWithoutDroppingTheCustomersMedia() throws Exception {
         Bridge bridge = node.bridge();
-        try (Chromium staff = new Chromium(); Chromium customer = new Chromium(); Chromium supervisor = new Chromium();
-             Chromium second = new Chromium()) {
+        // The four pages' browsers start side by side; so do they shut down.
+        try (Browsers browsers = Browsers.start(4)) {
+            Chromium staff = browsers.get(0);
+            Chromium customer = browsers.get(1);
+            Chromium supervisor = browsers.get(2);
+            Chromium second = browsers.get(3);
+            // Meanwhile, in their own pages: the supervisor signs in to the console (its live-calls panel lists
+            // the call once it runs), and a colleague with the loans skill goes available (they are not offered
+            // the customer's accounts request, only the transfer to loans below).
+            CompletableFuture<Void> supervisorSignedIn = inBackground("supervisor",
+                    () -> pages.signInToConsole(supervisor, pages.supervisorToken()));
+            CompletableFuture<Void> secondAvailable = inBackground("second staff",
+                    () -> pages.staffGoesAvailable(second, pages.staffToken("staff-e2e-2", "Wang Fang", "loans")));
             pages.staffGoesAvailable(staff);
             pages.customerAsksForCall(customer, "Li Wei");
             pages.staffAccepts(staff, customer, "Li Wei");
@@ -71,7 +89,7 @@ class BrowserSupervisorAndTransferIT {
             CallPages.awaitMediaBothWays(staff, customer);
 
             // The supervisor listens in from the live-calls panel and sees both parties.
-            pages.signInToConsole(supervisor, pages.supervisorToken());
+            supervisorSignedIn.get(60, TimeUnit.SECONDS);
             // The panel re-renders as calls change: find and click in one step, again if the list was redrawn.
             await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(WebDriverException.class).until(() -> {
                 supervisor.driver().findElement(org.openqa.selenium.By.cssSelector(
@@ -79,7 +97,7 @@ class BrowserSupervisorAndTransferIT {
                 return true;
             });
             awaitState(supervisor, "desk", "in-call");
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500))
                     .until(() -> decodingStreams(supervisor, "desk").size() >= 2);
             Map<String, Object> supStats = CallPages.mediaStats(supervisor, "desk");
             assertEquals(bridgePort, CallPages.number(supStats, "remotePort"), "the supervisor's media comes from the bridge: " + supStats);
@@ -91,8 +109,8 @@ class BrowserSupervisorAndTransferIT {
             JsonNode record = call(callId);
             assertEquals("sup-e2e", record.path("supervisors").path(0).asText(), record.toString());
 
-            // A colleague with the loans skill comes online; the staff member transfers the call to loans.
-            pages.staffGoesAvailable(second, pages.staffToken("staff-e2e-2", "Wang Fang", "loans"));
+            // The staff member transfers the call to loans, where the colleague is available.
+            secondAvailable.get(60, TimeUnit.SECONDS);
             customer.js("window.LiveDesk.debug.peerConnection().__beforeTransfer = true;");
             new Select(awaitElement(() -> staff.driver().findElement(by("desk-transfer-topic")))).selectByValue("topic:loans");
             staff.driver().findElement(by("desk-transfer")).click();
@@ -109,7 +127,7 @@ class BrowserSupervisorAndTransferIT {
 
             // The customer's page keeps its connection; its inbound video now carries the second staff member.
             long secondVideo = await().atMost(Duration.ofSeconds(20)).until(() -> ownVideo(second, "desk"), v -> v > 0);
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500))
                     .until(() -> decodingStreams(customer, "widget").contains(secondVideo));
             assertEquals(Boolean.TRUE, customer.js("return window.LiveDesk.debug.peerConnection().__beforeTransfer === true;"),
                     "the same RTCPeerConnection: the customer's media was not torn down");
@@ -117,9 +135,9 @@ class BrowserSupervisorAndTransferIT {
             assertEquals("connected", custStats.get("connectionState"), custStats.toString());
             assertEquals(bridgePort, CallPages.number(custStats, "remotePort"), custStats.toString());
             long framesNow = framesOf(customer, secondVideo);
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300))
+            await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(300))
                     .until(() -> framesOf(customer, secondVideo) > framesNow + 10);
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500))
                     .until(() -> CallPages.received(second, "desk"));
             String note = await().atMost(Duration.ofSeconds(5)).until(
                     () -> String.valueOf(customer.js(CallPages.WIDGET_TEXT, "ld-call-note")), n -> !n.isBlank());
@@ -147,6 +165,25 @@ class BrowserSupervisorAndTransferIT {
             assertEquals("customer_hangup", call(callId).path("endReason").asText());
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> bridge.stats().conferences() == 0);
+    }
+
+    private interface Steps {
+        void run() throws Exception;
+    }
+
+    /** Runs a page's steps on a thread of its own; its failure fails the {@code get} that waits for it. */
+    private static CompletableFuture<Void> inBackground(String name, Steps steps) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                steps.run();
+            } catch (Exception e) {
+                throw new CompletionException(name + " failed", e);
+            }
+        }, r -> {
+            Thread t = new Thread(r, "e2e-" + name);
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
     /** SSRCs of the video streams this page is decoding. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.signaling.server.LiveDeskNode;
 import io.livedesk.testkit.audio.SyntheticAudio;
+import io.livedesk.testkit.browser.Browsers;
 import io.livedesk.testkit.browser.Chromium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,8 +81,10 @@ class BrowserTranscriptionIT {
     void theStaffDeskShowsTheCustomersWordsAsCaptionsAndTheTranscriptIsKept() throws Exception {
         String callId;
         Instant callStart = Instant.now();
-        try (Chromium staff = new Chromium("--use-file-for-fake-audio-capture=" + silentWav);
-             Chromium customer = new Chromium("--use-file-for-fake-audio-capture=" + speechWav)) {
+        try (Browsers browsers = Browsers.start(List.of(List.of("--use-file-for-fake-audio-capture=" + silentWav),
+                List.of("--use-file-for-fake-audio-capture=" + speechWav)))) {
+            Chromium staff = browsers.get(0);
+            Chromium customer = browsers.get(1);
             pages.staffGoesAvailable(staff);
             pages.customerAsksForCall(customer, "Li Wei");
             pages.staffAccepts(staff, customer, "Li Wei");

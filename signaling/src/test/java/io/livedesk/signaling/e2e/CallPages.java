@@ -137,7 +137,7 @@ final class CallPages {
 
     /** Waits until both pages decode video and receive audio. */
     static void awaitMediaBothWays(Chromium staff, Chromium customer) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
+        await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(() ->
                 received(staff, "desk") && received(customer, "widget"));
     }
 
@@ -170,13 +170,13 @@ final class CallPages {
     static void awaitState(Chromium b, String which, String state) {
         String script = which.equals("desk") ? "return window.LiveDeskDesk && window.LiveDeskDesk.state();"
                 : "return window.LiveDesk && window.LiveDesk.debug && window.LiveDesk.debug.state();";
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
                 .until(() -> state.equals(b.js(script)));
         assertEquals(state, b.js(script));
     }
 
     static <T> T awaitElement(Callable<T> find) {
-        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        return await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(find, e -> e != null && (!(e instanceof WebElement w) || (w.isDisplayed() && w.isEnabled())));
     }
 
