@@ -237,7 +237,6 @@ final class RemoteStream implements SpeechStream {
         try {
             ClientEndpointConfig config = ClientEndpointConfig.Builder.create().build();
             session = client.connectToServer(new Connection(), config, uri);
-            session.setMaxTextMessageBufferSize(64 * 1024);
         } catch (Exception e) {
             // DeploymentException (handshake refused or timed out), IOException, Tyrus runtime errors.
             terminate(State.FAILED, "cannot connect to the speech node " + hostOf(uri) + ": " + e.getMessage());
@@ -417,6 +416,9 @@ final class RemoteStream implements SpeechStream {
     private final class Connection extends Endpoint {
         @Override
         public void onOpen(Session s, EndpointConfig config) {
+            // Here, not after connectToServer returns: a node that refuses the stream closes at once, and a
+            // setting on the closed session would read as a failure to connect rather than as its refusal.
+            s.setMaxTextMessageBufferSize(64 * 1024);
             s.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> serial.execute(() -> onReply(text)));
         }
 
