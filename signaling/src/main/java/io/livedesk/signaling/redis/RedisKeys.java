@@ -2,6 +2,8 @@ package io.livedesk.signaling.redis;
 
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
+import io.livedesk.signaling.live.BroadcastId;
+import io.livedesk.signaling.live.BroadcastState;
 import io.livedesk.signaling.routing.RequestId;
 /**
  * Every Redis key and channel name LiveDesk uses, in one place. All keys share one hash tag
@@ -118,6 +120,18 @@ public final class RedisKeys {
     /** String: the last sequence number given to a line of the call's transcript; expires with it. */
     public String transcriptSeq(CallId callId) {
         return tag + "transcriptseq:" + callId.value();
+    }
+
+    // ---- livestreams (the hash pattern mirrored in broadcast_list.lua) ----
+
+    /** Hash: state, rev, scheduledAt, json (the record, counters zeroed) and one field per counter. */
+    public String broadcast(BroadcastId broadcastId) {
+        return tag + "broadcast:" + broadcastId.value();
+    }
+
+    /** Sorted set of the ids of the broadcasts in a state, scored by scheduled time. */
+    public String broadcasts(BroadcastState state) {
+        return tag + "broadcasts:" + state.wire();
     }
 
     // ---- cluster ----

@@ -8,6 +8,8 @@ import io.livedesk.signaling.cluster.InMemorySessionStore;
 import io.livedesk.signaling.cluster.LocalClusterBus;
 import io.livedesk.signaling.cluster.NodeRegistry;
 import io.livedesk.signaling.cluster.SessionStore;
+import io.livedesk.signaling.live.BroadcastStore;
+import io.livedesk.signaling.live.InMemoryBroadcastStore;
 import io.livedesk.signaling.presence.InMemoryPresenceStore;
 import io.livedesk.signaling.presence.InMemorySupervisorIndex;
 import io.livedesk.signaling.presence.PresenceStore;
@@ -22,7 +24,8 @@ import java.time.Clock;
 
 /** The stores of a single node, in this JVM. */
 record InMemoryStores(PresenceStore presence, RoutingStore routing, CallStore calls, SupervisorIndex supervisors,
-                      TranscriptStore transcripts, SessionStore sessions, NodeRegistry nodes, ClusterBus bus)
+                      TranscriptStore transcripts, SessionStore sessions, NodeRegistry nodes, ClusterBus bus,
+                      BroadcastStore broadcasts)
         implements Stores {
 
     static InMemoryStores create(TranscriptLimits limits, Clock clock) {
@@ -30,7 +33,8 @@ record InMemoryStores(PresenceStore presence, RoutingStore routing, CallStore ca
         InMemoryPresenceStore presence = new InMemoryPresenceStore();
         return new InMemoryStores(presence, new InMemoryRoutingStore(presence), new InMemoryCallStore(),
                 new InMemorySupervisorIndex(), new InMemoryTranscriptStore(limits, clock), new InMemorySessionStore(),
-                new InMemoryNodeRegistry(), new LocalClusterBus());
+                new InMemoryNodeRegistry(), new LocalClusterBus(),
+                new InMemoryBroadcastStore());
     }
 
     @Override

@@ -1,0 +1,216 @@
+package io.livedesk.signaling.live;
+
+import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.protocol.ClientMessage;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Everything kept about one livestream broadcast: what it is, its state, who is on stage, and its record
+ * (the counters). Times are epoch milliseconds, 0 when not reached.
+ *
+ * <p>State changes go through {@link BroadcastState}, and co-hosts join and leave the stage while it is
+ * live; every such change makes a new record with {@code revision + 1}, which is what
+ * {@link BroadcastStore#compareAndSet} compares, so two changes made at once cannot both land. The
+ * counters are not part of that: they change many times a second (chat, likes, viewers) and are updated
+ * in place by the store without a revision, so that they never make a state change fail.
+ *
+ * @param topic         the routing topic a viewer's consultation is queued under
+ * @param coverImageUrl an http or https image address, or null
+ * @param coHosts       co-hosts on stage now, in order of joining; none unless live
+ * @param peakViewers   the most viewers watching at once
+ * @param uniqueViewers how many different viewers watched
+ */
+public record Broadcast(BroadcastId id, Subject host, String title, String description, String language, String topic,
+                        long scheduledAtMs, String coverImageUrl, BroadcastState state, List<Subject> coHosts,
+                        long startedAtMs, long endedAtMs, int peakViewers, long uniqueViewers, BroadcastCounts counts,
+                        int revision) {
+
+    public static final int MAX_TITLE = 120;
+    public static final int MAX_DESCRIPTION = 2000;
+    /** The stage's size besides the host: each co-host is one more video every viewer receives. */
+    public static final int MAX_CO_HOSTS = 3;
+    public static final int MAX_URL = 2048;
+
+    public Broadcast {
+        require(id, "id");
+        require(host, "host");
+        require(state, "state");
+        checkTitle(title);
+        description = description == null ? "" : description;
+        if (description.codePointCount(0, description.length()) > MAX_DESCRIPTION) {
+            throw new IllegalArgumentException("description must be at most " + MAX_DESCRIPTION + " characters");
+        }
+        checkWord(language, "language");
+        checkWord(topic, "topic");
+        if (scheduledAtMs <= 0) {
+            throw new IllegalArgumentException("scheduledAtMs must be a time (epoch milliseconds)");
+        }
+        checkCoverImageUrl(coverImageUrl);
+        coHosts = coHosts == null ? List.of() : List.copyOf(coHosts);
+        checkStage(host, state, coHosts);
+        checkTimes(state, startedAtMs, endedAtMs);
+        if (peakViewers < 0 || uniqueViewers < 0 || revision < 0) {
+            throw new IllegalArgumentException("peakViewers, uniqueViewers and revision cannot be negative");
+        }
+        counts = counts == null ? BroadcastCounts.NONE : counts;
+    }
+
+    /** A new broadcast, announced for a time; it has no record yet. */
+    public static Broadcast scheduled(BroadcastId id, Subject host, String title, String description, String language,
+                                      String topic, long scheduledAtMs, String coverImageUrl) {
+        return new Broadcast(id, host, title, description, language, topic, scheduledAtMs, coverImageUrl,
+                BroadcastState.SCHEDULED, List.of(), 0, 0, 0, 0, BroadcastCounts.NONE, 0);
+    }
+
+    /** Ended without ever going live. */
+    public boolean cancelled() {
+        return state == BroadcastState.ENDED && startedAtMs == 0;
+    }
+
+    /** The host or a co-host on stage now. */
+    public boolean onStage(Subject subject) {
+        return host.equals(subject) || coHosts.contains(subject);
+    }
+
+    public Broadcast wentLive(long nowMs) {
+        to(BroadcastState.LIVE);
+        return changed(BroadcastState.LIVE, coHosts, nowMs, 0);
+    }
+
+    /** Ends a live broadcast, or cancels a scheduled one; the stage empties. */
+    public Broadcast ended(long nowMs) {
+        to(BroadcastState.ENDED);
+        return changed(BroadcastState.ENDED, List.of(), startedAtMs, nowMs);
+    }
+
+    /** A co-host steps on stage. */
+    public Broadcast withCoHost(Subject coHost) {
+        requireLive("join the stage of");
+        if (onStage(coHost)) {
+            throw new IllegalStateException(coHost + " is already on stage");
+        }
+        if (coHosts.size() >= MAX_CO_HOSTS) {
+            throw new IllegalStateException("the stage is full (" + MAX_CO_HOSTS + " co-hosts)");
+        }
+        List<Subject> next = new ArrayList<>(coHosts);
+        next.add(coHost);
+        return changed(state, next, startedAtMs, endedAtMs);
+    }
+
+    /** A co-host leaves the stage. */
+    public Broadcast withoutCoHost(Subject coHost) {
+        requireLive("leave the stage of");
+        List<Subject> next = new ArrayList<>(coHosts);
+        if (!next.remove(coHost)) {
+            throw new IllegalStateException(coHost + " is not a co-host on stage");
+        }
+        return changed(state, next, startedAtMs, endedAtMs);
+    }
+
+    /**
+     * The same record with the store's current counters. Not a change of the broadcast, so the revision
+     * stays: only stores use it, to put their counters into the records they return and keep.
+     */
+    Broadcast withCounters(int peak, long unique, BroadcastCounts totals) {
+        return new Broadcast(id, host, title, description, language, topic, scheduledAtMs, coverImageUrl, state,
+                coHosts, startedAtMs, endedAtMs, peak, unique, totals, revision);
+    }
+
+    private void to(BroadcastState target) {
+        if (!state.canMoveTo(target)) {
+            throw new IllegalStateException("broadcast cannot go from " + state + " to " + target);
+        }
+    }
+
+    private void requireLive(String change) {
+        if (state != BroadcastState.LIVE) {
+            throw new IllegalStateException("cannot " + change + " a broadcast that is " + state);
+        }
+    }
+
+    private Broadcast changed(BroadcastState newState, List<Subject> stage, long started, long ended) {
+        return new Broadcast(id, host, title, description, language, topic, scheduledAtMs, coverImageUrl, newState,
+                stage, started, ended, peakViewers, uniqueViewers, counts, revision + 1);
+    }
+
+    // ---- validation ----
+
+    private static void require(Object value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " is required");
+        }
+    }
+
+    private static void checkTitle(String title) {
+        require(title, "title");
+        int length = title.codePointCount(0, title.length());
+        if (title.isBlank() || length > MAX_TITLE) {
+            throw new IllegalArgumentException("title must be 1-" + MAX_TITLE + " characters, not all blank");
+        }
+        // A title is one line wherever it is shown (lists, page titles, notifications).
+        if (title.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("title cannot contain line breaks or control characters");
+        }
+    }
+
+    private static void checkWord(String value, String field) {
+        require(value, field);
+        if (!ClientMessage.WORD.matcher(value).matches()) {
+            throw new IllegalArgumentException(field + " must be 1-32 characters of a-z, 0-9, _ and -");
+        }
+    }
+
+    private static void checkCoverImageUrl(String url) {
+        if (url == null) {
+            return;
+        }
+        String message = "coverImageUrl must be an http or https URL of at most " + MAX_URL + " characters";
+        if (url.length() > MAX_URL) {
+            throw new IllegalArgumentException(message);
+        }
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(message, e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new IllegalArgumentException(message);
+        }
+        // https://bank.example@elsewhere.example shows one host and loads another: refused on a bank's page.
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("coverImageUrl cannot carry a user name or password");
+        }
+    }
+
+    private static void checkStage(Subject host, BroadcastState state, List<Subject> coHosts) {
+        if (coHosts.size() > MAX_CO_HOSTS) {
+            throw new IllegalArgumentException("at most " + MAX_CO_HOSTS + " co-hosts can be on stage");
+        }
+        if (!coHosts.isEmpty() && state != BroadcastState.LIVE) {
+            throw new IllegalArgumentException("co-hosts are on stage only while the broadcast is live");
+        }
+        if (coHosts.contains(host) || new HashSet<>(coHosts).size() < coHosts.size()) {
+            throw new IllegalArgumentException("each co-host is on stage once, and the host is not a co-host");
+        }
+    }
+
+    private static void checkTimes(BroadcastState state, long startedAtMs, long endedAtMs) {
+        boolean consistent = switch (state) {
+            case SCHEDULED -> startedAtMs == 0 && endedAtMs == 0;
+            case LIVE -> startedAtMs > 0 && endedAtMs == 0;
+            case ENDED -> endedAtMs > 0 && startedAtMs >= 0 && endedAtMs >= startedAtMs;
+        };
+        if (!consistent) {
+            throw new IllegalArgumentException("startedAtMs " + startedAtMs + " and endedAtMs " + endedAtMs
+                    + " do not fit a broadcast that is " + state);
+        }
+    }
+}
