@@ -120,6 +120,38 @@ public final class RedisKeys {
         return tag + "transcriptseq:" + callId.value();
     }
 
+    // ---- livestream viewers (patterns mirrored in viewers_common.lua) ----
+
+    /** Sorted set of a broadcast's present viewers scored by last heartbeat (ms): fresh counts, expiry. */
+    public String viewersSeen(String broadcastId) {
+        return tag + "viewers:" + broadcastId;
+    }
+
+    /** Sorted set of a broadcast's present viewers scored by join time (ms): the paged list. */
+    public String viewersJoined(String broadcastId) {
+        return tag + "viewerjoins:" + broadcastId;
+    }
+
+    /** Hash: a present viewer's subject to their display name (absent when they gave none). */
+    public String viewerNames(String broadcastId) {
+        return tag + "viewernames:" + broadcastId;
+    }
+
+    /** Set of every subject that ever joined the broadcast: the exact unique-viewer count. */
+    public String viewersEver(String broadcastId) {
+        return tag + "viewersever:" + broadcastId;
+    }
+
+    /** Set of the subjects banned from the broadcast. */
+    public String viewerBans(String broadcastId) {
+        return tag + "viewerbans:" + broadcastId;
+    }
+
+    /** String: the broadcast's accumulated watch time of ended stays (ms). */
+    public String viewerWatchMs(String broadcastId) {
+        return tag + "viewerwatch:" + broadcastId;
+    }
+
     // ---- cluster ----
 
     /** Hash: role, node, conn of a subject's current connection. */

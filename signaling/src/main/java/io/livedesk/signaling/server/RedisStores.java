@@ -10,6 +10,8 @@ import io.livedesk.signaling.cluster.RedisNodeRegistry;
 import io.livedesk.signaling.cluster.RedisSessionStore;
 import io.livedesk.signaling.cluster.SessionStore;
 import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.live.RedisViewerPresenceStore;
+import io.livedesk.signaling.live.ViewerPresenceStore;
 import io.livedesk.signaling.presence.PresenceStore;
 import io.livedesk.signaling.presence.RedisPresenceStore;
 import io.livedesk.signaling.presence.RedisSupervisorIndex;
@@ -25,7 +27,7 @@ import io.livedesk.signaling.transcript.TranscriptStore;
 /** The stores of a node of a cluster: all in Redis, over one set of connections. */
 record RedisStores(RedisConnections redis, PresenceStore presence, RoutingStore routing, CallStore calls,
                    SupervisorIndex supervisors, TranscriptStore transcripts, SessionStore sessions, NodeRegistry nodes,
-                   ClusterBus bus) implements Stores {
+                   ClusterBus bus, ViewerPresenceStore viewers) implements Stores {
 
     static RedisStores connect(LiveDeskConfig.Redis config, ObjectMapper json, TranscriptLimits limits) {
         RedisConnections redis = new RedisConnections(config.url(), config.timeout());
@@ -33,7 +35,8 @@ record RedisStores(RedisConnections redis, PresenceStore presence, RoutingStore 
         return new RedisStores(redis, new RedisPresenceStore(redis, keys), new RedisRoutingStore(redis, keys),
                 new RedisCallStore(redis, keys, json), new RedisSupervisorIndex(redis, keys),
                 new RedisTranscriptStore(redis, keys, limits), new RedisSessionStore(redis, keys),
-                new RedisNodeRegistry(redis, keys), new RedisClusterBus(redis, keys, json));
+                new RedisNodeRegistry(redis, keys), new RedisClusterBus(redis, keys, json),
+                new RedisViewerPresenceStore(redis, keys));
     }
 
     @Override
