@@ -134,6 +134,38 @@ public final class RedisKeys {
         return tag + "broadcasts:" + state.wire();
     }
 
+    // ---- livestream viewers (patterns mirrored in viewers_common.lua) ----
+
+    /** Sorted set of a broadcast's present viewers scored by last heartbeat (ms): fresh counts, expiry. */
+    public String viewersSeen(BroadcastId broadcastId) {
+        return tag + "viewers:" + broadcastId.value();
+    }
+
+    /** Sorted set of a broadcast's present viewers scored by join time (ms): the paged list. */
+    public String viewersJoined(BroadcastId broadcastId) {
+        return tag + "viewerjoins:" + broadcastId.value();
+    }
+
+    /** Hash: a present viewer's subject to their display name (absent when they gave none). */
+    public String viewerNames(BroadcastId broadcastId) {
+        return tag + "viewernames:" + broadcastId.value();
+    }
+
+    /** Set of every subject that ever joined the broadcast: the exact unique-viewer count. */
+    public String viewersEver(BroadcastId broadcastId) {
+        return tag + "viewersever:" + broadcastId.value();
+    }
+
+    /** Set of the subjects banned from the broadcast. */
+    public String viewerBans(BroadcastId broadcastId) {
+        return tag + "viewerbans:" + broadcastId.value();
+    }
+
+    /** String: the broadcast's accumulated watch time of ended stays (ms). */
+    public String viewerWatchMs(BroadcastId broadcastId) {
+        return tag + "viewerwatch:" + broadcastId.value();
+    }
+
     // ---- cluster ----
 
     /** Hash: role, node, conn of a subject's current connection. */

@@ -10,6 +10,8 @@ import io.livedesk.signaling.cluster.NodeRegistry;
 import io.livedesk.signaling.cluster.SessionStore;
 import io.livedesk.signaling.live.BroadcastStore;
 import io.livedesk.signaling.live.InMemoryBroadcastStore;
+import io.livedesk.signaling.live.InMemoryViewerPresenceStore;
+import io.livedesk.signaling.live.ViewerPresenceStore;
 import io.livedesk.signaling.presence.InMemoryPresenceStore;
 import io.livedesk.signaling.presence.InMemorySupervisorIndex;
 import io.livedesk.signaling.presence.PresenceStore;
@@ -25,16 +27,15 @@ import java.time.Clock;
 /** The stores of a single node, in this JVM. */
 record InMemoryStores(PresenceStore presence, RoutingStore routing, CallStore calls, SupervisorIndex supervisors,
                       TranscriptStore transcripts, SessionStore sessions, NodeRegistry nodes, ClusterBus bus,
-                      BroadcastStore broadcasts)
-        implements Stores {
+                      BroadcastStore broadcasts, ViewerPresenceStore viewers) implements Stores {
 
     static InMemoryStores create(TranscriptLimits limits, Clock clock) {
         // Routing shares the presence store's lock, so an offer and the load it adds change together.
         InMemoryPresenceStore presence = new InMemoryPresenceStore();
         return new InMemoryStores(presence, new InMemoryRoutingStore(presence), new InMemoryCallStore(),
                 new InMemorySupervisorIndex(), new InMemoryTranscriptStore(limits, clock), new InMemorySessionStore(),
-                new InMemoryNodeRegistry(), new LocalClusterBus(),
-                new InMemoryBroadcastStore());
+                new InMemoryNodeRegistry(), new LocalClusterBus(), new InMemoryBroadcastStore(),
+                new InMemoryViewerPresenceStore());
     }
 
     @Override

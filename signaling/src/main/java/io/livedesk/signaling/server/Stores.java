@@ -7,6 +7,7 @@ import io.livedesk.signaling.cluster.NodeRegistry;
 import io.livedesk.signaling.cluster.SessionStore;
 import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.live.BroadcastStore;
+import io.livedesk.signaling.live.ViewerPresenceStore;
 import io.livedesk.signaling.presence.PresenceStore;
 import io.livedesk.signaling.presence.SupervisorIndex;
 import io.livedesk.signaling.routing.RoutingStore;
@@ -37,6 +38,8 @@ public interface Stores extends AutoCloseable {
     ClusterBus bus();
 
     BroadcastStore broadcasts();
+    /** Who is watching each livestream broadcast. */
+    ViewerPresenceStore viewers();
 
     /** Whether the stores answer now (Redis: a PING); always true in memory. */
     boolean ready();
