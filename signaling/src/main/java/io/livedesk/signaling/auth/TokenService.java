@@ -11,12 +11,19 @@ import com.auth0.jwt.interfaces.DecodedJWT;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Mints and verifies LiveDesk's HS256 tokens. Claims: {@code sub}, {@code role}, {@code name}, and for
- * staff {@code skills}, {@code languages}, {@code capacity}; for customers optionally {@code maxPriority}.
+ * staff {@code skills}, {@code languages}, {@code capacity} and optionally {@code permissions}; for
+ * customers optionally {@code maxPriority}.
+ *
+ * <p>A permission name this version does not know is ignored, not refused: the bank's backend may grant
+ * one that a newer LiveDesk defines (during a rolling upgrade, say), and ignoring it grants less, never
+ * more, whereas refusing would lock the staff member out of everything. A {@code permissions} claim that
+ * is not a list of strings is refused, as it is no grant at all.
  */
 public final class TokenService {
     private static final int MAX_NAME = 80;
@@ -52,6 +59,9 @@ public final class TokenService {
             builder.withClaim("skills", List.copyOf(p.skills()))
                     .withClaim("languages", List.copyOf(p.languages()))
                     .withClaim("capacity", p.capacity());
+            if (!p.permissions().isEmpty()) {
+                builder.withClaim("permissions", p.permissions().stream().sorted().map(Permission::wire).toList());
+            }
         }
         if (p.role() == Role.CUSTOMER && p.maxPriority() > 0) {
             builder.withClaim("maxPriority", p.maxPriority());
@@ -79,7 +89,9 @@ public final class TokenService {
         Set<String> skills = Set.of();
         Set<String> languages = Set.of();
         int capacity = 1;
+        Set<Permission> permissions = Set.of();
         if (role.serves()) {
+            permissions = permissions(jwt.getClaim("permissions"));
             skills = stringSet(jwt.getClaim("skills"));
             languages = stringSet(jwt.getClaim("languages"));
             Claim cap = jwt.getClaim("capacity");
@@ -91,7 +103,8 @@ public final class TokenService {
             maxPriority = mp.asInt();
         }
         try {
-            Principal p = new Principal(Subject.of(jwt.getSubject()), role, name, skills, languages, capacity, maxPriority);
+            Principal p = new Principal(Subject.of(jwt.getSubject()), role, name, skills, languages, capacity, maxPriority,
+                    permissions);
             validate(p);
             return p;
         } catch (IllegalArgumentException e) {
@@ -110,6 +123,15 @@ public final class TokenService {
         return Set.copyOf(list);
     }
 
+    /** The known permissions of the claim; unknown names are dropped (see the class comment). */
+    private static Set<Permission> permissions(Claim c) throws InvalidTokenException {
+        Set<Permission> known = EnumSet.noneOf(Permission.class);
+        for (String name : stringSet(c)) {
+            Permission.fromWire(name).ifPresent(known::add);
+        }
+        return known;
+    }
+
     private static void validate(Principal p) {
         if (p.subject() == null) {
             throw new IllegalArgumentException("subject is required");
@@ -122,6 +144,9 @@ public final class TokenService {
         }
         if (p.maxPriority() < 0 || p.maxPriority() > 9) {
             throw new IllegalArgumentException("maxPriority must be 0-9");
+        }
+        if (!p.role().serves() && !p.permissions().isEmpty()) {
+            throw new IllegalArgumentException("permissions are for staff and supervisors only");
         }
     }
 }

@@ -53,7 +53,7 @@ public final class CallsApi {
             if (p.role() == Role.CUSTOMER) {
                 throw new ProtocolException(ErrorCode.FORBIDDEN, "customers cannot list calls");
             }
-            int limit = parseLimit(call.queryParam("limit", "50"));
+            int limit = call.limit(50, 500);
             List<CallView> views = store.recent(limit, p.role() == Role.SUPERVISOR ? null : p.subject())
                     .stream().map(this::view).toList();
             return HttpReply.json(200, json.writeValueAsString(Map.of("calls", views)));
@@ -66,18 +66,6 @@ public final class CallsApi {
                     .orElseThrow(() -> new ProtocolException(ErrorCode.NOT_FOUND, "no such call"));
             return HttpReply.json(200, json.writeValueAsString(view(record)));
         });
-    }
-
-    private static int parseLimit(String raw) {
-        try {
-            int n = Integer.parseInt(raw);
-            if (n >= 1 && n <= 500) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // falls through to the error below
-        }
-        throw new ProtocolException(ErrorCode.BAD_MESSAGE, "limit must be a number from 1 to 500");
     }
 
     CallView view(CallRecord r) {

@@ -1,5 +1,8 @@
 package io.livedesk.signaling.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.livedesk.signaling.protocol.ErrorCode;
+import io.livedesk.signaling.protocol.ProtocolException;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 
@@ -15,5 +18,31 @@ public record HttpCall(HttpMethod method, String path, Map<String, List<String>>
 
     public String header(String name) {
         return headers.get(name);
+    }
+
+    /** The {@code limit} query parameter, 1 to {@code max}; {@code fallback} when absent. */
+    public int limit(int fallback, int max) {
+        String raw = queryParam("limit", null);
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(raw);
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through to the error below
+        }
+        throw new ProtocolException(ErrorCode.BAD_MESSAGE, "limit must be a number from 1 to " + max);
+    }
+
+    /** The body as a JSON object of {@code type} (an empty body is {@code {}}); else 400 bad_message. */
+    public <T> T jsonBody(ObjectMapper json, Class<T> type) {
+        try {
+            return json.readValue(body.isBlank() ? "{}" : body, type);
+        } catch (Exception e) {
+            throw new ProtocolException(ErrorCode.BAD_MESSAGE, "body must be a JSON object with the documented fields");
+        }
     }
 }

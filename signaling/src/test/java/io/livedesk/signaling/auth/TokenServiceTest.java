@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -213,6 +214,58 @@ class TokenServiceTest {
         assertEquals(Set.of("cards", "loans"), p.skills());
         assertEquals(Set.of("zh"), p.languages());
         assertEquals(1, p.capacity());
+    }
+
+    @Test
+    void permissionsRoundTripForStaffAndSupervisors() throws Exception {
+        for (Role role : List.of(Role.STAFF, Role.SUPERVISOR)) {
+            Principal host = new Principal(Subject.of("host-1"), role, "Zhang Min", Set.of("cards"), Set.of("en"), 1, 0,
+                    Set.of(Permission.LIVESTREAM));
+            Principal read = tokens.verify(tokens.mint(host, TTL), 0);
+            assertEquals(host, read);
+            assertTrue(read.has(Permission.LIVESTREAM));
+        }
+    }
+
+    @Test
+    void aPrincipalWithoutPermissionsHasNone() throws Exception {
+        Principal read = tokens.verify(tokens.mint(STAFF, TTL), 0);
+        assertEquals(Set.of(), read.permissions());
+        assertFalse(read.has(Permission.LIVESTREAM));
+    }
+
+    @Test
+    void permissionsAreWrittenByTheirWireNames() {
+        Principal host = new Principal(Subject.of("host-1"), Role.STAFF, "Zhang Min", Set.of(), Set.of(), 1, 0,
+                Set.of(Permission.LIVESTREAM));
+        assertEquals(List.of("livestream"), JWT.decode(tokens.mint(host, TTL)).getClaim("permissions").asList(String.class));
+    }
+
+    @Test
+    void unknownPermissionNamesGrantNothingButDoNotVoidTheToken() throws Exception {
+        String token = signed(JWT.create().withSubject("staff-1").withClaim("role", "staff")
+                .withClaim("permissions", List.of("livestream", "broadcast-admin", "LIVESTREAM")));
+        assertEquals(Set.of(Permission.LIVESTREAM), tokens.verify(token, 0).permissions());
+    }
+
+    @Test
+    void permissionsThatAreNotAListOfStringsAreRefused() {
+        String token = signed(JWT.create().withSubject("staff-1").withClaim("role", "staff")
+                .withClaim("permissions", "livestream"));
+        assertThrows(InvalidTokenException.class, () -> tokens.verify(token, 0));
+    }
+
+    @Test
+    void customersAndViewersHoldNoPermissions() throws Exception {
+        for (String role : List.of("customer", "viewer")) {
+            String token = signed(JWT.create().withSubject("someone-1").withClaim("role", role)
+                    .withClaim("permissions", List.of("livestream")));
+            assertEquals(Set.of(), tokens.verify(token, 0).permissions(), role);
+        }
+        Principal customer = new Principal(Subject.of("cust-1"), Role.CUSTOMER, "Li", Set.of(), Set.of(), 1, 0,
+                Set.of(Permission.LIVESTREAM));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tokens.mint(customer, TTL));
+        assertEquals("permissions are for staff and supervisors only", e.getMessage());
     }
 
     /** Signs with the right secret and issuer, valid now: only the claims under test are off. */

@@ -131,6 +131,12 @@ public final class TestNode implements AutoCloseable {
      */
     public String token(String role, String subject, String name, Collection<String> skills,
                         Collection<String> languages, int capacity) {
+        return token(role, subject, name, skills, languages, capacity, List.of());
+    }
+
+    /** A token granting {@code permissions} (wire names, e.g. {@code "livestream"}) too. */
+    public String token(String role, String subject, String name, Collection<String> skills,
+                        Collection<String> languages, int capacity, Collection<String> permissions) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("role", role);
         body.put("subject", subject);
@@ -138,6 +144,9 @@ public final class TestNode implements AutoCloseable {
         body.put("skills", List.copyOf(skills));
         body.put("languages", List.copyOf(languages));
         body.put("capacity", capacity);
+        if (!permissions.isEmpty()) {
+            body.put("permissions", List.copyOf(permissions));
+        }
         return mint(body);
     }
 
@@ -160,10 +169,7 @@ public final class TestNode implements AutoCloseable {
     }
 
     private String mint(Map<String, ?> body) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/dev/tokens"))
-                .header("X-Admin-Key", adminKey())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(write(body))));
+        HttpResponse<String> response = post("/api/dev/tokens", write(body), null, Map.of("X-Admin-Key", adminKey()));
         if (response.statusCode() != 200) {
             throw new IllegalStateException("minting a token failed: " + response.statusCode() + " " + response.body());
         }
@@ -197,6 +203,18 @@ public final class TestNode implements AutoCloseable {
         if (bearer != null) {
             b.header("Authorization", "Bearer " + bearer);
         }
+        return send(b);
+    }
+
+    /** POST a JSON body (may be empty) with an optional bearer token (null for none) and more headers. */
+    public HttpResponse<String> post(String path, String jsonBody, String bearer, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        headers.forEach(b::header);
         return send(b);
     }
 
