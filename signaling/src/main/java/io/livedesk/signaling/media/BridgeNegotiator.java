@@ -291,8 +291,8 @@ public final class BridgeNegotiator implements MediaNegotiator {
      * conference and the leg on a healthy bridge. Legs created since (the offer that noticed the loss
      * re-created its own) stay. Runs on a worker thread, never on the thread that noticed.
      */
-    public void conferencesLost(Set<String> meetingIds, long lostAt) {
-        for (String meetingId : meetingIds) {
+    public void conferencesLost(Set<MeetingId> meetingIds, long lostAt) {
+        for (MeetingId meetingId : meetingIds) {
             CallId callId = CallMeetings.callOf(meetingId).orElse(null);
             CallMedia media = callId == null ? null : calls.get(callId);
             if (media == null) {

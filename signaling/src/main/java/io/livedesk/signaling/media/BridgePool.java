@@ -79,8 +79,8 @@ public final class BridgePool implements Bridge {
     private final Options options;
     private final BridgeSelector selector = new BridgeSelector();
     /** meeting id → the member that holds its conference. */
-    private final Map<String, PoolMember> owners = new ConcurrentHashMap<>();
-    private final List<Consumer<Set<String>>> lostListeners = new CopyOnWriteArrayList<>();
+    private final Map<MeetingId, PoolMember> owners = new ConcurrentHashMap<>();
+    private final List<Consumer<Set<MeetingId>>> lostListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ScheduledThreadPoolExecutor health;
@@ -121,7 +121,7 @@ public final class BridgePool implements Bridge {
      * Registers a listener told, on the thread that noticed (the check thread or a request's), which
      * meetings were lost when a bridge went down. It must not block; exceptions are logged and ignored.
      */
-    public void onConferencesLost(Consumer<Set<String>> listener) {
+    public void onConferencesLost(Consumer<Set<MeetingId>> listener) {
         lostListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
@@ -140,7 +140,7 @@ public final class BridgePool implements Bridge {
             expire(meetingId);
             return new ConferenceReply(List.of(), List.of());
         }
-        PoolMember owner = owners.get(meetingId.value());
+        PoolMember owner = owners.get(meetingId);
         if (owner != null) {
             return applyOn(owner, request);
         }
@@ -166,7 +166,7 @@ public final class BridgePool implements Bridge {
     }
 
     private ConferenceReply create(ConferenceRequest request) throws BridgeException {
-        String meetingId = request.meetingId().value();
+        MeetingId meetingId = request.meetingId();
         List<PoolMember> ranked = selector.rank(members);
         List<String> failures = new ArrayList<>();
         for (PoolMember m : ranked) {
@@ -197,14 +197,14 @@ public final class BridgePool implements Bridge {
     /** Expires the conference on the member that holds it; no-op if no member does. */
     @Override
     public void expire(MeetingId meetingId) throws BridgeException {
-        PoolMember owner = meetingId == null ? null : owners.remove(meetingId.value());
+        PoolMember owner = meetingId == null ? null : owners.remove(meetingId);
         if (owner == null) {
             return;
         }
         try {
             owner.bridge().expire(meetingId);
         } catch (BridgeException.Unavailable e) {
-            owner.orphan(meetingId.value()); // expired when the member is back, if it went down
+            owner.orphan(meetingId); // expired when the member is back, if it went down
             failed(owner, e);
             throw e;
         }
@@ -253,7 +253,7 @@ public final class BridgePool implements Bridge {
     /** From the member that holds the conference. */
     @Override
     public ConferenceStats conferenceStats(MeetingId meetingId) throws BridgeException {
-        PoolMember owner = meetingId == null ? null : owners.get(meetingId.value());
+        PoolMember owner = meetingId == null ? null : owners.get(meetingId);
         if (owner == null) {
             throw new BridgeException.NotFound("no conference " + meetingId + " on the media bridges");
         }
@@ -275,7 +275,7 @@ public final class BridgePool implements Bridge {
     }
 
     /** The id of the member holding the meeting's conference, if any. */
-    public Optional<String> ownerOf(String meetingId) {
+    public Optional<String> ownerOf(MeetingId meetingId) {
         return Optional.ofNullable(owners.get(meetingId)).map(PoolMember::id);
     }
 
@@ -375,8 +375,8 @@ public final class BridgePool implements Bridge {
 
     /** Forgets the member's conferences and tells the listeners. */
     private void wentDown(PoolMember m, String reason) {
-        List<String> lost = new ArrayList<>();
-        for (Map.Entry<String, PoolMember> e : owners.entrySet()) {
+        List<MeetingId> lost = new ArrayList<>();
+        for (Map.Entry<MeetingId, PoolMember> e : owners.entrySet()) {
             if (e.getValue() == m && owners.remove(e.getKey(), m)) {
                 lost.add(e.getKey());
             }
@@ -386,8 +386,8 @@ public final class BridgePool implements Bridge {
         if (lost.isEmpty()) {
             return;
         }
-        Set<String> meetings = Set.copyOf(lost);
-        for (Consumer<Set<String>> listener : lostListeners) {
+        Set<MeetingId> meetings = Set.copyOf(lost);
+        for (Consumer<Set<MeetingId>> listener : lostListeners) {
             try {
                 listener.accept(meetings);
             } catch (RuntimeException e) {
@@ -398,9 +398,9 @@ public final class BridgePool implements Bridge {
 
     /** Before a member that was down takes conferences again: rid it of those it held (best effort). */
     private void expireOrphans(PoolMember m) {
-        for (String meetingId : m.takeOrphans()) {
+        for (MeetingId meetingId : m.takeOrphans()) {
             try {
-                m.bridge().expire(new MeetingId(meetingId));
+                m.bridge().expire(meetingId);
             } catch (BridgeException | RuntimeException e) {
                 // It may have expired them itself (inactivity); nothing more to do.
                 log.debug("bridge pool {}: expiring lost conference {} on {} failed: {}", id, meetingId, m.id(),

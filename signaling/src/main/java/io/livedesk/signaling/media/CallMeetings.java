@@ -15,7 +15,7 @@ public final class CallMeetings {
     }
 
     /** The call a meeting is, if it is one (a bridge may report meetings that are no call of ours). */
-    public static Optional<CallId> callOf(String meetingId) {
-        return CallId.parse(meetingId);
+    public static Optional<CallId> callOf(MeetingId meetingId) {
+        return CallId.parse(meetingId.value());
     }
 }

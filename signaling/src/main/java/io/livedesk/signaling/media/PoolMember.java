@@ -2,6 +2,7 @@ package io.livedesk.signaling.media;
 
 import io.livedesk.media.api.Bridge;
 import io.livedesk.media.api.BridgeStats;
+import io.livedesk.media.api.MeetingId;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,7 +36,7 @@ final class PoolMember {
     private long timesDown;
     private long conferencesLost;
     private String lastFailure = "";
-    private final Set<String> orphans = new HashSet<>();
+    private final Set<MeetingId> orphans = new HashSet<>();
 
     PoolMember(MemberBridge member, int index) {
         this.member = member;
@@ -125,18 +126,18 @@ final class PoolMember {
     }
 
     /** Conferences forgotten because this member went down; expired on it when it is back. */
-    synchronized void lost(Collection<String> meetingIds) {
+    synchronized void lost(Collection<MeetingId> meetingIds) {
         conferencesLost += meetingIds.size();
         orphans.addAll(meetingIds);
     }
 
     /** A conference whose expiry could not reach this member; expired when it is back. */
-    synchronized void orphan(String meetingId) {
+    synchronized void orphan(MeetingId meetingId) {
         orphans.add(meetingId);
     }
 
-    synchronized List<String> takeOrphans() {
-        List<String> taken = new ArrayList<>(orphans);
+    synchronized List<MeetingId> takeOrphans() {
+        List<MeetingId> taken = new ArrayList<>(orphans);
         orphans.clear();
         return taken;
     }

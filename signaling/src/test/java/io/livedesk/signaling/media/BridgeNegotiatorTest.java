@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MediaSource;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
@@ -282,7 +283,7 @@ class BridgeNegotiatorTest {
         staff.clear();
         fx.bridge.forgetEverything();
 
-        fx.negotiator.conferencesLost(Set.of(callId.value(), "r-unknown"), System.nanoTime());
+        fx.negotiator.conferencesLost(Set.of(CallMeetings.meetingOf(callId), new MeetingId("r-unknown")), System.nanoTime());
 
         for (EmbeddedClient party : List.of(customer, staff)) {
             JsonNode restart = party.lastOf("call.renegotiate");
@@ -310,7 +311,7 @@ class BridgeNegotiatorTest {
         customer.clear();
         staff.clear();
 
-        fx.negotiator.conferencesLost(Set.of(callId.value()), lostAt);
+        fx.negotiator.conferencesLost(Set.of(CallMeetings.meetingOf(callId)), lostAt);
 
         assertTrue(customer.received("call.renegotiate").isEmpty(), "its leg is new: " + customer.received());
         assertTrue(staff.lastOf("call.renegotiate").path("iceRestart").asBoolean());

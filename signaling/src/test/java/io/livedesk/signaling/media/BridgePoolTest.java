@@ -46,7 +46,7 @@ class BridgePoolTest {
     private static final ConferenceReply OK = new ConferenceReply(List.of(), List.of());
 
     private final List<BridgePool> pools = new ArrayList<>();
-    private final List<Set<String>> lost = new CopyOnWriteArrayList<>();
+    private final List<Set<MeetingId>> lost = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void closePools() {
@@ -102,7 +102,7 @@ class BridgePoolTest {
         pool.checkAll();
 
         pool.apply(create("m1", 2));
-        assertEquals(Optional.of("calm"), pool.ownerOf("m1"));
+        assertEquals(Optional.of("calm"), pool.ownerOf(new MeetingId("m1")));
         verify(busy, never()).apply(any());
         verify(sick, never()).apply(any());
         assertTrue(pool.members().get(2).up(), "one failed check of three: not down, just not chosen");
@@ -117,12 +117,12 @@ class BridgePoolTest {
         when(flaky.stats()).thenThrow(new BridgeException.Unavailable("bridge flaky answered 500", null));
         pool.checkAll();
         pool.apply(create("m1", 1));
-        assertEquals(Optional.of("loaded"), pool.ownerOf("m1"));
+        assertEquals(Optional.of("loaded"), pool.ownerOf(new MeetingId("m1")));
 
         when(loaded.stats()).thenThrow(new BridgeException.Unavailable("bridge loaded answered 500", null));
         pool.checkAll();
         pool.apply(create("m2", 1)); // both suspect: by stress again
-        assertEquals(Optional.of("flaky"), pool.ownerOf("m2"));
+        assertEquals(Optional.of("flaky"), pool.ownerOf(new MeetingId("m2")));
     }
 
     @Test
@@ -135,9 +135,9 @@ class BridgePoolTest {
         pool.apply(create("m1", 1)); // b: 0 endpoints < 2
         pool.apply(create("m2", 1)); // b: 1 placed since its check < 2
         pool.apply(create("m3", 1)); // 2 endpoints each; a has fewer conferences (1 < 2)
-        assertEquals(Optional.of("b"), pool.ownerOf("m1"));
-        assertEquals(Optional.of("b"), pool.ownerOf("m2"));
-        assertEquals(Optional.of("a"), pool.ownerOf("m3"));
+        assertEquals(Optional.of("b"), pool.ownerOf(new MeetingId("m1")));
+        assertEquals(Optional.of("b"), pool.ownerOf(new MeetingId("m2")));
+        assertEquals(Optional.of("a"), pool.ownerOf(new MeetingId("m3")));
     }
 
     @Test
@@ -149,9 +149,9 @@ class BridgePoolTest {
         pool.apply(create("m1", 1)); // a: 0.30 -> 0.33
         pool.apply(create("m2", 1)); // a: 0.33 -> 0.36 > 0.35
         pool.apply(create("m3", 1));
-        assertEquals(Optional.of("a"), pool.ownerOf("m1"));
-        assertEquals(Optional.of("a"), pool.ownerOf("m2"));
-        assertEquals(Optional.of("b"), pool.ownerOf("m3"));
+        assertEquals(Optional.of("a"), pool.ownerOf(new MeetingId("m1")));
+        assertEquals(Optional.of("a"), pool.ownerOf(new MeetingId("m2")));
+        assertEquals(Optional.of("b"), pool.ownerOf(new MeetingId("m3")));
     }
 
     @Test
@@ -161,7 +161,7 @@ class BridgePoolTest {
         BridgePool pool = pool(draining, loaded);
         pool.checkAll();
         pool.apply(create("m1", 1));
-        assertEquals(Optional.of("loaded"), pool.ownerOf("m1"));
+        assertEquals(Optional.of("loaded"), pool.ownerOf(new MeetingId("m1")));
     }
 
     @Test
@@ -184,7 +184,7 @@ class BridgePoolTest {
 
         pool.expire(new MeetingId("m1"));
         verify(a).expire(new MeetingId("m1"));
-        assertEquals(Optional.empty(), pool.ownerOf("m1"));
+        assertEquals(Optional.empty(), pool.ownerOf(new MeetingId("m1")));
         assertThrows(BridgeException.NotFound.class, () -> pool.apply(update("m1")));
         pool.expire(new MeetingId("m1")); // unknown: no-op
         pool.apply(ConferenceRequest.expiring(new MeetingId("m2"))); // expire through apply: no-op too
@@ -199,7 +199,7 @@ class BridgePoolTest {
         pool.checkAll();
         pool.apply(create("m1", 2));
         pool.apply(create("m2", 2));
-        assertEquals(Optional.of("a"), pool.ownerOf("m2"));
+        assertEquals(Optional.of("a"), pool.ownerOf(new MeetingId("m2")));
 
         when(a.stats()).thenThrow(new BridgeException.Unavailable("bridge a answered 503", null));
         pool.checkAll();
@@ -213,11 +213,11 @@ class BridgePoolTest {
         assertFalse(down.up());
         assertEquals(1, down.timesDown());
         assertEquals(2, down.conferencesLost());
-        assertEquals(List.of(Set.of("m1", "m2")), lost);
+        assertEquals(List.of(Set.of(new MeetingId("m1"), new MeetingId("m2"))), lost);
         assertThrows(BridgeException.NotFound.class, () -> pool.apply(update("m1")),
                 "the negotiator's cue to create the conference again");
         pool.apply(create("m1", 2));
-        assertEquals(Optional.of("b"), pool.ownerOf("m1"));
+        assertEquals(Optional.of("b"), pool.ownerOf(new MeetingId("m1")));
     }
 
     @Test
@@ -232,9 +232,9 @@ class BridgePoolTest {
         BridgeException.NotFound e = assertThrows(BridgeException.NotFound.class, () -> pool.apply(update("m1")));
         assertTrue(e.getMessage().contains("down"), e.getMessage());
         assertFalse(pool.members().get(0).up());
-        assertEquals(List.of(Set.of("m1")), lost);
+        assertEquals(List.of(Set.of(new MeetingId("m1"))), lost);
         pool.apply(create("m1", 1));
-        assertEquals(Optional.of("b"), pool.ownerOf("m1"));
+        assertEquals(Optional.of("b"), pool.ownerOf(new MeetingId("m1")));
     }
 
     @Test
@@ -246,7 +246,7 @@ class BridgePoolTest {
                 new HttpTimeoutException("request timed out")));
         assertThrows(BridgeException.Unavailable.class, () -> pool.apply(update("m1")));
         assertTrue(pool.members().get(0).up());
-        assertEquals(Optional.of("a"), pool.ownerOf("m1"));
+        assertEquals(Optional.of("a"), pool.ownerOf(new MeetingId("m1")));
 
         assertTrue(BridgePool.isConnectionFailure(refused("x")));
         assertTrue(BridgePool.isConnectionFailure(new BridgeException.Unavailable("x",
@@ -262,7 +262,7 @@ class BridgePoolTest {
         BridgePool pool = pool(a, b);
         pool.checkAll();
         pool.apply(create("m1", 1));
-        assertEquals(Optional.of("b"), pool.ownerOf("m1"));
+        assertEquals(Optional.of("b"), pool.ownerOf(new MeetingId("m1")));
         assertFalse(pool.members().get(0).up());
         assertEquals(List.of(), lost, "a held no conference");
     }
@@ -302,21 +302,21 @@ class BridgePoolTest {
         when(a.apply(any())).thenThrow(refused("a"));
         assertThrows(BridgeException.NotFound.class, () -> pool.apply(update("m1")));
         pool.apply(create("m2", 1));
-        assertEquals(Optional.of("b"), pool.ownerOf("m2"));
+        assertEquals(Optional.of("b"), pool.ownerOf(new MeetingId("m2")));
 
         pool.checkAll(); // a answers its checks again
         assertTrue(pool.members().get(0).up());
         verify(a).expire(new MeetingId("m1"));
         doReturn(OK).when(a).apply(any());
         pool.apply(create("m3", 1));
-        assertEquals(Optional.of("a"), pool.ownerOf("m3"));
+        assertEquals(Optional.of("a"), pool.ownerOf(new MeetingId("m3")));
     }
 
     @Test
     void listenersThatThrowDoNotStopOthersNorTheFailover() throws Exception {
         Bridge a = bridge("a", stats(0, 0, 0));
         BridgePool pool = pool(a);
-        List<Set<String>> second = new CopyOnWriteArrayList<>();
+        List<Set<MeetingId>> second = new CopyOnWriteArrayList<>();
         pool.onConferencesLost(ids -> {
             throw new IllegalStateException("listener bug");
         });
@@ -324,8 +324,8 @@ class BridgePoolTest {
         pool.apply(create("m1", 1));
         when(a.conferenceStats(new MeetingId("m1"))).thenThrow(refused("a"));
         assertThrows(BridgeException.Unavailable.class, () -> pool.conferenceStats(new MeetingId("m1")));
-        assertEquals(List.of(Set.of("m1")), lost);
-        assertEquals(List.of(Set.of("m1")), second);
+        assertEquals(List.of(Set.of(new MeetingId("m1"))), lost);
+        assertEquals(List.of(Set.of(new MeetingId("m1"))), second);
     }
 
     @Test

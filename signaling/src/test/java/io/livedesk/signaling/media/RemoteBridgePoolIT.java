@@ -95,7 +95,7 @@ class RemoteBridgePoolIT {
                 MemberBridge.remote(urlOf(b), CONNECT_TIMEOUT, REQUEST_TIMEOUT)),
                 new BridgePool.Options(INTERVAL, DOWN_AFTER, REQUEST_TIMEOUT.plus(CONNECT_TIMEOUT)));
         open.add(pool);
-        List<Set<String>> lost = new CopyOnWriteArrayList<>();
+        List<Set<MeetingId>> lost = new CopyOnWriteArrayList<>();
         pool.onConferencesLost(lost::add);
         Metrics metrics = new Metrics();
         metrics.bind(new BridgePoolMetrics(pool));
@@ -109,9 +109,9 @@ class RemoteBridgePoolIT {
         pool.apply(create("m1", 1));
         pool.apply(create("m2", 1));
         pool.apply(create("m3", 1));
-        assertEquals(Optional.of(idOf(b)), pool.ownerOf("m1"), "b is idle");
-        assertEquals(Optional.of(idOf(b)), pool.ownerOf("m2"), "b: 1 endpoint, a: 2");
-        assertEquals(Optional.of(idOf(a)), pool.ownerOf("m3"), "2 endpoints each: a has fewer conferences");
+        assertEquals(Optional.of(idOf(b)), pool.ownerOf(new MeetingId("m1")), "b is idle");
+        assertEquals(Optional.of(idOf(b)), pool.ownerOf(new MeetingId("m2")), "b: 1 endpoint, a: 2");
+        assertEquals(Optional.of(idOf(a)), pool.ownerOf(new MeetingId("m3")), "2 endpoints each: a has fewer conferences");
         assertEquals(2, b.bridge().stats().conferences());
         assertEquals(2, a.bridge().stats().conferences());
         pool.apply(addEndpoint("m1", "late")); // later requests follow the conference
@@ -125,7 +125,7 @@ class RemoteBridgePoolIT {
         await("b is marked down and its meetings reported lost").atMost(DOWN_WITHIN)
                 .until(() -> !lost.isEmpty());
         Duration detected = Duration.ofNanos(System.nanoTime() - stoppedAt);
-        assertEquals(List.of(Set.of("m1", "m2")), lost);
+        assertEquals(List.of(Set.of(new MeetingId("m1"), new MeetingId("m2"))), lost);
         assertTrue(detected.compareTo(DOWN_WITHIN) <= 0, "detected after " + detected);
         MemberStatus bStatus = pool.members().get(1);
         assertFalse(bStatus.up());
@@ -135,21 +135,21 @@ class RemoteBridgePoolIT {
         // What BridgeNegotiator does next: its update answers NotFound, so it creates the conference again.
         assertThrows(BridgeException.NotFound.class, () -> pool.apply(addEndpoint("m1", "again")));
         pool.apply(create("m1", 1));
-        assertEquals(Optional.of(idOf(a)), pool.ownerOf("m1"));
+        assertEquals(Optional.of(idOf(a)), pool.ownerOf(new MeetingId("m1")));
         assertEquals(1, a.bridge().conferenceStats(new MeetingId("m1")).endpointCount());
-        assertEquals(Optional.of(idOf(a)), pool.ownerOf("m3"), "a's conferences stay where they are");
+        assertEquals(Optional.of(idOf(a)), pool.ownerOf(new MeetingId("m3")), "a's conferences stay where they are");
 
         // b comes back on the same Colibri2 address (fresh, empty): it takes conferences again.
         BridgeNode back = node("node-b", bHttpPort);
         await("b is up again").atMost(WAIT).until(() -> pool.members().get(1).up()
                 && pool.members().get(1).stats() != null && pool.members().get(1).consecutiveFailures() == 0);
         pool.apply(create("m4", 1));
-        assertEquals(Optional.of(idOf(back)), pool.ownerOf("m4"), "b holds no endpoint, a holds 4");
+        assertEquals(Optional.of(idOf(back)), pool.ownerOf(new MeetingId("m4")), "b holds no endpoint, a holds 4");
         assertEquals(1, back.bridge().stats().conferences());
 
         pool.expire(new MeetingId("m4"));
         assertEquals(0, back.bridge().stats().conferences());
-        assertEquals(Optional.empty(), pool.ownerOf("m4"));
+        assertEquals(Optional.empty(), pool.ownerOf(new MeetingId("m4")));
     }
 
     @Test
@@ -188,7 +188,7 @@ class RemoteBridgePoolIT {
             assertTrue(sdp.contains(" " + bridge.bridge().port() + " typ host"),
                     "the answer carries the remote bridge's media port:\n" + sdp);
             assertEquals(1, bridge.bridge().stats().conferences());
-            assertEquals(Optional.of(idOf(bridge)), node.node().bridgePool().ownerOf(call.callId()));
+            assertEquals(Optional.of(idOf(bridge)), node.node().bridgePool().ownerOf(new MeetingId(call.callId())));
 
             call.hangUp();
             await("hanging up expires the conference on the remote bridge").atMost(WAIT)
@@ -205,7 +205,7 @@ class RemoteBridgePoolIT {
                 "livedesk.bridge.health-interval", "200ms", "livedesk.bridge.down-after", 2));
              BridgeCall call = BridgeCall.start(node, "f1")) {
             call.offerAudio();
-            BridgeNode holder = node.node().bridgePool().ownerOf(call.callId()).orElseThrow().equals(idOf(first)) ? first : second;
+            BridgeNode holder = node.node().bridgePool().ownerOf(new MeetingId(call.callId())).orElseThrow().equals(idOf(first)) ? first : second;
             BridgeNode other = holder == first ? second : first;
 
             holder.close();
@@ -215,7 +215,7 @@ class RemoteBridgePoolIT {
             String moved = call.offerAudio(BridgeCall.AUDIO_OFFER.replace("rb1x", "rb2x"));
             assertTrue(moved.contains(" " + other.bridge().port() + " typ host"),
                     "the new offer is answered from the other bridge:\n" + moved);
-            assertEquals(Optional.of(idOf(other)), node.node().bridgePool().ownerOf(call.callId()));
+            assertEquals(Optional.of(idOf(other)), node.node().bridgePool().ownerOf(new MeetingId(call.callId())));
             assertEquals(1, other.bridge().stats().conferences());
         }
     }
