@@ -25,11 +25,14 @@ import java.util.Locale;
  * @param coHosts       co-hosts on stage now, in order of joining; none unless live
  * @param peakViewers   the most viewers watching at once
  * @param uniqueViewers how many different viewers watched
+ * @param cards         the product cards the stage pinned, and the one pinned now
+ * @param mediaNode     the signaling node that holds the broadcast's media state (its bridge legs) while it is
+ *                      live: the node that took it live; null before
  */
 public record Broadcast(BroadcastId id, Subject host, String title, String description, String language, String topic,
                         long scheduledAtMs, String coverImageUrl, BroadcastState state, List<Subject> coHosts,
                         long startedAtMs, long endedAtMs, int peakViewers, long uniqueViewers, BroadcastCounts counts,
-                        int revision) {
+                        int revision, ProductCards cards, String mediaNode) {
 
     public static final int MAX_TITLE = 120;
     public static final int MAX_DESCRIPTION = 2000;
@@ -59,13 +62,14 @@ public record Broadcast(BroadcastId id, Subject host, String title, String descr
             throw new IllegalArgumentException("peakViewers, uniqueViewers and revision cannot be negative");
         }
         counts = counts == null ? BroadcastCounts.NONE : counts;
+        cards = cards == null ? ProductCards.NONE : cards;
     }
 
     /** A new broadcast, announced for a time; it has no record yet. */
     public static Broadcast scheduled(BroadcastId id, Subject host, String title, String description, String language,
                                       String topic, long scheduledAtMs, String coverImageUrl) {
         return new Broadcast(id, host, title, description, language, topic, scheduledAtMs, coverImageUrl,
-                BroadcastState.SCHEDULED, List.of(), 0, 0, 0, 0, BroadcastCounts.NONE, 0);
+                BroadcastState.SCHEDULED, List.of(), 0, 0, 0, 0, BroadcastCounts.NONE, 0, ProductCards.NONE, null);
     }
 
     /** Ended without ever going live. */
@@ -78,9 +82,31 @@ public record Broadcast(BroadcastId id, Subject host, String title, String descr
         return host.equals(subject) || coHosts.contains(subject);
     }
 
-    public Broadcast wentLive(long nowMs) {
+    /** @param mediaNode the node taking it live, which will hold its media state */
+    public Broadcast wentLive(long nowMs, String mediaNode) {
         to(BroadcastState.LIVE);
-        return changed(BroadcastState.LIVE, coHosts, nowMs, 0);
+        if (mediaNode == null || mediaNode.isBlank()) {
+            throw new IllegalArgumentException("mediaNode is required");
+        }
+        return new Broadcast(id, host, title, description, language, topic, scheduledAtMs, coverImageUrl,
+                BroadcastState.LIVE, coHosts, nowMs, 0, peakViewers, uniqueViewers, counts, revision + 1, cards, mediaNode);
+    }
+
+    /** The stage pins a new card (numbered by {@link ProductCards#nextId()}). */
+    public Broadcast withPinned(ProductCard card) {
+        requireLive("pin a card in");
+        return withCards(cards.pin(card));
+    }
+
+    /** The stage takes the pinned card off screen. */
+    public Broadcast withoutPinned() {
+        requireLive("unpin a card in");
+        return withCards(cards.unpinned());
+    }
+
+    private Broadcast withCards(ProductCards next) {
+        return new Broadcast(id, host, title, description, language, topic, scheduledAtMs, coverImageUrl, state,
+                coHosts, startedAtMs, endedAtMs, peakViewers, uniqueViewers, counts, revision + 1, next, mediaNode);
     }
 
     /** Ends a live broadcast, or cancels a scheduled one; the stage empties. */
@@ -119,7 +145,7 @@ public record Broadcast(BroadcastId id, Subject host, String title, String descr
      */
     Broadcast withCounters(int peak, long unique, BroadcastCounts totals) {
         return new Broadcast(id, host, title, description, language, topic, scheduledAtMs, coverImageUrl, state,
-                coHosts, startedAtMs, endedAtMs, peak, unique, totals, revision);
+                coHosts, startedAtMs, endedAtMs, peak, unique, totals, revision, cards, mediaNode);
     }
 
     private void to(BroadcastState target) {
@@ -136,7 +162,8 @@ public record Broadcast(BroadcastId id, Subject host, String title, String descr
 
     private Broadcast changed(BroadcastState newState, List<Subject> stage, long started, long ended) {
         return new Broadcast(id, host, title, description, language, topic, scheduledAtMs, coverImageUrl, newState,
-                stage, started, ended, peakViewers, uniqueViewers, counts, revision + 1);
+                stage, started, ended, peakViewers, uniqueViewers, counts, revision + 1,
+                newState == BroadcastState.LIVE ? cards : cards.unpinned(), mediaNode);
     }
 
     // ---- validation ----

@@ -47,15 +47,19 @@ public final class BroadcastsApi {
     private final ApiAuth auth;
     private final ObjectMapper json;
     private final Clock clock;
+    private final BroadcastChanges changes;
+    private final String nodeId;
 
     /** @param routing the configured topics and languages a broadcast must be in */
     public BroadcastsApi(BroadcastStore store, LiveDeskConfig.Routing routing, ApiAuth auth, ObjectMapper json,
-                         Clock clock) {
+                         Clock clock, BroadcastChanges changes, String nodeId) {
         this.store = store;
         this.routing = routing;
         this.auth = auth;
         this.json = json;
         this.clock = clock;
+        this.changes = changes;
+        this.nodeId = nodeId;
     }
 
     /** The body of {@code POST /api/broadcasts}; {@code scheduledAt} is ISO-8601 with an offset or Z. */
@@ -131,7 +135,7 @@ public final class BroadcastsApi {
             return recordReply(200, b, Map.of());
         });
         routes.add(HttpMethod.POST, COLLECTION + "/{id}/live", call -> transition(call, "/live",
-                b -> b.wentLive(clock.millis()), "is live"));
+                b -> b.wentLive(clock.millis(), nodeId), "went live"));
         routes.add(HttpMethod.POST, COLLECTION + "/{id}/end", call -> transition(call, "/end",
                 b -> b.ended(clock.millis()), "ended"));
     }
@@ -144,30 +148,21 @@ public final class BroadcastsApi {
         return recordReply(201, b, Map.of("Location", COLLECTION + "/" + b.id()));
     }
 
-    /**
-     * Applies a state change by compare-and-set, reading again once if another change landed first (a
-     * counter update never does: counters are outside the revision). Refusals of the state machine are 409.
-     */
+    /** A state change by the host; refusals of the state machine are 409 (see {@link BroadcastChanges}). */
     private HttpReply transition(HttpCall call, String suffix, UnaryOperator<Broadcast> change, String logged)
             throws Exception {
         Principal p = host(call);
-        for (int attempt = 0; attempt < 2; attempt++) {
-            Broadcast current = find(call, suffix);
-            if (!current.host().equals(p.subject())) {
+        BroadcastId id = find(call, suffix).id();
+        Broadcast changed;
+        try {
+            changed = changes.apply(id, b -> b.host().equals(p.subject()), change, logged);
+        } catch (ProtocolException e) {
+            if (e.code() == ErrorCode.FORBIDDEN) {
                 throw new ProtocolException(ErrorCode.FORBIDDEN, "only the broadcast's host may change its state");
             }
-            Broadcast next;
-            try {
-                next = change.apply(current);
-            } catch (IllegalStateException e) {
-                throw new ProtocolException(ErrorCode.INVALID_STATE, e.getMessage());
-            }
-            if (store.compareAndSet(current, next)) {
-                log.info("broadcast {} {}", next.id(), logged);
-                return recordReply(200, store.get(next.id()).orElse(next), Map.of());
-            }
+            throw e;
         }
-        throw new ProtocolException(ErrorCode.INVALID_STATE, "the broadcast changed meanwhile; read it and try again");
+        return recordReply(200, changed, Map.of());
     }
 
     /** A caller who may host: staff or a supervisor whose token grants the livestream permission. */

@@ -2,6 +2,8 @@ package io.livedesk.signaling.live;
 
 import io.livedesk.signaling.auth.Subject;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -32,6 +34,20 @@ public interface ViewerPresenceStore {
      * when they are not present (they left or expired): the caller must {@link #join} them again.
      */
     boolean heartbeat(BroadcastId broadcastId, Subject viewer, long nowMs);
+
+    /**
+     * {@link #heartbeat} for many viewers at once: a node refreshes all of its viewers of a broadcast in one
+     * call. Returns those of them not present (they left, expired or never joined), to be joined again.
+     */
+    default List<Subject> heartbeatAll(BroadcastId broadcastId, Collection<Subject> viewers, long nowMs) {
+        List<Subject> absent = new ArrayList<>();
+        for (Subject viewer : viewers) {
+            if (!heartbeat(broadcastId, viewer, nowMs)) {
+                absent.add(viewer);
+            }
+        }
+        return absent;
+    }
 
     /**
      * The viewer closed the broadcast: removed, and the time from their join until now added to

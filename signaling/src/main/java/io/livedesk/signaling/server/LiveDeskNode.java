@@ -12,6 +12,7 @@ import io.livedesk.signaling.call.EndReason;
 import io.livedesk.signaling.cluster.NodeMonitor;
 import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.live.BroadcastChanges;
 import io.livedesk.signaling.live.BroadcastsApi;
 import io.livedesk.signaling.media.BridgePool;
 import io.livedesk.signaling.media.MediaMode;
@@ -141,7 +142,8 @@ public final class LiveDeskNode implements AutoCloseable {
         new StaffApi(stores.presence(), apiAuth, codec.mapper()).register(routes);
         new CallsApi(stores.calls(), apiAuth, codec.mapper(), clock).register(routes);
         new TranscriptApi(stores.transcripts(), stores.calls(), apiAuth, codec.mapper()).register(routes);
-        new BroadcastsApi(stores.broadcasts(), config.routing(), apiAuth, codec.mapper(), clock).register(routes);
+        new BroadcastsApi(stores.broadcasts(), config.routing(), apiAuth, codec.mapper(), clock,
+                new BroadcastChanges(stores.broadcasts()), nodeId).register(routes);
         this.context = new NodeContext(config, codec, workers, connections, messages, sessions, metrics, routes);
 
         metrics.gauge("livedesk.ws.connections", "Open WebSocket connections on this node", connections::size);

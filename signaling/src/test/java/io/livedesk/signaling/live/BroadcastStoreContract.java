@@ -56,7 +56,7 @@ public abstract class BroadcastStoreContract {
     Broadcast live(String id, long at) {
         Broadcast s = scheduled(id, at);
         store.create(s);
-        Broadcast l = s.wentLive(at + 1);
+        Broadcast l = s.wentLive(at + 1, "node-t");
         assertTrue(store.compareAndSet(s, l));
         return l;
     }
@@ -70,7 +70,9 @@ public abstract class BroadcastStoreContract {
 
         Broadcast full = new Broadcast(BroadcastId.of("b-2"), Subject.of("staff-8"), "Live now", "d", "en", "loans", T0 + 5,
                 "http://img.example/x.jpg", BroadcastState.LIVE, List.of(Subject.of("co-1"), Subject.of("co-2")), T0 + 6, 0,
-                321, 4_567, new BroadcastCounts(9_000_000_000L, 12, 34, 5, 3), 7);
+                321, 4_567, new BroadcastCounts(9_000_000_000L, 12, 34, 5, 3), 7,
+                ProductCards.NONE.pin(new ProductCard("c-1", "Home loan", "Fixed for 5 years", "https://bank.example/l", null)),
+                "node-a");
         store.create(full);
         assertEquals(Optional.of(full), store.get(BroadcastId.of("b-2")), "counters and revision included");
     }
@@ -88,7 +90,7 @@ public abstract class BroadcastStoreContract {
     void compareAndSetReplacesOnlyFromTheExpectedStateAndRevision() {
         Broadcast s = scheduled("b-1", T0);
         store.create(s);
-        Broadcast l = s.wentLive(T0 + 1);
+        Broadcast l = s.wentLive(T0 + 1, "node-t");
 
         assertFalse(store.compareAndSet(l, l.ended(T0 + 2)), "not stored in that state");
         assertEquals(Optional.of(s), store.get(s.id()));
@@ -117,7 +119,7 @@ public abstract class BroadcastStoreContract {
         Broadcast s = scheduled("b-1", T0);
         store.create(s);
         // Half the threads take it live, half cancel it, all from the same stored version.
-        List<Boolean> results = race(8, i -> () -> store.compareAndSet(s, i % 2 == 0 ? s.wentLive(T0 + i) : s.ended(T0 + i)));
+        List<Boolean> results = race(8, i -> () -> store.compareAndSet(s, i % 2 == 0 ? s.wentLive(T0 + i, "node-t") : s.ended(T0 + i)));
 
         assertEquals(1, results.stream().filter(won -> won).count());
         Broadcast stored = store.get(s.id()).orElseThrow();
@@ -132,7 +134,7 @@ public abstract class BroadcastStoreContract {
         assertTrue(store.compareAndSet(l, ended));
 
         Broadcast stored = store.get(l.id()).orElseThrow();
-        assertThrows(IllegalStateException.class, () -> stored.wentLive(T0 + 200), "an ended broadcast stays ended");
+        assertThrows(IllegalStateException.class, () -> stored.wentLive(T0 + 200, "node-t"), "an ended broadcast stays ended");
         assertThrows(IllegalStateException.class, () -> stored.withCoHost(Subject.of("co-a")));
         assertEquals(BroadcastState.ENDED, stored.state());
         assertFalse(stored.cancelled());
@@ -146,7 +148,7 @@ public abstract class BroadcastStoreContract {
         assertTrue(store.notePeak(s.id(), 40));
         assertTrue(store.noteUnique(s.id(), 55));
 
-        assertTrue(store.compareAndSet(s, s.wentLive(T0 + 1)), "counters are not compared");
+        assertTrue(store.compareAndSet(s, s.wentLive(T0 + 1, "node-t")), "counters are not compared");
         Broadcast stored = store.get(s.id()).orElseThrow();
         assertEquals(BroadcastState.LIVE, stored.state());
         assertEquals(1, stored.counts().likes());
@@ -180,7 +182,7 @@ public abstract class BroadcastStoreContract {
     void listShowsTheCurrentVersionWithItsCounters() {
         Broadcast s = scheduled("b-1", T0);
         store.create(s);
-        Broadcast l = s.wentLive(T0 + 1);
+        Broadcast l = s.wentLive(T0 + 1, "node-t");
         store.compareAndSet(s, l);
         store.addCounts(s.id(), BroadcastCounts.chatMessage());
 
@@ -244,7 +246,7 @@ public abstract class BroadcastStoreContract {
         assertFalse(store.addCounts(nope, BroadcastCounts.like()));
         assertFalse(store.notePeak(nope, 10));
         assertFalse(store.noteUnique(nope, 10));
-        assertFalse(store.compareAndSet(ghost, ghost.wentLive(T0 + 1)));
+        assertFalse(store.compareAndSet(ghost, ghost.wentLive(T0 + 1, "node-t")));
         assertTrue(store.get(nope).isEmpty());
         assertEquals(List.of(), store.list(EnumSet.allOf(BroadcastState.class), 10));
     }

@@ -34,7 +34,7 @@ class BroadcastTest {
 
     /** The record method that moves a record into each state (nothing moves one back to SCHEDULED). */
     private static final Map<BroadcastState, UnaryOperator<Broadcast>> MOVE_TO = Map.of(
-            BroadcastState.LIVE, b -> b.wentLive(T0 + 1_000),
+            BroadcastState.LIVE, b -> b.wentLive(T0 + 1_000, "node-t"),
             BroadcastState.ENDED, b -> b.ended(T0 + 5_000));
 
     private static Broadcast scheduled() {
@@ -46,8 +46,8 @@ class BroadcastTest {
     private static Broadcast in(BroadcastState state) {
         return switch (state) {
             case SCHEDULED -> scheduled();
-            case LIVE -> scheduled().wentLive(T0 + 1_000);
-            case ENDED -> scheduled().wentLive(T0 + 1_000).ended(T0 + 5_000);
+            case LIVE -> scheduled().wentLive(T0 + 1_000, "node-t");
+            case ENDED -> scheduled().wentLive(T0 + 1_000, "node-t").ended(T0 + 5_000);
         };
     }
 
@@ -55,13 +55,13 @@ class BroadcastTest {
     private static Broadcast with(String title, String description, String language, String topic, long scheduledAt,
                                   String cover) {
         return new Broadcast(BroadcastId.of("b-1"), HOST, title, description, language, topic, scheduledAt, cover,
-                BroadcastState.SCHEDULED, List.of(), 0, 0, 0, 0, BroadcastCounts.NONE, 0);
+                BroadcastState.SCHEDULED, List.of(), 0, 0, 0, 0, BroadcastCounts.NONE, 0, null, null);
     }
 
     /** A record built directly in a state, with its stage and times. */
     private static Broadcast built(BroadcastState state, List<Subject> coHosts, long started, long ended) {
         return new Broadcast(BroadcastId.of("b-1"), HOST, "t", "", "en", "loans", T0, null, state, coHosts, started, ended,
-                0, 0, BroadcastCounts.NONE, 0);
+                0, 0, BroadcastCounts.NONE, 0, null, null);
     }
 
     @ParameterizedTest
@@ -92,7 +92,7 @@ class BroadcastTest {
     @Test
     void goingLiveAndEndingKeepTheTimesAndTheRecord() {
         Broadcast s = scheduled().withCounters(10, 20, BroadcastCounts.like());
-        Broadcast l = s.wentLive(T0 + 60_000);
+        Broadcast l = s.wentLive(T0 + 60_000, "node-t");
         Broadcast e = l.ended(T0 + 3_600_000);
 
         assertEquals(T0 + 60_000, l.startedAtMs());
@@ -116,7 +116,7 @@ class BroadcastTest {
 
     @Test
     void anEndBeforeTheStartIsRefused() {
-        Broadcast l = scheduled().wentLive(T0 + 1_000);
+        Broadcast l = scheduled().wentLive(T0 + 1_000, "node-t");
         assertThrows(IllegalArgumentException.class, () -> l.ended(T0 + 999));
     }
 
@@ -124,7 +124,7 @@ class BroadcastTest {
     void coHostsJoinAndLeaveTheStageWhileLive() {
         Subject a = Subject.of("co-a");
         Subject b = Subject.of("co-b");
-        Broadcast l = scheduled().wentLive(T0 + 1);
+        Broadcast l = scheduled().wentLive(T0 + 1, "node-t");
         Broadcast both = l.withCoHost(a).withCoHost(b);
         assertEquals(List.of(a, b), both.coHosts());
         assertTrue(both.onStage(a) && both.onStage(HOST));
@@ -138,7 +138,7 @@ class BroadcastTest {
 
     @Test
     void theStageHasRulesOfItsOwn() {
-        Broadcast l = scheduled().wentLive(T0 + 1);
+        Broadcast l = scheduled().wentLive(T0 + 1, "node-t");
         Broadcast full = l.withCoHost(Subject.of("co-1")).withCoHost(Subject.of("co-2")).withCoHost(Subject.of("co-3"));
 
         assertEquals("the stage is full (3 co-hosts)",
@@ -248,7 +248,7 @@ class BroadcastTest {
     @Test
     void asJsonARecordKeepsEveryPartAndIdsArePlainStrings() throws Exception {
         var mapper = new MessageCodec().mapper();
-        Broadcast b = scheduled().wentLive(T0 + 1).withCoHost(Subject.of("co-1")).withCounters(3, 4, BroadcastCounts.like());
+        Broadcast b = scheduled().wentLive(T0 + 1, "node-t").withCoHost(Subject.of("co-1")).withCounters(3, 4, BroadcastCounts.like());
         String json = mapper.writeValueAsString(b);
         assertTrue(json.contains("\"id\":\"b-1\"") && json.contains("\"coHosts\":[\"co-1\"]"), json);
         assertEquals(b, mapper.readValue(json, Broadcast.class));
