@@ -24,7 +24,7 @@ import java.util.Map;
  * defaults), an optional file, and environment variables named in {@code reference.conf}.
  */
 public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, Auth auth, boolean demoEnabled,
-                             Redis redis, Cluster cluster, Routing routing, Calls calls, Bridge bridge,
+                             Redis redis, Cluster cluster, Routing routing, Calls calls, Bridge bridge, Live live,
                              Speech speech) {
 
     public record Server(String host, int port, String publicUrl, int ioThreads, int workerThreads,
@@ -54,6 +54,24 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
     }
 
     public record Cluster(Duration heartbeatInterval, Duration nodeTtl, Duration reconnectGrace) {
+    }
+
+    /**
+     * Livestreams: how viewer presence is kept and how events reach viewers.
+     *
+     * @param heartbeatInterval   how often a node refreshes the presence of all its viewers (one store call
+     *                            per broadcast)
+     * @param viewerTtl           a viewer not refreshed this long no longer counts (their node stopped)
+     * @param statsInterval       the least time between two {@code broadcast.stats} to a viewer
+     * @param chatFlushInterval   how often chat collected on a node goes out, one frame per viewer
+     * @param chatPerSecond       chat messages a viewer may send per second, on average
+     * @param chatBurst           and at once
+     * @param likesPerSecond      likes per viewer per second that count
+     * @param maxViewersPerBridge viewers one bridge takes per broadcast; beyond it {@code broadcast_full}
+     */
+    public record Live(Duration heartbeatInterval, Duration viewerTtl, Duration statsInterval,
+                       Duration chatFlushInterval, double chatPerSecond, int chatBurst, int likesPerSecond,
+                       int maxViewersPerBridge) {
     }
 
     /** A queue customers can choose, with its names per UI language. */
@@ -178,6 +196,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         Config ca = c.getConfig("calls");
         Config b = c.getConfig("bridge");
         Config sp = c.getConfig("speech");
+        Config li = c.getConfig("live");
         List<Topic> topics = new ArrayList<>();
         for (ConfigObject o : ro.getObjectList("topics")) {
             Map<String, String> names = new LinkedHashMap<>();
@@ -220,6 +239,10 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                 new Bridge(b.getString("address"), b.getInt("port"), stringList(b, "public-address"),
                         urls(b, "remote"), b.getDuration("health-interval"), b.getDuration("connect-timeout"),
                         b.getDuration("request-timeout"), b.getInt("down-after")),
+                new Live(li.getDuration("heartbeat-interval"), li.getDuration("viewer-ttl"),
+                        li.getDuration("stats-interval"), li.getDuration("chat-flush-interval"),
+                        li.getDouble("chat-per-second"), li.getInt("chat-burst"), li.getInt("likes-per-second"),
+                        li.getInt("max-viewers-per-bridge")),
                 new Speech(stringList(sp, "alerts"), sp.getDuration("transcript-retention"),
                         sp.getInt("transcript-max-lines"), sp.getInt("transcript-memory-calls"),
                         SpeechConfig.fromHocon(sp), sp.getInt("sample-rate"), sp.getDuration("lagging-after")));

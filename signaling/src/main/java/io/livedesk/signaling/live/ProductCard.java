@@ -1,5 +1,6 @@
 package io.livedesk.signaling.live;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.livedesk.signaling.protocol.ClientMessage;
 
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.util.regex.Pattern;
  * @param url   where the bank describes the product (http or https), or null
  * @param topic the routing topic of a consultation from this card, or null for the broadcast's own
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProductCard(String cardId, String name, String line, String url, String topic) {
     public static final int MAX_NAME = 80;
     public static final int MAX_LINE = 160;

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
+import io.livedesk.signaling.live.BroadcastId;
+import io.livedesk.signaling.live.ProductCard;
 import io.livedesk.signaling.routing.RequestId;
 
 import java.util.EnumSet;
@@ -29,12 +31,29 @@ import java.util.regex.Pattern;
         @JsonSubTypes.Type(value = ClientMessage.CallHangup.class, name = "call.hangup"),
         @JsonSubTypes.Type(value = ClientMessage.CallJoin.class, name = "call.join"),
         @JsonSubTypes.Type(value = ClientMessage.CallTransfer.class, name = "call.transfer"),
+        @JsonSubTypes.Type(value = ClientMessage.BroadcastJoin.class, name = "broadcast.join"),
+        @JsonSubTypes.Type(value = ClientMessage.BroadcastLeave.class, name = "broadcast.leave"),
+        @JsonSubTypes.Type(value = ClientMessage.BroadcastSignal.class, name = "broadcast.signal"),
+        @JsonSubTypes.Type(value = ClientMessage.ChatSend.class, name = "chat.send"),
+        @JsonSubTypes.Type(value = ClientMessage.BroadcastLike.class, name = "broadcast.like"),
+        @JsonSubTypes.Type(value = ClientMessage.BroadcastConsult.class, name = "broadcast.consult"),
+        @JsonSubTypes.Type(value = ClientMessage.BroadcastViewers.class, name = "broadcast.viewers"),
+        @JsonSubTypes.Type(value = ClientMessage.ChatDelete.class, name = "chat.delete"),
+        @JsonSubTypes.Type(value = ClientMessage.ViewerMute.class, name = "viewer.mute"),
+        @JsonSubTypes.Type(value = ClientMessage.ViewerRemove.class, name = "viewer.remove"),
+        @JsonSubTypes.Type(value = ClientMessage.CardPin.class, name = "broadcast.card.pin"),
+        @JsonSubTypes.Type(value = ClientMessage.CardUnpin.class, name = "broadcast.card.unpin"),
+        @JsonSubTypes.Type(value = ClientMessage.StageAdd.class, name = "broadcast.stage.add"),
+        @JsonSubTypes.Type(value = ClientMessage.StageRemove.class, name = "broadcast.stage.remove"),
+        @JsonSubTypes.Type(value = ClientMessage.StageLeave.class, name = "broadcast.stage.leave"),
 })
 public sealed interface ClientMessage {
     Set<Role> ANYONE = EnumSet.allOf(Role.class);
     Set<Role> CUSTOMERS = EnumSet.of(Role.CUSTOMER);
+    /** Who may hold a service request: customers, and viewers once they asked for a consultation. */
+    Set<Role> REQUESTERS = EnumSet.of(Role.CUSTOMER, Role.VIEWER);
     Set<Role> STAFF = EnumSet.of(Role.STAFF, Role.SUPERVISOR);
-    Set<Role> CALL_PARTIES = EnumSet.of(Role.CUSTOMER, Role.STAFF, Role.SUPERVISOR);
+    Set<Role> CALL_PARTIES = EnumSet.of(Role.CUSTOMER, Role.VIEWER, Role.STAFF, Role.SUPERVISOR);
     Set<Role> SUPERVISORS = EnumSet.of(Role.SUPERVISOR);
 
     int MAX_SDP_CHARS = 32 * 1024;
@@ -124,7 +143,7 @@ public sealed interface ClientMessage {
         }
 
         public Set<Role> allowedRoles() {
-            return CUSTOMERS;
+            return REQUESTERS;
         }
     }
 
@@ -282,6 +301,247 @@ public sealed interface ClientMessage {
         public Set<Role> allowedRoles() {
             return STAFF;
         }
+    }
+
+    // ---- livestreams (docs/protocol.md, "Livestreams") ----
+
+    /** A message about one broadcast. */
+    sealed interface AboutBroadcast extends ClientMessage {
+        BroadcastId broadcastId();
+    }
+
+    /** @param name the name shown with the viewer's chat messages; the token's when null */
+    record BroadcastJoin(String id, BroadcastId broadcastId, String name) implements AboutBroadcast {
+        public static final int MAX_NAME = 40;
+
+        public BroadcastJoin {
+            requireId(id);
+            require(broadcastId, "broadcastId");
+            name = optionalName(name);
+        }
+
+        public Set<Role> allowedRoles() {
+            return ANYONE;
+        }
+    }
+
+    record BroadcastLeave(String id, BroadcastId broadcastId) implements AboutBroadcast {
+        public BroadcastLeave {
+            requireId(id);
+            require(broadcastId, "broadcastId");
+        }
+
+        public Set<Role> allowedRoles() {
+            return ANYONE;
+        }
+    }
+
+    record BroadcastSignal(String id, BroadcastId broadcastId, Sdp sdp) implements AboutBroadcast {
+        public BroadcastSignal {
+            requireId(id);
+            require(broadcastId, "broadcastId");
+            require(sdp, "sdp");
+        }
+
+        public Set<Role> allowedRoles() {
+            return ANYONE;
+        }
+    }
+
+    record ChatSend(String id, BroadcastId broadcastId, String text) implements AboutBroadcast {
+        public static final int MAX_TEXT = 500;
+
+        public ChatSend {
+            requireId(id);
+            require(broadcastId, "broadcastId");
+            require(text, "text");
+            text = text.strip();
+            if (text.isEmpty()) {
+                throw new IllegalArgumentException("text is empty");
+            }
+            if (text.codePointCount(0, text.length()) > MAX_TEXT) {
+                throw new IllegalArgumentException("text is longer than " + MAX_TEXT + " characters");
+            }
+            if (text.chars().anyMatch(ch -> Character.isISOControl(ch) && ch != '\n')) {
+                throw new IllegalArgumentException("text cannot contain control characters");
+            }
+        }
+
+        public Set<Role> allowedRoles() {
+            return ANYONE;
+        }
+    }
+
+    record BroadcastLike(String id, BroadcastId broadcastId) implements AboutBroadcast {
+        public BroadcastLike {
+            requireId(id);
+            require(broadcastId, "broadcastId");
+        }
+
+        public Set<Role> allowedRoles() {
+            return ANYONE;
+        }
+    }
+
+    /**
+     * "Consult now", about the broadcast or one of its cards.
+     *
+     * @param cardId the card pressed, or null for the broadcast's own button
+     * @param name   the name staff will see; required when the token carries none
+     */
+    record BroadcastConsult(String id, BroadcastId broadcastId, String cardId, String name) implements AboutBroadcast {
+        public BroadcastConsult {
+            requireId(id);
+            require(broadcastId, "broadcastId");
+            if (cardId != null && !ProductCard.isCardId(cardId)) {
+                throw new IllegalArgumentException("cardId is not a valid id");
+            }
+            name = optionalName(name);
+        }
+
+        public Set<Role> allowedRoles() {
+            return REQUESTERS;
+        }
+    }
+
+    record BroadcastViewers(String id, BroadcastId broadcastId, Integer offset, Integer limit) implements AboutBroadcast {
+        public static final int DEFAULT_LIMIT = 50;
+
+        public BroadcastViewers {
+            requireId(id);
+            require(broadcastId, "broadcastId");
+            offset = offset == null ? 0 : offset;
+            limit = limit == null ? DEFAULT_LIMIT : limit;
+            if (offset < 0 || offset > 1_000_000) {
+                throw new IllegalArgumentException("offset must be 0-1000000");
+            }
+            if (limit < 1 || limit > 100) {
+                throw new IllegalArgumentException("limit must be 1-100");
+            }
+        }
+
+        public Set<Role> allowedRoles() {
+            return STAFF;
+        }
+    }
+
+    record ChatDelete(String id, BroadcastId broadcastId, String messageId) implements AboutBroadcast {
+        public ChatDelete {
+            requireId(id);
+            require(broadcastId, "broadcastId");
+            requireRef(messageId, "messageId");
+        }
+
+        public Set<Role> allowedRoles() {
+            return STAFF;
+        }
+    }
+
+    /** @param muted true to mute (the default), false to let them write again */
+    record ViewerMute(String id, BroadcastId broadcastId, Subject viewerId, Boolean muted) implements AboutBroadcast {
+        public ViewerMute {
+            requireId(id);
+            require(broadcastId, "broadcastId");
+            require(viewerId, "viewerId");
+            muted = muted == null ? Boolean.TRUE : muted;
+        }
+
+        public Set<Role> allowedRoles() {
+            return STAFF;
+        }
+    }
+
+    record ViewerRemove(String id, BroadcastId broadcastId, Subject viewerId) implements AboutBroadcast {
+        public ViewerRemove {
+            requireId(id);
+            require(broadcastId, "broadcastId");
+            require(viewerId, "viewerId");
+        }
+
+        public Set<Role> allowedRoles() {
+            return STAFF;
+        }
+    }
+
+    /** A card as the stage writes it; the server numbers it (see {@link ProductCard}). */
+    record CardDraft(String name, String line, String url, String topic) {
+        public ProductCard numbered(String cardId) {
+            return new ProductCard(cardId, name, line, url, topic);
+        }
+    }
+
+    record CardPin(String id, BroadcastId broadcastId, CardDraft card) implements AboutBroadcast {
+        public CardPin {
+            requireId(id);
+            require(broadcastId, "broadcastId");
+            require(card, "card");
+            card.numbered("c-1"); // validates the text now, so a bad card is bad_message with the reason
+        }
+
+        public Set<Role> allowedRoles() {
+            return STAFF;
+        }
+    }
+
+    record CardUnpin(String id, BroadcastId broadcastId) implements AboutBroadcast {
+        public CardUnpin {
+            requireId(id);
+            require(broadcastId, "broadcastId");
+        }
+
+        public Set<Role> allowedRoles() {
+            return STAFF;
+        }
+    }
+
+    record StageAdd(String id, BroadcastId broadcastId, Subject staffId) implements AboutBroadcast {
+        public StageAdd {
+            requireId(id);
+            require(broadcastId, "broadcastId");
+            require(staffId, "staffId");
+        }
+
+        public Set<Role> allowedRoles() {
+            return STAFF;
+        }
+    }
+
+    record StageRemove(String id, BroadcastId broadcastId, Subject staffId) implements AboutBroadcast {
+        public StageRemove {
+            requireId(id);
+            require(broadcastId, "broadcastId");
+            require(staffId, "staffId");
+        }
+
+        public Set<Role> allowedRoles() {
+            return STAFF;
+        }
+    }
+
+    record StageLeave(String id, BroadcastId broadcastId) implements AboutBroadcast {
+        public StageLeave {
+            requireId(id);
+            require(broadcastId, "broadcastId");
+        }
+
+        public Set<Role> allowedRoles() {
+            return STAFF;
+        }
+    }
+
+    /** A display name from a client: null when absent or blank; else trimmed, one line, 1-40 characters. */
+    private static String optionalName(String name) {
+        if (name == null || name.isBlank()) {
+            return null;
+        }
+        String trimmed = name.strip();
+        if (trimmed.codePointCount(0, trimmed.length()) > BroadcastJoin.MAX_NAME) {
+            throw new IllegalArgumentException("name must be at most " + BroadcastJoin.MAX_NAME + " characters");
+        }
+        if (trimmed.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("name cannot contain control characters");
+        }
+        return trimmed;
     }
 
     private static void require(Object value, String field) {

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
+import io.livedesk.signaling.live.BroadcastId;
 import io.livedesk.signaling.routing.RequestId;
 
 import java.io.UncheckedIOException;
@@ -45,7 +46,7 @@ public final class MessageCodec {
     }
 
     /** Ids read typed from a frame: one that is no id is refused naming its field, whatever the type says. */
-    private static final Set<Class<?>> ID_TYPES = Set.of(CallId.class, RequestId.class, Subject.class);
+    private static final Set<Class<?>> ID_TYPES = Set.of(CallId.class, RequestId.class, Subject.class, BroadcastId.class);
 
     private final ObjectMapper mapper;
 

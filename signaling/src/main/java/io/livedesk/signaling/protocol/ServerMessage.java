@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
+import io.livedesk.signaling.live.BroadcastId;
+import io.livedesk.signaling.live.ProductCard;
 import io.livedesk.signaling.routing.RequestId;
 
 import java.util.List;
@@ -278,6 +280,100 @@ public sealed interface ServerMessage {
                  Long seq, AlertParty staff, AlertParty customer) implements ServerMessage {
         public String type() {
             return "alert";
+        }
+    }
+
+    // ---- livestreams (docs/protocol.md, "Livestreams") ----
+
+    /** Someone on a broadcast's stage: {@code role} is {@code host} or {@code cohost}. */
+    record StageView(String name, String role) {
+    }
+
+    /** What every viewer may see of a broadcast: its public view and its stage, never its counters. */
+    record BroadcastView(BroadcastId id, String title, String description, String language, String topic,
+                         String scheduledAt, String coverImageUrl, String state, String startedAt,
+                         List<StageView> stage) {
+    }
+
+    /**
+     * A chat message as delivered. {@code viewerId} only to the stage (for moderation); {@code fromStage} only
+     * when true.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ChatView(String messageId, String name, String text, long at, Subject viewerId, Boolean fromStage) {
+    }
+
+    record BroadcastJoined(String id, BroadcastView broadcast, long viewers, long likes, ProductCard card,
+                           List<ChatView> chat, boolean onStage, boolean muted, long heartbeatMs)
+            implements ServerMessage {
+        public String type() {
+            return "broadcast.joined";
+        }
+    }
+
+    record BroadcastStats(BroadcastId broadcastId, long viewers, long likes) implements ServerMessage {
+        public String type() {
+            return "broadcast.stats";
+        }
+    }
+
+    record BroadcastStateChanged(BroadcastId broadcastId, String state, List<StageView> stage) implements ServerMessage {
+        public String type() {
+            return "broadcast.state";
+        }
+    }
+
+    record BroadcastSignal(BroadcastId broadcastId, ClientMessage.Sdp sdp) implements ServerMessage {
+        public String type() {
+            return "broadcast.signal";
+        }
+    }
+
+    record BroadcastRenegotiate(BroadcastId broadcastId, ReceiveSlots receive) implements ServerMessage {
+        public String type() {
+            return "broadcast.renegotiate";
+        }
+    }
+
+    record ChatBatch(BroadcastId broadcastId, List<ChatView> messages, List<String> deleted) implements ServerMessage {
+        public String type() {
+            return "chat.batch";
+        }
+    }
+
+    record ViewerView(Subject viewerId, String name, long joinedAt, boolean muted) {
+    }
+
+    record BroadcastViewersPage(String id, BroadcastId broadcastId, long total, int offset, List<ViewerView> viewers)
+            implements ServerMessage {
+        public String type() {
+            return "broadcast.viewers";
+        }
+    }
+
+    record ChatMuted(BroadcastId broadcastId, boolean muted) implements ServerMessage {
+        public String type() {
+            return "chat.muted";
+        }
+    }
+
+    record BroadcastRemoved(BroadcastId broadcastId) implements ServerMessage {
+        public String type() {
+            return "broadcast.removed";
+        }
+    }
+
+    /** The pinned card changed; {@code card} is null (and sent as null) when unpinned. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record BroadcastCard(BroadcastId broadcastId, ProductCard card) implements ServerMessage {
+        public String type() {
+            return "broadcast.card";
+        }
+    }
+
+    record BroadcastOnStage(BroadcastId broadcastId, String title, boolean onStage) implements ServerMessage {
+        public String type() {
+            return "broadcast.onstage";
         }
     }
 
