@@ -223,10 +223,7 @@ public abstract class ChatStoreContract {
         int perThread = 40;
         List<List<ChatMessage>> byThread = appendConcurrently(List.of(store), threads, perThread);
 
-        List<String> all = byThread.stream().flatMap(List::stream).map(ChatMessage::messageId)
-                .sorted(Comparator.comparingInt(id -> Integer.parseInt(id.substring(2)))).toList();
-        assertEquals(IntStream.rangeClosed(1, threads * perThread).mapToObj(i -> "m-" + i).toList(), all);
-        assertKeptInNumberOrder(store.recent(B), byThread, threads * perThread);
+        assertNumberedOnceAndKeptInOrder(store.recent(B), byThread, threads * perThread);
     }
 
     /**
@@ -264,10 +261,14 @@ public abstract class ChatStoreContract {
     }
 
     /**
-     * The kept messages are the latest {@link ChatStore#KEPT} of {@code total}, in number order, each the
-     * one its writer got back; and each writer's own numbers rose in the order it wrote.
+     * The writers got every number from 1 to {@code total} once, each writer's rising in the order it wrote;
+     * the kept messages are the latest {@link ChatStore#KEPT}, in number order, each the one its writer got.
      */
-    static void assertKeptInNumberOrder(List<ChatMessage> recent, List<List<ChatMessage>> byThread, int total) {
+    static void assertNumberedOnceAndKeptInOrder(List<ChatMessage> recent, List<List<ChatMessage>> byThread,
+                                                 int total) {
+        List<String> all = byThread.stream().flatMap(List::stream).map(ChatMessage::messageId)
+                .sorted(Comparator.comparingInt(id -> Integer.parseInt(id.substring(2)))).toList();
+        assertEquals(IntStream.rangeClosed(1, total).mapToObj(i -> "m-" + i).toList(), all);
         assertEquals(IntStream.rangeClosed(total - ChatStore.KEPT + 1, total).mapToObj(i -> "m-" + i).toList(),
                 ids(recent));
         List<ChatMessage> returned = byThread.stream().flatMap(List::stream).toList();
