@@ -22,4 +22,9 @@ public record ChatMessage(String messageId, Subject from, String name, String te
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(text, "text");
     }
+
+    /** The same message under the id a store gave it. */
+    public ChatMessage withMessageId(String id) {
+        return new ChatMessage(id, from, name, text, fromStage, atMs);
+    }
 }

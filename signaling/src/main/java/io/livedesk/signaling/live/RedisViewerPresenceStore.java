@@ -9,6 +9,7 @@ import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisKeys;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
@@ -44,6 +45,7 @@ public final class RedisViewerPresenceStore implements ViewerPresenceStore {
     private final RedisKeys keys;
     private final LuaScript join = LuaScript.load("viewers_join", "viewers_common");
     private final LuaScript heartbeat = LuaScript.load("viewers_heartbeat", "viewers_common");
+    private final LuaScript heartbeatAll = LuaScript.load("viewers_heartbeat_all", "viewers_common");
     private final LuaScript leave = LuaScript.load("viewers_leave", "viewers_common");
     private final LuaScript ban = LuaScript.load("viewers_ban", "viewers_common");
     private final LuaScript expire = LuaScript.load("viewers_expire", "viewers_common");
@@ -52,7 +54,7 @@ public final class RedisViewerPresenceStore implements ViewerPresenceStore {
     public RedisViewerPresenceStore(RedisConnections connections, RedisKeys keys) {
         this.redis = connections.sync();
         this.keys = keys;
-        for (LuaScript s : List.of(join, heartbeat, leave, ban, expire, page)) {
+        for (LuaScript s : List.of(join, heartbeat, heartbeatAll, leave, ban, expire, page)) {
             s.preload(redis);
         }
     }
@@ -73,6 +75,25 @@ public final class RedisViewerPresenceStore implements ViewerPresenceStore {
     @Override
     public boolean heartbeat(BroadcastId broadcastId, Subject viewer, long nowMs) {
         return run(heartbeat, ScriptOutputType.INTEGER, broadcastId, viewer, Long.toString(nowMs)).equals(1L);
+    }
+
+    /**
+     * One script call per batch of at most {@link ViewerLimits#MAX_EXPIRE_BATCH} viewers: a node refreshes
+     * its whole audience in a few round trips, and no single script holds Redis for long.
+     */
+    @Override
+    public List<Subject> heartbeatAll(BroadcastId broadcastId, Collection<Subject> viewers, long nowMs) {
+        BroadcastId b = ViewerLimits.broadcastId(broadcastId);
+        List<String> subjects = viewers.stream().map(v -> Objects.requireNonNull(v, "viewer").value()).toList();
+        List<Subject> absent = new ArrayList<>();
+        for (int from = 0; from < subjects.size(); from += ViewerLimits.MAX_EXPIRE_BATCH) {
+            List<String> args = new ArrayList<>(List.of(b.value(), Long.toString(nowMs)));
+            args.addAll(subjects.subList(from, Math.min(subjects.size(), from + ViewerLimits.MAX_EXPIRE_BATCH)));
+            List<Object> missing = heartbeatAll.run(redis, keys, ScriptOutputType.MULTI, keys.viewersSeen(b),
+                    args.toArray(String[]::new));
+            missing.forEach(v -> absent.add(Subject.of((String) v)));
+        }
+        return absent;
     }
 
     @Override

@@ -11,7 +11,11 @@ public final class ViewerLimits {
     /** The most viewers one {@link ViewerPresenceStore#page} returns, whatever limit is asked for. */
     public static final int MAX_PAGE = 100;
 
-    /** The most viewers one {@link ViewerPresenceStore#expire} removes; the sweep calls again for more. */
+    /**
+     * The most viewers one {@link ViewerPresenceStore#expire} removes (the sweep calls again for more), and
+     * the most one script of {@link ViewerPresenceStore#heartbeatAll} refreshes: either way one bounded
+     * piece of work at a time.
+     */
     public static final int MAX_EXPIRE_BATCH = 500;
 
     /** Display names are the viewer's own text, stored and shown: longer ones are cut to this many chars. */

@@ -166,6 +166,23 @@ public final class RedisKeys {
         return tag + "viewerwatch:" + broadcastId.value();
     }
 
+    // ---- livestream chat (patterns mirrored in chat_append.lua) ----
+
+    /** List of a broadcast's latest chat messages (JSON each), oldest first, trimmed to ChatStore.KEPT. */
+    public String chat(BroadcastId broadcastId) {
+        return tag + "chat:" + broadcastId.value();
+    }
+
+    /** String: the number of the broadcast's last chat message ({@code m-<n>}). */
+    public String chatSeq(BroadcastId broadcastId) {
+        return tag + "chatseq:" + broadcastId.value();
+    }
+
+    /** Set of the subjects muted in the broadcast's chat. */
+    public String chatMuted(BroadcastId broadcastId) {
+        return tag + "chatmuted:" + broadcastId.value();
+    }
+
     // ---- cluster ----
 
     /** Hash: role, node, conn of a subject's current connection. */

@@ -9,7 +9,9 @@ import io.livedesk.signaling.cluster.LocalClusterBus;
 import io.livedesk.signaling.cluster.NodeRegistry;
 import io.livedesk.signaling.cluster.SessionStore;
 import io.livedesk.signaling.live.BroadcastStore;
+import io.livedesk.signaling.live.ChatStore;
 import io.livedesk.signaling.live.InMemoryBroadcastStore;
+import io.livedesk.signaling.live.InMemoryChatStore;
 import io.livedesk.signaling.live.InMemoryViewerPresenceStore;
 import io.livedesk.signaling.live.ViewerPresenceStore;
 import io.livedesk.signaling.presence.InMemoryPresenceStore;
@@ -27,7 +29,7 @@ import java.time.Clock;
 /** The stores of a single node, in this JVM. */
 record InMemoryStores(PresenceStore presence, RoutingStore routing, CallStore calls, SupervisorIndex supervisors,
                       TranscriptStore transcripts, SessionStore sessions, NodeRegistry nodes, ClusterBus bus,
-                      BroadcastStore broadcasts, ViewerPresenceStore viewers) implements Stores {
+                      BroadcastStore broadcasts, ViewerPresenceStore viewers, ChatStore chat) implements Stores {
 
     static InMemoryStores create(TranscriptLimits limits, Clock clock) {
         // Routing shares the presence store's lock, so an offer and the load it adds change together.
@@ -35,7 +37,7 @@ record InMemoryStores(PresenceStore presence, RoutingStore routing, CallStore ca
         return new InMemoryStores(presence, new InMemoryRoutingStore(presence), new InMemoryCallStore(),
                 new InMemorySupervisorIndex(), new InMemoryTranscriptStore(limits, clock), new InMemorySessionStore(),
                 new InMemoryNodeRegistry(), new LocalClusterBus(), new InMemoryBroadcastStore(),
-                new InMemoryViewerPresenceStore());
+                new InMemoryViewerPresenceStore(), new InMemoryChatStore());
     }
 
     @Override

@@ -11,7 +11,9 @@ import io.livedesk.signaling.cluster.RedisSessionStore;
 import io.livedesk.signaling.cluster.SessionStore;
 import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.live.BroadcastStore;
+import io.livedesk.signaling.live.ChatStore;
 import io.livedesk.signaling.live.RedisBroadcastStore;
+import io.livedesk.signaling.live.RedisChatStore;
 import io.livedesk.signaling.live.RedisViewerPresenceStore;
 import io.livedesk.signaling.live.ViewerPresenceStore;
 import io.livedesk.signaling.presence.PresenceStore;
@@ -29,7 +31,8 @@ import io.livedesk.signaling.transcript.TranscriptStore;
 /** The stores of a node of a cluster: all in Redis, over one set of connections. */
 record RedisStores(RedisConnections redis, PresenceStore presence, RoutingStore routing, CallStore calls,
                    SupervisorIndex supervisors, TranscriptStore transcripts, SessionStore sessions, NodeRegistry nodes,
-                   ClusterBus bus, BroadcastStore broadcasts, ViewerPresenceStore viewers) implements Stores {
+                   ClusterBus bus, BroadcastStore broadcasts, ViewerPresenceStore viewers, ChatStore chat)
+        implements Stores {
 
     static RedisStores connect(LiveDeskConfig.Redis config, ObjectMapper json, TranscriptLimits limits) {
         RedisConnections redis = new RedisConnections(config.url(), config.timeout());
@@ -38,7 +41,8 @@ record RedisStores(RedisConnections redis, PresenceStore presence, RoutingStore 
                 new RedisCallStore(redis, keys, json), new RedisSupervisorIndex(redis, keys),
                 new RedisTranscriptStore(redis, keys, limits), new RedisSessionStore(redis, keys),
                 new RedisNodeRegistry(redis, keys), new RedisClusterBus(redis, keys, json),
-                new RedisBroadcastStore(redis, keys, json), new RedisViewerPresenceStore(redis, keys));
+                new RedisBroadcastStore(redis, keys, json), new RedisViewerPresenceStore(redis, keys),
+                new RedisChatStore(redis, keys, json));
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.livedesk.signaling.cluster.NodeRegistry;
 import io.livedesk.signaling.cluster.SessionStore;
 import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.live.BroadcastStore;
+import io.livedesk.signaling.live.ChatStore;
 import io.livedesk.signaling.live.ViewerPresenceStore;
 import io.livedesk.signaling.presence.PresenceStore;
 import io.livedesk.signaling.presence.SupervisorIndex;
@@ -40,6 +41,9 @@ public interface Stores extends AutoCloseable {
     BroadcastStore broadcasts();
     /** Who is watching each livestream broadcast. */
     ViewerPresenceStore viewers();
+
+    /** The latest chat messages and the mutes of each livestream broadcast. */
+    ChatStore chat();
 
     /** Whether the stores answer now (Redis: a PING); always true in memory. */
     boolean ready();

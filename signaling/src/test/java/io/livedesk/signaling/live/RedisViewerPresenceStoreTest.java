@@ -1,5 +1,7 @@
 package io.livedesk.signaling.live;
 
+import io.lettuce.core.api.sync.RedisCommands;
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisKeys;
 import io.livedesk.signaling.testing.RedisServerExtension;
@@ -83,6 +85,22 @@ class RedisViewerPresenceStoreTest extends ViewerPresenceStoreContract {
         store.remove(B);
 
         assertEquals(List.of(), connections.get(0).sync().keys("*"));
+    }
+
+    @Test
+    void heartbeatAllRunsOneScriptPerBatch() {
+        ViewerPresenceStore store = node();
+        List<Subject> viewers = new ArrayList<>();
+        for (int i = 0; i < 2 * ViewerLimits.MAX_EXPIRE_BATCH + 1; i++) {
+            viewers.add(v("v" + i));
+            store.join(B, v("v" + i), null, T0);
+        }
+        RedisCommands<String, String> admin = connections.get(0).sync();
+        ScriptRuns.reset(admin);
+
+        assertEquals(List.of(), store.heartbeatAll(B, viewers, T0 + 1));
+
+        assertEquals(3, ScriptRuns.count(admin));
     }
 
     private static void assertBothCount(ViewerPresenceStore a, ViewerPresenceStore b, long now, long expected) {

@@ -92,6 +92,75 @@ public abstract class ViewerPresenceStoreContract {
     }
 
     @Test
+    void heartbeatAllRefreshesThePresentAndReturnsTheOthersInOrderWithoutAddingThem() {
+        store.join(B, v("gone"), null, T0);
+        assertEquals(List.of("gone"), subjects(store.expire(B, T0 + 1, 10)));
+        store.join(B, v("a"), "Ann", T0 + 10);
+        store.join(B, v("left"), null, T0 + 10);
+        store.join(B, v("b"), null, T0 + 20);
+        store.leave(B, v("left"), T0 + 30);
+        long now = T0 + 10 + TTL_MS + 5; // a is stale (not yet expired), b still fresh
+        assertEquals(1, store.count(B, now, TTL_MS));
+
+        assertEquals(List.of(v("left"), v("never"), v("gone")),
+                store.heartbeatAll(B, List.of(v("a"), v("left"), v("never"), v("b"), v("gone")), now));
+
+        assertEquals(List.of(new ViewerPresence(v("a"), "Ann", T0 + 10, now),
+                        new ViewerPresence(v("b"), null, T0 + 20, now)),
+                store.page(B, 0, 10, now, TTL_MS));
+        assertEquals(2, store.count(B, now, TTL_MS), "the stale one is fresh again");
+        assertFalse(store.heartbeat(B, v("never"), now + 1), "absent viewers are not added");
+        assertFalse(store.heartbeat(B, v("left"), now + 1));
+        assertEquals(4, store.uniqueViewers(B), "nor counted as viewers");
+    }
+
+    @Test
+    void heartbeatAllNeverMovesAHeartbeatBack() {
+        store.join(B, v("a"), null, T0 + 5_000);
+        store.join(B, v("b"), null, T0);
+        assertEquals(List.of(), store.heartbeatAll(B, List.of(v("a"), v("b")), T0 + 1_000));
+        assertEquals(List.of(new ViewerPresence(v("b"), null, T0, T0 + 1_000),
+                        new ViewerPresence(v("a"), null, T0 + 5_000, T0 + 5_000)),
+                store.page(B, 0, 10, T0 + 5_000, TTL_MS));
+    }
+
+    @Test
+    void heartbeatAllOfNoViewersOrOfAnUnknownBroadcast() {
+        store.join(B, v("a"), null, T0);
+        assertEquals(List.of(), store.heartbeatAll(B, List.of(), T0 + TTL_MS + 1));
+        assertEquals(0, store.count(B, T0 + TTL_MS + 1, TTL_MS), "nothing refreshed");
+
+        BroadcastId nope = BroadcastId.of("nope");
+        assertEquals(List.of(v("a"), v("b")), store.heartbeatAll(nope, List.of(v("a"), v("b")), T0));
+        assertEquals(0, store.count(nope, T0, TTL_MS));
+        assertThrows(NullPointerException.class, () -> store.heartbeatAll(null, List.of(v("a")), T0));
+    }
+
+    @Test
+    void heartbeatAllOfMoreViewersThanOneBatchRefreshesEveryStaleOne() {
+        int viewers = 2 * ViewerLimits.MAX_EXPIRE_BATCH + 200;
+        List<Subject> all = new ArrayList<>();
+        List<Subject> left = new ArrayList<>();
+        for (int i = 0; i < viewers; i++) {
+            Subject viewer = v(String.format("v%04d", i));
+            all.add(viewer);
+            store.join(B, viewer, null, T0);
+            if (i % 7 == 3) { // some of them in every batch
+                store.leave(B, viewer, T0 + 1);
+                left.add(viewer);
+            }
+        }
+        long now = T0 + TTL_MS + 1;
+        assertEquals(0, store.count(B, now, TTL_MS), "every heartbeat is stale before");
+
+        assertEquals(left, store.heartbeatAll(B, all, now));
+
+        assertEquals(viewers - left.size(), store.count(B, now, TTL_MS));
+        assertEquals(List.of(), store.expire(B, now, Integer.MAX_VALUE), "none left stale");
+        assertEquals(viewers, store.uniqueViewers(B));
+    }
+
+    @Test
     void longNamesAreCut() {
         store.join(B, v("a"), "x".repeat(ViewerLimits.MAX_NAME_CHARS + 50), T0);
         assertEquals("x".repeat(ViewerLimits.MAX_NAME_CHARS), store.page(B, 0, 1, T0, TTL_MS).get(0).displayName());

@@ -1,0 +1,8 @@
+package io.livedesk.signaling.live;
+
+class InMemoryChatStoreTest extends ChatStoreContract {
+    @Override
+    protected ChatStore createStore() {
+        return new InMemoryChatStore();
+    }
+}
