@@ -76,7 +76,8 @@ public final class DevTokenEndpoints {
         } catch (IllegalArgumentException e) {
             throw new ProtocolException(ErrorCode.BAD_MESSAGE, e.getMessage());
         }
-        Principal p = new Principal(subject, role, r.name() == null ? r.subject() : r.name(),
+        String name = r.name() != null || role == Role.VIEWER ? r.name() : r.subject(); // a viewer may be anonymous
+        Principal p = new Principal(subject, role, name,
                 Set.copyOf(r.skills() == null ? List.of() : r.skills()),
                 Set.copyOf(r.languages() == null ? List.of() : r.languages()),
                 r.capacity() == null ? 1 : r.capacity(), r.maxPriority() == null ? 0 : r.maxPriority(),

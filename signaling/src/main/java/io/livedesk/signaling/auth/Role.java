@@ -14,6 +14,11 @@ public enum Role {
         return valueOf(s.toUpperCase(Locale.ROOT));
     }
 
+    /** Customers, and viewers who asked for a consultation from a livestream, hold service requests. */
+    public boolean requestsService() {
+        return this == CUSTOMER || this == VIEWER;
+    }
+
     /** Staff and supervisors serve customers and take offers. */
     public boolean serves() {
         return this == STAFF || this == SUPERVISOR;

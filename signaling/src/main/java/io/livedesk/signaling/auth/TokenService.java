@@ -53,8 +53,10 @@ public final class TokenService {
                 .withSubject(p.subject().value())
                 .withIssuedAt(now)
                 .withExpiresAt(now.plus(ttl))
-                .withClaim("role", p.role().wire())
-                .withClaim("name", p.name());
+                .withClaim("role", p.role().wire());
+        if (p.name() != null) {
+            builder.withClaim("name", p.name());
+        }
         if (p.role().serves()) {
             builder.withClaim("skills", List.copyOf(p.skills()))
                     .withClaim("languages", List.copyOf(p.languages()))
@@ -85,7 +87,9 @@ public final class TokenService {
         } catch (RuntimeException e) {
             throw new InvalidTokenException("token has no valid role");
         }
-        String name = jwt.getClaim("name").isMissing() ? jwt.getSubject() : jwt.getClaim("name").asString();
+        // A viewer's token may be anonymous (the bank's page mints it for a visitor): no name until they give one.
+        String name = jwt.getClaim("name").isMissing() ? (role == Role.VIEWER ? null : jwt.getSubject())
+                : jwt.getClaim("name").asString();
         Set<String> skills = Set.of();
         Set<String> languages = Set.of();
         int capacity = 1;
@@ -136,7 +140,8 @@ public final class TokenService {
         if (p.subject() == null) {
             throw new IllegalArgumentException("subject is required");
         }
-        if (p.name() == null || p.name().isBlank() || p.name().length() > MAX_NAME) {
+        boolean anonymousViewer = p.name() == null && p.role() == Role.VIEWER;
+        if (!anonymousViewer && (p.name() == null || p.name().isBlank() || p.name().length() > MAX_NAME)) {
             throw new IllegalArgumentException("name must be 1-" + MAX_NAME + " characters");
         }
         if (p.capacity() < 1 || p.capacity() > MAX_CAPACITY) {

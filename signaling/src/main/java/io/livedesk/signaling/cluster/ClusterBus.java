@@ -10,7 +10,13 @@ public interface ClusterBus extends AutoCloseable {
     /** Sends a JSON server message to a subject connected on {@code nodeId}. */
     void publish(String nodeId, String subject, String json);
 
-    /** Starts delivering messages addressed to this node to the listener. Called once. */
+    /**
+     * Sends a message to every subscribed node, this one included: one publish however many nodes there
+     * are. {@code address} is what the listener gets as the subject (a node-task address).
+     */
+    void publishToAll(String address, String json);
+
+    /** Starts delivering messages addressed to this node, and those to all nodes, to the listener. Called once. */
     void subscribe(String nodeId, Listener listener);
 
     @Override

@@ -32,6 +32,17 @@ public final class LocalClusterBus implements ClusterBus {
     }
 
     @Override
+    public void publishToAll(String address, String json) {
+        for (Map.Entry<String, Listener> e : listeners.entrySet()) {
+            try {
+                e.getValue().deliver(address, json);
+            } catch (RuntimeException ex) {
+                log.warn("listener of node {} failed on a message to all nodes", e.getKey(), ex);
+            }
+        }
+    }
+
+    @Override
     public void subscribe(String nodeId, Listener listener) {
         if (listeners.putIfAbsent(nodeId, listener) != null) {
             throw new IllegalStateException("node already subscribed: " + nodeId);

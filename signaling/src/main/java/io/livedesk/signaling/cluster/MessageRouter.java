@@ -8,6 +8,8 @@ import io.livedesk.signaling.server.LocalConnections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -24,8 +26,8 @@ public final class MessageRouter {
     private final ClusterBus bus;
     private final MessageCodec codec;
     private final String sessionReplaced;
-    private volatile String taskAddress;
-    private volatile Consumer<String> taskReceiver;
+    /** Node-task receivers by address; set before {@link #start}, read by the bus's delivery thread after. */
+    private final Map<String, Consumer<String>> taskReceivers = new ConcurrentHashMap<>();
 
     public MessageRouter(String nodeId, LocalConnections local, SessionStore sessions, ClusterBus bus, MessageCodec codec) {
         this.nodeId = nodeId;
@@ -39,18 +41,28 @@ public final class MessageRouter {
 
     /**
      * Node-to-node work rather than a message for a subject: what arrives for {@code address} (one no
-     * subject can have) goes to the receiver. Set before {@link #start}.
+     * subject can have, starting with {@code #}) goes to the receiver. Set before {@link #start}.
      */
     public void onNodeTasks(String address, Consumer<String> receiver) {
-        this.taskAddress = address;
-        this.taskReceiver = receiver;
+        if (!address.startsWith("#")) {
+            throw new IllegalArgumentException("a node-task address starts with # so no subject can have it: " + address);
+        }
+        if (taskReceivers.putIfAbsent(address, receiver) != null) {
+            throw new IllegalStateException("node tasks for " + address + " already have a receiver");
+        }
+    }
+
+    /** Sends node-task work to every node, this one included (e.g. a livestream event). */
+    public void toAllNodes(String address, String json) {
+        bus.publishToAll(address, json);
     }
 
     /** Starts taking messages that other nodes send to subjects here. */
     public void start() {
         bus.subscribe(nodeId, (address, json) -> {
-            if (address.equals(taskAddress)) {
-                taskReceiver.accept(json);
+            Consumer<String> receiver = taskReceivers.get(address);
+            if (receiver != null) {
+                receiver.accept(json);
             } else {
                 deliverHere(address, json);
             }

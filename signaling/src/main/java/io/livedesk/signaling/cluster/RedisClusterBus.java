@@ -18,7 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The cluster bus over Redis pub/sub, one channel per node ({@link RedisKeys#nodeChannel}); a payload is
+ * The cluster bus over Redis pub/sub, one channel per node ({@link RedisKeys#nodeChannel}) and one all nodes
+ * hear ({@link RedisKeys#allNodesChannel}); a payload is
  * {@code {"to":subject,"msg":json}} with the message as a JSON string. Messages are handed to the listener
  * on one thread of this bus, in arrival order, never on Lettuce's event loop (a listener may call Redis).
  * A failing listener is logged; it never breaks the subscription.
@@ -61,22 +62,29 @@ public final class RedisClusterBus implements ClusterBus {
     }
 
     @Override
+    public void publishToAll(String address, String message) {
+        ObjectNode payload = json.createObjectNode().put("to", address).put("msg", message);
+        redis.publish(keys.allNodesChannel(), payload.toString());
+    }
+
+    @Override
     public synchronized void subscribe(String nodeId, Listener listener) {
         if (subscription != null) {
             throw new IllegalStateException("already subscribed");
         }
         String channel = keys.nodeChannel(nodeId);
+        String all = keys.allNodesChannel();
         subscription = connections.newPubSub();
         subscription.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String ch, String payload) {
-                if (channel.equals(ch)) {
+                if (channel.equals(ch) || all.equals(ch)) {
                     delivery.execute(() -> deliver(listener, payload));
                 }
             }
         });
         // The synchronous call returns once Redis confirmed the subscription: nothing published after is missed.
-        subscription.sync().subscribe(channel);
+        subscription.sync().subscribe(channel, all);
     }
 
     private void deliver(Listener listener, String payload) {

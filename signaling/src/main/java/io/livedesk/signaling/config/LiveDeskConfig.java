@@ -70,7 +70,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
      * @param maxViewersPerBridge viewers one bridge takes per broadcast; beyond it {@code broadcast_full}
      */
     public record Live(Duration heartbeatInterval, Duration viewerTtl, Duration statsInterval,
-                       Duration chatFlushInterval, double chatPerSecond, int chatBurst, int likesPerSecond,
+                       Duration chatFlushInterval, int chatPerSecond, int chatBurst, int likesPerSecond,
                        int maxViewersPerBridge) {
     }
 
@@ -241,7 +241,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                         b.getDuration("request-timeout"), b.getInt("down-after")),
                 new Live(li.getDuration("heartbeat-interval"), li.getDuration("viewer-ttl"),
                         li.getDuration("stats-interval"), li.getDuration("chat-flush-interval"),
-                        li.getDouble("chat-per-second"), li.getInt("chat-burst"), li.getInt("likes-per-second"),
+                        li.getInt("chat-per-second"), li.getInt("chat-burst"), li.getInt("likes-per-second"),
                         li.getInt("max-viewers-per-bridge")),
                 new Speech(stringList(sp, "alerts"), sp.getDuration("transcript-retention"),
                         sp.getInt("transcript-max-lines"), sp.getInt("transcript-memory-calls"),

@@ -43,6 +43,7 @@ public final class BroadcastsApi {
     private static final int MAX_LIMIT = 100;
 
     private final BroadcastStore store;
+    private final ViewerPresenceStore viewers;
     private final LiveDeskConfig.Routing routing;
     private final ApiAuth auth;
     private final ObjectMapper json;
@@ -51,9 +52,10 @@ public final class BroadcastsApi {
     private final String nodeId;
 
     /** @param routing the configured topics and languages a broadcast must be in */
-    public BroadcastsApi(BroadcastStore store, LiveDeskConfig.Routing routing, ApiAuth auth, ObjectMapper json,
+    public BroadcastsApi(BroadcastStore store, ViewerPresenceStore viewers, LiveDeskConfig.Routing routing, ApiAuth auth, ObjectMapper json,
                          Clock clock, BroadcastChanges changes, String nodeId) {
         this.store = store;
+        this.viewers = viewers;
         this.routing = routing;
         this.auth = auth;
         this.json = json;
@@ -202,11 +204,17 @@ public final class BroadcastsApi {
                 b.coverImageUrl(), b.state().wire(), time(b.startedAtMs()));
     }
 
-    static RecordView recordView(Broadcast b) {
+    /**
+     * The record, with presence's own figures: unique viewers as counted exactly there, and the watch time of
+     * every stay that ended (stays still going count when they end).
+     */
+    RecordView recordView(Broadcast b) {
         BroadcastCounts c = b.counts();
+        long unique = Math.max(b.uniqueViewers(), viewers.uniqueViewers(b.id()));
+        long watched = c.watchTimeMs() + viewers.watchTimeMs(b.id());
         return new RecordView(b.id(), b.host(), b.title(), b.description(), b.language(), b.topic(),
                 time(b.scheduledAtMs()), b.coverImageUrl(), b.state().wire(), b.cancelled(), b.coHosts(),
-                time(b.startedAtMs()), time(b.endedAtMs()), b.peakViewers(), b.uniqueViewers(), c.watchTimeMs(),
+                time(b.startedAtMs()), time(b.endedAtMs()), b.peakViewers(), unique, watched,
                 c.chatMessages(), c.likes(), c.consultationsRequested(), c.consultationsAnswered());
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.live.BroadcastId;
+import io.livedesk.signaling.live.BroadcastOrigin;
 import io.livedesk.signaling.live.ProductCard;
 import io.livedesk.signaling.routing.RequestId;
 
@@ -105,10 +106,13 @@ public sealed interface ServerMessage {
     record TransferView(CallId callId, String from, Subject to) {
     }
 
-    /** {@code context} is the customer's own words, for display; {@code transfer} is set only by the server. */
+    /**
+     * {@code context} is the customer's own words, for display; {@code transfer} and {@code origin} (the
+     * livestream a viewer consulted from) are set only by the server.
+     */
     record Offer(RequestId requestId, String topic, String language, int priority, CustomerView customer,
-                 Map<String, String> context, TransferView transfer, long waitedMs, long expiresInMs)
-            implements ServerMessage {
+                 Map<String, String> context, TransferView transfer, BroadcastOrigin origin, long waitedMs,
+                 long expiresInMs) implements ServerMessage {
         public String type() {
             return "offer";
         }

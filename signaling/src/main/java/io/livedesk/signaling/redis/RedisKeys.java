@@ -214,4 +214,9 @@ public final class RedisKeys {
     public String nodeChannel(String nodeId) {
         return prefix + ":node:" + nodeId;
     }
+
+    /** The channel every node listens on, for what all of them must hear (livestream events). */
+    public String allNodesChannel() {
+        return prefix + ":nodes";
+    }
 }

@@ -8,6 +8,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
+import io.livedesk.signaling.live.BroadcastOrigin;
 import io.livedesk.signaling.redis.LuaScript;
 import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisKeys;
@@ -79,7 +80,8 @@ public final class RedisRoutingStore implements RoutingStore {
                 r.id().value(), r.customerId().value(), toJson(r.customerName()), r.topic(), r.language(), Integer.toString(r.priority()),
                 toJson(r.context()), Long.toString(r.enqueuedAtMs()), Double.toString(r.rank()), queueMember(r),
                 r.isTransfer() ? r.transfer().callId().value() : "", r.isTransfer() ? toJson(r.transfer().fromStaffName()) : "",
-                r.isTransfer() && r.transfer().toNamedColleague() ? r.transfer().colleagueId().value() : "");
+                r.isTransfer() && r.transfer().toNamedColleague() ? r.transfer().colleagueId().value() : "",
+                r.origin() == null ? "" : toJson(r.origin()));
         switch (result) {
             case "OK" -> {
             }
@@ -211,7 +213,13 @@ public final class RedisRoutingStore implements RoutingStore {
         return new ServiceRequest(RequestId.of(field(h, "id")), Subject.of(field(h, "customerId")), read(field(h, "customerName"), String.class),
                 field(h, "topic"),
                 field(h, "language"), Integer.parseInt(field(h, "priority")), read(field(h, "context"), STRING_MAP),
-                Long.parseLong(field(h, "enqueuedAt")), Double.parseDouble(field(h, "rank")), parseTransfer(h));
+                Long.parseLong(field(h, "enqueuedAt")), Double.parseDouble(field(h, "rank")), parseTransfer(h),
+                parseOrigin(h));
+    }
+
+    private BroadcastOrigin parseOrigin(Map<String, String> h) {
+        String origin = h.get("origin");
+        return origin == null || origin.isEmpty() ? null : read(origin, BroadcastOrigin.class);
     }
 
     private Transfer parseTransfer(Map<String, String> h) {

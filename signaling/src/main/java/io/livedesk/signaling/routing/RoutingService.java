@@ -2,6 +2,8 @@ package io.livedesk.signaling.routing;
 
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.live.BroadcastOrigin;
+import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.call.CallRecords;
@@ -70,18 +72,33 @@ public final class RoutingService implements CallRouting {
     }
 
     public ServerMessage.RequestQueued create(Principal customer, ClientMessage.RequestCreate m) {
-        requireQueue(m.topic(), m.language());
         if (m.priority() > customer.maxPriority()) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "priority above " + customer.maxPriority() + " is not allowed for this caller");
         }
-        if (store.openRequestOf(customer.subject()).isPresent() || calls.liveCallOf(customer.subject()).isPresent()) {
+        return open(m.id(), customer.subject(), customer.name(), m.topic(), m.language(), m.priority(), m.context(), null);
+    }
+
+    /**
+     * A viewer's "consult now": a request in the topic's queue carrying where it came from, under the name
+     * the viewer gave (or their token's).
+     */
+    public ServerMessage.RequestQueued consult(String replyId, Subject viewer, String name, String topic,
+                                               String language, BroadcastOrigin origin) {
+        return open(replyId, viewer, name, topic, language, 0, Map.of(), origin);
+    }
+
+    private ServerMessage.RequestQueued open(String replyId, Subject customer, String name, String topic,
+                                             String language, int priority, Map<String, String> context,
+                                             BroadcastOrigin origin) {
+        requireQueue(topic, language);
+        if (store.openRequestOf(customer).isPresent() || calls.liveCallOf(customer).isPresent()) {
             throw new ProtocolException(ErrorCode.INVALID_STATE, "you already have an open request or call");
         }
         long now = clock.millis();
         RequestId id = RequestId.newCustomerRequest();
-        ServiceRequest request = new ServiceRequest(id, customer.subject(), customer.name(), m.topic(), m.language(),
-                m.priority(), m.context(), now, order.rank(now, m.priority()));
-        calls.create(CallRecord.queued(request.callId(), customer.subject(), customer.name(), m.topic(), m.language(), m.priority(), now));
+        ServiceRequest request = new ServiceRequest(id, customer, name, topic, language, priority, context, now,
+                order.rank(now, priority), null, origin);
+        calls.create(CallRecord.queued(request.callId(), customer, name, topic, language, priority, now));
         try {
             store.enqueue(request);
         } catch (RuntimeException e) {
@@ -98,8 +115,8 @@ public final class RoutingService implements CallRouting {
         }
         metrics.requestCreated();
         int position = store.position(id).orElse(1);
-        return new ServerMessage.RequestQueued(m.id(), id, m.topic(), m.language(),
-                QueueState.WAITING, position, estimator.etaSeconds(m.topic(), position));
+        return new ServerMessage.RequestQueued(replyId, id, topic, language,
+                QueueState.WAITING, position, estimator.etaSeconds(topic, position));
     }
 
     /**
@@ -286,7 +303,7 @@ public final class RoutingService implements CallRouting {
         ServerMessage.TransferView transfer = r.isTransfer() ? new ServerMessage.TransferView(r.transfer().callId(),
                 r.transfer().fromStaffName(), r.transfer().colleagueId()) : null;
         router.send(offer.staffId(), new ServerMessage.Offer(r.id(), r.topic(), r.language(), r.priority(),
-                new ServerMessage.CustomerView(r.customerName()), r.context(), transfer,
+                new ServerMessage.CustomerView(r.customerName()), r.context(), transfer, r.origin(),
                 offer.offeredAtMs() - r.enqueuedAtMs(), offer.expiresAtMs() - offer.offeredAtMs()));
         presence.notifyMember(offer.staffId());
         if (!r.isTransfer()) {

@@ -2,6 +2,7 @@ package io.livedesk.signaling.routing;
 
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
+import io.livedesk.signaling.live.BroadcastOrigin;
 
 import java.util.Map;
 
@@ -20,18 +21,29 @@ import java.util.Map;
  *                    read to make a decision
  * @param rank        the queue order: lower goes first; see {@link QueueOrder}
  * @param transfer    set by the server when the request hands over a live call; null for a customer's own
+ * @param origin      set by the server when a viewer asked from a livestream ("consult now"); else null
  */
 public record ServiceRequest(RequestId id, Subject customerId, String customerName, String topic, String language,
                              int priority, Map<String, String> context, long enqueuedAtMs, double rank,
-                             Transfer transfer) {
+                             Transfer transfer, BroadcastOrigin origin) {
     public ServiceRequest {
         context = Map.copyOf(context);
+        if (transfer != null && origin != null) {
+            throw new IllegalArgumentException("a transfer has no livestream origin of its own");
+        }
     }
 
     /** A customer's own request (not a transfer). */
     public ServiceRequest(RequestId id, Subject customerId, String customerName, String topic, String language,
                           int priority, Map<String, String> context, long enqueuedAtMs, double rank) {
-        this(id, customerId, customerName, topic, language, priority, context, enqueuedAtMs, rank, null);
+        this(id, customerId, customerName, topic, language, priority, context, enqueuedAtMs, rank, null, null);
+    }
+
+    /** A request handing over a live call. */
+    public ServiceRequest(RequestId id, Subject customerId, String customerName, String topic, String language,
+                          int priority, Map<String, String> context, long enqueuedAtMs, double rank,
+                          Transfer transfer) {
+        this(id, customerId, customerName, topic, language, priority, context, enqueuedAtMs, rank, transfer, null);
     }
 
     /** The call it is about: the one a customer's own request becomes, or the live call a transfer hands over. */

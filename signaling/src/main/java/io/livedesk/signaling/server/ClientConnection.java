@@ -70,6 +70,16 @@ public final class ClientConnection implements WaitingCustomer {
         }
     }
 
+    /**
+     * Sends a frame shared by many connections (a fan-out encodes its message once): the frame is not
+     * consumed, the caller releases it after the last send.
+     */
+    public void sendShared(TextWebSocketFrame frame) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(frame.retainedDuplicate());
+        }
+    }
+
     public void close(int status, String reason) {
         if (channel.isActive()) {
             channel.writeAndFlush(new CloseWebSocketFrame(status, reason))

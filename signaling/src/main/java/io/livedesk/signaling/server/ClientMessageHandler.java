@@ -4,6 +4,7 @@ import io.lettuce.core.RedisException;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallService;
+import io.livedesk.signaling.live.LiveService;
 import io.livedesk.signaling.presence.PresenceService;
 import io.livedesk.signaling.presence.StaffStatus;
 import io.livedesk.signaling.protocol.ClientMessage;
@@ -31,15 +32,17 @@ public final class ClientMessageHandler {
     private final PresenceService presence;
     private final RoutingService routing;
     private final CallService calls;
+    private final LiveService live;
     private final Metrics metrics;
     private final Clock clock;
 
     public ClientMessageHandler(SessionService sessions, PresenceService presence, RoutingService routing,
-                                CallService calls, Metrics metrics, Clock clock) {
+                                CallService calls, LiveService live, Metrics metrics, Clock clock) {
         this.sessions = sessions;
         this.presence = presence;
         this.routing = routing;
         this.calls = calls;
+        this.live = live;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -56,6 +59,15 @@ public final class ClientMessageHandler {
             String ref = UUID.randomUUID().toString().substring(0, 8);
             log.error("internal error {} handling {}", ref, message.getClass().getSimpleName(), e);
             sendError(c, message.id(), ErrorCode.INTERNAL, "internal error, reference " + ref);
+        }
+    }
+
+    /** The connection closed: it left its broadcast, and its session's grace period starts. */
+    public void closed(ClientConnection c) {
+        try {
+            live.closed(c);
+        } finally {
+            sessions.closed(c);
         }
     }
 
@@ -121,6 +133,9 @@ public final class ClientMessageHandler {
         } else if (message instanceof ClientMessage.OfferAccept accept) {
             ServiceRequest request = routing.accept(p, accept);
             reply(c, calls.start(request, p, accept.id()));
+            if (request.origin() != null) {
+                afterReply("counting a consultation", () -> live.consultationAnswered(request.origin()));
+            }
         } else if (message instanceof ClientMessage.OfferDecline decline) {
             reply(c, routing.decline(p, decline));
         } else if (message instanceof ClientMessage.CallSignal signal) {
@@ -132,6 +147,47 @@ public final class ClientMessageHandler {
             reply(c, calls.join(p, join));
         } else if (message instanceof ClientMessage.CallTransfer transfer) {
             reply(c, calls.transfer(p, transfer));
+        } else if (message instanceof ClientMessage.AboutBroadcast about) {
+            broadcast(c, about);
+        } else {
+            throw new IllegalStateException("no handler for " + message.getClass().getSimpleName());
+        }
+    }
+
+    private void broadcast(ClientConnection c, ClientMessage.AboutBroadcast message) {
+        if (message instanceof ClientMessage.BroadcastJoin m) {
+            reply(c, live.join(c, m));
+        } else if (message instanceof ClientMessage.BroadcastLeave m) {
+            reply(c, live.leave(c, m));
+        } else if (message instanceof ClientMessage.BroadcastSignal m) {
+            reply(c, live.signal(c, m));
+        } else if (message instanceof ClientMessage.ChatSend m) {
+            reply(c, live.chat(c, m));
+        } else if (message instanceof ClientMessage.BroadcastLike m) {
+            reply(c, live.like(c, m));
+        } else if (message instanceof ClientMessage.BroadcastConsult m) {
+            ServerMessage.RequestQueued queued = live.consult(c, m);
+            reply(c, queued);
+            c.startWaiting(queued.position());
+            afterReply("matching a consultation", () -> routing.matchNew(queued.requestId()));
+        } else if (message instanceof ClientMessage.BroadcastViewers m) {
+            reply(c, live.viewers(c, m));
+        } else if (message instanceof ClientMessage.ChatDelete m) {
+            reply(c, live.deleteChat(c, m));
+        } else if (message instanceof ClientMessage.ViewerMute m) {
+            reply(c, live.mute(c, m));
+        } else if (message instanceof ClientMessage.ViewerRemove m) {
+            reply(c, live.remove(c, m));
+        } else if (message instanceof ClientMessage.CardPin m) {
+            reply(c, live.pin(c, m));
+        } else if (message instanceof ClientMessage.CardUnpin m) {
+            reply(c, live.unpin(c, m));
+        } else if (message instanceof ClientMessage.StageAdd m) {
+            reply(c, live.stageAdd(c, m));
+        } else if (message instanceof ClientMessage.StageRemove m) {
+            reply(c, live.stageRemove(c, m));
+        } else if (message instanceof ClientMessage.StageLeave m) {
+            reply(c, live.stageLeave(c, m));
         } else {
             throw new IllegalStateException("no handler for " + message.getClass().getSimpleName());
         }

@@ -13,6 +13,10 @@ import io.livedesk.signaling.cluster.NodeMonitor;
 import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.live.BroadcastChanges;
+import io.livedesk.signaling.live.BroadcastMedia;
+import io.livedesk.signaling.live.LiveBus;
+import io.livedesk.signaling.live.LiveMetrics;
+import io.livedesk.signaling.live.LiveService;
 import io.livedesk.signaling.live.BroadcastsApi;
 import io.livedesk.signaling.media.BridgePool;
 import io.livedesk.signaling.media.MediaMode;
@@ -84,6 +88,7 @@ public final class LiveDeskNode implements AutoCloseable {
     private final RoutingService routing;
     private final CallService calls;
     private final SessionService sessions;
+    private final LiveService live;
     private final TranscriptService transcripts;
     private final CallTranscriber transcriber;
     private final NodeMonitor nodeMonitor;
@@ -131,7 +136,13 @@ public final class LiveDeskNode implements AutoCloseable {
                 calls, config, clock);
         this.nodeMonitor = new NodeMonitor(nodeId, stores.nodes(), stores.sessions(), stores.presence(),
                 config.cluster().nodeTtl(), clock);
-        ClientMessageHandler messages = new ClientMessageHandler(sessions, presence, routing, calls, metrics, clock);
+        LiveMetrics liveMetrics = new LiveMetrics();
+        metrics.bind(liveMetrics);
+        BroadcastChanges broadcastChanges = new BroadcastChanges(stores.broadcasts());
+        this.live = new LiveService(stores.broadcasts(), stores.viewers(), stores.chat(), broadcastChanges,
+                BroadcastMedia.NONE, new LiveBus(router, codec.mapper()), routing, presence, router, codec,
+                config.live(), config.routing(), liveMetrics, clock);
+        ClientMessageHandler messages = new ClientMessageHandler(sessions, presence, routing, calls, live, metrics, clock);
 
         // REST routes, with the console's static files as the fallback for GET.
         ApiAuth apiAuth = new ApiAuth(tokens, config.routing().maxCustomerPriority());
@@ -142,8 +153,8 @@ public final class LiveDeskNode implements AutoCloseable {
         new StaffApi(stores.presence(), apiAuth, codec.mapper()).register(routes);
         new CallsApi(stores.calls(), apiAuth, codec.mapper(), clock).register(routes);
         new TranscriptApi(stores.transcripts(), stores.calls(), apiAuth, codec.mapper()).register(routes);
-        new BroadcastsApi(stores.broadcasts(), config.routing(), apiAuth, codec.mapper(), clock,
-                new BroadcastChanges(stores.broadcasts()), nodeId).register(routes);
+        new BroadcastsApi(stores.broadcasts(), stores.viewers(), config.routing(), apiAuth, codec.mapper(), clock,
+                broadcastChanges, nodeId).register(routes);
         this.context = new NodeContext(config, codec, workers, connections, messages, sessions, metrics, routes);
 
         metrics.gauge("livedesk.ws.connections", "Open WebSocket connections on this node", connections::size);
@@ -178,6 +189,9 @@ public final class LiveDeskNode implements AutoCloseable {
         every(config.routing().sweepInterval().toMillis(), "routing sweep",
                 () -> routing.sweep(connections.staffHere(), connections.customersWaiting()));
         every(1000, "grace reaper", sessions::reapExpired);
+        every(config.live().chatFlushInterval().toMillis(), "chat flush", live::flushChat);
+        every(config.live().statsInterval().toMillis(), "livestream stats", live::sendStats);
+        every(config.live().heartbeatInterval().toMillis(), "viewer presence", live::refreshPresence);
         log.info("node {} listening on port {} with {} stores", nodeId, port(), stores.description());
     }
 

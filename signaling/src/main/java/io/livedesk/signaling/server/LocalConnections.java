@@ -52,7 +52,7 @@ public final class LocalConnections {
 
     /** Customers signed in here whose request waits in a queue. */
     public List<ClientConnection> customersWaiting() {
-        return bySubject.values().stream().filter(c -> c.principal().role() == Role.CUSTOMER && c.isWaiting()).toList();
+        return bySubject.values().stream().filter(c -> c.principal().role().requestsService() && c.isWaiting()).toList();
     }
 
     public Collection<ClientConnection> everyone() {

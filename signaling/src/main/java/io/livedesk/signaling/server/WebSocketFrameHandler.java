@@ -99,7 +99,7 @@ public final class WebSocketFrameHandler extends SimpleChannelInboundHandler<Web
             try {
                 c.executor().execute(() -> {
                     try {
-                        node.sessions().closed(c);
+                        node.messages().closed(c);
                     } catch (RuntimeException e) {
                         log.warn("cleaning up a closed connection failed: {}", e.toString());
                     }

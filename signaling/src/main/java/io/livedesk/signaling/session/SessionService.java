@@ -71,9 +71,6 @@ public final class SessionService {
         } catch (InvalidTokenException e) {
             throw new ProtocolException(ErrorCode.INVALID_TOKEN, e.getMessage());
         }
-        if (p.role() == Role.VIEWER) {
-            throw new ProtocolException(ErrorCode.FORBIDDEN, "viewers have no signaling session yet");
-        }
         // Store calls first: if one fails (Redis away) the connection stays signed out and hello can be retried.
         var previous = sessions.bind(new SessionLocation(p.subject(), p.role(), nodeId, c.id()), clock.millis());
         ServerMessage.PresenceView presenceView = null;
@@ -81,7 +78,7 @@ public final class SessionService {
             StaffPresence sp = presence.connect(p);
             presenceView = new ServerMessage.PresenceView(sp.effectiveStatus().wire(), sp.load(), sp.profile().capacity());
         }
-        var request = p.role() == Role.CUSTOMER ? routing.openRequestOf(p.subject()).orElse(null) : null;
+        var request = p.role().requestsService() ? routing.openRequestOf(p.subject()).orElse(null) : null;
         c.authenticate(p);
         if (request != null) {
             c.startWaiting(request.position());
@@ -113,7 +110,7 @@ public final class SessionService {
         long cutoff = clock.millis() - config.cluster().reconnectGrace().toMillis();
         for (SessionLocation gone : sessions.claimExpired(cutoff, REAP_BATCH)) {
             try {
-                finish(gone.subject(), gone.role(), gone.role() == Role.CUSTOMER
+                finish(gone.subject(), gone.role(), gone.role().requestsService()
                         ? EndReason.CUSTOMER_DISCONNECTED : EndReason.STAFF_DISCONNECTED);
             } catch (RuntimeException e) {
                 log.warn("ending the session of a departed {} failed: {}", gone.role().wire(), e.toString());
@@ -126,7 +123,7 @@ public final class SessionService {
         // At shutdown the subject is still connected and is told too; after the grace period they are gone.
         Subject quiet = reason == EndReason.SERVER_SHUTDOWN ? null : subject;
         calls.liveCallOf(subject).ifPresent(call -> calls.end(call.callId(), reason, quiet));
-        if (role == Role.CUSTOMER) {
+        if (role.requestsService()) {
             routing.openRequestOf(subject).ifPresent(r -> routing.cancel(r.requestId(), reason));
         } else if (role.serves()) {
             presence.setStatus(subject, StaffStatus.OFFLINE);

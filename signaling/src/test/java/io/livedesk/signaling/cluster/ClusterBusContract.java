@@ -66,6 +66,24 @@ public abstract class ClusterBusContract {
     }
 
     @Test
+    void aMessageToAllNodesReachesEveryNodeOnceIncludingTheSender() {
+        ClusterBus a = busFor("node-a");
+        ClusterBus b = busFor("node-b");
+        Inbox inboxA = new Inbox();
+        Inbox inboxB = new Inbox();
+        a.subscribe("node-a", inboxA);
+        b.subscribe("node-b", inboxB);
+
+        a.publishToAll("#live", "{\"n\":1}");
+        a.publish("node-b", "cust-1", "{\"n\":2}");
+
+        await().atMost(WAIT).until(() -> inboxB.snapshot().size() == 2 && inboxA.snapshot().size() == 1);
+        assertEquals(List.of("#live|{\"n\":1}"), inboxA.snapshot());
+        assertEquals(List.of("#live|{\"n\":1}", "cust-1|{\"n\":2}"), inboxB.snapshot(),
+                "in order with the node's own messages");
+    }
+
+    @Test
     void messagesArriveIntact() {
         ClusterBus a = busFor("node-a");
         Inbox inbox = new Inbox();

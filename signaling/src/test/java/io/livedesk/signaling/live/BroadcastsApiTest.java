@@ -183,7 +183,7 @@ class BroadcastsApiTest {
         TokenService tokens = new TokenService("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8),
                 "livedesk", clock);
         HttpRoutes routes = new HttpRoutes(new StaticFiles(BroadcastsApiTest.class.getClassLoader()), codec.mapper());
-        new BroadcastsApi(store, ROUTING, new ApiAuth(tokens, 0), codec.mapper(), clock, new BroadcastChanges(store), "node-t").register(routes);
+        new BroadcastsApi(store, new InMemoryViewerPresenceStore(), ROUTING, new ApiAuth(tokens, 0), codec.mapper(), clock, new BroadcastChanges(store), "node-t").register(routes);
         Broadcast scheduled = request("en", "loans", "2026-12-01T09:00:00Z", null).toBroadcast(ID, HOST, ROUTING);
         store.delegate.create(scheduled);
         assertTrue(store.delegate.compareAndSet(scheduled, scheduled.wentLive(NOW.toEpochMilli() - 60_000, "node-t")));

@@ -16,6 +16,14 @@ import io.livedesk.signaling.cluster.InMemorySessionStore;
 import io.livedesk.signaling.cluster.LocalClusterBus;
 import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.live.BroadcastChanges;
+import io.livedesk.signaling.live.BroadcastMedia;
+import io.livedesk.signaling.live.InMemoryBroadcastStore;
+import io.livedesk.signaling.live.InMemoryChatStore;
+import io.livedesk.signaling.live.InMemoryViewerPresenceStore;
+import io.livedesk.signaling.live.LiveBus;
+import io.livedesk.signaling.live.LiveMetrics;
+import io.livedesk.signaling.live.LiveService;
 import io.livedesk.signaling.media.BridgeNegotiator;
 import io.livedesk.signaling.presence.InMemoryPresenceStore;
 import io.livedesk.signaling.presence.InMemorySupervisorIndex;
@@ -147,7 +155,11 @@ public final class CallFlowFixture {
                 (node, task) -> handedOff.add(Map.entry(node, task)));
         this.sessions = new SessionService(NODE_ID, tokens, sessionStore, connections, router, presence, routing,
                 calls, config, clock);
-        this.handler = new ClientMessageHandler(sessions, presence, routing, calls, metrics, clock);
+        InMemoryBroadcastStore broadcasts = new InMemoryBroadcastStore();
+        LiveService live = new LiveService(broadcasts, new InMemoryViewerPresenceStore(), new InMemoryChatStore(),
+                new BroadcastChanges(broadcasts), BroadcastMedia.NONE, new LiveBus(router, codec.mapper()), routing,
+                presence, router, codec, config.live(), config.routing(), new LiveMetrics(), clock);
+        this.handler = new ClientMessageHandler(sessions, presence, routing, calls, live, metrics, clock);
         router.start();
     }
 
