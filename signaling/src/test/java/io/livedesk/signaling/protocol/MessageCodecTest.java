@@ -323,6 +323,67 @@ class MessageCodecTest {
                         + "\"candidate\":{\"candidate\":\"candidate:" + "1".repeat(1100) + "\"}}"));
     }
 
+    static Stream<Arguments> badLivestreamMessages() {
+        String b = "\"broadcastId\":\"b-1\"";
+        return Stream.of(
+                Arguments.of("join without broadcastId", "{\"type\":\"broadcast.join\",\"id\":\"l1\"}"),
+                Arguments.of("join with a broadcastId that is no id", "{\"type\":\"broadcast.join\",\"id\":\"l1\",\"broadcastId\":\"b 1\"}"),
+                Arguments.of("join with a name over 40 characters",
+                        "{\"type\":\"broadcast.join\",\"id\":\"l1\"," + b + ",\"name\":\"" + "n".repeat(41) + "\"}"),
+                Arguments.of("join with a name with a line break",
+                        "{\"type\":\"broadcast.join\",\"id\":\"l1\"," + b + ",\"name\":\"a\\nb\"}"),
+                Arguments.of("chat over 500 characters",
+                        "{\"type\":\"chat.send\",\"id\":\"l1\"," + b + ",\"text\":\"" + "x".repeat(501) + "\"}"),
+                Arguments.of("chat of blanks", "{\"type\":\"chat.send\",\"id\":\"l1\"," + b + ",\"text\":\"  \"}"),
+                Arguments.of("chat with a control character",
+                        "{\"type\":\"chat.send\",\"id\":\"l1\"," + b + ",\"text\":\"a\\u0000b\"}"),
+                Arguments.of("chat text as an object", "{\"type\":\"chat.send\",\"id\":\"l1\"," + b + ",\"text\":{}}"),
+                Arguments.of("consult with a card id that is no card",
+                        "{\"type\":\"broadcast.consult\",\"id\":\"l1\"," + b + ",\"cardId\":\"card-1\"}"),
+                Arguments.of("viewers with limit 0", "{\"type\":\"broadcast.viewers\",\"id\":\"l1\"," + b + ",\"limit\":0}"),
+                Arguments.of("viewers with limit 101", "{\"type\":\"broadcast.viewers\",\"id\":\"l1\"," + b + ",\"limit\":101}"),
+                Arguments.of("viewers with a negative offset", "{\"type\":\"broadcast.viewers\",\"id\":\"l1\"," + b + ",\"offset\":-1}"),
+                Arguments.of("mute without viewerId", "{\"type\":\"viewer.mute\",\"id\":\"l1\"," + b + "}"),
+                Arguments.of("remove of a viewer id with spaces",
+                        "{\"type\":\"viewer.remove\",\"id\":\"l1\"," + b + ",\"viewerId\":\"v 1\"}"),
+                Arguments.of("pin without a card", "{\"type\":\"broadcast.card.pin\",\"id\":\"l1\"," + b + "}"),
+                Arguments.of("pin of a card without a name",
+                        "{\"type\":\"broadcast.card.pin\",\"id\":\"l1\"," + b + ",\"card\":{\"line\":\"x\"}}"),
+                Arguments.of("pin of a card with a javascript link", "{\"type\":\"broadcast.card.pin\",\"id\":\"l1\","
+                        + b + ",\"card\":{\"name\":\"x\",\"url\":\"javascript:alert(1)\"}}"),
+                Arguments.of("pin of a card with an unknown field", "{\"type\":\"broadcast.card.pin\",\"id\":\"l1\","
+                        + b + ",\"card\":{\"name\":\"x\",\"price\":1}}"),
+                Arguments.of("pin of a card with a topic with capitals", "{\"type\":\"broadcast.card.pin\",\"id\":\"l1\","
+                        + b + ",\"card\":{\"name\":\"x\",\"topic\":\"Loans\"}}"),
+                Arguments.of("signal without sdp", "{\"type\":\"broadcast.signal\",\"id\":\"l1\"," + b + "}"),
+                Arguments.of("signal with sdp that is not SDP", "{\"type\":\"broadcast.signal\",\"id\":\"l1\"," + b
+                        + ",\"sdp\":{\"type\":\"offer\",\"sdp\":\"hello\"}}"),
+                Arguments.of("stage.add without staffId", "{\"type\":\"broadcast.stage.add\",\"id\":\"l1\"," + b + "}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badLivestreamMessages")
+    void aBadLivestreamMessageIsBadMessageWithTheIdEchoed(String what, String frame) {
+        assertInvalid(frame, ErrorCode.BAD_MESSAGE, "l1");
+    }
+
+    @Test
+    void readsLivestreamMessagesWithTheirDefaults() {
+        ClientMessage.BroadcastViewers viewers = (ClientMessage.BroadcastViewers) codec.read(
+                "{\"type\":\"broadcast.viewers\",\"id\":\"1\",\"broadcastId\":\"b-1\"}");
+        assertEquals(0, viewers.offset());
+        assertEquals(50, viewers.limit());
+        ClientMessage.ViewerMute mute = (ClientMessage.ViewerMute) codec.read(
+                "{\"type\":\"viewer.mute\",\"id\":\"1\",\"broadcastId\":\"b-1\",\"viewerId\":\"v@bank\"}");
+        assertTrue(mute.muted(), "muting is the default");
+        ClientMessage.ChatSend chat = (ClientMessage.ChatSend) codec.read(
+                "{\"type\":\"chat.send\",\"id\":\"1\",\"broadcastId\":\"b-1\",\"text\":\"  利率是多少？ 🙂\\nthanks \"}");
+        assertEquals("利率是多少？ 🙂\nthanks", chat.text(), "trimmed, one line break kept");
+        ClientMessage.BroadcastJoin join = (ClientMessage.BroadcastJoin) codec.read(
+                "{\"type\":\"broadcast.join\",\"id\":\"1\",\"broadcastId\":\"b-1\",\"name\":\"   \"}");
+        assertNull(join.name(), "a blank name is no name");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("outOfRangeValues")
     void valueOutOfRangeIsBadMessageWithTheIdEchoed(String what, String frame) {
