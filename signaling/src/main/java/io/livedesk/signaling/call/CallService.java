@@ -243,7 +243,9 @@ public final class CallService {
             } else {
                 handoff.forward(call.mediaNode(), MediaTask.of(MediaTask.Kind.RESUMED, call.callId(), party.subject()));
             }
-            return startedFor(call, party.role(), null, true);
+            // A viewer who consulted from a livestream is the call's customer, whatever their token's role.
+            Role asParty = party.subject().equals(call.customerId()) ? Role.CUSTOMER : party.role();
+            return startedFor(call, asParty, null, true);
         });
     }
 

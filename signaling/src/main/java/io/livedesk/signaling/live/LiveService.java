@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Livestreams on one node: the requests of viewers and of the stage (join, chat, likes, moderation, cards,
@@ -259,14 +260,12 @@ public final class LiveService {
     }
 
     public ServerMessage.Ack pin(ClientConnection c, ClientMessage.CardPin m) {
-        Subject caller = c.principal().subject();
         String topic = m.card().topic();
         if (topic != null && !queues.hasTopic(topic)) {
             throw new ProtocolException(ErrorCode.UNKNOWN_TOPIC, "no such topic: " + topic);
         }
         changes.apply(m.broadcastId(), b -> mayModerate(c.principal(), b),
                 b -> b.withPinned(m.card().numbered(b.cards().nextId())), "pinned a card");
-        log.debug("{} pinned a card", caller);
         return new ServerMessage.Ack(m.id());
     }
 
@@ -298,7 +297,7 @@ public final class LiveService {
         return new ServerMessage.Ack(m.id());
     }
 
-    private void offStage(BroadcastId id, Subject coHost, java.util.function.Predicate<Broadcast> allowed) {
+    private void offStage(BroadcastId id, Subject coHost, Predicate<Broadcast> allowed) {
         Broadcast b = changes.apply(id, allowed, x -> x.withoutCoHost(coHost), "a co-host left the stage");
         media.left(b, coHost);
         router.send(coHost, new ServerMessage.BroadcastOnStage(b.id(), b.title(), false));
@@ -346,6 +345,14 @@ public final class LiveService {
             return;
         }
         Broadcast before = replaced.get();
+        for (LiveMember m : room.members()) {
+            if (m.stage && !next.onStage(m.subject)) {
+                // Taken off stage: out of the room as a stage member; their page joins again as a viewer.
+                room.remove(m.connection);
+                watching.remove(m.connection, next.id());
+                metrics.left(next.id());
+            }
+        }
         List<LiveMember> members = room.members();
         if (!Objects.equals(before.cards().pinned(), next.cards().pinned())) {
             String card = codec.write(new ServerMessage.BroadcastCard(next.id(), next.cards().pinned().orElse(null)));

@@ -370,6 +370,33 @@ class LiveStreamIT {
     }
 
     @Test
+    void theHostPutsAColleagueOnStageAndTakesThemOffAndEveryViewerSeesTheStage() {
+        WsClient v = viewer(b, "v-1", "Ann");
+        WsClient colleague = track(b.signIn(b.staffToken("staff-co", "Chen Jie", List.of("loans"), List.of("en"), 1)));
+        assertEquals("not_found", WsClient.errorCode(host.request(about("broadcast.stage.add", "staffId", "nobody"))));
+        assertEquals("forbidden", WsClient.errorCode(colleague.request(about("broadcast.stage.add", "staffId", "staff-co"))),
+                "only the host invites");
+
+        host.requestOk(about("broadcast.stage.add", "staffId", "staff-co"));
+        JsonNode invited = colleague.awaitType("broadcast.onstage", T);
+        assertTrue(invited.path("onStage").asBoolean());
+        assertEquals("Saving for your first home", invited.path("title").asText());
+        JsonNode stage = v.awaitType("broadcast.state", T).path("stage");
+        assertEquals(2, stage.size(), stage.toString());
+        assertEquals("Chen Jie", stage.get(1).path("name").asText());
+        assertEquals("cohost", stage.get(1).path("role").asText());
+        assertTrue(colleague.requestOk(about("broadcast.join")).path("onStage").asBoolean());
+        assertEquals("invalid_state", WsClient.errorCode(host.request(about("broadcast.stage.add", "staffId", "staff-co"))));
+
+        host.requestOk(about("broadcast.stage.remove", "staffId", "staff-co"));
+        assertFalse(colleague.awaitType("broadcast.onstage", T).path("onStage").asBoolean());
+        assertEquals(1, v.awaitType("broadcast.state", T).path("stage").size());
+        assertEquals("invalid_state", WsClient.errorCode(colleague.request(about("chat.send", "text", "hi"))),
+                "off stage, out of the room until they join again as a viewer");
+        assertFalse(colleague.requestOk(about("broadcast.join")).path("onStage").asBoolean());
+    }
+
+    @Test
     void endingTheBroadcastTellsEveryViewerAndKeepsTheRecord() {
         WsClient v1 = viewer(a, "v-1", "Ann");
         WsClient v2 = viewer(b, "v-2", "Bo");
