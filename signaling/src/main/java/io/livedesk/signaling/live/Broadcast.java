@@ -3,12 +3,9 @@ package io.livedesk.signaling.live;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.protocol.ClientMessage;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Everything kept about one livestream broadcast: what it is, its state, who is on stage, and its record
@@ -38,7 +35,7 @@ public record Broadcast(BroadcastId id, Subject host, String title, String descr
     public static final int MAX_DESCRIPTION = 2000;
     /** The stage's size besides the host: each co-host is one more video every viewer receives. */
     public static final int MAX_CO_HOSTS = 3;
-    public static final int MAX_URL = 2048;
+    public static final int MAX_URL = WebLinks.MAX_URL;
 
     public Broadcast {
         require(id, "id");
@@ -54,7 +51,7 @@ public record Broadcast(BroadcastId id, Subject host, String title, String descr
         if (scheduledAtMs <= 0) {
             throw new IllegalArgumentException("scheduledAtMs must be a time (epoch milliseconds)");
         }
-        checkCoverImageUrl(coverImageUrl);
+        WebLinks.check(coverImageUrl, "coverImageUrl");
         coHosts = coHosts == null ? List.of() : List.copyOf(coHosts);
         checkStage(host, state, coHosts);
         checkTimes(state, startedAtMs, endedAtMs);
@@ -190,30 +187,6 @@ public record Broadcast(BroadcastId id, Subject host, String title, String descr
         require(value, field);
         if (!ClientMessage.WORD.matcher(value).matches()) {
             throw new IllegalArgumentException(field + " must be 1-32 characters of a-z, 0-9, _ and -");
-        }
-    }
-
-    private static void checkCoverImageUrl(String url) {
-        if (url == null) {
-            return;
-        }
-        String message = "coverImageUrl must be an http or https URL of at most " + MAX_URL + " characters";
-        if (url.length() > MAX_URL) {
-            throw new IllegalArgumentException(message);
-        }
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(message, e);
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-            throw new IllegalArgumentException(message);
-        }
-        // https://bank.example@elsewhere.example shows one host and loads another: refused on a bank's page.
-        if (uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("coverImageUrl cannot carry a user name or password");
         }
     }
 

@@ -3,9 +3,6 @@ package io.livedesk.signaling.live;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.livedesk.signaling.protocol.ClientMessage;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -20,7 +17,6 @@ import java.util.regex.Pattern;
 public record ProductCard(String cardId, String name, String line, String url, String topic) {
     public static final int MAX_NAME = 80;
     public static final int MAX_LINE = 160;
-    public static final int MAX_URL = 2048;
     private static final Pattern CARD_ID = Pattern.compile("c-[1-9][0-9]{0,3}");
 
     public ProductCard {
@@ -29,7 +25,7 @@ public record ProductCard(String cardId, String name, String line, String url, S
         }
         name = text(name, "card.name", MAX_NAME, true);
         line = text(line, "card.line", MAX_LINE, false);
-        checkUrl(url);
+        WebLinks.check(url, "card.url");
         if (topic != null && !ClientMessage.WORD.matcher(topic).matches()) {
             throw new IllegalArgumentException("card.topic must be 1-32 characters of a-z, 0-9, _ and -");
         }
@@ -60,25 +56,5 @@ public record ProductCard(String cardId, String name, String line, String url, S
             throw new IllegalArgumentException(field + " cannot contain line breaks or control characters");
         }
         return trimmed;
-    }
-
-    private static void checkUrl(String url) {
-        if (url == null) {
-            return;
-        }
-        String message = "card.url must be an http or https URL of at most " + MAX_URL + " characters";
-        if (url.length() > MAX_URL) {
-            throw new IllegalArgumentException(message);
-        }
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(message, e);
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException(message);
-        }
     }
 }
