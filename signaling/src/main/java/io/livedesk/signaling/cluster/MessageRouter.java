@@ -8,6 +8,8 @@ import io.livedesk.signaling.server.LocalConnections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -24,8 +26,8 @@ public final class MessageRouter {
     private final ClusterBus bus;
     private final MessageCodec codec;
     private final String sessionReplaced;
-    private volatile String taskAddress;
-    private volatile Consumer<String> taskReceiver;
+    /** Node-to-node work by address (calls' media {@code #media}, livestreams' {@code #live-media}, ...). */
+    private final Map<String, Consumer<String>> taskReceivers = new ConcurrentHashMap<>();
 
     public MessageRouter(String nodeId, LocalConnections local, SessionStore sessions, ClusterBus bus, MessageCodec codec) {
         this.nodeId = nodeId;
@@ -39,18 +41,24 @@ public final class MessageRouter {
 
     /**
      * Node-to-node work rather than a message for a subject: what arrives for {@code address} (one no
-     * subject can have) goes to the receiver. Set before {@link #start}.
+     * subject can have, see {@link NodeTasks}) goes to the receiver. One receiver per address, each set
+     * before {@link #start}.
      */
     public void onNodeTasks(String address, Consumer<String> receiver) {
-        this.taskAddress = address;
-        this.taskReceiver = receiver;
+        if (Subject.parse(address).isPresent()) {
+            throw new IllegalArgumentException("a subject could have the task address " + address);
+        }
+        if (taskReceivers.putIfAbsent(address, receiver) != null) {
+            throw new IllegalStateException("tasks for " + address + " already have a receiver");
+        }
     }
 
     /** Starts taking messages that other nodes send to subjects here. */
     public void start() {
         bus.subscribe(nodeId, (address, json) -> {
-            if (address.equals(taskAddress)) {
-                taskReceiver.accept(json);
+            Consumer<String> tasks = taskReceivers.get(address);
+            if (tasks != null) {
+                tasks.accept(json);
             } else {
                 deliverHere(address, json);
             }
