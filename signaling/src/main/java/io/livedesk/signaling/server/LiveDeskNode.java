@@ -13,8 +13,10 @@ import io.livedesk.signaling.cluster.NodeMonitor;
 import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.live.BroadcastChanges;
+import io.livedesk.signaling.live.BroadcastMedia;
 import io.livedesk.signaling.live.BroadcastsApi;
 import io.livedesk.signaling.media.BridgePool;
+import io.livedesk.signaling.media.ClusterBroadcastMedia;
 import io.livedesk.signaling.media.MediaMode;
 import io.livedesk.signaling.presence.PresenceService;
 import io.livedesk.signaling.presence.StaffApi;
@@ -83,6 +85,7 @@ public final class LiveDeskNode implements AutoCloseable {
     private final MessageRouter router;
     private final RoutingService routing;
     private final CallService calls;
+    private final BroadcastMedia broadcastMedia;
     private final SessionService sessions;
     private final TranscriptService transcripts;
     private final CallTranscriber transcriber;
@@ -127,6 +130,8 @@ public final class LiveDeskNode implements AutoCloseable {
         this.calls = new CallService(callRecords, media.negotiator(router, transcriber, workers), router, clock, metrics,
                 routing, nodeId, handoff);
         router.onNodeTasks(ClusterMediaHandoff.SUBJECT, handoff.receiver(calls, workers));
+        this.broadcastMedia = ClusterBroadcastMedia.on(media.broadcastMedia(router, config.live()), nodeId,
+                stores.bus(), codec.mapper(), router, workers);
         this.sessions = new SessionService(nodeId, tokens, stores.sessions(), connections, router, presence, routing,
                 calls, config, clock);
         this.nodeMonitor = new NodeMonitor(nodeId, stores.nodes(), stores.sessions(), stores.presence(),
@@ -226,6 +231,14 @@ public final class LiveDeskNode implements AutoCloseable {
     /** Calls of this node's cluster: the current record of a call (e.g. to address its captions). */
     public CallService calls() {
         return calls;
+    }
+
+    /**
+     * Livestream media: answers broadcast offers on whichever node they arrive (handing them to the broadcast's
+     * media node), or refuses them without a bridge.
+     */
+    public BroadcastMedia broadcastMedia() {
+        return broadcastMedia;
     }
 
     /**
