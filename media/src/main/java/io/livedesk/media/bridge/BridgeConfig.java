@@ -18,7 +18,11 @@ import java.util.Objects;
  * @param rembInterval          how often each sender is told its bandwidth estimate (REMB)
  * @param rembCeilingBps        the estimate sent when no receiver reports a lower one
  * @param rembFloorBps          the estimate never goes below this
- * @param keyframeMinInterval   at most one keyframe request per sender stream per this interval
+ * @param keyframeMinInterval   the window keyframe requests are coalesced over, per sender stream: the first
+ *                              request goes out at once, later ones within the window become one request at
+ *                              its end (see {@code KeyframeRequester}). 300-500 ms: short enough that a viewer
+ *                              joining a livestream sees a picture well within 2 s, long enough that a hundred
+ *                              joining at once cost the sender a couple of keyframes, not a hundred
  * @param packetCacheSize       packets kept per video stream to answer NACKs
  * @param packetCacheMaxAge     how long a cached packet may be retransmitted
  * @param warmUpSrtp            run jitsi-srtp once at start so the first call does not pay ~1.2 s
@@ -81,6 +85,11 @@ public record BridgeConfig(String id, String address, int port, long capacityPac
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, bps, Math.min(rembFloorBps, bps), keyframeMinInterval, packetCacheSize,
                 packetCacheMaxAge, warmUpSrtp);
+    }
+
+    public BridgeConfig withKeyframeMinInterval(Duration window) {
+        return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
+                rembInterval, rembCeilingBps, rembFloorBps, window, packetCacheSize, packetCacheMaxAge, warmUpSrtp);
     }
 
     public BridgeConfig withWarmUpSrtp(boolean warmUp) {

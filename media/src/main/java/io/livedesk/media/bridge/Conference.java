@@ -150,8 +150,10 @@ final class Conference implements ConferenceRouting {
     }
 
     /**
-     * Asks every primary video stream of the other endpoints for a keyframe, for {@code receiver},
-     * which just joined or just became able to receive.
+     * Asks every primary video stream of the other endpoints for a keyframe, for {@code receiver}, which
+     * just became able to receive (its transport is secure, or its first packet arrived). Coalesced per
+     * stream by the {@link KeyframeRequester}: many receivers connecting at once cost each sender one or
+     * two keyframes.
      */
     void requestKeyframesFor(Endpoint receiver, byte[] scratch) {
         long now = context.nanoClock.getAsLong();
@@ -163,6 +165,15 @@ final class Conference implements ConferenceRouting {
                 if (stream.isPrimaryVideo()) {
                     context.keyframes.requestPli(stream, now, scratch);
                 }
+            }
+        }
+    }
+
+    /** Sends the keyframe requests the window held back on this conference's streams (housekeeper). */
+    void flushKeyframeRequests(long nowNanos, byte[] scratch) {
+        for (Endpoint sender : endpoints) {
+            for (SenderStream stream : sender.streams()) {
+                context.keyframes.flushDeferred(stream, nowNanos, scratch);
             }
         }
     }

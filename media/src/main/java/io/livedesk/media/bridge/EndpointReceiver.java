@@ -9,7 +9,9 @@ import io.livedesk.media.transport.MediaPacketListener;
  * The start of the packet path for everything one endpoint sends (Jitsi Videobridge's receive
  * pipeline, reduced to its nodes): account, classify by SSRC, then hand RTP to the stages of the
  * {@link PacketPath} it was given (forwarding, then the audio taps) and each RTCP packet to its
- * feedback stage.
+ * feedback stage. RTP of an endpoint that declared no sources (receive-only: a livestream viewer)
+ * goes no further than the count, whatever its SSRC; its RTCP (receiver reports, NACK, PLI) is taken
+ * as any receiver's.
  *
  * <p>Holds the endpoint's scratch views and buffers, so nothing is allocated per packet here. The
  * transport calls it from ice4j's receive thread, and once from the DTLS thread for packets that
@@ -33,6 +35,10 @@ final class EndpointReceiver implements MediaPacketListener {
         long now = arrived(len);
         if (!rtp.wrap(buf, off, len)) {
             endpoint.counters.drop(ForwardingDrop.MALFORMED_RTP);
+            return;
+        }
+        if (endpoint.streams().isEmpty()) {
+            endpoint.counters.drop(ForwardingDrop.RECEIVE_ONLY);
             return;
         }
         SenderStream stream = path.routing().stream(rtp.ssrc());

@@ -8,6 +8,12 @@ public enum ForwardingDrop {
     MALFORMED_RTP,
     /** RTP from an SSRC the endpoint did not declare in its sources. */
     UNKNOWN_SSRC,
+    /**
+     * RTP from an endpoint that declared no sources at all: a receive-only endpoint (a livestream viewer),
+     * whose media is never forwarded whatever SSRC it claims. Told apart from {@link #UNKNOWN_SSRC} because
+     * it is a client sending what it was answered it may not, not a source the bridge was not told of.
+     */
+    RECEIVE_ONLY,
     /** An RTCP datagram that does not parse as a compound packet. */
     MALFORMED_RTCP,
     /** Feedback (NACK, PLI, FIR) about an SSRC no other endpoint of the conference sends. */

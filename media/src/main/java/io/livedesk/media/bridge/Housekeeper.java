@@ -4,7 +4,8 @@ import java.util.Collection;
 
 /**
  * The bridge's periodic work, run on its one housekeeping thread (or driven directly by tests with
- * their own clock): keyframe requests for endpoints that just became secure, expiry of endpoints
+ * their own clock): keyframe requests for endpoints that just became secure and those a window held
+ * back ({@link KeyframeRequester}), expiry of endpoints
  * whose ICE failed or that went quiet, per-endpoint bitrates, the bridge's packet rate (stress),
  * and REMB to senders every {@code rembInterval}.
  */
@@ -61,6 +62,7 @@ final class Housekeeper {
                     endpoint.updateRates(nowNanos);
                 }
             }
+            conference.flushKeyframeRequests(nowNanos, scratch);
             if (conference.size() == 0 && nowNanos - conference.createdNanos > inactivityNanos) {
                 expirer.expireEmpty(conference);
             }

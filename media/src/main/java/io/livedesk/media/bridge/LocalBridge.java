@@ -204,7 +204,6 @@ public final class LocalBridge implements Bridge {
 
     private ConferenceReply applyTo(Conference conference, ConferenceRequest request) throws BridgeException {
         List<ConferenceReply.EndpointReply> replies = new ArrayList<>();
-        List<Endpoint> joined = new ArrayList<>();
         synchronized (conference) {
             if (conference.isExpired()) {
                 throw new BridgeException.NotFound("conference " + conference.meetingId + " has expired");
@@ -230,7 +229,6 @@ public final class LocalBridge implements Bridge {
                     }
                     endpoint.attach(linkWrapper.apply(link), link);
                     conference.add(endpoint);
-                    joined.add(endpoint);
                 } else {
                     endpoint = conference.endpoint(er.id());
                     link = endpoint.transport();
@@ -252,10 +250,8 @@ public final class LocalBridge implements Bridge {
                 conference.expire();
             }
         }
-        byte[] scratch = new byte[64];
-        for (Endpoint endpoint : joined) {
-            conference.requestKeyframesFor(endpoint, scratch);
-        }
+        // No keyframe request for a new endpoint here: it cannot receive yet, and a keyframe sent now would
+        // only be dropped. It is asked for when its transport connects (first packet, or the housekeeper).
         return new ConferenceReply(replies, bridgeSources);
     }
 

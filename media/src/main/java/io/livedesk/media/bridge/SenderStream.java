@@ -10,8 +10,8 @@ import io.livedesk.media.rtp.SequenceExtender;
 
 /**
  * One SSRC an endpoint declared it sends (mediasoup's Producer, one per stream): who owns it, its
- * NACK cache (primary video streams only), reception accounting, keyframe-request throttle and the
- * last sender report forwarded (for RTT).
+ * NACK cache (primary video streams only), reception accounting, keyframe-request window (and the
+ * request deferred to its end) and the last sender report forwarded (for RTT).
  *
  * <p>{@link #onReceived} runs on the owner's receive thread only (under its receiver lock); the other
  * fields are read or updated from receivers' threads and the housekeeper, hence atomics/volatiles.
@@ -31,6 +31,8 @@ final class SenderStream {
     private volatile long received;
 
     private final AtomicLong lastKeyframeRequestNanos = new AtomicLong(Long.MIN_VALUE);
+    /** A request held back by the window, {@link KeyframeRequester#NONE} if none: sent when the window ends. */
+    private final AtomicInteger pendingKeyframeRequest = new AtomicInteger(KeyframeRequester.NONE);
     private final AtomicInteger firSequence = new AtomicInteger();
 
     /** Middle 32 bits of the NTP time of the last SR forwarded, and when (nanos). */
@@ -93,6 +95,23 @@ final class SenderStream {
 
     void releaseKeyframeRequest(long claimedAtNanos) {
         lastKeyframeRequestNanos.compareAndSet(claimedAtNanos, Long.MIN_VALUE);
+    }
+
+    /**
+     * Remembers a request that came within the window: one request ({@code kind} PLI or FIR, FIR winning,
+     * since a receiver that asked with FIR may not understand PLI) goes out when the window ends.
+     */
+    void deferKeyframeRequest(int kind) {
+        pendingKeyframeRequest.accumulateAndGet(kind, Math::max);
+    }
+
+    boolean hasDeferredKeyframeRequest() {
+        return pendingKeyframeRequest.get() != KeyframeRequester.NONE;
+    }
+
+    /** The deferred request's kind, now taken (a request going out answers it), or NONE. */
+    int takeDeferredKeyframeRequest() {
+        return pendingKeyframeRequest.getAndSet(KeyframeRequester.NONE);
     }
 
     int nextFirSequence() {

@@ -32,6 +32,17 @@ public final class AnswerBuilder {
      */
     public SessionDescription answer(SessionDescription offer, Origin origin, LocalTransport local,
                                      Map<String, AnswerIntent> intents) throws SdpNegotiationException {
+        return answer(offer, origin, local, intents, AnswerIntent.receiveOnly());
+    }
+
+    /**
+     * @param intents   per mid
+     * @param otherwise the intent for a section without an entry: {@link AnswerIntent#inactive()} for a
+     *                  browser that must never send to the bridge (a livestream viewer)
+     */
+    public SessionDescription answer(SessionDescription offer, Origin origin, LocalTransport local,
+                                     Map<String, AnswerIntent> intents, AnswerIntent otherwise)
+            throws SdpNegotiationException {
         Set<String> offeredBundle = Set.copyOf(offer.bundleMids());
         if (offeredBundle.isEmpty()) {
             throw new SdpNegotiationException("the offer has no a=group:BUNDLE; the bridge needs one transport per endpoint");
@@ -40,7 +51,7 @@ public final class AnswerBuilder {
         for (MediaSection offered : offer.media()) {
             Optional<MediaType> kind = acceptableKind(offered, offeredBundle);
             Optional<MediaSection> accepted = kind.isEmpty() ? Optional.empty()
-                    : accept(offered, kind.get(), local, intents.getOrDefault(offered.mid(), AnswerIntent.receiveOnly()));
+                    : accept(offered, kind.get(), local, intents.getOrDefault(offered.mid(), otherwise));
             sections.add(accepted.orElseGet(() -> reject(offered)));
         }
         List<String> bundle = offer.bundleMids().stream()

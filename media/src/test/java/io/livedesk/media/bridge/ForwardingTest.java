@@ -143,6 +143,26 @@ class ForwardingTest {
     }
 
     @Test
+    void aReceiveOnlyEndpointsRtpReachesNoOneWhateverSsrcItClaims() {
+        // c declared no sources (a livestream viewer): nothing it sends is forwarded, not even under a's SSRC.
+        send(c, Packets.rtp(7777, 1, 96, 100));
+        send(c, Packets.rtp(A_VIDEO, 2, 96, 100));
+        send(c, Packets.rtp(B_AUDIO, 3, 111, 20));
+
+        assertTrue(linkA.rtp.isEmpty() && linkB.rtp.isEmpty(), "forwarded from a receive-only endpoint");
+        assertEquals(3, c.counters.dropped(ForwardingDrop.RECEIVE_ONLY));
+        assertEquals(0, c.counters.dropped(ForwardingDrop.UNKNOWN_SSRC));
+        assertEquals(0, a.counters.rtpForwarded() + b.counters.rtpForwarded());
+        assertEquals(0, conference.stream(A_VIDEO).received(), "a's stream accounting is untouched");
+
+        // It still receives, and its feedback is still a receiver's.
+        send(a, Packets.rtp(A_VIDEO, 4, 96, 100));
+        assertEquals(1, linkC.rtp.size());
+        sendRtcp(c, Packets.pli(1, A_VIDEO));
+        assertEquals(1, rtcpOf(linkA, RtcpKind.PLI).size());
+    }
+
+    @Test
     void aReceiverThatIsNotSecureYetGetsNothingAndItIsCounted() {
         linkC.secure = false;
         send(a, Packets.rtp(A_AUDIO, 1, 111, 50));
@@ -194,7 +214,7 @@ class ForwardingTest {
         sendRtcp(c, Packets.pli(1, A_VIDEO));
 
         List<byte[]> plis = rtcpOf(linkA, RtcpKind.PLI);
-        assertEquals(1, plis.size(), "the second request within the interval is absorbed");
+        assertEquals(1, plis.size(), "the second request within the window is held back");
         assertEquals(BRIDGE, i32(plis.get(0), 4));
         assertEquals(A_VIDEO, i32(plis.get(0), 8));
         assertTrue(linkB.rtcp.isEmpty() && linkC.rtcp.isEmpty(), "only the owner is asked");

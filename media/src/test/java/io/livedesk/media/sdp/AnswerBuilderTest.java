@@ -123,6 +123,48 @@ class AnswerBuilderTest {
     }
 
     @Test
+    void aViewersSectionsAreAnsweredSendOnlyOrInactiveWhateverItOffered() throws Exception {
+        // A viewer's page offering sendrecv on both sections (as addTrack would): it still gets no receiver.
+        ForwardedTrack hostVideo = new ForwardedTrack(MediaType.VIDEO, "host", "host-cam", "cnameHost", 1111L, 2222L);
+        SessionDescription answer = builder.answer(parser.parse(ChromiumSdp.OFFER), ORIGIN, BRIDGE,
+                Map.of("1", AnswerIntent.sendOnly(hostVideo)), AnswerIntent.inactive());
+
+        MediaSection audio = answer.media().get(0);
+        assertEquals(Direction.INACTIVE, audio.direction(), "no track for it: inactive, not recvonly");
+        assertFalse(audio.isRejected(), "kept in the bundle for the next offer");
+        assertEquals(List.of(), audio.sources());
+        MediaSection video = answer.media().get(1);
+        assertEquals(Direction.SENDONLY, video.direction());
+        assertEquals(List.of(new Source(1111L, "cnameHost", new Msid("host", "host-cam")),
+                new Source(2222L, "cnameHost", new Msid("host", "host-cam"))), video.sources());
+        assertEquals(List.of("0", "1"), answer.bundleMids());
+    }
+
+    @Test
+    void sendOnlyOnASectionTheBrowserOnlySendsOnIsInactiveWithoutTheTrack() throws Exception {
+        String sendOnlyOffer = ChromiumSdp.OFFER.replace("a=sendrecv", "a=sendonly");
+        ForwardedTrack track = new ForwardedTrack(MediaType.AUDIO, "s", "t", "c", 1L, null);
+        SessionDescription answer = builder.answer(parser.parse(sendOnlyOffer), ORIGIN, BRIDGE,
+                Map.of("0", AnswerIntent.sendOnly(track)), AnswerIntent.inactive());
+
+        for (MediaSection m : answer.media()) {
+            assertEquals(Direction.INACTIVE, m.direction(), m.mid());
+            assertEquals(List.of(), m.sources(), m.mid());
+        }
+        assertEquals(Direction.SENDONLY, Direction.SENDONLY.answerTo(Direction.RECVONLY));
+        assertEquals(Direction.SENDONLY, Direction.SENDONLY.answerTo(Direction.SENDRECV));
+        assertEquals(Direction.INACTIVE, Direction.INACTIVE.answerTo(Direction.SENDRECV));
+    }
+
+    @Test
+    void intentsNeedWhatTheirDirectionPromises() {
+        assertThrows(IllegalArgumentException.class, () -> AnswerIntent.sendOnly(null));
+        assertEquals(new AnswerIntent(Direction.INACTIVE, null), AnswerIntent.inactive());
+        assertThrows(IllegalArgumentException.class, () -> new AnswerIntent(Direction.INACTIVE,
+                new ForwardedTrack(MediaType.AUDIO, "s", "t", "c", 1L, null)));
+    }
+
+    @Test
     void writtenAnswerHasWhatChromiumRequires() throws Exception {
         String text = new SdpWriter().write(answer(ChromiumSdp.OFFER, Map.of()));
         List<String> lines = Arrays.asList(text.split("\r\n"));

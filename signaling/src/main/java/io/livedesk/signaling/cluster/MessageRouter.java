@@ -26,7 +26,7 @@ public final class MessageRouter {
     private final ClusterBus bus;
     private final MessageCodec codec;
     private final String sessionReplaced;
-    /** Node-task receivers by address; set before {@link #start}, read by the bus's delivery thread after. */
+    /** Node-to-node work by address (calls' media {@code #media}, livestreams' {@code #live-media}, ...). */
     private final Map<String, Consumer<String>> taskReceivers = new ConcurrentHashMap<>();
 
     public MessageRouter(String nodeId, LocalConnections local, SessionStore sessions, ClusterBus bus, MessageCodec codec) {
@@ -41,14 +41,15 @@ public final class MessageRouter {
 
     /**
      * Node-to-node work rather than a message for a subject: what arrives for {@code address} (one no
-     * subject can have, starting with {@code #}) goes to the receiver. Set before {@link #start}.
+     * subject can have, see {@link NodeTasks}) goes to the receiver. One receiver per address, each set
+     * before {@link #start}.
      */
     public void onNodeTasks(String address, Consumer<String> receiver) {
-        if (!address.startsWith("#")) {
-            throw new IllegalArgumentException("a node-task address starts with # so no subject can have it: " + address);
+        if (Subject.parse(address).isPresent()) {
+            throw new IllegalArgumentException("a subject could have the task address " + address);
         }
         if (taskReceivers.putIfAbsent(address, receiver) != null) {
-            throw new IllegalStateException("node tasks for " + address + " already have a receiver");
+            throw new IllegalStateException("tasks for " + address + " already have a receiver");
         }
     }
 
@@ -60,9 +61,9 @@ public final class MessageRouter {
     /** Starts taking messages that other nodes send to subjects here. */
     public void start() {
         bus.subscribe(nodeId, (address, json) -> {
-            Consumer<String> receiver = taskReceivers.get(address);
-            if (receiver != null) {
-                receiver.accept(json);
+            Consumer<String> tasks = taskReceivers.get(address);
+            if (tasks != null) {
+                tasks.accept(json);
             } else {
                 deliverHere(address, json);
             }

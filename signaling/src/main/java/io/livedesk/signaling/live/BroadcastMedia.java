@@ -21,11 +21,18 @@ public interface BroadcastMedia {
      * {@code sendonly} or {@code inactive}, and nothing it sends is forwarded). The answer is sent to
      * {@code from} as a {@code broadcast.signal} event.
      *
+     * <p>On the broadcast's media node the offer is answered before this returns, and a refusal is thrown.
+     * Elsewhere it is handed to that node and this returns at once (acknowledge the request): a refusal
+     * there reaches {@code from} as an {@code error} event carrying {@code requestId}.
+     *
+     * @param requestId the id of the client's {@code broadcast.signal}, which an error met on another node
+     *                  carries back to it
      * @throws io.livedesk.signaling.protocol.ProtocolException {@code bad_sdp} for an offer that cannot be
-     *         read or answered, {@code broadcast_full} when the broadcast's bridges take no more viewers,
-     *         {@code unavailable} when no bridge answers, {@code not_supported} without a bridge
+     *         read or answered, {@code invalid_state} when the broadcast is not live, {@code broadcast_full}
+     *         when the broadcast's bridges take no more viewers, {@code unavailable} when no bridge answers,
+     *         {@code not_supported} without a bridge
      */
-    void offer(Broadcast broadcast, Subject from, ClientMessage.Sdp sdp);
+    void offer(Broadcast broadcast, Subject from, ClientMessage.Sdp sdp, String requestId);
 
     /** The subject left the broadcast (or was removed, or expired, or stepped off stage): its leg goes. */
     void left(Broadcast broadcast, Subject subject);
@@ -36,7 +43,7 @@ public interface BroadcastMedia {
     /** For a node without a media bridge: every offer is refused with {@code not_supported}. */
     BroadcastMedia NONE = new BroadcastMedia() {
         @Override
-        public void offer(Broadcast broadcast, Subject from, ClientMessage.Sdp sdp) {
+        public void offer(Broadcast broadcast, Subject from, ClientMessage.Sdp sdp, String requestId) {
             throw new io.livedesk.signaling.protocol.ProtocolException(
                     io.livedesk.signaling.protocol.ErrorCode.NOT_SUPPORTED, "livestream media needs the media bridge");
         }

@@ -154,7 +154,7 @@ public final class LiveService {
         if (b.state() != BroadcastState.LIVE) {
             throw new ProtocolException(ErrorCode.INVALID_STATE, "the broadcast is not live");
         }
-        media.offer(b, c.principal().subject(), m.sdp());
+        media.offer(b, c.principal().subject(), m.sdp(), m.id());
         return new ServerMessage.Ack(m.id());
     }
 

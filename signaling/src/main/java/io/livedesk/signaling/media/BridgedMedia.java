@@ -7,6 +7,7 @@ import io.livedesk.media.bridge.PublicAddressBridge;
 import io.livedesk.signaling.call.MediaNegotiator;
 import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.live.BroadcastMedia;
 import io.livedesk.signaling.server.Metrics;
 
 import java.net.URI;
@@ -16,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
- * Calls through a media bridge: the pool of bridges (the in-process one alone, or remote ones) with its
- * health checks and metrics, and the audio taps of the in-process bridge when there is one.
+ * Calls and livestreams through a media bridge: the pool of bridges (the in-process one alone, or remote
+ * ones) with its health checks and metrics, and the audio taps of the in-process bridge when there is one.
  */
 public final class BridgedMedia implements MediaMode {
     private static final AudioTaps REMOTE_TAPS = AudioTaps.none("calls use remote bridges, whose audio cannot be tapped");
@@ -63,6 +64,12 @@ public final class BridgedMedia implements MediaMode {
             workers.execute(() -> negotiator.conferencesLost(ids, lostAt));
         });
         return negotiator;
+    }
+
+    /** Broadcasts' conferences go to the pool's bridges as calls' do; viewers up to the cap per bridge. */
+    @Override
+    public BroadcastMedia broadcastMedia(MessageRouter router, LiveDeskConfig.Live live) {
+        return new BridgeBroadcastMedia(pool, router, ViewerPlacement.singleConference(live.maxViewersPerBridge()));
     }
 
     @Override

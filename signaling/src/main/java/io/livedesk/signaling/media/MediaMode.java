@@ -4,6 +4,7 @@ import io.livedesk.media.api.Bridge;
 import io.livedesk.signaling.call.MediaNegotiator;
 import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.live.BroadcastMedia;
 import io.livedesk.signaling.server.Metrics;
 
 import java.util.concurrent.Executor;
@@ -11,7 +12,8 @@ import java.util.concurrent.Executor;
 /**
  * How calls' media flow on this node, chosen once from the configuration: browser to browser, through the
  * bridge in this process, or through a pool of remote bridges. The composition root asks it for the
- * negotiator calls use and for what transcription can tap; nothing else branches on the mode.
+ * negotiator calls use, the media of livestreams and what transcription can tap; nothing else branches on
+ * the mode.
  */
 public sealed interface MediaMode extends AutoCloseable permits PeerToPeerMedia, BridgedMedia {
 
@@ -31,6 +33,15 @@ public sealed interface MediaMode extends AutoCloseable permits PeerToPeerMedia,
      * @param workers runs follow-up work that must not run on the thread that noticed it
      */
     MediaNegotiator negotiator(MessageRouter router, LegObserver legs, Executor workers);
+
+    /**
+     * Livestream media held on this node, through the same bridges as calls; {@link BroadcastMedia#NONE}
+     * without a bridge. Work for broadcasts held on other nodes is not its business (see
+     * {@link ClusterBroadcastMedia}).
+     *
+     * @param router delivers answers and requests to offer again to the browsers
+     */
+    BroadcastMedia broadcastMedia(MessageRouter router, LiveDeskConfig.Live live);
 
     /** What transcription can tap here. */
     AudioTaps audioTaps();

@@ -4,6 +4,8 @@ import io.livedesk.media.api.Bridge;
 import io.livedesk.signaling.call.MediaNegotiator;
 import io.livedesk.signaling.call.PeerToPeerRelay;
 import io.livedesk.signaling.cluster.MessageRouter;
+import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.live.BroadcastMedia;
 
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,12 @@ public record PeerToPeerMedia(List<Map<String, Object>> iceServers) implements M
     @Override
     public MediaNegotiator negotiator(MessageRouter router, LegObserver legs, Executor workers) {
         return new PeerToPeerRelay(router, iceServers);
+    }
+
+    /** Livestreams need the bridge: every offer is refused with {@code not_supported}. */
+    @Override
+    public BroadcastMedia broadcastMedia(MessageRouter router, LiveDeskConfig.Live live) {
+        return BroadcastMedia.NONE;
     }
 
     @Override

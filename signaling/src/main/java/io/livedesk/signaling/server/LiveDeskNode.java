@@ -19,6 +19,7 @@ import io.livedesk.signaling.live.LiveMetrics;
 import io.livedesk.signaling.live.LiveService;
 import io.livedesk.signaling.live.BroadcastsApi;
 import io.livedesk.signaling.media.BridgePool;
+import io.livedesk.signaling.media.ClusterBroadcastMedia;
 import io.livedesk.signaling.media.MediaMode;
 import io.livedesk.signaling.presence.PresenceService;
 import io.livedesk.signaling.presence.StaffApi;
@@ -87,6 +88,7 @@ public final class LiveDeskNode implements AutoCloseable {
     private final MessageRouter router;
     private final RoutingService routing;
     private final CallService calls;
+    private final BroadcastMedia broadcastMedia;
     private final SessionService sessions;
     private final LiveService live;
     private final TranscriptService transcripts;
@@ -132,6 +134,8 @@ public final class LiveDeskNode implements AutoCloseable {
         this.calls = new CallService(callRecords, media.negotiator(router, transcriber, workers), router, clock, metrics,
                 routing, nodeId, handoff);
         router.onNodeTasks(ClusterMediaHandoff.SUBJECT, handoff.receiver(calls, workers));
+        this.broadcastMedia = ClusterBroadcastMedia.on(media.broadcastMedia(router, config.live()), nodeId,
+                stores.bus(), codec.mapper(), router, workers);
         this.sessions = new SessionService(nodeId, tokens, stores.sessions(), connections, router, presence, routing,
                 calls, config, clock);
         this.nodeMonitor = new NodeMonitor(nodeId, stores.nodes(), stores.sessions(), stores.presence(),
@@ -140,7 +144,7 @@ public final class LiveDeskNode implements AutoCloseable {
         metrics.bind(liveMetrics);
         BroadcastChanges broadcastChanges = new BroadcastChanges(stores.broadcasts());
         this.live = new LiveService(stores.broadcasts(), stores.viewers(), stores.chat(), broadcastChanges,
-                BroadcastMedia.NONE, new LiveBus(router, codec.mapper()), routing, presence, router, codec,
+                broadcastMedia, new LiveBus(router, codec.mapper()), routing, presence, router, codec,
                 config.live(), config.routing(), liveMetrics, clock);
         ClientMessageHandler messages = new ClientMessageHandler(sessions, presence, routing, calls, live, metrics, clock);
 
@@ -240,6 +244,14 @@ public final class LiveDeskNode implements AutoCloseable {
     /** Calls of this node's cluster: the current record of a call (e.g. to address its captions). */
     public CallService calls() {
         return calls;
+    }
+
+    /**
+     * Livestream media: answers broadcast offers on whichever node they arrive (handing them to the broadcast's
+     * media node), or refuses them without a bridge.
+     */
+    public BroadcastMedia broadcastMedia() {
+        return broadcastMedia;
     }
 
     /**

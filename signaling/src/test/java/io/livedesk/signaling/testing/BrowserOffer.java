@@ -11,28 +11,50 @@ import java.util.List;
  *
  * <p>SSRCs derive from {@code seed}, so each participant's tracks are tellable apart in an answer:
  * audio {@code seed * 10 + 1}, video {@code seed * 10 + 2}, video RTX {@code seed * 10 + 3}.
+ *
+ * @param transport the page's ICE password, DTLS fingerprint and candidate port: made up unless a real
+ *                  (synthetic) peer stands behind the offer
  */
 public record BrowserOffer(String ufrag, int seed, boolean sendsAudio, boolean sendsVideo, int audioSections,
-                           int videoSections) {
+                           int videoSections, Transport transport) {
+
+    /** What the offer says of the page's transport besides its ufrag. */
+    public record Transport(String pwd, String fingerprint, int port) {
+        static Transport madeUp(int seed) {
+            return new Transport("browserpassword0123456789",
+                    "3A:1F:0C:6E:55:21:9B:7D:1C:2E:8A:4F:90:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33",
+                    40000 + seed);
+        }
+    }
 
     /** A page with camera and microphone: one section of each kind, both sending. */
     public static BrowserOffer of(String ufrag, int seed) {
-        return new BrowserOffer(ufrag, seed, true, true, 1, 1);
+        return new BrowserOffer(ufrag, seed, true, true, 1, 1, Transport.madeUp(seed));
+    }
+
+    /** A page that only receives (a livestream viewer's): recvonly sections, no tracks of its own. */
+    public static BrowserOffer receiveOnly(String ufrag, int seed) {
+        return new BrowserOffer(ufrag, seed, false, false, 1, 1, Transport.madeUp(seed));
     }
 
     /** The same page offering at least this many sections of each kind (after a renegotiate). */
     public BrowserOffer receiving(int audio, int video) {
-        return new BrowserOffer(ufrag, seed, sendsAudio, sendsVideo, Math.max(1, audio), Math.max(1, video));
+        return new BrowserOffer(ufrag, seed, sendsAudio, sendsVideo, Math.max(1, audio), Math.max(1, video), transport);
     }
 
     /** The same page after an ICE restart or a reload: new credentials. */
     public BrowserOffer withUfrag(String newUfrag) {
-        return new BrowserOffer(newUfrag, seed, sendsAudio, sendsVideo, audioSections, videoSections);
+        return new BrowserOffer(newUfrag, seed, sendsAudio, sendsVideo, audioSections, videoSections, transport);
     }
 
     /** The page's camera was replaced: new video SSRCs. */
     public BrowserOffer withSeed(int newSeed) {
-        return new BrowserOffer(ufrag, newSeed, sendsAudio, sendsVideo, audioSections, videoSections);
+        return new BrowserOffer(ufrag, newSeed, sendsAudio, sendsVideo, audioSections, videoSections, transport);
+    }
+
+    /** The same page on a real transport: these credentials, fingerprint and loopback port. */
+    public BrowserOffer withTransport(String newUfrag, Transport newTransport) {
+        return new BrowserOffer(newUfrag, seed, sendsAudio, sendsVideo, audioSections, videoSections, newTransport);
     }
 
     public long audioSsrc() {
@@ -74,11 +96,11 @@ public record BrowserOffer(String ufrag, int seed, boolean sendsAudio, boolean s
         return String.join("\r\n",
                 "c=IN IP4 127.0.0.1",
                 "a=rtcp:9 IN IP4 0.0.0.0",
-                "a=candidate:1 1 udp 2113937151 127.0.0.1 " + (40000 + seed) + " typ host generation 0",
+                "a=candidate:1 1 udp 2113937151 127.0.0.1 " + transport.port() + " typ host generation 0",
                 "a=ice-ufrag:" + ufrag,
-                "a=ice-pwd:browserpassword0123456789",
+                "a=ice-pwd:" + transport.pwd(),
                 "a=ice-options:trickle",
-                "a=fingerprint:sha-256 3A:1F:0C:6E:55:21:9B:7D:1C:2E:8A:4F:90:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33",
+                "a=fingerprint:sha-256 " + transport.fingerprint(),
                 "a=setup:actpass",
                 "a=mid:" + mid);
     }
