@@ -104,9 +104,13 @@ public final class LiveService {
         boolean muted = !stage && chat.isMuted(b.id(), p.subject());
         LiveMember member = new LiveMember(c, p.subject(), name, stage, now, muted,
                 new TokenBucket(config.chatPerSecond(), config.chatBurst(), System.nanoTime()), config.likesPerSecond());
-        LiveRoom room = rooms.computeIfAbsent(b.id(), id -> new LiveRoom(b));
-        room.update(b);
-        room.add(member);
+        // Added inside the map's compute, so a last member leaving at the same time cannot drop the room under us.
+        LiveRoom room = rooms.compute(b.id(), (id, r) -> {
+            LiveRoom joined = r != null ? r : new LiveRoom(b);
+            joined.update(b);
+            joined.add(member);
+            return joined;
+        });
         watching.put(c, b.id());
         metrics.joined(b.id());
         Broadcast current = room.broadcast();
@@ -138,14 +142,15 @@ public final class LiveService {
         if (room == null) {
             return;
         }
-        room.remove(c).ifPresent(member -> {
+        Optional<LiveMember> gone = room.remove(c);
+        rooms.computeIfPresent(id, (k, r) -> r.isEmpty() ? null : r);
+        gone.ifPresent(member -> {
             if (!member.stage) {
                 viewers.leave(id, member.subject, clock.millis());
             }
             metrics.left(id);
             media.left(room.broadcast(), member.subject);
         });
-        rooms.computeIfPresent(id, (k, r) -> r.isEmpty() ? null : r);
     }
 
     public ServerMessage.Ack signal(ClientConnection c, ClientMessage.BroadcastSignal m) {
