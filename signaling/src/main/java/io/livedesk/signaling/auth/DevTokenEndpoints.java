@@ -55,6 +55,7 @@ public final class DevTokenEndpoints {
         }
         if (demoEnabled) {
             routes.add(HttpMethod.POST, "/demo/api/customer-token", this::demoCustomer);
+            routes.add(HttpMethod.POST, "/demo/api/viewer-token", this::demoViewer);
         }
     }
 
@@ -103,6 +104,12 @@ public final class DevTokenEndpoints {
         DemoRequest r = call.jsonBody(json, DemoRequest.class);
         String name = r.name() == null || r.name().isBlank() ? "Guest" : r.name().trim();
         return issue(new Principal(Subject.of("cust-" + UUID.randomUUID().toString().substring(0, 12)), Role.CUSTOMER, name,
+                Set.of(), Set.of(), 1, 0));
+    }
+
+    /** An anonymous viewer (no name: they give one if they consult), as a bank's page would mint for a visitor. */
+    private HttpReply demoViewer(HttpCall call) throws Exception {
+        return issue(new Principal(Subject.of("viewer-" + UUID.randomUUID().toString().substring(0, 12)), Role.VIEWER, null,
                 Set.of(), Set.of(), 1, 0));
     }
 

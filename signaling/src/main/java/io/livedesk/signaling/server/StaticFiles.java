@@ -5,10 +5,12 @@ import java.io.InputStream;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * The console's files, read from the classpath (the console module's jar) once and kept in memory.
- * A path ending in '/' serves its index.html; '/demo/' is the demo bank page at the root.
+ * A path ending in '/' serves its index.html; '/demo/' is the demo bank page at the root; '/live/{id}' (a
+ * broadcast's address, the link a bank shares) serves the viewer page, which reads the id from the path.
  * Scripts may be read from any origin: the widget's loader on a bank's page imports the widget's ES modules
  * from this server, and a cross-origin module import needs CORS. They are public files without secrets.
  */
@@ -20,6 +22,9 @@ public final class StaticFiles {
             Map.entry("json", "application/json; charset=utf-8"), Map.entry("svg", "image/svg+xml"),
             Map.entry("png", "image/png"), Map.entry("ico", "image/x-icon"), Map.entry("webp", "image/webp"),
             Map.entry("woff2", "font/woff2"), Map.entry("txt", "text/plain; charset=utf-8"));
+
+    /** A broadcast's page: /live/ followed by an id (no dot, so the page's own files are not taken for one). */
+    private static final Pattern BROADCAST_PAGE = Pattern.compile("/live/[A-Za-z0-9_-]{1,64}");
 
     private final ClassLoader loader;
     private final ConcurrentHashMap<String, Optional<HttpReply>> cache = new ConcurrentHashMap<>();
@@ -34,6 +39,9 @@ public final class StaticFiles {
             return null;
         }
         String path = urlPath.equals("/demo") || urlPath.equals("/demo/") ? "/" : urlPath;
+        if (BROADCAST_PAGE.matcher(path).matches()) {
+            path = "/live/watch.html";
+        }
         if (path.endsWith("/")) {
             path = path + "index.html";
         }
