@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StaticFilesTest {
     private final StaticFiles files = new StaticFiles(getClass().getClassLoader());
@@ -24,6 +25,19 @@ class StaticFilesTest {
         HttpReply page = files.get("/console/");
         assertNotNull(page);
         assertFalse(page.headers().containsKey("Access-Control-Allow-Origin"));
+    }
+
+    @Test
+    void aBroadcastsAddressServesTheViewerPageAndTheListIsAtLive() throws Exception {
+        HttpReply page = files.get("/live/b-5d0c1e2f-aaaa-bbbb-cccc-0123456789ab");
+        assertNotNull(page);
+        String html = new String(page.body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(html.contains("/live/viewer.js"), "the viewer page");
+        String list = new String(files.get("/live/").body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(list.contains("/live/list.js"), "the list page");
+        assertNotNull(files.get("/live/viewer.js"), "the page's own files are not taken for a broadcast id");
+        assertEquals("*", files.get("/live.js").headers().get("Access-Control-Allow-Origin"), "embeddable");
+        assertNull(files.get("/live/b-1/extra"));
     }
 
     @Test
