@@ -197,7 +197,7 @@ final class CallPages {
         return mint("{\"role\":\"supervisor\",\"subject\":\"sup-e2e\",\"name\":\"Supervisor\"}");
     }
 
-    private String mint(String body) throws Exception {
+    String mint(String body) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/api/dev/tokens"))
                 .header("X-Admin-Key", adminKey).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
