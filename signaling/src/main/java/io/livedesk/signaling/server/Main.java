@@ -57,6 +57,7 @@ public final class Main implements Callable<Integer> {
         StringBuilder b = new StringBuilder("\n  LiveDesk is running (node ").append(node.nodeId()).append(")\n\n");
         if (node.config().demoEnabled()) {
             b.append("  Customer (demo bank page):  ").append(base).append("/\n");
+            b.append("  Livestreams (viewers):      ").append(base).append("/live/\n");
         }
         if (node.config().auth().devTokens()) {
             // The fragment never reaches a server log; the key only mints demo tokens and is new every start
