@@ -31,7 +31,16 @@
  *   alerts:   desk-alerts (panel, supervisors), items desk-alert (data-alert-id, data-call-id) with
  *             desk-alert-rule, desk-alert-time, desk-alert-text, desk-alert-people, desk-alert-join
  *             (listen in: call.join mode monitor); desk-alerts-clear
- * Script API: window.LiveDeskDesk = { state(), peerConnection(), offers(), captions(), alerts() }; the last
+ *   studio:   studio (the livestream section, for tokens with the livestream permission): studio-title,
+ *             studio-language, studio-topic, studio-create, studio-link, studio-golive, studio-end,
+ *             studio-preview, studio-stage, studio-count, studio-card-name, studio-card-line, studio-card-url,
+ *             studio-card-topic, studio-card-pin, studio-card-unpin, studio-card-current, studio-cohost-id,
+ *             studio-cohost-add, studio-viewers (items studio-viewer: studio-mute, studio-remove),
+ *             studio-viewers-refresh, studio-chat (items studio-chat-msg: studio-chat-delete, studio-chat-mute),
+ *             studio-chat-input, studio-chat-send; invited on stage: studio-invitation, studio-join-stage,
+ *             studio-leave-stage; offers from a livestream: desk-offer-origin
+ * Script API: window.LiveDeskDesk = { state(), peerConnection(), offers(), captions(), alerts(),
+ * studioPeerConnection(), studioState() }; the last
  * RTCPeerConnection stays reachable after a call ends, until the next call starts. captions() returns the
  * rendered caption lines [{speaker, speakerId, text, final}] in display order; alerts() the alerts
  * received, newest first [{alertId, callId, rule, ruleId, text, speaker, at, staff, customer}].
@@ -51,6 +60,7 @@ import { loadRecent, renderRecent } from "./panels/history.js";
 import { loadLive, renderLive } from "./panels/live.js";
 import { onAlert, clearAlerts, renderAlerts, alertList } from "./panels/alerts.js";
 import { renderTranscript, downloadTranscript, closeTranscript, onTranscriptClosed } from "./panels/transcript.js";
+import { renderStudio, onStudioMessage, studioPeerConnection, studioState } from "./panels/studio.js";
 import { signIn, signOut, onTokenSubmit, onDemoSubmit, recalled, TOKEN_KEY, ADMIN_KEY } from "./panels/signin.js";
 
 const TICK_MS = 250;
@@ -72,6 +82,7 @@ setRenderers([
   renderAlerts,
   renderTranscript,
   renderOffers,
+  renderStudio,
   () => { document.title = state() === "ringing" ? t("title.ringing") : t("app.title"); }
 ]);
 
@@ -96,7 +107,7 @@ function onMessage(msg) {
       if (msg.code !== "rate_limited") console.warn("[LiveDesk]", msg.code, msg.message);
       toast(errText(msg), "error");
       break;
-    default: break;
+    default: onStudioMessage(msg); break;
   }
 }
 
@@ -155,7 +166,9 @@ window.LiveDeskDesk = {
   peerConnection,
   offers: () => [...offers.keys()],
   captions: captionLines,
-  alerts: alertList
+  alerts: alertList,
+  studioPeerConnection,
+  studioState
 };
 
 init();

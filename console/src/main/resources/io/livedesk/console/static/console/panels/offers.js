@@ -53,6 +53,7 @@ export function addOffer(msg) {
         el("div", {},
           el("strong", { class: "offer-name", "data-testid": "desk-offer-customer", text: name }),
           msg.transfer ? el("p", { class: "offer-transfer", "data-testid": "desk-offer-transfer" }) : null,
+          msg.origin ? el("p", { class: "offer-transfer", "data-testid": "desk-offer-origin" }) : null,
           el("div", { class: "chips" }),
           el("p", { class: "offer-waited", "data-testid": "desk-offer-waited" }))),
       el("dl", { class: "facts ctx" })),
@@ -80,8 +81,10 @@ function renderOffer(o) {
     msg.priority > 0 ? el("span", { class: "chip prio", text: `${t("offer.priority")} ${msg.priority}` }) : null
   ].filter(Boolean));
   card.querySelector(".offer-waited").textContent = `${t("offer.waited")} ${fmtDuration((msg.waitedMs || 0) + (now - o.receivedAt))}`;
-  const transfer = card.querySelector(".offer-transfer");
+  const transfer = card.querySelector("[data-testid=desk-offer-transfer]");
   if (transfer) transfer.textContent = t("offer.transferFrom", { name: msg.transfer.from });
+  const origin = card.querySelector("[data-testid=desk-offer-origin]");
+  if (origin) origin.textContent = originText(msg.origin);
   const ctx = card.querySelector(".ctx");
   const entries = customerContext(msg.context);
   ctx.replaceChildren(...entries.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: String(v) })]));
@@ -94,6 +97,14 @@ function renderOffer(o) {
     removeOffer(msg.requestId);
     queueMicrotask(render);
   }
+}
+
+/** "From the livestream “title” · card name · watched 12:34": where a viewer's consultation came from. */
+export function originText(origin) {
+  const parts = [t("offer.fromLive", { title: origin.title })];
+  if (origin.card) parts.push(t("offer.fromCard", { name: origin.card.name }));
+  parts.push(t("offer.watched", { time: fmtDuration(origin.watchedMs) }));
+  return parts.join(" · ");
 }
 
 export function renderOffers() {

@@ -162,7 +162,7 @@ export async function onDemoSubmit(e, onMessage) {
   showSigninError("");
   try {
     const body = await api.post("/api/dev/tokens",
-      { role: "staff", subject: "staff-" + slug(name), name, skills, languages, capacity: 1 },
+      { role: "staff", subject: "staff-" + slug(name), name, skills, languages, capacity: 1, permissions: ["livestream"] },
       { auth: false, headers: { "X-Admin-Key": key } });
     if (!body?.token) throw { code: "HTTP 200" };
     signIn(body.token, onMessage);
