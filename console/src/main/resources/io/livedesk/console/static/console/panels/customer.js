@@ -5,6 +5,7 @@ import { fmtDuration, initials } from "../../client/format.js";
 import { desk } from "../store.js";
 import { topicName, langName, customerContext } from "../names.js";
 import { $ } from "../ui.js";
+import { originText } from "./offers.js";
 
 function facts(rows) {
   return rows.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: String(v) })]);
@@ -30,6 +31,14 @@ export function renderCustomer() {
   if (offer.priority !== undefined) rows.push([t("offer.priority"), String(offer.priority)]);
   if (offer.waitedMs !== undefined) rows.push([t("offer.waited"), fmtDuration(offer.waitedMs)]);
   $("cust-facts").replaceChildren(...facts(rows));
+  // Where a livestream consultation came from, set by the server (never the customer's own words).
+  let origin = $("cust-origin");
+  if (!origin) {
+    origin = el("p", { id: "cust-origin", class: "muted", "data-testid": "desk-customer-origin" });
+    $("cust-facts").after(origin);
+  }
+  origin.hidden = !offer.origin;
+  origin.textContent = offer.origin ? originText(offer.origin) : "";
   const ctx = customerContext(offer.context);
   $("cust-context").replaceChildren(...(ctx.length ? facts(ctx) : [el("dd", { class: "muted", text: t("call.noContext") })]));
 }
