@@ -176,6 +176,8 @@ class BrowserLivestreamIT {
             assertTrue(offer.getText().contains("Ann Lee"), offer.getText());
             offer.findElement(by("desk-accept")).click();
             CallPages.awaitState(staff, "desk", "in-call");
+            assertTrue(staff.driver().findElement(by("desk-customer-origin")).getText().contains("Green savings fund"),
+                    "the call's customer card keeps where the consultation came from");
 
             awaitElement(() -> early.driver().findElement(by("live-call")));
             await().atMost(T).pollInterval(Duration.ofMillis(500)).until(() ->
