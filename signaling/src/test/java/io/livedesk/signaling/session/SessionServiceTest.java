@@ -78,15 +78,19 @@ class SessionServiceTest {
     }
 
     @Test
-    void helloIsRefusedForBadTokensViewersAndASecondHello() {
+    void helloIsRefusedForBadTokensAndASecondHelloAndViewersAreWelcome() {
         EmbeddedClient c = fx.open();
-        Principal viewer = new Principal(Subject.of("viewer-1"), Role.VIEWER, "Viewer", Set.of(), Set.of(), 1, 0);
+        Principal viewer = new Principal(Subject.of("viewer-1"), Role.VIEWER, null, Set.of(), Set.of(), 1, 0);
         String expiring = fx.token(customer("cust-wei"));
 
         assertRefused(ErrorCode.INVALID_TOKEN, () -> fx.sessions.hello(c.connection(), "h1", "not.a.token"));
-        assertRefused(ErrorCode.FORBIDDEN, () -> fx.sessions.hello(c.connection(), "h2", fx.token(viewer)));
         assertFalse(c.connection().authenticated());
-        assertTrue(fx.sessionStore.locate(Subject.of("viewer-1")).isEmpty(), "a refused hello binds nothing");
+        assertTrue(fx.sessionStore.locate(Subject.of("cust-wei")).isEmpty(), "a refused hello binds nothing");
+        EmbeddedClient watcher = fx.open();
+        ServerMessage.Welcome welcomed = fx.sessions.hello(watcher.connection(), "h2", fx.token(viewer));
+        assertEquals("viewer", welcomed.role());
+        assertNull(welcomed.name(), "an anonymous viewer has no name until they give one");
+        assertTrue(fx.sessionStore.locate(Subject.of("viewer-1")).isPresent(), "a viewer's node is known, like anyone's");
 
         fx.sessions.hello(c.connection(), "h3", fx.token(customer("cust-wei")));
         assertRefused(ErrorCode.ALREADY_AUTHENTICATED, () -> fx.sessions.hello(c.connection(), "h4", fx.token(customer("cust-li"))));
