@@ -98,20 +98,26 @@ export function broadcastRequest({ title, description, language, topic, when, co
   const at = when ? new Date(when) : new Date(now);
   if (isNaN(at)) return { error: "when" };
   const body = { title: t, language, topic, scheduledAt: at.toISOString().replace(/\.\d{3}Z$/, "Z") };
-  const d = String(description ?? "").trim();
-  if (d.length > 2000) return { error: "description" };
-  if (d) body.description = d;
-  const c = String(cover ?? "").trim();
-  if (c) {
-    if (!isWebLink(c) || c.length > 2048) return { error: "cover" };
-    body.coverImageUrl = c;
-  }
-  return { body };
+  const error = optional(body, "description", description, (d) => d.length <= 2000)
+    || optional(body, "coverImageUrl", cover, isWebLink, "cover");
+  return error ? { error } : { body };
+}
+
+/**
+ * Puts the trimmed text into out[key] when there is one and `valid` takes it; the error's name (`name`, else
+ * the key) when it does not; nothing for an empty field.
+ */
+function optional(out, key, value, valid, name = key) {
+  const v = String(value ?? "").trim();
+  if (!v) return null;
+  if (!valid(v)) return name;
+  out[key] = v;
+  return null;
 }
 
 /** An http(s) address with a host and no user name or password, as the server takes for covers and cards. */
 export function isWebLink(u) {
-  return /^https?:\/\/[^/?#@\s]+([/?#]\S*)?$/i.test(u);
+  return u.length <= 2048 && /^https?:\/\/[^/?#@\s]+([/?#]\S*)?$/i.test(u);
 }
 
 /** The card a pin form asks for, or {error: field}. */
@@ -119,14 +125,8 @@ export function cardRequest({ name, line, url, topic }) {
   const n = String(name ?? "").trim();
   if (!n || n.length > 80) return { error: "name" };
   const card = { name: n };
-  const l = String(line ?? "").trim();
-  if (l.length > 160) return { error: "line" };
-  if (l) card.line = l;
-  const u = String(url ?? "").trim();
-  if (u) {
-    if (!isWebLink(u) || u.length > 2048) return { error: "url" };
-    card.url = u;
-  }
+  const error = optional(card, "line", line, (l) => l.length <= 160) || optional(card, "url", url, isWebLink);
+  if (error) return { error };
   if (topic) card.topic = topic;
   return { card };
 }

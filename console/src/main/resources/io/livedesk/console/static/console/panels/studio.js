@@ -90,6 +90,20 @@ function open(record) {
   renderStudio();
 }
 
+/**
+ * Marks the form's field that `error` names (fields: error name -> element id) and says why under the form;
+ * true when there is nothing to fix.
+ */
+function formChecked(fields, error, messageId, keyPrefix) {
+  for (const id of Object.values(fields)) $(id).removeAttribute("aria-invalid");
+  $(messageId).textContent = error ? t(keyPrefix + error) : "";
+  if (!error) return true;
+  const input = $(fields[error]);
+  input.setAttribute("aria-invalid", "true");
+  input.focus();
+  return false;
+}
+
 // ---- a new broadcast ----
 
 async function create(e) {
@@ -99,16 +113,9 @@ async function create(e) {
     topic: $("studio-topic").value, when: $("studio-when").value, cover: $("studio-cover").value
   };
   const { body, error } = S.broadcastRequest(form);
-  const fieldOf = { title: "studio-title", description: "studio-description", language: "studio-language", topic: "studio-topic",
+  const fields = { title: "studio-title", description: "studio-description", language: "studio-language", topic: "studio-topic",
     when: "studio-when", cover: "studio-cover" };
-  for (const id of Object.values(fieldOf)) $(id).removeAttribute("aria-invalid");
-  if (error) {
-    $("studio-form-error").textContent = t("studio.invalid." + error);
-    $(fieldOf[error]).setAttribute("aria-invalid", "true");
-    $(fieldOf[error]).focus();
-    return;
-  }
-  $("studio-form-error").textContent = "";
+  if (!formChecked(fields, error, "studio-form-error", "studio.invalid.")) return;
   const button = $("studio-create");
   button.disabled = true;
   try {
@@ -152,9 +159,15 @@ async function capture(kind) {
   source = { kind, stream };
   const video = stream.getVideoTracks()[0];
   if (video && kind === "screen") video.addEventListener("ended", () => { if (source?.stream === stream) capture("camera"); });
-  // On stage already: the viewers see the new picture at once (same transceivers, no new offer).
-  if (media) await replaceTracks(media.pc, stream);
-  old?.stream.getTracks().forEach((tr) => tr.stop());
+  // On stage already: the viewers see the new picture at once (same transceivers, no new offer). What is no
+  // longer sent (the last source's tracks, or the camera the stage leg opened itself) is let go.
+  if (media) {
+    await replaceTracks(media.pc, stream);
+    const sent = new Set(media.pc.getSenders().map((x) => x.track));
+    for (const tr of [...(old?.stream.getTracks() || []), ...(media.localStream?.getTracks() || [])]) if (!sent.has(tr)) tr.stop();
+  } else {
+    old?.stream.getTracks().forEach((tr) => tr.stop());
+  }
   showPreview();
   renderStudio();
 }
@@ -318,15 +331,8 @@ async function pin(e) {
   e.preventDefault();
   const { card, error } = S.cardRequest({ name: $("studio-card-name").value, line: $("studio-card-line").value,
     url: $("studio-card-url").value, topic: $("studio-card-topic").value });
-  const ids = { name: "studio-card-name", line: "studio-card-line", url: "studio-card-url" };
-  for (const id of Object.values(ids)) $(id).removeAttribute("aria-invalid");
-  if (error) {
-    $("studio-card-error").textContent = t("studio.invalid.card." + error);
-    $(ids[error]).setAttribute("aria-invalid", "true");
-    $(ids[error]).focus();
-    return;
-  }
-  $("studio-card-error").textContent = "";
+  const fields = { name: "studio-card-name", line: "studio-card-line", url: "studio-card-url" };
+  if (!formChecked(fields, error, "studio-card-error", "studio.invalid.card.")) return;
   try {
     await request("broadcast.card.pin", { broadcastId: stage.broadcast.id, card });
     $("studio-card-form").reset();
