@@ -14,6 +14,7 @@ import { $, toast } from "../ui.js";
 import * as S from "./studio-state.js";
 
 const END_CONFIRM_MS = 4000;
+const VIEWERS_REFRESH_MS = 5000;  // the viewers' page follows the count, at most this often
 
 let stage = null;          // S.stageOf(...): the broadcast this studio runs (host) or is on stage in (co-host)
 let own = { items: null, error: false, subject: null };  // the host's own broadcasts (records)
@@ -26,6 +27,7 @@ let endArmed = 0;          // until when a second press of "end" ends the broadc
 let built = false;
 let busy = false;          // going live: one press at a time
 let recordTimer = null;
+let viewersTimer = null;
 const drawn = new Map();   // what each list was last drawn from (see changed())
 
 /** Whether the signed-in token may host broadcasts. */
@@ -370,6 +372,12 @@ async function say(e) {
   } catch { /* toasted */ }
 }
 
+/** The viewers' page again once the count changed, at most every VIEWERS_REFRESH_MS. */
+function refreshViewersSoon() {
+  if (viewersTimer) return;
+  viewersTimer = setTimeout(() => { viewersTimer = null; loadViewers(); }, VIEWERS_REFRESH_MS);
+}
+
 export async function loadViewers(offset = stage?.viewerPage.offset ?? 0) {
   if (!stage?.joined || !online()) return;
   try {
@@ -414,7 +422,13 @@ export function onStudioMessage(msg) {
       }
       if (msg.state === "ended" && invitation?.broadcastId === msg.broadcastId) invitation = null;
       break;
-    case "broadcast.joined": case "broadcast.stats": case "chat.batch": case "broadcast.card": case "broadcast.viewers":
+    case "broadcast.stats": {
+      const before = stage?.viewers;
+      stage = S.onStageMessage(stage, msg);
+      if (stage && stage.viewers !== before) refreshViewersSoon();
+      break;
+    }
+    case "broadcast.joined": case "chat.batch": case "broadcast.card": case "broadcast.viewers":
       stage = S.onStageMessage(stage, msg);
       break;
     default:
@@ -445,6 +459,8 @@ export function resetStudio() {
   creating = false;
   own = { items: null, error: false, subject: null };
   clearTimeout(recordTimer);
+  clearTimeout(viewersTimer);
+  viewersTimer = null;
   drawn.clear();
   if (built) { $("studio-form")?.reset(); $("studio-chat")?.replaceChildren(); }
 }
@@ -602,15 +618,14 @@ function renderOwn() {
     const facts = r.state === "ended"
       ? t("studio.recordLine", { peak: r.peakViewers ?? 0, unique: r.uniqueViewers ?? 0, likes: r.likes ?? 0, asked: r.consultationsRequested ?? 0 })
       : r.state === "live" ? t("studio.liveSince", { time: when(r.startedAt) }) : t("studio.startsAt", { time: when(r.scheduledAt) });
-    const openBtn = el("button", { type: "button", class: "link-btn", "data-testid": "studio-own-open", text: t("studio.open"),
-      "aria-label": t("studio.openLabel", { title: r.title }), onclick: () => open(r) });
-    openBtn.disabled = current;
+    const openBtn = current || r.state === "ended" ? null : el("button", { type: "button", class: "link-btn", "data-testid": "studio-own-open",
+      text: t("studio.open"), "aria-label": t("studio.openLabel", { title: r.title }), onclick: () => open(r) });
     return el("li", { class: "recent-item" + (current ? " current" : ""), "data-testid": "studio-own-item", "data-broadcast-id": r.id, "data-state": r.state },
       el("div", { class: "ri-main" },
         el("div", { class: "ri-line" }, el("strong", { text: r.title }),
           el("span", { class: "chip" + (r.state === "live" ? " prio" : ""), text: t("studio.state." + stateKey(r.state, r.cancelled)) })),
         el("div", { class: "ri-meta" }, el("span", { text: facts }))),
-      r.state === "ended" ? null : openBtn);
+      openBtn);
   }));
 }
 
