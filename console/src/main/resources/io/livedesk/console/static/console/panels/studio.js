@@ -728,6 +728,7 @@ export function renderStudio() {
   if (host) renderOwn();
   $("studio-new").hidden = creating;
   $("studio-form").hidden = !host || !(creating || !stage);
+  $("studio-form-cancel").hidden = !stage;
   $("studio-live").hidden = !stage;
   if (stage) renderStage();
 }
