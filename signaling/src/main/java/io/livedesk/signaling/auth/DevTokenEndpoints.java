@@ -107,9 +107,15 @@ public final class DevTokenEndpoints {
                 Set.of(), Set.of(), 1, 0));
     }
 
-    /** An anonymous viewer (no name: they give one if they consult), as a bank's page would mint for a visitor. */
+    /**
+     * A viewer, as a bank's page would mint for a visitor: anonymous (no name claim: they give one if they
+     * consult) unless the body names them, as for a signed-in customer. A new random subject each time; the
+     * page keeps the token for its tab, so a reload stays the same viewer.
+     */
     private HttpReply demoViewer(HttpCall call) throws Exception {
-        return issue(new Principal(Subject.of("viewer-" + UUID.randomUUID().toString().substring(0, 12)), Role.VIEWER, null,
+        DemoRequest r = call.jsonBody(json, DemoRequest.class);
+        String name = r.name() == null || r.name().isBlank() ? null : r.name().trim();
+        return issue(new Principal(Subject.of("viewer-" + UUID.randomUUID().toString().substring(0, 12)), Role.VIEWER, name,
                 Set.of(), Set.of(), 1, 0));
     }
 

@@ -37,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * host's video; the one that joins late decodes a frame within 2 s of its connection; the host's count goes
  * to 3 and down when a viewer leaves; the host pins a card, a viewer presses its "consult now", a staff
  * member's desk gets the offer naming the broadcast and the card, accepts, and the two are in a call with
- * video both ways. And the viewer page at a phone's size.
+ * video both ways. On the way the chat crosses the nodes and the host moderates it (mute, delete). And the
+ * viewer page at a phone's size.
  */
 class BrowserLivestreamIT {
     private static final Logger log = LoggerFactory.getLogger(BrowserLivestreamIT.class);
@@ -159,6 +160,23 @@ class BrowserLivestreamIT {
             awaitText(host, "studio-count", "2");
             awaitText(late, "live-count", "2");
 
+            // The chat across the nodes, and moderation: the host sees who wrote (node B's viewer), mutes them
+            // (their input closes and says why) and deletes the message (gone from every viewer's list).
+            late.driver().findElement(by("live-chat-input")).sendKeys("Hello from node B");
+            late.driver().findElement(by("live-chat-send")).click();
+            WebElement said = awaitElement(() -> host.driver().findElements(by("studio-chat-msg")).stream()
+                    .filter(m -> m.getText().contains("Hello from node B")).findFirst().orElse(null));
+            assertTrue(!said.getAttribute("data-viewer-id").isEmpty(), "the stage sees the sender's viewer id");
+            awaitText(early, "live-chat-list", "Hello from node B");
+            said.findElement(by("studio-chat-mute")).click();
+            await().atMost(T).until(() -> !late.driver().findElement(by("live-chat-input")).isEnabled());
+            assertTrue(!late.driver().findElement(by("live-chat-error")).getText().isBlank(), "the muted viewer is told");
+            awaitElement(() -> host.driver().findElements(by("studio-chat-msg")).stream()
+                    .filter(m -> m.getText().contains("Hello from node B")).findFirst().orElse(null))
+                    .findElement(by("studio-chat-delete")).click();
+            await().atMost(T).until(() -> !early.driver().findElement(by("live-chat-list")).getText().contains("Hello from node B"));
+            saveScreenshot(host, "studio-live.png");
+
             // The host pins a card; the early viewer presses its "consult now" and gives a name.
             host.driver().findElement(by("studio-card-name")).sendKeys("Green savings fund");
             host.driver().findElement(by("studio-card-line")).sendKeys("3.2% a year, no fees");
@@ -213,11 +231,40 @@ class BrowserLivestreamIT {
                 assertEquals(Boolean.FALSE, phone.js("const e = document.querySelector(`[data-testid='" + hidden
                         + "']`); return e.getClientRects().length > 0;"), hidden + " is not shown before it is needed");
             }
-            Path shot = Path.of("target", "screenshots", "live-viewer-390x844.png");
-            Files.createDirectories(shot.getParent());
-            Files.write(shot, phone.driver().getScreenshotAs(OutputType.BYTES));
-            log.info("phone screenshot: {}", shot.toAbsolutePath());
+            assertEquals(1L, ((Number) phone.js("return document.querySelector(\"[data-testid='live-chat-input']\").labels.length;"))
+                    .longValue(), "the chat's input has a label");
+            assertEquals("polite", phone.js("return document.querySelector(\"[data-testid='live-count']\").getAttribute('aria-live');"));
+            saveScreenshot(phone, "live-viewer-390x844.png");
+
+            // "Consult now" on a phone: a name first (the viewer is anonymous), then the place in line over the
+            // stream, which fits the screen, and leaving the line.
+            phone.driver().findElement(by("live-consult")).click();
+            awaitElement(() -> phone.driver().findElement(by("live-name"))).sendKeys("Ann Lee");
+            phone.driver().findElement(by("live-name-submit")).click();
+            WebElement queue = awaitElement(() -> phone.driver().findElement(by("live-queue")));
+            assertTrue(!queue.getText().isBlank(), "the place in line is shown");
+            assertTrue(queue.getRect().getX() >= 0 && queue.getRect().getX() + queue.getRect().getWidth() <= 390, "the line fits: " + queue.getRect());
+            saveScreenshot(phone, "live-viewer-queued-390x844.png");
+            awaitElement(() -> phone.driver().findElement(by("live-cancel"))).click();
+            await().atMost(T).until(() -> !phone.driver().findElement(by("live-queue")).isDisplayed());
+            assertTrue(phone.driver().findElement(by("live-consult")).isEnabled(), "and may ask again");
+
+            // The host ends the broadcast: the page says so and lets the stream go.
+            HttpResponse<String> ended = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base(a) + "/api/broadcasts/" + id + "/end"))
+                    .header("Authorization", "Bearer " + hostToken).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ended.statusCode(), ended.body());
+            await().atMost(T).until(() -> "ended".equals(phone.js("return window.LiveDeskLive.state();")));
+            assertTrue(!phone.driver().findElement(by("live-state")).getText().isBlank(), "the page says it ended");
+            assertEquals(null, phone.js("return window.LiveDeskLive.peerConnection();"));
         }
+    }
+
+    private static void saveScreenshot(Chromium page, String name) throws Exception {
+        Path shot = Path.of("target", "screenshots", name);
+        Files.createDirectories(shot.getParent());
+        Files.write(shot, page.driver().getScreenshotAs(OutputType.BYTES));
+        log.info("screenshot: {}", shot.toAbsolutePath());
     }
 
     /** A broadcast created and taken live over REST on node A; returns its id. */

@@ -41,6 +41,24 @@ class StaticFilesTest {
     }
 
     @Test
+    void aBroadcastsAddressIsAnsweredWithTheViewerPageThroughTheRoutesWhileTheApiKeepsItsOwn() {
+        HttpRoutes routes = new HttpRoutes(files, new com.fasterxml.jackson.databind.ObjectMapper());
+        routes.add(io.netty.handler.codec.http.HttpMethod.GET, "/api/broadcasts/{id}", call -> HttpReply.json(200, "{}"));
+        HttpReply page = routes.handle(get("/live/b-5d0c1e2f"));
+        assertEquals(200, page.status());
+        assertEquals("text/html; charset=utf-8", page.contentType());
+        assertTrue(new String(page.body(), java.nio.charset.StandardCharsets.UTF_8).contains("/live/viewer.js"));
+        assertEquals("application/json; charset=utf-8", routes.handle(get("/api/broadcasts/b-5d0c1e2f")).contentType());
+        assertEquals(404, routes.handle(get("/live/b-5d0c1e2f.html")).status(), "an id has no dot: not a page's file");
+        assertEquals(404, routes.handle(get("/live/" + "b".repeat(65))).status(), "ids are at most 64 characters");
+    }
+
+    private static HttpCall get(String path) {
+        return new HttpCall(io.netty.handler.codec.http.HttpMethod.GET, path, java.util.Map.of(),
+                new io.netty.handler.codec.http.DefaultHttpHeaders(), "");
+    }
+
+    @Test
     void pathsOutsideTheStaticRootAreRefused() {
         assertNull(files.get("/../static/widget.js"));
         assertNull(files.get("//widget.js"));

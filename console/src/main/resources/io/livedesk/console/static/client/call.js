@@ -5,7 +5,9 @@
 // renegotiate(receive) (on call.renegotiate) makes a new offer, first adding receive-only transceivers
 // until there are as many of each kind as the bridge has tracks to send (three or more participants).
 // A page that only watches (a monitoring supervisor, info.supervising === "monitor", or info.receiveOnly)
-// sends nothing and only receives.
+// sends nothing and only receives. A page that captured its media itself (a livestream host's camera preview
+// or shared screen) passes it as info.stream: it is sent instead of asking for the camera, and it stays the
+// page's own (closing the call does not stop its tracks).
 // Signals are applied strictly in order once local media is ready; ICE candidates that arrive before the
 // remote description wait in a queue.
 
@@ -39,7 +41,7 @@ async function localMedia(env, hooks) {
 
 /**
  * @param {{callId:string, initiator:boolean, media?:string, supervising?:string, receiveOnly?:boolean,
- *          iceServers?:RTCIceServer[]}} info
+ *          stream?:MediaStream, iceServers?:RTCIceServer[]}} info
  * @param {{signal:(p:{sdp?:object,candidate?:object})=>void, local:(s:MediaStream)=>void,
  *          remote:(s:MediaStream, t:MediaStreamTrack, from:MediaStream|undefined)=>void, mediaError:(e:Error)=>void,
  *          state?:(s:string)=>void, error:(e:Error)=>void}} hooks
@@ -47,6 +49,7 @@ async function localMedia(env, hooks) {
  */
 export function createCall(info, hooks, env = browserMedia()) {
   const pc = new env.RTCPeerConnection({ iceServers: Array.isArray(info.iceServers) ? info.iceServers : [] });
+  const given = info.stream || null;
   const call = {
     callId: info.callId,
     initiator: !!info.initiator,
@@ -79,8 +82,8 @@ export function createCall(info, hooks, env = browserMedia()) {
       await offer();
       return;
     }
-    const stream = await localMedia(env, hooks);
-    if (call.closed) { stream?.getTracks().forEach((t) => t.stop()); return; }
+    const stream = given || await localMedia(env, hooks);
+    if (call.closed) { if (!given) stream?.getTracks().forEach((t) => t.stop()); return; }
     call.localStream = stream;
     const kinds = new Set();
     if (stream) {
@@ -173,7 +176,7 @@ export function createCall(info, hooks, env = browserMedia()) {
   call.close = () => {
     if (call.closed) return;
     call.closed = true;
-    call.localStream?.getTracks().forEach((t) => t.stop());
+    if (!given) call.localStream?.getTracks().forEach((t) => t.stop());
     try { pc.close(); } catch { /* already closed */ }
   };
   return call;

@@ -20,6 +20,23 @@ export function icon(name) {
   return t.content.firstChild;
 }
 
+/**
+ * A call's microphone and camera buttons (the desk's, the widget's, the viewer page's): the icon, pressed while
+ * turned off, and the label of what a press does. tr(key) translates "mute"/"unmute" and "camOff"/"camOn",
+ * which every page's strings have.
+ */
+export function renderMediaToggles(mic, cam, micOn, camOn, tr) {
+  toggle(mic, micOn, "mic", "micOff", tr(micOn ? "mute" : "unmute"));
+  toggle(cam, camOn, "video", "videoOff", tr(camOn ? "camOff" : "camOn"));
+}
+
+function toggle(btn, on, onIcon, offIcon, label) {
+  setIcon(btn, on ? onIcon : offIcon);
+  btn.setAttribute("aria-pressed", String(!on));
+  btn.setAttribute("aria-label", label);
+  btn.setAttribute("title", label);
+}
+
 /** Shows the icon in the button, unless it already does. */
 export function setIcon(btn, name) {
   if (btn.getAttribute("data-icon") === name) return;

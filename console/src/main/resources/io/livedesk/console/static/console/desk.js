@@ -31,14 +31,22 @@
  *   alerts:   desk-alerts (panel, supervisors), items desk-alert (data-alert-id, data-call-id) with
  *             desk-alert-rule, desk-alert-time, desk-alert-text, desk-alert-people, desk-alert-join
  *             (listen in: call.join mode monitor); desk-alerts-clear
- *   studio:   studio (the livestream section, for tokens with the livestream permission): studio-title,
- *             studio-language, studio-topic, studio-create, studio-link, studio-golive, studio-end,
- *             studio-preview, studio-stage, studio-count, studio-card-name, studio-card-line, studio-card-url,
- *             studio-card-topic, studio-card-pin, studio-card-unpin, studio-card-current, studio-cohost-id,
- *             studio-cohost-add, studio-viewers (items studio-viewer: studio-mute, studio-remove),
- *             studio-viewers-refresh, studio-chat (items studio-chat-msg: studio-chat-delete, studio-chat-mute),
- *             studio-chat-input, studio-chat-send; invited on stage: studio-invitation, studio-join-stage,
- *             studio-leave-stage; offers from a livestream: desk-offer-origin
+ *   studio:   studio (the livestream section, for tokens with the livestream permission, and for a colleague on
+ *             stage): studio-state; own broadcasts: studio-own (items studio-own-item, data-broadcast-id, data-state,
+ *             with studio-own-open), studio-own-refresh, studio-new; the form: studio-title, studio-description,
+ *             studio-language, studio-topic, studio-when, studio-cover, studio-form-error, studio-create;
+ *             the broadcast: studio-session, studio-name, studio-badge, studio-link, studio-preview, studio-stage
+ *             (videos studio-stage-video), studio-camera, studio-screen, studio-golive, studio-end (press twice:
+ *             the first arms it), studio-count, studio-likes, studio-stage-names, studio-record; on stage:
+ *             studio-card-current, studio-card-name, studio-card-line, studio-card-url, studio-card-topic,
+ *             studio-card-pin, studio-card-unpin; studio-cohosts (items studio-cohost, data-staff-id, with
+ *             studio-cohost-remove), studio-cohost-id, studio-cohost-add; studio-chat (items studio-chat-msg,
+ *             data-message-id, data-viewer-id, with studio-chat-delete, studio-chat-mute, studio-chat-remove),
+ *             studio-chat-input, studio-chat-send; studio-viewers (items studio-viewer, data-viewer-id, with
+ *             studio-mute, studio-remove), studio-viewers-refresh, studio-viewers-prev, studio-viewers-next,
+ *             studio-viewers-range; invited on stage: studio-invitation, studio-join-stage, studio-decline-stage,
+ *             then studio-leave-stage; offers from a livestream: desk-offer-origin, desk-customer-origin;
+ *             demo sign-in: desk-permission-livestream
  * Script API: window.LiveDeskDesk = { state(), peerConnection(), offers(), captions(), alerts(),
  * studioPeerConnection(), studioState() }; the last
  * RTCPeerConnection stays reachable after a call ends, until the next call starts. captions() returns the

@@ -1,7 +1,7 @@
 // The widget's DOM: built once inside an open shadow root (build), then brought up to date from the
 // widget's state (render). Test hooks are the data-testid attributes listed in ../widget.js.
 import { el } from "../client/dom.js";
-import { icon, setIcon } from "../client/icons.js";
+import { icon, renderMediaToggles } from "../client/icons.js";
 import { fmtDuration, initials } from "../client/format.js";
 import { STRINGS, LANG_NAMES } from "./strings.js";
 import { CSS } from "./styles.js";
@@ -202,14 +202,7 @@ export function render(w) {
   E.peer.textContent = w.peerName || t("advisor");
   E.sound.textContent = t("tapSound");
   E.mediaError.textContent = t("mediaError");
-  E.mute.setAttribute("aria-pressed", String(!w.micOn));
-  E.mute.setAttribute("aria-label", w.micOn ? t("mute") : t("unmute"));
-  E.mute.setAttribute("title", w.micOn ? t("mute") : t("unmute"));
-  setIcon(E.mute, w.micOn ? "mic" : "micOff");
-  E.camera.setAttribute("aria-pressed", String(!w.camOn));
-  E.camera.setAttribute("aria-label", w.camOn ? t("camOff") : t("camOn"));
-  E.camera.setAttribute("title", w.camOn ? t("camOff") : t("camOn"));
-  setIcon(E.camera, w.camOn ? "video" : "videoOff");
+  renderMediaToggles(E.mute, E.camera, w.micOn, w.camOn, t);
   E.hangup.setAttribute("aria-label", t("hangup"));
   E.hangup.setAttribute("title", t("hangup"));
   renderTimer(w);

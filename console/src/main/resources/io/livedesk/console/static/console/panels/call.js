@@ -1,7 +1,7 @@
 // The call in progress (video stage, controls, who is in it) and the "call ended" panel after it.
 import { t, has } from "../i18n.js";
 import { el } from "../../client/dom.js";
-import { setIcon } from "../../client/icons.js";
+import { renderMediaToggles } from "../../client/icons.js";
 import { fmtDuration, initials } from "../../client/format.js";
 import { createCall } from "../../client/call.js";
 import { desk, render } from "../store.js";
@@ -168,15 +168,7 @@ export function renderCall() {
   const note = $("call-note");
   note.textContent = participantsNote(participants, desk.callInfo?.supervising);
   note.hidden = !note.textContent;
-  const mute = $("mute"), cam = $("camera");
-  setIcon(mute, media.micOn ? "mic" : "micOff");
-  mute.setAttribute("aria-pressed", String(!media.micOn));
-  mute.setAttribute("aria-label", t(media.micOn ? "mute" : "unmute"));
-  mute.title = t(media.micOn ? "mute" : "unmute");
-  setIcon(cam, media.camOn ? "video" : "videoOff");
-  cam.setAttribute("aria-pressed", String(!media.camOn));
-  cam.setAttribute("aria-label", t(media.camOn ? "camOff" : "camOn"));
-  cam.title = t(media.camOn ? "camOff" : "camOn");
+  renderMediaToggles($("mute"), $("camera"), media.micOn, media.camOn, t);
 }
 
 export function renderEnded() {

@@ -12,6 +12,7 @@ import { loadRecent, resetHistory } from "./history.js";
 import { loadLive } from "./live.js";
 import { clearAlerts } from "./alerts.js";
 import { closeTranscript } from "./transcript.js";
+import { onStudioWelcome, resetStudio } from "./studio.js";
 
 export const TOKEN_KEY = "livedesk.desk.token";
 export const ADMIN_KEY = "livedesk.desk.adminKey";
@@ -110,6 +111,7 @@ function onWelcome(w, resumed) {
   render();
   loadRecent();
   loadLive();
+  onStudioWelcome(resumed);
 }
 
 function stopSession() {
@@ -135,6 +137,7 @@ export async function signOut(message, clean = true) {
   clearAlerts();
   resetCaptions(null);
   closeTranscript();
+  resetStudio();
   setSigninBusy(false);
   showSigninError(message || "");
   render();
@@ -152,6 +155,7 @@ export async function onDemoSubmit(e, onMessage) {
   const name = $("demo-name").value.trim();
   const skills = [...document.querySelectorAll("#demo-form input[name=skill]:checked")].map((i) => i.value);
   const languages = [...document.querySelectorAll("#demo-form input[name=language]:checked")].map((i) => i.value);
+  const permissions = [...document.querySelectorAll("#demo-form input[name=permission]:checked")].map((i) => i.value);
   const key = $("demo-key").value.trim();
   if (!name) { showSigninError(t("err.name_required")); $("demo-name").focus(); return; }
   if (!skills.length) { showSigninError(t("err.skills_required")); return; }
@@ -162,7 +166,7 @@ export async function onDemoSubmit(e, onMessage) {
   showSigninError("");
   try {
     const body = await api.post("/api/dev/tokens",
-      { role: "staff", subject: "staff-" + slug(name), name, skills, languages, capacity: 1, permissions: ["livestream"] },
+      { role: "staff", subject: "staff-" + slug(name), name, skills, languages, capacity: 1, permissions },
       { auth: false, headers: { "X-Admin-Key": key } });
     if (!body?.token) throw { code: "HTTP 200" };
     signIn(body.token, onMessage);

@@ -1,0 +1,78 @@
+// What the two livestream pages share (docs/protocol.md, "Livestreams"): the viewer page (live/) and the host's
+// studio in the staff console (console/panels/studio.js). The chat as a list kept up to date from `chat.batch`,
+// and the broadcast's media: one RTCPeerConnection to the bridge, offered by this page like a bridged call's
+// leg (client/call.js), signalled with `broadcast.signal` and offered again on `broadcast.renegotiate`.
+import { createCall } from "./call.js";
+
+/** Chat messages a page keeps (the newest). */
+export const MAX_CHAT = 200;
+
+/** One chat message as the pages keep it: the server's fields, as text. viewerId only reaches the stage. */
+export function chatMessage(c) {
+  const m = { messageId: String(c.messageId), name: String(c.name ?? ""), text: String(c.text ?? ""),
+    at: typeof c.at === "number" ? c.at : 0, fromStage: !!c.fromStage };
+  if (c.viewerId) m.viewerId = String(c.viewerId);
+  return m;
+}
+
+/**
+ * The chat after a `chat.batch` (or the history of `broadcast.joined`, as {messages}): deleted messages gone,
+ * the new ones after the kept ones in the order sent, a message already kept not twice, at most `max`.
+ */
+export function withChatBatch(list, batch, max = MAX_CHAT) {
+  const deleted = new Set(batch?.deleted || []);
+  const out = list.filter((m) => !deleted.has(m.messageId));
+  const seen = new Set(out.map((m) => m.messageId));
+  for (const c of batch?.messages || []) {
+    if (!c || c.messageId === undefined || deleted.has(c.messageId) || seen.has(String(c.messageId))) continue;
+    const m = chatMessage(c);
+    seen.add(m.messageId);
+    out.push(m);
+  }
+  return out.length > max ? out.slice(out.length - max) : out;
+}
+
+/** The stage's names for people ("Lin Wei, Chen Jie"), host first as the server lists them. */
+export function stageNames(stage) {
+  return (Array.isArray(stage) ? stage : []).map((s) => s && s.name).filter(Boolean).join(", ");
+}
+
+/**
+ * The media of one broadcast on this page. A viewer (receiveOnly) offers receive-only audio and video; a stage
+ * member sends `stream` (a camera preview or a shared screen the page captured) or, without one, its camera and
+ * microphone, and receives the other stage members. Only this page offers: each answer arrives as a
+ * `broadcast.signal` event, and a `broadcast.renegotiate` makes it offer again with enough receive slots.
+ *
+ * @param {{broadcastId:string, request:(type:string, fields:object)=>Promise<object>, receiveOnly?:boolean,
+ *          stream?:MediaStream}} o
+ * @param {{remote:(s:MediaStream, t:MediaStreamTrack, from:MediaStream|undefined)=>void, local?:(s:MediaStream)=>void,
+ *          mediaError?:(e:Error)=>void, state?:(s:string)=>void, refused?:(err:object)=>void, error?:(e:Error)=>void}} hooks
+ *        refused: the server turned an offer down (bad_sdp, invalid_state, broadcast_full, unavailable)
+ * @param {object} [env]  client/call.js's media environment (tests pass fakes)
+ */
+export function broadcastMedia({ broadcastId, request, receiveOnly = false, stream = null }, hooks, env) {
+  const info = { callId: broadcastId, media: "bridge", initiator: true, receiveOnly, iceServers: [] };
+  if (stream) info.stream = stream;
+  const media = createCall(info, {
+    signal: (p) => {
+      if (!p.sdp) return; // the bridge takes the candidates in the offer
+      request("broadcast.signal", { broadcastId, sdp: p.sdp }).catch((err) => {
+        if (err?.code !== "network") hooks.refused?.(err);
+      });
+    },
+    local: (s) => hooks.local?.(s),
+    remote: (s, t, from) => hooks.remote(s, t, from),
+    mediaError: (e) => hooks.mediaError?.(e),
+    state: (s) => hooks.state?.(s),
+    error: (e) => (hooks.error ? hooks.error(e) : console.warn("[LiveDesk] broadcast media", e?.name || e))
+  }, env);
+  /** Takes this broadcast's media messages; true when it was one. */
+  media.onMessage = (msg) => {
+    if (msg.broadcastId !== broadcastId) return false;
+    if (msg.type === "broadcast.signal" && msg.sdp) media.handleSignal({ sdp: msg.sdp });
+    else if (msg.type === "broadcast.renegotiate") media.renegotiate(msg.receive);
+    else return false;
+    return true;
+  };
+  return media;
+}
