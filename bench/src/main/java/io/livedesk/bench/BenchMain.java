@@ -1,5 +1,6 @@
 package io.livedesk.bench;
 
+import io.livedesk.bench.live.LiveBenchmark;
 import io.livedesk.bench.load.LoadGenerator;
 import io.livedesk.bench.media.AudioTapBenchmark;
 import io.livedesk.bench.media.ForwardingBenchmark;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "livedesk-bench", mixinStandardHelpOptions = true,
         description = "LiveDesk benchmarks and load tools.",
-        subcommands = {ForwardingBenchmark.class, AudioTapBenchmark.class, SpeechBenchmark.class, LoadGenerator.class})
+        subcommands = {ForwardingBenchmark.class, AudioTapBenchmark.class, SpeechBenchmark.class, LoadGenerator.class,
+                LiveBenchmark.class})
 public final class BenchMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

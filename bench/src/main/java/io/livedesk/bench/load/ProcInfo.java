@@ -6,14 +6,14 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Resident memory and CPU time of a process, from /proc (Linux). Missing values are -1. */
-final class ProcInfo {
+public final class ProcInfo {
     private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
 
     private ProcInfo() {
     }
 
     /** VmRSS in KiB, or -1. */
-    static long rssKib(long pid) {
+    public static long rssKib(long pid) {
         if (pid <= 0) {
             return -1;
         }
@@ -31,7 +31,7 @@ final class ProcInfo {
     }
 
     /** User plus system CPU seconds the process has used, or -1. */
-    static double cpuSeconds(long pid) {
+    public static double cpuSeconds(long pid) {
         if (pid <= 0) {
             return -1;
         }
@@ -46,7 +46,7 @@ final class ProcInfo {
     }
 
     /** Machine-wide busy and total jiffies from /proc/stat, or null. */
-    static long[] machineJiffies() {
+    public static long[] machineJiffies() {
         try {
             String first = Files.readAllLines(Path.of("/proc/stat")).get(0);
             String[] f = first.trim().split("\\s+");
