@@ -138,7 +138,8 @@ public final class LiveBenchmark implements Callable<Integer> {
             description = "likes per second from the chatters, so the count frame changes every second (default ${DEFAULT-VALUE})")
     double likesPerSecond;
 
-    @Option(names = "--settle", defaultValue = "3", description = "seconds between the last join and the window (default ${DEFAULT-VALUE})")
+    @Option(names = "--settle", defaultValue = "15",
+            description = "seconds between the last join and the window: the nodes need about 10 s to work off the ramp (default ${DEFAULT-VALUE})")
     double settleSeconds;
 
     @Option(names = "--hold", defaultValue = "60", description = "seconds measured with everyone watching (default ${DEFAULT-VALUE})")
@@ -750,7 +751,8 @@ public final class LiveBenchmark implements Callable<Integer> {
     // ------------------------------------------------------------------ marks: CPU, memory, Redis at one moment
 
     private record Marks(long ns, double[] serverCpu, long[] serverRss, double generatorCpu, long[] machine,
-                         RedisInfo.Snapshot redis) {
+                         RedisInfo.Snapshot redis, List<Map<String, Object[]>> serverThreads,
+                         Map<String, Object[]> generatorThreads) {
     }
 
     private Marks marks() {
@@ -766,7 +768,12 @@ public final class LiveBenchmark implements Callable<Integer> {
                 log.println("  redis INFO failed: " + e);
             }
         }
-        return new Marks(System.nanoTime(), serverCpu(), rss, ownCpuSeconds(), ProcInfo.machineJiffies(), r);
+        List<Map<String, Object[]>> threads = new ArrayList<>();
+        for (Node n : nodes) {
+            threads.add(ThreadCpu.snapshot(n.pid()));
+        }
+        return new Marks(System.nanoTime(), serverCpu(), rss, ownCpuSeconds(), ProcInfo.machineJiffies(), r, threads,
+                ThreadCpu.snapshot(ProcessHandle.current().pid()));
     }
 
     private double[] serverCpu() {
@@ -994,9 +1001,9 @@ public final class LiveBenchmark implements Callable<Integer> {
         ramp.put("joinToJoinedMs", percentiles(run.allJoin));
         ramp.put("joinToFirstCountMs", percentiles(run.allFirstCount));
         ramp.put("viewersWithoutFirstCount", joined - run.firstCounts.get());
-        ramp.put("cost", cost(rampStart, rampEnd, joined, "perJoin"));
+        ramp.put("cost", cost(rampStart, rampEnd, joined, "Join"));
         if (connected != null) {
-            ramp.put("connectPhaseCost", cost(before, connected, run.welcomed.get(), "perConnect"));
+            ramp.put("connectPhaseCost", cost(before, connected, run.welcomed.get(), "Connect"));
         }
         m.put("ramp", ramp);
 
@@ -1041,7 +1048,7 @@ public final class LiveBenchmark implements Callable<Integer> {
         sw.put("smallestShareReached", round(ticks.minShareReached(), 4));
         sw.put("fanOutSpreadMs", percentiles(ticks.spreadUs()));
         w.put("stats", sw);
-        w.put("cost", cost(windowStart, windowEnd, watching, "perViewer"));
+        w.put("cost", cost(windowStart, windowEnd, watching, "Viewer"));
         w.put("likesSent", driver.likesSent.get());
         m.put("window", w);
 
@@ -1076,8 +1083,13 @@ public final class LiveBenchmark implements Callable<Integer> {
         return new Result(m, text(m));
     }
 
-    /** CPU of each node, Redis and the generator between two marks, and Redis's commands, also per {@code unit}. */
-    private Map<String, Object> cost(Marks a, Marks b, int units, String perWhat) {
+    /**
+     * CPU of each node, Redis and the generator between two marks, and Redis's commands; also per event
+     * ({@code per} "Join" or "Connect": CPU ms and commands per event) or, for {@code per} "Viewer", per viewer
+     * and second.
+     */
+    private Map<String, Object> cost(Marks a, Marks b, int units, String per) {
+        boolean perViewer = per.equals("Viewer");
         double seconds = (b.ns() - a.ns()) / 1e9;
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("seconds", round(seconds, 3));
@@ -1099,12 +1111,22 @@ public final class LiveBenchmark implements Callable<Integer> {
             c.put("serverCoresTotal", round(serverTotal / seconds, 3));
             if (units > 0) {
                 // per join: CPU ms per join; per viewer: CPU microseconds per viewer per second
-                c.put(perWhat.equals("perJoin") ? "serverCpuMsPerJoin" : "serverCpuUsPerViewerSecond",
-                        perWhat.equals("perJoin") ? round(serverTotal * 1000 / units, 3) : round(serverTotal * 1e6 / seconds / units, 3));
+                if (perViewer) {
+                    c.put("serverCpuUsPerViewerSecond", round(serverTotal * 1e6 / seconds / units, 3));
+                } else {
+                    c.put("serverCpuMsPer" + per, round(serverTotal * 1000 / units, 3));
+                }
             }
         }
         double gen = b.generatorCpu() - a.generatorCpu();
         c.put("generatorCores", round(gen / seconds, 3));
+        // Per thread group: [cores, of which kernel]
+        List<Map<String, double[]>> threads = new ArrayList<>();
+        for (Node n : nodes) {
+            threads.add(ThreadCpu.cores(a.serverThreads().get(n.index()), b.serverThreads().get(n.index()), seconds));
+        }
+        c.put("serverThreadCores", threads);
+        c.put("generatorThreadCores", ThreadCpu.cores(a.generatorThreads(), b.generatorThreads(), seconds));
         double redisCpu = -1;
         if (a.redis() != null && b.redis() != null) {
             redisCpu = b.redis().cpuSeconds() - a.redis().cpuSeconds();
@@ -1114,10 +1136,10 @@ public final class LiveBenchmark implements Callable<Integer> {
             c.put("redisCommands", total);
             c.put("redisCommandsPerSecond", round(total / seconds, 1));
             if (units > 0) {
-                if (perWhat.equals("perJoin")) {
-                    c.put("redisCommandsPerJoin", round(total / (double) units, 2));
-                } else {
+                if (perViewer) {
                     c.put("redisCommandsPerViewerPerSecond", round(total / seconds / units, 5));
+                } else {
+                    c.put("redisCommandsPer" + per, round(total / (double) units, 2));
                 }
             }
             c.put("redisCommandsByName", calls);
@@ -1154,6 +1176,11 @@ public final class LiveBenchmark implements Callable<Integer> {
         b.append(String.format("  ramp cost: server cores %s, %s ms CPU per join; redis cores %s, %s commands per join; generator %s; other %s%n",
                 rc.get("serverCores"), rc.get("serverCpuMsPerJoin"), rc.get("redisCores"), rc.get("redisCommandsPerJoin"),
                 rc.get("generatorCores"), rc.get("otherCores")));
+        if (ramp.containsKey("connectPhaseCost")) {
+            Map<String, Object> cc = (Map<String, Object>) ramp.get("connectPhaseCost");
+            b.append(String.format("  connect phase (before the joins): %s s; server cores %s, %s ms CPU per connect; redis %s commands per connect%n",
+                    cc.get("seconds"), cc.get("serverCores"), cc.get("serverCpuMsPerConnect"), cc.get("redisCommandsPerConnect")));
+        }
         b.append(String.format("  window: %s watching %s (lost %s), highest count seen %s%n", w.get("watchingAtEnd"),
                 java.util.Arrays.toString((int[]) w.get("watchingPerNode")), w.get("lostConnections"), w.get("highestCountSeen")));
         b.append(String.format("  chat: sent %s (%s/s), acked %s, refused %s, unanswered %s; deliveries %s of %s expected (share %s), "
@@ -1175,9 +1202,29 @@ public final class LiveBenchmark implements Callable<Integer> {
                 wc.get("redisCommandsPerSecond"), wc.get("redisCommandsPerViewerPerSecond"), wc.get("generatorCores"),
                 wc.get("otherCores"), wc.get("machineBusyPercent")));
         b.append("  window redis commands: ").append(wc.get("redisCommandsByName")).append('\n');
+        b.append("  ramp threads (cores, kernel):   nodes ").append(threads(rc.get("serverThreadCores")))
+                .append("; generator ").append(threads(List.of(rc.get("generatorThreadCores")))).append('\n');
+        b.append("  window threads (cores, kernel): nodes ").append(threads(wc.get("serverThreadCores")))
+                .append("; generator ").append(threads(List.of(wc.get("generatorThreadCores")))).append('\n');
         b.append("  ramp redis commands:   ").append(rc.get("redisCommandsByName")).append('\n');
         b.append("  memory: ").append(m.get("memory"));
         return b.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String threads(Object perProcess) {
+        StringBuilder b = new StringBuilder();
+        for (Object o : (List<Object>) perProcess) {
+            b.append(b.length() == 0 ? "" : " | ");
+            int shown = 0;
+            for (Map.Entry<String, double[]> e : ((Map<String, double[]>) o).entrySet()) {
+                if (shown++ == 6) {
+                    break;
+                }
+                b.append(String.format("%s %.3f (%.3f) ", e.getKey(), e.getValue()[0], e.getValue()[1]));
+            }
+        }
+        return b.toString().trim();
     }
 
     @SuppressWarnings("unchecked")

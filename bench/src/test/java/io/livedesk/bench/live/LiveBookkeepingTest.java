@@ -189,4 +189,27 @@ class LiveBookkeepingTest {
         assertEquals(15L, d.get("evalsha"));
         assertEquals("7.0.15", RedisInfo.fields("# Server\r\nredis_version:7.0.15\r\n").get("redis_version"));
     }
+
+    @Test
+    void threadCpuGroupsThreadsByNameAndSubtracts() {
+        assertEquals("ld-io", ThreadCpu.group("ld-io-7-3"));
+        assertEquals("ld-worker", ThreadCpu.group("ld-worker-12"));
+        assertEquals("GC Thread", ThreadCpu.group("GC Thread#3"));
+        assertEquals("C2 CompilerThre", ThreadCpu.group("C2 CompilerThre"));
+        assertEquals("main", ThreadCpu.group("main"));
+        // pid (comm) state ppid ... utime(14th field) stime(15th); a name may hold spaces and parentheses
+        String stat = "4242 (ld-io-7-1) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 40 0 100 0 0";
+        Object[] p = ThreadCpu.parse(stat);
+        assertEquals("ld-io", p[0]);
+        assertEquals(300L, p[1]);
+        assertEquals(50L, p[2]);
+        Object[] q = ThreadCpu.parse("4243 (GC Thread#0) R 1 2 3 4 5 6 7 8 9 10 20 0 0 0 20 0 40 0 100 0 0");
+        Map<String, Object[]> before = Map.of("4242", p);
+        Map<String, Object[]> after = Map.of("4242", new Object[]{"ld-io", 500L, 150L}, "4243", q);
+        Map<String, double[]> cores = ThreadCpu.cores(before, after, 2.0);
+        assertEquals(List.of("ld-io", "GC Thread"), List.copyOf(cores.keySet()), "largest first");
+        assertEquals(1.0, cores.get("ld-io")[0], 1e-9, "200 ticks over 2 s: one core");
+        assertEquals(0.5, cores.get("ld-io")[1], 1e-9);
+        assertEquals(0.1, cores.get("GC Thread")[0], 1e-9, "a thread that started in the window counts from 0");
+    }
 }
