@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -27,9 +28,12 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                              Redis redis, Cluster cluster, Routing routing, Calls calls, Bridge bridge, Live live,
                              Speech speech) {
 
-    public record Server(String host, int port, String publicUrl, int ioThreads, int workerThreads,
-                         int workerQueue, Duration shutdownGrace) {
+    public record Server(String host, int port, String publicUrl, int ioThreads, Transport transport,
+                         int workerThreads, int workerQueue, Duration shutdownGrace) {
     }
+
+    /** How the node's sockets are driven: Linux's epoll through Netty's native transport, or Java's NIO. */
+    public enum Transport { AUTO, EPOLL, NIO }
 
     public record WebSocket(int maxMessageBytes, int maxFrameBytes, int ratePerSecond, int rateBurst,
                             Duration helloTimeout, Duration idleTimeout, List<String> allowedOrigins) {
@@ -221,7 +225,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         LiveDeskConfig cfg = new LiveDeskConfig(
                 c.getString("node-id"),
                 new Server(s.getString("host"), s.getInt("port"), s.getString("public-url"), s.getInt("io-threads"),
-                        s.getInt("worker-threads"), s.getInt("worker-queue"), s.getDuration("shutdown-grace")),
+                        transport(s.getString("transport")), s.getInt("worker-threads"), s.getInt("worker-queue"),
+                        s.getDuration("shutdown-grace")),
                 new WebSocket(w.getInt("max-message-bytes"), w.getInt("max-frame-bytes"), w.getInt("rate-per-second"),
                         w.getInt("rate-burst"), w.getDuration("hello-timeout"), w.getDuration("idle-timeout"),
                         stringList(w, "allowed-origins")),
@@ -270,6 +275,14 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
             out.add(uri);
         }
         return List.copyOf(out);
+    }
+
+    private static Transport transport(String value) {
+        try {
+            return Transport.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("livedesk.server.transport must be auto, epoll or nio, got " + value);
+        }
     }
 
     /** Accepts a list or, from an environment variable, a comma-separated string. */

@@ -86,7 +86,9 @@ public final class LiveService {
 
     public ServerMessage.BroadcastJoined join(ClientConnection c, ClientMessage.BroadcastJoin m) {
         Principal p = c.principal();
-        Broadcast b = broadcasts.get(m.broadcastId())
+        // A room here already follows its broadcast's record and chat on the bus: joins read neither again.
+        LiveRoom here = rooms.get(m.broadcastId());
+        Broadcast b = (here != null ? Optional.of(here.broadcast()) : broadcasts.get(m.broadcastId()))
                 .orElseThrow(() -> new ProtocolException(ErrorCode.NOT_FOUND, "no such broadcast"));
         if (b.state() == BroadcastState.ENDED) {
             throw new ProtocolException(ErrorCode.INVALID_STATE, "the broadcast has ended");
@@ -114,9 +116,12 @@ public final class LiveService {
         watching.put(c, b.id());
         metrics.joined(b.id());
         Broadcast current = room.broadcast();
-        List<ServerMessage.ChatView> history = chat.recent(b.id()).stream().map(msg -> view(msg, stage)).toList();
-        return new ServerMessage.BroadcastJoined(m.id(), view(current), viewers.count(b.id(), now, ttl()),
-                current.counts().likes(), current.cards().pinned().orElse(null), history, stage, muted,
+        List<ChatMessage> recent = room.recentChat().orElseGet(() -> room.loadHistory(chat.recent(b.id())));
+        List<ServerMessage.ChatView> history = recent.stream().map(msg -> view(msg, stage)).toList();
+        LiveRoom.Counted counted = room.lastCounted()
+                .orElseGet(() -> new LiveRoom.Counted(viewers.count(b.id(), now, ttl()), current.counts().likes()));
+        return new ServerMessage.BroadcastJoined(m.id(), room.view(this::view), counted.viewers(),
+                counted.likes(), current.cards().pinned().orElse(null), history, stage, muted,
                 config.heartbeatInterval().toMillis());
     }
 
@@ -359,13 +364,15 @@ public final class LiveService {
             }
         }
         List<LiveMember> members = room.members();
+        List<String> frames = new ArrayList<>(2);
         if (!Objects.equals(before.cards().pinned(), next.cards().pinned())) {
-            String card = codec.write(new ServerMessage.BroadcastCard(next.id(), next.cards().pinned().orElse(null)));
-            LiveRoom.send(members, m -> card);
+            frames.add(codec.write(new ServerMessage.BroadcastCard(next.id(), next.cards().pinned().orElse(null))));
         }
         if (before.state() != next.state() || !before.coHosts().equals(next.coHosts())) {
-            String state = codec.write(new ServerMessage.BroadcastStateChanged(next.id(), next.state().wire(), stage(next)));
-            LiveRoom.send(members, m -> state);
+            frames.add(codec.write(new ServerMessage.BroadcastStateChanged(next.id(), next.state().wire(), stage(next))));
+        }
+        if (!frames.isEmpty()) {
+            LiveRoom.send(members, m -> frames);
         }
         if (next.state() == BroadcastState.ENDED) {
             long now = clock.millis();
@@ -383,26 +390,37 @@ public final class LiveService {
 
     // ---- periodic work ----
 
-    /** Sends the chat collected since the last flush: one frame per connection per broadcast. */
-    public void flushChat() {
+    /**
+     * Sends what collected since the last flush, chat and the count together: one write per connection per
+     * broadcast, however many messages and counts it holds.
+     */
+    public void flush() {
         for (LiveRoom room : rooms.values()) {
-            LiveRoom.ChatFlush flush = room.takeChat();
-            if (flush == null) {
+            LiveRoom.Pending p = room.takePending();
+            if (p == null) {
                 continue;
             }
-            String forViewers = codec.write(new ServerMessage.ChatBatch(room.id,
-                    flush.messages().stream().map(msg -> view(msg, false)).toList(), flush.deleted()));
-            String forStage = codec.write(new ServerMessage.ChatBatch(room.id,
-                    flush.messages().stream().map(msg -> view(msg, true)).toList(), flush.deleted()));
-            LiveRoom.send(flush.to(), m -> m.stage ? forStage : forViewers);
+            List<String> forViewers = new ArrayList<>(2);
+            List<String> forStage = new ArrayList<>(2);
+            if (p.hasChat()) {
+                forViewers.add(codec.write(new ServerMessage.ChatBatch(room.id,
+                        p.messages().stream().map(msg -> view(msg, false)).toList(), p.deleted())));
+                forStage.add(codec.write(new ServerMessage.ChatBatch(room.id,
+                        p.messages().stream().map(msg -> view(msg, true)).toList(), p.deleted())));
+            }
+            if (p.stats() != null) {
+                forViewers.add(p.stats());
+                forStage.add(p.stats());
+            }
+            LiveRoom.send(p.to(), m -> m.stage ? forStage : forViewers);
         }
     }
 
     /**
-     * Counts what was liked and written here, reads the count and likes from the stores, and tells everyone
-     * here when they changed: a couple of store calls per broadcast per node, whatever the audience.
+     * Counts what was liked and written here, reads the count and likes from the stores, and, when they changed,
+     * has the next flush tell everyone here: a couple of store calls per broadcast per node, whatever the audience.
      */
-    public void sendStats() {
+    public void countStats() {
         long now = clock.millis();
         for (LiveRoom room : rooms.values()) {
             try {
@@ -415,11 +433,10 @@ public final class LiveService {
                 broadcasts.notePeak(room.id, (int) Math.min(Integer.MAX_VALUE, count));
                 metrics.viewers(room.id, count);
                 if (room.statsChanged(count, likes)) {
-                    String stats = codec.write(new ServerMessage.BroadcastStats(room.id, count, likes));
-                    LiveRoom.send(room.members(), m -> stats);
+                    room.statsToSend(codec.write(new ServerMessage.BroadcastStats(room.id, count, likes)));
                 }
             } catch (RuntimeException e) {
-                log.warn("broadcast {}: stats not sent this time: {}", room.id, e.toString());
+                log.warn("broadcast {}: stats not counted this time: {}", room.id, e.toString());
             }
         }
     }

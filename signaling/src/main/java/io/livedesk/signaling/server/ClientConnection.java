@@ -39,6 +39,10 @@ public final class ClientConnection implements WaitingCustomer {
         return id;
     }
 
+    Channel channel() {
+        return channel;
+    }
+
     public Principal principal() {
         return principal;
     }
@@ -67,16 +71,6 @@ public final class ClientConnection implements WaitingCustomer {
     public void sendJson(String json) {
         if (channel.isActive()) {
             channel.writeAndFlush(new TextWebSocketFrame(json));
-        }
-    }
-
-    /**
-     * Sends a frame shared by many connections (a fan-out encodes its message once): the frame is not
-     * consumed, the caller releases it after the last send.
-     */
-    public void sendShared(TextWebSocketFrame frame) {
-        if (channel.isActive()) {
-            channel.writeAndFlush(frame.retainedDuplicate());
         }
     }
 

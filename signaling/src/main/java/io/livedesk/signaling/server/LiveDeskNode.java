@@ -12,6 +12,7 @@ import io.livedesk.signaling.call.EndReason;
 import io.livedesk.signaling.cluster.NodeMonitor;
 import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.config.LiveDeskConfig.Transport;
 import io.livedesk.signaling.live.BroadcastChanges;
 import io.livedesk.signaling.live.BroadcastMedia;
 import io.livedesk.signaling.live.LiveBus;
@@ -41,8 +42,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,11 +176,15 @@ public final class LiveDeskNode implements AutoCloseable {
 
     public void start() throws InterruptedException {
         int io = config.server().ioThreads() > 0 ? config.server().ioThreads() : 2 * Runtime.getRuntime().availableProcessors();
-        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ld-accept"), NioIoHandler.newFactory());
-        ioGroup = new MultiThreadIoEventLoopGroup(io, new DefaultThreadFactory("ld-io"), NioIoHandler.newFactory());
+        SocketTransport transport = SocketTransport.choose(config.server().transport());
+        if (transport.name().equals("nio") && config.server().transport() == Transport.AUTO) {
+            log.info("sockets on NIO: the epoll transport is not available ({})", SocketTransport.epollUnavailableReason());
+        }
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ld-accept"), transport.ioHandlers());
+        ioGroup = new MultiThreadIoEventLoopGroup(io, new DefaultThreadFactory("ld-io"), transport.ioHandlers());
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, ioGroup)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ServerInitializer(context));
@@ -193,10 +196,11 @@ public final class LiveDeskNode implements AutoCloseable {
         every(config.routing().sweepInterval().toMillis(), "routing sweep",
                 () -> routing.sweep(connections.staffHere(), connections.customersWaiting()));
         every(1000, "grace reaper", sessions::reapExpired);
-        every(config.live().chatFlushInterval().toMillis(), "chat flush", live::flushChat);
-        every(config.live().statsInterval().toMillis(), "livestream stats", live::sendStats);
+        every(config.live().chatFlushInterval().toMillis(), "livestream flush", live::flush);
+        every(config.live().statsInterval().toMillis(), "livestream stats", live::countStats);
         every(config.live().heartbeatInterval().toMillis(), "viewer presence", live::refreshPresence);
-        log.info("node {} listening on port {} with {} stores", nodeId, port(), stores.description());
+        log.info("node {} listening on port {} ({} sockets, {} event loops) with {} stores", nodeId, port(),
+                transport.name(), io, stores.description());
     }
 
     private void every(long periodMs, String what, Runnable task) {

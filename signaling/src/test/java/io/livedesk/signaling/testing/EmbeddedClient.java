@@ -93,6 +93,8 @@ public final class EmbeddedClient {
 
     /** Everything written to this connection so far, oldest first. */
     public List<JsonNode> received() {
+        // Fan-outs hand their writes to the channel's event loop as tasks.
+        channel.runPendingTasks();
         Object frame;
         while ((frame = channel.readOutbound()) != null) {
             if (frame instanceof TextWebSocketFrame text) {
