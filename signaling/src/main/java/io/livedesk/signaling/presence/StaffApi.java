@@ -2,6 +2,7 @@ package io.livedesk.signaling.presence;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.signaling.auth.ApiAuth;
+import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.server.HttpReply;
@@ -31,18 +32,29 @@ public final class StaffApi {
                      Set<String> skills, Set<String> languages, String idleSince, String lastActivity) {
     }
 
+    /** What a staff member sees of a colleague: enough to pick one who can take a transfer now, no more. */
+    record ColleagueView(Subject id, String name, String status, boolean connected, int load, int capacity) {
+    }
+
     public void register(HttpRoutes routes) {
         routes.add(HttpMethod.GET, "/api/staff", call -> {
-            // Staff see their colleagues too: to pick one for a transfer.
-            auth.require(call, EnumSet.of(Role.STAFF, Role.SUPERVISOR));
-            List<StaffView> views = store.list().stream()
-                    .sorted(Comparator.comparing(StaffPresence::id))
-                    .map(p -> new StaffView(p.id(), p.profile().name(), p.effectiveStatus().wire(), p.connected(),
-                            p.load(), p.profile().capacity(), p.profile().skills(), p.profile().languages(),
-                            Instant.ofEpochMilli(p.idleSinceMs()).toString(),
-                            Instant.ofEpochMilli(p.lastActivityMs()).toString()))
-                    .toList();
+            Principal caller = auth.require(call, EnumSet.of(Role.STAFF, Role.SUPERVISOR));
+            List<StaffPresence> all = store.list().stream().sorted(Comparator.comparing(StaffPresence::id)).toList();
+            List<?> views = caller.role() == Role.SUPERVISOR
+                    ? all.stream().map(StaffApi::full).toList()
+                    : all.stream().map(StaffApi::colleague).toList();
             return HttpReply.json(200, json.writeValueAsString(Map.of("staff", views)));
         });
+    }
+
+    private static StaffView full(StaffPresence p) {
+        return new StaffView(p.id(), p.profile().name(), p.effectiveStatus().wire(), p.connected(),
+                p.load(), p.profile().capacity(), p.profile().skills(), p.profile().languages(),
+                Instant.ofEpochMilli(p.idleSinceMs()).toString(), Instant.ofEpochMilli(p.lastActivityMs()).toString());
+    }
+
+    private static ColleagueView colleague(StaffPresence p) {
+        return new ColleagueView(p.id(), p.profile().name(), p.effectiveStatus().wire(), p.connected(),
+                p.load(), p.profile().capacity());
     }
 }

@@ -1,6 +1,8 @@
 package io.livedesk.signaling.protocol;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -19,7 +21,11 @@ import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.live.BroadcastId;
 import io.livedesk.signaling.routing.RequestId;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -111,6 +117,31 @@ public final class MessageCodec {
             throw new InvalidFrame(id, ErrorCode.BAD_JSON, "frame is not valid JSON");
         } catch (JsonProcessingException e) {
             throw new InvalidFrame(id, ErrorCode.BAD_MESSAGE, "message is not valid");
+        }
+    }
+
+    /**
+     * The request id of a frame that will not be decoded (refused before it, as too many or too large), so the
+     * error can still echo it: reads the top-level fields only as far as {@code id}. Null when there is none,
+     * it is not a valid id, or the frame is not a JSON object.
+     */
+    public String requestId(ByteBuf frame) {
+        try (JsonParser p = mapper.getFactory().createParser((InputStream) new ByteBufInputStream(frame.duplicate()))) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("id".equals(field)) {
+                    return value == JsonToken.VALUE_STRING && ClientMessage.ID.matcher(p.getText()).matches()
+                            ? p.getText() : null;
+                }
+                p.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -195,7 +195,8 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     @Override
-    public boolean release(RequestId requestId, Subject staffId, ReleaseReason reason, long nowMs, long reofferDelayMs) {
+    public boolean release(RequestId requestId, Subject staffId, ReleaseReason reason, long nowMs, long reofferDelayMs,
+                           boolean memberAway) {
         return presence.withMembers(members -> {
             Entry entry = requests.get(requestId);
             if (entry == null || entry.offer == null || !entry.offer.staffId().equals(staffId)) {
@@ -204,6 +205,10 @@ public final class InMemoryRoutingStore implements RoutingStore {
             entry.offer = null;
             entry.excludedUntilMs.put(staffId, nowMs + reofferDelayMs);
             enterQueue(entry.request); // same rank, so the same place
+            if (memberAway) {
+                members.computeIfPresent(staffId, (id, p) -> new StaffPresence(p.profile(), StaffStatus.AWAY, p.load(),
+                        p.connected(), p.idleSinceMs(), nowMs));
+            }
             lowerLoad(members, staffId, nowMs, false);
             return true;
         });

@@ -146,9 +146,11 @@ public final class RedisRoutingStore implements RoutingStore {
     }
 
     @Override
-    public boolean release(RequestId requestId, Subject staffId, ReleaseReason reason, long nowMs, long reofferDelayMs) {
+    public boolean release(RequestId requestId, Subject staffId, ReleaseReason reason, long nowMs, long reofferDelayMs,
+                           boolean memberAway) {
         Long done = release.run(redis, keys, ScriptOutputType.INTEGER, keys.request(requestId),
-                requestId.value(), staffId.value(), Long.toString(nowMs), Long.toString(nowMs + reofferDelayMs));
+                requestId.value(), staffId.value(), Long.toString(nowMs), Long.toString(nowMs + reofferDelayMs),
+                memberAway ? "1" : "0");
         return done == 1L;
     }
 

@@ -14,7 +14,6 @@ import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.presence.PresenceService;
 import io.livedesk.signaling.presence.StaffPresence;
-import io.livedesk.signaling.presence.StaffStatus;
 import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.ProtocolException;
@@ -217,7 +216,7 @@ public final class RoutingService implements CallRouting {
     }
 
     public ServerMessage.OfferDeclined decline(Principal staff, ClientMessage.OfferDecline m) {
-        if (!release(m.requestId(), staff.subject(), ReleaseReason.DECLINED)) {
+        if (!release(m.requestId(), staff.subject(), ReleaseReason.DECLINED, false)) {
             throw new ProtocolException(ErrorCode.OFFER_EXPIRED, "that offer is no longer open");
         }
         offerWorkTo(staff.subject());
@@ -226,19 +225,17 @@ public final class RoutingService implements CallRouting {
 
     /** An offer rang out. Idempotent: whichever node's sweep sees it first releases it. */
     void ringOut(Offer offer) {
-        if (!release(offer.requestId(), offer.staffId(), ReleaseReason.TIMEOUT)) {
+        // Away in the same store step as the release: a request arriving in between must not reach them.
+        if (!release(offer.requestId(), offer.staffId(), ReleaseReason.TIMEOUT, config.awayOnMissedOffer())) {
             return;
         }
         router.send(offer.staffId(), new ServerMessage.OfferRevoked(offer.requestId(), "timeout"));
-        if (config.awayOnMissedOffer()) {
-            presence.setStatus(offer.staffId(), StaffStatus.AWAY);
-        }
         presence.notifyMember(offer.staffId());
     }
 
-    private boolean release(RequestId requestId, Subject staffId, ReleaseReason reason) {
+    private boolean release(RequestId requestId, Subject staffId, ReleaseReason reason, boolean memberAway) {
         long now = clock.millis();
-        if (!store.release(requestId, staffId, reason, now, config.reofferDelay().toMillis())) {
+        if (!store.release(requestId, staffId, reason, now, config.reofferDelay().toMillis(), memberAway)) {
             return false;
         }
         Optional<ServiceRequest> request = store.request(requestId);

@@ -65,9 +65,12 @@ public interface RoutingStore {
     /**
      * The offer ends without acceptance (declined or rang out): only if the request is OFFERED to this
      * member. The request goes back to WAITING at its old place, the member's load goes down by one,
-     * and the member is excluded from this request until now + reofferDelayMs. Returns whether it did.
+     * and the member is excluded from this request until now + reofferDelayMs. With {@code memberAway} the
+     * member is set AWAY in the same step (an offer that rang out): freed and away at once, so no request
+     * arriving in between can be offered to someone who is not there. Returns whether it did.
      */
-    boolean release(RequestId requestId, Subject staffId, ReleaseReason reason, long nowMs, long reofferDelayMs);
+    boolean release(RequestId requestId, Subject staffId, ReleaseReason reason, long nowMs, long reofferDelayMs,
+                    boolean memberAway);
 
     /**
      * Takes the request out of routing (customer cancelled, hung up or went away). If it was OFFERED,

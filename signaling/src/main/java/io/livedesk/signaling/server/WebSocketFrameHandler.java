@@ -68,11 +68,12 @@ public final class WebSocketFrameHandler extends SimpleChannelInboundHandler<Web
             return; // ping/pong/close are handled by Netty's protocol handler
         }
         if (!connection.admit(System.nanoTime())) {
-            node.messages().sendError(connection, null, ErrorCode.RATE_LIMITED, "too many messages; slow down");
+            node.messages().sendError(connection, node.codec().requestId(text.content()), ErrorCode.RATE_LIMITED,
+                    "too many messages; slow down");
             return;
         }
         if (text.content().readableBytes() > node.config().websocket().maxMessageBytes()) {
-            node.messages().sendError(connection, null, ErrorCode.FRAME_TOO_LARGE,
+            node.messages().sendError(connection, node.codec().requestId(text.content()), ErrorCode.FRAME_TOO_LARGE,
                     "messages are limited to " + node.config().websocket().maxMessageBytes() + " bytes");
             return;
         }

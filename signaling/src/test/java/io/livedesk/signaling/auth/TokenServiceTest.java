@@ -83,6 +83,13 @@ class TokenServiceTest {
     }
 
     @Test
+    void aSignedTokenWithoutExpiryIsRefusedSoNoTokenLivesForever() {
+        String forever = JWT.create().withIssuer("livedesk").withSubject("cust-1").withClaim("role", "customer")
+                .withIssuedAt(T0).sign(Algorithm.HMAC256(SECRET));
+        assertThrows(InvalidTokenException.class, () -> tokens.verify(forever, 0));
+    }
+
+    @Test
     void tokenIssuedInTheFutureIsRefused() {
         String token = tokens.mint(STAFF, TTL);
         clock.advance(Duration.ofMinutes(-10));

@@ -3,12 +3,14 @@ package io.livedesk.signaling.protocol;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.routing.RequestId;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -572,5 +574,24 @@ class MessageCodecTest {
 
     private static String signalWithSdp(String type, String sdp) {
         return "{\"type\":\"call.signal\",\"id\":\"s1\",\"callId\":\"r-1\",\"sdp\":{\"type\":\"" + type + "\",\"sdp\":\"" + sdp + "\"}}";
+    }
+
+    private String requestIdOf(String frame) {
+        return codec.requestId(Unpooled.copiedBuffer(frame, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theRequestIdOfAFrameRefusedBeforeDecodingIsFoundWithoutReadingTheRest() {
+        assertEquals("7", requestIdOf("{\"type\":\"ping\",\"id\":\"7\"}"));
+        assertEquals("a-1", requestIdOf("{\"context\":{\"id\":\"inner\",\"x\":[1,{\"id\":\"deeper\"}]},\"id\":\"a-1\"}"),
+                "only the top level counts");
+        assertEquals("s2", requestIdOf("{\"type\":\"ping\",\"id\":\"s2\",\"pad\":\"" + "x".repeat(70_000)),
+                "the id before a cut-off tail is still found");
+        assertNull(requestIdOf("{\"type\":\"ping\"}"));
+        assertNull(requestIdOf("{\"id\":7}"), "not a string");
+        assertNull(requestIdOf("{\"id\":\"" + "x".repeat(200) + "\"}"), "not a valid id");
+        assertNull(requestIdOf("[{\"id\":\"7\"}]"));
+        assertNull(requestIdOf("not json"));
+        assertNull(requestIdOf(""));
     }
 }

@@ -46,6 +46,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.spy;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -89,7 +95,8 @@ class RoutingServiceTest {
         MessageRouter router = new MessageRouter("this-node", new LocalConnections(), sessions, bus, codec);
         Metrics metrics = new Metrics();
         presenceStore = new InMemoryPresenceStore();
-        routingStore = new InMemoryRoutingStore(presenceStore);
+        // A spy so a test can act in the middle of a store step, where another node's request could land.
+        routingStore = spy(new InMemoryRoutingStore(presenceStore));
         callStore = new InMemoryCallStore();
         presence = new PresenceService(presenceStore, new io.livedesk.signaling.presence.InMemorySupervisorIndex(), router, clock);
         CallRecords records = new CallRecords(callStore);
@@ -318,6 +325,29 @@ class RoutingServiceTest {
     }
 
     // ---- ring timeout ----
+
+    @Test
+    void aRequestArrivingWhileAnOfferRingsOutIsNotOfferedToTheMemberWhoMissedIt() {
+        availableStaff("sleepy", Set.of("accounts"), Set.of("en"), 1);
+        RequestId first = request("cust-1", "accounts", "en", 0);
+        assertOfferedTo(first.value(), "sleepy");
+        List<RequestId> arrived = new ArrayList<>();
+        doAnswer(inv -> {
+            Object released = inv.callRealMethod();
+            arrived.add(request("cust-2", "accounts", "en", 0)); // lands right after the store freed the member
+            return released;
+        }).when(routingStore).release(any(), any(), eq(ReleaseReason.TIMEOUT), anyLong(), anyLong(), anyBoolean());
+
+        clock.advance(RING);
+        routing.sweep(List.of(), List.of());
+
+        assertEquals(1, arrived.size());
+        assertTrue(offersTo("sleepy").stream().noneMatch(o -> o.path("requestId").asText().equals(arrived.get(0).value())),
+                "offered to a member who just missed an offer and is away: " + offersTo("sleepy"));
+        assertEquals(StaffStatus.AWAY, presenceOf("sleepy").status());
+        assertWaiting(first.value(), 1);
+        assertWaiting(arrived.get(0).value(), 2);
+    }
 
     @Test
     void anOfferThatRingsOutIsRevokedTheMemberSetAwayAndTheRequestOfferedToTheNext() {

@@ -122,7 +122,7 @@ public abstract class RoutingStoreContract {
         assertTrue(routing.matchRequest(RequestId.of("nope"), T0, RING).isEmpty());
         assertTrue(routing.matchStaff(Subject.of("nobody"), T0, RING).isEmpty());
         assertTrue(routing.accept(RequestId.of("nope"), Subject.of("s"), T0).isEmpty());
-        assertFalse(routing.release(RequestId.of("nope"), Subject.of("s"), ReleaseReason.DECLINED, T0, 0));
+        assertFalse(routing.release(RequestId.of("nope"), Subject.of("s"), ReleaseReason.DECLINED, T0, 0, false));
         assertTrue(routing.cancel(RequestId.of("nope"), T0).isEmpty());
         routing.callEnded(Subject.of("nobody"), T0);
         assertTrue(presence.get(Subject.of("nobody")).isEmpty());
@@ -269,7 +269,7 @@ public abstract class RoutingStoreContract {
         assertTrue(routing.offerTo(RequestId.of("r1"), Subject.of("s-loans"), T0 + 3, RING).isEmpty(), "already offered");
 
         // Declined: excluded for a while, then it can be offered again.
-        assertTrue(routing.release(RequestId.of("r1"), Subject.of("s-cards"), ReleaseReason.DECLINED, T0 + 4, 1_000));
+        assertTrue(routing.release(RequestId.of("r1"), Subject.of("s-cards"), ReleaseReason.DECLINED, T0 + 4, 1_000, false));
         assertTrue(routing.offerTo(RequestId.of("r1"), Subject.of("s-cards"), T0 + 5, RING).isEmpty(), "excluded after declining");
         assertTrue(routing.matchStaff(Subject.of("s-loans"), T0 + 6, RING).isEmpty(), "released, it is still in no queue");
         assertEquals(0, routing.stats(List.of("loans")).get(0).waiting());
@@ -429,7 +429,7 @@ public abstract class RoutingStoreContract {
         assertEquals(RequestId.of("r1"), routing.matchStaff(Subject.of("s1"), T0 + 10, RING).orElseThrow().requestId());
         assertEquals(Optional.of(1), routing.position(RequestId.of("r2")));
 
-        assertTrue(routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.DECLINED, T0 + 20, 30_000));
+        assertTrue(routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.DECLINED, T0 + 20, 30_000, false));
 
         assertEquals(Optional.of(RequestState.WAITING), routing.state(RequestId.of("r1")));
         assertTrue(routing.offerOf(RequestId.of("r1")).isEmpty());
@@ -442,11 +442,30 @@ public abstract class RoutingStoreContract {
         assertTrue(routing.matchRequest(RequestId.of("r1"), T0 + 21, RING).isEmpty(), "s1 is excluded from r1");
         assertEquals(RequestId.of("r2"), routing.matchStaff(Subject.of("s1"), T0 + 21, RING).orElseThrow().requestId(),
                 "s1 skips r1 but still gets the next one");
-        assertTrue(routing.release(RequestId.of("r2"), Subject.of("s1"), ReleaseReason.TIMEOUT, T0 + 22, 0));
+        assertTrue(routing.release(RequestId.of("r2"), Subject.of("s1"), ReleaseReason.TIMEOUT, T0 + 22, 0, false));
 
         assertTrue(routing.matchRequest(RequestId.of("r1"), T0 + 20 + 30_000 - 1, RING).isEmpty(), "still excluded");
         assertEquals(Subject.of("s1"), routing.matchRequest(RequestId.of("r1"), T0 + 20 + 30_000, RING).orElseThrow().staffId(),
                 "the re-offer delay has passed");
+    }
+
+    @Test
+    void anOfferThatRangOutFreesTheMemberAndSetsThemAwayInOneStep() {
+        available("s1", T0);
+        available("s2", T0 + 5);
+        enqueue("r1", T0);
+        routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow();
+        enqueue("r2", T0 + 11); // s2 takes it; nobody else is free
+        assertEquals(Subject.of("s2"), routing.matchRequest(RequestId.of("r2"), T0 + 11, RING).orElseThrow().staffId());
+        enqueue("r3", T0 + 12);
+
+        assertTrue(routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.TIMEOUT, T0 + 20, 0, true));
+        StaffPresence s1 = presence.get(Subject.of("s1")).orElseThrow();
+        assertEquals(StaffStatus.AWAY, s1.status());
+        assertEquals(0, s1.load());
+        assertTrue(routing.matchRequest(RequestId.of("r3"), T0 + 21, RING).isEmpty(), "s1 is away, s2 is full");
+        assertTrue(routing.matchStaff(Subject.of("s1"), T0 + 21, RING).isEmpty());
+        assertEquals(RequestId.of("r1"), routing.openRequestOf(Subject.of("cust-r1")).orElseThrow(), "r1 waits again");
     }
 
     @Test
@@ -455,7 +474,7 @@ public abstract class RoutingStoreContract {
         available("s2", T0 + 5);
         enqueue("r1", T0);
         routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow();
-        routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.TIMEOUT, T0 + 20, 30_000);
+        routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.TIMEOUT, T0 + 20, 30_000, false);
 
         assertEquals(Subject.of("s2"), routing.matchRequest(RequestId.of("r1"), T0 + 21, RING).orElseThrow().staffId());
     }
@@ -465,14 +484,14 @@ public abstract class RoutingStoreContract {
         available("s1", T0);
         available("s2", T0 + 1);
         enqueue("r1", T0);
-        assertFalse(routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.DECLINED, T0, 0), "not offered yet");
+        assertFalse(routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.DECLINED, T0, 0, false), "not offered yet");
         routing.matchRequest(RequestId.of("r1"), T0, RING).orElseThrow();
 
-        assertFalse(routing.release(RequestId.of("r1"), Subject.of("s2"), ReleaseReason.DECLINED, T0 + 1, 0));
+        assertFalse(routing.release(RequestId.of("r1"), Subject.of("s2"), ReleaseReason.DECLINED, T0 + 1, 0, false));
         assertEquals(Optional.of(RequestState.OFFERED), routing.state(RequestId.of("r1")));
         assertEquals(1, load("s1"));
-        assertTrue(routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.DECLINED, T0 + 1, 0));
-        assertFalse(routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.DECLINED, T0 + 1, 0), "only once");
+        assertTrue(routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.DECLINED, T0 + 1, 0, false));
+        assertFalse(routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.DECLINED, T0 + 1, 0, false), "only once");
         assertEquals(0, load("s1"));
     }
 
@@ -483,7 +502,7 @@ public abstract class RoutingStoreContract {
         enqueue("r1", T0);
         enqueue("r2", T0 + 1);
         routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow();
-        routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.DECLINED, T0 + 20, 60_000);
+        routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.DECLINED, T0 + 20, 60_000, false);
 
         assertEquals(T0, presence.get(Subject.of("s1")).orElseThrow().idleSinceMs());
         assertEquals(Subject.of("s1"), routing.matchRequest(RequestId.of("r2"), T0 + 30, RING).orElseThrow().staffId());
@@ -634,7 +653,7 @@ public abstract class RoutingStoreContract {
         assertEquals(Optional.of(o2), routing.offerOf(RequestId.of("r2")));
         assertEquals(1, load("s2"));
 
-        routing.release(RequestId.of("r2"), o2.staffId(), ReleaseReason.TIMEOUT, T0 + 4_000, 0);
+        routing.release(RequestId.of("r2"), o2.staffId(), ReleaseReason.TIMEOUT, T0 + 4_000, 0, false);
         assertEquals(List.of(o1), routing.expiredOffers(T0 + 4_000, 10));
     }
 
@@ -751,7 +770,7 @@ public abstract class RoutingStoreContract {
                                 callsInProgress.add(e.getValue());
                             }
                         } else if (!routing.release(RequestId.of(e.getKey()), Subject.of(e.getValue()), ReleaseReason.DECLINED, now,
-                                rnd.nextInt(20))) {
+                                rnd.nextInt(20), false)) {
                             violations.add("release of a known offer failed: " + e);
                         }
                     } else {

@@ -32,6 +32,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -287,13 +289,13 @@ class ProtocolRobustnessIT {
         try (WsClient c = node.signIn(node.customerToken("hostile-size", "Big"))) {
             Exchange x = new Exchange(c);
             x.text(pingPaddedTo(limit, "s1"), "error:bad_message#s1");
-            x.text(pingPaddedTo(limit + 1, "s2"), "error:frame_too_large");
+            x.text(pingPaddedTo(limit + 1, "s2"), "error:frame_too_large#s2");
             String underInBytes = requestWithContextValue("s3", "中".repeat(21_000));
             assertTrue(underInBytes.length() < 22_000 && bytes(underInBytes) < limit);
             x.text(underInBytes, "error:bad_message#s3");
             String overInBytes = requestWithContextValue("s4", "中".repeat(22_000));
             assertTrue(overInBytes.length() < limit && bytes(overInBytes) > limit, "over the limit in bytes, not in characters");
-            x.text(overInBytes, "error:frame_too_large");
+            x.text(overInBytes, "error:frame_too_large#s4");
             x.text("{\"type\":\"ping\",\"id\":\"s5\"}", "pong#s5");
             return 1 + x.verify();
         }
@@ -406,8 +408,9 @@ class ProtocolRobustnessIT {
             assertEquals(pings, pongs + limited, "every ping is answered with pong or rate_limited: " + replies);
             assertTrue(pongs >= 99, "the burst (100, less the hello) is let through: " + pongs);
             assertTrue(limited >= 50, "most of the rest is refused: " + limited);
-            assertTrue(replies.stream().filter(m -> "error".equals(WsClient.type(m))).noneMatch(m -> m.has("id")),
-                    "rate_limited is sent before the frame is read, so without id");
+            Set<String> answered = replies.stream().map(m -> m.path("id").asText(null)).collect(Collectors.toSet());
+            assertEquals(pings, answered.size(), "each ping's one reply echoes its id, refusals too: " + replies);
+            assertTrue(answered.containsAll(IntStream.range(0, pings).mapToObj(i -> "p" + i).toList()), answered.toString());
             await().atMost(T).pollInterval(Duration.ofMillis(100)).until(() -> {
                 c.sendRaw("{\"type\":\"ping\",\"id\":\"again\"}");
                 return c.next(T).map(m -> "pong".equals(WsClient.type(m))).orElse(false);
