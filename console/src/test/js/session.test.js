@@ -130,6 +130,20 @@ test("before the first welcome nothing is retried: start() rejects with the reas
   await assert.rejects(p, { code: "network" });
 });
 
+test("an overloaded hello on resume waits at least the server's retryAfterMs", async () => {
+  const s = session();
+  s.start();
+  (await welcome()).drop();
+  mock.timers.tick(750);
+  FakeSocket.last.open();
+  FakeSocket.last.reply("error", { code: "overloaded", retryAfterMs: 5000 });
+  await flush();
+  mock.timers.tick(4900);
+  assert.equal(FakeSocket.all.length, 2, "not before the server said");
+  mock.timers.tick(200);
+  assert.equal(FakeSocket.all.length, 3, "then it tries again");
+});
+
 test("a transient hello error on resume is retried; a forbidden one ends the session", async () => {
   const s = session();
   s.start();

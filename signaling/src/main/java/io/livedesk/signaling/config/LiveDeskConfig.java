@@ -29,7 +29,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                              Speech speech) {
 
     public record Server(String host, int port, String publicUrl, int ioThreads, Transport transport,
-                         int workerThreads, int workerQueue, Duration shutdownGrace) {
+                         int workerThreads, int workerQueue, Duration maxQueueDelay, Duration retryAfter,
+                         Duration shutdownGrace) {
     }
 
     /** How the node's sockets are driven: Linux's epoll through Netty's native transport, or Java's NIO. */
@@ -226,7 +227,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                 c.getString("node-id"),
                 new Server(s.getString("host"), s.getInt("port"), s.getString("public-url"), s.getInt("io-threads"),
                         transport(s.getString("transport")), s.getInt("worker-threads"), s.getInt("worker-queue"),
-                        s.getDuration("shutdown-grace")),
+                        s.getDuration("max-queue-delay"), s.getDuration("retry-after"), s.getDuration("shutdown-grace")),
                 new WebSocket(w.getInt("max-message-bytes"), w.getInt("max-frame-bytes"), w.getInt("rate-per-second"),
                         w.getInt("rate-burst"), w.getDuration("hello-timeout"), w.getDuration("idle-timeout"),
                         stringList(w, "allowed-origins")),
@@ -297,6 +298,10 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
     private void validate() {
         if (server.port() < 0 || server.port() > 65535) {
             throw new IllegalArgumentException("livedesk.server.port out of range: " + server.port());
+        }
+        if (server.maxQueueDelay().isNegative() || server.maxQueueDelay().isZero()
+                || server.retryAfter().isNegative() || server.retryAfter().isZero()) {
+            throw new IllegalArgumentException("livedesk.server.max-queue-delay and retry-after must be positive");
         }
         if (!auth.jwtSecret().isEmpty() && auth.jwtSecret().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
             throw new IllegalArgumentException("livedesk.auth.jwt-secret must be at least 32 bytes");

@@ -65,7 +65,15 @@ public sealed interface ClientMessage {
     /** Who may send it. */
     Set<Role> allowedRoles();
 
-    record Hello(String id, String token) implements ClientMessage {
+    /**
+     * A message that starts new work (a session, a request, joining or talking in a broadcast). A node past its
+     * admission latency refuses these with {@code overloaded} at once, so that work under way (answers,
+     * hang-ups, call signaling, moderation) still gets through.
+     */
+    sealed interface NewWork extends ClientMessage {
+    }
+
+    record Hello(String id, String token) implements NewWork {
         public Hello {
             requireId(id);
             require(token, "token");
@@ -105,7 +113,7 @@ public sealed interface ClientMessage {
     }
 
     record RequestCreate(String id, String topic, String language, Integer priority, Map<String, String> context)
-            implements ClientMessage {
+            implements NewWork {
         public RequestCreate {
             requireId(id);
             requireWord(topic, "topic");
@@ -311,7 +319,7 @@ public sealed interface ClientMessage {
     }
 
     /** @param name the name shown with the viewer's chat messages; the token's when null */
-    record BroadcastJoin(String id, BroadcastId broadcastId, String name) implements AboutBroadcast {
+    record BroadcastJoin(String id, BroadcastId broadcastId, String name) implements AboutBroadcast, NewWork {
         public static final int MAX_NAME = 40;
 
         public BroadcastJoin {
@@ -348,7 +356,7 @@ public sealed interface ClientMessage {
         }
     }
 
-    record ChatSend(String id, BroadcastId broadcastId, String text) implements AboutBroadcast {
+    record ChatSend(String id, BroadcastId broadcastId, String text) implements AboutBroadcast, NewWork {
         public static final int MAX_TEXT = 500;
 
         public ChatSend {
@@ -372,7 +380,7 @@ public sealed interface ClientMessage {
         }
     }
 
-    record BroadcastLike(String id, BroadcastId broadcastId) implements AboutBroadcast {
+    record BroadcastLike(String id, BroadcastId broadcastId) implements AboutBroadcast, NewWork {
         public BroadcastLike {
             requireId(id);
             require(broadcastId, "broadcastId");
@@ -389,7 +397,7 @@ public sealed interface ClientMessage {
      * @param cardId the card pressed, or null for the broadcast's own button
      * @param name   the name staff will see; required when the token carries none
      */
-    record BroadcastConsult(String id, BroadcastId broadcastId, String cardId, String name) implements AboutBroadcast {
+    record BroadcastConsult(String id, BroadcastId broadcastId, String cardId, String name) implements AboutBroadcast, NewWork {
         public BroadcastConsult {
             requireId(id);
             require(broadcastId, "broadcastId");

@@ -24,7 +24,12 @@ public sealed interface ServerMessage {
     @JsonProperty("type")
     String type();
 
-    record Error(String id, String code, String message) implements ServerMessage {
+    /** @param retryAfterMs with {@code overloaded}: how long to wait before trying again; otherwise null */
+    record Error(String id, String code, String message, Long retryAfterMs) implements ServerMessage {
+        public Error(String id, String code, String message) {
+            this(id, code, message, null);
+        }
+
         public static Error of(String id, ProtocolException e) {
             return new Error(id, e.code().wire(), e.getMessage());
         }

@@ -30,7 +30,9 @@ public final class InMemoryRoutingStore implements RoutingStore {
             .thenComparingLong(ServiceRequest::enqueuedAtMs)
             .thenComparing(r -> r.id().value());
 
-    private static final Comparator<StaffPresence> IDLE_ORDER = Comparator.comparingLong(StaffPresence::idleSinceMs)
+    /** Least loaded first, then longest idle: offers spread over members with room (as the Redis store). */
+    private static final Comparator<StaffPresence> OFFER_ORDER = Comparator.comparingInt(StaffPresence::load)
+            .thenComparingLong(StaffPresence::idleSinceMs)
             .thenComparing(StaffPresence::id);
 
     private static final Comparator<Offer> EXPIRY_ORDER = Comparator.comparingLong(Offer::expiresAtMs)
@@ -109,7 +111,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
             ServiceRequest r = entry.request;
             return members.values().stream()
                     .filter(p -> p.routable(r.topic(), r.language()))
-                    .sorted(IDLE_ORDER)
+                    .sorted(OFFER_ORDER)
                     .limit(SCAN_LIMIT)
                     .filter(p -> !entry.excludes(p.id(), nowMs))
                     .findFirst()

@@ -31,8 +31,9 @@ public interface RoutingStore {
     Optional<RequestId> openRequestOf(Subject customerId);
 
     /**
-     * Offers a WAITING request to the best eligible staff member: the one idle longest (smallest
-     * idleSince, ties by id). On success the request leaves its queue, becomes OFFERED until
+     * Offers a WAITING request to the best eligible staff member: the least loaded, then the one idle
+     * longest (smallest idleSince), ties by id; so offers spread over members with room rather than fill
+     * the longest-idle one first. On success the request leaves its queue, becomes OFFERED until
      * now + ringMs, and the member's load goes up by one. Empty when the request is not WAITING or no
      * one is eligible.
      */

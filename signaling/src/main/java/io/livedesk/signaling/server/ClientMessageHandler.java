@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -74,6 +75,13 @@ public final class ClientMessageHandler {
     public void sendError(ClientConnection c, String id, ErrorCode code, String text) {
         metrics.error(code.wire());
         c.send(new ServerMessage.Error(id, code.wire(), text));
+    }
+
+    /** The node (or this connection) is past its admission limit: try again after the given time. */
+    public void sendOverloaded(ClientConnection c, String id, Duration retryAfter) {
+        metrics.error(ErrorCode.OVERLOADED.wire());
+        c.send(new ServerMessage.Error(id, ErrorCode.OVERLOADED.wire(), "the server is busy; try again",
+                retryAfter.toMillis()));
     }
 
     private void reply(ClientConnection c, ServerMessage m) {

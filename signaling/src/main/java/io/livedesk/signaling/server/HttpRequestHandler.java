@@ -44,14 +44,25 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
             write(ctx, keepAlive, head, HttpReply.json(200, "{\"status\":\"up\"}"));
             return;
         }
+        // Metrics are read most when the node is busiest: they skip the latency check (the hard limit stands).
+        if (!call.path().equals("/metrics") && !node.admission().admitsCall(node.workers(), System.nanoTime())) {
+            write(ctx, keepAlive, false, overloaded());
+            return;
+        }
         try {
             node.workers().execute(() -> {
                 HttpReply reply = node.routes().handle(effective);
                 ctx.executor().execute(() -> write(ctx, keepAlive, head, reply));
             });
         } catch (RejectedExecutionException e) {
-            write(ctx, keepAlive, false, node.routes().error(ErrorCode.OVERLOADED, 503, "the server is busy; try again"));
+            write(ctx, keepAlive, false, overloaded());
         }
+    }
+
+    private HttpReply overloaded() {
+        long seconds = Math.max(1, (node.admission().retryAfter().toMillis() + 999) / 1000);
+        return node.routes().error(ErrorCode.OVERLOADED, 503, "the server is busy; try again")
+                .withHeader("Retry-After", Long.toString(seconds));
     }
 
     private void write(ChannelHandlerContext ctx, FullHttpRequest request, HttpReply reply) {

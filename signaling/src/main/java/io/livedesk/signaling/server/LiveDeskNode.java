@@ -158,7 +158,8 @@ public final class LiveDeskNode implements AutoCloseable {
         new TranscriptApi(stores.transcripts(), stores.calls(), apiAuth, codec.mapper()).register(routes);
         new BroadcastsApi(stores.broadcasts(), stores.viewers(), config.routing(), apiAuth, codec.mapper(), clock,
                 broadcastChanges, nodeId).register(routes);
-        this.context = new NodeContext(config, codec, workers, connections, messages, sessions, metrics, routes);
+        this.context = new NodeContext(config, codec, workers, connections, messages, sessions, metrics, routes,
+                new Admission(config.server().maxQueueDelay(), config.server().retryAfter()));
 
         metrics.gauge("livedesk.ws.connections", "Open WebSocket connections on this node", connections::size);
         metrics.gauge("livedesk.workers.queued", "Tasks waiting for a worker", workers::queued);

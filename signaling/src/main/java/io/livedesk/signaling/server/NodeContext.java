@@ -7,5 +7,5 @@ import io.livedesk.signaling.session.SessionService;
 /** What the Netty handlers of one node need, handed to them by the composition root. */
 public record NodeContext(LiveDeskConfig config, MessageCodec codec, WorkerPool workers, LocalConnections connections,
                           ClientMessageHandler messages, SessionService sessions, Metrics metrics,
-                          HttpRoutes routes) {
+                          HttpRoutes routes, Admission admission) {
 }

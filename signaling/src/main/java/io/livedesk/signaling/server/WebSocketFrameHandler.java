@@ -86,10 +86,14 @@ public final class WebSocketFrameHandler extends SimpleChannelInboundHandler<Web
         }
         node.metrics().message(message.getClass().getSimpleName());
         ClientConnection c = connection;
+        if (!node.admission().admits(message, node.workers(), c.executor(), System.nanoTime())) {
+            node.messages().sendOverloaded(c, message.id(), node.admission().retryAfter());
+            return;
+        }
         try {
             c.executor().execute(() -> node.messages().handle(c, message));
         } catch (RejectedExecutionException e) {
-            node.messages().sendError(c, message.id(), ErrorCode.OVERLOADED, "the server is busy; try again");
+            node.messages().sendOverloaded(c, message.id(), node.admission().retryAfter());
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The bounded pool where messages and REST calls are handled, off Netty's event loop, because a
  * handler may wait on Redis. When the queue is full, {@link #execute} throws
- * {@link RejectedExecutionException} and the caller answers "overloaded".
+ * {@link RejectedExecutionException} and the caller answers "overloaded". It also says how long the oldest
+ * queued task has waited: what admission control ({@link Admission}) decides by.
  */
 public final class WorkerPool implements Executor, AutoCloseable {
     private final ThreadPoolExecutor executor;
@@ -30,9 +31,22 @@ public final class WorkerPool implements Executor, AutoCloseable {
         };
     }
 
+    /** A task and when it was queued. */
+    private record Queued(Runnable task, long queuedAtNanos) implements Runnable {
+        @Override
+        public void run() {
+            task.run();
+        }
+    }
+
     @Override
     public void execute(Runnable task) {
-        executor.execute(task);
+        executor.execute(new Queued(task, System.nanoTime()));
+    }
+
+    /** How long the task at the head of the queue has waited for a thread, 0 when none waits. */
+    public long oldestWaitNanos(long nowNanos) {
+        return executor.getQueue().peek() instanceof Queued q ? Math.max(0, nowNanos - q.queuedAtNanos) : 0;
     }
 
     public int queued() {

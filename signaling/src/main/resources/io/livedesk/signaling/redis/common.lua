@@ -54,6 +54,12 @@ local function offerable(s)
       and tonumber(s.load) < tonumber(s.capacity)
 end
 
+-- A member's place in the availability sets: least loaded first, then longest idle. So offers spread over
+-- the members who have room instead of filling the longest-idle one to capacity first. Loads up to 900
+-- keep the score exact (below 2^53).
+local LOAD_WEIGHT = 1e13
+local function offer_order(s) return tonumber(s.load) * LOAD_WEIGHT + tonumber(s.idleSince) end
+
 -- Makes the availability sets agree with the member's hash: removes them from the sets of the profile
 -- they had (before, may be nil) and adds them to those of the profile they have (after, may be nil)
 -- when offerable. Every script that changes status, connected, load, idleSince or the profile calls it.
@@ -68,7 +74,7 @@ local function sync_availability(before, after)
   if offerable(after) then
     for _, skill in ipairs(after.skill_list) do
       for _, lang in ipairs(after.language_list) do
-        redis.call('ZADD', avail_key(skill, lang), after.idleSince, after.id)
+        redis.call('ZADD', avail_key(skill, lang), offer_order(after), after.id)
       end
     end
   end

@@ -1,6 +1,6 @@
 -- RoutingStore.matchRequest. ARGV: tag, request id, now, expiresAt.
--- Walks the availability set of the request's (topic, language), longest idle first (ties by id, as the
--- sorted set orders equal scores), at most SCAN_LIMIT members, skipping excluded ones.
+-- Walks the availability set of the request's (topic, language), least loaded first, then longest idle
+-- (ties by id, as the sorted set orders equal scores), at most SCAN_LIMIT members, skipping excluded ones.
 -- Returns the staff id offered, or nil.
 local now, expires_at = ARGV[3], ARGV[4]
 local r = hgetall(req_key(ARGV[2]))

@@ -520,6 +520,8 @@ class MessageCodecTest {
                 codec.write(new ServerMessage.Error("7", "invalid_state", "no")));
         assertJson("{\"type\":\"error\",\"code\":\"bad_json\",\"message\":\"no\"}",
                 codec.write(new ServerMessage.Error(null, "bad_json", "no")));
+        assertJson("{\"type\":\"error\",\"id\":\"8\",\"code\":\"overloaded\",\"message\":\"busy\",\"retryAfterMs\":2000}",
+                codec.write(new ServerMessage.Error("8", "overloaded", "busy", 2000L)));
     }
 
     @Test

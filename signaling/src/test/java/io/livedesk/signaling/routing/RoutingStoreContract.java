@@ -450,6 +450,23 @@ public abstract class RoutingStoreContract {
     }
 
     @Test
+    void offersSpreadOverMembersWithRoomLeastLoadedFirstThenLongestIdle() {
+        available("long-idle", 3, Set.of("loans"), Set.of("en"), T0);
+        available("short-idle", 3, Set.of("loans"), Set.of("en"), T0 + 100);
+        for (int i = 1; i <= 4; i++) {
+            enqueue("r" + i, T0 + 200 + i);
+        }
+        List<String> to = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            to.add(routing.matchRequest(RequestId.of("r" + i), T0 + 300, RING).orElseThrow().staffId().value());
+        }
+        assertEquals(List.of("long-idle", "short-idle", "long-idle", "short-idle"), to,
+                "not three in a row to the longest idle");
+        assertEquals(2, load("long-idle"));
+        assertEquals(2, load("short-idle"));
+    }
+
+    @Test
     void anOfferThatRangOutFreesTheMemberAndSetsThemAwayInOneStep() {
         available("s1", T0);
         available("s2", T0 + 5);

@@ -130,7 +130,7 @@ export class Session {
   async helloFailed(err) {
     if (err.code === "network") return; // the close handler deals with it
     if (!this.everWelcomed) { this.end(err); return; }
-    if (TRANSIENT.has(err.code)) { this.detach(); this.dropped(); return; }
+    if (TRANSIENT.has(err.code)) { this.detach(); this.dropped(err.retryAfterMs); return; }
     if (err.code === "invalid_token" && this.o.renewToken && !this.renewed) {
       this.renewed = true;
       this.detach();
@@ -168,13 +168,13 @@ export class Session {
     this.timer = setTimeout(() => this.resume(), ms);
   }
 
-  // The socket is gone (or never opened).
-  dropped() {
+  // The socket is gone (or never opened); an overloaded server may say how long to wait at least.
+  dropped(atLeastMs = 0) {
     if (!this.wanted) { this.o.onStatus?.("closed"); return; }
     if (!this.everWelcomed) { this.end(NETWORK); return; }
     if (!this.resumable()) return;
     if (this.retries >= (this.o.maxRetries ?? Infinity)) { this.end(NETWORK); return; }
-    const delay = backoffDelay(this.retries, this.random);
+    const delay = Math.max(backoffDelay(this.retries, this.random), Number(atLeastMs) || 0);
     this.retries++;
     this.o.onStatus?.("reconnecting");
     if (!this.wanted) return; // a status listener stopped the session
