@@ -12,7 +12,7 @@ const { transferTarget, availableColleagues } = await import(`${STATIC}/console/
 const { participantsNote } = await import(`${STATIC}/console/panels/call.js`);
 const { captionKey, captionStatus } = await import(`${STATIC}/console/panels/captions.js`);
 const { applyPresence, bannerKey } = await import(`${STATIC}/console/panels/presence.js`);
-const { decodeClaims, slug } = await import(`${STATIC}/console/panels/signin.js`);
+const { decodeClaims, slug, endedReason } = await import(`${STATIC}/console/panels/signin.js`);
 const { transcriptFileName, transcriptPath } = await import(`${STATIC}/console/panels/transcript.js`);
 const { customerContext } = await import(`${STATIC}/console/names.js`);
 const { fmtDuration, initials } = await import(`${STATIC}/client/format.js`);
@@ -160,4 +160,12 @@ test("list panels load through the one fetch helper: the desk's token, failures 
     globalThis.fetch = saved;
     desk.token = null;
   }
+});
+
+test("a call that ended while the desk was away ends with the reason the welcome gives, for that call only", () => {
+  const w = { ended: { callId: "r-1", reason: "customer_hangup", endedAt: "2026-12-04T10:00:00Z" } };
+  assert.equal(endedReason(w, "r-1"), "customer_hangup");
+  assert.equal(endedReason(w, "r-2"), null, "another call");
+  assert.equal(endedReason({}, "r-1"), null);
+  assert.equal(endedReason(null, "r-1"), null);
 });

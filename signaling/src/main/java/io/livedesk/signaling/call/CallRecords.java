@@ -34,6 +34,10 @@ public final class CallRecords {
         return store.liveCallOf(subject);
     }
 
+    public Optional<CallRecord> lastCallOf(Subject subject) {
+        return store.lastCallOf(subject);
+    }
+
     /**
      * Applies a change with compare-and-set. The change returns null when it no longer applies (then
      * nothing is written and the result is empty); it may run more than once, so it must not have effects.

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -251,6 +252,19 @@ public final class CallService {
 
     public Optional<CallRecord> liveCallOf(Subject subject) {
         return records.liveCallOf(subject);
+    }
+
+    /**
+     * The subject's last call if it ended at or after {@code sinceMs} and they were still its customer or
+     * staff member when it did (not a staff member who had handed it over): how a party who was away learns
+     * how it ended.
+     */
+    public Optional<ServerMessage.EndedCall> endedSince(Subject subject, long sinceMs) {
+        return records.lastCallOf(subject)
+                .filter(c -> c.state() == CallState.ENDED && c.endedAtMs() >= sinceMs)
+                .filter(c -> subject.equals(c.customerId()) || subject.equals(c.staffId()))
+                .map(c -> new ServerMessage.EndedCall(c.callId(), c.endReason().wire(),
+                        Instant.ofEpochMilli(c.endedAtMs()).toString()));
     }
 
     public Optional<CallRecord> get(CallId callId) {

@@ -26,6 +26,12 @@ public interface CallStore {
     /** The live (CONNECTING or ACTIVE) call a subject is a party of, if any. */
     Optional<CallRecord> liveCallOf(Subject subject);
 
+    /**
+     * The last call a subject was a live party of, live or since ended (while its record is kept): how a
+     * party who was away when it ended learns how. Indexed when the live-call index is, never unindexed.
+     */
+    Optional<CallRecord> lastCallOf(Subject subject);
+
     /** Most recently created first, at most {@code limit}; only calls with this staff member when staffId is not null. */
     List<CallRecord> recent(int limit, Subject staffId);
 }

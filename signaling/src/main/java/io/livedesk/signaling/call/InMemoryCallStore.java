@@ -26,6 +26,7 @@ public final class InMemoryCallStore implements CallStore {
     /** Records as created (the first version), ordered by enqueue time then id: the recent index. */
     private final TreeSet<CallRecord> recentIndex = new TreeSet<>(CREATION_ORDER);
     private final Map<Subject, CallId> liveCallBySubject = new HashMap<>();
+    private final Map<Subject, CallId> lastCallBySubject = new HashMap<>();
 
     @Override
     public synchronized void create(CallRecord record) {
@@ -72,9 +73,11 @@ public final class InMemoryCallStore implements CallStore {
         if (after.state().live()) {
             if (after.customerId() != null) {
                 liveCallBySubject.put(after.customerId(), after.callId());
+                lastCallBySubject.put(after.customerId(), after.callId());
             }
             if (after.staffId() != null) {
                 liveCallBySubject.put(after.staffId(), after.callId());
+                lastCallBySubject.put(after.staffId(), after.callId());
             }
         }
     }
@@ -88,6 +91,12 @@ public final class InMemoryCallStore implements CallStore {
     @Override
     public synchronized Optional<CallRecord> liveCallOf(Subject subject) {
         CallId callId = liveCallBySubject.get(subject);
+        return callId == null ? Optional.empty() : Optional.ofNullable(records.get(callId));
+    }
+
+    @Override
+    public synchronized Optional<CallRecord> lastCallOf(Subject subject) {
+        CallId callId = lastCallBySubject.get(subject);
         return callId == null ? Optional.empty() : Optional.ofNullable(records.get(callId));
     }
 

@@ -74,7 +74,13 @@ public final class RedisCallStore implements CallStore {
 
     @Override
     public Optional<CallRecord> liveCallOf(Subject subject) {
-        String record = live.run(redis, keys, ScriptOutputType.VALUE, keys.liveCall(subject), subject.value());
+        String record = live.run(redis, keys, ScriptOutputType.VALUE, keys.liveCall(subject), subject.value(), "livecall");
+        return Optional.ofNullable(record).map(this::fromJson);
+    }
+
+    @Override
+    public Optional<CallRecord> lastCallOf(Subject subject) {
+        String record = live.run(redis, keys, ScriptOutputType.VALUE, keys.lastCall(subject), subject.value(), "lastcall");
         return Optional.ofNullable(record).map(this::fromJson);
     }
 

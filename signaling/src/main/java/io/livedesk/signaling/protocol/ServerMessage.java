@@ -45,12 +45,21 @@ public sealed interface ServerMessage {
     record PresenceView(String status, int load, int capacity) {
     }
 
+    /**
+     * @param ended with no live call: the last call this subject was a party of, if it ended within the
+     *              reconnect grace period, so a party who was away when it ended learns how
+     */
     record Welcome(String id, Subject subject, String role, String name, String node, List<TopicView> topics,
-                   List<String> languages, PresenceView presence, RequestQueued request, CallStarted call)
+                   List<String> languages, PresenceView presence, RequestQueued request, CallStarted call,
+                   EndedCall ended)
             implements ServerMessage {
         public String type() {
             return "welcome";
         }
+    }
+
+    /** A call that ended, as a returning party is told of it in {@code welcome}. */
+    record EndedCall(CallId callId, String reason, String endedAt) {
     }
 
     record Pong(String id, long serverTime) implements ServerMessage {

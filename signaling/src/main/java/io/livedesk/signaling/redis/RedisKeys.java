@@ -105,6 +105,10 @@ public final class RedisKeys {
         return tag + "livecall:" + subject;
     }
 
+    public String lastCall(Subject subject) {
+        return tag + "lastcall:" + subject;
+    }
+
     /** Sorted set of call ids scored by enqueue time, trimmed to the newest ones. */
     public String recentCalls() {
         return tag + "calls";

@@ -86,10 +86,12 @@ public final class SessionService {
         local.bind(p.subject(), c);
         previous.filter(prev -> !prev.connectionId().equals(c.id())).ifPresent(router::replaced);
         var call = calls.resume(p).orElse(null);
+        var ended = call != null ? null : calls.endedSince(p.subject(),
+                clock.millis() - config.cluster().reconnectGrace().toMillis()).orElse(null);
         List<ServerMessage.TopicView> topics = config.routing().topics().stream()
                 .map(t -> new ServerMessage.TopicView(t.id(), t.names())).toList();
         return new ServerMessage.Welcome(replyId, p.subject(), p.role().wire(), p.name(), nodeId, topics,
-                config.routing().languages(), presenceView, request, call);
+                config.routing().languages(), presenceView, request, call, ended);
     }
 
     /** The socket closed: the grace period starts, unless a newer connection already took over. */

@@ -15,7 +15,10 @@ end
 redis.call('HSET', key, 'state', ARGV[5], 'json', ARGV[6], 'customer', ARGV[7], 'staff', ARGV[8], 'rev', ARGV[11])
 if ARGV[9] == '1' then
   for _, subject in ipairs({ ARGV[7], ARGV[8] }) do
-    if subject ~= '' then redis.call('SET', T .. 'livecall:' .. subject, id) end
+    if subject ~= '' then
+      redis.call('SET', T .. 'livecall:' .. subject, id)
+      redis.call('SET', T .. 'lastcall:' .. subject, id)
+    end
   end
 end
 return 1

@@ -8,7 +8,10 @@ if redis.call('EXISTS', key) == 1 then return 0 end
 redis.call('HSET', key, 'state', state, 'json', json, 'customer', customer, 'staff', staff, 'rev', ARGV[10])
 if ARGV[8] == '1' then
   for _, subject in ipairs({ customer, staff }) do
-    if subject ~= '' then redis.call('SET', T .. 'livecall:' .. subject, id) end
+    if subject ~= '' then
+      redis.call('SET', T .. 'livecall:' .. subject, id)
+      redis.call('SET', T .. 'lastcall:' .. subject, id)
+    end
   end
 end
 redis.call('ZADD', recent, ARGV[7], id)

@@ -147,6 +147,28 @@ public abstract class CallStoreContract {
     }
 
     @Test
+    void theLastCallOfEachPartyStaysFoundAfterItEndsSoAReturningPartyLearnsHow() {
+        CallRecord q = queued("c1", "cust1", T0);
+        store.create(q);
+        CallRecord o = q.offered(Subject.of("s1"), "Staff", T0 + 1);
+        store.compareAndSet(q, o);
+        assertTrue(store.lastCallOf(Subject.of("cust1")).isEmpty(), "never live yet");
+        CallRecord c = o.answered(T0 + 2);
+        store.compareAndSet(o, c);
+        CallRecord ended = c.ended(EndReason.STAFF_HANGUP, T0 + 10);
+        assertTrue(store.compareAndSet(c, ended));
+
+        assertTrue(store.liveCallOf(Subject.of("cust1")).isEmpty());
+        assertEquals(Optional.of(ended), store.lastCallOf(Subject.of("cust1")));
+        assertEquals(Optional.of(ended), store.lastCallOf(Subject.of("s1")));
+        assertTrue(store.lastCallOf(Subject.of("someone-else")).isEmpty());
+
+        CallRecord next = connecting("c2", "cust1", "s2", T0 + 20);
+        assertEquals(Optional.of(next), store.lastCallOf(Subject.of("cust1")), "a newer call replaces it");
+        assertEquals(Optional.of(ended), store.lastCallOf(Subject.of("s1")));
+    }
+
+    @Test
     void liveCallsAreIndexedUnderBothPartiesWhileConnectingOrActive() {
         CallRecord q = queued("c1", "cust1", T0);
         store.create(q);

@@ -69,6 +69,30 @@ class SessionLifecycleIT {
     }
 
     @Test
+    void aCustomerAwayWhenTheStaffHungUpLearnsHowTheCallEndedOnReturn() {
+        Call call = connectedCall("staff-r5", "cust-r5");
+        call.customer().close();
+        call.staff().requestOk(Map.of("type", "call.hangup", "callId", call.callId()));
+
+        WsClient again = node.connect();
+        JsonNode welcome = again.hello(node.customerToken("cust-r5", "Li Wei"));
+        assertTrue(welcome.path("call").isMissingNode() || welcome.path("call").isNull(), welcome.toString());
+        assertEquals(call.callId(), welcome.path("ended").path("callId").asText(), welcome.toString());
+        assertEquals("staff_hangup", welcome.path("ended").path("reason").asText());
+        again.close();
+
+        WsClient staffAgain = node.connect();
+        JsonNode staffWelcome = staffAgain.hello(node.staffToken("staff-r5", "Zhang Min", List.of("accounts"), List.of("en"), 1));
+        assertEquals(call.callId(), staffWelcome.path("ended").path("callId").asText(), "the staff member too");
+        staffAgain.close();
+
+        WsClient stranger = node.connect();
+        assertTrue(stranger.hello(node.customerToken("cust-r5b", "Wang")).path("ended").isMissingNode(),
+                "no one else is told of it");
+        stranger.close();
+    }
+
+    @Test
     void callEndsWithAReasonWhenACustomerStaysAwayPastGrace() {
         Call call = connectedCall("staff-r2", "cust-r2");
         call.customer().close();

@@ -174,6 +174,9 @@ class Widget {
       if (this.call) this.endCall("customer_disconnected");
       this.requestId = welcome.request.requestId;
       this.onQueued(welcome.request);
+    } else if (welcome.ended && this.isActive() && (!this.call || this.call.callId === welcome.ended.callId)) {
+      // It ended while we were away (or was answered and ended): say how, not that we dropped.
+      this.endCall(welcome.ended.reason);
     } else if (this.state === "in-call") {
       this.endCall("customer_disconnected");
     } else if (this.isActive()) {

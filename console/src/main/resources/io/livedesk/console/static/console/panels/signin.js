@@ -92,6 +92,12 @@ export function signIn(token, onMessage) {
   });
 }
 
+/** How our call ended while we were away, when the welcome says (ended.callId is that call). */
+export function endedReason(welcome, callId) {
+  const e = welcome && welcome.ended;
+  return e && e.callId === callId && typeof e.reason === "string" ? e.reason : null;
+}
+
 function onWelcome(w, resumed) {
   if (!STAFF_ROLES.has(w.role)) {
     signOut(t("err.not_staff"), false);
@@ -107,7 +113,7 @@ function onWelcome(w, resumed) {
   // offers are not restored by the server: drop the cards; live offers ring again or time out
   if (resumed) removeAllOffers();
   if (w.call) startCall(w.call);
-  else if (desk.call) endCall("staff_disconnected");
+  else if (desk.call) endCall(endedReason(w, desk.call.callId) || "staff_disconnected");
   render();
   loadRecent();
   loadLive();
