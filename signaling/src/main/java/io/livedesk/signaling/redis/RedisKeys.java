@@ -105,6 +105,10 @@ public final class RedisKeys {
         return tag + "livecall:" + subject;
     }
 
+    public String staffOffers(Subject staffId) {
+        return tag + "staffoffers:" + staffId;
+    }
+
     public String lastCall(Subject subject) {
         return tag + "lastcall:" + subject;
     }

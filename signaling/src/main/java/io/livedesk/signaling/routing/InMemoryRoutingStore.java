@@ -184,6 +184,15 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     @Override
+    public List<Offer> ringingOffersTo(Subject staffId, long nowMs) {
+        return presence.withMembers(members -> requests.values().stream()
+                .map(e -> e.offer)
+                .filter(o -> o != null && o.staffId().equals(staffId) && o.expiresAtMs() > nowMs)
+                .sorted(Comparator.comparingLong(Offer::offeredAtMs).thenComparing(o -> o.requestId().value()))
+                .toList());
+    }
+
+    @Override
     public Optional<ServiceRequest> accept(RequestId requestId, Subject staffId, long nowMs) {
         return presence.withMembers(members -> {
             Entry entry = requests.get(requestId);

@@ -14,6 +14,7 @@ import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisKeys;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +55,7 @@ public final class RedisRoutingStore implements RoutingStore {
     private final LuaScript cancel = LuaScript.load("routing_cancel");
     private final LuaScript callEnded = LuaScript.load("routing_call_ended");
     private final LuaScript expiredOffers = LuaScript.load("routing_expired_offers");
+    private final LuaScript offersTo = LuaScript.load("routing_offers_to");
     private final LuaScript position = LuaScript.load("routing_position");
     private final LuaScript stats = LuaScript.load("routing_stats");
 
@@ -61,7 +63,7 @@ public final class RedisRoutingStore implements RoutingStore {
         this.redis = connections.sync();
         this.keys = keys;
         for (LuaScript s : List.of(enqueue, matchRequest, matchStaff, offerTo, accept, release, cancel, callEnded,
-                expiredOffers, position, stats)) {
+                expiredOffers, offersTo, position, stats)) {
             s.preload(redis);
         }
     }
@@ -136,6 +138,19 @@ public final class RedisRoutingStore implements RoutingStore {
         }
         return Optional.of(new Offer(requestId, Subject.of(fields.get(1)), Long.parseLong(fields.get(2)),
                 Long.parseLong(fields.get(3))));
+    }
+
+    @Override
+    public List<Offer> ringingOffersTo(Subject staffId, long nowMs) {
+        List<Object> flat = offersTo.run(redis, keys, ScriptOutputType.MULTI, keys.staffOffers(staffId),
+                staffId.value(), Long.toString(nowMs));
+        List<Offer> out = new ArrayList<>();
+        for (int i = 0; i + 2 < flat.size(); i += 3) {
+            out.add(new Offer(RequestId.of((String) flat.get(i)), staffId, Long.parseLong((String) flat.get(i + 1)),
+                    Long.parseLong((String) flat.get(i + 2))));
+        }
+        out.sort(Comparator.comparingLong(Offer::offeredAtMs).thenComparing(o -> o.requestId().value()));
+        return out;
     }
 
     @Override

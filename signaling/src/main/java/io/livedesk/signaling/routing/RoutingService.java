@@ -24,7 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -209,6 +211,25 @@ public final class RoutingService implements CallRouting {
         return cancelled.isPresent();
     }
 
+    /** The offer as its member is shown it at {@code nowMs}: ringing for the time it has left. */
+    private static ServerMessage.Offer offerMessage(ServiceRequest r, Offer offer, long nowMs) {
+        ServerMessage.TransferView transfer = r.isTransfer() ? new ServerMessage.TransferView(r.transfer().callId(),
+                r.transfer().fromStaffName(), r.transfer().colleagueId()) : null;
+        return new ServerMessage.Offer(r.id(), r.topic(), r.language(), r.priority(),
+                new ServerMessage.CustomerView(r.customerName()), r.context(), transfer, r.origin(),
+                offer.offeredAtMs() - r.enqueuedAtMs(), Math.max(0, offer.expiresAtMs() - nowMs));
+    }
+
+    /** The offers still ringing at a member, as they would be shown now (a member back within grace). */
+    public List<ServerMessage.Offer> ringingOffers(Subject staffId) {
+        long now = clock.millis();
+        List<ServerMessage.Offer> out = new ArrayList<>();
+        for (Offer offer : store.ringingOffersTo(staffId, now)) {
+            store.request(offer.requestId()).ifPresent(r -> out.add(offerMessage(r, offer, now)));
+        }
+        return out;
+    }
+
     /** Makes the offer the staff member's; throws offer_expired when it no longer is. */
     public ServiceRequest accept(Principal staff, ClientMessage.OfferAccept m) {
         return store.accept(m.requestId(), staff.subject(), clock.millis())
@@ -297,11 +318,7 @@ public final class RoutingService implements CallRouting {
             });
         }
         metrics.offered(firstOffer[0] ? offer.offeredAtMs() - r.enqueuedAtMs() : -1);
-        ServerMessage.TransferView transfer = r.isTransfer() ? new ServerMessage.TransferView(r.transfer().callId(),
-                r.transfer().fromStaffName(), r.transfer().colleagueId()) : null;
-        router.send(offer.staffId(), new ServerMessage.Offer(r.id(), r.topic(), r.language(), r.priority(),
-                new ServerMessage.CustomerView(r.customerName()), r.context(), transfer, r.origin(),
-                offer.offeredAtMs() - r.enqueuedAtMs(), offer.expiresAtMs() - offer.offeredAtMs()));
+        router.send(offer.staffId(), offerMessage(r, offer, offer.offeredAtMs()));
         presence.notifyMember(offer.staffId());
         if (!r.isTransfer()) {
             router.send(r.customerId(), new ServerMessage.QueueUpdate(r.id(), QueueState.RINGING, 0, 0));

@@ -57,6 +57,12 @@ public interface RoutingStore {
     Optional<Offer> offerOf(RequestId requestId);
 
     /**
+     * The offers ringing at a member now (not yet expired), oldest first: what a member who reconnects
+     * within the grace period is shown again.
+     */
+    List<Offer> ringingOffersTo(Subject staffId, long nowMs);
+
+    /**
      * The staff member accepts: succeeds only if the request is OFFERED to exactly this member and the
      * offer has not expired. The request leaves the routing store (openRequestOf becomes empty) and the
      * member's load stays (the offer became a call). Returns the request on success.

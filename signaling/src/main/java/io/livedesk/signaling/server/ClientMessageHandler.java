@@ -103,6 +103,11 @@ public final class ClientMessageHandler {
     private void dispatch(ClientConnection c, ClientMessage message) {
         if (message instanceof ClientMessage.Hello h) {
             reply(c, sessions.hello(c, h.id(), h.token()));
+            Principal signedIn = c.principal();
+            if (signedIn.role().serves()) {
+                // Back within the grace period: what still rings at them rings again, with the time it has left.
+                afterReply("showing ringing offers again", () -> routing.ringingOffers(signedIn.subject()).forEach(c::send));
+            }
             return;
         }
         Principal p = c.principal();

@@ -16,6 +16,7 @@ local function queue_key(topic, lang) return T .. 'queue:' .. topic .. ':' .. la
 local function waiting_key(topic) return T .. 'waiting:' .. topic end
 local function offered_key(topic) return T .. 'offered:' .. topic end
 local function open_key(customer) return T .. 'open:' .. customer end
+local function staff_offers_key(id) return T .. 'staffoffers:' .. id end
 local OFFERS = T .. 'offers'
 local STAFF_IDS = T .. 'staffids'
 
@@ -117,6 +118,7 @@ local function forget_request(r)
   redis.call('ZREM', waiting_key(r.topic), r.id)
   redis.call('SREM', offered_key(r.topic), r.id)
   redis.call('ZREM', OFFERS, r.id)
+  if r.staff ~= nil and r.staff ~= '' then redis.call('SREM', staff_offers_key(r.staff), r.id) end
   redis.call('DEL', req_key(r.id), excl_key(r.id))
   if redis.call('GET', open_key(r.customerId)) == r.id then
     redis.call('DEL', open_key(r.customerId))

@@ -12,6 +12,7 @@ local function offer(r, staff, now, expires_at)
   end
   redis.call('HSET', req_key(r.id), 'state', 'OFFERED', 'staff', staff.id, 'offeredAt', now, 'expiresAt', expires_at)
   redis.call('ZADD', OFFERS, expires_at, r.id)
+  redis.call('SADD', staff_offers_key(staff.id), r.id)
   update_staff(staff.id, staff, { load = tostring(tonumber(staff.load) + 1) })
 end
 

@@ -8,6 +8,7 @@ if r == nil or r.state ~= 'OFFERED' or r.staff ~= staff_id then return 0 end
 redis.call('HSET', req_key(r.id), 'state', 'WAITING')
 redis.call('HDEL', req_key(r.id), 'staff', 'offeredAt', 'expiresAt')
 redis.call('ZREM', OFFERS, r.id)
+redis.call('SREM', staff_offers_key(staff_id), r.id)
 if queued(r) then
   redis.call('SREM', offered_key(r.topic), r.id)
   redis.call('ZADD', queue_key(r.topic, r.language), r.rank, r.member)

@@ -450,6 +450,33 @@ public abstract class RoutingStoreContract {
     }
 
     @Test
+    void theOffersRingingAtAMemberAreListedUntilTheyStopRinging() {
+        available("s1", 2, Set.of("loans"), Set.of("en"), T0);
+        available("s2", 1, Set.of("loans"), Set.of("en"), T0 + 1);
+        enqueue("r1", T0 + 2);
+        enqueue("r2", T0 + 3);
+        enqueue("r3", T0 + 4);
+        routing.offerTo(RequestId.of("r1"), Subject.of("s1"), T0 + 10, RING).orElseThrow();
+        routing.offerTo(RequestId.of("r2"), Subject.of("s1"), T0 + 11, RING).orElseThrow();
+        routing.offerTo(RequestId.of("r3"), Subject.of("s2"), T0 + 12, RING).orElseThrow();
+
+        assertEquals(List.of(RequestId.of("r1"), RequestId.of("r2")),
+                routing.ringingOffersTo(Subject.of("s1"), T0 + 20).stream().map(Offer::requestId).toList());
+        Offer first = routing.ringingOffersTo(Subject.of("s1"), T0 + 20).get(0);
+        assertEquals(T0 + 10, first.offeredAtMs());
+        assertEquals(T0 + 10 + RING, first.expiresAtMs());
+
+        assertTrue(routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.DECLINED, T0 + 21, 0, false));
+        assertTrue(routing.accept(RequestId.of("r3"), Subject.of("s2"), T0 + 21).isPresent());
+        assertEquals(List.of(RequestId.of("r2")),
+                routing.ringingOffersTo(Subject.of("s1"), T0 + 22).stream().map(Offer::requestId).toList());
+        assertEquals(List.of(), routing.ringingOffersTo(Subject.of("s2"), T0 + 22), "accepted: a call, not an offer");
+        assertEquals(List.of(), routing.ringingOffersTo(Subject.of("s1"), T0 + 11 + RING), "rang out");
+        routing.cancel(RequestId.of("r2"), T0 + 23);
+        assertEquals(List.of(), routing.ringingOffersTo(Subject.of("s1"), T0 + 24), "cancelled");
+    }
+
+    @Test
     void offersSpreadOverMembersWithRoomLeastLoadedFirstThenLongestIdle() {
         available("long-idle", 3, Set.of("loans"), Set.of("en"), T0);
         available("short-idle", 3, Set.of("loans"), Set.of("en"), T0 + 100);

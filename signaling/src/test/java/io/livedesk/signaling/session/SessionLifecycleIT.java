@@ -93,6 +93,28 @@ class SessionLifecycleIT {
     }
 
     @Test
+    void aStaffMemberBackWithinGraceIsShownTheOfferStillRingingAndCanTakeIt() {
+        WsClient staff = node.signIn(node.staffToken("staff-r6", "Zhang Min", List.of("accounts"), List.of("en"), 1));
+        staff.requestOk(Map.of("type", "presence.set", "status", "available"));
+        WsClient customer = node.signIn(node.customerToken("cust-r6", "Li Wei"));
+        customer.requestOk(Map.of("type", "request.create", "topic", "accounts", "language", "en"));
+        JsonNode offer = staff.awaitType("offer", WAIT);
+        staff.close();
+
+        WsClient again = node.connect();
+        again.hello(node.staffToken("staff-r6", "Zhang Min", List.of("accounts"), List.of("en"), 1));
+        JsonNode ringingAgain = again.awaitType("offer", WAIT);
+        assertEquals(offer.path("requestId").asText(), ringingAgain.path("requestId").asText());
+        long left = ringingAgain.path("expiresInMs").asLong();
+        assertTrue(left > 0 && left <= offer.path("expiresInMs").asLong(), "the time it has left: " + left);
+
+        again.requestOk(Map.of("type", "offer.accept", "requestId", offer.path("requestId").asText()));
+        customer.awaitType("call.started", WAIT);
+        again.close();
+        customer.close();
+    }
+
+    @Test
     void callEndsWithAReasonWhenACustomerStaysAwayPastGrace() {
         Call call = connectedCall("staff-r2", "cust-r2");
         call.customer().close();

@@ -110,7 +110,7 @@ function onWelcome(w, resumed) {
     for (const tp of w.topics) if (tp && tp.id) desk.topics.set(tp.id, tp.names || {});
   }
   if (w.presence) applyPresence(desk.presence, w.presence);
-  // offers are not restored by the server: drop the cards; live offers ring again or time out
+  // drop the cards: the server sends the offers still ringing again right after welcome, with their time left
   if (resumed) removeAllOffers();
   if (w.call) startCall(w.call);
   else if (desk.call) endCall(endedReason(w, desk.call.callId) || "staff_disconnected");
