@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -26,13 +27,17 @@ public final class ClientConnection implements WaitingCustomer {
     /** The last queue position told to a waiting customer, so only changes are sent. */
     private volatile int toldPosition;
     private volatile boolean waiting;
+    /** The node's connections whose request waits, so the routing sweep visits those, not every connection. */
+    private final Set<ClientConnection> waitingIndex;
 
-    public ClientConnection(String id, Channel channel, MessageCodec codec, Executor pool, TokenBucket rateLimit) {
+    public ClientConnection(String id, Channel channel, MessageCodec codec, Executor pool, TokenBucket rateLimit,
+                            Set<ClientConnection> waitingIndex) {
         this.id = id;
         this.channel = channel;
         this.codec = codec;
         this.executor = new SerialExecutor(pool, 256);
         this.rateLimit = rateLimit;
+        this.waitingIndex = waitingIndex;
     }
 
     public String id() {
@@ -89,6 +94,7 @@ public final class ClientConnection implements WaitingCustomer {
     public void startWaiting(int toldPosition) {
         this.toldPosition = toldPosition;
         this.waiting = true;
+        waitingIndex.add(this);
     }
 
     public boolean isWaiting() {
@@ -111,5 +117,6 @@ public final class ClientConnection implements WaitingCustomer {
     @Override
     public void stopWaiting() {
         this.waiting = false;
+        waitingIndex.remove(this);
     }
 }

@@ -40,7 +40,7 @@ public final class WebSocketFrameHandler extends SimpleChannelInboundHandler<Web
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             var ws = node.config().websocket();
             connection = new ClientConnection("c-" + UUID.randomUUID(), ctx.channel(), node.codec(), node.workers(),
-                    new TokenBucket(ws.ratePerSecond(), ws.rateBurst(), System.nanoTime()));
+                    new TokenBucket(ws.ratePerSecond(), ws.rateBurst(), System.nanoTime()), node.connections().waitingIndex());
             node.connections().opened(connection);
             ctx.executor().schedule(() -> {
                 if (!connection.authenticated() && ctx.channel().isActive()) {

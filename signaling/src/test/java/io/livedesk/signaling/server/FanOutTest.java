@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 class FanOutTest {
     private static ClientConnection connection(EmbeddedChannel ch) {
-        return new ClientConnection("c", ch, new MessageCodec(), Runnable::run, new TokenBucket(10, 10, 0));
+        return new ClientConnection("c", ch, new MessageCodec(), Runnable::run, new TokenBucket(10, 10, 0), new HashSet<>());
     }
 
     private static TextWebSocketFrame frame(String text) {

@@ -209,7 +209,7 @@ public final class CallFlowFixture {
 
     /** A new connection that has not said hello. */
     public EmbeddedClient open() {
-        EmbeddedClient c = new EmbeddedClient(handler, sessions, codec.mapper());
+        EmbeddedClient c = new EmbeddedClient(handler, sessions, codec.mapper(), connections);
         connections.opened(c.connection());
         return c;
     }

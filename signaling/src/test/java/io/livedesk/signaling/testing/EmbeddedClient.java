@@ -7,6 +7,7 @@ import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.MessageCodec;
 import io.livedesk.signaling.server.ClientConnection;
 import io.livedesk.signaling.server.ClientMessageHandler;
+import io.livedesk.signaling.server.LocalConnections;
 import io.livedesk.signaling.server.TokenBucket;
 import io.livedesk.signaling.session.SessionService;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -37,12 +38,12 @@ public final class EmbeddedClient {
     private final AtomicInteger requests = new AtomicInteger();
     private Integer closeStatus;
 
-    EmbeddedClient(ClientMessageHandler handler, SessionService sessions, ObjectMapper json) {
+    EmbeddedClient(ClientMessageHandler handler, SessionService sessions, ObjectMapper json, LocalConnections local) {
         this.handler = handler;
         this.sessions = sessions;
         this.json = json;
         this.connection = new ClientConnection("c-" + CONNECTIONS.incrementAndGet(), channel, new MessageCodec(), Runnable::run,
-                new TokenBucket(1000, 1000, System.nanoTime()));
+                new TokenBucket(1000, 1000, System.nanoTime()), local.waitingIndex());
     }
 
     public ClientConnection connection() {
