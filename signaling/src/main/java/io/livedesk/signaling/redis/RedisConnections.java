@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -30,7 +31,8 @@ public final class RedisConnections implements AutoCloseable {
     /**
      * Connects now, so that a wrong URL fails at start-up.
      *
-     * @param url     e.g. {@code redis://127.0.0.1:6379}
+     * @param url     e.g. {@code redis://127.0.0.1:6379}, or through Sentinel
+     *                {@code redis-sentinel://sentinel-1:26379,sentinel-2:26379#mymaster}
      * @param timeout how long one command may take before it fails
      */
     public RedisConnections(String url, Duration timeout) {
@@ -46,7 +48,14 @@ public final class RedisConnections implements AutoCloseable {
             client.shutdown();
             throw e;
         }
-        log.info("connected to Redis at {}:{}", uri.getHost(), uri.getPort());
+        if (uri.getSentinels().isEmpty()) {
+            log.info("connected to Redis at {}:{}", uri.getHost(), uri.getPort());
+        } else {
+            // Lettuce asks the Sentinels for the master on every (re)connect, so a failover is followed.
+            log.info("connected to Redis master '{}' through {} Sentinel(s) ({})", uri.getSentinelMasterId(),
+                    uri.getSentinels().size(), uri.getSentinels().stream()
+                            .map(s -> s.getHost() + ":" + s.getPort()).collect(Collectors.joining(", ")));
+        }
     }
 
     /** The shared command connection's synchronous API. */

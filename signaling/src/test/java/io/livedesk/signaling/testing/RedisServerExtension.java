@@ -9,20 +9,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Starts one real Redis per test class on a free loopback port and stops it after the class. It prefers
@@ -50,7 +38,6 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
     private static final Logger log = LoggerFactory.getLogger(RedisServerExtension.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private Server server;
 
@@ -112,14 +99,14 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     }
 
     private static Server startOnFreePort() throws Exception {
-        Path onPath = findOnPath("redis-server");
+        boolean onPath = RedisProcess.executable() != null;
         Exception last = null;
         // Another process can take the free port between probing and binding, so try a few ports.
         for (int attempt = 0; attempt < 3; attempt++) {
-            int port = freePort();
+            int port = RedisProcess.freePort();
             try {
-                Server s = onPath != null ? startProcess(onPath, port) : startEmbedded(port);
-                log.info("Redis for tests on port {} ({})", port, onPath != null ? onPath : "embedded-redis");
+                Server s = onPath ? startProcess(port) : startEmbedded(port);
+                log.info("Redis for tests on port {} ({})", port, onPath ? RedisProcess.executable() : "embedded-redis");
                 return s;
             } catch (Exception e) {
                 last = e;
@@ -129,38 +116,19 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         throw last;
     }
 
-    private static Server startProcess(Path executable, int port) throws Exception {
-        Path dir = Files.createTempDirectory("redis-test-");
-        Path logFile = dir.resolve("redis.log");
-        Process process = new ProcessBuilder(executable.toString(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(logFile.toFile())
-                .start();
-        Server server = new Server() {
+    private static Server startProcess(int port) throws Exception {
+        RedisProcess process = RedisProcess.start(port, List.of("save \"\"", "appendonly no"));
+        return new Server() {
             @Override
             public int port() {
                 return port;
             }
 
             @Override
-            public void stop() throws Exception {
-                process.destroy();
-                if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                }
-                Files.deleteIfExists(logFile);
-                Files.deleteIfExists(dir);
+            public void stop() {
+                process.close();
             }
         };
-        try {
-            awaitPing(port, process::isAlive);
-        } catch (Exception e) {
-            String output = Files.exists(logFile) ? Files.readString(logFile) : "";
-            server.stop();
-            throw new IOException("redis-server did not come up: " + output.strip(), e);
-        }
-        return server;
     }
 
     private static Server startEmbedded(int port) throws Exception {
@@ -175,7 +143,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
             }
 
             @Override
-            public void stop() throws IOException {
+            public void stop() throws java.io.IOException {
                 embedded.stop();
             }
         };
@@ -196,40 +164,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
                 });
     }
 
-    /** Sends one inline command and returns the first reply line. Enough for PING and FLUSHALL. */
     private static String command(int port, String inline) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write((inline + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder line = new StringBuilder();
-            for (int b = in.read(); b != -1 && b != '\n'; b = in.read()) {
-                line.append((char) b);
-            }
-            return line.toString().strip();
-        } catch (IOException e) {
-            throw new IllegalStateException("Redis on port " + port + " did not answer " + inline, e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static Path findOnPath(String name) {
-        String path = System.getenv("PATH");
-        List<String> dirs = path == null ? List.of() : List.of(path.split(File.pathSeparator));
-        for (String dir : dirs) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
+        return RedisProcess.command(port, inline);
     }
 }
