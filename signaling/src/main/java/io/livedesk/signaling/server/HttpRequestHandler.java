@@ -3,6 +3,7 @@ package io.livedesk.signaling.server;
 import io.livedesk.signaling.protocol.ErrorCode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
 
 /** Plain HTTP requests (everything but the WebSocket upgrade): handed to {@link HttpRoutes} on the worker pool. */
+@ChannelHandler.Sharable
 public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final NodeContext node;
 

@@ -2,6 +2,7 @@ package io.livedesk.signaling.server;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -22,6 +23,7 @@ import java.util.List;
  * ({@code websocket.allowed-origins}), so another site cannot drive a signed-in console.
  * Requests without an Origin (non-browser clients) carry their own token and are let through.
  */
+@ChannelHandler.Sharable
 public final class OriginGuard extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(OriginGuard.class);
 

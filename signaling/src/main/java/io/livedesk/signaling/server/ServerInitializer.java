@@ -18,9 +18,24 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private static final int MAX_HTTP_BODY = 64 * 1024;
 
     private final NodeContext node;
+    // Stateless, so one of each serves every connection: tens of thousands of idle sessions each save them.
+    private final OriginGuard originGuard;
+    private final HttpRequestHandler httpRequests;
+    private final WebSocketServerProtocolConfig wsConfig;
 
     public ServerInitializer(NodeContext node) {
         this.node = node;
+        var ws = node.config().websocket();
+        this.originGuard = new OriginGuard(WS_PATH, ws.allowedOrigins());
+        this.httpRequests = new HttpRequestHandler(node);
+        this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(WS_PATH)
+                .checkStartsWith(false)
+                .maxFramePayloadLength(ws.maxFrameBytes())
+                .handleCloseFrames(true)
+                .dropPongFrames(true)
+                .handshakeTimeoutMillis(10_000)
+                .build();
     }
 
     @Override
@@ -30,17 +45,10 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast(new IdleStateHandler(ws.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast(new HttpServerCodec(8192, 16 * 1024, 8192));
         p.addLast(new HttpObjectAggregator(MAX_HTTP_BODY));
-        p.addLast(new OriginGuard(WS_PATH, ws.allowedOrigins()));
-        p.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                .websocketPath(WS_PATH)
-                .checkStartsWith(false)
-                .maxFramePayloadLength(ws.maxFrameBytes())
-                .handleCloseFrames(true)
-                .dropPongFrames(true)
-                .handshakeTimeoutMillis(10_000)
-                .build()));
+        p.addLast(originGuard);
+        p.addLast(new WebSocketServerProtocolHandler(wsConfig));
         p.addLast(new WebSocketFrameAggregator(ws.maxFrameBytes()));
         p.addLast(new WebSocketFrameHandler(node));
-        p.addLast(new HttpRequestHandler(node));
+        p.addLast(httpRequests);
     }
 }

@@ -38,6 +38,9 @@ public final class WebSocketFrameHandler extends SimpleChannelInboundHandler<Web
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            // From here on only WebSocket frames flow: the HTTP-only handlers leave the pipeline.
+            ctx.pipeline().remove(OriginGuard.class);
+            ctx.pipeline().remove(HttpRequestHandler.class);
             var ws = node.config().websocket();
             connection = new ClientConnection("c-" + UUID.randomUUID(), ctx.channel(), node.codec(), node.workers(),
                     new TokenBucket(ws.ratePerSecond(), ws.rateBurst(), System.nanoTime()), node.connections().waitingIndex());
