@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.bench.QuietLogs;
 import io.livedesk.bench.Report;
+import io.livedesk.bench.RunSupport;
 import io.livedesk.bench.load.ProcInfo;
 import io.livedesk.signaling.auth.Permission;
 import io.livedesk.signaling.auth.Principal;
@@ -31,7 +32,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -62,6 +62,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+
+import static io.livedesk.bench.RunSupport.ownCpuSeconds;
+import static io.livedesk.bench.RunSupport.percentiles;
+import static io.livedesk.bench.RunSupport.round;
+import static io.livedesk.bench.RunSupport.sum;
 
 /**
  * Livestream benchmark (issue 9): simulated viewers on one broadcast held by several signaling nodes that share
@@ -271,7 +276,7 @@ public final class LiveBenchmark implements Callable<Integer> {
     }
 
     Result run() throws Exception {
-        startWatchdog();
+        RunSupport.startWatchdog(log, maxRuntimeSeconds, "lv-watchdog");
         setUp();
         List<Viewer> all = new ArrayList<>();
         String broadcastId = null;
@@ -1250,55 +1255,7 @@ public final class LiveBenchmark implements Callable<Integer> {
 
     // ------------------------------------------------------------------ helpers
 
-    static Map<String, Object> percentiles(Histogram h) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("count", h.getTotalCount());
-        if (h.getTotalCount() == 0) {
-            return m;
-        }
-        m.put("p50", round(h.getValueAtPercentile(50) / 1000.0, 3));
-        m.put("p90", round(h.getValueAtPercentile(90) / 1000.0, 3));
-        m.put("p99", round(h.getValueAtPercentile(99) / 1000.0, 3));
-        m.put("p999", round(h.getValueAtPercentile(99.9) / 1000.0, 3));
-        m.put("max", round(h.getMaxValue() / 1000.0, 3));
-        m.put("mean", round(h.getMean() / 1000.0, 3));
-        return m;
-    }
-
     private static long us(long ns) {
         return Math.min(MAX_US, Math.max(0, ns / 1000));
-    }
-
-    private static double round(double v, int places) {
-        double f = Math.pow(10, places);
-        return Math.round(v * f) / f;
-    }
-
-    private static Map<String, Long> sum(Map<String, LongAdder> m) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        m.forEach((k, v) -> out.put(k, v.sum()));
-        return out;
-    }
-
-    private static double ownCpuSeconds() {
-        var os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-            return sun.getProcessCpuTime() / 1e9;
-        }
-        return -1;
-    }
-
-    private void startWatchdog() {
-        Thread t = new Thread(() -> {
-            try {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(maxRuntimeSeconds));
-                log.printf("time limit of %d s reached; stopping%n", maxRuntimeSeconds);
-                Runtime.getRuntime().halt(3);
-            } catch (InterruptedException ignored) {
-                // finished first
-            }
-        }, "lv-watchdog");
-        t.setDaemon(true);
-        t.start();
     }
 }

@@ -1,31 +1,19 @@
 package io.livedesk.bench.live;
 
-import io.netty.bootstrap.Bootstrap;
+import io.livedesk.bench.BenchSocket;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
-import io.netty.util.concurrent.ScheduledFuture;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One simulated viewer: a WebSocket on one node, signed in with a viewer token, watching one broadcast. It
  * reads the frames it gets as bytes ({@link Frames}) and hands what it learns to {@link Events}, on its
  * channel's event loop. Thousands share a couple of event loop threads: no thread per viewer.
  */
-final class Viewer extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+final class Viewer extends BenchSocket {
 
     /** What the benchmark does with a viewer's life and frames; called on the viewer's event loop. */
     interface Events {
@@ -55,22 +43,14 @@ final class Viewer extends SimpleChannelInboundHandler<TextWebSocketFrame> {
     final int index;
     final int node;
     final boolean sampled;
-    private final String token;
     private final String broadcastId;
     private final Events events;
     private final boolean joinOnWelcome;
-    private final long pingIntervalMs;
     private final FirstCount firstCount = new FirstCount();
 
-    private volatile Channel channel;
     private volatile boolean welcomed;
     private volatile boolean joined;
-    private volatile boolean settled;
-    private volatile boolean closing;
-    private long connectNs;
     private long joinSentNs;
-    private ScheduledFuture<?> pinger;
-    private long counter;
 
     /** Counted while the benchmark's window is open (single writer: the event loop). */
     volatile int statsInWindow;
@@ -78,43 +58,14 @@ final class Viewer extends SimpleChannelInboundHandler<TextWebSocketFrame> {
 
     Viewer(int index, int node, String token, String broadcastId, Events events, boolean joinOnWelcome,
            long pingIntervalMs, boolean sampled) {
+        // It reads every byte of every frame itself: Netty's UTF-8 check would be half the generator's CPU.
+        super(token, pingIntervalMs, false, 20_000);
         this.index = index;
         this.node = node;
-        this.token = token;
         this.broadcastId = broadcastId;
         this.events = events;
         this.joinOnWelcome = joinOnWelcome;
-        this.pingIntervalMs = pingIntervalMs;
         this.sampled = sampled;
-    }
-
-    void connect(Bootstrap base, URI uri) {
-        connectNs = System.nanoTime();
-        WebSocketClientProtocolConfig ws = WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(uri)
-                .version(WebSocketVersion.V13)
-                .generateOriginHeader(false)
-                .handleCloseFrames(true)
-                .dropPongFrames(true)
-                .maxFramePayloadLength(1 << 20)
-                .withUTF8Validator(false) // it reads every byte of every frame: half the generator's CPU at 10,000 viewers
-                .handshakeTimeoutMillis(20_000)
-                .build();
-        ChannelFuture f = base.clone().handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new HttpClientCodec(4096, 8192, 8192));
-                ch.pipeline().addLast(new HttpObjectAggregator(16 * 1024));
-                ch.pipeline().addLast(new WebSocketClientProtocolHandler(ws));
-                ch.pipeline().addLast(Viewer.this);
-            }
-        }).connect(uri.getHost(), uri.getPort());
-        channel = f.channel();
-        f.addListener(done -> {
-            if (!done.isSuccess()) {
-                fail("connect: " + reason(done.cause()));
-            }
-        });
     }
 
     boolean welcomed() {
@@ -125,14 +76,9 @@ final class Viewer extends SimpleChannelInboundHandler<TextWebSocketFrame> {
         return joined;
     }
 
-    boolean open() {
-        Channel c = channel;
-        return c != null && c.isActive();
-    }
-
     /** Sends {@code broadcast.join} (from any thread; the clock starts when it is handed to the event loop). */
     void join() {
-        Channel c = channel;
+        Channel c = channel();
         if (c == null) {
             return;
         }
@@ -143,37 +89,6 @@ final class Viewer extends SimpleChannelInboundHandler<TextWebSocketFrame> {
         joinSentNs = System.nanoTime();
         firstCount.joinSent(joinSentNs);
         send("{\"type\":\"broadcast.join\",\"id\":\"j\",\"broadcastId\":\"" + broadcastId + "\"}");
-    }
-
-    /** Thread-safe: Netty queues writes from other threads onto the channel's event loop. */
-    void send(String json) {
-        Channel c = channel;
-        if (c != null && c.isActive()) {
-            c.writeAndFlush(new TextWebSocketFrame(json));
-        }
-    }
-
-    /** A fresh message id for this viewer (event loop only). */
-    String nextId(char prefix) {
-        return prefix + Long.toString(++counter);
-    }
-
-    ChannelFuture close() {
-        closing = true;
-        Channel c = channel;
-        return c == null ? null : c.close();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-            ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"hello\",\"id\":\"h\",\"token\":\"" + token + "\"}"));
-        } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-            fail("handshake timeout");
-            ctx.close();
-        } else {
-            super.userEventTriggered(ctx, evt);
-        }
     }
 
     @Override
@@ -201,7 +116,7 @@ final class Viewer extends SimpleChannelInboundHandler<TextWebSocketFrame> {
             case JOINED -> {
                 long count = Frames.number(b, len, Frames.VIEWERS);
                 joined = true;
-                settled = true;
+                settle();
                 events.joined(this, now - joinSentNs, count);
                 long first = firstCount.joined(count, now);
                 if (first >= 0) {
@@ -210,12 +125,8 @@ final class Viewer extends SimpleChannelInboundHandler<TextWebSocketFrame> {
             }
             case WELCOME -> {
                 welcomed = true;
-                if (pingIntervalMs > 0) {
-                    long firstPing = 1 + (long) (Math.random() * pingIntervalMs);
-                    pinger = ctx.executor().scheduleAtFixedRate(() -> send("{\"type\":\"ping\",\"id\":\"p\"}"),
-                            firstPing, pingIntervalMs, TimeUnit.MILLISECONDS);
-                }
-                events.welcomed(this, now - connectNs);
+                startPinging(ctx);
+                events.welcomed(this, now - connectStartNanos());
                 if (joinOnWelcome) {
                     sendJoin();
                 }
@@ -256,15 +167,12 @@ final class Viewer extends SimpleChannelInboundHandler<TextWebSocketFrame> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (pinger != null) {
-            pinger.cancel(false);
-        }
         if (joined) {
-            if (!closing) {
+            if (!closing()) {
                 events.lost(this);
             }
         } else {
-            fail(closing ? "closed by the benchmark before joining" : "closed before joining");
+            fail(closing() ? "closed by the benchmark before joining" : "closed before joining");
         }
         super.channelInactive(ctx);
     }
@@ -277,22 +185,8 @@ final class Viewer extends SimpleChannelInboundHandler<TextWebSocketFrame> {
         ctx.close();
     }
 
-    private void fail(String why) {
-        if (settled) {
-            return;
-        }
-        settled = true;
+    @Override
+    protected void failed(String why) {
         events.failed(this, why);
-    }
-
-    private static String reason(Throwable t) {
-        if (t == null) {
-            return "unknown";
-        }
-        String m = t.getMessage();
-        if (m != null && m.length() > 80) {
-            m = m.substring(0, 80);
-        }
-        return t.getClass().getSimpleName() + (m == null ? "" : " (" + m + ")");
     }
 }

@@ -1,6 +1,7 @@
 package io.livedesk.bench.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.livedesk.bench.RunSupport;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.auth.Subject;
@@ -20,7 +21,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,6 +50,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+
+import static io.livedesk.bench.RunSupport.ownCpuSeconds;
+import static io.livedesk.bench.RunSupport.percentiles;
+import static io.livedesk.bench.RunSupport.round;
+import static io.livedesk.bench.RunSupport.sum;
 
 /**
  * Load generator and benchmark for a LiveDesk signaling node, over loopback.
@@ -203,7 +208,7 @@ public final class LoadGenerator implements Callable<Integer> {
                     (byte) ThreadLocalRandom.current().nextInt(), (byte) ThreadLocalRandom.current().nextInt()});
         }
         tokens = new Tokens(jwtSecret, issuer, httpBase, adminKey);
-        startWatchdog();
+        RunSupport.startWatchdog(log, maxRuntimeSeconds, "lg-watchdog");
 
         group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("lg-io", true), NioIoHandler.newFactory());
         bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
@@ -1018,59 +1023,7 @@ public final class LoadGenerator implements Callable<Integer> {
         return null;
     }
 
-    private static Map<String, Object> percentiles(Histogram h) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("count", h.getTotalCount());
-        if (h.getTotalCount() == 0) {
-            return m;
-        }
-        m.put("p50", ms(h.getValueAtPercentile(50)));
-        m.put("p90", ms(h.getValueAtPercentile(90)));
-        m.put("p99", ms(h.getValueAtPercentile(99)));
-        m.put("p999", ms(h.getValueAtPercentile(99.9)));
-        m.put("max", ms(h.getMaxValue()));
-        m.put("mean", round(h.getMean() / 1000.0, 3));
-        return m;
-    }
-
-    private static double ms(long us) {
-        return round(us / 1000.0, 3);
-    }
-
-    private static double round(double v, int places) {
-        double f = Math.pow(10, places);
-        return Math.round(v * f) / f;
-    }
-
-    private static Map<String, Long> sum(Map<String, LongAdder> m) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        m.forEach((k, v) -> out.put(k, v.sum()));
-        return out;
-    }
-
     private static String mib(long kib) {
         return kib < 0 ? "n/a" : String.format("%.1f MiB", kib / 1024.0);
-    }
-
-    private static double ownCpuSeconds() {
-        var os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-            return sun.getProcessCpuTime() / 1e9;
-        }
-        return -1;
-    }
-
-    private void startWatchdog() {
-        Thread t = new Thread(() -> {
-            try {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(maxRuntimeSeconds));
-                log.printf("time limit of %d s reached; stopping%n", maxRuntimeSeconds);
-                Runtime.getRuntime().halt(3);
-            } catch (InterruptedException ignored) {
-                // finished first
-            }
-        }, "lg-watchdog");
-        t.setDaemon(true);
-        t.start();
     }
 }

@@ -1,28 +1,14 @@
 package io.livedesk.bench.load;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
+import io.livedesk.bench.BenchSocket;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
-import io.netty.util.concurrent.ScheduledFuture;
-
-import java.net.URI;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One load-generator WebSocket session: connects, upgrades, sends {@code hello}, then hands every text
  * frame to its {@link Listener}. Optionally pings on its event loop to stay under the server's idle timeout.
  */
-final class WsSession extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+final class WsSession extends BenchSocket {
 
     enum Kind { IDLE, CUSTOMER, STAFF }
 
@@ -42,17 +28,9 @@ final class WsSession extends SimpleChannelInboundHandler<TextWebSocketFrame> {
     final int index;
     final Kind kind;
     final String subject;
-    private final String token;
     private final Listener listener;
-    private final long pingIntervalMs;
 
-    private volatile Channel channel;
     private volatile boolean welcomed;
-    private volatile boolean settled;
-    private volatile boolean closing;
-    private long connectStartNanos;
-    private ScheduledFuture<?> pinger;
-    private long counter;
 
     // Customer state (touched by the scheduler thread and the event loop; handed over through the idle queue).
     volatile int seq = -1;
@@ -65,40 +43,11 @@ final class WsSession extends SimpleChannelInboundHandler<TextWebSocketFrame> {
     boolean retiring;
 
     WsSession(int index, Kind kind, String subject, String token, Listener listener, long pingIntervalMs) {
+        super(token, pingIntervalMs, true, 15_000);
         this.index = index;
         this.kind = kind;
         this.subject = subject;
-        this.token = token;
         this.listener = listener;
-        this.pingIntervalMs = pingIntervalMs;
-    }
-
-    void connect(Bootstrap base, URI uri) {
-        connectStartNanos = System.nanoTime();
-        WebSocketClientProtocolConfig ws = WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(uri)
-                .version(WebSocketVersion.V13)
-                .generateOriginHeader(false)
-                .handleCloseFrames(true)
-                .dropPongFrames(true)
-                .maxFramePayloadLength(1 << 20)
-                .handshakeTimeoutMillis(15_000)
-                .build();
-        ChannelFuture f = base.clone().handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new HttpClientCodec(4096, 8192, 8192));
-                ch.pipeline().addLast(new HttpObjectAggregator(16 * 1024));
-                ch.pipeline().addLast(new WebSocketClientProtocolHandler(ws));
-                ch.pipeline().addLast(WsSession.this);
-            }
-        }).connect(uri.getHost(), uri.getPort());
-        channel = f.channel();
-        f.addListener(done -> {
-            if (!done.isSuccess()) {
-                fail("connect: " + reason(done.cause()));
-            }
-        });
     }
 
     boolean welcomed() {
@@ -106,43 +55,7 @@ final class WsSession extends SimpleChannelInboundHandler<TextWebSocketFrame> {
     }
 
     boolean active() {
-        Channel c = channel;
-        return welcomed && c != null && c.isActive();
-    }
-
-    Channel channel() {
-        return channel;
-    }
-
-    /** Thread-safe: Netty queues writes from other threads onto the channel's event loop. */
-    void send(String json) {
-        Channel c = channel;
-        if (c != null && c.isActive()) {
-            c.writeAndFlush(new TextWebSocketFrame(json));
-        }
-    }
-
-    /** A fresh message id for this session (event-loop use only). */
-    String nextId(char prefix) {
-        return prefix + Long.toString(++counter);
-    }
-
-    ChannelFuture close() {
-        closing = true;
-        Channel c = channel;
-        return c == null ? null : c.close();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-            ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"hello\",\"id\":\"h\",\"token\":\"" + token + "\"}"));
-        } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-            fail("handshake timeout");
-            ctx.close();
-        } else {
-            super.userEventTriggered(ctx, evt);
-        }
+        return welcomed && open();
     }
 
     @Override
@@ -156,12 +69,9 @@ final class WsSession extends SimpleChannelInboundHandler<TextWebSocketFrame> {
         if (!welcomed) {
             if (type.equals("welcome")) {
                 welcomed = true;
-                settled = true;
-                if (pingIntervalMs > 0) {
-                    long first = 1 + (long) (Math.random() * pingIntervalMs);
-                    pinger = ctx.executor().scheduleAtFixedRate(this::ping, first, pingIntervalMs, TimeUnit.MILLISECONDS);
-                }
-                listener.welcomed(this, now - connectStartNanos);
+                settle();
+                startPinging(ctx);
+                listener.welcomed(this, now - connectStartNanos());
                 return;
             }
             if (type.equals("error")) {
@@ -173,25 +83,14 @@ final class WsSession extends SimpleChannelInboundHandler<TextWebSocketFrame> {
         listener.frame(this, type, json, now);
     }
 
-    private void ping() {
-        send("{\"type\":\"ping\",\"id\":\"p\"}");
-    }
-
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (pinger != null) {
-            pinger.cancel(false);
-        }
         if (welcomed) {
             listener.closed(this);
         } else {
-            fail(closing ? "closed by generator before welcome" : "closed before welcome");
+            fail(closing() ? "closed by generator before welcome" : "closed before welcome");
         }
         super.channelInactive(ctx);
-    }
-
-    boolean closing() {
-        return closing;
     }
 
     @Override
@@ -202,22 +101,8 @@ final class WsSession extends SimpleChannelInboundHandler<TextWebSocketFrame> {
         ctx.close();
     }
 
-    private void fail(String why) {
-        if (settled) {
-            return;
-        }
-        settled = true;
+    @Override
+    protected void failed(String why) {
         listener.failed(this, why);
-    }
-
-    private static String reason(Throwable t) {
-        if (t == null) {
-            return "unknown";
-        }
-        String m = t.getMessage();
-        if (m != null && m.length() > 80) {
-            m = m.substring(0, 80);
-        }
-        return t.getClass().getSimpleName() + (m == null ? "" : " (" + m + ")");
     }
 }
