@@ -86,11 +86,13 @@ test("refusals are explained where the viewer acted", () => {
     "err.noService", "err.busy", "err.network", "err.forbidden", "err.generic"]) assert.ok(STRINGS.en[key], key);
 });
 
-test("a refused join: removed, ended, full (retried), unknown", () => {
+test("a refused join: removed, ended, full or busy (retried), unknown", () => {
   const m = initialModel("b-1");
   assert.equal(M.joinFailed(m, "forbidden").state, "removed");
   assert.equal(M.joinFailed(m, "invalid_state").state, "ended");
   assert.deepEqual([M.joinFailed(m, "broadcast_full").state, M.joinFailed(m, "broadcast_full").error], ["connecting", "err.broadcast_full"]);
+  assert.deepEqual([M.joinFailed(m, "overloaded").state, M.joinFailed(m, "overloaded").error], ["connecting", "err.busy"],
+    "a busy server: still connecting, tried again");
   assert.deepEqual([M.joinFailed(m, "not_found").state, M.joinFailed(m, "not_found").error], ["error", "err.not_found"]);
   assert.equal(M.sessionEnded(live(), "session_replaced").error, "err.session_replaced");
   assert.equal(M.sessionEnded(live(), "invalid_token").error, "err.token");

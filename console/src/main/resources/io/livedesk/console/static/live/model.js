@@ -111,6 +111,8 @@ export function joinFailed(m, code) {
   if (code === "forbidden") return { ...m, state: "removed" };
   if (code === "invalid_state") return { ...m, state: "ended" };
   if (code === "broadcast_full") return { ...m, state: "connecting", error: "err.broadcast_full" };
+  // A busy server refused it for now; the page tries again after the time it was told.
+  if (code === "overloaded") return { ...m, state: "connecting", error: "err.busy" };
   return { ...m, state: "error", error: code === "not_found" ? "err.not_found" : errorKey("join", code) };
 }
 

@@ -108,6 +108,12 @@ async function start(retried = false) {
     if (s !== session) return;
     // A token kept from long ago may have expired: a demo page mints a new one, once.
     if (err.code === "invalid_token" && recall(KEYS.minted) && !retried) { remember(KEYS.token, null); start(true); return; }
+    if (err.code === "overloaded") {
+      model = M.joinFailed(model, err.code);
+      render();
+      retryLater(() => start(retried), err.retryAfterMs);
+      return;
+    }
     end(err.code);
   }
 }
@@ -142,6 +148,7 @@ async function join() {
     if (err.code === "network") return; // the session reconnects and joins again
     model = M.joinFailed(model, err.code);
     if (err.code === "broadcast_full") retryLater(join);
+    if (err.code === "overloaded") retryLater(join, err.retryAfterMs);
     render();
     return;
   }
@@ -160,9 +167,10 @@ function restore() {
   render();
 }
 
-function retryLater(fn) {
+/** Tries again after about {@code baseMs} (and up to as much again, so refused viewers do not all come back at once). */
+function retryLater(fn, baseMs = FULL_RETRY_MS) {
   clearTimeout(retryTimer);
-  retryTimer = setTimeout(fn, FULL_RETRY_MS * (1 + Math.random()));
+  retryTimer = setTimeout(fn, (Number(baseMs) || FULL_RETRY_MS) * (1 + Math.random()));
 }
 
 function onMessage(msg) {
