@@ -17,25 +17,82 @@ public final class CallRecords {
     private static final int CAS_ATTEMPTS = 8;
 
     private final CallStore store;
+    private final KnownCalls known;
 
     public CallRecords(CallStore store) {
+        this(store, KnownCalls.none());
+    }
+
+    /** @param known where every record read or written through here is remembered, for {@link #restore} */
+    public CallRecords(CallStore store, KnownCalls known) {
         this.store = store;
+        this.known = known;
     }
 
     public void create(CallRecord record) {
         store.create(record);
+        known.remember(record);
     }
 
     public Optional<CallRecord> get(CallId callId) {
-        return store.get(callId);
+        return seen(store.get(callId));
     }
 
     public Optional<CallRecord> liveCallOf(Subject subject) {
-        return store.liveCallOf(subject);
+        return seen(store.liveCallOf(subject));
     }
 
     public Optional<CallRecord> lastCallOf(Subject subject) {
-        return store.lastCallOf(subject);
+        return seen(store.lastCallOf(subject));
+    }
+
+    private Optional<CallRecord> seen(Optional<CallRecord> record) {
+        record.ifPresent(known::remember);
+        return record;
+    }
+
+    /** The records this node has seen (see {@link KnownCalls}). */
+    public KnownCalls known() {
+        return known;
+    }
+
+    /**
+     * What {@link #restore} did.
+     *
+     * @param stored   the record stored now (the one given, or a newer one already there)
+     * @param written  whether the one given was written
+     * @param replaced the older record it was written over; null when the call was absent or nothing was written
+     */
+    public record Restored(CallRecord stored, boolean written, CallRecord replaced) {
+    }
+
+    /**
+     * Puts back a record after the store lost its data: written when the call is absent or stored with an
+     * older revision (another node may have put back a newer one already), with the live-call index following
+     * it as on any change.
+     */
+    public Restored restore(CallRecord record) {
+        for (int i = 0; i < CAS_ATTEMPTS; i++) {
+            Optional<CallRecord> current = store.get(record.callId());
+            if (current.isEmpty()) {
+                try {
+                    store.create(record);
+                    known.remember(record);
+                    return new Restored(record, true, null);
+                } catch (IllegalStateException putBackMeanwhile) {
+                    continue;
+                }
+            }
+            if (current.get().revision() >= record.revision()) {
+                known.remember(current.get());
+                return new Restored(current.get(), false, null);
+            }
+            if (store.compareAndSet(current.get(), record)) {
+                known.remember(record);
+                return new Restored(record, true, current.get());
+            }
+        }
+        throw new IllegalStateException("call " + record.callId() + " kept changing while it was put back");
     }
 
     /**
@@ -53,6 +110,7 @@ public final class CallRecords {
                 return Optional.empty();
             }
             if (store.compareAndSet(current.get(), next)) {
+                known.remember(next);
                 return Optional.of(next);
             }
         }

@@ -4,15 +4,25 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 /** Node heartbeats kept in this JVM: useful for one node and for tests of several nodes in one process. */
 public final class InMemoryNodeRegistry implements NodeRegistry {
 
     private final Map<String, Long> lastHeartbeatMs = new HashMap<>();
+    /** Memory is lost only with the process, and every node of it: one epoch for the registry's life. */
+    private final String epoch = UUID.randomUUID().toString();
 
     @Override
-    public synchronized void heartbeat(String nodeId, long nowMs) {
+    public synchronized String heartbeat(String nodeId, long nowMs) {
         lastHeartbeatMs.put(nodeId, nowMs);
+        return epoch;
+    }
+
+    @Override
+    public Optional<String> epoch() {
+        return Optional.of(epoch);
     }
 
     @Override

@@ -10,7 +10,9 @@ import java.time.Duration;
 /**
  * Keeps this node's heartbeat and notices nodes that stopped beating: their staff stop being offered
  * work at once and every session they held starts its grace period, so clients that reconnect to a
- * surviving node resume and the rest are ended by the grace reaper, never silently lost.
+ * surviving node resume and the rest are ended by the grace reaper, never silently lost. It also notices
+ * the store losing its data (a new epoch, see {@link NodeRegistry#heartbeat}) and has the node put back
+ * what its own clients hold.
  */
 public final class NodeMonitor {
     private static final Logger log = LoggerFactory.getLogger(NodeMonitor.class);
@@ -21,16 +23,24 @@ public final class NodeMonitor {
     private final PresenceStore presence;
     private final Duration ttl;
     private final Clock clock;
+    private final Runnable putBack;
     private long beatingSince = -1;
+    /** The store's epoch this node's state is registered in; null before the first heartbeat. */
+    private volatile String epoch;
 
+    /**
+     * @param putBack re-registers this node's sessions, staff, requests and calls in a store that lost its
+     *                data; run on the heartbeat's thread, again on the next heartbeat if it failed
+     */
     public NodeMonitor(String nodeId, NodeRegistry registry, SessionStore sessions, PresenceStore presence,
-                       Duration ttl, Clock clock) {
+                       Duration ttl, Clock clock, Runnable putBack) {
         this.nodeId = nodeId;
         this.registry = registry;
         this.sessions = sessions;
         this.presence = presence;
         this.ttl = ttl;
         this.clock = clock;
+        this.putBack = putBack;
     }
 
     /**
@@ -48,11 +58,19 @@ public final class NodeMonitor {
 
     public void beat() {
         long now = clock.millis();
+        String seen;
         try {
-            registry.heartbeat(nodeId, now);
+            seen = registry.heartbeat(nodeId, now);
         } catch (RuntimeException e) {
             beatingSince = -1;
             throw e;
+        }
+        if (epoch == null) {
+            epoch = seen;
+        } else if (!epoch.equals(seen)) {
+            log.warn("the shared store lost its data (new epoch): putting back this node's sessions, staff, requests and calls");
+            putBack.run(); // if it throws, the epoch stays old and the next heartbeat tries again
+            epoch = seen;
         }
         if (beatingSince < 0) {
             beatingSince = now;
@@ -70,6 +88,15 @@ public final class NodeMonitor {
             orphans.stream().filter(s -> s.role().serves()).forEach(s -> presence.disconnect(s.subject(), now));
             log.warn("node {} stopped beating; {} of its sessions start their grace period", dead, orphans.size());
         }
+    }
+
+    /**
+     * Whether the store still holds the data of the epoch this node registered in. Read after a look-up found
+     * nothing, it tells "gone" from "lost with the store" (the look-up happened before this read).
+     */
+    public boolean storeUnchanged() {
+        String known = epoch;
+        return known != null && registry.epoch().map(known::equals).orElse(false);
     }
 
     public void leave() {

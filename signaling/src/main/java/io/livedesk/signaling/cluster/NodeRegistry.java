@@ -1,12 +1,20 @@
 package io.livedesk.signaling.cluster;
 
 import java.util.List;
+import java.util.Optional;
 
 /** The nodes of the service and their heartbeats. Both implementations pass {@code NodeRegistryContract}. */
 public interface NodeRegistry {
 
-    /** Registers the node or refreshes its heartbeat. */
-    void heartbeat(String nodeId, long nowMs);
+    /**
+     * Registers the node or refreshes its heartbeat, and returns the store's epoch: an id the store is given
+     * when first written to and loses with its data, so a Redis restarted empty answers a new one (the
+     * first heartbeat after makes it).
+     */
+    String heartbeat(String nodeId, long nowMs);
+
+    /** The store's epoch now; empty when the store has lost its data and no heartbeat has made a new one. */
+    Optional<String> epoch();
 
     /** Nodes whose last heartbeat is newer than {@code nowMs - ttlMs}. */
     List<String> liveNodes(long nowMs, long ttlMs);

@@ -8,6 +8,8 @@ import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisKeys;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 
 /** Node heartbeats in Redis: one sorted set of node ids scored by their last heartbeat. */
 public final class RedisNodeRegistry implements NodeRegistry {
@@ -15,16 +17,24 @@ public final class RedisNodeRegistry implements NodeRegistry {
     private final RedisCommands<String, String> redis;
     private final RedisKeys keys;
     private final LuaScript claimDead = LuaScript.load("node_claim_dead");
+    private final LuaScript heartbeat = LuaScript.load("node_heartbeat");
 
     public RedisNodeRegistry(RedisConnections connections, RedisKeys keys) {
         this.redis = connections.sync();
         this.keys = keys;
         claimDead.preload(redis);
+        heartbeat.preload(redis);
     }
 
     @Override
-    public void heartbeat(String nodeId, long nowMs) {
-        redis.zadd(keys.nodes(), (double) nowMs, nodeId);
+    public String heartbeat(String nodeId, long nowMs) {
+        return heartbeat.run(redis, keys, ScriptOutputType.VALUE, keys.epoch(), nodeId, Long.toString(nowMs),
+                UUID.randomUUID().toString());
+    }
+
+    @Override
+    public Optional<String> epoch() {
+        return Optional.ofNullable(redis.get(keys.epoch()));
     }
 
     @Override

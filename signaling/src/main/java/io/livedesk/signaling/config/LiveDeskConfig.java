@@ -58,7 +58,13 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         }
     }
 
-    public record Cluster(Duration heartbeatInterval, Duration nodeTtl, Duration reconnectGrace) {
+    /**
+     * @param knownCallsRetention how long a node keeps the last revision it saw of a call that has not ended
+     *                            (to put it back if Redis loses its data); ended calls are kept for the
+     *                            reconnect grace
+     */
+    public record Cluster(Duration heartbeatInterval, Duration nodeTtl, Duration reconnectGrace,
+                          Duration knownCallsRetention) {
     }
 
     /**
@@ -236,7 +242,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                 c.getBoolean("demo.enabled"),
                 new Redis(r.getString("url"), r.getString("key-prefix"), r.getDuration("timeout")),
                 new Cluster(cl.getDuration("heartbeat-interval"), cl.getDuration("node-ttl"),
-                        cl.getDuration("reconnect-grace")),
+                        cl.getDuration("reconnect-grace"), cl.getDuration("known-calls-retention")),
                 new Routing(ro.getDuration("ring-timeout"), ro.getDuration("reoffer-delay"),
                         ro.getBoolean("away-on-missed-offer"), ro.getDuration("escalation-step"),
                         ro.getDuration("sweep-interval"), ro.getDuration("average-handle-time"),

@@ -11,6 +11,7 @@ import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.MessageCodec;
 import io.livedesk.signaling.protocol.ProtocolException;
 import io.livedesk.signaling.protocol.ServerMessage;
+import io.livedesk.signaling.routing.Queued;
 import io.livedesk.signaling.routing.RoutingService;
 import io.livedesk.signaling.server.ClientConnection;
 import io.livedesk.signaling.server.TokenBucket;
@@ -200,7 +201,7 @@ public final class LiveService {
     }
 
     /** "Consult now": a request in the card's or the broadcast's queue, with where it came from. */
-    public ServerMessage.RequestQueued consult(ClientConnection c, ClientMessage.BroadcastConsult m) {
+    public Queued consult(ClientConnection c, ClientMessage.BroadcastConsult m) {
         LiveRoom room = roomOf(c, m.broadcastId());
         LiveMember member = room.member(c).orElseThrow(LiveService::notWatching);
         Broadcast b = room.broadcast();
@@ -219,7 +220,7 @@ public final class LiveService {
         long now = clock.millis();
         BroadcastOrigin origin = new BroadcastOrigin(b.id(), b.title(), card, Math.max(0, now - member.joinedAtMs));
         String topic = card != null ? card.topicOr(b.topic()) : b.topic();
-        ServerMessage.RequestQueued queued = routing.consult(m.id(), member.subject, name, topic, b.language(), origin);
+        Queued queued = routing.consult(m.id(), member.subject, name, topic, b.language(), origin);
         broadcasts.addCounts(b.id(), BroadcastCounts.consultationRequested());
         metrics.consultation(b.id(), "requested");
         return queued;

@@ -213,6 +213,11 @@ public final class RedisKeys {
         return tag + "nodesessions:" + nodeId;
     }
 
+    /** String: the store's epoch, made by the first heartbeat into an empty store (see NodeRegistry). */
+    public String epoch() {
+        return tag + "epoch";
+    }
+
     /** Sorted set of node ids scored by last heartbeat. */
     public String nodes() {
         return tag + "nodes";

@@ -252,6 +252,18 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     @Override
+    public boolean restoreLoad(Subject staffId, int load) {
+        return presence.withMembers(members -> {
+            StaffPresence p = members.get(staffId);
+            if (p == null) {
+                return false;
+            }
+            members.put(staffId, withLoad(p, Math.max(0, load), p.idleSinceMs()));
+            return true;
+        });
+    }
+
+    @Override
     public List<Offer> expiredOffers(long nowMs, int max) {
         return presence.withMembers(members -> requests.values().stream()
                 .map(e -> e.offer)

@@ -54,6 +54,7 @@ public final class RedisRoutingStore implements RoutingStore {
     private final LuaScript release = LuaScript.load("routing_release");
     private final LuaScript cancel = LuaScript.load("routing_cancel");
     private final LuaScript callEnded = LuaScript.load("routing_call_ended");
+    private final LuaScript restoreLoad = LuaScript.load("routing_restore_load");
     private final LuaScript expiredOffers = LuaScript.load("routing_expired_offers");
     private final LuaScript offersTo = LuaScript.load("routing_offers_to");
     private final LuaScript position = LuaScript.load("routing_position");
@@ -63,7 +64,7 @@ public final class RedisRoutingStore implements RoutingStore {
         this.redis = connections.sync();
         this.keys = keys;
         for (LuaScript s : List.of(enqueue, matchRequest, matchStaff, offerTo, accept, release, cancel, callEnded,
-                expiredOffers, offersTo, position, stats)) {
+                restoreLoad, expiredOffers, offersTo, position, stats)) {
             s.preload(redis);
         }
     }
@@ -187,6 +188,13 @@ public final class RedisRoutingStore implements RoutingStore {
     @Override
     public void callEnded(Subject staffId, long nowMs) {
         callEnded.run(redis, keys, ScriptOutputType.INTEGER, keys.staff(staffId), staffId.value(), Long.toString(nowMs));
+    }
+
+    @Override
+    public boolean restoreLoad(Subject staffId, int load) {
+        Long known = restoreLoad.run(redis, keys, ScriptOutputType.INTEGER, keys.staff(staffId), staffId.value(),
+                Integer.toString(Math.max(0, load)));
+        return known == 1L;
     }
 
     @Override

@@ -29,6 +29,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * The contact-centre core: puts customers' requests in queues, offers each to the best staff member
@@ -72,7 +73,7 @@ public final class RoutingService implements CallRouting {
         }
     }
 
-    public ServerMessage.RequestQueued create(Principal customer, ClientMessage.RequestCreate m) {
+    public Queued create(Principal customer, ClientMessage.RequestCreate m) {
         if (m.priority() > customer.maxPriority()) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "priority above " + customer.maxPriority() + " is not allowed for this caller");
         }
@@ -83,14 +84,13 @@ public final class RoutingService implements CallRouting {
      * A viewer's "consult now": a request in the topic's queue carrying where it came from, under the name
      * the viewer gave (or their token's).
      */
-    public ServerMessage.RequestQueued consult(String replyId, Subject viewer, String name, String topic,
-                                               String language, BroadcastOrigin origin) {
+    public Queued consult(String replyId, Subject viewer, String name, String topic, String language,
+                          BroadcastOrigin origin) {
         return open(replyId, viewer, name, topic, language, 0, Map.of(), origin);
     }
 
-    private ServerMessage.RequestQueued open(String replyId, Subject customer, String name, String topic,
-                                             String language, int priority, Map<String, String> context,
-                                             BroadcastOrigin origin) {
+    private Queued open(String replyId, Subject customer, String name, String topic, String language,
+                        int priority, Map<String, String> context, BroadcastOrigin origin) {
         requireQueue(topic, language);
         if (store.openRequestOf(customer).isPresent() || calls.liveCallOf(customer).isPresent()) {
             throw new ProtocolException(ErrorCode.INVALID_STATE, "you already have an open request or call");
@@ -116,8 +116,8 @@ public final class RoutingService implements CallRouting {
         }
         metrics.requestCreated();
         int position = store.position(id).orElse(1);
-        return new ServerMessage.RequestQueued(replyId, id, topic, language,
-                QueueState.WAITING, position, estimator.etaSeconds(topic, position));
+        return new Queued(request, new ServerMessage.RequestQueued(replyId, id, topic, language,
+                QueueState.WAITING, position, estimator.etaSeconds(topic, position)));
     }
 
     /**
@@ -171,14 +171,33 @@ public final class RoutingService implements CallRouting {
         store.matchRequest(requestId, clock.millis(), config.ringTimeout().toMillis()).ifPresent(this::offered);
     }
 
-    /** The customer's open request as the protocol shows it, for resume. */
-    public Optional<ServerMessage.RequestQueued> openRequestOf(Subject customerId) {
+    /** The customer's open request, and as the protocol shows it, for resume. */
+    public Optional<Queued> openRequestOf(Subject customerId) {
         return store.openRequestOf(customerId).flatMap(store::request).filter(r -> !r.isTransfer()).map(r -> {
             Optional<Integer> position = store.position(r.id());
-            return new ServerMessage.RequestQueued(null, r.id(), r.topic(), r.language(),
+            return new Queued(r, new ServerMessage.RequestQueued(null, r.id(), r.topic(), r.language(),
                     position.isPresent() ? QueueState.WAITING : QueueState.RINGING, position.orElse(0),
-                    estimator.etaSeconds(r.topic(), position.orElse(0)));
+                    estimator.etaSeconds(r.topic(), position.orElse(0))));
         });
+    }
+
+    /**
+     * Puts a customer's request back in its queue after the store lost its data, with its original enqueue
+     * time and rank, so it keeps its place. Returns false when it is there already (put back meanwhile) or
+     * the customer has another open request.
+     */
+    public boolean restore(ServiceRequest request) {
+        try {
+            store.enqueue(request);
+            return true;
+        } catch (IllegalStateException alreadyThere) {
+            return false;
+        }
+    }
+
+    /** Sets a member's load to their live calls after the store lost its data (see RoutingStore). */
+    public void restoreLoad(Subject staffId, int liveCalls) {
+        store.restoreLoad(staffId, liveCalls);
     }
 
     public ServerMessage.RequestCancelled cancel(Principal customer, ClientMessage.RequestCancel m) {
@@ -334,8 +353,13 @@ public final class RoutingService implements CallRouting {
      * Periodic work of every node: ring out expired offers (whoever made them), offer work to this node's
      * free staff (catches re-offer delays that passed and matches missed by a lost event), tell this node's
      * waiting customers places that moved, and refresh the wait estimates.
+     *
+     * @param storeUnchanged asked after a waiting customer's request was found gone: whether the store still
+     *                       holds its data, so the request really left (rather than was lost with the store,
+     *                       when the customer's connection must keep it to be put back)
      */
-    public void sweep(Collection<Subject> localStaff, Collection<? extends WaitingCustomer> localWaiting) {
+    public void sweep(Collection<Subject> localStaff, Collection<? extends WaitingCustomer> localWaiting,
+                      BooleanSupplier storeUnchanged) {
         long now = clock.millis();
         for (Offer expired : store.expiredOffers(now, SWEEP_BATCH)) {
             try {
@@ -347,23 +371,32 @@ public final class RoutingService implements CallRouting {
         for (Subject staffId : localStaff) {
             offerWorkTo(staffId);
         }
+        List<WaitingCustomer> gone = new ArrayList<>();
         for (WaitingCustomer customer : localWaiting) {
-            tellPlace(customer);
+            if (!tellPlace(customer)) {
+                gone.add(customer);
+            }
+        }
+        if (!gone.isEmpty() && storeUnchanged.getAsBoolean()) {
+            gone.forEach(WaitingCustomer::stopWaiting);
         }
         estimator.refresh(presence.list());
     }
 
-    /** Ringing and back-to-waiting are told when they happen; the sweep tells places that moved. */
-    private void tellPlace(WaitingCustomer customer) {
+    /**
+     * Ringing and back-to-waiting are told when they happen; the sweep tells places that moved. Returns
+     * false when the customer has no open request any more.
+     */
+    private boolean tellPlace(WaitingCustomer customer) {
         Optional<ServiceRequest> request = store.openRequestOf(customer.customerId()).flatMap(store::request)
                 .filter(r -> !r.isTransfer());
         if (request.isEmpty()) {
-            customer.stopWaiting();
-            return;
+            return false;
         }
         ServiceRequest r = request.get();
         store.position(r.id()).ifPresent(p -> customer.tellPlace(
                 new ServerMessage.QueueUpdate(r.id(), QueueState.WAITING, p, estimator.etaSeconds(r.topic(), p))));
+        return true;
     }
 
     public java.util.List<QueueStats> stats() {

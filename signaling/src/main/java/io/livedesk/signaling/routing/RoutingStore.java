@@ -91,6 +91,13 @@ public interface RoutingStore {
      */
     void callEnded(Subject staffId, long nowMs);
 
+    /**
+     * Sets a member's load after the store lost its data and their node put them back: their live calls
+     * (offers are not put back; their requests are offered afresh). Keeps status and idle period. Returns
+     * whether the member is known.
+     */
+    boolean restoreLoad(Subject staffId, int load);
+
     /** Offers whose ring time passed, oldest first, at most {@code max}; nothing is changed. */
     List<Offer> expiredOffers(long nowMs, int max);
 

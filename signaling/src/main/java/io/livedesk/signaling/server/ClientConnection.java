@@ -2,8 +2,10 @@ package io.livedesk.signaling.server;
 
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.presence.StaffStatus;
 import io.livedesk.signaling.protocol.MessageCodec;
 import io.livedesk.signaling.protocol.ServerMessage;
+import io.livedesk.signaling.routing.ServiceRequest;
 import io.livedesk.signaling.routing.WaitingCustomer;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -27,6 +29,10 @@ public final class ClientConnection implements WaitingCustomer {
     /** The last queue position told to a waiting customer, so only changes are sent. */
     private volatile int toldPosition;
     private volatile boolean waiting;
+    /** The customer's open request while it waits or rings: what this node puts back if the store loses it. */
+    private volatile ServiceRequest request;
+    /** The status a staff member last chose (or had at sign-in): what this node puts back likewise. */
+    private volatile StaffStatus chosenStatus;
     /** The node's connections whose request waits, so the routing sweep visits those, not every connection. */
     private final Set<ClientConnection> waitingIndex;
 
@@ -91,10 +97,24 @@ public final class ClientConnection implements WaitingCustomer {
     }
 
     /** This customer's request waits in a queue, and they know it is at this place. */
-    public void startWaiting(int toldPosition) {
+    public void startWaiting(ServiceRequest request, int toldPosition) {
+        this.request = request;
         this.toldPosition = toldPosition;
         this.waiting = true;
         waitingIndex.add(this);
+    }
+
+    /** The request this customer's connection holds while it waits or rings (see {@link #startWaiting}). */
+    public ServiceRequest heldRequest() {
+        return request;
+    }
+
+    public StaffStatus chosenStatus() {
+        return chosenStatus;
+    }
+
+    public void chose(StaffStatus status) {
+        this.chosenStatus = status;
     }
 
     public boolean isWaiting() {
@@ -117,6 +137,7 @@ public final class ClientConnection implements WaitingCustomer {
     @Override
     public void stopWaiting() {
         this.waiting = false;
+        this.request = null;
         waitingIndex.remove(this);
     }
 }

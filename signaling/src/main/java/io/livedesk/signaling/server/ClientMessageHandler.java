@@ -11,6 +11,7 @@ import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.ProtocolException;
 import io.livedesk.signaling.protocol.ServerMessage;
+import io.livedesk.signaling.routing.Queued;
 import io.livedesk.signaling.routing.RoutingService;
 import io.livedesk.signaling.routing.ServiceRequest;
 import io.livedesk.signaling.session.SessionService;
@@ -126,15 +127,16 @@ public final class ClientMessageHandler {
             StaffStatus status = StaffStatus.fromWire(set.status());
             var updated = presence.setStatus(p.subject(), status)
                     .orElseThrow(() -> new ProtocolException(ErrorCode.INVALID_STATE, "not signed in as staff"));
+            c.chose(status);
             reply(c, PresenceService.view(set.id(), updated));
             if (status == StaffStatus.AVAILABLE) {
                 afterReply("offering work", () -> routing.offerWorkTo(p.subject()));
             }
         } else if (message instanceof ClientMessage.RequestCreate create) {
-            ServerMessage.RequestQueued queued = routing.create(p, create);
-            reply(c, queued);
-            c.startWaiting(queued.position());
-            afterReply("matching a new request", () -> routing.matchNew(queued.requestId()));
+            Queued queued = routing.create(p, create);
+            reply(c, queued.reply());
+            c.startWaiting(queued.request(), queued.reply().position());
+            afterReply("matching a new request", () -> routing.matchNew(queued.request().id()));
         } else if (message instanceof ClientMessage.RequestCancel cancel) {
             CallId call = CallId.of(cancel.requestId()); // the call a customer's own request became
             if (calls.get(call).filter(r -> r.isParty(p.subject()) && r.state().live()).isPresent()) {
@@ -143,6 +145,7 @@ public final class ClientMessageHandler {
             } else {
                 reply(c, routing.cancel(p, cancel));
             }
+            c.stopWaiting(); // at once, not at the next sweep: nothing left to put back if Redis loses its data
         } else if (message instanceof ClientMessage.OfferAccept accept) {
             ServiceRequest request = routing.accept(p, accept);
             reply(c, calls.start(request, p, accept.id()));
@@ -179,10 +182,10 @@ public final class ClientMessageHandler {
         } else if (message instanceof ClientMessage.BroadcastLike m) {
             reply(c, live.like(c, m));
         } else if (message instanceof ClientMessage.BroadcastConsult m) {
-            ServerMessage.RequestQueued queued = live.consult(c, m);
-            reply(c, queued);
-            c.startWaiting(queued.position());
-            afterReply("matching a consultation", () -> routing.matchNew(queued.requestId()));
+            Queued queued = live.consult(c, m);
+            reply(c, queued.reply());
+            c.startWaiting(queued.request(), queued.reply().position());
+            afterReply("matching a consultation", () -> routing.matchNew(queued.request().id()));
         } else if (message instanceof ClientMessage.BroadcastViewers m) {
             reply(c, live.viewers(c, m));
         } else if (message instanceof ClientMessage.ChatDelete m) {

@@ -5,6 +5,7 @@ import io.livedesk.signaling.auth.ApiAuth;
 import io.livedesk.signaling.auth.DevTokenEndpoints;
 import io.livedesk.signaling.auth.TokenService;
 import io.livedesk.signaling.call.CallRecords;
+import io.livedesk.signaling.call.KnownCalls;
 import io.livedesk.signaling.call.CallService;
 import io.livedesk.signaling.call.CallsApi;
 import io.livedesk.signaling.call.ClusterMediaHandoff;
@@ -29,6 +30,7 @@ import io.livedesk.signaling.protocol.ServerMessage;
 import io.livedesk.signaling.routing.QueuesApi;
 import io.livedesk.signaling.routing.RoutingService;
 import io.livedesk.signaling.session.SessionService;
+import io.livedesk.signaling.session.StoreRecovery;
 import io.livedesk.signaling.speech.CallTranscriber;
 import io.livedesk.signaling.speech.TranscriptionMetrics;
 import io.livedesk.signaling.transcript.AlertRules;
@@ -69,6 +71,7 @@ public final class LiveDeskNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveDeskNode.class);
     /** Recognizer results waiting to be delivered (captions, stored lines, alerts). */
     private static final int CAPTION_QUEUE = 10_000;
+    private static final long KNOWN_CALLS_PRUNE_MS = 10_000;
 
     private final LiveDeskConfig config;
     private final String nodeId;
@@ -93,6 +96,7 @@ public final class LiveDeskNode implements AutoCloseable {
     private final TranscriptService transcripts;
     private final CallTranscriber transcriber;
     private final NodeMonitor nodeMonitor;
+    private final KnownCalls knownCalls;
     private final NodeContext context;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private EventLoopGroup bossGroup;
@@ -119,7 +123,10 @@ public final class LiveDeskNode implements AutoCloseable {
         // Services, each built once its collaborators exist: no cycles, nothing bound later.
         this.router = new MessageRouter(nodeId, connections, stores.sessions(), stores.bus(), codec);
         PresenceService presence = new PresenceService(stores.presence(), stores.supervisors(), router, clock);
-        CallRecords callRecords = new CallRecords(stores.calls());
+        // Only a shared store can lose its data under a running node; then the node puts back what it knows.
+        this.knownCalls = config.redis().enabled() ? KnownCalls.keeping(clock, config.cluster().reconnectGrace(),
+                config.cluster().knownCallsRetention()) : KnownCalls.none();
+        CallRecords callRecords = new CallRecords(stores.calls(), knownCalls);
         this.routing = new RoutingService(stores.routing(), presence, callRecords, router, config.routing(), clock, metrics);
         TranscriptMetrics transcriptMetrics = new TranscriptMetrics();
         metrics.bind(transcriptMetrics);
@@ -137,8 +144,10 @@ public final class LiveDeskNode implements AutoCloseable {
                 stores.bus(), codec.mapper(), router, workers);
         this.sessions = new SessionService(nodeId, tokens, stores.sessions(), connections, router, presence, routing,
                 calls, config, clock);
+        StoreRecovery recovery = new StoreRecovery(nodeId, stores.sessions(), connections, presence, routing,
+                callRecords, router, clock);
         this.nodeMonitor = new NodeMonitor(nodeId, stores.nodes(), stores.sessions(), stores.presence(),
-                config.cluster().nodeTtl(), clock);
+                config.cluster().nodeTtl(), clock, recovery::run);
         LiveMetrics liveMetrics = new LiveMetrics();
         metrics.bind(liveMetrics);
         BroadcastChanges broadcastChanges = new BroadcastChanges(stores.broadcasts());
@@ -195,7 +204,8 @@ public final class LiveDeskNode implements AutoCloseable {
         nodeMonitor.beat();
         every(config.cluster().heartbeatInterval().toMillis(), "heartbeat", nodeMonitor::beat);
         every(config.routing().sweepInterval().toMillis(), "routing sweep",
-                () -> routing.sweep(connections.staffHere(), connections.customersWaiting()));
+                () -> routing.sweep(connections.staffHere(), connections.customersWaiting(), nodeMonitor::storeUnchanged));
+        every(KNOWN_CALLS_PRUNE_MS, "known calls pruning", knownCalls::prune);
         every(1000, "grace reaper", sessions::reapExpired);
         every(config.live().chatFlushInterval().toMillis(), "livestream flush", live::flush);
         every(config.live().statsInterval().toMillis(), "livestream stats", live::countStats);

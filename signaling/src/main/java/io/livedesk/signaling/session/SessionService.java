@@ -76,12 +76,13 @@ public final class SessionService {
         ServerMessage.PresenceView presenceView = null;
         if (p.role().serves()) {
             StaffPresence sp = presence.connect(p);
+            c.chose(sp.status());
             presenceView = new ServerMessage.PresenceView(sp.effectiveStatus().wire(), sp.load(), sp.profile().capacity());
         }
         var request = p.role().requestsService() ? routing.openRequestOf(p.subject()).orElse(null) : null;
         c.authenticate(p);
         if (request != null) {
-            c.startWaiting(request.position());
+            c.startWaiting(request.request(), request.reply().position());
         }
         local.bind(p.subject(), c);
         previous.filter(prev -> !prev.connectionId().equals(c.id())).ifPresent(router::replaced);
@@ -91,7 +92,7 @@ public final class SessionService {
         List<ServerMessage.TopicView> topics = config.routing().topics().stream()
                 .map(t -> new ServerMessage.TopicView(t.id(), t.names())).toList();
         return new ServerMessage.Welcome(replyId, p.subject(), p.role().wire(), p.name(), nodeId, topics,
-                config.routing().languages(), presenceView, request, call, ended);
+                config.routing().languages(), presenceView, request == null ? null : request.reply(), call, ended);
     }
 
     /** The socket closed: the grace period starts, unless a newer connection already took over. */
@@ -126,7 +127,7 @@ public final class SessionService {
         Subject quiet = reason == EndReason.SERVER_SHUTDOWN ? null : subject;
         calls.liveCallOf(subject).ifPresent(call -> calls.end(call.callId(), reason, quiet));
         if (role.requestsService()) {
-            routing.openRequestOf(subject).ifPresent(r -> routing.cancel(r.requestId(), reason));
+            routing.openRequestOf(subject).ifPresent(r -> routing.cancel(r.request().id(), reason));
         } else if (role.serves()) {
             presence.setStatus(subject, StaffStatus.OFFLINE);
         }

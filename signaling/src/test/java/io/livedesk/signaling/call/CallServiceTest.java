@@ -439,7 +439,7 @@ class CallServiceTest {
         fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, null, null, Subject.of("agent-li")));
 
         fx.clock.advance(CallFlowFixture.RING.plusSeconds(1));
-        fx.routing.sweep(List.of(), List.of());
+        fx.routing.sweep(List.of(), List.of(), () -> true);
 
         assertEquals("timeout", staff.lastOf("call.transfer.failed").path("reason").asText());
         assertEquals("timeout", colleague.lastOf("offer.revoked").path("reason").asText());

@@ -41,6 +41,14 @@ public abstract class NodeRegistryContract {
     }
 
     @Test
+    void everyHeartbeatAnswersTheSameEpochWhileTheStoreKeepsItsData() {
+        String epoch = registry.heartbeat("node-a", T0);
+        assertEquals(epoch, registry.heartbeat("node-b", T0 + 1));
+        assertEquals(epoch, registry.heartbeat("node-a", T0 + 2));
+        assertEquals(java.util.Optional.of(epoch), registry.epoch());
+    }
+
+    @Test
     void liveNodesHaveAHeartbeatNewerThanTheTtl() {
         registry.heartbeat("node-a", T0);
         registry.heartbeat("node-b", T0 + 1_000);

@@ -6,6 +6,13 @@ import io.livedesk.signaling.testing.RedisServerExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 class RedisNodeRegistryTest extends NodeRegistryContract {
 
@@ -24,5 +31,21 @@ class RedisNodeRegistryTest extends NodeRegistryContract {
     @Override
     protected void closeRegistry() {
         connections.close();
+    }
+
+    @Test
+    void aStoreThatLostItsDataHasNoEpochUntilTheNextHeartbeatMakesANewOne() {
+        NodeRegistry registry = createRegistry();
+        try {
+            String before = registry.heartbeat("node-a", 1_000);
+            redis.flushAll();
+            assertEquals(Optional.empty(), registry.epoch());
+            String after = registry.heartbeat("node-b", 2_000);
+            assertNotEquals(before, after);
+            assertEquals(after, registry.heartbeat("node-a", 3_000), "the first heartbeat's epoch holds for all");
+            assertEquals(List.of("node-a", "node-b"), registry.liveNodes(3_000, 5_000).stream().sorted().toList());
+        } finally {
+            closeRegistry();
+        }
     }
 }

@@ -242,7 +242,7 @@ class RoutingServiceTest {
         assertEquals("busy", lastOfType("pair", "presence").path("status").asText());
 
         accept("pair", r1.value());
-        routing.sweep(List.of(Subject.of("pair")), List.of());
+        routing.sweep(List.of(Subject.of("pair")), List.of(), () -> true);
         assertWaiting(r3.value(), 1);
         assertEquals(2, presenceOf("pair").load(), "an accepted offer keeps its place as a call");
 
@@ -304,24 +304,40 @@ class RoutingServiceTest {
         RecordingCustomer one = new RecordingCustomer("cust-1", 1);
         RecordingCustomer two = new RecordingCustomer("cust-2", 2);
 
-        routing.sweep(List.of(), List.of(one, two));
+        routing.sweep(List.of(), List.of(one, two), () -> true);
         assertEquals(List.of(), two.toldPlaces, "nothing moved");
 
         routing.cancel(first, EndReason.CUSTOMER_CANCELLED);
-        routing.sweep(List.of(), List.of(one, two));
-        routing.sweep(List.of(), List.of(one, two));
+        routing.sweep(List.of(), List.of(one, two), () -> true);
+        routing.sweep(List.of(), List.of(one, two), () -> true);
         assertEquals(List.of(1), two.toldPlaces, "told once that they moved up");
         assertFalse(one.waiting, "the cancelled customer's request is gone");
         assertTrue(two.waiting);
 
         availableStaff("a", Set.of("accounts"), Set.of("en"), 1);
         assertOfferedTo(second.value(), "a");
-        routing.sweep(List.of(Subject.of("a")), List.of(two));
+        routing.sweep(List.of(Subject.of("a")), List.of(two), () -> true);
         assertEquals(List.of(1), two.toldPlaces, "ringing is told when it happens, not by the sweep");
         assertTrue(two.waiting, "still open while it rings");
         accept("a", second.value());
-        routing.sweep(List.of(Subject.of("a")), List.of(two));
+        routing.sweep(List.of(Subject.of("a")), List.of(two), () -> true);
         assertFalse(two.waiting, "accepted: no longer waiting");
+    }
+
+    @Test
+    void aRequestFoundGoneWhileTheStoreLostItsDataStaysWithItsCustomerToBePutBack() {
+        RequestId first = request("cust-1", "accounts", "en", 0);
+        RecordingCustomer one = new RecordingCustomer("cust-1", 1);
+        routing.cancel(first, EndReason.CUSTOMER_CANCELLED); // as good as lost, for the look-up
+        int[] asked = {0};
+        routing.sweep(List.of(), List.of(one), () -> {
+            asked[0]++;
+            return false;
+        });
+        assertTrue(one.waiting, "the store lost its data: the connection keeps the request");
+        assertEquals(1, asked[0], "asked once, after the look-ups");
+        routing.sweep(List.of(), List.of(one), () -> true);
+        assertFalse(one.waiting);
     }
 
     // ---- ring timeout ----
@@ -339,7 +355,7 @@ class RoutingServiceTest {
         }).when(routingStore).release(any(), any(), eq(ReleaseReason.TIMEOUT), anyLong(), anyLong(), anyBoolean());
 
         clock.advance(RING);
-        routing.sweep(List.of(), List.of());
+        routing.sweep(List.of(), List.of(), () -> true);
 
         assertEquals(1, arrived.size());
         assertTrue(offersTo("sleepy").stream().noneMatch(o -> o.path("requestId").asText().equals(arrived.get(0).value())),
@@ -358,11 +374,11 @@ class RoutingServiceTest {
         assertOfferedTo(r.value(), "sleepy");
 
         clock.advance(RING.minusMillis(1));
-        routing.sweep(List.of(), List.of());
+        routing.sweep(List.of(), List.of(), () -> true);
         assertOfferedTo(r.value(), "sleepy");
 
         clock.advance(Duration.ofMillis(1));
-        routing.sweep(List.of(), List.of());
+        routing.sweep(List.of(), List.of(), () -> true);
 
         assertOfferedTo(r.value(), "awake");
         JsonNode revoked = lastOfType("sleepy", "offer.revoked");
@@ -405,11 +421,11 @@ class RoutingServiceTest {
         assertEquals(1, offersTo("b").size());
 
         clock.advance(REOFFER_DELAY.minusMillis(1));
-        routing.sweep(List.of(Subject.of("a"), Subject.of("b")), List.of());
+        routing.sweep(List.of(Subject.of("a"), Subject.of("b")), List.of(), () -> true);
         assertWaiting(r.value(), 1);
 
         clock.advance(Duration.ofMillis(1));
-        routing.sweep(List.of(Subject.of("a"), Subject.of("b")), List.of());
+        routing.sweep(List.of(Subject.of("a"), Subject.of("b")), List.of(), () -> true);
         assertOfferedTo(r.value(), "a");
         assertEquals(2, offersTo("a").size());
     }
@@ -565,10 +581,11 @@ class RoutingServiceTest {
     /** As the message handler does for request.create: queue it, then try to offer it at once. */
     private RequestId request(String customerId, String topic, String language, int priority) {
         connect(customerId, Role.CUSTOMER);
-        ServerMessage.RequestQueued queued = routing.create(customer(customerId),
-                new ClientMessage.RequestCreate("q" + ids.incrementAndGet(), topic, language, priority, Map.of()));
-        routing.matchNew(queued.requestId());
-        return queued.requestId();
+        RequestId id = routing.create(customer(customerId),
+                new ClientMessage.RequestCreate("q" + ids.incrementAndGet(), topic, language, priority, Map.of()))
+                .request().id();
+        routing.matchNew(id);
+        return id;
     }
 
     private RequestId requestAfter(Duration wait, String customerId, String topic, String language, int priority) {

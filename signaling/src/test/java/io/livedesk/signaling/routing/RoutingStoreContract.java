@@ -612,6 +612,20 @@ public abstract class RoutingStoreContract {
     }
 
     @Test
+    void restoreLoadSetsTheLoadAndRoutabilityFollows() {
+        available("s1", 1, Set.of("loans"), Set.of("en"), T0);
+        assertTrue(routing.restoreLoad(Subject.of("s1"), 1));
+        assertEquals(1, load("s1"));
+        enqueue("r1", T0 + 1);
+        assertTrue(routing.matchRequest(RequestId.of("r1"), T0 + 2, RING).isEmpty(), "full: not offered");
+        assertTrue(routing.restoreLoad(Subject.of("s1"), 0));
+        assertEquals(T0, presence.get(Subject.of("s1")).orElseThrow().idleSinceMs(), "keeps the idle period");
+        assertEquals(Subject.of("s1"), routing.matchRequest(RequestId.of("r1"), T0 + 3, RING).orElseThrow().staffId());
+        assertFalse(routing.restoreLoad(Subject.of("nobody"), 1));
+        assertTrue(presence.get(Subject.of("nobody")).isEmpty());
+    }
+
+    @Test
     void aCallEndingMakesTheMemberLastInIdleOrder() {
         available("s1", T0);
         available("s2", T0 + 5);

@@ -241,7 +241,7 @@ class ClientMessageHandlerTest {
         assertEquals(1, replies.size(), "one reply to one request.create: " + replies);
         assertReply("request.queued", replies.get(0));
         RequestId requestId = RequestId.of(replies.get(0).path("requestId").asText());
-        fx.routing.sweep(List.of(Subject.of("agent-zhang")), List.of());
+        fx.routing.sweep(List.of(Subject.of("agent-zhang")), List.of(), () -> true);
         assertEquals(requestId, lastOfferTo(agent), "the sweep offers what the failed match did not");
     }
 

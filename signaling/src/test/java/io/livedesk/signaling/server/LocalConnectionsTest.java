@@ -42,8 +42,8 @@ class LocalConnectionsTest {
         ClientConnection customer = signedIn("c-1", Role.CUSTOMER);
         ClientConnection viewer = signedIn("v-1", Role.VIEWER);
         signedIn("c-2", Role.CUSTOMER);
-        customer.startWaiting(1);
-        viewer.startWaiting(2);
+        customer.startWaiting(null, 1);
+        viewer.startWaiting(null, 2);
         assertEquals(Set.of(customer, viewer), Set.copyOf(local.customersWaiting()));
 
         viewer.stopWaiting();
@@ -51,7 +51,7 @@ class LocalConnectionsTest {
 
         ClientConnection again = signedIn("c-1", Role.CUSTOMER); // a second sign-in replaces the first
         assertEquals(List.of(), local.customersWaiting(), "the replaced connection no longer counts");
-        again.startWaiting(1);
+        again.startWaiting(null, 1);
         local.closed(customer);
         assertEquals(List.of(again), local.customersWaiting());
         local.closed(again);

@@ -244,8 +244,8 @@ public final class CallFlowFixture {
     public RequestId request(EmbeddedClient customer, String topic) {
         var queued = routing.create(customer.principal(),
                 new ClientMessage.RequestCreate(customer.nextId(), topic, "en", 0, Map.of()));
-        routing.matchNew(queued.requestId());
-        return queued.requestId();
+        routing.matchNew(queued.request().id());
+        return queued.request().id();
     }
 
     /** The staff member accepts the offer of this request; returns the reply they would get. */

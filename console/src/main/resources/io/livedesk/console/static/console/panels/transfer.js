@@ -58,7 +58,8 @@ export async function transferCall(e) {
 export function onTransferFailed(msg) {
   if (!desk.call || msg.callId !== desk.call.callId) return;
   pending = null;
-  toast(t(msg.reason === "declined" ? "transfer.declined" : "transfer.timeout"), "error");
+  const reasons = { declined: "transfer.declined", interrupted: "transfer.interrupted" };
+  toast(t(reasons[msg.reason] || "transfer.timeout"), "error");
   loadColleagues();
   render();
 }
