@@ -98,21 +98,34 @@ public final class CallRecords {
     /**
      * Applies a change with compare-and-set. The change returns null when it no longer applies (then
      * nothing is written and the result is empty); it may run more than once, so it must not have effects.
+     * It is first tried on the newest revision this node knows ({@link KnownCalls}), which is usually the
+     * stored one: then a change costs one store call instead of a read and a write. A stale guess only
+     * fails the compare-and-set (or makes the change not apply), and the record is read from the store.
      */
     public Optional<CallRecord> update(CallId callId, UnaryOperator<CallRecord> change) {
+        Optional<CallRecord> current = known.get(callId);
+        boolean fromStore = false;
         for (int i = 0; i < CAS_ATTEMPTS; i++) {
-            Optional<CallRecord> current = store.get(callId);
             if (current.isEmpty()) {
-                return Optional.empty();
+                current = store.get(callId);
+                fromStore = true;
+                if (current.isEmpty()) {
+                    return Optional.empty();
+                }
             }
             CallRecord next = change.apply(current.get());
             if (next == null) {
-                return Optional.empty();
+                if (fromStore) {
+                    return Optional.empty();
+                }
+                current = Optional.empty(); // judged on the guess: judge again on the stored record
+                continue;
             }
             if (store.compareAndSet(current.get(), next)) {
                 known.remember(next);
                 return Optional.of(next);
             }
+            current = Optional.empty();
         }
         log.warn("call {} changed under us {} times; giving up this update", callId, CAS_ATTEMPTS);
         return Optional.empty();

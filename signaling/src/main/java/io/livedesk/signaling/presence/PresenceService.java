@@ -79,6 +79,11 @@ public final class PresenceService {
 
     /** Tells the member their presence as stored now (after the server changed their load or status). */
     public void notifyMember(Subject staffId) {
-        store.get(staffId).ifPresent(p -> router.send(staffId, view(null, p)));
+        store.get(staffId).ifPresent(this::tell);
+    }
+
+    /** Tells the member this presence, just read from the store. */
+    public void tell(StaffPresence p) {
+        router.send(p.profile().id(), view(null, p));
     }
 }

@@ -71,8 +71,8 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     @Override
-    public void enqueue(ServiceRequest request) {
-        presence.withMembers(members -> {
+    public int enqueue(ServiceRequest request) {
+        return presence.withMembers(members -> {
             if (requests.containsKey(request.id())) {
                 throw new IllegalStateException("request id already in routing: " + request.id());
             }
@@ -82,7 +82,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
             requests.put(request.id(), new Entry(request));
             openByCustomer.put(request.customerId(), request.id());
             enterQueue(request);
-            return null;
+            return request.queued() ? queueOf(request).headSet(request).size() + 1 : 0;
         });
     }
 

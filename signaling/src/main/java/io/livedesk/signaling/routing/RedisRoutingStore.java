@@ -60,6 +60,10 @@ public final class RedisRoutingStore implements RoutingStore {
     private final LuaScript position = LuaScript.load("routing_position");
     private final LuaScript stats = LuaScript.load("routing_stats");
 
+    /** What routing_enqueue.lua answers instead of a place when it changed nothing. */
+    private static final long ENQUEUE_ID_TAKEN = -1;
+    private static final long ENQUEUE_CUSTOMER_OPEN = -2;
+
     public RedisRoutingStore(RedisConnections connections, RedisKeys keys) {
         this.redis = connections.sync();
         this.keys = keys;
@@ -78,20 +82,20 @@ public final class RedisRoutingStore implements RoutingStore {
     }
 
     @Override
-    public void enqueue(ServiceRequest r) {
-        String result = enqueue.run(redis, keys, ScriptOutputType.VALUE, keys.request(r.id()),
+    public int enqueue(ServiceRequest r) {
+        Long place = enqueue.run(redis, keys, ScriptOutputType.INTEGER, keys.request(r.id()),
                 r.id().value(), r.customerId().value(), toJson(r.customerName()), r.topic(), r.language(), Integer.toString(r.priority()),
                 toJson(r.context()), Long.toString(r.enqueuedAtMs()), Double.toString(r.rank()), queueMember(r),
                 r.isTransfer() ? r.transfer().callId().value() : "", r.isTransfer() ? toJson(r.transfer().fromStaffName()) : "",
                 r.isTransfer() && r.transfer().toNamedColleague() ? r.transfer().colleagueId().value() : "",
                 r.origin() == null ? "" : toJson(r.origin()));
-        switch (result) {
-            case "OK" -> {
-            }
-            case "ID_TAKEN" -> throw new IllegalStateException("request id already in routing: " + r.id());
-            case "CUSTOMER_OPEN" -> throw new IllegalStateException("customer already has an open request");
-            default -> throw new IllegalStateException("unexpected enqueue result " + result);
+        if (place == ENQUEUE_ID_TAKEN) {
+            throw new IllegalStateException("request id already in routing: " + r.id());
         }
+        if (place == ENQUEUE_CUSTOMER_OPEN) {
+            throw new IllegalStateException("customer already has an open request");
+        }
+        return place.intValue();
     }
 
     @Override

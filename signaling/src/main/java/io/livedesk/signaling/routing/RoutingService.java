@@ -100,8 +100,9 @@ public final class RoutingService implements CallRouting {
         ServiceRequest request = new ServiceRequest(id, customer, name, topic, language, priority, context, now,
                 order.rank(now, priority), null, origin);
         calls.create(CallRecord.queued(request.callId(), customer, name, topic, language, priority, now));
+        int position;
         try {
-            store.enqueue(request);
+            position = store.enqueue(request);
         } catch (RuntimeException e) {
             // Never queued: the record made for it must not stay QUEUED in the call history.
             try {
@@ -115,7 +116,6 @@ public final class RoutingService implements CallRouting {
             throw e;
         }
         metrics.requestCreated();
-        int position = store.position(id).orElse(1);
         return new Queued(request, new ServerMessage.RequestQueued(replyId, id, topic, language,
                 QueueState.WAITING, position, estimator.etaSeconds(topic, position)));
     }
@@ -338,7 +338,7 @@ public final class RoutingService implements CallRouting {
         }
         metrics.offered(firstOffer[0] ? offer.offeredAtMs() - r.enqueuedAtMs() : -1);
         router.send(offer.staffId(), offerMessage(r, offer, offer.offeredAtMs()));
-        presence.notifyMember(offer.staffId());
+        presence.tell(staff.get()); // read after the match: it shows the offer in the load
         if (!r.isTransfer()) {
             router.send(r.customerId(), new ServerMessage.QueueUpdate(r.id(), QueueState.RINGING, 0, 0));
         }

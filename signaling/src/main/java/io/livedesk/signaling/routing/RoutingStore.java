@@ -18,10 +18,11 @@ import java.util.Optional;
 public interface RoutingStore {
 
     /**
-     * Puts a new request in its queue (topic, language) as WAITING. Throws IllegalStateException if the
-     * customer already has an open request or the id is taken.
+     * Puts a new request in its queue (topic, language) as WAITING and returns its 1-based place there (0 for
+     * a transfer to a named colleague, which waits in no queue): as {@link #position} would, in the same
+     * step. Throws IllegalStateException if the customer already has an open request or the id is taken.
      */
-    void enqueue(ServiceRequest request);
+    int enqueue(ServiceRequest request);
 
     Optional<ServiceRequest> request(RequestId requestId);
 

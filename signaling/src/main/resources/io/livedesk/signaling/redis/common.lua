@@ -64,8 +64,12 @@ local function offer_order(s) return tonumber(s.load) * LOAD_WEIGHT + tonumber(s
 -- Makes the availability sets agree with the member's hash: removes them from the sets of the profile
 -- they had (before, may be nil) and adds them to those of the profile they have (after, may be nil)
 -- when offerable. Every script that changes status, connected, load, idleSince or the profile calls it.
+-- The sets hold exactly the offerable members, so a member who was not offerable is in none of them, and
+-- one who stays offerable with the same skills and languages only needs the new score (ZADD updates it).
 local function sync_availability(before, after)
-  if before ~= nil then
+  local same_profile = before ~= nil and after ~= nil
+      and before.skills == after.skills and before.languages == after.languages
+  if offerable(before) and not (same_profile and offerable(after)) then
     for _, skill in ipairs(before.skill_list) do
       for _, lang in ipairs(before.language_list) do
         redis.call('ZREM', avail_key(skill, lang), before.id)

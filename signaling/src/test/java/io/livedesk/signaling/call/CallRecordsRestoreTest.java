@@ -3,6 +3,7 @@ package io.livedesk.signaling.call;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.testing.MutableClock;
 import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -78,6 +79,39 @@ class CallRecordsRestoreTest {
         clock.advance(Duration.ofHours(1));
         known.prune();
         assertEquals(0, known.size());
+    }
+
+    @Test
+    void anUpdateOnTheKnownRevisionIsOneWriteWithoutARead() {
+        InMemoryCallStore spied = Mockito.spy(new InMemoryCallStore());
+        CallRecords records = new CallRecords(spied, known);
+        CallRecord queued = CallRecord.queued(CallId.of("c1"), Subject.of("cust"), "Customer", "loans", "en", 0, T0);
+        records.create(queued);
+        CallRecord offered = records.update(queued.callId(), r -> r.offered(Subject.of("s"), "Staff", T0 + 1)).orElseThrow();
+        Mockito.verify(spied, Mockito.never()).get(queued.callId());
+        assertEquals(Optional.of(offered), spied.get(queued.callId()));
+    }
+
+    @Test
+    void anUpdateOnAStaleGuessIsJudgedAgainOnTheStoredRecord() {
+        CallRecord queued = CallRecord.queued(CallId.of("c1"), Subject.of("cust"), "Customer", "loans", "en", 0, T0);
+        calls.create(queued);
+        // Another node offers it and the offer is released: this node only knows the first revision.
+        CallRecord offered = queued.offered(Subject.of("s"), "Staff", T0 + 1);
+        assertTrue(store.compareAndSet(queued, offered));
+        CallRecord requeued = offered.requeued();
+        assertTrue(store.compareAndSet(offered, requeued));
+        assertEquals(Optional.of(queued), known.get(queued.callId()));
+
+        CallRecord offeredAgain = calls.update(queued.callId(), r -> r.offered(Subject.of("t"), "Other", T0 + 2)).orElseThrow();
+        assertEquals(requeued.revision() + 1, offeredAgain.revision(), "applied to the stored revision");
+        // A change that does not apply to the guess (still QUEUED here) is judged on the stored record.
+        assertEquals(Optional.of(offeredAgain), known.get(queued.callId()));
+        CallRecord requeuedByOther = offeredAgain.requeued();
+        assertTrue(store.compareAndSet(offeredAgain, requeuedByOther));
+        assertTrue(calls.update(queued.callId(), r -> r.state() == CallState.QUEUED
+                ? r.ended(EndReason.CUSTOMER_CANCELLED, T0 + 3) : null).isPresent());
+        assertEquals(CallState.ENDED, store.get(queued.callId()).orElseThrow().state());
     }
 
     @Test

@@ -129,6 +129,16 @@ public abstract class RoutingStoreContract {
     }
 
     @Test
+    void enqueueAnswersThePlaceInTheQueueAsPositionWould() {
+        assertEquals(1, routing.enqueue(request("r1", "loans", "en", 0, T0)));
+        assertEquals(2, routing.enqueue(request("r2", "loans", "en", 0, T0 + 1)));
+        assertEquals(1, routing.enqueue(request("r3", "loans", "zh", 0, T0 + 2)), "another language, another queue");
+        int urgent = routing.enqueue(request("r4", "loans", "en", 9, T0 + 3));
+        assertEquals(routing.position(RequestId.of("r4")).orElseThrow(), urgent);
+        assertEquals(0, routing.enqueue(colleagueTransfer("t1", "s-named", T0 + 4)), "waits in no queue");
+    }
+
+    @Test
     void aCustomerHasOneOpenRequestAndIdsAreUnique() {
         enqueue("r1", T0);
         ServiceRequest sameCustomer = new ServiceRequest(RequestId.of("r2"), Subject.of("cust-r1"), "x", "loans", "en", 0, Map.of(), T0, T0);
