@@ -149,6 +149,11 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--keep-idle", description = "keep the idle sessions open (pinging) through the later phases")
     boolean keepIdle;
 
+    @Option(names = "--linger", defaultValue = "0",
+            description = "idle: seconds to keep the sessions open after the summary is printed, so that a script can "
+                    + "inspect the server (heap, native memory) while they are still held (default ${DEFAULT-VALUE})")
+    int lingerSeconds;
+
     // route phase
     @Option(names = "--rate", defaultValue = "2000", description = "route: request.create per second, aggregate (default ${DEFAULT-VALUE})")
     double rate;
@@ -344,6 +349,15 @@ public final class LoadGenerator implements Callable<Integer> {
             out.printf("  server CPU while holding: %.3f cores%n", holdCpu / holdSeconds);
         }
 
+        if (lingerSeconds > 0) {
+            // The summary above is what the cluster script waits for; it measures the nodes during this window.
+            out.printf("  lingering %d s with the sessions open%n", lingerSeconds);
+            out.flush();
+            Thread.sleep(TimeUnit.SECONDS.toMillis(lingerSeconds));
+            int stillHeld = countActive(sessions);
+            m.put("heldAfterLinger", stillHeld);
+            out.printf("  held after lingering: %d%n", stillHeld);
+        }
         if (keepIdle) {
             kept.addAll(sessions);
         } else {
