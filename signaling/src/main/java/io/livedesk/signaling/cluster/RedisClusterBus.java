@@ -44,6 +44,7 @@ public final class RedisClusterBus implements ClusterBus {
         return t;
     });
     private StatefulRedisPubSubConnection<String, String> subscription;
+    private AutoCloseable topologyWatch;
 
     public RedisClusterBus(RedisConnections connections, RedisKeys keys) {
         this(connections, keys, new ObjectMapper());
@@ -112,8 +113,22 @@ public final class RedisClusterBus implements ClusterBus {
             // One call per channel: the two hash to different slots, and a sharded subscription names one slot.
             subscription.sync().ssubscribe(channel);
             subscription.sync().ssubscribe(all);
+            // Lettuce keeps a sharded subscription on the node it was made on: after a failover it would wait
+            // for the dead master forever. Subscribing again sends it to the slot's master now.
+            StatefulRedisPubSubConnection<String, String> current = subscription;
+            topologyWatch = connections.onTopologyChange(() -> resubscribe(current, channel, all));
         } else {
             subscription.sync().subscribe(channel, all);
+        }
+    }
+
+    private static void resubscribe(StatefulRedisPubSubConnection<String, String> subscription, String... channels) {
+        for (String ch : channels) {
+            subscription.async().ssubscribe(ch).whenComplete((ok, e) -> {
+                if (e != null) {
+                    log.warn("could not subscribe again to {} after the cluster changed: {}", ch, e.toString());
+                }
+            });
         }
     }
 
@@ -137,6 +152,14 @@ public final class RedisClusterBus implements ClusterBus {
 
     @Override
     public synchronized void close() {
+        if (topologyWatch != null) {
+            try {
+                topologyWatch.close();
+            } catch (Exception e) {
+                log.debug("closing the topology watch: {}", e.toString());
+            }
+            topologyWatch = null;
+        }
         if (subscription != null) {
             subscription.close();
             subscription = null;

@@ -13,10 +13,12 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.RedisClusterURIUtil;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 
 import java.net.URI;
 import java.time.Duration;
@@ -56,6 +58,7 @@ public final class RedisConnections implements AutoCloseable {
     private final RedisClusterCommands<String, String> sync;
     private final boolean cluster;
     private final List<StatefulRedisPubSubConnection<String, String>> pubSubs = new CopyOnWriteArrayList<>();
+    private final List<Disposable> watches = new CopyOnWriteArrayList<>();
 
     /**
      * Connects now, so that a wrong URL fails at start-up.
@@ -145,6 +148,22 @@ public final class RedisConnections implements AutoCloseable {
         return sync;
     }
 
+    /**
+     * Runs {@code action} whenever a cluster's layout changed (a replica promoted, slots moved), on a Lettuce
+     * thread, so it must not block; never for one Redis or Sentinel. Stops when the returned handle or this
+     * object is closed.
+     */
+    public AutoCloseable onTopologyChange(Runnable action) {
+        if (!cluster) {
+            return () -> { };
+        }
+        Disposable watch = client.getResources().eventBus().get()
+                .filter(ClusterTopologyChangedEvent.class::isInstance)
+                .subscribe(e -> action.run());
+        watches.add(watch);
+        return watch::dispose;
+    }
+
     /** Whether Redis answers now (readiness); never throws. */
     public boolean ping() {
         try {
@@ -176,6 +195,8 @@ public final class RedisConnections implements AutoCloseable {
             }
         }
         pubSubs.clear();
+        watches.forEach(Disposable::dispose);
+        watches.clear();
         commands.close();
         client.shutdown();
     }
