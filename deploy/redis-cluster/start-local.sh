@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a Redis Cluster of three masters and three replicas on loopback, for trying LiveDesk against a
 # cluster and for benchmarks. Each redis-server runs in its own directory under $DIR (default
-# /tmp/livedesk-redis-cluster) without persistence; their pids go to $DIR/pids for stop-local.sh.
+# /tmp/livedesk-redis-cluster) without persistence; their pids and ports go to $DIR/pids for stop-local.sh.
 #
 #   deploy/redis-cluster/start-local.sh [first-port]     # default 7100: ports 7100..7105
 #   LIVEDESK_REDIS_URL=redis-cluster://127.0.0.1:7100,127.0.0.1:7101,127.0.0.1:7102 ...
@@ -28,7 +28,7 @@ for i in $(seq 0 $((NODES - 1))); do
   redis-server --port "$port" --bind 127.0.0.1 --dir "$DIR/$port" --cluster-enabled yes \
     --cluster-config-file nodes.conf --cluster-node-timeout 5000 --cluster-port $((port + 1000)) \
     --save "" --appendonly no --daemonize no --logfile "$DIR/$port/redis.log" &
-  echo $! >> "$DIR/pids"
+  echo "$! $port" >> "$DIR/pids"
   addresses+=("127.0.0.1:$port")
 done
 

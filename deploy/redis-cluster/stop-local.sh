@@ -4,11 +4,13 @@ set -euo pipefail
 
 DIR=${DIR:-/tmp/livedesk-redis-cluster}
 [ -f "$DIR/pids" ] || { echo "no $DIR/pids: nothing started by start-local.sh" >&2; exit 1; }
-while read -r pid; do
-  kill "$pid" 2>/dev/null || true
+# Only a pid that is still that redis-server: a pid freed by a crashed server may belong to anything now.
+ours() { tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null | grep -Eq "^redis-server [^ ]*:$2( |$)"; }
+while read -r pid port; do
+  if ours "$pid" "$port"; then kill "$pid"; fi
 done < "$DIR/pids"
-while read -r pid; do
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+while read -r pid port; do
+  while ours "$pid" "$port"; do sleep 0.1; done
 done < "$DIR/pids"
 rm -rf "$DIR"
 echo "stopped"
