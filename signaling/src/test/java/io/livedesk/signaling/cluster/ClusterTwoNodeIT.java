@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -44,7 +46,7 @@ class ClusterTwoNodeIT extends TwoNodeContract {
     protected Map<String, Object> moreSettings() {
         // A failover takes a few seconds (2 s node timeout, then the election); nodes unable to write their
         // heartbeat that long must not take each other for dead, or they would end each other's sessions.
-        return Map.of("livedesk.cluster.node-ttl", "30s", "livedesk.redis.timeout", "1s");
+        return Map.of("livedesk.cluster.node-ttl", "30s");
     }
 
     @Test
@@ -62,11 +64,15 @@ class ClusterTwoNodeIT extends TwoNodeContract {
             busOne.subscribe("probe-1", inbox);
             busTwo.subscribe("probe-2", new ClusterBusContract.Inbox());
 
-            serveManyCustomers(12, 120, tracker -> {
-                // Killed once calls are under way, with most requests still waiting.
-                await().atMost(Duration.ofSeconds(30)).until(() -> tracker.accepted().size() >= 10);
-                cluster.killMasterOf(SHARED_SLOT);
-            }, Duration.ofSeconds(120), true);
+            try {
+                serveManyCustomers(12, 120, tracker -> {
+                    // Killed once calls are under way, with most requests still waiting.
+                    await().atMost(Duration.ofSeconds(30)).until(() -> tracker.accepted().size() >= 10);
+                    cluster.killMasterOf(SHARED_SLOT);
+                }, Duration.ofSeconds(120), true);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\nrouting state in Redis: " + routingState(one, keys), e);
+            }
 
             assertNotEquals(before, cluster.masterPortOf(SHARED_SLOT), "the replica took the slot over");
             await("the all-nodes channel heard again after the failover").atMost(Duration.ofSeconds(30))
@@ -75,5 +81,14 @@ class ClusterTwoNodeIT extends TwoNodeContract {
                         return inbox.snapshot().contains("everyone|{\"after\":\"failover\"}");
                     });
         }
+    }
+
+    /** Every request and staff member as Redis has them now, for a failure's message. */
+    private static Map<String, Map<String, String>> routingState(RedisConnections redis, RedisKeys keys) {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        for (String pattern : List.of(keys.tag() + "req:*", keys.tag() + "staff:*")) {
+            redis.sync().keys(pattern).forEach(k -> out.put(k, redis.sync().hgetall(k)));
+        }
+        return out;
     }
 }
