@@ -11,6 +11,12 @@ public interface CallRouting {
     /** A call of the member ended: their load goes down, and they may take the next request. */
     void callEnded(Subject staffId);
 
+    /** {@link #callEnded} in two steps: the load goes down now, and {@link #staffFreed} offers work later. */
+    void releaseLoad(Subject staffId);
+
+    /** The member became free: tell them and offer them work. */
+    void staffFreed(Subject staffId);
+
     /**
      * Queues the call for the topic and language; returns the new request's id. Not offered yet: the
      * caller records the request on the call first, then calls {@link #offerTransfer}.

@@ -73,9 +73,36 @@ public final class CallService {
             case QUEUED -> r.offered(staff.subject(), staff.name(), now).answered(now).withMediaNode(nodeId);
             default -> null;
         }).orElseThrow(() -> new ProtocolException(ErrorCode.OFFER_EXPIRED, "the request is no longer waiting"));
+        return started(call, staff, replyId);
+    }
+
+    private ServerMessage.CallStarted started(CallRecord call, Principal staff, String replyId) {
         metrics.accepted();
         router.send(call.customerId(), startedFor(call, Role.CUSTOMER, null, false));
         return startedFor(call, staff.role(), replyId, false);
+    }
+
+    /**
+     * An accept given again after Redis did not answer (a failover, a timeout) whose first attempt did take
+     * the request out of routing: starts the call if its record still rings at this member (the first attempt
+     * failed before the call started), or tells both parties of the call they already have (the customer's
+     * notice may have been lost with the reply, so they hear it again as resumed). Empty when the call is not
+     * theirs. The caller has checked that routing no longer holds the request; without this the request
+     * would be gone from routing with nobody's call started.
+     */
+    public Optional<ServerMessage.CallStarted> acceptedBefore(Principal staff, CallId callId, String replyId) {
+        Optional<CallRecord> theirs = get(callId).filter(r -> staff.subject().equals(r.staffId()));
+        if (theirs.isPresent() && theirs.get().state().live()) {
+            router.send(theirs.get().customerId(), startedFor(theirs.get(), Role.CUSTOMER, null, true));
+            return Optional.of(startedFor(theirs.get(), staff.role(), replyId, false));
+        }
+        if (theirs.isEmpty() || theirs.get().state() != CallState.OFFERED) {
+            return Optional.empty();
+        }
+        long now = clock.millis();
+        return update(callId, r -> r.state() == CallState.OFFERED && staff.subject().equals(r.staffId())
+                ? r.answered(now).withMediaNode(nodeId) : null)
+                .map(call -> started(call, staff, replyId));
     }
 
     /** What a party is told when their call starts or resumes. */
@@ -366,6 +393,9 @@ public final class CallService {
         });
         ended.ifPresent(call -> {
             metrics.callEnded(reason.wire());
+            // The member's load goes right after the state: should Redis fail during what follows (a
+            // failover), a lost notice is the damage, not a member kept at capacity by a call that is over.
+            routing.releaseLoad(call.staffId());
             if (mediaHere(call)) {
                 media.ended(call);
             } else {
@@ -382,7 +412,7 @@ public final class CallService {
             if (pendingTransfer[0] != null) {
                 routing.cancelTransfer(pendingTransfer[0]);
             }
-            routing.callEnded(call.staffId());
+            routing.staffFreed(call.staffId());
         });
         return ended;
     }

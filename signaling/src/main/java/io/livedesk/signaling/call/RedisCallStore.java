@@ -3,7 +3,7 @@ package io.livedesk.signaling.call;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.redis.LuaScript;
 import io.livedesk.signaling.redis.RedisConnections;
@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 public final class RedisCallStore implements CallStore {
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final RedisKeys keys;
     private final ObjectMapper json;
     private final LuaScript create = LuaScript.load("call_create");

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.livedesk.signaling.redis.RedisConnections;
@@ -23,13 +23,19 @@ import java.util.concurrent.TimeUnit;
  * {@code {"to":subject,"msg":json}} with the message as a JSON string. Messages are handed to the listener
  * on one thread of this bus, in arrival order, never on Lettuce's event loop (a listener may call Redis).
  * A failing listener is logged; it never breaks the subscription.
+ *
+ * <p>On a Redis Cluster the channels are sharded (SPUBLISH, SSUBSCRIBE): a message then travels only within
+ * the shard owning its channel's slot instead of being broadcast over the whole cluster bus, and the nodes'
+ * channels spread over the masters. On one Redis or through Sentinel it is classic PUBLISH and SUBSCRIBE,
+ * which every Redis version a Sentinel may manage has.
  */
 public final class RedisClusterBus implements ClusterBus {
 
     private static final Logger log = LoggerFactory.getLogger(RedisClusterBus.class);
 
     private final RedisConnections connections;
-    private final RedisCommands<String, String> redis;
+    private final boolean sharded;
+    private final RedisClusterCommands<String, String> redis;
     private final RedisKeys keys;
     private final ObjectMapper json;
     private final ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
@@ -38,6 +44,7 @@ public final class RedisClusterBus implements ClusterBus {
         return t;
     });
     private StatefulRedisPubSubConnection<String, String> subscription;
+    private AutoCloseable topologyWatch;
 
     public RedisClusterBus(RedisConnections connections, RedisKeys keys) {
         this(connections, keys, new ObjectMapper());
@@ -53,18 +60,27 @@ public final class RedisClusterBus implements ClusterBus {
         this.json.getFactory().setStreamReadConstraints(StreamReadConstraints.defaults());
         this.redis = connections.sync();
         this.keys = keys;
+        this.sharded = connections.cluster();
     }
 
     @Override
     public void publish(String nodeId, String subject, String message) {
         ObjectNode payload = json.createObjectNode().put("to", subject).put("msg", message);
-        redis.publish(keys.nodeChannel(nodeId), payload.toString());
+        send(keys.nodeChannel(nodeId), payload.toString());
     }
 
     @Override
     public void publishToAll(String address, String message) {
         ObjectNode payload = json.createObjectNode().put("to", address).put("msg", message);
-        redis.publish(keys.allNodesChannel(), payload.toString());
+        send(keys.allNodesChannel(), payload.toString());
+    }
+
+    private void send(String channel, String payload) {
+        if (sharded) {
+            redis.spublish(channel, payload);
+        } else {
+            redis.publish(channel, payload);
+        }
     }
 
     @Override
@@ -78,13 +94,42 @@ public final class RedisClusterBus implements ClusterBus {
         subscription.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String ch, String payload) {
+                received(ch, payload);
+            }
+
+            @Override
+            public void smessage(String ch, String payload) {
+                received(ch, payload);
+            }
+
+            private void received(String ch, String payload) {
                 if (channel.equals(ch) || all.equals(ch)) {
                     delivery.execute(() -> deliver(listener, payload));
                 }
             }
         });
-        // The synchronous call returns once Redis confirmed the subscription: nothing published after is missed.
-        subscription.sync().subscribe(channel, all);
+        // The synchronous calls return once Redis confirmed the subscription: nothing published after is missed.
+        if (sharded) {
+            // One call per channel: the two hash to different slots, and a sharded subscription names one slot.
+            subscription.sync().ssubscribe(channel);
+            subscription.sync().ssubscribe(all);
+            // Lettuce keeps a sharded subscription on the node it was made on: after a failover it would wait
+            // for the dead master forever. Subscribing again sends it to the slot's master now.
+            StatefulRedisPubSubConnection<String, String> current = subscription;
+            topologyWatch = connections.onTopologyChange(() -> resubscribe(current, channel, all));
+        } else {
+            subscription.sync().subscribe(channel, all);
+        }
+    }
+
+    private static void resubscribe(StatefulRedisPubSubConnection<String, String> subscription, String... channels) {
+        for (String ch : channels) {
+            subscription.async().ssubscribe(ch).whenComplete((ok, e) -> {
+                if (e != null) {
+                    log.warn("could not subscribe again to {} after the cluster changed: {}", ch, e.toString());
+                }
+            });
+        }
     }
 
     private void deliver(Listener listener, String payload) {
@@ -107,6 +152,14 @@ public final class RedisClusterBus implements ClusterBus {
 
     @Override
     public synchronized void close() {
+        if (topologyWatch != null) {
+            try {
+                topologyWatch.close();
+            } catch (Exception e) {
+                log.debug("closing the topology watch: {}", e.toString());
+            }
+            topologyWatch = null;
+        }
         if (subscription != null) {
             subscription.close();
             subscription = null;

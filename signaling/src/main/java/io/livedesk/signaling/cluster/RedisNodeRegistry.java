@@ -2,7 +2,7 @@ package io.livedesk.signaling.cluster;
 
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.livedesk.signaling.redis.LuaScript;
 import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisKeys;
@@ -14,7 +14,7 @@ import java.util.UUID;
 /** Node heartbeats in Redis: one sorted set of node ids scored by their last heartbeat. */
 public final class RedisNodeRegistry implements NodeRegistry {
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final RedisKeys keys;
     private final LuaScript claimDead = LuaScript.load("node_claim_dead");
     private final LuaScript heartbeat = LuaScript.load("node_heartbeat");

@@ -1,7 +1,7 @@
 package io.livedesk.signaling.cluster;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.redis.LuaScript;
@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 public final class RedisSessionStore implements SessionStore {
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final RedisKeys keys;
     private final LuaScript bind = LuaScript.load("session_bind");
     private final LuaScript unbind = LuaScript.load("session_unbind", "session_common");

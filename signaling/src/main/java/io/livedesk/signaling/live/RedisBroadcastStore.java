@@ -3,7 +3,7 @@ package io.livedesk.signaling.live;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.livedesk.signaling.redis.LuaScript;
 import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisHashes;
@@ -32,7 +32,7 @@ public final class RedisBroadcastStore implements BroadcastStore {
     private static final String REQUESTED = "consultationsRequested";
     private static final String ANSWERED = "consultationsAnswered";
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final RedisKeys keys;
     private final ObjectMapper json;
     private final LuaScript create = LuaScript.load("broadcast_create");

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.redis.LuaScript;
 import io.livedesk.signaling.redis.RedisConnections;
@@ -32,7 +32,7 @@ public final class RedisChatStore implements ChatStore {
     /** The ids {@link #append} gives (group 1 the number); any other id names no kept message. */
     private static final Pattern MESSAGE_ID = Pattern.compile("m-([1-9][0-9]{0,18})");
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final RedisKeys keys;
     private final ObjectMapper json;
     /** Lenient, so that a message written by a newer node with more fields still reads. */
@@ -54,7 +54,7 @@ public final class RedisChatStore implements ChatStore {
     @Override
     public ChatMessage append(BroadcastId broadcastId, ChatMessage draft) {
         BroadcastId b = Objects.requireNonNull(broadcastId, "broadcastId");
-        Long number = append.run(redis, keys, ScriptOutputType.INTEGER, keys.chat(b), b.value(),
+        Long number = append.run(redis, keys.broadcastTag(b), ScriptOutputType.INTEGER, keys.chat(b), b.value(),
                 withoutId(Objects.requireNonNull(draft, "draft")), Integer.toString(KEPT));
         return draft.withMessageId("m-" + number);
     }
@@ -74,7 +74,7 @@ public final class RedisChatStore implements ChatStore {
         BroadcastId b = Objects.requireNonNull(broadcastId, "broadcastId");
         Matcher id = MESSAGE_ID.matcher(Objects.requireNonNull(messageId, "messageId"));
         // Only a number reaches the script, which matches it inside the stored JSON.
-        return id.matches() && delete.run(redis, keys, ScriptOutputType.INTEGER, keys.chat(b), b.value(),
+        return id.matches() && delete.run(redis, keys.broadcastTag(b), ScriptOutputType.INTEGER, keys.chat(b), b.value(),
                 id.group(1)).equals(1L);
     }
 

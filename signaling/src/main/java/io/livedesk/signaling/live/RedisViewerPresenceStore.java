@@ -2,7 +2,7 @@ package io.livedesk.signaling.live;
 
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.redis.LuaScript;
 import io.livedesk.signaling.redis.RedisConnections;
@@ -41,7 +41,7 @@ public final class RedisViewerPresenceStore implements ViewerPresenceStore {
      */
     static final int PAGE_STALE_LIMIT = 1_000;
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final RedisKeys keys;
     private final LuaScript join = LuaScript.load("viewers_join", "viewers_common");
     private final LuaScript heartbeat = LuaScript.load("viewers_heartbeat", "viewers_common");
@@ -89,7 +89,7 @@ public final class RedisViewerPresenceStore implements ViewerPresenceStore {
         for (int from = 0; from < subjects.size(); from += ViewerLimits.MAX_EXPIRE_BATCH) {
             List<String> args = new ArrayList<>(List.of(b.value(), Long.toString(nowMs)));
             args.addAll(subjects.subList(from, Math.min(subjects.size(), from + ViewerLimits.MAX_EXPIRE_BATCH)));
-            List<Object> missing = heartbeatAll.run(redis, keys, ScriptOutputType.MULTI, keys.viewersSeen(b),
+            List<Object> missing = heartbeatAll.run(redis, keys.broadcastTag(b), ScriptOutputType.MULTI, keys.viewersSeen(b),
                     args.toArray(String[]::new));
             missing.forEach(v -> absent.add(Subject.of((String) v)));
         }
@@ -108,7 +108,7 @@ public final class RedisViewerPresenceStore implements ViewerPresenceStore {
             return List.of();
         }
         BroadcastId b = ViewerLimits.broadcastId(broadcastId);
-        return viewers(expire.run(redis, keys, ScriptOutputType.MULTI, keys.viewersSeen(b), b.value(),
+        return viewers(expire.run(redis, keys.broadcastTag(b), ScriptOutputType.MULTI, keys.viewersSeen(b), b.value(),
                 Long.toString(olderThanMs), Integer.toString(batch)));
     }
 
@@ -127,7 +127,7 @@ public final class RedisViewerPresenceStore implements ViewerPresenceStore {
             return List.of();
         }
         BroadcastId b = ViewerLimits.broadcastId(broadcastId);
-        return viewers(page.run(redis, keys, ScriptOutputType.MULTI, keys.viewersSeen(b), b.value(),
+        return viewers(page.run(redis, keys.broadcastTag(b), ScriptOutputType.MULTI, keys.viewersSeen(b), b.value(),
                 Integer.toString(offset), Integer.toString(size), Long.toString(freshFrom),
                 Integer.toString(PAGE_STALE_LIMIT)));
     }
@@ -169,7 +169,7 @@ public final class RedisViewerPresenceStore implements ViewerPresenceStore {
         argv[0] = b.value();
         argv[1] = Objects.requireNonNull(viewer, "viewer").value();
         System.arraycopy(args, 0, argv, 2, args.length);
-        return script.run(redis, keys, output, keys.viewersSeen(b), argv);
+        return script.run(redis, keys.broadcastTag(b), output, keys.viewersSeen(b), argv);
     }
 
     /** Reads flat {viewer, name ('' for none), joinedAt, lastSeen, ...}. */

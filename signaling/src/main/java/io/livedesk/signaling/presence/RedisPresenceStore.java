@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.redis.LuaScript;
 import io.livedesk.signaling.redis.RedisConnections;
@@ -29,7 +29,7 @@ public final class RedisPresenceStore implements PresenceStore {
     private static final TypeReference<Set<String>> STRING_SET = new TypeReference<>() {
     };
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final RedisKeys keys;
     private final ObjectMapper json = new ObjectMapper();
     private final LuaScript connect = LuaScript.load("presence_connect");

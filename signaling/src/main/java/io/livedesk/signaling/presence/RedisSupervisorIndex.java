@@ -1,6 +1,6 @@
 package io.livedesk.signaling.presence;
 
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisKeys;
@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 
 /** The supervisor index shared by every node: a Redis set ({@link RedisKeys#supervisors()}). */
 public final class RedisSupervisorIndex implements SupervisorIndex {
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final RedisKeys keys;
 
     public RedisSupervisorIndex(RedisConnections connections, RedisKeys keys) {

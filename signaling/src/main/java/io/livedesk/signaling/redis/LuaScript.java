@@ -2,7 +2,7 @@ package io.livedesk.signaling.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +14,8 @@ import java.util.HexFormat;
 
 /**
  * One Lua script from the resources beside this class, prefixed with {@code common.lua} (the shared key
- * patterns and helpers; by convention ARGV[1] of every script is {@link RedisKeys#tag()}). Run with EVALSHA; when Redis does not know the script (restart, fail-over,
+ * patterns and helpers; by convention ARGV[1] of every script is the tag of its keys, see {@link RedisKeys}).
+ * Run with EVALSHA; when Redis does not know the script (restart, fail-over,
  * SCRIPT FLUSH) it falls back to EVAL, which also caches it again.
  */
 public final class LuaScript {
@@ -49,18 +50,28 @@ public final class LuaScript {
     }
 
     /** Loads the script into Redis ahead of its first use. */
-    public void preload(RedisCommands<String, String> redis) {
+    public void preload(RedisClusterCommands<String, String> redis) {
         redis.scriptLoad(body);
     }
 
     /**
-     * Runs the script with {@code key} as its one declared key (it routes the call to the right node of a
-     * Redis Cluster; every key shares the same hash tag) and ARGV = {@code keys.tag()} followed by args.
+     * Runs the script with {@code key} as its one declared key (it routes the call to the master owning the
+     * key's slot on a Redis Cluster) and ARGV = {@code keys.tag()} followed by args: for the scripts over the
+     * shared keys.
      */
-    public <T> T run(RedisCommands<String, String> redis, RedisKeys keys, ScriptOutputType output, String key,
+    public <T> T run(RedisClusterCommands<String, String> redis, RedisKeys keys, ScriptOutputType output, String key,
+                     String... args) {
+        return run(redis, keys.tag(), output, key, args);
+    }
+
+    /**
+     * Runs the script with ARGV = {@code tag} followed by args, for a family with a tag of its own (see
+     * {@link RedisKeys}); {@code key} must start with that tag, as every key the script builds does.
+     */
+    public <T> T run(RedisClusterCommands<String, String> redis, String tag, ScriptOutputType output, String key,
                      String... args) {
         String[] argv = new String[args.length + 1];
-        argv[0] = keys.tag();
+        argv[0] = tag;
         System.arraycopy(args, 0, argv, 1, args.length);
         String[] declared = {key};
         try {

@@ -6,11 +6,23 @@ import io.livedesk.signaling.live.BroadcastId;
 import io.livedesk.signaling.live.BroadcastState;
 import io.livedesk.signaling.routing.RequestId;
 /**
- * Every Redis key and channel name LiveDesk uses, in one place. All keys share one hash tag
- * ({@code {ld}:...}) so that a Lua script may touch several of them on Redis Cluster too. The Lua scripts
- * receive {@link #tag()} and build the keys they discover while running (a staff member's availability
- * sets, the queues of their skills, a call's parties) with the same patterns as here: a pattern changed
- * here must be changed in the scripts ({@code common.lua} and the call and session scripts) too.
+ * Every Redis key and channel name LiveDesk uses, in one place.
+ *
+ * <p>Keys carry a hash tag so that every key one Lua script touches is in one slot, as Redis Cluster
+ * requires (a script runs on the one master owning its slot):
+ * <ul>
+ *   <li>{@code {ld}:...} ({@link #tag()}): presence, routing, calls, sessions, nodes, supervisors and the
+ *   broadcast records. Their scripts cross these families (a match reads a member's availability and
+ *   several queues and writes the request and the member; an accept writes the call; the broadcast list
+ *   reads the state indexes and many records), so they share one slot and hence one master.</li>
+ *   <li>{@code {ld:b:<broadcast>}:...} ({@link #broadcastTag}): one broadcast's viewers and chat, whose scripts
+ *   touch only that broadcast's keys. Busy livestreams spread over the cluster's masters.</li>
+ *   <li>{@code {ld:t:<call>}:...} ({@link #transcriptTag}): one call's transcript and its sequence.</li>
+ * </ul>
+ * The Lua scripts receive the tag of their family as ARGV[1] and build the keys they discover while running
+ * (a staff member's availability sets, the queues of their skills, a call's parties, a broadcast's viewer
+ * sets) with the same patterns as here: a pattern changed here must be changed in the scripts
+ * ({@code common.lua}, {@code viewers_common.lua} and the call, session, chat and transcript scripts) too.
  */
 public final class RedisKeys {
 
@@ -29,9 +41,22 @@ public final class RedisKeys {
         this("ld");
     }
 
-    /** What every key starts with, e.g. {@code {ld}:}; the scripts build their keys from it. */
+    /** What the shared keys start with, e.g. {@code {ld}:}; the scripts build their keys from it. */
     public String tag() {
         return tag;
+    }
+
+    /**
+     * What one broadcast's viewer and chat keys start with, e.g. {@code {ld:b:<id>}:}. Whatever the id holds,
+     * every key of the broadcast starts with this same text, so they hash alike.
+     */
+    public String broadcastTag(BroadcastId broadcastId) {
+        return "{" + prefix + ":b:" + broadcastId.value() + "}:";
+    }
+
+    /** What one call's transcript keys start with, e.g. {@code {ld:t:<id>}:}. */
+    public String transcriptTag(CallId callId) {
+        return "{" + prefix + ":t:" + callId.value() + "}:";
     }
 
     // ---- presence (patterns mirrored in common.lua) ----
@@ -122,12 +147,12 @@ public final class RedisKeys {
 
     /** List of a call's transcript lines (JSON each), oldest first; expires after the retention. */
     public String transcript(CallId callId) {
-        return tag + "transcript:" + callId.value();
+        return transcriptTag(callId) + "transcript:" + callId.value();
     }
 
     /** String: the last sequence number given to a line of the call's transcript; expires with it. */
     public String transcriptSeq(CallId callId) {
-        return tag + "transcriptseq:" + callId.value();
+        return transcriptTag(callId) + "transcriptseq:" + callId.value();
     }
 
     // ---- livestreams (the hash pattern mirrored in broadcast_list.lua) ----
@@ -146,49 +171,49 @@ public final class RedisKeys {
 
     /** Sorted set of a broadcast's present viewers scored by last heartbeat (ms): fresh counts, expiry. */
     public String viewersSeen(BroadcastId broadcastId) {
-        return tag + "viewers:" + broadcastId.value();
+        return broadcastTag(broadcastId) + "viewers:" + broadcastId.value();
     }
 
     /** Sorted set of a broadcast's present viewers scored by join time (ms): the paged list. */
     public String viewersJoined(BroadcastId broadcastId) {
-        return tag + "viewerjoins:" + broadcastId.value();
+        return broadcastTag(broadcastId) + "viewerjoins:" + broadcastId.value();
     }
 
     /** Hash: a present viewer's subject to their display name (absent when they gave none). */
     public String viewerNames(BroadcastId broadcastId) {
-        return tag + "viewernames:" + broadcastId.value();
+        return broadcastTag(broadcastId) + "viewernames:" + broadcastId.value();
     }
 
     /** Set of every subject that ever joined the broadcast: the exact unique-viewer count. */
     public String viewersEver(BroadcastId broadcastId) {
-        return tag + "viewersever:" + broadcastId.value();
+        return broadcastTag(broadcastId) + "viewersever:" + broadcastId.value();
     }
 
     /** Set of the subjects banned from the broadcast. */
     public String viewerBans(BroadcastId broadcastId) {
-        return tag + "viewerbans:" + broadcastId.value();
+        return broadcastTag(broadcastId) + "viewerbans:" + broadcastId.value();
     }
 
     /** String: the broadcast's accumulated watch time of ended stays (ms). */
     public String viewerWatchMs(BroadcastId broadcastId) {
-        return tag + "viewerwatch:" + broadcastId.value();
+        return broadcastTag(broadcastId) + "viewerwatch:" + broadcastId.value();
     }
 
     // ---- livestream chat (patterns mirrored in chat_append.lua) ----
 
     /** List of a broadcast's latest chat messages (JSON each), oldest first, trimmed to ChatStore.KEPT. */
     public String chat(BroadcastId broadcastId) {
-        return tag + "chat:" + broadcastId.value();
+        return broadcastTag(broadcastId) + "chat:" + broadcastId.value();
     }
 
     /** String: the number of the broadcast's last chat message ({@code m-<n>}). */
     public String chatSeq(BroadcastId broadcastId) {
-        return tag + "chatseq:" + broadcastId.value();
+        return broadcastTag(broadcastId) + "chatseq:" + broadcastId.value();
     }
 
     /** Set of the subjects muted in the broadcast's chat. */
     public String chatMuted(BroadcastId broadcastId) {
-        return tag + "chatmuted:" + broadcastId.value();
+        return broadcastTag(broadcastId) + "chatmuted:" + broadcastId.value();
     }
 
     // ---- cluster ----
@@ -223,7 +248,10 @@ public final class RedisKeys {
         return tag + "nodes";
     }
 
-    /** Pub/sub channel of one node (channels are not keys: no hash tag needed). */
+    /**
+     * Pub/sub channel of one node. On a cluster it is a sharded channel (SPUBLISH): it hashes like a key, so
+     * the nodes' channels spread over the masters; no tag, since no two channels need to share a slot.
+     */
     public String nodeChannel(String nodeId) {
         return prefix + ":node:" + nodeId;
     }

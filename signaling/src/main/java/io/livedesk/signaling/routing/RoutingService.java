@@ -249,6 +249,11 @@ public final class RoutingService implements CallRouting {
         return out;
     }
 
+    /** Whether the request is still in routing (waiting or ringing). */
+    public boolean routes(RequestId requestId) {
+        return store.request(requestId).isPresent();
+    }
+
     /** Makes the offer the staff member's; throws offer_expired when it no longer is. */
     public ServiceRequest accept(Principal staff, ClientMessage.OfferAccept m) {
         return store.accept(m.requestId(), staff.subject(), clock.millis())
@@ -308,11 +313,17 @@ public final class RoutingService implements CallRouting {
 
     @Override
     public void callEnded(Subject staffId) {
-        store.callEnded(staffId, clock.millis());
+        releaseLoad(staffId);
         staffFreed(staffId);
     }
 
+    @Override
+    public void releaseLoad(Subject staffId) {
+        store.callEnded(staffId, clock.millis());
+    }
+
     /** The member became free (available, or a call or offer ended): tell them and offer them work. */
+    @Override
     public void staffFreed(Subject staffId) {
         presence.notifyMember(staffId);
         offerWorkTo(staffId);

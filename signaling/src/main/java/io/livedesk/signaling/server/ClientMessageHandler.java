@@ -101,6 +101,25 @@ public final class ClientMessageHandler {
         }
     }
 
+    private void accept(ClientConnection c, Principal p, ClientMessage.OfferAccept accept) {
+        ServiceRequest request;
+        try {
+            request = routing.accept(p, accept);
+        } catch (ProtocolException e) {
+            // A retry of an accept that answered unavailable may find its first attempt done (the request left
+            // routing); finishing it here keeps the request from being lost between routing and the call.
+            if (e.code() != ErrorCode.OFFER_EXPIRED || routing.routes(accept.requestId())) {
+                throw e;
+            }
+            reply(c, calls.acceptedBefore(p, CallId.of(accept.requestId().value()), accept.id()).orElseThrow(() -> e));
+            return;
+        }
+        reply(c, calls.start(request, p, accept.id()));
+        if (request.origin() != null) {
+            afterReply("counting a consultation", () -> live.consultationAnswered(request.origin()));
+        }
+    }
+
     private void dispatch(ClientConnection c, ClientMessage message) {
         if (message instanceof ClientMessage.Hello h) {
             reply(c, sessions.hello(c, h.id(), h.token()));
@@ -147,11 +166,7 @@ public final class ClientMessageHandler {
             }
             c.stopWaiting(); // at once, not at the next sweep: nothing left to put back if Redis loses its data
         } else if (message instanceof ClientMessage.OfferAccept accept) {
-            ServiceRequest request = routing.accept(p, accept);
-            reply(c, calls.start(request, p, accept.id()));
-            if (request.origin() != null) {
-                afterReply("counting a consultation", () -> live.consultationAnswered(request.origin()));
-            }
+            accept(c, p, accept);
         } else if (message instanceof ClientMessage.OfferDecline decline) {
             reply(c, routing.decline(p, decline));
         } else if (message instanceof ClientMessage.CallSignal signal) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.redis.LuaScript;
@@ -33,7 +33,7 @@ public final class RedisTranscriptStore implements TranscriptStore {
                               List<TranscriptLine.Word> words) {
     }
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final RedisKeys keys;
     private final TranscriptLimits limits;
     private final ObjectMapper json = new ObjectMapper();
@@ -53,7 +53,7 @@ public final class RedisTranscriptStore implements TranscriptStore {
     public TranscriptLine append(TranscriptLine line) {
         String body = write(new Unnumbered(line.speaker(), line.speakerId(), line.startedAtMs(), line.endedAtMs(),
                 line.text(), line.words()));
-        Long seq = append.run(redis, keys, ScriptOutputType.INTEGER, keys.transcript(line.callId()),
+        Long seq = append.run(redis, keys.transcriptTag(line.callId()), ScriptOutputType.INTEGER, keys.transcript(line.callId()),
                 line.callId().value(), body, Integer.toString(limits.maxLines()),
                 Long.toString(limits.retention().toMillis()));
         return line.withSeq(seq);

@@ -1,5 +1,6 @@
 -- Shared by every LiveDesk script (LuaScript puts it in front of each one).
--- Convention: ARGV[1] is the key tag, e.g. "{ld}:"; a script's own arguments start at ARGV[2].
+-- Convention: ARGV[1] is the tag of the script's keys, e.g. "{ld}:" (the viewer and chat scripts get their
+-- broadcast's, the transcript script its call's: see RedisKeys); a script's own arguments start at ARGV[2].
 -- Key patterns mirror io.livedesk.signaling.redis.RedisKeys.
 local T = ARGV[1]
 

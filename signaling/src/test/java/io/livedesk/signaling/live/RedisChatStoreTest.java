@@ -2,7 +2,7 @@ package io.livedesk.signaling.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.livedesk.signaling.protocol.MessageCodec;
 import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisKeys;
@@ -41,7 +41,7 @@ class RedisChatStoreTest extends ChatStoreContract {
         return new RedisChatStore(c, keys, json);
     }
 
-    private RedisCommands<String, String> admin() {
+    private RedisClusterCommands<String, String> admin() {
         return connections.get(0).sync();
     }
 

@@ -1,6 +1,6 @@
 package io.livedesk.signaling.live;
 
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisKeys;
@@ -95,7 +95,7 @@ class RedisViewerPresenceStoreTest extends ViewerPresenceStoreContract {
             viewers.add(v("v" + i));
             store.join(B, v("v" + i), null, T0);
         }
-        RedisCommands<String, String> admin = connections.get(0).sync();
+        RedisClusterCommands<String, String> admin = connections.get(0).sync();
         ScriptRuns.reset(admin);
 
         assertEquals(List.of(), store.heartbeatAll(B, viewers, T0 + 1));

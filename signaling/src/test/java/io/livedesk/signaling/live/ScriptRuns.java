@@ -1,6 +1,6 @@
 package io.livedesk.signaling.live;
 
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,12 +16,12 @@ final class ScriptRuns {
     private ScriptRuns() {
     }
 
-    static void reset(RedisCommands<String, String> redis) {
+    static void reset(RedisClusterCommands<String, String> redis) {
         redis.configResetstat();
     }
 
     /** EVAL and EVALSHA calls since the last {@link #reset}. */
-    static long count(RedisCommands<String, String> redis) {
+    static long count(RedisClusterCommands<String, String> redis) {
         Matcher m = RUNS.matcher(redis.info("commandstats"));
         long runs = 0;
         while (m.find()) {

@@ -128,6 +128,27 @@ class ClientMessageHandlerTest {
         assertEquals("customer_hangup", agent.lastOf("call.ended").path("reason").asText());
     }
 
+    @Test
+    void anAcceptGivenAgainAfterItsFirstAttemptLeftRoutingStartsTheCallOnce() {
+        EmbeddedClient customer = fx.signIn(customer("cust-wei"));
+        EmbeddedClient agent = fx.availableStaff(staff("agent-zhang"));
+        EmbeddedClient colleague = fx.signIn(staff("agent-li"));
+        RequestId requestId = RequestId.of(customer.requestOk(new ClientMessage.RequestCreate("c1", "accounts", "en", 0, Map.of()))
+                .path("requestId").asText());
+        // The first attempt took the request out of routing, then Redis failed before the call started.
+        assertTrue(fx.routingStore.accept(requestId, Subject.of("agent-zhang"), fx.clock.millis()).isPresent());
+
+        assertError(colleague.request(new ClientMessage.OfferAccept("b1", requestId)), "offer_expired");
+        assertReply("call.started", agent.request(new ClientMessage.OfferAccept("a1", requestId)));
+        assertEquals(requestId.value(), customer.lastOf("call.started").path("callId").asText());
+        assertEquals(CallState.CONNECTING, fx.record(requestId).state());
+        // Given again once more (its reply lost): the member hears of their call, the customer of it resumed.
+        assertReply("call.started", agent.request(new ClientMessage.OfferAccept("a2", requestId)));
+        assertEquals(2, customer.received("call.started").size());
+        assertTrue(customer.lastOf("call.started").path("resumed").asBoolean());
+        assertEquals(CallState.CONNECTING, fx.record(requestId).state());
+    }
+
     // ---- failures ----
 
     @Test

@@ -36,9 +36,14 @@ public final class RedisProcess implements AutoCloseable {
 
     /** {@code redis-server} on the PATH, or null. */
     public static Path executable() {
+        return onPath("redis-server");
+    }
+
+    /** A program on the PATH (e.g. {@code redis-cli}), or null. */
+    public static Path onPath(String program) {
         String path = System.getenv("PATH");
         for (String d : path == null ? List.<String>of() : List.of(path.split(File.pathSeparator))) {
-            Path candidate = Path.of(d, "redis-server");
+            Path candidate = Path.of(d, program);
             if (Files.isExecutable(candidate)) {
                 return candidate;
             }
@@ -127,8 +132,8 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     /**
-     * Sends one inline command and returns the whole reply as its lines (a simple reply, or an array of bulk
-     * strings and integers one level deep, as ROLE and SENTINEL answer).
+     * Sends one inline command and returns the whole reply as its lines (a simple reply, the text of a bulk
+     * string, or an array of bulk strings and integers one level deep, as ROLE and SENTINEL answer).
      */
     public String reply(String inline) {
         return readReply(port, inline);
@@ -144,6 +149,11 @@ public final class RedisProcess implements AutoCloseable {
             InputStream in = socket.getInputStream();
             String first = line(in);
             StringBuilder all = new StringBuilder(first);
+            if (first.startsWith("$") && !first.equals("$-1")) {
+                // A bulk string (INFO, CLUSTER NODES) spans lines: its length says where it ends.
+                byte[] bulk = in.readNBytes(Integer.parseInt(first.substring(1)) + 2);
+                return new String(bulk, StandardCharsets.UTF_8).strip();
+            }
             if (first.startsWith("*")) {
                 int n = Integer.parseInt(first.substring(1));
                 for (int i = 0; i < n; i++) {
