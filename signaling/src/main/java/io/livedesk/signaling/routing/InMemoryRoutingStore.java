@@ -252,13 +252,14 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     @Override
-    public boolean restoreLoad(Subject staffId, int load) {
+    public boolean restoreLoad(Subject staffId, int liveCalls) {
         return presence.withMembers(members -> {
             StaffPresence p = members.get(staffId);
             if (p == null) {
                 return false;
             }
-            members.put(staffId, withLoad(p, Math.max(0, load), p.idleSinceMs()));
+            long offers = requests.values().stream().filter(e -> e.offer != null && e.offer.staffId().equals(staffId)).count();
+            members.put(staffId, withLoad(p, Math.max(0, liveCalls) + (int) offers, p.idleSinceMs()));
             return true;
         });
     }

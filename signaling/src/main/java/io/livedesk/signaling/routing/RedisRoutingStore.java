@@ -195,9 +195,9 @@ public final class RedisRoutingStore implements RoutingStore {
     }
 
     @Override
-    public boolean restoreLoad(Subject staffId, int load) {
+    public boolean restoreLoad(Subject staffId, int liveCalls) {
         Long known = restoreLoad.run(redis, keys, ScriptOutputType.INTEGER, keys.staff(staffId), staffId.value(),
-                Integer.toString(Math.max(0, load)));
+                Integer.toString(Math.max(0, liveCalls)));
         return known == 1L;
     }
 

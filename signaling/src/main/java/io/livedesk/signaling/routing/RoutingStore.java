@@ -94,10 +94,11 @@ public interface RoutingStore {
 
     /**
      * Sets a member's load after the store lost its data and their node put them back: their live calls
-     * (offers are not put back; their requests are offered afresh). Keeps status and idle period. Returns
-     * whether the member is known.
+     * ({@code liveCalls}, which the call store knows) plus the offers this store holds as ringing at them (none
+     * right after the loss; some if the member is put back again later). Keeps status and idle period.
+     * Returns whether the member is known.
      */
-    boolean restoreLoad(Subject staffId, int load);
+    boolean restoreLoad(Subject staffId, int liveCalls);
 
     /** Offers whose ring time passed, oldest first, at most {@code max}; nothing is changed. */
     List<Offer> expiredOffers(long nowMs, int max);

@@ -636,6 +636,18 @@ public abstract class RoutingStoreContract {
     }
 
     @Test
+    void restoreLoadCountsTheOffersRingingAtTheMember() {
+        available("s1", 3, Set.of("loans"), Set.of("en"), T0);
+        enqueue("r1", T0 + 1);
+        routing.matchRequest(RequestId.of("r1"), T0 + 2, RING).orElseThrow();
+        assertTrue(routing.restoreLoad(Subject.of("s1"), 1));
+        assertEquals(2, load("s1"), "one live call and the offer ringing");
+        routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.DECLINED, T0 + 3, 1_000, false);
+        assertTrue(routing.restoreLoad(Subject.of("s1"), 1));
+        assertEquals(1, load("s1"), "a released offer no longer counts");
+    }
+
+    @Test
     void aCallEndingMakesTheMemberLastInIdleOrder() {
         available("s1", T0);
         available("s2", T0 + 5);
