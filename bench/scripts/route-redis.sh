@@ -4,12 +4,14 @@
 # from signaling/target-bench/livedesk.jar (build: mvn -q -B -o -Dld.target=target-bench -DskipTests package).
 # With COUNT=1 it also counts Redis round trips and commands per request (scripts/redis-round-trips.sh)
 # 30 s into the run, which slows Redis: don't read latency from such a run.
-# Usage: MODE=redis|cluster [COUNT=1] [OUT=dir] bench/scripts/route-redis.sh <rate>
+# NODE_JAVA_OPTS are given to the node's JVM (e.g. a flight recording: -XX:StartFlightRecording=...).
+# Usage: MODE=redis|cluster [COUNT=1] [OUT=dir] [NODE_JAVA_OPTS=...] bench/scripts/route-redis.sh <rate>
 set -euo pipefail
 rate=${1:?rate per second}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MODE=${MODE:-redis}
 OUT=${OUT:-$(mktemp -d /tmp/route-redis.XXXXXX)}
+mkdir -p "$OUT"
 SECRET=bench-secret-0123456789abcdef0123456789
 pids=()
 cleanup() {
@@ -31,7 +33,7 @@ else
   url=redis://127.0.0.1:$rport
 fi
 LIVEDESK_HOST=127.0.0.1 LIVEDESK_PORT=18080 LIVEDESK_JWT_SECRET=$SECRET LIVEDESK_ADMIN_KEY=bench-admin-key \
-  LIVEDESK_REDIS_URL=$url java -jar "$ROOT/signaling/target-bench/livedesk.jar" > "$OUT/node.log" 2>&1 &
+  LIVEDESK_REDIS_URL=$url java ${NODE_JAVA_OPTS:-} -jar "$ROOT/signaling/target-bench/livedesk.jar" > "$OUT/node.log" 2>&1 &
 npid=$!; pids+=("$npid")
 for _ in $(seq 120); do curl -sf 127.0.0.1:18080/healthz >/dev/null && break; sleep 0.5; done
 uptime > "$OUT/route.txt"

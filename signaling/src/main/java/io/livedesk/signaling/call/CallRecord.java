@@ -108,6 +108,16 @@ public record CallRecord(CallId callId, Subject customerId, String customerName,
                 transferRequestId, mediaNode, revision + 1);
     }
 
+    /**
+     * This record with the time of the accepted offer put in (where a stand-in held its place while only the
+     * store knew it): the same record as stored, so the same revision.
+     */
+    public CallRecord withOfferedAt(long offeredAtMs) {
+        return new CallRecord(callId, customerId, customerName, topic, language, priority, staffId, staffName, state,
+                enqueuedAtMs, offeredAtMs, answeredAtMs, connectedAtMs, endedAtMs, endReason, supervisors,
+                formerStaffIds, transferRequestId, mediaNode, revision);
+    }
+
     public CallRecord requeued() {
         to(CallState.QUEUED);
         return new CallRecord(callId, customerId, customerName, topic, language, priority, null, null,

@@ -103,6 +103,29 @@ public final class CallRecords {
      * fails the compare-and-set (or makes the change not apply), and the record is read from the store.
      */
     public Optional<CallRecord> update(CallId callId, UnaryOperator<CallRecord> change) {
+        return update(callId, change, (expected, next) -> store.compareAndSet(expected, next)
+                ? Optional.of(Boolean.TRUE) : Optional.empty()).map(Changed::record);
+    }
+
+    /**
+     * Writes a change that {@link #update(CallId, UnaryOperator)} decided on: a compare-and-set of
+     * {@code expected} to {@code next} with, maybe, more done in the same store step. Empty when the record
+     * changed first (then nothing may have been done); else what was done besides.
+     */
+    @FunctionalInterface
+    public interface Write<T> {
+        Optional<T> write(CallRecord expected, CallRecord next);
+    }
+
+    /** A change that landed, and what its write did besides. */
+    public record Changed<T>(CallRecord record, T outcome) {
+    }
+
+    /**
+     * {@link #update(CallId, UnaryOperator)} with the compare-and-set made by {@code write}, which may do more
+     * in the same store step (end a call and free its staff member together). Retried like it.
+     */
+    public <T> Optional<Changed<T>> update(CallId callId, UnaryOperator<CallRecord> change, Write<T> write) {
         Optional<CallRecord> current = known.get(callId);
         boolean fromStore = false;
         for (int i = 0; i < CAS_ATTEMPTS; i++) {
@@ -121,9 +144,10 @@ public final class CallRecords {
                 current = Optional.empty(); // judged on the guess: judge again on the stored record
                 continue;
             }
-            if (store.compareAndSet(current.get(), next)) {
+            Optional<T> outcome = write.write(current.get(), next);
+            if (outcome.isPresent()) {
                 known.remember(next);
-                return Optional.of(next);
+                return Optional.of(new Changed<>(next, outcome.get()));
             }
             current = Optional.empty();
         }

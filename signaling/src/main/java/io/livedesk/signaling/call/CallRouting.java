@@ -1,7 +1,15 @@
 package io.livedesk.signaling.call;
 
+import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.protocol.ClientMessage;
+import io.livedesk.signaling.routing.Accepted;
 import io.livedesk.signaling.routing.RequestId;
+import io.livedesk.signaling.routing.RoutingSteps;
+
+import java.util.Optional;
+import java.util.function.LongFunction;
+
 /**
  * What calls need of routing: a staff member's capacity back when their call ends, and transfers, each a
  * routing request of its own, offered and accepted like any other, that carries the call it hands over as
@@ -16,6 +24,23 @@ public interface CallRouting {
 
     /** The member became free: tell them and offer them work. */
     void staffFreed(Subject staffId);
+
+    /** Makes the offer the staff member's; throws offer_expired when it no longer is (see RoutingStore#accept). */
+    Accepted accept(Principal staff, ClientMessage.OfferAccept m);
+
+    /** The staff member accepts and the call starts in one store step: see {@link RoutingSteps#accept}. */
+    RoutingSteps.AcceptOutcome acceptCall(RequestId requestId, Subject staffId, CallRecord expected,
+                                          LongFunction<CallRecord> answered);
+
+    /**
+     * Replaces a live call's record with its ended one and, in the same store step, frees its staff member
+     * and offers them their next request (unless a transfer of the call is under way: the caller calls it
+     * off first). Empty when the record changed first. Tell the outcome with {@link #announce}.
+     */
+    Optional<RoutingSteps.Freed> endCall(CallRecord live, CallRecord ended);
+
+    /** Tells a member freed by {@link #endCall} their presence and their next offer (or looks for one). */
+    void announce(RoutingSteps.Freed freed);
 
     /**
      * Queues the call for the topic and language; returns the new request's id. Not offered yet: the

@@ -8,7 +8,9 @@ import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.ProtocolException;
 import io.livedesk.signaling.protocol.ServerMessage;
+import io.livedesk.signaling.routing.Accepted;
 import io.livedesk.signaling.routing.RequestId;
+import io.livedesk.signaling.routing.RoutingSteps;
 import io.livedesk.signaling.routing.ServiceRequest;
 import io.livedesk.signaling.server.Metrics;
 import org.slf4j.Logger;
@@ -19,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -30,6 +33,8 @@ public final class CallService {
     /** {@code call.ended} reasons for one participant whose part ended while the call goes on. */
     static final String TRANSFERRED = "transferred";
     static final String LEFT = "left";
+    /** Tries of the one-step accept while the call's record keeps changing under it. */
+    private static final int ACCEPT_ATTEMPTS = 3;
 
     private final CallRecords records;
     private final MediaNegotiator media;
@@ -61,18 +66,85 @@ public final class CallService {
         return records.update(callId, change);
     }
 
-    /** The staff member accepted the request (routing has made it theirs): both parties are told. */
-    public ServerMessage.CallStarted start(ServiceRequest request, Principal staff, String replyId) {
+    /** An accepted request and what its staff member is answered. */
+    public record Answer(ServiceRequest request, ServerMessage.CallStarted started) {
+    }
+
+    /**
+     * The staff member accepts an offer: routing makes the request theirs and the call starts, both parties
+     * told. A customer's request and its call change in one store step, tried first on the record this node
+     * knows; a transfer takes its call over. Throws offer_expired when the offer is no longer theirs.
+     */
+    public Answer accept(Principal staff, ClientMessage.OfferAccept m) {
+        RequestId requestId = m.requestId();
+        if (requestId.isTransfer()) {
+            Accepted accepted = routing.accept(staff, m);
+            return new Answer(accepted.request(), start(accepted, staff, m.id()));
+        }
+        long now = clock.millis();
+        CallId callId = CallId.of(requestId.value());
+        Optional<CallRecord> known = records.known().get(callId);
+        boolean fromStore = known.isEmpty();
+        Optional<CallRecord> expected = fromStore ? records.get(callId) : known;
+        for (int attempt = 0; attempt < ACCEPT_ATTEMPTS; attempt++) {
+            if (expected.isEmpty()) {
+                throw offerGone();
+            }
+            CallRecord from = expected.get();
+            if (answered(from, staff, now, now) == null) { // no longer waiting, or a stale guess
+                if (fromStore) {
+                    throw offerGone();
+                }
+                expected = records.get(callId);
+                fromStore = true;
+                continue;
+            }
+            RoutingSteps.AcceptOutcome outcome = routing.acceptCall(requestId, staff.subject(), from,
+                    offeredAt -> answered(from, staff, now, offeredAt));
+            if (outcome instanceof RoutingSteps.AcceptOutcome.NotOffered) {
+                throw offerGone();
+            }
+            if (outcome instanceof RoutingSteps.AcceptOutcome.Started s) {
+                records.known().remember(s.call());
+                return new Answer(s.accepted().request(), started(s.call(), staff, m.id()));
+            }
+            if (outcome instanceof RoutingSteps.AcceptOutcome.AcceptedOnly a) {
+                return new Answer(a.accepted().request(), start(a.accepted(), staff, m.id()));
+            }
+            expected = records.get(callId); // RecordChanged: nothing was done
+            fromStore = true;
+        }
+        throw new ProtocolException(ErrorCode.INVALID_STATE, "the call changed while you answered; try again");
+    }
+
+    private static ProtocolException offerGone() {
+        return new ProtocolException(ErrorCode.OFFER_EXPIRED, "that offer is no longer open");
+    }
+
+    /**
+     * The record of a call its staff member answers, from the record as it waited: they were offered it at
+     * {@code offeredAtMs}, answer it now, and this node holds its media. Null when it no longer waits.
+     */
+    private CallRecord answered(CallRecord r, Principal staff, long nowMs, long offeredAtMs) {
+        CallRecord offered = switch (r.state()) {
+            // A record stored while ringing (records written before offers stayed with routing).
+            case OFFERED -> staff.subject().equals(r.staffId()) ? r
+                    : r.requeued().offered(staff.subject(), staff.name(), offeredAtMs);
+            case QUEUED -> r.offered(staff.subject(), staff.name(), offeredAtMs);
+            default -> null;
+        };
+        return offered == null ? null : offered.answered(nowMs).withMediaNode(nodeId);
+    }
+
+    /** Routing made the request the staff member's: the call starts (or a transfer takes its call over). */
+    public ServerMessage.CallStarted start(Accepted accepted, Principal staff, String replyId) {
+        ServiceRequest request = accepted.request();
         if (request.isTransfer()) {
             return takeOver(request, staff, replyId);
         }
         long now = clock.millis();
-        CallRecord call = update(request.callId(), r -> switch (r.state()) {
-            case OFFERED -> (staff.subject().equals(r.staffId()) ? r.answered(now)
-                    : r.requeued().offered(staff.subject(), staff.name(), now).answered(now)).withMediaNode(nodeId);
-            case QUEUED -> r.offered(staff.subject(), staff.name(), now).answered(now).withMediaNode(nodeId);
-            default -> null;
-        }).orElseThrow(() -> new ProtocolException(ErrorCode.OFFER_EXPIRED, "the request is no longer waiting"));
+        CallRecord call = update(request.callId(), r -> answered(r, staff, now, accepted.offer().offeredAtMs()))
+                .orElseThrow(() -> new ProtocolException(ErrorCode.OFFER_EXPIRED, "the request is no longer waiting"));
         return started(call, staff, replyId);
     }
 
@@ -367,9 +439,9 @@ public final class CallService {
         if (from.role() == Role.SUPERVISOR && records.get(callId).filter(r -> r.isSupervisor(from.subject())).isPresent()) {
             return leave(from, callId, replyId);
         }
-        CallRecord call = liveCallFor(from, callId);
+        CallRecord call = liveCallToChange(from, callId);
         EndReason reason = from.subject().equals(call.customerId()) ? EndReason.CUSTOMER_HANGUP : EndReason.STAFF_HANGUP;
-        CallRecord ended = end(callId, reason, from.subject())
+        CallRecord ended = end(callId, reason, from.subject(), r -> r.isParty(from.subject()))
                 .orElseThrow(() -> new ProtocolException(ErrorCode.INVALID_STATE, "the call has already ended"));
         return new ServerMessage.CallEnded(replyId, ended.callId(), ended.endReason().wire());
     }
@@ -379,23 +451,28 @@ public final class CallService {
      * instead, or is gone). Empty if it was not live (someone else ended it first).
      */
     public Optional<CallRecord> end(CallId callId, EndReason reason, Subject quietSubject) {
+        return end(callId, reason, quietSubject, r -> true);
+    }
+
+    /** {@link #end}, only while {@code stillTheirs} holds for the stored record (the caller is still a party). */
+    private Optional<CallRecord> end(CallId callId, EndReason reason, Subject quietSubject, Predicate<CallRecord> stillTheirs) {
         long now = clock.millis();
         RequestId[] pendingTransfer = new RequestId[1];
         List<Subject> supervisors = new ArrayList<>();
-        Optional<CallRecord> ended = update(callId, r -> {
-            if (!r.state().live()) {
+        // The member is freed in the same store step as the state changes: should Redis fail during what
+        // follows (a failover), a lost notice is the damage, not a member kept at capacity by a call that is over.
+        Optional<CallRecords.Changed<RoutingSteps.Freed>> changed = records.update(callId, r -> {
+            if (!r.state().live() || !stillTheirs.test(r)) {
                 return null;
             }
             pendingTransfer[0] = r.transferRequestId();
             supervisors.clear();
             supervisors.addAll(r.supervisorIds());
             return r.ended(reason, now);
-        });
-        ended.ifPresent(call -> {
+        }, routing::endCall);
+        changed.ifPresent(ended -> {
+            CallRecord call = ended.record();
             metrics.callEnded(reason.wire());
-            // The member's load goes right after the state: should Redis fail during what follows (a
-            // failover), a lost notice is the damage, not a member kept at capacity by a call that is over.
-            routing.releaseLoad(call.staffId());
             if (mediaHere(call)) {
                 media.ended(call);
             } else {
@@ -412,9 +489,20 @@ public final class CallService {
             if (pendingTransfer[0] != null) {
                 routing.cancelTransfer(pendingTransfer[0]);
             }
-            routing.staffFreed(call.staffId());
+            routing.announce(ended.outcome());
         });
-        return ended;
+        return changed.map(CallRecords.Changed::record);
+    }
+
+    /**
+     * {@link #liveCallFor} for a change that is compare-and-set against the store anyway (a hang-up): the
+     * record this node knows is trusted when it says the caller is in the live call, saving a read; a stale
+     * one only makes the change find the call already ended.
+     */
+    private CallRecord liveCallToChange(Principal caller, CallId callId) {
+        return records.known().get(callId)
+                .filter(r -> r.state().live() && (r.isParty(caller.subject()) || r.isSupervisor(caller.subject())))
+                .orElseGet(() -> liveCallFor(caller, callId));
     }
 
     private CallRecord liveCallFor(Principal caller, CallId callId) {

@@ -24,8 +24,8 @@ public final class RedisCallStore implements CallStore {
     private final RedisClusterCommands<String, String> redis;
     private final RedisKeys keys;
     private final ObjectMapper json;
-    private final LuaScript create = LuaScript.load("call_create");
-    private final LuaScript compareAndSet = LuaScript.load("call_compare_and_set");
+    private final LuaScript create = LuaScript.load("call_create", "call_common");
+    private final LuaScript compareAndSet = LuaScript.load("call_compare_and_set", "call_common");
     private final LuaScript live = LuaScript.load("call_live");
     private final LuaScript recent = LuaScript.load("call_recent");
 
@@ -45,10 +45,7 @@ public final class RedisCallStore implements CallStore {
 
     @Override
     public void create(CallRecord r) {
-        Long created = create.run(redis, keys, ScriptOutputType.INTEGER, keys.call(r.callId()),
-                r.callId().value(), r.state().name(), toJson(r), r.customerId().value(), orEmpty(r.staffId()),
-                Long.toString(r.enqueuedAtMs()), flag(r.state().live()), Integer.toString(InMemoryCallStore.RECENT_LIMIT),
-                Integer.toString(r.revision()));
+        Long created = create.run(redis, keys, ScriptOutputType.INTEGER, keys.call(r.callId()), createArgs(r));
         if (created != 1L) {
             throw new IllegalStateException("call exists: " + r.callId());
         }
@@ -61,15 +58,31 @@ public final class RedisCallStore implements CallStore {
 
     @Override
     public boolean compareAndSet(CallRecord expected, CallRecord updated) {
-        CallId callId = expected.callId();
-        if (!callId.equals(updated.callId())) {
-            throw new IllegalArgumentException("record is for call " + updated.callId() + ", not " + callId);
-        }
-        Long done = compareAndSet.run(redis, keys, ScriptOutputType.INTEGER, keys.call(callId),
-                callId.value(), expected.state().name(), flag(expected.state().live()), updated.state().name(), toJson(updated),
-                updated.customerId().value(), orEmpty(updated.staffId()), flag(updated.state().live()),
-                Integer.toString(expected.revision()), Integer.toString(updated.revision()));
+        Long done = compareAndSet.run(redis, keys, ScriptOutputType.INTEGER, keys.call(expected.callId()),
+                compareAndSetArgs(expected, updated));
         return done == 1L;
+    }
+
+    /** The arguments of create_call (call_common.lua) for a new record. */
+    public String[] createArgs(CallRecord r) {
+        return new String[]{r.callId().value(), r.state().name(), toJson(r), r.customerId().value(), orEmpty(r.staffId()),
+                Long.toString(r.enqueuedAtMs()), flag(r.state().live()), Integer.toString(InMemoryCallStore.RECENT_LIMIT),
+                Integer.toString(r.revision())};
+    }
+
+    /** The arguments of call_compare_and_set (call_common.lua). */
+    public String[] compareAndSetArgs(CallRecord expected, CallRecord updated) {
+        if (!expected.callId().equals(updated.callId())) {
+            throw new IllegalArgumentException("record is for call " + updated.callId() + ", not " + expected.callId());
+        }
+        return new String[]{expected.callId().value(), expected.state().name(), flag(expected.state().live()),
+                updated.state().name(), toJson(updated), updated.customerId().value(), orEmpty(updated.staffId()),
+                flag(updated.state().live()), Integer.toString(expected.revision()), Integer.toString(updated.revision())};
+    }
+
+    /** The record as stored, as JSON. */
+    public String json(CallRecord r) {
+        return toJson(r);
     }
 
     @Override

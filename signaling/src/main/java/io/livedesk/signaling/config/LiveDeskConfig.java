@@ -91,7 +91,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
 
     public record Routing(Duration ringTimeout, Duration reofferDelay, boolean awayOnMissedOffer,
                           Duration escalationStep, Duration sweepInterval, Duration averageHandleTime,
-                          int maxCustomerPriority, List<String> languages, List<Topic> topics) {
+                          Duration activityResolution, int maxCustomerPriority, List<String> languages,
+                          List<Topic> topics) {
         public boolean hasTopic(String id) {
             return topics.stream().anyMatch(t -> t.id().equals(id));
         }
@@ -246,7 +247,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                 new Routing(ro.getDuration("ring-timeout"), ro.getDuration("reoffer-delay"),
                         ro.getBoolean("away-on-missed-offer"), ro.getDuration("escalation-step"),
                         ro.getDuration("sweep-interval"), ro.getDuration("average-handle-time"),
-                        ro.getInt("max-customer-priority"), stringList(ro, "languages"), List.copyOf(topics)),
+                        ro.getDuration("activity-resolution"), ro.getInt("max-customer-priority"), stringList(ro, "languages"), List.copyOf(topics)),
                 new Calls(CallMediaRoute.fromConfig(ca.getString("media")), List.copyOf(iceServers)),
                 new Bridge(b.getString("address"), b.getInt("port"), stringList(b, "public-address"),
                         urls(b, "remote"), b.getDuration("health-interval"), b.getDuration("connect-timeout"),

@@ -99,7 +99,8 @@ public final class RedisPresenceStore implements PresenceStore {
         remove.run(redis, keys, ScriptOutputType.INTEGER, keys.staff(staffId), staffId.value());
     }
 
-    private StaffPresence parse(Subject staffId, Map<String, String> h) {
+    /** A member from their hash as stored (what the routing scripts answer with, too). */
+    public StaffPresence parse(Subject staffId, Map<String, String> h) {
         StaffProfile profile = new StaffProfile(staffId, h.get("name"), fromJson(field(h, "skills")),
                 fromJson(field(h, "languages")), Integer.parseInt(field(h, "capacity")));
         return new StaffPresence(profile, StaffStatus.valueOf(field(h, "status")), Integer.parseInt(field(h, "load")),

@@ -42,6 +42,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
     private static final class Entry {
         final ServiceRequest request;
         Offer offer; // null while WAITING
+        boolean offeredBefore;
         final Map<Subject, Long> excludedUntilMs = new HashMap<>();
 
         Entry(ServiceRequest request) {
@@ -173,9 +174,11 @@ public final class InMemoryRoutingStore implements RoutingStore {
 
     private Offer offer(Map<Subject, StaffPresence> members, Entry entry, StaffPresence staff, long nowMs, long ringMs) {
         leaveQueue(entry.request);
+        boolean first = !entry.offeredBefore;
+        entry.offeredBefore = true;
         entry.offer = new Offer(entry.request.id(), staff.id(), nowMs, nowMs + ringMs);
         members.put(staff.id(), withLoad(staff, staff.load() + 1, staff.idleSinceMs()));
-        return entry.offer;
+        return new Offer(entry.offer.requestId(), staff.id(), nowMs, nowMs + ringMs, first);
     }
 
     @Override
@@ -193,7 +196,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
     }
 
     @Override
-    public Optional<ServiceRequest> accept(RequestId requestId, Subject staffId, long nowMs) {
+    public Optional<Accepted> accept(RequestId requestId, Subject staffId, long nowMs) {
         return presence.withMembers(members -> {
             Entry entry = requests.get(requestId);
             if (entry == null || entry.offer == null || !entry.offer.staffId().equals(staffId)
@@ -201,7 +204,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
                 return Optional.empty();
             }
             forget(entry);
-            return Optional.of(entry.request);
+            return Optional.of(new Accepted(entry.request, entry.offer));
         });
     }
 

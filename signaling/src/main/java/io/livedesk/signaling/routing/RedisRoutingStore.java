@@ -14,7 +14,9 @@ import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisKeys;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +48,7 @@ public final class RedisRoutingStore implements RoutingStore {
     private final RedisClusterCommands<String, String> redis;
     private final RedisKeys keys;
     private final ObjectMapper json = new ObjectMapper();
-    private final LuaScript enqueue = LuaScript.load("routing_enqueue");
+    private final LuaScript enqueue = LuaScript.load("routing_enqueue", "routing_queue");
     private final LuaScript matchRequest = LuaScript.load("routing_match_request", "routing_offer");
     private final LuaScript matchStaff = LuaScript.load("routing_match_staff", "routing_offer");
     private final LuaScript offerTo = LuaScript.load("routing_offer_to", "routing_offer");
@@ -59,6 +61,8 @@ public final class RedisRoutingStore implements RoutingStore {
     private final LuaScript offersTo = LuaScript.load("routing_offers_to");
     private final LuaScript position = LuaScript.load("routing_position");
     private final LuaScript stats = LuaScript.load("routing_stats");
+    private final LuaScript standings = LuaScript.load("routing_standings");
+    private final LuaScript matchEachStaff = LuaScript.load("routing_match_each_staff", "routing_offer");
 
     /** What routing_enqueue.lua answers instead of a place when it changed nothing. */
     private static final long ENQUEUE_ID_TAKEN = -1;
@@ -68,7 +72,7 @@ public final class RedisRoutingStore implements RoutingStore {
         this.redis = connections.sync();
         this.keys = keys;
         for (LuaScript s : List.of(enqueue, matchRequest, matchStaff, offerTo, accept, release, cancel, callEnded,
-                restoreLoad, expiredOffers, offersTo, position, stats)) {
+                restoreLoad, expiredOffers, offersTo, position, stats, standings, matchEachStaff)) {
             s.preload(redis);
         }
     }
@@ -83,19 +87,28 @@ public final class RedisRoutingStore implements RoutingStore {
 
     @Override
     public int enqueue(ServiceRequest r) {
-        Long place = enqueue.run(redis, keys, ScriptOutputType.INTEGER, keys.request(r.id()),
-                r.id().value(), r.customerId().value(), toJson(r.customerName()), r.topic(), r.language(), Integer.toString(r.priority()),
-                toJson(r.context()), Long.toString(r.enqueuedAtMs()), Double.toString(r.rank()), queueMember(r),
-                r.isTransfer() ? r.transfer().callId().value() : "", r.isTransfer() ? toJson(r.transfer().fromStaffName()) : "",
+        return checkedPlace(enqueue.run(redis, keys, ScriptOutputType.INTEGER, keys.request(r.id()), enqueueArgs(r)));
+    }
+
+    /** The arguments of enqueue_request (routing_queue.lua) for the request. */
+    String[] enqueueArgs(ServiceRequest r) {
+        return new String[]{r.id().value(), r.customerId().value(), toJson(r.customerName()), r.topic(), r.language(),
+                Integer.toString(r.priority()), toJson(r.context()), Long.toString(r.enqueuedAtMs()), Double.toString(r.rank()),
+                queueMember(r), r.isTransfer() ? r.transfer().callId().value() : "",
+                r.isTransfer() ? toJson(r.transfer().fromStaffName()) : "",
                 r.isTransfer() && r.transfer().toNamedColleague() ? r.transfer().colleagueId().value() : "",
-                r.origin() == null ? "" : toJson(r.origin()));
+                r.origin() == null ? "" : toJson(r.origin())};
+    }
+
+    /** enqueue_request's place, or the exception its error code stands for. */
+    static int checkedPlace(long place) {
         if (place == ENQUEUE_ID_TAKEN) {
-            throw new IllegalStateException("request id already in routing: " + r.id());
+            throw new IllegalStateException("request id already in routing");
         }
         if (place == ENQUEUE_CUSTOMER_OPEN) {
             throw new IllegalStateException("customer already has an open request");
         }
-        return place.intValue();
+        return (int) place;
     }
 
     @Override
@@ -116,23 +129,26 @@ public final class RedisRoutingStore implements RoutingStore {
 
     @Override
     public Optional<Offer> matchRequest(RequestId requestId, long nowMs, long ringMs) {
-        String staffId = matchRequest.run(redis, keys, ScriptOutputType.VALUE, keys.request(requestId),
+        List<Object> offered = matchRequest.run(redis, keys, ScriptOutputType.MULTI, keys.request(requestId),
                 requestId.value(), Long.toString(nowMs), Long.toString(nowMs + ringMs));
-        return Optional.ofNullable(staffId).map(s -> new Offer(requestId, Subject.of(s), nowMs, nowMs + ringMs));
+        return offered.isEmpty() ? Optional.empty() : Optional.of(new Offer(requestId, Subject.of((String) offered.get(0)),
+                nowMs, nowMs + ringMs, isOne(offered.get(1))));
     }
 
     @Override
     public Optional<Offer> offerTo(RequestId requestId, Subject staffId, long nowMs, long ringMs) {
-        Long offered = offerTo.run(redis, keys, ScriptOutputType.INTEGER, keys.request(requestId),
+        List<Object> offered = offerTo.run(redis, keys, ScriptOutputType.MULTI, keys.request(requestId),
                 requestId.value(), staffId.value(), Long.toString(nowMs), Long.toString(nowMs + ringMs));
-        return offered == 1L ? Optional.of(new Offer(requestId, staffId, nowMs, nowMs + ringMs)) : Optional.empty();
+        return offered.isEmpty() ? Optional.empty()
+                : Optional.of(new Offer(requestId, staffId, nowMs, nowMs + ringMs, isOne(offered.get(0))));
     }
 
     @Override
     public Optional<Offer> matchStaff(Subject staffId, long nowMs, long ringMs) {
-        String requestId = matchStaff.run(redis, keys, ScriptOutputType.VALUE, keys.staff(staffId),
+        List<Object> offered = matchStaff.run(redis, keys, ScriptOutputType.MULTI, keys.staff(staffId),
                 staffId.value(), Long.toString(nowMs), Long.toString(nowMs + ringMs));
-        return Optional.ofNullable(requestId).map(r -> new Offer(RequestId.of(r), staffId, nowMs, nowMs + ringMs));
+        return offered.isEmpty() ? Optional.empty() : Optional.of(new Offer(RequestId.of((String) offered.get(0)), staffId,
+                nowMs, nowMs + ringMs, isOne(offered.get(1))));
     }
 
     @Override
@@ -159,10 +175,15 @@ public final class RedisRoutingStore implements RoutingStore {
     }
 
     @Override
-    public Optional<ServiceRequest> accept(RequestId requestId, Subject staffId, long nowMs) {
-        List<Object> hash = accept.run(redis, keys, ScriptOutputType.MULTI, keys.request(requestId),
+    public Optional<Accepted> accept(RequestId requestId, Subject staffId, long nowMs) {
+        List<Object> flat = accept.run(redis, keys, ScriptOutputType.MULTI, keys.request(requestId),
                 requestId.value(), staffId.value(), Long.toString(nowMs));
-        return hash.isEmpty() ? Optional.empty() : Optional.of(parseRequest(toMap(hash)));
+        if (flat.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> hash = toMap(flat);
+        return Optional.of(new Accepted(parseRequest(hash), new Offer(requestId, staffId,
+                Long.parseLong(field(hash, "offeredAt")), Long.parseLong(field(hash, "expiresAt")))));
     }
 
     @Override
@@ -222,6 +243,57 @@ public final class RedisRoutingStore implements RoutingStore {
         return place == 0 ? Optional.empty() : Optional.of(place.intValue());
     }
 
+    /** Customers or members per script run of the sweep's batch steps, so that no run holds Redis long. */
+    static final int BATCH = 500;
+
+    @Override
+    public Map<Subject, Standing> standings(Collection<Subject> customers) {
+        Map<Subject, Standing> out = new HashMap<>();
+        for (List<String> batch : batches(customers)) {
+            List<Object> flat = standings.run(redis, keys, ScriptOutputType.MULTI, keys.offers(), batch.toArray(String[]::new));
+            for (int i = 0; i + 3 < flat.size(); i += 4) {
+                long place = (Long) flat.get(i + 3);
+                out.put(Subject.of((String) flat.get(i)), new Standing(RequestId.of((String) flat.get(i + 1)),
+                        (String) flat.get(i + 2), place > 0 ? Optional.of((int) place) : Optional.empty()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<Offer> matchEachStaff(Collection<Subject> staffIds, long nowMs, long ringMs) {
+        List<Offer> out = new ArrayList<>();
+        for (List<String> batch : batches(staffIds)) {
+            List<String> args = new ArrayList<>(batch.size() + 2);
+            args.add(Long.toString(nowMs));
+            args.add(Long.toString(nowMs + ringMs));
+            args.addAll(batch);
+            List<Object> flat = matchEachStaff.run(redis, keys, ScriptOutputType.MULTI, keys.offers(),
+                    args.toArray(String[]::new));
+            for (int i = 0; i + 2 < flat.size(); i += 3) {
+                out.add(new Offer(RequestId.of((String) flat.get(i + 1)), Subject.of((String) flat.get(i)), nowMs,
+                        nowMs + ringMs, isOne(flat.get(i + 2))));
+            }
+        }
+        return out;
+    }
+
+    private static List<List<String>> batches(Collection<Subject> subjects) {
+        List<List<String>> out = new ArrayList<>();
+        List<String> batch = new ArrayList<>();
+        for (Subject s : subjects) {
+            batch.add(s.value());
+            if (batch.size() == BATCH) {
+                out.add(batch);
+                batch = new ArrayList<>();
+            }
+        }
+        if (!batch.isEmpty()) {
+            out.add(batch);
+        }
+        return out;
+    }
+
     @Override
     public List<QueueStats> stats(List<String> topics) {
         if (topics.isEmpty()) {
@@ -238,7 +310,12 @@ public final class RedisRoutingStore implements RoutingStore {
         return out;
     }
 
-    private ServiceRequest parseRequest(Map<String, String> h) {
+    /** A script's 1 (Redis answers Lua's numbers as integers). */
+    static boolean isOne(Object reply) {
+        return Long.valueOf(1).equals(reply);
+    }
+
+    ServiceRequest parseRequest(Map<String, String> h) {
         return new ServiceRequest(RequestId.of(field(h, "id")), Subject.of(field(h, "customerId")), read(field(h, "customerName"), String.class),
                 field(h, "topic"),
                 field(h, "language"), Integer.parseInt(field(h, "priority")), read(field(h, "context"), STRING_MAP),

@@ -30,6 +30,11 @@ public record RequestId(String value) {
         return new RequestId("t-" + UUID.randomUUID());
     }
 
+    /** Whether the server made this id for a transfer (a customer's own request's id is its call's id). */
+    public boolean isTransfer() {
+        return value.startsWith("t-");
+    }
+
     @JsonValue
     @Override
     public String value() {

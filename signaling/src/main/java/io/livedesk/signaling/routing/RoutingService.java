@@ -3,7 +3,6 @@ package io.livedesk.signaling.routing;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.live.BroadcastOrigin;
-import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.call.CallRecords;
@@ -30,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongFunction;
 
 /**
  * The contact-centre core: puts customers' requests in queues, offers each to the best staff member
@@ -42,6 +42,7 @@ public final class RoutingService implements CallRouting {
     private static final int SWEEP_BATCH = 200;
 
     private final RoutingStore store;
+    private final RoutingSteps steps;
     private final PresenceService presence;
     private final CallRecords calls;
     private final MessageRouter router;
@@ -51,9 +52,11 @@ public final class RoutingService implements CallRouting {
     private final Clock clock;
     private final Metrics metrics;
 
-    public RoutingService(RoutingStore store, PresenceService presence, CallRecords calls, MessageRouter router,
-                          LiveDeskConfig.Routing config, Clock clock, Metrics metrics) {
+    /** @param steps the steps that change routing and call records together, over the same stores */
+    public RoutingService(RoutingStore store, RoutingSteps steps, PresenceService presence, CallRecords calls,
+                          MessageRouter router, LiveDeskConfig.Routing config, Clock clock, Metrics metrics) {
         this.store = store;
+        this.steps = steps;
         this.presence = presence;
         this.calls = calls;
         this.router = router;
@@ -92,32 +95,30 @@ public final class RoutingService implements CallRouting {
     private Queued open(String replyId, Subject customer, String name, String topic, String language,
                         int priority, Map<String, String> context, BroadcastOrigin origin) {
         requireQueue(topic, language);
-        if (store.openRequestOf(customer).isPresent() || calls.liveCallOf(customer).isPresent()) {
-            throw new ProtocolException(ErrorCode.INVALID_STATE, "you already have an open request or call");
-        }
         long now = clock.millis();
         RequestId id = RequestId.newCustomerRequest();
         ServiceRequest request = new ServiceRequest(id, customer, name, topic, language, priority, context, now,
                 order.rank(now, priority), null, origin);
-        calls.create(CallRecord.queued(request.callId(), customer, name, topic, language, priority, now));
-        int position;
+        CallRecord record = CallRecord.queued(request.callId(), customer, name, topic, language, priority, now);
+        RoutingSteps.Opened opened;
         try {
-            position = store.enqueue(request);
-        } catch (RuntimeException e) {
-            // Never queued: the record made for it must not stay QUEUED in the call history.
-            try {
-                calls.update(request.callId(), r -> r.state() == CallState.QUEUED ? r.ended(EndReason.CUSTOMER_CANCELLED, now) : null);
-            } catch (RuntimeException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            if (e instanceof IllegalStateException) {
-                throw new ProtocolException(ErrorCode.INVALID_STATE, "you already have an open request");
-            }
-            throw e;
+            opened = steps.open(request, record, now, config.ringTimeout().toMillis());
+        } catch (IllegalStateException e) {
+            throw new ProtocolException(ErrorCode.INVALID_STATE, "you already have an open request or call");
         }
+        calls.known().remember(record);
         metrics.requestCreated();
+        int position = opened.place();
         return new Queued(request, new ServerMessage.RequestQueued(replyId, id, topic, language,
-                QueueState.WAITING, position, estimator.etaSeconds(topic, position)));
+                QueueState.WAITING, position, estimator.etaSeconds(topic, position)), opened.offer());
+    }
+
+    /**
+     * Tells the offer a new request got when it was opened, if it got one: after the customer has been told
+     * it is queued.
+     */
+    public void announce(Queued queued) {
+        queued.offer().ifPresent(this::offered);
     }
 
     /**
@@ -254,8 +255,14 @@ public final class RoutingService implements CallRouting {
         return store.request(requestId).isPresent();
     }
 
-    /** Makes the offer the staff member's; throws offer_expired when it no longer is. */
-    public ServiceRequest accept(Principal staff, ClientMessage.OfferAccept m) {
+    @Override
+    public RoutingSteps.AcceptOutcome acceptCall(RequestId requestId, Subject staffId, CallRecord expected,
+                                                 LongFunction<CallRecord> answered) {
+        return steps.accept(requestId, staffId, clock.millis(), expected, answered);
+    }
+
+    @Override
+    public Accepted accept(Principal staff, ClientMessage.OfferAccept m) {
         return store.accept(m.requestId(), staff.subject(), clock.millis())
                 .orElseThrow(() -> new ProtocolException(ErrorCode.OFFER_EXPIRED, "that offer is no longer open"));
     }
@@ -292,9 +299,6 @@ public final class RoutingService implements CallRouting {
                     reason == ReleaseReason.DECLINED ? "declined" : "timeout");
             return true;
         }
-        if (request.map(r -> !r.isTransfer()).orElse(false)) {
-            calls.update(request.get().callId(), r -> r.state() == CallState.OFFERED ? r.requeued() : null);
-        }
         presence.notifyMember(staffId);
         store.request(requestId).filter(r -> !r.isTransfer())
                 .ifPresent(r -> tellPosition(r.customerId(), requestId, r.topic()));
@@ -322,6 +326,22 @@ public final class RoutingService implements CallRouting {
         store.callEnded(staffId, clock.millis());
     }
 
+    @Override
+    public Optional<RoutingSteps.Freed> endCall(CallRecord live, CallRecord ended) {
+        // A transfer under way is called off first (by the caller), so its own member is not offered it.
+        return steps.endCall(live, ended, clock.millis(), config.ringTimeout().toMillis(), live.transferRequestId() == null);
+    }
+
+    @Override
+    public void announce(RoutingSteps.Freed freed) {
+        freed.member().ifPresent(presence::tell);
+        if (freed.next().isPresent()) {
+            offered(freed.next().get());
+        } else if (!freed.matched()) {
+            offerWorkTo(freed.staffId()); // a transfer of the call was under way: called off now, so look again
+        }
+    }
+
     /** The member became free (available, or a call or offer ended): tell them and offer them work. */
     @Override
     public void staffFreed(Subject staffId) {
@@ -335,21 +355,23 @@ public final class RoutingService implements CallRouting {
 
     private void offered(Offer offer) {
         Optional<ServiceRequest> request = store.request(offer.requestId());
-        Optional<StaffPresence> staff = presence.get(offer.staffId());
+        Optional<StaffPresence> staff = presence.get(offer.staffId()); // read after the match: its load counts the offer
         if (request.isEmpty() || staff.isEmpty()) {
             return; // cancelled between the match and now; the cancel released the member
         }
-        ServiceRequest r = request.get();
-        boolean[] firstOffer = {false};
-        if (!r.isTransfer()) { // a transfer's call is live and stays as it is until someone accepts
-            calls.update(r.callId(), c -> {
-                firstOffer[0] = c.offeredAtMs() == 0;
-                return c.state() == CallState.QUEUED ? c.offered(offer.staffId(), staff.get().profile().name(), offer.offeredAtMs()) : null;
-            });
-        }
-        metrics.offered(firstOffer[0] ? offer.offeredAtMs() - r.enqueuedAtMs() : -1);
+        offered(new OfferMade(offer, request.get(), staff.get()));
+    }
+
+    /**
+     * Tells an offer: the member gets it and their presence, the customer hears it rings. The call's record
+     * does not follow offers (routing holds them); it changes when the offer is accepted.
+     */
+    private void offered(OfferMade made) {
+        Offer offer = made.offer();
+        ServiceRequest r = made.request();
+        metrics.offered(offer.first() && !r.isTransfer() ? offer.offeredAtMs() - r.enqueuedAtMs() : -1);
         router.send(offer.staffId(), offerMessage(r, offer, offer.offeredAtMs()));
-        presence.tell(staff.get()); // read after the match: it shows the offer in the load
+        presence.tell(made.member());
         if (!r.isTransfer()) {
             router.send(r.customerId(), new ServerMessage.QueueUpdate(r.id(), QueueState.RINGING, 0, 0));
         }
@@ -379,35 +401,37 @@ public final class RoutingService implements CallRouting {
                 log.warn("ringing out offer {} failed: {}", expired.requestId(), e.toString());
             }
         }
-        for (Subject staffId : localStaff) {
-            offerWorkTo(staffId);
+        if (!localStaff.isEmpty()) {
+            for (Offer offer : store.matchEachStaff(localStaff, now, config.ringTimeout().toMillis())) {
+                offered(offer);
+            }
         }
+        tellPlaces(List.copyOf(localWaiting), storeUnchanged);
+        estimator.refresh(presence.list());
+    }
+
+    /**
+     * Ringing and back-to-waiting are told when they happen; the sweep tells places that moved, in one store
+     * step for all the node's waiting customers, and lets go of customers who have no open request any more.
+     */
+    private void tellPlaces(List<? extends WaitingCustomer> waiting, BooleanSupplier storeUnchanged) {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        Map<Subject, RoutingStore.Standing> standings = store.standings(waiting.stream().map(WaitingCustomer::customerId).toList());
         List<WaitingCustomer> gone = new ArrayList<>();
-        for (WaitingCustomer customer : localWaiting) {
-            if (!tellPlace(customer)) {
+        for (WaitingCustomer customer : waiting) {
+            RoutingStore.Standing s = standings.get(customer.customerId());
+            if (s == null) {
                 gone.add(customer);
+            } else {
+                s.position().ifPresent(p -> customer.tellPlace(new ServerMessage.QueueUpdate(s.requestId(),
+                        QueueState.WAITING, p, estimator.etaSeconds(s.topic(), p))));
             }
         }
         if (!gone.isEmpty() && storeUnchanged.getAsBoolean()) {
             gone.forEach(WaitingCustomer::stopWaiting);
         }
-        estimator.refresh(presence.list());
-    }
-
-    /**
-     * Ringing and back-to-waiting are told when they happen; the sweep tells places that moved. Returns
-     * false when the customer has no open request any more.
-     */
-    private boolean tellPlace(WaitingCustomer customer) {
-        Optional<ServiceRequest> request = store.openRequestOf(customer.customerId()).flatMap(store::request)
-                .filter(r -> !r.isTransfer());
-        if (request.isEmpty()) {
-            return false;
-        }
-        ServiceRequest r = request.get();
-        store.position(r.id()).ifPresent(p -> customer.tellPlace(
-                new ServerMessage.QueueUpdate(r.id(), QueueState.WAITING, p, estimator.etaSeconds(r.topic(), p))));
-        return true;
     }
 
     public java.util.List<QueueStats> stats() {

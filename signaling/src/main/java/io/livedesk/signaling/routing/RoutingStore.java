@@ -2,7 +2,11 @@ package io.livedesk.signaling.routing;
 
 import io.livedesk.signaling.auth.Subject;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -66,9 +70,9 @@ public interface RoutingStore {
     /**
      * The staff member accepts: succeeds only if the request is OFFERED to exactly this member and the
      * offer has not expired. The request leaves the routing store (openRequestOf becomes empty) and the
-     * member's load stays (the offer became a call). Returns the request on success.
+     * member's load stays (the offer became a call). Returns the request and the offer on success.
      */
-    Optional<ServiceRequest> accept(RequestId requestId, Subject staffId, long nowMs);
+    Optional<Accepted> accept(RequestId requestId, Subject staffId, long nowMs);
 
     /**
      * The offer ends without acceptance (declined or rang out): only if the request is OFFERED to this
@@ -107,6 +111,40 @@ public interface RoutingStore {
      * 1-based place of a WAITING request in its (topic, language) queue; empty if it is not WAITING.
      */
     Optional<Integer> position(RequestId requestId);
+
+    /**
+     * Where a customer's own open request stands.
+     *
+     * @param position its 1-based place in its queue while WAITING; empty while it rings
+     */
+    record Standing(RequestId requestId, String topic, Optional<Integer> position) {
+    }
+
+    /**
+     * Where each customer's open request stands, for many customers in one store step (the sweep asks for
+     * every waiting customer of a node at once): a customer appears only while they have an open request of
+     * their own (a transfer of their call does not count). Nothing is changed.
+     */
+    default Map<Subject, Standing> standings(Collection<Subject> customers) {
+        Map<Subject, Standing> out = new HashMap<>();
+        for (Subject customer : customers) {
+            openRequestOf(customer).flatMap(this::request).filter(r -> !r.isTransfer())
+                    .ifPresent(r -> out.put(customer, new Standing(r.id(), r.topic(), position(r.id()))));
+        }
+        return out;
+    }
+
+    /**
+     * {@link #matchStaff} for each member given, in one store step where the store can (the sweep offers work
+     * to every free member of a node at once). Returns the offers made, in the members' order.
+     */
+    default List<Offer> matchEachStaff(Collection<Subject> staffIds, long nowMs, long ringMs) {
+        List<Offer> out = new ArrayList<>();
+        for (Subject staffId : staffIds) {
+            matchStaff(staffId, nowMs, ringMs).ifPresent(out::add);
+        }
+        return out;
+    }
 
     /** Queue statistics per topic for the topics given. */
     List<QueueStats> stats(List<String> topics);

@@ -33,6 +33,7 @@ public final class ClientConnection implements WaitingCustomer {
     private volatile ServiceRequest request;
     /** The status a staff member last chose (or had at sign-in): what this node puts back likewise. */
     private volatile StaffStatus chosenStatus;
+    private volatile long activityStoredAtMs = Long.MIN_VALUE;
     /** The node's connections whose request waits, so the routing sweep visits those, not every connection. */
     private final Set<ClientConnection> waitingIndex;
 
@@ -107,6 +108,18 @@ public final class ClientConnection implements WaitingCustomer {
     /** The request this customer's connection holds while it waits or rings (see {@link #startWaiting}). */
     public ServiceRequest heldRequest() {
         return request;
+    }
+
+    /**
+     * Whether a staff member's activity is to be stored now: at most once per {@code resolutionMs} (each store
+     * write is a round trip, and the time is shown to the second at best).
+     */
+    public boolean activityDue(long nowMs, long resolutionMs) {
+        if (activityStoredAtMs != Long.MIN_VALUE && nowMs - activityStoredAtMs < resolutionMs) {
+            return false;
+        }
+        activityStoredAtMs = nowMs;
+        return true;
     }
 
     public StaffStatus chosenStatus() {

@@ -37,9 +37,13 @@ public final class ClientMessageHandler {
     private final LiveService live;
     private final Metrics metrics;
     private final Clock clock;
+    private final long activityResolutionMs;
 
+    /** @param activityResolution a staff member's last activity is stored at most this often per connection */
     public ClientMessageHandler(SessionService sessions, PresenceService presence, RoutingService routing,
-                                CallService calls, LiveService live, Metrics metrics, Clock clock) {
+                                CallService calls, LiveService live, Metrics metrics, Clock clock,
+                                Duration activityResolution) {
+        this.activityResolutionMs = activityResolution.toMillis();
         this.sessions = sessions;
         this.presence = presence;
         this.routing = routing;
@@ -102,9 +106,9 @@ public final class ClientMessageHandler {
     }
 
     private void accept(ClientConnection c, Principal p, ClientMessage.OfferAccept accept) {
-        ServiceRequest request;
+        CallService.Answer answer;
         try {
-            request = routing.accept(p, accept);
+            answer = calls.accept(p, accept);
         } catch (ProtocolException e) {
             // A retry of an accept that answered unavailable may find its first attempt done (the request left
             // routing); finishing it here keeps the request from being lost between routing and the call.
@@ -114,7 +118,8 @@ public final class ClientMessageHandler {
             reply(c, calls.acceptedBefore(p, CallId.of(accept.requestId().value()), accept.id()).orElseThrow(() -> e));
             return;
         }
-        reply(c, calls.start(request, p, accept.id()));
+        reply(c, answer.started());
+        ServiceRequest request = answer.request();
         if (request.origin() != null) {
             afterReply("counting a consultation", () -> live.consultationAnswered(request.origin()));
         }
@@ -137,7 +142,7 @@ public final class ClientMessageHandler {
         if (!message.allowedRoles().contains(p.role())) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "a " + p.role().wire() + " may not send this message");
         }
-        if (p.role().serves()) {
+        if (p.role().serves() && c.activityDue(clock.millis(), activityResolutionMs)) {
             presence.touch(p.subject());
         }
         if (message instanceof ClientMessage.Ping ping) {
@@ -155,7 +160,7 @@ public final class ClientMessageHandler {
             Queued queued = routing.create(p, create);
             reply(c, queued.reply());
             c.startWaiting(queued.request(), queued.reply().position());
-            afterReply("matching a new request", () -> routing.matchNew(queued.request().id()));
+            afterReply("offering a new request", () -> routing.announce(queued));
         } else if (message instanceof ClientMessage.RequestCancel cancel) {
             CallId call = CallId.of(cancel.requestId()); // the call a customer's own request became
             if (calls.get(call).filter(r -> r.isParty(p.subject()) && r.state().live()).isPresent()) {
@@ -200,7 +205,7 @@ public final class ClientMessageHandler {
             Queued queued = live.consult(c, m);
             reply(c, queued.reply());
             c.startWaiting(queued.request(), queued.reply().position());
-            afterReply("matching a consultation", () -> routing.matchNew(queued.request().id()));
+            afterReply("offering a consultation", () -> routing.announce(queued));
         } else if (message instanceof ClientMessage.BroadcastViewers m) {
             reply(c, live.viewers(c, m));
         } else if (message instanceof ClientMessage.ChatDelete m) {

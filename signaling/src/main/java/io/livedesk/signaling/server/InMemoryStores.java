@@ -20,6 +20,8 @@ import io.livedesk.signaling.presence.PresenceStore;
 import io.livedesk.signaling.presence.SupervisorIndex;
 import io.livedesk.signaling.routing.InMemoryRoutingStore;
 import io.livedesk.signaling.routing.RoutingStore;
+import io.livedesk.signaling.routing.RoutingSteps;
+import io.livedesk.signaling.routing.SeparateRoutingSteps;
 import io.livedesk.signaling.transcript.InMemoryTranscriptStore;
 import io.livedesk.signaling.transcript.TranscriptLimits;
 import io.livedesk.signaling.transcript.TranscriptStore;
@@ -27,14 +29,17 @@ import io.livedesk.signaling.transcript.TranscriptStore;
 import java.time.Clock;
 
 /** The stores of a single node, in this JVM. */
-record InMemoryStores(PresenceStore presence, RoutingStore routing, CallStore calls, SupervisorIndex supervisors,
+record InMemoryStores(PresenceStore presence, RoutingStore routing, CallStore calls, RoutingSteps routingSteps,
+                      SupervisorIndex supervisors,
                       TranscriptStore transcripts, SessionStore sessions, NodeRegistry nodes, ClusterBus bus,
                       BroadcastStore broadcasts, ViewerPresenceStore viewers, ChatStore chat) implements Stores {
 
     static InMemoryStores create(TranscriptLimits limits, Clock clock) {
         // Routing shares the presence store's lock, so an offer and the load it adds change together.
         InMemoryPresenceStore presence = new InMemoryPresenceStore();
-        return new InMemoryStores(presence, new InMemoryRoutingStore(presence), new InMemoryCallStore(),
+        InMemoryRoutingStore routing = new InMemoryRoutingStore(presence);
+        InMemoryCallStore calls = new InMemoryCallStore();
+        return new InMemoryStores(presence, routing, calls, new SeparateRoutingSteps(routing, calls, presence),
                 new InMemorySupervisorIndex(), new InMemoryTranscriptStore(limits, clock), new InMemorySessionStore(),
                 new InMemoryNodeRegistry(), new LocalClusterBus(), new InMemoryBroadcastStore(),
                 new InMemoryViewerPresenceStore(), new InMemoryChatStore());

@@ -127,7 +127,8 @@ public final class LiveDeskNode implements AutoCloseable {
         this.knownCalls = config.redis().enabled() ? KnownCalls.keeping(clock, config.cluster().reconnectGrace(),
                 config.cluster().knownCallsRetention()) : KnownCalls.none();
         CallRecords callRecords = new CallRecords(stores.calls(), knownCalls);
-        this.routing = new RoutingService(stores.routing(), presence, callRecords, router, config.routing(), clock, metrics);
+        this.routing = new RoutingService(stores.routing(), stores.routingSteps(), presence, callRecords, router,
+                config.routing(), clock, metrics);
         TranscriptMetrics transcriptMetrics = new TranscriptMetrics();
         metrics.bind(transcriptMetrics);
         this.transcripts = new TranscriptService(stores.transcripts(), AlertRules.of(config.speech().alerts()), router,
@@ -154,7 +155,8 @@ public final class LiveDeskNode implements AutoCloseable {
         this.live = new LiveService(stores.broadcasts(), stores.viewers(), stores.chat(), broadcastChanges,
                 broadcastMedia, new LiveBus(router, codec.mapper()), routing, presence, router, codec,
                 config.live(), config.routing(), liveMetrics, clock);
-        ClientMessageHandler messages = new ClientMessageHandler(sessions, presence, routing, calls, live, metrics, clock);
+        ClientMessageHandler messages = new ClientMessageHandler(sessions, presence, routing, calls, live, metrics, clock,
+                config.routing().activityResolution());
 
         // REST routes, with the console's static files as the fallback for GET.
         ApiAuth apiAuth = new ApiAuth(tokens, config.routing().maxCustomerPriority());

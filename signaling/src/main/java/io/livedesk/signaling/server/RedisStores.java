@@ -24,12 +24,15 @@ import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisKeys;
 import io.livedesk.signaling.routing.RedisRoutingStore;
 import io.livedesk.signaling.routing.RoutingStore;
+import io.livedesk.signaling.routing.RedisRoutingSteps;
+import io.livedesk.signaling.routing.RoutingSteps;
 import io.livedesk.signaling.transcript.RedisTranscriptStore;
 import io.livedesk.signaling.transcript.TranscriptLimits;
 import io.livedesk.signaling.transcript.TranscriptStore;
 
 /** The stores of a node of a cluster: all in Redis, over one set of connections. */
 record RedisStores(RedisConnections redis, PresenceStore presence, RoutingStore routing, CallStore calls,
+                   RoutingSteps routingSteps,
                    SupervisorIndex supervisors, TranscriptStore transcripts, SessionStore sessions, NodeRegistry nodes,
                    ClusterBus bus, BroadcastStore broadcasts, ViewerPresenceStore viewers, ChatStore chat)
         implements Stores {
@@ -37,8 +40,11 @@ record RedisStores(RedisConnections redis, PresenceStore presence, RoutingStore 
     static RedisStores connect(LiveDeskConfig.Redis config, ObjectMapper json, TranscriptLimits limits) {
         RedisConnections redis = new RedisConnections(config.url(), config.timeout());
         RedisKeys keys = new RedisKeys(config.keyPrefix());
-        return new RedisStores(redis, new RedisPresenceStore(redis, keys), new RedisRoutingStore(redis, keys),
-                new RedisCallStore(redis, keys, json), new RedisSupervisorIndex(redis, keys),
+        RedisPresenceStore presence = new RedisPresenceStore(redis, keys);
+        RedisRoutingStore routing = new RedisRoutingStore(redis, keys);
+        RedisCallStore calls = new RedisCallStore(redis, keys, json);
+        return new RedisStores(redis, presence, routing, calls,
+                new RedisRoutingSteps(redis, keys, routing, calls, presence), new RedisSupervisorIndex(redis, keys),
                 new RedisTranscriptStore(redis, keys, limits), new RedisSessionStore(redis, keys),
                 new RedisNodeRegistry(redis, keys), new RedisClusterBus(redis, keys, json),
                 new RedisBroadcastStore(redis, keys, json), new RedisViewerPresenceStore(redis, keys),

@@ -12,6 +12,7 @@ import io.livedesk.signaling.live.ViewerPresenceStore;
 import io.livedesk.signaling.presence.PresenceStore;
 import io.livedesk.signaling.presence.SupervisorIndex;
 import io.livedesk.signaling.routing.RoutingStore;
+import io.livedesk.signaling.routing.RoutingSteps;
 import io.livedesk.signaling.transcript.TranscriptLimits;
 import io.livedesk.signaling.transcript.TranscriptStore;
 
@@ -27,6 +28,9 @@ public interface Stores extends AutoCloseable {
     RoutingStore routing();
 
     CallStore calls();
+
+    /** The steps of a routed call that change routing and call records together (see RoutingSteps). */
+    RoutingSteps routingSteps();
 
     SupervisorIndex supervisors();
 

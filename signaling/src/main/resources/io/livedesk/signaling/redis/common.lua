@@ -95,22 +95,43 @@ local function update_staff(id, before, fields)
     flat[#flat + 1] = v
   end
   redis.call('HSET', staff_key(id), unpack(flat))
-  local after = load_staff(id)
+  local after
+  if before == nil or fields.skills ~= nil or fields.languages ~= nil then
+    after = load_staff(id)
+  else
+    -- The hash is what was loaded plus these fields: no need to read it again.
+    after = {}
+    for k, v in pairs(before) do after[k] = v end
+    for k, v in pairs(fields) do after[k] = v end
+  end
   sync_availability(before, after)
   return after
 end
 
+-- A hash as loaded (string fields only; decoded ones such as skill_list left out) as a flat reply.
+local function hash_reply(t)
+  local flat = {}
+  for k, v in pairs(t) do
+    if type(v) == 'string' then
+      flat[#flat + 1] = k
+      flat[#flat + 1] = v
+    end
+  end
+  return flat
+end
+
 -- Load down by one, never below zero. With idle_at, reaching zero while AVAILABLE starts a new idle
--- period then (a call ended); a released offer keeps the idle period.
+-- period then (a call ended); a released offer keeps the idle period. Returns the member as now stored
+-- (nil when unknown).
 local function lower_load(staff_id, idle_at)
   local s = load_staff(staff_id)
-  if s == nil or tonumber(s.load) <= 0 then return end
+  if s == nil or tonumber(s.load) <= 0 then return s end
   local load = tonumber(s.load) - 1
   local fields = { load = tostring(load) }
   if idle_at ~= nil and load == 0 and s.status == 'AVAILABLE' then
     fields.idleSince = idle_at
   end
-  update_staff(staff_id, s, fields)
+  return update_staff(staff_id, s, fields)
 end
 
 -- Whether a request (r: its hash as a table) waits in its topic's queue. A transfer to a named colleague

@@ -229,6 +229,13 @@ abstract class TwoNodeContract {
                 assertTrue(customer.history().stream().noneMatch(m -> "error".equals(WsClient.type(m))),
                         () -> "customer errors: " + customer.history());
             }
+            // A customer hears their call started a moment before the staff member's reply arrives: let the
+            // members' own view catch up before judging it.
+            try {
+                await().atMost(T).until(() -> tracker.accepted().containsAll(requestIds));
+            } catch (org.awaitility.core.ConditionTimeoutException judgedBelow) {
+                // what is missing is reported by the assertion below, with what happened to it
+            }
             tracker.assertNoViolations();
             Set<String> unaccepted = new TreeSet<>(requestIds);
             unaccepted.removeAll(tracker.accepted());

@@ -100,7 +100,8 @@ class RoutingServiceTest {
         callStore = new InMemoryCallStore();
         presence = new PresenceService(presenceStore, new io.livedesk.signaling.presence.InMemorySupervisorIndex(), router, clock);
         CallRecords records = new CallRecords(callStore);
-        routing = new RoutingService(routingStore, presence, records, router, config, clock, metrics);
+        routing = new RoutingService(routingStore, new SeparateRoutingSteps(routingStore, callStore, presenceStore),
+                presence, records, router, config, clock, metrics);
         calls = new CallService(records, new PeerToPeerRelay(router, List.of()), router, clock, metrics, routing,
                 "node-test", (node, task) -> {
                     throw new AssertionError("peer-to-peer media is never handed to another node");
@@ -388,9 +389,13 @@ class RoutingServiceTest {
         assertEquals(0, presenceOf("sleepy").load());
         assertEquals("away", lastOfType("sleepy", "presence").path("status").asText());
         CallRecord record = callStore.get(CallId.of(r)).orElseThrow();
-        assertEquals(CallState.OFFERED, record.state());
-        assertEquals(Subject.of("awake"), record.staffId());
+        assertEquals(CallState.QUEUED, record.state(), "routing holds the offer; the record changes on accept");
         assertProtocolError(ErrorCode.OFFER_EXPIRED, () -> accept("sleepy", r.value()));
+        accept("awake", r.value());
+        CallRecord answered = callStore.get(CallId.of(r)).orElseThrow();
+        assertEquals(Subject.of("awake"), answered.staffId());
+        assertEquals(CallState.CONNECTING, answered.state());
+        assertEquals(clock.millis(), answered.offeredAtMs(), "offered to awake as sleepy's offer rang out");
     }
 
     @Test
@@ -578,14 +583,13 @@ class RoutingServiceTest {
         makeAvailable(id);
     }
 
-    /** As the message handler does for request.create: queue it, then try to offer it at once. */
+    /** As the message handler does for request.create: queue it (offered at once if it can be), then tell the offer. */
     private RequestId request(String customerId, String topic, String language, int priority) {
         connect(customerId, Role.CUSTOMER);
-        RequestId id = routing.create(customer(customerId),
-                new ClientMessage.RequestCreate("q" + ids.incrementAndGet(), topic, language, priority, Map.of()))
-                .request().id();
-        routing.matchNew(id);
-        return id;
+        Queued queued = routing.create(customer(customerId),
+                new ClientMessage.RequestCreate("q" + ids.incrementAndGet(), topic, language, priority, Map.of()));
+        routing.announce(queued);
+        return queued.request().id();
     }
 
     private RequestId requestAfter(Duration wait, String customerId, String topic, String language, int priority) {
@@ -596,8 +600,7 @@ class RoutingServiceTest {
     private ServerMessage.CallStarted accept(String staffId, String requestId) {
         Principal p = staff(staffId, presenceOf(staffId).profile().skills(), presenceOf(staffId).profile().languages(),
                 presenceOf(staffId).profile().capacity());
-        ServiceRequest request = routing.accept(p, new ClientMessage.OfferAccept(staffId + "-1", RequestId.of(requestId)));
-        return calls.start(request, p, staffId + "-1");
+        return calls.accept(p, new ClientMessage.OfferAccept(staffId + "-1", RequestId.of(requestId))).started();
     }
 
     private void decline(String staffId, String requestId) {

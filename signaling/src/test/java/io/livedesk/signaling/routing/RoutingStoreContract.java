@@ -160,9 +160,9 @@ public abstract class RoutingStoreContract {
 
         Offer offer = routing.matchRequest(RequestId.of("r1"), T0 + 200, RING).orElseThrow();
 
-        assertEquals(new Offer(RequestId.of("r1"), Subject.of("s-early"), T0 + 200, T0 + 200 + RING), offer);
+        assertEquals(new Offer(RequestId.of("r1"), Subject.of("s-early"), T0 + 200, T0 + 200 + RING, true), offer);
         assertEquals(Optional.of(RequestState.OFFERED), routing.state(RequestId.of("r1")));
-        assertEquals(Optional.of(offer), routing.offerOf(RequestId.of("r1")));
+        assertEquals(Optional.of(stored(offer)), routing.offerOf(RequestId.of("r1")));
         assertEquals(1, load("s-early"));
         assertEquals(0, load("s-late"));
         assertTrue(routing.position(RequestId.of("r1")).isEmpty(), "an offered request has no queue position");
@@ -301,7 +301,7 @@ public abstract class RoutingStoreContract {
         assertEquals(Optional.of(1), routing.position(RequestId.of("t1")), "a transfer to a queue waits in it");
         available("s-loans", T0);
         assertEquals(toQueue, routing.accept(routing.matchStaff(Subject.of("s-loans"), T0 + 3, RING).orElseThrow().requestId(),
-                Subject.of("s-loans"), T0 + 4).orElseThrow());
+                Subject.of("s-loans"), T0 + 4).orElseThrow().request());
     }
 
     /** A transfer of call-of-{@code id} meant for one colleague only, about the call's topic (loans). */
@@ -337,7 +337,7 @@ public abstract class RoutingStoreContract {
 
         Offer offer = routing.matchStaff(Subject.of("s1"), T0 + 1000, RING).orElseThrow();
 
-        assertEquals(new Offer(RequestId.of("r-cards-zh"), Subject.of("s1"), T0 + 1000, T0 + 1000 + RING), offer);
+        assertEquals(new Offer(RequestId.of("r-cards-zh"), Subject.of("s1"), T0 + 1000, T0 + 1000 + RING, true), offer);
         assertEquals(1, load("s1"));
         assertEquals(Optional.of(RequestState.OFFERED), routing.state(RequestId.of("r-cards-zh")));
     }
@@ -407,7 +407,9 @@ public abstract class RoutingStoreContract {
         assertTrue(routing.accept(RequestId.of("r1"), Subject.of("s1"), offer.expiresAtMs()).isEmpty(), "expired");
         assertEquals(Optional.of(RequestState.OFFERED), routing.state(RequestId.of("r1")));
 
-        assertEquals(Optional.of(r), routing.accept(RequestId.of("r1"), Subject.of("s1"), offer.expiresAtMs() - 1));
+        Accepted accepted = routing.accept(RequestId.of("r1"), Subject.of("s1"), offer.expiresAtMs() - 1).orElseThrow();
+        assertEquals(r, accepted.request());
+        assertEquals(stored(offer), accepted.offer(), "the offer accepted, with its time");
 
         assertTrue(routing.state(RequestId.of("r1")).isEmpty());
         assertTrue(routing.request(RequestId.of("r1")).isEmpty());
@@ -588,7 +590,7 @@ public abstract class RoutingStoreContract {
 
         Cancelled c = routing.cancel(RequestId.of("r1"), T0 + 11).orElseThrow();
 
-        assertEquals(new Cancelled(r, Optional.of(offer)), c);
+        assertEquals(new Cancelled(r, Optional.of(stored(offer))), c);
         assertEquals(0, load("s1"));
         assertTrue(routing.offerOf(RequestId.of("r1")).isEmpty());
         assertTrue(routing.expiredOffers(offer.expiresAtMs() + 1, 10).isEmpty());
@@ -723,6 +725,8 @@ public abstract class RoutingStoreContract {
         Offer o1 = routing.matchRequest(RequestId.of("r1"), T0 + 20, 1_000).orElseThrow();
         routing.matchRequest(RequestId.of("r3"), T0 + 30, 5_000).orElseThrow();
 
+        o1 = stored(o1);
+        o2 = stored(o2);
         assertEquals(List.of(), routing.expiredOffers(T0 + 10 + 999, 10));
         assertEquals(List.of(o2), routing.expiredOffers(T0 + 10 + 1_000, 10), "due at expiresAt");
         assertEquals(List.of(o2, o1), routing.expiredOffers(T0 + 4_000, 10));
@@ -917,5 +921,72 @@ public abstract class RoutingStoreContract {
         if (previous != null) {
             violations.add(o.requestId() + " offered to " + o.staffId() + " while offered to " + previous);
         }
+    }
+
+    /** An offer as the store keeps it: whether it was the request's first is known only to the step that made it. */
+    static Offer stored(Offer offer) {
+        return new Offer(offer.requestId(), offer.staffId(), offer.offeredAtMs(), offer.expiresAtMs());
+    }
+
+    @Test
+    void onlyARequestsFirstOfferIsFirst() {
+        available("s1", T0);
+        available("s2", T0 + 1);
+        enqueue("r1", T0);
+        assertTrue(routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow().first());
+        assertTrue(routing.release(RequestId.of("r1"), Subject.of("s1"), ReleaseReason.DECLINED, T0 + 11, 1_000, false));
+        Offer again = routing.matchStaff(Subject.of("s2"), T0 + 12, RING).orElseThrow();
+        assertEquals(RequestId.of("r1"), again.requestId());
+        assertFalse(again.first(), "offered before, to s1");
+        assertTrue(routing.release(RequestId.of("r1"), Subject.of("s2"), ReleaseReason.DECLINED, T0 + 13, 1_000, false));
+        assertFalse(routing.matchRequest(RequestId.of("r1"), T0 + 2_000, RING).orElseThrow().first());
+        enqueue("r2", T0 + 3);
+        available("s3", T0 + 2);
+        assertTrue(routing.offerTo(RequestId.of("r2"), Subject.of("s3"), T0 + 2_001, RING).orElseThrow().first());
+    }
+
+    @Test
+    void standingsTellEachCustomersOwnOpenRequestInOneStep() {
+        enqueue("r1", T0);
+        enqueue("r2", T0 + 1);
+        enqueue("r3", T0 + 2);
+        available("s1", T0);
+        routing.matchRequest(RequestId.of("r1"), T0 + 10, RING).orElseThrow();
+        enqueue(new ServiceRequest(RequestId.of("t1"), Subject.of("c-transferred"), "Li Wei", "loans", "en", 0, Map.of(), T0,
+                ORDER.rank(T0, 0), Transfer.toQueue(CallId.of("call-1"), "Zhang Min")));
+
+        Map<Subject, RoutingStore.Standing> standings = routing.standings(List.of(Subject.of("cust-r1"), Subject.of("cust-r2"),
+                Subject.of("cust-r3"), Subject.of("c-transferred"), Subject.of("c-nobody")));
+
+        assertEquals(Map.of(
+                Subject.of("cust-r1"), new RoutingStore.Standing(RequestId.of("r1"), "loans", Optional.empty()),
+                Subject.of("cust-r2"), new RoutingStore.Standing(RequestId.of("r2"), "loans", Optional.of(2)),
+                Subject.of("cust-r3"), new RoutingStore.Standing(RequestId.of("r3"), "loans", Optional.of(3))), standings,
+                "ringing: no place; places count the transfer waiting ahead; a transfer of one's call and no request: "
+                        + "not there");
+        assertEquals(Map.of(), routing.standings(List.of()));
+    }
+
+    @Test
+    void matchEachStaffOffersEveryFreeMemberTheirBestRequestInOneStep() {
+        available("s1", T0);
+        available("s2", T0 + 1);
+        available("s-full", T0 + 2);
+        enqueue("r0", T0 - 1);
+        routing.matchStaff(Subject.of("s-full"), T0, RING).orElseThrow();
+        enqueue("r1", T0);
+        enqueue("r2", T0 + 1);
+        enqueue("r3", T0 + 2);
+
+        List<Offer> offers = routing.matchEachStaff(List.of(Subject.of("s2"), Subject.of("s-full"), Subject.of("s1"),
+                Subject.of("s-unknown")), T0 + 10, RING);
+
+        assertEquals(List.of(new Offer(RequestId.of("r1"), Subject.of("s2"), T0 + 10, T0 + 10 + RING, true),
+                new Offer(RequestId.of("r2"), Subject.of("s1"), T0 + 10, T0 + 10 + RING, true)), offers,
+                "in the members' order, each the best request left; a full or unknown member gets none");
+        assertEquals(1, load("s1"));
+        assertEquals(1, load("s2"));
+        assertEquals(Optional.of(1), routing.position(RequestId.of("r3")));
+        assertEquals(List.of(), routing.matchEachStaff(List.of(), T0 + 11, RING));
     }
 }

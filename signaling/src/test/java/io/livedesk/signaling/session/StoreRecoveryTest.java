@@ -117,7 +117,8 @@ class StoreRecoveryTest {
         assertEquals(Subject.of("s-free"), fx.routingStore.offerOf(RequestId.of("r-c-earlier")).orElseThrow().staffId());
         assertEquals(Optional.of(1), fx.routingStore.position(RequestId.of("r-c-later")));
         assertEquals(now - 10_000, fx.routingStore.request(RequestId.of("r-c-later")).orElseThrow().enqueuedAtMs());
-        assertEquals(CallState.OFFERED, fx.callStore.get(CallId.of("r-c-earlier")).orElseThrow().state());
+        assertEquals(CallState.QUEUED, fx.callStore.get(CallId.of("r-c-earlier")).orElseThrow().state(),
+                "its record waits, as any ringing request's, until the offer is accepted");
         assertTrue(sent(free).stream().anyMatch(m -> "offer".equals(m.path("type").asText())
                 && "r-c-earlier".equals(m.path("requestId").asText())));
 

@@ -37,6 +37,7 @@ import io.livedesk.signaling.routing.InMemoryRoutingStore;
 import io.livedesk.signaling.routing.RequestId;
 import io.livedesk.signaling.routing.RoutingService;
 import io.livedesk.signaling.routing.RoutingStore;
+import io.livedesk.signaling.routing.SeparateRoutingSteps;
 import io.livedesk.signaling.routing.ServiceRequest;
 import io.livedesk.signaling.server.ClientMessageHandler;
 import io.livedesk.signaling.server.LocalConnections;
@@ -140,8 +141,9 @@ public final class CallFlowFixture {
         this.router = new MessageRouter(NODE_ID, connections, sessionStore, bus, codec);
         this.presence = new PresenceService(presenceStore, new InMemorySupervisorIndex(), router, clock);
         CallRecords records = new CallRecords(callStore);
-        this.routing = new RoutingService(routingStoreSeen.apply(routingStore), presence, records, router,
-                config.routing(), clock, metrics);
+        RoutingStore routingSeen = routingStoreSeen.apply(routingStore);
+        this.routing = new RoutingService(routingSeen, new SeparateRoutingSteps(routingSeen, callStore, presenceStore),
+                presence, records, router, config.routing(), clock, metrics);
         if (bridged) {
             this.bridge = new FakeBridge();
             this.negotiator = new BridgeNegotiator(bridge, router, config.calls().iceServers());
@@ -159,7 +161,8 @@ public final class CallFlowFixture {
         LiveService live = new LiveService(broadcasts, new InMemoryViewerPresenceStore(), new InMemoryChatStore(),
                 new BroadcastChanges(broadcasts), BroadcastMedia.NONE, new LiveBus(router, codec.mapper()), routing,
                 presence, router, codec, config.live(), config.routing(), new LiveMetrics(), clock);
-        this.handler = new ClientMessageHandler(sessions, presence, routing, calls, live, metrics, clock);
+        this.handler = new ClientMessageHandler(sessions, presence, routing, calls, live, metrics, clock,
+                config.routing().activityResolution());
         router.start();
     }
 
@@ -244,15 +247,14 @@ public final class CallFlowFixture {
     public RequestId request(EmbeddedClient customer, String topic) {
         var queued = routing.create(customer.principal(),
                 new ClientMessage.RequestCreate(customer.nextId(), topic, "en", 0, Map.of()));
-        routing.matchNew(queued.request().id());
+        routing.announce(queued);
         return queued.request().id();
     }
 
     /** The staff member accepts the offer of this request; returns the reply they would get. */
     public ServerMessage.CallStarted accept(EmbeddedClient staff, RequestId requestId) {
         String replyId = staff.nextId();
-        ServiceRequest accepted = routing.accept(staff.principal(), new ClientMessage.OfferAccept(replyId, requestId));
-        return calls.start(accepted, staff.principal(), replyId);
+        return calls.accept(staff.principal(), new ClientMessage.OfferAccept(replyId, requestId)).started();
     }
 
     /**
