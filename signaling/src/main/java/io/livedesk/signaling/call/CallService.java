@@ -91,7 +91,7 @@ public final class CallService {
                 throw offerGone();
             }
             CallRecord from = expected.get();
-            if (answered(from, staff, now, now) == null) { // no longer waiting, or a stale guess
+            if (!waitsForAnswer(from)) { // no longer waiting, or a stale guess
                 if (fromStore) {
                     throw offerGone();
                 }
@@ -126,14 +126,21 @@ public final class CallService {
      * {@code offeredAtMs}, answer it now, and this node holds its media. Null when it no longer waits.
      */
     private CallRecord answered(CallRecord r, Principal staff, long nowMs, long offeredAtMs) {
+        if (!waitsForAnswer(r)) {
+            return null;
+        }
         CallRecord offered = switch (r.state()) {
             // A record stored while ringing (records written before offers stayed with routing).
             case OFFERED -> staff.subject().equals(r.staffId()) ? r
                     : r.requeued().offered(staff.subject(), staff.name(), offeredAtMs);
-            case QUEUED -> r.offered(staff.subject(), staff.name(), offeredAtMs);
-            default -> null;
+            default -> r.offered(staff.subject(), staff.name(), offeredAtMs);
         };
-        return offered == null ? null : offered.answered(nowMs).withMediaNode(nodeId);
+        return offered.answered(nowMs).withMediaNode(nodeId);
+    }
+
+    /** Whether the call still waits for a staff member to answer it (what {@link #answered} starts from). */
+    private static boolean waitsForAnswer(CallRecord r) {
+        return r.state() == CallState.QUEUED || r.state() == CallState.OFFERED;
     }
 
     /** Routing made the request the staff member's: the call starts (or a transfer takes its call over). */
