@@ -480,23 +480,28 @@ public final class CallService {
         changed.ifPresent(ended -> {
             CallRecord call = ended.record();
             metrics.callEnded(reason.wire());
-            if (mediaHere(call)) {
-                media.ended(call);
-            } else {
-                handoff.forward(call.mediaNode(), MediaTask.of(MediaTask.Kind.ENDED, callId, null));
-            }
-            var notice = new ServerMessage.CallEnded(null, callId, reason.wire());
-            List<Subject> told = new ArrayList<>(List.of(call.customerId(), call.staffId()));
-            told.addAll(supervisors);
-            for (Subject party : told) {
-                if (!party.equals(quietSubject)) {
-                    router.send(party, notice);
+            try {
+                if (mediaHere(call)) {
+                    media.ended(call);
+                } else {
+                    handoff.forward(call.mediaNode(), MediaTask.of(MediaTask.Kind.ENDED, callId, null));
                 }
+                var notice = new ServerMessage.CallEnded(null, callId, reason.wire());
+                List<Subject> told = new ArrayList<>(List.of(call.customerId(), call.staffId()));
+                told.addAll(supervisors);
+                for (Subject party : told) {
+                    if (!party.equals(quietSubject)) {
+                        router.send(party, notice);
+                    }
+                }
+                if (pendingTransfer[0] != null) {
+                    routing.cancelTransfer(pendingTransfer[0]);
+                }
+            } finally {
+                // The store step may already have offered the member their next request: should a notice fail
+                // (Redis failing over), the offer must still reach them, or it rings out and sets them away.
+                routing.announce(ended.outcome());
             }
-            if (pendingTransfer[0] != null) {
-                routing.cancelTransfer(pendingTransfer[0]);
-            }
-            routing.announce(ended.outcome());
         });
         return changed.map(CallRecords.Changed::record);
     }
