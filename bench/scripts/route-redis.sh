@@ -27,9 +27,14 @@ if [ "$MODE" = cluster ]; then
   url=redis-cluster://127.0.0.1:7300,127.0.0.1:7301,127.0.0.1:7302
 else
   rport=6390
+  # The previous run's Redis may still be exiting: wait for its port, then for ours to answer.
+  for _ in $(seq 100); do redis-cli -p $rport ping >/dev/null 2>&1 || break; sleep 0.1; done
   redis-server --port $rport --bind 127.0.0.1 --save '' --appendonly no --daemonize no > "$OUT/redis.log" 2>&1 &
   rpid=$!; pids+=("$rpid")
-  until redis-cli -p $rport ping >/dev/null 2>&1; do sleep 0.1; done
+  until redis-cli -p $rport ping >/dev/null 2>&1; do
+    kill -0 "$rpid" 2>/dev/null || { echo "redis-server did not start: see $OUT/redis.log" >&2; exit 1; }
+    sleep 0.1
+  done
   url=redis://127.0.0.1:$rport
 fi
 LIVEDESK_HOST=127.0.0.1 LIVEDESK_PORT=18080 LIVEDESK_JWT_SECRET=$SECRET LIVEDESK_ADMIN_KEY=bench-admin-key \

@@ -140,10 +140,15 @@ public abstract class BenchSocket extends SimpleChannelInboundHandler<TextWebSoc
     /** The socket failed before it settled: connect, upgrade, hello, or whatever the subclass waits for. */
     protected abstract void failed(String why);
 
+    /** Signs in with the token (again, after the server asked to retry later). */
+    protected void sendHello(ChannelHandlerContext ctx) {
+        ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"hello\",\"id\":\"h\",\"token\":\"" + token + "\"}"));
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-            ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"hello\",\"id\":\"h\",\"token\":\"" + token + "\"}"));
+            sendHello(ctx);
         } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
             fail("handshake timeout");
             ctx.close();

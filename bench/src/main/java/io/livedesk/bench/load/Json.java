@@ -12,6 +12,7 @@ final class Json {
     static final String CODE = needle("code");
     static final String REQUEST_ID = needle("requestId");
     static final String CALL_ID = needle("callId");
+    static final String RETRY_AFTER_MS = "\"retryAfterMs\":";
     /** The context key the generator tags each request with (its sequence number). */
     static final String TAG_KEY = "lg";
     static final String TAG = needle(TAG_KEY);
@@ -31,6 +32,20 @@ final class Json {
         int start = i + needle.length();
         int end = json.indexOf('"', start);
         return end < 0 ? null : json.substring(start, end);
+    }
+
+    /** A non-negative integer field ({@code "name":} with the needle given), or -1 when absent. */
+    static long number(String json, String needle) {
+        int i = json.indexOf(needle);
+        if (i < 0) {
+            return -1;
+        }
+        long value = 0;
+        int digits = 0;
+        for (int j = i + needle.length(); j < json.length() && Character.isDigit(json.charAt(j)); j++, digits++) {
+            value = value * 10 + (json.charAt(j) - '0');
+        }
+        return digits == 0 ? -1 : value;
     }
 
     static String quote(String s) {

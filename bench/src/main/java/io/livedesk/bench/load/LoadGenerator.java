@@ -316,6 +316,7 @@ public final class LoadGenerator implements Callable<Integer> {
         m.put("welcomed", tracker.welcomed.get());
         m.put("failed", tracker.failedCount.get());
         m.put("failures", new TreeMap<>(sum(tracker.failures)));
+        m.put("helloRetriedAfterOverloaded", tracker.helloRetries.sum());
         m.put("holdSeconds", holdSeconds);
         m.put("heldAtEnd", held);
         m.put("closedByServer", tracker.closedUnexpectedly.get());
@@ -525,6 +526,7 @@ public final class LoadGenerator implements Callable<Integer> {
         m.put("callsStarted", r.callsStarted.sum());
         m.put("callsEnded", r.callsEnded.sum());
         m.put("sessionFailures", new TreeMap<>(sum(r.failures)));
+        m.put("helloRetriedAfterOverloaded", r.helloRetries.sum());
         m.put("sessionsClosedByServer", r.closedUnexpectedly.get());
         if (serverCpu >= 0) {
             m.put("serverCpuCores", round(serverCpu / windowSeconds, 3));
@@ -585,6 +587,7 @@ public final class LoadGenerator implements Callable<Integer> {
         final AtomicInteger welcomed = new AtomicInteger();
         final AtomicInteger failedCount = new AtomicInteger();
         final AtomicInteger closedUnexpectedly = new AtomicInteger();
+        final LongAdder helloRetries = new LongAdder();
         volatile Semaphore inFlight;
 
         @Override
@@ -600,6 +603,11 @@ public final class LoadGenerator implements Callable<Integer> {
             failures.computeIfAbsent(why, k -> new LongAdder()).increment();
             failedCount.incrementAndGet();
             release();
+        }
+
+        @Override
+        public void helloRetried(WsSession s) {
+            helloRetries.increment();
         }
 
         @Override

@@ -4,6 +4,8 @@ import io.livedesk.bench.BenchSocket;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * One load-generator WebSocket session: connects, upgrades, sends {@code hello}, then hands every text
  * frame to its {@link Listener}. Optionally pings on its event loop to stay under the server's idle timeout.
@@ -19,6 +21,9 @@ final class WsSession extends BenchSocket {
         /** The session failed before {@code welcome}: connect, upgrade or hello. */
         void failed(WsSession s, String why);
 
+        /** The server answered {@code hello} with {@code overloaded}: it is sent again after the retry-after. */
+        void helloRetried(WsSession s);
+
         void frame(WsSession s, String type, String json, long receivedNanos);
 
         /** The connection closed after {@code welcome}. */
@@ -31,6 +36,9 @@ final class WsSession extends BenchSocket {
     private final Listener listener;
 
     private volatile boolean welcomed;
+    /** Hellos sent again after {@code overloaded} (event loop only). */
+    private int helloRetries;
+    private static final int MAX_HELLO_RETRIES = 5;
 
     // Customer state (touched by the scheduler thread and the event loop; handed over through the idle queue).
     volatile int seq = -1;
@@ -75,7 +83,16 @@ final class WsSession extends BenchSocket {
                 return;
             }
             if (type.equals("error")) {
-                fail("hello: " + Json.str(json, Json.CODE));
+                String code = Json.str(json, Json.CODE);
+                long retryAfterMs = Json.number(json, Json.RETRY_AFTER_MS);
+                // As a well-behaved client does: a server shedding a sign-in burst says when to come back.
+                if ("overloaded".equals(code) && retryAfterMs >= 0 && helloRetries < MAX_HELLO_RETRIES) {
+                    helloRetries++;
+                    listener.helloRetried(this);
+                    ctx.executor().schedule(() -> sendHello(ctx), retryAfterMs, TimeUnit.MILLISECONDS);
+                    return;
+                }
+                fail("hello: " + code);
                 ctx.close();
                 return;
             }

@@ -1,10 +1,14 @@
 package io.livedesk.signaling.call;
 
+import io.livedesk.signaling.async.Stages;
 import io.livedesk.signaling.auth.Subject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
 
 /**
@@ -117,6 +121,12 @@ public final class CallRecords {
         Optional<T> write(CallRecord expected, CallRecord next);
     }
 
+    /** {@link Write} without waiting for the store: its stage may complete on the store's I/O thread. */
+    @FunctionalInterface
+    public interface AsyncWrite<T> {
+        CompletionStage<Optional<T>> write(CallRecord expected, CallRecord next);
+    }
+
     /** A change that landed, and what its write did besides. */
     public record Changed<T>(CallRecord record, T outcome) {
     }
@@ -126,32 +136,51 @@ public final class CallRecords {
      * in the same store step (end a call and free its staff member together). Retried like it.
      */
     public <T> Optional<Changed<T>> update(CallId callId, UnaryOperator<CallRecord> change, Write<T> write) {
-        Optional<CallRecord> current = known.get(callId);
-        boolean fromStore = false;
-        for (int i = 0; i < CAS_ATTEMPTS; i++) {
+        // Every stage is complete when made, and the direct executor keeps each retry on this thread.
+        return Stages.await(update(callId, change, (expected, next) -> Stages.now(() -> write.write(expected, next)),
+                Runnable::run));
+    }
+
+    /**
+     * {@link #update(CallId, UnaryOperator, Write)} without waiting for the write: the stage completes once a
+     * write landed or the change stopped applying. A retry (and the caller's next step) goes on on
+     * {@code afterStore}, because it may read the store.
+     */
+    public <T> CompletionStage<Optional<Changed<T>>> update(CallId callId, UnaryOperator<CallRecord> change,
+                                                            AsyncWrite<T> write, Executor afterStore) {
+        return attempt(callId, change, write, afterStore, known.get(callId), false, 0);
+    }
+
+    private <T> CompletionStage<Optional<Changed<T>>> attempt(CallId callId, UnaryOperator<CallRecord> change,
+                                                              AsyncWrite<T> write, Executor afterStore,
+                                                              Optional<CallRecord> current, boolean fromStore,
+                                                              int attempt) {
+        for (int tried = attempt; tried < CAS_ATTEMPTS; tried++) {
             if (current.isEmpty()) {
                 current = store.get(callId);
                 fromStore = true;
                 if (current.isEmpty()) {
-                    return Optional.empty();
+                    return CompletableFuture.completedFuture(Optional.empty());
                 }
             }
             CallRecord next = change.apply(current.get());
             if (next == null) {
                 if (fromStore) {
-                    return Optional.empty();
+                    return CompletableFuture.completedFuture(Optional.empty());
                 }
                 current = Optional.empty(); // judged on the guess: judge again on the stored record
                 continue;
             }
-            Optional<T> outcome = write.write(current.get(), next);
-            if (outcome.isPresent()) {
-                known.remember(next);
-                return Optional.of(new Changed<>(next, outcome.get()));
-            }
-            current = Optional.empty();
+            int done = tried + 1;
+            return Stages.composeOn(write.write(current.get(), next), afterStore, outcome -> {
+                if (outcome.isPresent()) {
+                    known.remember(next);
+                    return CompletableFuture.completedFuture(Optional.of(new Changed<>(next, outcome.get())));
+                }
+                return attempt(callId, change, write, afterStore, Optional.empty(), false, done);
+            });
         }
         log.warn("call {} changed under us {} times; giving up this update", callId, CAS_ATTEMPTS);
-        return Optional.empty();
+        return CompletableFuture.completedFuture(Optional.empty());
     }
 }

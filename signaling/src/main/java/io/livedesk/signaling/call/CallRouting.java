@@ -8,6 +8,7 @@ import io.livedesk.signaling.routing.RequestId;
 import io.livedesk.signaling.routing.RoutingSteps;
 
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.LongFunction;
 
 /**
@@ -28,16 +29,20 @@ public interface CallRouting {
     /** Makes the offer the staff member's; throws offer_expired when it no longer is (see RoutingStore#accept). */
     Accepted accept(Principal staff, ClientMessage.OfferAccept m);
 
-    /** The staff member accepts and the call starts in one store step: see {@link RoutingSteps#accept}. */
-    RoutingSteps.AcceptOutcome acceptCall(RequestId requestId, Subject staffId, CallRecord expected,
+    /**
+     * The staff member accepts and the call starts in one store step: see {@link RoutingSteps#accept}. The
+     * stage may complete on the store's I/O thread.
+     */
+    CompletionStage<RoutingSteps.AcceptOutcome> acceptCall(RequestId requestId, Subject staffId, CallRecord expected,
                                           LongFunction<CallRecord> answered);
 
     /**
      * Replaces a live call's record with its ended one and, in the same store step, frees its staff member
      * and offers them their next request (unless a transfer of the call is under way: the caller calls it
-     * off first). Empty when the record changed first. Tell the outcome with {@link #announce}.
+     * off first). Empty when the record changed first. Tell the outcome with {@link #announce}. The stage may
+     * complete on the store's I/O thread.
      */
-    Optional<RoutingSteps.Freed> endCall(CallRecord live, CallRecord ended);
+    CompletionStage<Optional<RoutingSteps.Freed>> endCall(CallRecord live, CallRecord ended);
 
     /** Tells a member freed by {@link #endCall} their presence and their next offer (or looks for one). */
     void announce(RoutingSteps.Freed freed);

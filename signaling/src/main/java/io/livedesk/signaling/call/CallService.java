@@ -1,5 +1,6 @@
 package io.livedesk.signaling.call;
 
+import io.livedesk.signaling.async.Stages;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.auth.Subject;
@@ -21,6 +22,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -44,14 +48,18 @@ public final class CallService {
     private final CallRouting routing;
     private final String nodeId;
     private final MediaHandoff handoff;
+    private final Executor afterStore;
 
     /**
-     * @param routing frees staff when their calls end, and queues transfers
-     * @param nodeId  this node: calls it answers keep their media state here
-     * @param handoff carries media work to the node holding a call's media state, when that is not this one
+     * @param routing    frees staff when their calls end, and queues transfers
+     * @param nodeId     this node: calls it answers keep their media state here
+     * @param handoff    carries media work to the node holding a call's media state, when that is not this one
+     * @param afterStore where an accept or a hang-up goes on once its store step answers (never a store's I/O
+     *                   thread): the workers
      */
     public CallService(CallRecords records, MediaNegotiator media, MessageRouter router, Clock clock, Metrics metrics,
-                       CallRouting routing, String nodeId, MediaHandoff handoff) {
+                       CallRouting routing, String nodeId, MediaHandoff handoff, Executor afterStore) {
+        this.afterStore = afterStore;
         this.records = records;
         this.media = media;
         this.router = router;
@@ -73,48 +81,58 @@ public final class CallService {
     /**
      * The staff member accepts an offer: routing makes the request theirs and the call starts, both parties
      * told. A customer's request and its call change in one store step, tried first on the record this node
-     * knows; a transfer takes its call over. Throws offer_expired when the offer is no longer theirs.
+     * knows; a transfer takes its call over. Fails with offer_expired when the offer is no longer theirs. No
+     * thread waits for the store step: the stage completes on {@code afterStore} (or at once in memory).
      */
-    public Answer accept(Principal staff, ClientMessage.OfferAccept m) {
+    public CompletionStage<Answer> accept(Principal staff, ClientMessage.OfferAccept m) {
         RequestId requestId = m.requestId();
         if (requestId.isTransfer()) {
-            Accepted accepted = routing.accept(staff, m);
-            return new Answer(accepted.request(), start(accepted, staff, m.id()));
+            return Stages.now(() -> {
+                Accepted accepted = routing.accept(staff, m);
+                return new Answer(accepted.request(), start(accepted, staff, m.id()));
+            });
         }
-        long now = clock.millis();
         CallId callId = CallId.of(requestId.value());
         Optional<CallRecord> known = records.known().get(callId);
-        boolean fromStore = known.isEmpty();
-        Optional<CallRecord> expected = fromStore ? records.get(callId) : known;
-        for (int attempt = 0; attempt < ACCEPT_ATTEMPTS; attempt++) {
-            if (expected.isEmpty()) {
+        return Stages.now(() -> known.isEmpty() ? records.get(callId) : known)
+                .thenCompose(expected -> acceptFrom(staff, m, clock.millis(), expected, known.isEmpty(), 0));
+    }
+
+    /**
+     * One attempt of {@link #accept} from the record as {@code expected} (read from the store, or the one this
+     * node knows: a guess); the next attempt reads the store.
+     */
+    private CompletionStage<Answer> acceptFrom(Principal staff, ClientMessage.OfferAccept m, long now,
+                                               Optional<CallRecord> expected, boolean fromStore, int attempt) {
+        if (attempt == ACCEPT_ATTEMPTS) {
+            throw new ProtocolException(ErrorCode.INVALID_STATE, "the call changed while you answered; try again");
+        }
+        CallId callId = CallId.of(m.requestId().value());
+        if (expected.isEmpty()) {
+            throw offerGone();
+        }
+        CallRecord from = expected.get();
+        if (!waitsForAnswer(from)) { // no longer waiting, or a stale guess
+            if (fromStore) {
                 throw offerGone();
             }
-            CallRecord from = expected.get();
-            if (!waitsForAnswer(from)) { // no longer waiting, or a stale guess
-                if (fromStore) {
-                    throw offerGone();
-                }
-                expected = records.get(callId);
-                fromStore = true;
-                continue;
-            }
-            RoutingSteps.AcceptOutcome outcome = routing.acceptCall(requestId, staff.subject(), from,
-                    offeredAt -> answered(from, staff, now, offeredAt));
+            return acceptFrom(staff, m, now, records.get(callId), true, attempt + 1);
+        }
+        CompletionStage<RoutingSteps.AcceptOutcome> step = routing.acceptCall(m.requestId(), staff.subject(), from,
+                offeredAt -> answered(from, staff, now, offeredAt));
+        return Stages.composeOn(step, afterStore, outcome -> {
             if (outcome instanceof RoutingSteps.AcceptOutcome.NotOffered) {
                 throw offerGone();
             }
             if (outcome instanceof RoutingSteps.AcceptOutcome.Started s) {
                 records.known().remember(s.call());
-                return new Answer(s.accepted().request(), started(s.call(), staff, m.id()));
+                return CompletableFuture.completedFuture(new Answer(s.accepted().request(), started(s.call(), staff, m.id())));
             }
             if (outcome instanceof RoutingSteps.AcceptOutcome.AcceptedOnly a) {
-                return new Answer(a.accepted().request(), start(a.accepted(), staff, m.id()));
+                return CompletableFuture.completedFuture(new Answer(a.accepted().request(), start(a.accepted(), staff, m.id())));
             }
-            expected = records.get(callId); // RecordChanged: nothing was done
-            fromStore = true;
-        }
-        throw new ProtocolException(ErrorCode.INVALID_STATE, "the call changed while you answered; try again");
+            return acceptFrom(staff, m, now, records.get(callId), true, attempt + 1); // RecordChanged: nothing was done
+        });
     }
 
     private static ProtocolException offerGone() {
@@ -441,34 +459,45 @@ public final class CallService {
         }
     }
 
-    /** A party hangs up: everyone is told, the caller in reply to their request. A supervisor just leaves. */
-    public ServerMessage.CallEnded hangup(Principal from, CallId callId, String replyId) {
+    /**
+     * A party hangs up: everyone is told, the caller in reply to their request. A supervisor just leaves. The
+     * store step is not waited for: the stage completes on {@code afterStore} (or at once in memory).
+     */
+    public CompletionStage<ServerMessage.CallEnded> hangup(Principal from, CallId callId, String replyId) {
         if (from.role() == Role.SUPERVISOR && records.get(callId).filter(r -> r.isSupervisor(from.subject())).isPresent()) {
-            return leave(from, callId, replyId);
+            return CompletableFuture.completedFuture(leave(from, callId, replyId));
         }
         CallRecord call = liveCallToChange(from, callId);
         EndReason reason = from.subject().equals(call.customerId()) ? EndReason.CUSTOMER_HANGUP : EndReason.STAFF_HANGUP;
-        CallRecord ended = end(callId, reason, from.subject(), r -> r.isParty(from.subject()))
-                .orElseThrow(() -> new ProtocolException(ErrorCode.INVALID_STATE, "the call has already ended"));
-        return new ServerMessage.CallEnded(replyId, ended.callId(), ended.endReason().wire());
+        return end(callId, reason, from.subject(), r -> r.isParty(from.subject()), routing::endCall, afterStore)
+                .thenApply(ended -> ended.map(e -> new ServerMessage.CallEnded(replyId, e.callId(), e.endReason().wire()))
+                        .orElseThrow(() -> new ProtocolException(ErrorCode.INVALID_STATE, "the call has already ended")));
     }
 
     /**
      * Ends a live call with the reason; tells both parties except {@code quietSubject} (who gets a reply
-     * instead, or is gone). Empty if it was not live (someone else ended it first).
+     * instead, or is gone). Empty if it was not live (someone else ended it first). Waits for the store here.
      */
     public Optional<CallRecord> end(CallId callId, EndReason reason, Subject quietSubject) {
-        return end(callId, reason, quietSubject, r -> true);
+        // Each store step waited for on this thread, and what follows run here too (the direct executor).
+        return Stages.await(end(callId, reason, quietSubject, r -> true,
+                (live, ended) -> Stages.now(() -> Stages.await(routing.endCall(live, ended))), Runnable::run));
     }
 
-    /** {@link #end}, only while {@code stillTheirs} holds for the stored record (the caller is still a party). */
-    private Optional<CallRecord> end(CallId callId, EndReason reason, Subject quietSubject, Predicate<CallRecord> stillTheirs) {
+    /**
+     * {@link #end}, only while {@code stillTheirs} holds for the stored record (the caller is still a party), with
+     * the store step made by {@code endCall} and what follows it run on {@code afterStore}.
+     */
+    private CompletionStage<Optional<CallRecord>> end(CallId callId, EndReason reason, Subject quietSubject,
+                                                      Predicate<CallRecord> stillTheirs,
+                                                      CallRecords.AsyncWrite<RoutingSteps.Freed> endCall,
+                                                      Executor afterStore) {
         long now = clock.millis();
         RequestId[] pendingTransfer = new RequestId[1];
         List<Subject> supervisors = new ArrayList<>();
         // The member is freed in the same store step as the state changes: should Redis fail during what
         // follows (a failover), a lost notice is the damage, not a member kept at capacity by a call that is over.
-        Optional<CallRecords.Changed<RoutingSteps.Freed>> changed = records.update(callId, r -> {
+        return records.update(callId, r -> {
             if (!r.state().live() || !stillTheirs.test(r)) {
                 return null;
             }
@@ -476,34 +505,40 @@ public final class CallService {
             supervisors.clear();
             supervisors.addAll(r.supervisorIds());
             return r.ended(reason, now);
-        }, routing::endCall);
-        changed.ifPresent(ended -> {
-            CallRecord call = ended.record();
-            metrics.callEnded(reason.wire());
-            try {
-                if (mediaHere(call)) {
-                    media.ended(call);
-                } else {
-                    handoff.forward(call.mediaNode(), MediaTask.of(MediaTask.Kind.ENDED, callId, null));
-                }
-                var notice = new ServerMessage.CallEnded(null, callId, reason.wire());
-                List<Subject> told = new ArrayList<>(List.of(call.customerId(), call.staffId()));
-                told.addAll(supervisors);
-                for (Subject party : told) {
-                    if (!party.equals(quietSubject)) {
-                        router.send(party, notice);
-                    }
-                }
-                if (pendingTransfer[0] != null) {
-                    routing.cancelTransfer(pendingTransfer[0]);
-                }
-            } finally {
-                // The store step may already have offered the member their next request: should a notice fail
-                // (Redis failing over), the offer must still reach them, or it rings out and sets them away.
-                routing.announce(ended.outcome());
-            }
+        }, endCall, afterStore).thenApply(changed -> {
+            changed.ifPresent(ended -> ended(ended, reason, quietSubject, pendingTransfer[0], supervisors));
+            return changed.map(CallRecords.Changed::record);
         });
-        return changed.map(CallRecords.Changed::record);
+    }
+
+    /** Tells everyone of a call that {@link #end} ended, and what its staff member was freed to. */
+    private void ended(CallRecords.Changed<RoutingSteps.Freed> ended, EndReason reason, Subject quietSubject,
+                       RequestId pendingTransfer, List<Subject> supervisors) {
+        CallRecord call = ended.record();
+        CallId callId = call.callId();
+        metrics.callEnded(reason.wire());
+        try {
+            if (mediaHere(call)) {
+                media.ended(call);
+            } else {
+                handoff.forward(call.mediaNode(), MediaTask.of(MediaTask.Kind.ENDED, callId, null));
+            }
+            var notice = new ServerMessage.CallEnded(null, callId, reason.wire());
+            List<Subject> told = new ArrayList<>(List.of(call.customerId(), call.staffId()));
+            told.addAll(supervisors);
+            for (Subject party : told) {
+                if (!party.equals(quietSubject)) {
+                    router.send(party, notice);
+                }
+            }
+            if (pendingTransfer != null) {
+                routing.cancelTransfer(pendingTransfer);
+            }
+        } finally {
+            // The store step may already have offered the member their next request: should a notice fail
+            // (Redis failing over), the offer must still reach them, or it rings out and sets them away.
+            routing.announce(ended.outcome());
+        }
     }
 
     /**

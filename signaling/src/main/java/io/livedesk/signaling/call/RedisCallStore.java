@@ -17,7 +17,8 @@ import java.util.Optional;
  * Call records in Redis: per call a hash with the state, revision, parties and the whole record as JSON.
  * Create and compare-and-set are Lua scripts that also keep the live-call index
  * ({@link RedisKeys#liveCall}) and the recent index ({@link RedisKeys#recentCalls}, the newest
- * {@link InMemoryCallStore#RECENT_LIMIT} calls by enqueue time; an ended call that falls out is deleted).
+ * {@link InMemoryCallStore#RECENT_LIMIT} calls by enqueue time, trimmed 100 at a time so that a create does
+ * not trim on its own; an ended call that falls out is deleted).
  */
 public final class RedisCallStore implements CallStore {
 

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
@@ -200,8 +201,11 @@ public final class LiveService {
         return new ServerMessage.Ack(m.id());
     }
 
-    /** "Consult now": a request in the card's or the broadcast's queue, with where it came from. */
-    public Queued consult(ClientConnection c, ClientMessage.BroadcastConsult m) {
+    /**
+     * "Consult now": a request in the card's or the broadcast's queue, with where it came from. Completes as
+     * {@link RoutingService#create} does.
+     */
+    public CompletionStage<Queued> consult(ClientConnection c, ClientMessage.BroadcastConsult m) {
         LiveRoom room = roomOf(c, m.broadcastId());
         LiveMember member = room.member(c).orElseThrow(LiveService::notWatching);
         Broadcast b = room.broadcast();
@@ -220,10 +224,11 @@ public final class LiveService {
         long now = clock.millis();
         BroadcastOrigin origin = new BroadcastOrigin(b.id(), b.title(), card, Math.max(0, now - member.joinedAtMs));
         String topic = card != null ? card.topicOr(b.topic()) : b.topic();
-        Queued queued = routing.consult(m.id(), member.subject, name, topic, b.language(), origin);
-        broadcasts.addCounts(b.id(), BroadcastCounts.consultationRequested());
-        metrics.consultation(b.id(), "requested");
-        return queued;
+        return routing.consult(m.id(), member.subject, name, topic, b.language(), origin).thenApply(queued -> {
+            broadcasts.addCounts(b.id(), BroadcastCounts.consultationRequested());
+            metrics.consultation(b.id(), "requested");
+            return queued;
+        });
     }
 
     /** A staff member took a request that came from a broadcast. */

@@ -2,7 +2,9 @@ package io.livedesk.signaling.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.livedesk.signaling.async.Stages;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One Lua script from the resources beside this class, prefixed with {@code common.lua} (the shared key
@@ -70,15 +73,34 @@ public final class LuaScript {
      */
     public <T> T run(RedisClusterCommands<String, String> redis, String tag, ScriptOutputType output, String key,
                      String... args) {
-        String[] argv = new String[args.length + 1];
-        argv[0] = tag;
-        System.arraycopy(args, 0, argv, 1, args.length);
+        String[] argv = argv(tag, args);
         String[] declared = {key};
         try {
             return redis.evalsha(sha, output, declared, argv);
         } catch (RedisNoScriptException e) {
             return redis.eval(body, output, declared, argv);
         }
+    }
+
+    /**
+     * {@link #run(RedisClusterCommands, RedisKeys, ScriptOutputType, String, String...)} without waiting: the
+     * future completes on Lettuce's I/O thread (see {@link RedisConnections#async()}).
+     */
+    public <T> CompletableFuture<T> runAsync(RedisClusterAsyncCommands<String, String> redis, RedisKeys keys,
+                                             ScriptOutputType output, String key, String... args) {
+        String[] argv = argv(keys.tag(), args);
+        String[] declared = {key};
+        CompletableFuture<T> bySha = redis.<T>evalsha(sha, output, declared, argv).toCompletableFuture();
+        return bySha.exceptionallyCompose(e -> Stages.cause(e) instanceof RedisNoScriptException
+                ? redis.<T>eval(body, output, declared, argv).toCompletableFuture()
+                : CompletableFuture.failedFuture(e));
+    }
+
+    private static String[] argv(String tag, String[] args) {
+        String[] argv = new String[args.length + 1];
+        argv[0] = tag;
+        System.arraycopy(args, 0, argv, 1, args.length);
+        return argv;
     }
 
     private static String resource(String file) {

@@ -12,6 +12,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.RedisClusterURIUtil;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
@@ -31,12 +32,13 @@ import java.util.stream.Collectors;
 /**
  * The node's connections to Redis: one Lettuce client, one shared connection for commands (Lettuce
  * multiplexes it safely across threads) and the pub/sub connections handed out. Callers use the
- * synchronous API from worker threads, never from Netty's event loop.
+ * synchronous API from worker threads, never from Netty's event loop; the routing steps every call takes use
+ * the asynchronous API, so a worker never waits on them.
  *
  * <p>Three deployments, told apart by the URL's scheme: one Redis ({@code redis://}, {@code rediss://}), a
  * master found through Sentinel ({@code redis-sentinel://}), or a Redis Cluster ({@code redis-cluster://},
  * {@code rediss-cluster://} for TLS) through Lettuce's cluster client, which sends each command to the
- * master owning its key's slot. {@link #sync()} is the API all three share, so the stores never know which.
+ * master owning its key's slot. {@link #sync()} and {@link #async()} are the APIs all three share, so the stores never know which.
  */
 public final class RedisConnections implements AutoCloseable {
 
@@ -56,6 +58,7 @@ public final class RedisConnections implements AutoCloseable {
     private final AbstractRedisClient client;
     private final StatefulConnection<String, String> commands;
     private final RedisClusterCommands<String, String> sync;
+    private final RedisClusterAsyncCommands<String, String> async;
     private final boolean cluster;
     private final List<StatefulRedisPubSubConnection<String, String>> pubSubs = new CopyOnWriteArrayList<>();
     private final List<Disposable> watches = new CopyOnWriteArrayList<>();
@@ -87,6 +90,7 @@ public final class RedisConnections implements AutoCloseable {
             StatefulRedisClusterConnection<String, String> connection = connect(c, c::connect);
             this.commands = connection;
             this.sync = connection.sync();
+            this.async = connection.async();
             log.info("connected to a Redis Cluster of {} master(s) through {}", connection.getPartitions().stream()
                             .filter(n -> n.is(RedisClusterNode.NodeFlag.UPSTREAM))
                             .count(),
@@ -103,6 +107,7 @@ public final class RedisConnections implements AutoCloseable {
         StatefulRedisConnection<String, String> connection = connect(c, c::connect);
         this.commands = connection;
         this.sync = connection.sync();
+        this.async = connection.async();
         if (uri.getSentinels().isEmpty()) {
             log.info("connected to Redis at {}:{}", uri.getHost(), uri.getPort());
         } else {
@@ -146,6 +151,14 @@ public final class RedisConnections implements AutoCloseable {
      */
     public RedisClusterCommands<String, String> sync() {
         return sync;
+    }
+
+    /**
+     * The same connection's asynchronous API: commands are pipelined on it and their futures complete on
+     * Lettuce's I/O thread, so whatever runs on completion must not wait on Redis itself (hand it to a worker).
+     */
+    public RedisClusterAsyncCommands<String, String> async() {
+        return async;
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.livedesk.signaling.routing;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.call.RedisCallStore;
@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.LongFunction;
 
 import static io.livedesk.signaling.redis.RedisHashes.field;
@@ -24,13 +25,14 @@ import static io.livedesk.signaling.redis.RedisHashes.toMap;
 /**
  * {@link RoutingSteps} in Redis: each step one Lua script over the {@code {ld}} keys of routing, presence and
  * calls, built from the same Lua functions as the stores' own scripts (routing_queue, routing_offer,
- * call_common), so a step and the operations it combines cannot drift apart.
+ * call_common), so a step and the operations it combines cannot drift apart. Run on Lettuce's asynchronous API:
+ * no thread waits for a step, and its stage completes (with the reply parsed) on Lettuce's I/O thread.
  */
 public final class RedisRoutingSteps implements RoutingSteps {
     /** What routing_open.lua answers when the customer has a live call. */
     private static final long OPEN_LIVE_CALL = -3;
 
-    private final RedisClusterCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final RedisKeys keys;
     private final RedisRoutingStore routing;
     private final RedisCallStore calls;
@@ -43,23 +45,27 @@ public final class RedisRoutingSteps implements RoutingSteps {
 
     public RedisRoutingSteps(RedisConnections connections, RedisKeys keys, RedisRoutingStore routing,
                              RedisCallStore calls, RedisPresenceStore presence) {
-        this.redis = connections.sync();
+        this.redis = connections.async();
         this.keys = keys;
         this.routing = routing;
         this.calls = calls;
         this.presence = presence;
         for (LuaScript s : List.of(open, endCall, acceptCall)) {
-            s.preload(redis);
+            s.preload(connections.sync());
         }
     }
 
     @Override
-    public Opened open(ServiceRequest request, CallRecord queued, long nowMs, long ringMs) {
+    public CompletionStage<Opened> open(ServiceRequest request, CallRecord queued, long nowMs, long ringMs) {
         if (!queued.callId().equals(request.callId())) {
             throw new IllegalArgumentException("the record is for call " + queued.callId() + ", not " + request.callId());
         }
-        List<Object> reply = open.run(redis, keys, ScriptOutputType.MULTI, keys.request(request.id()),
-                args(routing.enqueueArgs(request), calls.createArgs(queued), Long.toString(nowMs), Long.toString(nowMs + ringMs)));
+        return open.<List<Object>>runAsync(redis, keys, ScriptOutputType.MULTI, keys.request(request.id()),
+                        args(routing.enqueueArgs(request), calls.createArgs(queued), Long.toString(nowMs), Long.toString(nowMs + ringMs)))
+                .thenApply(reply -> opened(reply, request, nowMs, ringMs));
+    }
+
+    private Opened opened(List<Object> reply, ServiceRequest request, long nowMs, long ringMs) {
         long place = (Long) reply.get(0);
         if (place == OPEN_LIVE_CALL) {
             throw new IllegalStateException("customer has a live call");
@@ -74,13 +80,17 @@ public final class RedisRoutingSteps implements RoutingSteps {
     }
 
     @Override
-    public AcceptOutcome accept(RequestId requestId, Subject staffId, long nowMs, CallRecord expected,
-                                LongFunction<CallRecord> answered) {
+    public CompletionStage<AcceptOutcome> accept(RequestId requestId, Subject staffId, long nowMs, CallRecord expected,
+                                                 LongFunction<CallRecord> answered) {
         // The script puts the offer's time where the record has this stand-in (see routing_accept_call.lua).
         CallRecord call = answered.apply(OFFERED_AT_STAND_IN);
-        List<Object> reply = acceptCall.run(redis, keys, ScriptOutputType.MULTI, keys.request(requestId),
-                args(new String[]{requestId.value(), staffId.value(), Long.toString(nowMs)},
-                        calls.compareAndSetArgs(expected, call)));
+        return acceptCall.<List<Object>>runAsync(redis, keys, ScriptOutputType.MULTI, keys.request(requestId),
+                        args(new String[]{requestId.value(), staffId.value(), Long.toString(nowMs)},
+                                calls.compareAndSetArgs(expected, call)))
+                .thenApply(reply -> accepted(reply, requestId, staffId, call));
+    }
+
+    private AcceptOutcome accepted(List<Object> reply, RequestId requestId, Subject staffId, CallRecord call) {
         long done = (Long) reply.get(0);
         if (done == 0) {
             return new AcceptOutcome.NotOffered();
@@ -96,11 +106,16 @@ public final class RedisRoutingSteps implements RoutingSteps {
     }
 
     @Override
-    public Optional<Freed> endCall(CallRecord live, CallRecord ended, long nowMs, long ringMs, boolean offerNext) {
+    public CompletionStage<Optional<Freed>> endCall(CallRecord live, CallRecord ended, long nowMs, long ringMs,
+                                                    boolean offerNext) {
         Subject staffId = ended.staffId();
-        List<Object> reply = endCall.run(redis, keys, ScriptOutputType.MULTI, keys.call(live.callId()),
-                args(calls.compareAndSetArgs(live, ended), staffId.value(), Long.toString(nowMs),
-                        Long.toString(nowMs + ringMs), offerNext ? "1" : "0"));
+        return endCall.<List<Object>>runAsync(redis, keys, ScriptOutputType.MULTI, keys.call(live.callId()),
+                        args(calls.compareAndSetArgs(live, ended), staffId.value(), Long.toString(nowMs),
+                                Long.toString(nowMs + ringMs), offerNext ? "1" : "0"))
+                .thenApply(reply -> freed(reply, staffId, nowMs, ringMs, offerNext));
+    }
+
+    private Optional<Freed> freed(List<Object> reply, Subject staffId, long nowMs, long ringMs, boolean offerNext) {
         if (!RedisRoutingStore.isOne(reply.get(0))) {
             return Optional.empty();
         }

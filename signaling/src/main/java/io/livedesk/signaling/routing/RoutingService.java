@@ -1,5 +1,6 @@
 package io.livedesk.signaling.routing;
 
+import io.livedesk.signaling.async.Stages;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.live.BroadcastOrigin;
@@ -28,6 +29,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 
@@ -51,10 +54,16 @@ public final class RoutingService implements CallRouting {
     private final WaitEstimator estimator;
     private final Clock clock;
     private final Metrics metrics;
+    private final Executor afterStore;
 
-    /** @param steps the steps that change routing and call records together, over the same stores */
+    /**
+     * @param steps      the steps that change routing and call records together, over the same stores
+     * @param afterStore where work goes on once a step answers (never a store's I/O thread): the workers
+     */
     public RoutingService(RoutingStore store, RoutingSteps steps, PresenceService presence, CallRecords calls,
-                          MessageRouter router, LiveDeskConfig.Routing config, Clock clock, Metrics metrics) {
+                          MessageRouter router, LiveDeskConfig.Routing config, Clock clock, Metrics metrics,
+                          Executor afterStore) {
+        this.afterStore = afterStore;
         this.store = store;
         this.steps = steps;
         this.presence = presence;
@@ -76,7 +85,12 @@ public final class RoutingService implements CallRouting {
         }
     }
 
-    public Queued create(Principal customer, ClientMessage.RequestCreate m) {
+    /**
+     * A customer's new request, opened in one store step without waiting for it: the stage completes on a
+     * worker with the request queued (and maybe offered: tell it with {@link #announce(Queued)} after the
+     * reply), or fails (invalid_state when the customer already has a request or a call).
+     */
+    public CompletionStage<Queued> create(Principal customer, ClientMessage.RequestCreate m) {
         if (m.priority() > customer.maxPriority()) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "priority above " + customer.maxPriority() + " is not allowed for this caller");
         }
@@ -87,30 +101,32 @@ public final class RoutingService implements CallRouting {
      * A viewer's "consult now": a request in the topic's queue carrying where it came from, under the name
      * the viewer gave (or their token's).
      */
-    public Queued consult(String replyId, Subject viewer, String name, String topic, String language,
+    public CompletionStage<Queued> consult(String replyId, Subject viewer, String name, String topic, String language,
                           BroadcastOrigin origin) {
         return open(replyId, viewer, name, topic, language, 0, Map.of(), origin);
     }
 
-    private Queued open(String replyId, Subject customer, String name, String topic, String language,
-                        int priority, Map<String, String> context, BroadcastOrigin origin) {
+    private CompletionStage<Queued> open(String replyId, Subject customer, String name, String topic, String language,
+                                         int priority, Map<String, String> context, BroadcastOrigin origin) {
         requireQueue(topic, language);
         long now = clock.millis();
         RequestId id = RequestId.newCustomerRequest();
         ServiceRequest request = new ServiceRequest(id, customer, name, topic, language, priority, context, now,
                 order.rank(now, priority), null, origin);
         CallRecord record = CallRecord.queued(request.callId(), customer, name, topic, language, priority, now);
-        RoutingSteps.Opened opened;
-        try {
-            opened = steps.open(request, record, now, config.ringTimeout().toMillis());
-        } catch (IllegalStateException e) {
-            throw new ProtocolException(ErrorCode.INVALID_STATE, "you already have an open request or call");
-        }
-        calls.known().remember(record);
-        metrics.requestCreated();
-        int position = opened.place();
-        return new Queued(request, new ServerMessage.RequestQueued(replyId, id, topic, language,
-                QueueState.WAITING, position, estimator.etaSeconds(topic, position)), opened.offer());
+        return steps.open(request, record, now, config.ringTimeout().toMillis()).handleAsync((opened, failure) -> {
+            if (failure != null) {
+                RuntimeException cause = Stages.unchecked(failure);
+                throw cause instanceof IllegalStateException
+                        ? new ProtocolException(ErrorCode.INVALID_STATE, "you already have an open request or call")
+                        : cause;
+            }
+            calls.known().remember(record);
+            metrics.requestCreated();
+            int position = opened.place();
+            return new Queued(request, new ServerMessage.RequestQueued(replyId, id, topic, language,
+                    QueueState.WAITING, position, estimator.etaSeconds(topic, position)), opened.offer());
+        }, afterStore);
     }
 
     /**
@@ -256,8 +272,8 @@ public final class RoutingService implements CallRouting {
     }
 
     @Override
-    public RoutingSteps.AcceptOutcome acceptCall(RequestId requestId, Subject staffId, CallRecord expected,
-                                                 LongFunction<CallRecord> answered) {
+    public CompletionStage<RoutingSteps.AcceptOutcome> acceptCall(RequestId requestId, Subject staffId,
+                                                                  CallRecord expected, LongFunction<CallRecord> answered) {
         return steps.accept(requestId, staffId, clock.millis(), expected, answered);
     }
 
@@ -327,7 +343,7 @@ public final class RoutingService implements CallRouting {
     }
 
     @Override
-    public Optional<RoutingSteps.Freed> endCall(CallRecord live, CallRecord ended) {
+    public CompletionStage<Optional<RoutingSteps.Freed>> endCall(CallRecord live, CallRecord ended) {
         // A transfer under way is called off first (by the caller), so its own member is not offered it.
         return steps.endCall(live, ended, clock.millis(), config.ringTimeout().toMillis(), live.transferRequestId() == null);
     }

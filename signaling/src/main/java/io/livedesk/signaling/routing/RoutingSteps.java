@@ -5,6 +5,7 @@ import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.presence.StaffPresence;
 
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.LongFunction;
 
 /**
@@ -18,11 +19,11 @@ public interface RoutingSteps {
 
     /**
      * A customer's new request. Refused with IllegalStateException, changing nothing, when the customer has
-     * a live call or an open request (or the id is taken). Otherwise the call's QUEUED record is created, the
+     * a live call or an open request (or the id is taken): the stage fails with it. Otherwise the call's QUEUED record is created, the
      * request enqueued as {@link RoutingStore#enqueue} does and, when a member can take it, offered at once as
      * {@link RoutingStore#matchRequest} does.
      */
-    Opened open(ServiceRequest request, CallRecord queued, long nowMs, long ringMs);
+    CompletionStage<Opened> open(ServiceRequest request, CallRecord queued, long nowMs, long ringMs);
 
     /** @param place the request's 1-based place in its queue when it was queued (before any offer) */
     record Opened(int place, Optional<OfferMade> offer) {
@@ -34,8 +35,8 @@ public interface RoutingSteps {
      * {@code expected} (as {@code CallStore.compareAndSet} compares); then the request leaves routing and the
      * record becomes {@code answered.apply(offeredAtMs)}, the offer's time being what only the store knows.
      */
-    AcceptOutcome accept(RequestId requestId, Subject staffId, long nowMs, CallRecord expected,
-                         LongFunction<CallRecord> answered);
+    CompletionStage<AcceptOutcome> accept(RequestId requestId, Subject staffId, long nowMs, CallRecord expected,
+                                          LongFunction<CallRecord> answered);
 
     /** How {@link #accept} went. */
     sealed interface AcceptOutcome {
@@ -65,7 +66,7 @@ public interface RoutingSteps {
      * are offered their next request as {@link RoutingStore#matchStaff}. Empty when the record changed first
      * (then nothing is done).
      */
-    Optional<Freed> endCall(CallRecord live, CallRecord ended, long nowMs, long ringMs, boolean offerNext);
+    CompletionStage<Optional<Freed>> endCall(CallRecord live, CallRecord ended, long nowMs, long ringMs, boolean offerNext);
 
     /**
      * @param member  the staff member as they are now (empty if no longer known)

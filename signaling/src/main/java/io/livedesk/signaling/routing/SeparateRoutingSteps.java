@@ -1,21 +1,23 @@
 package io.livedesk.signaling.routing;
 
+import io.livedesk.signaling.async.Stages;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.call.CallStore;
 import io.livedesk.signaling.call.EndReason;
 import io.livedesk.signaling.presence.PresenceStore;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.LongFunction;
 
 /**
  * {@link RoutingSteps} as the stores' own operations one after another: for stores where each costs no
  * round trip (in memory). Not atomic across the stores, which one node's memory does not need: every change
- * is still one atomic store operation, and a step's later operations check what earlier ones did.
+ * is still one atomic store operation, and a step's later operations check what earlier ones did. Its stages
+ * are complete when returned.
  */
 public final class SeparateRoutingSteps implements RoutingSteps {
     private static final Logger log = LoggerFactory.getLogger(SeparateRoutingSteps.class);
@@ -30,7 +32,11 @@ public final class SeparateRoutingSteps implements RoutingSteps {
     }
 
     @Override
-    public Opened open(ServiceRequest request, CallRecord queued, long nowMs, long ringMs) {
+    public CompletionStage<Opened> open(ServiceRequest request, CallRecord queued, long nowMs, long ringMs) {
+        return Stages.now(() -> openNow(request, queued, nowMs, ringMs));
+    }
+
+    private Opened openNow(ServiceRequest request, CallRecord queued, long nowMs, long ringMs) {
         if (routing.openRequestOf(request.customerId()).isPresent() || calls.liveCallOf(request.customerId()).isPresent()) {
             throw new IllegalStateException("customer already has an open request or call");
         }
@@ -57,8 +63,13 @@ public final class SeparateRoutingSteps implements RoutingSteps {
     }
 
     @Override
-    public AcceptOutcome accept(RequestId requestId, Subject staffId, long nowMs, CallRecord expected,
-                                LongFunction<CallRecord> answered) {
+    public CompletionStage<AcceptOutcome> accept(RequestId requestId, Subject staffId, long nowMs, CallRecord expected,
+                                                 LongFunction<CallRecord> answered) {
+        return Stages.now(() -> acceptNow(requestId, staffId, nowMs, expected, answered));
+    }
+
+    private AcceptOutcome acceptNow(RequestId requestId, Subject staffId, long nowMs, CallRecord expected,
+                                    LongFunction<CallRecord> answered) {
         Optional<Accepted> accepted = routing.accept(requestId, staffId, nowMs);
         if (accepted.isEmpty()) {
             return new AcceptOutcome.NotOffered();
@@ -69,7 +80,12 @@ public final class SeparateRoutingSteps implements RoutingSteps {
     }
 
     @Override
-    public Optional<Freed> endCall(CallRecord live, CallRecord ended, long nowMs, long ringMs, boolean offerNext) {
+    public CompletionStage<Optional<Freed>> endCall(CallRecord live, CallRecord ended, long nowMs, long ringMs,
+                                                    boolean offerNext) {
+        return Stages.now(() -> endCallNow(live, ended, nowMs, ringMs, offerNext));
+    }
+
+    private Optional<Freed> endCallNow(CallRecord live, CallRecord ended, long nowMs, long ringMs, boolean offerNext) {
         if (!calls.compareAndSet(live, ended)) {
             return Optional.empty();
         }

@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 
 import java.util.Set;
-import java.util.concurrent.Executor;
 
 /**
  * One client's WebSocket on this node: who it is once {@code hello} succeeded, its rate limit, and the
@@ -37,7 +36,7 @@ public final class ClientConnection implements WaitingCustomer {
     /** The node's connections whose request waits, so the routing sweep visits those, not every connection. */
     private final Set<ClientConnection> waitingIndex;
 
-    public ClientConnection(String id, Channel channel, MessageCodec codec, Executor pool, TokenBucket rateLimit,
+    public ClientConnection(String id, Channel channel, MessageCodec codec, SerialExecutor.Pool pool, TokenBucket rateLimit,
                             Set<ClientConnection> waitingIndex) {
         this.id = id;
         this.channel = channel;

@@ -1,6 +1,7 @@
 package io.livedesk.signaling.server;
 
 import io.lettuce.core.RedisException;
+import io.livedesk.signaling.async.Stages;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallService;
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Handles one client message on a worker thread: checks that the caller is signed in and that their
@@ -29,6 +32,7 @@ import java.util.UUID;
  */
 public final class ClientMessageHandler {
     private static final Logger log = LoggerFactory.getLogger(ClientMessageHandler.class);
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedStage(null);
 
     private final SessionService sessions;
     private final PresenceService presence;
@@ -53,17 +57,34 @@ public final class ClientMessageHandler {
         this.clock = clock;
     }
 
-    public void handle(ClientConnection c, ClientMessage message) {
+    /**
+     * Handles the message; the stage completes once it is answered. A message whose store step is under way
+     * holds no thread (the stage completes later, on a worker): the connection's next message waits for the
+     * stage, not for a thread.
+     */
+    public CompletionStage<Void> handle(ClientConnection c, ClientMessage message) {
+        CompletionStage<Void> answered;
         try {
-            dispatch(c, message);
-        } catch (ProtocolException e) {
+            answered = dispatch(c, message);
+        } catch (RuntimeException e) {
+            failed(c, message, e);
+            return DONE;
+        }
+        return answered.exceptionally(e -> {
+            failed(c, message, Stages.cause(e));
+            return null;
+        });
+    }
+
+    private void failed(ClientConnection c, ClientMessage message, Throwable failure) {
+        if (failure instanceof ProtocolException e) {
             sendError(c, message.id(), e.code(), e.getMessage());
-        } catch (RedisException e) {
+        } else if (failure instanceof RedisException e) {
             log.warn("store unavailable while handling {}: {}", message.getClass().getSimpleName(), e.toString());
             sendError(c, message.id(), ErrorCode.UNAVAILABLE, "a store did not answer; try again");
-        } catch (RuntimeException e) {
+        } else {
             String ref = UUID.randomUUID().toString().substring(0, 8);
-            log.error("internal error {} handling {}", ref, message.getClass().getSimpleName(), e);
+            log.error("internal error {} handling {}", ref, message.getClass().getSimpleName(), failure);
             sendError(c, message.id(), ErrorCode.INTERNAL, "internal error, reference " + ref);
         }
     }
@@ -105,27 +126,36 @@ public final class ClientMessageHandler {
         }
     }
 
-    private void accept(ClientConnection c, Principal p, ClientMessage.OfferAccept accept) {
-        CallService.Answer answer;
-        try {
-            answer = calls.accept(p, accept);
-        } catch (ProtocolException e) {
+    private CompletionStage<Void> accept(ClientConnection c, Principal p, ClientMessage.OfferAccept accept) {
+        return calls.accept(p, accept).handle((answer, failure) -> {
+            if (failure == null) {
+                reply(c, answer.started());
+                ServiceRequest request = answer.request();
+                if (request.origin() != null) {
+                    afterReply("counting a consultation", () -> live.consultationAnswered(request.origin()));
+                }
+                return null;
+            }
+            RuntimeException e = Stages.unchecked(failure);
             // A retry of an accept that answered unavailable may find its first attempt done (the request left
             // routing); finishing it here keeps the request from being lost between routing and the call.
-            if (e.code() != ErrorCode.OFFER_EXPIRED || routing.routes(accept.requestId())) {
+            if (!(e instanceof ProtocolException expired) || expired.code() != ErrorCode.OFFER_EXPIRED
+                    || routing.routes(accept.requestId())) {
                 throw e;
             }
             reply(c, calls.acceptedBefore(p, CallId.of(accept.requestId().value()), accept.id()).orElseThrow(() -> e));
-            return;
-        }
-        reply(c, answer.started());
-        ServiceRequest request = answer.request();
-        if (request.origin() != null) {
-            afterReply("counting a consultation", () -> live.consultationAnswered(request.origin()));
-        }
+            return null;
+        });
     }
 
-    private void dispatch(ClientConnection c, ClientMessage message) {
+    /** A new request's reply, then (the customer knowing they are queued) the offer it may have got at once. */
+    private void queued(ClientConnection c, Queued queued, String what) {
+        reply(c, queued.reply());
+        c.startWaiting(queued.request(), queued.reply().position());
+        afterReply(what, () -> routing.announce(queued));
+    }
+
+    private CompletionStage<Void> dispatch(ClientConnection c, ClientMessage message) {
         if (message instanceof ClientMessage.Hello h) {
             reply(c, sessions.hello(c, h.id(), h.token()));
             Principal signedIn = c.principal();
@@ -133,7 +163,7 @@ public final class ClientMessageHandler {
                 // Back within the grace period: what still rings at them rings again, with the time it has left.
                 afterReply("showing ringing offers again", () -> routing.ringingOffers(signedIn.subject()).forEach(c::send));
             }
-            return;
+            return DONE;
         }
         Principal p = c.principal();
         if (p == null) {
@@ -157,40 +187,40 @@ public final class ClientMessageHandler {
                 afterReply("offering work", () -> routing.offerWorkTo(p.subject()));
             }
         } else if (message instanceof ClientMessage.RequestCreate create) {
-            Queued queued = routing.create(p, create);
-            reply(c, queued.reply());
-            c.startWaiting(queued.request(), queued.reply().position());
-            afterReply("offering a new request", () -> routing.announce(queued));
+            return routing.create(p, create).thenAccept(queued -> queued(c, queued, "offering a new request"));
         } else if (message instanceof ClientMessage.RequestCancel cancel) {
             CallId call = CallId.of(cancel.requestId()); // the call a customer's own request became
             if (calls.get(call).filter(r -> r.isParty(p.subject()) && r.state().live()).isPresent()) {
                 // Accepted a moment ago: cancelling now means hanging up.
-                reply(c, calls.hangup(p, call, cancel.id()));
-            } else {
-                reply(c, routing.cancel(p, cancel));
+                return calls.hangup(p, call, cancel.id()).thenAccept(ended -> {
+                    reply(c, ended);
+                    c.stopWaiting();
+                });
             }
+            reply(c, routing.cancel(p, cancel));
             c.stopWaiting(); // at once, not at the next sweep: nothing left to put back if Redis loses its data
         } else if (message instanceof ClientMessage.OfferAccept accept) {
-            accept(c, p, accept);
+            return accept(c, p, accept);
         } else if (message instanceof ClientMessage.OfferDecline decline) {
             reply(c, routing.decline(p, decline));
         } else if (message instanceof ClientMessage.CallSignal signal) {
             calls.signal(p, signal);
             reply(c, new ServerMessage.Ack(signal.id()));
         } else if (message instanceof ClientMessage.CallHangup hangup) {
-            reply(c, calls.hangup(p, hangup.callId(), hangup.id()));
+            return calls.hangup(p, hangup.callId(), hangup.id()).thenAccept(ended -> reply(c, ended));
         } else if (message instanceof ClientMessage.CallJoin join) {
             reply(c, calls.join(p, join));
         } else if (message instanceof ClientMessage.CallTransfer transfer) {
             reply(c, calls.transfer(p, transfer));
         } else if (message instanceof ClientMessage.AboutBroadcast about) {
-            broadcast(c, about);
+            return broadcast(c, about);
         } else {
             throw new IllegalStateException("no handler for " + message.getClass().getSimpleName());
         }
+        return DONE;
     }
 
-    private void broadcast(ClientConnection c, ClientMessage.AboutBroadcast message) {
+    private CompletionStage<Void> broadcast(ClientConnection c, ClientMessage.AboutBroadcast message) {
         if (message instanceof ClientMessage.BroadcastJoin m) {
             reply(c, live.join(c, m));
         } else if (message instanceof ClientMessage.BroadcastLeave m) {
@@ -202,10 +232,7 @@ public final class ClientMessageHandler {
         } else if (message instanceof ClientMessage.BroadcastLike m) {
             reply(c, live.like(c, m));
         } else if (message instanceof ClientMessage.BroadcastConsult m) {
-            Queued queued = live.consult(c, m);
-            reply(c, queued.reply());
-            c.startWaiting(queued.request(), queued.reply().position());
-            afterReply("offering a consultation", () -> routing.announce(queued));
+            return live.consult(c, m).thenAccept(queued -> queued(c, queued, "offering a consultation"));
         } else if (message instanceof ClientMessage.BroadcastViewers m) {
             reply(c, live.viewers(c, m));
         } else if (message instanceof ClientMessage.ChatDelete m) {
@@ -227,5 +254,6 @@ public final class ClientMessageHandler {
         } else {
             throw new IllegalStateException("no handler for " + message.getClass().getSimpleName());
         }
+        return DONE;
     }
 }

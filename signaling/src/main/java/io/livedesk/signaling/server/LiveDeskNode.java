@@ -56,6 +56,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -127,8 +128,11 @@ public final class LiveDeskNode implements AutoCloseable {
         this.knownCalls = config.redis().enabled() ? KnownCalls.keeping(clock, config.cluster().reconnectGrace(),
                 config.cluster().knownCallsRetention()) : KnownCalls.none();
         CallRecords callRecords = new CallRecords(stores.calls(), knownCalls);
+        // Where a message goes on once its store step answered: a worker, taking its turn again without a new
+        // admission (it was admitted), never Lettuce's I/O thread.
+        Executor afterStore = workers::resume;
         this.routing = new RoutingService(stores.routing(), stores.routingSteps(), presence, callRecords, router,
-                config.routing(), clock, metrics);
+                config.routing(), clock, metrics, afterStore);
         TranscriptMetrics transcriptMetrics = new TranscriptMetrics();
         metrics.bind(transcriptMetrics);
         this.transcripts = new TranscriptService(stores.transcripts(), AlertRules.of(config.speech().alerts()), router,
@@ -139,7 +143,7 @@ public final class LiveDeskNode implements AutoCloseable {
         metrics.bind(new TranscriptionMetrics(speechService, transcriber, media.audioTaps()));
         ClusterMediaHandoff handoff = new ClusterMediaHandoff(stores.bus(), codec.mapper());
         this.calls = new CallService(callRecords, media.negotiator(router, transcriber, workers), router, clock, metrics,
-                routing, nodeId, handoff);
+                routing, nodeId, handoff, afterStore);
         router.onNodeTasks(ClusterMediaHandoff.SUBJECT, handoff.receiver(calls, workers));
         this.broadcastMedia = ClusterBroadcastMedia.on(media.broadcastMedia(router, config.live()), nodeId,
                 stores.bus(), codec.mapper(), router, workers);

@@ -94,7 +94,7 @@ public final class WebSocketFrameHandler extends SimpleChannelInboundHandler<Web
             return;
         }
         try {
-            c.executor().execute(() -> node.messages().handle(c, message));
+            c.executor().executeAsync(() -> node.messages().handle(c, message));
         } catch (RejectedExecutionException e) {
             node.messages().sendOverloaded(c, message.id(), node.admission().retryAfter());
         }

@@ -1,7 +1,6 @@
 package io.livedesk.signaling.server;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -10,16 +9,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The bounded pool where messages and REST calls are handled, off Netty's event loop, because a
- * handler may wait on Redis. When the queue is full, {@link #execute} throws
- * {@link RejectedExecutionException} and the caller answers "overloaded". It also says how long the oldest
- * queued task has waited: what admission control ({@link Admission}) decides by.
+ * handler may wait on Redis. When {@code queueCapacity} tasks wait, {@link #execute} throws
+ * {@link RejectedExecutionException} and the caller answers "overloaded"; {@link #resume} (work already
+ * admitted, going on after a store step answered) is never refused, so the queue may go past the capacity by
+ * at most the store steps in flight. It also says how long the oldest queued task has waited: what admission
+ * control ({@link Admission}) decides by.
  */
-public final class WorkerPool implements Executor, AutoCloseable {
+public final class WorkerPool implements SerialExecutor.Pool, AutoCloseable {
     private final ThreadPoolExecutor executor;
+    private final int queueCapacity;
 
     public WorkerPool(String name, int threads, int queueCapacity) {
+        this.queueCapacity = queueCapacity;
         this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queueCapacity), namedThreads(name), new ThreadPoolExecutor.AbortPolicy());
+                new LinkedBlockingQueue<>(), namedThreads(name), new ThreadPoolExecutor.AbortPolicy());
     }
 
     public static ThreadFactory namedThreads(String name) {
@@ -41,6 +44,14 @@ public final class WorkerPool implements Executor, AutoCloseable {
 
     @Override
     public void execute(Runnable task) {
+        if (executor.getQueue().size() >= queueCapacity) {
+            throw new RejectedExecutionException("the worker queue is full");
+        }
+        executor.execute(new Queued(task, System.nanoTime()));
+    }
+
+    @Override
+    public void resume(Runnable task) {
         executor.execute(new Queued(task, System.nanoTime()));
     }
 

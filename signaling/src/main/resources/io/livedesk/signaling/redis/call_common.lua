@@ -2,19 +2,27 @@
 
 local function call_key(id) return T .. 'call:' .. id end
 
--- Points the live-call and last-call indexes of the call's parties ('' for none) at it.
-local function index_live(id, customer, staff)
-  for _, subject in ipairs({ customer, staff }) do
-    if subject ~= '' then
-      redis.call('SET', T .. 'livecall:' .. subject, id)
-      redis.call('SET', T .. 'lastcall:' .. subject, id)
-    end
+-- Points a party's live-call and last-call indexes at the call (no party: '').
+local function index_party(id, subject)
+  if subject ~= '' then
+    redis.call('SET', T .. 'livecall:' .. subject, id)
+    redis.call('SET', T .. 'lastcall:' .. subject, id)
   end
 end
 
+-- Points the live-call and last-call indexes of the call's parties ('' for none) at it.
+local function index_live(id, customer, staff)
+  index_party(id, customer)
+  index_party(id, staff)
+end
+
+-- The recent index is trimmed once it holds this many calls more than it keeps, all of them at once.
+local RECENT_TRIM_BATCH = 100
+
 -- CallStore.create: id, state, json, customer, staff ('' if none), enqueuedAt, live ('1' if the state is
 -- CONNECTING or ACTIVE), how many calls `recent` keeps, revision. Returns 0 if the id exists. Calls that
--- fall out of the recent index are deleted once ENDED.
+-- fall out of the recent index (trimmed in batches: it may hold up to RECENT_TRIM_BATCH more) are deleted
+-- once ENDED.
 local function create_call(id, state, json, customer, staff, enqueued_at, live, keep, revision)
   local key = call_key(id)
   local recent = T .. 'calls'
@@ -23,7 +31,7 @@ local function create_call(id, state, json, customer, staff, enqueued_at, live, 
   if live == '1' then index_live(id, customer, staff) end
   redis.call('ZADD', recent, enqueued_at, id)
   local excess = redis.call('ZCARD', recent) - tonumber(keep)
-  if excess > 0 then
+  if excess >= RECENT_TRIM_BATCH then
     for _, old in ipairs(redis.call('ZRANGE', recent, 0, excess - 1)) do
       if redis.call('HGET', call_key(old), 'state') == 'ENDED' then
         redis.call('DEL', call_key(old))
@@ -36,19 +44,26 @@ end
 
 -- CallStore.compareAndSet: id, expected state, expected is live ('1'/'0'), new state, new json, new
 -- customer, new staff ('' if none), new is live ('1'/'0'), expected revision, new revision.
--- Moves the live-call index from the old parties to the new ones. Returns 1 if it replaced the record.
+-- Moves the live-call index from the old parties to the new ones; a party of a call that stays live keeps
+-- its entries as they are. Returns 1 if it replaced the record.
 local function call_compare_and_set(id, old_state, old_live, state, json, customer, staff, live, old_rev, rev)
   local key = call_key(id)
   local old = redis.call('HMGET', key, 'state', 'customer', 'staff', 'rev')
   -- A record stored before revisions existed counts as revision 0.
   if old[1] ~= old_state or (old[4] or '0') ~= old_rev then return 0 end
-  if old_live == '1' then
+  local was_live, is_live = old_live == '1', live == '1'
+  if was_live then
     for _, subject in ipairs({ old[2], old[3] }) do
+      local stays = is_live and (subject == customer or subject == staff)
       local index = T .. 'livecall:' .. subject
-      if subject ~= '' and redis.call('GET', index) == id then redis.call('DEL', index) end
+      if subject ~= '' and not stays and redis.call('GET', index) == id then redis.call('DEL', index) end
     end
   end
   redis.call('HSET', key, 'state', state, 'json', json, 'customer', customer, 'staff', staff, 'rev', rev)
-  if live == '1' then index_live(id, customer, staff) end
+  if is_live then
+    for _, subject in ipairs({ customer, staff }) do
+      if not was_live or (subject ~= old[2] and subject ~= old[3]) then index_party(id, subject) end
+    end
+  end
   return 1
 end

@@ -120,6 +120,12 @@ local function hash_reply(t)
   return flat
 end
 
+-- Stores a request (r: its hash as a table, with customerId) whole and marks it as its customer's open request.
+local function store_request(r)
+  redis.call('HSET', req_key(r.id), unpack(hash_reply(r)))
+  redis.call('SET', open_key(r.customerId), r.id)
+end
+
 -- Load down by one, never below zero. With idle_at, reaching zero while AVAILABLE starts a new idle
 -- period then (a call ended); a released offer keeps the idle period. Returns the member as now stored
 -- (nil when unknown).
@@ -139,12 +145,16 @@ end
 local function queued(r) return r.colleague == nil or r.colleague == '' end
 
 -- Removes a request (r: its hash as a table) from routing entirely: queue, offer, indexes, exclusions.
+-- An offered request is in no queue (the offer took it out), a waiting one in no offer index.
 local function forget_request(r)
-  redis.call('ZREM', queue_key(r.topic, r.language), r.member)
-  redis.call('ZREM', waiting_key(r.topic), r.id)
-  redis.call('SREM', offered_key(r.topic), r.id)
-  redis.call('ZREM', OFFERS, r.id)
-  if r.staff ~= nil and r.staff ~= '' then redis.call('SREM', staff_offers_key(r.staff), r.id) end
+  if r.state == 'OFFERED' then
+    redis.call('SREM', offered_key(r.topic), r.id)
+    redis.call('ZREM', OFFERS, r.id)
+    if r.staff ~= nil and r.staff ~= '' then redis.call('SREM', staff_offers_key(r.staff), r.id) end
+  else
+    redis.call('ZREM', queue_key(r.topic, r.language), r.member)
+    redis.call('ZREM', waiting_key(r.topic), r.id)
+  end
   redis.call('DEL', req_key(r.id), excl_key(r.id))
   if redis.call('GET', open_key(r.customerId)) == r.id then
     redis.call('DEL', open_key(r.customerId))

@@ -6,18 +6,24 @@ local QUEUE_MEMBER_ID_OFFSET = 18
 
 -- Offers r (the request's hash as a table) to staff (as loaded). Returns the member as now stored and
 -- whether this is the request's first offer (the request->offer latency is measured on that one).
-local function offer(r, staff, now, expires_at)
+-- A fresh request (new_request in routing_queue.lua, not stored yet) is stored with its offer, once, and was
+-- never in its queue.
+local function offer(r, staff, now, expires_at, fresh)
   local first = r.firstOfferedAt == nil or r.firstOfferedAt == ''
   if queued(r) then
-    redis.call('ZREM', queue_key(r.topic, r.language), r.member)
-    redis.call('ZREM', waiting_key(r.topic), r.id)
+    if not fresh then
+      redis.call('ZREM', queue_key(r.topic, r.language), r.member)
+      redis.call('ZREM', waiting_key(r.topic), r.id)
+    end
     redis.call('SADD', offered_key(r.topic), r.id)
   end
-  if first then
-    redis.call('HSET', req_key(r.id), 'state', 'OFFERED', 'staff', staff.id, 'offeredAt', now, 'expiresAt', expires_at,
-        'firstOfferedAt', now)
+  local fields = { state = 'OFFERED', staff = staff.id, offeredAt = now, expiresAt = expires_at }
+  if first then fields.firstOfferedAt = now end
+  if fresh then
+    for k, v in pairs(fields) do r[k] = v end
+    store_request(r)
   else
-    redis.call('HSET', req_key(r.id), 'state', 'OFFERED', 'staff', staff.id, 'offeredAt', now, 'expiresAt', expires_at)
+    redis.call('HSET', req_key(r.id), unpack(hash_reply(fields)))
   end
   redis.call('ZADD', OFFERS, expires_at, r.id)
   redis.call('SADD', staff_offers_key(staff.id), r.id)
@@ -32,15 +38,16 @@ end
 
 -- RoutingStore.matchRequest on r (the request's hash as a table, or nil): walks the availability set of its
 -- (topic, language), least loaded first, then longest idle (ties by id, as the sorted set orders equal
--- scores), at most SCAN_LIMIT members, skipping excluded ones, and offers it to the first. Returns the
--- member as now stored and whether it was the first offer, or nil.
-local function match_request(r, now, expires_at)
+-- scores), at most SCAN_LIMIT members, skipping excluded ones, and offers it to the first. With fresh (a
+-- request new_request made, not stored yet: no one is excluded from it) it is stored with the offer.
+-- Returns the member as now stored and whether it was the first offer, or nil.
+local function match_request(r, now, expires_at, fresh)
   if r == nil or r.state ~= 'WAITING' or not queued(r) then return nil end
   for _, staff_id in ipairs(redis.call('ZRANGE', avail_key(r.topic, r.language), 0, SCAN_LIMIT - 1)) do
     local staff = load_staff(staff_id)
     -- The set holds exactly the offerable members; checking again costs little and guards the invariant.
-    if offerable(staff) and not excluded(r.id, staff_id, now) then
-      return offer(r, staff, now, expires_at)
+    if offerable(staff) and (fresh or not excluded(r.id, staff_id, now)) then
+      return offer(r, staff, now, expires_at, fresh)
     end
   end
   return nil

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.call;
 
+import io.livedesk.signaling.async.Stages;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.presence.StaffStatus;
@@ -130,7 +131,7 @@ class CallServiceTest {
         assertEquals(1, fx.presenceOf("agent-zhang").load());
         assertEquals(StaffStatus.BUSY, fx.presenceOf("agent-zhang").effectiveStatus());
 
-        ServerMessage.CallEnded reply = fx.calls.hangup(customer.principal(), id, "h1");
+        ServerMessage.CallEnded reply = Stages.await(fx.calls.hangup(customer.principal(), id, "h1"));
 
         assertEquals(new ServerMessage.CallEnded("h1", id, "customer_hangup"), reply);
         assertEquals("customer_hangup", staff.lastOf("call.ended").path("reason").asText());
@@ -149,7 +150,7 @@ class CallServiceTest {
     void staffHangupTellsTheCustomer() {
         CallId id = fx.call(customer, staff);
 
-        ServerMessage.CallEnded reply = fx.calls.hangup(staff.principal(), id, "h1");
+        ServerMessage.CallEnded reply = Stages.await(fx.calls.hangup(staff.principal(), id, "h1"));
 
         assertEquals("staff_hangup", reply.reason());
         assertEquals("staff_hangup", customer.lastOf("call.ended").path("reason").asText());
@@ -165,7 +166,7 @@ class CallServiceTest {
         RequestId waiting = fx.request(next, "accounts");
         assertTrue(staff.received("offer").isEmpty(), "busy: nothing rings");
 
-        fx.calls.hangup(customer.principal(), id, "h1");
+        Stages.await(fx.calls.hangup(customer.principal(), id, "h1"));
 
         assertEquals(waiting, lastOfferTo(staff));
     }
@@ -186,7 +187,7 @@ class CallServiceTest {
         assertEquals(1, customer.received("call.ended").size());
         assertEquals(List.of(first.value()), fx.bridge.expiredConferences());
         assertTrue(fx.record(second).state().live());
-        assertRefused(ErrorCode.INVALID_STATE, () -> fx.calls.hangup(customer.principal(), first, "h2"));
+        assertRefused(ErrorCode.INVALID_STATE, () -> Stages.await(fx.calls.hangup(customer.principal(), first, "h2")));
     }
 
     @Test
@@ -194,7 +195,7 @@ class CallServiceTest {
         CallId id = fx.call(customer, staff);
         EmbeddedClient stranger = fx.signIn(customer("cust-li"));
 
-        assertRefused(ErrorCode.NOT_FOUND, () -> fx.calls.hangup(stranger.principal(), id, "h1"));
+        assertRefused(ErrorCode.NOT_FOUND, () -> Stages.await(fx.calls.hangup(stranger.principal(), id, "h1")));
         assertTrue(fx.record(id).state().live());
     }
 
@@ -240,7 +241,7 @@ class CallServiceTest {
 
         assertRefused(ErrorCode.INVALID_STATE, () -> fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j2", id, "barge")));
         assertRefused(ErrorCode.NOT_FOUND, () -> fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j3", CallId.of("r-none"), null)));
-        fx.calls.hangup(customer.principal(), id, "h1");
+        Stages.await(fx.calls.hangup(customer.principal(), id, "h1"));
         EmbeddedClient late = fx.signIn(supervisor("sup-late"));
         assertRefused(ErrorCode.NOT_FOUND, () -> fx.calls.join(late.principal(), new ClientMessage.CallJoin("j4", id, null)));
 
@@ -277,7 +278,7 @@ class CallServiceTest {
         fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, "barge"));
         customer.clear();
 
-        ServerMessage.CallEnded reply = fx.calls.hangup(sup.principal(), id, "h1");
+        ServerMessage.CallEnded reply = Stages.await(fx.calls.hangup(sup.principal(), id, "h1"));
 
         assertEquals("left", reply.reason());
         assertEquals(List.of("customer", "staff"), roles(customer.lastOf("call.participants")));
@@ -291,7 +292,7 @@ class CallServiceTest {
         EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
         fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, null));
 
-        fx.calls.hangup(customer.principal(), id, "h1");
+        Stages.await(fx.calls.hangup(customer.principal(), id, "h1"));
 
         assertEquals("customer_hangup", sup.lastOf("call.ended").path("reason").asText());
     }
@@ -335,7 +336,7 @@ class CallServiceTest {
         assertEquals(id, fx.calls.liveCallOf(Subject.of("cust-wei")).orElseThrow().callId());
 
         staff.clear();
-        fx.calls.hangup(customer.principal(), id, "h1");
+        Stages.await(fx.calls.hangup(customer.principal(), id, "h1"));
         assertEquals("customer_hangup", next.lastOf("call.ended").path("reason").asText());
         assertTrue(staff.received().isEmpty(), "the former staff member is out of the call");
     }
@@ -455,7 +456,7 @@ class CallServiceTest {
         RequestId transfer = lastOfferTo(next);
         assertEquals(1, fx.presenceOf("agent-li").load());
 
-        fx.calls.hangup(customer.principal(), id, "h1");
+        Stages.await(fx.calls.hangup(customer.principal(), id, "h1"));
 
         assertEquals(transfer.value(), next.lastOf("offer.revoked").path("requestId").asText());
         assertEquals(0, fx.presenceOf("agent-li").load());
@@ -469,7 +470,7 @@ class CallServiceTest {
         CallId id = fx.call(customer, staff);
         fx.calls.transfer(staff.principal(), new ClientMessage.CallTransfer("t1", id, "cards", "en", null));
 
-        fx.calls.hangup(staff.principal(), id, "h1");
+        Stages.await(fx.calls.hangup(staff.principal(), id, "h1"));
         EmbeddedClient later = fx.availableStaff(staff("agent-li", "cards"));
 
         assertTrue(later.received("offer").isEmpty(), "nothing of the ended call rings: " + later.received());
@@ -539,7 +540,7 @@ class CallServiceTest {
         new CallRecords(fx.callStore).update(id, r -> r.withMediaNode("node-b"));
 
         fx.offer(customer, id, BrowserOffer.of("cust", 1));
-        fx.calls.hangup(staff.principal(), id, "h1");
+        Stages.await(fx.calls.hangup(staff.principal(), id, "h1"));
 
         assertTrue(fx.bridge.requests().isEmpty(), "this node's bridge is not asked: " + fx.bridge.requests());
         assertEquals(List.of("node-b", "node-b"), fx.handedOff.stream().map(e -> e.getKey()).toList());

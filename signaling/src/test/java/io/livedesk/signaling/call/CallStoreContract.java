@@ -257,6 +257,24 @@ public abstract class CallStoreContract {
         assertEquals(List.of("c-c", "c-b", "c-a"), ids(store.recent(10, null)));
     }
 
+    @Test
+    void endedCallsOlderThanTheKeptOnesAreForgottenLiveOnesAreNot() {
+        CallRecord live = connecting("c-live", "cust-live", "s1", T0);
+        CallRecord ended = queued("c-ended", "cust-ended", T0 + 1).ended(EndReason.CUSTOMER_CANCELLED, T0 + 2);
+        store.create(ended);
+        // Enough newer calls that both fall out of the kept ones, however the store batches its trimming
+        // (Redis: up to 100 at a time).
+        int newer = InMemoryCallStore.RECENT_LIMIT + 100;
+        for (int i = 0; i < newer; i++) {
+            store.create(queued("c-" + i, "cust-" + i, T0 + 10 + i));
+        }
+
+        assertTrue(store.get(ended.callId()).isEmpty(), "an ended call past the kept ones is gone");
+        assertEquals(Optional.of(live), store.get(live.callId()), "a live call is never forgotten");
+        assertEquals(Optional.of(live), store.liveCallOf(Subject.of("cust-live")));
+        assertEquals(List.of("c-" + (newer - 1), "c-" + (newer - 2)), ids(store.recent(2, null)));
+    }
+
     private static List<String> ids(List<CallRecord> records) {
         return records.stream().map(r -> r.callId().value()).toList();
     }

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.media;
 
+import io.livedesk.signaling.async.Stages;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.EndpointRequest;
@@ -188,7 +189,7 @@ class BridgeNegotiatorTest {
         fx.offer(customer, callId, CUSTOMER_PAGE);
         fx.offer(staff, callId, STAFF_PAGE);
 
-        fx.calls.hangup(customer.principal(), callId, "h1");
+        Stages.await(fx.calls.hangup(customer.principal(), callId, "h1"));
 
         assertEquals(List.of(callId.value()), fx.bridge.expiredConferences());
         assertFalse(fx.bridge.hasConference(callId.value()));
@@ -324,7 +325,7 @@ class BridgeNegotiatorTest {
         fx.offer(customer, callId, CUSTOMER_PAGE);
         // CallService.signal read the call while it was live; the call ends before the negotiator runs it.
         CallRecord seenLive = fx.record(callId);
-        fx.calls.hangup(staff.principal(), callId, "h1");
+        Stages.await(fx.calls.hangup(staff.principal(), callId, "h1"));
         customer.clear();
 
         ProtocolException refused = assertThrows(ProtocolException.class, () -> fx.negotiator.signal(seenLive,

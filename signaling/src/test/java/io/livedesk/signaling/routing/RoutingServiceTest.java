@@ -1,5 +1,6 @@
 package io.livedesk.signaling.routing;
 
+import io.livedesk.signaling.async.Stages;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
@@ -101,11 +102,11 @@ class RoutingServiceTest {
         presence = new PresenceService(presenceStore, new io.livedesk.signaling.presence.InMemorySupervisorIndex(), router, clock);
         CallRecords records = new CallRecords(callStore);
         routing = new RoutingService(routingStore, new SeparateRoutingSteps(routingStore, callStore, presenceStore),
-                presence, records, router, config, clock, metrics);
+                presence, records, router, config, clock, metrics, Runnable::run);
         calls = new CallService(records, new PeerToPeerRelay(router, List.of()), router, clock, metrics, routing,
                 "node-test", (node, task) -> {
                     throw new AssertionError("peer-to-peer media is never handed to another node");
-                });
+                }, Runnable::run);
     }
 
     // ---- matching ----
@@ -586,8 +587,8 @@ class RoutingServiceTest {
     /** As the message handler does for request.create: queue it (offered at once if it can be), then tell the offer. */
     private RequestId request(String customerId, String topic, String language, int priority) {
         connect(customerId, Role.CUSTOMER);
-        Queued queued = routing.create(customer(customerId),
-                new ClientMessage.RequestCreate("q" + ids.incrementAndGet(), topic, language, priority, Map.of()));
+        Queued queued = Stages.await(routing.create(customer(customerId),
+                new ClientMessage.RequestCreate("q" + ids.incrementAndGet(), topic, language, priority, Map.of())));
         routing.announce(queued);
         return queued.request().id();
     }
@@ -600,7 +601,7 @@ class RoutingServiceTest {
     private ServerMessage.CallStarted accept(String staffId, String requestId) {
         Principal p = staff(staffId, presenceOf(staffId).profile().skills(), presenceOf(staffId).profile().languages(),
                 presenceOf(staffId).profile().capacity());
-        return calls.accept(p, new ClientMessage.OfferAccept(staffId + "-1", RequestId.of(requestId))).started();
+        return Stages.await(calls.accept(p, new ClientMessage.OfferAccept(staffId + "-1", RequestId.of(requestId)))).started();
     }
 
     private void decline(String staffId, String requestId) {

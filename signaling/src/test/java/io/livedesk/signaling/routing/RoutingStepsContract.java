@@ -1,5 +1,6 @@
 package io.livedesk.signaling.routing;
 
+import io.livedesk.signaling.async.Stages;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
@@ -80,7 +81,7 @@ public abstract class RoutingStepsContract {
     }
 
     RoutingSteps.Opened open(ServiceRequest r, long now) {
-        return steps.open(r, queuedRecord(r), now, RING);
+        return Stages.await(steps.open(r, queuedRecord(r), now, RING));
     }
 
     /** The record as the server makes it when the member answers: offered to them at the offer's time. */
@@ -90,7 +91,8 @@ public abstract class RoutingStepsContract {
 
     RoutingSteps.AcceptOutcome accept(ServiceRequest r, String staffId, long now) {
         CallRecord expected = calls.get(r.callId()).orElseThrow();
-        return steps.accept(r.id(), Subject.of(staffId), now, expected, offeredAt -> answered(expected, staffId, offeredAt, now));
+        return Stages.await(steps.accept(r.id(), Subject.of(staffId), now, expected,
+                offeredAt -> answered(expected, staffId, offeredAt, now)));
     }
 
     int load(String staffId) {
@@ -228,8 +230,8 @@ public abstract class RoutingStepsContract {
         CallRecord newer = guessed.withMediaNode("node-b");
         assertTrue(calls.compareAndSet(guessed, newer));
 
-        RoutingSteps.AcceptOutcome outcome = steps.accept(r.id(), Subject.of("s1"), T0 + 5, guessed,
-                offeredAt -> answered(guessed, "s1", offeredAt, T0 + 5));
+        RoutingSteps.AcceptOutcome outcome = Stages.await(steps.accept(r.id(), Subject.of("s1"), T0 + 5, guessed,
+                offeredAt -> answered(guessed, "s1", offeredAt, T0 + 5)));
 
         assertEquals(newer, record(r), "a record that changed is never overwritten");
         if (outcome instanceof RoutingSteps.AcceptOutcome.AcceptedOnly only) {
@@ -258,7 +260,7 @@ public abstract class RoutingStepsContract {
         CallRecord live = callWithOneWaiting();
         CallRecord ended = live.ended(EndReason.STAFF_HANGUP, T0 + 100);
 
-        RoutingSteps.Freed freed = steps.endCall(live, ended, T0 + 100, RING, true).orElseThrow();
+        RoutingSteps.Freed freed = Stages.await(steps.endCall(live, ended, T0 + 100, RING, true)).orElseThrow();
 
         assertEquals(Subject.of("s1"), freed.staffId());
         assertTrue(freed.matched());
@@ -277,8 +279,8 @@ public abstract class RoutingStepsContract {
     void endCallWithoutTheNextOfferOnlyFreesTheMember() {
         CallRecord live = callWithOneWaiting();
 
-        RoutingSteps.Freed freed = steps.endCall(live, live.ended(EndReason.CUSTOMER_HANGUP, T0 + 100), T0 + 100, RING,
-                false).orElseThrow();
+        RoutingSteps.Freed freed = Stages.await(steps.endCall(live, live.ended(EndReason.CUSTOMER_HANGUP, T0 + 100),
+                T0 + 100, RING, false)).orElseThrow();
 
         assertTrue(freed.next().isEmpty());
         assertFalse(freed.matched(), "left to the caller, who calls the transfer off first");
@@ -294,7 +296,8 @@ public abstract class RoutingStepsContract {
         CallRecord newer = live.connected(T0 + 50);
         assertTrue(calls.compareAndSet(live, newer));
 
-        assertEquals(Optional.empty(), steps.endCall(live, live.ended(EndReason.STAFF_HANGUP, T0 + 100), T0 + 100, RING, true));
+        assertEquals(Optional.empty(),
+                Stages.await(steps.endCall(live, live.ended(EndReason.STAFF_HANGUP, T0 + 100), T0 + 100, RING, true)));
 
         assertEquals(newer, calls.get(live.callId()).orElseThrow());
         assertEquals(1, load("s1"));
@@ -306,8 +309,8 @@ public abstract class RoutingStepsContract {
         CallRecord live = callWithOneWaiting();
         presence.remove(Subject.of("s1"));
 
-        RoutingSteps.Freed freed = steps.endCall(live, live.ended(EndReason.CUSTOMER_HANGUP, T0 + 100), T0 + 100, RING,
-                true).orElseThrow();
+        RoutingSteps.Freed freed = Stages.await(steps.endCall(live, live.ended(EndReason.CUSTOMER_HANGUP, T0 + 100),
+                T0 + 100, RING, true)).orElseThrow();
 
         assertTrue(freed.member().isEmpty());
         assertTrue(freed.next().isEmpty());

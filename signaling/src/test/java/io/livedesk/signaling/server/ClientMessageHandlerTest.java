@@ -1,5 +1,6 @@
 package io.livedesk.signaling.server;
 
+import io.livedesk.signaling.async.Stages;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisException;
 import io.livedesk.signaling.auth.Principal;
@@ -137,7 +138,7 @@ class ClientMessageHandlerTest {
                 .path("requestId").asText());
         // The first attempt's store step went through (request out of routing, call started) but its reply was
         // lost with Redis's answer, so the member asks again.
-        fx.calls.accept(agent.principal(), new ClientMessage.OfferAccept("a0", requestId));
+        Stages.await(fx.calls.accept(agent.principal(), new ClientMessage.OfferAccept("a0", requestId)));
         assertEquals(1, customer.received("call.started").size());
         assertTrue(fx.routingStore.request(requestId).isEmpty());
 

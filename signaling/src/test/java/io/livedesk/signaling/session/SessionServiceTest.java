@@ -1,5 +1,6 @@
 package io.livedesk.signaling.session;
 
+import io.livedesk.signaling.async.Stages;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.auth.Subject;
@@ -114,7 +115,7 @@ class SessionServiceTest {
         assertEquals(4001, first.closeStatus().orElseThrow());
         assertFalse(first.open());
         assertEquals(second.connection(), fx.connections.get(Subject.of("cust-wei")).orElseThrow());
-        fx.calls.hangup(staffMember.principal(), callId, "h1");
+        Stages.await(fx.calls.hangup(staffMember.principal(), callId, "h1"));
         assertEquals(1, second.received("call.ended").size(), "messages go to the new connection");
         assertTrue(first.received("call.ended").isEmpty());
     }

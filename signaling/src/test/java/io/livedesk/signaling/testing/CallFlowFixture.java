@@ -1,5 +1,6 @@
 package io.livedesk.signaling.testing;
 
+import io.livedesk.signaling.async.Stages;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.auth.Subject;
@@ -143,7 +144,7 @@ public final class CallFlowFixture {
         CallRecords records = new CallRecords(callStore);
         RoutingStore routingSeen = routingStoreSeen.apply(routingStore);
         this.routing = new RoutingService(routingSeen, new SeparateRoutingSteps(routingSeen, callStore, presenceStore),
-                presence, records, router, config.routing(), clock, metrics);
+                presence, records, router, config.routing(), clock, metrics, Runnable::run);
         if (bridged) {
             this.bridge = new FakeBridge();
             this.negotiator = new BridgeNegotiator(bridge, router, config.calls().iceServers());
@@ -154,7 +155,7 @@ public final class CallFlowFixture {
             this.media = new PeerToPeerRelay(router, config.calls().iceServers());
         }
         this.calls = new CallService(records, media, router, clock, metrics, routing, NODE_ID,
-                (node, task) -> handedOff.add(Map.entry(node, task)));
+                (node, task) -> handedOff.add(Map.entry(node, task)), Runnable::run);
         this.sessions = new SessionService(NODE_ID, tokens, sessionStore, connections, router, presence, routing,
                 calls, config, clock);
         InMemoryBroadcastStore broadcasts = new InMemoryBroadcastStore();
@@ -245,8 +246,8 @@ public final class CallFlowFixture {
 
     /** The customer asks for the topic in English and routing tries to offer it at once; returns its id. */
     public RequestId request(EmbeddedClient customer, String topic) {
-        var queued = routing.create(customer.principal(),
-                new ClientMessage.RequestCreate(customer.nextId(), topic, "en", 0, Map.of()));
+        var queued = Stages.await(routing.create(customer.principal(),
+                new ClientMessage.RequestCreate(customer.nextId(), topic, "en", 0, Map.of())));
         routing.announce(queued);
         return queued.request().id();
     }
@@ -254,7 +255,7 @@ public final class CallFlowFixture {
     /** The staff member accepts the offer of this request; returns the reply they would get. */
     public ServerMessage.CallStarted accept(EmbeddedClient staff, RequestId requestId) {
         String replyId = staff.nextId();
-        return calls.accept(staff.principal(), new ClientMessage.OfferAccept(replyId, requestId)).started();
+        return Stages.await(calls.accept(staff.principal(), new ClientMessage.OfferAccept(replyId, requestId))).started();
     }
 
     /**

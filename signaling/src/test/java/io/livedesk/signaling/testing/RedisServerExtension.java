@@ -76,6 +76,14 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         }
     }
 
+    /** Holds every client's commands for the given time (CLIENT PAUSE ... ALL): a Redis that answers slowly. */
+    public void pauseClients(Duration time) {
+        String reply = command(port(), "CLIENT PAUSE " + time.toMillis() + " ALL");
+        if (!reply.startsWith("+OK")) {
+            throw new IllegalStateException("CLIENT PAUSE failed: " + reply);
+        }
+    }
+
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         return parameter.getParameter().getType() == RedisUrl.class;
