@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -56,17 +57,26 @@ public final class Stages {
     }
 
     /**
-     * {@code next} on the stage's value, run on {@code executor}; a failure skips it and is passed on, also
-     * from {@code executor}. (A plain {@code thenApplyAsync} passes a failure on from whichever thread failed
-     * the stage, such as Lettuce's I/O thread, where nothing may wait on a store.)
+     * {@code next} on the stage's outcome (its value, or its failure unwrapped), run on {@code executor} when the
+     * stage is still under way, else at once on this thread (the caller's, who started the step: a worker).
+     * A store's stage completes on Lettuce's I/O thread, where nothing may wait on a store; a plain
+     * {@code thenApplyAsync} would also pass a failure on from there. A stage already complete (the in-memory
+     * stores') costs no second trip through the pool.
      */
+    public static <T, R> CompletionStage<R> handleOn(CompletionStage<T> stage, Executor executor,
+                                                     BiFunction<T, Throwable, R> next) {
+        BiFunction<T, Throwable, R> unwrapped = (value, failure) -> next.apply(value, failure == null ? null : cause(failure));
+        return stage.toCompletableFuture().isDone() ? stage.handle(unwrapped) : stage.handleAsync(unwrapped, executor);
+    }
+
+    /** {@link #handleOn} for the stage's value only: a failure skips {@code next} and is passed on. */
     public static <T, R> CompletionStage<R> applyOn(CompletionStage<T> stage, Executor executor, Function<T, R> next) {
-        return stage.handleAsync((value, failure) -> {
+        return handleOn(stage, executor, (value, failure) -> {
             if (failure != null) {
                 throw unchecked(failure);
             }
             return next.apply(value);
-        }, executor);
+        });
     }
 
     /** {@link #applyOn} for a {@code next} that answers a stage of its own. */

@@ -114,7 +114,8 @@ public final class RoutingService implements CallRouting {
         ServiceRequest request = new ServiceRequest(id, customer, name, topic, language, priority, context, now,
                 order.rank(now, priority), null, origin);
         CallRecord record = CallRecord.queued(request.callId(), customer, name, topic, language, priority, now);
-        return steps.open(request, record, now, config.ringTimeout().toMillis()).handleAsync((opened, failure) -> {
+        CompletionStage<RoutingSteps.Opened> step = steps.open(request, record, now, config.ringTimeout().toMillis());
+        return Stages.handleOn(step, afterStore, (opened, failure) -> {
             if (failure != null) {
                 RuntimeException cause = Stages.unchecked(failure);
                 throw cause instanceof IllegalStateException
@@ -126,7 +127,7 @@ public final class RoutingService implements CallRouting {
             int position = opened.place();
             return new Queued(request, new ServerMessage.RequestQueued(replyId, id, topic, language,
                     QueueState.WAITING, position, estimator.etaSeconds(topic, position)), opened.offer());
-        }, afterStore);
+        });
     }
 
     /**
