@@ -17,6 +17,7 @@ const { transcriptFileName, transcriptPath } = await import(`${STATIC}/console/p
 const { customerContext } = await import(`${STATIC}/console/names.js`);
 const { fmtDuration, initials } = await import(`${STATIC}/client/format.js`);
 const widget = await import(`${STATIC}/widget/logic.js`);
+const { briefCallId, briefSummary, handoverText } = await import(`${STATIC}/console/panels/brief.js`);
 
 test("desk state: signed out, then the call, offers, the ended panel and presence in that order", () => {
   const d = { me: null, call: null, ended: null, presence: { status: "available" } };
@@ -138,6 +139,31 @@ test("widget: live states, error keys, request context and offered topics", () =
   const topics = [{ id: "cards", en: "Cards", zh: "银行卡" }, { id: "loans", names: { en: "Loans" } }, { names: {} }];
   assert.deepEqual(widget.offeredTopics(topics, ["cards"]), [{ id: "cards", names: { en: "Cards", zh: "银行卡" } }]);
   assert.equal(widget.offeredTopics(topics).length, 2);
+});
+
+test("widget: the page's topic hint, then the longest path prefix; only topics on offer; the product goes along", () => {
+  const offered = [{ id: "cards" }, { id: "loans" }, { id: "wealth" }];
+  const byPath = { topicsByPath: { "/loans": "loans", "/loans/private": "wealth", "/gone": "gone" } };
+  assert.equal(widget.suggestedTopic(byPath, "/loans/private/x", offered), "wealth", "the longest prefix wins");
+  assert.equal(widget.suggestedTopic(byPath, "/loans/car", offered), "loans");
+  assert.equal(widget.suggestedTopic(byPath, "/gone/x", offered), null, "a topic not on offer is not chosen");
+  assert.equal(widget.suggestedTopic({ ...byPath, topic: "cards" }, "/loans", offered), "cards", "the mount option beats the path");
+  assert.equal(widget.suggestedTopic({ topic: "cards" }, "/", offered, { topic: "loans" }), "loans", "the button's hint beats both");
+  assert.equal(widget.suggestedTopic({}, "/", offered), null);
+  assert.deepEqual(widget.requestContext(null, "/loans", "home-loan"), { page: "/loans", product: "home-loan" });
+  assert.deepEqual(widget.requestContext({ site: "x" }, "/loans"), { site: "x" });
+});
+
+test("brief: an offer's call is the transferred call or the request; returning customers and handover notes", () => {
+  assert.equal(briefCallId({ requestId: "r-1" }), "r-1");
+  assert.equal(briefCallId({ requestId: "t-1", transfer: { callId: "r-9" } }), "r-9");
+  const tr = (k, v) => k + JSON.stringify(v || {});
+  assert.equal(briefSummary({ previous: [] }, tr), null);
+  assert.equal(briefSummary(null, tr), null);
+  assert.equal(briefSummary({ previous: [{}, {}] }, tr), 'brief.returning{"n":2}');
+  assert.equal(handoverText({ fromStaffName: "Zhang" }, tr), 'brief.handover{"name":"Zhang"}');
+  assert.equal(handoverText({ fromStaffName: "Zhang", note: "fixed rate" }, tr), 'brief.handoverNote{"name":"Zhang","note":"fixed rate"}');
+  assert.equal(handoverText(null, tr), "");
 });
 
 test("list panels load through the one fetch helper: the desk's token, failures keep the old items", async () => {

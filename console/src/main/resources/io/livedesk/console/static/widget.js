@@ -18,10 +18,14 @@
  *   askName  true: the start form asks the customer's name and passes it to token({name}).
  *   name     prefills the name field (or is passed to token() when askName is false).
  *   topics   array of topic ids to offer (filter of the server's topics).
+ *   topic    the topic to pre-select (the page is about it), so the customer usually presses one button.
+ *   topicsByPath  {"/loans": "loans", ...}: pre-selects the topic of the longest prefix of the page's path.
+ *   product  the product the page is about; sent with the request as context `product`.
  *   context  object of strings sent with the request; default {page: location.pathname}.
  *   priority 0-9 request priority (the token's maxPriority caps it); default 0.
  *   launcher false: no floating button (open it with LiveDesk.open()).
- * API: LiveDesk.mount(opts), LiveDesk.open(), LiveDesk.close(), LiveDesk.setLang(l),
+ * API: LiveDesk.mount(opts), LiveDesk.open([{topic, product}]) (a page's "talk to a specialist" button names
+ *      what it is about), LiveDesk.close(), LiveDesk.setLang(l),
  *      LiveDesk.unmount(), LiveDesk.debug = { state(), peerConnection(), root(), host() }.
  *
  * The UI lives in an open Shadow DOM on <div id="livedesk-widget" data-testid="ld-host">; the host

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -42,11 +43,17 @@ public final class DevTokenEndpoints {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = false)
+    private static final Pattern VISITOR = Pattern.compile("[A-Za-z0-9-]{8,40}");
+
     record MintRequest(String role, String subject, String name, List<String> skills, List<String> languages,
-                       Integer capacity, Integer maxPriority, List<String> permissions) {
+                       Integer capacity, Integer maxPriority, List<String> permissions, Boolean anonymous) {
     }
 
-    record DemoRequest(String name) {
+    /**
+     * @param visitor the demo page's own id for this browser (kept in its storage), so that a returning demo
+     *                customer is the same customer and has a history; absent: an anonymous visit
+     */
+    record DemoRequest(String name, String visitor) {
     }
 
     public void register(HttpRoutes routes) {
@@ -82,7 +89,7 @@ public final class DevTokenEndpoints {
                 Set.copyOf(r.skills() == null ? List.of() : r.skills()),
                 Set.copyOf(r.languages() == null ? List.of() : r.languages()),
                 r.capacity() == null ? 1 : r.capacity(), r.maxPriority() == null ? 0 : r.maxPriority(),
-                permissions(r.permissions()));
+                permissions(r.permissions()), Boolean.TRUE.equals(r.anonymous()));
         return issue(p);
     }
 
@@ -103,8 +110,13 @@ public final class DevTokenEndpoints {
     private HttpReply demoCustomer(HttpCall call) throws Exception {
         DemoRequest r = call.jsonBody(json, DemoRequest.class);
         String name = r.name() == null || r.name().isBlank() ? "Guest" : r.name().trim();
-        return issue(new Principal(Subject.of("cust-" + UUID.randomUUID().toString().substring(0, 12)), Role.CUSTOMER, name,
-                Set.of(), Set.of(), 1, 0));
+        if (r.visitor() != null && !VISITOR.matcher(r.visitor()).matches()) {
+            throw new ProtocolException(ErrorCode.BAD_MESSAGE, "visitor must be 8-40 letters, digits or -");
+        }
+        // Without a visitor id, a new random subject per visit, so marked anonymous: no history is kept under it.
+        boolean anonymous = r.visitor() == null;
+        String subject = "cust-" + (anonymous ? UUID.randomUUID().toString().substring(0, 12) : r.visitor());
+        return issue(new Principal(Subject.of(subject), Role.CUSTOMER, name, Set.of(), Set.of(), 1, 0, Set.of(), anonymous));
     }
 
     /**

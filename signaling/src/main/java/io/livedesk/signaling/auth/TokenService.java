@@ -68,6 +68,9 @@ public final class TokenService {
         if (p.role() == Role.CUSTOMER && p.maxPriority() > 0) {
             builder.withClaim("maxPriority", p.maxPriority());
         }
+        if (p.anonymous()) {
+            builder.withClaim("anonymous", true);
+        }
         return builder.sign(algorithm);
     }
 
@@ -106,9 +109,10 @@ public final class TokenService {
         if (!mp.isMissing() && mp.asInt() != null) {
             maxPriority = mp.asInt();
         }
+        Claim anonymous = jwt.getClaim("anonymous");
         try {
             Principal p = new Principal(Subject.of(jwt.getSubject()), role, name, skills, languages, capacity, maxPriority,
-                    permissions);
+                    permissions, Boolean.TRUE.equals(anonymous.asBoolean()));
             validate(p);
             return p;
         } catch (IllegalArgumentException e) {

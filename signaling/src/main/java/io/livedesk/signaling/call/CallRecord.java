@@ -1,10 +1,13 @@
 package io.livedesk.signaling.call;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.live.BroadcastOrigin;
 import io.livedesk.signaling.routing.RequestId;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything kept about one call, from the request to its end. The call id is the request id.
@@ -15,44 +18,84 @@ import java.util.List;
  * change makes a new record with {@code revision + 1}, which is what {@link CallStore#compareAndSet}
  * compares, so two changes made at once cannot both land.
  *
+ * @param asked              what the customer asked with (their page's context, the livestream they came from)
+ *                           and whether their token identifies them; never changes
  * @param supervisors        supervisors in the live call now, in order of joining
  * @param formerStaffIds     staff members who had the call before a transfer, oldest first
  * @param transferRequestId  the routing request of a transfer under way (the call waits in a queue for
  *                           its next staff member while the current one stays on), else null
+ * @param handover           who asked for the call's latest transfer, with the note they wrote for the next staff
+ *                           member; null before any
  * @param mediaNode          the node whose media negotiator holds the call's media state (the node that
  *                           answered it); every node hands the call's media signals to it. Null before
  *                           the answer.
  */
 public record CallRecord(CallId callId, Subject customerId, String customerName, String topic, String language,
-                         int priority, Subject staffId, String staffName, CallState state,
+                         int priority, Asked asked, Subject staffId, String staffName, CallState state,
                          long enqueuedAtMs, long offeredAtMs, long answeredAtMs, long connectedAtMs,
                          long endedAtMs, EndReason endReason, List<Supervisor> supervisors,
-                         List<Subject> formerStaffIds, RequestId transferRequestId, String mediaNode, int revision) {
+                         List<Subject> formerStaffIds, RequestId transferRequestId, Handover handover, String mediaNode,
+                         int revision) {
 
     /** @param announced whether the customer was told (barged in), or the supervisor only monitors */
     public record Supervisor(Subject id, boolean announced) {
     }
 
+    /**
+     * What the customer's request brought along, kept with the call for its staff (the brief, a transfer).
+     *
+     * @param context    the customer's page's own words ({@code request.create}'s context): shown, never acted on
+     * @param origin     the livestream a viewer consulted from, set by the server; else null
+     * @param identified whether the customer's token names a lasting customer (not an anonymous visitor): only
+     *                   then are their calls kept together as their history
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Asked(Map<String, String> context, BroadcastOrigin origin, boolean identified) {
+        public static final Asked NONE = new Asked(Map.of(), null, false);
+
+        public Asked {
+            context = context == null ? Map.of() : Map.copyOf(context);
+        }
+    }
+
+    /** @param note null when they wrote none */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Handover(String fromStaffName, String note) {
+    }
+
     public CallRecord {
+        asked = asked == null ? Asked.NONE : asked;
         supervisors = supervisors == null ? List.of() : List.copyOf(supervisors);
         formerStaffIds = formerStaffIds == null ? List.of() : List.copyOf(formerStaffIds);
     }
 
     public static CallRecord queued(CallId callId, Subject customerId, String customerName, String topic,
                                     String language, int priority, long enqueuedAtMs) {
-        return new CallRecord(callId, customerId, customerName, topic, language, priority, null, null,
-                CallState.QUEUED, enqueuedAtMs, 0, 0, 0, 0, null, List.of(), List.of(), null, null, 0);
+        return queued(callId, customerId, customerName, topic, language, priority, Asked.NONE, enqueuedAtMs);
     }
 
-    /** Waiting time: from the request until a staff member answered, or until it ended unanswered. */
-    public long waitMs() {
+    public static CallRecord queued(CallId callId, Subject customerId, String customerName, String topic,
+                                    String language, int priority, Asked asked, long enqueuedAtMs) {
+        return new CallRecord(callId, customerId, customerName, topic, language, priority, asked, null, null,
+                CallState.QUEUED, enqueuedAtMs, 0, 0, 0, 0, null, List.of(), List.of(), null, null, null, 0);
+    }
+
+    /**
+     * Wait time, the one definition every screen shows (docs/protocol.md): from the request until a staff
+     * member answered, or until it ended unanswered, or until {@code nowMs} while it still waits. Ringing
+     * counts as waiting; a transfer does not restart it.
+     */
+    public long waitMs(long nowMs) {
         if (answeredAtMs > 0) {
             return answeredAtMs - enqueuedAtMs;
         }
-        return endedAtMs > 0 ? endedAtMs - enqueuedAtMs : 0;
+        return Math.max(0, (endedAtMs > 0 ? endedAtMs : nowMs) - enqueuedAtMs);
     }
 
-    /** Talk time: from answer to end (or to now for a call still running, given now). */
+    /**
+     * Talk time, the one definition every screen shows: from the answer to the end (or to {@code nowMs} while
+     * the call runs), through any transfers.
+     */
     public long talkMs(long nowMs) {
         if (answeredAtMs == 0) {
             return 0;
@@ -103,9 +146,9 @@ public record CallRecord(CallId callId, Subject customerId, String customerName,
 
     public CallRecord offered(Subject staffId, String staffName, long nowMs) {
         to(CallState.OFFERED);
-        return new CallRecord(callId, customerId, customerName, topic, language, priority, staffId, staffName,
+        return new CallRecord(callId, customerId, customerName, topic, language, priority, asked, staffId, staffName,
                 CallState.OFFERED, enqueuedAtMs, nowMs, 0, 0, 0, null, supervisors, formerStaffIds,
-                transferRequestId, mediaNode, revision + 1);
+                transferRequestId, handover, mediaNode, revision + 1);
     }
 
     /**
@@ -113,44 +156,44 @@ public record CallRecord(CallId callId, Subject customerId, String customerName,
      * store knew it): the same record as stored, so the same revision.
      */
     public CallRecord withOfferedAt(long offeredAtMs) {
-        return new CallRecord(callId, customerId, customerName, topic, language, priority, staffId, staffName, state,
+        return new CallRecord(callId, customerId, customerName, topic, language, priority, asked, staffId, staffName, state,
                 enqueuedAtMs, offeredAtMs, answeredAtMs, connectedAtMs, endedAtMs, endReason, supervisors,
-                formerStaffIds, transferRequestId, mediaNode, revision);
+                formerStaffIds, transferRequestId, handover, mediaNode, revision);
     }
 
     public CallRecord requeued() {
         to(CallState.QUEUED);
-        return new CallRecord(callId, customerId, customerName, topic, language, priority, null, null,
+        return new CallRecord(callId, customerId, customerName, topic, language, priority, asked, null, null,
                 CallState.QUEUED, enqueuedAtMs, offeredAtMs, 0, 0, 0, null, supervisors, formerStaffIds,
-                transferRequestId, mediaNode, revision + 1);
+                transferRequestId, handover, mediaNode, revision + 1);
     }
 
     public CallRecord answered(long nowMs) {
         to(CallState.CONNECTING);
-        return new CallRecord(callId, customerId, customerName, topic, language, priority, staffId, staffName,
+        return new CallRecord(callId, customerId, customerName, topic, language, priority, asked, staffId, staffName,
                 CallState.CONNECTING, enqueuedAtMs, offeredAtMs, nowMs, 0, 0, null, supervisors, formerStaffIds,
-                transferRequestId, mediaNode, revision + 1);
+                transferRequestId, handover, mediaNode, revision + 1);
     }
 
     /** The node that answered the call holds its media state. */
     public CallRecord withMediaNode(String nodeId) {
-        return new CallRecord(callId, customerId, customerName, topic, language, priority, staffId, staffName, state,
+        return new CallRecord(callId, customerId, customerName, topic, language, priority, asked, staffId, staffName, state,
                 enqueuedAtMs, offeredAtMs, answeredAtMs, connectedAtMs, endedAtMs, endReason, supervisors,
-                formerStaffIds, transferRequestId, nodeId, revision + 1);
+                formerStaffIds, transferRequestId, handover, nodeId, revision + 1);
     }
 
     public CallRecord connected(long nowMs) {
         to(CallState.ACTIVE);
-        return new CallRecord(callId, customerId, customerName, topic, language, priority, staffId, staffName,
+        return new CallRecord(callId, customerId, customerName, topic, language, priority, asked, staffId, staffName,
                 CallState.ACTIVE, enqueuedAtMs, offeredAtMs, answeredAtMs, nowMs, 0, null, supervisors,
-                formerStaffIds, transferRequestId, mediaNode, revision + 1);
+                formerStaffIds, transferRequestId, handover, mediaNode, revision + 1);
     }
 
     public CallRecord ended(EndReason reason, long nowMs) {
         to(CallState.ENDED);
-        return new CallRecord(callId, customerId, customerName, topic, language, priority, staffId, staffName,
+        return new CallRecord(callId, customerId, customerName, topic, language, priority, asked, staffId, staffName,
                 CallState.ENDED, enqueuedAtMs, offeredAtMs, answeredAtMs, connectedAtMs, nowMs, reason,
-                List.of(), formerStaffIds, null, mediaNode, revision + 1);
+                List.of(), formerStaffIds, null, handover, mediaNode, revision + 1);
     }
 
     /** A supervisor joins the live call; {@code announced} when the customer is told. */
@@ -174,22 +217,28 @@ public record CallRecord(CallId callId, Subject customerId, String customerName,
         return withPeople(staffId, staffName, next, formerStaffIds, transferRequestId);
     }
 
-    /** The staff member asked for a transfer: the call waits for its next staff member under this request. */
-    public CallRecord transferring(RequestId requestId) {
+    /**
+     * The staff member asked for a transfer: the call waits for its next staff member under this request,
+     * with the note they wrote for whoever takes it (null for none).
+     */
+    public CallRecord transferring(RequestId requestId, String note) {
         requireLive("transfer");
         if (transferRequestId != null) {
             throw new IllegalStateException("a transfer is already under way");
         }
-        return withPeople(staffId, staffName, supervisors, formerStaffIds, requestId);
+        return withPeople(staffId, staffName, supervisors, formerStaffIds, requestId, new Handover(staffName, note));
     }
 
-    /** The transfer was called off (nobody took it, or the staff member changed their mind). */
+    /** The transfer was called off (nobody took it, or the staff member changed their mind), with its note. */
     public CallRecord transferCancelled() {
         requireLive("cancel a transfer of");
-        return withPeople(staffId, staffName, supervisors, formerStaffIds, null);
+        return withPeople(staffId, staffName, supervisors, formerStaffIds, null, null);
     }
 
-    /** The next staff member took the transfer: they replace the current one, who is kept in the history. */
+    /**
+     * The next staff member took the transfer: they replace the current one, who is kept in the history; the
+     * handover note stays with the call for them.
+     */
     public CallRecord transferredTo(Subject newStaffId, String newStaffName) {
         requireLive("transfer");
         if (transferRequestId == null) {
@@ -202,8 +251,13 @@ public record CallRecord(CallId callId, Subject customerId, String customerName,
 
     private CallRecord withPeople(Subject staff, String name, List<Supervisor> present, List<Subject> former,
                                   RequestId transfer) {
-        return new CallRecord(callId, customerId, customerName, topic, language, priority, staff, name, state,
+        return withPeople(staff, name, present, former, transfer, handover);
+    }
+
+    private CallRecord withPeople(Subject staff, String name, List<Supervisor> present, List<Subject> former,
+                                  RequestId transfer, Handover nextHandover) {
+        return new CallRecord(callId, customerId, customerName, topic, language, priority, asked, staff, name, state,
                 enqueuedAtMs, offeredAtMs, answeredAtMs, connectedAtMs, endedAtMs, endReason, present, former,
-                transfer, mediaNode, revision + 1);
+                transfer, nextHandover, mediaNode, revision + 1);
     }
 }

@@ -207,7 +207,13 @@ public final class CallService {
         boolean customer = party == Role.CUSTOMER;
         var peer = customer ? staffView(call) : customerView(call);
         return new ServerMessage.CallStarted(replyId, call.callId(), peer, media.offers(party),
-                media.iceServersFor(call, party), resumed ? Boolean.TRUE : null, media.mode());
+                media.iceServersFor(call, party), resumed ? Boolean.TRUE : null, media.mode(), null, times(call));
+    }
+
+    /** The call's wait and talk time now: what every screen counts from. */
+    private ServerMessage.CallTimes times(CallRecord call) {
+        long now = clock.millis();
+        return new ServerMessage.CallTimes(call.waitMs(now), call.talkMs(now));
     }
 
     private static ServerMessage.PeerView staffView(CallRecord call) {
@@ -237,7 +243,7 @@ public final class CallService {
         log.info("call {}: supervisor {} joined ({})", call.callId(), supervisor.subject(), m.mode());
         tellParticipants(call, supervisor.subject(), m.barge());
         return new ServerMessage.CallStarted(m.id(), call.callId(), customerView(call), true,
-                media.iceServersFor(call, Role.SUPERVISOR), null, media.mode(), m.mode());
+                media.iceServersFor(call, Role.SUPERVISOR), null, media.mode(), m.mode(), times(call));
     }
 
     /** A supervisor leaves a call that goes on. */
@@ -252,7 +258,7 @@ public final class CallService {
         }).orElseThrow(() -> new ProtocolException(ErrorCode.NOT_FOUND, "you are not in a live call with that id"));
         mediaLeft(call, supervisor.subject());
         tellParticipants(call, null, announced[0]);
-        return new ServerMessage.CallEnded(replyId, callId, LEFT);
+        return new ServerMessage.CallEnded(replyId, callId, LEFT, times(call));
     }
 
     /**
@@ -274,7 +280,7 @@ public final class CallService {
         RequestId requestId = m.staffId() != null ? routing.enqueueTransferTo(call, m.staffId(), staff.name())
                 : routing.enqueueTransfer(call, m.topic(), m.language(), staff.name());
         boolean recorded = update(call.callId(), r -> r.state().live() && r.transferRequestId() == null
-                && staff.subject().equals(r.staffId()) ? r.transferring(requestId) : null).isPresent();
+                && staff.subject().equals(r.staffId()) ? r.transferring(requestId, m.note()) : null).isPresent();
         if (!recorded) {
             routing.cancelTransfer(requestId);
             throw new ProtocolException(ErrorCode.INVALID_STATE, "the call changed; try again");
@@ -316,7 +322,7 @@ public final class CallService {
         metrics.accepted();
         log.info("call {}: transferred to a new staff member", callId);
         mediaLeft(call, former[0]);
-        router.send(former[0], new ServerMessage.CallEnded(null, callId, TRANSFERRED));
+        router.send(former[0], new ServerMessage.CallEnded(null, callId, TRANSFERRED, times(call)));
         routing.callEnded(former[0]);
         router.send(call.customerId(), new ServerMessage.CallTransferred(callId, staffView(call)));
         tellParticipants(call, next.subject(), true);
@@ -470,7 +476,8 @@ public final class CallService {
         CallRecord call = liveCallToChange(from, callId);
         EndReason reason = from.subject().equals(call.customerId()) ? EndReason.CUSTOMER_HANGUP : EndReason.STAFF_HANGUP;
         return end(callId, reason, from.subject(), r -> r.isParty(from.subject()), routing::endCall, afterStore)
-                .thenApply(ended -> ended.map(e -> new ServerMessage.CallEnded(replyId, e.callId(), e.endReason().wire()))
+                .thenApply(ended -> ended.map(e -> new ServerMessage.CallEnded(replyId, e.callId(), e.endReason().wire(),
+                                times(e)))
                         .orElseThrow(() -> new ProtocolException(ErrorCode.INVALID_STATE, "the call has already ended")));
     }
 
@@ -523,7 +530,7 @@ public final class CallService {
             } else {
                 handoff.forward(call.mediaNode(), MediaTask.of(MediaTask.Kind.ENDED, callId, null));
             }
-            var notice = new ServerMessage.CallEnded(null, callId, reason.wire());
+            var notice = new ServerMessage.CallEnded(null, callId, reason.wire(), times(call));
             List<Subject> told = new ArrayList<>(List.of(call.customerId(), call.staffId()));
             told.addAll(supervisors);
             for (Subject party : told) {

@@ -32,6 +32,17 @@ public interface CallStore {
      */
     Optional<CallRecord> lastCallOf(Subject subject);
 
-    /** Most recently created first, at most {@code limit}; only calls with this staff member when staffId is not null. */
-    List<CallRecord> recent(int limit, Subject staffId);
+    /** How many calls {@link #history} keeps per person. */
+    int HISTORY_LIMIT = 50;
+
+    /** Most recently created first, at most {@code limit}. */
+    List<CallRecord> recent(int limit);
+
+    /**
+     * A person's calls, most recently created first, at most {@code limit} (and at most {@link #HISTORY_LIMIT}):
+     * for a staff member every call they answered, including those they transferred away; for a customer
+     * every request they made (answered or not) while their token identified them ({@link CallRecord.Asked#identified}).
+     * Records the store has since forgotten (see {@link #recent}) are left out.
+     */
+    List<CallRecord> history(Subject subject, int limit);
 }

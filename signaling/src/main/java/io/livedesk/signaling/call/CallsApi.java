@@ -19,8 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Call records over REST: {@code GET /api/calls} (supervisors see all, staff their own) and
- * {@code GET /api/calls/{id}} (a party or a supervisor).
+ * Call records over REST: {@code GET /api/calls} (supervisors see all, staff their own history, with the calls
+ * they transferred away) and {@code GET /api/calls/{id}} (a party or a supervisor). Wait and talk time are
+ * {@link CallRecord#waitMs} and {@link CallRecord#talkMs}, the values every screen shows.
  */
 public final class CallsApi {
     private static final String PREFIX = "/api/calls/";
@@ -37,11 +38,11 @@ public final class CallsApi {
         this.clock = clock;
     }
 
-    record Party(Subject id, String name) {
+    public record Party(Subject id, String name) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record CallView(CallId callId, String state, String topic, String language, int priority, Party customer,
+    public record CallView(CallId callId, String state, String topic, String language, int priority, Party customer,
                     Party staff, String enqueuedAt, String offeredAt, String answeredAt, String connectedAt,
                     String endedAt, long waitMs, long talkMs, String endReason, List<Subject> supervisors,
                     List<Subject> formerStaff, Boolean transferring, String transcript) {
@@ -54,8 +55,9 @@ public final class CallsApi {
                 throw new ProtocolException(ErrorCode.FORBIDDEN, "customers cannot list calls");
             }
             int limit = call.limit(50, 500);
-            List<CallView> views = store.recent(limit, p.role() == Role.SUPERVISOR ? null : p.subject())
-                    .stream().map(this::view).toList();
+            long now = clock.millis();
+            List<CallRecord> records = p.role() == Role.SUPERVISOR ? store.recent(limit) : store.history(p.subject(), limit);
+            List<CallView> views = records.stream().map(r -> view(r, now)).toList();
             return HttpReply.json(200, json.writeValueAsString(Map.of("calls", views)));
         });
         routes.add(HttpMethod.GET, PREFIX, call -> {
@@ -64,16 +66,17 @@ public final class CallsApi {
             CallRecord record = CallId.parse(id).flatMap(store::get)
                     .filter(r -> p.role() == Role.SUPERVISOR || r.isParty(p.subject()))
                     .orElseThrow(() -> new ProtocolException(ErrorCode.NOT_FOUND, "no such call"));
-            return HttpReply.json(200, json.writeValueAsString(view(record)));
+            return HttpReply.json(200, json.writeValueAsString(view(record, clock.millis())));
         });
     }
 
-    CallView view(CallRecord r) {
+    /** A call as REST shows it, its durations as of {@code nowMs}. */
+    public static CallView view(CallRecord r, long nowMs) {
         return new CallView(r.callId(), r.state().wire(), r.topic(), r.language(), r.priority(),
                 new Party(r.customerId(), r.customerName()),
                 r.staffId() == null ? null : new Party(r.staffId(), r.staffName()),
                 time(r.enqueuedAtMs()), time(r.offeredAtMs()), time(r.answeredAtMs()), time(r.connectedAtMs()),
-                time(r.endedAtMs()), r.waitMs(), r.talkMs(clock.millis()),
+                time(r.endedAtMs()), r.waitMs(nowMs), r.talkMs(nowMs),
                 r.endReason() == null ? null : r.endReason().wire(), r.supervisorIds(), r.formerStaffIds(),
                 r.transferRequestId() == null ? null : Boolean.TRUE,
                 // Where its transcript is (see transcript.TranscriptApi), once someone answered it.

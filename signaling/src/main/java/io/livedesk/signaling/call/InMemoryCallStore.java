@@ -27,6 +27,8 @@ public final class InMemoryCallStore implements CallStore {
     private final TreeSet<CallRecord> recentIndex = new TreeSet<>(CREATION_ORDER);
     private final Map<Subject, CallId> liveCallBySubject = new HashMap<>();
     private final Map<Subject, CallId> lastCallBySubject = new HashMap<>();
+    /** Per person, their calls' first versions in creation order, at most HISTORY_LIMIT. */
+    private final Map<Subject, TreeSet<CallRecord>> historyBySubject = new HashMap<>();
 
     @Override
     public synchronized void create(CallRecord record) {
@@ -35,6 +37,9 @@ public final class InMemoryCallStore implements CallStore {
         }
         records.put(record.callId(), record);
         index(null, record);
+        if (record.asked().identified()) {
+            addToHistory(record.customerId(), record);
+        }
         recentIndex.add(record);
         while (recentIndex.size() > RECENT_LIMIT) {
             CallRecord oldest = records.get(recentIndex.pollFirst().callId());
@@ -78,7 +83,16 @@ public final class InMemoryCallStore implements CallStore {
             if (after.staffId() != null) {
                 liveCallBySubject.put(after.staffId(), after.callId());
                 lastCallBySubject.put(after.staffId(), after.callId());
+                addToHistory(after.staffId(), after);
             }
+        }
+    }
+
+    private void addToHistory(Subject subject, CallRecord record) {
+        TreeSet<CallRecord> calls = historyBySubject.computeIfAbsent(subject, s -> new TreeSet<>(CREATION_ORDER));
+        calls.add(record);
+        while (calls.size() > HISTORY_LIMIT) {
+            calls.pollFirst();
         }
     }
 
@@ -101,14 +115,24 @@ public final class InMemoryCallStore implements CallStore {
     }
 
     @Override
-    public synchronized List<CallRecord> recent(int limit, Subject staffId) {
+    public synchronized List<CallRecord> recent(int limit) {
+        return current(recentIndex, limit);
+    }
+
+    @Override
+    public synchronized List<CallRecord> history(Subject subject, int limit) {
+        return current(historyBySubject.getOrDefault(subject, new TreeSet<>(CREATION_ORDER)), limit);
+    }
+
+    /** The current versions of the indexed calls still kept, newest first, at most {@code limit}. */
+    private List<CallRecord> current(TreeSet<CallRecord> index, int limit) {
         List<CallRecord> out = new ArrayList<>();
-        for (CallRecord created : recentIndex.descendingSet()) {
+        for (CallRecord created : index.descendingSet()) {
             if (out.size() >= limit) {
                 break;
             }
             CallRecord current = records.get(created.callId());
-            if (current != null && (staffId == null || staffId.equals(current.staffId()))) {
+            if (current != null) {
                 out.add(current);
             }
         }

@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * Call records in Redis: per call a hash with the state, revision, parties and the whole record as JSON.
  * Create and compare-and-set are Lua scripts that also keep the live-call index
- * ({@link RedisKeys#liveCall}) and the recent index ({@link RedisKeys#recentCalls}, the newest
+ * ({@link RedisKeys#liveCall}), each person's history index (the newest {@link #HISTORY_LIMIT} calls they were a
+ * party of) and the recent index ({@link RedisKeys#recentCalls}, the newest
  * {@link InMemoryCallStore#RECENT_LIMIT} calls by enqueue time, trimmed 100 at a time so that a create does
  * not trim on its own; an ended call that falls out is deleted).
  */
@@ -68,7 +69,7 @@ public final class RedisCallStore implements CallStore {
     public String[] createArgs(CallRecord r) {
         return new String[]{r.callId().value(), r.state().name(), toJson(r), r.customerId().value(), orEmpty(r.staffId()),
                 Long.toString(r.enqueuedAtMs()), flag(r.state().live()), Integer.toString(InMemoryCallStore.RECENT_LIMIT),
-                Integer.toString(r.revision())};
+                Integer.toString(r.revision()), flag(r.asked().identified())};
     }
 
     /** The arguments of call_compare_and_set (call_common.lua). */
@@ -99,9 +100,18 @@ public final class RedisCallStore implements CallStore {
     }
 
     @Override
-    public List<CallRecord> recent(int limit, Subject staffId) {
+    public List<CallRecord> recent(int limit) {
+        return walk(limit, "");
+    }
+
+    @Override
+    public List<CallRecord> history(Subject subject, int limit) {
+        return walk(Math.min(limit, HISTORY_LIMIT), subject.value());
+    }
+
+    private List<CallRecord> walk(int limit, String subject) {
         List<Object> records = recent.run(redis, keys, ScriptOutputType.MULTI, keys.recentCalls(),
-                Integer.toString(limit), orEmpty(staffId));
+                Integer.toString(limit), subject);
         List<CallRecord> out = new ArrayList<>(records.size());
         for (Object r : records) {
             out.add(fromJson((String) r));

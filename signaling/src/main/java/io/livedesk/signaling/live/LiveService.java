@@ -224,7 +224,7 @@ public final class LiveService {
         long now = clock.millis();
         BroadcastOrigin origin = new BroadcastOrigin(b.id(), b.title(), card, Math.max(0, now - member.joinedAtMs));
         String topic = card != null ? card.topicOr(b.topic()) : b.topic();
-        return routing.consult(m.id(), member.subject, name, topic, b.language(), origin).thenApply(queued -> {
+        return routing.consult(m.id(), c.principal(), name, topic, b.language(), origin).thenApply(queued -> {
             broadcasts.addCounts(b.id(), BroadcastCounts.consultationRequested());
             metrics.consultation(b.id(), "requested");
             return queued;

@@ -288,9 +288,21 @@ public sealed interface ClientMessage {
      * not interrupted.
      *
      * @param language with a topic, the queue's language; with a colleague, ignored (the call's)
+     * @param note     optional, for whoever takes the call: shown on their offer and beside the call
      */
-    record CallTransfer(String id, CallId callId, String topic, String language, Subject staffId) implements ClientMessage {
+    record CallTransfer(String id, CallId callId, String topic, String language, Subject staffId, String note)
+            implements ClientMessage {
+        public static final int MAX_NOTE = 500;
+
+        public CallTransfer(String id, CallId callId, String topic, String language, Subject staffId) {
+            this(id, callId, topic, language, staffId, null);
+        }
+
         public CallTransfer {
+            note = note == null || note.isBlank() ? null : note.strip();
+            if (note != null && note.length() > MAX_NOTE) {
+                throw new IllegalArgumentException("note must be at most " + MAX_NOTE + " characters");
+            }
             requireId(id);
             require(callId, "callId");
             if ((topic == null) == (staffId == null)) {

@@ -150,19 +150,23 @@ public sealed interface ServerMessage {
     }
 
     /**
+     * A call's wait and talk time as of the moment a message about it was sent, as the server defines them
+     * (docs/protocol.md, "Wait and talk time"): a client that shows a running clock counts on from these.
+     */
+    record CallTimes(long waitMs, long talkMs) {
+    }
+
+    /**
      * @param media       null for peer-to-peer (left out), {@code "bridge"} when each party negotiates with the bridge
      * @param supervising for a supervisor who joined: {@code "monitor"} or {@code "barge"}; else left out
+     * @param times       the call's wait and talk time so far
      */
     record CallStarted(String id, CallId callId, PeerView peer, boolean initiator,
-                       List<Map<String, Object>> iceServers, Boolean resumed, String media, String supervising)
+                       List<Map<String, Object>> iceServers, Boolean resumed, String media, String supervising,
+                       CallTimes times)
             implements ServerMessage {
-        public CallStarted(String id, CallId callId, PeerView peer, boolean initiator,
-                           List<Map<String, Object>> iceServers, Boolean resumed, String media) {
-            this(id, callId, peer, initiator, iceServers, resumed, media, null);
-        }
-
         public CallStarted withId(String replyId) {
-            return new CallStarted(replyId, callId, peer, initiator, iceServers, resumed, media, supervising);
+            return new CallStarted(replyId, callId, peer, initiator, iceServers, resumed, media, supervising, times);
         }
 
         public String type() {
@@ -245,7 +249,13 @@ public sealed interface ServerMessage {
         }
     }
 
-    record CallEnded(String id, CallId callId, String reason) implements ServerMessage {
+    /** @param times the call's final wait and talk time; left out when not known */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record CallEnded(String id, CallId callId, String reason, CallTimes times) implements ServerMessage {
+        public CallEnded(String id, CallId callId, String reason) {
+            this(id, callId, reason, null);
+        }
+
         public String type() {
             return "call.ended";
         }

@@ -94,26 +94,28 @@ public final class RoutingService implements CallRouting {
         if (m.priority() > customer.maxPriority()) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "priority above " + customer.maxPriority() + " is not allowed for this caller");
         }
-        return open(m.id(), customer.subject(), customer.name(), m.topic(), m.language(), m.priority(), m.context(), null);
+        return open(m.id(), customer.subject(), customer.name(), m.topic(), m.language(), m.priority(),
+                new CallRecord.Asked(m.context(), null, customer.identified()));
     }
 
     /**
      * A viewer's "consult now": a request in the topic's queue carrying where it came from, under the name
-     * the viewer gave (or their token's).
+     * the viewer gave (or their token's); kept in their history when their token identifies them.
      */
-    public CompletionStage<Queued> consult(String replyId, Subject viewer, String name, String topic, String language,
+    public CompletionStage<Queued> consult(String replyId, Principal viewer, String name, String topic, String language,
                           BroadcastOrigin origin) {
-        return open(replyId, viewer, name, topic, language, 0, Map.of(), origin);
+        return open(replyId, viewer.subject(), name, topic, language, 0, new CallRecord.Asked(Map.of(), origin,
+                viewer.identified()));
     }
 
     private CompletionStage<Queued> open(String replyId, Subject customer, String name, String topic, String language,
-                                         int priority, Map<String, String> context, BroadcastOrigin origin) {
+                                         int priority, CallRecord.Asked asked) {
         requireQueue(topic, language);
         long now = clock.millis();
         RequestId id = RequestId.newCustomerRequest();
-        ServiceRequest request = new ServiceRequest(id, customer, name, topic, language, priority, context, now,
-                order.rank(now, priority), null, origin);
-        CallRecord record = CallRecord.queued(request.callId(), customer, name, topic, language, priority, now);
+        ServiceRequest request = new ServiceRequest(id, customer, name, topic, language, priority, asked.context(), now,
+                order.rank(now, priority), null, asked.origin());
+        CallRecord record = CallRecord.queued(request.callId(), customer, name, topic, language, priority, asked, now);
         CompletionStage<RoutingSteps.Opened> step = steps.open(request, record, now, config.ringTimeout().toMillis());
         return Stages.handleOn(step, afterStore, (opened, failure) -> {
             if (failure != null) {
@@ -140,7 +142,8 @@ public final class RoutingService implements CallRouting {
 
     /**
      * A transfer waits in the target queue with the call's original enqueue time, so the customer, who
-     * has waited once already, goes ahead of those who came later.
+     * has waited once already, goes ahead of those who came later. It carries the customer's context, so
+     * the next staff member's offer shows what the first one's did.
      */
     @Override
     public RequestId enqueueTransfer(CallRecord call, String topic, String language, String fromStaffName) {
@@ -158,7 +161,8 @@ public final class RoutingService implements CallRouting {
     private RequestId enqueueTransfer(CallRecord call, String topic, String language, Transfer transfer) {
         RequestId id = RequestId.newTransfer();
         ServiceRequest request = new ServiceRequest(id, call.customerId(), call.customerName(), topic, language,
-                call.priority(), Map.of(), clock.millis(), order.rank(call.enqueuedAtMs(), call.priority()), transfer);
+                call.priority(), call.asked().context(), clock.millis(), order.rank(call.enqueuedAtMs(), call.priority()),
+                transfer);
         try {
             store.enqueue(request);
         } catch (IllegalStateException e) {

@@ -14,6 +14,7 @@ import io.livedesk.signaling.cluster.NodeMonitor;
 import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.config.LiveDeskConfig.Transport;
+import io.livedesk.signaling.journey.BriefApi;
 import io.livedesk.signaling.live.BroadcastChanges;
 import io.livedesk.signaling.live.BroadcastMedia;
 import io.livedesk.signaling.live.LiveBus;
@@ -171,6 +172,7 @@ public final class LiveDeskNode implements AutoCloseable {
         new StaffApi(stores.presence(), apiAuth, codec.mapper()).register(routes);
         new CallsApi(stores.calls(), apiAuth, codec.mapper(), clock).register(routes);
         new TranscriptApi(stores.transcripts(), stores.calls(), apiAuth, codec.mapper()).register(routes);
+        new BriefApi(stores.calls(), stores.routing(), apiAuth, codec.mapper(), clock).register(routes);
         new BroadcastsApi(stores.broadcasts(), stores.viewers(), config.routing(), apiAuth, codec.mapper(), clock,
                 broadcastChanges, nodeId).register(routes);
         this.context = new NodeContext(config, codec, workers, connections, messages, sessions, metrics, routes,

@@ -24,7 +24,8 @@ import java.util.Map;
 /**
  * {@code GET /api/calls/{id}/transcript}: a call's transcript as JSON, or with {@code ?format=text} as a
  * plain-text download ({@link TranscriptText}). Supervisors may read any call's; staff members the calls
- * they had (now or before a transfer); customers and viewers none (403). An unknown call, or one the staff
+ * they had (now or before a transfer), and, while in a live call with an identified customer, that customer's
+ * earlier calls (their brief links them); customers and viewers none (403). An unknown call, or one the staff
  * member never had, is 404, as for {@code GET /api/calls/{id}}. Answers are marked {@code no-store}.
  */
 public final class TranscriptApi {
@@ -71,7 +72,7 @@ public final class TranscriptApi {
                 throw new ProtocolException(ErrorCode.BAD_MESSAGE, "format must be json or text");
             }
             CallRecord record = CallId.parse(rawId).flatMap(calls::get)
-                    .filter(r -> p.role() == Role.SUPERVISOR || hadTheCall(r, p.subject()))
+                    .filter(r -> p.role() == Role.SUPERVISOR || hadTheCall(r, p.subject()) || servesTheCustomer(r, p.subject()))
                     .orElseThrow(() -> new ProtocolException(ErrorCode.NOT_FOUND, "no such call"));
             CallId callId = record.callId();
             List<TranscriptLine> lines = store.lines(callId);
@@ -83,14 +84,20 @@ public final class TranscriptApi {
             }
             TranscriptView view = new TranscriptView(callId, time(record.answeredAtMs()),
                     lines.stream().map(l -> view(l, record.answeredAtMs())).toList());
-            HttpReply reply = HttpReply.json(200, json.writeValueAsString(view));
-            return new HttpReply(reply.status(), reply.contentType(), reply.body(), Map.of("Cache-Control", "no-store"));
+            return HttpReply.json(200, json.writeValueAsString(view)).withHeader("Cache-Control", "no-store");
         });
     }
 
     /** The call's staff member now, or one who had it before a transfer. */
     private static boolean hadTheCall(CallRecord r, Subject subject) {
         return subject.equals(r.staffId()) || r.formerStaffIds().contains(subject);
+    }
+
+    /** The staff member is in a live call now with the call's customer, whom the bank identified. */
+    private boolean servesTheCustomer(CallRecord r, Subject staff) {
+        return r.asked().identified() && calls.liveCallOf(staff)
+                .filter(live -> staff.equals(live.staffId()) && live.customerId().equals(r.customerId()))
+                .isPresent();
     }
 
     private static LineView view(TranscriptLine l, long answeredAtMs) {

@@ -10,6 +10,16 @@ local function index_party(id, subject)
   end
 end
 
+-- How many calls a person's history keeps (CallStore.HISTORY_LIMIT).
+local HISTORY_LIMIT = 50
+
+-- Adds the call, created at `at`, to a person's history, keeping their newest HISTORY_LIMIT.
+local function index_history(id, subject, at)
+  local key = T .. 'history:' .. subject
+  redis.call('ZADD', key, at, id)
+  redis.call('ZREMRANGEBYRANK', key, 0, -HISTORY_LIMIT - 1)
+end
+
 -- Points the live-call and last-call indexes of the call's parties ('' for none) at it.
 local function index_live(id, customer, staff)
   index_party(id, customer)
@@ -20,15 +30,21 @@ end
 local RECENT_TRIM_BATCH = 100
 
 -- CallStore.create: id, state, json, customer, staff ('' if none), enqueuedAt, live ('1' if the state is
--- CONNECTING or ACTIVE), how many calls `recent` keeps, revision. Returns 0 if the id exists. Calls that
+-- CONNECTING or ACTIVE), how many calls `recent` keeps, revision, whether the customer is identified ('1':
+-- the call goes in their history). Returns 0 if the id exists. Calls that
 -- fall out of the recent index (trimmed in batches: it may hold up to RECENT_TRIM_BATCH more) are deleted
 -- once ENDED.
-local function create_call(id, state, json, customer, staff, enqueued_at, live, keep, revision)
+local function create_call(id, state, json, customer, staff, enqueued_at, live, keep, revision, identified)
   local key = call_key(id)
   local recent = T .. 'calls'
   if redis.call('EXISTS', key) == 1 then return 0 end
-  redis.call('HSET', key, 'state', state, 'json', json, 'customer', customer, 'staff', staff, 'rev', revision)
-  if live == '1' then index_live(id, customer, staff) end
+  redis.call('HSET', key, 'state', state, 'json', json, 'customer', customer, 'staff', staff, 'rev', revision,
+    'at', enqueued_at)
+  if identified == '1' then index_history(id, customer, enqueued_at) end
+  if live == '1' then
+    index_live(id, customer, staff)
+    if staff ~= '' then index_history(id, staff, enqueued_at) end
+  end
   redis.call('ZADD', recent, enqueued_at, id)
   local excess = redis.call('ZCARD', recent) - tonumber(keep)
   if excess >= RECENT_TRIM_BATCH then
@@ -45,7 +61,8 @@ end
 -- CallStore.compareAndSet: id, expected state, expected is live ('1'/'0'), new state, new json, new
 -- customer, new staff ('' if none), new is live ('1'/'0'), expected revision, new revision.
 -- Moves the live-call index from the old parties to the new ones; a party of a call that stays live keeps
--- its entries as they are. Returns 1 if it replaced the record.
+-- its entries as they are. A staff member who becomes a live party gets the call in their history.
+-- Returns 1 if it replaced the record.
 local function call_compare_and_set(id, old_state, old_live, state, json, customer, staff, live, old_rev, rev)
   local key = call_key(id)
   local old = redis.call('HMGET', key, 'state', 'customer', 'staff', 'rev')
@@ -63,6 +80,9 @@ local function call_compare_and_set(id, old_state, old_live, state, json, custom
   if is_live then
     for _, subject in ipairs({ customer, staff }) do
       if not was_live or (subject ~= old[2] and subject ~= old[3]) then index_party(id, subject) end
+    end
+    if staff ~= '' and (not was_live or staff ~= old[3]) then
+      index_history(id, staff, redis.call('HGET', key, 'at') or '0')
     end
   end
   return 1

@@ -1,13 +1,21 @@
--- CallStore.recent (read only). ARGV: tag, limit, staff id ('' for all).
--- Newest first: walks the recent index (bounded by its trim size) and returns the records' JSON.
-local limit, staff = tonumber(ARGV[2]), ARGV[3]
+-- CallStore.recent and CallStore.history (read only). ARGV: tag, limit, a person ('' for the recent index of
+-- all calls, else that person's history index).
+-- Newest first: walks the index a page at a time and returns the JSON of the records still kept.
+local limit, subject = tonumber(ARGV[2]), ARGV[3]
+local index = subject == '' and T .. 'calls' or T .. 'history:' .. subject
 local out = {}
 if limit <= 0 then return out end
-for _, id in ipairs(redis.call('ZREVRANGE', T .. 'calls', 0, -1)) do
-  local c = redis.call('HMGET', T .. 'call:' .. id, 'json', 'staff')
-  if c[1] and (staff == '' or c[2] == staff) then
-    out[#out + 1] = c[1]
-    if #out >= limit then break end
+local from = 0
+while #out < limit do
+  local ids = redis.call('ZREVRANGE', index, from, from + limit - 1)
+  if #ids == 0 then break end
+  for _, id in ipairs(ids) do
+    local json = redis.call('HGET', T .. 'call:' .. id, 'json')
+    if json then
+      out[#out + 1] = json
+      if #out >= limit then break end
+    end
   end
+  from = from + limit
 end
 return out

@@ -97,7 +97,7 @@ class CallRecordTest {
         assertEquals(T0 + 4_000, ended.connectedAtMs());
         assertEquals(T0 + 64_000, ended.endedAtMs());
         assertEquals(EndReason.CUSTOMER_HANGUP, ended.endReason());
-        assertEquals(3_000, ended.waitMs());
+        assertEquals(3_000, ended.waitMs(T0 + 999_999));
         assertEquals(61_000, ended.talkMs(T0 + 999_999));
     }
 
@@ -111,10 +111,10 @@ class CallRecordTest {
     @Test
     void anUnansweredRequestWaitedUntilItEnded() {
         CallRecord cancelled = recordIn(CallState.QUEUED).ended(EndReason.CUSTOMER_CANCELLED, T0 + 5_000);
-        assertEquals(5_000, cancelled.waitMs());
+        assertEquals(5_000, cancelled.waitMs(T0 + 9_000));
         assertEquals(0, cancelled.talkMs(T0 + 9_000));
         assertNull(cancelled.staffId());
-        assertEquals(0, recordIn(CallState.QUEUED).waitMs());
+        assertEquals(9_000, recordIn(CallState.QUEUED).waitMs(T0 + 9_000), "still waiting: until now");
     }
 
     @Test
@@ -177,7 +177,7 @@ class CallRecordTest {
         assertEquals(0, q.revision());
         assertEquals(3, a.revision(), "offered, answered, connected");
         assertEquals(4, a.withSupervisor(Subject.of("sup-1"), false).revision());
-        assertEquals(4, a.transferring(RequestId.of("t-1")).revision());
+        assertEquals(4, a.transferring(RequestId.of("t-1"), null).revision());
     }
 
     @Test
@@ -200,10 +200,10 @@ class CallRecordTest {
 
     @Test
     void aTransferHandsTheCallToTheNextStaffMemberAndKeepsTheHistory() {
-        CallRecord waiting = active().transferring(RequestId.of("t-1"));
+        CallRecord waiting = active().transferring(RequestId.of("t-1"), null);
         assertEquals(RequestId.of("t-1"), waiting.transferRequestId());
         assertEquals(Subject.of("staff-7"), waiting.staffId(), "the staff member stays on while the transfer waits");
-        assertThrows(IllegalStateException.class, () -> waiting.transferring(RequestId.of("t-2")), "one transfer at a time");
+        assertThrows(IllegalStateException.class, () -> waiting.transferring(RequestId.of("t-2"), null), "one transfer at a time");
         CallRecord moved = waiting.transferredTo(Subject.of("staff-9"), "Wang Fang");
         assertEquals(Subject.of("staff-9"), moved.staffId());
         assertEquals("Wang Fang", moved.staffName());
@@ -214,6 +214,6 @@ class CallRecordTest {
         assertNull(waiting.transferCancelled().transferRequestId());
         CallRecord ended = waiting.ended(EndReason.STAFF_HANGUP, T0 + 9);
         assertNull(ended.transferRequestId());
-        assertThrows(IllegalStateException.class, () -> ended.transferring(RequestId.of("t-3")));
+        assertThrows(IllegalStateException.class, () -> ended.transferring(RequestId.of("t-3"), null));
     }
 }

@@ -75,6 +75,8 @@ class CallServiceTest {
         assertEquals(CallState.CONNECTING, call.state());
         assertEquals(Subject.of("agent-zhang"), call.staffId());
         assertEquals(fx.clock.millis(), call.answeredAtMs());
+        assertEquals(new ServerMessage.CallTimes(3_000, 0), reply.times(), "ringing counts as waiting");
+        assertEquals(3_000, started.path("times").path("waitMs").asLong(), "the customer is told the same wait");
         assertEquals(CallFlowFixture.NODE_ID, call.mediaNode());
         assertEquals(CallId.of(id), fx.calls.liveCallOf(Subject.of("cust-wei")).orElseThrow().callId());
         assertEquals(CallId.of(id), fx.calls.liveCallOf(Subject.of("agent-zhang")).orElseThrow().callId());
@@ -130,11 +132,17 @@ class CallServiceTest {
         CallId id = fx.call(customer, staff);
         assertEquals(1, fx.presenceOf("agent-zhang").load());
         assertEquals(StaffStatus.BUSY, fx.presenceOf("agent-zhang").effectiveStatus());
+        fx.clock.advance(Duration.ofSeconds(84));
 
         ServerMessage.CallEnded reply = Stages.await(fx.calls.hangup(customer.principal(), id, "h1"));
 
-        assertEquals(new ServerMessage.CallEnded("h1", id, "customer_hangup"), reply);
+        CallRecord ended = fx.record(id);
+        ServerMessage.CallTimes times = new ServerMessage.CallTimes(ended.waitMs(0), ended.talkMs(0));
+        assertEquals(84_000, times.talkMs(), "from the answer to the hang-up");
+        assertEquals(new ServerMessage.CallEnded("h1", id, "customer_hangup", times), reply);
         assertEquals("customer_hangup", staff.lastOf("call.ended").path("reason").asText());
+        assertEquals(84_000, staff.lastOf("call.ended").path("times").path("talkMs").asLong(),
+                "both parties are told the same times as the record keeps");
         assertTrue(customer.received("call.ended").isEmpty(), "the customer has the reply; no second notice");
         CallRecord call = fx.record(id);
         assertEquals(CallState.ENDED, call.state());
@@ -263,7 +271,8 @@ class CallServiceTest {
 
         ServerMessage.CallEnded left = fx.calls.leave(sup.principal(), id, "l1");
 
-        assertEquals(new ServerMessage.CallEnded("l1", id, "left"), left);
+        assertEquals("left", left.reason());
+        assertEquals(fx.record(id).talkMs(fx.clock.millis()), left.times().talkMs());
         assertEquals(List.of("customer", "staff"), roles(staff.lastOf("call.participants")));
         assertTrue(customer.received().isEmpty());
         assertTrue(fx.record(id).supervisors().isEmpty());

@@ -1,6 +1,8 @@
 package io.livedesk.signaling.call;
 
 import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.live.BroadcastId;
+import io.livedesk.signaling.live.BroadcastOrigin;
 import io.livedesk.signaling.routing.RequestId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -8,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -64,9 +67,12 @@ public abstract class CallStoreContract {
         store.create(q);
         assertEquals(Optional.of(q), store.get(CallId.of("c1")));
 
-        CallRecord ended = new CallRecord(CallId.of("c2"), Subject.of("cust2"), "李四 \"Li\"", "cards", "zh", 9, Subject.of("s1"), "Staff One",
-                CallState.ENDED, T0, T0 + 1, T0 + 2, T0 + 3, T0 + 4, EndReason.STAFF_HANGUP, List.of(new CallRecord.Supervisor(Subject.of("sup1"), false)),
-                List.of(Subject.of("s0")), null, "node-a", 7);
+        CallRecord.Asked asked = new CallRecord.Asked(Map.of("page", "/loans/mortgage", "note", "关于 \"rates\""),
+                new BroadcastOrigin(BroadcastId.of("b-1"), "Rates live", null, 12_000), true);
+        CallRecord ended = new CallRecord(CallId.of("c2"), Subject.of("cust2"), "李四 \"Li\"", "cards", "zh", 9, asked,
+                Subject.of("s1"), "Staff One", CallState.ENDED, T0, T0 + 1, T0 + 2, T0 + 3, T0 + 4, EndReason.STAFF_HANGUP,
+                List.of(new CallRecord.Supervisor(Subject.of("sup1"), false)), List.of(Subject.of("s0")), null,
+                new CallRecord.Handover("Staff Zero", "wants a fixed rate"), "node-a", 7);
         store.create(ended);
         assertEquals(Optional.of(ended), store.get(CallId.of("c2")));
         assertTrue(store.get(CallId.of("nope")).isEmpty());
@@ -125,18 +131,18 @@ public abstract class CallStoreContract {
     void changesWithinALiveStateConflictOnTheRevision() {
         CallRecord c = connecting("c1", "cust1", "s1", T0);
         CallRecord joined = c.withSupervisor(Subject.of("sup1"), true);
-        CallRecord transferring = c.transferring(RequestId.of("t-1"));
+        CallRecord transferring = c.transferring(RequestId.of("t-1"), null);
         assertTrue(store.compareAndSet(c, joined));
         assertFalse(store.compareAndSet(c, transferring), "made from a revision that is gone");
         assertEquals(Optional.of(joined), store.get(CallId.of("c1")));
-        assertTrue(store.compareAndSet(joined, joined.transferring(RequestId.of("t-1"))));
+        assertTrue(store.compareAndSet(joined, joined.transferring(RequestId.of("t-1"), null)));
         assertEquals(List.of(Subject.of("sup1")), store.get(CallId.of("c1")).orElseThrow().supervisorIds());
     }
 
     @Test
     void aTransferMovesTheLiveIndexToTheNewStaffMember() {
         CallRecord c = connecting("c1", "cust1", "s1", T0);
-        CallRecord waiting = c.transferring(RequestId.of("t-1"));
+        CallRecord waiting = c.transferring(RequestId.of("t-1"), null);
         CallRecord t = waiting.transferredTo(Subject.of("s2"), "Staff s2");
         assertTrue(store.compareAndSet(c, waiting));
         assertTrue(store.compareAndSet(waiting, t));
@@ -225,28 +231,81 @@ public abstract class CallStoreContract {
 
     @Test
     void aRecordCreatedLiveIsIndexed() {
-        CallRecord live = new CallRecord(CallId.of("c1"), Subject.of("cust1"), "C", "loans", "en", 0, Subject.of("s1"), "S", CallState.ACTIVE,
-                T0, T0 + 1, T0 + 2, T0 + 3, 0, null, List.of(), List.of(), null, null, 3);
+        CallRecord live = new CallRecord(CallId.of("c1"), Subject.of("cust1"), "C", "loans", "en", 0, CallRecord.Asked.NONE,
+                Subject.of("s1"), "S", CallState.ACTIVE, T0, T0 + 1, T0 + 2, T0 + 3, 0, null, List.of(), List.of(), null,
+                null, null, 3);
         store.create(live);
         assertEquals(Optional.of(live), store.liveCallOf(Subject.of("cust1")));
         assertEquals(Optional.of(live), store.liveCallOf(Subject.of("s1")));
     }
 
     @Test
-    void recentIsNewestFirstWithLimitAndStaffFilter() {
+    void recentIsNewestFirstWithLimit() {
+        connecting("c1", "cust1", "s1", T0);
+        store.create(queued("c2", "cust2", T0 + 20));
+        connecting("c3", "cust3", "s2", T0 + 10);
+        CallRecord c4 = connecting("c4", "cust4", "s1", T0 + 30);
+        CallRecord c4ended = c4.ended(EndReason.CUSTOMER_HANGUP, T0 + 40);
+        store.compareAndSet(c4, c4ended);
+
+        assertEquals(List.of("c4", "c2", "c3", "c1"), ids(store.recent(10)));
+        assertEquals(List.of("c4", "c2"), ids(store.recent(2)));
+        assertEquals(c4ended, store.recent(1).get(0), "the current version");
+        assertEquals(List.of(), store.recent(0));
+    }
+
+    @Test
+    void aStaffMembersHistoryHasTheCallsTheyAnsweredIncludingOnesTheyTransferredAway() {
         CallRecord c1 = connecting("c1", "cust1", "s1", T0);
         store.create(queued("c2", "cust2", T0 + 20));
         CallRecord c3 = connecting("c3", "cust3", "s2", T0 + 10);
         CallRecord c4 = connecting("c4", "cust4", "s1", T0 + 30);
         CallRecord c4ended = c4.ended(EndReason.CUSTOMER_HANGUP, T0 + 40);
-        store.compareAndSet(c4, c4ended);
+        assertTrue(store.compareAndSet(c4, c4ended));
+        CallRecord waiting = c1.transferring(RequestId.of("t-1"), "over to you");
+        CallRecord moved = waiting.transferredTo(Subject.of("s3"), "Staff s3");
+        assertTrue(store.compareAndSet(c1, waiting));
+        assertTrue(store.compareAndSet(waiting, moved));
 
-        assertEquals(List.of("c4", "c2", "c3", "c1"), ids(store.recent(10, null)));
-        assertEquals(List.of("c4", "c2"), ids(store.recent(2, null)));
-        assertEquals(List.of(c4ended, c1), store.recent(10, Subject.of("s1")), "current versions, only with s1");
-        assertEquals(List.of(c3), store.recent(10, Subject.of("s2")));
-        assertEquals(List.of(), store.recent(10, Subject.of("s9")));
-        assertEquals(List.of(), store.recent(0, null));
+        assertEquals(List.of(c4ended, moved), store.history(Subject.of("s1"), 10), "current versions, newest first");
+        assertEquals(List.of(c4ended), store.history(Subject.of("s1"), 1));
+        assertEquals(List.of(moved), store.history(Subject.of("s3"), 10), "the one who took it over");
+        assertEquals(List.of(c3), store.history(Subject.of("s2"), 10));
+        assertEquals(List.of(), store.history(Subject.of("s9"), 10));
+        assertEquals(new CallRecord.Handover("Staff s1", "over to you"),
+                store.get(CallId.of("c1")).orElseThrow().handover(), "the note stays with the call");
+    }
+
+    @Test
+    void anIdentifiedCustomersHistoryHasEveryRequestAnAnonymousOneHasNone() {
+        CallRecord.Asked known = new CallRecord.Asked(Map.of("page", "/cards"), null, true);
+        CallRecord first = CallRecord.queued(CallId.of("k1"), Subject.of("cust-k"), "K", "cards", "en", 0, known, T0);
+        store.create(first);
+        CallRecord gaveUp = first.ended(EndReason.CUSTOMER_CANCELLED, T0 + 5);
+        assertTrue(store.compareAndSet(first, gaveUp));
+        CallRecord second = CallRecord.queued(CallId.of("k2"), Subject.of("cust-k"), "K", "loans", "en", 0, known, T0 + 10);
+        store.create(second);
+        CallRecord offered = second.offered(Subject.of("s1"), "S", T0 + 11);
+        assertTrue(store.compareAndSet(second, offered));
+        CallRecord answered = offered.answered(T0 + 12);
+        assertTrue(store.compareAndSet(offered, answered));
+        store.create(queued("a1", "cust-anon", T0 + 20));
+
+        assertEquals(List.of(answered, gaveUp), store.history(Subject.of("cust-k"), 10));
+        assertEquals(List.of(), store.history(Subject.of("cust-anon"), 10), "an anonymous customer has no history");
+    }
+
+    @Test
+    void aHistoryKeepsTheNewestCallsOnly() {
+        CallRecord.Asked known = new CallRecord.Asked(Map.of(), null, true);
+        int made = CallStore.HISTORY_LIMIT + 5;
+        for (int i = 0; i < made; i++) {
+            store.create(CallRecord.queued(CallId.of("h-" + i), Subject.of("cust-h"), "H", "cards", "en", 0, known, T0 + i));
+        }
+        List<CallRecord> history = store.history(Subject.of("cust-h"), 1_000);
+        assertEquals(CallStore.HISTORY_LIMIT, history.size());
+        assertEquals("h-" + (made - 1), history.get(0).callId().value());
+        assertEquals("h-5", history.get(history.size() - 1).callId().value());
     }
 
     @Test
@@ -254,7 +313,7 @@ public abstract class CallStoreContract {
         store.create(queued("c-b", "x", T0));
         store.create(queued("c-a", "y", T0));
         store.create(queued("c-c", "z", T0));
-        assertEquals(List.of("c-c", "c-b", "c-a"), ids(store.recent(10, null)));
+        assertEquals(List.of("c-c", "c-b", "c-a"), ids(store.recent(10)));
     }
 
     @Test
@@ -272,7 +331,7 @@ public abstract class CallStoreContract {
         assertTrue(store.get(ended.callId()).isEmpty(), "an ended call past the kept ones is gone");
         assertEquals(Optional.of(live), store.get(live.callId()), "a live call is never forgotten");
         assertEquals(Optional.of(live), store.liveCallOf(Subject.of("cust-live")));
-        assertEquals(List.of("c-" + (newer - 1), "c-" + (newer - 2)), ids(store.recent(2, null)));
+        assertEquals(List.of("c-" + (newer - 1), "c-" + (newer - 2)), ids(store.recent(2)));
     }
 
     private static List<String> ids(List<CallRecord> records) {

@@ -278,7 +278,7 @@ class ClientMessageHandlerTest {
         JsonNode reply = customer.request(new ClientMessage.RequestCreate("c1", "accounts", "en", 0, Map.of()));
 
         assertError(reply, "unavailable");
-        assertEquals(List.of(), fx.callStore.recent(10, null).stream().filter(c -> c.state() == CallState.QUEUED)
+        assertEquals(List.of(), fx.callStore.recent(10).stream().filter(c -> c.state() == CallState.QUEUED)
                 .map(c -> c.callId()).toList(), "no call record left queued for a request that was never queued");
     }
 

@@ -146,7 +146,7 @@ class StoreRecoveryTest {
     @Test
     void aTransferUnderWayIsCalledOffAndTheStaffMemberTold() throws Exception {
         ClientConnection s = staff("s-1", StaffStatus.AVAILABLE);
-        known.remember(live("r-t", "c-t", "s-1", now - 60_000).transferring(RequestId.of("t-gone")));
+        known.remember(live("r-t", "c-t", "s-1", now - 60_000).transferring(RequestId.of("t-gone"), null));
         recover();
         assertNull(fx.callStore.get(CallId.of("r-t")).orElseThrow().transferRequestId());
         assertTrue(sent(s).stream().anyMatch(m -> "call.transfer.failed".equals(m.path("type").asText())

@@ -154,6 +154,11 @@ public final class TestNode implements AutoCloseable {
         return token("customer", subject, name, List.of(), List.of(), 1);
     }
 
+    /** A customer whose token marks them a passing visitor (claim {@code anonymous}): no history is kept. */
+    public String anonymousCustomerToken(String subject, String name) {
+        return mint(Map.of("role", "customer", "subject", subject, "name", name, "anonymous", true));
+    }
+
     /** A customer allowed to ask for priorities up to {@code maxPriority}. */
     public String customerToken(String subject, String name, int maxPriority) {
         return mint(Map.of("role", "customer", "subject", subject, "name", name, "maxPriority", maxPriority));

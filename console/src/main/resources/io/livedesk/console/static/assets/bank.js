@@ -24,7 +24,7 @@
     "prod.card.t": "信用卡", "prod.card.d": "超市消费返现，附赠旅行保险，一键冻结卡片。",
     "prod.loan.t": "住房贷款", "prod.loan.d": "首次购房或转按揭：了解可贷额度，并与专家详细沟通。",
     "prod.wealth.t": "财富与投资", "prod.wealth.d": "基金、养老金与财务规划，根据您的目标和风险偏好提供建议。",
-    more: "了解更多",
+    more: "了解更多", talk: "咨询专家",
     "how.title": "视频银行如何运作", "how.lead": "只需一部带摄像头的手机或电脑，无需安装任何软件。",
     "how.s1.t": "告诉我们您的需求", "how.s1.d": "点击“视频通话”，输入姓名，选择业务和语言。",
     "how.s2.t": "稍候片刻", "how.s2.d": "我们会显示您的排队位置和预计等待时间。",
@@ -80,7 +80,10 @@
       b.addEventListener("click", function () { setLang(b.getAttribute("data-lang")); });
     });
     document.querySelectorAll("[data-open-livedesk]").forEach(function (b) {
-      b.addEventListener("click", function () { if (window.LiveDesk) window.LiveDesk.open(); });
+      // A product's button names its topic and product, so the widget opens with that topic chosen.
+      b.addEventListener("click", function () {
+        if (window.LiveDesk) window.LiveDesk.open({ topic: b.getAttribute("data-topic"), product: b.getAttribute("data-product") });
+      });
     });
   });
 })();

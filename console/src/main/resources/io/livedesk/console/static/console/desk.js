@@ -107,7 +107,7 @@ function onMessage(msg) {
     case "call.transfer.failed": onTransferFailed(msg); break;
     case "call.participants": onParticipants(msg); break;
     case "call.restart": restartCall(msg); break;
-    case "call.ended": if (ours) endCall(msg.reason); break;
+    case "call.ended": if (ours) endCall(msg.reason, false, msg.times); break;
     case "call.caption": onCaption(msg); break;
     case "call.caption.status": onCaptionStatus(msg); break;
     case "alert": onAlert(msg); break;

@@ -7,7 +7,7 @@ import { createApi } from "../client/api.js";
 import { lookup, normLang, browserLang } from "../client/i18n.js";
 import { STRINGS } from "./strings.js";
 import { build, render, renderTopics, renderTimer } from "./view.js";
-import { isActive, errKey, requestContext, offeredTopics, QUEUE_STATES } from "./logic.js";
+import { isActive, errKey, requestContext, offeredTopics, suggestedTopic, QUEUE_STATES } from "./logic.js";
 
 const HANGUP_WAIT_MS = 4000;
 // About two minutes of backoff: by then the server has let the request or call go.
@@ -32,6 +32,8 @@ class Widget {
     this.lastPc = null;
     this.peerName = "";
     this.topics = null;           // [{id, names}]
+    this.openedWith = null;       // {topic, product} given to LiveDesk.open
+    this.topicChosen = false;     // the customer picked a topic themselves: no suggestion overrides it
     this.languages = null;        // ["en", "zh"]
     this.endReason = null;
     this.endDuration = null;
@@ -50,6 +52,7 @@ class Widget {
   t(key, vars) { return lookup(STRINGS, this.lang, key, vars); }
   render() { render(this); }
   renderTopics() { renderTopics(this); }
+  suggestedTopic() { return suggestedTopic(this.opts, location.pathname, this.topics, this.openedWith); }
   renderTimer() { renderTimer(this); }
   isActive() { return isActive(this.state); }
 
@@ -91,6 +94,16 @@ class Widget {
     if (followUi && (this.languages || []).includes(l)) E.language.value = l;
     this.renderTopics();
     this.render();
+  }
+
+  /** Opens the panel; a hint from the page's button ({topic, product}) pre-selects its topic while idle. */
+  openWith(hint) {
+    if (hint && typeof hint === "object" && this.state === "idle") {
+      this.openedWith = { topic: hint.topic ? String(hint.topic) : null, product: hint.product ? String(hint.product) : null };
+      this.topicChosen = false;
+      this.renderTopics();
+    }
+    this.open();
   }
 
   open() {
@@ -236,7 +249,8 @@ class Widget {
       E.topic.focus();
       return;
     }
-    const req = { topic: E.topic.value, language: E.language.value || this.lang, context: requestContext(this.opts.context, location.pathname) };
+    const req = { topic: E.topic.value, language: E.language.value || this.lang, context: requestContext(this.opts.context, location.pathname,
+      this.openedWith?.product || this.opts.product) };
     if (typeof this.opts.priority === "number") req.priority = this.opts.priority;
     try {
       const queued = await this.send("request.create", req);
@@ -374,7 +388,7 @@ class Widget {
         }
         break;
       case "call.ended":
-        if (this.call ? mine : this.isActive()) this.endCall(msg.reason);
+        if (this.call ? mine : this.isActive()) this.endCall(msg.reason, msg.times);
         break;
       case "error":
         // session_replaced and invalid_token end the session (onFatal); replies go to their requests
@@ -442,7 +456,8 @@ class Widget {
       this.fail("err.webrtc");
       return;
     }
-    if (startedAt) call.startedAt = startedAt;
+    // The talk time counts on from the server's (a resumed call's too), so both parties see the same.
+    call.startedAt = startedAt || Date.now() - (info.times?.talkMs || 0);
     this.call = call;
     this.lastPc = call.pc;
     clearInterval(this.tickTimer);
@@ -451,10 +466,11 @@ class Widget {
     if (E.panel.hidden) this.open();
   }
 
-  endCall(reason) {
+  /** @param times the server's final wait and talk time (call.ended), when it sent them */
+  endCall(reason, times) {
     const call = this.call;
     if (call) {
-      this.endDuration = Date.now() - call.startedAt;
+      this.endDuration = times?.talkMs ?? Date.now() - call.startedAt;
       call.close();
       this.lastPc = call.pc;
       this.call = null;
@@ -495,7 +511,8 @@ export function createWidgetApi(defaults) {
       if (document.body) go();
       else document.addEventListener("DOMContentLoaded", go, { once: true });
     },
-    open() { instance?.open(); },
+    /** @param hint optional {topic, product}: what the page's button was about (pre-selects the topic) */
+    open(hint) { instance?.openWith(hint); },
     close() { instance?.close(); },
     setLang(l) { pendingLang = l; instance?.setLang(l); },
     unmount() { instance?.destroy(); instance = null; },

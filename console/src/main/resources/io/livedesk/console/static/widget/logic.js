@@ -17,9 +17,13 @@ export function errKey(err) {
   return "err.generic";
 }
 
-/** At most 20 entries, keys cut to 64 and values to 256 characters, as strings; default {page: pathname}. */
-export function requestContext(context, pathname) {
-  const src = context && typeof context === "object" ? context : { page: pathname };
+/**
+ * At most 20 entries, keys cut to 64 and values to 256 characters, as strings; default {page: pathname}.
+ * A product the page named (mount option or LiveDesk.open) goes along as `product`.
+ */
+export function requestContext(context, pathname, product) {
+  const src = { ...(context && typeof context === "object" ? context : { page: pathname }) };
+  if (product) src.product = product;
   const out = {};
   let n = 0;
   for (const [k, v] of Object.entries(src)) {
@@ -38,4 +42,18 @@ export function offeredTopics(topics, only) {
     if (!t.names) for (const [k, v] of Object.entries(t)) if (k !== "id" && typeof v === "string") names[k] = v;
     return { id: String(t.id), names };
   });
+}
+
+/**
+ * The topic the page suggests, so the customer usually presses one button: one given to LiveDesk.open,
+ * else the mount option `topic`, else the topic of the longest `topicsByPath` prefix of the page's path
+ * ({"/loans": "loans"}); null when none of these names a topic on offer.
+ */
+export function suggestedTopic(opts, pathname, offered, openedWith) {
+  const ids = new Set((offered || []).map((t) => t.id));
+  const pick = (id) => (id && ids.has(String(id)) ? String(id) : null);
+  const byPath = opts?.topicsByPath && typeof opts.topicsByPath === "object" ? opts.topicsByPath : {};
+  const prefix = Object.keys(byPath).filter((p) => String(pathname || "").startsWith(p))
+    .sort((a, b) => b.length - a.length)[0];
+  return pick(openedWith?.topic) || pick(opts?.topic) || (prefix !== undefined ? pick(byPath[prefix]) : null);
 }

@@ -36,6 +36,7 @@ export function build(w) {
   E.nameField = el("div", { class: "field" }, E.nameLabel = el("label", { for: "ld-name" }), E.name);
   if (!w.opts.askName) E.nameField.hidden = true;
   E.topic = el("select", { id: "ld-topic", "data-testid": "ld-topic", required: true });
+  E.topic.addEventListener("change", function () { w.topicChosen = true; });
   E.topicField = el("div", { class: "field" }, E.topicLabel = el("label", { for: "ld-topic" }), E.topic);
   E.language = el("select", { id: "ld-language", "data-testid": "ld-language" });
   E.languageField = el("div", { class: "field" }, E.languageLabel = el("label", { for: "ld-language" }), E.language);
@@ -115,7 +116,9 @@ export function renderTopics(w) {
   (w.languages || []).forEach(function (l) {
     E.language.appendChild(el("option", { value: l, text: LANG_NAMES[l] || l }));
   });
-  if (chosenTopic && (w.topics || []).some(function (t) { return t.id === chosenTopic; })) E.topic.value = chosenTopic;
+  const suggested = w.suggestedTopic();
+  if (suggested && !w.topicChosen) E.topic.value = suggested;
+  else if (chosenTopic && (w.topics || []).some(function (t) { return t.id === chosenTopic; })) E.topic.value = chosenTopic;
   const langs = w.languages || [];
   if (chosenLang && langs.indexOf(chosenLang) >= 0) E.language.value = chosenLang;
   else if (langs.indexOf(w.lang) >= 0) E.language.value = w.lang;

@@ -12,6 +12,7 @@ import { resetCaptions, captionsCallId } from "./captions.js";
 import { loadRecent } from "./history.js";
 import { resetTransfer } from "./transfer.js";
 import { customerName } from "./customer.js";
+import { loadBrief } from "./brief.js";
 
 const ENDED_SHOW_MS = 6000;
 const HANGUP_WAIT_MS = 4000;
@@ -40,7 +41,8 @@ export function startCall(msg) {
   if (desk.call) endCall("staff_hangup", true);
   const offer = offerOf(msg.callId);
   settle(msg.callId);
-  desk.callInfo = { callId: msg.callId, peer: msg.peer || {}, offer, supervising: msg.supervising || null };
+  desk.callInfo = { callId: msg.callId, peer: msg.peer || {}, offer, supervising: msg.supervising || null, times: msg.times };
+  loadBrief(msg.callId, true);
   callStart = msg;
   resetTransfer();
   participants = null;
@@ -65,6 +67,8 @@ export function startCall(msg) {
     state: (s) => { media.conn = s; render(); },
     error: (e) => console.warn("[LiveDesk] webrtc", e)
   });
+  // The talk time counts on from the server's, so every screen shows the same (a resumed call's too).
+  call.startedAt = Date.now() - (msg.times?.talkMs || 0);
   desk.call = call;
   lastPc = call.pc;
   $("remote-placeholder").hidden = false;
@@ -76,8 +80,10 @@ export function startCall(msg) {
 export function restartCall(msg) {
   if (!desk.call || msg.callId !== desk.call.callId || !callStart) return;
   const start = callStart;
+  const startedAt = desk.call.startedAt; // the talk time goes on
   endCall("restart", true);
   startCall(start);
+  if (desk.call) desk.call.startedAt = startedAt;
 }
 
 export function onParticipants(msg) {
@@ -122,7 +128,8 @@ export async function hangup() {
   }
 }
 
-export function endCall(reason, silent = false) {
+/** @param times the server's final wait and talk time (call.ended), when it sent them */
+export function endCall(reason, silent = false, times = null) {
   const call = desk.call;
   if (!call) return;
   call.close();
@@ -134,7 +141,7 @@ export function endCall(reason, silent = false) {
   $("remote-video").srcObject = null;
   $("local-video").srcObject = null;
   if (!silent) {
-    desk.ended = { reason: reason || "other", talkMs: Date.now() - call.startedAt, until: Date.now() + ENDED_SHOW_MS };
+    desk.ended = { reason: reason || "other", talkMs: times?.talkMs ?? Date.now() - call.startedAt, until: Date.now() + ENDED_SHOW_MS };
     setTimeout(loadRecent, RECENT_RELOAD_MS);
   }
   render();

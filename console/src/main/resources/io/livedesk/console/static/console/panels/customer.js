@@ -6,6 +6,7 @@ import { desk } from "../store.js";
 import { topicName, langName, customerContext } from "../names.js";
 import { $ } from "../ui.js";
 import { originText } from "./offers.js";
+import { briefOf, handoverText, pastCallItems } from "./brief.js";
 
 function facts(rows) {
   return rows.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: String(v) })]);
@@ -29,7 +30,9 @@ export function renderCustomer() {
   if (offer.topic) rows.push([t("offer.topic"), topicName(offer.topic)]);
   if (offer.language) rows.push([t("offer.language"), langName(offer.language)]);
   if (offer.priority !== undefined) rows.push([t("offer.priority"), String(offer.priority)]);
-  if (offer.waitedMs !== undefined) rows.push([t("offer.waited"), fmtDuration(offer.waitedMs)]);
+  // The wait as the server defines it (until the answer), the same number as in the history.
+  const waited = desk.callInfo.times?.waitMs ?? offer.waitedMs;
+  if (waited !== undefined) rows.push([t("offer.waited"), fmtDuration(waited)]);
   $("cust-facts").replaceChildren(...facts(rows));
   // Where a livestream consultation came from, set by the server (never the customer's own words).
   let origin = $("cust-origin");
@@ -39,8 +42,17 @@ export function renderCustomer() {
   }
   origin.hidden = !offer.origin;
   origin.textContent = offer.origin ? originText(offer.origin) : "";
-  const ctx = customerContext(offer.context);
+  const brief = briefOf(desk.callInfo.callId);
+  // The brief has the context the customer's page sent, also for a call that came by transfer.
+  const ctx = customerContext(brief?.context || offer.context);
   $("cust-context").replaceChildren(...(ctx.length ? facts(ctx) : [el("dd", { class: "muted", text: t("call.noContext") })]));
+  const handover = $("cust-handover");
+  handover.textContent = handoverText(brief?.handover);
+  handover.hidden = !handover.textContent;
+  const items = pastCallItems(brief);
+  $("cust-history").replaceChildren(...items);
+  $("cust-history-note").textContent = !brief ? "" : !brief.identified ? t("brief.anonymous")
+    : items.length === 0 ? t("brief.first") : "";
 }
 
 export function renderProfile() {

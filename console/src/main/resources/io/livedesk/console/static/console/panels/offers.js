@@ -6,6 +6,7 @@ import { fmtDuration, initials } from "../../client/format.js";
 import { desk, render, online } from "../store.js";
 import { topicName, langName, errText, customerContext } from "../names.js";
 import { $, toast } from "../ui.js";
+import { loadBrief, briefOf, briefCallId, briefSummary, handoverText } from "./brief.js";
 
 const URGENT_MS = 6000;
 const FORGET_AFTER_MS = 5000; // a card that rang out and was never revoked goes away on its own
@@ -55,12 +56,15 @@ export function addOffer(msg) {
           msg.transfer ? el("p", { class: "offer-transfer", "data-testid": "desk-offer-transfer" }) : null,
           msg.origin ? el("p", { class: "offer-transfer", "data-testid": "desk-offer-origin" }) : null,
           el("div", { class: "chips" }),
-          el("p", { class: "offer-waited", "data-testid": "desk-offer-waited" }))),
+          el("p", { class: "offer-waited", "data-testid": "desk-offer-waited" }),
+          el("p", { class: "offer-brief", "data-testid": "desk-offer-brief" }),
+          el("p", { class: "offer-handover", "data-testid": "desk-offer-handover" }))),
       el("dl", { class: "facts ctx" })),
     el("div", { class: "offer-bar" }, el("span")),
     el("div", { class: "offer-actions" }, decline, accept));
   o.el = card;
   offers.set(id, o);
+  loadBrief(briefCallId(msg));
   $("offers").prepend(card);
   render();
   const active = document.activeElement;
@@ -85,6 +89,13 @@ function renderOffer(o) {
   if (transfer) transfer.textContent = t("offer.transferFrom", { name: msg.transfer.from });
   const origin = card.querySelector("[data-testid=desk-offer-origin]");
   if (origin) origin.textContent = originText(msg.origin);
+  const brief = briefOf(briefCallId(msg));
+  const summary = card.querySelector(".offer-brief");
+  summary.textContent = briefSummary(brief) || "";
+  summary.hidden = !summary.textContent;
+  const handover = card.querySelector(".offer-handover");
+  handover.textContent = handoverText(msg.transfer ? brief?.handover : null);
+  handover.hidden = !handover.textContent;
   const ctx = card.querySelector(".ctx");
   const entries = customerContext(msg.context);
   ctx.replaceChildren(...entries.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: String(v) })]));

@@ -41,7 +41,9 @@ export async function transferCall(e) {
   if (!call || !to || pending) return;
   $("transfer-go").disabled = true;
   try {
-    await desk.session.request("call.transfer", { callId: call.callId, ...to });
+    const note = $("transfer-note").value.trim();
+    await desk.session.request("call.transfer", { callId: call.callId, ...to, ...(note ? { note } : {}) });
+    $("transfer-note").value = "";
     if (desk.call === call) {
       pending = to.staffId
         ? { callId: call.callId, staffName: colleagues.find((c) => c.id === to.staffId)?.name || to.staffId }
