@@ -40,10 +40,16 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                             Duration helloTimeout, Duration idleTimeout, List<String> allowedOrigins) {
     }
 
-    public record Auth(String jwtSecret, String issuer, Duration tokenTtl, boolean devTokens, String adminKey) {
+    /**
+     * @param secretsFile where the server command keeps a JWT secret and admin key it generated because none
+     *                    was configured (see {@link LocalSecrets}); empty: new ones every start
+     */
+    public record Auth(String jwtSecret, String issuer, Duration tokenTtl, boolean devTokens, String adminKey,
+                       String secretsFile) {
         @Override
         public String toString() {
-            return "Auth[issuer=" + issuer + ", tokenTtl=" + tokenTtl + ", devTokens=" + devTokens + "]";
+            return "Auth[issuer=" + issuer + ", tokenTtl=" + tokenTtl + ", devTokens=" + devTokens
+                    + ", secretsFile=" + secretsFile + "]";
         }
     }
 
@@ -239,7 +245,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                         w.getInt("rate-burst"), w.getDuration("hello-timeout"), w.getDuration("idle-timeout"),
                         stringList(w, "allowed-origins")),
                 new Auth(a.getString("jwt-secret"), a.getString("issuer"), a.getDuration("token-ttl"),
-                        a.getBoolean("dev-tokens"), a.getString("admin-key")),
+                        a.getBoolean("dev-tokens"), a.getString("admin-key"), a.getString("secrets-file")),
                 c.getBoolean("demo.enabled"),
                 new Redis(r.getString("url"), r.getString("key-prefix"), r.getDuration("timeout")),
                 new Cluster(cl.getDuration("heartbeat-interval"), cl.getDuration("node-ttl"),
@@ -259,6 +265,14 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                 new Speech(stringList(sp, "alerts"), sp.getDuration("transcript-retention"),
                         sp.getInt("transcript-max-lines"), sp.getInt("transcript-memory-calls"),
                         SpeechConfig.fromHocon(sp), sp.getInt("sample-rate"), sp.getDuration("lagging-after")));
+        cfg.validate();
+        return cfg;
+    }
+
+    /** This configuration with other auth settings (secrets filled in at start-up). */
+    public LiveDeskConfig withAuth(Auth newAuth) {
+        LiveDeskConfig cfg = new LiveDeskConfig(nodeId, server, websocket, newAuth, demoEnabled, redis, cluster, routing,
+                calls, bridge, live, speech);
         cfg.validate();
         return cfg;
     }

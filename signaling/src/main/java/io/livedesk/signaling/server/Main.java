@@ -1,6 +1,7 @@
 package io.livedesk.signaling.server;
 
 import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.config.LocalSecrets;
 import io.livedesk.speech.engine.SpeechModelException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,6 +22,13 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LiveDeskConfig config = configFile == null ? LiveDeskConfig.load() : LiveDeskConfig.load(configFile);
+        try {
+            // Only the server command keeps generated secrets: nodes built in tests and tools leave no files.
+            config = LocalSecrets.fillIn(config);
+        } catch (LocalSecrets.Unusable e) {
+            System.err.println("livedesk: " + e.getMessage());
+            return 2;
+        }
         LiveDeskNode node;
         try {
             node = new LiveDeskNode(config);
@@ -60,8 +68,8 @@ public final class Main implements Callable<Integer> {
             b.append("  Livestreams (viewers):      ").append(base).append("/live/\n");
         }
         if (node.config().auth().devTokens()) {
-            // The fragment never reaches a server log; the key only mints demo tokens and is new every start
-            // unless configured.
+            // The fragment never reaches a server log; the key only mints demo tokens. Unless configured it is
+            // kept in auth.secrets-file, so the link stays valid across restarts.
             b.append("  Staff desk (demo sign-in):  ").append(base).append("/console/#key=").append(node.adminKey()).append('\n');
         } else {
             b.append("  Staff desk:                 ").append(base).append("/console/\n");

@@ -26,6 +26,8 @@ import java.util.List;
 @ChannelHandler.Sharable
 public final class OriginGuard extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(OriginGuard.class);
+    /** Longest origin written to the log; a real one is far shorter. */
+    static final int MAX_LOGGED_ORIGIN = 200;
 
     private final String wsPath;
     private final List<String> allowed;
@@ -41,7 +43,9 @@ public final class OriginGuard extends ChannelInboundHandlerAdapter {
             String origin = req.headers().get(HttpHeaderNames.ORIGIN);
             String host = req.headers().get(HttpHeaderNames.HOST);
             if (origin != null && !permitted(origin, host)) {
-                log.info("refused a WebSocket from a page of an origin that is not allowed");
+                // The operator embedding the widget on a new site needs to see which origin to add.
+                log.info("refused a WebSocket from a page of origin \"{}\": add it to websocket.allowed-origins"
+                        + " (LIVEDESK_ALLOWED_ORIGINS) to allow it", forLog(origin));
                 ReferenceCountUtil.release(req);
                 var resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FORBIDDEN,
                         Unpooled.copiedBuffer("{\"code\":\"forbidden\",\"message\":\"origin not allowed\"}", StandardCharsets.UTF_8));
@@ -52,6 +56,30 @@ public final class OriginGuard extends ChannelInboundHandlerAdapter {
             }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * The Origin header as it may go into a log line: any page can send any value, so control characters
+     * (which could forge or break log lines) are dropped and the length is capped.
+     */
+    static String forLog(String origin) {
+        StringBuilder b = new StringBuilder();
+        int kept = 0;
+        for (int i = 0; i < origin.length(); ) {
+            int cp = origin.codePointAt(i);
+            i += Character.charCount(cp);
+            if (Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT
+                    || Character.getType(cp) == Character.LINE_SEPARATOR
+                    || Character.getType(cp) == Character.PARAGRAPH_SEPARATOR) {
+                continue;
+            }
+            if (kept == MAX_LOGGED_ORIGIN) {
+                return b.append("...").toString();
+            }
+            b.appendCodePoint(cp);
+            kept++;
+        }
+        return b.toString();
     }
 
     boolean permitted(String origin, String host) {

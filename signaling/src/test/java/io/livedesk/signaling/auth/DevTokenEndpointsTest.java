@@ -35,7 +35,7 @@ class DevTokenEndpointsTest {
 
     private HttpRoutes routes(boolean demo) {
         HttpRoutes routes = new HttpRoutes(new StaticFiles(getClass().getClassLoader()), json);
-        LiveDeskConfig.Auth auth = new LiveDeskConfig.Auth("unused", "livedesk", Duration.ofHours(12), false, "");
+        LiveDeskConfig.Auth auth = new LiveDeskConfig.Auth("unused", "livedesk", Duration.ofHours(12), false, "", "");
         new DevTokenEndpoints(tokens, auth, demo, "", json).register(routes);
         return routes;
     }

@@ -15,7 +15,7 @@
     "hero.title": "面对面的银行服务，随时随地。",
     "hero.lead": "通过安全视频与海港银行顾问交流账户、银行卡、贷款或投资问题。无需预约，无需到网点排队。",
     "hero.cta": "发起视频通话", "hero.cta2": "了解账户",
-    "hero.p1": "周一至周六 8:00–20:00", "hero.p2": "中英文顾问服务", "hero.p3": "全程加密",
+    "hero.p1": "周一至周六 8:00–20:00", "hero.p2": "中英文顾问服务", "hero.p3": "加密传输至本行自有服务器",
     "mock.live": "顾问在线", "mock.name": "张敏", "mock.role": "按揭顾问 · Mortgage specialist", "mock.wait": "今日平均等待",
     "rate.saver": "海港储蓄账户浮动年利率", "rate.mortgage": "五年期固定利率按揭起", "rate.travel": "旅行卡境外交易手续费",
     "rate.support": "银行卡挂失专线",
