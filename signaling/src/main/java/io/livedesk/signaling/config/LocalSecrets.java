@@ -21,8 +21,10 @@ import java.util.Set;
 /**
  * The JWT secret and admin key of a server started without them ({@code auth.secrets-file}): generated once and
  * kept in a file only its owner can read, so that tokens and the printed desk link stay valid across restarts.
- * Configured values win and are never written there. A file that cannot be used stops the start instead of
- * being replaced, since new secrets would sign out everyone.
+ * Configured values win and are never written there. A file that exists but cannot be used stops the start
+ * instead of being replaced, since new secrets would sign out everyone. Where no file can be created (a
+ * container whose working directory is read-only) the server starts with per-start secrets, as before the
+ * file existed, and says so.
  */
 public final class LocalSecrets {
     private static final Logger log = LoggerFactory.getLogger(LocalSecrets.class);
@@ -30,7 +32,7 @@ public final class LocalSecrets {
     private static final String ADMIN_KEY = "admin-key";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
-    /** The file cannot be read, holds no usable secrets, or cannot be created; the message names it. */
+    /** The file cannot be read or holds no usable secrets; the message names it. */
     public static final class Unusable extends RuntimeException {
         Unusable(String message, Throwable cause) {
             super(message, cause);
@@ -52,7 +54,16 @@ public final class LocalSecrets {
             return config;
         }
         Path file = Path.of(auth.secretsFile()).toAbsolutePath().normalize();
-        boolean created = !Files.exists(file) && create(file);
+        boolean created;
+        try {
+            created = !Files.exists(file) && create(file);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.warn("auth: cannot create the secrets file {} ({}): the JWT secret and admin key are new at every"
+                    + " start, so tokens and the desk link stop working on restart. Make its folder writable, set"
+                    + " livedesk.auth.secrets-file (LIVEDESK_SECRETS_FILE) to a writable place, or set"
+                    + " LIVEDESK_JWT_SECRET and LIVEDESK_ADMIN_KEY", file, e.toString());
+            return config;
+        }
         Properties kept = read(file);
         log.info("auth: the secrets not configured are kept in {} ({})", file,
                 created ? "generated now" : "from an earlier start");
@@ -66,7 +77,7 @@ public final class LocalSecrets {
     }
 
     /** Writes new secrets unless another process got there first; false then. */
-    private static boolean create(Path file) {
+    private static boolean create(Path file) throws IOException {
         String text = "# LiveDesk's generated secrets (livedesk.auth.secrets-file). Keep them private.\n"
                 + "# Without this file the server generates new ones, and every token and desk link issued so far"
                 + " stops working.\n"
@@ -82,14 +93,12 @@ public final class LocalSecrets {
             // file another process created meanwhile.
             tmp = Files.createTempFile(dir, ".secrets", ".tmp", ownerOnly("rw-------"));
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file);
+            try {
+                Files.move(tmp, file);
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            }
             return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new Unusable("cannot create the secrets file " + file + " (" + e + "): make its folder writable,"
-                    + " set livedesk.auth.secrets-file (LIVEDESK_SECRETS_FILE) to a writable place, or set"
-                    + " LIVEDESK_JWT_SECRET and LIVEDESK_ADMIN_KEY", e);
         } finally {
             deleteQuietly(tmp);
         }
