@@ -18,6 +18,7 @@ const { customerContext } = await import(`${STATIC}/console/names.js`);
 const { fmtDuration, initials } = await import(`${STATIC}/client/format.js`);
 const widget = await import(`${STATIC}/widget/logic.js`);
 const { briefCallId, briefSummary, handoverText } = await import(`${STATIC}/console/panels/brief.js`);
+const { serviceLevelText, since } = await import(`${STATIC}/console/panels/wallboard.js`);
 
 test("desk state: signed out, then the call, offers, the ended panel and presence in that order", () => {
   const d = { me: null, call: null, ended: null, presence: { status: "available" } };
@@ -164,6 +165,16 @@ test("brief: an offer's call is the transferred call or the request; returning c
   assert.equal(handoverText({ fromStaffName: "Zhang" }, tr), 'brief.handover{"name":"Zhang"}');
   assert.equal(handoverText({ fromStaffName: "Zhang", note: "fixed rate" }, tr), 'brief.handoverNote{"name":"Zhang","note":"fixed rate"}');
   assert.equal(handoverText(null, tr), "");
+});
+
+test("wallboard: service level as a percentage or a dash; clocks count on with the server's offset", () => {
+  assert.equal(serviceLevelText({ serviceLevel: 1 / 3 }), "33 %");
+  assert.equal(serviceLevelText({ serviceLevel: 0 }), "0 %");
+  assert.equal(serviceLevelText({}), "—", "nothing answered or abandoned yet");
+  assert.equal(since(1_000, 5_000), 4_000);
+  assert.equal(since(1_000, 5_000, 2_000), 6_000, "the server's clock is 2 s ahead of ours");
+  assert.equal(since(9_000, 5_000), 0, "never negative");
+  assert.equal(since(null, 5_000), 0);
 });
 
 test("list panels load through the one fetch helper: the desk's token, failures keep the old items", async () => {

@@ -20,6 +20,8 @@ import java.util.Map;
  *
  * @param asked              what the customer asked with (their page's context, the livestream they came from)
  *                           and whether their token identifies them; never changes
+ * @param staffSinceMs       when the staff member now on the call took it (the answer, or the transfer to them);
+ *                           0 before the answer: their share of the talk time starts here
  * @param supervisors        supervisors in the live call now, in order of joining
  * @param formerStaffIds     staff members who had the call before a transfer, oldest first
  * @param transferRequestId  the routing request of a transfer under way (the call waits in a queue for
@@ -33,7 +35,7 @@ import java.util.Map;
 public record CallRecord(CallId callId, Subject customerId, String customerName, String topic, String language,
                          int priority, Asked asked, Subject staffId, String staffName, CallState state,
                          long enqueuedAtMs, long offeredAtMs, long answeredAtMs, long connectedAtMs,
-                         long endedAtMs, EndReason endReason, List<Supervisor> supervisors,
+                         long endedAtMs, EndReason endReason, long staffSinceMs, List<Supervisor> supervisors,
                          List<Subject> formerStaffIds, RequestId transferRequestId, Handover handover, String mediaNode,
                          int revision) {
 
@@ -65,6 +67,9 @@ public record CallRecord(CallId callId, Subject customerId, String customerName,
 
     public CallRecord {
         asked = asked == null ? Asked.NONE : asked;
+        if (staffSinceMs == 0 && answeredAtMs > 0) {
+            staffSinceMs = answeredAtMs; // a record stored before staffSinceMs existed: its staff took it at the answer
+        }
         supervisors = supervisors == null ? List.of() : List.copyOf(supervisors);
         formerStaffIds = formerStaffIds == null ? List.of() : List.copyOf(formerStaffIds);
     }
@@ -77,7 +82,7 @@ public record CallRecord(CallId callId, Subject customerId, String customerName,
     public static CallRecord queued(CallId callId, Subject customerId, String customerName, String topic,
                                     String language, int priority, Asked asked, long enqueuedAtMs) {
         return new CallRecord(callId, customerId, customerName, topic, language, priority, asked, null, null,
-                CallState.QUEUED, enqueuedAtMs, 0, 0, 0, 0, null, List.of(), List.of(), null, null, null, 0);
+                CallState.QUEUED, enqueuedAtMs, 0, 0, 0, 0, null, 0, List.of(), List.of(), null, null, null, 0);
     }
 
     /**
@@ -101,6 +106,11 @@ public record CallRecord(CallId callId, Subject customerId, String customerName,
             return 0;
         }
         return (endedAtMs > 0 ? endedAtMs : nowMs) - answeredAtMs;
+    }
+
+    /** The current staff member's share of the talk time: from when they took the call to its end (or now). */
+    public long staffTalkMs(long nowMs) {
+        return staffSinceMs == 0 ? 0 : Math.max(0, (endedAtMs > 0 ? endedAtMs : nowMs) - staffSinceMs);
     }
 
     /** The customer or the staff member now on the call (not a supervisor). */
@@ -147,7 +157,7 @@ public record CallRecord(CallId callId, Subject customerId, String customerName,
     public CallRecord offered(Subject staffId, String staffName, long nowMs) {
         to(CallState.OFFERED);
         return new CallRecord(callId, customerId, customerName, topic, language, priority, asked, staffId, staffName,
-                CallState.OFFERED, enqueuedAtMs, nowMs, 0, 0, 0, null, supervisors, formerStaffIds,
+                CallState.OFFERED, enqueuedAtMs, nowMs, 0, 0, 0, null, 0, supervisors, formerStaffIds,
                 transferRequestId, handover, mediaNode, revision + 1);
     }
 
@@ -157,42 +167,42 @@ public record CallRecord(CallId callId, Subject customerId, String customerName,
      */
     public CallRecord withOfferedAt(long offeredAtMs) {
         return new CallRecord(callId, customerId, customerName, topic, language, priority, asked, staffId, staffName, state,
-                enqueuedAtMs, offeredAtMs, answeredAtMs, connectedAtMs, endedAtMs, endReason, supervisors,
+                enqueuedAtMs, offeredAtMs, answeredAtMs, connectedAtMs, endedAtMs, endReason, staffSinceMs, supervisors,
                 formerStaffIds, transferRequestId, handover, mediaNode, revision);
     }
 
     public CallRecord requeued() {
         to(CallState.QUEUED);
         return new CallRecord(callId, customerId, customerName, topic, language, priority, asked, null, null,
-                CallState.QUEUED, enqueuedAtMs, offeredAtMs, 0, 0, 0, null, supervisors, formerStaffIds,
+                CallState.QUEUED, enqueuedAtMs, offeredAtMs, 0, 0, 0, null, 0, supervisors, formerStaffIds,
                 transferRequestId, handover, mediaNode, revision + 1);
     }
 
     public CallRecord answered(long nowMs) {
         to(CallState.CONNECTING);
         return new CallRecord(callId, customerId, customerName, topic, language, priority, asked, staffId, staffName,
-                CallState.CONNECTING, enqueuedAtMs, offeredAtMs, nowMs, 0, 0, null, supervisors, formerStaffIds,
+                CallState.CONNECTING, enqueuedAtMs, offeredAtMs, nowMs, 0, 0, null, nowMs, supervisors, formerStaffIds,
                 transferRequestId, handover, mediaNode, revision + 1);
     }
 
     /** The node that answered the call holds its media state. */
     public CallRecord withMediaNode(String nodeId) {
         return new CallRecord(callId, customerId, customerName, topic, language, priority, asked, staffId, staffName, state,
-                enqueuedAtMs, offeredAtMs, answeredAtMs, connectedAtMs, endedAtMs, endReason, supervisors,
+                enqueuedAtMs, offeredAtMs, answeredAtMs, connectedAtMs, endedAtMs, endReason, staffSinceMs, supervisors,
                 formerStaffIds, transferRequestId, handover, nodeId, revision + 1);
     }
 
     public CallRecord connected(long nowMs) {
         to(CallState.ACTIVE);
         return new CallRecord(callId, customerId, customerName, topic, language, priority, asked, staffId, staffName,
-                CallState.ACTIVE, enqueuedAtMs, offeredAtMs, answeredAtMs, nowMs, 0, null, supervisors,
+                CallState.ACTIVE, enqueuedAtMs, offeredAtMs, answeredAtMs, nowMs, 0, null, staffSinceMs, supervisors,
                 formerStaffIds, transferRequestId, handover, mediaNode, revision + 1);
     }
 
     public CallRecord ended(EndReason reason, long nowMs) {
         to(CallState.ENDED);
         return new CallRecord(callId, customerId, customerName, topic, language, priority, asked, staffId, staffName,
-                CallState.ENDED, enqueuedAtMs, offeredAtMs, answeredAtMs, connectedAtMs, nowMs, reason,
+                CallState.ENDED, enqueuedAtMs, offeredAtMs, answeredAtMs, connectedAtMs, nowMs, reason, staffSinceMs,
                 List.of(), formerStaffIds, null, handover, mediaNode, revision + 1);
     }
 
@@ -226,38 +236,39 @@ public record CallRecord(CallId callId, Subject customerId, String customerName,
         if (transferRequestId != null) {
             throw new IllegalStateException("a transfer is already under way");
         }
-        return withPeople(staffId, staffName, supervisors, formerStaffIds, requestId, new Handover(staffName, note));
+        return withPeople(staffId, staffName, supervisors, formerStaffIds, requestId, new Handover(staffName, note),
+                staffSinceMs);
     }
 
     /** The transfer was called off (nobody took it, or the staff member changed their mind), with its note. */
     public CallRecord transferCancelled() {
         requireLive("cancel a transfer of");
-        return withPeople(staffId, staffName, supervisors, formerStaffIds, null, null);
+        return withPeople(staffId, staffName, supervisors, formerStaffIds, null, null, staffSinceMs);
     }
 
     /**
      * The next staff member took the transfer: they replace the current one, who is kept in the history; the
      * handover note stays with the call for them.
      */
-    public CallRecord transferredTo(Subject newStaffId, String newStaffName) {
+    public CallRecord transferredTo(Subject newStaffId, String newStaffName, long nowMs) {
         requireLive("transfer");
         if (transferRequestId == null) {
             throw new IllegalStateException("no transfer is under way");
         }
         List<Subject> former = new ArrayList<>(formerStaffIds);
         former.add(staffId);
-        return withPeople(newStaffId, newStaffName, supervisors, former, null);
+        return withPeople(newStaffId, newStaffName, supervisors, former, null, handover, nowMs);
     }
 
     private CallRecord withPeople(Subject staff, String name, List<Supervisor> present, List<Subject> former,
                                   RequestId transfer) {
-        return withPeople(staff, name, present, former, transfer, handover);
+        return withPeople(staff, name, present, former, transfer, handover, staffSinceMs);
     }
 
     private CallRecord withPeople(Subject staff, String name, List<Supervisor> present, List<Subject> former,
-                                  RequestId transfer, Handover nextHandover) {
+                                  RequestId transfer, Handover nextHandover, long since) {
         return new CallRecord(callId, customerId, customerName, topic, language, priority, asked, staff, name, state,
-                enqueuedAtMs, offeredAtMs, answeredAtMs, connectedAtMs, endedAtMs, endReason, present, former,
+                enqueuedAtMs, offeredAtMs, answeredAtMs, connectedAtMs, endedAtMs, endReason, since, present, former,
                 transfer, nextHandover, mediaNode, revision + 1);
     }
 }

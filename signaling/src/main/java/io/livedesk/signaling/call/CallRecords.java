@@ -22,15 +22,33 @@ public final class CallRecords {
 
     private final CallStore store;
     private final KnownCalls known;
+    private final ServiceEvents events;
 
     public CallRecords(CallStore store) {
         this(store, KnownCalls.none());
     }
 
-    /** @param known where every record read or written through here is remembered, for {@link #restore} */
     public CallRecords(CallStore store, KnownCalls known) {
+        this(store, known, ServiceEvents.NONE);
+    }
+
+    /**
+     * @param known  where every record read or written through here is remembered, for {@link #restore}
+     * @param events told of every change that lands here (not of records put back by {@link #restore})
+     */
+    public CallRecords(CallStore store, KnownCalls known, ServiceEvents events) {
         this.store = store;
         this.known = known;
+        this.events = events;
+    }
+
+    /**
+     * A change written by a store step of its own (an accept made in one step with routing) landed: remembered
+     * and told as any change made here.
+     */
+    public void landed(CallRecord before, CallRecord after) {
+        known.remember(after);
+        events.callChanged(before, after);
     }
 
     public void create(CallRecord record) {
@@ -53,6 +71,11 @@ public final class CallRecords {
     private Optional<CallRecord> seen(Optional<CallRecord> record) {
         record.ifPresent(known::remember);
         return record;
+    }
+
+    /** Who is told of what happens to calls (routing tells it of released offers too). */
+    public ServiceEvents events() {
+        return events;
     }
 
     /** The records this node has seen (see {@link KnownCalls}). */
@@ -172,9 +195,10 @@ public final class CallRecords {
                 continue;
             }
             int done = tried + 1;
-            return Stages.composeOn(write.write(current.get(), next), afterStore, outcome -> {
+            CallRecord expected = current.get();
+            return Stages.composeOn(write.write(expected, next), afterStore, outcome -> {
                 if (outcome.isPresent()) {
-                    known.remember(next);
+                    landed(expected, next);
                     return CompletableFuture.completedFuture(Optional.of(new Changed<>(next, outcome.get())));
                 }
                 return attempt(callId, change, write, afterStore, Optional.empty(), false, done);

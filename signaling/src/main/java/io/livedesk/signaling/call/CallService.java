@@ -125,7 +125,7 @@ public final class CallService {
                 throw offerGone();
             }
             if (outcome instanceof RoutingSteps.AcceptOutcome.Started s) {
-                records.known().remember(s.call());
+                records.landed(from, s.call());
                 return CompletableFuture.completedFuture(new Answer(s.accepted().request(), started(s.call(), staff, m.id())));
             }
             if (outcome instanceof RoutingSteps.AcceptOutcome.AcceptedOnly a) {
@@ -303,6 +303,7 @@ public final class CallService {
     private ServerMessage.CallStarted takeOver(ServiceRequest transfer, Principal next, String replyId) {
         CallId callId = transfer.transfer().callId();
         Subject[] former = new Subject[1];
+        long now = clock.millis();
         Optional<CallRecord> taken = update(callId, r -> {
             // Only the request the call itself waits for takes it over.
             if (!r.state().live() || !transfer.id().equals(r.transferRequestId())) {
@@ -312,7 +313,7 @@ public final class CallService {
                 throw new ProtocolException(ErrorCode.INVALID_STATE, "you are already in this call");
             }
             former[0] = r.staffId();
-            return r.transferredTo(next.subject(), next.name());
+            return r.transferredTo(next.subject(), next.name(), now);
         });
         if (taken.isEmpty()) {
             routing.callEnded(next.subject()); // the accepted offer took capacity that no call will use

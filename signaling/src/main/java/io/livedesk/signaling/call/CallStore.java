@@ -45,4 +45,7 @@ public interface CallStore {
      * Records the store has since forgotten (see {@link #recent}) are left out.
      */
     List<CallRecord> history(Subject subject, int limit);
+
+    /** The live (CONNECTING or ACTIVE) calls, most recently created first, at most {@code limit}. */
+    List<CallRecord> live(int limit);
 }

@@ -29,6 +29,8 @@ public final class InMemoryCallStore implements CallStore {
     private final Map<Subject, CallId> lastCallBySubject = new HashMap<>();
     /** Per person, their calls' first versions in creation order, at most HISTORY_LIMIT. */
     private final Map<Subject, TreeSet<CallRecord>> historyBySubject = new HashMap<>();
+    /** The live calls' first versions in creation order. */
+    private final TreeSet<CallRecord> liveIndex = new TreeSet<>(CREATION_ORDER);
 
     @Override
     public synchronized void create(CallRecord record) {
@@ -71,6 +73,11 @@ public final class InMemoryCallStore implements CallStore {
 
     /** Moves the live-call index from the old version's parties to the new version's. */
     private void index(CallRecord before, CallRecord after) {
+        if (after.state().live()) {
+            liveIndex.add(after);
+        } else if (before != null && before.state().live()) {
+            liveIndex.remove(before);
+        }
         if (before != null && before.state().live()) {
             unindex(before.customerId(), before.callId());
             unindex(before.staffId(), before.callId());
@@ -122,6 +129,11 @@ public final class InMemoryCallStore implements CallStore {
     @Override
     public synchronized List<CallRecord> history(Subject subject, int limit) {
         return current(historyBySubject.getOrDefault(subject, new TreeSet<>(CREATION_ORDER)), limit);
+    }
+
+    @Override
+    public synchronized List<CallRecord> live(int limit) {
+        return current(liveIndex, limit);
     }
 
     /** The current versions of the indexed calls still kept, newest first, at most {@code limit}. */

@@ -101,17 +101,23 @@ public final class RedisCallStore implements CallStore {
 
     @Override
     public List<CallRecord> recent(int limit) {
-        return walk(limit, "");
+        return walk(limit, "calls");
     }
 
     @Override
     public List<CallRecord> history(Subject subject, int limit) {
-        return walk(Math.min(limit, HISTORY_LIMIT), subject.value());
+        return walk(Math.min(limit, HISTORY_LIMIT), "history:" + subject.value());
     }
 
-    private List<CallRecord> walk(int limit, String subject) {
+    @Override
+    public List<CallRecord> live(int limit) {
+        return walk(limit, "live");
+    }
+
+    /** The records of an index (call_recent.lua), newest first; {@code index} is its key after the tag. */
+    private List<CallRecord> walk(int limit, String index) {
         List<Object> records = recent.run(redis, keys, ScriptOutputType.MULTI, keys.recentCalls(),
-                Integer.toString(limit), subject);
+                Integer.toString(limit), index);
         List<CallRecord> out = new ArrayList<>(records.size());
         for (Object r : records) {
             out.add(fromJson((String) r));

@@ -26,7 +26,20 @@ import java.util.Map;
  */
 public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, Auth auth, boolean demoEnabled,
                              Redis redis, Cluster cluster, Routing routing, Calls calls, Bridge bridge, Live live,
-                             Speech speech) {
+                             Speech speech, Wallboard wallboard) {
+
+    /**
+     * The supervisors' wallboard.
+     *
+     * @param interval           how often a node with wallboards open reads the stores (changes are pushed at most this often)
+     * @param serviceLevelTarget a request answered within it counts toward the service level
+     * @param timeZone           the bank's time zone: the day the counters belong to
+     * @param retention          how long a day's counters are kept
+     * @param maxCalls           live calls listed at most
+     */
+    public record Wallboard(Duration interval, Duration serviceLevelTarget, java.time.ZoneId timeZone,
+                            Duration retention, int maxCalls) {
+    }
 
     public record Server(String host, int port, String publicUrl, int ioThreads, Transport transport,
                          int workerThreads, int workerQueue, Duration maxQueueDelay, Duration retryAfter,
@@ -264,7 +277,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                         li.getInt("max-viewers-per-bridge")),
                 new Speech(stringList(sp, "alerts"), sp.getDuration("transcript-retention"),
                         sp.getInt("transcript-max-lines"), sp.getInt("transcript-memory-calls"),
-                        SpeechConfig.fromHocon(sp), sp.getInt("sample-rate"), sp.getDuration("lagging-after")));
+                        SpeechConfig.fromHocon(sp), sp.getInt("sample-rate"), sp.getDuration("lagging-after")),
+                wallboard(c.getConfig("wallboard")));
         cfg.validate();
         return cfg;
     }
@@ -272,9 +286,26 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
     /** This configuration with other auth settings (secrets filled in at start-up). */
     public LiveDeskConfig withAuth(Auth newAuth) {
         LiveDeskConfig cfg = new LiveDeskConfig(nodeId, server, websocket, newAuth, demoEnabled, redis, cluster, routing,
-                calls, bridge, live, speech);
+                calls, bridge, live, speech, wallboard);
         cfg.validate();
         return cfg;
+    }
+
+    private static Wallboard wallboard(Config wb) {
+        java.time.ZoneId zone;
+        try {
+            zone = java.time.ZoneId.of(wb.getString("time-zone"));
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("livedesk.wallboard.time-zone: not a time zone (e.g. Asia/Shanghai): "
+                    + wb.getString("time-zone"));
+        }
+        Wallboard w = new Wallboard(wb.getDuration("interval"), wb.getDuration("service-level-target"), zone,
+                wb.getDuration("retention"), wb.getInt("max-calls"));
+        if (w.interval().toMillis() < 100 || w.retention().toHours() < 24 || w.maxCalls() < 1) {
+            throw new IllegalArgumentException("livedesk.wallboard: interval must be at least 100ms, retention at"
+                    + " least 1d, max-calls at least 1");
+        }
+        return w;
     }
 
     /** Base URLs (http or https, with a host), from a list or a comma-separated string. */

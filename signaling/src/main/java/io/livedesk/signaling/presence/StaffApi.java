@@ -16,14 +16,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code GET /api/staff}: every staff member's presence, for supervisors. */
+/**
+ * {@code GET /api/staff}: every staff member's presence, for supervisors (and a reduced view for colleagues).
+ * Supervisors have presence too (they serve) but are not staff to be counted or transferred to: left out.
+ */
 public final class StaffApi {
     private final PresenceStore store;
+    private final SupervisorIndex supervisors;
     private final ApiAuth auth;
     private final ObjectMapper json;
 
-    public StaffApi(PresenceStore store, ApiAuth auth, ObjectMapper json) {
+    public StaffApi(PresenceStore store, SupervisorIndex supervisors, ApiAuth auth, ObjectMapper json) {
         this.store = store;
+        this.supervisors = supervisors;
         this.auth = auth;
         this.json = json;
     }
@@ -39,7 +44,9 @@ public final class StaffApi {
     public void register(HttpRoutes routes) {
         routes.add(HttpMethod.GET, "/api/staff", call -> {
             Principal caller = auth.require(call, EnumSet.of(Role.STAFF, Role.SUPERVISOR));
-            List<StaffPresence> all = store.list().stream().sorted(Comparator.comparing(StaffPresence::id)).toList();
+            Set<Subject> notStaff = supervisors.all();
+            List<StaffPresence> all = store.list().stream().filter(p -> !notStaff.contains(p.id()))
+                    .sorted(Comparator.comparing(StaffPresence::id)).toList();
             List<?> views = caller.role() == Role.SUPERVISOR
                     ? all.stream().map(StaffApi::full).toList()
                     : all.stream().map(StaffApi::colleague).toList();

@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
         @JsonSubTypes.Type(value = ClientMessage.CallHangup.class, name = "call.hangup"),
         @JsonSubTypes.Type(value = ClientMessage.CallJoin.class, name = "call.join"),
         @JsonSubTypes.Type(value = ClientMessage.CallTransfer.class, name = "call.transfer"),
+        @JsonSubTypes.Type(value = ClientMessage.WallboardSubscribe.class, name = "wallboard.subscribe"),
+        @JsonSubTypes.Type(value = ClientMessage.WallboardUnsubscribe.class, name = "wallboard.unsubscribe"),
         @JsonSubTypes.Type(value = ClientMessage.BroadcastJoin.class, name = "broadcast.join"),
         @JsonSubTypes.Type(value = ClientMessage.BroadcastLeave.class, name = "broadcast.leave"),
         @JsonSubTypes.Type(value = ClientMessage.BroadcastSignal.class, name = "broadcast.signal"),
@@ -320,6 +322,30 @@ public sealed interface ClientMessage {
 
         public Set<Role> allowedRoles() {
             return STAFF;
+        }
+    }
+
+    // ---- the wallboard (docs/protocol.md, "Wallboard") ----
+
+    /** A supervisor opens the wallboard: the reply is its snapshot, and changes follow at most once an interval. */
+    record WallboardSubscribe(String id) implements ClientMessage {
+        public WallboardSubscribe {
+            requireId(id);
+        }
+
+        public Set<Role> allowedRoles() {
+            return SUPERVISORS;
+        }
+    }
+
+    /** The supervisor closed the wallboard: no more snapshots. */
+    record WallboardUnsubscribe(String id) implements ClientMessage {
+        public WallboardUnsubscribe {
+            requireId(id);
+        }
+
+        public Set<Role> allowedRoles() {
+            return SUPERVISORS;
         }
     }
 

@@ -3,6 +3,7 @@ package io.livedesk.signaling.protocol;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
@@ -10,6 +11,7 @@ import io.livedesk.signaling.live.BroadcastId;
 import io.livedesk.signaling.live.BroadcastOrigin;
 import io.livedesk.signaling.live.ProductCard;
 import io.livedesk.signaling.routing.RequestId;
+import io.livedesk.signaling.wallboard.WallboardView;
 
 import java.util.List;
 import java.util.Map;
@@ -246,6 +248,17 @@ public sealed interface ServerMessage {
     record CallTransferred(CallId callId, PeerView peer) implements ServerMessage {
         public String type() {
             return "call.transferred";
+        }
+    }
+
+    /**
+     * The wallboard's snapshot (docs/protocol.md, "Wallboard"): the reply to {@code wallboard.subscribe}, then
+     * an event whenever it changed, at most once per {@code wallboard.interval}. {@code serverTime} lets a page
+     * count waits and durations on from the snapshot's epoch times with its own clock's offset.
+     */
+    record Wallboard(String id, long serverTime, @JsonUnwrapped WallboardView view) implements ServerMessage {
+        public String type() {
+            return "wallboard";
         }
     }
 

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.redis;
 
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -93,7 +94,17 @@ public final class LuaScript {
         CompletableFuture<T> bySha = redis.<T>evalsha(sha, output, declared, argv).toCompletableFuture();
         return bySha.exceptionallyCompose(e -> Stages.cause(e) instanceof RedisNoScriptException
                 ? redis.<T>eval(body, output, declared, argv).toCompletableFuture()
-                : CompletableFuture.failedFuture(e));
+                : CompletableFuture.<T>failedFuture(e))
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(asRedisFailure(Stages.cause(e))));
+    }
+
+    /**
+     * A failure of an asynchronous run as the synchronous API reports it: Lettuce fails a command in flight on a
+     * connection that reset with the bare I/O exception, where the synchronous call throws a RedisException;
+     * callers tell a store that did not answer by that type (unavailable, not an internal error).
+     */
+    static Throwable asRedisFailure(Throwable failure) {
+        return failure instanceof RedisException ? failure : new RedisException(failure);
     }
 
     private static String[] argv(String tag, String[] args) {

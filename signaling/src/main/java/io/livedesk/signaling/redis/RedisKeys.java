@@ -143,6 +143,13 @@ public final class RedisKeys {
         return tag + "calls";
     }
 
+    // ---- the day's service counters (pattern mirrored in daystats_add.lua) ----
+
+    /** Hash of a day's counters (DayCounter keys to counts); expires after the retention. */
+    public String dayStats(java.time.LocalDate day) {
+        return tag + "daystats:" + day;
+    }
+
     // ---- transcripts (patterns mirrored in transcript_append.lua) ----
 
     /** List of a call's transcript lines (JSON each), oldest first; expires after the retention. */

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -308,6 +309,26 @@ public final class InMemoryRoutingStore implements RoutingStore {
                     }
                 }
                 out.add(new QueueStats(topic, waiting, offered, waiting == 0 ? 0 : oldest));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<QueueLoad> loads(List<String> topics) {
+        return presence.withMembers(members -> {
+            List<QueueLoad> out = new ArrayList<>();
+            for (String topic : topics) {
+                Map<String, int[]> counts = new TreeMap<>(); // language -> {waiting, ringing}
+                Map<String, Long> oldest = new HashMap<>();
+                for (Entry e : requests.values()) {
+                    if (!e.request.queued() || !e.request.topic().equals(topic)) {
+                        continue;
+                    }
+                    counts.computeIfAbsent(e.request.language(), l -> new int[2])[e.offer == null ? 0 : 1]++;
+                    oldest.merge(e.request.language(), e.request.enqueuedAtMs(), Math::min);
+                }
+                counts.forEach((language, c) -> out.add(new QueueLoad(topic, language, c[0], c[1], oldest.get(language))));
             }
             return out;
         });

@@ -61,6 +61,7 @@ public final class RedisRoutingStore implements RoutingStore {
     private final LuaScript offersTo = LuaScript.load("routing_offers_to");
     private final LuaScript position = LuaScript.load("routing_position");
     private final LuaScript stats = LuaScript.load("routing_stats");
+    private final LuaScript loads = LuaScript.load("routing_loads");
     private final LuaScript standings = LuaScript.load("routing_standings");
     private final LuaScript matchEachStaff = LuaScript.load("routing_match_each_staff", "routing_offer");
 
@@ -306,6 +307,20 @@ public final class RedisRoutingStore implements RoutingStore {
             long offered = (Long) flat.get(3 * i + 1);
             long oldest = (long) Double.parseDouble((String) flat.get(3 * i + 2));
             out.add(new QueueStats(topics.get(i), (int) waiting, (int) offered, oldest));
+        }
+        return out;
+    }
+
+    @Override
+    public List<QueueLoad> loads(List<String> topics) {
+        if (topics.isEmpty()) {
+            return List.of();
+        }
+        List<Object> flat = loads.run(redis, keys, ScriptOutputType.MULTI, keys.offers(), topics.toArray(String[]::new));
+        List<QueueLoad> out = new ArrayList<>(flat.size() / 5);
+        for (int i = 0; i + 4 < flat.size(); i += 5) {
+            out.add(new QueueLoad((String) flat.get(i), (String) flat.get(i + 1), ((Long) flat.get(i + 2)).intValue(),
+                    ((Long) flat.get(i + 3)).intValue(), (long) Double.parseDouble((String) flat.get(i + 4))));
         }
         return out;
     }

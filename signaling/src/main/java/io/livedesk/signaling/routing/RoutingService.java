@@ -311,6 +311,7 @@ public final class RoutingService implements CallRouting {
         if (!store.release(requestId, staffId, reason, now, config.reofferDelay().toMillis(), memberAway)) {
             return false;
         }
+        calls.events().offerReleased(staffId, reason == ReleaseReason.DECLINED);
         Optional<ServiceRequest> request = store.request(requestId);
         if (request.map(r -> r.isTransfer() && r.transfer().toNamedColleague()).orElse(false)) {
             // Meant for this colleague only: it ends here, and the staff member asking is told.

@@ -147,5 +147,11 @@ public interface RoutingStore {
     }
 
     /** Queue statistics per topic for the topics given. */
+    /**
+     * Per queue (topic and language) of these topics, in topic order then by language, the queues with any
+     * request waiting or ringing. Reads every request of the topics: for a snapshot now and then, not per request.
+     */
+    List<QueueLoad> loads(List<String> topics);
+
     List<QueueStats> stats(List<String> topics);
 }

@@ -16,6 +16,7 @@ import io.livedesk.signaling.routing.Queued;
 import io.livedesk.signaling.routing.RoutingService;
 import io.livedesk.signaling.routing.ServiceRequest;
 import io.livedesk.signaling.session.SessionService;
+import io.livedesk.signaling.wallboard.Wallboard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,15 +40,17 @@ public final class ClientMessageHandler {
     private final RoutingService routing;
     private final CallService calls;
     private final LiveService live;
+    private final Wallboard wallboard;
     private final Metrics metrics;
     private final Clock clock;
     private final long activityResolutionMs;
 
     /** @param activityResolution a staff member's last activity is stored at most this often per connection */
     public ClientMessageHandler(SessionService sessions, PresenceService presence, RoutingService routing,
-                                CallService calls, LiveService live, Metrics metrics, Clock clock,
+                                CallService calls, LiveService live, Wallboard wallboard, Metrics metrics, Clock clock,
                                 Duration activityResolution) {
         this.activityResolutionMs = activityResolution.toMillis();
+        this.wallboard = wallboard;
         this.sessions = sessions;
         this.presence = presence;
         this.routing = routing;
@@ -92,6 +95,7 @@ public final class ClientMessageHandler {
     /** The connection closed: it left its broadcast, and its session's grace period starts. */
     public void closed(ClientConnection c) {
         try {
+            wallboard.closed(c);
             live.closed(c);
         } finally {
             sessions.closed(c);
@@ -212,6 +216,11 @@ public final class ClientMessageHandler {
             reply(c, calls.join(p, join));
         } else if (message instanceof ClientMessage.CallTransfer transfer) {
             reply(c, calls.transfer(p, transfer));
+        } else if (message instanceof ClientMessage.WallboardSubscribe open) {
+            reply(c, wallboard.subscribe(c, open.id()));
+        } else if (message instanceof ClientMessage.WallboardUnsubscribe close) {
+            wallboard.unsubscribe(c);
+            reply(c, new ServerMessage.Ack(close.id()));
         } else if (message instanceof ClientMessage.AboutBroadcast about) {
             return broadcast(c, about);
         } else {

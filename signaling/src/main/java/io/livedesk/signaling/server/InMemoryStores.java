@@ -19,22 +19,26 @@ import io.livedesk.signaling.presence.InMemorySupervisorIndex;
 import io.livedesk.signaling.presence.PresenceStore;
 import io.livedesk.signaling.presence.SupervisorIndex;
 import io.livedesk.signaling.routing.InMemoryRoutingStore;
-import io.livedesk.signaling.routing.RoutingStore;
 import io.livedesk.signaling.routing.RoutingSteps;
+import io.livedesk.signaling.routing.RoutingStore;
 import io.livedesk.signaling.routing.SeparateRoutingSteps;
 import io.livedesk.signaling.transcript.InMemoryTranscriptStore;
 import io.livedesk.signaling.transcript.TranscriptLimits;
 import io.livedesk.signaling.transcript.TranscriptStore;
+import io.livedesk.signaling.wallboard.DayStatsStore;
+import io.livedesk.signaling.wallboard.InMemoryDayStatsStore;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /** The stores of a single node, in this JVM. */
 record InMemoryStores(PresenceStore presence, RoutingStore routing, CallStore calls, RoutingSteps routingSteps,
                       SupervisorIndex supervisors,
                       TranscriptStore transcripts, SessionStore sessions, NodeRegistry nodes, ClusterBus bus,
-                      BroadcastStore broadcasts, ViewerPresenceStore viewers, ChatStore chat) implements Stores {
+                      BroadcastStore broadcasts, ViewerPresenceStore viewers, ChatStore chat, DayStatsStore dayStats)
+        implements Stores {
 
-    static InMemoryStores create(TranscriptLimits limits, Clock clock) {
+    static InMemoryStores create(TranscriptLimits limits, Clock clock, Duration dayStatsRetention) {
         // Routing shares the presence store's lock, so an offer and the load it adds change together.
         InMemoryPresenceStore presence = new InMemoryPresenceStore();
         InMemoryRoutingStore routing = new InMemoryRoutingStore(presence);
@@ -42,7 +46,8 @@ record InMemoryStores(PresenceStore presence, RoutingStore routing, CallStore ca
         return new InMemoryStores(presence, routing, calls, new SeparateRoutingSteps(routing, calls, presence),
                 new InMemorySupervisorIndex(), new InMemoryTranscriptStore(limits, clock), new InMemorySessionStore(),
                 new InMemoryNodeRegistry(), new LocalClusterBus(), new InMemoryBroadcastStore(),
-                new InMemoryViewerPresenceStore(), new InMemoryChatStore());
+                new InMemoryViewerPresenceStore(), new InMemoryChatStore(),
+                new InMemoryDayStatsStore((int) Math.max(1, dayStatsRetention.toDays())));
     }
 
     @Override

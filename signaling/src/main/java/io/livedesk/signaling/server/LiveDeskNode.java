@@ -5,22 +5,22 @@ import io.livedesk.signaling.auth.ApiAuth;
 import io.livedesk.signaling.auth.DevTokenEndpoints;
 import io.livedesk.signaling.auth.TokenService;
 import io.livedesk.signaling.call.CallRecords;
-import io.livedesk.signaling.call.KnownCalls;
 import io.livedesk.signaling.call.CallService;
 import io.livedesk.signaling.call.CallsApi;
 import io.livedesk.signaling.call.ClusterMediaHandoff;
 import io.livedesk.signaling.call.EndReason;
-import io.livedesk.signaling.cluster.NodeMonitor;
+import io.livedesk.signaling.call.KnownCalls;
 import io.livedesk.signaling.cluster.MessageRouter;
-import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.cluster.NodeMonitor;
 import io.livedesk.signaling.config.LiveDeskConfig.Transport;
+import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.journey.BriefApi;
 import io.livedesk.signaling.live.BroadcastChanges;
 import io.livedesk.signaling.live.BroadcastMedia;
+import io.livedesk.signaling.live.BroadcastsApi;
 import io.livedesk.signaling.live.LiveBus;
 import io.livedesk.signaling.live.LiveMetrics;
 import io.livedesk.signaling.live.LiveService;
-import io.livedesk.signaling.live.BroadcastsApi;
 import io.livedesk.signaling.media.BridgePool;
 import io.livedesk.signaling.media.ClusterBroadcastMedia;
 import io.livedesk.signaling.media.MediaMode;
@@ -38,6 +38,9 @@ import io.livedesk.signaling.transcript.AlertRules;
 import io.livedesk.signaling.transcript.TranscriptApi;
 import io.livedesk.signaling.transcript.TranscriptMetrics;
 import io.livedesk.signaling.transcript.TranscriptService;
+import io.livedesk.signaling.wallboard.ServiceStats;
+import io.livedesk.signaling.wallboard.Wallboard;
+import io.livedesk.signaling.wallboard.WallboardReader;
 import io.livedesk.speech.SpeechServices;
 import io.livedesk.speech.api.SpeechService;
 import io.netty.bootstrap.ServerBootstrap;
@@ -78,7 +81,7 @@ public final class LiveDeskNode implements AutoCloseable {
     private final LiveDeskConfig config;
     private final String nodeId;
     private final String adminKey;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final Metrics metrics = new Metrics();
     private final MessageCodec codec = new MessageCodec();
     private final LocalConnections connections = new LocalConnections();
@@ -95,6 +98,7 @@ public final class LiveDeskNode implements AutoCloseable {
     private final BroadcastMedia broadcastMedia;
     private final SessionService sessions;
     private final LiveService live;
+    private final Wallboard wallboard;
     private final TranscriptService transcripts;
     private final CallTranscriber transcriber;
     private final NodeMonitor nodeMonitor;
@@ -106,7 +110,16 @@ public final class LiveDeskNode implements AutoCloseable {
     private Channel serverChannel;
 
     public LiveDeskNode(LiveDeskConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    /**
+     * @param clock what every timestamp, wait and duration of the node is measured with (tests share one
+     *              between nodes to script exact waits); tokens are always checked against the real time
+     */
+    public LiveDeskNode(LiveDeskConfig config, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.nodeId = config.nodeId().isBlank() ? "node-" + UUID.randomUUID().toString().substring(0, 8) : config.nodeId();
         this.adminKey = config.auth().adminKey().isBlank() ? randomHex(16) : config.auth().adminKey();
         TokenService tokens = tokens(config);
@@ -128,7 +141,10 @@ public final class LiveDeskNode implements AutoCloseable {
         // Only a shared store can lose its data under a running node; then the node puts back what it knows.
         this.knownCalls = config.redis().enabled() ? KnownCalls.keeping(clock, config.cluster().reconnectGrace(),
                 config.cluster().knownCallsRetention()) : KnownCalls.none();
-        CallRecords callRecords = new CallRecords(stores.calls(), knownCalls);
+        LiveDeskConfig.Wallboard board = config.wallboard();
+        ServiceStats serviceStats = new ServiceStats(stores.dayStats(), clock, board.timeZone(),
+                board.serviceLevelTarget().toMillis());
+        CallRecords callRecords = new CallRecords(stores.calls(), knownCalls, serviceStats);
         // Where a message goes on once its store step answered: a worker, taking its turn again without a new
         // admission (it was admitted), never Lettuce's I/O thread.
         Executor afterStore = workers::resume;
@@ -160,8 +176,10 @@ public final class LiveDeskNode implements AutoCloseable {
         this.live = new LiveService(stores.broadcasts(), stores.viewers(), stores.chat(), broadcastChanges,
                 broadcastMedia, new LiveBus(router, codec.mapper()), routing, presence, router, codec,
                 config.live(), config.routing(), liveMetrics, clock);
-        ClientMessageHandler messages = new ClientMessageHandler(sessions, presence, routing, calls, live, metrics, clock,
-                config.routing().activityResolution());
+        this.wallboard = new Wallboard(new WallboardReader(stores.routing(), stores.presence(), stores.supervisors(),
+                stores.calls(), stores.dayStats(), serviceStats, config.routing(), board), codec, clock);
+        ClientMessageHandler messages = new ClientMessageHandler(sessions, presence, routing, calls, live, wallboard,
+                metrics, clock, config.routing().activityResolution());
 
         // REST routes, with the console's static files as the fallback for GET.
         ApiAuth apiAuth = new ApiAuth(tokens, config.routing().maxCustomerPriority());
@@ -169,7 +187,7 @@ public final class LiveDeskNode implements AutoCloseable {
         new HealthEndpoints(this::ready, metrics).register(routes);
         new DevTokenEndpoints(tokens, config.auth(), config.demoEnabled(), adminKey, codec.mapper()).register(routes);
         new QueuesApi(routing, stores.presence(), config.routing(), apiAuth, codec.mapper()).register(routes);
-        new StaffApi(stores.presence(), apiAuth, codec.mapper()).register(routes);
+        new StaffApi(stores.presence(), stores.supervisors(), apiAuth, codec.mapper()).register(routes);
         new CallsApi(stores.calls(), apiAuth, codec.mapper(), clock).register(routes);
         new TranscriptApi(stores.transcripts(), stores.calls(), apiAuth, codec.mapper()).register(routes);
         new BriefApi(stores.calls(), stores.routing(), apiAuth, codec.mapper(), clock).register(routes);
@@ -180,6 +198,7 @@ public final class LiveDeskNode implements AutoCloseable {
 
         metrics.gauge("livedesk.ws.connections", "Open WebSocket connections on this node", connections::size);
         metrics.gauge("livedesk.workers.queued", "Tasks waiting for a worker", workers::queued);
+        metrics.gauge("livedesk.wallboard.watchers", "Wallboards open on this node", wallboard::watchers);
         router.start();
     }
 
@@ -218,6 +237,7 @@ public final class LiveDeskNode implements AutoCloseable {
         every(config.live().chatFlushInterval().toMillis(), "livestream flush", live::flush);
         every(config.live().statsInterval().toMillis(), "livestream stats", live::countStats);
         every(config.live().heartbeatInterval().toMillis(), "viewer presence", live::refreshPresence);
+        every(config.wallboard().interval().toMillis(), "wallboard", wallboard::refresh);
         log.info("node {} listening on port {} ({} sockets, {} event loops) with {} stores", nodeId, port(),
                 transport.name(), io, stores.description());
     }

@@ -22,22 +22,28 @@ import io.livedesk.signaling.presence.RedisSupervisorIndex;
 import io.livedesk.signaling.presence.SupervisorIndex;
 import io.livedesk.signaling.redis.RedisConnections;
 import io.livedesk.signaling.redis.RedisKeys;
-import io.livedesk.signaling.routing.RedisRoutingStore;
-import io.livedesk.signaling.routing.RoutingStore;
 import io.livedesk.signaling.routing.RedisRoutingSteps;
+import io.livedesk.signaling.routing.RedisRoutingStore;
 import io.livedesk.signaling.routing.RoutingSteps;
+import io.livedesk.signaling.routing.RoutingStore;
 import io.livedesk.signaling.transcript.RedisTranscriptStore;
 import io.livedesk.signaling.transcript.TranscriptLimits;
 import io.livedesk.signaling.transcript.TranscriptStore;
+import io.livedesk.signaling.wallboard.DayStatsStore;
+import io.livedesk.signaling.wallboard.RedisDayStatsStore;
+
+import java.time.Duration;
 
 /** The stores of a node of a cluster: all in Redis, over one set of connections. */
 record RedisStores(RedisConnections redis, PresenceStore presence, RoutingStore routing, CallStore calls,
                    RoutingSteps routingSteps,
                    SupervisorIndex supervisors, TranscriptStore transcripts, SessionStore sessions, NodeRegistry nodes,
-                   ClusterBus bus, BroadcastStore broadcasts, ViewerPresenceStore viewers, ChatStore chat)
+                   ClusterBus bus, BroadcastStore broadcasts, ViewerPresenceStore viewers, ChatStore chat,
+                   DayStatsStore dayStats)
         implements Stores {
 
-    static RedisStores connect(LiveDeskConfig.Redis config, ObjectMapper json, TranscriptLimits limits) {
+    static RedisStores connect(LiveDeskConfig.Redis config, ObjectMapper json, TranscriptLimits limits,
+                               Duration dayStatsRetention) {
         RedisConnections redis = new RedisConnections(config.url(), config.timeout());
         RedisKeys keys = new RedisKeys(config.keyPrefix());
         RedisPresenceStore presence = new RedisPresenceStore(redis, keys);
@@ -48,7 +54,7 @@ record RedisStores(RedisConnections redis, PresenceStore presence, RoutingStore 
                 new RedisTranscriptStore(redis, keys, limits), new RedisSessionStore(redis, keys),
                 new RedisNodeRegistry(redis, keys), new RedisClusterBus(redis, keys, json),
                 new RedisBroadcastStore(redis, keys, json), new RedisViewerPresenceStore(redis, keys),
-                new RedisChatStore(redis, keys, json));
+                new RedisChatStore(redis, keys, json), new RedisDayStatsStore(redis, keys, dayStatsRetention));
     }
 
     @Override

@@ -11,12 +11,14 @@ import io.livedesk.signaling.live.ChatStore;
 import io.livedesk.signaling.live.ViewerPresenceStore;
 import io.livedesk.signaling.presence.PresenceStore;
 import io.livedesk.signaling.presence.SupervisorIndex;
-import io.livedesk.signaling.routing.RoutingStore;
 import io.livedesk.signaling.routing.RoutingSteps;
+import io.livedesk.signaling.routing.RoutingStore;
 import io.livedesk.signaling.transcript.TranscriptLimits;
 import io.livedesk.signaling.transcript.TranscriptStore;
+import io.livedesk.signaling.wallboard.DayStatsStore;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Every piece of state a node shares with others, chosen once: in this JVM for one node, or in Redis, the
@@ -49,6 +51,9 @@ public interface Stores extends AutoCloseable {
     /** The latest chat messages and the mutes of each livestream broadcast. */
     ChatStore chat();
 
+    /** The day's service counters (the wallboard's). */
+    DayStatsStore dayStats();
+
     /** Whether the stores answer now (Redis: a PING); always true in memory. */
     boolean ready();
 
@@ -62,7 +67,8 @@ public interface Stores extends AutoCloseable {
         LiveDeskConfig.Speech speech = config.speech();
         TranscriptLimits limits = new TranscriptLimits(speech.transcriptRetention(), speech.transcriptMaxLines(),
                 speech.transcriptMemoryCalls());
-        return config.redis().enabled() ? RedisStores.connect(config.redis(), json, limits)
-                : InMemoryStores.create(limits, clock);
+        Duration retention = config.wallboard().retention();
+        return config.redis().enabled() ? RedisStores.connect(config.redis(), json, limits, retention)
+                : InMemoryStores.create(limits, clock, retention);
     }
 }

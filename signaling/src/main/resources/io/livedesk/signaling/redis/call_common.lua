@@ -43,6 +43,7 @@ local function create_call(id, state, json, customer, staff, enqueued_at, live, 
   if identified == '1' then index_history(id, customer, enqueued_at) end
   if live == '1' then
     index_live(id, customer, staff)
+    redis.call('ZADD', T .. 'live', enqueued_at, id)
     if staff ~= '' then index_history(id, staff, enqueued_at) end
   end
   redis.call('ZADD', recent, enqueued_at, id)
@@ -61,7 +62,8 @@ end
 -- CallStore.compareAndSet: id, expected state, expected is live ('1'/'0'), new state, new json, new
 -- customer, new staff ('' if none), new is live ('1'/'0'), expected revision, new revision.
 -- Moves the live-call index from the old parties to the new ones; a party of a call that stays live keeps
--- its entries as they are. A staff member who becomes a live party gets the call in their history.
+-- its entries as they are; the live index ({T}live) follows the state. A staff member who becomes a live
+-- party gets the call in their history.
 -- Returns 1 if it replaced the record.
 local function call_compare_and_set(id, old_state, old_live, state, json, customer, staff, live, old_rev, rev)
   local key = call_key(id)
@@ -77,6 +79,8 @@ local function call_compare_and_set(id, old_state, old_live, state, json, custom
     end
   end
   redis.call('HSET', key, 'state', state, 'json', json, 'customer', customer, 'staff', staff, 'rev', rev)
+  if was_live and not is_live then redis.call('ZREM', T .. 'live', id) end
+  if is_live and not was_live then redis.call('ZADD', T .. 'live', redis.call('HGET', key, 'at') or '0', id) end
   if is_live then
     for _, subject in ipairs({ customer, staff }) do
       if not was_live or (subject ~= old[2] and subject ~= old[3]) then index_party(id, subject) end

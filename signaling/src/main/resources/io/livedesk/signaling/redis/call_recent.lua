@@ -1,8 +1,8 @@
--- CallStore.recent and CallStore.history (read only). ARGV: tag, limit, a person ('' for the recent index of
--- all calls, else that person's history index).
+-- CallStore.recent, CallStore.history and CallStore.live (read only). ARGV: tag, limit, the index after the
+-- tag: 'calls' (all recent calls), 'history:<subject>' (a person's) or 'live' (live calls).
 -- Newest first: walks the index a page at a time and returns the JSON of the records still kept.
-local limit, subject = tonumber(ARGV[2]), ARGV[3]
-local index = subject == '' and T .. 'calls' or T .. 'history:' .. subject
+local limit = tonumber(ARGV[2])
+local index = T .. ARGV[3]
 local out = {}
 if limit <= 0 then return out end
 local from = 0

@@ -204,16 +204,33 @@ class CallRecordTest {
         assertEquals(RequestId.of("t-1"), waiting.transferRequestId());
         assertEquals(Subject.of("staff-7"), waiting.staffId(), "the staff member stays on while the transfer waits");
         assertThrows(IllegalStateException.class, () -> waiting.transferring(RequestId.of("t-2"), null), "one transfer at a time");
-        CallRecord moved = waiting.transferredTo(Subject.of("staff-9"), "Wang Fang");
+        CallRecord moved = waiting.transferredTo(Subject.of("staff-9"), "Wang Fang", T0 + 50);
         assertEquals(Subject.of("staff-9"), moved.staffId());
         assertEquals("Wang Fang", moved.staffName());
         assertEquals(List.of(Subject.of("staff-7")), moved.formerStaffIds());
         assertNull(moved.transferRequestId());
         assertEquals(CallState.ACTIVE, moved.state(), "a transfer is not a change of state");
-        assertThrows(IllegalStateException.class, () -> moved.transferredTo(Subject.of("staff-10"), "X"), "no transfer under way");
+        assertThrows(IllegalStateException.class, () -> moved.transferredTo(Subject.of("staff-10"), "X", T0 + 50), "no transfer under way");
         assertNull(waiting.transferCancelled().transferRequestId());
         CallRecord ended = waiting.ended(EndReason.STAFF_HANGUP, T0 + 9);
         assertNull(ended.transferRequestId());
         assertThrows(IllegalStateException.class, () -> ended.transferring(RequestId.of("t-3"), null));
+    }
+
+    @Test
+    void eachStaffMembersShareOfTheTalkTimeStartsWhenTheyTookTheCall() {
+        CallRecord first = active();
+        assertEquals(T0 + 2, first.staffSinceMs(), "from the answer");
+        assertEquals(48, first.staffTalkMs(T0 + 50));
+        CallRecord noted = first.transferring(RequestId.of("t-1"), "rate question");
+        assertEquals(new CallRecord.Handover("Zhang Min", "rate question"), noted.handover());
+        assertEquals(T0 + 2, noted.transferCancelled().staffSinceMs(), "a called-off transfer changes nothing");
+        assertNull(noted.transferCancelled().handover());
+        CallRecord second = noted.transferredTo(Subject.of("staff-9"), "Wang Fang", T0 + 50);
+        assertEquals(new CallRecord.Handover("Zhang Min", "rate question"), second.handover(), "the note stays for them");
+        CallRecord ended = second.ended(EndReason.CUSTOMER_HANGUP, T0 + 80);
+        assertEquals(30, ended.staffTalkMs(T0 + 999), "the second staff member's share");
+        assertEquals(78, ended.talkMs(T0 + 999), "the call's talk time runs through the transfer");
+        assertEquals(0, CallRecord.queued(CallId.of("c9"), Subject.of("cust-9"), "W", "loans", "en", 0, T0).staffTalkMs(T0 + 5));
     }
 }

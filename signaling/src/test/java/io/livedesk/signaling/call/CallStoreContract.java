@@ -70,7 +70,7 @@ public abstract class CallStoreContract {
         CallRecord.Asked asked = new CallRecord.Asked(Map.of("page", "/loans/mortgage", "note", "关于 \"rates\""),
                 new BroadcastOrigin(BroadcastId.of("b-1"), "Rates live", null, 12_000), true);
         CallRecord ended = new CallRecord(CallId.of("c2"), Subject.of("cust2"), "李四 \"Li\"", "cards", "zh", 9, asked,
-                Subject.of("s1"), "Staff One", CallState.ENDED, T0, T0 + 1, T0 + 2, T0 + 3, T0 + 4, EndReason.STAFF_HANGUP,
+                Subject.of("s1"), "Staff One", CallState.ENDED, T0, T0 + 1, T0 + 2, T0 + 3, T0 + 4, EndReason.STAFF_HANGUP, T0 + 2,
                 List.of(new CallRecord.Supervisor(Subject.of("sup1"), false)), List.of(Subject.of("s0")), null,
                 new CallRecord.Handover("Staff Zero", "wants a fixed rate"), "node-a", 7);
         store.create(ended);
@@ -143,7 +143,7 @@ public abstract class CallStoreContract {
     void aTransferMovesTheLiveIndexToTheNewStaffMember() {
         CallRecord c = connecting("c1", "cust1", "s1", T0);
         CallRecord waiting = c.transferring(RequestId.of("t-1"), null);
-        CallRecord t = waiting.transferredTo(Subject.of("s2"), "Staff s2");
+        CallRecord t = waiting.transferredTo(Subject.of("s2"), "Staff s2", T0 + 50);
         assertTrue(store.compareAndSet(c, waiting));
         assertTrue(store.compareAndSet(waiting, t));
         assertEquals(Optional.of(t), store.liveCallOf(Subject.of("s2")));
@@ -232,7 +232,7 @@ public abstract class CallStoreContract {
     @Test
     void aRecordCreatedLiveIsIndexed() {
         CallRecord live = new CallRecord(CallId.of("c1"), Subject.of("cust1"), "C", "loans", "en", 0, CallRecord.Asked.NONE,
-                Subject.of("s1"), "S", CallState.ACTIVE, T0, T0 + 1, T0 + 2, T0 + 3, 0, null, List.of(), List.of(), null,
+                Subject.of("s1"), "S", CallState.ACTIVE, T0, T0 + 1, T0 + 2, T0 + 3, 0, null, T0 + 2, List.of(), List.of(), null,
                 null, null, 3);
         store.create(live);
         assertEquals(Optional.of(live), store.liveCallOf(Subject.of("cust1")));
@@ -263,7 +263,7 @@ public abstract class CallStoreContract {
         CallRecord c4ended = c4.ended(EndReason.CUSTOMER_HANGUP, T0 + 40);
         assertTrue(store.compareAndSet(c4, c4ended));
         CallRecord waiting = c1.transferring(RequestId.of("t-1"), "over to you");
-        CallRecord moved = waiting.transferredTo(Subject.of("s3"), "Staff s3");
+        CallRecord moved = waiting.transferredTo(Subject.of("s3"), "Staff s3", T0 + 50);
         assertTrue(store.compareAndSet(c1, waiting));
         assertTrue(store.compareAndSet(waiting, moved));
 
@@ -293,6 +293,26 @@ public abstract class CallStoreContract {
 
         assertEquals(List.of(answered, gaveUp), store.history(Subject.of("cust-k"), 10));
         assertEquals(List.of(), store.history(Subject.of("cust-anon"), 10), "an anonymous customer has no history");
+    }
+
+    @Test
+    void theLiveIndexHasTheCallsBeingTalkedInNow() {
+        CallRecord c1 = connecting("c1", "cust1", "s1", T0);
+        store.create(queued("c2", "cust2", T0 + 10));
+        CallRecord c3 = connecting("c3", "cust3", "s2", T0 + 20);
+        CallRecord c3active = c3.connected(T0 + 25);
+        assertTrue(store.compareAndSet(c3, c3active));
+        assertEquals(List.of(c3active, c1), store.live(10), "current versions, newest first, not the queued one");
+        assertEquals(List.of(c3active), store.live(1));
+
+        CallRecord waiting = c1.transferring(RequestId.of("t-1"), null);
+        assertTrue(store.compareAndSet(c1, waiting));
+        CallRecord moved = waiting.transferredTo(Subject.of("s3"), "Staff s3", T0 + 30);
+        assertTrue(store.compareAndSet(waiting, moved));
+        assertEquals(List.of(c3active, moved), store.live(10), "a transfer keeps it live");
+        assertTrue(store.compareAndSet(c3active, c3active.ended(EndReason.STAFF_HANGUP, T0 + 40)));
+        assertEquals(List.of(moved), store.live(10), "an ended call leaves it");
+        assertEquals(List.of(), store.live(0));
     }
 
     @Test

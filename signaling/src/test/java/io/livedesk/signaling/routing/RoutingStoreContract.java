@@ -779,6 +779,28 @@ public abstract class RoutingStoreContract {
         assertEquals(List.of(new QueueStats("loans", 2, 0, T0 + 200)), routing.stats(List.of("loans")));
     }
 
+    @Test
+    void loadsCountEachQueuesWaitingAndRingingRequestsAndTheOldestOfThem() {
+        available("s1", 1, Set.of("loans"), Set.of("zh"), T0);
+        enqueue(request("r1", "loans", "zh", 0, T0 + 100));
+        enqueue(request("r2", "loans", "en", 0, T0 + 200));
+        enqueue(request("r3", "loans", "en", 5, T0 + 300));
+        enqueue(request("r4", "cards", "en", 0, T0 + 400));
+        enqueue(request("r5", "loans", "zh", 0, T0 + 450));
+        routing.matchRequest(RequestId.of("r1"), T0 + 500, RING).orElseThrow();
+
+        assertEquals(List.of(
+                        new QueueLoad("loans", "en", 2, 0, T0 + 200),
+                        new QueueLoad("loans", "zh", 1, 1, T0 + 100),
+                        new QueueLoad("cards", "en", 1, 0, T0 + 400)),
+                routing.loads(List.of("loans", "cards", "fx")), "a ringing request still counts as the oldest wait");
+        assertEquals(List.of(), routing.loads(List.of()));
+
+        routing.accept(RequestId.of("r1"), Subject.of("s1"), T0 + 501).orElseThrow();
+        assertEquals(List.of(new QueueLoad("loans", "zh", 1, 0, T0 + 450)),
+                routing.loads(List.of("loans")).stream().filter(l -> l.language().equals("zh")).toList());
+    }
+
     // ---- concurrency ----
 
     /**

@@ -10,6 +10,7 @@ import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.call.CallRecords;
 import io.livedesk.signaling.call.CallService;
 import io.livedesk.signaling.call.InMemoryCallStore;
+import io.livedesk.signaling.call.KnownCalls;
 import io.livedesk.signaling.call.MediaNegotiator;
 import io.livedesk.signaling.call.MediaTask;
 import io.livedesk.signaling.call.PeerToPeerRelay;
@@ -44,6 +45,10 @@ import io.livedesk.signaling.server.ClientMessageHandler;
 import io.livedesk.signaling.server.LocalConnections;
 import io.livedesk.signaling.server.Metrics;
 import io.livedesk.signaling.session.SessionService;
+import io.livedesk.signaling.wallboard.InMemoryDayStatsStore;
+import io.livedesk.signaling.wallboard.ServiceStats;
+import io.livedesk.signaling.wallboard.Wallboard;
+import io.livedesk.signaling.wallboard.WallboardReader;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -88,6 +93,8 @@ public final class CallFlowFixture {
     public final InMemoryPresenceStore presenceStore = new InMemoryPresenceStore();
     public final InMemoryRoutingStore routingStore = new InMemoryRoutingStore(presenceStore);
     public final InMemoryCallStore callStore = new InMemoryCallStore();
+    public final InMemorySupervisorIndex supervisors = new InMemorySupervisorIndex();
+    public final InMemoryDayStatsStore dayStats = new InMemoryDayStatsStore(8);
     public final InMemorySessionStore sessionStore = new InMemorySessionStore();
     public final LocalClusterBus bus = new LocalClusterBus();
     public final LocalConnections connections = new LocalConnections();
@@ -106,6 +113,8 @@ public final class CallFlowFixture {
     public final CallService calls;
     public final SessionService sessions;
     public final ClientMessageHandler handler;
+    public final ServiceStats serviceStats;
+    public final Wallboard wallboard;
 
     /** Calls through the media bridge (a {@link FakeBridge}): supervisors and transfers work. */
     public static CallFlowFixture bridged() {
@@ -140,8 +149,10 @@ public final class CallFlowFixture {
         this.config = bridged ? BRIDGED : PEER_TO_PEER;
         this.tokens = new TokenService(SECRET.getBytes(StandardCharsets.UTF_8), config.auth().issuer(), clock);
         this.router = new MessageRouter(NODE_ID, connections, sessionStore, bus, codec);
-        this.presence = new PresenceService(presenceStore, new InMemorySupervisorIndex(), router, clock);
-        CallRecords records = new CallRecords(callStore);
+        this.presence = new PresenceService(presenceStore, supervisors, router, clock);
+        this.serviceStats = new ServiceStats(dayStats, clock, config.wallboard().timeZone(),
+                config.wallboard().serviceLevelTarget().toMillis());
+        CallRecords records = new CallRecords(callStore, KnownCalls.none(), serviceStats);
         RoutingStore routingSeen = routingStoreSeen.apply(routingStore);
         this.routing = new RoutingService(routingSeen, new SeparateRoutingSteps(routingSeen, callStore, presenceStore),
                 presence, records, router, config.routing(), clock, metrics, Runnable::run);
@@ -162,7 +173,9 @@ public final class CallFlowFixture {
         LiveService live = new LiveService(broadcasts, new InMemoryViewerPresenceStore(), new InMemoryChatStore(),
                 new BroadcastChanges(broadcasts), BroadcastMedia.NONE, new LiveBus(router, codec.mapper()), routing,
                 presence, router, codec, config.live(), config.routing(), new LiveMetrics(), clock);
-        this.handler = new ClientMessageHandler(sessions, presence, routing, calls, live, metrics, clock,
+        this.wallboard = new Wallboard(new WallboardReader(routingStore, presenceStore, supervisors, callStore, dayStats,
+                serviceStats, config.routing(), config.wallboard()), codec, clock);
+        this.handler = new ClientMessageHandler(sessions, presence, routing, calls, live, wallboard, metrics, clock,
                 config.routing().activityResolution());
         router.start();
     }

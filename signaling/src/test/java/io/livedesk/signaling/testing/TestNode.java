@@ -70,6 +70,14 @@ public final class TestNode implements AutoCloseable {
 
     /** A node with the given configuration overrides (e.g. {@code "livedesk.redis.url": url}). */
     public static TestNode start(Map<String, ?> overrides) {
+        return start(overrides, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * A node whose waits and durations are measured with {@code clock} (nodes may share one to script exact
+     * times; give them node and grace timeouts longer than the clock is moved, or they take each other for dead).
+     */
+    public static TestNode start(Map<String, ?> overrides, java.time.Clock clock) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("livedesk.server.host", "127.0.0.1");
         settings.put("livedesk.server.port", 0);
@@ -78,7 +86,7 @@ public final class TestNode implements AutoCloseable {
         // Each node's in-process bridge on a port of its own, so nodes and test classes never collide.
         settings.put("livedesk.bridge.port", freeUdpPort());
         settings.putAll(overrides);
-        LiveDeskNode node = new LiveDeskNode(LiveDeskConfig.withOverrides(settings));
+        LiveDeskNode node = new LiveDeskNode(LiveDeskConfig.withOverrides(settings), clock);
         try {
             node.start();
         } catch (InterruptedException e) {

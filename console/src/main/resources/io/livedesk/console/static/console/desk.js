@@ -66,6 +66,7 @@ import { renderCustomer, renderProfile } from "./panels/customer.js";
 import { onCaption, onCaptionStatus, renderCaptions, captionLines } from "./panels/captions.js";
 import { loadRecent, renderRecent } from "./panels/history.js";
 import { loadLive, renderLive } from "./panels/live.js";
+import { onWallboard, renderWallboard, tickWallboard } from "./panels/wallboard.js";
 import { onAlert, clearAlerts, renderAlerts, alertList } from "./panels/alerts.js";
 import { renderTranscript, downloadTranscript, closeTranscript, onTranscriptClosed } from "./panels/transcript.js";
 import { renderStudio, onStudioMessage, studioPeerConnection, studioState } from "./panels/studio.js";
@@ -87,6 +88,7 @@ setRenderers([
   renderProfile,
   renderRecent,
   renderLive,
+  renderWallboard,
   renderAlerts,
   renderTranscript,
   renderOffers,
@@ -111,6 +113,7 @@ function onMessage(msg) {
     case "call.caption": onCaption(msg); break;
     case "call.caption.status": onCaptionStatus(msg); break;
     case "alert": onAlert(msg); break;
+    case "wallboard": onWallboard(msg); break;
     case "error":
       if (msg.code !== "rate_limited") console.warn("[LiveDesk]", msg.code, msg.message);
       toast(errText(msg), "error");
@@ -123,6 +126,7 @@ function tick() {
   renderOffers();
   if (desk.call) renderCall();
   tickEnded();
+  tickWallboard();
 }
 
 function init() {

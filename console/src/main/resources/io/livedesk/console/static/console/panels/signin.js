@@ -1,4 +1,5 @@
 // Signing in (a token, or a demo identity minted with the admin key) and out; the session's life.
+import { openWallboard, resetWallboard } from "./wallboard.js";
 import { t } from "../i18n.js";
 import { Session, TRANSIENT } from "../../client/session.js";
 import { desk, api, render } from "../store.js";
@@ -117,6 +118,7 @@ function onWelcome(w, resumed) {
   render();
   loadRecent();
   loadLive();
+  openWallboard();
   onStudioWelcome(resumed);
 }
 
@@ -140,6 +142,7 @@ export async function signOut(message, clean = true) {
   desk.ended = null;
   desk.presence = { status: "away", load: 0, capacity: 1 };
   resetHistory();
+  resetWallboard();
   clearAlerts();
   resetCaptions(null);
   closeTranscript();
@@ -163,8 +166,10 @@ export async function onDemoSubmit(e, onMessage) {
   const languages = [...document.querySelectorAll("#demo-form input[name=language]:checked")].map((i) => i.value);
   const permissions = [...document.querySelectorAll("#demo-form input[name=permission]:checked")].map((i) => i.value);
   const key = $("demo-key").value.trim();
+  const role = document.querySelector("#demo-form input[name=role]:checked")?.value === "supervisor" ? "supervisor" : "staff";
   if (!name) { showSigninError(t("err.name_required")); $("demo-name").focus(); return; }
-  if (!skills.length) { showSigninError(t("err.skills_required")); return; }
+  // A supervisor watches and joins calls; skills only matter for those who take them.
+  if (!skills.length && role === "staff") { showSigninError(t("err.skills_required")); return; }
   if (!languages.length) { showSigninError(t("err.languages_required")); return; }
   if (!key) { showSigninError(t("err.key_required")); $("demo-key").focus(); return; }
   remember(ADMIN_KEY, key);
@@ -172,7 +177,7 @@ export async function onDemoSubmit(e, onMessage) {
   showSigninError("");
   try {
     const body = await api.post("/api/dev/tokens",
-      { role: "staff", subject: "staff-" + slug(name), name, skills, languages, capacity: 1, permissions },
+      { role, subject: (role === "supervisor" ? "sup-" : "staff-") + slug(name), name, skills, languages, capacity: 1, permissions },
       { auth: false, headers: { "X-Admin-Key": key } });
     if (!body?.token) throw { code: "HTTP 200" };
     signIn(body.token, onMessage);
