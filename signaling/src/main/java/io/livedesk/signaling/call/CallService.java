@@ -18,13 +18,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -49,6 +54,9 @@ public final class CallService {
     private final String nodeId;
     private final MediaHandoff handoff;
     private final Executor afterStore;
+    private final Duration handoverTimeout;
+    /** Transfers accepted here whose former staff member's media still stays: call -> what lets it go. */
+    private final Map<CallId, Runnable> handovers = new ConcurrentHashMap<>();
 
     /**
      * @param routing    frees staff when their calls end, and queues transfers
@@ -58,8 +66,10 @@ public final class CallService {
      *                   thread): the workers
      */
     public CallService(CallRecords records, MediaNegotiator media, MessageRouter router, Clock clock, Metrics metrics,
-                       CallRouting routing, String nodeId, MediaHandoff handoff, Executor afterStore) {
+                       CallRouting routing, String nodeId, MediaHandoff handoff, Executor afterStore,
+                       Duration handoverTimeout) {
         this.afterStore = afterStore;
+        this.handoverTimeout = handoverTimeout;
         this.records = records;
         this.media = media;
         this.router = router;
@@ -322,12 +332,48 @@ public final class CallService {
         CallRecord call = taken.get();
         metrics.accepted();
         log.info("call {}: transferred to a new staff member", callId);
-        mediaLeft(call, former[0]);
-        router.send(former[0], new ServerMessage.CallEnded(null, callId, TRANSFERRED, times(call)));
+        handOver(call, former[0]);
         routing.callEnded(former[0]);
         router.send(call.customerId(), new ServerMessage.CallTransferred(callId, staffView(call)));
         tellParticipants(call, next.subject(), true);
         return startedFor(call, next.role(), replyId, false);
+    }
+
+    /**
+     * Make before break: the former staff member's media stays in the call, and their page on it, until the
+     * customer's page shows the next one's video ({@link #videoShown}), or for at most {@code handoverTimeout};
+     * then their leg goes and they are told their part ended. The customer's picture never goes dark between
+     * the two. Which one happens first is remembered on this node only: a hint that reaches another node
+     * leaves the timeout to end it.
+     */
+    private void handOver(CallRecord call, Subject former) {
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (!released.compareAndSet(false, true)) {
+                return;
+            }
+            handovers.remove(call.callId());
+            CallRecord now = records.get(call.callId()).orElse(call);
+            mediaLeft(now, former);
+            router.send(former, new ServerMessage.CallEnded(null, call.callId(), TRANSFERRED, times(now)));
+        };
+        Runnable previous = handovers.put(call.callId(), release);
+        if (previous != null) {
+            previous.run(); // a second transfer before the first finished: the first's media goes now
+        }
+        if (handoverTimeout.isZero()) {
+            release.run();
+            return;
+        }
+        CompletableFuture.delayedExecutor(handoverTimeout.toMillis(), TimeUnit.MILLISECONDS, afterStore).execute(release);
+    }
+
+    /** A participant's page shows the video of the one who joined: a pending handover of the call completes. */
+    public void videoShown(Principal from, CallId callId) {
+        Runnable release = handovers.get(callId);
+        if (release != null && records.get(callId).filter(r -> r.isParty(from.subject())).isPresent()) {
+            release.run();
+        }
     }
 
     /**

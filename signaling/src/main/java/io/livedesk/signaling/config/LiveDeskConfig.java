@@ -139,7 +139,11 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
      *                   bridge: this node's in-process one, or the remote ones of {@code livedesk.bridge.remote})
      * @param iceServers as handed to browsers' RTCPeerConnection (each a map with "urls" and optional credentials)
      */
-    public record Calls(CallMediaRoute media, List<Map<String, Object>> iceServers) {
+    /**
+     * @param handoverTimeout after a transfer is accepted, the previous staff member's media stays (make before
+     *                        break) until the customer shows the next one's video, at most this long
+     */
+    public record Calls(CallMediaRoute media, List<Map<String, Object>> iceServers, Duration handoverTimeout) {
         public boolean bridged() {
             return media == CallMediaRoute.BRIDGE;
         }
@@ -267,7 +271,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                         ro.getBoolean("away-on-missed-offer"), ro.getDuration("escalation-step"),
                         ro.getDuration("sweep-interval"), ro.getDuration("average-handle-time"),
                         ro.getDuration("activity-resolution"), ro.getInt("max-customer-priority"), stringList(ro, "languages"), List.copyOf(topics)),
-                new Calls(CallMediaRoute.fromConfig(ca.getString("media")), List.copyOf(iceServers)),
+                new Calls(CallMediaRoute.fromConfig(ca.getString("media")), List.copyOf(iceServers),
+                        ca.getDuration("handover-timeout")),
                 new Bridge(b.getString("address"), b.getInt("port"), stringList(b, "public-address"),
                         urls(b, "remote"), b.getDuration("health-interval"), b.getDuration("connect-timeout"),
                         b.getDuration("request-timeout"), b.getInt("down-after")),

@@ -8,6 +8,9 @@ import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.call.CallStore;
+import io.livedesk.signaling.live.Broadcast;
+import io.livedesk.signaling.live.BroadcastStore;
+import io.livedesk.signaling.live.WatchHistory;
 import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.ProtocolException;
 import io.livedesk.signaling.routing.Offer;
@@ -35,13 +38,18 @@ public final class BriefApi {
 
     private final CallStore calls;
     private final RoutingStore routing;
+    private final WatchHistory watched;
+    private final BroadcastStore broadcasts;
     private final ApiAuth auth;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public BriefApi(CallStore calls, RoutingStore routing, ApiAuth auth, ObjectMapper json, Clock clock) {
+    public BriefApi(CallStore calls, RoutingStore routing, WatchHistory watched, BroadcastStore broadcasts,
+                    ApiAuth auth, ObjectMapper json, Clock clock) {
         this.calls = calls;
         this.routing = routing;
+        this.watched = watched;
+        this.broadcasts = broadcasts;
         this.auth = auth;
         this.json = json;
         this.clock = clock;
@@ -54,10 +62,19 @@ public final class BriefApi {
             CallRecord record = CallId.parse(rawId).flatMap(calls::get)
                     .filter(r -> p.role() == Role.SUPERVISOR || p.role() == Role.STAFF && serves(r, p.subject()))
                     .orElseThrow(() -> new ProtocolException(ErrorCode.NOT_FOUND, "no such call"));
-            CustomerBrief brief = CustomerBrief.of(record, record.asked().identified()
-                    ? calls.history(record.customerId(), CustomerBrief.MAX_PREVIOUS + 1) : List.of(), clock.millis());
+            boolean identified = record.asked().identified();
+            CustomerBrief brief = CustomerBrief.of(record,
+                    identified ? calls.history(record.customerId(), CustomerBrief.MAX_PREVIOUS + 1) : List.of(),
+                    identified ? watchedBy(record.customerId()) : List.of(), clock.millis());
             return HttpReply.json(200, json.writeValueAsString(brief)).withHeader("Cache-Control", "no-store");
         });
+    }
+
+    private List<CustomerBrief.WatchedBroadcast> watchedBy(Subject customer) {
+        return watched.recent(customer, CustomerBrief.MAX_PREVIOUS).stream()
+                .map(w -> new CustomerBrief.WatchedBroadcast(w.broadcastId(),
+                        broadcasts.get(w.broadcastId()).map(Broadcast::title).orElse(null), w.atMs()))
+                .toList();
     }
 
     /** Whether the staff member has, had, or is being offered the call (or a transfer of it). */

@@ -61,11 +61,13 @@ public final class LiveService {
     private final Map<BroadcastId, LiveRoom> rooms = new ConcurrentHashMap<>();
     /** The broadcast each connection here watches (one at a time). */
     private final Map<ClientConnection, BroadcastId> watching = new ConcurrentHashMap<>();
+    private final WatchHistory watchHistory;
 
     public LiveService(BroadcastStore broadcasts, ViewerPresenceStore viewers, ChatStore chat, BroadcastChanges changes,
                        BroadcastMedia media, LiveBus bus, RoutingService routing, PresenceService staff,
                        MessageRouter router, MessageCodec codec, LiveDeskConfig.Live config,
-                       LiveDeskConfig.Routing queues, LiveMetrics metrics, Clock clock) {
+                       LiveDeskConfig.Routing queues, LiveMetrics metrics, WatchHistory watchHistory, Clock clock) {
+        this.watchHistory = watchHistory;
         this.broadcasts = broadcasts;
         this.viewers = viewers;
         this.chat = chat;
@@ -117,6 +119,13 @@ public final class LiveService {
         });
         watching.put(c, b.id());
         metrics.joined(b.id());
+        if (!stage && p.identified()) {
+            // Their journey: the staff member they may consult later sees what they watched.
+            watchHistory.watched(p.subject(), b.id(), now).exceptionally(e -> {
+                log.warn("a broadcast watched was not kept in the viewer's history: {}", e.toString());
+                return null;
+            });
+        }
         Broadcast current = room.broadcast();
         List<ChatMessage> recent = room.recentChat().orElseGet(() -> room.loadHistory(chat.recent(b.id())));
         List<ServerMessage.ChatView> history = recent.stream().map(msg -> view(msg, stage)).toList();

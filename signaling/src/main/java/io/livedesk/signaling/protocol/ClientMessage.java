@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
         @JsonSubTypes.Type(value = ClientMessage.CallHangup.class, name = "call.hangup"),
         @JsonSubTypes.Type(value = ClientMessage.CallJoin.class, name = "call.join"),
         @JsonSubTypes.Type(value = ClientMessage.CallTransfer.class, name = "call.transfer"),
+        @JsonSubTypes.Type(value = ClientMessage.CallVideoShown.class, name = "call.video.shown"),
         @JsonSubTypes.Type(value = ClientMessage.WallboardSubscribe.class, name = "wallboard.subscribe"),
         @JsonSubTypes.Type(value = ClientMessage.WallboardUnsubscribe.class, name = "wallboard.unsubscribe"),
         @JsonSubTypes.Type(value = ClientMessage.BroadcastJoin.class, name = "broadcast.join"),
@@ -245,6 +246,22 @@ public sealed interface ClientMessage {
 
     record CallHangup(String id, CallId callId) implements ClientMessage {
         public CallHangup {
+            requireId(id);
+            require(callId, "callId");
+        }
+
+        public Set<Role> allowedRoles() {
+            return CALL_PARTIES;
+        }
+    }
+
+    /**
+     * A participant's page shows the video of a participant who joined (the next staff member after a
+     * transfer): the media of the one they replaced may go now. A hint; without it that media goes after
+     * {@code calls.handover-timeout}.
+     */
+    record CallVideoShown(String id, CallId callId) implements ClientMessage {
+        public CallVideoShown {
             requireId(id);
             require(callId, "callId");
         }

@@ -143,6 +143,13 @@ public final class RedisKeys {
         return tag + "calls";
     }
 
+    // ---- the customer's journey (pattern mirrored in watched_add.lua) ----
+
+    /** Sorted set of the broadcasts an identified viewer watched, by when they last started. */
+    public String watched(Subject viewer) {
+        return tag + "watched:" + viewer;
+    }
+
     // ---- the day's service counters (pattern mirrored in daystats_add.lua) ----
 
     /** Hash of a day's counters (DayCounter keys to counts); expires after the retention. */

@@ -216,6 +216,9 @@ public final class ClientMessageHandler {
             reply(c, calls.join(p, join));
         } else if (message instanceof ClientMessage.CallTransfer transfer) {
             reply(c, calls.transfer(p, transfer));
+        } else if (message instanceof ClientMessage.CallVideoShown shown) {
+            calls.videoShown(p, shown.callId());
+            reply(c, new ServerMessage.Ack(shown.id()));
         } else if (message instanceof ClientMessage.WallboardSubscribe open) {
             reply(c, wallboard.subscribe(c, open.id()));
         } else if (message instanceof ClientMessage.WallboardUnsubscribe close) {

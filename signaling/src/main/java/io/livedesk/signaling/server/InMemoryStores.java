@@ -13,7 +13,9 @@ import io.livedesk.signaling.live.ChatStore;
 import io.livedesk.signaling.live.InMemoryBroadcastStore;
 import io.livedesk.signaling.live.InMemoryChatStore;
 import io.livedesk.signaling.live.InMemoryViewerPresenceStore;
+import io.livedesk.signaling.live.InMemoryWatchHistory;
 import io.livedesk.signaling.live.ViewerPresenceStore;
+import io.livedesk.signaling.live.WatchHistory;
 import io.livedesk.signaling.presence.InMemoryPresenceStore;
 import io.livedesk.signaling.presence.InMemorySupervisorIndex;
 import io.livedesk.signaling.presence.PresenceStore;
@@ -35,7 +37,8 @@ import java.time.Duration;
 record InMemoryStores(PresenceStore presence, RoutingStore routing, CallStore calls, RoutingSteps routingSteps,
                       SupervisorIndex supervisors,
                       TranscriptStore transcripts, SessionStore sessions, NodeRegistry nodes, ClusterBus bus,
-                      BroadcastStore broadcasts, ViewerPresenceStore viewers, ChatStore chat, DayStatsStore dayStats)
+                      BroadcastStore broadcasts, ViewerPresenceStore viewers, ChatStore chat, WatchHistory watchHistory,
+                      DayStatsStore dayStats)
         implements Stores {
 
     static InMemoryStores create(TranscriptLimits limits, Clock clock, Duration dayStatsRetention) {
@@ -46,7 +49,7 @@ record InMemoryStores(PresenceStore presence, RoutingStore routing, CallStore ca
         return new InMemoryStores(presence, routing, calls, new SeparateRoutingSteps(routing, calls, presence),
                 new InMemorySupervisorIndex(), new InMemoryTranscriptStore(limits, clock), new InMemorySessionStore(),
                 new InMemoryNodeRegistry(), new LocalClusterBus(), new InMemoryBroadcastStore(),
-                new InMemoryViewerPresenceStore(), new InMemoryChatStore(),
+                new InMemoryViewerPresenceStore(), new InMemoryChatStore(), new InMemoryWatchHistory(),
                 new InMemoryDayStatsStore((int) Math.max(1, dayStatsRetention.toDays())));
     }
 

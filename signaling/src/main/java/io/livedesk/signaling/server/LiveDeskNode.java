@@ -160,7 +160,7 @@ public final class LiveDeskNode implements AutoCloseable {
         metrics.bind(new TranscriptionMetrics(speechService, transcriber, media.audioTaps()));
         ClusterMediaHandoff handoff = new ClusterMediaHandoff(stores.bus(), codec.mapper());
         this.calls = new CallService(callRecords, media.negotiator(router, transcriber, workers), router, clock, metrics,
-                routing, nodeId, handoff, afterStore);
+                routing, nodeId, handoff, afterStore, config.calls().handoverTimeout());
         router.onNodeTasks(ClusterMediaHandoff.SUBJECT, handoff.receiver(calls, workers));
         this.broadcastMedia = ClusterBroadcastMedia.on(media.broadcastMedia(router, config.live()), nodeId,
                 stores.bus(), codec.mapper(), router, workers);
@@ -175,7 +175,7 @@ public final class LiveDeskNode implements AutoCloseable {
         BroadcastChanges broadcastChanges = new BroadcastChanges(stores.broadcasts());
         this.live = new LiveService(stores.broadcasts(), stores.viewers(), stores.chat(), broadcastChanges,
                 broadcastMedia, new LiveBus(router, codec.mapper()), routing, presence, router, codec,
-                config.live(), config.routing(), liveMetrics, clock);
+                config.live(), config.routing(), liveMetrics, stores.watchHistory(), clock);
         this.wallboard = new Wallboard(new WallboardReader(stores.routing(), stores.presence(), stores.supervisors(),
                 stores.calls(), stores.dayStats(), serviceStats, config.routing(), board), codec, clock);
         ClientMessageHandler messages = new ClientMessageHandler(sessions, presence, routing, calls, live, wallboard,
@@ -190,7 +190,8 @@ public final class LiveDeskNode implements AutoCloseable {
         new StaffApi(stores.presence(), stores.supervisors(), apiAuth, codec.mapper()).register(routes);
         new CallsApi(stores.calls(), apiAuth, codec.mapper(), clock).register(routes);
         new TranscriptApi(stores.transcripts(), stores.calls(), apiAuth, codec.mapper()).register(routes);
-        new BriefApi(stores.calls(), stores.routing(), apiAuth, codec.mapper(), clock).register(routes);
+        new BriefApi(stores.calls(), stores.routing(), stores.watchHistory(), stores.broadcasts(), apiAuth,
+                codec.mapper(), clock).register(routes);
         new BroadcastsApi(stores.broadcasts(), stores.viewers(), config.routing(), apiAuth, codec.mapper(), clock,
                 broadcastChanges, nodeId).register(routes);
         this.context = new NodeContext(config, codec, workers, connections, messages, sessions, metrics, routes,

@@ -15,7 +15,9 @@ import io.livedesk.signaling.live.ChatStore;
 import io.livedesk.signaling.live.RedisBroadcastStore;
 import io.livedesk.signaling.live.RedisChatStore;
 import io.livedesk.signaling.live.RedisViewerPresenceStore;
+import io.livedesk.signaling.live.RedisWatchHistory;
 import io.livedesk.signaling.live.ViewerPresenceStore;
+import io.livedesk.signaling.live.WatchHistory;
 import io.livedesk.signaling.presence.PresenceStore;
 import io.livedesk.signaling.presence.RedisPresenceStore;
 import io.livedesk.signaling.presence.RedisSupervisorIndex;
@@ -39,7 +41,7 @@ record RedisStores(RedisConnections redis, PresenceStore presence, RoutingStore 
                    RoutingSteps routingSteps,
                    SupervisorIndex supervisors, TranscriptStore transcripts, SessionStore sessions, NodeRegistry nodes,
                    ClusterBus bus, BroadcastStore broadcasts, ViewerPresenceStore viewers, ChatStore chat,
-                   DayStatsStore dayStats)
+                   WatchHistory watchHistory, DayStatsStore dayStats)
         implements Stores {
 
     static RedisStores connect(LiveDeskConfig.Redis config, ObjectMapper json, TranscriptLimits limits,
@@ -54,7 +56,8 @@ record RedisStores(RedisConnections redis, PresenceStore presence, RoutingStore 
                 new RedisTranscriptStore(redis, keys, limits), new RedisSessionStore(redis, keys),
                 new RedisNodeRegistry(redis, keys), new RedisClusterBus(redis, keys, json),
                 new RedisBroadcastStore(redis, keys, json), new RedisViewerPresenceStore(redis, keys),
-                new RedisChatStore(redis, keys, json), new RedisDayStatsStore(redis, keys, dayStatsRetention));
+                new RedisChatStore(redis, keys, json), new RedisWatchHistory(redis, keys),
+                new RedisDayStatsStore(redis, keys, dayStatsRetention));
     }
 
     @Override

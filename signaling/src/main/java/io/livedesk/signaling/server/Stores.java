@@ -9,6 +9,7 @@ import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.live.BroadcastStore;
 import io.livedesk.signaling.live.ChatStore;
 import io.livedesk.signaling.live.ViewerPresenceStore;
+import io.livedesk.signaling.live.WatchHistory;
 import io.livedesk.signaling.presence.PresenceStore;
 import io.livedesk.signaling.presence.SupervisorIndex;
 import io.livedesk.signaling.routing.RoutingSteps;
@@ -50,6 +51,9 @@ public interface Stores extends AutoCloseable {
 
     /** The latest chat messages and the mutes of each livestream broadcast. */
     ChatStore chat();
+
+    /** The broadcasts identified viewers watched (their brief on the desk). */
+    WatchHistory watchHistory();
 
     /** The day's service counters (the wallboard's). */
     DayStatsStore dayStats();

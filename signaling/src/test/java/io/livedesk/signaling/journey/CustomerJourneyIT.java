@@ -64,6 +64,15 @@ class CustomerJourneyIT {
         String second = request(customer, "cards", Map.of("page", "/cards"));
         customer.requestOk(Map.of("type", "request.cancel", "requestId", second));
 
+        // Between the calls the customer watched a livestream.
+        String host = node.token("staff", "staff-j9", "Host", List.of("loans"), List.of("en"), 1, List.of("livestream"));
+        var created = node.post("/api/broadcasts", "{\"title\":\"Saving for your first home\",\"language\":\"en\","
+                + "\"topic\":\"loans\",\"scheduledAt\":\"2030-01-01T09:00:00Z\"}", host, Map.of());
+        assertEquals(201, created.statusCode(), created.body());
+        String broadcastId = created.headers().firstValue("Location").orElseThrow().replace("/api/broadcasts/", "");
+        customer.requestOk(Map.of("type", "broadcast.join", "broadcastId", broadcastId));
+        customer.requestOk(Map.of("type", "broadcast.leave", "broadcastId", broadcastId));
+
         // Third: it rings, and the brief is there before accepting.
         String third = request(customer, "loans", Map.of("page", "/loans/remortgage", "product", "home-loan"));
         staff.requestOk(Map.of("type", "presence.set", "status", "available"));
@@ -74,6 +83,8 @@ class CustomerJourneyIT {
         assertEquals("/loans/remortgage", brief.path("context").path("page").asText());
         assertEquals("home-loan", brief.path("context").path("product").asText());
         assertEquals(List.of(second, first), ids(brief), "both earlier calls, newest first, not this one: " + brief);
+        assertEquals(broadcastId, brief.path("watched").path(0).path("broadcastId").asText(), brief.toString());
+        assertEquals("Saving for your first home", brief.path("watched").path(0).path("title").asText());
         JsonNode gaveUp = brief.path("previous").get(0);
         assertEquals("abandoned", gaveUp.path("outcome").asText());
         assertEquals("cards", gaveUp.path("call").path("topic").asText());
@@ -98,6 +109,7 @@ class CustomerJourneyIT {
         String theirs = request(other, "cards", Map.of());
         JsonNode otherBrief = node.getJson("/api/calls/" + theirs + "/brief", node.supervisorToken("sup-j3", "Chen"));
         assertEquals(0, otherBrief.path("previous").size(), otherBrief.toString());
+        assertEquals(0, otherBrief.path("watched").size(), otherBrief.toString());
         assertFalse(otherBrief.toString().contains(first) || otherBrief.toString().contains(second), otherBrief.toString());
         WsClient visitor = node.signIn(node.anonymousCustomerToken("cust-v1", "Visitor"));
         visitor.requestOk(Map.of("type", "request.cancel", "requestId", request(visitor, "cards", Map.of())));

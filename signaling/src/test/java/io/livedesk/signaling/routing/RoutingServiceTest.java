@@ -106,7 +106,7 @@ class RoutingServiceTest {
         calls = new CallService(records, new PeerToPeerRelay(router, List.of()), router, clock, metrics, routing,
                 "node-test", (node, task) -> {
                     throw new AssertionError("peer-to-peer media is never handed to another node");
-                }, Runnable::run);
+                }, Runnable::run, java.time.Duration.ZERO);
     }
 
     // ---- matching ----

@@ -23,6 +23,7 @@ import io.livedesk.signaling.live.BroadcastMedia;
 import io.livedesk.signaling.live.InMemoryBroadcastStore;
 import io.livedesk.signaling.live.InMemoryChatStore;
 import io.livedesk.signaling.live.InMemoryViewerPresenceStore;
+import io.livedesk.signaling.live.InMemoryWatchHistory;
 import io.livedesk.signaling.live.LiveBus;
 import io.livedesk.signaling.live.LiveMetrics;
 import io.livedesk.signaling.live.LiveService;
@@ -142,7 +143,9 @@ public final class CallFlowFixture {
                 "livedesk.routing.ring-timeout", RING.toMillis() + "ms",
                 "livedesk.routing.reoffer-delay", "30s",
                 "livedesk.routing.away-on-missed-offer", false,
-                "livedesk.cluster.reconnect-grace", GRACE.toMillis() + "ms"));
+                "livedesk.cluster.reconnect-grace", GRACE.toMillis() + "ms",
+                // A transfer's former staff member leaves at once (make before break needs real media to wait for).
+                "livedesk.calls.handover-timeout", "0ms"));
     }
 
     private CallFlowFixture(boolean bridged, UnaryOperator<RoutingStore> routingStoreSeen) {
@@ -166,13 +169,13 @@ public final class CallFlowFixture {
             this.media = new PeerToPeerRelay(router, config.calls().iceServers());
         }
         this.calls = new CallService(records, media, router, clock, metrics, routing, NODE_ID,
-                (node, task) -> handedOff.add(Map.entry(node, task)), Runnable::run);
+                (node, task) -> handedOff.add(Map.entry(node, task)), Runnable::run, config.calls().handoverTimeout());
         this.sessions = new SessionService(NODE_ID, tokens, sessionStore, connections, router, presence, routing,
                 calls, config, clock);
         InMemoryBroadcastStore broadcasts = new InMemoryBroadcastStore();
         LiveService live = new LiveService(broadcasts, new InMemoryViewerPresenceStore(), new InMemoryChatStore(),
                 new BroadcastChanges(broadcasts), BroadcastMedia.NONE, new LiveBus(router, codec.mapper()), routing,
-                presence, router, codec, config.live(), config.routing(), new LiveMetrics(), clock);
+                presence, router, codec, config.live(), config.routing(), new LiveMetrics(), new InMemoryWatchHistory(), clock);
         this.wallboard = new Wallboard(new WallboardReader(routingStore, presenceStore, supervisors, callStore, dayStats,
                 serviceStats, config.routing(), config.wallboard()), codec, clock);
         this.handler = new ClientMessageHandler(sessions, presence, routing, calls, live, wallboard, metrics, clock,

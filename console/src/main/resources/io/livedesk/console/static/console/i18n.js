@@ -286,6 +286,8 @@ export const STRINGS = {
     "demo.roleSupervisor": "Supervisor",
 
     "brief.previous": "Earlier calls",
+    "brief.watched": "Livestreams watched",
+    "brief.aLivestream": "A livestream",
     "brief.returning": "Returning customer · {n} earlier call(s)",
     "brief.first": "No earlier calls.",
     "brief.anonymous": "A visitor who is not signed in: no history.",
@@ -620,6 +622,8 @@ export const STRINGS = {
     "demo.roleSupervisor": "主管",
 
     "brief.previous": "以往通话",
+    "brief.watched": "看过的直播",
+    "brief.aLivestream": "一场直播",
     "brief.returning": "回访客户 · 以往通话 {n} 次",
     "brief.first": "没有以往通话。",
     "brief.anonymous": "未登录的访客：无历史记录。",

@@ -3,6 +3,7 @@
 // that the page made meanwhile; the DOM is in view.js.
 import { Session, wsUrl } from "../client/session.js";
 import { createCall } from "../client/call.js";
+import { createRemoteView } from "../client/remoteVideo.js";
 import { createApi } from "../client/api.js";
 import { lookup, normLang, browserLang } from "../client/i18n.js";
 import { STRINGS } from "./strings.js";
@@ -430,6 +431,7 @@ class Widget {
     E.placeholder.hidden = false;
     E.hangup.disabled = false;
     let call;
+    let view;
     try {
       call = createCall(info, {
         signal: (payload) => {
@@ -437,9 +439,9 @@ class Widget {
             .catch((err) => { if (err?.code !== "network") warn("signal", err?.code, err?.message); });
         },
         local: (stream) => { E.local.srcObject = stream; E.local.play().catch(() => {}); this.render(); },
-        remote: (stream) => {
-          if (E.remote.srcObject !== stream) E.remote.srcObject = stream;
-          E.placeholder.hidden = stream.getVideoTracks().length > 0;
+        remote: (stream, track) => {
+          view.add(track);
+          E.placeholder.hidden = !view.current();
           E.remote.play().catch(() => {
             // autoplay with sound refused: play muted and offer a button
             E.remote.muted = true;
@@ -456,6 +458,13 @@ class Widget {
       this.fail("err.webrtc");
       return;
     }
+    // One picture at a time: a later video (the next staff member after a transfer) takes over once it decodes,
+    // and the server is told, so the previous one's media may go.
+    view = createRemoteView(E.remote, call.pc, () => {
+      this.send("call.video.shown", { callId: call.callId }).catch(() => { /* the timeout ends the handover */ });
+    });
+    this.remoteView?.close();
+    this.remoteView = view;
     // The talk time counts on from the server's (a resumed call's too), so both parties see the same.
     call.startedAt = startedAt || Date.now() - (info.times?.talkMs || 0);
     this.call = call;
@@ -478,6 +487,8 @@ class Widget {
       this.endDuration = null;
     }
     clearInterval(this.tickTimer);
+    this.remoteView?.close();
+    this.remoteView = null;
     const E = this.el;
     E.remote.srcObject = null;
     E.local.srcObject = null;

@@ -56,7 +56,7 @@ function when(at, loc) {
 /** The earlier calls as list items: topic, date, outcome, who served, wait and talk, transcript. */
 export function pastCallItems(brief) {
   const loc = locale();
-  return (brief?.previous || []).map(({ call, outcome }) =>
+  return (brief?.previous || []).map(({ call, outcome, origin }) =>
     el("li", { class: "brief-item", "data-testid": "desk-brief-call", "data-call-id": call.callId, "data-outcome": outcome },
       el("div", { class: "ri-line" },
         el("strong", { text: topicName(call.topic) }),
@@ -67,6 +67,17 @@ export function pastCallItems(brief) {
         call.staff?.name ? el("span", { text: call.staff.name }) : null,
         el("span", { text: t("recent.wait", { d: fmtDuration(call.waitMs) }) }),
         call.answeredAt ? el("span", { text: t("recent.talk", { d: fmtDuration(call.talkMs) }) }) : null),
+      origin ? el("div", { class: "ri-meta", "data-testid": "desk-brief-origin", text: t("offer.fromLive", { title: origin.title }) }) : null,
       call.transcript ? el("button", { type: "button", class: "link-btn", "data-testid": "desk-brief-transcript",
         text: t("transcript.open"), onclick: (e) => openTranscript(call, e.currentTarget) }) : null));
+}
+
+/** The livestreams they watched, newest first: title (or "a livestream" once gone) and the day. */
+export function watchedItems(brief) {
+  const loc = locale();
+  return (brief?.watched || []).map((w) => el("li", { class: "brief-item", "data-testid": "desk-brief-watched",
+    "data-broadcast-id": w.broadcastId },
+  el("div", { class: "ri-line" },
+    el("strong", { text: w.title || t("brief.aLivestream") }),
+    el("span", { class: "ri-time", text: when(w.at, loc) }))));
 }

@@ -6,7 +6,7 @@ import { desk } from "../store.js";
 import { topicName, langName, customerContext } from "../names.js";
 import { $ } from "../ui.js";
 import { originText } from "./offers.js";
-import { briefOf, handoverText, pastCallItems } from "./brief.js";
+import { briefOf, handoverText, pastCallItems, watchedItems } from "./brief.js";
 
 function facts(rows) {
   return rows.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: String(v) })]);
@@ -51,6 +51,9 @@ export function renderCustomer() {
   handover.hidden = !handover.textContent;
   const items = pastCallItems(brief);
   $("cust-history").replaceChildren(...items);
+  const watched = watchedItems(brief);
+  $("cust-watched").replaceChildren(...watched);
+  $("cust-watched-title").hidden = watched.length === 0;
   $("cust-history-note").textContent = !brief ? "" : !brief.identified ? t("brief.anonymous")
     : items.length === 0 ? t("brief.first") : "";
 }
