@@ -309,6 +309,31 @@ class CallServiceTest {
     // ---- transfer ----
 
     @Test
+    void theFormerStaffMembersMediaStaysUntilTheCustomerShowsTheNextOnesVideo() {
+        CallFlowFixture mbb = CallFlowFixture.bridgedWithHandover(Duration.ofMinutes(1));
+        EmbeddedClient cust = mbb.signIn(customer("cust-wei"));
+        EmbeddedClient zhang = mbb.availableStaff(staff("agent-zhang", "accounts"));
+        CallId id = mbb.call(cust, zhang);
+        EmbeddedClient li = mbb.availableStaff(staff("agent-li", "cards"));
+        mbb.calls.transfer(zhang.principal(), new ClientMessage.CallTransfer("t1", id, "cards", "en", null));
+        RequestId transfer = RequestId.of(li.lastOf("offer").path("requestId").asText());
+        zhang.clear();
+
+        mbb.accept(li, transfer);
+
+        assertEquals(Subject.of("agent-li"), mbb.record(id).staffId(), "the call is the next one's at once");
+        assertEquals(0, mbb.presenceOf("agent-zhang").load(), "and the former one is free for the next customer");
+        assertTrue(zhang.received("call.ended").isEmpty(), "but their media stays until the customer shows the next");
+        mbb.calls.videoShown(li.principal(), CallId.of("r-someone-else"));
+        assertTrue(zhang.received("call.ended").isEmpty(), "a hint about another call changes nothing");
+
+        mbb.calls.videoShown(cust.principal(), id);
+        assertEquals("transferred", zhang.lastOf("call.ended").path("reason").asText());
+        mbb.calls.videoShown(cust.principal(), id);
+        assertEquals(1, zhang.received("call.ended").size(), "told once");
+    }
+
+    @Test
     void aTransferToAQueueRingsTheNextStaffMemberWhoTakesTheCallOver() {
         CallId id = fx.call(customer, staff);
         EmbeddedClient next = fx.availableStaff(staff("agent-li", "cards"));

@@ -80,8 +80,8 @@ public final class CallFlowFixture {
     private static final String SECRET = "call-flow-fixture-secret-0123456789abcdef";
 
     /** Read once per media mode: parsing the configuration costs more than the rest of a test. */
-    private static final LiveDeskConfig BRIDGED = config(true);
-    private static final LiveDeskConfig PEER_TO_PEER = config(false);
+    private static final LiveDeskConfig BRIDGED = config(true, Duration.ZERO);
+    private static final LiveDeskConfig PEER_TO_PEER = config(false, Duration.ZERO);
     /** Shared: no test reads the counters, and a Prometheus registry per test is slow to build. */
     private static final Metrics METRICS = new Metrics();
 
@@ -119,7 +119,12 @@ public final class CallFlowFixture {
 
     /** Calls through the media bridge (a {@link FakeBridge}): supervisors and transfers work. */
     public static CallFlowFixture bridged() {
-        return new CallFlowFixture(true, UnaryOperator.identity());
+        return new CallFlowFixture(BRIDGED, UnaryOperator.identity());
+    }
+
+    /** Bridged, with a transfer's former staff member's media staying up to {@code handoverTimeout} (make before break). */
+    public static CallFlowFixture bridgedWithHandover(Duration handoverTimeout) {
+        return new CallFlowFixture(config(true, handoverTimeout), UnaryOperator.identity());
     }
 
     /**
@@ -127,15 +132,15 @@ public final class CallFlowFixture {
      * fail as Redis can ({@link #routingStore} still reads the in-memory one underneath).
      */
     public static CallFlowFixture bridged(UnaryOperator<RoutingStore> routingStore) {
-        return new CallFlowFixture(true, routingStore);
+        return new CallFlowFixture(BRIDGED, routingStore);
     }
 
     /** Media straight between the browsers: the server relays SDP and candidates. */
     public static CallFlowFixture peerToPeer() {
-        return new CallFlowFixture(false, UnaryOperator.identity());
+        return new CallFlowFixture(PEER_TO_PEER, UnaryOperator.identity());
     }
 
-    private static LiveDeskConfig config(boolean bridged) {
+    private static LiveDeskConfig config(boolean bridged, Duration handoverTimeout) {
         return LiveDeskConfig.withOverrides(Map.of(
                 "livedesk.node-id", NODE_ID,
                 "livedesk.redis.url", "",
@@ -144,12 +149,13 @@ public final class CallFlowFixture {
                 "livedesk.routing.reoffer-delay", "30s",
                 "livedesk.routing.away-on-missed-offer", false,
                 "livedesk.cluster.reconnect-grace", GRACE.toMillis() + "ms",
-                // A transfer's former staff member leaves at once (make before break needs real media to wait for).
-                "livedesk.calls.handover-timeout", "0ms"));
+                // By default a transfer's former staff member leaves at once (make before break waits for media).
+                "livedesk.calls.handover-timeout", handoverTimeout.toMillis() + "ms"));
     }
 
-    private CallFlowFixture(boolean bridged, UnaryOperator<RoutingStore> routingStoreSeen) {
-        this.config = bridged ? BRIDGED : PEER_TO_PEER;
+    private CallFlowFixture(LiveDeskConfig config, UnaryOperator<RoutingStore> routingStoreSeen) {
+        this.config = config;
+        boolean bridged = config.calls().bridged();
         this.tokens = new TokenService(SECRET.getBytes(StandardCharsets.UTF_8), config.auth().issuer(), clock);
         this.router = new MessageRouter(NODE_ID, connections, sessionStore, bus, codec);
         this.presence = new PresenceService(presenceStore, supervisors, router, clock);
