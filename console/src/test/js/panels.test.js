@@ -19,6 +19,10 @@ const { fmtDuration, initials } = await import(`${STATIC}/client/format.js`);
 const widget = await import(`${STATIC}/widget/logic.js`);
 const { briefCallId, briefSummary, handoverText } = await import(`${STATIC}/console/panels/brief.js`);
 const { serviceLevelText, since } = await import(`${STATIC}/console/panels/wallboard.js`);
+const people = await import(`${STATIC}/console/panels/people.js`);
+const { errKey, mintErrKey, errCode } = await import(`${STATIC}/console/names.js`);
+const { liveTalkMs } = await import(`${STATIC}/console/panels/live.js`);
+const deskStrings = await import(`${STATIC}/console/i18n.js`);
 
 test("desk state: signed out, then the call, offers, the ended panel and presence in that order", () => {
   const d = { me: null, call: null, ended: null, presence: { status: "available" } };
@@ -205,4 +209,103 @@ test("a call that ended while the desk was away ends with the reason the welcome
   assert.equal(endedReason(w, "r-2"), null, "another call");
   assert.equal(endedReason({}, "r-1"), null);
   assert.equal(endedReason(null, "r-1"), null);
+});
+
+test("video labels: name and role, the role alone when no name is sent, a stream matched to its person", () => {
+  const tr = (k, v) => (v ? `${k}(${Object.values(v).join("|")})` : k);
+  assert.equal(people.participantLabel({ name: "Li Wei", role: "customer" }, tr), "who.label(Li Wei|who.customer)");
+  assert.equal(people.participantLabel({ role: "supervisor" }, tr), "who.supervisor", "the customer's view of a supervisor");
+  assert.equal(people.participantLabel({ name: "  ", role: "staff" }, tr), "who.staff");
+  assert.equal(people.participantLabel(null, tr), "who.other", "a stream nobody is listed for");
+  assert.equal(people.participantLabel({ name: "X", role: "admin" }, tr), "who.label(X|who.other)");
+  deskStrings.setLang("en");
+  assert.equal(people.participantLabel({ name: "Chen Jing", role: "supervisor" }, deskStrings.t), "Chen Jing · Supervisor");
+  deskStrings.setLang("zh");
+  assert.equal(people.participantLabel({ name: "李伟", role: "customer" }, deskStrings.t), "李伟 · 客户");
+  deskStrings.setLang("en");
+
+  const list = [{ name: "Li Wei", role: "customer", stream: "ld-a" }, { role: "supervisor", stream: "ld-s" }];
+  assert.equal(people.participantOfStream(list, "ld-s"), list[1]);
+  assert.equal(people.participantOfStream(list, "ld-x"), null);
+  assert.equal(people.participantOfStream(null, "ld-a"), null);
+  assert.equal(people.participantOfStream(list, undefined), null);
+});
+
+test("tiles go with their participant; a list without streams drops none", () => {
+  const list = [{ role: "customer", stream: "ld-a" }, { role: "staff", stream: "ld-b" }];
+  assert.deepEqual(people.departedStreams(["ld-b", "ld-s"], list), ["ld-s"]);
+  assert.deepEqual(people.departedStreams(["ld-b"], list), []);
+  assert.deepEqual(people.departedStreams(["x"], [{ role: "customer" }, { role: "staff" }]), [], "peer-to-peer: the tracks decide");
+  assert.deepEqual(people.departedStreams(["x"], null), []);
+});
+
+test("staff notices: a supervisor barging in and leaving, one already there, never one who only listens in", () => {
+  const two = [{ name: "Li Wei", role: "customer", stream: "c" }, { name: "Zhang Min", role: "staff", stream: "s" }];
+  const chen = { name: "Chen Jing", role: "supervisor", stream: "sup1", supervising: "barge" };
+  const monitor = { name: "Lin", role: "supervisor", stream: "sup2", supervising: "monitor" };
+  assert.deepEqual(people.supervisorChanges(two, [...two, chen]), [{ change: "joined", person: chen }]);
+  assert.deepEqual(people.supervisorChanges([...two, chen], [...two, chen, monitor]), [], "a monitor is not announced");
+  assert.deepEqual(people.supervisorChanges([...two, chen, monitor], [...two, monitor]), [{ change: "left", person: chen }]);
+  assert.deepEqual(people.supervisorChanges(null, [...two, chen]), [{ change: "present", person: chen }], "a call taken over");
+  assert.deepEqual(people.supervisorChanges(null, two), []);
+  const unnamed = { role: "supervisor" };
+  assert.deepEqual(people.supervisorChanges(two, [...two, unnamed]), [{ change: "joined", person: unnamed }], "older servers: no streams");
+
+  const tr = (k, v) => (v ? `${k}(${v.name})` : k);
+  assert.equal(people.supervisorNotice({ change: "joined", person: chen }, tr), "notice.supervisor.joined(Chen Jing)");
+  assert.equal(people.supervisorNotice({ change: "left", person: unnamed }, tr), "notice.aSupervisor.left");
+  deskStrings.setLang("en");
+  assert.equal(people.supervisorNotice({ change: "joined", person: chen }, deskStrings.t), "Chen Jing (supervisor) joined the call");
+  assert.equal(people.supervisorNotice({ change: "left", person: chen }, deskStrings.t), "Chen Jing (supervisor) left the call");
+  deskStrings.setLang("zh");
+  assert.equal(people.supervisorNotice({ change: "joined", person: chen }, deskStrings.t), "Chen Jing（主管）加入了通话");
+  deskStrings.setLang("en");
+});
+
+test("errors in plain words: every server code has its own text or a shared one, never the code itself", () => {
+  const codes = ["bad_json", "bad_message", "unknown_type", "frame_too_large", "binary_not_supported", "rate_limited",
+    "unauthenticated", "invalid_token", "already_authenticated", "session_replaced", "forbidden", "invalid_state",
+    "not_found", "unknown_topic", "unsupported_language", "offer_expired", "bad_sdp", "broadcast_full", "not_supported",
+    "overloaded", "unavailable", "internal", "network", "bad_response", "token"];
+  for (const code of codes) {
+    const key = errKey(code);
+    assert.notEqual(key, "err.generic", code);
+    for (const lang of ["en", "zh"]) {
+      deskStrings.setLang(lang);
+      const text = deskStrings.t(key);
+      // Codes like invalid_token are jargon; a plain word such as "token" may well be in the text.
+      assert.ok(!(code.includes("_") && text.includes(code)) && !/[{}]/.test(text), `${lang} ${code}: ${text}`);
+    }
+  }
+  deskStrings.setLang("en");
+  assert.equal(errKey("invalid_token"), "err.invalid_token");
+  assert.equal(errKey("unauthenticated"), "err.invalid_token");
+  assert.equal(errKey(undefined), "err.network");
+  assert.equal(errKey("HTTP 404"), "err.not_found");
+  assert.equal(errKey("HTTP 502"), "err.unavailable");
+  assert.equal(errKey("HTTP 418"), "err.generic");
+  assert.equal(errKey("something_new"), "err.generic");
+  assert.doesNotMatch(deskStrings.t("err.generic"), /\{code\}|something_new/);
+  assert.equal(errCode({ code: "internal" }), "internal", "the code is kept for the small print");
+  assert.equal(errCode({ code: "network" }), "");
+  assert.equal(errCode(null), "");
+});
+
+test("a refused demo sign-in says what to do: the link's key, demo sign-in switched off, the form", () => {
+  assert.equal(mintErrKey("unauthenticated"), "err.mint.key");
+  assert.equal(mintErrKey("HTTP 401"), "err.mint.key");
+  assert.equal(mintErrKey("not_found"), "err.mint.off");
+  assert.equal(mintErrKey("bad_message"), "err.mint.bad");
+  assert.equal(mintErrKey("network"), "err.network");
+  assert.equal(mintErrKey("overloaded"), "err.overloaded");
+  deskStrings.setLang("en");
+  assert.equal(deskStrings.t(mintErrKey("unauthenticated")),
+    "Your sign-in link has expired or is wrong. Ask your supervisor for a new one, or paste the right admin key.");
+  assert.doesNotMatch(deskStrings.t(mintErrKey("unauthenticated")), /unauthenticated|refused|token \(/);
+});
+
+test("a live call's talk time counts on from the server's at the answer that listed it", () => {
+  assert.equal(liveTalkMs({ talkMs: 60000 }, 1000, 6000), 65000);
+  assert.equal(liveTalkMs({}, 1000, 1000), 0);
+  assert.equal(liveTalkMs({ talkMs: "x" }, 5000, 1000), 0, "a clock that went back counts nothing");
 });

@@ -8,6 +8,7 @@ import io.livedesk.signaling.routing.RequestId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything kept about one call, from the request to its end. The call id is the request id.
@@ -39,8 +40,19 @@ public record CallRecord(CallId callId, Subject customerId, String customerName,
                          List<Subject> formerStaffIds, RequestId transferRequestId, Handover handover, String mediaNode,
                          int revision) {
 
-    /** @param announced whether the customer was told (barged in), or the supervisor only monitors */
-    public record Supervisor(Subject id, boolean announced) {
+    /**
+     * @param announced whether the customer was told (barged in), or the supervisor only monitors
+     * @param name      as their token names them, for the staff member and other supervisors (never the
+     *                  customer); null in records written before it was kept
+     * @param stream    the id their media stream has in the others' SDP answers ({@link CallStreams}): drawn at
+     *                  random when they join, so the customer cannot work out who they are from it; null in
+     *                  records written before it was kept
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Supervisor(Subject id, boolean announced, String name, String stream) {
+        public Supervisor(Subject id, boolean announced) {
+            this(id, announced, null, null);
+        }
     }
 
     /**
@@ -208,13 +220,24 @@ public record CallRecord(CallId callId, Subject customerId, String customerName,
 
     /** A supervisor joins the live call; {@code announced} when the customer is told. */
     public CallRecord withSupervisor(Subject supervisorId, boolean announced) {
+        return withSupervisor(new Supervisor(supervisorId, announced));
+    }
+
+    /** A supervisor joins the live call. */
+    public CallRecord withSupervisor(Supervisor supervisor) {
         requireLive("join");
+        Subject supervisorId = supervisor.id();
         if (isSupervisor(supervisorId) || isParty(supervisorId)) {
             throw new IllegalStateException(supervisorId + " is already in the call");
         }
         List<Supervisor> next = new ArrayList<>(supervisors);
-        next.add(new Supervisor(supervisorId, announced));
+        next.add(supervisor);
         return withPeople(staffId, staffName, next, formerStaffIds, transferRequestId);
+    }
+
+    /** The supervisor in the call with this id, if any. */
+    public Optional<Supervisor> supervisor(Subject subject) {
+        return supervisors.stream().filter(s -> s.id().equals(subject)).findFirst();
     }
 
     /** A supervisor leaves the live call. */

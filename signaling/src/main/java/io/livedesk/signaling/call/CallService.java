@@ -217,7 +217,8 @@ public final class CallService {
         boolean customer = party == Role.CUSTOMER;
         var peer = customer ? staffView(call) : customerView(call);
         return new ServerMessage.CallStarted(replyId, call.callId(), peer, media.offers(party),
-                media.iceServersFor(call, party), resumed ? Boolean.TRUE : null, media.mode(), null, times(call));
+                media.iceServersFor(call, party), resumed ? Boolean.TRUE : null, media.mode(), null, times(call),
+                participantsFor(call, customer));
     }
 
     /** The call's wait and talk time now: what every screen counts from. */
@@ -226,12 +227,46 @@ public final class CallService {
         return new ServerMessage.CallTimes(call.waitMs(now), call.talkMs(now));
     }
 
-    private static ServerMessage.PeerView staffView(CallRecord call) {
-        return new ServerMessage.PeerView(call.staffName(), "staff");
+    private ServerMessage.PeerView staffView(CallRecord call) {
+        return new ServerMessage.PeerView(call.staffName(), "staff", stream(call, call.staffId()), null);
     }
 
-    private static ServerMessage.PeerView customerView(CallRecord call) {
-        return new ServerMessage.PeerView(call.customerName(), "customer");
+    private ServerMessage.PeerView customerView(CallRecord call) {
+        return new ServerMessage.PeerView(call.customerName(), "customer", stream(call, call.customerId()), null);
+    }
+
+    /**
+     * A supervisor as the others see them: the customer learns neither who they are nor of one who only
+     * monitors (the caller leaves those out); staff and other supervisors see their name, to tell a
+     * colleague's video from the customer's.
+     */
+    private ServerMessage.PeerView supervisorView(CallRecord call, CallRecord.Supervisor s, boolean toCustomer) {
+        return new ServerMessage.PeerView(toCustomer ? null : s.name(), "supervisor", stream(call, s.id()),
+                s.announced() ? ClientMessage.CallJoin.BARGE : ClientMessage.CallJoin.MONITOR);
+    }
+
+    /** The participant's stream id when the media names them (bridge), else null (left out). */
+    private String stream(CallRecord call, Subject subject) {
+        return subject != null && media.namesStreams() ? CallStreams.of(call, subject) : null;
+    }
+
+    /**
+     * Who is in the call, as the customer ({@code toCustomer}: supervisors who barged in only, without their
+     * names) or anyone else is told. Null without the bridge, where nobody else can be in a call.
+     */
+    private List<ServerMessage.PeerView> participantsFor(CallRecord call, boolean toCustomer) {
+        if (!media.supportsParticipants()) {
+            return null;
+        }
+        List<ServerMessage.PeerView> people = new ArrayList<>();
+        people.add(customerView(call));
+        people.add(staffView(call));
+        for (CallRecord.Supervisor s : call.supervisors()) {
+            if (s.announced() || !toCustomer) {
+                people.add(supervisorView(call, s, toCustomer));
+            }
+        }
+        return people;
     }
 
     /**
@@ -240,6 +275,8 @@ public final class CallService {
      */
     public ServerMessage.CallStarted join(Principal supervisor, ClientMessage.CallJoin m) {
         requireParticipants();
+        // Drawn once, outside the update: a retried store step keeps the same stream id.
+        var joining = new CallRecord.Supervisor(supervisor.subject(), m.barge(), supervisor.name(), CallStreams.random());
         CallRecord call = update(m.callId(), r -> {
             if (!r.state().live()) {
                 return null;
@@ -247,13 +284,14 @@ public final class CallService {
             if (r.isSupervisor(supervisor.subject()) || r.isParty(supervisor.subject())) {
                 throw new ProtocolException(ErrorCode.INVALID_STATE, "you are already in this call");
             }
-            return r.withSupervisor(supervisor.subject(), m.barge());
+            return r.withSupervisor(joining);
         }).orElseThrow(() -> new ProtocolException(ErrorCode.NOT_FOUND, "no live call with that id"));
         metrics.supervisorJoined(m.mode());
         log.info("call {}: supervisor {} joined ({})", call.callId(), supervisor.subject(), m.mode());
         tellParticipants(call, supervisor.subject(), m.barge());
         return new ServerMessage.CallStarted(m.id(), call.callId(), customerView(call), true,
-                media.iceServersFor(call, Role.SUPERVISOR), null, media.mode(), m.mode(), times(call));
+                media.iceServersFor(call, Role.SUPERVISOR), null, media.mode(), m.mode(), times(call),
+                participantsFor(call, false));
     }
 
     /** A supervisor leaves a call that goes on. */
@@ -381,22 +419,13 @@ public final class CallService {
      * {@code toCustomer}: a monitoring supervisor is not announced to them.
      */
     private void tellParticipants(CallRecord call, Subject except, boolean toCustomer) {
-        List<ServerMessage.PeerView> people = new ArrayList<>();
-        people.add(customerView(call));
-        people.add(staffView(call));
-        List<ServerMessage.PeerView> announced = new ArrayList<>(people);
-        for (CallRecord.Supervisor s : call.supervisors()) {
-            var view = new ServerMessage.PeerView(null, "supervisor");
-            people.add(view);
-            if (s.announced()) {
-                announced.add(view);
-            }
-        }
+        List<ServerMessage.PeerView> people = participantsFor(call, false);
+        // The customer hears only of supervisors who barged in, never of one who only monitors.
+        List<ServerMessage.PeerView> announced = participantsFor(call, true);
         for (Subject subject : call.participants()) {
             if (subject.equals(except) || (subject.equals(call.customerId()) && !toCustomer)) {
                 continue;
             }
-            // The customer hears only of supervisors who barged in, never of one who only monitors.
             router.send(subject, new ServerMessage.CallParticipants(call.callId(),
                     subject.equals(call.customerId()) ? announced : people));
         }

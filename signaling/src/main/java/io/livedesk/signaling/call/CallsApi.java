@@ -66,7 +66,9 @@ public final class CallsApi {
             CallRecord record = CallId.parse(id).flatMap(store::get)
                     .filter(r -> p.role() == Role.SUPERVISOR || r.isParty(p.subject()))
                     .orElseThrow(() -> new ProtocolException(ErrorCode.NOT_FOUND, "no such call"));
-            return HttpReply.json(200, json.writeValueAsString(view(record, clock.millis())));
+            CallView view = view(record, clock.millis());
+            // A customer must not learn from their own record that a supervisor listened in (or who did).
+            return HttpReply.json(200, json.writeValueAsString(p.role() == Role.CUSTOMER ? withoutSupervisors(view) : view));
         });
     }
 
@@ -81,6 +83,12 @@ public final class CallsApi {
                 r.transferRequestId() == null ? null : Boolean.TRUE,
                 // Where its transcript is (see transcript.TranscriptApi), once someone answered it.
                 r.answeredAtMs() == 0 ? null : PREFIX + r.callId() + "/transcript");
+    }
+
+    private static CallView withoutSupervisors(CallView v) {
+        return new CallView(v.callId(), v.state(), v.topic(), v.language(), v.priority(), v.customer(), v.staff(),
+                v.enqueuedAt(), v.offeredAt(), v.answeredAt(), v.connectedAt(), v.endedAt(), v.waitMs(), v.talkMs(),
+                v.endReason(), null, v.formerStaff(), v.transferring(), v.transcript());
     }
 
     private static String time(long ms) {

@@ -46,6 +46,14 @@ public interface MediaNegotiator {
     }
 
     /**
+     * Whether each participant's tracks reach the others under the stream id {@link CallStreams} gives them
+     * (the bridge answers so), which participant lists then carry; peer-to-peer leaves the browsers' own.
+     */
+    default boolean namesStreams() {
+        return false;
+    }
+
+    /**
      * Whether the negotiator keeps per-call state in this node's memory, so that all of a call's media work
      * must run on one node (the bridge keeps each leg's last offer; peer-to-peer keeps nothing).
      */

@@ -103,7 +103,7 @@ public final class BridgeBroadcastMedia implements BroadcastMedia {
             BridgeLegs.Leg leg = core.legFor(live.meeting, from, offer,
                     onStage ? BridgeLegs.Mode.PARTICIPANT : BridgeLegs.Mode.VIEWER,
                     () -> live.meeting.nextEndpointId(label(broadcast, from), from.equals(broadcast.host())),
-                    BridgeLegs.Events.NONE);
+                    BridgeLegs.Events.NONE, null);
             BridgeLegs.Answer answer = core.answer(leg, offer, tracksFor(live, leg));
             router.send(from, new ServerMessage.BroadcastSignal(id, new ClientMessage.Sdp("answer", answer.sdp())));
             if (answer.missesTracks()) {

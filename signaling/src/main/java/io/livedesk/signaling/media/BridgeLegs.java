@@ -185,11 +185,12 @@ final class BridgeLegs {
      * sources are the offer's, or none for a viewer (a leg may change mode, e.g. a viewer called on stage).
      *
      * @param newEndpointId names an endpoint to create
+     * @param streamId      the stream id the others receive the leg's tracks under, or null for the browser's own
      * @throws ProtocolException {@code bad_sdp} when the bridge refuses the offer, {@code unavailable} when
      *         it does not answer
      */
     Leg legFor(Meeting meeting, Subject subject, Offer offer, Mode mode, Supplier<String> newEndpointId,
-               Events events) {
+               Events events, String streamId) {
         Leg leg = meeting.legs.get(subject);
         if (leg != null && !leg.ufrag.equals(offer.transport().ufrag())) {
             // A new page (or an ICE restart): a fresh endpoint, the bridge does not restart ICE.
@@ -209,7 +210,7 @@ final class BridgeLegs {
         }
         meeting.legs.put(subject, leg);
         leg.mode = mode;
-        leg.tracks = mode == Mode.VIEWER ? List.of() : ownTracks(offer.sdp());
+        leg.tracks = mode == Mode.VIEWER ? List.of() : ownTracks(offer.sdp(), streamId);
         if (leg != before) {
             if (before != null) {
                 events.down(before); // the bridge had expired it
@@ -219,10 +220,13 @@ final class BridgeLegs {
         return leg;
     }
 
-    private static List<ForwardedTrack> ownTracks(SessionDescription offer) {
+    private static List<ForwardedTrack> ownTracks(SessionDescription offer, String streamId) {
         List<ForwardedTrack> out = new ArrayList<>();
         for (MediaType kind : MediaType.values()) {
-            BridgeSdp.track(offer, kind).ifPresent(out::add);
+            BridgeSdp.track(offer, kind)
+                    .map(t -> streamId == null ? t
+                            : new ForwardedTrack(t.kind(), streamId, t.trackId(), t.cname(), t.ssrc(), t.rtxSsrc()))
+                    .ifPresent(out::add);
         }
         return List.copyOf(out);
     }

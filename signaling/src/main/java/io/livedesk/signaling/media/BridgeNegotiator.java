@@ -7,6 +7,7 @@ import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
+import io.livedesk.signaling.call.CallStreams;
 import io.livedesk.signaling.call.MediaNegotiator;
 import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.protocol.ClientMessage;
@@ -90,6 +91,11 @@ public final class BridgeNegotiator implements MediaNegotiator {
     }
 
     @Override
+    public boolean namesStreams() {
+        return true;
+    }
+
+    @Override
     public boolean nodeLocal() {
         return true;
     }
@@ -113,7 +119,8 @@ public final class BridgeNegotiator implements MediaNegotiator {
             }
             LegRole role = LegRole.of(call, fromSubject);
             BridgeLegs.Leg leg = core.legFor(media, fromSubject, offer, BridgeLegs.Mode.PARTICIPANT,
-                    () -> media.nextEndpointId(role.label(), role == LegRole.CUSTOMER), events(call));
+                    () -> media.nextEndpointId(role.label(), role == LegRole.CUSTOMER), events(call),
+                    CallStreams.of(call, fromSubject));
             BridgeLegs.Answer answer = core.answer(leg, offer, tracksFor(media, leg));
             answered.run();
             router.send(fromSubject, new ServerMessage.CallSignal(callId, FROM,

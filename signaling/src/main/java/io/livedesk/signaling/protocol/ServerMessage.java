@@ -146,9 +146,19 @@ public sealed interface ServerMessage {
         }
     }
 
-    /** @param name left out for a supervisor: participants see that one is there, not who */
+    /**
+     * One person in a call, as another participant is told of them.
+     *
+     * @param name        left out for a supervisor when telling the customer: they see that one is there, not who
+     * @param stream      bridge mode: the id of this person's media stream in the SDP answers (what a page reads
+     *                    as {@code RTCTrackEvent.streams[0].id}), so it can tell whose video is whose; else left out
+     * @param supervising for a supervisor: {@code monitor} or {@code barge}; else left out
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record PeerView(String name, String role) {
+    record PeerView(String name, String role, String stream, String supervising) {
+        public PeerView(String name, String role) {
+            this(name, role, null, null);
+        }
     }
 
     /**
@@ -162,13 +172,16 @@ public sealed interface ServerMessage {
      * @param media       null for peer-to-peer (left out), {@code "bridge"} when each party negotiates with the bridge
      * @param supervising for a supervisor who joined: {@code "monitor"} or {@code "barge"}; else left out
      * @param times       the call's wait and talk time so far
+     * @param participants bridge mode: who is in the call now, as {@link CallParticipants} would tell this party
+     *                     (a page labels the videos from the first track on, and again after a reload); else null
      */
     record CallStarted(String id, CallId callId, PeerView peer, boolean initiator,
                        List<Map<String, Object>> iceServers, Boolean resumed, String media, String supervising,
-                       CallTimes times)
+                       CallTimes times, List<PeerView> participants)
             implements ServerMessage {
         public CallStarted withId(String replyId) {
-            return new CallStarted(replyId, callId, peer, initiator, iceServers, resumed, media, supervising, times);
+            return new CallStarted(replyId, callId, peer, initiator, iceServers, resumed, media, supervising, times,
+                    participants);
         }
 
         public String type() {

@@ -65,6 +65,9 @@ class CallParticipantsIT {
             assertEquals(List.of("customer", "staff", "supervisor"), roles(toStaff));
             assertTrue(call.customer().poll(m -> "call.participants".equals(type(m)), QUIET).isEmpty(),
                     "the customer is not told of a supervisor who only monitors");
+            assertEquals("Chen Jing", toStaff.path("participants").get(2).path("name").asText(), "a colleague sees who: " + toStaff);
+            JsonNode ownRecord = node.getJson("/api/calls/" + call.callId(), node.customerToken("cust-m1", "Li Wei"));
+            assertTrue(ownRecord.path("supervisors").isMissingNode(), "nor from their call's record: " + ownRecord);
 
             JsonNode again = supervisor.request(Map.of("type", "call.join", "callId", call.callId()));
             assertEquals("invalid_state", errorCode(again), again.toString());

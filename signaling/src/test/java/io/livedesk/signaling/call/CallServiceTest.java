@@ -62,7 +62,8 @@ class CallServiceTest {
         ServerMessage.CallStarted reply = fx.accept(staff, id);
 
         assertEquals(CallId.of(id), reply.callId());
-        assertEquals(new ServerMessage.PeerView("Customer cust-wei", "customer"), reply.peer());
+        assertEquals("Customer cust-wei", reply.peer().name());
+        assertEquals("customer", reply.peer().role());
         assertEquals("bridge", reply.media());
         assertTrue(reply.initiator(), "with a bridge every participant offers");
         JsonNode started = customer.lastOf("call.started");
@@ -222,7 +223,10 @@ class CallServiceTest {
         assertEquals(List.of("customer", "staff", "supervisor"), roles(staff.lastOf("call.participants")));
         assertTrue(customer.received().isEmpty(), "the customer is told nothing of a monitor: " + customer.received());
         assertTrue(sup.received("call.participants").isEmpty(), "the supervisor has the reply");
-        assertEquals(List.of(new CallRecord.Supervisor(Subject.of("sup-chen"), false)), fx.record(id).supervisors());
+        CallRecord.Supervisor kept = fx.record(id).supervisors().get(0);
+        assertEquals(Subject.of("sup-chen"), kept.id());
+        assertFalse(kept.announced());
+        assertEquals("Supervisor sup-chen", kept.name(), "kept for the staff member's screen");
     }
 
     @Test
@@ -238,7 +242,58 @@ class CallServiceTest {
         assertTrue(toCustomer.path("participants").get(2).path("name").isMissingNode(),
                 "participants see that a supervisor is there, not who");
         assertEquals(List.of("customer", "staff", "supervisor"), roles(staff.lastOf("call.participants")));
-        assertEquals(List.of(new CallRecord.Supervisor(Subject.of("sup-chen"), true)), fx.record(id).supervisors());
+        assertEquals(List.of(Subject.of("sup-chen")), fx.record(id).supervisorIds());
+        assertTrue(fx.record(id).supervisors().get(0).announced());
+    }
+
+    @Test
+    void participantListsNameEachPersonsStreamAndTheSupervisorOnlyToColleagues() {
+        CallId id = fx.call(customer, staff);
+        EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
+
+        ServerMessage.CallStarted joined = fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, "barge"));
+
+        CallRecord call = fx.record(id);
+        String supStream = CallStreams.of(call, Subject.of("sup-chen"));
+        assertTrue(supStream.matches("ld-[0-9a-f]{24}"), supStream);
+        assertNotEquals(supStream, CallStreams.of(call, Subject.of("cust-wei")));
+        assertEquals(CallStreams.of(call, Subject.of("cust-wei")), joined.peer().stream());
+
+        JsonNode toStaff = staff.lastOf("call.participants").path("participants");
+        assertEquals(CallStreams.of(call, Subject.of("cust-wei")), toStaff.get(0).path("stream").asText());
+        assertEquals(CallStreams.of(call, Subject.of("agent-zhang")), toStaff.get(1).path("stream").asText());
+        assertEquals("Supervisor sup-chen", toStaff.get(2).path("name").asText(), "a colleague may see who joined");
+        assertEquals("barge", toStaff.get(2).path("supervising").asText());
+        assertEquals(supStream, toStaff.get(2).path("stream").asText());
+
+        JsonNode toCustomer = customer.lastOf("call.participants").path("participants");
+        assertTrue(toCustomer.get(2).path("name").isMissingNode(), "never who: " + toCustomer);
+        assertEquals(supStream, toCustomer.get(2).path("stream").asText(), "but which video is theirs");
+
+        assertEquals(List.of("customer", "staff", "supervisor"), joined.participants().stream().map(ServerMessage.PeerView::role).toList(),
+                "the joining supervisor learns who is there with their reply");
+        assertEquals("Supervisor sup-chen", joined.participants().get(2).name());
+
+        EmbeddedClient monitor = fx.signIn(supervisor("sup-lin"));
+        fx.calls.join(monitor.principal(), new ClientMessage.CallJoin("j2", id, null));
+        JsonNode withMonitor = staff.lastOf("call.participants").path("participants");
+        assertEquals("monitor", withMonitor.get(3).path("supervising").asText());
+        Stages.await(fx.calls.hangup(customer.principal(), id, "h0"));
+    }
+
+    @Test
+    void aResumedPartyIsToldWhoIsInTheCallWithTheirCallStarted() {
+        CallId id = fx.call(customer, staff);
+        EmbeddedClient monitor = fx.signIn(supervisor("sup-lin"));
+        fx.calls.join(monitor.principal(), new ClientMessage.CallJoin("j1", id, null));
+
+        ServerMessage.CallStarted toStaff = fx.calls.resume(staff.principal()).orElseThrow();
+        ServerMessage.CallStarted toCustomer = fx.calls.resume(customer.principal()).orElseThrow();
+
+        assertEquals(List.of("customer", "staff", "supervisor"), toStaff.participants().stream().map(ServerMessage.PeerView::role).toList());
+        assertEquals(List.of("customer", "staff"), toCustomer.participants().stream().map(ServerMessage.PeerView::role).toList(),
+                "a monitor is never listed to the customer");
+        assertEquals(toStaff.participants().get(1).stream(), toCustomer.peer().stream());
     }
 
     @Test

@@ -71,7 +71,8 @@ public abstract class CallStoreContract {
                 new BroadcastOrigin(BroadcastId.of("b-1"), "Rates live", null, 12_000), true);
         CallRecord ended = new CallRecord(CallId.of("c2"), Subject.of("cust2"), "李四 \"Li\"", "cards", "zh", 9, asked,
                 Subject.of("s1"), "Staff One", CallState.ENDED, T0, T0 + 1, T0 + 2, T0 + 3, T0 + 4, EndReason.STAFF_HANGUP, T0 + 2,
-                List.of(new CallRecord.Supervisor(Subject.of("sup1"), false)), List.of(Subject.of("s0")), null,
+                List.of(new CallRecord.Supervisor(Subject.of("sup1"), false),
+                        new CallRecord.Supervisor(Subject.of("sup2"), true, "陈静 Chen", "ld-0123abcd")), List.of(Subject.of("s0")), null,
                 new CallRecord.Handover("Staff Zero", "wants a fixed rate"), "node-a", 7);
         store.create(ended);
         assertEquals(Optional.of(ended), store.get(CallId.of("c2")));

@@ -40,10 +40,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * running call from the console's live-calls panel and receives both parties' video; then the staff
  * member transfers the call to another queue, a second staff page accepts, and the customer's page keeps
  * the same RTCPeerConnection (same transport to the bridge) while its inbound video switches to the
- * second staff member's.
+ * second staff member's. And a supervisor who barges in: the staff member's desk is told, shows them in a tile
+ * labelled with their name, and takes the tile away when they leave; the customer never learns who they are.
  */
 class BrowserSupervisorAndTransferIT {
     private static final Logger log = LoggerFactory.getLogger(BrowserSupervisorAndTransferIT.class);
+    /** The inbound video of the desk's tile with this label: {ssrc, frames}, or null while there is none. */
+    private static final String TILE_VIDEO = """
+            const label = arguments[0];
+            const done = arguments[arguments.length - 1];
+            const tile = [...document.querySelectorAll("[data-testid='desk-remote-tile']")]
+                .find(t => t.querySelector("[data-testid='desk-tile-label']").textContent === label);
+            const track = tile && tile.querySelector('video').srcObject && tile.querySelector('video').srcObject.getVideoTracks()[0];
+            if (!track) { done(null); return; }
+            window.LiveDeskDesk.peerConnection().getStats().then(stats => {
+              let r = null;
+              stats.forEach(s => {
+                if (s.type === 'inbound-rtp' && s.kind === 'video' && s.trackIdentifier === track.id) {
+                  r = {ssrc: s.ssrc, frames: s.framesDecoded || 0};
+                }
+              });
+              done(r);
+            }, () => done(null));
+            """;
+    /** Keeps every toast the desk shows (they go after 5 s) in window.__notices, from now on. */
+    private static final String RECORD_NOTICES = """
+            window.__notices = [];
+            new MutationObserver(ms => ms.forEach(m => m.addedNodes.forEach(n => window.__notices.push(n.textContent))))
+                .observe(document.getElementById('toasts'), {childList: true});
+            """;
 
     private static LiveDeskNode node;
     private static CallPages pages;
@@ -90,12 +115,7 @@ class BrowserSupervisorAndTransferIT {
 
             // The supervisor listens in from the live-calls panel and sees both parties.
             supervisorSignedIn.get(60, TimeUnit.SECONDS);
-            // The panel re-renders as calls change: find and click in one step, again if the list was redrawn.
-            await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(WebDriverException.class).until(() -> {
-                supervisor.driver().findElement(org.openqa.selenium.By.cssSelector(
-                        "[data-testid='desk-live-call'][data-call-id='" + callId + "'] [data-testid='desk-join']")).click();
-                return true;
-            });
+            clickInLiveCalls(supervisor, callId, "desk-join");
             awaitState(supervisor, "desk", "in-call");
             await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500))
                     .until(() -> decodingStreams(supervisor, "desk").size() >= 2);
@@ -165,6 +185,74 @@ class BrowserSupervisorAndTransferIT {
             assertEquals("customer_hangup", call(callId).path("endReason").asText());
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> bridge.stats().conferences() == 0);
+    }
+
+    @Test
+    void aSupervisorWhoBargesInIsLabelledAndAnnouncedOnTheStaffDeskAndTheirTileGoesWhenTheyLeave() throws Exception {
+        try (Browsers browsers = Browsers.start(3)) {
+            Chromium staff = browsers.get(0);
+            Chromium customer = browsers.get(1);
+            Chromium supervisor = browsers.get(2);
+            CompletableFuture<Void> supervisorSignedIn = inBackground("supervisor",
+                    () -> pages.signInToConsole(supervisor, pages.supervisorToken("sup-e2e-chen", "Chen Jing")));
+            pages.staffGoesAvailable(staff, pages.staffToken("staff-e2e-zhang", "Zhang Min", "accounts"));
+            pages.customerAsksForCall(customer, "Li Wei");
+            pages.staffAccepts(staff, customer, "Li Wei");
+            String callId = latestCall().path("callId").asText();
+            CallPages.awaitMediaBothWays(staff, customer);
+            assertEquals("Li Wei · Customer", staff.driver().findElement(by("desk-remote-label")).getText());
+            staff.js(RECORD_NOTICES);
+
+            supervisorSignedIn.get(60, TimeUnit.SECONDS);
+            clickInLiveCalls(supervisor, callId, "desk-barge");
+            awaitState(supervisor, "desk", "in-call");
+
+            // The staff member's desk: a tile labelled with the supervisor, showing the supervisor's own camera.
+            long supervisorVideo = await().atMost(Duration.ofSeconds(20)).until(() -> ownVideo(supervisor, "desk"), v -> v > 0);
+            await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500))
+                    .until(() -> tileVideo(staff, "Chen Jing · Supervisor"),
+                            v -> v != null && CallPages.number(v, "ssrc") == supervisorVideo && CallPages.number(v, "frames") > 0);
+            assertEquals("Li Wei · Customer", staff.driver().findElement(by("desk-remote-label")).getText(),
+                    "the customer keeps the stage");
+            await().atMost(Duration.ofSeconds(5)).until(() -> notices(staff), n -> n.contains("Chen Jing (supervisor) joined the call"));
+            // The supervisor's desk labels the staff member's tile the same way.
+            await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500))
+                    .until(() -> tileVideo(supervisor, "Zhang Min · Advisor"),
+                            v -> v != null && CallPages.number(v, "ssrc") == ownVideo(staff, "desk") && CallPages.number(v, "frames") > 0);
+            // The customer is told a supervisor joined, never who.
+            String note = await().atMost(Duration.ofSeconds(10)).until(
+                    () -> String.valueOf(customer.js(CallPages.WIDGET_TEXT, "ld-call-note")), n -> !n.isBlank());
+            assertFalse(String.valueOf(customer.js("return window.LiveDesk.debug.root().textContent;")).contains("Chen Jing"),
+                    "the customer's page never names the supervisor: " + note);
+
+            // The supervisor leaves: their tile goes from the staff member's desk, who is told.
+            supervisor.driver().findElement(by("desk-hangup")).click();
+            awaitState(supervisor, "desk", "ended");
+            await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                    .until(() -> staff.driver().findElements(by("desk-remote-tile")).isEmpty());
+            await().atMost(Duration.ofSeconds(5)).until(() -> notices(staff), n -> n.contains("Chen Jing (supervisor) left the call"));
+            assertEquals("in-call", staff.js("return window.LiveDeskDesk.state();"), "the call goes on");
+
+            CallPages.customerHangsUp(staff, customer);
+        }
+    }
+
+    /** Presses a button of the call's item in the supervisor's live-calls panel. */
+    private static void clickInLiveCalls(Chromium supervisor, String callId, String button) {
+        // The panel re-renders as calls change: find and click in one step, again if the list was redrawn.
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(WebDriverException.class).until(() -> {
+            supervisor.driver().findElement(org.openqa.selenium.By.cssSelector(
+                    "[data-testid='desk-live-call'][data-call-id='" + callId + "'] [data-testid='" + button + "']")).click();
+            return true;
+        });
+    }
+
+    private static Map<String, Object> tileVideo(Chromium desk, String label) {
+        return desk.asyncJs(TILE_VIDEO, label);
+    }
+
+    private static String notices(Chromium desk) {
+        return String.valueOf(desk.js("return (window.__notices || []).join('\\n');"));
     }
 
     private interface Steps {

@@ -194,7 +194,11 @@ final class CallPages {
     }
 
     String supervisorToken() throws Exception {
-        return mint("{\"role\":\"supervisor\",\"subject\":\"sup-e2e\",\"name\":\"Supervisor\"}");
+        return supervisorToken("sup-e2e", "Supervisor");
+    }
+
+    String supervisorToken(String subject, String name) throws Exception {
+        return mint("{\"role\":\"supervisor\",\"subject\":\"" + subject + "\",\"name\":\"" + name + "\"}");
     }
 
     String mint(String body) throws Exception {

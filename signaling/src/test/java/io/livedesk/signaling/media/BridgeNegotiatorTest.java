@@ -11,9 +11,11 @@ import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.call.CallState;
+import io.livedesk.signaling.call.CallStreams;
 import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.ProtocolException;
+import io.livedesk.signaling.protocol.ServerMessage;
 import io.livedesk.signaling.testing.BrowserOffer;
 import io.livedesk.signaling.testing.CallFlowFixture;
 import io.livedesk.signaling.testing.EmbeddedClient;
@@ -102,6 +104,28 @@ class BridgeNegotiatorTest {
         assertEquals(List.of("customer", "staff-1"), fx.bridge.endpoints(callId.value()));
         assertTrue(customer.received("call.renegotiate").isEmpty());
         assertTrue(staff.received().isEmpty(), "nothing changed for the staff member: " + staff.received());
+    }
+
+    @Test
+    void eachParticipantsTracksReachTheOthersUnderTheStreamIdTheParticipantListsGive() {
+        EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
+        ServerMessage.CallStarted joined = fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", callId, "barge"));
+        fx.offer(customer, callId, CUSTOMER_PAGE.receiving(2, 2));
+        fx.offer(staff, callId, STAFF_PAGE.receiving(2, 2));
+        fx.offer(sup, callId, SUPERVISOR_PAGE.receiving(2, 2));
+        fx.offer(customer, callId, CUSTOMER_PAGE.receiving(2, 2));
+
+        CallRecord call = fx.record(callId);
+        String toCustomer = answerTo(customer);
+        String staffStream = CallStreams.of(call, Subject.of("agent-zhang"));
+        String supStream = CallStreams.of(call, Subject.of("sup-chen"));
+        assertTrue(toCustomer.contains("a=msid:" + staffStream + " audio-2"), toCustomer);
+        assertTrue(toCustomer.contains("a=msid:" + staffStream + " video-2"), toCustomer);
+        assertTrue(toCustomer.contains("a=ssrc:32 msid:" + supStream + " video-3"), toCustomer);
+        assertFalse(toCustomer.contains("stream-2") || toCustomer.contains("stream-3"), "never the browsers' own ids");
+        assertEquals(supStream, joined.participants().get(2).stream());
+        assertEquals(supStream, customer.lastOf("call.participants").path("participants").get(2).path("stream").asText());
+        assertTrue(answerTo(sup).contains("a=msid:" + CallStreams.of(call, Subject.of("cust-wei")) + " video-1"));
     }
 
     @Test

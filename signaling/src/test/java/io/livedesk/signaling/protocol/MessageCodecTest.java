@@ -532,6 +532,10 @@ class MessageCodecTest {
                         + "{\"role\":\"supervisor\"}]}",
                 codec.write(new ServerMessage.CallParticipants(CallId.of("r-1"), java.util.List.of(
                         new ServerMessage.PeerView("Li", "customer"), new ServerMessage.PeerView(null, "supervisor")))));
+        assertJson("{\"type\":\"call.participants\",\"callId\":\"r-1\",\"participants\":[{\"name\":\"Chen\",\"role\":\"supervisor\","
+                        + "\"stream\":\"ld-1\",\"supervising\":\"barge\"}]}",
+                codec.write(new ServerMessage.CallParticipants(CallId.of("r-1"), java.util.List.of(
+                        new ServerMessage.PeerView("Chen", "supervisor", "ld-1", "barge")))));
         assertJson("{\"type\":\"call.transferring\",\"id\":\"9\",\"callId\":\"r-1\",\"topic\":\"loans\",\"language\":\"en\"}",
                 codec.write(new ServerMessage.CallTransferring("9", CallId.of("r-1"), "loans", "en", null)));
         assertJson("{\"type\":\"call.transferring\",\"id\":\"9\",\"callId\":\"r-1\",\"staffId\":\"staff-9\"}",

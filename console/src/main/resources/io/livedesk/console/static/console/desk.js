@@ -15,11 +15,14 @@
  *             desk-offer-countdown, desk-offer-customer
  *   call:     desk-remote-video, desk-local-video, desk-hangup, desk-mute, desk-camera, desk-call-timer,
  *             desk-conn, desk-customer (panel), desk-customer-name, desk-customer-context
- *             desk-remote-tiles (one video per further participant), desk-participants (who is in the call),
+ *             desk-remote-label (who the main video is: "Li Wei · Customer"), desk-remote-tiles (one tile
+ *             desk-remote-tile per further participant, data-stream, with its label desk-tile-label),
+ *             desk-participants (who is in the call); notices (a supervisor joined or left) are desk-toasts,
  *             transfer: desk-transfer-topic (select), desk-transfer (button), desk-transfer-status
  *   ended:    desk-ended, desk-end-reason, desk-back
  *   supervisor: desk-live (panel), desk-live-calls (list; items desk-live-call with data-call-id), inside
- *             an item desk-join (listen in, unannounced) and desk-barge (join with camera and microphone),
+ *             an item desk-live-customer, desk-join (listen in, unannounced) and desk-barge (join with camera
+ *             and microphone),
  *             desk-live-refresh
  *   history:  desk-recent (list; items desk-recent-item with data-call-id), desk-recent-refresh,
  *             inside an item desk-transcript-open (for answered calls)
@@ -55,8 +58,7 @@
  */
 import { t, getLang, setLang, onLangChange, translate } from "./i18n.js";
 import { desk, deskState, render, setRenderers } from "./store.js";
-import { errText } from "./names.js";
-import { $, toast } from "./ui.js";
+import { $, errorToast } from "./ui.js";
 import { applyPresence, setStatus, renderHeader, renderIdle } from "./panels/presence.js";
 import { offers, addOffer, onRevoked, renderOffers } from "./panels/offers.js";
 import { startCall, restartCall, endCall, hangup, onParticipants, toggleMic, toggleCamera, renderCall, renderEnded,
@@ -116,7 +118,7 @@ function onMessage(msg) {
     case "wallboard": onWallboard(msg); break;
     case "error":
       if (msg.code !== "rate_limited") console.warn("[LiveDesk]", msg.code, msg.message);
-      toast(errText(msg), "error");
+      errorToast(msg);
       break;
     default: onStudioMessage(msg); break;
   }

@@ -1,18 +1,19 @@
 // The call in progress (video stage, controls, who is in it) and the "call ended" panel after it.
 import { t, has } from "../i18n.js";
-import { el } from "../../client/dom.js";
 import { renderMediaToggles } from "../../client/icons.js";
 import { fmtDuration, initials } from "../../client/format.js";
 import { createCall } from "../../client/call.js";
 import { desk, render } from "../store.js";
 import { reasonText } from "../names.js";
-import { $ } from "../ui.js";
+import { $, toast } from "../ui.js";
 import { offerOf, settle } from "./offers.js";
 import { resetCaptions, captionsCallId } from "./captions.js";
 import { loadRecent } from "./history.js";
 import { resetTransfer } from "./transfer.js";
 import { customerName } from "./customer.js";
 import { loadBrief } from "./brief.js";
+import { showTile, dropTiles, tileStreams, labelTiles, clearTiles } from "./tiles.js";
+import { participantLabel, participantOfStream, departedStreams, supervisorChanges, supervisorNotice } from "./people.js";
 
 const ENDED_SHOW_MS = 6000;
 const HANGUP_WAIT_MS = 4000;
@@ -47,7 +48,7 @@ export function startCall(msg) {
   resetTransfer();
   participants = null;
   if (captionsCallId() !== msg.callId) resetCaptions(msg.callId); // a restarted call keeps its captions
-  $("remote-tiles").replaceChildren();
+  clearTiles();
   desk.ended = null;
   Object.assign(media, { micOn: true, camOn: true, conn: "new", error: false });
   const remote = $("remote-video"), local = $("local-video");
@@ -62,7 +63,7 @@ export function startCall(msg) {
       });
     },
     local: (stream) => { local.srcObject = stream; local.play().catch(() => {}); render(); },
-    remote: (stream, track, from) => showRemote(stream, from),
+    remote: (stream, track, from) => showRemote(stream, from, track),
     mediaError: (e) => { console.warn("[LiveDesk] media", e?.name); media.error = true; render(); },
     state: (s) => { media.conn = s; render(); },
     error: (e) => console.warn("[LiveDesk] webrtc", e)
@@ -72,6 +73,7 @@ export function startCall(msg) {
   desk.call = call;
   lastPc = call.pc;
   $("remote-placeholder").hidden = false;
+  if (msg.participants) onParticipants(msg);
   render();
   $("hangup").focus();
 }
@@ -86,17 +88,25 @@ export function restartCall(msg) {
   if (desk.call) desk.call.startedAt = startedAt;
 }
 
+// Also call.started's list. The staff member hears of a supervisor barging in or leaving; a supervisor's own
+// desk does not announce colleagues.
 export function onParticipants(msg) {
   if (!desk.call || msg.callId !== desk.call.callId) return;
-  participants = msg.participants || [];
+  const next = Array.isArray(msg.participants) ? msg.participants : [];
+  if (!desk.callInfo?.supervising) {
+    for (const c of supervisorChanges(participants, next)) toast(supervisorNotice(c, t), "info");
+  }
+  participants = next;
+  dropTiles(departedStreams(tileStreams(), next));
   render();
 }
 
-// The first participant's media fills the stage; each further one (a supervisor's view of both parties,
-// or a supervisor who joined) gets a tile of its own, keyed by the sender's stream.
-function showRemote(all, from) {
+// The customer's media fills the stage (the first participant's, when the server does not say which stream
+// is theirs); each further one (a supervisor's view of the staff member, or a supervisor who joined) gets a
+// labelled tile of its own, keyed by the sender's stream.
+function showRemote(all, from, track) {
   const remote = $("remote-video");
-  const main = media.mainStreamId ??= from?.id ?? "all";
+  const main = media.mainStreamId ??= desk.callInfo?.peer?.stream ?? from?.id ?? "all";
   if (!from || from.id === main) {
     if (remote.srcObject !== all && !from) remote.srcObject = all;
     if (from && remote.srcObject !== from) remote.srcObject = from;
@@ -104,14 +114,7 @@ function showRemote(all, from) {
     remote.play().catch(() => { remote.muted = true; remote.play().catch(() => {}); });
     return;
   }
-  const tiles = $("remote-tiles");
-  let tile = [...tiles.children].find((v) => v.dataset.stream === from.id);
-  if (!tile) {
-    tile = el("video", { class: "tile", autoplay: "", playsinline: "", "data-stream": from.id });
-    tiles.append(tile);
-  }
-  if (tile.srcObject !== from) tile.srcObject = from;
-  tile.play().catch(() => { tile.muted = true; tile.play().catch(() => {}); });
+  showTile(from, track);
 }
 
 export async function hangup() {
@@ -137,7 +140,7 @@ export function endCall(reason, silent = false, times = null) {
   desk.call = null;
   media.mainStreamId = undefined;
   resetTransfer();
-  $("remote-tiles").replaceChildren();
+  clearTiles();
   $("remote-video").srcObject = null;
   $("local-video").srcObject = null;
   if (!silent) {
@@ -164,7 +167,8 @@ export function renderCall() {
   $("call-panel").hidden = !desk.call;
   if (!desk.call) return;
   const name = customerName(desk.callInfo);
-  $("call-peer").textContent = name;
+  $("call-peer").textContent = participantLabel({ role: "customer", ...desk.callInfo?.peer, name }, t);
+  labelTiles((stream) => participantLabel(participantOfStream(participants, stream), t));
   $("remote-avatar").textContent = initials(name);
   $("remote-placeholder-text").textContent = desk.call.localStream || media.error ? t("call.waitingVideo") : t("call.startingCamera");
   $("call-timer").textContent = fmtDuration(Date.now() - desk.call.startedAt);

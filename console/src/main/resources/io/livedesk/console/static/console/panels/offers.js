@@ -4,8 +4,8 @@ import { el } from "../../client/dom.js";
 import { icon } from "../../client/icons.js";
 import { fmtDuration, initials } from "../../client/format.js";
 import { desk, render, online } from "../store.js";
-import { topicName, langName, errText, customerContext } from "../names.js";
-import { $, toast } from "../ui.js";
+import { topicName, langName, customerContext } from "../names.js";
+import { $, toast, errorToast } from "../ui.js";
 import { loadBrief, briefOf, briefCallId, briefSummary, handoverText } from "./brief.js";
 
 const URGENT_MS = 6000;
@@ -149,7 +149,7 @@ async function acceptOffer(id) {
   try {
     await desk.session.request("offer.accept", { requestId: id }); // reply is call.started (handled in desk.js)
   } catch (err) {
-    toast(errText(err), "error");
+    errorToast(err);
     if (GONE.has(err.code)) removeOffer(id);
     else if (offers.has(id)) o.busy = false;
     render();
@@ -167,7 +167,7 @@ async function declineOffer(id) {
     await desk.session.request("offer.decline", { requestId: id });
     toast(t("offer.declined"));
   } catch (err) {
-    if (err.code !== "offer_expired" && err.code !== "not_found") toast(errText(err), "error");
+    if (err.code !== "offer_expired" && err.code !== "not_found") errorToast(err);
   }
   removeOffer(id);
   render();

@@ -3,8 +3,7 @@
 import { t } from "../i18n.js";
 import { initials } from "../../client/format.js";
 import { desk, render, online } from "../store.js";
-import { errText } from "../names.js";
-import { $, toast } from "../ui.js";
+import { $, errorToast } from "../ui.js";
 
 let changing = false; // a presence.set is on its way
 
@@ -24,7 +23,7 @@ export async function setStatus(status) {
   try {
     applyPresence(desk.presence, await desk.session.request("presence.set", { status }));
   } catch (err) {
-    toast(errText(err), "error");
+    errorToast(err);
   } finally {
     changing = false;
     render();

@@ -3,7 +3,8 @@ import { openWallboard, resetWallboard } from "./wallboard.js";
 import { t } from "../i18n.js";
 import { Session, TRANSIENT } from "../../client/session.js";
 import { desk, api, render } from "../store.js";
-import { errText } from "../names.js";
+import { errText, errCode, mintErrKey } from "../names.js";
+import { el } from "../../client/dom.js";
 import { $ } from "../ui.js";
 import { applyPresence } from "./presence.js";
 import { removeAllOffers } from "./offers.js";
@@ -47,8 +48,10 @@ export function endMessage(err) {
     : err.code === "invalid_token" ? t("err.invalid_token") : errText(err);
 }
 
-function showSigninError(text) {
-  $("signin-error").textContent = text || "";
+/** @param code shown in small print for IT support, under the plain words */
+function showSigninError(text, code = "") {
+  $("signin-error").replaceChildren(text || "",
+    ...(code ? [el("small", { class: "error-code", text: t("err.code", { code }) })] : []));
 }
 
 function setSigninBusy(busy) {
@@ -89,7 +92,7 @@ export function signIn(token, onMessage) {
     if (err.code !== "network" && !TRANSIENT.has(err.code)) { signOut(endMessage(err), false); return; }
     stopSession();
     setSigninBusy(false);
-    showSigninError(errText(err));
+    showSigninError(errText(err), errCode(err));
   });
 }
 
@@ -183,6 +186,6 @@ export async function onDemoSubmit(e, onMessage) {
     signIn(body.token, onMessage);
   } catch (err) {
     setSigninBusy(false);
-    showSigninError(err.code === "network" ? t("err.network") : t("err.mint", { code: err.code }));
+    showSigninError(t(mintErrKey(err.code)), errCode(err));
   }
 }

@@ -10,7 +10,7 @@ import { el } from "../../client/dom.js";
 import { broadcastMedia, stageNames } from "../../client/broadcast.js";
 import { desk, api, online } from "../store.js";
 import { errText, topicName, langName, locale } from "../names.js";
-import { $, toast } from "../ui.js";
+import { $, toast, errorToast } from "../ui.js";
 import * as S from "./studio-state.js";
 
 const END_CONFIRM_MS = 4000;
@@ -38,7 +38,7 @@ export function mayHost() {
 
 function request(type, fields) {
   if (!desk.session) return Promise.reject({ code: "network" });
-  return desk.session.request(type, fields).catch((e) => { toast(errText(e), "error"); throw e; });
+  return desk.session.request(type, fields).catch((e) => { errorToast(e); throw e; });
 }
 
 const ignore = () => {};
@@ -209,7 +209,7 @@ async function goLive() {
     }
     await joinStage();
   } catch (err) {
-    if (err?.code) toast(errText(err), "error");
+    if (err?.code) errorToast(err);
   } finally {
     busy = false;
   }
@@ -233,7 +233,7 @@ function startMedia(id) {
     local: () => showPreview(),
     remote: (s, track, from) => showStageMember(from || s),
     mediaError: (e) => { console.warn("[LiveDesk] studio camera:", e?.name); toast(t("studio.cameraError"), "error"); },
-    refused: (err) => toast(errText(err), "error"),
+    refused: (err) => errorToast(err),
     error: (e) => console.warn("[LiveDesk] studio media", e?.name || "error")
   });
   lastMedia = media;
@@ -281,7 +281,7 @@ async function end() {
     }
     loadOwn();
   } catch (err) {
-    toast(errText(err), "error");
+    errorToast(err);
   }
   renderStudio();
 }

@@ -3,8 +3,8 @@
 import { t, getLang } from "../i18n.js";
 import { el } from "../../client/dom.js";
 import { desk, api, render } from "../store.js";
-import { topicName, errText } from "../names.js";
-import { $, toast } from "../ui.js";
+import { topicName } from "../names.js";
+import { $, toast, errorToast } from "../ui.js";
 
 let colleagues = [];
 let pending = null; // {callId, topic} or {callId, staffName} while a transfer waits for a colleague
@@ -50,7 +50,7 @@ export async function transferCall(e) {
         : { callId: call.callId, topic: to.topic };
     }
   } catch (err) {
-    toast(errText(err), "error");
+    errorToast(err);
   } finally {
     $("transfer-go").disabled = false;
     render();
