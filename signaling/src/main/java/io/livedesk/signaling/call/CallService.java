@@ -450,6 +450,7 @@ public final class CallService {
             } else {
                 handoff.forward(call.mediaNode(), MediaTask.of(MediaTask.Kind.RESUMED, call.callId(), party.subject()));
             }
+            tellPeerStatus(call, party.subject(), ServerMessage.CallPeer.CONNECTED);
             // A viewer who consulted from a livestream is the call's customer, whatever their token's role.
             Role asParty = party.subject().equals(call.customerId()) ? Role.CUSTOMER : party.role();
             return startedFor(call, asParty, null, true);
@@ -458,6 +459,26 @@ public final class CallService {
 
     public Optional<CallRecord> liveCallOf(Subject subject) {
         return records.liveCallOf(subject);
+    }
+
+    /**
+     * A party's connection dropped during a live call: everyone else in it is told at once that they are
+     * reconnecting (the grace period runs); {@link #resume} tells them when they are back. Supervisors' own
+     * connections are not followed (the live-call index holds the parties).
+     */
+    public void partyAway(Subject subject) {
+        records.liveCallOf(subject).ifPresent(call -> tellPeerStatus(call, subject, ServerMessage.CallPeer.RECONNECTING));
+    }
+
+    /** Tells everyone in the call but the party {@code subject} how that party's connection is. */
+    private void tellPeerStatus(CallRecord call, Subject subject, String status) {
+        var notice = new ServerMessage.CallPeer(call.callId(), subject.equals(call.customerId()) ? "customer" : "staff",
+                status);
+        for (Subject other : call.participants()) {
+            if (!other.equals(subject)) {
+                router.send(other, notice);
+            }
+        }
     }
 
     /**

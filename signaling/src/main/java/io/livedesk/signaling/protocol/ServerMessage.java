@@ -197,6 +197,23 @@ public sealed interface ServerMessage {
         }
     }
 
+    /**
+     * A party's page lost its connection during the call ({@code reconnecting}: it has
+     * {@code cluster.reconnect-grace} to come back, else the call ends) or came back ({@code connected}), so the
+     * others in the call see it at once instead of a frozen picture.
+     *
+     * @param role   customer or staff
+     * @param status reconnecting or connected
+     */
+    record CallPeer(CallId callId, String role, String status) implements ServerMessage {
+        public static final String RECONNECTING = "reconnecting";
+        public static final String CONNECTED = "connected";
+
+        public String type() {
+            return "call.peer";
+        }
+    }
+
     /** The other party came back on a new connection: the initiator negotiates the media afresh. */
     record CallRestart(CallId callId) implements ServerMessage {
         public String type() {

@@ -361,6 +361,31 @@ class CallServiceTest {
         assertEquals("customer_hangup", sup.lastOf("call.ended").path("reason").asText());
     }
 
+    // ---- a participant's connection drops ----
+
+    @Test
+    void whenAPartysConnectionDropsTheOthersAreToldAtOnceAndWhenTheyComeBack() {
+        CallId id = fx.call(customer, staff);
+        EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
+        fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, null));
+        customer.clear();
+        staff.clear();
+
+        fx.calls.partyAway(Subject.of("agent-zhang"));
+        assertEquals("reconnecting", customer.lastOf("call.peer").path("status").asText());
+        assertEquals("staff", customer.lastOf("call.peer").path("role").asText());
+        assertEquals("reconnecting", sup.lastOf("call.peer").path("status").asText());
+        fx.calls.resume(staff.principal());
+        assertEquals("connected", customer.lastOf("call.peer").path("status").asText());
+
+        customer.clear();
+        staff.clear();
+        fx.calls.partyAway(Subject.of("sup-chen"));
+        assertTrue(customer.received("call.peer").isEmpty(), "a supervisor who only monitors is never mentioned to the customer");
+        assertTrue(staff.received("call.peer").isEmpty(), "only the parties' connections are followed");
+        fx.calls.partyAway(Subject.of("cust-nobody"));
+    }
+
     // ---- transfer ----
 
     @Test

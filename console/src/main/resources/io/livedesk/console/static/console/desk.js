@@ -61,7 +61,7 @@ import { desk, deskState, render, setRenderers } from "./store.js";
 import { $, errorToast } from "./ui.js";
 import { applyPresence, setStatus, renderHeader, renderIdle } from "./panels/presence.js";
 import { offers, addOffer, onRevoked, renderOffers } from "./panels/offers.js";
-import { startCall, restartCall, endCall, hangup, onParticipants, toggleMic, toggleCamera, renderCall, renderEnded,
+import { startCall, restartCall, endCall, hangup, onParticipants, onPeer, toggleMic, toggleCamera, renderCall, renderEnded,
   tickEnded, peerConnection } from "./panels/call.js";
 import { transferCall, onTransferFailed, loadColleagues, renderTransfer } from "./panels/transfer.js";
 import { renderCustomer, renderProfile } from "./panels/customer.js";
@@ -110,6 +110,7 @@ function onMessage(msg) {
     case "call.renegotiate": if (ours) desk.call.renegotiate(msg.receive, msg.iceRestart); break;
     case "call.transfer.failed": onTransferFailed(msg); break;
     case "call.participants": onParticipants(msg); break;
+    case "call.peer": onPeer(msg); break;
     case "call.restart": restartCall(msg); break;
     case "call.ended": if (ours) endCall(msg.reason, false, msg.times); break;
     case "call.caption": onCaption(msg); break;

@@ -312,6 +312,7 @@ export const STRINGS = {
     "demo.roleStaff": "Staff",
     "demo.roleSupervisor": "Supervisor",
 
+    "call.peerReconnecting": "{name}'s connection was lost — reconnecting…",
     "brief.previous": "Earlier calls",
     "brief.watched": "Livestreams watched",
     "brief.aLivestream": "A livestream",
@@ -675,6 +676,7 @@ export const STRINGS = {
     "demo.roleStaff": "坐席",
     "demo.roleSupervisor": "主管",
 
+    "call.peerReconnecting": "{name}的连接已中断，正在重新连接…",
     "brief.previous": "以往通话",
     "brief.watched": "看过的直播",
     "brief.aLivestream": "一场直播",

@@ -388,6 +388,13 @@ class Widget {
           else if (this.el.note.textContent === this.t("note.supervisor")) this.showNote("");
         }
         break;
+      case "call.peer":
+        // the other side's connection dropped (or came back): say so at once, rather than a frozen picture
+        if (mine && msg.role !== "supervisor") {
+          this.peerAway = msg.status === "reconnecting";
+          this.render();
+        }
+        break;
       case "call.ended":
         if (this.call ? mine : this.isActive()) this.endCall(msg.reason, msg.times);
         break;
@@ -420,6 +427,7 @@ class Widget {
     if (this.call) this.call.close();
     this.callInfo = info;
     this.requestId = null;
+    if (!renew) this.peerAway = false;
     this.peerName = info.peer?.name ? String(info.peer.name) : "";
     this.micOn = true;
     this.camOn = true;
@@ -477,6 +485,7 @@ class Widget {
 
   /** @param times the server's final wait and talk time (call.ended), when it sent them */
   endCall(reason, times) {
+    this.peerAway = false;
     const call = this.call;
     if (call) {
       this.endDuration = times?.talkMs ?? Date.now() - call.startedAt;

@@ -100,6 +100,9 @@ export const CSS = [
   // end / error
   ".big-icon{width:64px;height:64px;border-radius:50%;display:grid;place-items:center;margin-bottom:16px}",
   ".big-icon svg{width:30px;height:30px}",
+  ".big-icon.neutral{background:#eef2f7;color:#475569}",
+  ".peer-state{position:absolute;left:50%;top:50%;transform:translate(-50%,-50%);max-width:80%;padding:10px 14px;border-radius:10px;background:rgba(15,23,42,.82);color:#fff;font-size:14px;text-align:center}",
+  ".stage.away video:not(.local){filter:grayscale(1) brightness(.5)}",
   ".ok{background:var(--teal-l);color:var(--teal-d)}",
   ".bad{background:#fee2e2;color:var(--danger)}",
   "h3{margin:0 0 8px;font-size:19px;color:var(--navy)}",

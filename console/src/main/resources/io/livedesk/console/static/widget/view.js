@@ -73,7 +73,9 @@ export function build(w) {
   E.note = el("p", { class: "call-note", "data-testid": "ld-call-note", role: "status", "aria-live": "polite", hidden: true });
   E.callView = el("div", { class: "view call" },
     E.stage = el("div", { class: "stage" }, E.placeholder, E.remote,
-      el("div", { class: "overlay" }, E.peer, E.timer), E.local, E.sound),
+      el("div", { class: "overlay" }, E.peer, E.timer),
+      E.peerState = el("div", { class: "peer-state", "data-testid": "ld-peer-status", role: "status", "aria-live": "polite", hidden: true }),
+      E.local, E.sound),
     E.note, E.mediaError,
     el("div", { class: "controls" }, E.mute, E.camera, E.hangup));
 
@@ -82,7 +84,9 @@ export function build(w) {
   E.endDuration = el("p", { class: "msg", style: "color:#5b6b7f" });
   E.restart = el("button", { class: "btn primary", type: "button", "data-testid": "ld-restart", onclick: on(w.restart) });
   E.closeBtn = el("button", { class: "btn secondary", type: "button", "data-testid": "ld-close", onclick: on(function () { w.restart(); w.close(); }) });
-  E.end = el("div", { class: "view center" }, el("div", { class: "big-icon ok" }, icon("check")),
+  E.endIcon = el("div", { class: "big-icon ok", "data-testid": "ld-end-icon" }, icon("check"));
+  E.endNeutralIcon = el("div", { class: "big-icon neutral", "data-testid": "ld-end-icon-neutral", hidden: true }, icon("alert"));
+  E.end = el("div", { class: "view center" }, E.endIcon, E.endNeutralIcon,
     E.endTitle = el("h3"), E.endReason, E.endDuration, E.thanks = el("p", { class: "msg", style: "color:#5b6b7f" }),
     el("div", { class: "actions" }, E.restart, E.closeBtn));
 
@@ -203,6 +207,9 @@ export function render(w) {
   E.avatar.textContent = initials(w.peerName);
   E.placeholderText.textContent = w.call && !w.call.localStream && !w.mediaErrorShown ? t("startingCamera") : t("waitingVideo");
   E.peer.textContent = w.peerName || t("advisor");
+  E.peerState.hidden = !w.peerAway;
+  E.peerState.textContent = w.peerAway ? t("peerReconnecting", { name: w.peerName || t("advisor") }) : "";
+  E.stage.classList.toggle("away", !!w.peerAway);
   E.sound.textContent = t("tapSound");
   E.mediaError.textContent = t("mediaError");
   renderMediaToggles(E.mute, E.camera, w.micOn, w.camOn, t);
@@ -211,6 +218,11 @@ export function render(w) {
   renderTimer(w);
 
   // ended / error
+  // A call that ended because someone's connection was lost is no success: no tick, no thanks.
+  const broken = BROKEN_ENDS.has(w.endReason);
+  E.endIcon.hidden = broken;
+  E.endNeutralIcon.hidden = !broken;
+  E.thanks.hidden = broken;
   E.endTitle.textContent = s === "ended" && w.endReason === "customer_cancelled" ? t("status.ended") : t("endedTitle");
   E.endReason.textContent = w.endReason ? (STRINGS.en["reason." + w.endReason] ? t("reason." + w.endReason) : t("reason.other")) : "";
   E.endDuration.textContent = w.endDuration != null ? t("duration", { d: fmtDuration(w.endDuration) }) : "";
@@ -223,5 +235,9 @@ export function render(w) {
 }
 
 export function renderTimer(w) {
+  if (w.peerAway) return; // the clock stands still while the other side is gone
   w.el.timer.textContent = w.call ? fmtDuration(Date.now() - w.call.startedAt) : "";
 }
+
+/** End reasons that are a broken call, not a finished one: shown without the success tick. */
+export const BROKEN_ENDS = new Set(["staff_disconnected", "customer_disconnected", "server_shutdown", "lost"]);

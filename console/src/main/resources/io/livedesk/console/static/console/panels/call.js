@@ -90,6 +90,13 @@ export function restartCall(msg) {
 
 // Also call.started's list. The staff member hears of a supervisor barging in or leaving; a supervisor's own
 // desk does not announce colleagues.
+/** Another participant's connection dropped or came back: say so over the call at once. */
+export function onPeer(msg) {
+  if (!desk.call || msg.callId !== desk.call.callId || !desk.callInfo) return;
+  desk.callInfo.peerAway = msg.status === "reconnecting" ? msg.role : null;
+  render();
+}
+
 export function onParticipants(msg) {
   if (!desk.call || msg.callId !== desk.call.callId) return;
   const next = Array.isArray(msg.participants) ? msg.participants : [];
@@ -177,7 +184,10 @@ export function renderCall() {
   $("call-conn").dataset.conn = cs;
   $("media-error").hidden = !media.error;
   const note = $("call-note");
-  note.textContent = participantsNote(participants, desk.callInfo?.supervising);
+  const away = desk.callInfo?.peerAway;
+  note.textContent = away ? t("call.peerReconnecting", { name: away === "customer" ? customerName(desk.callInfo) : t("role." + away) })
+    : participantsNote(participants, desk.callInfo?.supervising);
+  note.classList.toggle("warn", !!away);
   note.hidden = !note.textContent;
   renderMediaToggles($("mute"), $("camera"), media.micOn, media.camOn, t);
 }
