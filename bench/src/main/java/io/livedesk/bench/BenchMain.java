@@ -5,8 +5,9 @@ import io.livedesk.bench.load.LoadGenerator;
 import io.livedesk.bench.media.AudioTapBenchmark;
 import io.livedesk.bench.media.ForwardingBenchmark;
 import io.livedesk.bench.speech.SpeechBenchmark;
-import picocli.CommandLine;
+import io.livedesk.bench.wallboard.WallboardBenchmark;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The benchmark jar's entry point: one subcommand per benchmark (docs/benchmarks.md). Each
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "livedesk-bench", mixinStandardHelpOptions = true,
         description = "LiveDesk benchmarks and load tools.",
         subcommands = {ForwardingBenchmark.class, AudioTapBenchmark.class, SpeechBenchmark.class, LoadGenerator.class,
-                LiveBenchmark.class})
+                LiveBenchmark.class, WallboardBenchmark.class})
 public final class BenchMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

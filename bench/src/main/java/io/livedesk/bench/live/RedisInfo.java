@@ -19,12 +19,12 @@ import java.util.TreeMap;
  * over a window give Redis's cost. Redis counts the commands a Lua script runs as well as the script call
  * itself ({@code evalsha}), in both {@code commandstats} and {@code total_commands_processed}.
  */
-final class RedisInfo implements AutoCloseable {
+public final class RedisInfo implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final InputStream in;
 
-    RedisInfo(URI redisUrl) throws IOException {
+    public RedisInfo(URI redisUrl) throws IOException {
         String host = redisUrl.getHost() == null ? "127.0.0.1" : redisUrl.getHost();
         int port = redisUrl.getPort() < 0 ? 6379 : redisUrl.getPort();
         socket = new Socket();
@@ -35,14 +35,14 @@ final class RedisInfo implements AutoCloseable {
     }
 
     /** One moment's figures. */
-    record Snapshot(long atNs, Map<String, long[]> commands, double cpuSeconds, long pid, long usedMemory) {
-        long calls(String command) {
+    public record Snapshot(long atNs, Map<String, long[]> commands, double cpuSeconds, long pid, long usedMemory) {
+        public long calls(String command) {
             long[] c = commands.get(command);
             return c == null ? 0 : c[0];
         }
     }
 
-    synchronized Snapshot snapshot() throws IOException {
+    public synchronized Snapshot snapshot() throws IOException {
         long now = System.nanoTime();
         Map<String, long[]> commands = commandstats(info("commandstats"));
         Map<String, String> cpu = fields(info("cpu"));
