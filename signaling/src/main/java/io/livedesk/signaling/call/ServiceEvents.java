@@ -18,6 +18,10 @@ public interface ServiceEvents {
         }
     };
 
+    /** A customer's request entered routing (waiting, or offered at once). */
+    default void requestOpened() {
+    }
+
     /** A change of a call record landed (answered, transferred, ended, …): {@code before} is what it replaced. */
     void callChanged(CallRecord before, CallRecord after);
 

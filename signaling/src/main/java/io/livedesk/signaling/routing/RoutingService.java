@@ -125,6 +125,7 @@ public final class RoutingService implements CallRouting {
                         : cause;
             }
             calls.known().remember(record);
+            calls.events().requestOpened();
             metrics.requestCreated();
             int position = opened.place();
             return new Queued(request, new ServerMessage.RequestQueued(replyId, id, topic, language,

@@ -40,6 +40,7 @@ import io.livedesk.signaling.transcript.TranscriptMetrics;
 import io.livedesk.signaling.transcript.TranscriptService;
 import io.livedesk.signaling.wallboard.ServiceStats;
 import io.livedesk.signaling.wallboard.Wallboard;
+import io.livedesk.signaling.wallboard.WallboardHints;
 import io.livedesk.signaling.wallboard.WallboardReader;
 import io.livedesk.speech.SpeechServices;
 import io.livedesk.speech.api.SpeechService;
@@ -142,8 +143,9 @@ public final class LiveDeskNode implements AutoCloseable {
         this.knownCalls = config.redis().enabled() ? KnownCalls.keeping(clock, config.cluster().reconnectGrace(),
                 config.cluster().knownCallsRetention()) : KnownCalls.none();
         LiveDeskConfig.Wallboard board = config.wallboard();
+        WallboardHints hints = new WallboardHints(router, timers);
         ServiceStats serviceStats = new ServiceStats(stores.dayStats(), clock, board.timeZone(),
-                board.serviceLevelTarget().toMillis());
+                board.serviceLevelTarget().toMillis(), hints::changed);
         CallRecords callRecords = new CallRecords(stores.calls(), knownCalls, serviceStats);
         // Where a message goes on once its store step answered: a worker, taking its turn again without a new
         // admission (it was admitted), never Lettuce's I/O thread.
@@ -177,7 +179,9 @@ public final class LiveDeskNode implements AutoCloseable {
                 broadcastMedia, new LiveBus(router, codec.mapper()), routing, presence, router, codec,
                 config.live(), config.routing(), liveMetrics, stores.watchHistory(), clock);
         this.wallboard = new Wallboard(new WallboardReader(stores.routing(), stores.presence(), stores.supervisors(),
-                stores.calls(), stores.dayStats(), serviceStats, config.routing(), board), codec, clock);
+                stores.calls(), stores.dayStats(), serviceStats, config.routing(), board), codec, clock, timers,
+                board.interval());
+        wallboard.listen(router);
         ClientMessageHandler messages = new ClientMessageHandler(sessions, presence, routing, calls, live, wallboard,
                 metrics, clock, config.routing().activityResolution());
 
@@ -238,7 +242,7 @@ public final class LiveDeskNode implements AutoCloseable {
         every(config.live().chatFlushInterval().toMillis(), "livestream flush", live::flush);
         every(config.live().statsInterval().toMillis(), "livestream stats", live::countStats);
         every(config.live().heartbeatInterval().toMillis(), "viewer presence", live::refreshPresence);
-        every(config.wallboard().interval().toMillis(), "wallboard", wallboard::refresh);
+        every(config.wallboard().interval().toMillis(), "wallboard", wallboard::tick);
         log.info("node {} listening on port {} ({} sockets, {} event loops) with {} stores", nodeId, port(),
                 transport.name(), io, stores.description());
     }

@@ -28,8 +28,15 @@ public final class ServiceStats implements ServiceEvents {
     private final Clock clock;
     private final ZoneId zone;
     private final long targetMs;
+    private final Runnable changed;
 
     public ServiceStats(DayStatsStore store, Clock clock, ZoneId zone, long serviceLevelTargetMs) {
+        this(store, clock, zone, serviceLevelTargetMs, () -> { });
+    }
+
+    /** @param changed told of every event, counted or not: the wallboards have something new to show */
+    public ServiceStats(DayStatsStore store, Clock clock, ZoneId zone, long serviceLevelTargetMs, Runnable changed) {
+        this.changed = changed;
         this.store = store;
         this.clock = clock;
         this.zone = zone;
@@ -44,11 +51,18 @@ public final class ServiceStats implements ServiceEvents {
     @Override
     public void callChanged(CallRecord before, CallRecord after) {
         count(increments(before, after, targetMs));
+        changed.run();
     }
 
     @Override
     public void offerReleased(Subject staffId, boolean declined) {
         count(Map.of(DayCounter.staff(staffId.value(), declined ? DayCounter.DECLINES : DayCounter.MISSED), 1L));
+        changed.run();
+    }
+
+    @Override
+    public void requestOpened() {
+        changed.run();
     }
 
     private void count(Map<DayCounter, Long> increments) {

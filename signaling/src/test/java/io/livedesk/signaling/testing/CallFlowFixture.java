@@ -116,6 +116,13 @@ public final class CallFlowFixture {
     public final ClientMessageHandler handler;
     public final ServiceStats serviceStats;
     public final Wallboard wallboard;
+    /** Where hinted wallboard reads would run; nothing here sends hints, so it stays idle. */
+    private static final java.util.concurrent.ScheduledExecutorService HINT_TIMER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "fixture-wallboard");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** Calls through the media bridge (a {@link FakeBridge}): supervisors and transfers work. */
     public static CallFlowFixture bridged() {
@@ -183,7 +190,7 @@ public final class CallFlowFixture {
                 new BroadcastChanges(broadcasts), BroadcastMedia.NONE, new LiveBus(router, codec.mapper()), routing,
                 presence, router, codec, config.live(), config.routing(), new LiveMetrics(), new InMemoryWatchHistory(), clock);
         this.wallboard = new Wallboard(new WallboardReader(routingStore, presenceStore, supervisors, callStore, dayStats,
-                serviceStats, config.routing(), config.wallboard()), codec, clock);
+                serviceStats, config.routing(), config.wallboard()), codec, clock, HINT_TIMER, config.wallboard().interval());
         this.handler = new ClientMessageHandler(sessions, presence, routing, calls, live, wallboard, metrics, clock,
                 config.routing().activityResolution());
         router.start();
