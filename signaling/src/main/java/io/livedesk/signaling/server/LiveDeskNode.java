@@ -39,6 +39,7 @@ import io.livedesk.signaling.transcript.TranscriptApi;
 import io.livedesk.signaling.transcript.TranscriptMetrics;
 import io.livedesk.signaling.transcript.TranscriptService;
 import io.livedesk.signaling.wallboard.ServiceStats;
+import io.livedesk.signaling.wallboard.StatusApi;
 import io.livedesk.signaling.wallboard.Wallboard;
 import io.livedesk.signaling.wallboard.WallboardHints;
 import io.livedesk.signaling.wallboard.WallboardReader;
@@ -195,6 +196,8 @@ public final class LiveDeskNode implements AutoCloseable {
         new CallsApi(stores.calls(), apiAuth, codec.mapper(), clock).register(routes);
         new TranscriptApi(stores.transcripts(), stores.calls(), apiAuth, codec.mapper()).register(routes);
         new BriefApi(stores.calls(), stores.routing(), stores.watchHistory(), stores.broadcasts(), apiAuth,
+                codec.mapper(), clock).register(routes);
+        new StatusApi(stores.presence(), stores.routing(), stores.dayStats(), serviceStats, config.routing(),
                 codec.mapper(), clock).register(routes);
         new BroadcastsApi(stores.broadcasts(), stores.viewers(), config.routing(), apiAuth, codec.mapper(), clock,
                 broadcastChanges, nodeId).register(routes);

@@ -1,11 +1,9 @@
 package io.livedesk.signaling.e2e;
 
-import io.livedesk.signaling.server.LiveDeskNode;
 import io.livedesk.testkit.browser.Browsers;
 import io.livedesk.testkit.browser.Chromium;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WebElement;
 
 import java.time.Duration;
@@ -25,31 +23,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ended) and, once the grace period passes, ends the call with a neutral message, not under a success tick.
  */
 class BrowserPeerDropIT {
-    private static LiveDeskNode node;
-    private static CallPages pages;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        node = CallPages.startBridgedNode(io.livedesk.signaling.testing.TestNode.freeUdpPort(),
-                Map.of("livedesk.cluster.reconnect-grace", "6s"));
-        pages = CallPages.of(node);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (node != null) {
-            node.close();
-        }
-    }
+    @RegisterExtension
+    static final BridgedNode NODE = new BridgedNode(Map.of("livedesk.cluster.reconnect-grace", "6s"));
 
     @Test
     void theCustomerSeesReconnectingAtOnceAndANeutralEndAfterTheGracePeriod() throws Exception {
         try (Browsers browsers = Browsers.start(2)) {
             Chromium staff = browsers.get(0);
             Chromium customer = browsers.get(1);
-            pages.staffGoesAvailable(staff);
-            pages.customerAsksForCall(customer, "Li Wei");
-            pages.staffAccepts(staff, customer, "Li Wei");
+            NODE.pages().staffGoesAvailable(staff);
+            NODE.pages().customerAsksForCall(customer, "Li Wei");
+            NODE.pages().staffAccepts(staff, customer, "Li Wei");
             CallPages.awaitMediaBothWays(staff, customer);
             assertTrue(((WebElement) customer.js(WIDGET, "ld-peer-status")).getAttribute("hidden") != null,
                     "nothing to say while both are there");

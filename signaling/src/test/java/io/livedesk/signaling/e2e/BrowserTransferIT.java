@@ -1,11 +1,9 @@
 package io.livedesk.signaling.e2e;
 
-import io.livedesk.signaling.server.LiveDeskNode;
 import io.livedesk.testkit.browser.Browsers;
 import io.livedesk.testkit.browser.Chromium;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.slf4j.Logger;
@@ -51,22 +49,8 @@ class BrowserTransferIT {
             return longest;
             """;
 
-    private static LiveDeskNode node;
-    private static CallPages pages;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        node = CallPages.startBridgedNode(io.livedesk.signaling.testing.TestNode.freeUdpPort(),
-                Map.of("livedesk.routing.ring-timeout", "60s"));
-        pages = CallPages.of(node);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (node != null) {
-            node.close();
-        }
-    }
+    @RegisterExtension
+    static final BridgedNode NODE = new BridgedNode(Map.of("livedesk.routing.ring-timeout", "60s"));
 
     @Test
     void theNextStaffMemberGetsTheContextAndTheNoteAndTheCustomersVideoNeverStalls() throws Exception {
@@ -74,10 +58,10 @@ class BrowserTransferIT {
             Chromium staff = browsers.get(0);
             Chromium customer = browsers.get(1);
             Chromium second = browsers.get(2);
-            pages.staffGoesAvailable(second, pages.staffToken("staff-tr-2", "Wang Fang", "loans"));
-            pages.staffGoesAvailable(staff, pages.staffToken("staff-tr-1", "Zhang Min", "accounts"));
-            pages.customerAsksForCall(customer, "Li Wei");
-            pages.staffAccepts(staff, customer, "Li Wei");
+            NODE.pages().staffGoesAvailable(second, NODE.pages().staffToken("staff-tr-2", "Wang Fang", "loans"));
+            NODE.pages().staffGoesAvailable(staff, NODE.pages().staffToken("staff-tr-1", "Zhang Min", "accounts"));
+            NODE.pages().customerAsksForCall(customer, "Li Wei");
+            NODE.pages().staffAccepts(staff, customer, "Li Wei");
             CallPages.awaitMediaBothWays(staff, customer);
 
             customer.js(SAMPLE_FRAMES);

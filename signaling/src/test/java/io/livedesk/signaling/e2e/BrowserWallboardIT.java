@@ -1,11 +1,9 @@
 package io.livedesk.signaling.e2e;
 
-import io.livedesk.signaling.server.LiveDeskNode;
 import io.livedesk.testkit.browser.Browsers;
 import io.livedesk.testkit.browser.Chromium;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WebElement;
 
 import java.time.Duration;
@@ -24,28 +22,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * without a reload; a supervisor is not listed among the staff.
  */
 class BrowserWallboardIT {
-    private static LiveDeskNode node;
-    private static CallPages pages;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        node = CallPages.startBridgedNode(io.livedesk.signaling.testing.TestNode.freeUdpPort(), Map.of());
-        pages = CallPages.of(node);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (node != null) {
-            node.close();
-        }
-    }
+    @RegisterExtension
+    static final BridgedNode NODE = new BridgedNode(Map.of());
 
     @Test
     void aSupervisorSignsInFromTheDemoFormAndWatchesACustomerJoinTheQueue() {
         try (Browsers browsers = Browsers.start(2)) {
             Chromium supervisor = browsers.get(0);
             Chromium customer = browsers.get(1);
-            supervisor.driver().get("http://127.0.0.1:" + node.port() + "/console/");
+            supervisor.driver().get("http://127.0.0.1:" + NODE.node().port() + "/console/");
             awaitElement(() -> supervisor.driver().findElement(by("desk-demo-name"))).sendKeys("Chen Jing");
             supervisor.driver().findElement(by("desk-role-supervisor")).click();
             supervisor.driver().findElement(by("desk-admin-key")).sendKeys(ADMIN_KEY);
@@ -59,7 +44,11 @@ class BrowserWallboardIT {
                     "a supervisor is not listed as staff");
             assertTrue(board.isDisplayed());
 
-            pages.customerAsksForCall(customer, "Li Wei");
+            NODE.pages().customerAsksForCall(customer, "Li Wei");
+            // The bank page's status line comes from GET /api/status: nobody is available here.
+            await().atMost(Duration.ofSeconds(10)).until(() -> String.valueOf(customer.js(
+                    "const e = document.querySelector(\"[data-testid='bank-status']\"); return e ? e.textContent : '';")),
+                    t -> t.equals("All advisors busy"));
             await().atMost(Duration.ofSeconds(10)).until(() -> waiting(supervisor, "accounts/en"), w -> w.equals("1"));
             assertEquals("1", waiting(supervisor, "accounts/en"));
         }

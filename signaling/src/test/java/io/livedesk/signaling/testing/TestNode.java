@@ -259,7 +259,7 @@ public final class TestNode implements AutoCloseable {
         }
     }
 
-    private static JsonNode parse(String body) {
+    public static JsonNode parse(String body) {
         try {
             return JSON.readTree(body);
         } catch (IOException e) {

@@ -71,11 +71,39 @@
     lang = l;
     try { localStorage.setItem(KEY, l); } catch (e) { /* ignore */ }
     apply();
+    showStatus();
     if (window.LiveDesk && window.LiveDesk.setLang) window.LiveDesk.setLang(l);
+  }
+
+  // "Advisor online" and the average wait come from LiveDesk's public status (GET /api/status), not fixed text.
+  var STATUS_TEXT = {
+    en: { live: "Advisor online", busy: "All advisors busy", min: "min", under: "< 1 min" },
+    zh: { live: "顾问在线", busy: "顾问忙碌中", min: "分钟", under: "< 1 分钟" }
+  };
+  var status = null;
+  function showStatus() {
+    if (!status) return;
+    var text = STATUS_TEXT[lang] || STATUS_TEXT.en;
+    var label = document.getElementById("bank-status");
+    label.removeAttribute("data-i18n");
+    label.textContent = status.advisorsAvailable ? text.live : text.busy;
+    document.getElementById("bank-status-dot").classList.toggle("busy", !status.advisorsAvailable);
+    var chip = document.getElementById("bank-wait-chip");
+    var secs = status.averageWaitTodaySeconds;
+    chip.hidden = typeof secs !== "number";
+    if (!chip.hidden) {
+      document.getElementById("bank-wait").textContent = secs < 60 ? text.under : Math.round(secs / 60) + " " + text.min;
+    }
+  }
+  function loadStatus() {
+    fetch("/api/status").then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (j) { if (j) { status = j; showStatus(); } }, function () { /* the page works without it */ });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     apply();
+    loadStatus();
+    setInterval(loadStatus, 30000);
     document.querySelectorAll(".lang-switch [data-lang]").forEach(function (b) {
       b.addEventListener("click", function () { setLang(b.getAttribute("data-lang")); });
     });
