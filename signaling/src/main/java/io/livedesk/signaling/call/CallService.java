@@ -379,6 +379,21 @@ public final class CallService {
     }
 
     /**
+     * A party's connection closed during a live call: the call waits for them through the reconnect grace, and the
+     * others are told now rather than left with a frozen picture (on the node holding the call's media, which
+     * also follows the party's media).
+     */
+    public void away(Subject subject) {
+        records.liveCallOf(subject).ifPresent(call -> {
+            if (mediaHere(call)) {
+                media.away(call, subject);
+            } else {
+                handoff.forward(call.mediaNode(), MediaTask.of(MediaTask.Kind.AWAY, call.callId(), subject));
+            }
+        });
+    }
+
+    /**
      * The subject's last call if it ended at or after {@code sinceMs} and they were still its customer or
      * staff member when it did (not a staff member who had handed it over): how a party who was away learns
      * how it ended.
@@ -436,6 +451,7 @@ public final class CallService {
                 case LEFT -> media.left(call.get(), task.subject());
                 case ENDED -> media.ended(call.get());
                 case RESUMED -> media.resumed(call.get(), task.subject());
+                case AWAY -> media.away(call.get(), task.subject());
             }
         } catch (ProtocolException e) {
             if (task.subject() != null) {

@@ -245,6 +245,27 @@ public sealed interface ServerMessage {
         }
     }
 
+    /** Whether the other party of a call is with us (see {@link CallPeer}). */
+    enum PeerStatus {
+        CONNECTED, RECONNECTING;
+
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * To the others in a call: a party ({@code role} {@code customer} or {@code staff}) dropped (their page closed,
+     * their network or media stopped) and may come back within the reconnect grace, or came back. Lets a page
+     * say so instead of showing a frozen picture.
+     */
+    record CallPeer(CallId callId, String role, PeerStatus status) implements ServerMessage {
+        public String type() {
+            return "call.peer";
+        }
+    }
+
     record CallEnded(String id, CallId callId, String reason) implements ServerMessage {
         public String type() {
             return "call.ended";

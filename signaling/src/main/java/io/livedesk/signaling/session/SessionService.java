@@ -102,9 +102,11 @@ public final class SessionService {
         if (p == null || !current) {
             return;
         }
-        if (sessions.unbind(new SessionLocation(p.subject(), p.role(), nodeId, c.id()), clock.millis())
-                && p.role().serves()) {
-            presence.disconnect(p.subject());
+        if (sessions.unbind(new SessionLocation(p.subject(), p.role(), nodeId, c.id()), clock.millis())) {
+            if (p.role().serves()) {
+                presence.disconnect(p.subject());
+            }
+            calls.away(p.subject());
         }
     }
 

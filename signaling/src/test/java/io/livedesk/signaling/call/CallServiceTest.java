@@ -551,6 +551,24 @@ class CallServiceTest {
         assertFalse(customer.received("call.ended").isEmpty());
     }
 
+    @Test
+    void aPartyWhoseSocketClosesIsTakenToTheNodeHoldingTheCallsMedia() {
+        CallId id = fx.call(customer, staff);
+        new CallRecords(fx.callStore).update(id, r -> r.withMediaNode("node-b"));
+
+        customer.disconnect();
+
+        assertEquals(1, fx.handedOff.size(), fx.handedOff.toString());
+        assertEquals("node-b", fx.handedOff.get(0).getKey());
+        MediaTask away = fx.handedOff.get(0).getValue();
+        assertEquals(MediaTask.Kind.AWAY, away.kind());
+        assertEquals(Subject.of("cust-wei"), away.subject());
+        assertTrue(staff.received("call.peer").isEmpty(), "that node tells, as it also follows the media");
+
+        fx.calls.handle(away);
+        assertEquals("reconnecting", staff.lastOf("call.peer").path("status").asText());
+    }
+
     // ----
 
     private static List<String> roles(JsonNode participants) {

@@ -31,6 +31,7 @@ class Widget {
     this.callInfo = null;
     this.lastPc = null;
     this.peerName = "";
+    this.peerStatus = null;       // "reconnecting" while the advisor has dropped, else null
     this.topics = null;           // [{id, names}]
     this.languages = null;        // ["en", "zh"]
     this.endReason = null;
@@ -366,6 +367,13 @@ class Widget {
           this.render();
         }
         break;
+      case "call.peer":
+        // the advisor's page closed or their network dropped; they may come back within the grace period
+        if (mine && msg.role === "staff") {
+          this.peerStatus = msg.status === "reconnecting" ? "reconnecting" : null;
+          this.render();
+        }
+        break;
       case "call.participants":
         if (mine) {
           const sup = (msg.participants || []).some((p) => p && p.role === "supervisor");
@@ -406,6 +414,7 @@ class Widget {
     this.callInfo = info;
     this.requestId = null;
     this.peerName = info.peer?.name ? String(info.peer.name) : "";
+    if (!renew) this.peerStatus = null;
     this.micOn = true;
     this.camOn = true;
     this.mediaErrorShown = false;
@@ -462,6 +471,7 @@ class Widget {
       this.endDuration = null;
     }
     clearInterval(this.tickTimer);
+    this.peerStatus = null;
     const E = this.el;
     E.remote.srcObject = null;
     E.local.srcObject = null;
@@ -501,6 +511,7 @@ export function createWidgetApi(defaults) {
     unmount() { instance?.destroy(); instance = null; },
     debug: {
       state: () => (instance ? instance.state : "idle"),
+      peerStatus: () => (instance && instance.peerStatus) || "connected",
       peerConnection: () => (instance ? (instance.call ? instance.call.pc : instance.lastPc) : null),
       root: () => (instance ? instance.root : null),
       host: () => (instance ? instance.host : null)

@@ -88,6 +88,10 @@ export const CSS = [
   ".peer{font-weight:650;font-size:15px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}",
   ".call-note{margin:8px 0 0;font-size:13px;color:#1f4e8c;text-align:center}",
   ".timer{font-size:13px;font-variant-numeric:tabular-nums;opacity:.9}",
+  // the other party dropped: their last frame is covered, not left frozen
+  ".peer-lost{position:absolute;inset:0;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:14px;padding:24px;text-align:center;background:rgba(11,20,32,.86);color:#fff;font-size:14px}",
+  ".peer-lost[hidden]{display:none}",
+  ".peer-lost .spinner{width:30px;height:30px;border-width:3px}",
   ".sound{position:absolute;left:50%;bottom:16px;transform:translateX(-50%);background:rgba(255,255,255,.92);color:var(--navy);border:0;border-radius:999px;padding:8px 14px;font-weight:600;cursor:pointer}",
   ".media-error{background:#fff7ed;color:#9a3412;font-size:12px;padding:8px 12px}",
   ".controls{display:flex;justify-content:center;gap:14px;padding:14px;background:#0b1420}",
@@ -102,6 +106,7 @@ export const CSS = [
   ".big-icon svg{width:30px;height:30px}",
   ".ok{background:var(--teal-l);color:var(--teal-d)}",
   ".bad{background:#fee2e2;color:var(--danger)}",
+  ".neutral{background:#e2e8f0;color:#475569}",
   "h3{margin:0 0 8px;font-size:19px;color:var(--navy)}",
   ".msg{margin:0 0 6px;color:#334155;font-size:14px;max-width:300px}",
   ".actions{display:flex;flex-direction:column;gap:10px;width:100%;max-width:280px;margin-top:20px}",

@@ -1,8 +1,8 @@
 // The widget's DOM: built once inside an open shadow root (build), then brought up to date from the
 // widget's state (render). Test hooks are the data-testid attributes listed in ../widget.js.
 import { el } from "../client/dom.js";
-import { icon, renderMediaToggles } from "../client/icons.js";
-import { fmtDuration, initials } from "../client/format.js";
+import { icon, renderMediaToggles, setIcon } from "../client/icons.js";
+import { fmtDuration, initials, endTone } from "../client/format.js";
 import { STRINGS, LANG_NAMES } from "./strings.js";
 import { CSS } from "./styles.js";
 
@@ -70,8 +70,10 @@ export function build(w) {
   E.camera = el("button", { class: "round", type: "button", "data-testid": "ld-camera", "aria-pressed": "false", onclick: on(w.toggleCam) });
   E.hangup = el("button", { class: "round hang", type: "button", "data-testid": "ld-hangup", onclick: on(w.hangup) }, icon("hang"));
   E.note = el("p", { class: "call-note", "data-testid": "ld-call-note", role: "status", "aria-live": "polite", hidden: true });
+  E.peerLost = el("div", { class: "peer-lost", "data-testid": "ld-peer-status", role: "status", "aria-live": "polite", hidden: true },
+    el("div", { class: "spinner", "aria-hidden": "true" }), E.peerLostText = el("span"));
   E.callView = el("div", { class: "view call" },
-    E.stage = el("div", { class: "stage" }, E.placeholder, E.remote,
+    E.stage = el("div", { class: "stage" }, E.placeholder, E.remote, E.peerLost,
       el("div", { class: "overlay" }, E.peer, E.timer), E.local, E.sound),
     E.note, E.mediaError,
     el("div", { class: "controls" }, E.mute, E.camera, E.hangup));
@@ -81,7 +83,8 @@ export function build(w) {
   E.endDuration = el("p", { class: "msg", style: "color:#5b6b7f" });
   E.restart = el("button", { class: "btn primary", type: "button", "data-testid": "ld-restart", onclick: on(w.restart) });
   E.closeBtn = el("button", { class: "btn secondary", type: "button", "data-testid": "ld-close", onclick: on(function () { w.restart(); w.close(); }) });
-  E.end = el("div", { class: "view center" }, el("div", { class: "big-icon ok" }, icon("check")),
+  E.endIcon = el("div", { class: "big-icon ok" });
+  E.end = el("div", { class: "view center" }, E.endIcon,
     E.endTitle = el("h3"), E.endReason, E.endDuration, E.thanks = el("p", { class: "msg", style: "color:#5b6b7f" }),
     el("div", { class: "actions" }, E.restart, E.closeBtn));
 
@@ -125,6 +128,8 @@ export function render(w) {
   const E = w.el, s = w.state, t = w.t.bind(w);
   const opened = !E.panel.hidden;
   w.host.setAttribute("data-state", s);
+  const peerLost = s === "in-call" && w.peerStatus === "reconnecting";
+  w.host.setAttribute("data-peer", peerLost ? "reconnecting" : "connected");
   w.host.setAttribute("lang", w.lang);
   E.wrap.setAttribute("lang", w.lang === "zh" ? "zh-CN" : "en");
 
@@ -202,12 +207,17 @@ export function render(w) {
   E.peer.textContent = w.peerName || t("advisor");
   E.sound.textContent = t("tapSound");
   E.mediaError.textContent = t("mediaError");
+  E.peerLost.hidden = !peerLost;
+  E.peerLostText.textContent = peerLost ? t("peerReconnecting") : "";
   renderMediaToggles(E.mute, E.camera, w.micOn, w.camOn, t);
   E.hangup.setAttribute("aria-label", t("hangup"));
   E.hangup.setAttribute("title", t("hangup"));
   renderTimer(w);
 
   // ended / error
+  const tone = endTone(w.endReason);
+  E.endIcon.className = "big-icon " + tone;
+  setIcon(E.endIcon, tone === "ok" ? "check" : "info");
   E.endTitle.textContent = s === "ended" && w.endReason === "customer_cancelled" ? t("status.ended") : t("endedTitle");
   E.endReason.textContent = w.endReason ? (STRINGS.en["reason." + w.endReason] ? t("reason." + w.endReason) : t("reason.other")) : "";
   E.endDuration.textContent = w.endDuration != null ? t("duration", { d: fmtDuration(w.endDuration) }) : "";
@@ -220,5 +230,8 @@ export function render(w) {
 }
 
 export function renderTimer(w) {
-  w.el.timer.textContent = w.call ? fmtDuration(Date.now() - w.call.startedAt) : "";
+  const E = w.el;
+  // While the other party is away the call is on hold, not running on.
+  if (w.call && w.peerStatus === "reconnecting") E.timer.textContent = w.t("timerReconnecting");
+  else E.timer.textContent = w.call ? fmtDuration(Date.now() - w.call.startedAt) : "";
 }
