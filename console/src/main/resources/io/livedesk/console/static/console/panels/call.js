@@ -1,8 +1,7 @@
 // The call in progress (video stage, controls, who is in it) and the "call ended" panel after it.
 import { t, has } from "../i18n.js";
-import { el } from "../../client/dom.js";
-import { renderMediaToggles, setIcon } from "../../client/icons.js";
-import { fmtDuration, initials, endTone } from "../../client/format.js";
+import { renderMediaToggles } from "../../client/icons.js";
+import { fmtDuration, initials } from "../../client/format.js";
 import { createCall } from "../../client/call.js";
 import { desk, render } from "../store.js";
 import { reasonText } from "../names.js";
@@ -24,8 +23,6 @@ const media = { micOn: true, camOn: true, conn: "new", error: false, mainStreamI
 let lastPc = null;
 let callStart = null;  // the call.started of our call, to start it afresh on call.restart
 let participants = null;
-/** role ("customer", "staff") → "reconnecting", for the parties of our call who dropped and may come back. */
-const away = new Map();
 
 /** Our call's RTCPeerConnection, or the last one after it ended (window.LiveDeskDesk.peerConnection()). */
 export function peerConnection() {
@@ -50,7 +47,6 @@ export function startCall(msg) {
   callStart = msg;
   resetTransfer();
   participants = null;
-  away.clear();
   if (captionsCallId() !== msg.callId) resetCaptions(msg.callId); // a restarted call keeps its captions
   clearTiles();
   desk.ended = null;
@@ -92,21 +88,15 @@ export function restartCall(msg) {
   if (desk.call) desk.call.startedAt = startedAt;
 }
 
-/** Who of the call dropped (page closed, network lost) and is back: the stage says so instead of freezing. */
+// Also call.started's list. The staff member hears of a supervisor barging in or leaving; a supervisor's own
+// desk does not announce colleagues.
+/** Another participant's connection dropped or came back: say so over the call at once. */
 export function onPeer(msg) {
-  if (!desk.call || msg.callId !== desk.call.callId) return;
-  if (msg.status === "reconnecting") away.set(msg.role, msg.status);
-  else away.delete(msg.role);
+  if (!desk.call || msg.callId !== desk.call.callId || !desk.callInfo) return;
+  desk.callInfo.peerAway = msg.status === "reconnecting" ? msg.role : null;
   render();
 }
 
-/** "reconnecting" while a party of our call is away, else "connected" (window.LiveDeskDesk.peerStatus()). */
-export function peerStatus() {
-  return desk.call && away.size ? "reconnecting" : "connected";
-}
-
-// Also call.started's list. The staff member hears of a supervisor barging in or leaving; a supervisor's own
-// desk does not announce colleagues.
 export function onParticipants(msg) {
   if (!desk.call || msg.callId !== desk.call.callId) return;
   const next = Array.isArray(msg.participants) ? msg.participants : [];
@@ -155,7 +145,6 @@ export function endCall(reason, silent = false, times = null) {
   call.close();
   lastPc = call.pc;
   desk.call = null;
-  away.clear();
   media.mainStreamId = undefined;
   resetTransfer();
   clearTiles();
@@ -189,17 +178,16 @@ export function renderCall() {
   labelTiles((stream) => participantLabel(participantOfStream(participants, stream), t));
   $("remote-avatar").textContent = initials(name);
   $("remote-placeholder-text").textContent = desk.call.localStream || media.error ? t("call.waitingVideo") : t("call.startingCamera");
-  // While a party is away the call is on hold, not running on.
-  const lost = [...away.keys()];
-  $("peer-lost").hidden = !lost.length;
-  $("peer-lost-text").textContent = lost.length ? t("call.peerReconnecting." + (lost.includes("customer") ? "customer" : "staff")) : "";
-  $("call-timer").textContent = lost.length ? t("call.timerReconnecting") : fmtDuration(Date.now() - desk.call.startedAt);
+  $("call-timer").textContent = fmtDuration(Date.now() - desk.call.startedAt);
   const cs = media.conn || "new";
   $("call-conn").textContent = has("conn." + cs) ? t("conn." + cs) : cs;
   $("call-conn").dataset.conn = cs;
   $("media-error").hidden = !media.error;
   const note = $("call-note");
-  note.textContent = participantsNote(participants, desk.callInfo?.supervising);
+  const away = desk.callInfo?.peerAway;
+  note.textContent = away ? t("call.peerReconnecting", { name: away === "customer" ? customerName(desk.callInfo) : t("role." + away) })
+    : participantsNote(participants, desk.callInfo?.supervising);
+  note.classList.toggle("warn", !!away);
   note.hidden = !note.textContent;
   renderMediaToggles($("mute"), $("camera"), media.micOn, media.camOn, t);
 }
@@ -208,9 +196,6 @@ export function renderEnded() {
   const show = !!desk.ended && !desk.call;
   $("ended-panel").hidden = !show;
   if (!show) return;
-  const tone = endTone(desk.ended.reason);
-  $("ended-icon").classList.toggle("neutral", tone === "neutral");
-  setIcon($("ended-icon"), tone === "ok" ? "check" : "info");
   $("ended-reason").textContent = reasonText(desk.ended.reason);
   $("ended-talk").textContent = t("ended.talk", { d: fmtDuration(desk.ended.talkMs) });
   $("ended-countdown").textContent = t("ended.returning", { s: Math.max(0, Math.ceil((desk.ended.until - Date.now()) / 1000)) });
