@@ -144,9 +144,9 @@ public final class LiveDeskNode implements AutoCloseable {
         this.knownCalls = config.redis().enabled() ? KnownCalls.keeping(clock, config.cluster().reconnectGrace(),
                 config.cluster().knownCallsRetention()) : KnownCalls.none();
         LiveDeskConfig.Wallboard board = config.wallboard();
-        WallboardHints hints = new WallboardHints(router, timers);
+        WallboardHints hints = new WallboardHints(router);
         ServiceStats serviceStats = new ServiceStats(stores.dayStats(), clock, board.timeZone(),
-                board.serviceLevelTarget().toMillis(), hints::changed);
+                board.serviceLevelTarget().toMillis(), timers, hints::publish);
         CallRecords callRecords = new CallRecords(stores.calls(), knownCalls, serviceStats);
         // Where a message goes on once its store step answered: a worker, taking its turn again without a new
         // admission (it was admitted), never Lettuce's I/O thread.

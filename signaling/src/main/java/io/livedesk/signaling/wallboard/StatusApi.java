@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -84,16 +83,13 @@ public final class StatusApi {
         List<String> topics = queues.topics().stream().map(LiveDeskConfig.Topic::id).toList();
         List<StaffPresence> staff = presence.list();
         estimator.refresh(staff);
-        Map<String, QueueLoad> loads = new HashMap<>();
-        for (QueueLoad l : routing.loads(topics)) {
-            loads.put(l.topic() + "/" + l.language(), l);
-        }
+        Map<String, QueueLoad> loads = QueueLoad.byQueue(routing.loads(topics));
         List<QueueStatus> out = new ArrayList<>();
         boolean anyone = false;
         for (String topic : topics) {
             for (String language : queues.languages()) {
                 boolean free = staff.stream().anyMatch(p -> p.routable(topic, language));
-                QueueLoad load = loads.get(topic + "/" + language);
+                QueueLoad load = loads.get(QueueLoad.key(topic, language));
                 int waiting = load == null ? 0 : load.waiting() + load.ringing();
                 out.add(new QueueStatus(topic, language, free, waiting, free && waiting == 0 ? 0
                         : estimator.etaSeconds(topic, waiting + 1)));

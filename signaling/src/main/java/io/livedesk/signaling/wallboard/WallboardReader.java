@@ -49,10 +49,7 @@ public final class WallboardReader {
 
     public WallboardView read(long nowMs) {
         List<String> topics = queues.topics().stream().map(LiveDeskConfig.Topic::id).toList();
-        Map<String, QueueLoad> loads = new HashMap<>();
-        for (QueueLoad l : routing.loads(topics)) {
-            loads.put(l.topic() + "/" + l.language(), l);
-        }
+        Map<String, QueueLoad> loads = QueueLoad.byQueue(routing.loads(topics));
         List<CallRecord> live = calls.live(config.maxCalls());
         Set<Subject> supervisorIds = supervisors.all();
         List<StaffPresence> members = presence.list();
@@ -62,7 +59,7 @@ public final class WallboardReader {
         List<WallboardView.QueueRow> queueRows = new ArrayList<>();
         for (String topic : topics) {
             for (String language : queues.languages()) {
-                QueueLoad load = loads.get(topic + "/" + language);
+                QueueLoad load = loads.get(QueueLoad.key(topic, language));
                 long answered = count(counters, DayCounter.queue(topic, language, DayCounter.ANSWERED));
                 long inTarget = count(counters, DayCounter.queue(topic, language, DayCounter.ANSWERED_IN_TARGET));
                 long abandoned = count(counters, DayCounter.queue(topic, language, DayCounter.ABANDONED));

@@ -67,7 +67,7 @@ end
 -- Returns 1 if it replaced the record.
 local function call_compare_and_set(id, old_state, old_live, state, json, customer, staff, live, old_rev, rev)
   local key = call_key(id)
-  local old = redis.call('HMGET', key, 'state', 'customer', 'staff', 'rev')
+  local old = redis.call('HMGET', key, 'state', 'customer', 'staff', 'rev', 'at')
   -- A record stored before revisions existed counts as revision 0.
   if old[1] ~= old_state or (old[4] or '0') ~= old_rev then return 0 end
   local was_live, is_live = old_live == '1', live == '1'
@@ -80,13 +80,14 @@ local function call_compare_and_set(id, old_state, old_live, state, json, custom
   end
   redis.call('HSET', key, 'state', state, 'json', json, 'customer', customer, 'staff', staff, 'rev', rev)
   if was_live and not is_live then redis.call('ZREM', T .. 'live', id) end
-  if is_live and not was_live then redis.call('ZADD', T .. 'live', redis.call('HGET', key, 'at') or '0', id) end
+  local at = old[5] or '0' -- when the call was created: the score of its index entries
+  if is_live and not was_live then redis.call('ZADD', T .. 'live', at, id) end
   if is_live then
     for _, subject in ipairs({ customer, staff }) do
       if not was_live or (subject ~= old[2] and subject ~= old[3]) then index_party(id, subject) end
     end
     if staff ~= '' and (not was_live or staff ~= old[3]) then
-      index_history(id, staff, redis.call('HGET', key, 'at') or '0')
+      index_history(id, staff, at)
     end
   end
   return 1

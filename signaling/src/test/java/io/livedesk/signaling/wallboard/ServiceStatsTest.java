@@ -78,4 +78,38 @@ class ServiceStatsTest {
         assertEquals(Map.of(DayCounter.staff("staff-7", DayCounter.DECLINES), 1L,
                 DayCounter.staff("staff-7", DayCounter.MISSED), 2L), store.read(LocalDate.of(2026, 12, 6)));
     }
+
+    @Test
+    void aBurstOfEventsIsWrittenOnceThenTheWallboardsAreTold() throws Exception {
+        InMemoryDayStatsStore memory = new InMemoryDayStatsStore(3);
+        java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+        DayStatsStore counted = new DayStatsStore() {
+            @Override
+            public java.util.concurrent.CompletionStage<Void> add(LocalDate day, Map<DayCounter, Long> increments) {
+                writes.incrementAndGet();
+                return memory.add(day, increments);
+            }
+
+            @Override
+            public Map<DayCounter, Long> read(LocalDate day) {
+                return memory.read(day);
+            }
+        };
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        java.util.concurrent.CountDownLatch told = new java.util.concurrent.CountDownLatch(1);
+        try {
+            ServiceStats stats = new ServiceStats(counted, new MutableClock(Instant.ofEpochMilli(T0)), ZoneId.of("UTC"),
+                    TARGET, timer, told::countDown);
+            stats.offerReleased(Subject.of("staff-7"), true);
+            stats.offerReleased(Subject.of("staff-7"), true);
+            stats.offerReleased(Subject.of("staff-7"), false);
+            stats.requestOpened();
+            assertEquals(true, told.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(1, writes.get(), "one write for the burst");
+            assertEquals(Map.of(DayCounter.staff("staff-7", DayCounter.DECLINES), 2L,
+                    DayCounter.staff("staff-7", DayCounter.MISSED), 1L), memory.read(LocalDate.of(2026, 12, 5)));
+        } finally {
+            timer.shutdownNow();
+        }
+    }
 }
