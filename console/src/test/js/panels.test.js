@@ -3,19 +3,19 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { STATIC } from "./fakes.js";
 
-const { deskState } = await import(`${STATIC}/console/store.js`);
+const { deskState, desk } = await import(`${STATIC}/console/store.js`);
 const { offerTiming } = await import(`${STATIC}/console/panels/offers.js`);
 const { withAlert, ALERTS_KEPT } = await import(`${STATIC}/console/panels/alerts.js`);
 const { liveCalls } = await import(`${STATIC}/console/panels/live.js`);
 const { recentItems } = await import(`${STATIC}/console/panels/history.js`);
 const { transferTarget, availableColleagues } = await import(`${STATIC}/console/panels/transfer.js`);
-const { participantsNote } = await import(`${STATIC}/console/panels/call.js`);
+const { participantsNote, onPeer, peerStatus } = await import(`${STATIC}/console/panels/call.js`);
 const { captionKey, captionStatus } = await import(`${STATIC}/console/panels/captions.js`);
 const { applyPresence, bannerKey } = await import(`${STATIC}/console/panels/presence.js`);
 const { decodeClaims, slug, endedReason } = await import(`${STATIC}/console/panels/signin.js`);
 const { transcriptFileName, transcriptPath } = await import(`${STATIC}/console/panels/transcript.js`);
 const { customerContext } = await import(`${STATIC}/console/names.js`);
-const { fmtDuration, initials } = await import(`${STATIC}/client/format.js`);
+const { fmtDuration, initials, endTone } = await import(`${STATIC}/client/format.js`);
 const widget = await import(`${STATIC}/widget/logic.js`);
 const { briefCallId, briefSummary, handoverText } = await import(`${STATIC}/console/panels/brief.js`);
 const { serviceLevelText, since } = await import(`${STATIC}/console/panels/wallboard.js`);
@@ -128,6 +128,31 @@ test("durations and initials as the desk and the widget show them", () => {
   assert.equal(initials("Alex  Chen"), "AC");
   assert.equal(initials("陈明"), "陈");
   assert.equal(initials(""), "?");
+});
+
+test("an end nobody chose (a lost connection, a restart) is neutral; a hang-up, cancel or transfer is not", () => {
+  for (const r of ["customer_disconnected", "staff_disconnected", "server_shutdown", "lost"]) assert.equal(endTone(r), "neutral", r);
+  for (const r of ["customer_hangup", "staff_hangup", "customer_cancelled", "transferred", "left", "other", undefined]) {
+    assert.equal(endTone(r), "ok", String(r));
+  }
+});
+
+test("the desk shows a party of its call reconnecting until they are back, and forgets it with the call", () => {
+  desk.call = { callId: "r-1" };
+  try {
+    assert.equal(peerStatus(), "connected");
+    onPeer({ type: "call.peer", callId: "r-2", role: "customer", status: "reconnecting" });
+    assert.equal(peerStatus(), "connected", "another call's news");
+    onPeer({ type: "call.peer", callId: "r-1", role: "customer", status: "reconnecting" });
+    assert.equal(peerStatus(), "reconnecting");
+    onPeer({ type: "call.peer", callId: "r-1", role: "customer", status: "connected" });
+    assert.equal(peerStatus(), "connected");
+    onPeer({ type: "call.peer", callId: "r-1", role: "staff", status: "reconnecting" });
+    desk.call = null;
+    assert.equal(peerStatus(), "connected", "no call, nobody away");
+  } finally {
+    desk.call = null;
+  }
 });
 
 test("widget: live states, error keys, request context and offered topics", () => {

@@ -26,10 +26,11 @@
  *   launcher false: no floating button (open it with LiveDesk.open()).
  * API: LiveDesk.mount(opts), LiveDesk.open([{topic, product}]) (a page's "talk to a specialist" button names
  *      what it is about), LiveDesk.close(), LiveDesk.setLang(l),
- *      LiveDesk.unmount(), LiveDesk.debug = { state(), peerConnection(), root(), host() }.
+ *      LiveDesk.unmount(), LiveDesk.debug = { state(), peerStatus(), peerConnection(), root(), host() }.
  *
  * The UI lives in an open Shadow DOM on <div id="livedesk-widget" data-testid="ld-host">; the host
- * also mirrors the state in its data-state attribute. Use LiveDesk.debug.root() to query inside.
+ * also mirrors the state in its data-state attribute, and in a call whether the advisor is there in
+ * data-peer (connected|reconnecting). Use LiveDesk.debug.root() to query inside.
  *
  * Test hooks (data-testid, inside the shadow root):
  *   ld-launch        floating launcher button
@@ -45,6 +46,7 @@
  *   ld-local-video   local <video> (muted)
  *   ld-mute, ld-camera   microphone / camera toggles
  *   ld-hangup        hang up button
+ *   ld-peer-status   shown over the advisor's video while they reconnect (their page or network dropped)
  *   ld-end-reason    why the call ended
  *   ld-restart       start a new call (after the end)
  *   ld-error         friendly error text;  ld-retry  try again
@@ -87,6 +89,7 @@
     unmount: forward("unmount"),
     debug: {
       state: function () { return impl ? impl.debug.state() : "idle"; },
+      peerStatus: function () { return impl ? impl.debug.peerStatus() : "connected"; },
       peerConnection: function () { return impl ? impl.debug.peerConnection() : null; },
       root: function () { return impl ? impl.debug.root() : null; },
       host: function () { return impl ? impl.debug.host() : null; }

@@ -1,5 +1,8 @@
 package io.livedesk.media.api;
 
+import java.util.Collection;
+import java.util.List;
+
 /**
  * A media bridge as signaling drives it, in the Colibri2 vocabulary: conferences hold endpoints; each
  * endpoint has one ICE + DTLS-SRTP transport and the sources (SSRCs) it sends. The same interface is
@@ -35,6 +38,15 @@ public interface Bridge extends AutoCloseable {
      */
     default ConferenceStats conferenceStats(MeetingId meetingId) throws BridgeException {
         throw new BridgeException.BadRequest("this bridge does not report conference statistics");
+    }
+
+    /**
+     * Whether media flows on every endpoint of the given conferences (unknown ones are left out), so that
+     * signaling learns within seconds that a participant dropped, long before the endpoint is expired for
+     * inactivity. Not part of Colibri2: bridges that cannot tell answer {@link BridgeException.BadRequest}.
+     */
+    default List<EndpointMedia> mediaStatus(Collection<MeetingId> meetingIds) throws BridgeException {
+        throw new BridgeException.BadRequest("this bridge does not report media status");
     }
 
     @Override

@@ -26,13 +26,19 @@ import java.util.Objects;
  * @param packetCacheSize       packets kept per video stream to answer NACKs
  * @param packetCacheMaxAge     how long a cached packet may be retransmitted
  * @param warmUpSrtp            run jitsi-srtp once at start so the first call does not pay ~1.2 s
+ * @param mediaTimeout          an endpoint that had sent media and then sent nothing for this long is reported
+ *                              {@code stopped} ({@code Bridge.mediaStatus}); a browser sends audio every 20 ms
+ *                              and RTCP at least every few seconds, so 2 s of silence means it is gone. Shorter
+ *                              than {@code inactivityTimeout}: it only reports, the endpoint stays
  */
 public record BridgeConfig(String id, String address, int port, long capacityPacketsPerSecond,
                            Duration inactivityTimeout, Duration tickInterval, Duration rembInterval,
                            long rembCeilingBps, long rembFloorBps, Duration keyframeMinInterval,
-                           int packetCacheSize, Duration packetCacheMaxAge, boolean warmUpSrtp) {
+                           int packetCacheSize, Duration packetCacheMaxAge, boolean warmUpSrtp,
+                           Duration mediaTimeout) {
 
     public static final long DEFAULT_REMB_CEILING_BPS = 2_500_000;
+    public static final Duration DEFAULT_MEDIA_TIMEOUT = Duration.ofSeconds(2);
 
     public BridgeConfig {
         Objects.requireNonNull(id, "id");
@@ -48,6 +54,7 @@ public record BridgeConfig(String id, String address, int port, long capacityPac
         requirePositive("rembInterval", rembInterval);
         requirePositive("keyframeMinInterval", keyframeMinInterval);
         requirePositive("packetCacheMaxAge", packetCacheMaxAge);
+        requirePositive("mediaTimeout", mediaTimeout);
         if (rembFloorBps <= 0 || rembCeilingBps < rembFloorBps) {
             throw new IllegalArgumentException("need 0 < rembFloorBps <= rembCeilingBps");
         }
@@ -60,42 +67,48 @@ public record BridgeConfig(String id, String address, int port, long capacityPac
     public static BridgeConfig defaults(String address, int port) {
         return new BridgeConfig("bridge-" + port, address, port, 200_000, Duration.ofSeconds(60),
                 Duration.ofMillis(100), Duration.ofMillis(500), DEFAULT_REMB_CEILING_BPS, 100_000,
-                Duration.ofMillis(300), 1024, Duration.ofSeconds(1), true);
+                Duration.ofMillis(300), 1024, Duration.ofSeconds(1), true, DEFAULT_MEDIA_TIMEOUT);
     }
 
     public BridgeConfig withId(String newId) {
         return new BridgeConfig(newId, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp);
+                warmUpSrtp, mediaTimeout);
     }
 
     public BridgeConfig withInactivityTimeout(Duration timeout) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, timeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp);
+                warmUpSrtp, mediaTimeout);
     }
 
     public BridgeConfig withCapacity(long packetsPerSecond) {
         return new BridgeConfig(id, address, port, packetsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp);
+                warmUpSrtp, mediaTimeout);
     }
 
     public BridgeConfig withRembCeiling(long bps) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, bps, Math.min(rembFloorBps, bps), keyframeMinInterval, packetCacheSize,
-                packetCacheMaxAge, warmUpSrtp);
+                packetCacheMaxAge, warmUpSrtp, mediaTimeout);
     }
 
     public BridgeConfig withKeyframeMinInterval(Duration window) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
-                rembInterval, rembCeilingBps, rembFloorBps, window, packetCacheSize, packetCacheMaxAge, warmUpSrtp);
+                rembInterval, rembCeilingBps, rembFloorBps, window, packetCacheSize, packetCacheMaxAge, warmUpSrtp, mediaTimeout);
     }
 
     public BridgeConfig withWarmUpSrtp(boolean warmUp) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUp);
+                warmUp, mediaTimeout);
+    }
+
+    public BridgeConfig withMediaTimeout(Duration timeout) {
+        return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
+                rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
+                warmUpSrtp, timeout);
     }
 
     private static void requirePositive(String name, Duration d) {

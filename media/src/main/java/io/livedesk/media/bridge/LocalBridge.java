@@ -6,6 +6,7 @@ import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
+import io.livedesk.media.api.EndpointMedia;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.MediaSource;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +60,7 @@ public final class LocalBridge implements Bridge {
     private final List<MediaSource> bridgeSources;
     private final Map<MeetingId, Conference> conferences = new ConcurrentHashMap<>();
     private final Housekeeper housekeeper;
+    private final MediaStopDetector mediaStops;
     private final ScheduledThreadPoolExecutor scheduler;
     /** Decoding threads of every audio tap (threads only while busy). */
     private final AudioTapPool audioTaps;
@@ -121,6 +124,7 @@ public final class LocalBridge implements Bridge {
                         }
                     }
                 }, clock.getAsLong());
+        this.mediaStops = new MediaStopDetector(config.mediaTimeout());
         this.harvester = UdpTransportHarvester.open(config.address(), config.port());
         this.audioTaps = new AudioTapPool(config.id(), AudioTapSettings.defaults());
         if (schedule) {
@@ -373,6 +377,29 @@ public final class LocalBridge implements Bridge {
             }
         }
         return new ConferenceStats(meetingId, list.size(), pIn, pOut, bIn, bOut, dropped, list);
+    }
+
+    /**
+     * Read on demand from each endpoint's last packet (see {@link MediaStopDetector}): no work on the packet
+     * path beyond the activity time it already keeps, and nothing to keep in step between calls.
+     */
+    @Override
+    public List<EndpointMedia> mediaStatus(Collection<MeetingId> meetingIds) throws BridgeException {
+        if (closed) {
+            throw new BridgeException.Unavailable("bridge " + config.id() + " is shutting down", null);
+        }
+        long now = clock.getAsLong();
+        List<EndpointMedia> out = new ArrayList<>();
+        for (MeetingId meetingId : meetingIds) {
+            Conference conference = meetingId == null ? null : conferences.get(meetingId);
+            if (conference == null) {
+                continue;
+            }
+            for (Endpoint e : conference.endpoints()) {
+                out.add(new EndpointMedia(meetingId, e.id, mediaStops.flowOf(e, now)));
+            }
+        }
+        return out;
     }
 
     /**

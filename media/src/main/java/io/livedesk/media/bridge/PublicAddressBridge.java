@@ -6,12 +6,14 @@ import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
+import io.livedesk.media.api.EndpointMedia;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.TransportDescription;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -166,6 +168,11 @@ public final class PublicAddressBridge implements Bridge {
     @Override
     public ConferenceStats conferenceStats(MeetingId meetingId) throws BridgeException {
         return bridge.conferenceStats(meetingId);
+    }
+
+    @Override
+    public List<EndpointMedia> mediaStatus(Collection<MeetingId> meetingIds) throws BridgeException {
+        return bridge.mediaStatus(meetingIds);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
+import io.livedesk.media.api.EndpointMedia;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.HeaderExtension;
@@ -251,6 +252,26 @@ public final class Colibri2BridgeCodec {
         return new PayloadType(id, name, clockRate, channels == null ? 1 : channels.intValue(), parameters, feedback);
     }
 
+    /**
+     * The body of {@code POST /livedesk/media-status} (ours, like the conference statistics):
+     * {@code {"meeting_ids":["…",…]}}, at most {@link Colibri2Parts#MAX_MEDIA_STATUS_MEETINGS} of them.
+     */
+    public List<MeetingId> parseMediaStatusRequest(byte[] body) throws BridgeException.BadRequest {
+        JsonFields root = JsonFields.strict(documents.read(body), "");
+        List<JsonNode> nodes = root.array("meeting_ids", Colibri2Parts.MAX_MEDIA_STATUS_MEETINGS);
+        root.rejectUnread();
+        List<MeetingId> meetingIds = new ArrayList<>(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            JsonNode node = nodes.get(i);
+            String path = JsonFields.element("meeting_ids", i);
+            if (!node.isTextual()) {
+                throw JsonFields.bad(path, "must be a string");
+            }
+            meetingIds.add(MeetingId.parse(node.textValue(), path));
+        }
+        return meetingIds;
+    }
+
     // ---------------------------------------------------------------- replies out
 
     /** The reply to a create or modify: transports of created endpoints, expire echoes, bridge sources. */
@@ -327,6 +348,17 @@ public final class Colibri2BridgeCodec {
                     .put("estimate_bps", e.estimateBps());
             ObjectNode dropped = node.putObject("dropped");
             new TreeMap<>(e.dropped()).forEach(dropped::put);
+        }
+        return documents.write(root);
+    }
+
+    /** The reply to {@code POST /livedesk/media-status}: one entry per endpoint of the conferences asked about. */
+    public byte[] writeMediaStatus(List<EndpointMedia> status) {
+        ObjectNode root = documents.object();
+        ArrayNode endpoints = root.putArray("endpoints");
+        for (EndpointMedia e : status) {
+            endpoints.addObject().put("meeting_id", e.meetingId().value()).put("id", e.endpointId())
+                    .put("media", e.flow().wire());
         }
         return documents.write(root);
     }

@@ -6,6 +6,7 @@ import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
+import io.livedesk.media.api.EndpointMedia;
 import io.livedesk.media.api.MeetingId;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -17,6 +18,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -151,6 +155,32 @@ public final class Colibri2Client implements Bridge {
             throw new BridgeException.Unavailable("bridge " + id + " sent unreadable conference stats: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@code POST /livedesk/media-status}, a LiveDesk extension, in requests of at most
+     * {@link Colibri2Parts#MAX_MEDIA_STATUS_MEETINGS} conferences. A Jitsi Videobridge has no such resource
+     * (404 or 405 without our error message): the BadRequest of bridges that cannot tell.
+     */
+    @Override
+    public List<EndpointMedia> mediaStatus(Collection<MeetingId> meetingIds) throws BridgeException {
+        List<MeetingId> all = List.copyOf(meetingIds);
+        List<EndpointMedia> out = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += Colibri2Parts.MAX_MEDIA_STATUS_MEETINGS) {
+            List<MeetingId> part = all.subList(from, Math.min(all.size(), from + Colibri2Parts.MAX_MEDIA_STATUS_MEETINGS));
+            HttpResponse<byte[]> response = send("POST", Colibri2Routes.MEDIA_STATUS, codec.writeMediaStatusRequest(part));
+            if (response.statusCode() == 404 || response.statusCode() == 405) {
+                throw new BridgeException.BadRequest("bridge " + id + " does not report media status");
+            }
+            byte[] content = successBody(response);
+            try {
+                out.addAll(codec.parseMediaStatus(content));
+            } catch (BridgeException.BadRequest e) {
+                throw new BridgeException.Unavailable("bridge " + id + " sent an unreadable media status: "
+                        + e.getMessage(), e);
+            }
+        }
+        return out;
     }
 
     /** Releases the client's threads; the remote bridge and its conferences are untouched. */

@@ -8,15 +8,18 @@ import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
+import io.livedesk.media.api.EndpointMedia;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.Media;
+import io.livedesk.media.api.MediaFlow;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.PayloadType;
 import io.livedesk.media.api.TransportDescription;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +135,14 @@ public final class Colibri2ClientCodec {
         return node;
     }
 
+    /** The body of {@code POST /livedesk/media-status}, as {@link Colibri2BridgeCodec#parseMediaStatusRequest} reads it. */
+    public byte[] writeMediaStatusRequest(Collection<MeetingId> meetingIds) {
+        ObjectNode root = documents.object();
+        ArrayNode ids = root.putArray("meeting_ids");
+        meetingIds.forEach(id -> ids.add(id.value()));
+        return documents.write(root);
+    }
+
     // ---------------------------------------------------------------- replies in
 
     /** A bridge's reply to a create or modify. */
@@ -199,6 +210,22 @@ public final class Colibri2ClientCodec {
                 (int) root.requiredNumber("endpoint_count", 0, Integer.MAX_VALUE),
                 root.counter("packets_received"), root.counter("packets_sent"),
                 root.counter("bytes_received"), root.counter("bytes_sent"), root.counter("dropped"), endpoints);
+    }
+
+    /** The media status of endpoints, as {@link Colibri2BridgeCodec#writeMediaStatus} writes it. */
+    public List<EndpointMedia> parseMediaStatus(byte[] body) throws BridgeException.BadRequest {
+        JsonFields root = JsonFields.tolerant(documents.read(body), "");
+        List<JsonNode> nodes = root.array("endpoints", Colibri2Parts.MAX_MEDIA_STATUS_MEETINGS * MAX_ENDPOINTS);
+        List<EndpointMedia> out = new ArrayList<>(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            JsonFields e = root.element(nodes.get(i), "endpoints", i);
+            String media = e.requiredString("media", MAX_TEXT);
+            MediaFlow flow = MediaFlow.fromWire(media)
+                    .orElseThrow(() -> JsonFields.bad(e.pathOf("media"), "is not connecting, flowing or stopped"));
+            out.add(new EndpointMedia(MeetingId.parse(e.requiredString("meeting_id", MAX_TEXT), e.pathOf("meeting_id")),
+                    e.requiredToken("id", ID), flow));
+        }
+        return out;
     }
 
     /** The message of an error reply written by {@link Colibri2BridgeCodec#writeError}, or null for any other body. */

@@ -33,6 +33,11 @@ final class Colibri2Parts {
 
     // Bounds on arrays: far above what a browser's SDP produces, low enough that no document is costly.
     static final int MAX_ENDPOINTS = 100;
+    /**
+     * Conferences one media-status request may ask about: 1000 ids of at most 128 characters stay well under
+     * a bridge node's default request size (256 KiB); a caller with more asks in several requests.
+     */
+    static final int MAX_MEDIA_STATUS_MEETINGS = 1000;
     static final int MAX_SOURCES = 64;
     static final int MAX_SSRCS_PER_SOURCE = 16;
     static final int MAX_SSRC_GROUPS = 16;

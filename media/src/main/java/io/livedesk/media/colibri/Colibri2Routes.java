@@ -26,6 +26,8 @@ final class Colibri2Routes {
     private static final String CONFERENCES = "/colibri/v2/conferences";
     /** {@code /livedesk/conferences/{meeting-id}/stats}: ours, kept outside the Colibri2 paths. */
     static final String CONFERENCE_STATS = "/livedesk/conferences/";
+    /** {@code POST /livedesk/media-status}: ours; a POST because the conferences asked about may not fit a URL. */
+    static final String MEDIA_STATUS = "/livedesk/media-status";
     static final String NO_SUCH_RESOURCE = "no such resource: ";
 
     /** A reply: {@code body} is JSON unless empty; {@code allow} is set for 405. */
@@ -106,6 +108,7 @@ final class Colibri2Routes {
                     ? Reply.json(200, codec.writeVersion("LiveDesk bridge", version)) : notAllowed("GET");
             case "/colibri/stats" -> method.equals("GET")
                     ? Reply.json(200, codec.writeStats(bridge.stats(), version)) : notAllowed("GET");
+            case MEDIA_STATUS -> method.equals("POST") ? mediaStatus(contentType, body) : notAllowed("POST");
             default -> error(404, NO_SUCH_RESOURCE + printable(path));
         };
     }
@@ -129,6 +132,13 @@ final class Colibri2Routes {
             return Reply.json(200, codec.writeConferenceExpired());
         }
         return Reply.json(200, codec.writeReply(bridge.apply(request)));
+    }
+
+    private Reply mediaStatus(String contentType, byte[] body) throws BridgeException {
+        if (!isJson(contentType)) {
+            return error(415, "Content-Type must be application/json");
+        }
+        return Reply.json(200, codec.writeMediaStatus(bridge.mediaStatus(codec.parseMediaStatusRequest(body))));
     }
 
     private Reply health() {

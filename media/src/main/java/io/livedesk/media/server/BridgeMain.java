@@ -65,6 +65,10 @@ public final class BridgeMain implements Callable<Integer> {
             description = "Expire an endpoint silent for this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration inactivityTimeout;
 
+    @Option(names = "--media-timeout", defaultValue = "PT2S",
+            description = "Report an endpoint's media stopped after this long without a packet, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration mediaTimeout;
+
     public static void main(String[] args) {
         // Before anything asks for a logger.
         if (System.getProperty(LOGBACK_PROPERTY) == null) {
@@ -84,7 +88,7 @@ public final class BridgeMain implements Callable<Integer> {
 
     BridgeNode.Settings settings() {
         return new BridgeNode.Settings(id != null ? id : "bridge-" + mediaPort, mediaAddress, mediaPort, httpHost,
-                httpPort, httpWorkers, inactivityTimeout, true, VERSION, publicAddresses);
+                httpPort, httpWorkers, inactivityTimeout, true, VERSION, publicAddresses, mediaTimeout);
     }
 
     @Override

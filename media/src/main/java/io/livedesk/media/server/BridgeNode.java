@@ -31,21 +31,31 @@ public final class BridgeNode implements AutoCloseable {
      * @param httpPort        0 for any free port
      * @param publicAddresses advertised to browsers instead of {@code mediaAddress}, first preferred (NAT);
      *                        empty to advertise {@code mediaAddress}
+     * @param mediaTimeout    an endpoint silent this long after it sent media is reported stopped to signaling
      */
     public record Settings(String id, String mediaAddress, int mediaPort, String httpHost, int httpPort,
                            int httpWorkers, Duration inactivityTimeout, boolean warmUpSrtp, String version,
-                           List<String> publicAddresses) {
+                           List<String> publicAddresses, Duration mediaTimeout) {
         public Settings {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(mediaAddress, "mediaAddress");
             Objects.requireNonNull(httpHost, "httpHost");
             Objects.requireNonNull(inactivityTimeout, "inactivityTimeout");
+            Objects.requireNonNull(mediaTimeout, "mediaTimeout");
             Objects.requireNonNull(version, "version");
             publicAddresses = PublicAddressBridge.validate(publicAddresses);
             if (publicAddresses.isEmpty() && PublicAddressBridge.isWildcard(mediaAddress)) {
                 throw new IllegalArgumentException("media address " + mediaAddress
                         + " is a wildcard, which browsers cannot reach: give the public address(es) to advertise");
             }
+        }
+
+        /** With the default media timeout. */
+        public Settings(String id, String mediaAddress, int mediaPort, String httpHost, int httpPort,
+                        int httpWorkers, Duration inactivityTimeout, boolean warmUpSrtp, String version,
+                        List<String> publicAddresses) {
+            this(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout, warmUpSrtp, version,
+                    publicAddresses, BridgeConfig.DEFAULT_MEDIA_TIMEOUT);
         }
 
         /** Advertising the media address itself. */
@@ -57,7 +67,12 @@ public final class BridgeNode implements AutoCloseable {
 
         public Settings withPublicAddresses(List<String> addresses) {
             return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
-                    warmUpSrtp, version, addresses);
+                    warmUpSrtp, version, addresses, mediaTimeout);
+        }
+
+        public Settings withMediaTimeout(Duration timeout) {
+            return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
+                    warmUpSrtp, version, publicAddresses, timeout);
         }
     }
 
@@ -81,6 +96,7 @@ public final class BridgeNode implements AutoCloseable {
         BridgeConfig config = BridgeConfig.defaults(settings.mediaAddress(), settings.mediaPort())
                 .withId(settings.id())
                 .withInactivityTimeout(settings.inactivityTimeout())
+                .withMediaTimeout(settings.mediaTimeout())
                 .withWarmUpSrtp(settings.warmUpSrtp());
         LocalBridge bridge = new LocalBridge(config);
         try {

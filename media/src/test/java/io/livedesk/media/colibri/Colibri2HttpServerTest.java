@@ -4,7 +4,9 @@ import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
+import io.livedesk.media.api.EndpointMedia;
 import io.livedesk.media.api.EndpointRequest;
+import io.livedesk.media.api.MediaFlow;
 import io.livedesk.media.api.MeetingId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,6 +96,44 @@ class Colibri2HttpServerTest {
 
         bridge.withoutConferenceStats = true;
         assertThrows(BridgeException.BadRequest.class, () -> client.conferenceStats(MEETING_ID));
+    }
+
+    @Test
+    void mediaStatusOfTheConferencesAskedAbout() throws Exception {
+        MeetingId other = new MeetingId("other");
+        bridge.media = List.of(new EndpointMedia(MEETING_ID, "customer", MediaFlow.FLOWING),
+                new EndpointMedia(MEETING_ID, "staff-1", MediaFlow.STOPPED),
+                new EndpointMedia(other, "customer", MediaFlow.CONNECTING));
+
+        assertEquals(bridge.media.subList(0, 2), client.mediaStatus(List.of(MEETING_ID)));
+        assertEquals(List.of(), client.mediaStatus(List.of(new MeetingId("nobody"))));
+        assertTrue(body(send("POST", "/livedesk/media-status", "application/json",
+                "{\"meeting_ids\":[\"" + MEETING + "\"]}")).contains("\"media\":\"stopped\""));
+
+        bridge.mediaAsked.clear();
+        List<MeetingId> many = java.util.stream.IntStream.range(0, 2500).mapToObj(i -> new MeetingId("m" + i)).toList();
+        client.mediaStatus(many);
+        assertEquals(List.of(1000, 1000, 500), bridge.mediaAsked.stream().map(List::size).toList(),
+                "asked in parts a bridge node accepts");
+    }
+
+    @Test
+    void mediaStatusRequestsAreReadStrictly() throws Exception {
+        bridge.media = List.of();
+        assertEquals(400, send("POST", "/livedesk/media-status", "application/json", "{\"meeting_ids\":[7]}").statusCode());
+        assertEquals(400, send("POST", "/livedesk/media-status", "application/json",
+                "{\"meeting_ids\":[\"a/b\"]}").statusCode());
+        assertEquals(400, send("POST", "/livedesk/media-status", "application/json",
+                "{\"meeting_ids\":[],\"all\":true}").statusCode());
+        assertEquals(415, send("POST", "/livedesk/media-status", "text/plain", "{}").statusCode());
+        assertEquals(405, get("/livedesk/media-status").statusCode());
+    }
+
+    @Test
+    void aBridgeThatCannotTellItsMediaStatusIsABadRequest() {
+        bridge.media = null;
+
+        assertThrows(BridgeException.BadRequest.class, () -> client.mediaStatus(List.of(MEETING_ID)));
     }
 
     @Test

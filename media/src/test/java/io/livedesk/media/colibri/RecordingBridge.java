@@ -6,6 +6,7 @@ import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
+import io.livedesk.media.api.EndpointMedia;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.MediaSource;
@@ -15,6 +16,7 @@ import io.livedesk.media.api.SetupRole;
 import io.livedesk.media.api.TransportDescription;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,6 +47,10 @@ final class RecordingBridge implements Bridge {
     volatile RuntimeException bug;
     /** Like a bridge that predates conference statistics (the interface's default). */
     volatile boolean withoutConferenceStats;
+    /** What {@link #mediaStatus} reports, for the conferences asked about; null: like a bridge that cannot tell. */
+    volatile List<EndpointMedia> media;
+    /** The conferences of each media-status request, in order. */
+    final List<List<MeetingId>> mediaAsked = new CopyOnWriteArrayList<>();
     /** When set, calls wait for it: to hold bridge calls in flight. */
     volatile CountDownLatch gate;
 
@@ -118,6 +124,15 @@ final class RecordingBridge implements Bridge {
                         128_000, 2_500_000, Map.of("unknown-ssrc", 3L)))
                 .toList();
         return new ConferenceStats(meetingId, stats.size(), 10, 20, 1000, 2000, 3, stats);
+    }
+
+    @Override
+    public List<EndpointMedia> mediaStatus(Collection<MeetingId> meetingIds) throws BridgeException {
+        if (media == null) {
+            return Bridge.super.mediaStatus(meetingIds);
+        }
+        mediaAsked.add(List.copyOf(meetingIds));
+        return media.stream().filter(e -> meetingIds.contains(e.meetingId())).toList();
     }
 
     @Override

@@ -450,7 +450,6 @@ public final class CallService {
             } else {
                 handoff.forward(call.mediaNode(), MediaTask.of(MediaTask.Kind.RESUMED, call.callId(), party.subject()));
             }
-            tellPeerStatus(call, party.subject(), ServerMessage.CallPeer.CONNECTED);
             // A viewer who consulted from a livestream is the call's customer, whatever their token's role.
             Role asParty = party.subject().equals(call.customerId()) ? Role.CUSTOMER : party.role();
             return startedFor(call, asParty, null, true);
@@ -462,23 +461,18 @@ public final class CallService {
     }
 
     /**
-     * A party's connection dropped during a live call: everyone else in it is told at once that they are
-     * reconnecting (the grace period runs); {@link #resume} tells them when they are back. Supervisors' own
-     * connections are not followed (the live-call index holds the parties).
+     * A party's connection closed during a live call: the call waits for them through the reconnect grace, and the
+     * others are told now rather than left with a frozen picture (on the node holding the call's media, which
+     * also follows the party's media).
      */
-    public void partyAway(Subject subject) {
-        records.liveCallOf(subject).ifPresent(call -> tellPeerStatus(call, subject, ServerMessage.CallPeer.RECONNECTING));
-    }
-
-    /** Tells everyone in the call but the party {@code subject} how that party's connection is. */
-    private void tellPeerStatus(CallRecord call, Subject subject, String status) {
-        var notice = new ServerMessage.CallPeer(call.callId(), subject.equals(call.customerId()) ? "customer" : "staff",
-                status);
-        for (Subject other : call.participants()) {
-            if (!other.equals(subject)) {
-                router.send(other, notice);
+    public void away(Subject subject) {
+        records.liveCallOf(subject).ifPresent(call -> {
+            if (mediaHere(call)) {
+                media.away(call, subject);
+            } else {
+                handoff.forward(call.mediaNode(), MediaTask.of(MediaTask.Kind.AWAY, call.callId(), subject));
             }
-        }
+        });
     }
 
     /**
@@ -539,6 +533,7 @@ public final class CallService {
                 case LEFT -> media.left(call.get(), task.subject());
                 case ENDED -> media.ended(call.get());
                 case RESUMED -> media.resumed(call.get(), task.subject());
+                case AWAY -> media.away(call.get(), task.subject());
             }
         } catch (ProtocolException e) {
             if (task.subject() != null) {

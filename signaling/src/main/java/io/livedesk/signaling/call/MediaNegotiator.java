@@ -65,6 +65,13 @@ public interface MediaNegotiator {
     default void left(CallRecord call, Subject subject) {
     }
 
+    /**
+     * A party's connection closed during the call (page closed, network lost): they may come back within the
+     * reconnect grace, and the others are told meanwhile ({@code call.peer}).
+     */
+    default void away(CallRecord call, Subject subject) {
+    }
+
     /** A party came back on a new connection during the call and was handed the call again. */
     default void resumed(CallRecord call, Subject subject) {
     }

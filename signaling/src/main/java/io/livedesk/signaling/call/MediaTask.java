@@ -8,13 +8,13 @@ import io.livedesk.signaling.protocol.ClientMessage;
  * Media work for a call that arrived on a node other than the one holding the call's media state
  * ({@link CallRecord#mediaNode()}), handed to that node (see {@link MediaHandoff}).
  *
- * @param subject   who sent the signal, left or came back; null for {@link Kind#ENDED}
+ * @param subject   who sent the signal, left, went away or came back; null for {@link Kind#ENDED}
  * @param signalId  the id of the client's {@code call.signal} message, so an error can be matched to it
  */
 public record MediaTask(Kind kind, CallId callId, Subject subject, Role role, String signalId,
                         ClientMessage.CallSignal signal) {
 
-    public enum Kind { SIGNAL, LEFT, ENDED, RESUMED }
+    public enum Kind { SIGNAL, LEFT, ENDED, RESUMED, AWAY }
 
     static MediaTask signal(CallId callId, Subject subject, Role role, ClientMessage.CallSignal signal) {
         return new MediaTask(Kind.SIGNAL, callId, subject, role, signal.id(), signal);

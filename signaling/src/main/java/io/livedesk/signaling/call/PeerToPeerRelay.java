@@ -35,11 +35,28 @@ public final class PeerToPeerRelay implements MediaNegotiator {
                 new ServerMessage.CallSignal(call.callId(), from, signal.sdp(), signal.candidate()));
     }
 
+    /**
+     * The other party hears at once. Media flows between the browsers, out of the server's sight, so the closed
+     * connection is the only sign the server has.
+     */
+    @Override
+    public void away(CallRecord call, Subject subject) {
+        tellPeer(call, subject, ServerMessage.PeerStatus.RECONNECTING);
+    }
+
     /** The customer's new page answers the media: the staff member (the initiator) offers afresh. */
     @Override
     public void resumed(CallRecord call, Subject subject) {
         if (subject.equals(call.customerId())) {
             router.send(call.staffId(), new ServerMessage.CallRestart(call.callId()));
+        }
+        tellPeer(call, subject, ServerMessage.PeerStatus.CONNECTED);
+    }
+
+    private void tellPeer(CallRecord call, Subject subject, ServerMessage.PeerStatus status) {
+        if (call.isParty(subject)) {
+            router.send(call.peerOf(subject), new ServerMessage.CallPeer(call.callId(),
+                    subject.equals(call.customerId()) ? "customer" : "staff", status));
         }
     }
 

@@ -163,9 +163,13 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
      * @param requestTimeout  for one request to a remote bridge, reply included
      * @param downAfter       consecutive failed checks that mark a bridge down (a connection error on a request
      *                        marks it down at once)
+     * @param mediaTimeout    the in-process bridge reports a participant's media stopped after this long without a
+     *                        packet (a bridge node has its own {@code --media-timeout})
+     * @param mediaCheckInterval how often the media status of calls is read from their bridges
      */
     public record Bridge(String address, int port, List<String> publicAddresses, List<URI> remote,
-                         Duration healthInterval, Duration connectTimeout, Duration requestTimeout, int downAfter) {
+                         Duration healthInterval, Duration connectTimeout, Duration requestTimeout, int downAfter,
+                         Duration mediaTimeout, Duration mediaCheckInterval) {
         public Bridge {
             publicAddresses = List.copyOf(publicAddresses);
             remote = List.copyOf(remote);
@@ -174,7 +178,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         /** Address and port only, the other settings at their defaults (tests and tools). */
         public Bridge(String address, int port) {
             this(address, port, List.of(), List.of(), Duration.ofSeconds(2), Duration.ofSeconds(2),
-                    Duration.ofSeconds(3), 3);
+                    Duration.ofSeconds(3), 3, Duration.ofSeconds(2), Duration.ofMillis(500));
         }
     }
 
@@ -275,7 +279,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                         ca.getDuration("handover-timeout")),
                 new Bridge(b.getString("address"), b.getInt("port"), stringList(b, "public-address"),
                         urls(b, "remote"), b.getDuration("health-interval"), b.getDuration("connect-timeout"),
-                        b.getDuration("request-timeout"), b.getInt("down-after")),
+                        b.getDuration("request-timeout"), b.getInt("down-after"), b.getDuration("media-timeout"),
+                        b.getDuration("media-check-interval")),
                 new Live(li.getDuration("heartbeat-interval"), li.getDuration("viewer-ttl"),
                         li.getDuration("stats-interval"), li.getDuration("chat-flush-interval"),
                         li.getInt("chat-per-second"), li.getInt("chat-burst"), li.getInt("likes-per-second"),
@@ -383,7 +388,9 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         }
         for (var d : List.of(Map.entry("health-interval", bridge.healthInterval()),
                 Map.entry("connect-timeout", bridge.connectTimeout()),
-                Map.entry("request-timeout", bridge.requestTimeout()))) {
+                Map.entry("request-timeout", bridge.requestTimeout()),
+                Map.entry("media-timeout", bridge.mediaTimeout()),
+                Map.entry("media-check-interval", bridge.mediaCheckInterval()))) {
             if (d.getValue().isNegative() || d.getValue().isZero()) {
                 throw new IllegalArgumentException("livedesk.bridge." + d.getKey() + " must be positive");
             }

@@ -1,6 +1,7 @@
 package io.livedesk.signaling.media;
 
 import io.livedesk.media.api.Bridge;
+import io.livedesk.media.api.EndpointMedia;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.sdp.ForwardedTrack;
 import io.livedesk.signaling.auth.Role;
@@ -21,8 +22,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Calls through a media bridge: each participant's browser (customer, staff member, supervisors) holds
@@ -40,6 +43,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * (with its credentials), so the bridge uses the candidates in the offer and learns peer-reflexive ones
  * from the browser's connectivity checks.
  *
+ * <p>It also tells the others in a call when its customer or staff member drops and comes back
+ * ({@code call.peer}, see {@link CallConnectivity}): from their WebSocket ({@link #away}, {@link #resumed}) and
+ * from their leg's media as the bridge pool reports it ({@link #mediaChanged}).
+ *
  * <p>Runs on worker threads (and on the timer or shutdown thread for {@link #ended}); the bridge calls of
  * one call are serialised.
  */
@@ -56,6 +63,8 @@ public final class BridgeNegotiator implements MediaNegotiator {
     /** A signal that read its call as live just before the end must not build the conference again. */
     private final RecentlyEnded<CallId> recentlyEnded = new RecentlyEnded<>(RECENTLY_ENDED_KEPT);
     private final LegObserver legs;
+    /** Who of each call is with us; created by the first signal, leave or drop, dropped with the call. */
+    private final Map<CallId, CallConnectivity> connectivity = new ConcurrentHashMap<>();
 
     public BridgeNegotiator(Bridge bridge, MessageRouter router, List<Map<String, Object>> iceServers) {
         this(bridge, router, iceServers, LegObserver.NONE);
@@ -133,19 +142,77 @@ public final class BridgeNegotiator implements MediaNegotiator {
         }
     }
 
-    /** The transcriber hears of the call's legs as they come and go. */
+    /** The transcriber and the call's connectivity hear of the call's legs as they come and go. */
     private BridgeLegs.Events events(CallRecord call) {
         return new BridgeLegs.Events() {
             @Override
             public void up(BridgeLegs.Leg leg) {
                 legs.legUp(call, leg.subject, leg.endpointId);
+                changeConnectivity(call, c -> c.legUp(leg.subject, leg.endpointId));
             }
 
             @Override
             public void down(BridgeLegs.Leg leg) {
                 legs.legDown(call.callId(), leg.endpointId);
+                changeConnectivity(call, c -> c.legDown(leg.subject, leg.endpointId));
             }
         };
+    }
+
+    /** The party's WebSocket closed: the others hear at once that they are reconnecting. */
+    @Override
+    public void away(CallRecord call, Subject subject) {
+        changeConnectivity(call, c -> c.away(subject));
+    }
+
+    /** The party is back on a new connection; the others hear it once their media flows again, too. */
+    @Override
+    public void resumed(CallRecord call, Subject subject) {
+        changeConnectivity(call, c -> c.back(subject));
+    }
+
+    /** Whether this node holds the call a meeting is: the bridge pool reads the media of those only. */
+    public boolean holds(MeetingId meetingId) {
+        return CallMeetings.callOf(meetingId).map(calls::containsKey).orElse(false);
+    }
+
+    /** What the bridges said of the media of calls' legs: a party whose media stopped is reconnecting. */
+    public void mediaChanged(BridgePool.MediaChanges report) {
+        for (EndpointMedia e : report.changes()) {
+            CallConnectivity c = CallMeetings.callOf(e.meetingId()).map(connectivity::get).orElse(null);
+            if (c != null) {
+                synchronized (c) {
+                    c.media(e.endpointId(), e.flow(), report.round()).ifPresent(change -> tell(c.call(), change));
+                }
+            }
+        }
+    }
+
+    /** Applies a change to the call's connectivity and tells the others if a party's status changed. */
+    private void changeConnectivity(CallRecord call,
+                                    Function<CallConnectivity, Optional<CallConnectivity.Change>> change) {
+        if (recentlyEnded.contains(call.callId())) {
+            return;
+        }
+        CallConnectivity c = connectivity.computeIfAbsent(call.callId(), id -> new CallConnectivity(call));
+        synchronized (c) {
+            c.record(call);
+            change.apply(c).ifPresent(changed -> tell(c.call(), changed));
+        }
+        if (recentlyEnded.contains(call.callId())) {
+            connectivity.remove(call.callId(), c); // ended meanwhile: nothing would remove it later
+        }
+    }
+
+    private void tell(CallRecord call, CallConnectivity.Change change) {
+        String role = change.subject().equals(call.customerId()) ? "customer" : "staff";
+        log.info("call {}: {} {}", call.callId(), role, change.status().wire());
+        var notice = new ServerMessage.CallPeer(call.callId(), role, change.status());
+        for (Subject other : call.participants()) {
+            if (!other.equals(change.subject())) {
+                router.send(other, notice);
+            }
+        }
     }
 
     /**
@@ -165,6 +232,13 @@ public final class BridgeNegotiator implements MediaNegotiator {
             BridgeLegs.Leg leg = core.drop(media, subject, events(call));
             if (leg != null) {
                 renegotiateOthers(call.callId(), media, leg);
+            }
+        }
+        CallConnectivity c = connectivity.get(call.callId());
+        if (c != null) {
+            synchronized (c) {
+                c.record(call);
+                c.forget(subject);
             }
         }
     }
@@ -187,9 +261,15 @@ public final class BridgeNegotiator implements MediaNegotiator {
                     continue;
                 }
                 var stale = media.legs.values().stream().filter(l -> l.createdAt < lostAt).toList();
+                CallConnectivity c = connectivity.get(callId);
                 for (BridgeLegs.Leg leg : stale) {
                     media.legs.remove(leg.subject);
                     legs.legDown(callId, leg.endpointId);
+                    if (c != null) {
+                        synchronized (c) {
+                            c.legDown(leg.subject, leg.endpointId).ifPresent(change -> tell(c.call(), change));
+                        }
+                    }
                     router.send(leg.subject, new ServerMessage.CallRenegotiate(callId,
                             BridgeLegs.slots(tracksFor(media, leg)), Boolean.TRUE));
                 }
@@ -237,6 +317,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
     @Override
     public void ended(CallRecord call) {
         recentlyEnded.add(call.callId()); // before the state goes, so a late signal cannot slip between
+        connectivity.remove(call.callId());
         core.end(CallMeetings.meetingOf(call.callId()), calls.remove(call.callId()), events(call));
     }
 }

@@ -6,7 +6,9 @@ import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
+import io.livedesk.media.api.EndpointMedia;
 import io.livedesk.media.api.EndpointRequest;
+import io.livedesk.media.api.MediaFlow;
 import io.livedesk.media.api.MeetingId;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
@@ -18,6 +20,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,6 +32,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Several bridges behind one {@link Bridge}: a new conference goes to the healthy member with the lowest
@@ -46,25 +50,38 @@ import java.util.function.Consumer;
  * <p>With no member up, creating a conference fails with {@link BridgeException.Unavailable}. A request
  * that timed out without a connection error counts as one failed check and is passed on as Unavailable.
  *
+ * <p>Media status: when asked to {@link #watchMedia watch} some conferences (calls'), another named thread reads
+ * every {@code mediaInterval} from each member up whether media flows on each of their endpoints, and hands the
+ * changes to the watcher. One request per member and round, whatever the number of calls. A member that cannot
+ * tell (a Jitsi Videobridge) is not asked again.
+ *
  * <p>Thread-safe. Callers serialise the requests of one meeting (BridgeNegotiator does, per call): two
  * concurrent creations of the same meeting could land on two members.
  */
 public final class BridgePool implements Bridge {
     private static final Logger log = LoggerFactory.getLogger(BridgePool.class);
     static final String THREAD_NAME = "ld-bridge-health";
+    static final String MEDIA_THREAD_NAME = "ld-bridge-media";
+    static final Duration DEFAULT_MEDIA_INTERVAL = Duration.ofMillis(500);
 
     /**
      * @param healthInterval how often every member is checked
      * @param downAfter      consecutive failed checks (or timed-out requests) that mark a member down
      * @param stopWait       how long {@link #close()} waits for a check in flight to end
+     * @param mediaInterval  how often the media status of watched conferences is read
      */
-    public record Options(Duration healthInterval, int downAfter, Duration stopWait) {
+    public record Options(Duration healthInterval, int downAfter, Duration stopWait, Duration mediaInterval) {
         public Options {
             requirePositive("healthInterval", healthInterval);
             requirePositive("stopWait", stopWait);
+            requirePositive("mediaInterval", mediaInterval);
             if (downAfter < 1) {
                 throw new IllegalArgumentException("downAfter must be at least 1: " + downAfter);
             }
+        }
+
+        public Options(Duration healthInterval, int downAfter, Duration stopWait) {
+            this(healthInterval, downAfter, stopWait, DEFAULT_MEDIA_INTERVAL);
         }
 
         private static void requirePositive(String name, Duration d) {
@@ -84,6 +101,30 @@ public final class BridgePool implements Bridge {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ScheduledThreadPoolExecutor health;
+    private final ScheduledThreadPoolExecutor media;
+    private final AtomicBoolean mediaScheduled = new AtomicBoolean();
+    private volatile MediaWatch mediaWatch;
+    // Media thread only (tests call checkMedia directly, one thread at a time).
+    private Map<EndpointKey, MediaFlow> lastMedia = new HashMap<>();
+    private long mediaRound;
+
+    /**
+     * What one media-status round changed: endpoints seen for the first time or whose flow changed, and endpoints
+     * the bridge no longer has (reported {@link MediaFlow#STOPPED}: whatever they carried is gone).
+     *
+     * @param round increases with every round, so that a listener handing reports on can drop one overtaken by a later
+     */
+    public record MediaChanges(long round, List<EndpointMedia> changes) {
+        public MediaChanges {
+            changes = List.copyOf(changes);
+        }
+    }
+
+    private record MediaWatch(Predicate<MeetingId> watched, Consumer<MediaChanges> listener) {
+    }
+
+    private record EndpointKey(MeetingId meetingId, String endpointId) {
+    }
 
     /** @param members at least one; their ids must differ (they label metrics) */
     public BridgePool(String id, List<MemberBridge> members, Options options) {
@@ -104,6 +145,10 @@ public final class BridgePool implements Bridge {
         this.health = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory(THREAD_NAME, true));
         health.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         health.setRemoveOnCancelPolicy(true);
+        // Apart from the health checks: a remote bridge's check may wait its full timeout, and media news must not.
+        this.media = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory(MEDIA_THREAD_NAME, true));
+        media.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        media.setRemoveOnCancelPolicy(true);
     }
 
     /** Starts the periodic checks (the first at once); requests are served before and without it too. */
@@ -115,6 +160,36 @@ public final class BridgePool implements Bridge {
         health.scheduleWithFixedDelay(this::checkAll, 0, period, TimeUnit.NANOSECONDS);
         log.info("bridge pool {}: {} bridge(s) {}, checked every {} ms, down after {} failures", id, members.size(),
                 members, options.healthInterval().toMillis(), options.downAfter());
+        if (mediaWatch != null) {
+            scheduleMedia();
+        }
+    }
+
+    /**
+     * Reads, every {@code mediaInterval} once started, whether media flows on the endpoints of the conferences
+     * {@code watched} accepts, and hands each round's changes to {@code listener} on the media thread, where it must
+     * not block. One watcher per pool.
+     */
+    public void watchMedia(Predicate<MeetingId> watched, Consumer<MediaChanges> listener) {
+        MediaWatch watch = new MediaWatch(Objects.requireNonNull(watched, "watched"),
+                Objects.requireNonNull(listener, "listener"));
+        synchronized (this) {
+            if (mediaWatch != null) {
+                throw new IllegalStateException("bridge pool " + id + " already has a media watcher");
+            }
+            mediaWatch = watch;
+        }
+        if (started.get()) {
+            scheduleMedia();
+        }
+    }
+
+    private void scheduleMedia() {
+        if (closed.get() || !mediaScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        long period = options.mediaInterval().toNanos();
+        media.scheduleWithFixedDelay(this::checkMedia, period, period, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -294,6 +369,77 @@ public final class BridgePool implements Bridge {
         }
     }
 
+    /** One media-status round, on the media thread (tests call it directly). */
+    void checkMedia() {
+        MediaWatch watch = mediaWatch;
+        if (watch == null || closed.get()) {
+            return;
+        }
+        try {
+            List<EndpointMedia> changes = readMedia(watch.watched());
+            long round = ++mediaRound;
+            if (!changes.isEmpty()) {
+                watch.listener().accept(new MediaChanges(round, changes));
+            }
+        } catch (RuntimeException e) {
+            // Never let one bad round cancel the periodic task.
+            log.error("bridge pool {}: reading media status failed", id, e);
+        }
+    }
+
+    private List<EndpointMedia> readMedia(Predicate<MeetingId> watched) {
+        Map<PoolMember, List<MeetingId>> asked = new HashMap<>();
+        for (Map.Entry<MeetingId, PoolMember> e : owners.entrySet()) {
+            PoolMember m = e.getValue();
+            if (m.reportsMedia() && m.isUp() && watched.test(e.getKey())) {
+                asked.computeIfAbsent(m, k -> new ArrayList<>()).add(e.getKey());
+            }
+        }
+        Map<EndpointKey, MediaFlow> now = new HashMap<>();
+        Set<MeetingId> answered = new HashSet<>();
+        Set<MeetingId> unanswered = new HashSet<>();
+        for (Map.Entry<PoolMember, List<MeetingId>> e : asked.entrySet()) {
+            PoolMember m = e.getKey();
+            try {
+                for (EndpointMedia endpoint : m.bridge().mediaStatus(e.getValue())) {
+                    now.put(new EndpointKey(endpoint.meetingId(), endpoint.endpointId()), endpoint.flow());
+                }
+                answered.addAll(e.getValue());
+            } catch (BridgeException.BadRequest ex) {
+                m.noMediaStatus();
+                log.info("bridge pool {}: bridge {} does not report media status ({}); a participant who drops is "
+                        + "noticed when their connection closes", id, m.id(), ex.getMessage());
+            } catch (BridgeException | RuntimeException ex) {
+                // Health checks judge the bridge; a round missed here only delays the news.
+                unanswered.addAll(e.getValue());
+                log.debug("bridge pool {}: media status of bridge {} failed: {}", id, m.id(), ex.toString());
+            }
+        }
+        List<EndpointMedia> changes = new ArrayList<>();
+        Map<EndpointKey, MediaFlow> next = new HashMap<>(now);
+        for (Map.Entry<EndpointKey, MediaFlow> e : now.entrySet()) {
+            if (lastMedia.get(e.getKey()) != e.getValue()) {
+                changes.add(new EndpointMedia(e.getKey().meetingId(), e.getKey().endpointId(), e.getValue()));
+            }
+        }
+        for (Map.Entry<EndpointKey, MediaFlow> e : lastMedia.entrySet()) {
+            EndpointKey key = e.getKey();
+            if (now.containsKey(key)) {
+                continue;
+            }
+            if (answered.contains(key.meetingId())) {
+                // Expired by the bridge (ICE failed, inactivity) or by signaling (a replaced leg): its media is gone.
+                if (e.getValue() != MediaFlow.STOPPED) {
+                    changes.add(new EndpointMedia(key.meetingId(), key.endpointId(), MediaFlow.STOPPED));
+                }
+            } else if (unanswered.contains(key.meetingId())) {
+                next.put(key, e.getValue()); // no news this round
+            }
+        }
+        lastMedia = next;
+        return changes;
+    }
+
     private void check(PoolMember m) {
         PoolMember.Pending before = m.pending();
         BridgeStats stats;
@@ -426,9 +572,13 @@ public final class BridgePool implements Bridge {
             return;
         }
         health.shutdownNow();
+        media.shutdownNow();
         try {
             if (!health.awaitTermination(options.stopWait().toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("bridge pool {}: a health check was still running at close", id);
+            }
+            if (!media.awaitTermination(options.stopWait().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("bridge pool {}: a media-status read was still running at close", id);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

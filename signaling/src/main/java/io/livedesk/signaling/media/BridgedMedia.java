@@ -35,13 +35,14 @@ public final class BridgedMedia implements MediaMode {
         this.iceServers = List.copyOf(iceServers);
         // A check in flight takes at most connect + request timeout; close() waits that long for it.
         this.pool = new BridgePool("bridges", members, new BridgePool.Options(config.healthInterval(),
-                config.downAfter(), config.connectTimeout().plus(config.requestTimeout())));
+                config.downAfter(), config.connectTimeout().plus(config.requestTimeout()), config.mediaCheckInterval()));
         metrics.bind(new BridgePoolMetrics(pool));
     }
 
     static BridgedMedia inProcess(LiveDeskConfig.Bridge config, String nodeId, List<Map<String, Object>> iceServers,
                                   Metrics metrics) {
-        LocalBridge bridge = new LocalBridge(BridgeConfig.defaults(config.address(), config.port()).withId(nodeId));
+        LocalBridge bridge = new LocalBridge(BridgeConfig.defaults(config.address(), config.port()).withId(nodeId)
+                .withMediaTimeout(config.mediaTimeout()));
         return new BridgedMedia(bridge,
                 List.of(MemberBridge.inProcess(PublicAddressBridge.wrap(bridge, config.publicAddresses()))),
                 config, iceServers, metrics);
@@ -63,6 +64,8 @@ public final class BridgedMedia implements MediaMode {
             long lostAt = System.nanoTime();
             workers.execute(() -> negotiator.conferencesLost(ids, lostAt));
         });
+        // Told on the media thread, which must go on reading: the calls' locks are taken on a worker.
+        pool.watchMedia(negotiator::holds, changes -> workers.execute(() -> negotiator.mediaChanged(changes)));
         return negotiator;
     }
 

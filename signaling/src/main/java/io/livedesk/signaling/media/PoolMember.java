@@ -37,6 +37,7 @@ final class PoolMember {
     private long conferencesLost;
     private String lastFailure = "";
     private final Set<MeetingId> orphans = new HashSet<>();
+    private boolean reportsMedia = true;
 
     PoolMember(MemberBridge member, int index) {
         this.member = member;
@@ -134,6 +135,15 @@ final class PoolMember {
     /** A conference whose expiry could not reach this member; expired when it is back. */
     synchronized void orphan(MeetingId meetingId) {
         orphans.add(meetingId);
+    }
+
+    /** Whether it answers media-status requests: until it once said it cannot. */
+    synchronized boolean reportsMedia() {
+        return reportsMedia;
+    }
+
+    synchronized void noMediaStatus() {
+        reportsMedia = false;
     }
 
     synchronized List<MeetingId> takeOrphans() {

@@ -197,22 +197,6 @@ public sealed interface ServerMessage {
         }
     }
 
-    /**
-     * A party's page lost its connection during the call ({@code reconnecting}: it has
-     * {@code cluster.reconnect-grace} to come back, else the call ends) or came back ({@code connected}), so the
-     * others in the call see it at once instead of a frozen picture.
-     *
-     * @param role   customer or staff
-     * @param status reconnecting or connected
-     */
-    record CallPeer(CallId callId, String role, String status) implements ServerMessage {
-        public static final String RECONNECTING = "reconnecting";
-        public static final String CONNECTED = "connected";
-
-        public String type() {
-            return "call.peer";
-        }
-    }
 
     /** The other party came back on a new connection: the initiator negotiates the media afresh. */
     record CallRestart(CallId callId) implements ServerMessage {
@@ -278,6 +262,27 @@ public sealed interface ServerMessage {
     record CallTransferred(CallId callId, PeerView peer) implements ServerMessage {
         public String type() {
             return "call.transferred";
+        }
+    }
+
+    /** Whether the other party of a call is with us (see {@link CallPeer}). */
+    enum PeerStatus {
+        CONNECTED, RECONNECTING;
+
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * To the others in a call: a party ({@code role} {@code customer} or {@code staff}) dropped (their page closed,
+     * their network or media stopped) and may come back within the reconnect grace, or came back. Lets a page
+     * say so instead of showing a frozen picture.
+     */
+    record CallPeer(CallId callId, String role, PeerStatus status) implements ServerMessage {
+        public String type() {
+            return "call.peer";
         }
     }
 

@@ -106,7 +106,7 @@ public final class SessionService {
             if (p.role().serves()) {
                 presence.disconnect(p.subject());
             }
-            calls.partyAway(p.subject());
+            calls.away(p.subject());
         }
     }
 

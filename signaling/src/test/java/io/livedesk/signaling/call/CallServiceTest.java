@@ -361,31 +361,6 @@ class CallServiceTest {
         assertEquals("customer_hangup", sup.lastOf("call.ended").path("reason").asText());
     }
 
-    // ---- a participant's connection drops ----
-
-    @Test
-    void whenAPartysConnectionDropsTheOthersAreToldAtOnceAndWhenTheyComeBack() {
-        CallId id = fx.call(customer, staff);
-        EmbeddedClient sup = fx.signIn(supervisor("sup-chen"));
-        fx.calls.join(sup.principal(), new ClientMessage.CallJoin("j1", id, null));
-        customer.clear();
-        staff.clear();
-
-        fx.calls.partyAway(Subject.of("agent-zhang"));
-        assertEquals("reconnecting", customer.lastOf("call.peer").path("status").asText());
-        assertEquals("staff", customer.lastOf("call.peer").path("role").asText());
-        assertEquals("reconnecting", sup.lastOf("call.peer").path("status").asText());
-        fx.calls.resume(staff.principal());
-        assertEquals("connected", customer.lastOf("call.peer").path("status").asText());
-
-        customer.clear();
-        staff.clear();
-        fx.calls.partyAway(Subject.of("sup-chen"));
-        assertTrue(customer.received("call.peer").isEmpty(), "a supervisor who only monitors is never mentioned to the customer");
-        assertTrue(staff.received("call.peer").isEmpty(), "only the parties' connections are followed");
-        fx.calls.partyAway(Subject.of("cust-nobody"));
-    }
-
     // ---- transfer ----
 
     @Test
@@ -663,6 +638,24 @@ class CallServiceTest {
         assertEquals(Subject.of("cust-wei"), signal.subject());
         assertEquals(MediaTask.Kind.ENDED, fx.handedOff.get(1).getValue().kind());
         assertFalse(customer.received("call.ended").isEmpty());
+    }
+
+    @Test
+    void aPartyWhoseSocketClosesIsTakenToTheNodeHoldingTheCallsMedia() {
+        CallId id = fx.call(customer, staff);
+        new CallRecords(fx.callStore).update(id, r -> r.withMediaNode("node-b"));
+
+        customer.disconnect();
+
+        assertEquals(1, fx.handedOff.size(), fx.handedOff.toString());
+        assertEquals("node-b", fx.handedOff.get(0).getKey());
+        MediaTask away = fx.handedOff.get(0).getValue();
+        assertEquals(MediaTask.Kind.AWAY, away.kind());
+        assertEquals(Subject.of("cust-wei"), away.subject());
+        assertTrue(staff.received("call.peer").isEmpty(), "that node tells, as it also follows the media");
+
+        fx.calls.handle(away);
+        assertEquals("reconnecting", staff.lastOf("call.peer").path("status").asText());
     }
 
     // ----

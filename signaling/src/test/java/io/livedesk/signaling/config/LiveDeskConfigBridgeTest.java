@@ -25,6 +25,8 @@ class LiveDeskConfigBridgeTest {
         assertEquals(Duration.ofSeconds(2), b.connectTimeout());
         assertEquals(Duration.ofSeconds(3), b.requestTimeout());
         assertEquals(3, b.downAfter());
+        assertEquals(Duration.ofSeconds(2), b.mediaTimeout());
+        assertEquals(Duration.ofMillis(500), b.mediaCheckInterval());
     }
 
     @Test
@@ -55,7 +57,9 @@ class LiveDeskConfigBridgeTest {
                 "livedesk.bridge.remote ", Map.of("livedesk.bridge.remote", "ftp://10.0.0.5/"),
                 "livedesk.bridge.down-after", Map.of("livedesk.bridge.down-after", 0),
                 "livedesk.bridge.health-interval", Map.of("livedesk.bridge.health-interval", "0s"),
-                "livedesk.bridge.request-timeout", Map.of("livedesk.bridge.request-timeout", "0s"));
+                "livedesk.bridge.request-timeout", Map.of("livedesk.bridge.request-timeout", "0s"),
+                "livedesk.bridge.media-timeout", Map.of("livedesk.bridge.media-timeout", "0s"),
+                "livedesk.bridge.media-check-interval", Map.of("livedesk.bridge.media-check-interval", "0s"));
         for (Map.Entry<String, Map<String, Object>> e : bad.entrySet()) {
             IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
                     () -> LiveDeskConfig.withOverrides(e.getValue()), e.getKey());

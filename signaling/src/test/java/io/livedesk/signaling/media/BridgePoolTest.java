@@ -6,7 +6,9 @@ import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
+import io.livedesk.media.api.EndpointMedia;
 import io.livedesk.media.api.EndpointRequest;
+import io.livedesk.media.api.MediaFlow;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.signaling.server.Metrics;
 import org.junit.jupiter.api.AfterEach;
@@ -29,10 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyCollection;
 import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -385,6 +389,73 @@ class BridgePoolTest {
         assertEquals("jvb:80", MemberBridge.idOf(URI.create("http://jvb")));
     }
 
+    private static EndpointMedia media(String meeting, String endpoint, MediaFlow flow) {
+        return new EndpointMedia(new MeetingId(meeting), endpoint, flow);
+    }
+
+    @Test
+    void theMediaOfWatchedConferencesIsReadFromTheirMembersAndOnlyChangesAreHandedOn() throws Exception {
+        Bridge a = bridge("a", stats(0, 0, 0));
+        Bridge b = bridge("b", stats(0.5, 0, 0));
+        BridgePool pool = pool(a, b);
+        pool.checkAll();
+        pool.apply(create("call-1", 2));
+        pool.apply(create("live-1", 2)); // a livestream's: not watched
+        when(a.stats()).thenReturn(stats(0.9, 2, 4));
+        pool.checkAll();
+        pool.apply(create("call-2", 1));
+        List<BridgePool.MediaChanges> reports = new ArrayList<>();
+        pool.watchMedia(m -> m.value().startsWith("call-"), reports::add);
+        when(a.mediaStatus(anyCollection())).thenReturn(List.of(media("call-1", "customer", MediaFlow.FLOWING),
+                media("call-1", "staff-1", MediaFlow.CONNECTING)));
+        when(b.mediaStatus(anyCollection())).thenReturn(List.of(media("call-2", "customer", MediaFlow.FLOWING)));
+
+        pool.checkMedia();
+
+        verify(a).mediaStatus(List.of(new MeetingId("call-1")));
+        verify(b).mediaStatus(List.of(new MeetingId("call-2")));
+        assertEquals(1, reports.size());
+        assertEquals(Set.of(media("call-1", "customer", MediaFlow.FLOWING), media("call-1", "staff-1", MediaFlow.CONNECTING),
+                media("call-2", "customer", MediaFlow.FLOWING)), Set.copyOf(reports.get(0).changes()));
+
+        pool.checkMedia();
+        assertEquals(1, reports.size(), "nothing changed");
+
+        when(a.mediaStatus(anyCollection())).thenReturn(List.of(media("call-1", "customer", MediaFlow.FLOWING),
+                media("call-1", "staff-1", MediaFlow.STOPPED)));
+        when(b.mediaStatus(anyCollection())).thenReturn(List.of());
+        pool.checkMedia();
+        assertEquals(2, reports.size());
+        assertEquals(Set.of(media("call-1", "staff-1", MediaFlow.STOPPED), media("call-2", "customer", MediaFlow.STOPPED)),
+                Set.copyOf(reports.get(1).changes()), "an endpoint the bridge no longer has carries no media");
+        assertTrue(reports.get(1).round() > reports.get(0).round());
+
+        pool.checkMedia();
+        assertEquals(2, reports.size(), "a gone endpoint is reported once");
+    }
+
+    @Test
+    void aMemberThatCannotTellIsNotAskedAgainAndOneThatFailsARoundChangesNothing() throws Exception {
+        Bridge jvb = bridge("jvb", stats(0, 0, 0));
+        BridgePool pool = pool(jvb);
+        pool.apply(create("call-1", 2));
+        List<BridgePool.MediaChanges> reports = new ArrayList<>();
+        pool.watchMedia(m -> true, reports::add);
+
+        when(jvb.mediaStatus(anyCollection())).thenReturn(List.of(media("call-1", "customer", MediaFlow.FLOWING)));
+        pool.checkMedia();
+        when(jvb.mediaStatus(anyCollection())).thenThrow(new BridgeException.Unavailable("timed out", null));
+        pool.checkMedia();
+        assertEquals(1, reports.size(), "no answer is no news, not a stop");
+
+        doThrow(new BridgeException.BadRequest("bridge jvb does not report media status")).when(jvb).mediaStatus(anyCollection());
+        pool.checkMedia();
+        pool.checkMedia();
+        verify(jvb, times(3)).mediaStatus(anyCollection());
+        assertTrue(pool.members().get(0).up(), "not telling its media is no failure");
+        assertThrows(IllegalStateException.class, () -> pool.watchMedia(m -> true, r -> { }));
+    }
+
     @Test
     void badConfigurationIsRefusedClearly() throws Exception {
         Bridge a = bridge("same", stats(0, 0, 0));
@@ -396,5 +467,7 @@ class BridgePoolTest {
                 () -> new BridgePool.Options(Duration.ZERO, 3, Duration.ofSeconds(1)));
         assertThrows(IllegalArgumentException.class,
                 () -> new BridgePool.Options(Duration.ofSeconds(1), 0, Duration.ofSeconds(1)));
+        assertThrows(IllegalArgumentException.class,
+                () -> new BridgePool.Options(Duration.ofSeconds(1), 3, Duration.ofSeconds(1), Duration.ZERO));
     }
 }

@@ -16,3 +16,14 @@ export function initials(name) {
   if (parts.length > 1 && /^[\x00-\x7f]/.test(s)) return (parts[0][0] + parts.at(-1)[0]).toUpperCase();
   return Array.from(s)[0].toUpperCase();
 }
+
+/**
+ * Ends that are nobody's choice (a party's connection was lost, the service restarted) are shown without the
+ * success tick of a call someone hung up.
+ */
+const NEUTRAL_ENDS = new Set(["customer_disconnected", "staff_disconnected", "server_shutdown", "lost"]);
+
+/** "neutral" or "ok": how the end of a call (by its reason) is shown. */
+export function endTone(reason) {
+  return NEUTRAL_ENDS.has(reason) ? "neutral" : "ok";
+}

@@ -19,6 +19,7 @@
  *             desk-remote-tile per further participant, data-stream, with its label desk-tile-label),
  *             desk-participants (who is in the call); notices (a supervisor joined or left) are desk-toasts,
  *             transfer: desk-transfer-topic (select), desk-transfer (button), desk-transfer-status
+ *             desk-peer-status (shown over the video while the other party reconnects)
  *   ended:    desk-ended, desk-end-reason, desk-back
  *   supervisor: desk-live (panel), desk-live-calls (list; items desk-live-call with data-call-id), inside
  *             an item desk-live-customer, desk-join (listen in, unannounced) and desk-barge (join with camera
@@ -50,7 +51,7 @@
  *             studio-viewers-range; invited on stage: studio-invitation, studio-join-stage, studio-decline-stage,
  *             then studio-leave-stage; offers from a livestream: desk-offer-origin, desk-customer-origin;
  *             demo sign-in: desk-permission-livestream
- * Script API: window.LiveDeskDesk = { state(), peerConnection(), offers(), captions(), alerts(),
+ * Script API: window.LiveDeskDesk = { state(), peerStatus(), peerConnection(), offers(), captions(), alerts(),
  * studioPeerConnection(), studioState() }; the last
  * RTCPeerConnection stays reachable after a call ends, until the next call starts. captions() returns the
  * rendered caption lines [{speaker, speakerId, text, final}] in display order; alerts() the alerts
@@ -61,8 +62,8 @@ import { desk, deskState, render, setRenderers } from "./store.js";
 import { $, errorToast } from "./ui.js";
 import { applyPresence, setStatus, renderHeader, renderIdle } from "./panels/presence.js";
 import { offers, addOffer, onRevoked, renderOffers } from "./panels/offers.js";
-import { startCall, restartCall, endCall, hangup, onParticipants, onPeer, toggleMic, toggleCamera, renderCall, renderEnded,
-  tickEnded, peerConnection } from "./panels/call.js";
+import { startCall, restartCall, endCall, hangup, onParticipants, onPeer, peerStatus, toggleMic, toggleCamera, renderCall,
+  renderEnded, tickEnded, peerConnection } from "./panels/call.js";
 import { transferCall, onTransferFailed, loadColleagues, renderTransfer } from "./panels/transfer.js";
 import { renderCustomer, renderProfile } from "./panels/customer.js";
 import { onCaption, onCaptionStatus, renderCaptions, captionLines } from "./panels/captions.js";
@@ -110,6 +111,7 @@ function onMessage(msg) {
     case "call.renegotiate": if (ours) desk.call.renegotiate(msg.receive, msg.iceRestart); break;
     case "call.transfer.failed": onTransferFailed(msg); break;
     case "call.participants": onParticipants(msg); break;
+    // A party dropped (page closed, network or media lost) or came back, within the reconnect grace.
     case "call.peer": onPeer(msg); break;
     case "call.restart": restartCall(msg); break;
     case "call.ended": if (ours) endCall(msg.reason, false, msg.times); break;
@@ -178,6 +180,7 @@ function init() {
 
 window.LiveDeskDesk = {
   state,
+  peerStatus,
   peerConnection,
   offers: () => [...offers.keys()],
   captions: captionLines,

@@ -32,6 +32,7 @@ class Widget {
     this.callInfo = null;
     this.lastPc = null;
     this.peerName = "";
+    this.peerStatus = null;       // "reconnecting" while the advisor has dropped, else null
     this.topics = null;           // [{id, names}]
     this.openedWith = null;       // {topic, product} given to LiveDesk.open
     this.topicChosen = false;     // the customer picked a topic themselves: no suggestion overrides it
@@ -381,18 +382,18 @@ class Widget {
           this.render();
         }
         break;
+      case "call.peer":
+        // the advisor's page closed or their network dropped; they may come back within the grace period
+        if (mine && msg.role === "staff") {
+          this.peerStatus = msg.status === "reconnecting" ? "reconnecting" : null;
+          this.render();
+        }
+        break;
       case "call.participants":
         if (mine) {
           const sup = (msg.participants || []).some((p) => p && p.role === "supervisor");
           if (sup) this.showNote(this.t("note.supervisor"));
           else if (this.el.note.textContent === this.t("note.supervisor")) this.showNote("");
-        }
-        break;
-      case "call.peer":
-        // the other side's connection dropped (or came back): say so at once, rather than a frozen picture
-        if (mine && msg.role !== "supervisor") {
-          this.peerAway = msg.status === "reconnecting";
-          this.render();
         }
         break;
       case "call.ended":
@@ -427,8 +428,8 @@ class Widget {
     if (this.call) this.call.close();
     this.callInfo = info;
     this.requestId = null;
-    if (!renew) this.peerAway = false;
     this.peerName = info.peer?.name ? String(info.peer.name) : "";
+    if (!renew) this.peerStatus = null;
     this.micOn = true;
     this.camOn = true;
     this.mediaErrorShown = false;
@@ -485,7 +486,6 @@ class Widget {
 
   /** @param times the server's final wait and talk time (call.ended), when it sent them */
   endCall(reason, times) {
-    this.peerAway = false;
     const call = this.call;
     if (call) {
       this.endDuration = times?.talkMs ?? Date.now() - call.startedAt;
@@ -498,6 +498,7 @@ class Widget {
     clearInterval(this.tickTimer);
     this.remoteView?.close();
     this.remoteView = null;
+    this.peerStatus = null;
     const E = this.el;
     E.remote.srcObject = null;
     E.local.srcObject = null;
@@ -538,6 +539,7 @@ export function createWidgetApi(defaults) {
     unmount() { instance?.destroy(); instance = null; },
     debug: {
       state: () => (instance ? instance.state : "idle"),
+      peerStatus: () => (instance && instance.peerStatus) || "connected",
       peerConnection: () => (instance ? (instance.call ? instance.call.pc : instance.lastPc) : null),
       root: () => (instance ? instance.root : null),
       host: () => (instance ? instance.host : null)

@@ -88,6 +88,10 @@ export const CSS = [
   ".peer{font-weight:650;font-size:15px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}",
   ".call-note{margin:8px 0 0;font-size:13px;color:#1f4e8c;text-align:center}",
   ".timer{font-size:13px;font-variant-numeric:tabular-nums;opacity:.9}",
+  // the other party dropped: their last frame is covered, not left frozen
+  ".peer-lost{position:absolute;inset:0;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:14px;padding:24px;text-align:center;background:rgba(11,20,32,.86);color:#fff;font-size:14px}",
+  ".peer-lost[hidden]{display:none}",
+  ".peer-lost .spinner{width:30px;height:30px;border-width:3px}",
   ".sound{position:absolute;left:50%;bottom:16px;transform:translateX(-50%);background:rgba(255,255,255,.92);color:var(--navy);border:0;border-radius:999px;padding:8px 14px;font-weight:600;cursor:pointer}",
   ".media-error{background:#fff7ed;color:#9a3412;font-size:12px;padding:8px 12px}",
   ".controls{display:flex;justify-content:center;gap:14px;padding:14px;background:#0b1420}",
@@ -100,11 +104,9 @@ export const CSS = [
   // end / error
   ".big-icon{width:64px;height:64px;border-radius:50%;display:grid;place-items:center;margin-bottom:16px}",
   ".big-icon svg{width:30px;height:30px}",
-  ".big-icon.neutral{background:#eef2f7;color:#475569}",
-  ".peer-state{position:absolute;left:50%;top:50%;transform:translate(-50%,-50%);max-width:80%;padding:10px 14px;border-radius:10px;background:rgba(15,23,42,.82);color:#fff;font-size:14px;text-align:center}",
-  ".stage.away video:not(.local){filter:grayscale(1) brightness(.5)}",
   ".ok{background:var(--teal-l);color:var(--teal-d)}",
   ".bad{background:#fee2e2;color:var(--danger)}",
+  ".neutral{background:#e2e8f0;color:#475569}",
   "h3{margin:0 0 8px;font-size:19px;color:var(--navy)}",
   ".msg{margin:0 0 6px;color:#334155;font-size:14px;max-width:300px}",
   ".actions{display:flex;flex-direction:column;gap:10px;width:100%;max-width:280px;margin-top:20px}",

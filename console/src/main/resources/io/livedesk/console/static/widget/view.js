@@ -1,8 +1,8 @@
 // The widget's DOM: built once inside an open shadow root (build), then brought up to date from the
 // widget's state (render). Test hooks are the data-testid attributes listed in ../widget.js.
 import { el } from "../client/dom.js";
-import { icon, renderMediaToggles } from "../client/icons.js";
-import { fmtDuration, initials } from "../client/format.js";
+import { icon, renderMediaToggles, setIcon } from "../client/icons.js";
+import { fmtDuration, initials, endTone } from "../client/format.js";
 import { STRINGS, LANG_NAMES } from "./strings.js";
 import { CSS } from "./styles.js";
 
@@ -71,11 +71,11 @@ export function build(w) {
   E.camera = el("button", { class: "round", type: "button", "data-testid": "ld-camera", "aria-pressed": "false", onclick: on(w.toggleCam) });
   E.hangup = el("button", { class: "round hang", type: "button", "data-testid": "ld-hangup", onclick: on(w.hangup) }, icon("hang"));
   E.note = el("p", { class: "call-note", "data-testid": "ld-call-note", role: "status", "aria-live": "polite", hidden: true });
+  E.peerLost = el("div", { class: "peer-lost", "data-testid": "ld-peer-status", role: "status", "aria-live": "polite", hidden: true },
+    el("div", { class: "spinner", "aria-hidden": "true" }), E.peerLostText = el("span"));
   E.callView = el("div", { class: "view call" },
-    E.stage = el("div", { class: "stage" }, E.placeholder, E.remote,
-      el("div", { class: "overlay" }, E.peer, E.timer),
-      E.peerState = el("div", { class: "peer-state", "data-testid": "ld-peer-status", role: "status", "aria-live": "polite", hidden: true }),
-      E.local, E.sound),
+    E.stage = el("div", { class: "stage" }, E.placeholder, E.remote, E.peerLost,
+      el("div", { class: "overlay" }, E.peer, E.timer), E.local, E.sound),
     E.note, E.mediaError,
     el("div", { class: "controls" }, E.mute, E.camera, E.hangup));
 
@@ -84,9 +84,8 @@ export function build(w) {
   E.endDuration = el("p", { class: "msg", style: "color:#5b6b7f" });
   E.restart = el("button", { class: "btn primary", type: "button", "data-testid": "ld-restart", onclick: on(w.restart) });
   E.closeBtn = el("button", { class: "btn secondary", type: "button", "data-testid": "ld-close", onclick: on(function () { w.restart(); w.close(); }) });
-  E.endIcon = el("div", { class: "big-icon ok", "data-testid": "ld-end-icon" }, icon("check"));
-  E.endNeutralIcon = el("div", { class: "big-icon neutral", "data-testid": "ld-end-icon-neutral", hidden: true }, icon("alert"));
-  E.end = el("div", { class: "view center" }, E.endIcon, E.endNeutralIcon,
+  E.endIcon = el("div", { class: "big-icon ok" });
+  E.end = el("div", { class: "view center" }, E.endIcon,
     E.endTitle = el("h3"), E.endReason, E.endDuration, E.thanks = el("p", { class: "msg", style: "color:#5b6b7f" }),
     el("div", { class: "actions" }, E.restart, E.closeBtn));
 
@@ -132,6 +131,8 @@ export function render(w) {
   const E = w.el, s = w.state, t = w.t.bind(w);
   const opened = !E.panel.hidden;
   w.host.setAttribute("data-state", s);
+  const peerLost = s === "in-call" && w.peerStatus === "reconnecting";
+  w.host.setAttribute("data-peer", peerLost ? "reconnecting" : "connected");
   w.host.setAttribute("lang", w.lang);
   E.wrap.setAttribute("lang", w.lang === "zh" ? "zh-CN" : "en");
 
@@ -207,22 +208,19 @@ export function render(w) {
   E.avatar.textContent = initials(w.peerName);
   E.placeholderText.textContent = w.call && !w.call.localStream && !w.mediaErrorShown ? t("startingCamera") : t("waitingVideo");
   E.peer.textContent = w.peerName || t("advisor");
-  E.peerState.hidden = !w.peerAway;
-  E.peerState.textContent = w.peerAway ? t("peerReconnecting", { name: w.peerName || t("advisor") }) : "";
-  E.stage.classList.toggle("away", !!w.peerAway);
   E.sound.textContent = t("tapSound");
   E.mediaError.textContent = t("mediaError");
+  E.peerLost.hidden = !peerLost;
+  E.peerLostText.textContent = peerLost ? t("peerReconnecting") : "";
   renderMediaToggles(E.mute, E.camera, w.micOn, w.camOn, t);
   E.hangup.setAttribute("aria-label", t("hangup"));
   E.hangup.setAttribute("title", t("hangup"));
   renderTimer(w);
 
   // ended / error
-  // A call that ended because someone's connection was lost is no success: no tick, no thanks.
-  const broken = BROKEN_ENDS.has(w.endReason);
-  E.endIcon.hidden = broken;
-  E.endNeutralIcon.hidden = !broken;
-  E.thanks.hidden = broken;
+  const tone = endTone(w.endReason);
+  E.endIcon.className = "big-icon " + tone;
+  setIcon(E.endIcon, tone === "ok" ? "check" : "info");
   E.endTitle.textContent = s === "ended" && w.endReason === "customer_cancelled" ? t("status.ended") : t("endedTitle");
   E.endReason.textContent = w.endReason ? (STRINGS.en["reason." + w.endReason] ? t("reason." + w.endReason) : t("reason.other")) : "";
   E.endDuration.textContent = w.endDuration != null ? t("duration", { d: fmtDuration(w.endDuration) }) : "";
@@ -235,9 +233,8 @@ export function render(w) {
 }
 
 export function renderTimer(w) {
-  if (w.peerAway) return; // the clock stands still while the other side is gone
-  w.el.timer.textContent = w.call ? fmtDuration(Date.now() - w.call.startedAt) : "";
+  const E = w.el;
+  // While the other party is away the call is on hold, not running on.
+  if (w.call && w.peerStatus === "reconnecting") E.timer.textContent = w.t("timerReconnecting");
+  else E.timer.textContent = w.call ? fmtDuration(Date.now() - w.call.startedAt) : "";
 }
-
-/** End reasons that are a broken call, not a finished one: shown without the success tick. */
-export const BROKEN_ENDS = new Set(["staff_disconnected", "customer_disconnected", "server_shutdown", "lost"]);

@@ -1,7 +1,8 @@
 // The call in progress (video stage, controls, who is in it) and the "call ended" panel after it.
 import { t, has } from "../i18n.js";
-import { renderMediaToggles } from "../../client/icons.js";
-import { fmtDuration, initials } from "../../client/format.js";
+import { el } from "../../client/dom.js";
+import { renderMediaToggles, setIcon } from "../../client/icons.js";
+import { fmtDuration, initials, endTone } from "../../client/format.js";
 import { createCall } from "../../client/call.js";
 import { desk, render } from "../store.js";
 import { reasonText } from "../names.js";
@@ -23,6 +24,8 @@ const media = { micOn: true, camOn: true, conn: "new", error: false, mainStreamI
 let lastPc = null;
 let callStart = null;  // the call.started of our call, to start it afresh on call.restart
 let participants = null;
+/** role ("customer", "staff") → "reconnecting", for the parties of our call who dropped and may come back. */
+const away = new Map();
 
 /** Our call's RTCPeerConnection, or the last one after it ended (window.LiveDeskDesk.peerConnection()). */
 export function peerConnection() {
@@ -47,6 +50,7 @@ export function startCall(msg) {
   callStart = msg;
   resetTransfer();
   participants = null;
+  away.clear();
   if (captionsCallId() !== msg.callId) resetCaptions(msg.callId); // a restarted call keeps its captions
   clearTiles();
   desk.ended = null;
@@ -88,15 +92,21 @@ export function restartCall(msg) {
   if (desk.call) desk.call.startedAt = startedAt;
 }
 
-// Also call.started's list. The staff member hears of a supervisor barging in or leaving; a supervisor's own
-// desk does not announce colleagues.
-/** Another participant's connection dropped or came back: say so over the call at once. */
+/** Who of the call dropped (page closed, network lost) and is back: the stage says so instead of freezing. */
 export function onPeer(msg) {
-  if (!desk.call || msg.callId !== desk.call.callId || !desk.callInfo) return;
-  desk.callInfo.peerAway = msg.status === "reconnecting" ? msg.role : null;
+  if (!desk.call || msg.callId !== desk.call.callId) return;
+  if (msg.status === "reconnecting") away.set(msg.role, msg.status);
+  else away.delete(msg.role);
   render();
 }
 
+/** "reconnecting" while a party of our call is away, else "connected" (window.LiveDeskDesk.peerStatus()). */
+export function peerStatus() {
+  return desk.call && away.size ? "reconnecting" : "connected";
+}
+
+// Also call.started's list. The staff member hears of a supervisor barging in or leaving; a supervisor's own
+// desk does not announce colleagues.
 export function onParticipants(msg) {
   if (!desk.call || msg.callId !== desk.call.callId) return;
   const next = Array.isArray(msg.participants) ? msg.participants : [];
@@ -145,6 +155,7 @@ export function endCall(reason, silent = false, times = null) {
   call.close();
   lastPc = call.pc;
   desk.call = null;
+  away.clear();
   media.mainStreamId = undefined;
   resetTransfer();
   clearTiles();
@@ -178,16 +189,17 @@ export function renderCall() {
   labelTiles((stream) => participantLabel(participantOfStream(participants, stream), t));
   $("remote-avatar").textContent = initials(name);
   $("remote-placeholder-text").textContent = desk.call.localStream || media.error ? t("call.waitingVideo") : t("call.startingCamera");
-  $("call-timer").textContent = fmtDuration(Date.now() - desk.call.startedAt);
+  // While a party is away the call is on hold, not running on.
+  const lost = [...away.keys()];
+  $("peer-lost").hidden = !lost.length;
+  $("peer-lost-text").textContent = lost.length ? t("call.peerReconnecting." + (lost.includes("customer") ? "customer" : "staff")) : "";
+  $("call-timer").textContent = lost.length ? t("call.timerReconnecting") : fmtDuration(Date.now() - desk.call.startedAt);
   const cs = media.conn || "new";
   $("call-conn").textContent = has("conn." + cs) ? t("conn." + cs) : cs;
   $("call-conn").dataset.conn = cs;
   $("media-error").hidden = !media.error;
   const note = $("call-note");
-  const away = desk.callInfo?.peerAway;
-  note.textContent = away ? t("call.peerReconnecting", { name: away === "customer" ? customerName(desk.callInfo) : t("role." + away) })
-    : participantsNote(participants, desk.callInfo?.supervising);
-  note.classList.toggle("warn", !!away);
+  note.textContent = participantsNote(participants, desk.callInfo?.supervising);
   note.hidden = !note.textContent;
   renderMediaToggles($("mute"), $("camera"), media.micOn, media.camOn, t);
 }
@@ -196,6 +208,9 @@ export function renderEnded() {
   const show = !!desk.ended && !desk.call;
   $("ended-panel").hidden = !show;
   if (!show) return;
+  const tone = endTone(desk.ended.reason);
+  $("ended-icon").classList.toggle("neutral", tone === "neutral");
+  setIcon($("ended-icon"), tone === "ok" ? "check" : "info");
   $("ended-reason").textContent = reasonText(desk.ended.reason);
   $("ended-talk").textContent = t("ended.talk", { d: fmtDuration(desk.ended.talkMs) });
   $("ended-countdown").textContent = t("ended.returning", { s: Math.max(0, Math.ceil((desk.ended.until - Date.now()) / 1000)) });
