@@ -1,13 +1,14 @@
 package io.livedesk.signaling.config;
 
 import com.typesafe.config.Config;
-import io.livedesk.speech.SpeechConfig;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 
 import io.livedesk.media.bridge.PublicAddressBridge;
+import io.livedesk.signaling.routing.OpeningHours;
+import io.livedesk.speech.SpeechConfig;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -105,13 +106,14 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
     }
 
     /** A queue customers can choose, with its names per UI language. */
-    public record Topic(String id, Map<String, String> names) {
+    /** @param hours when its queue takes calls; null: the default {@code routing.opening-hours} */
+    public record Topic(String id, Map<String, String> names, OpeningHours hours) {
     }
 
     public record Routing(Duration ringTimeout, Duration reofferDelay, boolean awayOnMissedOffer,
                           Duration escalationStep, Duration sweepInterval, Duration averageHandleTime,
                           Duration activityResolution, int maxCustomerPriority, List<String> languages,
-                          List<Topic> topics) {
+                          List<Topic> topics, Duration maxWait, OpeningHours openingHours) {
         public boolean hasTopic(String id) {
             return topics.stream().anyMatch(t -> t.id().equals(id));
         }
@@ -240,10 +242,13 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         for (ConfigObject o : ro.getObjectList("topics")) {
             Map<String, String> names = new LinkedHashMap<>();
             String id = null;
+            OpeningHours hours = null;
             for (Map.Entry<String, ConfigValue> e : o.entrySet()) {
                 String v = String.valueOf(e.getValue().unwrapped());
                 if (e.getKey().equals("id")) {
                     id = v;
+                } else if (e.getKey().equals("hours")) {
+                    hours = openingHours("livedesk.routing.topics." + o.get("id").unwrapped() + ".hours", v);
                 } else {
                     names.put(e.getKey(), v);
                 }
@@ -251,7 +256,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
             if (id == null || id.isBlank()) {
                 throw new IllegalArgumentException("livedesk.routing.topics: every topic needs an id");
             }
-            topics.add(new Topic(id, Map.copyOf(names)));
+            topics.add(new Topic(id, Map.copyOf(names), hours));
         }
         List<Map<String, Object>> iceServers = new ArrayList<>();
         for (ConfigObject o : ca.getObjectList("ice-servers")) {
@@ -274,7 +279,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                 new Routing(ro.getDuration("ring-timeout"), ro.getDuration("reoffer-delay"),
                         ro.getBoolean("away-on-missed-offer"), ro.getDuration("escalation-step"),
                         ro.getDuration("sweep-interval"), ro.getDuration("average-handle-time"),
-                        ro.getDuration("activity-resolution"), ro.getInt("max-customer-priority"), stringList(ro, "languages"), List.copyOf(topics)),
+                        ro.getDuration("activity-resolution"), ro.getInt("max-customer-priority"), stringList(ro, "languages"), List.copyOf(topics),
+                        ro.getDuration("max-wait"), openingHours("livedesk.routing.opening-hours", ro.getString("opening-hours"))),
                 new Calls(CallMediaRoute.fromConfig(ca.getString("media")), List.copyOf(iceServers),
                         ca.getDuration("handover-timeout")),
                 new Bridge(b.getString("address"), b.getInt("port"), stringList(b, "public-address"),
@@ -299,6 +305,14 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                 calls, bridge, live, speech, wallboard);
         cfg.validate();
         return cfg;
+    }
+
+    private static OpeningHours openingHours(String setting, String text) {
+        try {
+            return OpeningHours.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(setting + ": " + e.getMessage(), e);
+        }
     }
 
     private static Wallboard wallboard(Config wb) {

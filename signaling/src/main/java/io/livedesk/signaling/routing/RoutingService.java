@@ -52,6 +52,7 @@ public final class RoutingService implements CallRouting {
     private final LiveDeskConfig.Routing config;
     private final QueueOrder order;
     private final WaitEstimator estimator;
+    private final ServiceHours hours;
     private final Clock clock;
     private final Metrics metrics;
     private final Executor afterStore;
@@ -61,9 +62,10 @@ public final class RoutingService implements CallRouting {
      * @param afterStore where work goes on once a step answers (never a store's I/O thread): the workers
      */
     public RoutingService(RoutingStore store, RoutingSteps steps, PresenceService presence, CallRecords calls,
-                          MessageRouter router, LiveDeskConfig.Routing config, Clock clock, Metrics metrics,
-                          Executor afterStore) {
+                          MessageRouter router, LiveDeskConfig.Routing config, ServiceHours hours, Clock clock,
+                          Metrics metrics, Executor afterStore) {
         this.afterStore = afterStore;
+        this.hours = hours;
         this.store = store;
         this.steps = steps;
         this.presence = presence;
@@ -74,6 +76,17 @@ public final class RoutingService implements CallRouting {
         this.estimator = new WaitEstimator(config.averageHandleTime());
         this.clock = clock;
         this.metrics = metrics;
+    }
+
+    /**
+     * A customer's own request is refused outside its queue's opening hours (the widget offers a callback
+     * instead); transfers between staff are not, as staff still on duty may finish the day's work.
+     */
+    private void requireOpen(String topic) {
+        if (!hours.isOpen(topic)) {
+            throw new ProtocolException(ErrorCode.CLOSED, "this queue is closed now"
+                    + hours.nextOpening(topic).map(at -> "; it opens at " + at).orElse(""));
+        }
     }
 
     private void requireQueue(String topic, String language) {
@@ -111,6 +124,7 @@ public final class RoutingService implements CallRouting {
     private CompletionStage<Queued> open(String replyId, Subject customer, String name, String topic, String language,
                                          int priority, CallRecord.Asked asked) {
         requireQueue(topic, language);
+        requireOpen(topic);
         long now = clock.millis();
         RequestId id = RequestId.newCustomerRequest();
         ServiceRequest request = new ServiceRequest(id, customer, name, topic, language, priority, asked.context(), now,
@@ -447,6 +461,9 @@ public final class RoutingService implements CallRouting {
             RoutingStore.Standing s = standings.get(customer.customerId());
             if (s == null) {
                 gone.add(customer);
+            } else if (s.position().isPresent() && waitedTooLong(customer)) {
+                // Only while waiting: a request ringing at a staff member is left to be answered.
+                cancel(s.requestId(), EndReason.MAX_WAIT);
             } else {
                 s.position().ifPresent(p -> customer.tellPlace(new ServerMessage.QueueUpdate(s.requestId(),
                         QueueState.WAITING, p, estimator.etaSeconds(s.topic(), p))));
@@ -455,6 +472,11 @@ public final class RoutingService implements CallRouting {
         if (!gone.isEmpty() && storeUnchanged.getAsBoolean()) {
             gone.forEach(WaitingCustomer::stopWaiting);
         }
+    }
+
+    private boolean waitedTooLong(WaitingCustomer customer) {
+        long maxWaitMs = config.maxWait().toMillis();
+        return maxWaitMs > 0 && clock.millis() - customer.waitingSinceMs() >= maxWaitMs;
     }
 
     public java.util.List<QueueStats> stats() {

@@ -10,6 +10,9 @@ import io.livedesk.signaling.protocol.ServerMessage;
 public interface WaitingCustomer {
     Subject customerId();
 
+    /** When the request they wait with was queued (its enqueue time), for the maximum wait. */
+    long waitingSinceMs();
+
     /** Tells them their place unless it is the one they were told last. */
     void tellPlace(ServerMessage.QueueUpdate notice);
 

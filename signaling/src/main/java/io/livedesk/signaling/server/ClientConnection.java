@@ -139,6 +139,12 @@ public final class ClientConnection implements WaitingCustomer {
     }
 
     @Override
+    public long waitingSinceMs() {
+        ServiceRequest held = request;
+        return held == null ? Long.MAX_VALUE : held.enqueuedAtMs();
+    }
+
+    @Override
     public void tellPlace(ServerMessage.QueueUpdate notice) {
         if (notice.position() != toldPosition) {
             toldPosition = notice.position();

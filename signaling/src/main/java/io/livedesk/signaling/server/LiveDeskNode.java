@@ -30,6 +30,7 @@ import io.livedesk.signaling.protocol.MessageCodec;
 import io.livedesk.signaling.protocol.ServerMessage;
 import io.livedesk.signaling.routing.QueuesApi;
 import io.livedesk.signaling.routing.RoutingService;
+import io.livedesk.signaling.routing.ServiceHours;
 import io.livedesk.signaling.session.SessionService;
 import io.livedesk.signaling.session.StoreRecovery;
 import io.livedesk.signaling.speech.CallTranscriber;
@@ -151,8 +152,9 @@ public final class LiveDeskNode implements AutoCloseable {
         // Where a message goes on once its store step answered: a worker, taking its turn again without a new
         // admission (it was admitted), never Lettuce's I/O thread.
         Executor afterStore = workers::resume;
+        ServiceHours hours = ServiceHours.from(config.routing(), board.timeZone(), clock);
         this.routing = new RoutingService(stores.routing(), stores.routingSteps(), presence, callRecords, router,
-                config.routing(), clock, metrics, afterStore);
+                config.routing(), hours, clock, metrics, afterStore);
         TranscriptMetrics transcriptMetrics = new TranscriptMetrics();
         metrics.bind(transcriptMetrics);
         this.transcripts = new TranscriptService(stores.transcripts(), AlertRules.of(config.speech().alerts()), router,
@@ -197,7 +199,7 @@ public final class LiveDeskNode implements AutoCloseable {
         new TranscriptApi(stores.transcripts(), stores.calls(), apiAuth, codec.mapper()).register(routes);
         new BriefApi(stores.calls(), stores.routing(), stores.watchHistory(), stores.broadcasts(), apiAuth,
                 codec.mapper(), clock).register(routes);
-        new StatusApi(stores.presence(), stores.routing(), stores.dayStats(), serviceStats, config.routing(),
+        new StatusApi(stores.presence(), stores.routing(), stores.dayStats(), serviceStats, config.routing(), hours,
                 codec.mapper(), clock).register(routes);
         new BroadcastsApi(stores.broadcasts(), stores.viewers(), config.routing(), apiAuth, codec.mapper(), clock,
                 broadcastChanges, nodeId).register(routes);

@@ -6,6 +6,7 @@ import io.livedesk.signaling.presence.PresenceStore;
 import io.livedesk.signaling.presence.StaffPresence;
 import io.livedesk.signaling.routing.QueueLoad;
 import io.livedesk.signaling.routing.RoutingStore;
+import io.livedesk.signaling.routing.ServiceHours;
 import io.livedesk.signaling.routing.WaitEstimator;
 import io.livedesk.signaling.server.HttpReply;
 import io.livedesk.signaling.server.HttpRoutes;
@@ -20,7 +21,7 @@ import java.util.Map;
 /**
  * {@code GET /api/status}: whether advisors can take a call now and how long the wait is, per queue, for a
  * bank's public pages (the demo page's "advisor online" and "average wait today", the widget before it
- * queues). Public and non-identifying: counts and times only, never a name or a subject. Read from the shared
+ * queues: open or closed, and when it opens). Public and non-identifying: counts and times only, never a name or a subject. Read from the shared
  * stores at most once per {@link #CACHE} per node, however often it is asked.
  */
 public final class StatusApi {
@@ -31,6 +32,7 @@ public final class StatusApi {
     private final DayStatsStore dayStats;
     private final ServiceStats stats;
     private final LiveDeskConfig.Routing queues;
+    private final ServiceHours hours;
     private final ObjectMapper json;
     private final Clock clock;
     private final WaitEstimator estimator;
@@ -38,7 +40,8 @@ public final class StatusApi {
     private volatile long cachedAtMs;
 
     public StatusApi(PresenceStore presence, RoutingStore routing, DayStatsStore dayStats, ServiceStats stats,
-                     LiveDeskConfig.Routing queues, ObjectMapper json, Clock clock) {
+                     LiveDeskConfig.Routing queues, ServiceHours hours, ObjectMapper json, Clock clock) {
+        this.hours = hours;
         this.presence = presence;
         this.routing = routing;
         this.dayStats = dayStats;
@@ -50,14 +53,20 @@ public final class StatusApi {
     }
 
     /**
+     * @param open              within its opening hours: it takes requests now
+     * @param opensAt           when it next opens (ISO-8601 instant) while closed; null while open
      * @param advisorsAvailable whether someone with the skill and language can take a call now
      * @param waiting           customers waiting in it now (ringing ones included)
      * @param estimatedWaitSeconds for a customer who asks now: 0 when an advisor is free
      */
-    record QueueStatus(String topic, String language, boolean advisorsAvailable, int waiting, long estimatedWaitSeconds) {
+    record QueueStatus(String topic, String language, boolean open, String opensAt, boolean advisorsAvailable,
+                       int waiting, long estimatedWaitSeconds) {
     }
 
-    /** @param averageWaitTodaySeconds of today's answered requests, all queues; null before any */
+    /**
+     * @param advisorsAvailable some queue is open with an advisor free
+     * @param averageWaitTodaySeconds of today's answered requests, all queues; null before any
+     */
     record Status(boolean advisorsAvailable, Long averageWaitTodaySeconds, List<QueueStatus> queues) {
     }
 
@@ -87,11 +96,13 @@ public final class StatusApi {
         List<QueueStatus> out = new ArrayList<>();
         boolean anyone = false;
         for (String topic : topics) {
+            boolean open = hours.isOpen(topic);
+            String opensAt = hours.nextOpening(topic).map(Object::toString).orElse(null);
             for (String language : queues.languages()) {
-                boolean free = staff.stream().anyMatch(p -> p.routable(topic, language));
+                boolean free = open && staff.stream().anyMatch(p -> p.routable(topic, language));
                 QueueLoad load = loads.get(QueueLoad.key(topic, language));
                 int waiting = load == null ? 0 : load.waiting() + load.ringing();
-                out.add(new QueueStatus(topic, language, free, waiting, free && waiting == 0 ? 0
+                out.add(new QueueStatus(topic, language, open, opensAt, free, waiting, free && waiting == 0 ? 0
                         : estimator.etaSeconds(topic, waiting + 1)));
                 anyone |= free;
             }

@@ -93,8 +93,12 @@ class BrowserTransferIT {
             @SuppressWarnings("unchecked")
             List<Number> found = (List<Number>) customer.js(LONGEST_STALL, switchAt);
             long stall = found.get(0).longValue();
-            log.info("the customer's longest video stall across the switch: {} ms, {} ms after the accept", stall,
-                    found.get(1).longValue() - switchAt);
+            if (stall > 0) {
+                log.info("the customer's longest video stall across the switch: {} ms, {} ms after the accept", stall,
+                        found.get(1).longValue() - switchAt);
+            } else {
+                log.info("the customer's video never stood still for a 100 ms sample across the switch");
+            }
             assertTrue(stall <= 1_000, "the customer's decoded frames stood still for " + stall + " ms");
             CallPages.customerHangsUp(second, customer);
         }

@@ -67,6 +67,7 @@ class RoutingServiceTest {
     private static final Instant T0 = Instant.parse("2026-11-26T08:00:00Z");
     private static final Duration RING = Duration.ofSeconds(20);
     private static final Duration REOFFER_DELAY = Duration.ofSeconds(30);
+    private static final Duration MAX_WAIT = Duration.ofMinutes(10);
     private static final String RECORDER_NODE = "recorder";
 
     private final MutableClock clock = new MutableClock(T0);
@@ -89,7 +90,8 @@ class RoutingServiceTest {
                 "livedesk.routing.reoffer-delay", REOFFER_DELAY.toMillis() + "ms",
                 "livedesk.routing.escalation-step", "60s",
                 "livedesk.routing.away-on-missed-offer", true,
-                "livedesk.routing.max-customer-priority", 0)).routing();
+                "livedesk.routing.max-customer-priority", 0,
+                "livedesk.routing.max-wait", MAX_WAIT.toMillis() + "ms")).routing();
         sessions = new InMemorySessionStore();
         LocalClusterBus bus = new LocalClusterBus();
         bus.subscribe(RECORDER_NODE, (subject, json) -> delivered.computeIfAbsent(subject, s -> new ArrayList<>()).add(parse(json)));
@@ -102,7 +104,7 @@ class RoutingServiceTest {
         presence = new PresenceService(presenceStore, new io.livedesk.signaling.presence.InMemorySupervisorIndex(), router, clock);
         CallRecords records = new CallRecords(callStore);
         routing = new RoutingService(routingStore, new SeparateRoutingSteps(routingStore, callStore, presenceStore),
-                presence, records, router, config, clock, metrics, Runnable::run);
+                presence, records, router, config, ServiceHours.always(clock), clock, metrics, Runnable::run);
         calls = new CallService(records, new PeerToPeerRelay(router, List.of()), router, clock, metrics, routing,
                 "node-test", (node, task) -> {
                     throw new AssertionError("peer-to-peer media is never handed to another node");
@@ -272,6 +274,7 @@ class RoutingServiceTest {
         final List<Integer> toldPlaces = new ArrayList<>();
         int toldPosition;
         boolean waiting = true;
+        long waitingSinceMs = Long.MAX_VALUE;
 
         RecordingCustomer(String id, int toldPosition) {
             this.id = id;
@@ -281,6 +284,11 @@ class RoutingServiceTest {
         @Override
         public Subject customerId() {
             return Subject.of(id);
+        }
+
+        @Override
+        public long waitingSinceMs() {
+            return waitingSinceMs;
         }
 
         @Override
@@ -324,6 +332,59 @@ class RoutingServiceTest {
         accept("a", second.value());
         routing.sweep(List.of(Subject.of("a")), List.of(two), () -> true);
         assertFalse(two.waiting, "accepted: no longer waiting");
+    }
+
+    @Test
+    void aCustomerWaitingTheMaximumWaitIsLetGoWithTheReasonAndTheRequestEnds() {
+        RequestId first = request("cust-1", "accounts", "en", 0);
+        RecordingCustomer one = new RecordingCustomer("cust-1", 1);
+        one.waitingSinceMs = clock.millis();
+        tick(MAX_WAIT.minusSeconds(1));
+        routing.sweep(List.of(), List.of(one), () -> true);
+        assertWaiting(first.value(), 1);
+
+        tick(Duration.ofSeconds(1));
+        routing.sweep(List.of(), List.of(one), () -> true);
+        assertTrue(routingStore.state(first).isEmpty(), "out of the queue");
+        assertEquals("max_wait", ofType("cust-1", "request.cancelled").get(0).path("reason").asText());
+        assertEquals(EndReason.MAX_WAIT, callStore.get(io.livedesk.signaling.call.CallId.of(first.value())).orElseThrow().endReason());
+        routing.sweep(List.of(), List.of(one), () -> true);
+        assertFalse(one.waiting);
+        assertEquals(1, ofType("cust-1", "request.cancelled").size(), "told once");
+    }
+
+    @Test
+    void aRequestRingingAtTheMaximumWaitIsLeftToBeAnswered() {
+        RequestId first = request("cust-1", "accounts", "en", 0);
+        RecordingCustomer one = new RecordingCustomer("cust-1", 1);
+        one.waitingSinceMs = clock.millis();
+        tick(MAX_WAIT.minusSeconds(5));
+        availableStaff("a", Set.of("accounts"), Set.of("en"), 1);
+        assertOfferedTo(first.value(), "a");
+        tick(Duration.ofSeconds(10));
+        routing.sweep(List.of(Subject.of("a")), List.of(one), () -> true);
+        assertEquals(Optional.of(RequestState.OFFERED), routingStore.state(first));
+        assertTrue(ofType("cust-1", "request.cancelled").isEmpty());
+    }
+
+    @Test
+    void outsideItsOpeningHoursAQueueRefusesNewRequestsSayingWhenItOpens() {
+        // T0 is Thursday 08:00 UTC, 16:00 in Shanghai.
+        ServiceHours hours = new ServiceHours(OpeningHours.parse("mon-fri 09:00-17:00"),
+                Map.of("loans", OpeningHours.parse("mon-fri 09:00-12:00")), java.time.ZoneId.of("Asia/Shanghai"), clock);
+        assertTrue(hours.isOpen("accounts"));
+        assertFalse(hours.isOpen("loans"));
+        assertEquals(Optional.of(Instant.parse("2026-11-27T01:00:00Z")), hours.nextOpening("loans"), "Friday 09:00");
+        RoutingService closedForLoans = new RoutingService(routingStore,
+                new SeparateRoutingSteps(routingStore, callStore, presenceStore), presence, new CallRecords(callStore),
+                new MessageRouter("this-node", new LocalConnections(), sessions, new LocalClusterBus(), codec),
+                LiveDeskConfig.withOverrides(Map.of()).routing(), hours, clock, new Metrics(), Runnable::run);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> closedForLoans.create(customer("cust-1"),
+                new ClientMessage.RequestCreate("q", "loans", "en", 0, Map.of())));
+        assertEquals(ErrorCode.CLOSED, e.code());
+        assertTrue(e.getMessage().contains("2026-11-27T01:00:00Z"), e.getMessage());
+        assertTrue(routingStore.openRequestOf(Subject.of("cust-1")).isEmpty(), "nothing queued");
+        Stages.await(closedForLoans.create(customer("cust-2"), new ClientMessage.RequestCreate("q", "accounts", "en", 0, Map.of())));
     }
 
     @Test

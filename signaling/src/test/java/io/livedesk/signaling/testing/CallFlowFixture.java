@@ -42,6 +42,7 @@ import io.livedesk.signaling.routing.RoutingService;
 import io.livedesk.signaling.routing.RoutingStore;
 import io.livedesk.signaling.routing.SeparateRoutingSteps;
 import io.livedesk.signaling.routing.ServiceRequest;
+import io.livedesk.signaling.routing.ServiceHours;
 import io.livedesk.signaling.server.ClientMessageHandler;
 import io.livedesk.signaling.server.LocalConnections;
 import io.livedesk.signaling.server.Metrics;
@@ -171,7 +172,8 @@ public final class CallFlowFixture {
         CallRecords records = new CallRecords(callStore, KnownCalls.none(), serviceStats);
         RoutingStore routingSeen = routingStoreSeen.apply(routingStore);
         this.routing = new RoutingService(routingSeen, new SeparateRoutingSteps(routingSeen, callStore, presenceStore),
-                presence, records, router, config.routing(), clock, metrics, Runnable::run);
+                presence, records, router, config.routing(),
+                ServiceHours.from(config.routing(), config.wallboard().timeZone(), clock), clock, metrics, Runnable::run);
         if (bridged) {
             this.bridge = new FakeBridge();
             this.negotiator = new BridgeNegotiator(bridge, router, config.calls().iceServers());

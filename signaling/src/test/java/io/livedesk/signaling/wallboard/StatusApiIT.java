@@ -74,6 +74,42 @@ class StatusApiIT {
         }
     }
 
+    @Test
+    void outsideOpeningHoursTheStatusSaysClosedAndWhenItOpensAndRequestsAreRefused() {
+        // Friday 2026-12-04 19:30 in Shanghai: accounts still open (until 20:00), loans closed since 17:00.
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-04T11:30:00Z"));
+        try (TestNode node = TestNode.start(Map.of("livedesk.wallboard.time-zone", "Asia/Shanghai",
+                "livedesk.cluster.node-ttl", "2h", "livedesk.cluster.reconnect-grace", "2h",
+                "livedesk.routing.opening-hours", "mon-fri 08:00-20:00",
+                "livedesk.routing.topics", List.of(Map.of("id", "accounts", "en", "Accounts"),
+                        Map.of("id", "loans", "en", "Loans", "hours", "mon-fri 09:00-17:00"))), clock)) {
+            WsClient staff = node.signIn(node.staffToken("staff-h1", "Zhang Min", List.of("loans", "accounts"), List.of("en"), 1));
+            staff.requestOk(Map.of("type", "presence.set", "status", "available"));
+            JsonNode now = status(node);
+            JsonNode loans = queue(now, "loans", "en");
+            assertFalse(loans.path("open").asBoolean(), now.toString());
+            assertEquals("2026-12-07T01:00:00Z", loans.path("opensAt").asText(), "Monday 09:00 in Shanghai");
+            assertFalse(loans.path("advisorsAvailable").asBoolean(), "nobody takes calls in a closed queue");
+            assertTrue(queue(now, "accounts", "en").path("open").asBoolean());
+            assertTrue(queue(now, "accounts", "en").path("opensAt").isNull());
+            assertTrue(queue(now, "accounts", "en").path("advisorsAvailable").asBoolean());
+
+            WsClient customer = node.signIn(node.customerToken("cust-h1", "Li Wei"));
+            JsonNode refused = customer.request(Map.of("type", "request.create", "topic", "loans", "language", "en"));
+            assertEquals("closed", refused.path("code").asText(), refused.toString());
+            customer.requestOk(Map.of("type", "request.create", "topic", "accounts", "language", "en"));
+
+            clock.advance(Duration.ofMinutes(31)); // 20:01: accounts closes too
+            clock.advance(StatusApi.CACHE);
+            JsonNode later = status(node);
+            assertFalse(queue(later, "accounts", "en").path("open").asBoolean(), later.toString());
+            assertEquals("2026-12-07T00:00:00Z", queue(later, "accounts", "en").path("opensAt").asText());
+            assertFalse(later.path("advisorsAvailable").asBoolean());
+            staff.close();
+            customer.close();
+        }
+    }
+
     private static JsonNode status(TestNode node) {
         return node.getJson("/api/status", null);
     }
