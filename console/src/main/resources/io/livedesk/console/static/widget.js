@@ -34,7 +34,7 @@
  *
  * Test hooks (data-testid, inside the shadow root):
  *   ld-launch        floating launcher button
- *   ld-status        status line; data-state = idle|connecting|queued|ringing|in-call|ended|error
+ *   ld-status        status line; data-state = idle|connecting|choice|callback|callback-sent|queued|ringing|in-call|ended|error
  *   ld-name          name input (when askName)
  *   ld-topic         <select>, option values = topic ids
  *   ld-language      <select>, option values = language codes
@@ -42,6 +42,10 @@
  *   ld-form-error    validation message of the start form
  *   ld-queue         queue status text (position / estimated wait / connecting to an advisor)
  *   ld-cancel        leave-the-queue button
+ *   ld-choice        before queueing (nobody free, the queue closed) or after the maximum wait:
+ *                    ld-choice-reason, ld-choice-sub, ld-choice-wait, ld-choice-callback, ld-choice-back
+ *   ld-cb-form       the callback request form: ld-cb-name, ld-cb-phone, ld-cb-when, ld-cb-note,
+ *                    ld-cb-error, ld-cb-send, ld-cb-back;  ld-cb-sent  the confirmation, ld-cb-done
  *   ld-remote-video  remote <video>
  *   ld-local-video   local <video> (muted)
  *   ld-mute, ld-camera   microphone / camera toggles

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
@@ -106,14 +107,18 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
     }
 
     /** A queue customers can choose, with its names per UI language. */
-    /** @param hours when its queue takes calls; null: the default {@code routing.opening-hours} */
-    public record Topic(String id, Map<String, String> names, OpeningHours hours) {
+    /**
+     * @param hours when its queue takes calls; null: the default {@code routing.opening-hours}. Not sent with
+     *              the topics: pages learn whether a queue is open from {@code GET /api/status}.
+     */
+    public record Topic(String id, Map<String, String> names, @JsonIgnore OpeningHours hours) {
     }
 
     public record Routing(Duration ringTimeout, Duration reofferDelay, boolean awayOnMissedOffer,
                           Duration escalationStep, Duration sweepInterval, Duration averageHandleTime,
                           Duration activityResolution, int maxCustomerPriority, List<String> languages,
-                          List<Topic> topics, Duration maxWait, OpeningHours openingHours) {
+                          List<Topic> topics, Duration maxWait, OpeningHours openingHours,
+                          Duration callbackRetention) {
         public boolean hasTopic(String id) {
             return topics.stream().anyMatch(t -> t.id().equals(id));
         }
@@ -280,7 +285,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                         ro.getBoolean("away-on-missed-offer"), ro.getDuration("escalation-step"),
                         ro.getDuration("sweep-interval"), ro.getDuration("average-handle-time"),
                         ro.getDuration("activity-resolution"), ro.getInt("max-customer-priority"), stringList(ro, "languages"), List.copyOf(topics),
-                        ro.getDuration("max-wait"), openingHours("livedesk.routing.opening-hours", ro.getString("opening-hours"))),
+                        ro.getDuration("max-wait"), openingHours("livedesk.routing.opening-hours", ro.getString("opening-hours")),
+                        ro.getDuration("callback-retention")),
                 new Calls(CallMediaRoute.fromConfig(ca.getString("media")), List.copyOf(iceServers),
                         ca.getDuration("handover-timeout")),
                 new Bridge(b.getString("address"), b.getInt("port"), stringList(b, "public-address"),

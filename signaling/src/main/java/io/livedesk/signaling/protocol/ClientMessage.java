@@ -32,6 +32,10 @@ import java.util.regex.Pattern;
         @JsonSubTypes.Type(value = ClientMessage.CallJoin.class, name = "call.join"),
         @JsonSubTypes.Type(value = ClientMessage.CallTransfer.class, name = "call.transfer"),
         @JsonSubTypes.Type(value = ClientMessage.CallVideoShown.class, name = "call.video.shown"),
+        @JsonSubTypes.Type(value = ClientMessage.CallbackRequestCreate.class, name = "callback.request"),
+        @JsonSubTypes.Type(value = ClientMessage.CallbacksList.class, name = "callbacks.list"),
+        @JsonSubTypes.Type(value = ClientMessage.CallbackTake.class, name = "callback.take"),
+        @JsonSubTypes.Type(value = ClientMessage.CallbackClose.class, name = "callback.close"),
         @JsonSubTypes.Type(value = ClientMessage.WallboardSubscribe.class, name = "wallboard.subscribe"),
         @JsonSubTypes.Type(value = ClientMessage.WallboardUnsubscribe.class, name = "wallboard.unsubscribe"),
         @JsonSubTypes.Type(value = ClientMessage.BroadcastJoin.class, name = "broadcast.join"),
@@ -127,19 +131,7 @@ public sealed interface ClientMessage {
             if (priority < 0 || priority > 9) {
                 throw new IllegalArgumentException("priority must be 0-9");
             }
-            context = context == null ? Map.of() : context;
-            if (context.size() > 20) {
-                throw new IllegalArgumentException("context has more than 20 entries");
-            }
-            for (Map.Entry<String, String> e : context.entrySet()) {
-                if (e.getKey().isEmpty() || e.getKey().length() > 64) {
-                    throw new IllegalArgumentException("context keys must be 1-64 characters");
-                }
-                if (e.getValue() == null || e.getValue().length() > 256) {
-                    throw new IllegalArgumentException("context values must be strings of at most 256 characters");
-                }
-            }
-            context = Map.copyOf(context);
+            context = pageContext(context);
         }
 
         public Set<Role> allowedRoles() {
@@ -343,6 +335,79 @@ public sealed interface ClientMessage {
     }
 
     // ---- the wallboard (docs/protocol.md, "Wallboard") ----
+
+    /**
+     * A customer asks to be called back instead of waiting (no advisor free, the queue closed, or after the
+     * maximum wait). A name and a phone number or a note are needed; the preferred time is free text.
+     */
+    record CallbackRequestCreate(String id, String topic, String language, String name, String phone, String note,
+                                 String preferredTime, Map<String, String> context) implements ClientMessage {
+        private static final Pattern PHONE = Pattern.compile("[+]?[0-9 ()./-]{5,32}");
+
+        public CallbackRequestCreate {
+            requireId(id);
+            requireWord(topic, "topic");
+            requireWord(language, "language");
+            name = typed(name, "name", 100);
+            phone = typed(phone, "phone", 32);
+            note = typed(note, "note", 500);
+            preferredTime = typed(preferredTime, "preferredTime", 100);
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("name is required");
+            }
+            if (phone.isEmpty() && note.isEmpty()) {
+                throw new IllegalArgumentException("a phone number or a note is required");
+            }
+            if (!phone.isEmpty() && !PHONE.matcher(phone).matches()) {
+                throw new IllegalArgumentException("phone must be a phone number (digits, spaces, + ( ) - . /)");
+            }
+            context = pageContext(context);
+        }
+
+        public Set<Role> allowedRoles() {
+            return REQUESTERS;
+        }
+    }
+
+    /** Staff: the open callback requests of their queues and the ones they took; the reply is the list. */
+    record CallbacksList(String id) implements ClientMessage {
+        public CallbacksList {
+            requireId(id);
+        }
+
+        public Set<Role> allowedRoles() {
+            return STAFF;
+        }
+    }
+
+    /** Staff take an open callback request of their queues: it is theirs to call back and close. */
+    record CallbackTake(String id, String callbackId) implements ClientMessage {
+        public CallbackTake {
+            requireId(id);
+            requireRef(callbackId, "callbackId");
+        }
+
+        public Set<Role> allowedRoles() {
+            return STAFF;
+        }
+    }
+
+    /**
+     * Staff close a callback request they took (supervisors: any) with its outcome: {@code reached},
+     * {@code no_answer} or {@code not_needed}, and an optional note.
+     */
+    record CallbackClose(String id, String callbackId, String outcome, String note) implements ClientMessage {
+        public CallbackClose {
+            requireId(id);
+            requireRef(callbackId, "callbackId");
+            require(outcome, "outcome");
+            note = typed(note, "note", 500);
+        }
+
+        public Set<Role> allowedRoles() {
+            return STAFF;
+        }
+    }
 
     /** A supervisor opens the wallboard: the reply is its snapshot, and changes follow at most once an interval. */
     record WallboardSubscribe(String id) implements ClientMessage {
@@ -605,6 +670,37 @@ public sealed interface ClientMessage {
             throw new IllegalArgumentException("name cannot contain control characters");
         }
         return trimmed;
+    }
+
+    /** What a page says about itself (page, product...): small, so it cannot fill stores or desks. */
+    private static Map<String, String> pageContext(Map<String, String> context) {
+        if (context == null) {
+            return Map.of();
+        }
+        if (context.size() > 20) {
+            throw new IllegalArgumentException("context has more than 20 entries");
+        }
+        for (Map.Entry<String, String> e : context.entrySet()) {
+            if (e.getKey().isEmpty() || e.getKey().length() > 64) {
+                throw new IllegalArgumentException("context keys must be 1-64 characters");
+            }
+            if (e.getValue() == null || e.getValue().length() > 256) {
+                throw new IllegalArgumentException("context values must be strings of at most 256 characters");
+            }
+        }
+        return Map.copyOf(context);
+    }
+
+    /** Free text a person typed: trimmed, "" when absent, at most {@code max} characters, no control characters. */
+    private static String typed(String value, String field, int max) {
+        String v = value == null ? "" : value.strip();
+        if (v.length() > max) {
+            throw new IllegalArgumentException(field + " must be at most " + max + " characters");
+        }
+        if (v.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n')) {
+            throw new IllegalArgumentException(field + " must not hold control characters");
+        }
+        return v;
     }
 
     private static void require(Object value, String field) {

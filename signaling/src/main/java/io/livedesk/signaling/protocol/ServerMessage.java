@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
+import io.livedesk.signaling.callback.CallbackRequest;
 import io.livedesk.signaling.live.BroadcastId;
 import io.livedesk.signaling.live.BroadcastOrigin;
 import io.livedesk.signaling.live.ProductCard;
@@ -283,6 +284,54 @@ public sealed interface ServerMessage {
     record CallPeer(CallId callId, String role, PeerStatus status) implements ServerMessage {
         public String type() {
             return "call.peer";
+        }
+    }
+
+    /**
+     * A callback request as staff see it. Times are epoch ms (0: not yet); {@code staffId} null while open,
+     * {@code outcome} null until closed.
+     */
+    record CallbackView(String callbackId, String topic, String language, String name, String phone, String note,
+                        String preferredTime, Map<String, String> context, long createdAt, String state,
+                        String staffId, long takenAt, String outcome, String outcomeNote, long closedAt) {
+        public static CallbackView of(CallbackRequest r) {
+            return new CallbackView(r.id().value(), r.topic(), r.language(), r.name(), r.phone(), r.note(),
+                    r.preferredTime(), r.context(), r.createdAtMs(), r.state().wire(),
+                    r.staffId() == null ? null : r.staffId().value(), r.takenAtMs(),
+                    r.outcome() == null ? null : r.outcome().wire(), r.outcomeNote(), r.closedAtMs());
+        }
+    }
+
+    /** The customer's callback request is stored: staff of its queue will call back. */
+    record CallbackRequested(String id, String callbackId, String topic, String preferredTime) implements ServerMessage {
+        public String type() {
+            return "callback.requested";
+        }
+    }
+
+    /** The reply to {@code callbacks.list}: open requests of the caller's queues (oldest first) and their own. */
+    record Callbacks(String id, List<CallbackView> open, List<CallbackView> mine) implements ServerMessage {
+        public String type() {
+            return "callbacks";
+        }
+    }
+
+    record CallbackTaken(String id, CallbackView callback) implements ServerMessage {
+        public String type() {
+            return "callback.taken";
+        }
+    }
+
+    record CallbackClosed(String id, CallbackView callback) implements ServerMessage {
+        public String type() {
+            return "callback.closed";
+        }
+    }
+
+    /** Sent to staff and supervisors when callback requests changed: ask {@code callbacks.list} again. */
+    record CallbacksChanged() implements ServerMessage {
+        public String type() {
+            return "callbacks.changed";
         }
     }
 

@@ -59,6 +59,28 @@ public final class RedisKeys {
         return "{" + prefix + ":t:" + callId.value() + "}:";
     }
 
+    // ---- callback requests (patterns mirrored in callback_create.lua and callback_compare_and_set.lua) ----
+
+    /** Hash: one callback request's fields (customer data: never logged). */
+    public String callback(String callbackId) {
+        return tag + "cb:" + callbackId;
+    }
+
+    /** Sorted set of the open callback requests' ids, scored by when they were asked for. */
+    public String callbacksOpen() {
+        return tag + "cbopen";
+    }
+
+    /** Sorted set of the callback requests a staff member took and has not closed, scored by when they took them. */
+    public String callbacksTakenBy(Subject staffId) {
+        return tag + "cbtaken:" + staffId;
+    }
+
+    /** String: the customer's active (open or taken) callback request's id. */
+    public String callbackOf(Subject customerId) {
+        return tag + "cbof:" + customerId;
+    }
+
     // ---- presence (patterns mirrored in common.lua) ----
 
     /** Hash: name, skills, languages, capacity, load, status, connected, idleSince, lastActivity. */

@@ -5,6 +5,7 @@ import io.livedesk.signaling.async.Stages;
 import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallService;
+import io.livedesk.signaling.callback.CallbackService;
 import io.livedesk.signaling.live.LiveService;
 import io.livedesk.signaling.presence.PresenceService;
 import io.livedesk.signaling.presence.StaffStatus;
@@ -41,16 +42,18 @@ public final class ClientMessageHandler {
     private final CallService calls;
     private final LiveService live;
     private final Wallboard wallboard;
+    private final CallbackService callbacks;
     private final Metrics metrics;
     private final Clock clock;
     private final long activityResolutionMs;
 
     /** @param activityResolution a staff member's last activity is stored at most this often per connection */
     public ClientMessageHandler(SessionService sessions, PresenceService presence, RoutingService routing,
-                                CallService calls, LiveService live, Wallboard wallboard, Metrics metrics, Clock clock,
-                                Duration activityResolution) {
+                                CallService calls, LiveService live, Wallboard wallboard, CallbackService callbacks,
+                                Metrics metrics, Clock clock, Duration activityResolution) {
         this.activityResolutionMs = activityResolution.toMillis();
         this.wallboard = wallboard;
+        this.callbacks = callbacks;
         this.sessions = sessions;
         this.presence = presence;
         this.routing = routing;
@@ -219,6 +222,14 @@ public final class ClientMessageHandler {
         } else if (message instanceof ClientMessage.CallVideoShown shown) {
             calls.videoShown(p, shown.callId());
             reply(c, new ServerMessage.Ack(shown.id()));
+        } else if (message instanceof ClientMessage.CallbackRequestCreate request) {
+            reply(c, callbacks.request(p, request));
+        } else if (message instanceof ClientMessage.CallbacksList list) {
+            reply(c, callbacks.list(p, list));
+        } else if (message instanceof ClientMessage.CallbackTake take) {
+            reply(c, callbacks.take(p, take));
+        } else if (message instanceof ClientMessage.CallbackClose close) {
+            reply(c, callbacks.close(p, close));
         } else if (message instanceof ClientMessage.WallboardSubscribe open) {
             reply(c, wallboard.subscribe(c, open.id()));
         } else if (message instanceof ClientMessage.WallboardUnsubscribe close) {

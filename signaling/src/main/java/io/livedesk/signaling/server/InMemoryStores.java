@@ -2,6 +2,8 @@ package io.livedesk.signaling.server;
 
 import io.livedesk.signaling.call.CallStore;
 import io.livedesk.signaling.call.InMemoryCallStore;
+import io.livedesk.signaling.callback.CallbackStore;
+import io.livedesk.signaling.callback.InMemoryCallbackStore;
 import io.livedesk.signaling.cluster.ClusterBus;
 import io.livedesk.signaling.cluster.InMemoryNodeRegistry;
 import io.livedesk.signaling.cluster.InMemorySessionStore;
@@ -38,10 +40,11 @@ record InMemoryStores(PresenceStore presence, RoutingStore routing, CallStore ca
                       SupervisorIndex supervisors,
                       TranscriptStore transcripts, SessionStore sessions, NodeRegistry nodes, ClusterBus bus,
                       BroadcastStore broadcasts, ViewerPresenceStore viewers, ChatStore chat, WatchHistory watchHistory,
-                      DayStatsStore dayStats)
+                      DayStatsStore dayStats, CallbackStore callbacks)
         implements Stores {
 
-    static InMemoryStores create(TranscriptLimits limits, Clock clock, Duration dayStatsRetention) {
+    static InMemoryStores create(TranscriptLimits limits, Clock clock, Duration dayStatsRetention,
+                                 Duration callbackRetention) {
         // Routing shares the presence store's lock, so an offer and the load it adds change together.
         InMemoryPresenceStore presence = new InMemoryPresenceStore();
         InMemoryRoutingStore routing = new InMemoryRoutingStore(presence);
@@ -50,7 +53,8 @@ record InMemoryStores(PresenceStore presence, RoutingStore routing, CallStore ca
                 new InMemorySupervisorIndex(), new InMemoryTranscriptStore(limits, clock), new InMemorySessionStore(),
                 new InMemoryNodeRegistry(), new LocalClusterBus(), new InMemoryBroadcastStore(),
                 new InMemoryViewerPresenceStore(), new InMemoryChatStore(), new InMemoryWatchHistory(),
-                new InMemoryDayStatsStore((int) Math.max(1, dayStatsRetention.toDays())));
+                new InMemoryDayStatsStore((int) Math.max(1, dayStatsRetention.toDays())),
+                new InMemoryCallbackStore(clock, callbackRetention));
     }
 
     @Override

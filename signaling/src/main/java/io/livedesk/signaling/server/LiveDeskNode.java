@@ -10,10 +10,11 @@ import io.livedesk.signaling.call.CallsApi;
 import io.livedesk.signaling.call.ClusterMediaHandoff;
 import io.livedesk.signaling.call.EndReason;
 import io.livedesk.signaling.call.KnownCalls;
+import io.livedesk.signaling.callback.CallbackService;
 import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.cluster.NodeMonitor;
-import io.livedesk.signaling.config.LiveDeskConfig.Transport;
 import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.config.LiveDeskConfig.Transport;
 import io.livedesk.signaling.journey.BriefApi;
 import io.livedesk.signaling.live.BroadcastChanges;
 import io.livedesk.signaling.live.BroadcastMedia;
@@ -185,8 +186,16 @@ public final class LiveDeskNode implements AutoCloseable {
                 stores.calls(), stores.dayStats(), serviceStats, config.routing(), board), codec, clock, timers,
                 board.interval());
         wallboard.listen(router);
+        CallbackService callbacks = new CallbackService(stores.callbacks(), config.routing(), router, clock);
+        callbacks.start(notice -> {
+            for (ClientConnection c : connections.authenticated()) {
+                if (c.principal().role().serves()) {
+                    c.send(notice);
+                }
+            }
+        });
         ClientMessageHandler messages = new ClientMessageHandler(sessions, presence, routing, calls, live, wallboard,
-                metrics, clock, config.routing().activityResolution());
+                callbacks, metrics, clock, config.routing().activityResolution());
 
         // REST routes, with the console's static files as the fallback for GET.
         ApiAuth apiAuth = new ApiAuth(tokens, config.routing().maxCustomerPriority());

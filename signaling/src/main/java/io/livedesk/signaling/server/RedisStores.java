@@ -3,6 +3,8 @@ package io.livedesk.signaling.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.signaling.call.CallStore;
 import io.livedesk.signaling.call.RedisCallStore;
+import io.livedesk.signaling.callback.CallbackStore;
+import io.livedesk.signaling.callback.RedisCallbackStore;
 import io.livedesk.signaling.cluster.ClusterBus;
 import io.livedesk.signaling.cluster.NodeRegistry;
 import io.livedesk.signaling.cluster.RedisClusterBus;
@@ -41,11 +43,11 @@ record RedisStores(RedisConnections redis, PresenceStore presence, RoutingStore 
                    RoutingSteps routingSteps,
                    SupervisorIndex supervisors, TranscriptStore transcripts, SessionStore sessions, NodeRegistry nodes,
                    ClusterBus bus, BroadcastStore broadcasts, ViewerPresenceStore viewers, ChatStore chat,
-                   WatchHistory watchHistory, DayStatsStore dayStats)
+                   WatchHistory watchHistory, DayStatsStore dayStats, CallbackStore callbacks)
         implements Stores {
 
     static RedisStores connect(LiveDeskConfig.Redis config, ObjectMapper json, TranscriptLimits limits,
-                               Duration dayStatsRetention) {
+                               Duration dayStatsRetention, Duration callbackRetention) {
         RedisConnections redis = new RedisConnections(config.url(), config.timeout());
         RedisKeys keys = new RedisKeys(config.keyPrefix());
         RedisPresenceStore presence = new RedisPresenceStore(redis, keys);
@@ -57,7 +59,8 @@ record RedisStores(RedisConnections redis, PresenceStore presence, RoutingStore 
                 new RedisNodeRegistry(redis, keys), new RedisClusterBus(redis, keys, json),
                 new RedisBroadcastStore(redis, keys, json), new RedisViewerPresenceStore(redis, keys),
                 new RedisChatStore(redis, keys, json), new RedisWatchHistory(redis, keys),
-                new RedisDayStatsStore(redis, keys, dayStatsRetention));
+                new RedisDayStatsStore(redis, keys, dayStatsRetention),
+                new RedisCallbackStore(redis, keys, json, callbackRetention));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.livedesk.signaling.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.signaling.call.CallStore;
+import io.livedesk.signaling.callback.CallbackStore;
 import io.livedesk.signaling.cluster.ClusterBus;
 import io.livedesk.signaling.cluster.NodeRegistry;
 import io.livedesk.signaling.cluster.SessionStore;
@@ -58,6 +59,9 @@ public interface Stores extends AutoCloseable {
     /** The day's service counters (the wallboard's). */
     DayStatsStore dayStats();
 
+    /** Customers' callback requests, open, taken and recently closed. */
+    CallbackStore callbacks();
+
     /** Whether the stores answer now (Redis: a PING); always true in memory. */
     boolean ready();
 
@@ -72,7 +76,8 @@ public interface Stores extends AutoCloseable {
         TranscriptLimits limits = new TranscriptLimits(speech.transcriptRetention(), speech.transcriptMaxLines(),
                 speech.transcriptMemoryCalls());
         Duration retention = config.wallboard().retention();
-        return config.redis().enabled() ? RedisStores.connect(config.redis(), json, limits, retention)
-                : InMemoryStores.create(limits, clock, retention);
+        Duration callbacks = config.routing().callbackRetention();
+        return config.redis().enabled() ? RedisStores.connect(config.redis(), json, limits, retention, callbacks)
+                : InMemoryStores.create(limits, clock, retention, callbacks);
     }
 }

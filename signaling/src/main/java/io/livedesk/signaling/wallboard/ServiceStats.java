@@ -180,9 +180,13 @@ public final class ServiceStats implements ServiceEvents {
         return inc;
     }
 
-    /** The customer gave up waiting (cancelled, or their page went away for good) rather than the server ending it. */
+    /**
+     * The customer gave up waiting (cancelled, or their page went away for good), or waited the maximum wait: a
+     * request the service failed to answer, unlike one the server ended (shutdown).
+     */
     private static boolean gaveUp(EndReason reason) {
-        return reason == EndReason.CUSTOMER_CANCELLED || reason == EndReason.CUSTOMER_DISCONNECTED;
+        return reason == EndReason.CUSTOMER_CANCELLED || reason == EndReason.CUSTOMER_DISCONNECTED
+                || reason == EndReason.MAX_WAIT;
     }
 
     private static DayCounter queue(CallRecord r, String name) {

@@ -116,11 +116,16 @@ final class CallPages {
 
     /** The customer opens the demo bank page and asks for a call about accounts, in English. */
     void customerAsksForCall(Chromium customer, String name) {
+        customerAsksFor(customer, name, "accounts");
+    }
+
+    /** The customer opens the demo bank page and asks for a call about {@code topic}, in English. */
+    void customerAsksFor(Chromium customer, String name, String topic) {
         customer.driver().get(base + "/");
         awaitElement(() -> (WebElement) customer.js(WIDGET, "ld-launch")).click();
         awaitElement(() -> (WebElement) customer.js(WIDGET, "ld-name")).sendKeys(name);
-        customer.js("const s = arguments[0]; s.value = 'accounts'; s.dispatchEvent(new Event('change', {bubbles: true}));",
-                awaitElement(() -> (WebElement) customer.js(WIDGET, "ld-topic")));
+        customer.js("const s = arguments[0]; s.value = arguments[1]; s.dispatchEvent(new Event('change', {bubbles: true}));",
+                awaitElement(() -> (WebElement) customer.js(WIDGET, "ld-topic")), topic);
         customer.js("const s = arguments[0]; s.value = 'en'; s.dispatchEvent(new Event('change', {bubbles: true}));",
                 awaitElement(() -> (WebElement) customer.js(WIDGET, "ld-language")));
         ((WebElement) customer.js(WIDGET, "ld-start")).click();

@@ -14,6 +14,8 @@ import io.livedesk.signaling.call.KnownCalls;
 import io.livedesk.signaling.call.MediaNegotiator;
 import io.livedesk.signaling.call.MediaTask;
 import io.livedesk.signaling.call.PeerToPeerRelay;
+import io.livedesk.signaling.callback.CallbackService;
+import io.livedesk.signaling.callback.InMemoryCallbackStore;
 import io.livedesk.signaling.cluster.InMemorySessionStore;
 import io.livedesk.signaling.cluster.LocalClusterBus;
 import io.livedesk.signaling.cluster.MessageRouter;
@@ -41,8 +43,8 @@ import io.livedesk.signaling.routing.RequestId;
 import io.livedesk.signaling.routing.RoutingService;
 import io.livedesk.signaling.routing.RoutingStore;
 import io.livedesk.signaling.routing.SeparateRoutingSteps;
-import io.livedesk.signaling.routing.ServiceRequest;
 import io.livedesk.signaling.routing.ServiceHours;
+import io.livedesk.signaling.routing.ServiceRequest;
 import io.livedesk.signaling.server.ClientMessageHandler;
 import io.livedesk.signaling.server.LocalConnections;
 import io.livedesk.signaling.server.Metrics;
@@ -193,8 +195,9 @@ public final class CallFlowFixture {
                 presence, router, codec, config.live(), config.routing(), new LiveMetrics(), new InMemoryWatchHistory(), clock);
         this.wallboard = new Wallboard(new WallboardReader(routingStore, presenceStore, supervisors, callStore, dayStats,
                 serviceStats, config.routing(), config.wallboard()), codec, clock, HINT_TIMER, config.wallboard().interval());
-        this.handler = new ClientMessageHandler(sessions, presence, routing, calls, live, wallboard, metrics, clock,
-                config.routing().activityResolution());
+        this.handler = new ClientMessageHandler(sessions, presence, routing, calls, live, wallboard,
+                new CallbackService(new InMemoryCallbackStore(clock, Duration.ofDays(1)), config.routing(), router, clock),
+                metrics, clock, config.routing().activityResolution());
         router.start();
     }
 

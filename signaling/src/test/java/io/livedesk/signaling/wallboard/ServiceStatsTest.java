@@ -42,11 +42,14 @@ class ServiceStatsTest {
     }
 
     @Test
-    void onlyACustomerGivingUpCountsAsAbandoned() {
+    void aCustomerGivingUpOrLetGoAfterTheMaximumWaitCountsAsAbandoned() {
         assertEquals(Map.of(DayCounter.queue("loans", "zh", DayCounter.ABANDONED), 1L),
                 ServiceStats.increments(queued(), queued().ended(EndReason.CUSTOMER_CANCELLED, T0 + 8_000), TARGET));
         assertEquals(Map.of(DayCounter.queue("loans", "zh", DayCounter.ABANDONED), 1L),
                 ServiceStats.increments(queued(), queued().ended(EndReason.CUSTOMER_DISCONNECTED, T0 + 8_000), TARGET));
+        assertEquals(Map.of(DayCounter.queue("loans", "zh", DayCounter.ABANDONED), 1L),
+                ServiceStats.increments(queued(), queued().ended(EndReason.MAX_WAIT, T0 + 600_000), TARGET),
+                "the service failed to answer it");
         assertEquals(Map.of(), ServiceStats.increments(queued(), queued().ended(EndReason.SERVER_SHUTDOWN, T0 + 8_000), TARGET),
                 "the server ending it is not the customer giving up");
     }

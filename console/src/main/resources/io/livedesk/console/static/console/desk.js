@@ -68,6 +68,7 @@ import { transferCall, onTransferFailed, loadColleagues, renderTransfer } from "
 import { renderCustomer, renderProfile } from "./panels/customer.js";
 import { onCaption, onCaptionStatus, renderCaptions, captionLines } from "./panels/captions.js";
 import { loadRecent, renderRecent } from "./panels/history.js";
+import { loadCallbacks, renderCallbacks } from "./panels/callbacks.js";
 import { loadLive, renderLive } from "./panels/live.js";
 import { onWallboard, renderWallboard, tickWallboard } from "./panels/wallboard.js";
 import { onAlert, clearAlerts, renderAlerts, alertList } from "./panels/alerts.js";
@@ -90,6 +91,7 @@ setRenderers([
   renderCustomer,
   renderProfile,
   renderRecent,
+  renderCallbacks,
   renderLive,
   renderWallboard,
   renderAlerts,
@@ -119,6 +121,7 @@ function onMessage(msg) {
     case "call.caption.status": onCaptionStatus(msg); break;
     case "alert": onAlert(msg); break;
     case "wallboard": onWallboard(msg); break;
+    case "callbacks.changed": loadCallbacks(); break;
     case "error":
       if (msg.code !== "rate_limited") console.warn("[LiveDesk]", msg.code, msg.message);
       errorToast(msg);
@@ -157,6 +160,7 @@ function init() {
   $("camera").addEventListener("click", toggleCamera);
   $("back-to-desk").addEventListener("click", () => { desk.ended = null; render(); });
   $("recent-refresh").addEventListener("click", loadRecent);
+  $("callbacks-refresh").addEventListener("click", loadCallbacks);
   $("live-refresh").addEventListener("click", loadLive);
   $("transfer-form").addEventListener("submit", transferCall);
   $("transfer-topic").addEventListener("focus", loadColleagues);

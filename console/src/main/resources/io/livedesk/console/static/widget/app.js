@@ -8,7 +8,7 @@ import { createApi } from "../client/api.js";
 import { lookup, normLang, browserLang } from "../client/i18n.js";
 import { STRINGS } from "./strings.js";
 import { build, render, renderTopics, renderTimer } from "./view.js";
-import { isActive, errKey, requestContext, offeredTopics, suggestedTopic, QUEUE_STATES } from "./logic.js";
+import { isActive, errKey, requestContext, offeredTopics, suggestedTopic, queueChoice, callbackRequest, QUEUE_STATES } from "./logic.js";
 
 const HANGUP_WAIT_MS = 4000;
 // About two minutes of backoff: by then the server has let the request or call go.
@@ -41,6 +41,11 @@ class Widget {
     this.endDuration = null;
     this.errorKey = null;
     this.notice = null;
+    this.choice = null;           // why the customer is asked before (or instead of) queueing: {reason, opensAt, etaSeconds}
+    this.skipCheck = false;       // they chose to wait anyway: queue without asking the status again
+    this.callbackSent = null;     // {name, preferredTime, already} once a callback request is stored
+    this.cbErrorKey = null;
+    this.cbSending = false;
     this.noReconnect = false;
     this.tickTimer = null;
     this.token = null;
@@ -115,7 +120,8 @@ class Widget {
     this.render();
     const s = this.state;
     const focus = s === "idle" ? (this.opts.askName && !E.name.value ? E.name : E.start)
-      : s === "in-call" ? E.hangup : s === "ended" ? E.restart : s === "error" ? E.retry : E.cancel;
+      : s === "in-call" ? E.hangup : s === "ended" ? E.restart : s === "error" ? E.retry
+      : s === "choice" ? E.choiceCallback : s === "callback" ? E.cbName : s === "callback-sent" ? E.cbDone : E.cancel;
     setTimeout(() => { try { focus.focus(); } catch { /* ignore */ } }, 30);
   }
 
@@ -230,6 +236,13 @@ class Widget {
     this.noReconnect = false;
     this.notice = null;
     this.setState("connecting");
+    if (hadTopics && !this.skipCheck && !this.welcome?.request && !this.welcome?.call) {
+      // Say so before queueing when nobody can answer now or the queue is closed, and offer a callback.
+      const choice = queueChoice(await this.status(), E.topic.value, E.language.value || this.lang);
+      if (this.state !== "connecting") return;
+      if (choice) { this.choice = choice; this.setState("choice"); return; }
+    }
+    this.skipCheck = false;
     let welcome = this.welcome;
     try {
       if (!welcome) {
@@ -261,7 +274,71 @@ class Widget {
         this.onQueued(queued);
       }
     } catch (err) {
-      if (this.state === "connecting") { this.disconnect(); this.fail(errKey(err)); }
+      if (this.state !== "connecting") return;
+      if (err?.code === "closed") {
+        // Closed since the status was read: say when it opens, and offer the callback.
+        const c = queueChoice(await this.status(), req.topic, req.language);
+        this.choice = c && c.reason === "closed" ? c : { reason: "closed", opensAt: null };
+        this.setState("choice");
+        return;
+      }
+      this.disconnect();
+      this.fail(errKey(err));
+    }
+  }
+
+  /** GET /api/status, public; null when it cannot be read (then the customer simply queues). */
+  status() {
+    return this.api.get("/api/status", { auth: false, credentials: "omit" }).catch(() => null);
+  }
+
+  waitAnyway() {
+    if (this.state !== "choice") return;
+    this.choice = null;
+    this.skipCheck = true;
+    this.setState("idle");
+    this.start();
+  }
+
+  toCallbackForm() {
+    const E = this.el;
+    if (!E.cbName.value) E.cbName.value = E.name.value.trim() || (this.opts.name ? String(this.opts.name) : "");
+    this.cbErrorKey = null;
+    this.setState("callback");
+    setTimeout(() => { try { (E.cbName.value ? E.cbPhone : E.cbName).focus(); } catch { /* ignore */ } }, 30);
+  }
+
+  async sendCallback() {
+    const E = this.el;
+    if (this.state !== "callback" || this.cbSending) return;
+    const fields = callbackRequest({ name: E.cbName.value, phone: E.cbPhone.value, note: E.cbNote.value, preferredTime: E.cbWhen.value });
+    if (typeof fields === "string") { this.cbErrorKey = fields; this.render(); return; }
+    this.cbErrorKey = null;
+    this.cbSending = true;
+    this.render();
+    try {
+      if (!this.welcome) {
+        if (!E.name.value.trim()) E.name.value = fields.name; // the demo token takes its name from the form
+        this.token = await this.getToken();
+        await this.connect();
+      }
+      const topic = E.topic.value, language = E.language.value || this.lang;
+      const sent = await this.send("callback.request", { topic, language, ...fields,
+        context: requestContext(this.opts.context, location.pathname, this.openedWith?.product || this.opts.product) });
+      this.callbackSent = { name: fields.name, preferredTime: sent.preferredTime || fields.preferredTime };
+      this.disconnect();
+      this.setState("callback-sent");
+    } catch (err) {
+      if (err?.code === "invalid_state") {
+        this.callbackSent = { name: fields.name, already: true };
+        this.disconnect();
+        this.setState("callback-sent");
+      } else {
+        this.cbErrorKey = errKey(err);
+      }
+    } finally {
+      this.cbSending = false;
+      this.render();
     }
   }
 
@@ -306,6 +383,9 @@ class Widget {
 
   restart() {
     if (this.isActive() || this.state === "connecting") return;
+    this.choice = null;
+    this.callbackSent = null;
+    this.cbErrorKey = null;
     this.endReason = null;
     this.endDuration = null;
     this.errorKey = null;
@@ -357,7 +437,13 @@ class Widget {
       case "request.cancelled":
         if (!(QUEUE_STATES.has(this.state) || this.state === "connecting")) break;
         if (msg.reason === "customer_cancelled") this.toIdle("cancelled");
-        else this.finish(msg.reason || "other");
+        else if (msg.reason === "max_wait") {
+          // The queue let them go: apologise and offer the callback (or another try) on the same session.
+          this.requestId = null;
+          this.queue = { position: null, etaSeconds: null };
+          this.choice = { reason: "maxWait" };
+          this.setState("choice");
+        } else this.finish(msg.reason || "other");
         break;
       case "call.started":
         this.startCall(msg);

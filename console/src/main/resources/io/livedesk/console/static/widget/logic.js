@@ -57,3 +57,29 @@ export function suggestedTopic(opts, pathname, offered, openedWith) {
     .sort((a, b) => b.length - a.length)[0];
   return pick(openedWith?.topic) || pick(opts?.topic) || (prefix !== undefined ? pick(byPath[prefix]) : null);
 }
+
+/**
+ * What to tell a customer before they queue, from GET /api/status: null to queue at once (an advisor is free,
+ * or the status does not say), {reason: "closed", opensAt} outside the queue's opening hours, or
+ * {reason: "busy", etaSeconds} when nobody is free to answer now.
+ */
+export function queueChoice(status, topic, language) {
+  const q = (status?.queues || []).find((x) => x && x.topic === topic && x.language === language);
+  if (!q) return null;
+  if (q.open === false) return { reason: "closed", opensAt: typeof q.opensAt === "string" ? q.opensAt : null };
+  if (q.advisorsAvailable === false) {
+    return { reason: "busy", etaSeconds: typeof q.estimatedWaitSeconds === "number" ? q.estimatedWaitSeconds : null };
+  }
+  return null;
+}
+
+/** The callback form as the server takes it; a string key naming what is missing, or the message fields. */
+export function callbackRequest(form) {
+  const name = String(form.name || "").trim();
+  const phone = String(form.phone || "").trim();
+  const note = String(form.note || "").trim();
+  if (!name) return "needName";
+  if (!phone && !note) return "cb.needPhone";
+  if (phone && !/^[+]?[0-9 ()./-]{5,32}$/.test(phone)) return "cb.badPhone";
+  return { name: name.slice(0, 100), phone, note: note.slice(0, 500), preferredTime: String(form.preferredTime || "").trim().slice(0, 100) };
+}

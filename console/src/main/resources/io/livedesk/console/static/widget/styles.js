@@ -47,6 +47,8 @@ export const CSS = [
   ".intro{margin:0 0 18px;color:var(--muted);font-size:14px}",
   ".field{display:flex;flex-direction:column;gap:6px;margin-bottom:14px}",
   "label{font-size:13px;font-weight:600;color:#24364d}",
+  "textarea{width:100%;min-height:64px;border:1px solid #c6d2df;border-radius:10px;background:#fff;padding:10px 12px;font:inherit;font-size:15px;resize:vertical}",
+  "textarea:focus{outline:none;border-color:var(--teal);box-shadow:0 0 0 3px rgba(13,148,136,.18)}",
   "input,select{width:100%;height:44px;border:1px solid #c6d2df;border-radius:10px;background:#fff;padding:0 12px;font-size:15px;transition:border-color .15s,box-shadow .15s}",
   "select{appearance:none;-webkit-appearance:none;padding-right:36px;background-image:url(\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='12' height='8' viewBox='0 0 12 8'%3E%3Cpath d='M1 1l5 5 5-5' stroke='%235b6b7f' stroke-width='1.8' fill='none' stroke-linecap='round'/%3E%3C/svg%3E\");background-repeat:no-repeat;background-position:right 14px center}",
   "input:focus,select:focus{outline:none;border-color:var(--teal);box-shadow:0 0 0 3px rgba(13,148,136,.18)}",
@@ -61,6 +63,7 @@ export const CSS = [
   ".secondary{background:#fff;color:var(--navy);border-color:#c6d2df}.secondary:hover{background:#eef3f8}",
   ".danger{background:var(--danger);color:#fff}.danger:hover{background:#b91c1c}",
   ".block{width:100%}",
+  ".link{background:none;border:0;color:var(--teal-d);text-decoration:underline;height:auto;padding:10px;margin-top:6px}",
   ".note{margin:14px 0 0;font-size:12px;color:var(--muted);display:flex;gap:8px}",
   ".note svg{width:16px;height:16px;flex:none;margin-top:1px;color:var(--teal)}",
   // waiting

@@ -55,6 +55,38 @@ export function build(w) {
   E.cancel = el("button", { class: "btn secondary", type: "button", "data-testid": "ld-cancel", onclick: on(w.cancel) });
   E.wait = el("div", { class: "view center" }, E.ring, E.queue, E.eta, E.waitSub, E.cancel);
 
+  // before queueing: nobody free or closed (or the maximum wait reached): wait, or ask for a callback
+  E.choiceTitle = el("p", { class: "queue", "data-testid": "ld-choice-reason" });
+  E.choiceSub = el("p", { class: "sub", "data-testid": "ld-choice-sub" });
+  E.choiceWait = el("button", { class: "btn secondary", type: "button", "data-testid": "ld-choice-wait", onclick: on(w.waitAnyway) });
+  E.choiceCallback = el("button", { class: "btn primary", type: "button", "data-testid": "ld-choice-callback", onclick: on(w.toCallbackForm) });
+  E.choiceBack = el("button", { class: "btn link", type: "button", "data-testid": "ld-choice-back", onclick: on(w.restart) });
+  E.choice = el("div", { class: "view center", "data-testid": "ld-choice" }, el("div", { class: "big-icon neutral" }, icon("info")),
+    E.choiceTitle, E.choiceSub, el("div", { class: "actions" }, E.choiceCallback, E.choiceWait), E.choiceBack);
+
+  // the callback request form
+  E.cbName = el("input", { id: "ld-cb-name", "data-testid": "ld-cb-name", type: "text", autocomplete: "name", maxlength: "100" });
+  E.cbPhone = el("input", { id: "ld-cb-phone", "data-testid": "ld-cb-phone", type: "tel", autocomplete: "tel", inputmode: "tel", maxlength: "32" });
+  E.cbWhen = el("input", { id: "ld-cb-when", "data-testid": "ld-cb-when", type: "text", maxlength: "100" });
+  E.cbNote = el("textarea", { id: "ld-cb-note", "data-testid": "ld-cb-note", rows: "2", maxlength: "500" });
+  E.cbError = el("p", { class: "form-error", "data-testid": "ld-cb-error", role: "alert" });
+  E.cbSend = el("button", { class: "btn primary block", type: "submit", "data-testid": "ld-cb-send" }, icon("headset"), E.cbSendText = el("span"));
+  E.cbBack = el("button", { class: "btn link", type: "button", "data-testid": "ld-cb-back", onclick: on(w.restart) });
+  E.cbForm = el("form", { class: "view", novalidate: true, "data-testid": "ld-cb-form", onsubmit: on(function (e) { e.preventDefault(); w.sendCallback(); }) },
+    E.cbTitle = el("h3"), E.cbIntro = el("p", { class: "intro" }),
+    el("div", { class: "field" }, E.cbNameLabel = el("label", { for: "ld-cb-name" }), E.cbName),
+    el("div", { class: "field" }, E.cbPhoneLabel = el("label", { for: "ld-cb-phone" }), E.cbPhone),
+    el("div", { class: "field" }, E.cbWhenLabel = el("label", { for: "ld-cb-when" }), E.cbWhen),
+    el("div", { class: "field" }, E.cbNoteLabel = el("label", { for: "ld-cb-note" }), E.cbNote),
+    E.cbError, E.cbSend, E.cbBack);
+
+  // the callback request was taken
+  E.cbSentText = el("p", { class: "msg", "data-testid": "ld-cb-sent" });
+  E.cbSentWhen = el("p", { class: "msg", style: "color:#5b6b7f" });
+  E.cbDone = el("button", { class: "btn secondary", type: "button", "data-testid": "ld-cb-done", onclick: on(function () { w.restart(); w.close(); }) });
+  E.cbSentView = el("div", { class: "view center" }, el("div", { class: "big-icon ok" }, icon("check")),
+    E.cbSentTitle = el("h3"), E.cbSentText, E.cbSentWhen, el("div", { class: "actions" }, E.cbDone));
+
   // call
   E.remote = el("video", { class: "remote", "data-testid": "ld-remote-video", id: "ld-remote-video", autoplay: true, playsinline: true });
   E.local = el("video", { class: "local", "data-testid": "ld-local-video", id: "ld-local-video", autoplay: true, playsinline: true });
@@ -98,7 +130,7 @@ export function build(w) {
   E.panel = el("section", { class: "panel", id: "ld-panel", "data-testid": "ld-panel", role: "dialog", "aria-labelledby": "ld-title", hidden: true,
     onkeydown: on(function (e) { if (e.key === "Escape") w.close(); }) },
     head, E.banner,
-    el("div", { class: "body" }, E.form, E.wait, E.callView, E.end, E.errView),
+    el("div", { class: "body" }, E.form, E.choice, E.cbForm, E.cbSentView, E.wait, E.callView, E.end, E.errView),
     el("footer", { class: "foot" }, icon("lock"), E.secure = el("span")));
 
   E.wrap = el("div", { class: "root" }, E.launch, E.panel);
@@ -165,6 +197,12 @@ export function render(w) {
   E.end.hidden = s !== "ended";
   E.errView.hidden = s !== "error";
 
+  E.choice.hidden = s !== "choice";
+  E.cbForm.hidden = s !== "callback";
+  E.cbSentView.hidden = s !== "callback-sent";
+  renderChoice(w, t);
+  renderCallback(w, t);
+
   // form
   const haveTopics = !!(w.topics && w.topics.length);
   E.intro.textContent = t("intro");
@@ -230,6 +268,61 @@ export function render(w) {
   E.errTitle.textContent = t("status.error");
   E.error.textContent = w.errorKey ? t(w.errorKey) : t("err.generic");
   E.retry.textContent = t("retry");
+}
+
+/** When a closed queue opens, in the customer's words: "today at 09:00", or a weekday and time. */
+function whenText(iso, lang) {
+  const at = new Date(iso);
+  if (isNaN(at.getTime())) return null;
+  const locale = lang === "zh" ? "zh-CN" : "en-GB";
+  const sameDay = at.toDateString() === new Date().toDateString();
+  const time = at.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
+  return sameDay ? (lang === "zh" ? "今天 " + time : "today at " + time)
+    : at.toLocaleDateString(locale, { weekday: "long" }) + (lang === "zh" ? " " : " at ") + time;
+}
+
+function renderChoice(w, t) {
+  const E = w.el, c = w.choice;
+  if (!c) return;
+  E.choiceWait.hidden = c.reason === "closed";
+  E.choiceWait.textContent = c.reason === "maxWait" ? t("choice.waitAgain") : t("choice.wait");
+  E.choiceCallback.textContent = t("choice.callback");
+  E.choiceBack.textContent = t("choice.back");
+  if (c.reason === "closed") {
+    const when = c.opensAt ? whenText(c.opensAt, w.lang) : null;
+    E.choiceTitle.textContent = t("choice.closed");
+    E.choiceSub.textContent = when ? t("choice.closedAt", { when }) : t("choice.closedNoTime");
+  } else if (c.reason === "maxWait") {
+    E.choiceTitle.textContent = t("choice.maxWait");
+    E.choiceSub.textContent = t("choice.maxWaitSub");
+  } else {
+    const eta = c.etaSeconds;
+    E.choiceTitle.textContent = t("choice.busy");
+    E.choiceSub.textContent = t("choice.busyEta", { t: typeof eta === "number" && eta >= 60 ? t("etaMin", { n: Math.round(eta / 60) }) : t("etaSoon") });
+  }
+}
+
+function renderCallback(w, t) {
+  const E = w.el;
+  E.cbTitle.textContent = t("cb.title");
+  E.cbIntro.textContent = t("cb.intro", { topic: w.topicName(E.topic.value) });
+  E.cbNameLabel.textContent = t("name");
+  E.cbName.setAttribute("placeholder", t("namePh"));
+  E.cbPhoneLabel.textContent = t("cb.phone");
+  E.cbPhone.setAttribute("placeholder", t("cb.phonePh"));
+  E.cbWhenLabel.textContent = t("cb.when");
+  E.cbWhen.setAttribute("placeholder", t("cb.whenPh"));
+  E.cbNoteLabel.textContent = t("cb.note");
+  E.cbError.textContent = w.cbErrorKey ? t(w.cbErrorKey) : "";
+  E.cbSendText.textContent = t("cb.send");
+  E.cbSend.disabled = !!w.cbSending;
+  E.cbBack.textContent = t("choice.back");
+  E.cbSentTitle.textContent = t("cb.sentTitle");
+  const sent = w.callbackSent;
+  E.cbSentText.textContent = sent ? (sent.already ? t("cb.already") : t("cb.sent", { name: sent.name })) : "";
+  E.cbSentWhen.textContent = sent && sent.preferredTime ? t("cb.sentWhen", { when: sent.preferredTime }) : "";
+  E.cbSentWhen.hidden = !(sent && sent.preferredTime);
+  E.cbDone.textContent = t("close");
 }
 
 export function renderTimer(w) {

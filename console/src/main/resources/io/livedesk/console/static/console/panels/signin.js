@@ -11,6 +11,7 @@ import { removeAllOffers } from "./offers.js";
 import { startCall, endCall } from "./call.js";
 import { resetCaptions } from "./captions.js";
 import { loadRecent, resetHistory } from "./history.js";
+import { loadCallbacks, resetCallbacks } from "./callbacks.js";
 import { loadLive } from "./live.js";
 import { clearAlerts } from "./alerts.js";
 import { closeTranscript } from "./transcript.js";
@@ -120,6 +121,7 @@ function onWelcome(w, resumed) {
   else if (desk.call) endCall(endedReason(w, desk.call.callId) || "staff_disconnected");
   render();
   loadRecent();
+  loadCallbacks();
   loadLive();
   openWallboard();
   onStudioWelcome(resumed);
@@ -145,6 +147,7 @@ export async function signOut(message, clean = true) {
   desk.ended = null;
   desk.presence = { status: "away", load: 0, capacity: 1 };
   resetHistory();
+  resetCallbacks();
   resetWallboard();
   clearAlerts();
   resetCaptions(null);
