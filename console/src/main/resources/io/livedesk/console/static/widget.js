@@ -51,7 +51,7 @@
  *   ld-mute, ld-camera   microphone / camera toggles
  *   ld-hangup        hang up button
  *   ld-peer-status   shown over the advisor's video while they reconnect (their page or network dropped)
- *   ld-end-reason    why the call ended
+ *   ld-end-reason    why the call ended;  ld-end-icon  its icon (class ok, or neutral when it broke off)
  *   ld-restart       start a new call (after the end)
  *   ld-error         friendly error text;  ld-retry  try again
  *   ld-minimize      collapse the panel;   ld-lang-toggle  UI language switch

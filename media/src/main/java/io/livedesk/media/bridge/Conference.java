@@ -19,6 +19,8 @@ import java.util.Set;
  */
 final class Conference implements ConferenceRouting {
     private static final Endpoint[] NO_ENDPOINTS = new Endpoint[0];
+    /** Room to build and protect one keyframe request in (as the housekeeper's). */
+    private static final int KEYFRAME_REQUEST_BYTES = 2048;
 
     final MeetingId meetingId;
     final String name;
@@ -166,6 +168,19 @@ final class Conference implements ConferenceRouting {
                     context.keyframes.requestPli(stream, now, scratch);
                 }
             }
+        }
+    }
+
+    /**
+     * An endpoint that already receives offered again (a transfer brought a new staff member's video, a
+     * supervisor joined or left): what it may now show starts at the next keyframe, so one is asked for at once
+     * rather than after the browser applied the answer, found nothing to decode and sent its own PLI (which the
+     * {@link KeyframeRequester}'s window then sends on at its end). Not before its transport is secure: the
+     * housekeeper asks when it becomes so.
+     */
+    void renegotiated(Endpoint receiver) {
+        if (receiver.isSecure()) {
+            requestKeyframesFor(receiver, new byte[KEYFRAME_REQUEST_BYTES]);
         }
     }
 

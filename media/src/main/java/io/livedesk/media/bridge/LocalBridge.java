@@ -239,6 +239,9 @@ public final class LocalBridge implements Bridge {
                 }
                 if (!er.medias().isEmpty()) {
                     endpoint.medias(er.medias());
+                    if (!er.create()) {
+                        conference.renegotiated(endpoint);
+                    }
                 }
                 if (er.sources() != null) {
                     conference.setSources(endpoint, er.sources());

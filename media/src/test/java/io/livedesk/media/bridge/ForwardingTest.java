@@ -265,6 +265,23 @@ class ForwardingTest {
     }
 
     @Test
+    void anEndpointOfferingAgainAsksEveryVideoSenderForAKeyframeAtOnce() {
+        conference.renegotiated(c);
+        assertEquals(1, rtcpOf(linkA, RtcpKind.PLI).size());
+        assertEquals(A_VIDEO, i32(rtcpOf(linkA, RtcpKind.PLI).get(0), 8));
+        assertEquals(1, rtcpOf(linkB, RtcpKind.PLI).size());
+        assertTrue(linkC.rtcp.isEmpty(), "nothing to itself");
+
+        FakeLink linkD = new FakeLink();
+        linkD.secure = false;
+        Endpoint d = endpoint("d", linkD);
+        conference.renegotiated(d);
+        now.addAndGet(10 * config.keyframeMinInterval().toNanos());
+        conference.renegotiated(d);
+        assertEquals(1, rtcpOf(linkA, RtcpKind.PLI).size(), "not before its transport is secure");
+    }
+
+    @Test
     void theHousekeeperAsksForKeyframesWhenATransportBecomesSecure() {
         FakeLink linkD = new FakeLink();
         linkD.secure = false;

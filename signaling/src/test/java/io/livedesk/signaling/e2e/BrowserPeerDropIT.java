@@ -28,7 +28,7 @@ class BrowserPeerDropIT {
     private static final Logger log = LoggerFactory.getLogger(BrowserPeerDropIT.class);
     private static final Duration TOLD_WITHIN = Duration.ofSeconds(3);
     private static final String PEER_STATUS = "return window.LiveDesk.debug.peerStatus();";
-    private static final String END_ICON = "return window.LiveDesk.debug.root().querySelector('.big-icon').className;";
+    private static final String END_ICON = "return window.LiveDesk.debug.root().querySelector('[data-testid=\"ld-end-icon\"]').className;";
 
     private LiveDeskNode node;
 

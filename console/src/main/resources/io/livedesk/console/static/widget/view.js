@@ -116,7 +116,7 @@ export function build(w) {
   E.endDuration = el("p", { class: "msg", style: "color:#5b6b7f" });
   E.restart = el("button", { class: "btn primary", type: "button", "data-testid": "ld-restart", onclick: on(w.restart) });
   E.closeBtn = el("button", { class: "btn secondary", type: "button", "data-testid": "ld-close", onclick: on(function () { w.restart(); w.close(); }) });
-  E.endIcon = el("div", { class: "big-icon ok" });
+  E.endIcon = el("div", { class: "big-icon ok", "data-testid": "ld-end-icon" });
   E.end = el("div", { class: "view center" }, E.endIcon,
     E.endTitle = el("h3"), E.endReason, E.endDuration, E.thanks = el("p", { class: "msg", style: "color:#5b6b7f" }),
     el("div", { class: "actions" }, E.restart, E.closeBtn));
