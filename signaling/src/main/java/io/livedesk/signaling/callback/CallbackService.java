@@ -9,6 +9,7 @@ import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.ProtocolException;
 import io.livedesk.signaling.protocol.ServerMessage;
 import io.livedesk.signaling.protocol.ServerMessage.CallbackView;
+import io.livedesk.signaling.routing.RoutingService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,12 +48,7 @@ public final class CallbackService {
     }
 
     public ServerMessage.CallbackRequested request(Principal customer, ClientMessage.CallbackRequestCreate m) {
-        if (!queues.hasTopic(m.topic())) {
-            throw new ProtocolException(ErrorCode.UNKNOWN_TOPIC, "no queue for topic \"" + m.topic() + "\"");
-        }
-        if (!queues.languages().contains(m.language())) {
-            throw new ProtocolException(ErrorCode.UNSUPPORTED_LANGUAGE, "language \"" + m.language() + "\" is not served");
-        }
+        RoutingService.requireQueue(queues, m.topic(), m.language());
         CallbackRequest request = CallbackRequest.open(CallbackId.random(), customer.subject(), m.name(), m.phone(),
                 m.note(), m.preferredTime(), m.topic(), m.language(), m.context(), clock.millis());
         Optional<CallbackRequest> existing = store.create(request);

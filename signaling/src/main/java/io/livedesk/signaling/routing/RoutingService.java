@@ -90,6 +90,11 @@ public final class RoutingService implements CallRouting {
     }
 
     private void requireQueue(String topic, String language) {
+        requireQueue(config, topic, language);
+    }
+
+    /** Fails with the protocol's error unless {@code topic} and {@code language} make a configured queue. */
+    public static void requireQueue(LiveDeskConfig.Routing config, String topic, String language) {
         if (!config.hasTopic(topic)) {
             throw new ProtocolException(ErrorCode.UNKNOWN_TOPIC, "no queue for topic \"" + topic + "\"");
         }
