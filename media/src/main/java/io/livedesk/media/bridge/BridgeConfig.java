@@ -30,15 +30,22 @@ import java.util.Objects;
  *                              {@code stopped} ({@code Bridge.mediaStatus}); a browser sends audio every 20 ms
  *                              and RTCP at least every few seconds, so 2 s of silence means it is gone. Shorter
  *                              than {@code inactivityTimeout}: it only reports, the endpoint stays
+ * @param io                    the media port's I/O, one of {@link #IO_CHOICES}
  */
 public record BridgeConfig(String id, String address, int port, long capacityPacketsPerSecond,
                            Duration inactivityTimeout, Duration tickInterval, Duration rembInterval,
                            long rembCeilingBps, long rembFloorBps, Duration keyframeMinInterval,
                            int packetCacheSize, Duration packetCacheMaxAge, boolean warmUpSrtp,
-                           Duration mediaTimeout) {
+                           Duration mediaTimeout, String io) {
 
     public static final long DEFAULT_REMB_CEILING_BPS = 2_500_000;
     public static final Duration DEFAULT_MEDIA_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * The media port's I/O: {@code ice4j} (a full ICE agent per endpoint on ice4j's single-port harvester, one
+     * datagram per syscall), or {@code netty} (the bridge's own port: ICE-lite, batched receive and send; epoll
+     * where its native library loads, else NIO).
+     */
+    public static final java.util.List<String> IO_CHOICES = java.util.List.of("ice4j", "netty");
 
     public BridgeConfig {
         Objects.requireNonNull(id, "id");
@@ -55,6 +62,9 @@ public record BridgeConfig(String id, String address, int port, long capacityPac
         requirePositive("keyframeMinInterval", keyframeMinInterval);
         requirePositive("packetCacheMaxAge", packetCacheMaxAge);
         requirePositive("mediaTimeout", mediaTimeout);
+        if (!IO_CHOICES.contains(io)) {
+            throw new IllegalArgumentException("io must be one of " + IO_CHOICES + ": " + io);
+        }
         if (rembFloorBps <= 0 || rembCeilingBps < rembFloorBps) {
             throw new IllegalArgumentException("need 0 < rembFloorBps <= rembCeilingBps");
         }
@@ -67,48 +77,54 @@ public record BridgeConfig(String id, String address, int port, long capacityPac
     public static BridgeConfig defaults(String address, int port) {
         return new BridgeConfig("bridge-" + port, address, port, 200_000, Duration.ofSeconds(60),
                 Duration.ofMillis(100), Duration.ofMillis(500), DEFAULT_REMB_CEILING_BPS, 100_000,
-                Duration.ofMillis(300), 1024, Duration.ofSeconds(1), true, DEFAULT_MEDIA_TIMEOUT);
+                Duration.ofMillis(300), 1024, Duration.ofSeconds(1), true, DEFAULT_MEDIA_TIMEOUT, "ice4j");
     }
 
     public BridgeConfig withId(String newId) {
         return new BridgeConfig(newId, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, mediaTimeout);
+                warmUpSrtp, mediaTimeout, io);
     }
 
     public BridgeConfig withInactivityTimeout(Duration timeout) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, timeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, mediaTimeout);
+                warmUpSrtp, mediaTimeout, io);
     }
 
     public BridgeConfig withCapacity(long packetsPerSecond) {
         return new BridgeConfig(id, address, port, packetsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, mediaTimeout);
+                warmUpSrtp, mediaTimeout, io);
     }
 
     public BridgeConfig withRembCeiling(long bps) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, bps, Math.min(rembFloorBps, bps), keyframeMinInterval, packetCacheSize,
-                packetCacheMaxAge, warmUpSrtp, mediaTimeout);
+                packetCacheMaxAge, warmUpSrtp, mediaTimeout, io);
     }
 
     public BridgeConfig withKeyframeMinInterval(Duration window) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
-                rembInterval, rembCeilingBps, rembFloorBps, window, packetCacheSize, packetCacheMaxAge, warmUpSrtp, mediaTimeout);
+                rembInterval, rembCeilingBps, rembFloorBps, window, packetCacheSize, packetCacheMaxAge, warmUpSrtp, mediaTimeout, io);
     }
 
     public BridgeConfig withWarmUpSrtp(boolean warmUp) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUp, mediaTimeout);
+                warmUp, mediaTimeout, io);
     }
 
     public BridgeConfig withMediaTimeout(Duration timeout) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, timeout);
+                warmUpSrtp, timeout, io);
+    }
+
+    public BridgeConfig withIo(String choice) {
+        return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
+                rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
+                warmUpSrtp, mediaTimeout, choice);
     }
 
     private static void requirePositive(String name, Duration d) {

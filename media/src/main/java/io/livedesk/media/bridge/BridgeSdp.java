@@ -108,7 +108,7 @@ public final class BridgeSdp {
         }
         TransportDescription.Fingerprint fp = bridge.fingerprints().get(0);
         return new LocalTransport(new IceParameters(bridge.ufrag(), bridge.pwd()),
-                new Fingerprint(fp.hash(), fp.fingerprint()), candidates);
+                new Fingerprint(fp.hash(), fp.fingerprint()), candidates, bridge.iceLite());
     }
 
     /** The other browser's sending track of this kind, to forward on a section of this browser; empty if none. */

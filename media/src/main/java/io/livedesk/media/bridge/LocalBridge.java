@@ -20,6 +20,9 @@ import io.livedesk.media.tap.AudioTapStats;
 import io.livedesk.media.transport.BridgeCertificate;
 import io.livedesk.media.transport.MediaPacketListener;
 import io.livedesk.media.transport.SrtpWarmUp;
+import io.livedesk.media.io.MediaSocket;
+import io.livedesk.media.transport.LitePort;
+import io.livedesk.media.transport.MediaPort;
 import io.livedesk.media.transport.UdpTransportHarvester;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +56,7 @@ public final class LocalBridge implements Bridge {
 
     private final BridgeConfig config;
     private final LongSupplier clock;
-    private final UdpTransportHarvester harvester;
+    private final MediaPort harvester;
     private final BridgeCertificate certificate;
     private final ForwardingContext context;
     private final int audioFeedbackSsrc;
@@ -125,7 +128,9 @@ public final class LocalBridge implements Bridge {
                     }
                 }, clock.getAsLong());
         this.mediaStops = new MediaStopDetector(config.mediaTimeout());
-        this.harvester = UdpTransportHarvester.open(config.address(), config.port());
+        this.harvester = config.io().equals("netty")
+                ? LitePort.open(config.address(), config.port(), MediaSocket.Settings.defaults())
+                : UdpTransportHarvester.open(config.address(), config.port());
         this.audioTaps = new AudioTapPool(config.id(), AudioTapSettings.defaults());
         if (schedule) {
             String threadName = "livedesk-bridge-" + config.id() + "-housekeeper";
@@ -141,7 +146,8 @@ public final class LocalBridge implements Bridge {
         } else {
             scheduler = null;
         }
-        log.info("bridge {} on udp {}:{}", config.id(), harvester.address(), harvester.port());
+        log.info("bridge {} on udp {}:{}, {}", config.id(), harvester.address(), harvester.port(),
+                harvester.description());
     }
 
     private static int nonZero(SecureRandom random) {
@@ -481,7 +487,7 @@ public final class LocalBridge implements Bridge {
 
     /**
      * Datagrams dropped on the shared port before any endpoint could be named: first STUN checks
-     * whose username matches no endpoint. See {@link UdpTransportHarvester#unknownUfragDrops()}.
+     * whose username matches no endpoint. See {@link MediaPort#unknownUfragDrops()}.
      */
     public long unattributedDrops() {
         return harvester.unknownUfragDrops();

@@ -152,7 +152,7 @@ public final class PublicAddressBridge implements Bridge {
             }
         }
         return new TransportDescription(transport.ufrag(), transport.pwd(), transport.fingerprints(), candidates,
-                transport.rtcpMux());
+                transport.rtcpMux(), transport.iceLite());
     }
 
     @Override

@@ -5,11 +5,12 @@ import io.livedesk.media.api.SetupRole;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.transport.BridgeCertificate;
 import io.livedesk.media.transport.DtlsFingerprint;
-import io.livedesk.media.transport.EndpointTransport;
 import io.livedesk.media.transport.IceCandidateInfo;
 import io.livedesk.media.transport.MediaPacketListener;
 import io.livedesk.media.transport.TransportCounters;
-import io.livedesk.media.transport.UdpTransportHarvester;
+import io.livedesk.media.transport.EndpointTransport;
+import io.livedesk.media.transport.MediaPort;
+import io.livedesk.media.transport.MediaTransport;
 import org.ice4j.ice.IceProcessingState;
 
 import java.util.ArrayList;
@@ -17,19 +18,21 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@link EndpointLink} over a real {@link EndpointTransport}, plus the translation between the API's
+ * {@link EndpointLink} over a real {@link MediaTransport} of the bridge's {@link MediaPort}, plus the translation between the API's
  * {@link TransportDescription} and what the transport takes. The bridge is always the DTLS server,
  * so its description says {@code actpass} and the browser's must be {@code active} or {@code actpass}.
  */
 final class TransportLink implements EndpointLink {
     static final String FINGERPRINT_HASH = "sha-256";
 
-    private final EndpointTransport transport;
+    private final MediaTransport transport;
+    private final boolean iceLite;
     private String remoteUfrag;
 
-    TransportLink(String transportId, UdpTransportHarvester port, BridgeCertificate certificate,
+    TransportLink(String transportId, MediaPort port, BridgeCertificate certificate,
                   boolean controlling, MediaPacketListener listener) {
-        this.transport = new EndpointTransport(transportId, port, certificate, controlling, listener);
+        this.transport = port.transport(transportId, certificate, controlling, listener);
+        this.iceLite = port.iceLite();
     }
 
     /** The bridge's side, for the reply and the browser's SDP. */
@@ -42,7 +45,7 @@ final class TransportLink implements EndpointLink {
         }
         return new TransportDescription(transport.localUfrag(), transport.localPassword(),
                 List.of(new TransportDescription.Fingerprint(FINGERPRINT_HASH, transport.localFingerprint(), SetupRole.ACTPASS)),
-                candidates, true);
+                candidates, true, iceLite);
     }
 
     /** Checks a browser's transport before anything is changed. */
@@ -98,8 +101,9 @@ final class TransportLink implements EndpointLink {
         return transport.counters();
     }
 
+    /** ice4j's agent state (tests); null on the ICE-lite port, which has no agent per endpoint. */
     IceProcessingState iceState() {
-        return transport.iceState();
+        return transport instanceof EndpointTransport e ? e.iceState() : null;
     }
 
     @Override
@@ -119,7 +123,7 @@ final class TransportLink implements EndpointLink {
 
     @Override
     public boolean isFailed() {
-        return transport.iceState() == IceProcessingState.FAILED;
+        return transport.isFailed();
     }
 
     @Override

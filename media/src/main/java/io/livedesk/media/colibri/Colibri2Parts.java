@@ -80,6 +80,7 @@ final class Colibri2Parts {
         String ufrag = t.requiredToken("ufrag", ICE_UFRAG);
         String pwd = t.requiredToken("pwd", ICE_PWD);
         boolean rtcpMux = t.bool("rtcp-mux", false);
+        boolean iceLite = t.bool("ice-lite", false);
         List<JsonNode> fpNodes = t.array("fingerprints", MAX_FINGERPRINTS);
         if (fpNodes.isEmpty()) {
             throw JsonFields.bad(t.pathOf("fingerprints"), "must hold the DTLS certificate fingerprint");
@@ -102,7 +103,7 @@ final class Colibri2Parts {
         }
         t.refuse("web-sockets", "this bridge has no WebSocket bridge channel");
         t.rejectUnread();
-        return new TransportDescription(ufrag, pwd, fingerprints, candidates, rtcpMux);
+        return new TransportDescription(ufrag, pwd, fingerprints, candidates, rtcpMux, iceLite);
     }
 
     private static TransportDescription.Candidate readCandidate(JsonFields c) throws BridgeException.BadRequest {
@@ -210,6 +211,9 @@ final class Colibri2Parts {
                     .put("port", Integer.toString(c.port()));
         }
         node.put("rtcp-mux", transport.rtcpMux());
+        if (transport.iceLite()) {
+            node.put("ice-lite", true);
+        }
         return node;
     }
 

@@ -60,8 +60,11 @@ public final class AnswerBuilder {
         if (bundle.isEmpty()) {
             throw new SdpNegotiationException("the offer has no audio or video section the bridge can accept");
         }
+        List<Attribute> session = local.iceLite()
+                ? List.of(new Attribute("ice-lite", null), new Attribute("msid-semantic", " WMS"))
+                : List.of(new Attribute("msid-semantic", " WMS"));
         return new SessionDescription(origin, "-", "0 0", null, List.of(), List.of(new Group(Group.BUNDLE, bundle)),
-                offer.extmapAllowMixed(), List.of(new Attribute("msid-semantic", " WMS")), sections);
+                offer.extmapAllowMixed(), session, sections);
     }
 
     private static Optional<MediaType> acceptableKind(MediaSection offered, Set<String> bundle) {

@@ -6,9 +6,14 @@ import java.util.List;
 
 /**
  * What the bridge advertises about its side of one endpoint's transport: ICE credentials, the
- * DTLS certificate fingerprint and its candidates (one host candidate on the configured address).
+ * DTLS certificate fingerprint and its candidates (one host candidate on the configured address), and whether
+ * it is an ICE-lite agent (the answer then says {@code a=ice-lite}).
  */
-public record LocalTransport(IceParameters ice, Fingerprint fingerprint, List<Candidate> candidates) {
+public record LocalTransport(IceParameters ice, Fingerprint fingerprint, List<Candidate> candidates, boolean iceLite) {
+    public LocalTransport(IceParameters ice, Fingerprint fingerprint, List<Candidate> candidates) {
+        this(ice, fingerprint, candidates, false);
+    }
+
     public LocalTransport {
         if (ice == null || fingerprint == null) {
             throw new IllegalArgumentException("ICE parameters and fingerprint are required");

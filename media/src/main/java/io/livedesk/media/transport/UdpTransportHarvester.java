@@ -20,7 +20,7 @@ import org.ice4j.util.Buffer;
  * single {@link SinglePortUdpHarvester}, which demultiplexes incoming datagrams by the ICE
  * username of the first STUN check (RFC 7983 demux happens later, per endpoint).
  */
-public final class UdpTransportHarvester implements AutoCloseable {
+public final class UdpTransportHarvester implements MediaPort {
     public static final int DEFAULT_PORT = 10000;
 
     private static final String AWS_MAPPING_PROPERTY = "ice4j.harvest.mapping.aws.enabled";
@@ -61,14 +61,32 @@ public final class UdpTransportHarvester implements AutoCloseable {
         }
     }
 
+    @Override
+    public boolean iceLite() {
+        return false;
+    }
+
+    @Override
+    public MediaTransport transport(String id, BridgeCertificate certificate, boolean controlling,
+                                    MediaPacketListener listener) {
+        return new EndpointTransport(id, this, certificate, controlling, listener);
+    }
+
+    @Override
+    public String description() {
+        return "ice4j (a full ICE agent per endpoint, one datagram per syscall)";
+    }
+
     SinglePortUdpHarvester harvester() {
         return harvester;
     }
 
+    @Override
     public String address() {
         return harvester.getLocalAddress().getHostString();
     }
 
+    @Override
     public int port() {
         return harvester.getLocalAddress().getPort();
     }
@@ -78,6 +96,7 @@ public final class UdpTransportHarvester implements AutoCloseable {
      * guessed or hostile): the only datagrams ice4j lets the bridge see before they are dropped. Other
      * datagrams from unknown addresses (no STUN username) are dropped inside ice4j uncounted.
      */
+    @Override
     public long unknownUfragDrops() {
         return harvester.unknownUfrag.sum();
     }
@@ -86,6 +105,7 @@ public final class UdpTransportHarvester implements AutoCloseable {
      * The local ICE ufrags the shared port still routes to an agent (for leak checks and diagnostics).
      * ice4j keeps that registry private, so this reads it reflectively; empty if it cannot.
      */
+    @Override
     public Set<String> registeredUfrags() {
         if (CANDIDATES_FIELD == null) {
             return Set.of();

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 
+import io.livedesk.media.bridge.BridgeConfig;
 import io.livedesk.media.bridge.PublicAddressBridge;
 import io.livedesk.signaling.routing.OpeningHours;
 import io.livedesk.speech.SpeechConfig;
@@ -176,16 +177,19 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
      */
     public record Bridge(String address, int port, List<String> publicAddresses, List<URI> remote,
                          Duration healthInterval, Duration connectTimeout, Duration requestTimeout, int downAfter,
-                         Duration mediaTimeout, Duration mediaCheckInterval) {
+                         Duration mediaTimeout, Duration mediaCheckInterval, String io) {
         public Bridge {
             publicAddresses = List.copyOf(publicAddresses);
             remote = List.copyOf(remote);
+            if (!BridgeConfig.IO_CHOICES.contains(io)) {
+                throw new IllegalArgumentException("livedesk.bridge.io must be one of " + BridgeConfig.IO_CHOICES + ": " + io);
+            }
         }
 
         /** Address and port only, the other settings at their defaults (tests and tools). */
         public Bridge(String address, int port) {
             this(address, port, List.of(), List.of(), Duration.ofSeconds(2), Duration.ofSeconds(2),
-                    Duration.ofSeconds(3), 3, Duration.ofSeconds(2), Duration.ofMillis(500));
+                    Duration.ofSeconds(3), 3, Duration.ofSeconds(2), Duration.ofMillis(500), "ice4j");
         }
     }
 
@@ -292,7 +296,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                 new Bridge(b.getString("address"), b.getInt("port"), stringList(b, "public-address"),
                         urls(b, "remote"), b.getDuration("health-interval"), b.getDuration("connect-timeout"),
                         b.getDuration("request-timeout"), b.getInt("down-after"), b.getDuration("media-timeout"),
-                        b.getDuration("media-check-interval")),
+                        b.getDuration("media-check-interval"), b.getString("io")),
                 new Live(li.getDuration("heartbeat-interval"), li.getDuration("viewer-ttl"),
                         li.getDuration("stats-interval"), li.getDuration("chat-flush-interval"),
                         li.getInt("chat-per-second"), li.getInt("chat-burst"), li.getInt("likes-per-second"),

@@ -13,6 +13,7 @@ import io.livedesk.testkit.browser.Chromium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,22 +31,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (the selected candidate pair's remote port on both pages); the bridge counts what it forwarded; hanging
  * up expires the conference.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserBridgeCallIT {
     private static final Logger log = LoggerFactory.getLogger(BrowserBridgeCallIT.class);
 
-    private static LiveDeskNode node;
-    private static CallPages pages;
-    private static int bridgePort;
+    private LiveDeskNode node;
+    private CallPages pages;
+    private int bridgePort;
+
+    /** The node's settings beyond a bridged node's (a subclass runs the same call on another media port). */
+    Map<String, Object> settings() {
+        return Map.of();
+    }
 
     @BeforeAll
-    static void startServer() throws Exception {
+    void startServer() throws Exception {
         bridgePort = io.livedesk.signaling.testing.TestNode.freeUdpPort();
-        node = CallPages.startBridgedNode(bridgePort, Map.of());
+        node = CallPages.startBridgedNode(bridgePort, settings());
         pages = CallPages.of(node);
     }
 
     @AfterAll
-    static void stopServer() {
+    void stopServer() {
         if (node != null) {
             node.close();
         }
@@ -91,7 +98,7 @@ class BrowserBridgeCallIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> bridge.stats().conferences() == 0 && bridge.stats().endpoints() == 0);
     }
 
-    private static JsonNode latestCall() throws Exception {
+    private JsonNode latestCall() throws Exception {
         return new ObjectMapper().readTree(pages.get("/api/calls?limit=1", pages.supervisorToken())).path("calls").path(0);
     }
 }
