@@ -107,6 +107,24 @@ test("renegotiate with iceRestart: receive slots are added first, then restartIc
   assert.equal(h.signals.at(-1).sdp.type, "offer");
 });
 
+test("ICE that fails on a bridged call restarts ICE on the same connection and offers again", async () => {
+  const h = hooks();
+  const call = createCall({ callId: "c1", media: "bridge" }, h, fakeMedia());
+  await settle(call);
+  await call.handleSignal({ sdp: { type: "answer", sdp: "a" } });
+  const offers = h.signals.length;
+  call.pc.iceConnectionState = "disconnected";
+  call.pc.oniceconnectionstatechange();
+  await flush();
+  assert.equal(call.pc.log.filter((l) => l === "restartIce").length, 0, "disconnected may recover by itself");
+  call.pc.iceConnectionState = "failed";
+  call.pc.oniceconnectionstatechange();
+  await flush();
+  assert.equal(call.pc.log.filter((l) => l === "restartIce").length, 1);
+  assert.equal(h.signals.length, offers + 1);
+  assert.equal(h.signals.at(-1).sdp.type, "offer");
+});
+
 test("renegotiate while an offer awaits its answer: offers again once the answer is applied", async () => {
   const h = hooks();
   const call = createCall({ callId: "c1", media: "bridge" }, h, fakeMedia());

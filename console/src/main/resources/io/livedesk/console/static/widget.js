@@ -26,7 +26,7 @@
  *   launcher false: no floating button (open it with LiveDesk.open()).
  * API: LiveDesk.mount(opts), LiveDesk.open([{topic, product}]) (a page's "talk to a specialist" button names
  *      what it is about), LiveDesk.close(), LiveDesk.setLang(l),
- *      LiveDesk.unmount(), LiveDesk.debug = { state(), peerStatus(), peerConnection(), root(), host() }.
+ *      LiveDesk.unmount(), LiveDesk.debug = { state(), peerStatus(), peerConnection(), restartIce(), root(), host() }.
  *
  * The UI lives in an open Shadow DOM on <div id="livedesk-widget" data-testid="ld-host">; the host
  * also mirrors the state in its data-state attribute, and in a call whether the advisor is there in
@@ -95,6 +95,7 @@
       state: function () { return impl ? impl.debug.state() : "idle"; },
       peerStatus: function () { return impl ? impl.debug.peerStatus() : "connected"; },
       peerConnection: function () { return impl ? impl.debug.peerConnection() : null; },
+      restartIce: function () { return impl ? impl.debug.restartIce() : undefined; },
       root: function () { return impl ? impl.debug.root() : null; },
       host: function () { return impl ? impl.debug.host() : null; }
     }

@@ -252,11 +252,10 @@ public final class LocalBridge implements Bridge {
                 if (er.sources() != null) {
                     conference.setSources(endpoint, er.sources());
                 }
-                if (er.remoteTransport() != null) {
-                    link.connect(er.id(), er.remoteTransport());
-                }
-                replies.add(new ConferenceReply.EndpointReply(er.id(), er.create() ? link.localDescription() : null,
-                        false));
+                boolean restarted = er.remoteTransport() != null && link.connect(er.id(), er.remoteTransport());
+                // A restart's new credentials go back like a new endpoint's transport.
+                replies.add(new ConferenceReply.EndpointReply(er.id(),
+                        er.create() || restarted ? link.localDescription() : null, false));
             }
             if (anyExpired && conference.size() == 0) {
                 conferences.remove(conference.meetingId, conference);

@@ -28,6 +28,7 @@ final class TransportLink implements EndpointLink {
     private final MediaTransport transport;
     private final boolean iceLite;
     private String remoteUfrag;
+    private String remoteFingerprint;
 
     TransportLink(String transportId, MediaPort port, BridgeCertificate certificate,
                   boolean controlling, MediaPacketListener listener) {
@@ -71,14 +72,26 @@ final class TransportLink implements EndpointLink {
 
     /**
      * Gives the transport the browser's parameters and starts ICE and DTLS. The same parameters again
-     * are a no-op; different credentials would be an ICE restart, which this bridge does not do.
+     * are a no-op; new ICE credentials with the same certificate are an ICE restart, where the transport can
+     * (the ICE-lite port): it then has new local credentials for the reply.
+     *
+     * @return true when ICE was restarted
      */
-    synchronized void connect(String endpointId, TransportDescription remote) throws BridgeException.BadRequest {
+    synchronized boolean connect(String endpointId, TransportDescription remote) throws BridgeException.BadRequest {
         if (remoteUfrag != null) {
             if (remoteUfrag.equals(remote.ufrag())) {
-                return;
+                return false;
             }
-            throw new BridgeException.BadRequest("endpoint " + endpointId + ": ICE restart is not supported");
+            TransportDescription.Fingerprint fp = remote.fingerprints().get(0);
+            if (remoteFingerprint == null || !remoteFingerprint.equalsIgnoreCase(fp.fingerprint())) {
+                throw new BridgeException.BadRequest("endpoint " + endpointId
+                        + ": a new certificate needs a new endpoint (an ICE restart keeps the DTLS association)");
+            }
+            if (!transport.restartIce(remote.ufrag(), remote.pwd())) {
+                throw new BridgeException.BadRequest("endpoint " + endpointId + ": ICE restart is not supported");
+            }
+            remoteUfrag = remote.ufrag();
+            return true;
         }
         List<IceCandidateInfo> candidates = new ArrayList<>();
         for (TransportDescription.Candidate c : remote.candidates()) {
@@ -90,6 +103,8 @@ final class TransportLink implements EndpointLink {
                 new DtlsFingerprint(fp.hash().toLowerCase(Locale.ROOT), fp.fingerprint()));
         transport.start();
         remoteUfrag = remote.ufrag();
+        remoteFingerprint = fp.fingerprint();
+        return false;
     }
 
     String transportId() {

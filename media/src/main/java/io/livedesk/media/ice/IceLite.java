@@ -80,6 +80,22 @@ public final class IceLite {
         return path;
     }
 
+    /**
+     * An ICE restart (RFC 8445 section 9): the endpoint answers checks with new credentials from now on, the old
+     * ones are no longer answered, and until the browser's checks on the new ones arrive its media keeps going
+     * to and coming from the addresses it used (the browser keeps the old pair meanwhile).
+     */
+    public Path restart(Path old, String localUfrag, String localPassword, String remoteUfrag) {
+        Path path = new Path(Objects.requireNonNull(localUfrag), Objects.requireNonNull(localPassword), remoteUfrag,
+                old.owner);
+        path.selected = old.selected;
+        path.lastCheckNanos = old.lastCheckNanos;
+        byUfrag.put(localUfrag, path);
+        byUfrag.remove(old.localUfrag, old);
+        byAddress.replaceAll((address, p) -> p == old ? path : p);
+        return path;
+    }
+
     /** Stops answering for the endpoint, and its addresses no longer reach it. */
     public void unregister(Path path) {
         byUfrag.remove(path.localUfrag, path);

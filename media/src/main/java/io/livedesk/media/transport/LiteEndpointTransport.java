@@ -30,8 +30,8 @@ final class LiteEndpointTransport implements MediaTransport {
     private final TransportCounters counters = new TransportCounters();
     private final SrtpEndpoint srtp;
     private final IceDatagramTransport dtlsTransport;
-    private final String localUfrag = iceString(8);
-    private final String localPassword = iceString(24);
+    private volatile String localUfrag = iceString(8);
+    private volatile String localPassword = iceString(24);
     private volatile IceLite.Path path;
     private DtlsFingerprint remoteFingerprint;
     private DtlsServerSession dtls;
@@ -86,6 +86,19 @@ final class LiteEndpointTransport implements MediaTransport {
         if (path == null) {
             path = port.register(localUfrag, localPassword, ufrag, this);
         }
+    }
+
+    @Override
+    public synchronized boolean restartIce(String remoteUfrag, String remotePassword) {
+        IceLite.Path old = path;
+        if (old == null || srtp.isClosed()) {
+            return false;
+        }
+        String oldUfrag = localUfrag;
+        localUfrag = iceString(8);
+        localPassword = iceString(24);
+        path = port.restart(old, oldUfrag, localUfrag, localPassword, remoteUfrag);
+        return true;
     }
 
     @Override

@@ -106,6 +106,12 @@ public final class LitePort implements MediaPort {
         return ice.register(localUfrag, localPassword, remoteUfrag, owner);
     }
 
+    IceLite.Path restart(IceLite.Path old, String oldUfrag, String localUfrag, String localPassword, String remoteUfrag) {
+        ufrags.add(localUfrag);
+        ufrags.remove(oldUfrag);
+        return ice.restart(old, localUfrag, localPassword, remoteUfrag);
+    }
+
     void unregister(IceLite.Path path, String localUfrag) {
         ice.unregister(path);
         ufrags.remove(localUfrag);

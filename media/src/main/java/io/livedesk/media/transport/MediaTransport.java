@@ -26,6 +26,15 @@ public interface MediaTransport extends AutoCloseable {
     /** The browser's ICE credentials, candidates and certificate fingerprint from its SDP. */
     void setRemote(String ufrag, String password, List<IceCandidateInfo> candidates, DtlsFingerprint fingerprint);
 
+    /**
+     * An ICE restart on the running transport: the browser offered new ICE credentials with the same
+     * certificate. New local credentials follow ({@link #localUfrag()}, {@link #localPassword()}); DTLS and SRTP
+     * go on. False when this transport cannot restart (the bridge must then build a new endpoint).
+     */
+    default boolean restartIce(String remoteUfrag, String remotePassword) {
+        return false;
+    }
+
     /** Starts the DTLS server (waiting for the browser's ClientHello) and ICE. */
     void start();
 

@@ -10,7 +10,8 @@ import io.livedesk.media.api.SetupRole;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.bridge.BridgeConfig;
 import io.livedesk.media.bridge.LocalBridge;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,11 +58,13 @@ class AllocateExpireLeakIT {
     /** Those pools are cached pools; a leak would show as growth with the cycle count, far beyond this. */
     private static final int ICE4J_POOL_BOUND = 48;
 
-    @Test
-    void allocateExpireCyclesLeaveNothingBehind() throws Exception {
+    /** On ice4j's port and on the bridge's own Netty port (ICE-lite, batched I/O). */
+    @ParameterizedTest(name = "bridge.io = {0}")
+    @ValueSource(strings = {"ice4j", "netty"})
+    void allocateExpireCyclesLeaveNothingBehind(String io) throws Exception {
         int deadPort = freeUdpPort();
         try (LocalBridge bridge = new LocalBridge(
-                BridgeConfig.defaults("127.0.0.1", freeUdpPort()).withId("leak-it").withWarmUpSrtp(false))) {
+                BridgeConfig.defaults("127.0.0.1", freeUdpPort()).withId("leak-it").withWarmUpSrtp(false).withIo(io))) {
             for (int i = 0; i < WARM_UP; i++) {
                 cycle(bridge, new MeetingId("warm-" + i), deadPort, i % 2 == 0);
             }

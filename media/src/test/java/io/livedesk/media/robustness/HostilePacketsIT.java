@@ -11,7 +11,8 @@ import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.bridge.BridgeConfig;
 import io.livedesk.media.bridge.LocalBridge;
 import io.livedesk.media.server.BridgeMetrics;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,13 +53,15 @@ class HostilePacketsIT {
     private static final long SSRC_B = 2001;
     private static final int ROUNDS = 400;
 
-    @Test
-    void junkOnTheMediaPortLeavesOtherEndpointsUnaffected() throws Exception {
+    /** On ice4j's port and on the bridge's own Netty port (ICE-lite, batched I/O). */
+    @ParameterizedTest(name = "bridge.io = {0}")
+    @ValueSource(strings = {"ice4j", "netty"})
+    void junkOnTheMediaPortLeavesOtherEndpointsUnaffected(String io) throws Exception {
         List<Throwable> uncaught = new CopyOnWriteArrayList<>();
         Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
         try (LocalBridge bridge = new LocalBridge(
-                BridgeConfig.defaults("127.0.0.1", freeUdpPort()).withId("hostile-it").withWarmUpSrtp(false));
+                BridgeConfig.defaults("127.0.0.1", freeUdpPort()).withId("hostile-it").withWarmUpSrtp(false).withIo(io));
              SyntheticEndpoint a = new SyntheticEndpoint("a");
              SyntheticEndpoint b = new SyntheticEndpoint("b");
              DatagramSocket hostile = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
@@ -71,7 +75,7 @@ class HostilePacketsIT {
             flow.start();
             try {
                 await("media flows both ways", () -> a.rtpReceived() > 20 && b.rtpReceived() > 20);
-                Set<String> bridgeThreads = threadNames("127.0.0.1:" + bridge.port(), "hostile-it");
+                Set<String> bridgeThreads = threadNames("127.0.0.1:" + bridge.port(), "hostile-it", "ld-media-io");
                 long bBefore = b.rtpReceived();
                 long aBefore = a.rtpReceived();
                 long unattributedBefore = bridge.unattributedDrops();
@@ -112,7 +116,8 @@ class HostilePacketsIT {
                         "livedesk_bridge_unattributed_dropped_total{bridge=\"hostile-it\",cause=\"unknown-ufrag\"}")) {
                     assertTrue(metrics.contains(expected), "metrics lack " + expected + ":\n" + metrics);
                 }
-                assertEquals(bridgeThreads, threadNames("127.0.0.1:" + bridge.port(), "hostile-it"),
+                assertFalse(bridgeThreads.isEmpty());
+                assertEquals(bridgeThreads, threadNames("127.0.0.1:" + bridge.port(), "hostile-it", "ld-media-io"),
                         "the port's receive thread and the housekeeper are alive");
             } finally {
                 flow.stop();

@@ -49,8 +49,8 @@ final class SyntheticEndpoint implements AutoCloseable {
     void connect(TransportDescription bridge, Duration timeout)
             throws IOException, InterruptedException, GeneralSecurityException {
         TransportDescription.Candidate c = bridge.candidates().get(0);
-        byte[] material = peer.connect(bridge.ufrag(), bridge.pwd(), new InetSocketAddress(c.ip(), c.port()), timeout,
-                SrtpKeys.MATERIAL_LENGTH, SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80);
+        byte[] material = peer.connect(bridge.ufrag(), bridge.pwd(), new InetSocketAddress(c.ip(), c.port()),
+                bridge.iceLite(), timeout, SrtpKeys.MATERIAL_LENGTH, SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80);
         SrtpKeys keys = SrtpKeys.fromExportedMaterial(material);
         // The bridge decrypts with the client half: this side encrypts with it.
         SrtpSession session = new SrtpSession(new SrtpKeys(keys.serverKey(), keys.serverSalt(), keys.clientKey(),

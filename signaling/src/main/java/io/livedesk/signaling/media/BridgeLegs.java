@@ -116,6 +116,8 @@ final class BridgeLegs {
         final long createdAt = System.nanoTime();
         Mode mode;
         String ufrag;
+        /** The browser's certificate fingerprint: the same one with new ICE credentials is an ICE restart. */
+        String fingerprint;
         TransportDescription bridgeSide;
         /** This leg's own tracks as others receive them, from its last offer; none for a viewer. */
         List<ForwardedTrack> tracks = List.of();
@@ -192,8 +194,8 @@ final class BridgeLegs {
     Leg legFor(Meeting meeting, Subject subject, Offer offer, Mode mode, Supplier<String> newEndpointId,
                Events events, String streamId) {
         Leg leg = meeting.legs.get(subject);
-        if (leg != null && !leg.ufrag.equals(offer.transport().ufrag())) {
-            // A new page (or an ICE restart): a fresh endpoint, the bridge does not restart ICE.
+        if (leg != null && !leg.ufrag.equals(offer.transport().ufrag()) && !restartIce(meeting, leg, offer, mode)) {
+            // A new page (a new certificate), or a bridge that cannot restart ICE: a fresh endpoint.
             expireEndpoint(meeting, leg.endpointId);
             meeting.legs.remove(subject);
             events.down(leg);
@@ -354,8 +356,41 @@ final class BridgeLegs {
         }
         Leg fresh = new Leg(endpointId, subject, Long.toString(random.nextLong() & Long.MAX_VALUE));
         fresh.ufrag = offer.transport().ufrag();
+        fresh.fingerprint = fingerprintOf(offer.transport());
         fresh.bridgeSide = reply.endpoints().get(0).transport();
         return fresh;
+    }
+
+    /**
+     * The browser restarted ICE on the same page (same certificate, new credentials: a network change, or the
+     * page's own restart): the bridge restarts ICE on the leg's endpoint, whose DTLS and SRTP go on, and answers
+     * with new credentials. False when it cannot (then the leg gets a new endpoint).
+     */
+    private boolean restartIce(Meeting meeting, Leg leg, Offer offer, Mode mode) {
+        if (leg.fingerprint == null || !leg.fingerprint.equalsIgnoreCase(fingerprintOf(offer.transport()))) {
+            return false;
+        }
+        try {
+            ConferenceReply reply = bridge.apply(ConferenceRequest.modifying(meeting.meetingId).endpoint(
+                    EndpointRequest.updating(leg.endpointId).medias(offer.medias()).remoteTransport(offer.transport())
+                            .sources(mode.sources(offer))).build());
+            TransportDescription restarted = reply.endpoints().isEmpty() ? null : reply.endpoints().get(0).transport();
+            if (restarted == null) {
+                return false;
+            }
+            leg.bridgeSide = restarted;
+            leg.ufrag = offer.transport().ufrag();
+            log.info("{}: ICE restarted on endpoint {}", meeting.name, leg.endpointId);
+            return true;
+        } catch (BridgeException e) {
+            log.info("{}: endpoint {} cannot restart ICE ({}); creating a new one", meeting.name, leg.endpointId,
+                    e.getMessage());
+            return false;
+        }
+    }
+
+    private static String fingerprintOf(TransportDescription transport) {
+        return transport.fingerprints().isEmpty() ? null : transport.fingerprints().get(0).fingerprint();
     }
 
     private void expireEndpoint(Meeting meeting, String endpointId) {

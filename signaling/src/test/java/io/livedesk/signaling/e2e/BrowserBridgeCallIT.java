@@ -73,7 +73,10 @@ class BrowserBridgeCallIT {
             CallPages.awaitMediaBothWays(staff, customer);
 
             for (var page : Map.of("desk", staff, "widget", customer).entrySet()) {
-                Map<String, Object> s = CallPages.mediaStats(page.getValue(), page.getKey());
+                // The browser (controlling) nominates its pair by itself, possibly just after media started.
+                Map<String, Object> s = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> CallPages.mediaStats(page.getValue(), page.getKey()),
+                                stats -> Boolean.TRUE.equals(stats.get("nominated")));
                 log.info("{}: {}", page.getKey(), s);
                 assertEquals(Boolean.TRUE, s.get("nominated"), page.getKey() + ": " + s);
                 assertEquals(bridgePort, CallPages.number(s, "remotePort"), page.getKey() + " sends to the bridge: " + s);
@@ -98,7 +101,15 @@ class BrowserBridgeCallIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> bridge.stats().conferences() == 0 && bridge.stats().endpoints() == 0);
     }
 
-    private JsonNode latestCall() throws Exception {
+    LiveDeskNode node() {
+        return node;
+    }
+
+    CallPages pages() {
+        return pages;
+    }
+
+    JsonNode latestCall() throws Exception {
         return new ObjectMapper().readTree(pages.get("/api/calls?limit=1", pages.supervisorToken())).path("calls").path(0);
     }
 }

@@ -1,15 +1,66 @@
 package io.livedesk.signaling.e2e;
 
+import io.livedesk.media.api.ConferenceStats;
+import io.livedesk.media.api.EndpointStats;
+import io.livedesk.media.api.MeetingId;
+import io.livedesk.testkit.browser.Browsers;
+import io.livedesk.testkit.browser.Chromium;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
  * {@link BrowserBridgeCallIT} on the bridge's own Netty port ({@code bridge.io = netty}, issue 12): the pages
  * get an ICE-lite answer, their checks are answered by the port's one agent, and DTLS, SRTP and forwarding run
- * over batched UDP I/O; the media still flows both ways through the bridge's port.
+ * over batched UDP I/O; the media still flows both ways through the bridge's port. And an ICE restart keeps
+ * the call on the same bridge endpoint: new ICE credentials, the same DTLS association, the video goes on.
  */
 class BrowserLitePortCallIT extends BrowserBridgeCallIT {
+    private static final String LOCAL_UFRAG =
+            "return /a=ice-ufrag:(\\S+)/.exec(window.LiveDesk.debug.peerConnection().localDescription.sdp)[1];";
+
     @Override
     Map<String, Object> settings() {
         return Map.of("livedesk.bridge.io", "netty");
+    }
+
+    @Test
+    void anIceRestartKeepsTheCallOnTheSameEndpointAndTheVideoGoesOn() throws Exception {
+        try (Browsers browsers = Browsers.start(2)) {
+            Chromium staff = browsers.get(0);
+            Chromium customer = browsers.get(1);
+            pages().staffGoesAvailable(staff);
+            pages().customerAsksForCall(customer, "Chen Jie");
+            pages().staffAccepts(staff, customer, "Chen Jie");
+            CallPages.awaitMediaBothWays(staff, customer);
+            String callId = latestCall().path("callId").asText();
+            List<String> endpoints = endpointIds(callId);
+            String ufragBefore = (String) customer.js(LOCAL_UFRAG);
+
+            customer.js("window.LiveDesk.debug.restartIce();");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !ufragBefore.equals(customer.js(LOCAL_UFRAG)));
+            long framesAtRestart = CallPages.number(CallPages.mediaStats(customer, "widget"), "frames");
+            long staffFramesAtRestart = CallPages.number(CallPages.mediaStats(staff, "desk"), "frames");
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300)).until(() ->
+                    CallPages.number(CallPages.mediaStats(customer, "widget"), "frames") > framesAtRestart + 30
+                            && CallPages.number(CallPages.mediaStats(staff, "desk"), "frames") > staffFramesAtRestart + 30);
+            Map<String, Object> after = CallPages.mediaStats(customer, "widget");
+            assertEquals("connected", after.get("connectionState"), after.toString());
+            assertNotEquals(ufragBefore, customer.js(LOCAL_UFRAG));
+            assertEquals(endpoints, endpointIds(callId), "the same endpoints: restarted, not rebuilt");
+            assertEquals("active", latestCall().path("state").asText());
+            CallPages.customerHangsUp(staff, customer);
+        }
+    }
+
+    private List<String> endpointIds(String callId) throws Exception {
+        ConferenceStats stats = node().bridge().conferenceStats(new MeetingId(callId));
+        return stats.endpoints().stream().map(EndpointStats::id).sorted().toList();
     }
 }

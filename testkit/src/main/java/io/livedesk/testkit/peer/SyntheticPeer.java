@@ -98,6 +98,19 @@ public final class SyntheticPeer implements AutoCloseable {
     public byte[] connect(String remoteUfrag, String remotePwd, InetSocketAddress remote, Duration timeout,
                           int exportLength, int... srtpProfiles)
             throws IOException, InterruptedException, GeneralSecurityException {
+        return connect(remoteUfrag, remotePwd, remote, false, timeout, exportLength, srtpProfiles);
+    }
+
+    /**
+     * As {@link #connect(String, String, InetSocketAddress, Duration, int, int...)}, with a remote side that
+     * may be an ICE-lite agent, which answers checks and sends none: then only our check needs an answer.
+     */
+    public byte[] connect(String remoteUfrag, String remotePwd, InetSocketAddress remote, boolean remoteLite,
+                          Duration timeout, int exportLength, int... srtpProfiles)
+            throws IOException, InterruptedException, GeneralSecurityException {
+        if (remoteLite) {
+            nominatedAndAnswered.countDown();
+        }
         this.remote = remote;
         this.remoteUfrag = remoteUfrag;
         this.remotePwd = remotePwd;

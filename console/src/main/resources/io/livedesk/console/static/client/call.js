@@ -75,6 +75,11 @@ export function createCall(info, hooks, env = browserMedia()) {
     hooks.remote(call.remoteStream, e.track, e.streams[0]);
   };
   pc.onconnectionstatechange = () => hooks.state?.(pc.connectionState);
+  // A network change (Wi-Fi to mobile data) fails ICE on the old path: restart ICE on the same connection
+  // instead of letting the call drop. The bridge keeps the leg; DTLS and SRTP go on.
+  pc.oniceconnectionstatechange = () => {
+    if (call.bridge && !call.closed && pc.iceConnectionState === "failed") call.restartIce();
+  };
 
   const ready = (async () => {
     if (!call.sends) {
@@ -171,6 +176,7 @@ export function createCall(info, hooks, env = browserMedia()) {
     if (pc.signalingState === "stable") await offer();
     else renegotiateWanted = true;
   });
+  call.restartIce = () => call.renegotiate(undefined, true);
   call.setMic = (on) => call.localStream?.getAudioTracks().forEach((t) => { t.enabled = on; });
   call.setCamera = (on) => call.localStream?.getVideoTracks().forEach((t) => { t.enabled = on; });
   call.close = () => {

@@ -627,6 +627,7 @@ export function createWidgetApi(defaults) {
       state: () => (instance ? instance.state : "idle"),
       peerStatus: () => (instance && instance.peerStatus) || "connected",
       peerConnection: () => (instance ? (instance.call ? instance.call.pc : instance.lastPc) : null),
+      restartIce: () => instance?.call?.restartIce(),
       root: () => (instance ? instance.root : null),
       host: () => (instance ? instance.host : null)
     }
