@@ -94,6 +94,25 @@ test("bridge: the offer waits (at most 3 s) for ICE gathering so that it carries
   }
 });
 
+test("bridge with trickle: the offer goes before gathering ends and the candidates follow it", async () => {
+  const h = hooks();
+  const call = createCall({ callId: "c1", media: "bridge", trickle: true }, h, fakeMedia());
+  call.pc.iceGatheringState = "gathering";
+  await settle(call);
+  assert.equal(h.signals.length, 1, "offered without waiting for gathering");
+  assert.equal(h.signals[0].sdp.type, "offer");
+  call.pc.onicecandidate({ candidate: { candidate: "candidate:1 1 udp 2122260223 192.0.2.10 50000 typ host",
+    toJSON() { return { candidate: this.candidate, sdpMid: "0" }; } } });
+  assert.equal(h.signals.at(-1).candidate.candidate.split(" ")[4], "192.0.2.10");
+
+  const plain = hooks();
+  const waiting = createCall({ callId: "c2", media: "bridge" }, plain, fakeMedia());
+  await settle(waiting);
+  const before = plain.signals.length;
+  waiting.pc.onicecandidate({ candidate: { candidate: "candidate:1 1 udp 1 192.0.2.10 50000 typ host", toJSON() { return {}; } } });
+  assert.equal(plain.signals.length, before, "without trickle nothing follows the offer");
+});
+
 test("renegotiate with iceRestart: receive slots are added first, then restartIce, then the offer", async () => {
   const h = hooks();
   const call = createCall({ callId: "c1", media: "bridge" }, h, fakeMedia());

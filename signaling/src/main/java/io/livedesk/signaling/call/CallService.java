@@ -218,7 +218,7 @@ public final class CallService {
         var peer = customer ? staffView(call) : customerView(call);
         return new ServerMessage.CallStarted(replyId, call.callId(), peer, media.offers(party),
                 media.iceServersFor(call, party), resumed ? Boolean.TRUE : null, media.mode(), null, times(call),
-                participantsFor(call, customer));
+                participantsFor(call, customer), media.trickle() ? Boolean.TRUE : null);
     }
 
     /** The call's wait and talk time now: what every screen counts from. */
@@ -291,7 +291,7 @@ public final class CallService {
         tellParticipants(call, supervisor.subject(), m.barge());
         return new ServerMessage.CallStarted(m.id(), call.callId(), customerView(call), true,
                 media.iceServersFor(call, Role.SUPERVISOR), null, media.mode(), m.mode(), times(call),
-                participantsFor(call, false));
+                participantsFor(call, false), media.trickle() ? Boolean.TRUE : null);
     }
 
     /** A supervisor leaves a call that goes on. */

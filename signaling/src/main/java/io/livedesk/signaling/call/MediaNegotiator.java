@@ -29,6 +29,11 @@ public interface MediaNegotiator {
         return null;
     }
 
+    /** Whether offers may go before ICE gathering ends, candidates following ({@code trickle} in call.started). */
+    default boolean trickle() {
+        return false;
+    }
+
     /**
      * A party sent an SDP or a candidate for the call.
      *

@@ -63,19 +63,31 @@ public final class BridgeNegotiator implements MediaNegotiator {
     /** A signal that read its call as live just before the end must not build the conference again. */
     private final RecentlyEnded<CallId> recentlyEnded = new RecentlyEnded<>(RECENTLY_ENDED_KEPT);
     private final LegObserver legs;
+    private final boolean trickle;
     /** Who of each call is with us; created by the first signal, leave or drop, dropped with the call. */
     private final Map<CallId, CallConnectivity> connectivity = new ConcurrentHashMap<>();
 
     public BridgeNegotiator(Bridge bridge, MessageRouter router, List<Map<String, Object>> iceServers) {
-        this(bridge, router, iceServers, LegObserver.NONE);
+        this(bridge, router, iceServers, LegObserver.NONE, false);
     }
 
-    /** @param legs told of every leg created and dropped (the transcriber taps their audio) */
-    public BridgeNegotiator(Bridge bridge, MessageRouter router, List<Map<String, Object>> iceServers, LegObserver legs) {
+    /**
+     * @param legs    told of every leg created and dropped (the transcriber taps their audio)
+     * @param trickle the bridges are ICE-lite (they learn the browsers' addresses from their checks), so
+     *                browsers may offer before gathering ends; their trickled candidates need not be passed on
+     */
+    public BridgeNegotiator(Bridge bridge, MessageRouter router, List<Map<String, Object>> iceServers, LegObserver legs,
+                            boolean trickle) {
         this.core = new BridgeLegs(bridge);
         this.router = router;
         this.iceServers = List.copyOf(iceServers);
         this.legs = legs;
+        this.trickle = trickle;
+    }
+
+    @Override
+    public boolean trickle() {
+        return trickle;
     }
 
     @Override

@@ -27,12 +27,16 @@ public final class BridgedMedia implements MediaMode {
     private final AudioTaps taps;
     private final BridgePool pool;
     private final List<Map<String, Object>> iceServers;
+    /** Browsers may trickle: the one bridge is in-process on its own ICE-lite port. */
+    private final boolean trickle;
 
     private BridgedMedia(LocalBridge localBridge, List<MemberBridge> members, LiveDeskConfig.Bridge config,
                          List<Map<String, Object>> iceServers, Metrics metrics) {
         this.localBridge = localBridge;
         this.taps = localBridge == null ? REMOTE_TAPS : AudioTaps.of(localBridge);
         this.iceServers = List.copyOf(iceServers);
+        // Only the in-process bridge on its own port is known to be ICE-lite; remote members may be anything.
+        this.trickle = localBridge != null && config.io().equals("netty");
         // A check in flight takes at most connect + request timeout; close() waits that long for it.
         this.pool = new BridgePool("bridges", members, new BridgePool.Options(config.healthInterval(),
                 config.downAfter(), config.connectTimeout().plus(config.requestTimeout()), config.mediaCheckInterval()));
@@ -58,7 +62,7 @@ public final class BridgedMedia implements MediaMode {
 
     @Override
     public MediaNegotiator negotiator(MessageRouter router, LegObserver legs, Executor workers) {
-        BridgeNegotiator negotiator = new BridgeNegotiator(pool, router, iceServers, legs);
+        BridgeNegotiator negotiator = new BridgeNegotiator(pool, router, iceServers, legs, trickle);
         // Told on the thread that noticed, which may hold a call's lock: the work goes to a worker.
         pool.onConferencesLost(ids -> {
             long lostAt = System.nanoTime();

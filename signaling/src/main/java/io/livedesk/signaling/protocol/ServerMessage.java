@@ -176,13 +176,18 @@ public sealed interface ServerMessage {
      * @param participants bridge mode: who is in the call now, as {@link CallParticipants} would tell this party
      *                     (a page labels the videos from the first track on, and again after a reload); else null
      */
+    /**
+     * @param trickle true when the bridge takes offers before the browser's candidates are gathered (it learns
+     *                where the browser is from its checks): offer at once and send candidates as they come;
+     *                null (left out) otherwise, when the offer waits for gathering
+     */
     record CallStarted(String id, CallId callId, PeerView peer, boolean initiator,
                        List<Map<String, Object>> iceServers, Boolean resumed, String media, String supervising,
-                       CallTimes times, List<PeerView> participants)
+                       CallTimes times, List<PeerView> participants, Boolean trickle)
             implements ServerMessage {
         public CallStarted withId(String replyId) {
             return new CallStarted(replyId, callId, peer, initiator, iceServers, resumed, media, supervising, times,
-                    participants);
+                    participants, trickle);
         }
 
         public String type() {

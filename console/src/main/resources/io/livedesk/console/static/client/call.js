@@ -1,7 +1,8 @@
 // The media of one call: one RTCPeerConnection, for the staff desk, the customer widget and receive-only pages.
 // Peer-to-peer: the initiator adds its local tracks then creates the offer; the other side adds its
 // tracks before answering. Bridge (info.media === "bridge"): this page always offers its own leg to the
-// server's media bridge (tracks first, candidates in the offer, none trickled) and applies the answer;
+// server's media bridge (tracks first, candidates in the offer, none trickled; or, when call.started says
+// trickle, the offer at once and the candidates after it) and applies the answer;
 // renegotiate(receive) (on call.renegotiate) makes a new offer, first adding receive-only transceivers
 // until there are as many of each kind as the bridge has tracks to send (three or more participants).
 // A page that only watches (a monitoring supervisor, info.supervising === "monitor", or info.receiveOnly)
@@ -54,6 +55,8 @@ export function createCall(info, hooks, env = browserMedia()) {
     callId: info.callId,
     initiator: !!info.initiator,
     bridge: info.media === "bridge",
+    // The bridge learns the browser's address from its checks: offer at once, candidates follow.
+    trickle: info.media === "bridge" && info.trickle === true,
     sends: !info.receiveOnly && info.supervising !== "monitor",
     pc,
     localStream: null,
@@ -66,8 +69,8 @@ export function createCall(info, hooks, env = browserMedia()) {
   const pendingCandidates = [];
 
   pc.onicecandidate = (e) => {
-    // With the bridge the offer carries the candidates: none are trickled.
-    if (!e.candidate || !e.candidate.candidate || call.closed || call.bridge) return;
+    // With a bridge that does not take trickle the offer carries the candidates: none are sent after it.
+    if (!e.candidate || !e.candidate.candidate || call.closed || (call.bridge && !call.trickle)) return;
     hooks.signal({ candidate: e.candidate.toJSON() });
   };
   pc.ontrack = (e) => {
@@ -108,7 +111,7 @@ export function createCall(info, hooks, env = browserMedia()) {
 
   async function offer() {
     await pc.setLocalDescription(await pc.createOffer());
-    if (call.bridge) await gathered();
+    if (call.bridge && !call.trickle) await gathered();
     if (call.closed) return;
     hooks.signal({ sdp: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
   }
