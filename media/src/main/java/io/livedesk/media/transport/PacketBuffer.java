@@ -19,6 +19,20 @@ public final class PacketBuffer implements ByteArrayBuffer {
         this.length = length;
     }
 
+    /**
+     * Copies {@code len} bytes into this buffer's own array at 0 (growing it when too small, which a buffer kept
+     * per thread does once), for protecting without allocating.
+     */
+    public PacketBuffer reuseFor(byte[] src, int off, int len, int spare) {
+        if (buffer.length < len + spare) {
+            buffer = new byte[len + spare];
+        }
+        System.arraycopy(src, off, buffer, 0, len);
+        offset = 0;
+        length = len;
+        return this;
+    }
+
     /** A copy of {@code len} bytes with {@code spare} free bytes after them, for protecting. */
     public static PacketBuffer copyOf(byte[] src, int off, int len, int spare) {
         byte[] copy = new byte[len + spare];

@@ -20,6 +20,12 @@ final class SrtpEndpoint {
 
     /** SRTP that beats the handshake's end; a few packets were seen, more means something is off. */
     private static final int EARLY_PACKET_LIMIT = 32;
+    /**
+     * Where each thread protects what it sends: forwarding sends a copy of every packet to every receiver, and a
+     * fresh array each time was most of the bridge's allocation. Both transports send it before returning.
+     */
+    private static final ThreadLocal<PacketBuffer> OUTGOING =
+            ThreadLocal.withInitial(() -> new PacketBuffer(new byte[2048], 0, 0));
 
     private final String id;
     private final MediaPacketListener listener;
@@ -126,7 +132,7 @@ final class SrtpEndpoint {
 
     /**
      * The packet protected for sending, or null (and counted) when it cannot be: no keys yet, closed, or the
-     * SRTP context refused it.
+     * SRTP context refused it. The buffer is this thread's, valid until its next protect: send it first.
      */
     PacketBuffer protect(byte[] buf, int off, int len, boolean rtcp) {
         SrtpSession session = srtp;
@@ -134,7 +140,7 @@ final class SrtpEndpoint {
             counters.dropped(TransportDrop.SEND_FAILED);
             return null;
         }
-        PacketBuffer packet = PacketBuffer.copyOf(buf, off, len, SrtpSession.MAX_PROTECTION_OVERHEAD);
+        PacketBuffer packet = OUTGOING.get().reuseFor(buf, off, len, SrtpSession.MAX_PROTECTION_OVERHEAD);
         try {
             SrtpErrorStatus status = rtcp ? session.protectRtcp(packet) : session.protectRtp(packet);
             if (status != SrtpErrorStatus.OK) {
