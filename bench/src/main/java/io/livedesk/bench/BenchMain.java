@@ -15,7 +15,7 @@ import picocli.CommandLine;
  */
 @Command(name = "livedesk-bench", mixinStandardHelpOptions = true,
         description = "LiveDesk benchmarks and load tools.",
-        subcommands = {ForwardingBenchmark.class, AudioTapBenchmark.class, SpeechBenchmark.class, LoadGenerator.class,
+        subcommands = {ForwardingBenchmark.class, io.livedesk.bench.sockets.SocketBenchmark.class, AudioTapBenchmark.class, SpeechBenchmark.class, LoadGenerator.class,
                 LiveBenchmark.class, WallboardBenchmark.class})
 public final class BenchMain implements Runnable {
     @CommandLine.Spec

@@ -69,6 +69,11 @@ public final class BridgeMain implements Callable<Integer> {
             description = "Report an endpoint's media stopped after this long without a packet, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration mediaTimeout;
 
+    @Option(names = "--io", defaultValue = "ice4j",
+            description = "The media port's I/O: ice4j (an ICE agent per endpoint) or netty (ICE-lite, batched "
+                    + "receive and send on epoll) (default: ${DEFAULT-VALUE}).")
+    String io;
+
     public static void main(String[] args) {
         // Before anything asks for a logger.
         if (System.getProperty(LOGBACK_PROPERTY) == null) {
@@ -88,7 +93,7 @@ public final class BridgeMain implements Callable<Integer> {
 
     BridgeNode.Settings settings() {
         return new BridgeNode.Settings(id != null ? id : "bridge-" + mediaPort, mediaAddress, mediaPort, httpHost,
-                httpPort, httpWorkers, inactivityTimeout, true, VERSION, publicAddresses, mediaTimeout);
+                httpPort, httpWorkers, inactivityTimeout, true, VERSION, publicAddresses, mediaTimeout, io);
     }
 
     @Override

@@ -32,10 +32,11 @@ public final class BridgeNode implements AutoCloseable {
      * @param publicAddresses advertised to browsers instead of {@code mediaAddress}, first preferred (NAT);
      *                        empty to advertise {@code mediaAddress}
      * @param mediaTimeout    an endpoint silent this long after it sent media is reported stopped to signaling
+     * @param io              the media port's I/O, {@code ice4j} or {@code netty} (see {@link BridgeConfig#IO_CHOICES})
      */
     public record Settings(String id, String mediaAddress, int mediaPort, String httpHost, int httpPort,
                            int httpWorkers, Duration inactivityTimeout, boolean warmUpSrtp, String version,
-                           List<String> publicAddresses, Duration mediaTimeout) {
+                           List<String> publicAddresses, Duration mediaTimeout, String io) {
         public Settings {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(mediaAddress, "mediaAddress");
@@ -55,7 +56,7 @@ public final class BridgeNode implements AutoCloseable {
                         int httpWorkers, Duration inactivityTimeout, boolean warmUpSrtp, String version,
                         List<String> publicAddresses) {
             this(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout, warmUpSrtp, version,
-                    publicAddresses, BridgeConfig.DEFAULT_MEDIA_TIMEOUT);
+                    publicAddresses, BridgeConfig.DEFAULT_MEDIA_TIMEOUT, "ice4j");
         }
 
         /** Advertising the media address itself. */
@@ -67,12 +68,17 @@ public final class BridgeNode implements AutoCloseable {
 
         public Settings withPublicAddresses(List<String> addresses) {
             return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
-                    warmUpSrtp, version, addresses, mediaTimeout);
+                    warmUpSrtp, version, addresses, mediaTimeout, io);
         }
 
         public Settings withMediaTimeout(Duration timeout) {
             return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
-                    warmUpSrtp, version, publicAddresses, timeout);
+                    warmUpSrtp, version, publicAddresses, timeout, io);
+        }
+
+        public Settings withIo(String choice) {
+            return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
+                    warmUpSrtp, version, publicAddresses, mediaTimeout, choice);
         }
     }
 
@@ -97,7 +103,8 @@ public final class BridgeNode implements AutoCloseable {
                 .withId(settings.id())
                 .withInactivityTimeout(settings.inactivityTimeout())
                 .withMediaTimeout(settings.mediaTimeout())
-                .withWarmUpSrtp(settings.warmUpSrtp());
+                .withWarmUpSrtp(settings.warmUpSrtp())
+                .withIo(settings.io());
         LocalBridge bridge = new LocalBridge(config);
         try {
             BridgeMetrics metrics = new BridgeMetrics(bridge);

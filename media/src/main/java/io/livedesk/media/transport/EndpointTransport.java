@@ -2,14 +2,11 @@ package io.livedesk.media.transport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
-import io.livedesk.media.rtp.PacketKind;
-import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.Agent;
@@ -21,8 +18,6 @@ import org.ice4j.ice.KeepAliveStrategy;
 import org.ice4j.ice.LocalCandidate;
 import org.ice4j.ice.RemoteCandidate;
 import org.ice4j.util.Buffer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One browser's ICE + DTLS-SRTP transport to the bridge (BUNDLE and rtcp-mux: one component).
@@ -38,19 +33,15 @@ import org.slf4j.LoggerFactory;
  * {@link #start()}; {@link #close()} frees the agent, the DTLS thread and the SRTP contexts.
  */
 public final class EndpointTransport implements MediaTransport {
-    private static final Logger log = LoggerFactory.getLogger(EndpointTransport.class);
-
     private final String id;
     private final BridgeCertificate certificate;
     private final Agent agent;
     private final IceMediaStream stream;
     private final Component component;
-    private final IceDatagramTransport dtlsTransport;
     private final TransportCounters counters = new TransportCounters();
-    private final SrtpEndpoint srtp;
+    private final DtlsSrtpEndpoint secure;
 
     private DtlsFingerprint remoteFingerprint;
-    private DtlsServerSession dtls;
 
     /**
      * @param controlling false when the browser sent the offer (the offerer controls ICE)
@@ -59,7 +50,6 @@ public final class EndpointTransport implements MediaTransport {
                              boolean controlling, MediaPacketListener listener) {
         this.id = Objects.requireNonNull(id, "id");
         this.certificate = Objects.requireNonNull(certificate, "certificate");
-        this.srtp = new SrtpEndpoint(id, Objects.requireNonNull(listener, "listener"), counters);
         agent = new Agent();
         try {
             agent.setUseDynamicPorts(false);
@@ -75,7 +65,8 @@ public final class EndpointTransport implements MediaTransport {
             throw e;
         }
         component.setBufferCallback(this::onIcePacket);
-        dtlsTransport = new IceDatagramTransport(component::send);
+        secure = new DtlsSrtpEndpoint(id, certificate, Objects.requireNonNull(listener, "listener"), counters,
+                component::send);
     }
 
     @Override
@@ -141,13 +132,7 @@ public final class EndpointTransport implements MediaTransport {
         if (remoteFingerprint == null) {
             throw new IllegalStateException("setRemote first");
         }
-        if (dtls != null || srtp.isClosed()) {
-            throw new IllegalStateException("already started or closed");
-        }
-        DtlsSrtpServer server = new DtlsSrtpServer(
-                new BcTlsCrypto(new SecureRandom()), certificate, remoteFingerprint, srtp::installKeys, id);
-        dtls = new DtlsServerSession(server, dtlsTransport, id);
-        dtls.start();
+        secure.start(remoteFingerprint);
         agent.startConnectivityEstablishment();
     }
 
@@ -163,7 +148,7 @@ public final class EndpointTransport implements MediaTransport {
     /** True once DTLS completed and SRTP keys are in place. */
     @Override
     public boolean isSecure() {
-        return srtp.isSecure();
+        return secure.isSecure();
     }
 
     @Override
@@ -184,56 +169,22 @@ public final class EndpointTransport implements MediaTransport {
     }
 
     private boolean send(byte[] buf, int off, int len, boolean rtcp) {
-        PacketBuffer packet = srtp.protect(buf, off, len, rtcp);
-        if (packet == null) {
-            return false;
-        }
-        try {
-            component.send(packet.getBuffer(), packet.getOffset(), packet.getLength());
-        } catch (IOException e) {
-            counters.dropped(TransportDrop.SEND_FAILED);
-            return false;
-        }
-        srtp.sent(rtcp);
-        return true;
+        return secure.send(buf, off, len, rtcp);
     }
 
     /** ice4j's receive path for everything that is not STUN. */
     private void onIcePacket(Buffer packet) {
-        if (srtp.isClosed()) {
-            return;
-        }
-        byte[] buf = packet.getBuffer();
-        int off = packet.getOffset();
-        int len = packet.getLength();
-        switch (PacketKind.classify(buf, off, len)) {
-            case DTLS -> dtlsTransport.deliver(buf, off, len);
-            // Decrypted in place: ice4j's buffer is ours until this callback returns.
-            case RTP -> srtp.receive(buf, off, len, false);
-            case RTCP -> srtp.receive(buf, off, len, true);
-            case STUN -> {
-                // ice4j answers STUN itself; one reaching here arrived after the agent ended.
-            }
-            default -> counters.dropped(TransportDrop.UNKNOWN_KIND);
-        }
+        // Decrypted in place: ice4j's buffer is ours until this callback returns.
+        secure.received(packet.getBuffer(), packet.getOffset(), packet.getLength());
     }
 
     /** Frees the ICE agent (and its candidate on the shared port), the DTLS thread and SRTP state. */
     @Override
     public void close() {
-        if (srtp.isClosed()) {
+        if (secure.isClosed()) {
             return;
         }
-        srtp.close();
-        DtlsServerSession dtlsSession;
-        synchronized (this) {
-            dtlsSession = dtls;
-        }
-        if (dtlsSession != null) {
-            dtlsSession.close();
-        } else {
-            dtlsTransport.close();
-        }
+        secure.close();
         agent.free();
     }
 }

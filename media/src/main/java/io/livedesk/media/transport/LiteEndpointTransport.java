@@ -1,8 +1,6 @@
 package io.livedesk.media.transport;
 
 import io.livedesk.media.ice.IceLite;
-import io.livedesk.media.rtp.PacketKind;
-import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -28,20 +26,18 @@ final class LiteEndpointTransport implements MediaTransport {
     private final LitePort port;
     private final BridgeCertificate certificate;
     private final TransportCounters counters = new TransportCounters();
-    private final SrtpEndpoint srtp;
-    private final IceDatagramTransport dtlsTransport;
+    private final DtlsSrtpEndpoint secure;
     private volatile String localUfrag = iceString(8);
     private volatile String localPassword = iceString(24);
     private volatile IceLite.Path path;
     private DtlsFingerprint remoteFingerprint;
-    private DtlsServerSession dtls;
 
     LiteEndpointTransport(String id, LitePort port, BridgeCertificate certificate, MediaPacketListener listener) {
         this.id = Objects.requireNonNull(id, "id");
         this.port = port;
         this.certificate = Objects.requireNonNull(certificate, "certificate");
-        this.srtp = new SrtpEndpoint(id, Objects.requireNonNull(listener, "listener"), counters);
-        this.dtlsTransport = new IceDatagramTransport(this::sendDatagram);
+        this.secure = new DtlsSrtpEndpoint(id, certificate, Objects.requireNonNull(listener, "listener"), counters,
+                this::sendDatagram);
     }
 
     private static String iceString(int length) {
@@ -91,7 +87,7 @@ final class LiteEndpointTransport implements MediaTransport {
     @Override
     public synchronized boolean restartIce(String remoteUfrag, String remotePassword) {
         IceLite.Path old = path;
-        if (old == null || srtp.isClosed()) {
+        if (old == null || secure.isClosed()) {
             return false;
         }
         String oldUfrag = localUfrag;
@@ -106,29 +102,18 @@ final class LiteEndpointTransport implements MediaTransport {
         if (remoteFingerprint == null) {
             throw new IllegalStateException("setRemote first");
         }
-        if (dtls != null || srtp.isClosed()) {
-            throw new IllegalStateException("already started or closed");
-        }
-        DtlsSrtpServer server = new DtlsSrtpServer(new BcTlsCrypto(new SecureRandom()), certificate,
-                remoteFingerprint, srtp::installKeys, id);
-        dtls = new DtlsServerSession(server, dtlsTransport, id);
-        dtls.start();
+        secure.start(remoteFingerprint);
     }
 
     /** A datagram the port matched to this endpoint's address (on the port's I/O thread). */
     void received(byte[] buf, int off, int len) {
-        if (srtp.isClosed()) {
-            return;
-        }
-        switch (PacketKind.classify(buf, off, len)) {
-            case DTLS -> dtlsTransport.deliver(buf, off, len);
-            case RTP -> srtp.receive(buf, off, len, false);
-            case RTCP -> srtp.receive(buf, off, len, true);
-            default -> counters.dropped(TransportDrop.UNKNOWN_KIND);
-        }
+        secure.received(buf, off, len);
     }
 
-    /** DTLS records out, to the nominated address; before any check the handshake's sender waits and retries. */
+    /**
+     * Datagrams out (DTLS records, protected packets), to the nominated address; before any check there is none,
+     * and the handshake's sender waits and retries.
+     */
     private void sendDatagram(byte[] buf, int off, int len) throws IOException {
         IceLite.Path p = path;
         InetSocketAddress to = p == null ? null : p.selected();
@@ -140,7 +125,7 @@ final class LiteEndpointTransport implements MediaTransport {
 
     @Override
     public boolean isSecure() {
-        return srtp.isSecure();
+        return secure.isSecure();
     }
 
     /** Consent lost: checks had come, and none for {@link #CONSENT_TIMEOUT_NANOS}. */
@@ -166,36 +151,15 @@ final class LiteEndpointTransport implements MediaTransport {
     }
 
     private boolean send(byte[] buf, int off, int len, boolean rtcp) {
-        IceLite.Path p = path;
-        InetSocketAddress to = p == null ? null : p.selected();
-        if (to == null) {
-            counters.dropped(TransportDrop.SEND_FAILED);
-            return false;
-        }
-        PacketBuffer packet = srtp.protect(buf, off, len, rtcp);
-        if (packet == null) {
-            return false;
-        }
-        port.send(packet.getBuffer(), packet.getOffset(), packet.getLength(), to);
-        srtp.sent(rtcp);
-        return true;
+        return secure.send(buf, off, len, rtcp);
     }
 
     @Override
     public void close() {
-        if (srtp.isClosed()) {
+        if (secure.isClosed()) {
             return;
         }
-        srtp.close();
-        DtlsServerSession session;
-        synchronized (this) {
-            session = dtls;
-        }
-        if (session != null) {
-            session.close();
-        } else {
-            dtlsTransport.close();
-        }
+        secure.close();
         IceLite.Path p = path;
         if (p != null) {
             port.unregister(p, localUfrag);

@@ -1,0 +1,86 @@
+package io.livedesk.bench.sockets;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A LiveDesk bridge node ({@code BridgeMain}) in its own JVM, so that its CPU time is its own: started on free
+ * loopback ports with the given media I/O, ready once its Colibri2 port answers.
+ */
+final class BridgeProcess implements AutoCloseable {
+    private final Process process;
+    private final int httpPort;
+
+    private BridgeProcess(Process process, int httpPort) {
+        this.process = process;
+        this.httpPort = httpPort;
+    }
+
+    static BridgeProcess start(String io, String heap) throws Exception {
+        int mediaPort;
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            mediaPort = s.getLocalPort();
+        }
+        int httpPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            httpPort = s.getLocalPort();
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
+                "io.livedesk.media.server.BridgeMain", "--io", io, "--media-port", Integer.toString(mediaPort),
+                "--http-port", Integer.toString(httpPort), "--id", "bench-" + io);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.contains("Colibri2") || line.contains("colibri") || line.contains("listening")) {
+                        ready.complete(null);
+                    }
+                    if (line.contains("WARN") || line.contains("ERROR")) {
+                        System.err.println("[bridge " + io + "] " + line);
+                    }
+                }
+            } catch (IOException e) {
+                ready.completeExceptionally(e);
+            }
+            ready.completeExceptionally(new IllegalStateException("the bridge exited before it was ready"));
+        }, "bench-bridge-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            ready.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw e;
+        }
+        return new BridgeProcess(p, httpPort);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    String colibriUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
