@@ -26,7 +26,7 @@ final class BridgeProcess implements AutoCloseable {
         this.httpPort = httpPort;
     }
 
-    static BridgeProcess start(String io, String heap) throws Exception {
+    static BridgeProcess start(String io, String heap, List<String> jvmOptions) throws Exception {
         int mediaPort;
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             mediaPort = s.getLocalPort();
@@ -36,9 +36,11 @@ final class BridgeProcess implements AutoCloseable {
             httpPort = s.getLocalPort();
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Xmx" + heap));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "io.livedesk.media.server.BridgeMain", "--io", io, "--media-port", Integer.toString(mediaPort),
-                "--http-port", Integer.toString(httpPort), "--id", "bench-" + io);
+                "--http-port", Integer.toString(httpPort), "--id", "bench-" + io));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         CompletableFuture<Void> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> {

@@ -55,6 +55,9 @@ public final class SocketBenchmark implements Callable<Integer> {
     double durationSeconds = 15;
     @Option(names = "--bridge-heap", description = "the bridge process's -Xmx; default ${DEFAULT-VALUE}")
     String heap = "1g";
+    @Option(names = "--bridge-jvm", split = " ", description = "more JVM options for the bridge process, e.g. "
+            + "\"-XX:StartFlightRecording=filename=bridge.jfr\" (the I/O's name is appended to a filename)")
+    List<String> bridgeJvm = List.of();
     @Mixin
     Report report = new Report();
 
@@ -126,7 +129,8 @@ public final class SocketBenchmark implements Callable<Integer> {
     private Result run(String io) throws Exception {
         Recorder latency = new Recorder(3);
         List<SrtpPeer> peers = new ArrayList<>();
-        try (BridgeProcess bridgeProcess = BridgeProcess.start(io, heap);
+        try (BridgeProcess bridgeProcess = BridgeProcess.start(io, heap,
+                bridgeJvm.stream().map(o -> o.replace(".jfr", "-" + io + ".jfr")).toList());
              Colibri2Client bridge = new Colibri2Client("bench-" + io, Colibri2Client.Options.of(URI.create(bridgeProcess.colibriUrl())))) {
             List<Flow> flows = build(bridge, peers, latency);
             long[] counters = new long[1];

@@ -90,6 +90,7 @@ public final class LocalBridge implements Bridge {
         this.config = config;
         this.clock = clock;
         this.linkWrapper = linkWrapper;
+        SrtpWarmUp.chooseCipher();
         if (config.warmUpSrtp()) {
             SrtpWarmUp.run();
         }
