@@ -189,7 +189,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         /** Address and port only, the other settings at their defaults (tests and tools). */
         public Bridge(String address, int port) {
             this(address, port, List.of(), List.of(), Duration.ofSeconds(2), Duration.ofSeconds(2),
-                    Duration.ofSeconds(3), 3, Duration.ofSeconds(2), Duration.ofMillis(500), "ice4j");
+                    Duration.ofSeconds(3), 3, Duration.ofSeconds(2), Duration.ofMillis(500), "netty");
         }
     }
 

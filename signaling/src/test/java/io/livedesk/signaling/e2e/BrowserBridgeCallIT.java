@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link BrowserCallIT} with {@code calls.media = "bridge"}: each page's one RTCPeerConnection offers its
+ * {@link BrowserCallIT} with {@code calls.media = "bridge"}, on the ice4j port ({@code bridge.io = ice4j}): each page's one RTCPeerConnection offers its
  * leg to the node's in-process media bridge, and the media of both goes through the bridge's UDP port
  * (the selected candidate pair's remote port on both pages); the bridge counts what it forwarded; hanging
  * up expires the conference.
@@ -39,9 +39,13 @@ class BrowserBridgeCallIT {
     private CallPages pages;
     private int bridgePort;
 
-    /** The node's settings beyond a bridged node's (a subclass runs the same call on another media port). */
+    /**
+     * The node's settings beyond a bridged node's: here the ice4j port, the fallback where Netty's native
+     * transport is missing (every other browser test runs on the default, the bridge's own Netty port); a
+     * subclass runs the same call there.
+     */
     Map<String, Object> settings() {
-        return Map.of();
+        return Map.of("livedesk.bridge.io", "ice4j");
     }
 
     @BeforeAll

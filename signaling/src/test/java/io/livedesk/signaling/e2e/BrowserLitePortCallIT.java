@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link BrowserBridgeCallIT} on the bridge's own Netty port ({@code bridge.io = netty}, issue 12): the pages
+ * {@link BrowserBridgeCallIT} on the bridge's own Netty port ({@code bridge.io = netty}, the default): the pages
  * get an ICE-lite answer, their checks are answered by the port's one agent, and DTLS, SRTP and forwarding run
  * over batched UDP I/O; the media still flows both ways through the bridge's port. The pages offer before ICE
  * gathering ends and trickle their candidates (the lite bridge learns their addresses from their checks). And an

@@ -52,10 +52,13 @@ final class SyntheticBrowser implements AutoCloseable {
 
     /** ICE and DTLS with the bridge the answer names (its first section's credentials and candidate). */
     void connect(String answer) throws Exception {
-        MediaSection first = new SdpParser().parse(answer).media().get(0);
+        var sdp = new SdpParser().parse(answer);
+        MediaSection first = sdp.media().get(0);
         var candidate = first.candidates().get(0);
+        // An ICE-lite bridge (a=ice-lite) answers checks and sends none.
+        boolean lite = sdp.otherAttributes().stream().anyMatch(a -> a.name().equals("ice-lite"));
         byte[] material = peer.connect(first.ice().ufrag(), first.ice().pwd(),
-                new InetSocketAddress(candidate.address(), candidate.port()), CONNECT_TIMEOUT,
+                new InetSocketAddress(candidate.address(), candidate.port()), lite, CONNECT_TIMEOUT,
                 SrtpKeys.MATERIAL_LENGTH, SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80);
         SrtpKeys keys = SrtpKeys.fromExportedMaterial(material);
         synchronized (srtpLock) {
