@@ -4,6 +4,8 @@ import io.livedesk.signaling.auth.Principal;
 import io.livedesk.signaling.auth.Role;
 import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.config.LiveDeskConfig;
+import io.livedesk.signaling.presence.PresenceService;
+import io.livedesk.signaling.presence.StaffProfile;
 import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.ProtocolException;
@@ -62,15 +64,16 @@ public final class CallbackService {
     }
 
     public ServerMessage.Callbacks list(Principal staff, ClientMessage.CallbacksList m) {
+        StaffProfile profile = PresenceService.profileOf(staff);
         List<CallbackView> open = store.open(CallbackStore.OPEN_LIMIT).stream()
-                .filter(r -> serves(staff, r)).map(CallbackView::of).toList();
+                .filter(r -> serves(staff, profile, r)).map(CallbackView::of).toList();
         List<CallbackView> mine = store.takenBy(staff.subject()).stream().map(CallbackView::of).toList();
         return new ServerMessage.Callbacks(m.id(), open, mine);
     }
 
     public ServerMessage.CallbackTaken take(Principal staff, ClientMessage.CallbackTake m) {
         CallbackId id = idOf(m.callbackId());
-        CallbackRequest request = store.get(id).filter(r -> serves(staff, r))
+        CallbackRequest request = store.get(id).filter(r -> serves(staff, PresenceService.profileOf(staff), r))
                 .orElseThrow(() -> new ProtocolException(ErrorCode.NOT_FOUND, "no callback request with that id"));
         CallbackRequest taken = store.take(request.id(), staff.subject(), clock.millis())
                 .orElseThrow(() -> new ProtocolException(ErrorCode.INVALID_STATE,
@@ -94,9 +97,8 @@ public final class CallbackService {
     }
 
     /** Staff see and take the requests of the queues they could be routed a call of; supervisors all. */
-    private static boolean serves(Principal staff, CallbackRequest r) {
-        return staff.role() == Role.SUPERVISOR
-                || (staff.skills().contains(r.topic()) && staff.languages().contains(r.language()));
+    private static boolean serves(Principal staff, StaffProfile profile, CallbackRequest r) {
+        return staff.role() == Role.SUPERVISOR || profile.serves(r.topic(), r.language());
     }
 
     private static CallbackId idOf(String text) {

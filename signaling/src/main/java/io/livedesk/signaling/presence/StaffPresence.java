@@ -31,6 +31,6 @@ public record StaffPresence(StaffProfile profile, StaffStatus status, int load, 
     /** Whether routing may offer this member a request of this topic and language now. */
     public boolean routable(String topic, String language) {
         return connected && status == StaffStatus.AVAILABLE && load < profile.capacity()
-                && profile.skills().contains(topic) && profile.languages().contains(language);
+                && profile.serves(topic, language);
     }
 }

@@ -13,4 +13,9 @@ public record StaffProfile(Subject id, String name, Set<String> skills, Set<Stri
             throw new IllegalArgumentException("capacity must be at least 1");
         }
     }
+
+    /** Whether this member's skills and languages cover the queue of {@code topic} in {@code language}. */
+    public boolean serves(String topic, String language) {
+        return skills.contains(topic) && languages.contains(language);
+    }
 }
