@@ -31,7 +31,10 @@ public final class LitePort implements MediaPort {
     private final String advertised;
     private final Set<String> ufrags = ConcurrentHashMap.newKeySet();
     private final LongAdder unknown = new LongAdder();
-    /** The outbox of the read pass running on this thread, if any: sends then join its one flush. */
+    /**
+     * The outbox of the read pass running on this thread, if any: sends then join its one flush. Set at the
+     * pass's first datagram and cleared at its end, not per datagram: this is the packet path.
+     */
     private final ThreadLocal<Outbox> pass = new ThreadLocal<>();
     /** The datagram being handled on this thread, copied out of Netty's buffer (decrypted in place). */
     private final ThreadLocal<byte[]> scratch = ThreadLocal.withInitial(() -> new byte[MAX_DATAGRAM]);
@@ -141,25 +144,28 @@ public final class LitePort implements MediaPort {
             }
             content.readBytes(buf, 0, len);
             content.release();
-            pass.set(out);
-            try {
-                if (PacketKind.classify(buf, 0, len) == PacketKind.STUN) {
-                    byte[] reply = response.get();
-                    IceLite.Handled h = ice.handle(buf, 0, len, sender, reply, System.nanoTime());
-                    if (h.responseLength() > 0) {
-                        out.send(out.alloc().directBuffer(h.responseLength()).writeBytes(reply, 0, h.responseLength()), sender);
-                    }
-                    return;
-                }
-                IceLite.Path path = ice.endpointAt(sender);
-                if (path == null) {
-                    unknown.increment();
-                    return;
-                }
-                ((LiteEndpointTransport) path.owner()).received(buf, 0, len);
-            } finally {
-                pass.remove();
+            if (pass.get() == null) {
+                pass.set(out);
             }
+            if (PacketKind.classify(buf, 0, len) == PacketKind.STUN) {
+                byte[] reply = response.get();
+                IceLite.Handled h = ice.handle(buf, 0, len, sender, reply, System.nanoTime());
+                if (h.responseLength() > 0) {
+                    out.send(out.alloc().directBuffer(h.responseLength()).writeBytes(reply, 0, h.responseLength()), sender);
+                }
+                return;
+            }
+            IceLite.Path path = ice.endpointAt(sender);
+            if (path == null) {
+                unknown.increment();
+                return;
+            }
+            ((LiteEndpointTransport) path.owner()).received(buf, 0, len);
+        }
+
+        @Override
+        public void onReadComplete(Outbox out) {
+            pass.remove();
         }
     }
 }
