@@ -194,16 +194,23 @@ final class BridgeLegs {
     Leg legFor(Meeting meeting, Subject subject, Offer offer, Mode mode, Supplier<String> newEndpointId,
                Events events, String streamId) {
         Leg leg = meeting.legs.get(subject);
-        if (leg != null && !leg.ufrag.equals(offer.transport().ufrag()) && !restartIce(meeting, leg, offer, mode)) {
-            // A new page (a new certificate), or a bridge that cannot restart ICE: a fresh endpoint.
-            expireEndpoint(meeting, leg.endpointId);
-            meeting.legs.remove(subject);
-            events.down(leg);
-            leg = null;
+        // An ICE restart updates the endpoint with the whole offer already: nothing more to tell the bridge.
+        boolean restarted = false;
+        if (leg != null && !leg.ufrag.equals(offer.transport().ufrag())) {
+            restarted = restartIce(meeting, leg, offer, mode);
+            if (!restarted) {
+                // A new page (a new certificate), or a bridge that cannot restart ICE: a fresh endpoint.
+                expireEndpoint(meeting, leg.endpointId);
+                meeting.legs.remove(subject);
+                events.down(leg);
+                leg = null;
+            }
         }
         Leg before = leg;
         try {
-            leg = connect(meeting, leg, leg != null ? leg.endpointId : newEndpointId.get(), subject, offer, mode);
+            if (!restarted) {
+                leg = connect(meeting, leg, leg != null ? leg.endpointId : newEndpointId.get(), subject, offer, mode);
+            }
         } catch (BridgeException.BadRequest e) {
             throw new ProtocolException(ErrorCode.BAD_SDP, e.getMessage());
         } catch (BridgeException e) {
