@@ -31,7 +31,7 @@ final class JanusProcess implements AutoCloseable {
     /** How often readiness is polled while Janus starts. */
     private static final Duration READY_POLL = Duration.ofMillis(100);
     /** Lines of Janus's warnings and errors echoed before the rest are only counted. */
-    private static final int MAX_ECHOED_LINES = 40;
+    private static final int MAX_ECHOED_LINES = 10;
     /** Lines of its output kept to explain a failed start. */
     private static final int TAIL_LINES = 30;
     /** How long Janus may take to stop after SIGTERM before it is killed. */

@@ -95,8 +95,14 @@ public final class SocketBenchmark implements Callable<Integer> {
     @Mixin
     Report report = new Report();
 
+    /**
+     * @param cpuSeconds          the server process's user + system time in the measured window
+     * @param generatorCpuSeconds this process's (the synthetic endpoints') in the same window
+     * @param machineBusy         the share of all cores busy in the window (others' work included), 0–1
+     */
     record Result(String target, long sent, long forwardedExpected, long received, long bad, String firstBad,
-                  String problems, int endpoints, double cpuSeconds, double seconds, Histogram latency) {
+                  String problems, int endpoints, double cpuSeconds, double generatorCpuSeconds, double machineBusy,
+                  double seconds, Histogram latency) {
         double perCpuSecond() {
             return cpuSeconds <= 0 ? 0 : received / cpuSeconds;
         }
@@ -167,12 +173,18 @@ public final class SocketBenchmark implements Callable<Integer> {
             long badBefore = peers.bad();
             long[] sentBefore = sums(sent);
             double cpuBefore = ProcInfo.cpuSeconds(target.pid());
+            double generatorBefore = ProcInfo.cpuSeconds(ProcessHandle.current().pid());
+            long[] machineBefore = ProcInfo.machineJiffies();
             latency.getIntervalHistogram(); // drop the warm-up's
             long started = System.nanoTime();
             sleep(durationSeconds);
             double seconds = (System.nanoTime() - started) / 1e9;
             long[] sentAfter = sums(sent);
             double cpu = ProcInfo.cpuSeconds(target.pid()) - cpuBefore;
+            double generator = ProcInfo.cpuSeconds(ProcessHandle.current().pid()) - generatorBefore;
+            long[] machineAfter = ProcInfo.machineJiffies();
+            double machineBusy = machineBefore == null || machineAfter == null || machineAfter[1] == machineBefore[1] ? -1
+                    : (double) (machineAfter[0] - machineBefore[0]) / (machineAfter[1] - machineBefore[1]);
             Histogram window = latency.getIntervalHistogram();
             long received = peers.received() - receivedBefore;
             long bad = peers.bad() - badBefore;
@@ -188,7 +200,7 @@ public final class SocketBenchmark implements Callable<Integer> {
                 expected += n * flows.get(i).receivers().size();
             }
             return new Result(target.name(), sentTotal, expected, received, bad, peers.firstBadReason(),
-                    target.problems(), peers.count(), cpu, seconds, window);
+                    target.problems(), peers.count(), cpu, generator, machineBusy, seconds, window);
         }
     }
 
@@ -240,11 +252,12 @@ public final class SocketBenchmark implements Callable<Integer> {
             out.append(String.format(Locale.ROOT,
                     "  %-6s forwarded %,d (%.0f/s), lost %.3f %%, bad %d; server CPU %.2f s (%.2f cores) ->"
                             + " %,.0f forwarded per CPU-second; added latency p50 %.3f ms p99 %.3f ms max %.3f ms;"
-                            + " %d endpoints%n",
+                            + " %d endpoints; load generator %.2f cores, machine %.0f %% busy%n",
                     r.target(), r.received(), r.received() / r.seconds(), r.lossPercent(), r.bad(),
                     r.cpuSeconds(), r.cpuSeconds() / r.seconds(), r.perCpuSecond(),
                     r.latency().getValueAtPercentile(50) / 1000.0, r.latency().getValueAtPercentile(99) / 1000.0,
-                    r.latency().getMaxValue() / 1000.0, r.endpoints()));
+                    r.latency().getMaxValue() / 1000.0, r.endpoints(), r.generatorCpuSeconds() / r.seconds(),
+                    100 * r.machineBusy()));
             if (r.firstBad() != null) {
                 out.append("         first bad packet: ").append(r.firstBad()).append('\n');
             }
@@ -275,9 +288,10 @@ public final class SocketBenchmark implements Callable<Integer> {
             Result r = results.get(i);
             out.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
                     "{\"target\":\"%s\",\"received\":%d,\"expected\":%d,\"bad\":%d,\"endpoints\":%d,"
-                            + "\"serverCpuSeconds\":%.3f,\"seconds\":%.3f,\"perCpuSecond\":%.0f,\"p50Ms\":%.3f,"
-                            + "\"p99Ms\":%.3f,\"maxMs\":%.3f}",
-                    r.target(), r.received(), r.forwardedExpected(), r.bad(), r.endpoints(), r.cpuSeconds(), r.seconds(),
+                            + "\"serverCpuSeconds\":%.3f,\"generatorCpuSeconds\":%.3f,\"machineBusy\":%.3f,"
+                            + "\"seconds\":%.3f,\"perCpuSecond\":%.0f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"maxMs\":%.3f}",
+                    r.target(), r.received(), r.forwardedExpected(), r.bad(), r.endpoints(), r.cpuSeconds(),
+                    r.generatorCpuSeconds(), r.machineBusy(), r.seconds(),
                     r.perCpuSecond(), r.latency().getValueAtPercentile(50) / 1000.0,
                     r.latency().getValueAtPercentile(99) / 1000.0, r.latency().getMaxValue() / 1000.0));
         }
