@@ -88,36 +88,38 @@ final class LiveDeskTarget implements Target {
     }
 
     /**
-     * The conference with an endpoint per member, allocated {@value #ENDPOINTS_PER_REQUEST} endpoints per
-     * Colibri2 request (the bridge refuses large bodies with 413), then every endpoint connected.
+     * The conference with an endpoint per member, {@value #ENDPOINTS_PER_REQUEST} endpoints per Colibri2
+     * request (the bridge refuses large bodies with 413), each batch connected before the next is allocated: the
+     * ice4j port's agents stop checking if their endpoint does not connect within some seconds of allocation.
      */
     private void allocate(Scenario.Conference conference, Map<Scenario.Member, SrtpPeer> endpoints) throws Exception {
         MeetingId meeting = new MeetingId("bench-" + conference.id());
-        Map<String, TransportDescription> bridgeSides = new HashMap<>();
         List<Scenario.Member> members = conference.members();
         for (int from = 0; from < members.size(); from += ENDPOINTS_PER_REQUEST) {
+            List<Scenario.Member> batch = members.subList(from, Math.min(members.size(), from + ENDPOINTS_PER_REQUEST));
             ConferenceRequest.Builder request = from == 0
                     ? ConferenceRequest.creating(meeting).name(meeting.value()) : ConferenceRequest.modifying(meeting);
-            for (Scenario.Member m : members.subList(from, Math.min(members.size(), from + ENDPOINTS_PER_REQUEST))) {
+            for (Scenario.Member m : batch) {
                 List<MediaSource> sources = !m.sends() ? List.of() : List.of(new MediaSource(MediaType.VIDEO,
                         m.name() + "-v0", List.of(new MediaSource.Ssrc(m.ssrc(), m.name())), List.of()));
                 request.endpoint(EndpointRequest.creating(m.name()).statsId(m.name())
                         .remoteTransport(endpoints.get(m).description()).sources(sources).build());
             }
+            Map<String, TransportDescription> bridgeSides = new HashMap<>();
             for (ConferenceReply.EndpointReply e : bridge.apply(request.build()).endpoints()) {
                 bridgeSides.put(e.id(), e.transport());
             }
-        }
-        List<Concurrently.Task> connects = new ArrayList<>();
-        for (Scenario.Member m : members) {
-            SrtpPeer peer = endpoints.get(m);
-            TransportDescription bridgeSide = bridgeSides.get(m.name());
-            if (bridgeSide == null) {
-                throw new IllegalStateException("the bridge created no endpoint " + m.name());
+            List<Concurrently.Task> connects = new ArrayList<>();
+            for (Scenario.Member m : batch) {
+                SrtpPeer peer = endpoints.get(m);
+                TransportDescription bridgeSide = bridgeSides.get(m.name());
+                if (bridgeSide == null) {
+                    throw new IllegalStateException("the bridge created no endpoint " + m.name());
+                }
+                connects.add(() -> peer.connect(bridgeSide, connectTimeout));
             }
-            connects.add(() -> peer.connect(bridgeSide, connectTimeout));
+            Concurrently.run(connectParallelism, connects);
         }
-        Concurrently.run(connectParallelism, connects);
     }
 
     @Override
