@@ -9,6 +9,7 @@ import io.livedesk.media.sdp.Extmap;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.sdp.RtcpFeedback;
 import io.livedesk.media.sdp.RtpCodec;
+import io.livedesk.media.sdp.Simulcast;
 
 /**
  * What to negotiate with browsers that use this bridge, matching what it does with RTCP:
@@ -19,7 +20,9 @@ import io.livedesk.media.sdp.RtpCodec;
  *   <li>NACK (answered from the bridge's cache), PLI and FIR (relayed to the sender), RTX;</li>
  *   <li>no {@code sdes:mid} header extension: the bridge forwards packets unchanged, and a receiver
  *       would route another sender's packets by that sender's mid instead of by the SSRCs listed in
- *       its own SDP.</li>
+ *       its own SDP;</li>
+ *   <li>the rid header extensions (RFC 8852) on sections that send simulcast by rid, so the bridge can tell
+ *       which layer each new SSRC is (the answer leaves them out elsewhere).</li>
  * </ul>
  */
 public final class BridgeCodecPolicy {
@@ -38,6 +41,7 @@ public final class BridgeCodecPolicy {
                                 new RtpCodec(97, "rtx", 90000, 1, Map.of("apt", "96"), List.of()))),
                 Map.of(MediaType.AUDIO, List.of(new Extmap(1, Extmap.AUDIO_LEVEL),
                                 new Extmap(2, Extmap.ABS_SEND_TIME)),
-                        MediaType.VIDEO, List.of(new Extmap(2, Extmap.ABS_SEND_TIME))));
+                        MediaType.VIDEO, List.of(new Extmap(2, Extmap.ABS_SEND_TIME),
+                                new Extmap(10, Simulcast.RTP_STREAM_ID), new Extmap(11, Simulcast.REPAIRED_RTP_STREAM_ID))));
     }
 }

@@ -8,6 +8,7 @@ import io.livedesk.media.api.Media;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.PayloadType;
 import io.livedesk.media.sdp.RtpCodec;
+import io.livedesk.media.sdp.Simulcast;
 import io.livedesk.media.tap.AudioTap;
 
 /**
@@ -40,6 +41,10 @@ final class Endpoint {
     private volatile List<SenderStream> streams = List.of();
     /** Primary video SSRCs, for REMB. */
     private volatile int[] videoSsrcs = new int[0];
+    /** Its simulcast tracks; rid layers are learned into them from packets. */
+    private volatile List<SimulcastSource> simulcasts = List.of();
+    /** The height this endpoint shows others' video at (0: it did not say): caps the simulcast layer it gets. */
+    private volatile int maxVideoHeight;
 
     /** Audio taps on this endpoint; null when none, so the receive path pays one volatile read. */
     private volatile AudioTap[] audioTaps;
@@ -47,6 +52,9 @@ final class Endpoint {
     private final Object tapLock = new Object();
     private boolean tapsClosed;
     private volatile int[] opusPayloadTypes = DEFAULT_OPUS;
+    /** The ids it negotiated for the rid and repaired-rid header extensions; 0 when none. */
+    private volatile int ridExtension;
+    private volatile int repairedRidExtension;
 
     private volatile long lastActivityNanos;
     private final AtomicBoolean secureHandled = new AtomicBoolean();
@@ -130,6 +138,22 @@ final class Endpoint {
 
     int[] videoSsrcs() {
         return videoSsrcs;
+    }
+
+    List<SimulcastSource> simulcasts() {
+        return simulcasts;
+    }
+
+    void simulcasts(List<SimulcastSource> sources) {
+        this.simulcasts = List.copyOf(sources);
+    }
+
+    int maxVideoHeight() {
+        return maxVideoHeight;
+    }
+
+    void maxVideoHeight(int height) {
+        this.maxVideoHeight = height;
     }
 
     /** Called by the conference, under its lock, with the streams already in its SSRC table. */
@@ -235,6 +259,25 @@ final class Endpoint {
         if (opus.length > 0) {
             opusPayloadTypes = opus;
         }
+        for (Media media : medias) {
+            if (media.type() == MediaType.VIDEO) {
+                ridExtension = extensionId(media, Simulcast.RTP_STREAM_ID);
+                repairedRidExtension = extensionId(media, Simulcast.REPAIRED_RTP_STREAM_ID);
+            }
+        }
+    }
+
+    private static int extensionId(Media media, String uri) {
+        return media.headerExtensions().stream().filter(e -> uri.equals(e.uri())).mapToInt(e -> e.id())
+                .findFirst().orElse(0);
+    }
+
+    int ridExtension() {
+        return ridExtension;
+    }
+
+    int repairedRidExtension() {
+        return repairedRidExtension;
     }
 
     /** Whether RTP payload type {@code pt} of this endpoint is Opus; called on the receive thread. */

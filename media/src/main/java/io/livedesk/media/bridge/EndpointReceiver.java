@@ -1,5 +1,7 @@
 package io.livedesk.media.bridge;
 
+import java.nio.charset.StandardCharsets;
+
 import io.livedesk.media.rtp.RtcpCompound;
 import io.livedesk.media.rtp.RtcpPacket;
 import io.livedesk.media.rtp.RtpPacket;
@@ -37,11 +39,14 @@ final class EndpointReceiver implements MediaPacketListener {
             endpoint.counters.drop(ForwardingDrop.MALFORMED_RTP);
             return;
         }
-        if (endpoint.streams().isEmpty()) {
+        if (endpoint.streams().isEmpty() && endpoint.simulcasts().isEmpty()) {
             endpoint.counters.drop(ForwardingDrop.RECEIVE_ONLY);
             return;
         }
         SenderStream stream = path.routing().stream(rtp.ssrc());
+        if (stream == null && !endpoint.simulcasts().isEmpty()) {
+            stream = learnLayer(buf);
+        }
         if (stream == null || stream.owner != endpoint) {
             endpoint.counters.drop(ForwardingDrop.UNKNOWN_SSRC);
             return;
@@ -49,6 +54,24 @@ final class EndpointReceiver implements MediaPacketListener {
         stream.onReceived(rtp, now / 1_000_000L);
         path.forwarding().onRtp(endpoint, stream, rtp, now);
         path.audioTaps().onRtp(endpoint, stream, rtp, now);
+    }
+
+    /**
+     * A new SSRC of a rid-simulcast track, told by its rid (or, for a layer's RTX, its repaired rid) header
+     * extension: the browser sends these on a stream's first packets. Only packets of unknown SSRCs come here.
+     */
+    private SenderStream learnLayer(byte[] buf) {
+        boolean repair = true;
+        int at = endpoint.repairedRidExtension() > 0 ? rtp.extensionOffset(endpoint.repairedRidExtension()) : -1;
+        if (at < 0) {
+            repair = false;
+            at = endpoint.ridExtension() > 0 ? rtp.extensionOffset(endpoint.ridExtension()) : -1;
+        }
+        if (at < 0) {
+            return null;
+        }
+        String rid = new String(buf, at, rtp.extensionLength(at), StandardCharsets.US_ASCII);
+        return path.routing().learn(endpoint, rtp.ssrc(), rid, repair);
     }
 
     @Override

@@ -253,6 +253,9 @@ public final class LocalBridge implements Bridge {
                 if (er.sources() != null) {
                     conference.setSources(endpoint, er.sources());
                 }
+                if (er.maxVideoHeight() != null) {
+                    endpoint.maxVideoHeight(er.maxVideoHeight());
+                }
                 boolean restarted = er.remoteTransport() != null && link.connect(er.id(), er.remoteTransport());
                 // A restart's new credentials go back like a new endpoint's transport.
                 replies.add(new ConferenceReply.EndpointReply(er.id(),

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 
 import io.livedesk.media.bridge.BridgeConfig;
+import io.livedesk.media.simulcast.SimulcastSettings;
 import io.livedesk.media.bridge.PublicAddressBridge;
 import io.livedesk.signaling.routing.OpeningHours;
 import io.livedesk.speech.SpeechConfig;
@@ -174,10 +175,11 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
      * @param mediaTimeout    the in-process bridge reports a participant's media stopped after this long without a
      *                        packet (a bridge node has its own {@code --media-timeout})
      * @param mediaCheckInterval how often the media status of calls is read from their bridges
+     * @param simulcast       how the in-process bridge moves receivers between a simulcast sender's layers
      */
     public record Bridge(String address, int port, List<String> publicAddresses, List<URI> remote,
                          Duration healthInterval, Duration connectTimeout, Duration requestTimeout, int downAfter,
-                         Duration mediaTimeout, Duration mediaCheckInterval, String io) {
+                         Duration mediaTimeout, Duration mediaCheckInterval, String io, SimulcastSettings simulcast) {
         public Bridge {
             publicAddresses = List.copyOf(publicAddresses);
             remote = List.copyOf(remote);
@@ -189,7 +191,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         /** Address and port only, the other settings at their defaults (tests and tools). */
         public Bridge(String address, int port) {
             this(address, port, List.of(), List.of(), Duration.ofSeconds(2), Duration.ofSeconds(2),
-                    Duration.ofSeconds(3), 3, Duration.ofSeconds(2), Duration.ofMillis(500), "netty");
+                    Duration.ofSeconds(3), 3, Duration.ofSeconds(2), Duration.ofMillis(500), "netty",
+                    SimulcastSettings.defaults());
         }
     }
 
@@ -296,7 +299,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                 new Bridge(b.getString("address"), b.getInt("port"), stringList(b, "public-address"),
                         urls(b, "remote"), b.getDuration("health-interval"), b.getDuration("connect-timeout"),
                         b.getDuration("request-timeout"), b.getInt("down-after"), b.getDuration("media-timeout"),
-                        b.getDuration("media-check-interval"), b.getString("io")),
+                        b.getDuration("media-check-interval"), b.getString("io"), simulcast(b.getConfig("simulcast"))),
                 new Live(li.getDuration("heartbeat-interval"), li.getDuration("viewer-ttl"),
                         li.getDuration("stats-interval"), li.getDuration("chat-flush-interval"),
                         li.getInt("chat-per-second"), li.getInt("chat-burst"), li.getInt("likes-per-second"),
@@ -315,6 +318,16 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                 calls, bridge, live, speech, wallboard);
         cfg.validate();
         return cfg;
+    }
+
+    /** {@code livedesk.bridge.simulcast}; a value out of range stops the start and names the setting. */
+    private static SimulcastSettings simulcast(Config c) {
+        try {
+            return new SimulcastSettings(c.getLong("initial-estimate"), c.getDuration("upgrade-step"),
+                    c.getDuration("congestion-hold"), c.getDuration("max-congestion-hold"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("livedesk.bridge.simulcast: " + e.getMessage(), e);
+        }
     }
 
     private static OpeningHours openingHours(String setting, String text) {
