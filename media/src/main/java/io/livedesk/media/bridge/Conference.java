@@ -3,6 +3,7 @@ package io.livedesk.media.bridge;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MeetingId;
+import io.livedesk.media.rtp.TransportCcFeedback;
 import io.livedesk.media.sdp.Simulcast;
 
 import java.util.ArrayList;
@@ -299,6 +300,23 @@ final class Conference implements ConferenceRouting {
         for (SimulcastSource track : simulcasts) {
             track.choose(all, nowNanos, r -> nowNanos - r.rembAtNanos() < BandwidthEstimator.REMB_FRESH_NANOS
                     ? r.rembBps() : 0);
+        }
+    }
+
+    /** Housekeeper: each sender's transport-wide feedback for what arrived since the last round. */
+    void sendTransportFeedback(byte[] scratch) {
+        for (Endpoint sender : endpoints) {
+            List<SenderStream> streams = sender.streams();
+            TransportCcFeedback feedback = sender.transportFeedback.take(context.feedbackSsrc,
+                    streams.isEmpty() ? 0 : streams.get(0).ssrc);
+            if (feedback == null) {
+                continue;
+            }
+            byte[] out = feedback.length() <= scratch.length ? scratch : new byte[feedback.length()];
+            int len = feedback.write(out, 0);
+            if (sender.sendRtcp(out, 0, len)) {
+                sender.counters.transportFeedbackToSender();
+            }
         }
     }
 

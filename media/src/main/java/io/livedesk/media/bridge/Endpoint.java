@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.livedesk.media.api.Media;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.PayloadType;
+import io.livedesk.media.sdp.Extmap;
 import io.livedesk.media.sdp.RtpCodec;
 import io.livedesk.media.sdp.Simulcast;
 import io.livedesk.media.tap.AudioTap;
@@ -55,6 +56,9 @@ final class Endpoint {
     /** The ids it negotiated for the rid and repaired-rid header extensions; 0 when none. */
     private volatile int ridExtension;
     private volatile int repairedRidExtension;
+    /** The id it negotiated for the transport-wide sequence number; 0 when none (then no feedback either). */
+    private volatile int transportCcExtension;
+    final TransportWideFeedback transportFeedback = new TransportWideFeedback();
 
     private volatile long lastActivityNanos;
     private final AtomicBoolean secureHandled = new AtomicBoolean();
@@ -259,17 +263,25 @@ final class Endpoint {
         if (opus.length > 0) {
             opusPayloadTypes = opus;
         }
+        int transportCc = 0;
         for (Media media : medias) {
             if (media.type() == MediaType.VIDEO) {
                 ridExtension = extensionId(media, Simulcast.RTP_STREAM_ID);
                 repairedRidExtension = extensionId(media, Simulcast.REPAIRED_RTP_STREAM_ID);
             }
+            // BUNDLE: one transport-wide numbering for the whole endpoint, under one id in every section.
+            transportCc = Math.max(transportCc, extensionId(media, Extmap.TRANSPORT_WIDE_CC));
         }
+        transportCcExtension = transportCc;
     }
 
     private static int extensionId(Media media, String uri) {
         return media.headerExtensions().stream().filter(e -> uri.equals(e.uri())).mapToInt(e -> e.id())
                 .findFirst().orElse(0);
+    }
+
+    int transportCcExtension() {
+        return transportCcExtension;
     }
 
     int ridExtension() {

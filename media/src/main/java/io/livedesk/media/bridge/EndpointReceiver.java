@@ -13,7 +13,8 @@ import io.livedesk.media.transport.MediaPacketListener;
  * {@link PacketPath} it was given (forwarding, then the audio taps) and each RTCP packet to its
  * feedback stage. RTP of an endpoint that declared no sources (receive-only: a livestream viewer)
  * goes no further than the count, whatever its SSRC; its RTCP (receiver reports, NACK, PLI) is taken
- * as any receiver's.
+ * as any receiver's. A transport-wide sequence number is recorded for the sender's feedback and blanked first
+ * ({@link TransportWideFeedback}): the one change made to a packet's bytes before the stages.
  *
  * <p>Holds the endpoint's scratch views and buffers, so nothing is allocated per packet here. The
  * transport calls it from ice4j's receive thread, and once from the DTLS thread for packets that
@@ -38,6 +39,9 @@ final class EndpointReceiver implements MediaPacketListener {
         if (!rtp.wrap(buf, off, len)) {
             endpoint.counters.drop(ForwardingDrop.MALFORMED_RTP);
             return;
+        }
+        if (endpoint.transportCcExtension() > 0) {
+            endpoint.transportFeedback.arrived(rtp, endpoint.transportCcExtension(), now);
         }
         if (endpoint.streams().isEmpty() && endpoint.simulcasts().isEmpty()) {
             endpoint.counters.drop(ForwardingDrop.RECEIVE_ONLY);

@@ -6,7 +6,8 @@ import java.util.Collection;
  * The bridge's periodic work, run on its one housekeeping thread (or driven directly by tests with
  * their own clock): keyframe requests for endpoints that just became secure and those a window held
  * back ({@link KeyframeRequester}), expiry of endpoints
- * whose ICE failed or that went quiet, per-endpoint bitrates, each receiver's simulcast layer, the bridge's
+ * whose ICE failed or that went quiet, per-endpoint bitrates, each receiver's simulcast layer, each sender's
+ * transport-wide feedback, the bridge's
  * packet rate (stress),
  * and REMB to senders every {@code rembInterval}.
  */
@@ -64,6 +65,7 @@ final class Housekeeper {
                 }
             }
             conference.chooseLayers(nowNanos);
+            conference.sendTransportFeedback(scratch);
             conference.flushKeyframeRequests(nowNanos, scratch);
             if (conference.size() == 0 && nowNanos - conference.createdNanos > inactivityNanos) {
                 expirer.expireEmpty(conference);

@@ -28,7 +28,7 @@ class BrowserSimulcastIT {
     private static final Logger log = LoggerFactory.getLogger(BrowserSimulcastIT.class);
     private static final Duration T = Duration.ofSeconds(40);
 
-    /** The heights the host sends at, per rid, and its frames encoded. */
+    /** The heights the host sends at, per rid, and its estimate of its path to the bridge. */
     private static final String SENT = """
             const done = arguments[arguments.length - 1];
             const pc = window.LiveDeskDesk.studioPeerConnection();
@@ -38,6 +38,9 @@ class BrowserSimulcastIT {
               stats.forEach(s => {
                 if (s.type === 'outbound-rtp' && s.kind === 'video' && s.rid && (s.frameHeight || 0) > 0) {
                   out[s.rid] = s.frameHeight;
+                }
+                if (s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate) {
+                  out.estimate = s.availableOutgoingBitrate;
                 }
               });
               done(out);
@@ -95,9 +98,11 @@ class BrowserSimulcastIT {
             String broadcastId = pages.hostGoesLive(host, "host-sim", "Lin Wei", "Simulcast");
 
             // The host's three layers, told apart by height.
-            await().atMost(T).until(() -> host.asyncJs(SENT).size() == 3);
+            await().atMost(T).until(() -> host.asyncJs(SENT).keySet().stream().filter(k -> !k.equals("estimate")).count() == 3);
             Map<String, Object> layers = host.asyncJs(SENT);
             log.info("host sends layers {}", layers);
+            // The bridge's transport-wide feedback (and its REMB ceiling) let the host's estimate carry every layer.
+            await().atMost(T).until(() -> number(host.asyncJs(SENT), "estimate") > 1_000_000);
 
             for (Chromium v : List.of(small, large)) {
                 v.driver().get("http://127.0.0.1:" + node.port() + "/live/" + broadcastId + "?lang=en");
@@ -139,13 +144,16 @@ class BrowserSimulcastIT {
     }
 
     private static long lowest(Chromium host) {
-        return host.asyncJs(SENT).values().stream().filter(Number.class::isInstance)
-                .mapToLong(v -> ((Number) v).longValue()).min().orElse(-1);
+        return layerHeights(host).min().orElse(-1);
     }
 
     private static long highest(Chromium host) {
-        return host.asyncJs(SENT).values().stream().filter(Number.class::isInstance)
-                .mapToLong(v -> ((Number) v).longValue()).max().orElse(-1);
+        return layerHeights(host).max().orElse(-1);
+    }
+
+    private static java.util.stream.LongStream layerHeights(Chromium host) {
+        return host.asyncJs(SENT).entrySet().stream().filter(e -> !e.getKey().equals("estimate"))
+                .map(Map.Entry::getValue).filter(Number.class::isInstance).mapToLong(v -> ((Number) v).longValue());
     }
 
     private static long number(Map<String, Object> stats, String key) {
