@@ -83,6 +83,9 @@ final class Conference implements ConferenceRouting {
             if (layer < 0) {
                 continue;
             }
+            if (!source.mayLearn(context.nanoClock.getAsLong())) {
+                return null;
+            }
             SenderStream stream = new SenderStream(ssrc, owner, !repair, source, layer);
             List<SenderStream> streams = new ArrayList<>();
             for (SenderStream s : owner.streams()) {

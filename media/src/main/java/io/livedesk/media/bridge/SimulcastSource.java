@@ -26,6 +26,11 @@ import io.livedesk.media.simulcast.SimulcastSettings;
  * the conference, under its lock.
  */
 final class SimulcastSource {
+    /**
+     * New SSRCs learned per second at most: a browser has a handful (a layer and its RTX, again after a restart); a
+     * sender making up SSRCs with a valid rid would otherwise rebuild the conference's SSRC table per packet.
+     */
+    static final int MAX_LEARNED_PER_SECOND = 8;
     /** A layer that sent nothing for this long is left out of the choice (the browser paused it, or it stalled). */
     static final long LAYER_IDLE_NANOS = 2_000_000_000L;
 
@@ -44,6 +49,8 @@ final class SimulcastSource {
     private final long[] lastBytes;
     private final long[] lastPacketNanos;
     private long lastRateNanos;
+    private long learnWindowStartNanos = Long.MIN_VALUE;
+    private int learnedInWindow;
 
     private final Map<Endpoint, View> views = new ConcurrentHashMap<>();
     /** The owner's receive thread's copy of a packet being rewritten for one receiver. */
@@ -85,6 +92,15 @@ final class SimulcastSource {
     /** The layer index of {@code rid}, or -1. */
     int layerOf(String rid) {
         return rids.indexOf(rid);
+    }
+
+    /** Under the conference's lock: whether one more SSRC may be learned now ({@link #MAX_LEARNED_PER_SECOND}). */
+    boolean mayLearn(long nowNanos) {
+        if (learnWindowStartNanos == Long.MIN_VALUE || nowNanos - learnWindowStartNanos >= 1_000_000_000L) {
+            learnWindowStartNanos = nowNanos;
+            learnedInWindow = 0;
+        }
+        return learnedInWindow++ < MAX_LEARNED_PER_SECOND;
     }
 
     /** Under the conference's lock: the layer's stream from now on (a new SSRC for a rid replaces the old one). */

@@ -175,6 +175,21 @@ class SimulcastForwardingTest {
     }
 
     @Test
+    void aSenderMakingUpSsrcsLearnsOnlyAFewASecond() {
+        long before = sender.counters.dropped(ForwardingDrop.UNKNOWN_SSRC);
+        for (int i = 0; i < 100; i++) {
+            byte[] p = packet(0, false, true);
+            p[8] = (byte) (0x10 + i); // a new SSRC each time, rid "f"
+            sender.receiver.onRtp(p, 0, p.length);
+        }
+        long learned = 100 - (sender.counters.dropped(ForwardingDrop.UNKNOWN_SSRC) - before);
+        assertEquals(SimulcastSource.MAX_LEARNED_PER_SECOND, learned);
+        now.addAndGet(SECOND);
+        send(1, true);
+        assertNotNull(conference.stream(SSRCS[1]), "a second later it learns again");
+    }
+
+    @Test
     void eachReceiverGetsOneLayerOnTheReceiverSsrcCappedByTheSizeItShowsVideoAt() {
         allLayersStartThenChoose();
         smallLink.clear();
