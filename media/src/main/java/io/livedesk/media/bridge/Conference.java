@@ -244,6 +244,13 @@ final class Conference implements ConferenceRouting {
                         : new SenderStream(ssrc, endpoint, source.type(), primary, context.packetCacheSize,
                         context.packetCacheMaxAgeMs));
             }
+            for (Map.Entry<Long, Long> repair : repairs.entrySet()) {
+                for (SenderStream s : streams) {
+                    if (s.ssrc == (int) (long) repair.getValue() && s.simulcast == null) {
+                        s.rtxSsrc((int) (long) repair.getKey());
+                    }
+                }
+            }
         }
         endpoint.streams(streams);
         endpoint.simulcasts(simulcastSources);

@@ -1,6 +1,8 @@
 package io.livedesk.media.bridge;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -58,6 +60,10 @@ final class Endpoint {
     private volatile int repairedRidExtension;
     /** The id it negotiated for the transport-wide sequence number; 0 when none (then no feedback either). */
     private volatile int transportCcExtension;
+    /** Per payload type, the RTX payload type that repairs it (apt), or 0; learned from its medias. */
+    private volatile int[] rtxPayloadTypes = new int[128];
+    /** As a receiver: the next RTX sequence number per RTX SSRC it gets (its own numbering, see NackResponder). */
+    private final Map<Integer, int[]> rtxSequences = new HashMap<>();
     final TransportWideFeedback transportFeedback = new TransportWideFeedback();
 
     private volatile long lastActivityNanos;
@@ -273,11 +279,38 @@ final class Endpoint {
             transportCc = Math.max(transportCc, extensionId(media, Extmap.TRANSPORT_WIDE_CC));
         }
         transportCcExtension = transportCc;
+        int[] rtx = new int[128];
+        for (Media media : medias) {
+            for (PayloadType pt : media.payloadTypes()) {
+                String apt = pt.parameters().get("apt");
+                if ("rtx".equalsIgnoreCase(pt.name()) && apt != null && apt.matches("\\d{1,3}")
+                        && Integer.parseInt(apt) < 128 && pt.id() > 0 && pt.id() < 128) {
+                    rtx[Integer.parseInt(apt)] = pt.id();
+                }
+            }
+        }
+        rtxPayloadTypes = rtx;
     }
 
     private static int extensionId(Media media, String uri) {
         return media.headerExtensions().stream().filter(e -> uri.equals(e.uri())).mapToInt(e -> e.id())
                 .findFirst().orElse(0);
+    }
+
+    /** The RTX payload type this endpoint negotiated for payload type {@code pt}, or 0. */
+    int rtxPayloadType(int pt) {
+        return pt >= 0 && pt < 128 ? rtxPayloadTypes[pt] : 0;
+    }
+
+    /**
+     * The next sequence number of the RTX stream {@code rtxSsrc} to this receiver. The bridge's retransmissions and
+     * the sender's own (forwarded) share one numbering per receiver, so the receiver sees one gapless RTX stream.
+     */
+    int nextRtxSequence(int rtxSsrc) {
+        synchronized (rtxSequences) {
+            int[] next = rtxSequences.computeIfAbsent(rtxSsrc, k -> new int[1]);
+            return next[0]++ & 0xFFFF;
+        }
     }
 
     int transportCcExtension() {

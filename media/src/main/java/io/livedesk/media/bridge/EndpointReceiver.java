@@ -106,6 +106,8 @@ final class EndpointReceiver implements MediaPacketListener {
     static final class Scratch {
         /** Room for a cached packet or an originated feedback packet (a NACK of all {@link #lost}). */
         final byte[] packet = new byte[4096];
+        /** A cached packet wrapped as RTX. */
+        final byte[] rtx = new byte[4096 + io.livedesk.media.rtp.Rtx.OVERHEAD];
         /** Sequence numbers of one NACK. */
         final int[] lost = new int[512];
         /** The ones no cache held. */

@@ -30,9 +30,29 @@ final class RtpForwarder implements RtpStage {
         byte[] buf = packet.buffer();
         int off = packet.offset();
         int len = packet.length();
+        if (!stream.primary && len <= stream.rtxCopy.length) {
+            forwardRtx(sender, stream, buf, off, len);
+            return;
+        }
         for (Endpoint receiver : routing.endpoints()) {
             if (receiver != sender && receiver.sendRtp(buf, off, len)) {
                 receiver.counters.forwardedRtp();
+            }
+        }
+    }
+
+    /** The sender's own retransmissions: to each receiver on that receiver's RTX numbering (see NackResponder). */
+    private void forwardRtx(Endpoint sender, SenderStream stream, byte[] buf, int off, int len) {
+        byte[] copy = stream.rtxCopy;
+        System.arraycopy(buf, off, copy, 0, len);
+        for (Endpoint receiver : routing.endpoints()) {
+            if (receiver != sender) {
+                int seq = receiver.nextRtxSequence(stream.ssrc);
+                copy[2] = (byte) (seq >> 8);
+                copy[3] = (byte) seq;
+                if (receiver.sendRtp(copy, 0, len)) {
+                    receiver.counters.forwardedRtp();
+                }
             }
         }
     }

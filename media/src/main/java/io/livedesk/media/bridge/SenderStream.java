@@ -28,6 +28,10 @@ final class SenderStream {
     final SimulcastSource simulcast;
     /** Its layer's index in {@link #simulcast}; -1 for a plain stream. */
     final int layer;
+    /** A primary stream's RTX partner (its FID group's second SSRC), 0 when it has none. */
+    private volatile int rtxSsrc;
+    /** An RTX stream's packets, copied per receiver to number them on that receiver's RTX sequence; else null. */
+    final byte[] rtxCopy;
 
     private final SequenceExtender sequence = new SequenceExtender();
     private long firstExtended = -1;
@@ -61,9 +65,18 @@ final class SenderStream {
         this.primary = primary;
         this.simulcast = simulcast;
         this.layer = layer;
+        this.rtxCopy = primary ? null : new byte[2048];
         // A layer's packets go out rewritten per receiver: a receiver's NACK names its own sequence numbers.
         this.cache = primary && type == MediaType.VIDEO && simulcast == null
                 ? new PacketCache(cacheSize, 1500, cacheMaxAgeMs) : null;
+    }
+
+    int rtxSsrc() {
+        return rtxSsrc;
+    }
+
+    void rtxSsrc(int ssrc) {
+        this.rtxSsrc = ssrc;
     }
 
     boolean isPrimaryVideo() {
