@@ -1,224 +1,223 @@
 package io.livedesk.bench.sockets;
 
+import io.livedesk.bench.BenchMain;
 import io.livedesk.bench.QuietLogs;
 import io.livedesk.bench.Report;
 import io.livedesk.bench.load.ProcInfo;
-import io.livedesk.media.api.Bridge;
-import io.livedesk.media.api.ConferenceReply;
-import io.livedesk.media.api.ConferenceRequest;
-import io.livedesk.media.api.EndpointRequest;
-import io.livedesk.media.api.MediaSource;
-import io.livedesk.media.api.MediaType;
-import io.livedesk.media.api.MeetingId;
-import io.livedesk.media.colibri.Colibri2Client;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The bridge over real sockets (issue 12): a bridge node in its own process per media I/O, and synthetic
- * endpoints in this one doing real ICE, a real DTLS 1.2 handshake and SRTP over loopback UDP, driven through
- * the Colibri2 REST API. Scenarios: {@code calls} (pairs sending to each other, fan-out 1) and {@code live}
- * (one sender, N receive-only viewers). Each receiver decrypts and checks every packet and records the time
- * the bridge added. Reported per I/O, in one run so the comparison is a ratio: forwarded SRTP packets per
- * bridge-process CPU-second, p50/p99 added latency, packets lost or bad.
+ * Media servers over real sockets (issue 12), in one run so that the comparison is a ratio: LiveDesk bridge
+ * nodes, one process per media I/O ({@code ice4j}, {@code netty}), driven over Colibri2, and Janus 1.1 (its
+ * videoroom plugin, {@code janus}) as a child process driven over its HTTP API. Synthetic endpoints in this
+ * process do real ICE, a real DTLS 1.2 handshake and SRTP over loopback UDP.
+ *
+ * <p>Scenarios: {@code live} (one sender, N receive-only viewers), {@code calls} (pairs sending to each other,
+ * fan-out 1), {@code three} (groups of three, each sending one stream and receiving the other two, fan-out 2).
+ * Every receiver decrypts and checks every packet against what was sent on the stream it expects on that SSRC
+ * (a server may rewrite SSRC, sequence number and timestamp, as Janus does) and records the time the server
+ * added. Reported per target: forwarded SRTP packets per server-process CPU-second (user + system time from
+ * /proc), p50/p99 added latency, packets lost or bad, and the ratio of each LiveDesk row to Janus's.
+ *
+ * <p>With {@code janus} among the targets the run happens in a private network namespace
+ * ({@link LoopbackNamespace}): Janus gathers no loopback candidates otherwise.
  */
-@Command(name = "sockets", mixinStandardHelpOptions = true,
-        description = "Real-socket forwarding: bridge process per media I/O, synthetic ICE/DTLS/SRTP endpoints.")
+@Command(name = "sockets", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Real-socket forwarding: LiveDesk bridge processes (one per media I/O) and Janus's videoroom, "
+                + "synthetic ICE/DTLS/SRTP endpoints over loopback; forwarded packets per server CPU-second.",
+                "With janus among the targets it re-runs itself in a private network namespace (unshare --net; "
+                        + "root), so that Janus's ICE stays on a loopback address."})
 public final class SocketBenchmark implements Callable<Integer> {
-    @Option(names = "--io", split = ",", description = "media I/O to compare; default ${DEFAULT-VALUE}")
-    List<String> ios = List.of("ice4j", "netty");
-    @Option(names = "--scenario", description = "calls or live; default ${DEFAULT-VALUE}")
+    /** One endpoint's ICE and DTLS. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
+    /** How long the sender threads get to stop. */
+    private static final Duration SENDER_STOP_TIMEOUT = Duration.ofSeconds(2);
+    private static final String JANUS = "janus";
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+    @Option(names = {"--targets", "--io"}, split = ",", description = "servers to compare: LiveDesk media I/Os "
+            + "(ice4j, netty) and janus; default ${DEFAULT-VALUE}")
+    List<String> targets = List.of("ice4j", "netty");
+    @Option(names = "--scenario", description = "live, calls or three; default ${DEFAULT-VALUE}")
     String scenario = "live";
     @Option(names = "--receivers", description = "live: viewers of the one sender; default ${DEFAULT-VALUE}")
     int receivers = 50;
     @Option(names = "--pairs", description = "calls: pairs of endpoints; default ${DEFAULT-VALUE}")
     int pairs = 20;
+    @Option(names = "--groups", description = "three: groups of three endpoints; default ${DEFAULT-VALUE}")
+    int groups = 10;
     @Option(names = "--rate", description = "packets per second each sender sends; default ${DEFAULT-VALUE}")
     int rate = 1000;
     @Option(names = "--warmup", description = "warm-up seconds; default ${DEFAULT-VALUE}")
     double warmupSeconds = 5;
     @Option(names = "--duration", description = "measured seconds; default ${DEFAULT-VALUE}")
     double durationSeconds = 15;
-    @Option(names = "--bridge-heap", description = "the bridge process's -Xmx; default ${DEFAULT-VALUE}")
+    @Option(names = "--connect-parallelism", description = "endpoints connected at once; default ${DEFAULT-VALUE}")
+    int connectParallelism = 8;
+    @Option(names = "--bridge-heap", description = "a LiveDesk bridge process's -Xmx; default ${DEFAULT-VALUE}")
     String heap = "1g";
     @Option(names = "--bridge-jvm", split = " ", description = "more JVM options for the bridge process, e.g. "
             + "\"-XX:StartFlightRecording=filename=bridge.jfr\" (the I/O's name is appended to a filename)")
     List<String> bridgeJvm = List.of();
+    @Option(names = "--janus-bin", description = "the janus executable; default ${DEFAULT-VALUE}")
+    String janusBinary = "janus";
+    @Option(names = "--janus-lib", description = "the folder with Janus's plugins/ and transports/; "
+            + "default: the first of " + "/usr/lib/<arch>/janus, /usr/lib/janus, /usr/local/lib/janus, /opt/janus/lib/janus")
+    Path janusLibrary;
+    @Option(names = "--janus-event-loops", description = "Janus's event_loops: 0 for its default, a thread per "
+            + "handle; default ${DEFAULT-VALUE}")
+    int janusEventLoops = 0;
+    @Option(names = "--janus-debug-level", description = "Janus's log level, 0-7; default ${DEFAULT-VALUE} (warnings)")
+    int janusDebugLevel = 3;
+    @Option(names = "--janus-start-timeout", description = "seconds until Janus's API answers; default ${DEFAULT-VALUE}")
+    long janusStartSeconds = 30;
+    @Option(names = "--janus-request-timeout", description = "seconds for one Janus API request and its event; "
+            + "default ${DEFAULT-VALUE}")
+    long janusRequestSeconds = 30;
     @Mixin
     Report report = new Report();
 
-    record Result(String io, long sent, long forwardedExpected, long received, long bad, double bridgeCpuSeconds,
+    /**
+     * @param cpuSeconds          the server process's user + system time in the measured window
+     * @param generatorCpuSeconds this process's (the synthetic endpoints') in the same window
+     * @param machineBusy         the share of all cores busy in the window (others' work included), 0–1
+     */
+    record Result(String target, long sent, long forwardedExpected, long received, long bad, String firstBad,
+                  String problems, int endpoints, double cpuSeconds, double generatorCpuSeconds, double machineBusy,
                   double seconds, Histogram latency) {
         double perCpuSecond() {
-            return bridgeCpuSeconds <= 0 ? 0 : received / bridgeCpuSeconds;
+            return cpuSeconds <= 0 ? 0 : received / cpuSeconds;
         }
 
         double lossPercent() {
             return forwardedExpected == 0 ? 0 : 100.0 * Math.max(0, forwardedExpected - received) / forwardedExpected;
         }
+
+        boolean isJanus() {
+            return target.startsWith(JANUS);
+        }
     }
 
     @Override
     public Integer call() throws Exception {
+        Scenario plan = Scenario.of(scenario, receivers, pairs, groups);
+        String janusIce = null;
+        if (targets.stream().anyMatch(t -> t.startsWith(JANUS))) {
+            Optional<String> alias = LoopbackNamespace.aliasAddress();
+            if (alias.isEmpty()) {
+                if (LoopbackNamespace.inside()) {
+                    throw new IllegalStateException("no loopback address on a non-loopback interface in this namespace");
+                }
+                System.err.println("janus: re-running in a private network namespace with " + LoopbackNamespace.ALIAS
+                        + " on " + LoopbackNamespace.INTERFACE + " (Janus gathers no candidates on lo)");
+                return LoopbackNamespace.rerunInside(BenchMain.class,
+                        spec.root().commandLine().getParseResult().originalArgs());
+            }
+            janusIce = alias.get();
+        }
         QuietLogs.apply();
         List<Result> results = new ArrayList<>();
-        for (String io : ios) {
-            results.add(run(io));
+        for (String target : targets) {
+            results.add(run(target, plan, janusIce));
         }
         return report.print(new Report.Printable() {
             @Override
             public String text() {
-                StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-                        "scenario %s, %s, %d packets/s per sender, %.0f s measured after %.0f s warm-up%n", scenario,
-                        scenario.equals("live") ? receivers + " viewers" : pairs + " pairs", rate, durationSeconds,
-                        warmupSeconds));
-                for (Result r : results) {
-                    out.append(String.format(Locale.ROOT,
-                            "  %-6s forwarded %,d (%.0f/s), lost %.3f %%, bad %d; bridge CPU %.2f s (%.2f cores) ->"
-                                    + " %,.0f forwarded per CPU-second; added latency p50 %.3f ms p99 %.3f ms max %.3f ms%n",
-                            r.io(), r.received(), r.received() / r.seconds(), r.lossPercent(), r.bad(),
-                            r.bridgeCpuSeconds(), r.bridgeCpuSeconds() / r.seconds(), r.perCpuSecond(),
-                            r.latency().getValueAtPercentile(50) / 1000.0, r.latency().getValueAtPercentile(99) / 1000.0,
-                            r.latency().getMaxValue() / 1000.0));
-                }
-                if (results.size() == 2 && results.get(0).perCpuSecond() > 0) {
-                    out.append(String.format(Locale.ROOT, "  ratio %s / %s per CPU-second: %.2f",
-                            results.get(1).io(), results.get(0).io(),
-                            results.get(1).perCpuSecond() / results.get(0).perCpuSecond()));
-                }
-                return out.toString();
+                return SocketBenchmark.this.text(plan, results);
             }
 
             @Override
             public String json() {
-                StringBuilder out = new StringBuilder("{\"tool\":\"livedesk-bench sockets\",\"scenario\":\"" + scenario
-                        + "\",\"rate\":" + rate + ",\"receivers\":" + receivers + ",\"pairs\":" + pairs
-                        + ",\"cpus\":" + Runtime.getRuntime().availableProcessors() + ",\"results\":[");
-                for (int i = 0; i < results.size(); i++) {
-                    Result r = results.get(i);
-                    out.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
-                            "{\"io\":\"%s\",\"received\":%d,\"expected\":%d,\"bad\":%d,\"bridgeCpuSeconds\":%.3f,"
-                                    + "\"seconds\":%.3f,\"perCpuSecond\":%.0f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"maxMs\":%.3f}",
-                            r.io(), r.received(), r.forwardedExpected(), r.bad(), r.bridgeCpuSeconds(), r.seconds(),
-                            r.perCpuSecond(), r.latency().getValueAtPercentile(50) / 1000.0,
-                            r.latency().getValueAtPercentile(99) / 1000.0, r.latency().getMaxValue() / 1000.0));
-                }
-                return out.append("]}").toString();
+                return SocketBenchmark.this.json(results);
             }
         });
     }
 
-    /** One sender and who receives it. */
-    private record Flow(SrtpPeer sender, long ssrc, List<SrtpPeer> receivers) {
+    private Target start(String target, String janusIce) throws Exception {
+        if (target.equals(JANUS)) {
+            return JanusTarget.start(new JanusTarget.Options(janusBinary,
+                    janusLibrary != null ? janusLibrary : JanusConfig.findLibraryFolder(), janusIce, janusDebugLevel,
+                    janusEventLoops, Duration.ofSeconds(janusStartSeconds), Duration.ofSeconds(janusRequestSeconds),
+                    CONNECT_TIMEOUT, connectParallelism));
+        }
+        return LiveDeskTarget.start(target, heap, bridgeJvm.stream().map(o -> o.replace(".jfr", "-" + target + ".jfr")).toList(),
+                CONNECT_TIMEOUT, connectParallelism);
     }
 
-    private Result run(String io) throws Exception {
+    private Result run(String name, Scenario plan, String janusIce) throws Exception {
         Recorder latency = new Recorder(3);
-        List<SrtpPeer> peers = new ArrayList<>();
-        try (BridgeProcess bridgeProcess = BridgeProcess.start(io, heap,
-                bridgeJvm.stream().map(o -> o.replace(".jfr", "-" + io + ".jfr")).toList());
-             Colibri2Client bridge = new Colibri2Client("bench-" + io, Colibri2Client.Options.of(URI.create(bridgeProcess.colibriUrl())))) {
-            List<Flow> flows = build(bridge, peers, latency);
-            long[] counters = new long[1];
-            Thread[] senders = startSenders(flows, counters);
+        try (Peers peers = new Peers(latency); Target target = start(name, janusIce)) {
+            List<Flow> flows = target.connect(plan, peers);
+            LongAdder[] sent = new LongAdder[flows.size()];
+            Thread[] senders = startSenders(flows, sent);
             sleep(warmupSeconds);
-            long receivedBefore = received(peers);
-            long badBefore = bad(peers);
-            long sentBefore = counters[0];
-            double cpuBefore = ProcInfo.cpuSeconds(bridgeProcess.pid());
+            long receivedBefore = peers.received();
+            long badBefore = peers.bad();
+            long[] sentBefore = sums(sent);
+            double cpuBefore = ProcInfo.cpuSeconds(target.pid());
+            double generatorBefore = ProcInfo.cpuSeconds(ProcessHandle.current().pid());
+            long[] machineBefore = ProcInfo.machineJiffies();
             latency.getIntervalHistogram(); // drop the warm-up's
             long started = System.nanoTime();
             sleep(durationSeconds);
             double seconds = (System.nanoTime() - started) / 1e9;
-            long sent = counters[0] - sentBefore;
-            double cpu = ProcInfo.cpuSeconds(bridgeProcess.pid()) - cpuBefore;
+            long[] sentAfter = sums(sent);
+            double cpu = ProcInfo.cpuSeconds(target.pid()) - cpuBefore;
+            double generator = ProcInfo.cpuSeconds(ProcessHandle.current().pid()) - generatorBefore;
+            long[] machineAfter = ProcInfo.machineJiffies();
+            double machineBusy = machineBefore == null || machineAfter == null || machineAfter[1] == machineBefore[1] ? -1
+                    : (double) (machineAfter[0] - machineBefore[0]) / (machineAfter[1] - machineBefore[1]);
             Histogram window = latency.getIntervalHistogram();
-            long received = received(peers) - receivedBefore;
-            long bad = bad(peers) - badBefore;
+            long received = peers.received() - receivedBefore;
+            long bad = peers.bad() - badBefore;
             for (Thread t : senders) {
                 t.interrupt();
-                t.join(2_000);
+                t.join(SENDER_STOP_TIMEOUT.toMillis());
             }
-            int fanOut = flows.get(0).receivers().size();
-            return new Result(io, sent, sent * fanOut, received, bad, cpu, seconds, window);
-        } finally {
-            peers.forEach(SrtpPeer::close);
+            long sentTotal = 0;
+            long expected = 0;
+            for (int i = 0; i < flows.size(); i++) {
+                long n = sentAfter[i] - sentBefore[i];
+                sentTotal += n;
+                expected += n * flows.get(i).receivers().size();
+            }
+            return new Result(target.name(), sentTotal, expected, received, bad, peers.firstBadReason(),
+                    target.problems(), peers.count(), cpu, generator, machineBusy, seconds, window);
         }
     }
 
-    /** The conference(s) on the bridge, every endpoint connected (ICE, DTLS, SRTP keys) before it returns. */
-    private List<Flow> build(Bridge bridge, List<SrtpPeer> peers, Recorder latency) throws Exception {
-        List<Flow> flows = new ArrayList<>();
-        if (scenario.equals("live")) {
-            MeetingId meeting = new MeetingId("bench-live");
-            SrtpPeer host = new SrtpPeer("host", latency);
-            peers.add(host);
-            Map<String, SrtpPeer> endpoints = new LinkedHashMap<>();
-            endpoints.put("host", host);
-            for (int i = 0; i < receivers; i++) {
-                SrtpPeer viewer = new SrtpPeer("v" + i, latency);
-                peers.add(viewer);
-                endpoints.put("v" + i, viewer);
-            }
-            connect(bridge, meeting, endpoints, Map.of("host", 0x11110000L));
-            flows.add(new Flow(host, 0x11110000L, peers.subList(1, peers.size())));
-        } else if (scenario.equals("calls")) {
-            for (int p = 0; p < pairs; p++) {
-                SrtpPeer a = new SrtpPeer("a" + p, latency);
-                SrtpPeer b = new SrtpPeer("b" + p, latency);
-                peers.add(a);
-                peers.add(b);
-                long ssrcA = 0x20000000L + 2L * p;
-                long ssrcB = ssrcA + 1;
-                Map<String, SrtpPeer> endpoints = new LinkedHashMap<>();
-                endpoints.put("a", a);
-                endpoints.put("b", b);
-                connect(bridge, new MeetingId("bench-call-" + p), endpoints, Map.of("a", ssrcA, "b", ssrcB));
-                flows.add(new Flow(a, ssrcA, List.of(b)));
-                flows.add(new Flow(b, ssrcB, List.of(a)));
-            }
-        } else {
-            throw new IllegalArgumentException("scenario must be calls or live: " + scenario);
+    private static long[] sums(LongAdder[] adders) {
+        long[] out = new long[adders.length];
+        for (int i = 0; i < adders.length; i++) {
+            out[i] = adders[i].sum();
         }
-        return flows;
-    }
-
-    private static void connect(Bridge bridge, MeetingId meeting, Map<String, SrtpPeer> endpoints,
-                                Map<String, Long> senders) throws Exception {
-        ConferenceRequest.Builder request = ConferenceRequest.creating(meeting).name(meeting.value());
-        for (Map.Entry<String, SrtpPeer> e : endpoints.entrySet()) {
-            Long ssrc = senders.get(e.getKey());
-            List<MediaSource> sources = ssrc == null ? List.of() : List.of(new MediaSource(MediaType.VIDEO,
-                    e.getKey() + "-v0", List.of(new MediaSource.Ssrc(ssrc, e.getKey())), List.of()));
-            request.endpoint(EndpointRequest.creating(e.getKey()).statsId(e.getKey())
-                    .remoteTransport(e.getValue().description()).sources(sources).build());
-        }
-        ConferenceReply reply = bridge.apply(request.build());
-        List<String> ids = new ArrayList<>(endpoints.keySet());
-        for (int i = 0; i < ids.size(); i++) {
-            endpoints.get(ids.get(i)).connect(reply.endpoints().get(i).transport(), Duration.ofSeconds(20));
-        }
+        return out;
     }
 
     /** One thread per sender, paced to {@code rate}: 30 frames a second, the frame's last packet marked. */
-    private Thread[] startSenders(List<Flow> flows, long[] sent) {
+    private Thread[] startSenders(List<Flow> flows, LongAdder[] sent) {
         Thread[] threads = new Thread[flows.size()];
         for (int i = 0; i < flows.size(); i++) {
             Flow flow = flows.get(i);
+            LongAdder counter = sent[i] = new LongAdder();
             Thread t = new Thread(() -> {
                 long interval = TimeUnit.SECONDS.toNanos(1) / rate;
                 long next = System.nanoTime();
@@ -230,9 +229,7 @@ public final class SocketBenchmark implements Callable<Integer> {
                     } catch (Exception e) {
                         return;
                     }
-                    synchronized (sent) {
-                        sent[0]++;
-                    }
+                    counter.increment();
                     next += interval;
                     long wait = next - System.nanoTime();
                     if (wait > 0) {
@@ -247,15 +244,62 @@ public final class SocketBenchmark implements Callable<Integer> {
         return threads;
     }
 
-    private static long received(List<SrtpPeer> peers) {
-        return peers.stream().mapToLong(SrtpPeer::received).sum();
+    private String text(Scenario plan, List<Result> results) {
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+                "scenario %s, %s, %d packets/s per sender (%,d forwarded/s offered), %.0f s measured after %.0f s warm-up%n",
+                plan.name(), plan.describe(), rate, (long) rate * plan.copiesPerRound(), durationSeconds, warmupSeconds));
+        for (Result r : results) {
+            out.append(String.format(Locale.ROOT,
+                    "  %-6s forwarded %,d (%.0f/s), lost %.3f %%, bad %d; server CPU %.2f s (%.2f cores) ->"
+                            + " %,.0f forwarded per CPU-second; added latency p50 %.3f ms p99 %.3f ms max %.3f ms;"
+                            + " %d endpoints; load generator %.2f cores, machine %.0f %% busy%n",
+                    r.target(), r.received(), r.received() / r.seconds(), r.lossPercent(), r.bad(),
+                    r.cpuSeconds(), r.cpuSeconds() / r.seconds(), r.perCpuSecond(),
+                    r.latency().getValueAtPercentile(50) / 1000.0, r.latency().getValueAtPercentile(99) / 1000.0,
+                    r.latency().getMaxValue() / 1000.0, r.endpoints(), r.generatorCpuSeconds() / r.seconds(),
+                    100 * r.machineBusy()));
+            if (r.firstBad() != null) {
+                out.append("         first bad packet: ").append(r.firstBad()).append('\n');
+            }
+            if (r.problems() != null) {
+                out.append("         ").append(r.problems()).append('\n');
+            }
+        }
+        Optional<Result> janus = results.stream().filter(Result::isJanus).findFirst();
+        if (janus.isPresent() && janus.get().perCpuSecond() > 0) {
+            for (Result r : results) {
+                if (!r.isJanus()) {
+                    out.append(String.format(Locale.ROOT, "  ratio %s / %s per CPU-second: %.2f%n", r.target(),
+                            janus.get().target(), r.perCpuSecond() / janus.get().perCpuSecond()));
+                }
+            }
+        } else if (results.size() == 2 && results.get(0).perCpuSecond() > 0) {
+            out.append(String.format(Locale.ROOT, "  ratio %s / %s per CPU-second: %.2f%n", results.get(1).target(),
+                    results.get(0).target(), results.get(1).perCpuSecond() / results.get(0).perCpuSecond()));
+        }
+        return out.toString().stripTrailing();
     }
 
-    private static long bad(List<SrtpPeer> peers) {
-        return peers.stream().mapToLong(SrtpPeer::bad).sum();
+    private String json(List<Result> results) {
+        StringBuilder out = new StringBuilder("{\"tool\":\"livedesk-bench sockets\",\"scenario\":\"" + scenario
+                + "\",\"rate\":" + rate + ",\"receivers\":" + receivers + ",\"pairs\":" + pairs + ",\"groups\":" + groups
+                + ",\"cpus\":" + Runtime.getRuntime().availableProcessors() + ",\"results\":[");
+        for (int i = 0; i < results.size(); i++) {
+            Result r = results.get(i);
+            out.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
+                    "{\"target\":\"%s\",\"received\":%d,\"expected\":%d,\"bad\":%d,\"endpoints\":%d,"
+                            + "\"serverCpuSeconds\":%.3f,\"generatorCpuSeconds\":%.3f,\"machineBusy\":%.3f,"
+                            + "\"seconds\":%.3f,\"perCpuSecond\":%.0f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"maxMs\":%.3f}",
+                    r.target(), r.received(), r.forwardedExpected(), r.bad(), r.endpoints(), r.cpuSeconds(),
+                    r.generatorCpuSeconds(), r.machineBusy(), r.seconds(),
+                    r.perCpuSecond(), r.latency().getValueAtPercentile(50) / 1000.0,
+                    r.latency().getValueAtPercentile(99) / 1000.0, r.latency().getMaxValue() / 1000.0));
+        }
+        return out.append("]}").toString();
     }
 
     private static void sleep(double seconds) throws InterruptedException {
+        // The warm-up and the measured window are durations to wait, not conditions.
         Thread.sleep((long) (seconds * 1000));
     }
 }

@@ -1,8 +1,10 @@
 package io.livedesk.testkit.peer;
 
 import io.livedesk.testkit.dtls.BrowserDtlsClient;
+import io.livedesk.testkit.dtls.BrowserDtlsServer;
 import io.livedesk.testkit.dtls.DtlsIdentity;
 import org.bouncycastle.tls.DTLSClientProtocol;
+import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.DatagramTransport;
 
@@ -22,7 +24,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.zip.CRC32;
@@ -30,15 +31,29 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * A browser's transport without a browser, on a plain loopback UDP socket: ICE by hand (controlling, it
- * nominates its one pair and answers the other side's checks), then a BouncyCastle DTLS client with use_srtp
- * ({@link BrowserDtlsClient}), which leaves the DTLS-SRTP keying material for the caller's SRTP. One reader
+ * A browser's transport without a browser, on a plain loopback UDP socket: ICE by hand, then a BouncyCastle
+ * DTLS handshake with use_srtp, which leaves the DTLS-SRTP keying material for the caller's SRTP. One reader
  * thread demultiplexes by RFC 7983 and hands every RTP/RTCP-looking datagram to the media consumer. Enough to
  * keep a real media flow through a bridge in a test; SRTP itself is the caller's (the bridge's own session
  * class lives in the media module, which this module cannot see).
+ *
+ * <p>By default it takes the roles a browser takes towards the LiveDesk bridge: ICE controlling (it nominates
+ * its one pair and answers the other side's checks) and DTLS client ({@link BrowserDtlsClient}). A server that
+ * offers to the browser with full ICE (Janus for its subscribers) makes the browser ICE controlled: then it
+ * waits for the other side to nominate. A server that answers the browser's {@code actpass} with {@code active}
+ * (Janus for its publishers) makes it the DTLS server ({@link BrowserDtlsServer}).
  */
 public final class SyntheticPeer implements AutoCloseable {
     private static final int MAGIC = 0x2112A442;
+    /** How often a connectivity check is sent again until ICE is done. */
+    private static final long CHECK_INTERVAL_MS = 50;
+    private static final int ATTR_USE_CANDIDATE = 0x0025;
+
+    /** Its ICE role (RFC 8445 section 6.1.1): the offerer of a full-ICE pair, or any agent facing ICE-lite, controls. */
+    public enum IceRole { CONTROLLING, CONTROLLED }
+
+    /** Its DTLS role, from the SDP's {@code a=setup} (RFC 5763): {@code active} is the client. */
+    public enum DtlsRole { CLIENT, SERVER }
 
     private final String ufrag = "syn" + Long.toHexString(new SecureRandom().nextLong() & 0xFFFFFFFFL);
     private final String pwd = HexFormat.of().formatHex(randomBytes(12));
@@ -47,14 +62,19 @@ public final class SyntheticPeer implements AutoCloseable {
     private final BlockingQueue<byte[]> dtlsIn = new ArrayBlockingQueue<>(64);
     private final Consumer<byte[]> media;
     private final Thread reader;
-    /** Counts down once our check was answered and once we answered theirs: ICE is done. */
-    private final CountDownLatch nominatedAndAnswered = new CountDownLatch(2);
+    /** Guards the three ICE progress flags below and is notified when one of them changes. */
+    private final Object iceProgress = new Object();
+    /** Our check was answered (as controlling agent: our nominated pair is selected). */
+    private boolean nominated;
+    /** We answered a check of theirs. */
+    private boolean answered;
+    /** We answered a check of theirs that carried USE-CANDIDATE: as controlled agent, the pair is selected. */
+    private boolean answeredNomination;
     private volatile InetSocketAddress remote;
     private volatile String remoteUfrag;
     private volatile String remotePwd;
+    private volatile IceRole iceRole = IceRole.CONTROLLING;
     private volatile byte[] pendingCheck;
-    private volatile boolean nominated;
-    private volatile boolean answered;
     private volatile boolean closed;
 
     /**
@@ -108,27 +128,76 @@ public final class SyntheticPeer implements AutoCloseable {
     public byte[] connect(String remoteUfrag, String remotePwd, InetSocketAddress remote, boolean remoteLite,
                           Duration timeout, int exportLength, int... srtpProfiles)
             throws IOException, InterruptedException, GeneralSecurityException {
-        if (remoteLite) {
-            nominatedAndAnswered.countDown();
+        return connect(remoteUfrag, remotePwd, remote, remoteLite, IceRole.CONTROLLING, DtlsRole.CLIENT, timeout,
+                exportLength, srtpProfiles);
+    }
+
+    /**
+     * ICE and DTLS in the roles the SDP exchange gave this side. Controlling, ICE is done once our check (which
+     * nominates) was answered and, unless the remote side is ICE-lite, once we answered one of theirs.
+     * Controlled, once our check was answered and we answered one of theirs that nominates (USE-CANDIDATE).
+     * Then the DTLS handshake as client or server, within what is left of {@code timeout}.
+     *
+     * @param exportLength bytes of DTLS-SRTP keying material to export
+     * @param srtpProfiles the SRTP protection profiles offered (client) or accepted (server), in order of preference
+     * @return the exported keying material (RFC 5764 order: client key, server key, client salt, server salt)
+     */
+    public byte[] connect(String remoteUfrag, String remotePwd, InetSocketAddress remote, boolean remoteLite,
+                          IceRole iceRole, DtlsRole dtlsRole, Duration timeout, int exportLength, int... srtpProfiles)
+            throws IOException, InterruptedException, GeneralSecurityException {
+        if (remoteLite && iceRole == IceRole.CONTROLLED) {
+            throw new IllegalArgumentException("an ICE-lite remote side never controls: this side must");
         }
+        this.iceRole = iceRole;
         this.remote = remote;
         this.remoteUfrag = remoteUfrag;
         this.remotePwd = remotePwd;
         long deadline = System.nanoTime() + timeout.toNanos();
-        do {
+        while (true) {
+            synchronized (iceProgress) {
+                if (iceDone(remoteLite)) {
+                    break;
+                }
+            }
             if (System.nanoTime() > deadline) {
-                throw new IOException("ICE did not complete: nominated=" + nominated + " answered=" + answered);
+                synchronized (iceProgress) {
+                    throw new IOException("ICE did not complete (" + iceRole + "): our check answered=" + nominated
+                            + ", theirs answered=" + answered + ", their nomination answered=" + answeredNomination);
+                }
             }
             byte[] check = bindingRequest();
             pendingCheck = check;
             socket.send(new DatagramPacket(check, check.length, remote));
-            // A STUN retransmission every 50 ms until both directions have been checked.
-        } while (!nominatedAndAnswered.await(50, TimeUnit.MILLISECONDS));
+            // A STUN retransmission every CHECK_INTERVAL_MS until both directions have been checked.
+            synchronized (iceProgress) {
+                if (!iceDone(remoteLite)) {
+                    iceProgress.wait(CHECK_INTERVAL_MS);
+                }
+            }
+        }
+        int handshakeMillis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        if (dtlsRole == DtlsRole.SERVER) {
+            BrowserDtlsServer server = new BrowserDtlsServer(identity, exportLength, handshakeMillis, srtpProfiles);
+            DTLSServerProtocol protocol = new DTLSServerProtocol();
+            // A browser's DTLS server sends no HelloVerifyRequest; the client's address is ICE-checked already.
+            protocol.setVerifyRequests(false);
+            DTLSTransport dtls = protocol.accept(server, new Transport());
+            dtls.getReceiveLimit();
+            return server.exported();
+        }
         BrowserDtlsClient client = new BrowserDtlsClient(identity, exportLength, srtpProfiles);
         DTLSTransport dtls = new DTLSClientProtocol().connect(client, new Transport());
         // Keep the DTLS association; nothing more is needed of it.
         dtls.getReceiveLimit();
         return client.exported();
+    }
+
+    /** Whether ICE is done in this side's role; the caller holds {@link #iceProgress}. */
+    private boolean iceDone(boolean remoteLite) {
+        if (!nominated) {
+            return false;
+        }
+        return iceRole == IceRole.CONTROLLING ? remoteLite || answered : answeredNomination;
     }
 
     /** Sends bytes as they are from this peer's own (authenticated) address. */
@@ -169,26 +238,52 @@ public final class SyntheticPeer implements AutoCloseable {
         int type = ((m[0] & 0xFF) << 8) | (m[1] & 0xFF);
         if (type == 0x0101) {
             byte[] check = pendingCheck;
-            if (check != null && Arrays.equals(m, 8, 20, check, 8, 20) && !nominated) {
-                nominated = true;
-                nominatedAndAnswered.countDown();
+            if (check != null && Arrays.equals(m, 8, 20, check, 8, 20)) {
+                progress(() -> nominated = true);
             }
         } else if (type == 0x0001) {
             byte[] reply = bindingSuccess(Arrays.copyOfRange(m, 8, 20), from);
             socket.send(new DatagramPacket(reply, reply.length, from));
-            if (!answered) {
+            boolean nominates = hasAttribute(m, ATTR_USE_CANDIDATE);
+            progress(() -> {
                 answered = true;
-                nominatedAndAnswered.countDown();
-            }
+                answeredNomination |= nominates;
+            });
         }
+    }
+
+    private void progress(Runnable change) {
+        synchronized (iceProgress) {
+            change.run();
+            iceProgress.notifyAll();
+        }
+    }
+
+    /** Whether a STUN message carries the attribute (walks the TLVs after the 20-byte header). */
+    private static boolean hasAttribute(byte[] m, int wanted) {
+        int at = 20;
+        int end = Math.min(m.length, 20 + (((m[2] & 0xFF) << 8) | (m[3] & 0xFF)));
+        while (at + 4 <= end) {
+            int type = ((m[at] & 0xFF) << 8) | (m[at + 1] & 0xFF);
+            int length = ((m[at + 2] & 0xFF) << 8) | (m[at + 3] & 0xFF);
+            if (type == wanted) {
+                return true;
+            }
+            at += 4 + (length + 3) / 4 * 4;
+        }
+        return false;
     }
 
     private byte[] bindingRequest() throws GeneralSecurityException {
         Stun s = new Stun(0x0001, randomBytes(12));
         s.attribute(0x0006, (remoteUfrag + ":" + ufrag).getBytes(StandardCharsets.UTF_8));
         s.attribute(0x0024, ByteBuffer.allocate(4).putInt(0x6E7F1EFF).array());
-        s.attribute(0x802A, randomBytes(8));
-        s.attribute(0x0025, new byte[0]);
+        if (iceRole == IceRole.CONTROLLING) {
+            s.attribute(0x802A, randomBytes(8));
+            s.attribute(ATTR_USE_CANDIDATE, new byte[0]);
+        } else {
+            s.attribute(0x8029, randomBytes(8));
+        }
         return s.finish(remotePwd);
     }
 

@@ -1,0 +1,111 @@
+package io.livedesk.bench.sockets;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Who sends to whom, whatever server forwards it: conferences of members, each member sending one video
+ * stream or none and receiving every other member's stream.
+ *
+ * @param name        {@code live}, {@code calls} or {@code three}
+ * @param conferences one per meeting (LiveDesk conference, Janus videoroom)
+ */
+record Scenario(String name, List<Conference> conferences) {
+    static final long LIVE_SSRC = 0x11110000L;
+    static final long CALLS_SSRC_BASE = 0x20000000L;
+    static final long THREE_SSRC_BASE = 0x30000000L;
+
+    Scenario {
+        conferences = List.copyOf(conferences);
+    }
+
+    /**
+     * @param ssrc the SSRC it sends on; null for a receive-only member (a livestream viewer)
+     */
+    record Member(String name, Long ssrc) {
+        boolean sends() {
+            return ssrc != null;
+        }
+    }
+
+    /** @param id unique in the scenario */
+    record Conference(String id, List<Member> members) {
+        Conference {
+            members = List.copyOf(members);
+        }
+
+        List<Member> senders() {
+            return members.stream().filter(Member::sends).toList();
+        }
+
+        /** Who receives {@code sender}'s stream: everyone else. */
+        List<Member> receiversOf(Member sender) {
+            return members.stream().filter(m -> m != sender).toList();
+        }
+
+        /** The streams {@code member} receives: every other member's that sends. */
+        List<Member> sendersTo(Member member) {
+            return members.stream().filter(m -> m != member && m.sends()).toList();
+        }
+    }
+
+    /** One sender and {@code viewers} receive-only members. */
+    static Scenario live(int viewers) {
+        List<Member> members = new ArrayList<>();
+        members.add(new Member("host", LIVE_SSRC));
+        for (int i = 0; i < viewers; i++) {
+            members.add(new Member("v" + i, null));
+        }
+        return new Scenario("live", List.of(new Conference("live", members)));
+    }
+
+    /** {@code pairs} conferences of two, each sending to the other (fan-out 1). */
+    static Scenario calls(int pairs) {
+        List<Conference> conferences = new ArrayList<>();
+        for (int p = 0; p < pairs; p++) {
+            long a = CALLS_SSRC_BASE + 2L * p;
+            conferences.add(new Conference("call-" + p, List.of(new Member("a", a), new Member("b", a + 1))));
+        }
+        return new Scenario("calls", conferences);
+    }
+
+    /** {@code groups} conferences of three, each sending one stream and receiving the other two (fan-out 2). */
+    static Scenario three(int groups) {
+        List<Conference> conferences = new ArrayList<>();
+        for (int g = 0; g < groups; g++) {
+            long base = THREE_SSRC_BASE + 3L * g;
+            conferences.add(new Conference("three-" + g,
+                    List.of(new Member("a", base), new Member("b", base + 1), new Member("c", base + 2))));
+        }
+        return new Scenario("three", conferences);
+    }
+
+    static Scenario of(String name, int viewers, int pairs, int groups) {
+        return switch (name) {
+            case "live" -> live(viewers);
+            case "calls" -> calls(pairs);
+            case "three" -> three(groups);
+            default -> throw new IllegalArgumentException("scenario must be live, calls or three: " + name);
+        };
+    }
+
+    int senders() {
+        return conferences.stream().mapToInt(c -> c.senders().size()).sum();
+    }
+
+    /** Copies the server forwards for one packet from every sender. */
+    int copiesPerRound() {
+        return conferences.stream()
+                .mapToInt(c -> c.senders().stream().mapToInt(s -> c.receiversOf(s).size()).sum()).sum();
+    }
+
+    /** For the report, e.g. "1 sender, 50 viewers". */
+    String describe() {
+        return switch (name) {
+            case "live" -> String.format(Locale.ROOT, "1 sender, %d viewers", conferences.get(0).members().size() - 1);
+            case "calls" -> conferences.size() + " pairs";
+            default -> conferences.size() + " groups of three";
+        };
+    }
+}
