@@ -20,10 +20,14 @@ import java.util.concurrent.TimeUnit;
 final class BridgeProcess implements AutoCloseable {
     private final Process process;
     private final int httpPort;
+    /** Stops the bridge if the benchmark is stopped (SIGTERM, Ctrl-C) before it closes this. */
+    private final Thread stopOnExit;
 
     private BridgeProcess(Process process, int httpPort) {
         this.process = process;
         this.httpPort = httpPort;
+        this.stopOnExit = new Thread(process::destroy, "bench-bridge-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     static BridgeProcess start(String io, String heap, List<String> jvmOptions) throws Exception {
@@ -83,6 +87,11 @@ final class BridgeProcess implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs anyway, harmlessly
         }
     }
 }

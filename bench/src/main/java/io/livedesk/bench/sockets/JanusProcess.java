@@ -41,11 +41,15 @@ final class JanusProcess implements AutoCloseable {
     private final Path folder;
     private final int httpPort;
     private final Deque<String> tail = new ArrayDeque<>();
+    /** Stops Janus if the benchmark is stopped (SIGTERM, Ctrl-C) before it closes this. */
+    private final Thread stopOnExit;
 
     private JanusProcess(Process process, Path folder, int httpPort) {
         this.process = process;
         this.folder = folder;
         this.httpPort = httpPort;
+        this.stopOnExit = new Thread(process::destroy, "bench-janus-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     /**
@@ -160,6 +164,11 @@ final class JanusProcess implements AutoCloseable {
             }
         } finally {
             deleteFolder();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs anyway, harmlessly
+            }
         }
     }
 

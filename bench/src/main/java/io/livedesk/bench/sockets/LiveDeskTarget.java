@@ -6,6 +6,7 @@ import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.MeetingId;
+import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.colibri.Colibri2Client;
 
 import java.net.URI;
@@ -21,6 +22,8 @@ import java.util.Map;
  * The bridge forwards SSRCs as they are.
  */
 final class LiveDeskTarget implements Target {
+    /** Endpoints allocated per Colibri2 request: a thousand in one body exceed the bridge's request limit. */
+    static final int ENDPOINTS_PER_REQUEST = 100;
     private final String io;
     private final BridgeProcess process;
     private final Colibri2Client bridge;
@@ -84,24 +87,39 @@ final class LiveDeskTarget implements Target {
         return flows;
     }
 
-    /** The conference with an endpoint per member, then every endpoint connected. */
+    /**
+     * The conference with an endpoint per member, {@value #ENDPOINTS_PER_REQUEST} endpoints per Colibri2
+     * request (the bridge refuses large bodies with 413), each batch connected before the next is allocated: the
+     * ice4j port's agents stop checking if their endpoint does not connect within some seconds of allocation.
+     */
     private void allocate(Scenario.Conference conference, Map<Scenario.Member, SrtpPeer> endpoints) throws Exception {
         MeetingId meeting = new MeetingId("bench-" + conference.id());
-        ConferenceRequest.Builder request = ConferenceRequest.creating(meeting).name(meeting.value());
-        for (Scenario.Member m : conference.members()) {
-            List<MediaSource> sources = !m.sends() ? List.of() : List.of(new MediaSource(MediaType.VIDEO,
-                    m.name() + "-v0", List.of(new MediaSource.Ssrc(m.ssrc(), m.name())), List.of()));
-            request.endpoint(EndpointRequest.creating(m.name()).statsId(m.name())
-                    .remoteTransport(endpoints.get(m).description()).sources(sources).build());
+        List<Scenario.Member> members = conference.members();
+        for (int from = 0; from < members.size(); from += ENDPOINTS_PER_REQUEST) {
+            List<Scenario.Member> batch = members.subList(from, Math.min(members.size(), from + ENDPOINTS_PER_REQUEST));
+            ConferenceRequest.Builder request = from == 0
+                    ? ConferenceRequest.creating(meeting).name(meeting.value()) : ConferenceRequest.modifying(meeting);
+            for (Scenario.Member m : batch) {
+                List<MediaSource> sources = !m.sends() ? List.of() : List.of(new MediaSource(MediaType.VIDEO,
+                        m.name() + "-v0", List.of(new MediaSource.Ssrc(m.ssrc(), m.name())), List.of()));
+                request.endpoint(EndpointRequest.creating(m.name()).statsId(m.name())
+                        .remoteTransport(endpoints.get(m).description()).sources(sources).build());
+            }
+            Map<String, TransportDescription> bridgeSides = new HashMap<>();
+            for (ConferenceReply.EndpointReply e : bridge.apply(request.build()).endpoints()) {
+                bridgeSides.put(e.id(), e.transport());
+            }
+            List<Concurrently.Task> connects = new ArrayList<>();
+            for (Scenario.Member m : batch) {
+                SrtpPeer peer = endpoints.get(m);
+                TransportDescription bridgeSide = bridgeSides.get(m.name());
+                if (bridgeSide == null) {
+                    throw new IllegalStateException("the bridge created no endpoint " + m.name());
+                }
+                connects.add(() -> peer.connect(bridgeSide, connectTimeout));
+            }
+            Concurrently.run(connectParallelism, connects);
         }
-        ConferenceReply reply = bridge.apply(request.build());
-        List<Concurrently.Task> connects = new ArrayList<>();
-        for (int i = 0; i < conference.members().size(); i++) {
-            SrtpPeer peer = endpoints.get(conference.members().get(i));
-            var transport = reply.endpoints().get(i).transport();
-            connects.add(() -> peer.connect(transport, connectTimeout));
-        }
-        Concurrently.run(connectParallelism, connects);
     }
 
     @Override

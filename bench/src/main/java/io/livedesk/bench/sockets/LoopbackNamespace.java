@@ -89,10 +89,14 @@ final class LoopbackNamespace {
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().put(MARK, "1");
         Process rerun = builder.start();
+        // If this process is stopped, the re-run (and through its own hooks, its servers) stops too.
+        Thread stop = new Thread(rerun::destroy, "bench-netns-stop");
+        Runtime.getRuntime().addShutdownHook(stop);
         try {
             return rerun.waitFor();
         } finally {
             rerun.destroy();
+            Runtime.getRuntime().removeShutdownHook(stop);
         }
     }
 }
