@@ -34,7 +34,8 @@ import java.util.concurrent.locks.LockSupport;
  * the Colibri2 REST API. Scenarios: {@code calls} (pairs sending to each other, fan-out 1) and {@code live}
  * (one sender, N receive-only viewers). Each receiver decrypts and checks every packet and records the time
  * the bridge added. Reported per I/O, in one run so the comparison is a ratio: forwarded SRTP packets per
- * bridge-process CPU-second, p50/p99 added latency, packets lost or bad.
+ * bridge-process CPU-second, p50/p99 added latency, packets lost or bad, and bytes the bridge allocated per
+ * forwarded packet ({@link AllocatedBytes}).
  */
 @Command(name = "sockets", mixinStandardHelpOptions = true,
         description = "Real-socket forwarding: bridge process per media I/O, synthetic ICE/DTLS/SRTP endpoints.")
@@ -62,7 +63,7 @@ public final class SocketBenchmark implements Callable<Integer> {
     Report report = new Report();
 
     record Result(String io, long sent, long forwardedExpected, long received, long bad, double bridgeCpuSeconds,
-                  double seconds, Histogram latency) {
+                  double seconds, Histogram latency, double allocatedPerPacket) {
         double perCpuSecond() {
             return bridgeCpuSeconds <= 0 ? 0 : received / bridgeCpuSeconds;
         }
@@ -89,11 +90,12 @@ public final class SocketBenchmark implements Callable<Integer> {
                 for (Result r : results) {
                     out.append(String.format(Locale.ROOT,
                             "  %-6s forwarded %,d (%.0f/s), lost %.3f %%, bad %d; bridge CPU %.2f s (%.2f cores) ->"
-                                    + " %,.0f forwarded per CPU-second; added latency p50 %.3f ms p99 %.3f ms max %.3f ms%n",
+                                    + " %,.0f forwarded per CPU-second; added latency p50 %.3f ms p99 %.3f ms max %.3f ms;"
+                                    + " allocated %s B/packet%n",
                             r.io(), r.received(), r.received() / r.seconds(), r.lossPercent(), r.bad(),
                             r.bridgeCpuSeconds(), r.bridgeCpuSeconds() / r.seconds(), r.perCpuSecond(),
                             r.latency().getValueAtPercentile(50) / 1000.0, r.latency().getValueAtPercentile(99) / 1000.0,
-                            r.latency().getMaxValue() / 1000.0));
+                            r.latency().getMaxValue() / 1000.0, AllocatedBytes.format(r.allocatedPerPacket(), "n/a")));
                 }
                 if (results.size() == 2 && results.get(0).perCpuSecond() > 0) {
                     out.append(String.format(Locale.ROOT, "  ratio %s / %s per CPU-second: %.2f",
@@ -112,10 +114,12 @@ public final class SocketBenchmark implements Callable<Integer> {
                     Result r = results.get(i);
                     out.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
                             "{\"io\":\"%s\",\"received\":%d,\"expected\":%d,\"bad\":%d,\"bridgeCpuSeconds\":%.3f,"
-                                    + "\"seconds\":%.3f,\"perCpuSecond\":%.0f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"maxMs\":%.3f}",
+                                    + "\"seconds\":%.3f,\"perCpuSecond\":%.0f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"maxMs\":%.3f,"
+                                    + "\"allocatedBytesPerPacket\":%s}",
                             r.io(), r.received(), r.forwardedExpected(), r.bad(), r.bridgeCpuSeconds(), r.seconds(),
                             r.perCpuSecond(), r.latency().getValueAtPercentile(50) / 1000.0,
-                            r.latency().getValueAtPercentile(99) / 1000.0, r.latency().getMaxValue() / 1000.0));
+                            r.latency().getValueAtPercentile(99) / 1000.0, r.latency().getMaxValue() / 1000.0,
+                            AllocatedBytes.format(r.allocatedPerPacket(), "null")));
                 }
                 return out.append("]}").toString();
             }
@@ -136,6 +140,8 @@ public final class SocketBenchmark implements Callable<Integer> {
             long[] counters = new long[1];
             Thread[] senders = startSenders(flows, counters);
             sleep(warmupSeconds);
+            AllocatedBytes allocated = new AllocatedBytes(bridgeProcess.colibriUrl());
+            long allocatedBefore = allocated.read();
             long receivedBefore = received(peers);
             long badBefore = bad(peers);
             long sentBefore = counters[0];
@@ -146,6 +152,7 @@ public final class SocketBenchmark implements Callable<Integer> {
             double seconds = (System.nanoTime() - started) / 1e9;
             long sent = counters[0] - sentBefore;
             double cpu = ProcInfo.cpuSeconds(bridgeProcess.pid()) - cpuBefore;
+            long allocatedAfter = allocated.read();
             Histogram window = latency.getIntervalHistogram();
             long received = received(peers) - receivedBefore;
             long bad = bad(peers) - badBefore;
@@ -154,7 +161,8 @@ public final class SocketBenchmark implements Callable<Integer> {
                 t.join(2_000);
             }
             int fanOut = flows.get(0).receivers().size();
-            return new Result(io, sent, sent * fanOut, received, bad, cpu, seconds, window);
+            return new Result(io, sent, sent * fanOut, received, bad, cpu, seconds, window,
+                    AllocatedBytes.perPacket(allocatedBefore, allocatedAfter, received));
         } finally {
             peers.forEach(SrtpPeer::close);
         }

@@ -73,6 +73,7 @@ class BridgeNodeTest {
                     "livedesk_bridge_packets_in_total{bridge=\"node-test\"}",
                     "livedesk_bridge_bytes_out_total{bridge=\"node-test\"}",
                     "livedesk_bridge_unattributed_dropped_total{bridge=\"node-test\",cause=\"unknown-ufrag\"}",
+                    "livedesk_bridge_jvm_allocated_bytes_total{bridge=\"node-test\"}",
                     "livedesk_bridge_conference_endpoints{bridge=\"node-test\",conference=\"" + MEETING + "\"} 2.0",
                     "livedesk_bridge_endpoint_packets_in_total{bridge=\"node-test\",conference=\"" + MEETING
                             + "\",endpoint=\"ep1\"}",
