@@ -59,6 +59,9 @@ public final class SocketBenchmark implements Callable<Integer> {
     @Option(names = "--bridge-jvm", split = " ", description = "more JVM options for the bridge process, e.g. "
             + "\"-XX:StartFlightRecording=filename=bridge.jfr\" (the I/O's name is appended to a filename)")
     List<String> bridgeJvm = List.of();
+    @Option(names = "--receive", description = "how the synthetic endpoints read: shared (one thread for all,"
+            + " see SharedReceiver) or per-peer (a blocked thread each, as in the first runs); default ${DEFAULT-VALUE}")
+    String receive = "shared";
     @Mixin
     Report report = new Report();
 
@@ -76,6 +79,9 @@ public final class SocketBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         QuietLogs.apply();
+        if (!receive.equals("shared") && !receive.equals("per-peer")) {
+            throw new IllegalArgumentException("--receive must be shared or per-peer: " + receive);
+        }
         List<Result> results = new ArrayList<>();
         for (String io : ios) {
             results.add(run(io));
@@ -84,9 +90,10 @@ public final class SocketBenchmark implements Callable<Integer> {
             @Override
             public String text() {
                 StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-                        "scenario %s, %s, %d packets/s per sender, %.0f s measured after %.0f s warm-up%n", scenario,
+                        "scenario %s, %s, %d packets/s per sender, %.0f s measured after %.0f s warm-up, %s receive%n",
+                        scenario,
                         scenario.equals("live") ? receivers + " viewers" : pairs + " pairs", rate, durationSeconds,
-                        warmupSeconds));
+                        warmupSeconds, receive));
                 for (Result r : results) {
                     out.append(String.format(Locale.ROOT,
                             "  %-6s forwarded %,d (%.0f/s), lost %.3f %%, bad %d; bridge CPU %.2f s (%.2f cores) ->"
@@ -108,7 +115,7 @@ public final class SocketBenchmark implements Callable<Integer> {
             @Override
             public String json() {
                 StringBuilder out = new StringBuilder("{\"tool\":\"livedesk-bench sockets\",\"scenario\":\"" + scenario
-                        + "\",\"rate\":" + rate + ",\"receivers\":" + receivers + ",\"pairs\":" + pairs
+                        + "\",\"receive\":\"" + receive + "\",\"rate\":" + rate + ",\"receivers\":" + receivers + ",\"pairs\":" + pairs
                         + ",\"cpus\":" + Runtime.getRuntime().availableProcessors() + ",\"results\":[");
                 for (int i = 0; i < results.size(); i++) {
                     Result r = results.get(i);
@@ -133,10 +140,12 @@ public final class SocketBenchmark implements Callable<Integer> {
     private Result run(String io) throws Exception {
         Recorder latency = new Recorder(3);
         List<SrtpPeer> peers = new ArrayList<>();
-        try (BridgeProcess bridgeProcess = BridgeProcess.start(io, heap,
+        try (SharedReceiver shared = receive.equals("shared")
+                     ? new SharedReceiver(Runtime.getRuntime().availableProcessors()) : null;
+             BridgeProcess bridgeProcess = BridgeProcess.start(io, heap,
                 bridgeJvm.stream().map(o -> o.replace(".jfr", "-" + io + ".jfr")).toList());
              Colibri2Client bridge = new Colibri2Client("bench-" + io, Colibri2Client.Options.of(URI.create(bridgeProcess.colibriUrl())))) {
-            List<Flow> flows = build(bridge, peers, latency);
+            List<Flow> flows = build(bridge, peers, latency, shared);
             long[] counters = new long[1];
             Thread[] senders = startSenders(flows, counters);
             sleep(warmupSeconds);
@@ -169,16 +178,17 @@ public final class SocketBenchmark implements Callable<Integer> {
     }
 
     /** The conference(s) on the bridge, every endpoint connected (ICE, DTLS, SRTP keys) before it returns. */
-    private List<Flow> build(Bridge bridge, List<SrtpPeer> peers, Recorder latency) throws Exception {
+    private List<Flow> build(Bridge bridge, List<SrtpPeer> peers, Recorder latency, SharedReceiver shared)
+            throws Exception {
         List<Flow> flows = new ArrayList<>();
         if (scenario.equals("live")) {
             MeetingId meeting = new MeetingId("bench-live");
-            SrtpPeer host = new SrtpPeer("host", latency);
+            SrtpPeer host = new SrtpPeer("host", latency, shared);
             peers.add(host);
             Map<String, SrtpPeer> endpoints = new LinkedHashMap<>();
             endpoints.put("host", host);
             for (int i = 0; i < receivers; i++) {
-                SrtpPeer viewer = new SrtpPeer("v" + i, latency);
+                SrtpPeer viewer = new SrtpPeer("v" + i, latency, shared);
                 peers.add(viewer);
                 endpoints.put("v" + i, viewer);
             }
@@ -186,8 +196,8 @@ public final class SocketBenchmark implements Callable<Integer> {
             flows.add(new Flow(host, 0x11110000L, peers.subList(1, peers.size())));
         } else if (scenario.equals("calls")) {
             for (int p = 0; p < pairs; p++) {
-                SrtpPeer a = new SrtpPeer("a" + p, latency);
-                SrtpPeer b = new SrtpPeer("b" + p, latency);
+                SrtpPeer a = new SrtpPeer("a" + p, latency, shared);
+                SrtpPeer b = new SrtpPeer("b" + p, latency, shared);
                 peers.add(a);
                 peers.add(b);
                 long ssrcA = 0x20000000L + 2L * p;

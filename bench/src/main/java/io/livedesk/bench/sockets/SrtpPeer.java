@@ -11,9 +11,11 @@ import org.bouncycastle.tls.SRTPProtectionProfile;
 import org.jitsi.srtp.SrtpErrorStatus;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A synthetic WebRTC endpoint on its own loopback UDP socket: ICE and a real DTLS 1.2 handshake (testkit's
  * {@link SyntheticPeer}), then SRTP with the exported keys. As a sender it protects VP8-sized RTP carrying its
  * send time; as a receiver it decrypts and checks every packet the bridge forwards and records the one-way
- * time the bridge added (both ends share this JVM's clock).
+ * time the bridge added (both ends share this JVM's clock). With a {@link SharedReceiver}, once connected its
+ * media moves to a channel on the same port that the shared receiver reads.
  */
 final class SrtpPeer implements AutoCloseable {
     static final int PAYLOAD = 1000;
@@ -36,11 +39,16 @@ final class SrtpPeer implements AutoCloseable {
     private final Object lock = new Object();
     private volatile SrtpSession srtp;
     private final byte[] rtp = new byte[12 + PAYLOAD];
+    /** Null: the peer's own reader thread receives the media. */
+    private final SharedReceiver shared;
+    private volatile DatagramChannel channel;
+    private volatile InetSocketAddress bridgeAddress;
     private int sequence;
     private int timestamp;
 
-    SrtpPeer(String name, Recorder latencyMicros) throws SocketException {
+    SrtpPeer(String name, Recorder latencyMicros, SharedReceiver shared) throws SocketException {
         this.latencyMicros = latencyMicros;
+        this.shared = shared;
         this.peer = new SyntheticPeer(name, this::onPacket);
     }
 
@@ -58,6 +66,12 @@ final class SrtpPeer implements AutoCloseable {
         byte[] material = peer.connect(bridge.ufrag(), bridge.pwd(), new InetSocketAddress(c.ip(), c.port()),
                 bridge.iceLite(), timeout, SrtpKeys.MATERIAL_LENGTH, SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80);
         SrtpKeys keys = SrtpKeys.fromExportedMaterial(material);
+        bridgeAddress = new InetSocketAddress(c.ip(), c.port());
+        if (shared != null) {
+            // Same address, so the bridge, which knows the peer by the address its checks came from, goes on.
+            int port = peer.releasePort();
+            channel = shared.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), this::onPacket);
+        }
         // The browser is the DTLS client: it sends with the client keys and receives with the server's.
         srtp = new SrtpSession(new SrtpKeys(keys.serverKey(), keys.serverSalt(), keys.clientKey(), keys.clientSalt()),
                 "bench-" + peer.ufrag());
@@ -82,7 +96,12 @@ final class SrtpPeer implements AutoCloseable {
             }
             wire = java.util.Arrays.copyOfRange(packet.getBuffer(), packet.getOffset(), packet.getOffset() + packet.getLength());
         }
-        peer.send(wire);
+        DatagramChannel ch = channel;
+        if (ch != null) {
+            ch.send(ByteBuffer.wrap(wire), bridgeAddress);
+        } else {
+            peer.send(wire);
+        }
     }
 
     private void onPacket(byte[] packet) {
@@ -126,6 +145,14 @@ final class SrtpPeer implements AutoCloseable {
     @Override
     public void close() {
         peer.close();
+        DatagramChannel ch = channel;
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // it is going away either way
+            }
+        }
         SrtpSession session = srtp;
         if (session != null) {
             synchronized (lock) {
