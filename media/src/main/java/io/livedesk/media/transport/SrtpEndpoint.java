@@ -22,7 +22,8 @@ final class SrtpEndpoint {
     private static final int EARLY_PACKET_LIMIT = 32;
     /**
      * Where each thread protects what it sends: forwarding sends a copy of every packet to every receiver, and a
-     * fresh array each time was most of the bridge's allocation. Both transports send it before returning.
+     * fresh array each time was most of the bridge's allocation. RTP is protected into it from where it lies,
+     * RTCP copied in and protected in place. Both transports send it before returning.
      */
     private static final ThreadLocal<PacketBuffer> OUTGOING =
             ThreadLocal.withInitial(() -> new PacketBuffer(new byte[2048], 0, 0));
@@ -140,12 +141,22 @@ final class SrtpEndpoint {
             counters.dropped(TransportDrop.SEND_FAILED);
             return null;
         }
-        PacketBuffer packet = OUTGOING.get().reuseFor(buf, off, len, SrtpSession.MAX_PROTECTION_OVERHEAD);
+        PacketBuffer packet = OUTGOING.get();
         try {
-            SrtpErrorStatus status = rtcp ? session.protectRtcp(packet) : session.protectRtp(packet);
-            if (status != SrtpErrorStatus.OK) {
-                counters.dropped(TransportDrop.SEND_FAILED);
-                return null;
+            if (rtcp) {
+                packet.reuseFor(buf, off, len, SrtpSession.MAX_PROTECTION_OVERHEAD);
+                if (session.protectRtcp(packet) != SrtpErrorStatus.OK) {
+                    counters.dropped(TransportDrop.SEND_FAILED);
+                    return null;
+                }
+            } else {
+                packet.clearFor(len + SrtpSession.MAX_PROTECTION_OVERHEAD);
+                int protectedLength = session.protectRtp(buf, off, len, packet.getBuffer(), 0);
+                if (protectedLength < 0) {
+                    counters.dropped(TransportDrop.SEND_FAILED);
+                    return null;
+                }
+                packet.setLength(protectedLength);
             }
         } catch (GeneralSecurityException | RuntimeException e) {
             counters.dropped(TransportDrop.SEND_FAILED);

@@ -16,6 +16,8 @@ import org.jitsi.utils.logging2.LoggerImpl;
  * SRTP/SRTCP for one endpoint after its DTLS handshake: a decrypting factory keyed with what the
  * browser (DTLS client) protects with, an encrypting one keyed with the bridge's (server) half,
  * and a crypto context per SSRC in each direction, derived on first use (ROC 0: a new stream).
+ * Outgoing RTP, the forwarding path, is protected by {@link RtpProtector} (same keys, same output,
+ * no allocation, out of place) rather than by jitsi-srtp's contexts.
  */
 public final class SrtpSession implements AutoCloseable {
     /** HMAC-SHA1-80 auth tag; SRTCP adds a 4-byte E+index word before it. */
@@ -23,8 +25,8 @@ public final class SrtpSession implements AutoCloseable {
 
     private final SrtpContextFactory decryptFactory;
     private final SrtpContextFactory encryptFactory;
+    private final RtpProtector rtpProtector;
     private final Map<Integer, SrtpCryptoContext> rtpDecrypt = new ConcurrentHashMap<>();
-    private final Map<Integer, SrtpCryptoContext> rtpEncrypt = new ConcurrentHashMap<>();
     private final Map<Integer, SrtcpCryptoContext> rtcpDecrypt = new ConcurrentHashMap<>();
     private final Map<Integer, SrtcpCryptoContext> rtcpEncrypt = new ConcurrentHashMap<>();
 
@@ -34,6 +36,11 @@ public final class SrtpSession implements AutoCloseable {
                 false, keys.clientKey(), keys.clientSalt(), aes128HmacSha1_80(), aes128HmacSha1_80(), logger);
         encryptFactory = new SrtpContextFactory(
                 true, keys.serverKey(), keys.serverSalt(), aes128HmacSha1_80(), aes128HmacSha1_80(), logger);
+        try {
+            rtpProtector = new RtpProtector(keys.serverKey(), keys.serverSalt());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES and SHA-1 are needed for SRTP", e);
+        }
     }
 
     /** SRTP_AES128_CM_HMAC_SHA1_80 (RFC 5764 section 4.1.2), the profile the bridge negotiates. */
@@ -49,8 +56,35 @@ public final class SrtpSession implements AutoCloseable {
         return rtcpContext(rtcpDecrypt, decryptFactory, rtcpSenderSsrc(packet)).reverseTransformPacket(packet);
     }
 
+    /** Protects in place, growing the buffer for the tag when it must. */
     public SrtpErrorStatus protectRtp(PacketBuffer packet) throws GeneralSecurityException {
-        return rtpContext(rtpEncrypt, encryptFactory, rtpSsrc(packet)).transformPacket(packet);
+        packet.grow(RtpProtector.TAG_LENGTH);
+        int protectedLength = rtpProtector.protect(packet.getBuffer(), packet.getOffset(), packet.getLength(),
+                packet.getBuffer(), packet.getOffset());
+        if (protectedLength < 0) {
+            return status(protectedLength);
+        }
+        packet.setLength(protectedLength);
+        return SrtpErrorStatus.OK;
+    }
+
+    /**
+     * Protects the RTP packet {@code src[off, off + len)} into {@code out} at {@code outOff}, which needs
+     * {@link #MAX_PROTECTION_OVERHEAD} bytes more than the packet.
+     *
+     * @return the protected length, or a negative number when the packet was refused (see {@link #status})
+     */
+    public int protectRtp(byte[] src, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
+        return rtpProtector.protect(src, off, len, out, outOff);
+    }
+
+    /** What a negative {@link #protectRtp(byte[], int, int, byte[], int)} result means, as jitsi-srtp says it. */
+    public static SrtpErrorStatus status(int refused) {
+        return switch (refused) {
+            case RtpProtector.REFUSED_SENT -> SrtpErrorStatus.REPLAY_FAIL;
+            case RtpProtector.REFUSED_OLD -> SrtpErrorStatus.REPLAY_OLD;
+            default -> SrtpErrorStatus.INVALID_PACKET;
+        };
     }
 
     public SrtpErrorStatus protectRtcp(PacketBuffer packet) throws GeneralSecurityException {
@@ -103,8 +137,8 @@ public final class SrtpSession implements AutoCloseable {
     public void close() {
         decryptFactory.close();
         encryptFactory.close();
+        rtpProtector.close();
         rtpDecrypt.clear();
-        rtpEncrypt.clear();
         rtcpDecrypt.clear();
         rtcpEncrypt.clear();
     }
