@@ -62,7 +62,7 @@ final class SrtpEndpoint {
                 }
             }
         }
-        unprotectAndDeliver(session, new PacketBuffer(buf, off, len), rtcp);
+        unprotectAndDeliver(session, buf, off, len, rtcp);
     }
 
     /** Called with keyLock held. */
@@ -91,31 +91,42 @@ final class SrtpEndpoint {
         }
         log.debug("endpoint {}: SRTP keys installed, {} early packets", id, held.size());
         for (byte[] p : held) {
-            unprotectAndDeliver(session, new PacketBuffer(p, 0, p.length),
-                    PacketKind.classify(p, 0, p.length) == PacketKind.RTCP);
+            unprotectAndDeliver(session, p, 0, p.length, PacketKind.classify(p, 0, p.length) == PacketKind.RTCP);
         }
     }
 
-    private void unprotectAndDeliver(SrtpSession session, PacketBuffer packet, boolean rtcp) {
-        SrtpErrorStatus status;
+    /** RTP is unprotected where it lies (no wrapper); RTCP through jitsi-srtp's {@link PacketBuffer}. */
+    private void unprotectAndDeliver(SrtpSession session, byte[] buf, int off, int len, boolean rtcp) {
+        PacketBuffer rtcpPacket = null;
+        int clearLength;
         try {
-            status = rtcp ? session.unprotectRtcp(packet) : session.unprotectRtp(packet);
+            if (rtcp) {
+                rtcpPacket = new PacketBuffer(buf, off, len);
+                SrtpErrorStatus status = session.unprotectRtcp(rtcpPacket);
+                if (status != SrtpErrorStatus.OK) {
+                    counters.dropped(dropFor(status));
+                    return;
+                }
+                clearLength = rtcpPacket.getLength();
+            } else {
+                clearLength = session.unprotectRtp(buf, off, len);
+                if (clearLength < 0) {
+                    counters.dropped(dropFor(SrtpSession.status(clearLength)));
+                    return;
+                }
+            }
         } catch (GeneralSecurityException | RuntimeException e) {
             // A RuntimeException here is a context freed by a concurrent close() or a malformed packet.
             counters.dropped(TransportDrop.SRTP_INVALID);
             return;
         }
-        if (status != SrtpErrorStatus.OK) {
-            counters.dropped(dropFor(status));
-            return;
-        }
         try {
             if (rtcp) {
                 counters.rtcpIn();
-                listener.onRtcp(packet.getBuffer(), packet.getOffset(), packet.getLength());
+                listener.onRtcp(rtcpPacket.getBuffer(), rtcpPacket.getOffset(), clearLength);
             } else {
                 counters.rtpIn();
-                listener.onRtp(packet.getBuffer(), packet.getOffset(), packet.getLength());
+                listener.onRtp(buf, off, clearLength);
             }
         } catch (RuntimeException e) {
             // Never let a listener bug kill the port's receive thread for every endpoint on it.

@@ -6,8 +6,9 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 
 /**
- * jitsi-srtp's first use costs over a second (cipher classes and providers load lazily). Running
- * one protect/unprotect round at bridge start-up moves that cost off the first call's media path.
+ * SRTP's first use costs over a second (jitsi-srtp's cipher classes and providers load lazily, and so do the JDK's
+ * AES and SHA-1 the bridge's own RTP transform uses). Running one protect/unprotect round of RTP and of RTCP at
+ * bridge start-up moves that cost off the first call's media path.
  */
 public final class SrtpWarmUp {
     /**
@@ -43,6 +44,11 @@ public final class SrtpWarmUp {
             PacketBuffer packet = PacketBuffer.copyOf(rtp, 0, rtp.length, SrtpSession.MAX_PROTECTION_OVERHEAD);
             session.protectRtp(packet);
             session.unprotectRtp(packet);
+            byte[] rtcp = {(byte) 0x80, (byte) 200, 0, 6, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                    0, 0, 0, 0, 0}; // an empty sender report
+            PacketBuffer control = PacketBuffer.copyOf(rtcp, 0, rtcp.length, SrtpSession.MAX_PROTECTION_OVERHEAD);
+            session.protectRtcp(control);
+            session.unprotectRtcp(control);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("jitsi-srtp cannot run here", e);
         }

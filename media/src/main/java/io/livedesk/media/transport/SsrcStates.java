@@ -1,29 +1,32 @@
 package io.livedesk.media.transport;
 
 /**
- * The sending state of each SSRC of one SRTP session, looked up by the SSRC without boxing it (a map keyed by
- * {@code Integer} allocated an Integer for most SSRCs on every packet): open addressing over parallel arrays,
- * grown at half full, never shrunk (a session has a handful of SSRCs, as jitsi-srtp's contexts do). Not
- * thread-safe: its owner serialises calls.
+ * The {@link SrtpStreamIndex} of each SSRC of one SRTP session direction, looked up by the SSRC without boxing it
+ * (a map keyed by {@code Integer} allocated an Integer for most SSRCs on every packet): open addressing over
+ * parallel arrays, grown at half full, never shrunk (a session has a handful of SSRCs, as jitsi-srtp's contexts
+ * do). Not thread-safe: its owner serialises calls.
  */
 final class SsrcStates {
-    /** RFC 3711's sender-side variables for one SSRC; see {@link RtpProtector}. */
-    static final class State {
-        boolean started;
-        int roc;
-        int highestSeq;
-        long window;
-    }
-
     private int[] ssrcs = new int[8];
-    private State[] states = new State[8];
+    private SrtpStreamIndex[] states = new SrtpStreamIndex[8];
     private int size;
 
-    /** The SSRC's state, made (ROC 0: a new stream) on first use. */
-    State get(int ssrc) {
+    /** The SSRC's index, or null if it has none yet. */
+    SrtpStreamIndex find(int ssrc) {
         int mask = states.length - 1;
         for (int i = mix(ssrc) & mask; ; i = (i + 1) & mask) {
-            State s = states[i];
+            SrtpStreamIndex s = states[i];
+            if (s == null || ssrcs[i] == ssrc) {
+                return s;
+            }
+        }
+    }
+
+    /** The SSRC's index, made (ROC 0: a new stream) on first use. */
+    SrtpStreamIndex get(int ssrc) {
+        int mask = states.length - 1;
+        for (int i = mix(ssrc) & mask; ; i = (i + 1) & mask) {
+            SrtpStreamIndex s = states[i];
             if (s == null) {
                 return add(ssrc);
             }
@@ -33,17 +36,17 @@ final class SsrcStates {
         }
     }
 
-    private State add(int ssrc) {
+    private SrtpStreamIndex add(int ssrc) {
         if (2 * (size + 1) > states.length) {
             grow();
         }
-        State s = new State();
+        SrtpStreamIndex s = new SrtpStreamIndex();
         put(ssrc, s);
         size++;
         return s;
     }
 
-    private void put(int ssrc, State s) {
+    private void put(int ssrc, SrtpStreamIndex s) {
         int mask = states.length - 1;
         int i = mix(ssrc) & mask;
         while (states[i] != null) {
@@ -55,9 +58,9 @@ final class SsrcStates {
 
     private void grow() {
         int[] oldSsrcs = ssrcs;
-        State[] oldStates = states;
+        SrtpStreamIndex[] oldStates = states;
         ssrcs = new int[oldSsrcs.length * 2];
-        states = new State[oldStates.length * 2];
+        states = new SrtpStreamIndex[oldStates.length * 2];
         for (int i = 0; i < oldStates.length; i++) {
             if (oldStates[i] != null) {
                 put(oldSsrcs[i], oldStates[i]);
