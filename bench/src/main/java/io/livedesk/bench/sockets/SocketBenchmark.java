@@ -40,7 +40,8 @@ import java.util.concurrent.locks.LockSupport;
 @Command(name = "sockets", mixinStandardHelpOptions = true,
         description = "Real-socket forwarding: bridge process per media I/O, synthetic ICE/DTLS/SRTP endpoints.")
 public final class SocketBenchmark implements Callable<Integer> {
-    @Option(names = "--io", split = ",", description = "media I/O to compare; default ${DEFAULT-VALUE}")
+    @Option(names = "--io", split = ",", description = "media I/O to compare, each optionally with more bridge options"
+            + " (\"netty --io-threads 2\"); default ${DEFAULT-VALUE}")
     List<String> ios = List.of("ice4j", "netty");
     @Option(names = "--scenario", description = "calls or live; default ${DEFAULT-VALUE}")
     String scenario = "live";
@@ -143,7 +144,7 @@ public final class SocketBenchmark implements Callable<Integer> {
         try (SharedReceiver shared = receive.equals("shared")
                      ? new SharedReceiver(Runtime.getRuntime().availableProcessors()) : null;
              BridgeProcess bridgeProcess = BridgeProcess.start(io, heap,
-                bridgeJvm.stream().map(o -> o.replace(".jfr", "-" + io + ".jfr")).toList());
+                bridgeJvm.stream().map(o -> o.replace(".jfr", "-" + io.replaceAll("[^A-Za-z0-9.]+", "_") + ".jfr")).toList());
              Colibri2Client bridge = new Colibri2Client("bench-" + io, Colibri2Client.Options.of(URI.create(bridgeProcess.colibriUrl())))) {
             List<Flow> flows = build(bridge, peers, latency, shared);
             long[] counters = new long[1];
