@@ -14,16 +14,14 @@ import java.util.function.LongSupplier;
  * receive and a send syscall for one datagram) cost more than forwarding the packet; coalescing spreads it over
  * the datagrams of an interval, at the price of at most that interval of added latency.
  *
- * <p>When a blocking wait returns less than four intervals after the previous one did (datagrams are coming
- * often), the loop sleeps one interval and then asks epoll (or the selector) without blocking; while intervals
+ * <p>When a blocking wait returns less than an interval after the previous activity (datagrams come faster than
+ * one per interval, so an interval will gather more), the loop sleeps one interval and then asks epoll (or the selector) without blocking; while intervals
  * keep bringing something it goes on that way. Once one brings nothing, or when wake-ups are rare, it blocks as
  * Netty does, so a quiet port costs nothing and a datagram after a silence is handled at once. Pending tasks are
  * never made to wait. The sleep is the point, not a blocking call: nothing else runs on a media port's loops, and
  * a task submitted during it waits at most the interval.
  */
 final class CoalescingSelectStrategy implements SelectStrategy {
-    /** Wake-ups closer than this many intervals apart mean the rate is worth coalescing. */
-    private static final int OFTEN = 4;
 
     private final long intervalNanos;
     private final LongSupplier clock;
@@ -48,7 +46,7 @@ final class CoalescingSelectStrategy implements SelectStrategy {
         this.intervalNanos = intervalNanos;
         this.clock = clock;
         this.sleeper = sleeper;
-        this.lastActivityNanos = clock.getAsLong() - OFTEN * intervalNanos - 1;
+        this.lastActivityNanos = clock.getAsLong() - intervalNanos - 1;
     }
 
     /** One strategy per event loop (Netty asks the factory once per loop); 0 ns: Netty's own behaviour. */
@@ -65,7 +63,7 @@ final class CoalescingSelectStrategy implements SelectStrategy {
         if (intervalNanos > 0) {
             if (blocked) { // a blocking wait returned: something came
                 long now = clock.getAsLong();
-                coalescing = now - lastActivityNanos < OFTEN * intervalNanos;
+                coalescing = now - lastActivityNanos < intervalNanos;
                 lastActivityNanos = now;
             }
             if (coalescing) {

@@ -54,7 +54,7 @@ class CoalescingSelectStrategyTest {
         CoalescingSelectStrategy s = strategy(INTERVAL);
         for (int i = 0; i < 5; i++) {
             assertEquals(SelectStrategy.SELECT, decide(s, false));
-            now.addAndGet(5 * INTERVAL); // a datagram every millisecond: not worth a sleep
+            now.addAndGet(2 * INTERVAL); // a datagram every 400 us: an interval would mostly gather nothing
         }
         assertEquals(List.of(), sleeps);
         assertEquals(0, looks.get());
@@ -66,7 +66,7 @@ class CoalescingSelectStrategyTest {
         assertEquals(SelectStrategy.SELECT, decide(s, false)); // first: block
         now.addAndGet(5 * INTERVAL);
         assertEquals(SelectStrategy.SELECT, decide(s, false), "a datagram after a silence: handled, then block");
-        now.addAndGet(INTERVAL); // woken again 200 us later: datagrams come often
+        now.addAndGet(INTERVAL / 4); // woken again 50 us later: datagrams come often
         ready.add(4);
         ready.add(2);
         assertEquals(4, decide(s, false), "slept an interval, then read what gathered");
@@ -74,7 +74,9 @@ class CoalescingSelectStrategyTest {
         assertEquals(SelectStrategy.SELECT, decide(s, false), "an interval brought nothing: block");
         assertEquals(List.of(INTERVAL, INTERVAL, INTERVAL), sleeps);
 
-        now.addAndGet(INTERVAL); // the next datagram soon after: coalescing again
+        now.addAndGet(INTERVAL / 4); // a datagram after that empty interval: handled, then block
+        assertEquals(SelectStrategy.SELECT, decide(s, false));
+        now.addAndGet(INTERVAL / 4); // and another soon after: coalescing again
         ready.add(1);
         assertEquals(1, decide(s, false));
         assertEquals(4, sleeps.size());
@@ -84,9 +86,9 @@ class CoalescingSelectStrategyTest {
     void pendingTasksNeverWait() throws Exception {
         CoalescingSelectStrategy s = strategy(INTERVAL);
         decide(s, false);
-        now.addAndGet(INTERVAL);
+        now.addAndGet(INTERVAL / 4);
         decide(s, false);
-        now.addAndGet(INTERVAL);
+        now.addAndGet(INTERVAL / 4);
         ready.add(5);
         assertEquals(5, decide(s, true));
         assertEquals(List.of(), sleeps);
