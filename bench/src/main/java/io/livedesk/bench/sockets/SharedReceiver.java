@@ -9,10 +9,8 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * A few threads (one per core) that read every synthetic peer's media, each a selector over non-blocking
@@ -45,11 +43,17 @@ final class SharedReceiver implements AutoCloseable {
         }
     }
 
+    /** Gets each datagram in the reading thread's own buffer, valid (and the consumer's to change) until it returns. */
+    @FunctionalInterface
+    interface Media {
+        void accept(byte[] buf, int len);
+    }
+
     /**
      * A non-blocking channel bound to {@code local}, its RTP and RTCP datagrams (first byte 128-191) handed to
      * {@code media} on one of the reading threads. The caller closes it.
      */
-    DatagramChannel open(InetSocketAddress local, Consumer<byte[]> media) throws IOException {
+    DatagramChannel open(InetSocketAddress local, Media media) throws IOException {
         Selector selector = selectors.get(Math.floorMod(next.getAndIncrement(), selectors.size()));
         DatagramChannel ch = DatagramChannel.open();
         try {
@@ -83,7 +87,7 @@ final class SharedReceiver implements AutoCloseable {
         }
     }
 
-    private static void drain(DatagramChannel ch, Consumer<byte[]> media, ByteBuffer buf, byte[] bytes)
+    private static void drain(DatagramChannel ch, Media media, ByteBuffer buf, byte[] bytes)
             throws IOException {
         for (int i = 0; i < PER_CHANNEL; i++) {
             buf.clear();
@@ -95,14 +99,13 @@ final class SharedReceiver implements AutoCloseable {
             buf.get(bytes, 0, len);
             int first = bytes[0] & 0xFF;
             if (len > 0 && first >= 128 && first < 192) {
-                media.accept(Arrays.copyOf(bytes, len));
+                media.accept(bytes, len); // no copy: the tool's own garbage collections would show as latency
             }
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static Consumer<byte[]> media(SelectionKey key) {
-        return (Consumer<byte[]>) key.attachment();
+    private static Media media(SelectionKey key) {
+        return (Media) key.attachment();
     }
 
     @Override

@@ -105,6 +105,15 @@ final class SrtpPeer implements AutoCloseable {
     }
 
     private void onPacket(byte[] packet) {
+        onPacket(packet, packet.length);
+    }
+
+    /** One datagram from the bridge in {@code packet[0, len)}, decrypted in place. */
+    private void onPacket(byte[] packet, int len) {
+        if (len < 2) {
+            bad.incrementAndGet();
+            return;
+        }
         int pt = packet[1] & 0x7F;
         if (pt >= 64 && pt <= 95) {
             return; // RTCP from the bridge (REMB, keyframe requests)
@@ -115,7 +124,7 @@ final class SrtpPeer implements AutoCloseable {
         }
         try {
             synchronized (lock) {
-                if (session.unprotectRtp(new PacketBuffer(packet, 0, packet.length)) != SrtpErrorStatus.OK) {
+                if (session.unprotectRtp(packet, 0, len) < 0) {
                     bad.incrementAndGet();
                     return;
                 }
@@ -124,7 +133,7 @@ final class SrtpPeer implements AutoCloseable {
             bad.incrementAndGet();
             return;
         }
-        if (packet.length < 12 + 8 || (packet[1] & 0x7F) != VIDEO_PT) {
+        if (len < 12 + 8 || (packet[1] & 0x7F) != VIDEO_PT) {
             bad.incrementAndGet();
             return;
         }
