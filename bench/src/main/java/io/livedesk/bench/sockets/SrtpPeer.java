@@ -124,7 +124,7 @@ final class SrtpPeer implements AutoCloseable {
         }
         try {
             synchronized (lock) {
-                if (session.unprotectRtp(packet, 0, len) < 0) {
+                if (session.unprotectRtp(new PacketBuffer(packet, 0, len)) != SrtpErrorStatus.OK) {
                     bad.incrementAndGet();
                     return;
                 }
