@@ -1,5 +1,7 @@
 package io.livedesk.media.bridge;
 
+import io.livedesk.media.io.MediaSocket;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -33,13 +35,17 @@ import io.livedesk.media.simulcast.SimulcastSettings;
  *                              and RTCP at least every few seconds, so 2 s of silence means it is gone. Shorter
  *                              than {@code inactivityTimeout}: it only reports, the endpoint stays
  * @param io                    the media port's I/O, one of {@link #IO_CHOICES}
+ * @param nettyIo               with {@code io = netty}: its sockets and I/O threads (each endpoint's datagrams are
+ *                              read, and its forwarding done, on one of them) and how long they let datagrams
+ *                              gather ({@link MediaSocket.Settings})
  * @param simulcast             how receivers are moved between a simulcast sender's layers
  */
 public record BridgeConfig(String id, String address, int port, long capacityPacketsPerSecond,
                            Duration inactivityTimeout, Duration tickInterval, Duration rembInterval,
                            long rembCeilingBps, long rembFloorBps, Duration keyframeMinInterval,
                            int packetCacheSize, Duration packetCacheMaxAge, boolean warmUpSrtp,
-                           Duration mediaTimeout, String io, SimulcastSettings simulcast) {
+                           Duration mediaTimeout, String io, MediaSocket.Settings nettyIo,
+                           SimulcastSettings simulcast) {
 
     public static final long DEFAULT_REMB_CEILING_BPS = 2_500_000;
     public static final Duration DEFAULT_MEDIA_TIMEOUT = Duration.ofSeconds(2);
@@ -65,6 +71,7 @@ public record BridgeConfig(String id, String address, int port, long capacityPac
         requirePositive("keyframeMinInterval", keyframeMinInterval);
         requirePositive("packetCacheMaxAge", packetCacheMaxAge);
         requirePositive("mediaTimeout", mediaTimeout);
+        Objects.requireNonNull(nettyIo, "nettyIo");
         Objects.requireNonNull(simulcast, "simulcast");
         if (!IO_CHOICES.contains(io)) {
             throw new IllegalArgumentException("io must be one of " + IO_CHOICES + ": " + io);
@@ -82,60 +89,66 @@ public record BridgeConfig(String id, String address, int port, long capacityPac
         return new BridgeConfig("bridge-" + port, address, port, 200_000, Duration.ofSeconds(60),
                 Duration.ofMillis(100), Duration.ofMillis(500), DEFAULT_REMB_CEILING_BPS, 100_000,
                 Duration.ofMillis(300), 1024, Duration.ofSeconds(1), true, DEFAULT_MEDIA_TIMEOUT, "ice4j",
-                SimulcastSettings.defaults());
+                MediaSocket.Settings.defaults(), SimulcastSettings.defaults());
     }
 
     public BridgeConfig withId(String newId) {
         return new BridgeConfig(newId, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, mediaTimeout, io, simulcast);
+                warmUpSrtp, mediaTimeout, io, nettyIo, simulcast);
     }
 
     public BridgeConfig withInactivityTimeout(Duration timeout) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, timeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, mediaTimeout, io, simulcast);
+                warmUpSrtp, mediaTimeout, io, nettyIo, simulcast);
     }
 
     public BridgeConfig withCapacity(long packetsPerSecond) {
         return new BridgeConfig(id, address, port, packetsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, mediaTimeout, io, simulcast);
+                warmUpSrtp, mediaTimeout, io, nettyIo, simulcast);
     }
 
     public BridgeConfig withRembCeiling(long bps) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, bps, Math.min(rembFloorBps, bps), keyframeMinInterval, packetCacheSize,
-                packetCacheMaxAge, warmUpSrtp, mediaTimeout, io, simulcast);
+                packetCacheMaxAge, warmUpSrtp, mediaTimeout, io, nettyIo, simulcast);
     }
 
     public BridgeConfig withKeyframeMinInterval(Duration window) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
-                rembInterval, rembCeilingBps, rembFloorBps, window, packetCacheSize, packetCacheMaxAge, warmUpSrtp, mediaTimeout, io, simulcast);
+                rembInterval, rembCeilingBps, rembFloorBps, window, packetCacheSize, packetCacheMaxAge, warmUpSrtp, mediaTimeout, io, nettyIo, simulcast);
     }
 
     public BridgeConfig withWarmUpSrtp(boolean warmUp) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUp, mediaTimeout, io, simulcast);
+                warmUp, mediaTimeout, io, nettyIo, simulcast);
     }
 
     public BridgeConfig withMediaTimeout(Duration timeout) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, timeout, io, simulcast);
+                warmUpSrtp, timeout, io, nettyIo, simulcast);
     }
 
     public BridgeConfig withIo(String choice) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, mediaTimeout, choice, simulcast);
+                warmUpSrtp, mediaTimeout, choice, nettyIo, simulcast);
     }
 
     public BridgeConfig withSimulcast(SimulcastSettings settings) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, mediaTimeout, io, settings);
+                warmUpSrtp, mediaTimeout, io, nettyIo, settings);
+    }
+
+    public BridgeConfig withNettyIo(MediaSocket.Settings settings) {
+        return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
+                rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
+                warmUpSrtp, mediaTimeout, io, settings, simulcast);
     }
 
     private static void requirePositive(String name, Duration d) {
