@@ -62,7 +62,13 @@ export class FakePeer {
     FakePeer.all.push(this);
   }
   addTrack(t) { this.log.push("addTrack:" + t.kind); this.transceivers.push({ stopped: false, receiver: { track: { kind: t.kind } } }); }
-  addTransceiver(kind, o) { this.log.push("addTransceiver:" + kind + ":" + o.direction); this.transceivers.push({ stopped: false, receiver: { track: { kind } } }); }
+  addTransceiver(trackOrKind, o) {
+    // A track (sending, maybe simulcast: its rids are logged) or a kind (a receive slot).
+    const kind = typeof trackOrKind === "string" ? trackOrKind : trackOrKind.kind;
+    const rids = o.sendEncodings ? ":" + o.sendEncodings.map((e) => e.rid).join(",") : "";
+    this.log.push("addTransceiver:" + kind + ":" + o.direction + rids);
+    this.transceivers.push({ stopped: false, receiver: { track: { kind } }, sendEncodings: o.sendEncodings });
+  }
   getTransceivers() { return this.transceivers; }
   restartIce() { this.log.push("restartIce"); }
   async createOffer() { this.log.push("createOffer"); return { type: "offer", sdp: "v=0 offer " + this.log.length }; }

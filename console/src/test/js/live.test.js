@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { STATIC, fakeMedia, flush } from "./fakes.js";
 
 const M = await import(`${STATIC}/live/model.js`);
-const { withChatBatch, chatMessage, stageNames, broadcastMedia, MAX_CHAT } = await import(`${STATIC}/client/broadcast.js`);
+const { withChatBatch, chatMessage, stageNames, broadcastMedia, viewHeight, watchViewSize, MAX_CHAT } = await import(`${STATIC}/client/broadcast.js`);
 const { STRINGS } = await import(`${STATIC}/live/strings.js`);
 const { initialModel, apply, watching } = M;
 
@@ -217,7 +217,10 @@ test("broadcast media, a stage member's: sends the stream it was given, which cl
   await media.handleSignal({});
   await flush();
   assert.equal(asked, false, "the given stream is sent, the camera is not asked again");
-  assert.deepEqual(media.pc.log.slice(0, 2), ["addTrack:audio", "addTrack:video"]);
+  assert.deepEqual(media.pc.log.slice(0, 2), ["addTrack:audio", "addTransceiver:video:sendrecv:f,h,q"],
+    "the camera goes out simulcast, largest layer first (the one kept if the answer refuses simulcast)");
+  const [full, half, quarter] = media.pc.transceivers.find((t) => t.sendEncodings).sendEncodings;
+  assert.deepEqual([full.scaleResolutionDownBy, half.scaleResolutionDownBy, quarter.scaleResolutionDownBy], [1, 2, 4]);
   assert.deepEqual(refusals, ["broadcast_full"]);
   media.close();
   assert.ok(camera.getTracks().every((t) => !t.stopped), "the page's own stream stays running (its preview)");
@@ -231,4 +234,39 @@ test("every viewer string exists in both languages with the same placeholders", 
   assert.deepEqual(Object.keys(STRINGS.zh).sort(), Object.keys(STRINGS.en).sort());
   const holes = (s) => (s.match(/\{\w+\}/g) || []).sort().join();
   for (const k of Object.keys(STRINGS.en)) assert.equal(holes(STRINGS.zh[k]), holes(STRINGS.en[k]), k);
+});
+
+test("the height a viewer's video is shown at: its box, less when letterboxed, in device pixels, in steps", () => {
+  assert.equal(viewHeight({ width: 1280, height: 720 }, { width: 1280, height: 720 }), 720);
+  assert.equal(viewHeight({ width: 160, height: 90 }, { width: 1280, height: 720 }), 90);
+  assert.equal(viewHeight({ width: 360, height: 640 }, { width: 1280, height: 720 }), 270,
+    "a 16:9 picture across a phone held upright fills 360 x 202.5: reported as 270");
+  assert.equal(viewHeight({ width: 360, height: 640 }, { width: 1280, height: 720 }, 3), 630, "three device pixels a CSS pixel");
+  assert.equal(viewHeight({ width: 400, height: 300 }, {}), 270, "before the picture's shape is known, 16:9");
+  assert.equal(viewHeight({ width: 0, height: 0 }, { width: 1280, height: 720 }), 0, "hidden: nothing to report");
+});
+
+test("watching a video's size reports it on resize and again whenever a picture starts", () => {
+  const listeners = {};
+  const video = { clientWidth: 640, clientHeight: 360, videoWidth: 1280, videoHeight: 720,
+    addEventListener: (t, f) => { listeners[t] = f; }, removeEventListener: (t) => { delete listeners[t]; } };
+  let observe;
+  class FakeResizeObserver {
+    constructor(cb) { observe = cb; }
+    observe() {}
+    disconnect() { observe = null; }
+  }
+  const reports = [];
+  const stop = watchViewSize(video, (h) => reports.push(h), { ResizeObserver: FakeResizeObserver, devicePixelRatio: 1 });
+  observe();
+  observe();
+  assert.deepEqual(reports, [360], "the same size once");
+  listeners.loadedmetadata();
+  assert.deepEqual(reports, [360, 360], "a picture that starts: told again (its leg now exists)");
+  video.clientWidth = 160; video.clientHeight = 90;
+  observe();
+  assert.deepEqual(reports, [360, 360, 90]);
+  stop();
+  assert.equal(observe, null);
+  assert.equal(listeners.loadedmetadata, undefined);
 });

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A LiveDesk bridge node ({@code BridgeMain}) in its own JVM, so that its CPU time is its own: started on free
- * loopback ports with the given media I/O, ready once its Colibri2 port answers.
+ * loopback ports with the given media I/O, ready once its Colibri2 port answers. The I/O may carry more of the
+ * node's options after it ({@code "netty --io-threads 2"}), so that one run compares settings.
  */
 final class BridgeProcess implements AutoCloseable {
     private final Process process;
@@ -31,6 +32,7 @@ final class BridgeProcess implements AutoCloseable {
     }
 
     static BridgeProcess start(String io, String heap, List<String> jvmOptions) throws Exception {
+        List<String> ioAndOptions = List.of(io.trim().split("\\s+"));
         int mediaPort;
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             mediaPort = s.getLocalPort();
@@ -43,8 +45,10 @@ final class BridgeProcess implements AutoCloseable {
         List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Xmx" + heap));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                "io.livedesk.media.server.BridgeMain", "--io", io, "--media-port", Integer.toString(mediaPort),
-                "--http-port", Integer.toString(httpPort), "--id", "bench-" + io));
+                "io.livedesk.media.server.BridgeMain", "--io", ioAndOptions.get(0),
+                "--media-port", Integer.toString(mediaPort), "--http-port", Integer.toString(httpPort),
+                "--id", "bench-" + ioAndOptions.get(0)));
+        cmd.addAll(ioAndOptions.subList(1, ioAndOptions.size()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         CompletableFuture<Void> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> {

@@ -62,6 +62,11 @@ final class LiveDeskTarget implements Target {
     }
 
     @Override
+    public long allocatedBytes() throws InterruptedException {
+        return new AllocatedBytes(process.colibriUrl()).read();
+    }
+
+    @Override
     public long pid() {
         return process.pid();
     }

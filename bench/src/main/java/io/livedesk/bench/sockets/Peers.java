@@ -10,15 +10,18 @@ import java.util.Objects;
 /** The synthetic endpoints of one run: made here, sharing its latency recorder, summed and closed here. */
 final class Peers implements AutoCloseable {
     private final Recorder latency;
+    /** Reads every endpoint's media once connected; null: each endpoint reads its own socket. */
+    private final SharedReceiver shared;
     private final List<SrtpPeer> all = new ArrayList<>();
 
-    Peers(Recorder latency) {
+    Peers(Recorder latency, SharedReceiver shared) {
         this.latency = latency;
+        this.shared = shared;
     }
 
     /** A new endpoint on its own loopback socket; thread-safe, as targets connect endpoints in parallel. */
     SrtpPeer create(String name) throws SocketException {
-        SrtpPeer peer = new SrtpPeer(name, latency);
+        SrtpPeer peer = new SrtpPeer(name, latency, shared);
         synchronized (all) {
             all.add(peer);
         }

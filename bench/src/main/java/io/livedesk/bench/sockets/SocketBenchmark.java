@@ -94,15 +94,21 @@ public final class SocketBenchmark implements Callable<Integer> {
     @Option(names = "--janus-request-timeout", description = "seconds for one Janus API request and its event; "
             + "default ${DEFAULT-VALUE}")
     long janusRequestSeconds = 30;
+    @Option(names = "--receive", description = "how the synthetic endpoints read: shared (one thread per core for"
+            + " all, see SharedReceiver) or per-peer (a blocked thread each, as in the first runs); default ${DEFAULT-VALUE}")
+    String receive = "shared";
     @Mixin
     Report report = new Report();
 
     /**
+     * @param allocatedPerPacket  bytes the server's JVM allocated per forwarded packet in the window; negative when
+     *                            the server cannot tell (Janus)
      * @param cpuSeconds          the server process's user + system time in the measured window
      * @param generatorCpuSeconds this process's (the synthetic endpoints') in the same window
      */
     record Result(String target, long sent, long forwardedExpected, long received, long bad, String firstBad,
-                  String problems, int endpoints, double cpuSeconds, double generatorCpuSeconds, double seconds, Histogram latency) {
+                  String problems, int endpoints, double cpuSeconds, double generatorCpuSeconds,
+                  double seconds, Histogram latency, double allocatedPerPacket) {
         double perCpuSecond() {
             return cpuSeconds <= 0 ? 0 : received / cpuSeconds;
         }
@@ -164,7 +170,9 @@ public final class SocketBenchmark implements Callable<Integer> {
 
     private Result run(String name, Scenario plan, String janusIce) throws Exception {
         Recorder latency = new Recorder(3);
-        try (Peers peers = new Peers(latency); Target target = start(name, janusIce)) {
+        try (SharedReceiver shared = receive.equals("shared")
+                     ? new SharedReceiver(Runtime.getRuntime().availableProcessors()) : null;
+             Peers peers = new Peers(latency, shared); Target target = start(name, janusIce)) {
             List<Flow> flows = target.connect(plan, peers);
             LongAdder[] sent = new LongAdder[flows.size()];
             Thread[] senders = startSenders(flows, sent);
@@ -174,12 +182,14 @@ public final class SocketBenchmark implements Callable<Integer> {
             long[] sentBefore = sums(sent);
             double cpuBefore = ProcInfo.cpuSeconds(target.pid());
             double generatorBefore = ProcInfo.cpuSeconds(ProcessHandle.current().pid());
+            long allocatedBefore = target.allocatedBytes();
             latency.getIntervalHistogram(); // drop the warm-up's
             long started = System.nanoTime();
             sleep(durationSeconds);
             double seconds = (System.nanoTime() - started) / 1e9;
             long[] sentAfter = sums(sent);
             double cpu = ProcInfo.cpuSeconds(target.pid()) - cpuBefore;
+            long allocatedAfter = target.allocatedBytes();
             double generator = ProcInfo.cpuSeconds(ProcessHandle.current().pid()) - generatorBefore;
             Histogram window = latency.getIntervalHistogram();
             long received = peers.received() - receivedBefore;
@@ -196,7 +206,8 @@ public final class SocketBenchmark implements Callable<Integer> {
                 expected += n * flows.get(i).receivers().size();
             }
             return new Result(target.name(), sentTotal, expected, received, bad, peers.firstBadReason(),
-                    target.problems(), peers.count(), cpu, generator, seconds, window);
+                    target.problems(), peers.count(), cpu, generator, seconds, window,
+                    AllocatedBytes.perPacket(allocatedBefore, allocatedAfter, received));
         }
     }
 
@@ -242,17 +253,20 @@ public final class SocketBenchmark implements Callable<Integer> {
 
     private String text(Scenario plan, List<Result> results) {
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-                "scenario %s, %s, %d packets/s per sender (%,d forwarded/s offered), %.0f s measured after %.0f s warm-up%n",
-                plan.name(), plan.describe(), rate, (long) rate * plan.copiesPerRound(), durationSeconds, warmupSeconds));
+                "scenario %s, %s, %d packets/s per sender (%,d forwarded/s offered), %.0f s measured after %.0f s warm-up,"
+                        + " %s receive%n",
+                plan.name(), plan.describe(), rate, (long) rate * plan.copiesPerRound(), durationSeconds, warmupSeconds,
+                receive));
         for (Result r : results) {
             out.append(String.format(Locale.ROOT,
                     "  %-6s forwarded %,d (%.0f/s), lost %.3f %%, bad %d; server CPU %.2f s (%.2f cores) ->"
                             + " %,.0f forwarded per CPU-second; added latency p50 %.3f ms p99 %.3f ms max %.3f ms;"
-                            + " %d endpoints; load generator %.2f cores%n",
+                            + " allocated %s B/packet; %d endpoints; load generator %.2f cores%n",
                     r.target(), r.received(), r.received() / r.seconds(), r.lossPercent(), r.bad(),
                     r.cpuSeconds(), r.cpuSeconds() / r.seconds(), r.perCpuSecond(),
                     r.latency().getValueAtPercentile(50) / 1000.0, r.latency().getValueAtPercentile(99) / 1000.0,
-                    r.latency().getMaxValue() / 1000.0, r.endpoints(), r.generatorCpuSeconds() / r.seconds()));
+                    r.latency().getMaxValue() / 1000.0, AllocatedBytes.format(r.allocatedPerPacket(), "n/a"),
+                    r.endpoints(), r.generatorCpuSeconds() / r.seconds()));
             if (r.firstBad() != null) {
                 out.append("         first bad packet: ").append(r.firstBad()).append('\n');
             }
@@ -277,18 +291,20 @@ public final class SocketBenchmark implements Callable<Integer> {
 
     private String json(List<Result> results) {
         StringBuilder out = new StringBuilder("{\"tool\":\"livedesk-bench sockets\",\"scenario\":\"" + scenario
-                + "\",\"rate\":" + rate + ",\"receivers\":" + receivers + ",\"pairs\":" + pairs + ",\"groups\":" + groups
+                + "\",\"receive\":\"" + receive + "\",\"rate\":" + rate + ",\"receivers\":" + receivers + ",\"pairs\":" + pairs + ",\"groups\":" + groups
                 + ",\"cpus\":" + Runtime.getRuntime().availableProcessors() + ",\"results\":[");
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
             out.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
                     "{\"target\":\"%s\",\"received\":%d,\"expected\":%d,\"bad\":%d,\"endpoints\":%d,"
                             + "\"serverCpuSeconds\":%.3f,\"generatorCpuSeconds\":%.3f,"
-                            + "\"seconds\":%.3f,\"perCpuSecond\":%.0f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"maxMs\":%.3f}",
+                            + "\"seconds\":%.3f,\"perCpuSecond\":%.0f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"maxMs\":%.3f,"
+                            + "\"allocatedBytesPerPacket\":%s}",
                     r.target(), r.received(), r.forwardedExpected(), r.bad(), r.endpoints(), r.cpuSeconds(),
                     r.generatorCpuSeconds(), r.seconds(),
                     r.perCpuSecond(), r.latency().getValueAtPercentile(50) / 1000.0,
-                    r.latency().getValueAtPercentile(99) / 1000.0, r.latency().getMaxValue() / 1000.0));
+                    r.latency().getValueAtPercentile(99) / 1000.0, r.latency().getMaxValue() / 1000.0,
+                    AllocatedBytes.format(r.allocatedPerPacket(), "null")));
         }
         return out.append("]}").toString();
     }

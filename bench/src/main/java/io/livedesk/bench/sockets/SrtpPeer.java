@@ -13,9 +13,11 @@ import org.bouncycastle.tls.SRTPProtectionProfile;
 import org.jitsi.srtp.SrtpErrorStatus;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -36,6 +38,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>A server may rewrite SSRC, sequence number and timestamp (Janus does, per subscriber): the receiver is told
  * which wire SSRC carries which sent stream ({@link #expect}) and checks that the rewrite is the same for every
  * packet of the stream, and that the payload arrived as sent.
+ *
+ * <p>With a {@link SharedReceiver}, once connected its media moves to a channel on the same port that the shared
+ * receiver reads.
  */
 final class SrtpPeer implements AutoCloseable {
     static final int PAYLOAD = 1000;
@@ -53,11 +58,21 @@ final class SrtpPeer implements AutoCloseable {
     private final Object lock = new Object();
     private volatile SrtpSession srtp;
     private final byte[] rtp = new byte[12 + PAYLOAD];
+    /** Null: the peer's own reader thread receives the media. */
+    private final SharedReceiver shared;
+    private volatile DatagramChannel channel;
+    private volatile InetSocketAddress bridgeAddress;
     private int sequence;
     private int timestamp;
 
+    /** Reading its own socket. */
     SrtpPeer(String name, Recorder latencyMicros) throws SocketException {
+        this(name, latencyMicros, null);
+    }
+
+    SrtpPeer(String name, Recorder latencyMicros, SharedReceiver shared) throws SocketException {
         this.latencyMicros = latencyMicros;
+        this.shared = shared;
         this.peer = new SyntheticPeer(name, this::onPacket);
     }
 
@@ -88,6 +103,12 @@ final class SrtpPeer implements AutoCloseable {
                 remote.iceLite(), ice, dtls, timeout, SrtpKeys.MATERIAL_LENGTH,
                 SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80);
         SrtpKeys keys = SrtpKeys.fromExportedMaterial(material);
+        bridgeAddress = new InetSocketAddress(c.ip(), c.port());
+        if (shared != null) {
+            // Same address, so the server, which knows the peer by the address its checks came from, goes on.
+            int port = peer.releasePort();
+            channel = shared.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), this::onPacket);
+        }
         // SrtpSession receives with the "client" keys and sends with the "server" ones, as the bridge (a DTLS
         // server) does: a DTLS client swaps them, since it sends with the client keys.
         srtp = new SrtpSession(dtls == DtlsRole.SERVER ? keys
@@ -123,10 +144,24 @@ final class SrtpPeer implements AutoCloseable {
             }
             wire = Arrays.copyOfRange(packet.getBuffer(), packet.getOffset(), packet.getOffset() + packet.getLength());
         }
-        peer.send(wire);
+        DatagramChannel ch = channel;
+        if (ch != null) {
+            ch.send(ByteBuffer.wrap(wire), bridgeAddress);
+        } else {
+            peer.send(wire);
+        }
     }
 
     private void onPacket(byte[] packet) {
+        onPacket(packet, packet.length);
+    }
+
+    /** One datagram from the bridge in {@code packet[0, len)}, decrypted in place. */
+    private void onPacket(byte[] packet, int len) {
+        if (len < 2) {
+            bad.incrementAndGet();
+            return;
+        }
         int pt = packet[1] & 0x7F;
         if (pt >= 64 && pt <= 95) {
             return; // RTCP from the server (sender reports, REMB, keyframe requests)
@@ -135,7 +170,7 @@ final class SrtpPeer implements AutoCloseable {
         if (session == null) {
             return;
         }
-        PacketBuffer buffer = new PacketBuffer(packet, 0, packet.length);
+        PacketBuffer buffer = new PacketBuffer(packet, 0, len);
         try {
             synchronized (lock) {
                 if (session.unprotectRtp(buffer) != SrtpErrorStatus.OK) {
@@ -223,6 +258,14 @@ final class SrtpPeer implements AutoCloseable {
     @Override
     public void close() {
         peer.close();
+        DatagramChannel ch = channel;
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // it is going away either way
+            }
+        }
         SrtpSession session = srtp;
         if (session != null) {
             synchronized (lock) {

@@ -21,6 +21,11 @@ interface Target extends AutoCloseable {
      */
     List<Flow> connect(Scenario scenario, Peers peers) throws Exception;
 
+    /** Bytes the server's JVM allocated so far, or {@link AllocatedBytes#UNKNOWN} when it cannot tell. */
+    default long allocatedBytes() throws InterruptedException {
+        return AllocatedBytes.UNKNOWN;
+    }
+
     /** What went wrong on the server's side during the run, for the report; null if nothing did. */
     default String problems() {
         return null;

@@ -12,13 +12,21 @@ import java.util.List;
  * @param remoteTransport the browser's ICE/DTLS parameters, from its SDP; null to leave unchanged
  * @param sources         the tracks it sends, from its SDP; null to leave unchanged, empty for none
  * @param iceControlling  whether the bridge is the controlling ICE agent (Colibri2's {@code ice-controlling})
+ * @param maxVideoHeight  the height the endpoint shows others' video at, in pixels, capping the simulcast layer it
+ *                        gets; 0 for no cap; null to leave unchanged (a LiveDesk extension of Colibri2)
  */
 public record EndpointRequest(String id, boolean create, boolean expire, String statsId, List<Media> medias,
                               TransportDescription remoteTransport, List<MediaSource> sources,
-                              boolean iceControlling) {
+                              boolean iceControlling, Integer maxVideoHeight) {
+    /** Taller than any video a browser sends: a larger cap means none. */
+    public static final int MAX_VIDEO_HEIGHT = 4320;
+
     public EndpointRequest {
         medias = medias == null ? List.of() : List.copyOf(medias);
         sources = sources == null ? null : List.copyOf(sources);
+        if (maxVideoHeight != null && (maxVideoHeight < 0 || maxVideoHeight > MAX_VIDEO_HEIGHT)) {
+            throw new IllegalArgumentException("maxVideoHeight must be 0-" + MAX_VIDEO_HEIGHT + ": " + maxVideoHeight);
+        }
     }
 
     /** A request that allocates the endpoint. */
@@ -35,7 +43,7 @@ public record EndpointRequest(String id, boolean create, boolean expire, String 
 
     /** A request that frees the endpoint. */
     public static EndpointRequest expiring(String id) {
-        return new EndpointRequest(id, false, true, null, null, null, null, false);
+        return new EndpointRequest(id, false, true, null, null, null, null, false, null);
     }
 
     public static final class Builder {
@@ -47,6 +55,7 @@ public record EndpointRequest(String id, boolean create, boolean expire, String 
         private List<MediaSource> sources;
         // A browser offers and so controls ICE; the bridge answers as the controlled agent.
         private boolean iceControlling;
+        private Integer maxVideoHeight;
 
         private Builder(String id) {
             this.id = id;
@@ -77,8 +86,14 @@ public record EndpointRequest(String id, boolean create, boolean expire, String 
             return this;
         }
 
+        public Builder maxVideoHeight(int height) {
+            this.maxVideoHeight = height;
+            return this;
+        }
+
         public EndpointRequest build() {
-            return new EndpointRequest(id, create, false, statsId, medias, remoteTransport, sources, iceControlling);
+            return new EndpointRequest(id, create, false, statsId, medias, remoteTransport, sources, iceControlling,
+                    maxVideoHeight);
         }
     }
 }

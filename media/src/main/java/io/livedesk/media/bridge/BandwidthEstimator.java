@@ -6,9 +6,10 @@ import io.livedesk.media.rtp.RtcpFeedbackWriter;
  * Tells each video sender how much it may send, with a REMB from the bridge's feedback SSRC listing
  * its video SSRCs. The estimate is the lowest recent REMB among the conference's other endpoints
  * (each receiver's own estimate of its downlink from the bridge: the sender must not send more
- * than the weakest receiver takes, since the bridge does not switch layers), clamped to
+ * than the weakest receiver takes, since a stream without simulcast has no lower layer to give it), clamped to
  * [floor, ceiling]; with no receiver estimate, the ceiling, so Chromium ramps up from its start
- * bitrate instead of staying there. Without transport-cc negotiated, Chromium's sender follows
+ * bitrate instead of staying there. A simulcast sender always gets the ceiling: its weakest receiver takes a
+ * lower layer instead of holding everyone down. Without transport-cc negotiated, Chromium's sender follows
  * REMB (plus its own loss-based control).
  */
 final class BandwidthEstimator {
@@ -27,6 +28,9 @@ final class BandwidthEstimator {
 
     long estimateFor(Endpoint sender, Endpoint[] endpoints, long nowNanos) {
         long estimate = ceilingBps;
+        if (!sender.simulcasts().isEmpty()) {
+            return estimate; // each receiver gets the layer it takes: the sender keeps sending them all
+        }
         for (Endpoint receiver : endpoints) {
             long remb = receiver.rembBps();
             if (receiver != sender && remb > 0 && nowNanos - receiver.rembAtNanos() < REMB_FRESH_NANOS) {

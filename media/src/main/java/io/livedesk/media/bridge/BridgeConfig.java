@@ -1,7 +1,11 @@
 package io.livedesk.media.bridge;
 
+import io.livedesk.media.io.MediaSocket;
+
 import java.time.Duration;
 import java.util.Objects;
+
+import io.livedesk.media.simulcast.SimulcastSettings;
 
 /**
  * Settings of a {@link LocalBridge}.
@@ -31,12 +35,17 @@ import java.util.Objects;
  *                              and RTCP at least every few seconds, so 2 s of silence means it is gone. Shorter
  *                              than {@code inactivityTimeout}: it only reports, the endpoint stays
  * @param io                    the media port's I/O, one of {@link #IO_CHOICES}
+ * @param nettyIo               with {@code io = netty}: its sockets and I/O threads (each endpoint's datagrams are
+ *                              read, and its forwarding done, on one of them) and how long they let datagrams
+ *                              gather ({@link MediaSocket.Settings})
+ * @param simulcast             how receivers are moved between a simulcast sender's layers
  */
 public record BridgeConfig(String id, String address, int port, long capacityPacketsPerSecond,
                            Duration inactivityTimeout, Duration tickInterval, Duration rembInterval,
                            long rembCeilingBps, long rembFloorBps, Duration keyframeMinInterval,
                            int packetCacheSize, Duration packetCacheMaxAge, boolean warmUpSrtp,
-                           Duration mediaTimeout, String io) {
+                           Duration mediaTimeout, String io, MediaSocket.Settings nettyIo,
+                           SimulcastSettings simulcast) {
 
     public static final long DEFAULT_REMB_CEILING_BPS = 2_500_000;
     public static final Duration DEFAULT_MEDIA_TIMEOUT = Duration.ofSeconds(2);
@@ -62,6 +71,8 @@ public record BridgeConfig(String id, String address, int port, long capacityPac
         requirePositive("keyframeMinInterval", keyframeMinInterval);
         requirePositive("packetCacheMaxAge", packetCacheMaxAge);
         requirePositive("mediaTimeout", mediaTimeout);
+        Objects.requireNonNull(nettyIo, "nettyIo");
+        Objects.requireNonNull(simulcast, "simulcast");
         if (!IO_CHOICES.contains(io)) {
             throw new IllegalArgumentException("io must be one of " + IO_CHOICES + ": " + io);
         }
@@ -77,54 +88,67 @@ public record BridgeConfig(String id, String address, int port, long capacityPac
     public static BridgeConfig defaults(String address, int port) {
         return new BridgeConfig("bridge-" + port, address, port, 200_000, Duration.ofSeconds(60),
                 Duration.ofMillis(100), Duration.ofMillis(500), DEFAULT_REMB_CEILING_BPS, 100_000,
-                Duration.ofMillis(300), 1024, Duration.ofSeconds(1), true, DEFAULT_MEDIA_TIMEOUT, "ice4j");
+                Duration.ofMillis(300), 1024, Duration.ofSeconds(1), true, DEFAULT_MEDIA_TIMEOUT, "ice4j",
+                MediaSocket.Settings.defaults(), SimulcastSettings.defaults());
     }
 
     public BridgeConfig withId(String newId) {
         return new BridgeConfig(newId, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, mediaTimeout, io);
+                warmUpSrtp, mediaTimeout, io, nettyIo, simulcast);
     }
 
     public BridgeConfig withInactivityTimeout(Duration timeout) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, timeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, mediaTimeout, io);
+                warmUpSrtp, mediaTimeout, io, nettyIo, simulcast);
     }
 
     public BridgeConfig withCapacity(long packetsPerSecond) {
         return new BridgeConfig(id, address, port, packetsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, mediaTimeout, io);
+                warmUpSrtp, mediaTimeout, io, nettyIo, simulcast);
     }
 
     public BridgeConfig withRembCeiling(long bps) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, bps, Math.min(rembFloorBps, bps), keyframeMinInterval, packetCacheSize,
-                packetCacheMaxAge, warmUpSrtp, mediaTimeout, io);
+                packetCacheMaxAge, warmUpSrtp, mediaTimeout, io, nettyIo, simulcast);
     }
 
     public BridgeConfig withKeyframeMinInterval(Duration window) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
-                rembInterval, rembCeilingBps, rembFloorBps, window, packetCacheSize, packetCacheMaxAge, warmUpSrtp, mediaTimeout, io);
+                rembInterval, rembCeilingBps, rembFloorBps, window, packetCacheSize, packetCacheMaxAge, warmUpSrtp, mediaTimeout, io, nettyIo, simulcast);
     }
 
     public BridgeConfig withWarmUpSrtp(boolean warmUp) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUp, mediaTimeout, io);
+                warmUp, mediaTimeout, io, nettyIo, simulcast);
     }
 
     public BridgeConfig withMediaTimeout(Duration timeout) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, timeout, io);
+                warmUpSrtp, timeout, io, nettyIo, simulcast);
     }
 
     public BridgeConfig withIo(String choice) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, mediaTimeout, choice);
+                warmUpSrtp, mediaTimeout, choice, nettyIo, simulcast);
+    }
+
+    public BridgeConfig withSimulcast(SimulcastSettings settings) {
+        return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
+                rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
+                warmUpSrtp, mediaTimeout, io, nettyIo, settings);
+    }
+
+    public BridgeConfig withNettyIo(MediaSocket.Settings settings) {
+        return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
+                rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
+                warmUpSrtp, mediaTimeout, io, settings, simulcast);
     }
 
     private static void requirePositive(String name, Duration d) {

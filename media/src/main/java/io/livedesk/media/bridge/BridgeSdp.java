@@ -17,6 +17,7 @@ import io.livedesk.media.sdp.Msid;
 import io.livedesk.media.sdp.RtcpFeedback;
 import io.livedesk.media.sdp.RtpCodec;
 import io.livedesk.media.sdp.SessionDescription;
+import io.livedesk.media.sdp.Simulcast;
 import io.livedesk.media.sdp.Source;
 import io.livedesk.media.sdp.SourceGroup;
 
@@ -48,15 +49,28 @@ public final class BridgeSdp {
                 candidates, first.rtcpMux());
     }
 
-    /** What the browser sends: one source per sending section, its SSRCs and groups. */
+    /**
+     * What the browser sends: one source per sending section, its SSRCs and groups. A video section simulcast by
+     * rid lists no SSRCs: its source carries the rids and the one SSRC its receivers are told of
+     * ({@link #receiverSsrc}).
+     */
     public static List<MediaSource> sources(SessionDescription sdp) {
         List<MediaSource> out = new ArrayList<>();
         for (MediaSection m : sdp.media()) {
-            if (m.isRejected() || m.sources().isEmpty() || !m.direction().sends() || kind(m).isEmpty()) {
+            if (m.isRejected() || !m.direction().sends() || kind(m).isEmpty()) {
                 continue;
             }
             MediaType type = kind(m).get();
             String id = msid(m).map(Msid::trackId).orElse("mid-" + m.mid());
+            Optional<Simulcast> byRid = simulcastByRid(m, type);
+            if (byRid.isPresent()) {
+                out.add(new MediaSource(type, id, List.of(new MediaSource.Ssrc(receiverSsrc(id), id)), List.of(),
+                        byRid.get().rids()));
+                continue;
+            }
+            if (m.sources().isEmpty()) {
+                continue;
+            }
             List<MediaSource.Ssrc> ssrcs = new ArrayList<>();
             for (Source s : m.sources()) {
                 ssrcs.add(new MediaSource.Ssrc(s.ssrc(), id));
@@ -111,31 +125,74 @@ public final class BridgeSdp {
                 new Fingerprint(fp.hash(), fp.fingerprint()), candidates, bridge.iceLite());
     }
 
-    /** The other browser's sending track of this kind, to forward on a section of this browser; empty if none. */
+    /**
+     * The other browser's sending track of this kind, to forward on a section of this browser; empty if none. A
+     * simulcast track is forwarded as one stream (the layer the bridge chose) without RTX: on {@link #receiverSsrc}
+     * when simulcast by rid, on the SIM group's first SSRC when by SSRC.
+     */
     public static Optional<ForwardedTrack> track(SessionDescription other, MediaType kind) {
         if (other == null) {
             return Optional.empty();
         }
         for (MediaSection m : other.media()) {
-            if (m.isRejected() || !kind.matches(m.media()) || m.sources().isEmpty() || !m.direction().sends()) {
+            if (m.isRejected() || !kind.matches(m.media()) || !m.direction().sends()) {
                 continue;
             }
             Optional<Msid> msid = msid(m);
             if (msid.isEmpty()) {
                 continue;
             }
+            if (simulcastByRid(m, kind).isPresent()) {
+                String trackId = msid.get().trackId();
+                return Optional.of(new ForwardedTrack(kind, msid.get().streamId(), trackId, cname(other, trackId),
+                        receiverSsrc(trackId), null));
+            }
+            if (m.sources().isEmpty()) {
+                continue;
+            }
             long ssrc = m.sources().get(0).ssrc();
             Long rtx = null;
+            Optional<Simulcast> bySsrc = Simulcast.of(m).filter(s -> !s.byRid());
             for (SourceGroup g : m.sourceGroups()) {
-                if (g.semantics().equals(SourceGroup.FID) && g.ssrcs().size() == 2) {
+                if (bySsrc.isEmpty() && g.semantics().equals(SourceGroup.FID) && g.ssrcs().size() == 2) {
                     ssrc = g.ssrcs().get(0);
                     rtx = g.ssrcs().get(1);
                 }
+            }
+            if (bySsrc.isPresent()) {
+                ssrc = bySsrc.get().ssrcs().get(0);
             }
             String cname = m.sources().get(0).cname();
             return Optional.of(new ForwardedTrack(kind, msid.get().streamId(), msid.get().trackId(), cname, ssrc, rtx));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The SSRC the receivers of a track simulcast by rid get its chosen layer on: fixed by the track's id, so the
+     * signaling that writes receivers' SDP and the bridge that rewrites the layers agree without asking each other.
+     */
+    public static long receiverSsrc(String trackId) {
+        long h = 0xcbf29ce484222325L; // FNV-1a, 64 bits, folded
+        for (int i = 0; i < trackId.length(); i++) {
+            h = (h ^ trackId.charAt(i)) * 0x100000001b3L;
+        }
+        long ssrc = (h ^ (h >>> 32)) & 0xFFFF_FFFFL;
+        return ssrc == 0 ? 1 : ssrc;
+    }
+
+    private static Optional<Simulcast> simulcastByRid(MediaSection m, MediaType kind) {
+        return kind == MediaType.VIDEO ? Simulcast.of(m).filter(Simulcast::byRid) : Optional.empty();
+    }
+
+    /**
+     * A rid-simulcast section has no a=ssrc lines and so no CNAME of its own: the browser's (one per peer
+     * connection, so its audio section's), for lip sync; one derived from the track when it has none.
+     */
+    private static String cname(SessionDescription sdp, String trackId) {
+        return sdp.media().stream().flatMap(m -> m.sources().stream()).map(Source::cname)
+                .filter(java.util.Objects::nonNull).findFirst()
+                .orElse("ld-" + Long.toHexString(receiverSsrc(trackId)));
     }
 
     public static Optional<MediaType> kind(MediaSection m) {

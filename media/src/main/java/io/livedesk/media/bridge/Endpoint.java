@@ -1,13 +1,17 @@
 package io.livedesk.media.bridge;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.livedesk.media.api.Media;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.PayloadType;
+import io.livedesk.media.sdp.Extmap;
 import io.livedesk.media.sdp.RtpCodec;
+import io.livedesk.media.sdp.Simulcast;
 import io.livedesk.media.tap.AudioTap;
 
 /**
@@ -40,6 +44,10 @@ final class Endpoint {
     private volatile List<SenderStream> streams = List.of();
     /** Primary video SSRCs, for REMB. */
     private volatile int[] videoSsrcs = new int[0];
+    /** Its simulcast tracks; rid layers are learned into them from packets. */
+    private volatile List<SimulcastSource> simulcasts = List.of();
+    /** The height this endpoint shows others' video at (0: it did not say): caps the simulcast layer it gets. */
+    private volatile int maxVideoHeight;
 
     /** Audio taps on this endpoint; null when none, so the receive path pays one volatile read. */
     private volatile AudioTap[] audioTaps;
@@ -47,6 +55,16 @@ final class Endpoint {
     private final Object tapLock = new Object();
     private boolean tapsClosed;
     private volatile int[] opusPayloadTypes = DEFAULT_OPUS;
+    /** The ids it negotiated for the rid and repaired-rid header extensions; 0 when none. */
+    private volatile int ridExtension;
+    private volatile int repairedRidExtension;
+    /** The id it negotiated for the transport-wide sequence number; 0 when none (then no feedback either). */
+    private volatile int transportCcExtension;
+    /** Per payload type, the RTX payload type that repairs it (apt), or 0; learned from its medias. */
+    private volatile int[] rtxPayloadTypes = new int[128];
+    /** As a receiver: the next RTX sequence number per RTX SSRC it gets (its own numbering, see NackResponder). */
+    private final Map<Integer, int[]> rtxSequences = new HashMap<>();
+    final TransportWideFeedback transportFeedback = new TransportWideFeedback();
 
     private volatile long lastActivityNanos;
     private final AtomicBoolean secureHandled = new AtomicBoolean();
@@ -130,6 +148,22 @@ final class Endpoint {
 
     int[] videoSsrcs() {
         return videoSsrcs;
+    }
+
+    List<SimulcastSource> simulcasts() {
+        return simulcasts;
+    }
+
+    void simulcasts(List<SimulcastSource> sources) {
+        this.simulcasts = List.copyOf(sources);
+    }
+
+    int maxVideoHeight() {
+        return maxVideoHeight;
+    }
+
+    void maxVideoHeight(int height) {
+        this.maxVideoHeight = height;
     }
 
     /** Called by the conference, under its lock, with the streams already in its SSRC table. */
@@ -235,6 +269,60 @@ final class Endpoint {
         if (opus.length > 0) {
             opusPayloadTypes = opus;
         }
+        int transportCc = 0;
+        for (Media media : medias) {
+            if (media.type() == MediaType.VIDEO) {
+                ridExtension = extensionId(media, Simulcast.RTP_STREAM_ID);
+                repairedRidExtension = extensionId(media, Simulcast.REPAIRED_RTP_STREAM_ID);
+            }
+            // BUNDLE: one transport-wide numbering for the whole endpoint, under one id in every section.
+            transportCc = Math.max(transportCc, extensionId(media, Extmap.TRANSPORT_WIDE_CC));
+        }
+        transportCcExtension = transportCc;
+        int[] rtx = new int[128];
+        for (Media media : medias) {
+            for (PayloadType pt : media.payloadTypes()) {
+                String apt = pt.parameters().get("apt");
+                if ("rtx".equalsIgnoreCase(pt.name()) && apt != null && apt.matches("\\d{1,3}")
+                        && Integer.parseInt(apt) < 128 && pt.id() > 0 && pt.id() < 128) {
+                    rtx[Integer.parseInt(apt)] = pt.id();
+                }
+            }
+        }
+        rtxPayloadTypes = rtx;
+    }
+
+    private static int extensionId(Media media, String uri) {
+        return media.headerExtensions().stream().filter(e -> uri.equals(e.uri())).mapToInt(e -> e.id())
+                .findFirst().orElse(0);
+    }
+
+    /** The RTX payload type this endpoint negotiated for payload type {@code pt}, or 0. */
+    int rtxPayloadType(int pt) {
+        return pt >= 0 && pt < 128 ? rtxPayloadTypes[pt] : 0;
+    }
+
+    /**
+     * The next sequence number of the RTX stream {@code rtxSsrc} to this receiver. The bridge's retransmissions and
+     * the sender's own (forwarded) share one numbering per receiver, so the receiver sees one gapless RTX stream.
+     */
+    int nextRtxSequence(int rtxSsrc) {
+        synchronized (rtxSequences) {
+            int[] next = rtxSequences.computeIfAbsent(rtxSsrc, k -> new int[1]);
+            return next[0]++ & 0xFFFF;
+        }
+    }
+
+    int transportCcExtension() {
+        return transportCcExtension;
+    }
+
+    int ridExtension() {
+        return ridExtension;
+    }
+
+    int repairedRidExtension() {
+        return repairedRidExtension;
     }
 
     /** Whether RTP payload type {@code pt} of this endpoint is Opus; called on the receive thread. */

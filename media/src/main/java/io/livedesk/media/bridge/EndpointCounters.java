@@ -19,6 +19,7 @@ final class EndpointCounters {
     private final LongAdder nacksToSender = new LongAdder();
     private final LongAdder keyframeRequestsToSender = new LongAdder();
     private final LongAdder rembsToSender = new LongAdder();
+    private final LongAdder transportFeedbackToSender = new LongAdder();
     private final AtomicLongArray dropped = new AtomicLongArray(ForwardingDrop.values().length);
 
     void in(int bytes) {
@@ -45,6 +46,14 @@ final class EndpointCounters {
 
     void keyframeRequestToSender() {
         keyframeRequestsToSender.increment();
+    }
+
+    void transportFeedbackToSender() {
+        transportFeedbackToSender.increment();
+    }
+
+    long transportFeedbacksToSender() {
+        return transportFeedbackToSender.sum();
     }
 
     void rembToSender() {

@@ -1,5 +1,7 @@
 package io.livedesk.media.bridge;
 
+import java.nio.charset.StandardCharsets;
+
 import io.livedesk.media.rtp.RtcpCompound;
 import io.livedesk.media.rtp.RtcpPacket;
 import io.livedesk.media.rtp.RtpPacket;
@@ -11,7 +13,8 @@ import io.livedesk.media.transport.MediaPacketListener;
  * {@link PacketPath} it was given (forwarding, then the audio taps) and each RTCP packet to its
  * feedback stage. RTP of an endpoint that declared no sources (receive-only: a livestream viewer)
  * goes no further than the count, whatever its SSRC; its RTCP (receiver reports, NACK, PLI) is taken
- * as any receiver's.
+ * as any receiver's. A transport-wide sequence number is recorded for the sender's feedback and blanked first
+ * ({@link TransportWideFeedback}): the one change made to a packet's bytes before the stages.
  *
  * <p>Holds the endpoint's scratch views and buffers, so nothing is allocated per packet here. The
  * transport calls it from ice4j's receive thread, and once from the DTLS thread for packets that
@@ -37,11 +40,17 @@ final class EndpointReceiver implements MediaPacketListener {
             endpoint.counters.drop(ForwardingDrop.MALFORMED_RTP);
             return;
         }
-        if (endpoint.streams().isEmpty()) {
+        if (endpoint.transportCcExtension() > 0) {
+            endpoint.transportFeedback.arrived(rtp, endpoint.transportCcExtension(), now);
+        }
+        if (endpoint.streams().isEmpty() && endpoint.simulcasts().isEmpty()) {
             endpoint.counters.drop(ForwardingDrop.RECEIVE_ONLY);
             return;
         }
         SenderStream stream = path.routing().stream(rtp.ssrc());
+        if (stream == null && !endpoint.simulcasts().isEmpty()) {
+            stream = learnLayer(buf);
+        }
         if (stream == null || stream.owner != endpoint) {
             endpoint.counters.drop(ForwardingDrop.UNKNOWN_SSRC);
             return;
@@ -49,6 +58,24 @@ final class EndpointReceiver implements MediaPacketListener {
         stream.onReceived(rtp, now / 1_000_000L);
         path.forwarding().onRtp(endpoint, stream, rtp, now);
         path.audioTaps().onRtp(endpoint, stream, rtp, now);
+    }
+
+    /**
+     * A new SSRC of a rid-simulcast track, told by its rid (or, for a layer's RTX, its repaired rid) header
+     * extension: the browser sends these on a stream's first packets. Only packets of unknown SSRCs come here.
+     */
+    private SenderStream learnLayer(byte[] buf) {
+        boolean repair = true;
+        int at = endpoint.repairedRidExtension() > 0 ? rtp.extensionOffset(endpoint.repairedRidExtension()) : -1;
+        if (at < 0) {
+            repair = false;
+            at = endpoint.ridExtension() > 0 ? rtp.extensionOffset(endpoint.ridExtension()) : -1;
+        }
+        if (at < 0) {
+            return null;
+        }
+        String rid = new String(buf, at, rtp.extensionLength(at), StandardCharsets.US_ASCII);
+        return path.routing().learn(endpoint, rtp.ssrc(), rid, repair);
     }
 
     @Override
@@ -79,6 +106,8 @@ final class EndpointReceiver implements MediaPacketListener {
     static final class Scratch {
         /** Room for a cached packet or an originated feedback packet (a NACK of all {@link #lost}). */
         final byte[] packet = new byte[4096];
+        /** A cached packet wrapped as RTX. */
+        final byte[] rtx = new byte[4096 + io.livedesk.media.rtp.Rtx.OVERHEAD];
         /** Sequence numbers of one NACK. */
         final int[] lost = new int[512];
         /** The ones no cache held. */

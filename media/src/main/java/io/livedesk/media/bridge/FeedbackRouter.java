@@ -15,6 +15,9 @@ import io.livedesk.media.rtp.RtcpPacket;
  *       relayed to the owners of the streams it reports on;</li>
  *   <li>anything else (SDES, BYE, transport-cc, APP, XR): consumed.</li>
  * </ul>
+ * A simulcast track's receivers know only the SSRC they get their layer on: their PLI, FIR and reports about it
+ * are about the layer they get now, and the layer's SR reaches them rewritten onto that SSRC and timeline. Their
+ * NACKs name rewritten sequence numbers, which no cache holds: not answered.
  */
 final class FeedbackRouter implements RtcpStage {
     private final ConferenceRouting routing;
@@ -32,7 +35,7 @@ final class FeedbackRouter implements RtcpStage {
         switch (packet.kind()) {
             case NACK -> {
                 SenderStream stream = forwardedStream(from, packet.mediaSsrc());
-                if (stream != null) {
+                if (stream != null && stream.simulcast == null) {
                     nacks.answer(from, stream, packet, nowNanos, scratch);
                 }
             }
@@ -52,7 +55,7 @@ final class FeedbackRouter implements RtcpStage {
             }
             case REMB -> from.remb(packet.rembBitrate(), nowNanos);
             case SENDER_REPORT -> {
-                relaySenderReport(from, packet, nowNanos);
+                relaySenderReport(from, packet, nowNanos, scratch.packet);
                 readReportBlocks(from, packet, nowNanos);
             }
             case RECEIVER_REPORT -> {
@@ -67,7 +70,7 @@ final class FeedbackRouter implements RtcpStage {
 
     /** The stream another endpoint sends with this SSRC, or null (counted as a drop). */
     private SenderStream forwardedStream(Endpoint from, int ssrc) {
-        SenderStream stream = routing.stream(ssrc);
+        SenderStream stream = reportedStream(from, ssrc);
         if (stream == null || stream.owner == from) {
             from.counters.drop(ForwardingDrop.FEEDBACK_UNKNOWN_SSRC);
             return null;
@@ -75,12 +78,25 @@ final class FeedbackRouter implements RtcpStage {
         return stream;
     }
 
-    private void relaySenderReport(Endpoint from, RtcpPacket sr, long nowNanos) {
+    /** What {@code from} means by an SSRC it receives: a simulcast track's means the layer it gets now. */
+    private SenderStream reportedStream(Endpoint from, int ssrc) {
+        SimulcastSource simulcast = routing.simulcast(ssrc);
+        if (simulcast != null) {
+            return simulcast.owner == from ? null : simulcast.forwardedTo(from);
+        }
+        return routing.stream(ssrc);
+    }
+
+    private void relaySenderReport(Endpoint from, RtcpPacket sr, long nowNanos, byte[] scratch) {
         SenderStream stream = routing.stream(sr.senderSsrc());
         if (stream == null || stream.owner != from) {
             return;
         }
         stream.senderReportForwarded(sr.srNtpTimestamp(), nowNanos);
+        if (stream.simulcast != null) {
+            relayLayerSenderReport(stream, sr, scratch);
+            return;
+        }
         for (Endpoint receiver : routing.endpoints()) {
             if (receiver != from) {
                 receiver.sendRtcp(sr.buffer(), sr.offset(), sr.length());
@@ -88,9 +104,28 @@ final class FeedbackRouter implements RtcpStage {
         }
     }
 
+    /**
+     * A layer's SR to each receiver that gets that layer now: its sender info only (no report blocks), on the
+     * receiver's SSRC, the RTP timestamp moved as the receiver's stream is.
+     */
+    private void relayLayerSenderReport(SenderStream layer, RtcpPacket sr, byte[] scratch) {
+        if (sr.length() < RtcpPacket.SENDER_INFO_LENGTH) {
+            return;
+        }
+        SimulcastSource simulcast = layer.simulcast;
+        for (Endpoint receiver : routing.endpoints()) {
+            SimulcastSource.View view = receiver == layer.owner ? null : simulcast.view(receiver);
+            if (view == null || view.rewriter.current() != layer.layer) {
+                continue;
+            }
+            int len = sr.writeSenderInfo(scratch, simulcast.receiverSsrc, view.rewriter.timestampOffset());
+            receiver.sendRtcp(scratch, 0, len);
+        }
+    }
+
     private void readReportBlocks(Endpoint from, RtcpPacket report, long nowNanos) {
         for (int i = 0, n = report.reportBlockCount(); i < n; i++) {
-            SenderStream stream = routing.stream(report.reportSsrc(i));
+            SenderStream stream = reportedStream(from, report.reportSsrc(i));
             if (stream == null || stream.owner == from) {
                 continue;
             }

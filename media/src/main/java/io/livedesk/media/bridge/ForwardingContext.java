@@ -2,6 +2,8 @@ package io.livedesk.media.bridge;
 
 import java.util.function.LongSupplier;
 
+import io.livedesk.media.simulcast.SimulcastSettings;
+
 /**
  * What every conference of one bridge shares: the clock, the bridge's own feedback SSRC, the
  * settings the packet path needs, and the stages that hold no per-conference state (each
@@ -14,6 +16,7 @@ final class ForwardingContext {
     final long keyframeMinIntervalNanos;
     final int packetCacheSize;
     final long packetCacheMaxAgeMs;
+    final SimulcastSettings simulcast;
 
     final KeyframeRequester keyframes;
     final NackResponder nacks;
@@ -25,6 +28,7 @@ final class ForwardingContext {
         this.keyframeMinIntervalNanos = config.keyframeMinInterval().toNanos();
         this.packetCacheSize = config.packetCacheSize();
         this.packetCacheMaxAgeMs = config.packetCacheMaxAge().toMillis();
+        this.simulcast = config.simulcast();
         this.keyframes = new KeyframeRequester(feedbackSsrc, keyframeMinIntervalNanos);
         this.nacks = new NackResponder(feedbackSsrc);
     }

@@ -14,6 +14,11 @@ public enum ForwardingDrop {
      * it is a client sending what it was answered it may not, not a source the bridge was not told of.
      */
     RECEIVE_ONLY,
+    /**
+     * RTP of a simulcast layer's RTX stream: each receiver gets its layer rewritten into one stream without RTX,
+     * so a retransmission of one layer has nowhere to go.
+     */
+    SIMULCAST_RTX,
     /** An RTCP datagram that does not parse as a compound packet. */
     MALFORMED_RTCP,
     /** Feedback (NACK, PLI, FIR) about an SSRC no other endpoint of the conference sends. */

@@ -6,7 +6,9 @@ import java.util.Collection;
  * The bridge's periodic work, run on its one housekeeping thread (or driven directly by tests with
  * their own clock): keyframe requests for endpoints that just became secure and those a window held
  * back ({@link KeyframeRequester}), expiry of endpoints
- * whose ICE failed or that went quiet, per-endpoint bitrates, the bridge's packet rate (stress),
+ * whose ICE failed or that went quiet, per-endpoint bitrates, each receiver's simulcast layer, each sender's
+ * transport-wide feedback, the bridge's
+ * packet rate (stress),
  * and REMB to senders every {@code rembInterval}.
  */
 final class Housekeeper {
@@ -62,6 +64,8 @@ final class Housekeeper {
                     endpoint.updateRates(nowNanos);
                 }
             }
+            conference.chooseLayers(nowNanos);
+            conference.sendTransportFeedback(scratch);
             conference.flushKeyframeRequests(nowNanos, scratch);
             if (conference.size() == 0 && nowNanos - conference.createdNanos > inactivityNanos) {
                 expirer.expireEmpty(conference);

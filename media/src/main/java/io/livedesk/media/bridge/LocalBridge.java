@@ -130,7 +130,7 @@ public final class LocalBridge implements Bridge {
                 }, clock.getAsLong());
         this.mediaStops = new MediaStopDetector(config.mediaTimeout());
         this.harvester = config.io().equals("netty")
-                ? LitePort.open(config.address(), config.port(), MediaSocket.Settings.defaults())
+                ? LitePort.open(config.address(), config.port(), config.nettyIo())
                 : UdpTransportHarvester.open(config.address(), config.port());
         this.audioTaps = new AudioTapPool(config.id(), AudioTapSettings.defaults());
         if (schedule) {
@@ -252,6 +252,9 @@ public final class LocalBridge implements Bridge {
                 }
                 if (er.sources() != null) {
                     conference.setSources(endpoint, er.sources());
+                }
+                if (er.maxVideoHeight() != null) {
+                    endpoint.maxVideoHeight(er.maxVideoHeight());
                 }
                 boolean restarted = er.remoteTransport() != null && link.connect(er.id(), er.remoteTransport());
                 // A restart's new credentials go back like a new endpoint's transport.

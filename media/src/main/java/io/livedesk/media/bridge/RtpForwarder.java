@@ -5,23 +5,54 @@ import io.livedesk.media.rtp.RtpPacket;
 /**
  * Sends one sender's RTP, unchanged (SSRCs, sequence numbers and payload types as the sender wrote
  * them: each receiver's SDP lists the sender's SSRCs), to every other endpoint of the conference.
- * Each receiver's transport copies and re-encrypts it with its own keys.
+ * Each receiver's transport copies and re-encrypts it with its own keys. A simulcast layer's packets go
+ * through their {@link SimulcastSource} instead, which gives each receiver one layer, rewritten.
  */
 final class RtpForwarder implements RtpStage {
     private final ConferenceRouting routing;
+    private final KeyframeRequester keyframes;
 
-    RtpForwarder(ConferenceRouting routing) {
+    RtpForwarder(ConferenceRouting routing, KeyframeRequester keyframes) {
         this.routing = routing;
+        this.keyframes = keyframes;
     }
 
     @Override
     public void onRtp(Endpoint sender, SenderStream stream, RtpPacket packet, long nowNanos) {
+        if (stream.simulcast != null) {
+            if (stream.primary) {
+                stream.simulcast.forward(stream, packet, routing.endpoints(), keyframes, nowNanos);
+            } else {
+                sender.counters.drop(ForwardingDrop.SIMULCAST_RTX);
+            }
+            return;
+        }
         byte[] buf = packet.buffer();
         int off = packet.offset();
         int len = packet.length();
+        if (!stream.primary && len <= stream.rtxCopy.length) {
+            forwardRtx(sender, stream, buf, off, len);
+            return;
+        }
         for (Endpoint receiver : routing.endpoints()) {
             if (receiver != sender && receiver.sendRtp(buf, off, len)) {
                 receiver.counters.forwardedRtp();
+            }
+        }
+    }
+
+    /** The sender's own retransmissions: to each receiver on that receiver's RTX numbering (see NackResponder). */
+    private void forwardRtx(Endpoint sender, SenderStream stream, byte[] buf, int off, int len) {
+        byte[] copy = stream.rtxCopy;
+        System.arraycopy(buf, off, copy, 0, len);
+        for (Endpoint receiver : routing.endpoints()) {
+            if (receiver != sender) {
+                int seq = receiver.nextRtxSequence(stream.ssrc);
+                copy[2] = (byte) (seq >> 8);
+                copy[3] = (byte) seq;
+                if (receiver.sendRtp(copy, 0, len)) {
+                    receiver.counters.forwardedRtp();
+                }
             }
         }
     }

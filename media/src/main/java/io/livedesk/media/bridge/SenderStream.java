@@ -24,11 +24,20 @@ final class SenderStream {
     final boolean primary;
     /** Null unless primary video. */
     final PacketCache cache;
+    /** The simulcast track this stream is a layer (or a layer's RTX) of; null for a plain stream. */
+    final SimulcastSource simulcast;
+    /** Its layer's index in {@link #simulcast}; -1 for a plain stream. */
+    final int layer;
+    /** A primary stream's RTX partner (its FID group's second SSRC), 0 when it has none. */
+    private volatile int rtxSsrc;
+    /** An RTX stream's packets, copied per receiver to number them on that receiver's RTX sequence; else null. */
+    final byte[] rtxCopy;
 
     private final SequenceExtender sequence = new SequenceExtender();
     private long firstExtended = -1;
     private volatile long highestExtended = -1;
     private volatile long received;
+    private volatile long bytesReceived;
 
     private final AtomicLong lastKeyframeRequestNanos = new AtomicLong(Long.MIN_VALUE);
     /** A request held back by the window, {@link KeyframeRequester#NONE} if none: sent when the window ends. */
@@ -40,11 +49,34 @@ final class SenderStream {
     private volatile long lastSrForwardedNanos;
 
     SenderStream(int ssrc, Endpoint owner, MediaType type, boolean primary, int cacheSize, long cacheMaxAgeMs) {
+        this(ssrc, owner, type, primary, cacheSize, cacheMaxAgeMs, null, -1);
+    }
+
+    /** A layer of a simulcast track (or, not primary, the layer's RTX): receivers get it rewritten, uncached. */
+    SenderStream(int ssrc, Endpoint owner, boolean primary, SimulcastSource simulcast, int layer) {
+        this(ssrc, owner, MediaType.VIDEO, primary, 0, 0, simulcast, layer);
+    }
+
+    private SenderStream(int ssrc, Endpoint owner, MediaType type, boolean primary, int cacheSize, long cacheMaxAgeMs,
+                         SimulcastSource simulcast, int layer) {
         this.ssrc = ssrc;
         this.owner = owner;
         this.type = type;
         this.primary = primary;
-        this.cache = primary && type == MediaType.VIDEO ? new PacketCache(cacheSize, 1500, cacheMaxAgeMs) : null;
+        this.simulcast = simulcast;
+        this.layer = layer;
+        this.rtxCopy = primary ? null : new byte[2048];
+        // A layer's packets go out rewritten per receiver: a receiver's NACK names its own sequence numbers.
+        this.cache = primary && type == MediaType.VIDEO && simulcast == null
+                ? new PacketCache(cacheSize, 1500, cacheMaxAgeMs) : null;
+    }
+
+    int rtxSsrc() {
+        return rtxSsrc;
+    }
+
+    void rtxSsrc(int ssrc) {
+        this.rtxSsrc = ssrc;
     }
 
     boolean isPrimaryVideo() {
@@ -63,6 +95,7 @@ final class SenderStream {
             }
         }
         received++;
+        bytesReceived += packet.length();
         if (cache != null) {
             cache.insert(packet, nowMs);
         }
@@ -79,6 +112,10 @@ final class SenderStream {
 
     long received() {
         return received;
+    }
+
+    long bytesReceived() {
+        return bytesReceived;
     }
 
     /**

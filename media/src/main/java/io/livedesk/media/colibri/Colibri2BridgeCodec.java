@@ -62,6 +62,12 @@ import static io.livedesk.media.colibri.Colibri2Parts.TOKEN;
  */
 public final class Colibri2BridgeCodec {
 
+    /**
+     * LiveDesk's extension: the height the endpoint shows video at, capping the simulcast layer it gets (Jitsi
+     * Videobridge takes receiver constraints over its bridge channel instead).
+     */
+    static final String MAX_VIDEO_HEIGHT = "max-video-height";
+
     /** The capability every endpoint must declare; the bridge signals sources by name only. */
     static final String SOURCE_NAMES = "source-names";
 
@@ -167,6 +173,7 @@ public final class Colibri2BridgeCodec {
             throw JsonFields.bad(endpoint.pathOf("capabilities"),
                     "must contain \"" + SOURCE_NAMES + "\": source name support is mandatory");
         }
+        Long maxVideoHeight = endpoint.optionalNumber(MAX_VIDEO_HEIGHT, 0, EndpointRequest.MAX_VIDEO_HEIGHT);
         endpoint.ignore("initial-last-n");
         endpoint.refuse("force-mute", "the bridge does not mute endpoints");
         endpoint.refuse("sctp", "this bridge has no SCTP data channel");
@@ -174,7 +181,8 @@ public final class Colibri2BridgeCodec {
         if (create && expire) {
             throw JsonFields.bad(endpoint.path(), "cannot both create and expire the endpoint");
         }
-        return new EndpointRequest(id, create, expire, statsId, medias, remoteTransport, sources, iceControlling);
+        return new EndpointRequest(id, create, expire, statsId, medias, remoteTransport, sources, iceControlling,
+                maxVideoHeight == null ? null : maxVideoHeight.intValue());
     }
 
     private static Set<String> parseCapabilities(JsonFields endpoint) throws BridgeException.BadRequest {

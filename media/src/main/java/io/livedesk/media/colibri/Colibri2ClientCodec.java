@@ -95,6 +95,9 @@ public final class Colibri2ClientCodec {
         if (endpoint.sources() != null) {
             node.set("sources", Colibri2Parts.writeSources(endpoint.sources()));
         }
+        if (endpoint.maxVideoHeight() != null) {
+            node.put(Colibri2BridgeCodec.MAX_VIDEO_HEIGHT, endpoint.maxVideoHeight());
+        }
         if (endpoint.create()) {
             node.putArray("capabilities").add(Colibri2BridgeCodec.SOURCE_NAMES);
         }

@@ -47,6 +47,9 @@ final class Colibri2Parts {
     /** Endpoint and source ids: they end up in logs and SDP as meeting ids do, and follow the same syntax. */
     static final Pattern ID = MeetingId.SYNTAX;
     static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/+-]{0,63}");
+    /** RFC 8851's rid-id, as short as {@link io.livedesk.media.sdp.Simulcast} takes it. */
+    static final Pattern RID = Pattern.compile("[A-Za-z0-9_-]{1,16}");
+    static final int MAX_RIDS = 4;
     private static final Pattern ICE_UFRAG = Pattern.compile("[A-Za-z0-9+/]{4,256}");
     private static final Pattern ICE_PWD = Pattern.compile("[A-Za-z0-9+/]{22,256}");
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){15,63}");
@@ -159,11 +162,36 @@ final class Colibri2Parts {
             for (int j = 0; j < groupNodes.size(); j++) {
                 groups.add(readSsrcGroup(source.element(groupNodes.get(j), "ssrc-groups", j), id, own));
             }
+            List<String> rids = readRids(source);
+            if (!rids.isEmpty() && (type != MediaType.VIDEO || ssrcs.size() != 1)) {
+                throw JsonFields.bad(source.pathOf("rids"), "belong to a video source with exactly one SSRC");
+            }
             source.ignore("videoType");
             source.rejectUnread();
-            sources.add(new MediaSource(type, id, ssrcs, groups));
+            sources.add(new MediaSource(type, id, ssrcs, groups, rids));
         }
         return sources;
+    }
+
+    /** A simulcast source's layer rids (LiveDesk's extension): two to four distinct rid-ids, or none. */
+    private static List<String> readRids(JsonFields source) throws BridgeException.BadRequest {
+        List<JsonNode> nodes = source.array("rids", MAX_RIDS);
+        List<String> rids = new ArrayList<>(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            String path = JsonFields.element(source.pathOf("rids"), i);
+            JsonNode node = nodes.get(i);
+            if (!node.isTextual() || !RID.matcher(node.textValue()).matches()) {
+                throw JsonFields.bad(path, "must match " + RID.pattern());
+            }
+            if (rids.contains(node.textValue())) {
+                throw JsonFields.bad(path, "repeats rid " + node.textValue());
+            }
+            rids.add(node.textValue());
+        }
+        if (rids.size() == 1) {
+            throw JsonFields.bad(source.pathOf("rids"), "must list two or more layers");
+        }
+        return rids;
     }
 
     private static MediaSource.SsrcGroup readSsrcGroup(JsonFields group, String sourceId, Set<Long> own)
@@ -235,6 +263,10 @@ final class Colibri2Parts {
                     ArrayNode members = groupNode.putArray("sources");
                     group.ssrcs().forEach(members::add);
                 });
+            }
+            if (!source.rids().isEmpty()) {
+                ArrayNode rids = node.putArray("rids");
+                source.rids().forEach(rids::add);
             }
         }
         return array;

@@ -2,12 +2,14 @@ package io.livedesk.media.io;
 
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 
+import java.nio.channels.spi.SelectorProvider;
 import java.util.Locale;
 
 /**
@@ -34,8 +36,9 @@ public enum IoTransport {
         };
     }
 
-    IoHandlerFactory ioHandlerFactory() {
-        return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    IoHandlerFactory ioHandlerFactory(SelectStrategyFactory waiting) {
+        return this == EPOLL ? EpollIoHandler.newFactory(0, waiting)
+                : NioIoHandler.newFactory(SelectorProvider.provider(), waiting);
     }
 
     Class<? extends Channel> datagramChannel() {

@@ -312,6 +312,26 @@ public final class RtcpPacket {
         return offset + FEEDBACK_HEADER_LENGTH + i * FIR_ENTRY_LENGTH;
     }
 
+    /** Bytes of an SR without report blocks: header, sender SSRC, NTP and RTP timestamps, packet and octet counts. */
+    public static final int SENDER_INFO_LENGTH = 28;
+
+    /**
+     * Writes this SR's sender info as an SR of its own, without report blocks, from {@code ssrc} and with the RTP
+     * timestamp moved by {@code timestampOffset} (a forwarder that rewrote the stream's timestamps), into
+     * {@code dst} at 0.
+     *
+     * @return {@link #SENDER_INFO_LENGTH}
+     */
+    public int writeSenderInfo(byte[] dst, int ssrc, int timestampOffset) {
+        require(RtcpKind.SENDER_REPORT);
+        System.arraycopy(buf, offset, dst, 0, SENDER_INFO_LENGTH);
+        dst[0] = (byte) (dst[0] & 0xE0);
+        Bytes.put16(dst, 2, SENDER_INFO_LENGTH / 4 - 1);
+        Bytes.put32(dst, 4, ssrc);
+        Bytes.put32(dst, 16, Bytes.i32(dst, 16) + timestampOffset);
+        return SENDER_INFO_LENGTH;
+    }
+
     // ---- REMB (draft-alvestrand-rmcat-remb-03 section 2.2) ----
 
     /** Estimated maximum bitrate in bits/s, mantissa * 2^exp; saturates at Long.MAX_VALUE. */

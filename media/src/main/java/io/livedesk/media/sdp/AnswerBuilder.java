@@ -88,12 +88,16 @@ public final class AnswerBuilder {
             return Optional.empty();
         }
         Direction direction = intent.direction().answerTo(offered.direction());
+        // Simulcast is taken where the bridge receives: the browser then sends every layer, each receiver gets one.
+        Optional<Simulcast> simulcast = direction.receives() ? Simulcast.of(offered).filter(Simulcast::byRid)
+                : Optional.empty();
         MediaSection.Builder answer = MediaSection.builder(offered.media(), offered.protocol())
                 .mid(offered.mid())
                 .direction(direction)
                 .rtcpReducedSize(offered.rtcpReducedSize())
                 .codecs(codecs)
-                .headerExtensions(intersectExtensions(kind, offered.headerExtensions()));
+                .headerExtensions(intersectExtensions(kind, offered.headerExtensions(), simulcast.isPresent()));
+        simulcast.ifPresent(s -> s.applyAnswer(answer));
         local.applyTo(answer, SetupRole.PASSIVE);
         if (direction.sends() && intent.sending() != null) {
             intent.sending().applyTo(answer);
@@ -150,10 +154,15 @@ public final class AnswerBuilder {
         return result;
     }
 
-    /** Offered extensions whose URI the bridge supports, under the offer's ids (RFC 8285 section 7). */
-    private List<Extmap> intersectExtensions(MediaType kind, List<Extmap> offered) {
+    /**
+     * Offered extensions whose URI the bridge supports, under the offer's ids (RFC 8285 section 7); the rid
+     * extensions only on a section whose simulcast the answer takes (elsewhere nothing would read them).
+     */
+    private List<Extmap> intersectExtensions(MediaType kind, List<Extmap> offered, boolean simulcast) {
         Set<String> supported = policy.extensions(kind).stream().map(Extmap::uri).collect(Collectors.toSet());
         return offered.stream().filter(e -> supported.contains(e.uri()))
+                .filter(e -> simulcast || !(Simulcast.RTP_STREAM_ID.equals(e.uri())
+                        || Simulcast.REPAIRED_RTP_STREAM_ID.equals(e.uri())))
                 .map(e -> new Extmap(e.id(), e.uri()))
                 .collect(Collectors.toList());
     }

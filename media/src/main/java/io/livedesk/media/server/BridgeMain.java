@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 
+import io.livedesk.media.io.MediaSocket;
 import io.livedesk.media.transport.UdpTransportHarvester;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -74,6 +75,18 @@ public final class BridgeMain implements Callable<Integer> {
                     + "receive and send on epoll) (default: ${DEFAULT-VALUE}).")
     String io;
 
+    @Option(names = "--io-threads", defaultValue = "0",
+            description = "With --io netty: I/O threads, each reading its own socket on the media port "
+                    + "(SO_REUSEPORT); an endpoint's datagrams are read, and its forwarding done, on one of them; "
+                    + "0: a quarter of the cores, at least one (default: ${DEFAULT-VALUE}).")
+    int ioThreads;
+
+    @Option(names = "--io-coalesce", defaultValue = "PT0.0002S",
+            description = "With --io netty: while datagrams keep coming, how long an I/O thread lets them gather "
+                    + "before it reads them all, ISO-8601 (PT0.0002S is 200 us): fewer wake-ups per packet, at most "
+                    + "that much added latency; PT0S reads on every wake-up (default: ${DEFAULT-VALUE}).")
+    Duration ioCoalesce;
+
     public static void main(String[] args) {
         // Before anything asks for a logger.
         if (System.getProperty(LOGBACK_PROPERTY) == null) {
@@ -93,7 +106,10 @@ public final class BridgeMain implements Callable<Integer> {
 
     BridgeNode.Settings settings() {
         return new BridgeNode.Settings(id != null ? id : "bridge-" + mediaPort, mediaAddress, mediaPort, httpHost,
-                httpPort, httpWorkers, inactivityTimeout, true, VERSION, publicAddresses, mediaTimeout, io);
+                httpPort, httpWorkers, inactivityTimeout, true, VERSION, publicAddresses, mediaTimeout, io,
+                MediaSocket.Settings.defaults()
+                        .withIoThreads(ioThreads == 0 ? MediaSocket.Settings.defaultIoThreads() : ioThreads)
+                        .withCoalesce(ioCoalesce));
     }
 
     @Override

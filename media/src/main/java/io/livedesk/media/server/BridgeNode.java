@@ -12,6 +12,7 @@ import io.livedesk.media.bridge.BridgeConfig;
 import io.livedesk.media.bridge.LocalBridge;
 import io.livedesk.media.bridge.PublicAddressBridge;
 import io.livedesk.media.colibri.Colibri2HttpServer;
+import io.livedesk.media.io.MediaSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +34,12 @@ public final class BridgeNode implements AutoCloseable {
      *                        empty to advertise {@code mediaAddress}
      * @param mediaTimeout    an endpoint silent this long after it sent media is reported stopped to signaling
      * @param io              the media port's I/O, {@code ice4j} or {@code netty} (see {@link BridgeConfig#IO_CHOICES})
+     * @param nettyIo         with {@code netty}: I/O threads and coalescing ({@link BridgeConfig#nettyIo})
      */
     public record Settings(String id, String mediaAddress, int mediaPort, String httpHost, int httpPort,
                            int httpWorkers, Duration inactivityTimeout, boolean warmUpSrtp, String version,
-                           List<String> publicAddresses, Duration mediaTimeout, String io) {
+                           List<String> publicAddresses, Duration mediaTimeout, String io,
+                           MediaSocket.Settings nettyIo) {
         public Settings {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(mediaAddress, "mediaAddress");
@@ -44,6 +47,7 @@ public final class BridgeNode implements AutoCloseable {
             Objects.requireNonNull(inactivityTimeout, "inactivityTimeout");
             Objects.requireNonNull(mediaTimeout, "mediaTimeout");
             Objects.requireNonNull(version, "version");
+            Objects.requireNonNull(nettyIo, "nettyIo");
             publicAddresses = PublicAddressBridge.validate(publicAddresses);
             if (publicAddresses.isEmpty() && PublicAddressBridge.isWildcard(mediaAddress)) {
                 throw new IllegalArgumentException("media address " + mediaAddress
@@ -56,7 +60,7 @@ public final class BridgeNode implements AutoCloseable {
                         int httpWorkers, Duration inactivityTimeout, boolean warmUpSrtp, String version,
                         List<String> publicAddresses) {
             this(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout, warmUpSrtp, version,
-                    publicAddresses, BridgeConfig.DEFAULT_MEDIA_TIMEOUT, "ice4j");
+                    publicAddresses, BridgeConfig.DEFAULT_MEDIA_TIMEOUT, "ice4j", MediaSocket.Settings.defaults());
         }
 
         /** Advertising the media address itself. */
@@ -68,17 +72,22 @@ public final class BridgeNode implements AutoCloseable {
 
         public Settings withPublicAddresses(List<String> addresses) {
             return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
-                    warmUpSrtp, version, addresses, mediaTimeout, io);
+                    warmUpSrtp, version, addresses, mediaTimeout, io, nettyIo);
         }
 
         public Settings withMediaTimeout(Duration timeout) {
             return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
-                    warmUpSrtp, version, publicAddresses, timeout, io);
+                    warmUpSrtp, version, publicAddresses, timeout, io, nettyIo);
+        }
+
+        public Settings withNettyIo(MediaSocket.Settings s) {
+            return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
+                    warmUpSrtp, version, publicAddresses, mediaTimeout, io, s);
         }
 
         public Settings withIo(String choice) {
             return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
-                    warmUpSrtp, version, publicAddresses, mediaTimeout, choice);
+                    warmUpSrtp, version, publicAddresses, mediaTimeout, choice, nettyIo);
         }
     }
 
@@ -104,7 +113,8 @@ public final class BridgeNode implements AutoCloseable {
                 .withInactivityTimeout(settings.inactivityTimeout())
                 .withMediaTimeout(settings.mediaTimeout())
                 .withWarmUpSrtp(settings.warmUpSrtp())
-                .withIo(settings.io());
+                .withIo(settings.io())
+                .withNettyIo(settings.nettyIo());
         LocalBridge bridge = new LocalBridge(config);
         try {
             BridgeMetrics metrics = new BridgeMetrics(bridge);

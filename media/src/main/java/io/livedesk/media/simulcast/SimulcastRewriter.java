@@ -10,7 +10,7 @@ import io.livedesk.media.rtp.Vp8Descriptor;
  * anything else); until then the current layer goes on, and {@link #wantsKeyframe()} tells the caller to ask the
  * sender for one. Across a switch the sequence numbers, picture ids and TL0PICIDX go on by one, and the timestamp
  * by the wall-clock time since the last forwarded packet (90 kHz), so the receiver sees no gap and no jump.
- * Not thread-safe: one receiver's packets are handled on one thread.
+ * Not thread-safe: one receiver's packets are handled on one thread; {@link #target(int)} may be set from another.
  */
 public final class SimulcastRewriter {
     private static final int VIDEO_CLOCK_PER_MS = 90;
@@ -18,8 +18,10 @@ public final class SimulcastRewriter {
     private final int outSsrc;
     private final RtpPacket rtp = new RtpPacket();
     private final Vp8Descriptor vp8 = new Vp8Descriptor();
-    private int current = -1;
-    private int target = -1;
+    /** Read by the thread that chooses layers; written only by the one that rewrites. */
+    private volatile int current = -1;
+    /** Written by the thread that chooses layers. */
+    private volatile int target = -1;
     private boolean started;
     private int seqDelta;
     private long tsDelta;
@@ -42,6 +44,14 @@ public final class SimulcastRewriter {
 
     public int target() {
         return target;
+    }
+
+    /**
+     * What the current layer's RTP timestamps gain on the way out, so its sender reports can be rewritten to
+     * match (lip sync): its NTP time then maps to the timestamps the receiver sees.
+     */
+    public int timestampOffset() {
+        return (int) tsDelta;
     }
 
     /** The layer being forwarded, or -1 before the first keyframe. */

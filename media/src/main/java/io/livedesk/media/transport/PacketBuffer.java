@@ -33,6 +33,19 @@ public final class PacketBuffer implements ByteArrayBuffer {
         return this;
     }
 
+    /**
+     * Empties this buffer for writing a packet of up to {@code capacity} bytes at 0 into its array (growing it when
+     * too small, which a buffer kept per thread does once).
+     */
+    public PacketBuffer clearFor(int capacity) {
+        if (buffer.length < capacity) {
+            buffer = new byte[capacity];
+        }
+        offset = 0;
+        length = 0;
+        return this;
+    }
+
     /** A copy of {@code len} bytes with {@code spare} free bytes after them, for protecting. */
     public static PacketBuffer copyOf(byte[] src, int off, int len, int spare) {
         byte[] copy = new byte[len + spare];

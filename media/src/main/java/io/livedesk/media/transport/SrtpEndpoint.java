@@ -22,7 +22,8 @@ final class SrtpEndpoint {
     private static final int EARLY_PACKET_LIMIT = 32;
     /**
      * Where each thread protects what it sends: forwarding sends a copy of every packet to every receiver, and a
-     * fresh array each time was most of the bridge's allocation. Both transports send it before returning.
+     * fresh array each time was most of the bridge's allocation. RTP is protected into it from where it lies,
+     * RTCP copied in and protected in place. Both transports send it before returning.
      */
     private static final ThreadLocal<PacketBuffer> OUTGOING =
             ThreadLocal.withInitial(() -> new PacketBuffer(new byte[2048], 0, 0));
@@ -61,7 +62,7 @@ final class SrtpEndpoint {
                 }
             }
         }
-        unprotectAndDeliver(session, new PacketBuffer(buf, off, len), rtcp);
+        unprotectAndDeliver(session, buf, off, len, rtcp);
     }
 
     /** Called with keyLock held. */
@@ -90,31 +91,42 @@ final class SrtpEndpoint {
         }
         log.debug("endpoint {}: SRTP keys installed, {} early packets", id, held.size());
         for (byte[] p : held) {
-            unprotectAndDeliver(session, new PacketBuffer(p, 0, p.length),
-                    PacketKind.classify(p, 0, p.length) == PacketKind.RTCP);
+            unprotectAndDeliver(session, p, 0, p.length, PacketKind.classify(p, 0, p.length) == PacketKind.RTCP);
         }
     }
 
-    private void unprotectAndDeliver(SrtpSession session, PacketBuffer packet, boolean rtcp) {
-        SrtpErrorStatus status;
+    /** RTP is unprotected where it lies (no wrapper); RTCP through jitsi-srtp's {@link PacketBuffer}. */
+    private void unprotectAndDeliver(SrtpSession session, byte[] buf, int off, int len, boolean rtcp) {
+        PacketBuffer rtcpPacket = null;
+        int clearLength;
         try {
-            status = rtcp ? session.unprotectRtcp(packet) : session.unprotectRtp(packet);
+            if (rtcp) {
+                rtcpPacket = new PacketBuffer(buf, off, len);
+                SrtpErrorStatus status = session.unprotectRtcp(rtcpPacket);
+                if (status != SrtpErrorStatus.OK) {
+                    counters.dropped(dropFor(status));
+                    return;
+                }
+                clearLength = rtcpPacket.getLength();
+            } else {
+                clearLength = session.unprotectRtp(buf, off, len);
+                if (clearLength < 0) {
+                    counters.dropped(dropFor(SrtpSession.status(clearLength)));
+                    return;
+                }
+            }
         } catch (GeneralSecurityException | RuntimeException e) {
             // A RuntimeException here is a context freed by a concurrent close() or a malformed packet.
             counters.dropped(TransportDrop.SRTP_INVALID);
             return;
         }
-        if (status != SrtpErrorStatus.OK) {
-            counters.dropped(dropFor(status));
-            return;
-        }
         try {
             if (rtcp) {
                 counters.rtcpIn();
-                listener.onRtcp(packet.getBuffer(), packet.getOffset(), packet.getLength());
+                listener.onRtcp(rtcpPacket.getBuffer(), rtcpPacket.getOffset(), clearLength);
             } else {
                 counters.rtpIn();
-                listener.onRtp(packet.getBuffer(), packet.getOffset(), packet.getLength());
+                listener.onRtp(buf, off, clearLength);
             }
         } catch (RuntimeException e) {
             // Never let a listener bug kill the port's receive thread for every endpoint on it.
@@ -140,12 +152,22 @@ final class SrtpEndpoint {
             counters.dropped(TransportDrop.SEND_FAILED);
             return null;
         }
-        PacketBuffer packet = OUTGOING.get().reuseFor(buf, off, len, SrtpSession.MAX_PROTECTION_OVERHEAD);
+        PacketBuffer packet = OUTGOING.get();
         try {
-            SrtpErrorStatus status = rtcp ? session.protectRtcp(packet) : session.protectRtp(packet);
-            if (status != SrtpErrorStatus.OK) {
-                counters.dropped(TransportDrop.SEND_FAILED);
-                return null;
+            if (rtcp) {
+                packet.reuseFor(buf, off, len, SrtpSession.MAX_PROTECTION_OVERHEAD);
+                if (session.protectRtcp(packet) != SrtpErrorStatus.OK) {
+                    counters.dropped(TransportDrop.SEND_FAILED);
+                    return null;
+                }
+            } else {
+                packet.clearFor(len + SrtpSession.MAX_PROTECTION_OVERHEAD);
+                int protectedLength = session.protectRtp(buf, off, len, packet.getBuffer(), 0);
+                if (protectedLength < 0) {
+                    counters.dropped(TransportDrop.SEND_FAILED);
+                    return null;
+                }
+                packet.setLength(protectedLength);
             }
         } catch (GeneralSecurityException | RuntimeException e) {
             counters.dropped(TransportDrop.SEND_FAILED);

@@ -201,6 +201,32 @@ class ForwardingTest {
     }
 
     @Test
+    void whereTheSenderNegotiatedRtxARetransmissionGoesAsRtxOnEachReceiversOwnNumbering() {
+        a.medias(List.of(new io.livedesk.media.api.Media(MediaType.VIDEO, List.of(
+                new io.livedesk.media.api.PayloadType(96, "VP8", 90000, 1, java.util.Map.of(), List.of()),
+                new io.livedesk.media.api.PayloadType(97, "rtx", 90000, 1, java.util.Map.of("apt", "96"), List.of())),
+                List.of())));
+        for (int seq = 100; seq <= 104; seq++) {
+            send(a, Packets.rtp(A_VIDEO, seq, 96, 200));
+        }
+        send(a, Packets.rtp(A_RTX, 7000, 97, 202)); // the sender's own retransmission, forwarded
+        linkB.clear();
+        sendRtcp(b, Packets.nack(B_VIDEO, A_VIDEO, 102));
+        assertEquals(1, linkB.rtp.size());
+        byte[] rtx = linkB.rtp.get(0);
+        assertEquals(97, rtx[1] & 0x7F, "the RTX payload type");
+        assertEquals(A_RTX, i32(rtx, 8), "on the FID partner's SSRC");
+        assertEquals(1, u16(rtx, 2), "b's RTX numbering: the forwarded one was 0");
+        assertEquals(102, u16(rtx, 12), "the original sequence number first in the payload");
+        assertEquals(200 + 2, rtx.length - 12);
+        assertEquals(1, b.counters.retransmitted());
+
+        linkC.clear();
+        send(a, Packets.rtp(A_RTX, 7001, 97, 202));
+        assertEquals(1, u16(linkC.rtp.get(0), 2), "c's own numbering goes on from its first");
+    }
+
+    @Test
     void nackForAnUnknownSsrcIsDropped() {
         sendRtcp(b, Packets.nack(B_VIDEO, 4242, 1));
         sendRtcp(b, Packets.nack(B_VIDEO, B_VIDEO, 1)); // about its own stream

@@ -31,9 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The media port over real loopback sockets: every datagram in is forwarded to every receiver exactly once
- * (batched reads and sends, on epoll with one and two sockets and on NIO), no buffer leaks under Netty's
- * paranoid leak detection (and a deliberate leak is caught, so the check can fail), and a handler that throws
- * does not stop the port.
+ * (batched reads and sends, on epoll with one and two sockets and on NIO, with and without coalescing), no
+ * buffer leaks under Netty's paranoid leak detection (and a deliberate leak is caught, so the check can fail),
+ * and a handler that throws does not stop the port.
  */
 class MediaSocketTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -65,9 +65,10 @@ class MediaSocketTest {
         };
     }
 
-    @ParameterizedTest(name = "{0}, {1} socket(s)")
-    @CsvSource({"epoll, 1", "epoll, 2", "nio, 1"})
-    void everyDatagramInIsForwardedToEveryReceiverExactlyOnceWithoutLeaks(String transport, int sockets) throws Exception {
+    @ParameterizedTest(name = "{0}, {1} socket(s), coalescing {2} us")
+    @CsvSource({"epoll, 1, 200", "epoll, 2, 200", "nio, 1, 200", "epoll, 1, 0"})
+    void everyDatagramInIsForwardedToEveryReceiverExactlyOnceWithoutLeaks(String transport, int sockets,
+                                                                          long coalesceMicros) throws Exception {
         LEAKS.clear();
         List<DatagramChannel> receivers = new ArrayList<>();
         List<InetSocketAddress> addresses = new ArrayList<>();
@@ -79,7 +80,8 @@ class MediaSocketTest {
             addresses.add((InetSocketAddress) r.getLocalAddress());
         }
         AtomicInteger handled = new AtomicInteger();
-        MediaSocket.Settings settings = MediaSocket.Settings.defaults().withTransport(transport).withIoThreads(sockets);
+        MediaSocket.Settings settings = MediaSocket.Settings.defaults().withTransport(transport).withIoThreads(sockets)
+                .withCoalesce(Duration.ofNanos(coalesceMicros * 1000));
         try (MediaSocket socket = MediaSocket.open(new InetSocketAddress(LOOPBACK, 0), settings, fanOut(addresses, handled));
              DatagramChannel sender = DatagramChannel.open().bind(new InetSocketAddress(LOOPBACK, 0))) {
             assertEquals(IoTransport.valueOf(transport.toUpperCase()), socket.transport());

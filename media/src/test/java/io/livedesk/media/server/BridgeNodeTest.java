@@ -1,5 +1,6 @@
 package io.livedesk.media.server;
 
+import io.livedesk.media.io.MediaSocket;
 import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
@@ -73,6 +74,7 @@ class BridgeNodeTest {
                     "livedesk_bridge_packets_in_total{bridge=\"node-test\"}",
                     "livedesk_bridge_bytes_out_total{bridge=\"node-test\"}",
                     "livedesk_bridge_unattributed_dropped_total{bridge=\"node-test\",cause=\"unknown-ufrag\"}",
+                    "livedesk_bridge_jvm_allocated_bytes_total{bridge=\"node-test\"}",
                     "livedesk_bridge_conference_endpoints{bridge=\"node-test\",conference=\"" + MEETING + "\"} 2.0",
                     "livedesk_bridge_endpoint_packets_in_total{bridge=\"node-test\",conference=\"" + MEETING
                             + "\",endpoint=\"ep1\"}",
@@ -126,6 +128,21 @@ class BridgeNodeTest {
         assertThrows(IllegalArgumentException.class, hostName::settings);
         // As the process runs it: a usage error (exit code 2), not a stack trace.
         assertEquals(2, new CommandLine(new BridgeMain()).execute("--media-address", "0.0.0.0"));
+    }
+
+    @Test
+    void nettyIoThreadsAndCoalescingAreParsed() {
+        BridgeMain defaults = new BridgeMain();
+        new CommandLine(defaults).parseArgs();
+        assertEquals(MediaSocket.Settings.defaultIoThreads(), defaults.settings().nettyIo().ioThreads());
+        assertEquals(Duration.ofNanos(200_000), defaults.settings().nettyIo().coalesce());
+
+        BridgeMain main = new BridgeMain();
+        new CommandLine(main).parseArgs("--io", "netty", "--io-threads", "3", "--io-coalesce", "PT0S");
+        assertEquals(3, main.settings().nettyIo().ioThreads());
+        assertEquals(Duration.ZERO, main.settings().nettyIo().coalesce());
+        assertEquals(2, new CommandLine(new BridgeMain()).execute("--io-coalesce", "PT1S"), "longer than 5 ms");
+        assertEquals(2, new CommandLine(new BridgeMain()).execute("--io-threads", "-1"));
     }
 
     private static HttpResponse<String> get(HttpClient http, URI base, String path)

@@ -8,6 +8,8 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 
 import io.livedesk.media.bridge.BridgeConfig;
+import io.livedesk.media.simulcast.SimulcastSettings;
+import io.livedesk.media.io.MediaSocket;
 import io.livedesk.media.bridge.PublicAddressBridge;
 import io.livedesk.signaling.routing.OpeningHours;
 import io.livedesk.speech.SpeechConfig;
@@ -174,22 +176,41 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
      * @param mediaTimeout    the in-process bridge reports a participant's media stopped after this long without a
      *                        packet (a bridge node has its own {@code --media-timeout})
      * @param mediaCheckInterval how often the media status of calls is read from their bridges
+     * @param ioThreads       the in-process bridge's I/O threads with {@code io = netty}; 0: a quarter of the cores
+     * @param ioCoalesce      how long those threads let datagrams gather while they come often (0: not at all)
+     * @param simulcast       how the in-process bridge moves receivers between a simulcast sender's layers
      */
     public record Bridge(String address, int port, List<String> publicAddresses, List<URI> remote,
                          Duration healthInterval, Duration connectTimeout, Duration requestTimeout, int downAfter,
-                         Duration mediaTimeout, Duration mediaCheckInterval, String io) {
+                         Duration mediaTimeout, Duration mediaCheckInterval, String io, int ioThreads,
+                         Duration ioCoalesce, SimulcastSettings simulcast) {
         public Bridge {
             publicAddresses = List.copyOf(publicAddresses);
             remote = List.copyOf(remote);
             if (!BridgeConfig.IO_CHOICES.contains(io)) {
                 throw new IllegalArgumentException("livedesk.bridge.io must be one of " + BridgeConfig.IO_CHOICES + ": " + io);
             }
+            if (ioThreads < 0) {
+                throw new IllegalArgumentException("livedesk.bridge.io-threads must be 0 (automatic) or more: " + ioThreads);
+            }
+            if (ioCoalesce.isNegative() || ioCoalesce.compareTo(MediaSocket.Settings.MAX_COALESCE) > 0) {
+                throw new IllegalArgumentException("livedesk.bridge.io-coalesce must be 0 to "
+                        + MediaSocket.Settings.MAX_COALESCE.toMillis() + " ms: " + ioCoalesce);
+            }
         }
 
         /** Address and port only, the other settings at their defaults (tests and tools). */
         public Bridge(String address, int port) {
             this(address, port, List.of(), List.of(), Duration.ofSeconds(2), Duration.ofSeconds(2),
-                    Duration.ofSeconds(3), 3, Duration.ofSeconds(2), Duration.ofMillis(500), "netty");
+                    Duration.ofSeconds(3), 3, Duration.ofSeconds(2), Duration.ofMillis(500), "netty", 0,
+                    MediaSocket.Settings.DEFAULT_COALESCE, SimulcastSettings.defaults());
+        }
+
+        /** The in-process bridge's Netty I/O as configured. */
+        public MediaSocket.Settings nettyIo() {
+            return MediaSocket.Settings.defaults()
+                    .withIoThreads(ioThreads == 0 ? MediaSocket.Settings.defaultIoThreads() : ioThreads)
+                    .withCoalesce(ioCoalesce);
         }
     }
 
@@ -296,7 +317,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                 new Bridge(b.getString("address"), b.getInt("port"), stringList(b, "public-address"),
                         urls(b, "remote"), b.getDuration("health-interval"), b.getDuration("connect-timeout"),
                         b.getDuration("request-timeout"), b.getInt("down-after"), b.getDuration("media-timeout"),
-                        b.getDuration("media-check-interval"), b.getString("io")),
+                        b.getDuration("media-check-interval"), b.getString("io"), b.getInt("io-threads"),
+                        b.getDuration("io-coalesce"), simulcast(b.getConfig("simulcast"))),
                 new Live(li.getDuration("heartbeat-interval"), li.getDuration("viewer-ttl"),
                         li.getDuration("stats-interval"), li.getDuration("chat-flush-interval"),
                         li.getInt("chat-per-second"), li.getInt("chat-burst"), li.getInt("likes-per-second"),
@@ -315,6 +337,16 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                 calls, bridge, live, speech, wallboard);
         cfg.validate();
         return cfg;
+    }
+
+    /** {@code livedesk.bridge.simulcast}; a value out of range stops the start and names the setting. */
+    private static SimulcastSettings simulcast(Config c) {
+        try {
+            return new SimulcastSettings(c.getLong("initial-estimate"), c.getDuration("upgrade-step"),
+                    c.getDuration("congestion-hold"), c.getDuration("max-congestion-hold"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("livedesk.bridge.simulcast: " + e.getMessage(), e);
+        }
     }
 
     private static OpeningHours openingHours(String setting, String text) {

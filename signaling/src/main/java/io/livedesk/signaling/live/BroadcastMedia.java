@@ -37,6 +37,14 @@ public interface BroadcastMedia {
     /** The subject left the broadcast (or was removed, or expired, or stepped off stage): its leg goes. */
     void left(Broadcast broadcast, Subject subject);
 
+    /**
+     * The subject's page shows the broadcast's video at {@code maxHeight} pixels (0: no limit), so its leg gets
+     * simulcast layers no taller. Nothing when it has no leg yet; a later offer's leg does not inherit it (the
+     * page reports its size again once its media plays).
+     */
+    default void view(Broadcast broadcast, Subject subject, int maxHeight) {
+    }
+
     /** The broadcast ended: its conference and every leg go. */
     void ended(Broadcast broadcast);
 

@@ -179,6 +179,14 @@ public final class LiveService {
         return new ServerMessage.Ack(m.id());
     }
 
+    /** Where the page shows video at: only a member of the broadcast's room may tell. */
+    public ServerMessage.Ack view(ClientConnection c, ClientMessage.BroadcastView m) {
+        LiveRoom room = roomOf(c, m.broadcastId());
+        room.member(c).orElseThrow(LiveService::notWatching);
+        media.view(room.broadcast(), c.principal().subject(), m.maxHeight());
+        return new ServerMessage.Ack(m.id());
+    }
+
     public ServerMessage.Ack chat(ClientConnection c, ClientMessage.ChatSend m) {
         LiveRoom room = roomOf(c, m.broadcastId());
         LiveMember member = room.member(c).orElseThrow(LiveService::notWatching);

@@ -154,6 +154,20 @@ public final class BridgeBroadcastMedia implements BroadcastMedia {
     }
 
     @Override
+    public void view(Broadcast broadcast, Subject subject, int maxHeight) {
+        Live live = broadcasts.get(broadcast.id());
+        if (live == null) {
+            return;
+        }
+        synchronized (live.meeting) {
+            BridgeLegs.Leg leg = live.meeting.legs.get(subject);
+            if (!live.meeting.ended && leg != null) {
+                core.view(live.meeting, leg, maxHeight);
+            }
+        }
+    }
+
+    @Override
     public void ended(Broadcast broadcast) {
         recentlyEnded.add(broadcast.id()); // before the state goes, so a late offer cannot slip between
         core.end(BroadcastMeetings.meetingOf(broadcast.id()), meetingOf(broadcasts.remove(broadcast.id())),

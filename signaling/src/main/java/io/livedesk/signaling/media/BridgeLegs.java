@@ -123,6 +123,8 @@ final class BridgeLegs {
         List<ForwardedTrack> tracks = List.of();
         /** The tracks of the other legs that the last answer to this leg carried. */
         List<ForwardedTrack> answeredWith = List.of();
+        /** The height the browser shows video at ({@code broadcast.view}); 0 when it did not say. */
+        int maxVideoHeight;
         long version;
 
         private Leg(String endpointId, Subject subject, String sessionId) {
@@ -353,8 +355,12 @@ final class BridgeLegs {
                 log.info("{}: endpoint {} was gone from the bridge; creating it again", meeting.name, endpointId);
             }
         }
-        EndpointRequest create = EndpointRequest.creating(endpointId).statsId(endpointId).medias(offer.medias())
-                .remoteTransport(offer.transport()).sources(sources).build();
+        EndpointRequest.Builder creating = EndpointRequest.creating(endpointId).statsId(endpointId)
+                .medias(offer.medias()).remoteTransport(offer.transport()).sources(sources);
+        if (leg != null && leg.maxVideoHeight > 0) {
+            creating.maxVideoHeight(leg.maxVideoHeight); // the bridge lost the endpoint, not what the page shows
+        }
+        EndpointRequest create = creating.build();
         ConferenceReply reply;
         try {
             reply = bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(create).build());
@@ -393,6 +399,24 @@ final class BridgeLegs {
             log.info("{}: endpoint {} cannot restart ICE ({}); creating a new one", meeting.name, leg.endpointId,
                     e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * The browser shows video at {@code maxHeight} pixels (0: no limit): the bridge gives it simulcast layers no
+     * taller than needed. Remembered on the leg for an endpoint created again. A bridge that fails keeps the
+     * previous cap; the next view report tries again.
+     */
+    void view(Meeting meeting, Leg leg, int maxHeight) {
+        if (leg.maxVideoHeight == maxHeight) {
+            return;
+        }
+        try {
+            bridge.apply(ConferenceRequest.modifying(meeting.meetingId)
+                    .endpoint(EndpointRequest.updating(leg.endpointId).maxVideoHeight(maxHeight)).build());
+            leg.maxVideoHeight = maxHeight;
+        } catch (BridgeException e) {
+            log.info("{}: endpoint {} took no view size: {}", meeting.name, leg.endpointId, e.toString());
         }
     }
 

@@ -46,7 +46,8 @@ public final class BridgedMedia implements MediaMode {
     static BridgedMedia inProcess(LiveDeskConfig.Bridge config, String nodeId, List<Map<String, Object>> iceServers,
                                   Metrics metrics) {
         LocalBridge bridge = new LocalBridge(BridgeConfig.defaults(config.address(), config.port()).withId(nodeId)
-                .withMediaTimeout(config.mediaTimeout()).withIo(config.io()));
+                .withMediaTimeout(config.mediaTimeout()).withIo(config.io()).withNettyIo(config.nettyIo())
+                .withSimulcast(config.simulcast()));
         return new BridgedMedia(bridge,
                 List.of(MemberBridge.inProcess(PublicAddressBridge.wrap(bridge, config.publicAddresses()))),
                 config, iceServers, metrics);

@@ -12,22 +12,27 @@ import io.livedesk.signaling.protocol.ClientMessage;
  * @param subject   who offered or left; null for {@link Kind#ENDED}
  * @param requestId the id of the client's {@code broadcast.signal}, so that an error can be matched to it
  * @param sdp       the offer, for {@link Kind#OFFER} only
+ * @param maxHeight the height the subject's page shows video at, for {@link Kind#VIEW} only
  */
 public record BroadcastMediaTask(Kind kind, Broadcast broadcast, Subject subject, String requestId,
-                                 ClientMessage.Sdp sdp) {
+                                 ClientMessage.Sdp sdp, int maxHeight) {
 
-    public enum Kind { OFFER, LEFT, ENDED }
+    public enum Kind { OFFER, LEFT, ENDED, VIEW }
 
     static BroadcastMediaTask offer(Broadcast broadcast, Subject from, ClientMessage.Sdp sdp, String requestId) {
-        return new BroadcastMediaTask(Kind.OFFER, broadcast, from, requestId, sdp);
+        return new BroadcastMediaTask(Kind.OFFER, broadcast, from, requestId, sdp, 0);
     }
 
     static BroadcastMediaTask left(Broadcast broadcast, Subject subject) {
-        return new BroadcastMediaTask(Kind.LEFT, broadcast, subject, null, null);
+        return new BroadcastMediaTask(Kind.LEFT, broadcast, subject, null, null, 0);
     }
 
     static BroadcastMediaTask ended(Broadcast broadcast) {
-        return new BroadcastMediaTask(Kind.ENDED, broadcast, null, null, null);
+        return new BroadcastMediaTask(Kind.ENDED, broadcast, null, null, null, 0);
+    }
+
+    static BroadcastMediaTask view(Broadcast broadcast, Subject subject, int maxHeight) {
+        return new BroadcastMediaTask(Kind.VIEW, broadcast, subject, null, null, maxHeight);
     }
 
     @Override

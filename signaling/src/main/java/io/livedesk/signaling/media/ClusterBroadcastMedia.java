@@ -74,6 +74,15 @@ public final class ClusterBroadcastMedia implements BroadcastMedia {
     }
 
     @Override
+    public void view(Broadcast broadcast, Subject subject, int maxHeight) {
+        if (mediaHere(broadcast)) {
+            here.view(broadcast, subject, maxHeight);
+        } else {
+            tasks.forward(broadcast.mediaNode(), BroadcastMediaTask.view(broadcast, subject, maxHeight));
+        }
+    }
+
+    @Override
     public void ended(Broadcast broadcast) {
         if (mediaHere(broadcast)) {
             here.ended(broadcast);
@@ -97,6 +106,7 @@ public final class ClusterBroadcastMedia implements BroadcastMedia {
                 case OFFER -> here.offer(task.broadcast(), task.subject(), task.sdp(), task.requestId());
                 case LEFT -> here.left(task.broadcast(), task.subject());
                 case ENDED -> here.ended(task.broadcast());
+                case VIEW -> here.view(task.broadcast(), task.subject(), task.maxHeight());
             }
         } catch (ProtocolException e) {
             if (task.subject() != null) {

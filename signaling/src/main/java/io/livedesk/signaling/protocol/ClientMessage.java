@@ -41,6 +41,7 @@ import java.util.regex.Pattern;
         @JsonSubTypes.Type(value = ClientMessage.BroadcastJoin.class, name = "broadcast.join"),
         @JsonSubTypes.Type(value = ClientMessage.BroadcastLeave.class, name = "broadcast.leave"),
         @JsonSubTypes.Type(value = ClientMessage.BroadcastSignal.class, name = "broadcast.signal"),
+        @JsonSubTypes.Type(value = ClientMessage.BroadcastView.class, name = "broadcast.view"),
         @JsonSubTypes.Type(value = ClientMessage.ChatSend.class, name = "chat.send"),
         @JsonSubTypes.Type(value = ClientMessage.BroadcastLike.class, name = "broadcast.like"),
         @JsonSubTypes.Type(value = ClientMessage.BroadcastConsult.class, name = "broadcast.consult"),
@@ -469,6 +470,26 @@ public sealed interface ClientMessage {
             requireId(id);
             require(broadcastId, "broadcastId");
             require(sdp, "sdp");
+        }
+
+        public Set<Role> allowedRoles() {
+            return ANYONE;
+        }
+    }
+
+    /**
+     * The height, in device pixels, this page shows the broadcast's video at (0: no limit), so its leg gets
+     * simulcast layers no taller than that.
+     */
+    record BroadcastView(String id, BroadcastId broadcastId, int maxHeight) implements AboutBroadcast {
+        public static final int MAX_HEIGHT = 4320;
+
+        public BroadcastView {
+            requireId(id);
+            require(broadcastId, "broadcastId");
+            if (maxHeight < 0 || maxHeight > MAX_HEIGHT) {
+                throw new IllegalArgumentException("maxHeight must be 0-" + MAX_HEIGHT);
+            }
         }
 
         public Set<Role> allowedRoles() {

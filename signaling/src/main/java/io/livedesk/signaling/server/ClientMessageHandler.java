@@ -250,6 +250,8 @@ public final class ClientMessageHandler {
             reply(c, live.leave(c, m));
         } else if (message instanceof ClientMessage.BroadcastSignal m) {
             reply(c, live.signal(c, m));
+        } else if (message instanceof ClientMessage.BroadcastView m) {
+            reply(c, live.view(c, m));
         } else if (message instanceof ClientMessage.ChatSend m) {
             reply(c, live.chat(c, m));
         } else if (message instanceof ClientMessage.BroadcastLike m) {

@@ -27,6 +27,24 @@ class LiveDeskConfigBridgeTest {
         assertEquals(3, b.downAfter());
         assertEquals(Duration.ofSeconds(2), b.mediaTimeout());
         assertEquals(Duration.ofMillis(500), b.mediaCheckInterval());
+        assertEquals(0, b.ioThreads());
+        assertEquals(Duration.ofNanos(200_000), b.ioCoalesce());
+        assertTrue(b.nettyIo().ioThreads() >= 1, "0 means a quarter of the cores, at least one");
+    }
+
+    @Test
+    void theInProcessBridgesIoThreadsAndCoalescing() {
+        LiveDeskConfig.Bridge b = LiveDeskConfig.withOverrides(Map.of(
+                "livedesk.bridge.io-threads", 3,
+                "livedesk.bridge.io-coalesce", "0")).bridge();
+        assertEquals(3, b.nettyIo().ioThreads());
+        assertEquals(Duration.ZERO, b.nettyIo().coalesce());
+        for (Map.Entry<String, Object> bad : Map.<String, Object>of("livedesk.bridge.io-threads", -1,
+                "livedesk.bridge.io-coalesce", "10ms").entrySet()) {
+            IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
+                    () -> LiveDeskConfig.withOverrides(Map.of(bad.getKey(), bad.getValue())), bad.getKey());
+            assertTrue(thrown.getMessage().contains(bad.getKey()), thrown.getMessage());
+        }
     }
 
     @Test

@@ -123,14 +123,7 @@ class BrowserLivestreamIT {
             Chromium late = browsers.get(4);
 
             // The host goes live from the studio in the console (node A).
-            pagesA.signInToConsole(host, pagesA.mint("{\"role\":\"staff\",\"subject\":\"host-e2e\",\"name\":\"Lin Wei\","
-                    + "\"skills\":[\"loans\"],\"languages\":[\"en\"],\"permissions\":[\"livestream\"]}"));
-            awaitElement(() -> host.driver().findElement(by("studio-title"))).sendKeys("Saving for your first home");
-            host.driver().findElement(by("studio-create")).click();
-            awaitElement(() -> host.driver().findElement(by("studio-golive"))).click();
-            await().atMost(T).until(() -> "live".equals(host.js("return window.LiveDeskDesk.studioState();")));
-            String link = awaitElement(() -> host.driver().findElement(by("studio-link"))).getAttribute("href");
-            String broadcastId = link.substring(link.lastIndexOf('/') + 1);
+            String broadcastId = pagesA.hostGoesLive(host, "host-e2e", "Lin Wei", "Saving for your first home");
             await().atMost(T).until(() -> number(host.asyncJs(RECEIVED, "studio"), "sentFrames") > 0);
 
             // A staff member (node A) who takes consultations about wealth.

@@ -220,6 +220,22 @@ final class CallPages {
         return mint("{\"role\":\"supervisor\",\"subject\":\"" + subject + "\",\"name\":\"" + name + "\"}");
     }
 
+    /**
+     * A staff member with the livestream permission signs in to the console and goes live from the studio with a
+     * new broadcast titled {@code title}; returns the broadcast's id (from the studio's share link).
+     */
+    String hostGoesLive(Chromium host, String subject, String name, String title) throws Exception {
+        signInToConsole(host, mint("{\"role\":\"staff\",\"subject\":\"" + subject + "\",\"name\":\"" + name + "\","
+                + "\"skills\":[\"loans\"],\"languages\":[\"en\"],\"permissions\":[\"livestream\"]}"));
+        awaitElement(() -> host.driver().findElement(by("studio-title"))).sendKeys(title);
+        host.driver().findElement(by("studio-create")).click();
+        awaitElement(() -> host.driver().findElement(by("studio-golive"))).click();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> "live".equals(host.js("return window.LiveDeskDesk.studioState();")));
+        String link = awaitElement(() -> host.driver().findElement(by("studio-link"))).getAttribute("href");
+        return link.substring(link.lastIndexOf('/') + 1);
+    }
+
     String mint(String body) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/api/dev/tokens"))
                 .header("X-Admin-Key", adminKey).POST(HttpRequest.BodyPublishers.ofString(body)).build(),

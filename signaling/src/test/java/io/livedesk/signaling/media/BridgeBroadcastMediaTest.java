@@ -127,6 +127,28 @@ class BridgeBroadcastMediaTest {
     }
 
     @Test
+    void aViewersViewSizeReachesItsEndpointOnceAndANewEndpointKeepsIt() {
+        offer(host, HOST_PAGE);
+        EmbeddedClient ann = viewer("viewer-ann");
+        media.view(broadcast, Subject.of("viewer-ann"), 270);
+        assertTrue(fx.bridge.endpointRequests().stream().noneMatch(r -> r.maxVideoHeight() != null),
+                "no leg yet: nothing to tell");
+
+        offer(ann, viewerPage(5));
+        media.view(broadcast, Subject.of("viewer-ann"), 270);
+        media.view(broadcast, Subject.of("viewer-ann"), 270);
+        List<EndpointRequest> views = fx.bridge.endpointRequests().stream().filter(r -> r.maxVideoHeight() != null).toList();
+        assertEquals(1, views.size(), "the same size is told once");
+        assertEquals("viewer-1", views.get(0).id());
+        assertEquals(270, views.get(0).maxVideoHeight());
+
+        media.view(broadcast, Subject.of("viewer-ann"), 0);
+        assertEquals(0, fx.bridge.endpointRequests().get(fx.bridge.endpointRequests().size() - 1).maxVideoHeight(),
+                "no limit any more");
+        media.view(broadcast, Subject.of("nobody"), 90); // not in the broadcast: nothing happens
+    }
+
+    @Test
     void aViewerWhoCameBeforeTheHostIsAskedToOfferAgainWhenTheHostSends() throws Exception {
         EmbeddedClient ann = viewer("viewer-ann");
         offer(ann, viewerPage(5));

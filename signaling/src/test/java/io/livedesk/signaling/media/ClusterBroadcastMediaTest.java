@@ -91,6 +91,13 @@ class ClusterBroadcastMediaTest {
         runMediaNodeWork();
         assertTrue(ann.lastOf("broadcast.signal").path("sdp").path("sdp").asText().contains("a=ssrc:11 "));
 
+        onNodeA.view(broadcast, Subject.of("viewer-ann"), 180);
+        assertTrue(mediaNodeBridge.endpointRequests().stream().noneMatch(r -> r.maxVideoHeight() != null),
+                "handed over, not applied on the caller's thread");
+        runMediaNodeWork();
+        assertTrue(mediaNodeBridge.endpointRequests().stream().anyMatch(r -> Integer.valueOf(180).equals(r.maxVideoHeight())),
+                "the view size reaches the media node's bridge");
+
         onNodeA.left(broadcast, Subject.of("viewer-ann"));
         runMediaNodeWork();
         assertEquals(List.of("host"), mediaNodeBridge.endpoints(meeting));

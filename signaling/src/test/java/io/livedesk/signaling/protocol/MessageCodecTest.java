@@ -360,6 +360,12 @@ class MessageCodecTest {
                 Arguments.of("signal without sdp", "{\"type\":\"broadcast.signal\",\"id\":\"l1\"," + b + "}"),
                 Arguments.of("signal with sdp that is not SDP", "{\"type\":\"broadcast.signal\",\"id\":\"l1\"," + b
                         + ",\"sdp\":{\"type\":\"offer\",\"sdp\":\"hello\"}}"),
+                Arguments.of("view with a negative height", "{\"type\":\"broadcast.view\",\"id\":\"l1\"," + b
+                        + ",\"maxHeight\":-1}"),
+                Arguments.of("view taller than any video", "{\"type\":\"broadcast.view\",\"id\":\"l1\"," + b
+                        + ",\"maxHeight\":100000}"),
+                Arguments.of("view with a height as text", "{\"type\":\"broadcast.view\",\"id\":\"l1\"," + b
+                        + ",\"maxHeight\":\"tall\"}"),
                 Arguments.of("stage.add without staffId", "{\"type\":\"broadcast.stage.add\",\"id\":\"l1\"," + b + "}"));
     }
 
@@ -367,6 +373,14 @@ class MessageCodecTest {
     @MethodSource("badLivestreamMessages")
     void aBadLivestreamMessageIsBadMessageWithTheIdEchoed(String what, String frame) {
         assertInvalid(frame, ErrorCode.BAD_MESSAGE, "l1");
+    }
+
+    @Test
+    void readsAViewSize() {
+        ClientMessage.BroadcastView view = (ClientMessage.BroadcastView) codec.read(
+                "{\"type\":\"broadcast.view\",\"id\":\"4\",\"broadcastId\":\"b-1\",\"maxHeight\":270}");
+        assertEquals(270, view.maxHeight());
+        assertEquals("b-1", view.broadcastId().value());
     }
 
     @Test

@@ -298,6 +298,17 @@ public final class SyntheticPeer implements AutoCloseable {
         return s.finish(pwd);
     }
 
+    /**
+     * Ends the reader and frees the socket once connected, so that a load tool can read many peers' media on
+     * one thread: it binds {@link #port()} again (the remote side knows the peer by that address) and sends from
+     * it. Returns the port.
+     */
+    public int releasePort() {
+        int port = socket.getLocalPort();
+        close();
+        return port;
+    }
+
     @Override
     public void close() {
         closed = true;

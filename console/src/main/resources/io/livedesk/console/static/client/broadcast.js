@@ -51,7 +51,9 @@ export function stageNames(stage) {
  * @param {object} [env]  client/call.js's media environment (tests pass fakes)
  */
 export function broadcastMedia({ broadcastId, request, receiveOnly = false, stream = null }, hooks, env) {
-  const info = { callId: broadcastId, media: "bridge", initiator: true, receiveOnly, iceServers: [] };
+  // The stage sends simulcast: each viewer gets the layer its screen and network suit.
+  const info = { callId: broadcastId, media: "bridge", initiator: true, receiveOnly, iceServers: [],
+    simulcast: !receiveOnly };
   if (stream) info.stream = stream;
   const media = createCall(info, {
     signal: (p) => {
@@ -75,4 +77,50 @@ export function broadcastMedia({ broadcastId, request, receiveOnly = false, stre
     return true;
   };
   return media;
+}
+
+/** Report sizes in steps of this many device pixels, so a resize costs at most a message or two. */
+export const VIEW_STEP = 90;
+
+/**
+ * The height, in device pixels, a video element shows its picture at: its box, or less when the picture is
+ * letterboxed (a 16:9 picture in a tall phone-width box fills only the width). Rounded up to VIEW_STEP; 0 for a
+ * hidden element (no limit is then reported, nothing is gained by it).
+ */
+export function viewHeight(box, picture, pixelRatio = 1) {
+  const w = Number(box?.width) || 0;
+  const h = Number(box?.height) || 0;
+  if (w <= 0 || h <= 0) return 0;
+  const aspect = picture?.width > 0 && picture?.height > 0 ? picture.height / picture.width : 9 / 16;
+  const shown = Math.min(h, w * aspect) * (pixelRatio > 0 ? pixelRatio : 1);
+  return Math.ceil(shown / VIEW_STEP) * VIEW_STEP;
+}
+
+/**
+ * Tells the server the height `video` shows the broadcast at whenever it changes (ResizeObserver), and again
+ * whenever a picture starts playing (its media leg exists for certain then, and the picture's own shape is known),
+ * so the bridge sends no taller simulcast layer than is shown.
+ *
+ * @param {(maxHeight:number)=>void} report
+ * @returns {() => void} stops watching
+ */
+export function watchViewSize(video, report, win = globalThis) {
+  let last = -1;
+  const check = (always) => {
+    const h = viewHeight({ width: video.clientWidth, height: video.clientHeight },
+      { width: video.videoWidth, height: video.videoHeight }, win.devicePixelRatio);
+    if (h > 0 && (h !== last || always === true)) {
+      last = h;
+      report(h);
+    }
+  };
+  const resized = () => check(false);
+  const playing = () => check(true);
+  const observer = typeof win.ResizeObserver === "function" ? new win.ResizeObserver(resized) : null;
+  observer?.observe(video);
+  video.addEventListener("loadedmetadata", playing);
+  return () => {
+    observer?.disconnect();
+    video.removeEventListener("loadedmetadata", playing);
+  };
 }

@@ -9,10 +9,19 @@
 // sends nothing and only receives. A page that captured its media itself (a livestream host's camera preview
 // or shared screen) passes it as info.stream: it is sent instead of asking for the camera, and it stays the
 // page's own (closing the call does not stop its tracks).
+// info.simulcast (a livestream's stage): the camera goes out as three layers (full, half and quarter size, by rid)
+// and the bridge gives each viewer the one that suits its screen and network; a bridge that does not take
+// simulcast answers without it and the browser sends the first (full) layer alone.
 // Signals are applied strictly in order once local media is ready; ICE candidates that arrive before the
 // remote description wait in a queue.
 
 const MAX_RECEIVE_SLOTS = 8;
+/** Largest first: the layer a browser keeps when the answer refuses simulcast. */
+export const SIMULCAST_ENCODINGS = Object.freeze([
+  { rid: "f", scaleResolutionDownBy: 1, maxBitrate: 1500000 },
+  { rid: "h", scaleResolutionDownBy: 2, maxBitrate: 500000 },
+  { rid: "q", scaleResolutionDownBy: 4, maxBitrate: 150000 }
+]);
 const GATHER_WAIT_MS = 3000;
 
 /** The browser's WebRTC; tests pass fakes. */
@@ -42,7 +51,7 @@ async function localMedia(env, hooks) {
 
 /**
  * @param {{callId:string, initiator:boolean, media?:string, supervising?:string, receiveOnly?:boolean,
- *          stream?:MediaStream, iceServers?:RTCIceServer[]}} info
+ *          stream?:MediaStream, iceServers?:RTCIceServer[], simulcast?:boolean}} info
  * @param {{signal:(p:{sdp?:object,candidate?:object})=>void, local:(s:MediaStream)=>void,
  *          remote:(s:MediaStream, t:MediaStreamTrack, from:MediaStream|undefined)=>void, mediaError:(e:Error)=>void,
  *          state?:(s:string)=>void, error:(e:Error)=>void}} hooks
@@ -95,7 +104,15 @@ export function createCall(info, hooks, env = browserMedia()) {
     call.localStream = stream;
     const kinds = new Set();
     if (stream) {
-      for (const t of stream.getTracks()) { pc.addTrack(t, stream); kinds.add(t.kind); }
+      for (const t of stream.getTracks()) {
+        if (info.simulcast && t.kind === "video") {
+          pc.addTransceiver(t, { direction: "sendrecv", streams: [stream],
+            sendEncodings: SIMULCAST_ENCODINGS.map((e) => ({ ...e })) });
+        } else {
+          pc.addTrack(t, stream);
+        }
+        kinds.add(t.kind);
+      }
       hooks.local(stream);
     }
     if (call.initiator || call.bridge) {

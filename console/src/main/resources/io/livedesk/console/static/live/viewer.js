@@ -24,7 +24,7 @@
  */
 import { Session } from "../client/session.js";
 import { createCall } from "../client/call.js";
-import { broadcastMedia, stageNames } from "../client/broadcast.js";
+import { broadcastMedia, stageNames, watchViewSize } from "../client/broadcast.js";
 import { createApi } from "../client/api.js";
 import { el } from "../client/dom.js";
 import { setIcon, renderMediaToggles } from "../client/icons.js";
@@ -46,6 +46,7 @@ let session = null;
 let welcome = null;
 let joined = false;      // broadcast.joined on the current connection
 let stream = null;       // the broadcast's receive-only media while it plays
+let unwatchView = null;  // stops reporting the video's size
 let call = null;         // the consultation call's media
 let lastCall = null;
 let callMedia = { micOn: true, camOn: true, error: false };
@@ -230,10 +231,16 @@ function startStream() {
     },
     error: (e) => console.warn("[LiveDesk] broadcast media", e?.name || "error")
   });
+  // The bridge sends a layer no taller than the picture is shown: a phone saves its data and its battery.
+  unwatchView = watchViewSize(video, (maxHeight) => {
+    session.request("broadcast.view", { broadcastId, maxHeight }).catch(() => { /* the next resize tells again */ });
+  });
 }
 
 function stopStream() {
   if (!stream) return;
+  unwatchView?.();
+  unwatchView = null;
   stream.close();
   stream = null;
   $("stream").srcObject = null;

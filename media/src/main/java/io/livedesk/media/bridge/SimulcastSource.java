@@ -1,0 +1,229 @@
+package io.livedesk.media.bridge;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import io.livedesk.media.rtp.RtpPacket;
+import io.livedesk.media.rtp.Vp8Descriptor;
+import io.livedesk.media.simulcast.LayerController;
+import io.livedesk.media.simulcast.LayerSelector;
+import io.livedesk.media.simulcast.SimulcastRewriter;
+import io.livedesk.media.simulcast.SimulcastSettings;
+
+/**
+ * One simulcast video track of a sender (mediasoup's simulcast Producer): its layers, each a {@link SenderStream} of
+ * its own SSRC, and per receiver a {@link View} that forwards one layer rewritten onto {@link #receiverSsrc} as one
+ * continuous stream. Layers simulcast by rid are learned from their first packets' rid header extension; by SSRC
+ * they are known from the start. A layer's height is read off its keyframes and its bitrate measured, so the choice
+ * does not depend on the order the browser listed its layers in.
+ *
+ * <p>{@link #forward} and {@link #learn} run on the owner's receive thread (under its receiver's lock); the
+ * housekeeper reads layer state and updates each view's target; signaling threads change {@link #layers} through
+ * the conference, under its lock.
+ */
+final class SimulcastSource {
+    /**
+     * New SSRCs learned per second at most: a browser has a handful (a layer and its RTX, again after a restart); a
+     * sender making up SSRCs with a valid rid would otherwise rebuild the conference's SSRC table per packet.
+     */
+    static final int MAX_LEARNED_PER_SECOND = 8;
+    /** A layer that sent nothing for this long is left out of the choice (the browser paused it, or it stalled). */
+    static final long LAYER_IDLE_NANOS = 2_000_000_000L;
+
+    final Endpoint owner;
+    final String id;
+    final int receiverSsrc;
+    /** The layers' rids in the offer's order (a layer's index is its position); empty when by SSRC. */
+    final List<String> rids;
+    private final int layerCount;
+    private final SimulcastSettings settings;
+
+    /** Per layer index: its stream once known (by SSRC: from the start), and what was learnt of it. */
+    private final AtomicReferenceArray<SenderStream> layers;
+    private final int[] heights;
+    private final long[] bitrates;
+    private final long[] lastBytes;
+    private final long[] lastPacketNanos;
+    private long lastRateNanos;
+    private long learnWindowStartNanos = Long.MIN_VALUE;
+    private int learnedInWindow;
+
+    private final Map<Endpoint, View> views = new ConcurrentHashMap<>();
+    /** The owner's receive thread's copy of a packet being rewritten for one receiver. */
+    private final byte[] copy = new byte[2048];
+    private final byte[] keyframeRequest = new byte[512];
+    private final RtpPacket rtp = new RtpPacket();
+    private final Vp8Descriptor vp8 = new Vp8Descriptor();
+
+    /** One receiver's state: the rewriter (owner's receive thread) and the layer controller (housekeeper). */
+    static final class View {
+        final SimulcastRewriter rewriter;
+        final LayerController controller;
+
+        View(int receiverSsrc, SimulcastSettings settings) {
+            this.rewriter = new SimulcastRewriter(receiverSsrc);
+            this.controller = new LayerController(settings);
+        }
+    }
+
+    SimulcastSource(Endpoint owner, String id, int receiverSsrc, List<String> rids, int layerCount,
+                    SimulcastSettings settings) {
+        this.owner = owner;
+        this.id = id;
+        this.receiverSsrc = receiverSsrc;
+        this.rids = List.copyOf(rids);
+        this.layerCount = layerCount;
+        this.settings = settings;
+        this.layers = new AtomicReferenceArray<>(layerCount);
+        this.heights = new int[layerCount];
+        this.bitrates = new long[layerCount];
+        this.lastBytes = new long[layerCount];
+        this.lastPacketNanos = new long[layerCount];
+    }
+
+    int layerCount() {
+        return layerCount;
+    }
+
+    /** The layer index of {@code rid}, or -1. */
+    int layerOf(String rid) {
+        return rids.indexOf(rid);
+    }
+
+    /** Under the conference's lock: whether one more SSRC may be learned now ({@link #MAX_LEARNED_PER_SECOND}). */
+    boolean mayLearn(long nowNanos) {
+        if (learnWindowStartNanos == Long.MIN_VALUE || nowNanos - learnWindowStartNanos >= 1_000_000_000L) {
+            learnWindowStartNanos = nowNanos;
+            learnedInWindow = 0;
+        }
+        return learnedInWindow++ < MAX_LEARNED_PER_SECOND;
+    }
+
+    /** Under the conference's lock: the layer's stream from now on (a new SSRC for a rid replaces the old one). */
+    SenderStream layer(int index, SenderStream stream) {
+        return layers.getAndSet(index, stream);
+    }
+
+    /**
+     * Forwards one packet of a layer to every other endpoint that gets this layer now, rewritten for each; notes
+     * the layer's keyframe size; asks for a keyframe of a layer a receiver waits to switch to.
+     */
+    void forward(SenderStream stream, RtpPacket packet, Endpoint[] endpoints, KeyframeRequester keyframes,
+                 long nowNanos) {
+        int layer = stream.layer;
+        lastPacketNanos[layer] = nowNanos;
+        byte[] buf = packet.buffer();
+        int off = packet.offset();
+        int len = packet.length();
+        noteKeyframe(layer, buf, off, len);
+        if (len > copy.length) {
+            owner.counters.drop(ForwardingDrop.MALFORMED_RTP);
+            return;
+        }
+        long nowMs = nowNanos / 1_000_000L;
+        for (Endpoint receiver : endpoints) {
+            if (receiver == owner) {
+                continue;
+            }
+            View view = views.get(receiver);
+            if (view == null) {
+                view = views.computeIfAbsent(receiver, r -> new View(receiverSsrc, settings));
+            }
+            SimulcastRewriter rewriter = view.rewriter;
+            if (rewriter.wantsKeyframe()) {
+                SenderStream wanted = layerStream(rewriter.target());
+                if (wanted != null) {
+                    keyframes.requestPli(wanted, nowNanos, keyframeRequest);
+                }
+            }
+            if (layer != rewriter.current() && layer != rewriter.target()) {
+                continue;
+            }
+            System.arraycopy(buf, off, copy, 0, len);
+            if (rewriter.accept(copy, 0, len, layer, nowMs) && receiver.sendRtp(copy, 0, len)) {
+                receiver.counters.forwardedRtp();
+            }
+        }
+    }
+
+    /** Reads the frame size off a keyframe's first packet (RFC 6386 section 9.1: start code, then width, height). */
+    private void noteKeyframe(int layer, byte[] buf, int off, int len) {
+        if (!rtp.wrap(buf, off, len) || !vp8.read(buf, rtp.payloadOffset(), rtp.payloadLength()) || !vp8.keyframe()) {
+            return;
+        }
+        int p = rtp.payloadOffset() + vp8.length();
+        if (p + 10 > rtp.payloadOffset() + rtp.payloadLength()) {
+            return;
+        }
+        if ((buf[p + 3] & 0xFF) == 0x9d && (buf[p + 4] & 0xFF) == 0x01 && (buf[p + 5] & 0xFF) == 0x2a) {
+            heights[layer] = ((buf[p + 9] & 0x3F) << 8) | (buf[p + 8] & 0xFF);
+        }
+    }
+
+    private SenderStream layerStream(int index) {
+        return index >= 0 && index < layerCount ? layers.get(index) : null;
+    }
+
+    /**
+     * Housekeeper: measures the layers' bitrates and decides each receiver's layer. A receiver that left is
+     * forgotten.
+     *
+     * @param estimate a receiver's fresh REMB, or 0
+     */
+    void choose(Endpoint[] endpoints, long nowNanos, java.util.function.ToLongFunction<Endpoint> estimate) {
+        long elapsed = nowNanos - lastRateNanos;
+        if (elapsed >= 200_000_000L) {
+            for (int i = 0; i < layerCount; i++) {
+                SenderStream s = layerStream(i);
+                long bytes = s == null ? 0 : s.bytesReceived();
+                bitrates[i] = lastRateNanos == 0 ? 0 : Math.max(0, bytes - lastBytes[i]) * 8L * 1_000_000_000L / elapsed;
+                lastBytes[i] = bytes;
+            }
+            lastRateNanos = nowNanos;
+        }
+        List<LayerSelector.Layer> active = activeLayers(nowNanos);
+        views.keySet().removeIf(Endpoint::isExpired);
+        for (Endpoint receiver : endpoints) {
+            View view = views.get(receiver);
+            if (view == null) {
+                continue;
+            }
+            int target = view.controller.update(active, view.rewriter.current(), estimate.applyAsLong(receiver),
+                    receiver.fractionLost(), receiver.maxVideoHeight(), nowNanos);
+            if (target >= 0) {
+                view.rewriter.target(target);
+            }
+        }
+    }
+
+    /** Layers that sent lately and whose keyframe told their height, lowest first. */
+    List<LayerSelector.Layer> activeLayers(long nowNanos) {
+        List<LayerSelector.Layer> active = new ArrayList<>(layerCount);
+        for (int i = 0; i < layerCount; i++) {
+            if (layerStream(i) != null && heights[i] > 0 && lastPacketNanos[i] != 0
+                    && nowNanos - lastPacketNanos[i] < LAYER_IDLE_NANOS) {
+                active.add(new LayerSelector.Layer(i, heights[i], bitrates[i]));
+            }
+        }
+        active.sort(Comparator.comparingInt(LayerSelector.Layer::height));
+        return active;
+    }
+
+    /** The layer a receiver gets now, or -1 (for feedback: its PLI and reports are about that layer). */
+    SenderStream forwardedTo(Endpoint receiver) {
+        View view = views.get(receiver);
+        if (view == null) {
+            return null;
+        }
+        int current = view.rewriter.current();
+        return layerStream(current >= 0 ? current : view.rewriter.target());
+    }
+
+    View view(Endpoint receiver) {
+        return views.get(receiver);
+    }
+}
