@@ -56,7 +56,9 @@ public final class SocketBenchmark implements Callable<Integer> {
     @Option(names = {"--targets", "--io"}, split = ",", description = "servers to compare: LiveDesk media I/Os "
             + "(ice4j, netty) and janus; default ${DEFAULT-VALUE}")
     List<String> targets = List.of("ice4j", "netty");
-    @Option(names = "--scenario", description = "live, calls or three; default ${DEFAULT-VALUE}")
+    @Option(names = "--scenario", description = "live (one sender, --receivers viewers), calls (--pairs pairs, "
+            + "each sending to the other) or three (--groups groups of three, each receiving the other two); "
+            + "default ${DEFAULT-VALUE}")
     String scenario = "live";
     @Option(names = "--receivers", description = "live: viewers of the one sender; default ${DEFAULT-VALUE}")
     int receivers = 50;
@@ -103,11 +105,10 @@ public final class SocketBenchmark implements Callable<Integer> {
      *                            the server cannot tell (Janus)
      * @param cpuSeconds          the server process's user + system time in the measured window
      * @param generatorCpuSeconds this process's (the synthetic endpoints') in the same window
-     * @param machineBusy         the share of all cores busy in the window (others' work included), 0–1
      */
     record Result(String target, long sent, long forwardedExpected, long received, long bad, String firstBad,
-                  String problems, int endpoints, double cpuSeconds, double generatorCpuSeconds, double machineBusy,
-                  double seconds, Histogram latency, double allocatedPerPacket) {
+                  String problems, int endpoints, double cpuSeconds, double generatorCpuSeconds, double seconds,
+                  Histogram latency, double allocatedPerPacket) {
         double perCpuSecond() {
             return cpuSeconds <= 0 ? 0 : received / cpuSeconds;
         }
@@ -181,7 +182,6 @@ public final class SocketBenchmark implements Callable<Integer> {
             long[] sentBefore = sums(sent);
             double cpuBefore = ProcInfo.cpuSeconds(target.pid());
             double generatorBefore = ProcInfo.cpuSeconds(ProcessHandle.current().pid());
-            long[] machineBefore = ProcInfo.machineJiffies();
             long allocatedBefore = target.allocatedBytes();
             latency.getIntervalHistogram(); // drop the warm-up's
             long started = System.nanoTime();
@@ -191,9 +191,6 @@ public final class SocketBenchmark implements Callable<Integer> {
             double cpu = ProcInfo.cpuSeconds(target.pid()) - cpuBefore;
             long allocatedAfter = target.allocatedBytes();
             double generator = ProcInfo.cpuSeconds(ProcessHandle.current().pid()) - generatorBefore;
-            long[] machineAfter = ProcInfo.machineJiffies();
-            double machineBusy = machineBefore == null || machineAfter == null || machineAfter[1] == machineBefore[1] ? -1
-                    : (double) (machineAfter[0] - machineBefore[0]) / (machineAfter[1] - machineBefore[1]);
             Histogram window = latency.getIntervalHistogram();
             long received = peers.received() - receivedBefore;
             long bad = peers.bad() - badBefore;
@@ -209,7 +206,7 @@ public final class SocketBenchmark implements Callable<Integer> {
                 expected += n * flows.get(i).receivers().size();
             }
             return new Result(target.name(), sentTotal, expected, received, bad, peers.firstBadReason(),
-                    target.problems(), peers.count(), cpu, generator, machineBusy, seconds, window,
+                    target.problems(), peers.count(), cpu, generator, seconds, window,
                     AllocatedBytes.perPacket(allocatedBefore, allocatedAfter, received));
         }
     }
@@ -264,13 +261,12 @@ public final class SocketBenchmark implements Callable<Integer> {
             out.append(String.format(Locale.ROOT,
                     "  %-6s forwarded %,d (%.0f/s), lost %.3f %%, bad %d; server CPU %.2f s (%.2f cores) ->"
                             + " %,.0f forwarded per CPU-second; added latency p50 %.3f ms p99 %.3f ms max %.3f ms;"
-                            + " allocated %s B/packet; %d endpoints; load generator %.2f cores, machine %.0f %% busy%n",
+                            + " allocated %s B/packet; %d endpoints; load generator %.2f cores%n",
                     r.target(), r.received(), r.received() / r.seconds(), r.lossPercent(), r.bad(),
                     r.cpuSeconds(), r.cpuSeconds() / r.seconds(), r.perCpuSecond(),
                     r.latency().getValueAtPercentile(50) / 1000.0, r.latency().getValueAtPercentile(99) / 1000.0,
                     r.latency().getMaxValue() / 1000.0, AllocatedBytes.format(r.allocatedPerPacket(), "n/a"),
-                    r.endpoints(), r.generatorCpuSeconds() / r.seconds(),
-                    100 * r.machineBusy()));
+                    r.endpoints(), r.generatorCpuSeconds() / r.seconds()));
             if (r.firstBad() != null) {
                 out.append("         first bad packet: ").append(r.firstBad()).append('\n');
             }
@@ -301,11 +297,11 @@ public final class SocketBenchmark implements Callable<Integer> {
             Result r = results.get(i);
             out.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
                     "{\"target\":\"%s\",\"received\":%d,\"expected\":%d,\"bad\":%d,\"endpoints\":%d,"
-                            + "\"serverCpuSeconds\":%.3f,\"generatorCpuSeconds\":%.3f,\"machineBusy\":%.3f,"
+                            + "\"serverCpuSeconds\":%.3f,\"generatorCpuSeconds\":%.3f,"
                             + "\"seconds\":%.3f,\"perCpuSecond\":%.0f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"maxMs\":%.3f,"
                             + "\"allocatedBytesPerPacket\":%s}",
                     r.target(), r.received(), r.forwardedExpected(), r.bad(), r.endpoints(), r.cpuSeconds(),
-                    r.generatorCpuSeconds(), r.machineBusy(), r.seconds(),
+                    r.generatorCpuSeconds(), r.seconds(),
                     r.perCpuSecond(), r.latency().getValueAtPercentile(50) / 1000.0,
                     r.latency().getValueAtPercentile(99) / 1000.0, r.latency().getMaxValue() / 1000.0,
                     AllocatedBytes.format(r.allocatedPerPacket(), "null")));
