@@ -107,8 +107,8 @@ public final class SocketBenchmark implements Callable<Integer> {
      * @param generatorCpuSeconds this process's (the synthetic endpoints') in the same window
      */
     record Result(String target, long sent, long forwardedExpected, long received, long bad, String firstBad,
-                  String problems, int endpoints, double cpuSeconds, double generatorCpuSeconds,
-                  double seconds, Histogram latency, double allocatedPerPacket) {
+                  String problems, int endpoints, double cpuSeconds, double generatorCpuSeconds, double seconds,
+                  Histogram latency, double allocatedPerPacket) {
         double perCpuSecond() {
             return cpuSeconds <= 0 ? 0 : received / cpuSeconds;
         }
