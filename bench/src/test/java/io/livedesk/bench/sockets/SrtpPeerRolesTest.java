@@ -70,12 +70,9 @@ class SrtpPeerRolesTest {
         return role == DtlsRole.CLIENT ? SetupRole.ACTIVE : SetupRole.PASSIVE;
     }
 
-    /** Loopback delivery is asynchronous: polls the counter with a deadline. */
-    private static void awaitCount(LongSupplier counter, long expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (counter.getAsLong() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    /** Loopback delivery is asynchronous: awaits the count, then checks no more arrived. */
+    private static void awaitCount(LongSupplier counter, long expected) {
+        org.awaitility.Awaitility.await().atMost(TIMEOUT).until(() -> counter.getAsLong() >= expected);
         assertEquals(expected, counter.getAsLong());
     }
 }
