@@ -176,6 +176,8 @@ public final class SocketBenchmark implements Callable<Integer> {
             List<Flow> flows = target.connect(plan, peers);
             LongAdder[] sent = new LongAdder[flows.size()];
             Thread[] senders = startSenders(flows, sent);
+            // A first scrape registers the bridge's per-endpoint meters: during the warm-up, not the window.
+            target.allocatedBytes();
             sleep(warmupSeconds);
             long receivedBefore = peers.received();
             long badBefore = peers.bad();

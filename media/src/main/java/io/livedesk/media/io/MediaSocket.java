@@ -60,8 +60,9 @@ public final class MediaSocket implements AutoCloseable {
         /** Coalescing is for rates, not buffering: longer than this only adds latency. */
         public static final Duration MAX_COALESCE = Duration.ofMillis(5);
         /**
-         * 200 us: at 1:1 call rates about 40 % less bridge CPU per packet than waking for each datagram (issue 12's
-         * measurements, docs/benchmarks.md), for 0.2-0.3 ms more median latency.
+         * 200 us: at 1:1 call rates a fifth to a third less bridge CPU per packet than waking for each datagram
+         * (issue 12's measurements, docs/benchmarks.md), for 0.3 ms more median latency; longer intervals gained
+         * little more and lengthened the tail.
          */
         public static final Duration DEFAULT_COALESCE = Duration.ofNanos(200_000);
 
