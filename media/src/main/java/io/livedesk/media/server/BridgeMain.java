@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.logging.Level;
 
 import io.livedesk.media.io.MediaSocket;
+import io.livedesk.media.simulcast.SimulcastSettings;
 import io.livedesk.media.transport.UdpTransportHarvester;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -70,9 +71,9 @@ public final class BridgeMain implements Callable<Integer> {
             description = "Report an endpoint's media stopped after this long without a packet, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration mediaTimeout;
 
-    @Option(names = "--io", defaultValue = "ice4j",
-            description = "The media port's I/O: ice4j (an ICE agent per endpoint) or netty (ICE-lite, batched "
-                    + "receive and send on epoll) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--io", defaultValue = "netty",
+            description = "The media port's I/O: netty (ICE-lite, batched receive and send on epoll, NIO elsewhere) "
+                    + "or ice4j (an ICE agent per endpoint, one datagram per syscall) (default: ${DEFAULT-VALUE}).")
     String io;
 
     @Option(names = "--io-threads", defaultValue = "0",
@@ -86,6 +87,25 @@ public final class BridgeMain implements Callable<Integer> {
                     + "before it reads them all, ISO-8601 (PT0.0002S is 200 us): fewer wake-ups per packet, at most "
                     + "that much added latency; PT0S reads on every wake-up (default: ${DEFAULT-VALUE}).")
     Duration ioCoalesce;
+
+    @Option(names = "--simulcast-initial-estimate", defaultValue = "1000000", paramLabel = "BPS",
+            description = "What a simulcast receiver is assumed to take before it reports an estimate, bits/s: it "
+                    + "starts on the highest layer this carries (default: ${DEFAULT-VALUE}).")
+    long simulcastInitialEstimate;
+
+    @Option(names = "--simulcast-upgrade-step", defaultValue = "PT1S",
+            description = "A simulcast receiver without congestion moves up one layer at most this often, ISO-8601 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration simulcastUpgradeStep;
+
+    @Option(names = "--simulcast-congestion-hold", defaultValue = "PT4S",
+            description = "After moving a receiver down for congestion, how long before trying higher again; doubled "
+                    + "when congestion recurs, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration simulcastCongestionHold;
+
+    @Option(names = "--simulcast-max-congestion-hold", defaultValue = "PT60S",
+            description = "The longest congestion hold, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration simulcastMaxCongestionHold;
 
     public static void main(String[] args) {
         // Before anything asks for a logger.
@@ -109,7 +129,9 @@ public final class BridgeMain implements Callable<Integer> {
                 httpPort, httpWorkers, inactivityTimeout, true, VERSION, publicAddresses, mediaTimeout, io,
                 MediaSocket.Settings.defaults()
                         .withIoThreads(ioThreads == 0 ? MediaSocket.Settings.defaultIoThreads() : ioThreads)
-                        .withCoalesce(ioCoalesce));
+                        .withCoalesce(ioCoalesce),
+                new SimulcastSettings(simulcastInitialEstimate, simulcastUpgradeStep, simulcastCongestionHold,
+                        simulcastMaxCongestionHold));
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.livedesk.media.bridge.LocalBridge;
 import io.livedesk.media.bridge.PublicAddressBridge;
 import io.livedesk.media.colibri.Colibri2HttpServer;
 import io.livedesk.media.io.MediaSocket;
+import io.livedesk.media.simulcast.SimulcastSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +36,12 @@ public final class BridgeNode implements AutoCloseable {
      * @param mediaTimeout    an endpoint silent this long after it sent media is reported stopped to signaling
      * @param io              the media port's I/O, {@code ice4j} or {@code netty} (see {@link BridgeConfig#IO_CHOICES})
      * @param nettyIo         with {@code netty}: I/O threads and coalescing ({@link BridgeConfig#nettyIo})
+     * @param simulcast       how receivers are moved between a simulcast sender's layers
      */
     public record Settings(String id, String mediaAddress, int mediaPort, String httpHost, int httpPort,
                            int httpWorkers, Duration inactivityTimeout, boolean warmUpSrtp, String version,
                            List<String> publicAddresses, Duration mediaTimeout, String io,
-                           MediaSocket.Settings nettyIo) {
+                           MediaSocket.Settings nettyIo, SimulcastSettings simulcast) {
         public Settings {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(mediaAddress, "mediaAddress");
@@ -48,6 +50,7 @@ public final class BridgeNode implements AutoCloseable {
             Objects.requireNonNull(mediaTimeout, "mediaTimeout");
             Objects.requireNonNull(version, "version");
             Objects.requireNonNull(nettyIo, "nettyIo");
+            Objects.requireNonNull(simulcast, "simulcast");
             publicAddresses = PublicAddressBridge.validate(publicAddresses);
             if (publicAddresses.isEmpty() && PublicAddressBridge.isWildcard(mediaAddress)) {
                 throw new IllegalArgumentException("media address " + mediaAddress
@@ -60,7 +63,8 @@ public final class BridgeNode implements AutoCloseable {
                         int httpWorkers, Duration inactivityTimeout, boolean warmUpSrtp, String version,
                         List<String> publicAddresses) {
             this(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout, warmUpSrtp, version,
-                    publicAddresses, BridgeConfig.DEFAULT_MEDIA_TIMEOUT, "ice4j", MediaSocket.Settings.defaults());
+                    publicAddresses, BridgeConfig.DEFAULT_MEDIA_TIMEOUT, "netty", MediaSocket.Settings.defaults(),
+                    SimulcastSettings.defaults());
         }
 
         /** Advertising the media address itself. */
@@ -72,22 +76,22 @@ public final class BridgeNode implements AutoCloseable {
 
         public Settings withPublicAddresses(List<String> addresses) {
             return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
-                    warmUpSrtp, version, addresses, mediaTimeout, io, nettyIo);
+                    warmUpSrtp, version, addresses, mediaTimeout, io, nettyIo, simulcast);
         }
 
         public Settings withMediaTimeout(Duration timeout) {
             return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
-                    warmUpSrtp, version, publicAddresses, timeout, io, nettyIo);
+                    warmUpSrtp, version, publicAddresses, timeout, io, nettyIo, simulcast);
         }
 
         public Settings withNettyIo(MediaSocket.Settings s) {
             return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
-                    warmUpSrtp, version, publicAddresses, mediaTimeout, io, s);
+                    warmUpSrtp, version, publicAddresses, mediaTimeout, io, s, simulcast);
         }
 
         public Settings withIo(String choice) {
             return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
-                    warmUpSrtp, version, publicAddresses, mediaTimeout, choice, nettyIo);
+                    warmUpSrtp, version, publicAddresses, mediaTimeout, choice, nettyIo, simulcast);
         }
     }
 
@@ -114,7 +118,8 @@ public final class BridgeNode implements AutoCloseable {
                 .withMediaTimeout(settings.mediaTimeout())
                 .withWarmUpSrtp(settings.warmUpSrtp())
                 .withIo(settings.io())
-                .withNettyIo(settings.nettyIo());
+                .withNettyIo(settings.nettyIo())
+                .withSimulcast(settings.simulcast());
         LocalBridge bridge = new LocalBridge(config);
         try {
             BridgeMetrics metrics = new BridgeMetrics(bridge);

@@ -82,7 +82,7 @@ class PublicAddressIT {
     /** Only the loopback candidate: this test never sends to the advertised public address. */
     private static TransportDescription loopbackOnly(TransportDescription t) {
         return new TransportDescription(t.ufrag(), t.pwd(), t.fingerprints(),
-                t.candidates().stream().filter(c -> c.ip().equals("127.0.0.1")).toList(), t.rtcpMux());
+                t.candidates().stream().filter(c -> c.ip().equals("127.0.0.1")).toList(), t.rtcpMux(), t.iceLite());
     }
 
     private static EndpointRequest endpoint(String id, SyntheticEndpoint e, long ssrc) {

@@ -1,12 +1,13 @@
 package io.livedesk.media.server;
 
-import io.livedesk.media.io.MediaSocket;
 import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.colibri.Colibri2Client;
+import io.livedesk.media.io.MediaSocket;
+import io.livedesk.media.simulcast.SimulcastSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
@@ -143,6 +144,23 @@ class BridgeNodeTest {
         assertEquals(Duration.ZERO, main.settings().nettyIo().coalesce());
         assertEquals(2, new CommandLine(new BridgeMain()).execute("--io-coalesce", "PT1S"), "longer than 5 ms");
         assertEquals(2, new CommandLine(new BridgeMain()).execute("--io-threads", "-1"));
+    }
+
+    @Test
+    void nodesDefaultToTheBatchedPortAndTakeSimulcastSettings() {
+        BridgeMain defaults = new BridgeMain();
+        new CommandLine(defaults).parseArgs();
+        assertEquals("netty", defaults.settings().io());
+        assertEquals(SimulcastSettings.defaults(), defaults.settings().simulcast());
+
+        BridgeMain main = new BridgeMain();
+        new CommandLine(main).parseArgs("--simulcast-initial-estimate", "300000", "--simulcast-upgrade-step", "PT0.5S",
+                "--simulcast-congestion-hold", "PT2S", "--simulcast-max-congestion-hold", "PT30S");
+        assertEquals(new SimulcastSettings(300_000, Duration.ofMillis(500), Duration.ofSeconds(2),
+                Duration.ofSeconds(30)), main.settings().simulcast());
+        assertEquals(2, new CommandLine(new BridgeMain()).execute("--simulcast-congestion-hold", "PT90S"),
+                "a hold longer than the longest hold");
+        assertEquals(2, new CommandLine(new BridgeMain()).execute("--simulcast-initial-estimate", "0"));
     }
 
     private static HttpResponse<String> get(HttpClient http, URI base, String path)
