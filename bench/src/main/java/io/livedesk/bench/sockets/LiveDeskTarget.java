@@ -3,11 +3,15 @@ package io.livedesk.bench.sockets;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.EndpointRequest;
+import io.livedesk.media.api.HeaderExtension;
+import io.livedesk.media.api.Media;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.MeetingId;
+import io.livedesk.media.api.PayloadType;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.colibri.Colibri2Client;
+import io.livedesk.media.sdp.Simulcast;
 
 import java.net.URI;
 import java.time.Duration;
@@ -19,7 +23,9 @@ import java.util.Map;
 /**
  * A LiveDesk bridge node in its own process with one media I/O, driven over Colibri2: a conference per
  * scenario meeting, one endpoint (one transport) per member, which sends its stream and receives the others'.
- * The bridge forwards SSRCs as they are.
+ * The bridge forwards SSRCs as they are. A simulcast scenario's sender is declared as signaling declares a browser's
+ * rid-simulcast track ({@code BridgeSdp.sources}: the rids and the one receiver SSRC, the rid extension among its
+ * medias); each viewer says the height it shows video at, and expects the layer rewritten onto the receiver SSRC.
  */
 final class LiveDeskTarget implements Target {
     /** Endpoints allocated per Colibri2 request: a thousand in one body exceed the bridge's request limit. */
@@ -79,7 +85,11 @@ final class LiveDeskTarget implements Target {
             for (Scenario.Member m : conference.members()) {
                 endpoints.put(m, peers.create(conference.id() + "-" + m.name()));
             }
-            allocate(conference, endpoints);
+            allocate(conference, endpoints, scenario.simulcast());
+            if (scenario.simulcast()) {
+                flows.addAll(simulcastFlows(conference, endpoints));
+                continue;
+            }
             for (Scenario.Member sender : conference.senders()) {
                 List<SrtpPeer> receivers = new ArrayList<>();
                 for (Scenario.Member r : conference.receiversOf(sender)) {
@@ -92,12 +102,43 @@ final class LiveDeskTarget implements Target {
         return flows;
     }
 
+    /** One flow per layer, its receivers those that should end up on it; every viewer expects the receiver SSRC. */
+    private static List<Flow> simulcastFlows(Scenario.Conference conference, Map<Scenario.Member, SrtpPeer> endpoints) {
+        Scenario.Member sender = conference.senders().get(0);
+        Map<SimulcastLayers.Layer, List<SrtpPeer>> byLayer = new HashMap<>();
+        for (Scenario.Member r : conference.receiversOf(sender)) {
+            SimulcastLayers.Layer expected = SimulcastLayers.expectedFor(r.maxVideoHeight());
+            endpoints.get(r).expectSimulcast(SimulcastLayers.receiverSsrc(), expected);
+            byLayer.computeIfAbsent(expected, k -> new ArrayList<>()).add(endpoints.get(r));
+        }
+        List<Flow> flows = new ArrayList<>();
+        for (SimulcastLayers.Layer layer : SimulcastLayers.LAYERS) {
+            flows.add(new Flow(endpoints.get(sender), layer.ssrc(), byLayer.getOrDefault(layer, List.of()), layer));
+        }
+        return flows;
+    }
+
+    /** What a simulcast sender declares: the track by its rids, on the SSRC its receivers get. */
+    private static MediaSource simulcastSource(Scenario.Member m) {
+        return new MediaSource(MediaType.VIDEO, SimulcastLayers.TRACK_ID,
+                List.of(new MediaSource.Ssrc(SimulcastLayers.receiverSsrc(), m.name())), List.of(),
+                SimulcastLayers.rids());
+    }
+
+    /** VP8 and the rid header extension, as the sender's offer would list them. */
+    private static List<Media> simulcastMedias() {
+        return List.of(new Media(MediaType.VIDEO,
+                List.of(new PayloadType(SrtpPeer.VIDEO_PT, "VP8", 90000, 1, Map.of(), List.of())),
+                List.of(new HeaderExtension(SimulcastLayers.RID_EXTENSION_ID, Simulcast.RTP_STREAM_ID))));
+    }
+
     /**
      * The conference with an endpoint per member, {@value #ENDPOINTS_PER_REQUEST} endpoints per Colibri2
      * request (the bridge refuses large bodies with 413), each batch connected before the next is allocated: the
      * ice4j port's agents stop checking if their endpoint does not connect within some seconds of allocation.
      */
-    private void allocate(Scenario.Conference conference, Map<Scenario.Member, SrtpPeer> endpoints) throws Exception {
+    private void allocate(Scenario.Conference conference, Map<Scenario.Member, SrtpPeer> endpoints, boolean simulcast)
+            throws Exception {
         MeetingId meeting = new MeetingId("bench-" + conference.id());
         List<Scenario.Member> members = conference.members();
         for (int from = 0; from < members.size(); from += ENDPOINTS_PER_REQUEST) {
@@ -105,10 +146,18 @@ final class LiveDeskTarget implements Target {
             ConferenceRequest.Builder request = from == 0
                     ? ConferenceRequest.creating(meeting).name(meeting.value()) : ConferenceRequest.modifying(meeting);
             for (Scenario.Member m : batch) {
-                List<MediaSource> sources = !m.sends() ? List.of() : List.of(new MediaSource(MediaType.VIDEO,
-                        m.name() + "-v0", List.of(new MediaSource.Ssrc(m.ssrc(), m.name())), List.of()));
-                request.endpoint(EndpointRequest.creating(m.name()).statsId(m.name())
-                        .remoteTransport(endpoints.get(m).description()).sources(sources).build());
+                List<MediaSource> sources = !m.sends() ? List.of() : simulcast ? List.of(simulcastSource(m))
+                        : List.of(new MediaSource(MediaType.VIDEO, m.name() + "-v0",
+                        List.of(new MediaSource.Ssrc(m.ssrc(), m.name())), List.of()));
+                EndpointRequest.Builder endpoint = EndpointRequest.creating(m.name()).statsId(m.name())
+                        .remoteTransport(endpoints.get(m).description()).sources(sources);
+                if (simulcast && m.sends()) {
+                    endpoint.medias(simulcastMedias());
+                }
+                if (m.maxVideoHeight() > 0) {
+                    endpoint.maxVideoHeight(m.maxVideoHeight());
+                }
+                request.endpoint(endpoint.build());
             }
             Map<String, TransportDescription> bridgeSides = new HashMap<>();
             for (ConferenceReply.EndpointReply e : bridge.apply(request.build()).endpoints()) {

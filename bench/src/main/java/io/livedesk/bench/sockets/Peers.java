@@ -48,6 +48,11 @@ final class Peers implements AutoCloseable {
         return snapshot().stream().map(SrtpPeer::firstBadReason).filter(Objects::nonNull).findFirst().orElse(null);
     }
 
+    /** Every receiver's simulcast check, for the report. */
+    List<LayerCheck> layerChecks() {
+        return snapshot().stream().flatMap(p -> p.layerChecks().stream()).toList();
+    }
+
     private List<SrtpPeer> snapshot() {
         synchronized (all) {
             return List.copyOf(all);

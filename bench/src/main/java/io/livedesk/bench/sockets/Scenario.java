@@ -11,7 +11,7 @@ import java.util.Locale;
  * @param name        {@code live}, {@code calls} or {@code three}
  * @param conferences one per meeting (LiveDesk conference, Janus videoroom)
  */
-record Scenario(String name, List<Conference> conferences) {
+record Scenario(String name, List<Conference> conferences, boolean simulcast) {
     static final long LIVE_SSRC = 0x11110000L;
     static final long CALLS_SSRC_BASE = 0x20000000L;
     static final long THREE_SSRC_BASE = 0x30000000L;
@@ -20,10 +20,20 @@ record Scenario(String name, List<Conference> conferences) {
         conferences = List.copyOf(conferences);
     }
 
+    Scenario(String name, List<Conference> conferences) {
+        this(name, conferences, false);
+    }
+
     /**
-     * @param ssrc the SSRC it sends on; null for a receive-only member (a livestream viewer)
+     * @param ssrc           the SSRC it sends on (a simulcast sender: its first layer's); null for a receive-only
+     *                       member (a livestream viewer)
+     * @param maxVideoHeight the height it shows video at (0: not said), capping the simulcast layer it gets
      */
-    record Member(String name, Long ssrc) {
+    record Member(String name, Long ssrc, int maxVideoHeight) {
+        Member(String name, Long ssrc) {
+            this(name, ssrc, 0);
+        }
+
         boolean sends() {
             return ssrc != null;
         }
@@ -60,6 +70,20 @@ record Scenario(String name, List<Conference> conferences) {
         return new Scenario("live", List.of(new Conference("live", members)));
     }
 
+    /**
+     * One sender simulcasting three layers ({@link SimulcastLayers}) and {@code viewers} receive-only members, every
+     * second one showing video {@link SimulcastLayers#CAPPED_HEIGHT} high, so that both a high and a low layer are
+     * rewritten for receivers.
+     */
+    static Scenario liveSimulcast(int viewers) {
+        List<Member> members = new ArrayList<>();
+        members.add(new Member("host", SimulcastLayers.LAYERS.get(0).ssrc()));
+        for (int i = 0; i < viewers; i++) {
+            members.add(new Member("v" + i, null, i % 2 == 1 ? SimulcastLayers.CAPPED_HEIGHT : 0));
+        }
+        return new Scenario("live", List.of(new Conference("live", members)), true);
+    }
+
     /** {@code pairs} conferences of two, each sending to the other (fan-out 1). */
     static Scenario calls(int pairs) {
         List<Conference> conferences = new ArrayList<>();
@@ -82,8 +106,15 @@ record Scenario(String name, List<Conference> conferences) {
     }
 
     static Scenario of(String name, int viewers, int pairs, int groups) {
+        return of(name, viewers, pairs, groups, false);
+    }
+
+    static Scenario of(String name, int viewers, int pairs, int groups, boolean simulcast) {
+        if (simulcast && !name.equals("live")) {
+            throw new IllegalArgumentException("--simulcast is for the live scenario");
+        }
         return switch (name) {
-            case "live" -> live(viewers);
+            case "live" -> simulcast ? liveSimulcast(viewers) : live(viewers);
             case "calls" -> calls(pairs);
             case "three" -> three(groups);
             default -> throw new IllegalArgumentException("scenario must be live, calls or three: " + name);
@@ -103,7 +134,8 @@ record Scenario(String name, List<Conference> conferences) {
     /** For the report, e.g. "1 sender, 50 viewers". */
     String describe() {
         return switch (name) {
-            case "live" -> String.format(Locale.ROOT, "1 sender, %d viewers", conferences.get(0).members().size() - 1);
+            case "live" -> String.format(Locale.ROOT, "1 sender%s, %d viewers", simulcast ? " (simulcast f/h/q)" : "",
+                    conferences.get(0).members().size() - 1);
             case "calls" -> conferences.size() + " pairs";
             default -> conferences.size() + " groups of three";
         };

@@ -36,6 +36,10 @@ import java.util.concurrent.locks.LockSupport;
  * added. Reported per target: forwarded SRTP packets per server-process CPU-second (user + system time from
  * /proc), p50/p99 added latency, packets lost or bad, and the ratio of each LiveDesk row to Janus's.
  *
+ * <p>{@code --simulcast} (live only, LiveDesk targets only) makes the sender simulcast three VP8 layers by rid; every
+ * second viewer shows video {@value SimulcastLayers#CAPPED_HEIGHT} px high. Each receiver checks the one layer the
+ * bridge rewrites onto its SSRC ({@link LayerCheck}); the report says which layer receivers ended on.
+ *
  * <p>With {@code janus} among the targets the run happens in a private network namespace
  * ({@link LoopbackNamespace}): Janus gathers no loopback candidates otherwise.
  */
@@ -66,6 +70,9 @@ public final class SocketBenchmark implements Callable<Integer> {
     int pairs = 20;
     @Option(names = "--groups", description = "three: groups of three endpoints; default ${DEFAULT-VALUE}")
     int groups = 10;
+    @Option(names = "--simulcast", description = "live: the sender simulcasts three VP8 layers by rid (f/h/q, each "
+            + "--rate packets/s); every second viewer shows video 180 px high (LiveDesk targets only)")
+    boolean simulcast;
     @Option(names = "--rate", description = "packets per second each sender sends; default ${DEFAULT-VALUE}")
     int rate = 1000;
     @Option(names = "--warmup", description = "warm-up seconds; default ${DEFAULT-VALUE}")
@@ -108,7 +115,7 @@ public final class SocketBenchmark implements Callable<Integer> {
      */
     record Result(String target, long sent, long forwardedExpected, long received, long bad, String firstBad,
                   String problems, int endpoints, double cpuSeconds, double generatorCpuSeconds, double seconds,
-                  Histogram latency, double allocatedPerPacket) {
+                  Histogram latency, double allocatedPerPacket, String layers) {
         double perCpuSecond() {
             return cpuSeconds <= 0 ? 0 : received / cpuSeconds;
         }
@@ -124,7 +131,14 @@ public final class SocketBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Scenario plan = Scenario.of(scenario, receivers, pairs, groups);
+        Scenario plan = Scenario.of(scenario, receivers, pairs, groups, simulcast);
+        if (simulcast && targets.stream().anyMatch(t -> t.startsWith(JANUS))) {
+            // JanusTarget publishes with a plain offer (JanusSdp); Janus takes rid simulcast only from a publisher
+            // offer with a=rid/a=simulcast lines, and its subscribers would need their substream configured.
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--simulcast is not built for the janus target (its publisher offer has no rid simulcast yet); "
+                            + "run it with LiveDesk targets only, e.g. --targets netty");
+        }
         String janusIce = null;
         if (targets.stream().anyMatch(t -> t.startsWith(JANUS))) {
             Optional<String> alias = LoopbackNamespace.aliasAddress();
@@ -209,8 +223,28 @@ public final class SocketBenchmark implements Callable<Integer> {
             }
             return new Result(target.name(), sentTotal, expected, received, bad, peers.firstBadReason(),
                     target.problems(), peers.count(), cpu, generator, seconds, window,
-                    AllocatedBytes.perPacket(allocatedBefore, allocatedAfter, received));
+                    AllocatedBytes.perPacket(allocatedBefore, allocatedAfter, received),
+                    plan.simulcast() ? layers(peers.layerChecks()) : null);
         }
+    }
+
+    /**
+     * Which layer receivers ended on (their last packet's) against the one they should, the packets each layer
+     * brought over the whole run, the packets of a layer other than a receiver's own (while it climbed), switches.
+     */
+    static String layers(List<LayerCheck> checks) {
+        StringBuilder out = new StringBuilder("receivers on");
+        for (SimulcastLayers.Layer l : SimulcastLayers.LAYERS) {
+            long on = checks.stream().filter(c -> c.current() == l).count();
+            long should = checks.stream().filter(c -> c.expected() == l).count();
+            long packets = checks.stream().mapToLong(c -> c.received(l.index())).sum();
+            out.append(String.format(Locale.ROOT, " %s (%dp) %d of %d expected [%,d packets];", l.rid(), l.height(),
+                    on, should, packets));
+        }
+        long none = checks.stream().filter(c -> c.current() == null).count();
+        return out.append(String.format(Locale.ROOT, " none %d; off-layer packets %,d; switches %d", none,
+                checks.stream().mapToLong(LayerCheck::offLayer).sum(),
+                checks.stream().mapToLong(LayerCheck::switches).sum())).toString();
     }
 
     private static long[] sums(LongAdder[] adders) {
@@ -234,7 +268,14 @@ public final class SocketBenchmark implements Callable<Integer> {
                 long n = 0;
                 while (!Thread.currentThread().isInterrupted()) {
                     try {
-                        flow.sender().send(flow.ssrc(), ++n % perFrame == 0);
+                        long frame = n / perFrame;
+                        boolean marker = ++n % perFrame == 0;
+                        if (flow.layer() != null) {
+                            flow.sender().sendLayer(flow.layer(), marker,
+                                    frame % SimulcastLayers.KEYFRAME_INTERVAL_FRAMES == 0);
+                        } else {
+                            flow.sender().send(flow.ssrc(), marker);
+                        }
                     } catch (Exception e) {
                         return;
                     }
@@ -269,6 +310,9 @@ public final class SocketBenchmark implements Callable<Integer> {
                     r.latency().getValueAtPercentile(50) / 1000.0, r.latency().getValueAtPercentile(99) / 1000.0,
                     r.latency().getMaxValue() / 1000.0, AllocatedBytes.format(r.allocatedPerPacket(), "n/a"),
                     r.endpoints(), r.generatorCpuSeconds() / r.seconds()));
+            if (r.layers() != null) {
+                out.append("         simulcast: ").append(r.layers()).append('\n');
+            }
             if (r.firstBad() != null) {
                 out.append("         first bad packet: ").append(r.firstBad()).append('\n');
             }

@@ -2,6 +2,7 @@ package io.livedesk.bench.sockets;
 
 import io.livedesk.media.api.SetupRole;
 import io.livedesk.media.api.TransportDescription;
+import io.livedesk.media.rtp.Vp8Descriptor;
 import io.livedesk.media.transport.PacketBuffer;
 import io.livedesk.media.transport.SrtpKeys;
 import io.livedesk.media.transport.SrtpSession;
@@ -39,6 +40,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * which wire SSRC carries which sent stream ({@link #expect}) and checks that the rewrite is the same for every
  * packet of the stream, and that the payload arrived as sent.
  *
+ * <p>As a simulcast sender ({@link #sendLayer}) it sends each layer on its own SSRC with the rid header extension and
+ * VP8 bytes the bridge parses ({@link Vp8Payload}); as a receiver of a simulcast track ({@link #expectSimulcast}) it
+ * accepts whichever layer the server rewrote onto the SSRC, checked by a {@link LayerCheck}.
+ *
  * <p>With a {@link SharedReceiver}, once connected its media moves to a channel on the same port that the shared
  * receiver reads.
  */
@@ -55,6 +60,12 @@ final class SrtpPeer implements AutoCloseable {
     private final AtomicLong bad = new AtomicLong();
     private final AtomicReference<String> firstBad = new AtomicReference<>();
     private final Map<Integer, ExpectedStream> expected = new ConcurrentHashMap<>();
+    private final Map<Integer, LayerCheck> simulcast = new ConcurrentHashMap<>();
+    /** Per layer SSRC sent: sequence number, timestamp, picture id (under {@link #lock}). */
+    private final Map<Long, int[]> layerState = new ConcurrentHashMap<>();
+    private final byte[] layerRtp = new byte[12 + 8 + Vp8Payload.MAX_LENGTH + PAYLOAD];
+    /** The reader thread's view of a received VP8 payload. */
+    private final Vp8Descriptor vp8 = new Vp8Descriptor();
     private final Object lock = new Object();
     private volatile SrtpSession srtp;
     private final byte[] rtp = new byte[12 + PAYLOAD];
@@ -122,6 +133,68 @@ final class SrtpPeer implements AutoCloseable {
      */
     void expect(long wireSsrc, long sentSsrc, int payloadType) {
         expected.put((int) wireSsrc, new ExpectedStream(sentSsrc, payloadType));
+    }
+
+    /**
+     * Packets on {@code wireSsrc} are a simulcast track's layers rewritten onto it (payload type {@link #VIDEO_PT});
+     * this receiver should end up on {@code expected}. Call before media flows.
+     */
+    LayerCheck expectSimulcast(long wireSsrc, SimulcastLayers.Layer expected) {
+        LayerCheck check = new LayerCheck(expected);
+        simulcast.put((int) wireSsrc, check);
+        return check;
+    }
+
+    /**
+     * Sends the next packet of a simulcast layer, as a browser does: its own SSRC, sequence numbers and picture ids,
+     * the rid header extension, a frame's first packet starting with the VP8 frame tag (a keyframe's with its size).
+     *
+     * @param marker   the frame's last packet: the next one starts a frame
+     * @param keyframe the frame this packet is in is a keyframe
+     */
+    void sendLayer(SimulcastLayers.Layer layer, boolean marker, boolean keyframe)
+            throws IOException, GeneralSecurityException {
+        byte[] wire;
+        synchronized (lock) {
+            int[] state = layerState.computeIfAbsent(layer.ssrc(), k -> new int[] {0, 0, 0, 1});
+            int seq = ++state[0] & 0xFFFF;
+            boolean startOfFrame = state[3] == 1;
+            byte[] b = layerRtp;
+            b[0] = (byte) 0x90; // a header extension follows
+            b[1] = (byte) (VIDEO_PT | (marker ? 0x80 : 0));
+            b[2] = (byte) (seq >> 8);
+            b[3] = (byte) seq;
+            ByteBuffer.wrap(b, 4, 8).putInt(state[1]).putInt((int) layer.ssrc());
+            // One-byte header extensions (RFC 8285): the rid, padded to a word.
+            b[12] = (byte) 0xBE;
+            b[13] = (byte) 0xDE;
+            b[14] = 0;
+            b[15] = 1;
+            b[16] = (byte) ((SimulcastLayers.RID_EXTENSION_ID << 4) | (layer.rid().length() - 1));
+            b[17] = (byte) layer.rid().charAt(0);
+            b[18] = 0;
+            b[19] = 0;
+            int p = 20 + Vp8Payload.write(b, 20, state[2] & 0x7FFF, startOfFrame, keyframe, layer.width(),
+                    layer.height());
+            Payload.write(b, p, System.nanoTime(), layer.ssrc(), state[1], seq);
+            int length = p + PAYLOAD;
+            state[3] = marker ? 1 : 0;
+            if (marker) {
+                state[1] += 3000;
+                state[2]++;
+            }
+            PacketBuffer packet = PacketBuffer.copyOf(b, 0, length, SrtpSession.MAX_PROTECTION_OVERHEAD);
+            if (srtp.protectRtp(packet) != SrtpErrorStatus.OK) {
+                throw new GeneralSecurityException("protect failed");
+            }
+            wire = Arrays.copyOfRange(packet.getBuffer(), packet.getOffset(), packet.getOffset() + packet.getLength());
+        }
+        DatagramChannel ch = channel;
+        if (ch != null) {
+            ch.send(ByteBuffer.wrap(wire), bridgeAddress);
+        } else {
+            peer.send(wire);
+        }
     }
 
     /** Sends the next video packet on {@code ssrc}, its payload saying when and what was sent. */
@@ -196,6 +269,10 @@ final class SrtpPeer implements AutoCloseable {
         ByteBuffer header = ByteBuffer.wrap(packet, offset, length);
         int wireSsrc = header.getInt(offset + 8);
         ExpectedStream stream = expected.get(wireSsrc);
+        LayerCheck layers = stream == null ? simulcast.get(wireSsrc) : null;
+        if (layers != null) {
+            stream = ExpectedStream.SIMULCAST;
+        }
         if (stream == null) {
             return "unexpected SSRC " + Integer.toUnsignedString(wireSsrc);
         }
@@ -212,6 +289,9 @@ final class SrtpPeer implements AutoCloseable {
         int payloadLength = offset + length - payloadAt;
         if ((packet[offset] & 0x20) != 0 && payloadLength > 0) {
             payloadLength -= packet[offset + length - 1] & 0xFF; // RTP padding
+        }
+        if (layers != null) {
+            return checkLayer(layers, packet, header, offset, payloadAt, payloadLength);
         }
         Payload sent = Payload.read(packet, payloadAt, payloadLength);
         if (sent == null) {
@@ -234,6 +314,36 @@ final class SrtpPeer implements AutoCloseable {
         latencyMicros.recordValue(delay / 1_000);
         received.incrementAndGet();
         return null;
+    }
+
+    /** A simulcast layer's packet: VP8 bytes, then the payload, of a layer rewritten as {@link LayerCheck} wants. */
+    private String checkLayer(LayerCheck layers, byte[] packet, ByteBuffer header, int offset, int payloadAt,
+                              int payloadLength) {
+        int at = Vp8Payload.skip(vp8, packet, payloadAt, payloadLength);
+        if (at < 0) {
+            return "VP8 payload descriptor not as sent";
+        }
+        Payload sent = Payload.read(packet, at, payloadAt + payloadLength - at);
+        if (sent == null) {
+            return "payload not as sent after the VP8 bytes";
+        }
+        String wrong = layers.accept(sent.ssrc(), sent.sequence(), sent.rtpTimestamp(),
+                header.getShort(offset + 2) & 0xFFFF, header.getInt(offset + 4), vp8.keyframe());
+        if (wrong != null) {
+            return wrong;
+        }
+        long delay = System.nanoTime() - sent.sentNanos();
+        if (delay < 0 || delay > MAX_PLAUSIBLE_DELAY_NANOS) {
+            return "implausible send time";
+        }
+        latencyMicros.recordValue(delay / 1_000);
+        received.incrementAndGet();
+        return null;
+    }
+
+    /** The simulcast checks of this receiver (one per simulcast SSRC it expects). */
+    java.util.Collection<LayerCheck> layerChecks() {
+        return simulcast.values();
     }
 
     private void bad(String why) {
@@ -279,6 +389,8 @@ final class SrtpPeer implements AutoCloseable {
      * first packet tells by how much) but must keep the offset: only this peer's reader thread calls it.
      */
     private static final class ExpectedStream {
+        /** Stands for a simulcast SSRC in the checks common to every stream (its payload type). */
+        static final ExpectedStream SIMULCAST = new ExpectedStream(-1, VIDEO_PT);
         private final long sentSsrc;
         private final int payloadType;
         private boolean seen;

@@ -86,7 +86,8 @@ final class Conference implements ConferenceRouting {
             if (!source.mayLearn(context.nanoClock.getAsLong())) {
                 return null;
             }
-            SenderStream stream = new SenderStream(ssrc, owner, !repair, source, layer);
+            SenderStream stream = new SenderStream(ssrc, owner, !repair, source, layer, context.packetCacheSize,
+                    context.packetCacheMaxAgeMs);
             List<SenderStream> streams = new ArrayList<>();
             for (SenderStream s : owner.streams()) {
                 // A new SSRC for a layer replaces the old one: at most one stream and one RTX per layer.
@@ -231,7 +232,8 @@ final class Conference implements ConferenceRouting {
                 boolean primary = !rtx.contains(s.ssrc());
                 int layer = track == null ? -1 : layers.indexOf(primary ? s.ssrc() : repairs.getOrDefault(s.ssrc(), -1L));
                 if (layer >= 0) {
-                    SenderStream stream = new SenderStream(ssrc, endpoint, primary, track, layer);
+                    SenderStream stream = new SenderStream(ssrc, endpoint, primary, track, layer,
+                            context.packetCacheSize, context.packetCacheMaxAgeMs);
                     if (primary) {
                         track.layer(layer, stream);
                     }

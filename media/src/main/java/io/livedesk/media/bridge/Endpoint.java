@@ -62,6 +62,8 @@ final class Endpoint {
     private volatile int transportCcExtension;
     /** Per payload type, the RTX payload type that repairs it (apt), or 0; learned from its medias. */
     private volatile int[] rtxPayloadTypes = new int[128];
+    /** Per RTX payload type, the payload type it repairs, or 0. */
+    private volatile int[] repairedPayloadTypes = new int[128];
     /** As a receiver: the next RTX sequence number per RTX SSRC it gets (its own numbering, see NackResponder). */
     private final Map<Integer, int[]> rtxSequences = new HashMap<>();
     final TransportWideFeedback transportFeedback = new TransportWideFeedback();
@@ -280,16 +282,19 @@ final class Endpoint {
         }
         transportCcExtension = transportCc;
         int[] rtx = new int[128];
+        int[] repaired = new int[128];
         for (Media media : medias) {
             for (PayloadType pt : media.payloadTypes()) {
                 String apt = pt.parameters().get("apt");
                 if ("rtx".equalsIgnoreCase(pt.name()) && apt != null && apt.matches("\\d{1,3}")
                         && Integer.parseInt(apt) < 128 && pt.id() > 0 && pt.id() < 128) {
                     rtx[Integer.parseInt(apt)] = pt.id();
+                    repaired[pt.id()] = Integer.parseInt(apt);
                 }
             }
         }
         rtxPayloadTypes = rtx;
+        repairedPayloadTypes = repaired;
     }
 
     private static int extensionId(Media media, String uri) {
@@ -300,6 +305,11 @@ final class Endpoint {
     /** The RTX payload type this endpoint negotiated for payload type {@code pt}, or 0. */
     int rtxPayloadType(int pt) {
         return pt >= 0 && pt < 128 ? rtxPayloadTypes[pt] : 0;
+    }
+
+    /** The payload type this endpoint's RTX payload type {@code rtxPt} repairs, or 0. */
+    int repairedPayloadType(int rtxPt) {
+        return rtxPt >= 0 && rtxPt < 128 ? repairedPayloadTypes[rtxPt] : 0;
     }
 
     /**

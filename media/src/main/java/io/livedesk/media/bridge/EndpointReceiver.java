@@ -112,6 +112,8 @@ final class EndpointReceiver implements MediaPacketListener {
         final int[] lost = new int[512];
         /** The ones no cache held. */
         final int[] missing = new int[512];
+        /** For a simulcast receiver's NACK: the layer SSRC each of {@link #missing} belongs to. */
+        final int[] missingSsrcs = new int[512];
         /** Distinct owners when fanning out a receiver report. */
         final Endpoint[] owners = new Endpoint[8];
     }

@@ -17,7 +17,10 @@ import io.livedesk.media.rtp.RtcpPacket;
  * </ul>
  * A simulcast track's receivers know only the SSRC they get their layer on: their PLI, FIR and reports about it
  * are about the layer they get now, and the layer's SR reaches them rewritten onto that SSRC and timeline. Their
- * NACKs name rewritten sequence numbers, which no cache holds: not answered.
+ * NACKs name rewritten sequence numbers: the receiver's {@code SimulcastRewriter} maps each back to the layer and
+ * original number it came from (for its last {@code SimulcastRewriter.WINDOW} packets, whichever layer each came
+ * from, before or after a switch), and {@link NackResponder#answerLayers} resends it from that layer's cache
+ * rewritten as it first went out, or asks the sender about the layer's own number; older numbers are not answered.
  */
 final class FeedbackRouter implements RtcpStage {
     private final ConferenceRouting routing;
@@ -34,6 +37,11 @@ final class FeedbackRouter implements RtcpStage {
     public void onRtcp(Endpoint from, RtcpPacket packet, long nowNanos, EndpointReceiver.Scratch scratch) {
         switch (packet.kind()) {
             case NACK -> {
+                SimulcastSource simulcast = routing.simulcast(packet.mediaSsrc());
+                if (simulcast != null) {
+                    answerSimulcastNack(from, simulcast, packet, nowNanos, scratch);
+                    return;
+                }
                 SenderStream stream = forwardedStream(from, packet.mediaSsrc());
                 if (stream != null && stream.simulcast == null) {
                     nacks.answer(from, stream, packet, nowNanos, scratch);
@@ -66,6 +74,16 @@ final class FeedbackRouter implements RtcpStage {
                 // Consumed: SDES, BYE, APP, transport-cc (not negotiated by this bridge), others.
             }
         }
+    }
+
+    private void answerSimulcastNack(Endpoint from, SimulcastSource simulcast, RtcpPacket nack, long nowNanos,
+                                     EndpointReceiver.Scratch scratch) {
+        SimulcastSource.View view = simulcast.owner == from ? null : simulcast.view(from);
+        if (view == null) {
+            from.counters.drop(ForwardingDrop.FEEDBACK_UNKNOWN_SSRC);
+            return;
+        }
+        nacks.answerLayers(from, simulcast, view.rewriter, nack, nowNanos, scratch);
     }
 
     /** The stream another endpoint sends with this SSRC, or null (counted as a drop). */

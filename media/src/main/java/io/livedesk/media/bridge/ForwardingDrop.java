@@ -15,10 +15,18 @@ public enum ForwardingDrop {
      */
     RECEIVE_ONLY,
     /**
-     * RTP of a simulcast layer's RTX stream: each receiver gets its layer rewritten into one stream without RTX,
-     * so a retransmission of one layer has nowhere to go.
+     * RTP of a simulcast layer's RTX stream that cannot be restored into its layer's cache (no RTX payload type
+     * negotiated for it, its layer not known yet, malformed). Each receiver gets its layer rewritten into one stream
+     * without RTX, so a layer's retransmission is never forwarded as such: one that can be restored waits in the
+     * cache for the receiver's next NACK.
      */
     SIMULCAST_RTX,
+    /**
+     * A sequence number in a simulcast receiver's NACK that the bridge cannot map back to a layer's packet: older than
+     * the rewriter's window ({@code SimulcastRewriter.WINDOW} packets), never sent, or from a layer SSRC since replaced.
+     * One per sequence number.
+     */
+    SIMULCAST_NACK_UNMAPPED,
     /** An RTCP datagram that does not parse as a compound packet. */
     MALFORMED_RTCP,
     /** Feedback (NACK, PLI, FIR) about an SSRC no other endpoint of the conference sends. */

@@ -22,7 +22,7 @@ final class RtpForwarder implements RtpStage {
         if (stream.simulcast != null) {
             if (stream.primary) {
                 stream.simulcast.forward(stream, packet, routing.endpoints(), keyframes, nowNanos);
-            } else {
+            } else if (!stream.simulcast.cacheRetransmission(stream, packet, nowNanos / 1_000_000L)) {
                 sender.counters.drop(ForwardingDrop.SIMULCAST_RTX);
             }
             return;

@@ -52,9 +52,13 @@ final class SenderStream {
         this(ssrc, owner, type, primary, cacheSize, cacheMaxAgeMs, null, -1);
     }
 
-    /** A layer of a simulcast track (or, not primary, the layer's RTX): receivers get it rewritten, uncached. */
-    SenderStream(int ssrc, Endpoint owner, boolean primary, SimulcastSource simulcast, int layer) {
-        this(ssrc, owner, MediaType.VIDEO, primary, 0, 0, simulcast, layer);
+    /**
+     * A layer of a simulcast track (or, not primary, the layer's RTX): receivers get it rewritten; a layer is cached
+     * in its own numbering, which a receiver's NACK is mapped back to by its rewriter.
+     */
+    SenderStream(int ssrc, Endpoint owner, boolean primary, SimulcastSource simulcast, int layer, int cacheSize,
+                 long cacheMaxAgeMs) {
+        this(ssrc, owner, MediaType.VIDEO, primary, cacheSize, cacheMaxAgeMs, simulcast, layer);
     }
 
     private SenderStream(int ssrc, Endpoint owner, MediaType type, boolean primary, int cacheSize, long cacheMaxAgeMs,
@@ -66,9 +70,7 @@ final class SenderStream {
         this.simulcast = simulcast;
         this.layer = layer;
         this.rtxCopy = primary ? null : new byte[2048];
-        // A layer's packets go out rewritten per receiver: a receiver's NACK names its own sequence numbers.
-        this.cache = primary && type == MediaType.VIDEO && simulcast == null
-                ? new PacketCache(cacheSize, 1500, cacheMaxAgeMs) : null;
+        this.cache = primary && type == MediaType.VIDEO ? new PacketCache(cacheSize, 1500, cacheMaxAgeMs) : null;
     }
 
     int rtxSsrc() {

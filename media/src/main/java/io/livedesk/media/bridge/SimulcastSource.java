@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import io.livedesk.media.rtp.RtpPacket;
+import io.livedesk.media.rtp.Rtx;
 import io.livedesk.media.rtp.Vp8Descriptor;
 import io.livedesk.media.simulcast.LayerController;
 import io.livedesk.media.simulcast.LayerSelector;
@@ -57,6 +58,8 @@ final class SimulcastSource {
     private final byte[] copy = new byte[2048];
     private final byte[] keyframeRequest = new byte[512];
     private final RtpPacket rtp = new RtpPacket();
+    /** The owner's receive thread's view of a layer packet restored from RTX. */
+    private final RtpPacket restored = new RtpPacket();
     private final Vp8Descriptor vp8 = new Vp8Descriptor();
 
     /** One receiver's state: the rewriter (owner's receive thread) and the layer controller (housekeeper). */
@@ -150,6 +153,24 @@ final class SimulcastSource {
         }
     }
 
+    /**
+     * A layer's RTX packet (the sender answering a NACK the bridge sent it for a receiver): restored into the
+     * layer's cache, where the receiver's next NACK for it (browsers repeat theirs) finds it, to be resent rewritten
+     * as its original went out. Not forwarded: the receivers' streams have no RTX, and the rewriters number only
+     * what they forward live. Rare, so {@link Rtx#unwrap}'s one header view per packet is left as it is.
+     *
+     * @return false when it cannot be used (no RTX payload type negotiated for it, its layer unknown, malformed)
+     */
+    boolean cacheRetransmission(SenderStream rtx, RtpPacket packet, long nowMs) {
+        SenderStream layer = layerStream(rtx.layer);
+        int pt = owner.repairedPayloadType(packet.payloadType());
+        if (layer == null || layer.cache == null || pt == 0) {
+            return false;
+        }
+        int len = Rtx.unwrap(packet.buffer(), packet.offset(), packet.length(), pt, layer.ssrc, copy, 0);
+        return len > 0 && restored.wrap(copy, 0, len) && layer.cache.insert(restored, nowMs);
+    }
+
     /** Reads the frame size off a keyframe's first packet (RFC 6386 section 9.1: start code, then width, height). */
     private void noteKeyframe(int layer, byte[] buf, int off, int len) {
         if (!rtp.wrap(buf, off, len) || !vp8.read(buf, rtp.payloadOffset(), rtp.payloadLength()) || !vp8.keyframe()) {
@@ -164,7 +185,8 @@ final class SimulcastSource {
         }
     }
 
-    private SenderStream layerStream(int index) {
+    /** The layer's stream now, or null (not known yet, or no such layer). */
+    SenderStream layerStream(int index) {
         return index >= 0 && index < layerCount ? layers.get(index) : null;
     }
 

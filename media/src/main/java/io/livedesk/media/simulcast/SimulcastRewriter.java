@@ -1,5 +1,8 @@
 package io.livedesk.media.simulcast;
 
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
 import io.livedesk.media.rtp.RtpPacket;
 import io.livedesk.media.rtp.Vp8Descriptor;
 
@@ -10,10 +13,42 @@ import io.livedesk.media.rtp.Vp8Descriptor;
  * anything else); until then the current layer goes on, and {@link #wantsKeyframe()} tells the caller to ask the
  * sender for one. Across a switch the sequence numbers, picture ids and TL0PICIDX go on by one, and the timestamp
  * by the wall-clock time since the last forwarded packet (90 kHz), so the receiver sees no gap and no jump.
- * Not thread-safe: one receiver's packets are handled on one thread; {@link #target(int)} may be set from another.
+ *
+ * <p>For retransmission it remembers, for the last {@link #WINDOW} rewritten sequence numbers, which layer SSRC and
+ * original sequence number each came from ({@link #origin}), and rewrites a cached original exactly as it went out
+ * the first time ({@link #rewriteResend}): a receiver's NACK names only its own numbering.
+ *
+ * <p>Not thread-safe for {@link #accept}: one receiver's packets are handled on one thread (the sender's);
+ * {@link #target(int)} may be set from another, and {@link #origin} / {@link #rewriteResend} run on the receiver's
+ * own thread (its NACKs): what they read is published by {@link #accept} through atomics, one slot a packet.
  */
 public final class SimulcastRewriter {
     private static final int VIDEO_CLOCK_PER_MS = 90;
+    /** Rewritten sequence numbers remembered for retransmission (a power of two). */
+    public static final int WINDOW = 1024;
+    /** What {@link #origin} returns for a number outside the window (or never sent). */
+    public static final long UNKNOWN = -1;
+    /** Stretches of constant offsets remembered; older ones (switches ago) are forgotten with their packets. */
+    private static final int SEGMENTS = 16;
+
+    /**
+     * A stretch of the output stream taken from one layer SSRC with the same offsets: allocated at a switch (or when
+     * a layer's SSRC changes), never per packet, and immutable, so the receiver's thread may read it safely.
+     */
+    private record Segment(int id, int layer, int ssrc, int seqDelta, long tsDelta, int pidDelta, int tl0Delta) {
+    }
+
+    /**
+     * Per slot ({@code outSeq & (WINDOW - 1)}): the rewritten sequence number (16 bits), the original one (16 bits)
+     * and the segment's id (32 bits), in one long so a reader never sees half of one packet and half of another.
+     */
+    private final AtomicLongArray sent = new AtomicLongArray(WINDOW);
+    private final AtomicReferenceArray<Segment> segments = new AtomicReferenceArray<>(SEGMENTS);
+    private Segment segment;
+    private int nextSegmentId;
+    /** The receiver's thread's own views, for {@link #rewriteResend}. */
+    private final RtpPacket resendRtp = new RtpPacket();
+    private final Vp8Descriptor resendVp8 = new Vp8Descriptor();
 
     private final int outSsrc;
     private final RtpPacket rtp = new RtpPacket();
@@ -35,6 +70,9 @@ public final class SimulcastRewriter {
 
     public SimulcastRewriter(int outSsrc) {
         this.outSsrc = outSsrc;
+        for (int i = 0; i < WINDOW; i++) {
+            sent.set(i, (long) (i ^ 1) << 48); // a rewritten number that never maps to slot i: empty
+        }
     }
 
     /** The layer the receiver should get from now on (a switch waits for its keyframe). */
@@ -81,7 +119,11 @@ public final class SimulcastRewriter {
             }
             switchTo(buf, layer, nowMs);
         }
-        int seq = (rtp.sequenceNumber() + seqDelta) & 0xFFFF;
+        if (segment == null || segment.layer != layer || segment.ssrc != rtp.ssrc()) {
+            startSegment(layer);
+        }
+        int originalSeq = rtp.sequenceNumber();
+        int seq = (originalSeq + seqDelta) & 0xFFFF;
         long ts = (rtp.timestamp() + tsDelta) & 0xFFFFFFFFL;
         rtp.setSequenceNumber(seq);
         rtp.setTimestamp((int) ts);
@@ -105,6 +147,77 @@ public final class SimulcastRewriter {
             lastOutAtMs = nowMs;
         }
         started = true;
+        sent.setRelease(seq & (WINDOW - 1), (long) seq << 48 | (long) originalSeq << 32 | (segment.id & 0xFFFFFFFFL));
+        return true;
+    }
+
+    /** A new stretch of constant offsets (at a switch, or a layer's new SSRC); published before its packets. */
+    private void startSegment(int layer) {
+        segment = new Segment(nextSegmentId++, layer, rtp.ssrc(), seqDelta, tsDelta, pidDelta, tl0Delta);
+        segments.set(segment.id & (SEGMENTS - 1), segment);
+    }
+
+    /**
+     * Where the rewritten sequence number {@code outSeq} came from, if it is among the last {@link #WINDOW} sent:
+     * read its parts with {@link #originLayer}, {@link #originSsrc} and {@link #originSequence}. Allocation-free.
+     *
+     * @return the packed origin, or {@link #UNKNOWN}
+     */
+    public long origin(int outSeq) {
+        long slot = sent.getAcquire(outSeq & (WINDOW - 1));
+        Segment s = segmentOf(outSeq, slot);
+        if (s == null) {
+            return UNKNOWN;
+        }
+        return (long) s.layer << 48 | (s.ssrc & 0xFFFFFFFFL) << 16 | ((slot >>> 32) & 0xFFFF);
+    }
+
+    public static int originLayer(long origin) {
+        return (int) (origin >>> 48);
+    }
+
+    public static int originSsrc(long origin) {
+        return (int) (origin >>> 16);
+    }
+
+    public static int originSequence(long origin) {
+        return (int) (origin & 0xFFFF);
+    }
+
+    /** The segment {@code outSeq} was sent in, or null when its slot holds another number or the segment is gone. */
+    private Segment segmentOf(int outSeq, long slot) {
+        if ((int) (slot >>> 48) != (outSeq & 0xFFFF)) {
+            return null;
+        }
+        int id = (int) slot;
+        Segment s = segments.get(id & (SEGMENTS - 1));
+        return s != null && s.id == id ? s : null;
+    }
+
+    /**
+     * Rewrites in place a copy of the original packet that was sent as {@code outSeq} exactly as it went out then:
+     * the same sequence number, timestamp, picture id, TL0PICIDX and SSRC. Runs on the receiver's thread.
+     *
+     * @return false when {@code outSeq} is no longer remembered, or the packet is not the one it came from
+     */
+    public boolean rewriteResend(byte[] buf, int off, int len, int outSeq) {
+        Segment s = segmentOf(outSeq, sent.getAcquire(outSeq & (WINDOW - 1)));
+        if (s == null || !resendRtp.wrap(buf, off, len) || resendRtp.ssrc() != s.ssrc
+                || ((resendRtp.sequenceNumber() + s.seqDelta) & 0xFFFF) != (outSeq & 0xFFFF)
+                || !resendVp8.read(buf, resendRtp.payloadOffset(), resendRtp.payloadLength())) {
+            return false;
+        }
+        resendRtp.setSequenceNumber(outSeq & 0xFFFF);
+        resendRtp.setTimestamp((int) (resendRtp.timestamp() + s.tsDelta));
+        resendRtp.setSsrc(outSsrc);
+        if (resendVp8.pictureIdOffset() >= 0) {
+            int bits = resendVp8.pictureIdBits();
+            int pid = (Vp8Descriptor.pictureId(buf, resendVp8.pictureIdOffset(), bits) + s.pidDelta) & ((1 << bits) - 1);
+            Vp8Descriptor.setPictureId(buf, resendVp8.pictureIdOffset(), bits, pid);
+        }
+        if (resendVp8.tl0PicIdxOffset() >= 0) {
+            buf[resendVp8.tl0PicIdxOffset()] = (byte) ((buf[resendVp8.tl0PicIdxOffset()] & 0xFF) + s.tl0Delta);
+        }
         return true;
     }
 

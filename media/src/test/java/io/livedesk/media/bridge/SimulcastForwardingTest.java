@@ -6,20 +6,27 @@ import io.livedesk.media.api.Media;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.MeetingId;
+import io.livedesk.media.api.PayloadType;
 import io.livedesk.media.rtp.RtcpCompound;
 import io.livedesk.media.rtp.RtcpKind;
 import io.livedesk.media.rtp.RtcpPacket;
 import io.livedesk.media.rtp.RtpPacket;
+import io.livedesk.media.rtp.Rtx;
 import io.livedesk.media.sdp.Simulcast;
+import io.livedesk.media.simulcast.SimulcastRewriter;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A sender simulcasting three VP8 layers by rid through a conference with fake links: the layers' SSRCs are learned
  * from their rid, each receiver gets one layer rewritten onto the track's receiver SSRC, the size it shows video at
  * caps its layer, a switch waits for the new layer's keyframe (asked for) and keeps the numbering continuous, and
- * feedback and sender reports are translated between the receiver's SSRC and the layer it gets.
+ * feedback and sender reports are translated between the receiver's SSRC and the layer it gets, and a receiver's NACK
+ * is mapped back to the layer and number each packet came from.
  */
 class SimulcastForwardingTest {
     private static final int BRIDGE = 0x0B0B0B0B;
@@ -298,5 +306,184 @@ class SimulcastForwardingTest {
                 "y")), List.of());
         assertThrows(BridgeException.BadRequest.class, () -> conference.setSources(large, List.of(taken)),
                 "the host's receiver SSRC is its");
+    }
+
+    /** The sequence number the layer's last packet was sent with. */
+    private int lastSeq(int layer) {
+        return (seq[layer] - 1) & 0xFFFF;
+    }
+
+    private SimulcastRewriter rewriterOf(Endpoint receiver) {
+        return conference.simulcast(RECEIVER_SSRC).view(receiver).rewriter;
+    }
+
+    /**
+     * The small receiver gets q, then is shown large and switches to h: returns what it got, the last q packet
+     * before the switch and the h packet after it, with their original numbers.
+     */
+    private byte[][] switchFromQToH(int[] originals) {
+        allLayersStartThenChoose();
+        for (int layer = 0; layer < 3; layer++) {
+            send(layer, true);
+        }
+        small.maxVideoHeight(0);
+        now.addAndGet(SECOND * 3 / 2);
+        conference.chooseLayers(now.get());
+        smallLink.clear();
+        send(2, false);
+        originals[0] = lastSeq(2);
+        send(2, false);
+        send(1, true);
+        send(1, false);
+        originals[1] = lastSeq(1);
+        send(1, false);
+        List<byte[]> out = new ArrayList<>(smallLink.rtp);
+        assertEquals(5, out.size(), "two of q, then h from its keyframe");
+        return new byte[][] {out.get(0), out.get(3)};
+    }
+
+    @Test
+    void aReceiversNackBeforeAndAfterASwitchIsResentFromTheRightLayerExactlyAsItFirstWentOut() {
+        int[] originals = new int[2];
+        byte[][] sent = switchFromQToH(originals);
+        RtpPacket beforeSwitch = new RtpPacket();
+        RtpPacket afterSwitch = new RtpPacket();
+        assertTrue(beforeSwitch.wrap(sent[0], 0, sent[0].length) && afterSwitch.wrap(sent[1], 0, sent[1].length));
+
+        SimulcastRewriter rewriter = rewriterOf(small);
+        long q = rewriter.origin(beforeSwitch.sequenceNumber());
+        assertEquals(2, SimulcastRewriter.originLayer(q));
+        assertEquals(SSRCS[2], SimulcastRewriter.originSsrc(q));
+        assertEquals(originals[0], SimulcastRewriter.originSequence(q));
+        long h = rewriter.origin(afterSwitch.sequenceNumber());
+        assertEquals(1, SimulcastRewriter.originLayer(h));
+        assertEquals(SSRCS[1], SimulcastRewriter.originSsrc(h));
+        assertEquals(originals[1], SimulcastRewriter.originSequence(h));
+
+        smallLink.clear();
+        senderLink.clear();
+        byte[] nack = Packets.nack(0x77, RECEIVER_SSRC, beforeSwitch.sequenceNumber(), afterSwitch.sequenceNumber());
+        small.receiver.onRtcp(nack, 0, nack.length);
+        assertEquals(2, smallLink.rtp.size(), "both from the layers' caches");
+        assertArrayEquals(sent[0], smallLink.rtp.get(0), "sequence number, timestamp, picture id, SSRC as the first time");
+        assertArrayEquals(sent[1], smallLink.rtp.get(1));
+        assertEquals(2, small.counters.retransmitted());
+        assertTrue(rtcp(senderLink, RtcpKind.NACK).isEmpty(), "nothing to ask the sender");
+    }
+
+    @Test
+    void whatTheLayersCachesNoLongerHoldIsAskedOfTheSenderInEachLayersOwnNumbering() {
+        int[] originals = new int[2];
+        byte[][] sent = switchFromQToH(originals);
+        now.addAndGet(SECOND * 2); // past the caches' max age; the rewriter's window counts packets, not time
+        senderLink.clear();
+        smallLink.clear();
+        byte[] nack = Packets.nack(0x77, RECEIVER_SSRC, Packets.u16(sent[0], 2), Packets.u16(sent[1], 2));
+        small.receiver.onRtcp(nack, 0, nack.length);
+        assertTrue(smallLink.rtp.isEmpty());
+        List<RtcpPacket> nacks = rtcp(senderLink, RtcpKind.NACK);
+        assertEquals(2, nacks.size(), "one per layer SSRC");
+        int[] lost = new int[4];
+        assertEquals(SSRCS[2], nacks.get(0).mediaSsrc());
+        assertEquals(1, nacks.get(0).copyNackLost(lost, 0));
+        assertEquals(originals[0], lost[0]);
+        assertEquals(SSRCS[1], nacks.get(1).mediaSsrc());
+        assertEquals(1, nacks.get(1).copyNackLost(lost, 0));
+        assertEquals(originals[1], lost[0]);
+    }
+
+    @Test
+    void numbersOutsideTheWindowAreNotAnsweredButCounted() {
+        allLayersStartThenChoose();
+        smallLink.clear();
+        send(2, true);
+        for (int i = 0; i < SimulcastRewriter.WINDOW; i++) {
+            send(2, false);
+        }
+        int last = Packets.u16(smallLink.rtp.get(smallLink.rtp.size() - 1), 2);
+        int forgotten = (last - SimulcastRewriter.WINDOW) & 0xFFFF;
+        int oldestKept = (last - SimulcastRewriter.WINDOW + 1) & 0xFFFF;
+        int notYetSent = (last + 1) & 0xFFFF;
+        smallLink.clear();
+        senderLink.clear();
+        byte[] nack = Packets.nack(0x77, RECEIVER_SSRC, forgotten, oldestKept, notYetSent);
+        small.receiver.onRtcp(nack, 0, nack.length);
+        assertEquals(1, smallLink.rtp.size(), "only the one still in the window");
+        assertEquals(oldestKept, Packets.u16(smallLink.rtp.get(0), 2));
+        assertEquals(2, small.counters.dropped(ForwardingDrop.SIMULCAST_NACK_UNMAPPED));
+        assertTrue(rtcp(senderLink, RtcpKind.NACK).isEmpty(), "an unmapped number is not the sender's to answer");
+    }
+
+    @Test
+    void mappingAndAnsweringASimulcastNackDoesNotAllocate() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        allLayersStartThenChoose();
+        send(2, true);
+        smallLink.clear();
+        for (int i = 0; i < 100; i++) {
+            send(2, false);
+        }
+        int last = Packets.u16(smallLink.rtp.get(smallLink.rtp.size() - 1), 2);
+        byte[] nack = Packets.nack(0x77, RECEIVER_SSRC, (last - 3) & 0xFFFF, (last - 1) & 0xFFFF, last);
+        SimulcastRewriter rewriter = rewriterOf(small);
+        Runnable round = () -> {
+            for (int i = 0; i < 1000; i++) {
+                small.receiver.onRtcp(nack, 0, nack.length);
+                rewriter.origin(last - (i & 63));
+            }
+        };
+        small.attach(new CountingLink()); // a link that records would allocate; the mapping path is what is measured
+        for (int i = 0; i < 5; i++) {
+            round.run(); // warm up: JIT, counters' cells
+        }
+        long id = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(id);
+        round.run();
+        long allocated = threads.getThreadAllocatedBytes(id) - before;
+        assertTrue(allocated < 16 * 1024, "allocated " + allocated + " bytes for 1000 NACKs of 3 numbers");
+        assertEquals(6 * 3000, small.counters.retransmitted());
+    }
+
+    @Test
+    void aLayersRtxAnsweringTheBridgesNackWaitsInTheCacheForTheReceiversNextNack() {
+        sender.medias(List.of(new Media(MediaType.VIDEO, List.of(
+                new PayloadType(96, "VP8", 90000, 1, Map.of(), List.of()),
+                new PayloadType(97, "rtx", 90000, 1, Map.of("apt", "96"), List.of())), List.of(
+                new HeaderExtension(RID_EXT, Simulcast.RTP_STREAM_ID),
+                new HeaderExtension(RRID_EXT, Simulcast.REPAIRED_RTP_STREAM_ID)))));
+        allLayersStartThenChoose();
+        send(2, true);
+        byte[] original = packet(2, false, true);
+        sender.receiver.onRtp(original.clone(), 0, original.length);
+        byte[] firstTime = smallLink.rtp.get(smallLink.rtp.size() - 1);
+        int outSeq = Packets.u16(firstTime, 2);
+        now.addAndGet(SECOND * 2); // the layer's cache has forgotten it
+        senderLink.clear();
+        smallLink.clear();
+        byte[] nack = Packets.nack(0x77, RECEIVER_SSRC, outSeq);
+        small.receiver.onRtcp(nack, 0, nack.length);
+        assertEquals(1, rtcp(senderLink, RtcpKind.NACK).size(), "asked of the sender");
+        assertTrue(smallLink.rtp.isEmpty());
+
+        byte[] rtx = new byte[original.length + Rtx.OVERHEAD];
+        Rtx.wrap(original, 0, original.length, 97, 1, 0x666, rtx, 0);
+        rtx[16] = (byte) ((RRID_EXT << 4) | (rtx[16] & 0x0F)); // the browser's RTX names the rid it repairs
+        sender.receiver.onRtp(rtx, 0, rtx.length);
+        assertEquals(0, sender.counters.dropped(ForwardingDrop.SIMULCAST_RTX));
+        assertTrue(smallLink.rtp.isEmpty() && largeLink.rtp.stream().noneMatch(p -> Packets.u16(p, 2) == outSeq),
+                "not forwarded as such");
+
+        small.receiver.onRtcp(nack, 0, nack.length);
+        assertEquals(1, smallLink.rtp.size(), "the receiver's repeated NACK finds it");
+        RtpPacket resent = new RtpPacket();
+        RtpPacket first = new RtpPacket();
+        byte[] again = smallLink.rtp.get(0);
+        assertTrue(resent.wrap(again, 0, again.length) && first.wrap(firstTime, 0, firstTime.length));
+        assertEquals(first.sequenceNumber(), resent.sequenceNumber());
+        assertEquals(first.timestamp(), resent.timestamp());
+        assertEquals(RECEIVER_SSRC, resent.ssrc());
+        assertEquals(96, resent.payloadType());
+        assertArrayEquals(Arrays.copyOfRange(firstTime, first.payloadOffset(), firstTime.length),
+                Arrays.copyOfRange(again, resent.payloadOffset(), again.length), "picture id and payload as the first time");
     }
 }
