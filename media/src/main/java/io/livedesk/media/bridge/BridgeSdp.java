@@ -5,6 +5,7 @@ import io.livedesk.media.api.Media;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.PayloadType;
+import io.livedesk.media.api.SetupRole;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.sdp.Candidate;
 import io.livedesk.media.sdp.Extmap;
@@ -31,12 +32,19 @@ public final class BridgeSdp {
     private BridgeSdp() {
     }
 
-    /** The browser's ICE/DTLS parameters (BUNDLE: the first accepted section's). */
+    /**
+     * The browser's ICE/DTLS parameters (BUNDLE: the first accepted section's), with the DTLS role it will take:
+     * {@code active}, since the bridge answers {@code passive}. A bridge is never told the offer's {@code actpass}:
+     * Jitsi Videobridge does not understand it and then never takes a DTLS role.
+     */
     public static TransportDescription transport(SessionDescription sdp) {
         MediaSection first = sdp.media().stream().filter(m -> !m.isRejected()).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the offer has no media section"));
         if (first.ice() == null || first.fingerprint() == null || first.setup() == null) {
             throw new IllegalArgumentException("the offer's first media section has no ICE credentials, fingerprint or setup");
+        }
+        if (first.setup() == SetupRole.PASSIVE) {
+            throw new IllegalArgumentException("the offer's a=setup:passive leaves the bridge no DTLS role: offer actpass");
         }
         List<TransportDescription.Candidate> candidates = new ArrayList<>();
         for (Candidate c : first.candidates()) {
@@ -45,7 +53,7 @@ public final class BridgeSdp {
         }
         return new TransportDescription(first.ice().ufrag(), first.ice().pwd(),
                 List.of(new TransportDescription.Fingerprint(first.fingerprint().hashFunction(),
-                        first.fingerprint().value(), first.setup())),
+                        first.fingerprint().value(), SetupRole.ACTIVE)),
                 candidates, first.rtcpMux());
     }
 
@@ -85,14 +93,19 @@ public final class BridgeSdp {
     }
 
     /**
-     * The codecs and header extensions the browser offers, per media type (its first section of each),
+     * The codecs and header extensions of a description's sections, per media type (its first section of each),
      * so the bridge knows the endpoint's payload types (the audio tap finds Opus by them: 111 in
-     * Chromium, 109 in Firefox).
+     * Chromium, 109 in Firefox). Tell a bridge what was negotiated, not what was offered.
      */
     public static List<Media> medias(SessionDescription sdp) {
+        return medias(sdp.media());
+    }
+
+    /** The same of sections (e.g. {@link io.livedesk.media.sdp.AnswerBuilder#negotiatedSections}). */
+    public static List<Media> medias(List<MediaSection> sections) {
         List<Media> out = new ArrayList<>();
         for (MediaType kind : MediaType.values()) {
-            sdp.media().stream().filter(m -> !m.isRejected() && kind.matches(m.media())).findFirst().ifPresent(m -> {
+            sections.stream().filter(m -> !m.isRejected() && kind.matches(m.media())).findFirst().ifPresent(m -> {
                 List<PayloadType> types = new ArrayList<>();
                 for (RtpCodec c : m.codecs()) {
                     List<PayloadType.RtcpFeedback> feedback = new ArrayList<>();

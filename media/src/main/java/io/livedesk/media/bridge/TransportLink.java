@@ -65,6 +65,11 @@ final class TransportLink implements EndpointLink {
             throw new BridgeException.BadRequest("endpoint " + endpointId
                     + ": setup passive is not supported, the bridge is always the DTLS server");
         }
+        if (fp.setup() == SetupRole.ACTPASS) {
+            // What an offer says, not a role: Jitsi Videobridge takes none then, and DTLS never completes there.
+            throw new BridgeException.BadRequest("endpoint " + endpointId
+                    + ": setup actpass is not a DTLS role; give the role the browser takes (active)");
+        }
         if (!remote.rtcpMux()) {
             throw new BridgeException.BadRequest("endpoint " + endpointId + ": rtcp-mux is required");
         }

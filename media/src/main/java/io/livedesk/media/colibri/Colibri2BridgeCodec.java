@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.BridgeStats;
+import io.livedesk.media.api.ConferenceNames;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
@@ -119,6 +120,10 @@ public final class Colibri2BridgeCodec {
             }
         }
         String name = root.optionalString("name", MAX_TEXT);
+        if (name != null && !ConferenceNames.isBareJid(name)) {
+            // Jitsi Videobridge's rule: refused here too, so that a focus that breaks it fails against either bridge.
+            throw JsonFields.bad("name", "is not a bare JID (local@domain): invalid conference name");
+        }
         boolean create = root.bool("create", false);
         boolean expire = root.bool("expire", false);
         root.ignore("callstats-enabled", "rtcstats-enabled");

@@ -9,13 +9,17 @@ import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointMedia;
 import io.livedesk.media.api.MeetingId;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,24 +37,36 @@ import java.util.concurrent.Executors;
  * connection failures, timeouts, 5xx and unreadable replies → Unavailable.
  */
 public final class Colibri2Client implements Bridge {
+    private static final Logger log = LoggerFactory.getLogger(Colibri2Client.class);
 
     /**
      * @param baseUrl        the bridge's private HTTP interface, e.g. {@code http://10.0.0.5:8080}
      * @param connectTimeout to open a connection
      * @param requestTimeout for a whole request, reply included
+     * @param createTimeout  for a request that creates a conference: a freshly started Jitsi Videobridge took 3.8 s
+     *                       to answer its first one
      */
-    public record Options(URI baseUrl, Duration connectTimeout, Duration requestTimeout) {
+    public record Options(URI baseUrl, Duration connectTimeout, Duration requestTimeout, Duration createTimeout) {
+        /** What {@link #of} gives a conference create. */
+        public static final Duration DEFAULT_CREATE_TIMEOUT = Duration.ofSeconds(10);
+
         public Options {
             Objects.requireNonNull(baseUrl, "baseUrl");
             Objects.requireNonNull(connectTimeout, "connectTimeout");
             Objects.requireNonNull(requestTimeout, "requestTimeout");
+            Objects.requireNonNull(createTimeout, "createTimeout");
             if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme())) {
                 throw new IllegalArgumentException("base URL must be http or https: " + baseUrl);
             }
         }
 
+        /** Creates wait as long as any other request. */
+        public Options(URI baseUrl, Duration connectTimeout, Duration requestTimeout) {
+            this(baseUrl, connectTimeout, requestTimeout, requestTimeout);
+        }
+
         public static Options of(URI baseUrl) {
-            return new Options(baseUrl, Duration.ofSeconds(2), Duration.ofSeconds(10));
+            return new Options(baseUrl, Duration.ofSeconds(2), Duration.ofSeconds(10), DEFAULT_CREATE_TIMEOUT);
         }
     }
 
@@ -87,9 +103,8 @@ public final class Colibri2Client implements Bridge {
     public ConferenceReply apply(ConferenceRequest request) throws BridgeException {
         requireMeetingId(request.meetingId());
         byte[] body = codec.writeRequest(request);
-        HttpResponse<byte[]> response = request.create()
-                ? send("POST", "/colibri/v2/conferences/", body)
-                : send("PATCH", conferencePath(request.meetingId()), body);
+        HttpResponse<byte[]> response = request.create() ? create(request.meetingId(), body)
+                : send("PATCH", conferencePath(request.meetingId()), body, options.requestTimeout());
         byte[] content = successBody(response);
         try {
             return codec.parseReply(content);
@@ -98,12 +113,32 @@ public final class Colibri2Client implements Bridge {
         }
     }
 
+    /**
+     * A create whose reply timed out may have happened all the same, and a second POST would then be refused
+     * ("conference already exists"): the conference is expired first (a no-op if there is none) and the create
+     * sent once more. Both attempts wait {@link Options#createTimeout()}.
+     */
+    private HttpResponse<byte[]> create(MeetingId meetingId, byte[] body) throws BridgeException {
+        String path = "/colibri/v2/conferences/";
+        try {
+            return send("POST", path, body, options.createTimeout());
+        } catch (BridgeException.Unavailable e) {
+            if (!(e.getCause() instanceof HttpTimeoutException) || e.getCause() instanceof HttpConnectTimeoutException) {
+                throw e; // never reached the bridge, or refused: nothing to reconcile
+            }
+            log.warn("bridge {}: creating conference {} got no reply within {}; expiring what it may have created "
+                    + "and creating it once more", id, meetingId, options.createTimeout());
+            expire(meetingId);
+            return send("POST", path, body, options.createTimeout());
+        }
+    }
+
     /** PATCH {@code {"expire":true}}; a conference the bridge does not know is already expired. */
     @Override
     public void expire(MeetingId meetingId) throws BridgeException {
         requireMeetingId(meetingId);
         byte[] body = codec.writeRequest(ConferenceRequest.expiring(meetingId));
-        HttpResponse<byte[]> response = send("PATCH", conferencePath(meetingId), body);
+        HttpResponse<byte[]> response = send("PATCH", conferencePath(meetingId), body, options.requestTimeout());
         if (response.statusCode() == 404) {
             return;
         }
@@ -190,8 +225,13 @@ public final class Colibri2Client implements Bridge {
     }
 
     private HttpResponse<byte[]> send(String method, String path, byte[] body) throws BridgeException {
+        return send(method, path, body, options.requestTimeout());
+    }
+
+    private HttpResponse<byte[]> send(String method, String path, byte[] body, Duration timeout)
+            throws BridgeException {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(options.requestTimeout())
+                .timeout(timeout)
                 .header("Accept", "application/json");
         if (body == null) {
             builder.method(method, HttpRequest.BodyPublishers.noBody());
@@ -233,13 +273,12 @@ public final class Colibri2Client implements Bridge {
         return message == null ? "" : ": " + message;
     }
 
-    /** Our server explains errors in {@code {"error":…}}; Jitsi Videobridge sends an empty body. */
+    /** The bridge's reason: ours in {@code {"error":…}}, Jitsi Videobridge's in an HTML page ({@link ErrorBodies}). */
     private String errorOf(byte[] body) {
-        if (body == null || body.length == 0 || body.length > 4096) {
+        if (body == null || body.length == 0 || body.length > ErrorBodies.MAX_BODY) {
             return null;
         }
-        String message = codec.parseError(body);
-        return message == null ? null : message.replaceAll("[^\\x20-\\x7e]", "?");
+        return ErrorBodies.reason(body, codec.parseError(body));
     }
 
     private static String conferencePath(MeetingId meetingId) {

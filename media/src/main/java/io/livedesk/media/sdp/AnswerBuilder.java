@@ -67,6 +67,31 @@ public final class AnswerBuilder {
                 offer.extmapAllowMixed(), session, sections);
     }
 
+    /**
+     * The codecs and header extensions the answer to {@code offer} takes, per section it accepts, before the
+     * bridge's transport is known: what the bridge must be told the endpoint negotiated. A bridge told of more
+     * than the browser was answered acts on it (Jitsi Videobridge told of transport-cc ignores the REMB that a
+     * browser answered without it sends, and its estimate collapses), so both come from here.
+     */
+    public List<MediaSection> negotiatedSections(SessionDescription offer) {
+        Set<String> offeredBundle = Set.copyOf(offer.bundleMids());
+        List<MediaSection> sections = new ArrayList<>();
+        for (MediaSection offered : offer.media()) {
+            Optional<MediaType> kind = acceptableKind(offered, offeredBundle);
+            if (kind.isEmpty()) {
+                continue;
+            }
+            List<RtpCodec> codecs = intersectCodecs(kind.get(), offered.codecs());
+            if (!codecs.isEmpty()) {
+                boolean simulcast = offered.direction().sends() && Simulcast.of(offered).filter(Simulcast::byRid).isPresent();
+                sections.add(MediaSection.builder(offered.media(), offered.protocol()).mid(offered.mid())
+                        .direction(offered.direction()).codecs(codecs)
+                        .headerExtensions(intersectExtensions(kind.get(), offered.headerExtensions(), simulcast)).build());
+            }
+        }
+        return sections;
+    }
+
     private static Optional<MediaType> acceptableKind(MediaSection offered, Set<String> bundle) {
         if (offered.isRejected() || offered.mid() == null || !WEBRTC_PROTOCOL.equals(offered.protocol())
                 || !bundle.contains(offered.mid())) {

@@ -79,7 +79,7 @@ class LocalBridgeTest {
 
     private TransportDescription browser(String ufrag) {
         return new TransportDescription(ufrag, "remotepasswordremotepassword",
-                List.of(new TransportDescription.Fingerprint("sha-256", "AB:".repeat(31) + "AB", SetupRole.ACTPASS)),
+                List.of(new TransportDescription.Fingerprint("sha-256", "AB:".repeat(31) + "AB", SetupRole.ACTIVE)),
                 List.of(new TransportDescription.Candidate("1", 1, "udp", 2122260223L, "127.0.0.1", 9, "host")), true);
     }
 
@@ -140,6 +140,12 @@ class LocalBridgeTest {
         TransportDescription passive = new TransportDescription("abcd", "remotepasswordremotepassword",
                 List.of(new TransportDescription.Fingerprint("sha-256", "AB", SetupRole.PASSIVE)), List.of(), true);
         assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request(M, false, remote("b", passive))));
+        // An offer's actpass is not a role: Jitsi Videobridge takes none then, so neither bridge accepts it.
+        TransportDescription actpass = new TransportDescription("abcd", "remotepasswordremotepassword",
+                List.of(new TransportDescription.Fingerprint("sha-256", "AB", SetupRole.ACTPASS)), List.of(), true);
+        BridgeException.BadRequest refused = assertThrows(BridgeException.BadRequest.class,
+                () -> bridge.apply(request(M, false, remote("b", actpass))));
+        assertTrue(refused.getMessage().contains("actpass is not a DTLS role"), refused.getMessage());
 
         // A create that fails leaves no empty conference behind.
         assertThrows(BridgeException.BadRequest.class, () -> bridge.apply(request(new MeetingId("n"), true, create("x"), create("x"))));

@@ -99,7 +99,11 @@ class Colibri2JsonHostileTest {
                 Arguments.of(create(("{" + EP.replace("e1", "eX") + "},").repeat(101).replaceAll(",$", "")), "endpoints has more than 100"),
                 Arguments.of(create("{" + EP + ",\"stats-id\":\"" + "x".repeat(300) + "\"}"), "stats-id is longer than 256"),
                 Arguments.of("{\"meeting-id\":\"m\",\"create\":true,\"name\":\"" + "x".repeat(20_000) + "\"}", "malformed JSON"),
-                Arguments.of("{\"meeting-id\":\"m\",\"create\":true,\"expire\":true}", "cannot be combined"));
+                Arguments.of("{\"meeting-id\":\"m\",\"create\":true,\"expire\":true}", "cannot be combined"),
+                // Jitsi Videobridge's rule (400 "Invalid conference name (not a JID)"), kept by ours.
+                Arguments.of("{\"meeting-id\":\"m\",\"create\":true,\"name\":\"call r-1\"}", "name is not a bare JID"),
+                Arguments.of("{\"meeting-id\":\"m\",\"create\":true,\"name\":\"room\"}", "name is not a bare JID"),
+                Arguments.of("{\"meeting-id\":\"m\",\"create\":true,\"name\":\"a@b/res\"}", "name is not a bare JID"));
     }
 
     private static String create(String endpoints) {

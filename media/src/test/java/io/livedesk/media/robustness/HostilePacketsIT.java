@@ -65,7 +65,7 @@ class HostilePacketsIT {
              SyntheticEndpoint a = new SyntheticEndpoint("a");
              SyntheticEndpoint b = new SyntheticEndpoint("b");
              DatagramSocket hostile = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            ConferenceReply reply = bridge.apply(ConferenceRequest.creating(MEETING).name("hostile")
+            ConferenceReply reply = bridge.apply(ConferenceRequest.creating(MEETING).name("hostile@livedesk.internal")
                     .endpoint(endpoint("a", a, SSRC_A)).endpoint(endpoint("b", b, SSRC_B)).build());
             a.connect(reply.endpoints().get(0).transport(), Duration.ofSeconds(15));
             b.connect(reply.endpoints().get(1).transport(), Duration.ofSeconds(15));

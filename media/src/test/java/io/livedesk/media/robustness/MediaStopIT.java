@@ -49,7 +49,7 @@ class MediaStopIT {
                      URI.create("http://127.0.0.1:" + node.httpAddress().getPort())));
              SyntheticEndpoint a = new SyntheticEndpoint("stop-a");
              SyntheticEndpoint b = new SyntheticEndpoint("stop-b")) {
-            ConferenceReply reply = client.apply(ConferenceRequest.creating(MEETING).name("media-stop")
+            ConferenceReply reply = client.apply(ConferenceRequest.creating(MEETING).name("media-stop@livedesk.internal")
                     .endpoint(endpoint("a", a, SSRC_A)).endpoint(endpoint("b", b, SSRC_B)).build());
             assertEquals(Map.of("a", MediaFlow.CONNECTING, "b", MediaFlow.CONNECTING), flows(client),
                     "nothing sent yet");

@@ -49,7 +49,7 @@ class PublicAddressIT {
             assertEquals("0.0.0.0", node.bridge().address(), "the socket binds the local (wildcard) address");
             assertEquals(mediaPort, node.bridge().port());
 
-            ConferenceReply reply = client.apply(ConferenceRequest.creating(MEETING).name("nat")
+            ConferenceReply reply = client.apply(ConferenceRequest.creating(MEETING).name("nat@livedesk.internal")
                     .endpoint(endpoint("a", a, SSRC_A)).endpoint(endpoint("b", b, SSRC_B)).build());
             TransportDescription ta = reply.endpoints().get(0).transport();
             TransportDescription tb = reply.endpoints().get(1).transport();

@@ -56,6 +56,32 @@ class AnswerBuilderTest {
         }
     }
 
+    /** Jitsi Videobridge told of more than the browser was answered acts on it: both must come from one place. */
+    @Test
+    void negotiatedSectionsAreExactlyWhatTheAnswerCarries() throws Exception {
+        for (String text : List.of(ChromiumSdp.OFFER, SimulcastOffer.CHROMIUM)) {
+            for (CodecPolicy policy : List.of(CodecPolicy.standard(true), CodecPolicy.standard(false))) {
+                AnswerBuilder answers = new AnswerBuilder(policy);
+                SessionDescription offer = parser.parse(text);
+                List<MediaSection> accepted = answers.answer(offer, ORIGIN, BRIDGE, Map.of()).media().stream()
+                        .filter(m -> !m.isRejected()).collect(Collectors.toList());
+                List<MediaSection> negotiated = answers.negotiatedSections(offer);
+                assertEquals(accepted.size(), negotiated.size());
+                for (int i = 0; i < accepted.size(); i++) {
+                    assertEquals(accepted.get(i).mid(), negotiated.get(i).mid());
+                    assertEquals(accepted.get(i).codecs(), negotiated.get(i).codecs());
+                    assertEquals(accepted.get(i).headerExtensions(), negotiated.get(i).headerExtensions());
+                }
+            }
+        }
+        // What a bridge was told before: everything offered, H.264 and its transport-wide extension included.
+        List<MediaSection> vp8Only = new AnswerBuilder(CodecPolicy.standard(false))
+                .negotiatedSections(parser.parse(ChromiumSdp.OFFER));
+        assertTrue(vp8Only.get(1).codecs().stream().noneMatch(c -> c.name().equalsIgnoreCase("H264")));
+        assertTrue(parser.parse(ChromiumSdp.OFFER).media().get(1).codecs().stream()
+                .anyMatch(c -> c.name().equalsIgnoreCase("H264")));
+    }
+
     @Test
     void audioIsOpusWithTheBridgesFmtpUnderTheOffersPayloadType() throws Exception {
         MediaSection audio = answer(ChromiumSdp.OFFER, Map.of()).media().get(0);

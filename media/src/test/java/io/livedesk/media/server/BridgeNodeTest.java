@@ -52,7 +52,7 @@ class BridgeNodeTest {
             assertEquals(200, stats.statusCode());
             assertTrue(stats.body().contains("\"stress_level\""), stats.body());
 
-            ConferenceReply reply = client.apply(ConferenceRequest.creating(MEETING).name("room")
+            ConferenceReply reply = client.apply(ConferenceRequest.creating(MEETING).name("room@livedesk.internal")
                     .endpoint(EndpointRequest.creating("ep1").statsId("alice").sources(List.of()).iceControlling(true))
                     .endpoint(EndpointRequest.creating("ep2").statsId("bob").sources(List.of()).iceControlling(true))
                     .build());

@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigValue;
 
 import io.livedesk.media.bridge.BridgeConfig;
 import io.livedesk.media.simulcast.SimulcastSettings;
+import io.livedesk.media.colibri.Colibri2Client;
 import io.livedesk.media.io.MediaSocket;
 import io.livedesk.media.bridge.PublicAddressBridge;
 import io.livedesk.signaling.routing.OpeningHours;
@@ -171,6 +172,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
      * @param healthInterval  how often each bridge is checked ({@code /about/health} and {@code /colibri/stats})
      * @param connectTimeout  to open a connection to a remote bridge
      * @param requestTimeout  for one request to a remote bridge, reply included
+     * @param createTimeout   for a request that creates a conference on a remote bridge (a cold Jitsi Videobridge is
+     *                        slow to answer its first); one that timed out is expired and sent once more
      * @param downAfter       consecutive failed checks that mark a bridge down (a connection error on a request
      *                        marks it down at once)
      * @param mediaTimeout    the in-process bridge reports a participant's media stopped after this long without a
@@ -181,8 +184,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
      * @param simulcast       how the in-process bridge moves receivers between a simulcast sender's layers
      */
     public record Bridge(String address, int port, List<String> publicAddresses, List<URI> remote,
-                         Duration healthInterval, Duration connectTimeout, Duration requestTimeout, int downAfter,
-                         Duration mediaTimeout, Duration mediaCheckInterval, String io, int ioThreads,
+                         Duration healthInterval, Duration connectTimeout, Duration requestTimeout,
+                         Duration createTimeout, int downAfter, Duration mediaTimeout, Duration mediaCheckInterval, String io, int ioThreads,
                          Duration ioCoalesce, SimulcastSettings simulcast) {
         public Bridge {
             publicAddresses = List.copyOf(publicAddresses);
@@ -202,7 +205,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         /** Address and port only, the other settings at their defaults (tests and tools). */
         public Bridge(String address, int port) {
             this(address, port, List.of(), List.of(), Duration.ofSeconds(2), Duration.ofSeconds(2),
-                    Duration.ofSeconds(3), 3, Duration.ofSeconds(2), Duration.ofMillis(500), "netty", 0,
+                    Duration.ofSeconds(3), Colibri2Client.Options.DEFAULT_CREATE_TIMEOUT, 3, Duration.ofSeconds(2), Duration.ofMillis(500), "netty", 0,
                     MediaSocket.Settings.DEFAULT_COALESCE, SimulcastSettings.defaults());
         }
 
@@ -316,7 +319,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                         ca.getDuration("handover-timeout")),
                 new Bridge(b.getString("address"), b.getInt("port"), stringList(b, "public-address"),
                         urls(b, "remote"), b.getDuration("health-interval"), b.getDuration("connect-timeout"),
-                        b.getDuration("request-timeout"), b.getInt("down-after"), b.getDuration("media-timeout"),
+                        b.getDuration("request-timeout"), b.getDuration("create-timeout"), b.getInt("down-after"), b.getDuration("media-timeout"),
                         b.getDuration("media-check-interval"), b.getString("io"), b.getInt("io-threads"),
                         b.getDuration("io-coalesce"), simulcast(b.getConfig("simulcast"))),
                 new Live(li.getDuration("heartbeat-interval"), li.getDuration("viewer-ttl"),
@@ -445,6 +448,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         for (var d : List.of(Map.entry("health-interval", bridge.healthInterval()),
                 Map.entry("connect-timeout", bridge.connectTimeout()),
                 Map.entry("request-timeout", bridge.requestTimeout()),
+                Map.entry("create-timeout", bridge.createTimeout()),
                 Map.entry("media-timeout", bridge.mediaTimeout()),
                 Map.entry("media-check-interval", bridge.mediaCheckInterval()))) {
             if (d.getValue().isNegative() || d.getValue().isZero()) {

@@ -2,6 +2,7 @@ package io.livedesk.signaling.media;
 
 import io.livedesk.media.api.Bridge;
 import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.ConferenceNames;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.EndpointRequest;
@@ -137,7 +138,7 @@ final class BridgeLegs {
     /** One conference's legs, in order of joining. Callers synchronise on it. */
     static final class Meeting {
         final MeetingId meetingId;
-        /** The conference's name on the bridge (its logs and statistics). */
+        /** How logs name the meeting ({@code call r-…}); the bridge gets {@link ConferenceNames#of} instead. */
         final String name;
         final Map<Subject, Leg> legs = new LinkedHashMap<>();
         /** Numbers endpoint ids per label, so a replaced leg never reuses an id the bridge may still hold. */
@@ -175,7 +176,9 @@ final class BridgeLegs {
         }
         try {
             SessionDescription offer = parser.parse(sdp.sdp());
-            return new Offer(offer, BridgeSdp.transport(offer), BridgeSdp.sources(offer), BridgeSdp.medias(offer));
+            // The bridge is told what the answer will negotiate, never more than the browser is answered.
+            return new Offer(offer, BridgeSdp.transport(offer), BridgeSdp.sources(offer),
+                    BridgeSdp.medias(answers.negotiatedSections(offer)));
         } catch (SdpParseException e) {
             throw new ProtocolException(ErrorCode.BAD_SDP, "the SDP could not be read: " + e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -365,7 +368,8 @@ final class BridgeLegs {
         try {
             reply = bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(create).build());
         } catch (BridgeException.NotFound e) {
-            reply = bridge.apply(ConferenceRequest.creating(meetingId).name(meeting.name).endpoint(create).build());
+            reply = bridge.apply(ConferenceRequest.creating(meetingId).name(ConferenceNames.of(meetingId))
+                    .endpoint(create).build());
         }
         Leg fresh = new Leg(endpointId, subject, Long.toString(random.nextLong() & Long.MAX_VALUE));
         fresh.ufrag = offer.transport().ufrag();

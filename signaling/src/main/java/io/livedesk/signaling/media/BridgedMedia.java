@@ -56,7 +56,8 @@ public final class BridgedMedia implements MediaMode {
     static BridgedMedia remote(LiveDeskConfig.Bridge config, List<Map<String, Object>> iceServers, Metrics metrics) {
         List<MemberBridge> members = new ArrayList<>();
         for (URI url : config.remote()) {
-            members.add(MemberBridge.remote(url, config.connectTimeout(), config.requestTimeout()));
+            members.add(MemberBridge.remote(url, config.connectTimeout(), config.requestTimeout(),
+                    config.createTimeout()));
         }
         return new BridgedMedia(null, members, config, iceServers, metrics);
     }

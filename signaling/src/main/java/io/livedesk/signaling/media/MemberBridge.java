@@ -42,9 +42,10 @@ public record MemberBridge(Bridge bridge, HealthCheck health) {
      * A LiveDesk bridge node or Jitsi Videobridge at {@code baseUrl}, with id {@code host:port} and the path
      * if any, e.g. {@code 10.0.0.5:8090} (the id is in logs and metric labels: an address, never customer data).
      */
-    public static MemberBridge remote(URI baseUrl, Duration connectTimeout, Duration requestTimeout) {
+    public static MemberBridge remote(URI baseUrl, Duration connectTimeout, Duration requestTimeout,
+                                      Duration createTimeout) {
         return remote(new Colibri2Client(idOf(baseUrl),
-                new Colibri2Client.Options(baseUrl, connectTimeout, requestTimeout)));
+                new Colibri2Client.Options(baseUrl, connectTimeout, requestTimeout, createTimeout)));
     }
 
     static String idOf(URI baseUrl) {

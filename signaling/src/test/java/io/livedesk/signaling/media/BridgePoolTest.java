@@ -4,6 +4,7 @@ import io.livedesk.media.api.Bridge;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
+import io.livedesk.media.api.ConferenceNames;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointMedia;
@@ -85,7 +86,7 @@ class BridgePoolTest {
         for (int i = 0; i < endpoints; i++) {
             eps.add(EndpointRequest.creating("ep" + i).statsId("ep" + i).sources(List.of()).build());
         }
-        return ConferenceRequest.creating(new MeetingId(meetingId)).name("call " + meetingId).endpoints(eps).build();
+        return ConferenceRequest.creating(new MeetingId(meetingId)).name(ConferenceNames.of(new MeetingId(meetingId))).endpoints(eps).build();
     }
 
     private static ConferenceRequest update(String meetingId) {

@@ -2,6 +2,7 @@ package io.livedesk.signaling.media;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.ConferenceNames;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MeetingId;
@@ -77,7 +78,7 @@ class RemoteBridgePoolIT {
         for (int i = 0; i < endpoints; i++) {
             eps.add(EndpointRequest.creating("ep" + i).statsId("ep" + i).sources(List.of()).iceControlling(true).build());
         }
-        return ConferenceRequest.creating(new MeetingId(meetingId)).name("call " + meetingId).endpoints(eps).build();
+        return ConferenceRequest.creating(new MeetingId(meetingId)).name(ConferenceNames.of(new MeetingId(meetingId))).endpoints(eps).build();
     }
 
     private static ConferenceRequest addEndpoint(String meetingId, String endpointId) {
@@ -91,8 +92,8 @@ class RemoteBridgePoolIT {
         BridgeNode b = node("node-b", 0);
         int bHttpPort = b.httpAddress().getPort();
         BridgePool pool = new BridgePool("it-pool", List.of(
-                MemberBridge.remote(urlOf(a), CONNECT_TIMEOUT, REQUEST_TIMEOUT),
-                MemberBridge.remote(urlOf(b), CONNECT_TIMEOUT, REQUEST_TIMEOUT)),
+                MemberBridge.remote(urlOf(a), CONNECT_TIMEOUT, REQUEST_TIMEOUT, REQUEST_TIMEOUT),
+                MemberBridge.remote(urlOf(b), CONNECT_TIMEOUT, REQUEST_TIMEOUT, REQUEST_TIMEOUT)),
                 new BridgePool.Options(INTERVAL, DOWN_AFTER, REQUEST_TIMEOUT.plus(CONNECT_TIMEOUT)));
         open.add(pool);
         List<Set<MeetingId>> lost = new CopyOnWriteArrayList<>();
@@ -158,7 +159,7 @@ class RemoteBridgePoolIT {
         URI url = urlOf(a);
         a.close();
         BridgePool pool = new BridgePool("it-pool-empty", List.of(
-                MemberBridge.remote(url, CONNECT_TIMEOUT, REQUEST_TIMEOUT)),
+                MemberBridge.remote(url, CONNECT_TIMEOUT, REQUEST_TIMEOUT, REQUEST_TIMEOUT)),
                 new BridgePool.Options(INTERVAL, DOWN_AFTER, REQUEST_TIMEOUT.plus(CONNECT_TIMEOUT)));
         open.add(pool);
         // Not yet checked: the pool tries it, the connection is refused, the bridge is marked down.
