@@ -125,6 +125,10 @@ final class SimulcastSource {
             return;
         }
         long nowMs = nowNanos / 1_000_000L;
+        int transportWide = TransportWideStamp.locate(buf, off, len, owner.transportCcExtension());
+        if (transportWide >= 0) {
+            transportWide -= off; // where it is in the copy
+        }
         for (Endpoint receiver : endpoints) {
             if (receiver == owner) {
                 continue;
@@ -144,7 +148,7 @@ final class SimulcastSource {
                 continue;
             }
             System.arraycopy(buf, off, copy, 0, len);
-            if (rewriter.accept(copy, 0, len, layer, nowMs) && receiver.sendRtp(copy, 0, len)) {
+            if (rewriter.accept(copy, 0, len, layer, nowMs) && receiver.sendRtp(copy, 0, len, transportWide)) {
                 receiver.counters.forwardedRtp();
             }
         }
