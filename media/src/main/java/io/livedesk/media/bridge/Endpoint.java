@@ -73,11 +73,12 @@ final class Endpoint {
     final TransportWideFeedback transportFeedback = new TransportWideFeedback();
     /**
      * As a receiver that negotiated transport-cc: the bridge's own transport-wide numbering of what it sends this
-     * endpoint (one counter for the endpoint, every stream), matched against its feedback.
+     * endpoint (one counter for the endpoint, every stream), matched against its feedback. Made when it first
+     * negotiates transport-cc (some 45 kB with the estimator), before the extension id is published; null until.
      */
-    final SentPackets sentPackets = new SentPackets();
-    /** As a receiver: the bridge's estimate of its path to this endpoint, from that feedback. */
-    final SendSideEstimator sendSide;
+    volatile SentPackets sentPackets;
+    /** As a receiver: the bridge's estimate of its path to this endpoint, from that feedback; null as above. */
+    volatile SendSideEstimator sendSide;
 
     private volatile long lastActivityNanos;
     private final AtomicBoolean secureHandled = new AtomicBoolean();
@@ -104,8 +105,6 @@ final class Endpoint {
         this.lastActivityNanos = nowNanos;
         this.rateAtNanos = nowNanos;
         this.receiver = new EndpointReceiver(this, conference.path);
-        this.sendSide = new SendSideEstimator(conference.context.simulcast.initialEstimateBps(), MIN_ESTIMATE_BPS,
-                MAX_ESTIMATE_BPS);
     }
 
     void attach(EndpointLink newLink) {
@@ -243,6 +242,12 @@ final class Endpoint {
         return rembBps;
     }
 
+    /** Transport-cc feedback messages read into {@link #sendSide} so far. */
+    long sendSideFeedbacks() {
+        SendSideEstimator estimator = sendSide;
+        return estimator == null ? 0 : estimator.feedbacks();
+    }
+
     /** A transport-cc feedback of this receiver was read into {@link #sendSide}. */
     void sendSideFeedback(long nowNanos) {
         sendSideAtNanos = nowNanos;
@@ -259,7 +264,7 @@ final class Endpoint {
      */
     long receiveEstimateBps(long nowNanos) {
         if (hasSendSideEstimate(nowNanos)) {
-            return sendSide.estimateBps();
+            return sendSide.estimateBps(); // set before any feedback could be read
         }
         return rembBps > 0 && nowNanos - rembAtNanos < BandwidthEstimator.REMB_FRESH_NANOS ? rembBps : 0;
     }
@@ -339,6 +344,11 @@ final class Endpoint {
             }
             // BUNDLE: one transport-wide numbering for the whole endpoint, under one id in every section.
             transportCc = Math.max(transportCc, extensionId(media, Extmap.TRANSPORT_WIDE_CC));
+        }
+        if (transportCc > 0 && sendSide == null) {
+            sentPackets = new SentPackets();
+            sendSide = new SendSideEstimator(conference.context.simulcast.initialEstimateBps(), MIN_ESTIMATE_BPS,
+                    MAX_ESTIMATE_BPS);
         }
         transportCcExtension = transportCc;
         int[] rtx = new int[128];

@@ -17,7 +17,7 @@ final class SendSideFeedback {
     }
 
     static void read(Endpoint from, RtcpPacket packet, long nowNanos, SentPackets.Sent sent) {
-        if (from.transportCcExtension() == 0) {
+        if (from.transportCcExtension() == 0 || from.sendSide == null) {
             return; // nothing was numbered for it: the message cannot be about the bridge's packets
         }
         TransportCcFeedback feedback = TransportCcFeedback.parse(packet.buffer(), packet.offset(), packet.length());

@@ -97,7 +97,8 @@ final class SimulcastSource {
 
         @Override
         public long overuses() {
-            return receiver.sendSide.overuses();
+            io.livedesk.media.bwe.SendSideEstimator estimator = receiver.sendSide;
+            return estimator == null ? 0 : estimator.overuses();
         }
 
         /** Owner's receive thread, after forwarding a packet to the receiver: the padding owed since the last. */
