@@ -4,8 +4,9 @@ import io.livedesk.media.rtp.RtcpFeedbackWriter;
 
 /**
  * Tells each video sender how much it may send, with a REMB from the bridge's feedback SSRC listing
- * its video SSRCs. The estimate is the lowest recent REMB among the conference's other endpoints
- * (each receiver's own estimate of its downlink from the bridge: the sender must not send more
+ * its video SSRCs. The estimate is the lowest recent receiver estimate among the conference's other endpoints
+ * (each receiver's REMB, its own estimate of its downlink from the bridge, or for a receiver that sends transport-cc
+ * feedback the bridge's send-side estimate of that downlink: the sender must not send more
  * than the weakest receiver takes, since a stream without simulcast has no lower layer to give it), clamped to
  * [floor, ceiling]; with no receiver estimate, the ceiling, so Chromium ramps up from its start
  * bitrate instead of staying there. A simulcast sender always gets the ceiling: its weakest receiver takes a
@@ -32,8 +33,8 @@ final class BandwidthEstimator {
             return estimate; // each receiver gets the layer it takes: the sender keeps sending them all
         }
         for (Endpoint receiver : endpoints) {
-            long remb = receiver.rembBps();
-            if (receiver != sender && remb > 0 && nowNanos - receiver.rembAtNanos() < REMB_FRESH_NANOS) {
+            long remb = receiver == sender ? 0 : receiver.receiveEstimateBps(nowNanos);
+            if (remb > 0) {
                 estimate = Math.min(estimate, remb);
             }
         }

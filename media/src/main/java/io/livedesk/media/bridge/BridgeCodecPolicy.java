@@ -16,7 +16,7 @@ import io.livedesk.media.sdp.Simulcast;
  * <ul>
  *   <li>transport-cc and its header extension: the bridge answers every sender's transport-wide sequence
  *       numbers with feedback ({@link TransportWideFeedback}), so a browser's send-side estimator sees its path
- *       to the bridge; the numbers are blanked before forwarding, so receivers keep estimating their own path
+ *       to the bridge; the numbers are replaced before forwarding by the bridge's own numbering per receiver (or padding for a receiver without transport-cc), whose feedback feeds the bridge's send-side estimate of that receiver's path; receivers without it keep estimating their own path
  *       and telling it by {@code goog-remb} (with abs-send-time), which the bridge reads per receiver and
  *       answers senders with (a ceiling on what they send);</li>
  *   <li>NACK (answered from the bridge's cache), PLI and FIR (relayed to the sender), RTX;</li>

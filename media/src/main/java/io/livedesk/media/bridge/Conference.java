@@ -305,13 +305,12 @@ final class Conference implements ConferenceRouting {
 
     /**
      * Housekeeper: which layer of each simulcast track each receiver gets from now on, from the size it shows video
-     * at, its fresh REMB and its loss.
+     * at, its estimate (send-side from its transport-cc feedback, else its fresh REMB) and its loss.
      */
     void chooseLayers(long nowNanos) {
         Endpoint[] all = endpoints;
         for (SimulcastSource track : simulcasts) {
-            track.choose(all, nowNanos, r -> nowNanos - r.rembAtNanos() < BandwidthEstimator.REMB_FRESH_NANOS
-                    ? r.rembBps() : 0);
+            track.choose(all, nowNanos, r -> r.receiveEstimateBps(nowNanos));
         }
     }
 

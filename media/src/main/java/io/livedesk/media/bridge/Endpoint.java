@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.livedesk.media.api.Media;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.PayloadType;
+import io.livedesk.media.bwe.SendSideEstimator;
+import io.livedesk.media.bwe.SentPackets;
 import io.livedesk.media.sdp.Extmap;
 import io.livedesk.media.sdp.RtpCodec;
 import io.livedesk.media.sdp.Simulcast;
@@ -26,6 +28,10 @@ final class Endpoint {
      */
     private static final int[] DEFAULT_OPUS = BridgeCodecPolicy.forForwarding().codecs(MediaType.AUDIO).stream()
             .filter(c -> "opus".equalsIgnoreCase(c.name())).mapToInt(RtpCodec::payloadType).toArray();
+
+    /** Bounds of the send-side estimate: below the floor a receiver still gets the lowest layer anyway. */
+    static final long MIN_ESTIMATE_BPS = 100_000;
+    static final long MAX_ESTIMATE_BPS = 20_000_000;
 
     final String id;
     final String statsId;
@@ -67,11 +73,20 @@ final class Endpoint {
     /** As a receiver: the next RTX sequence number per RTX SSRC it gets (its own numbering, see NackResponder). */
     private final Map<Integer, int[]> rtxSequences = new HashMap<>();
     final TransportWideFeedback transportFeedback = new TransportWideFeedback();
+    /**
+     * As a receiver that negotiated transport-cc: the bridge's own transport-wide numbering of what it sends this
+     * endpoint (one counter for the endpoint, every stream), matched against its feedback. Made when it first
+     * negotiates transport-cc (some 45 kB with the estimator), before the extension id is published; null until.
+     */
+    volatile SentPackets sentPackets;
+    /** As a receiver: the bridge's estimate of its path to this endpoint, from that feedback; null as above. */
+    volatile SendSideEstimator sendSide;
 
     private volatile long lastActivityNanos;
     private final AtomicBoolean secureHandled = new AtomicBoolean();
     private volatile boolean expired;
 
+    private volatile long sendSideAtNanos;
     private volatile long rembBps;
     private volatile long rembAtNanos;
     private volatile long estimateSentBps;
@@ -113,22 +128,47 @@ final class Endpoint {
         return link;
     }
 
+    /** An RTP packet without a transport-wide sequence number element (it goes as it is). */
     boolean sendRtp(byte[] buf, int off, int len) {
-        return send(buf, off, len, false);
+        return send(buf, off, len, false, -1);
+    }
+
+    /**
+     * An RTP packet whose transport-wide sequence number element is at {@code transportWideAt}
+     * ({@link TransportWideStamp#locate}, or -1 for none): this endpoint's copy carries the next number of its own
+     * transport-wide sequence, recorded with the send time and size, where it negotiated transport-cc; otherwise
+     * the element is padding in its copy. Numbered under the send lock, so numbers follow the order packets leave.
+     */
+    boolean sendRtp(byte[] buf, int off, int len, int transportWideAt) {
+        return send(buf, off, len, false, transportWideAt);
     }
 
     boolean sendRtcp(byte[] buf, int off, int len) {
-        return send(buf, off, len, true);
+        return send(buf, off, len, true, -1);
     }
 
-    private boolean send(byte[] buf, int off, int len, boolean rtcp) {
+    private boolean send(byte[] buf, int off, int len, boolean rtcp, int transportWideAt) {
         EndpointLink l = link;
         boolean sent;
         if (l == null || expired || !l.isSecure()) {
             sent = false;
         } else {
             synchronized (sendLock) {
-                sent = rtcp ? l.sendRtcp(buf, off, len) : l.sendRtp(buf, off, len);
+                if (rtcp) {
+                    sent = l.sendRtcp(buf, off, len);
+                } else if (transportWideAt < 0) {
+                    sent = l.sendRtp(buf, off, len);
+                } else {
+                    int saved = TransportWideStamp.save(buf, off, transportWideAt);
+                    if (transportCcExtension > 0) {
+                        int seq = sentPackets.record(len, conference.context.nanoClock.getAsLong());
+                        TransportWideStamp.stamp(buf, off, transportWideAt, transportCcExtension, seq);
+                    } else {
+                        TransportWideStamp.blank(buf, off, transportWideAt);
+                    }
+                    sent = l.sendRtp(buf, off, len);
+                    TransportWideStamp.restore(buf, off, transportWideAt, saved);
+                }
             }
         }
         if (!sent) {
@@ -202,6 +242,33 @@ final class Endpoint {
 
     long rembBps() {
         return rembBps;
+    }
+
+    /** Transport-cc feedback messages read into {@link #sendSide} so far. */
+    long sendSideFeedbacks() {
+        SendSideEstimator estimator = sendSide;
+        return estimator == null ? 0 : estimator.feedbacks();
+    }
+
+    /** A transport-cc feedback of this receiver was read into {@link #sendSide}. */
+    void sendSideFeedback(long nowNanos) {
+        sendSideAtNanos = nowNanos;
+    }
+
+    /** Whether {@link #sendSide} had feedback lately: then it, not REMB, is this receiver's estimate. */
+    boolean hasSendSideEstimate(long nowNanos) {
+        return sendSideAtNanos != 0 && nowNanos - sendSideAtNanos < BandwidthEstimator.REMB_FRESH_NANOS;
+    }
+
+    /**
+     * The bridge's view of its path to this receiver: its send-side estimate where it sends transport-cc feedback,
+     * else its fresh REMB as before, else 0.
+     */
+    long receiveEstimateBps(long nowNanos) {
+        if (hasSendSideEstimate(nowNanos)) {
+            return sendSide.estimateBps(); // set before any feedback could be read
+        }
+        return rembBps > 0 && nowNanos - rembAtNanos < BandwidthEstimator.REMB_FRESH_NANOS ? rembBps : 0;
     }
 
     long rembAtNanos() {
@@ -279,6 +346,11 @@ final class Endpoint {
             }
             // BUNDLE: one transport-wide numbering for the whole endpoint, under one id in every section.
             transportCc = Math.max(transportCc, extensionId(media, Extmap.TRANSPORT_WIDE_CC));
+        }
+        if (transportCc > 0 && sendSide == null) {
+            sentPackets = new SentPackets();
+            sendSide = new SendSideEstimator(conference.context.simulcast.initialEstimateBps(), MIN_ESTIMATE_BPS,
+                    MAX_ESTIMATE_BPS);
         }
         transportCcExtension = transportCc;
         int[] rtx = new int[128];

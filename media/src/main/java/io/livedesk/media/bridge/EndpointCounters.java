@@ -20,6 +20,8 @@ final class EndpointCounters {
     private final LongAdder keyframeRequestsToSender = new LongAdder();
     private final LongAdder rembsToSender = new LongAdder();
     private final LongAdder transportFeedbackToSender = new LongAdder();
+    private final LongAdder probePackets = new LongAdder();
+    private final LongAdder probeBytes = new LongAdder();
     private final AtomicLongArray dropped = new AtomicLongArray(ForwardingDrop.values().length);
 
     void in(int bytes) {
@@ -54,6 +56,20 @@ final class EndpointCounters {
 
     long transportFeedbacksToSender() {
         return transportFeedbackToSender.sum();
+    }
+
+    /** A padding-only probe packet sent to this endpoint (also counted as out). */
+    void probeSent(int bytes) {
+        probePackets.increment();
+        probeBytes.add(bytes);
+    }
+
+    long probePackets() {
+        return probePackets.sum();
+    }
+
+    long probeBytes() {
+        return probeBytes.sum();
     }
 
     void rembToSender() {

@@ -13,8 +13,8 @@ import io.livedesk.media.transport.MediaPacketListener;
  * {@link PacketPath} it was given (forwarding, then the audio taps) and each RTCP packet to its
  * feedback stage. RTP of an endpoint that declared no sources (receive-only: a livestream viewer)
  * goes no further than the count, whatever its SSRC; its RTCP (receiver reports, NACK, PLI) is taken
- * as any receiver's. A transport-wide sequence number is recorded for the sender's feedback and blanked first
- * ({@link TransportWideFeedback}): the one change made to a packet's bytes before the stages.
+ * as any receiver's. A transport-wide sequence number is recorded for the sender's feedback first
+ * ({@link TransportWideFeedback}); each receiver's copy gets its own number on the way out.
  *
  * <p>Holds the endpoint's scratch views and buffers, so nothing is allocated per packet here. The
  * transport calls it from ice4j's receive thread, and once from the DTLS thread for packets that
@@ -114,6 +114,8 @@ final class EndpointReceiver implements MediaPacketListener {
         final int[] missing = new int[512];
         /** For a simulcast receiver's NACK: the layer SSRC each of {@link #missing} belongs to. */
         final int[] missingSsrcs = new int[512];
+        /** One packet of a transport-cc feedback, as the bridge sent it. */
+        final io.livedesk.media.bwe.SentPackets.Sent sent = new io.livedesk.media.bwe.SentPackets.Sent();
         /** Distinct owners when fanning out a receiver report. */
         final Endpoint[] owners = new Endpoint[8];
     }

@@ -9,11 +9,13 @@ import io.livedesk.media.rtp.RtcpPacket;
  *   <li>NACK about a forwarded stream: {@link NackResponder} (cache first, then the sender);</li>
  *   <li>PLI / FIR: a keyframe request to the stream's owner via {@link KeyframeRequester};</li>
  *   <li>REMB: remembered as the endpoint's receive estimate, used by {@link BandwidthEstimator};</li>
+ *   <li>transport-cc: the endpoint's report on the bridge's own transport-wide numbers of what it sent it, read into
+ *       its send-side estimate ({@link SendSideFeedback}), which takes REMB's place for it;</li>
  *   <li>SR of one of the endpoint's own streams: relayed to the other endpoints (lip sync, and its
  *       report blocks let each sender see its receivers' loss and RTT); remembered for RTT;</li>
  *   <li>report blocks (in SR and RR) about forwarded streams: the endpoint's loss and RTT; an RR is
  *       relayed to the owners of the streams it reports on;</li>
- *   <li>anything else (SDES, BYE, transport-cc, APP, XR): consumed.</li>
+ *   <li>anything else (SDES, BYE, APP, XR): consumed.</li>
  * </ul>
  * A simulcast track's receivers know only the SSRC they get their layer on: their PLI, FIR and reports about it
  * are about the layer they get now, and the layer's SR reaches them rewritten onto that SSRC and timeline. Their
@@ -62,6 +64,7 @@ final class FeedbackRouter implements RtcpStage {
                 }
             }
             case REMB -> from.remb(packet.rembBitrate(), nowNanos);
+            case TRANSPORT_CC -> SendSideFeedback.read(from, packet, nowNanos, scratch.sent);
             case SENDER_REPORT -> {
                 relaySenderReport(from, packet, nowNanos, scratch.packet);
                 readReportBlocks(from, packet, nowNanos);
@@ -71,7 +74,7 @@ final class FeedbackRouter implements RtcpStage {
                 relayToReportedOwners(from, packet, scratch.owners);
             }
             default -> {
-                // Consumed: SDES, BYE, APP, transport-cc (not negotiated by this bridge), others.
+                // Consumed: SDES, BYE, APP, others.
             }
         }
     }

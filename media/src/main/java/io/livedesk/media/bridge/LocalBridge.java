@@ -379,7 +379,8 @@ public final class LocalBridge implements Bridge {
             Map<String, Long> drops = droppedByCause(e);
             list.add(new EndpointStats(e.id, e.statsId, e.isSecure(), c.packetsIn(), c.packetsOut(), c.bytesIn(),
                     c.bytesOut(), e.packetsLost(), e.fractionLost(), e.rttMs(), e.bitrateInBps(), e.bitrateOutBps(),
-                    e.estimateSentBps(), drops));
+                    e.estimateSentBps(), e.receiveEstimateBps(context.nanoClock.getAsLong()), e.sendSideFeedbacks(),
+                    drops));
             pIn += c.packetsIn();
             pOut += c.packetsOut();
             bIn += c.bytesIn();

@@ -36,6 +36,7 @@ final class NackResponder {
             int len = stream.cache == null ? -1 : stream.cache.copy(seq, nowMs, scratch.packet, 0);
             if (len > 0) {
                 byte[] out = scratch.packet;
+                int transportWide = TransportWideStamp.locate(out, 0, len, stream.owner.transportCcExtension());
                 int rtxPt = stream.rtxSsrc() == 0 ? 0 : stream.owner.rtxPayloadType(scratch.packet[1] & 0x7F);
                 if (rtxPt > 0) {
                     int wrapped = Rtx.wrap(scratch.packet, 0, len, rtxPt, receiver.nextRtxSequence(stream.rtxSsrc()),
@@ -45,7 +46,7 @@ final class NackResponder {
                         len = wrapped;
                     }
                 }
-                if (receiver.sendRtp(out, 0, len)) {
+                if (receiver.sendRtp(out, 0, len, transportWide)) {
                     receiver.counters.addRetransmitted();
                 }
             } else {

@@ -5,7 +5,8 @@ import io.livedesk.media.rtp.RtpPacket;
 /**
  * Sends one sender's RTP, unchanged (SSRCs, sequence numbers and payload types as the sender wrote
  * them: each receiver's SDP lists the sender's SSRCs), to every other endpoint of the conference.
- * Each receiver's transport copies and re-encrypts it with its own keys. A simulcast layer's packets go
+ * Each receiver's transport copies and re-encrypts it with its own keys; its copy carries the receiver's own
+ * transport-wide sequence number ({@link TransportWideStamp}). A simulcast layer's packets go
  * through their {@link SimulcastSource} instead, which gives each receiver one layer, rewritten.
  */
 final class RtpForwarder implements RtpStage {
@@ -30,19 +31,20 @@ final class RtpForwarder implements RtpStage {
         byte[] buf = packet.buffer();
         int off = packet.offset();
         int len = packet.length();
+        int transportWide = TransportWideStamp.locate(buf, off, len, sender.transportCcExtension());
         if (!stream.primary && len <= stream.rtxCopy.length) {
-            forwardRtx(sender, stream, buf, off, len);
+            forwardRtx(sender, stream, buf, off, len, transportWide < 0 ? -1 : transportWide - off);
             return;
         }
         for (Endpoint receiver : routing.endpoints()) {
-            if (receiver != sender && receiver.sendRtp(buf, off, len)) {
+            if (receiver != sender && receiver.sendRtp(buf, off, len, transportWide)) {
                 receiver.counters.forwardedRtp();
             }
         }
     }
 
     /** The sender's own retransmissions: to each receiver on that receiver's RTX numbering (see NackResponder). */
-    private void forwardRtx(Endpoint sender, SenderStream stream, byte[] buf, int off, int len) {
+    private void forwardRtx(Endpoint sender, SenderStream stream, byte[] buf, int off, int len, int transportWide) {
         byte[] copy = stream.rtxCopy;
         System.arraycopy(buf, off, copy, 0, len);
         for (Endpoint receiver : routing.endpoints()) {
@@ -50,7 +52,7 @@ final class RtpForwarder implements RtpStage {
                 int seq = receiver.nextRtxSequence(stream.ssrc);
                 copy[2] = (byte) (seq >> 8);
                 copy[3] = (byte) seq;
-                if (receiver.sendRtp(copy, 0, len)) {
+                if (receiver.sendRtp(copy, 0, len, transportWide)) {
                     receiver.counters.forwardedRtp();
                 }
             }

@@ -12,6 +12,7 @@ import io.livedesk.media.rtp.Rtx;
 import io.livedesk.media.rtp.Vp8Descriptor;
 import io.livedesk.media.simulcast.LayerController;
 import io.livedesk.media.simulcast.LayerSelector;
+import io.livedesk.media.simulcast.Probing;
 import io.livedesk.media.simulcast.SimulcastRewriter;
 import io.livedesk.media.simulcast.SimulcastSettings;
 
@@ -62,14 +63,73 @@ final class SimulcastSource {
     private final RtpPacket restored = new RtpPacket();
     private final Vp8Descriptor vp8 = new Vp8Descriptor();
 
-    /** One receiver's state: the rewriter (owner's receive thread) and the layer controller (housekeeper). */
-    static final class View {
+    /** Padding packets sent at one frame boundary at most: a probe is paced by the frames it rides on. */
+    static final int MAX_PADDING_BURST = 32;
+
+    /**
+     * One receiver's state: the rewriter (owner's receive thread), the layer controller (housekeeper), and the probe
+     * the controller asked for: started by the housekeeper, its padding sent by the owner's receive thread (the one
+     * that owns the rewriter's numbering) after each frame it forwards to the receiver, at the probe's rate, until
+     * its time or byte budget is spent.
+     */
+    static final class View implements Probing {
         final SimulcastRewriter rewriter;
         final LayerController controller;
+        private final Endpoint receiver;
+        private final SimulcastSettings settings;
+        private volatile long probeBps;
+        private volatile long probeUntilNanos;
+        private volatile long probeBytesLeft;
+        /** Owner's receive thread: when padding was last owed up to. */
+        private long paddedUntilNanos;
 
-        View(int receiverSsrc, SimulcastSettings settings) {
+        View(int receiverSsrc, SimulcastSettings settings, Endpoint receiver) {
             this.rewriter = new SimulcastRewriter(receiverSsrc);
             this.controller = new LayerController(settings);
+            this.receiver = receiver;
+            this.settings = settings;
+        }
+
+        @Override
+        public void start(long paddingBps, long nowNanos) {
+            long duration = settings.probeDuration().toNanos();
+            probeBytesLeft = Math.min(settings.probeMaxBytes(), paddingBps * duration / 8_000_000_000L);
+            probeBps = paddingBps;
+            probeUntilNanos = nowNanos + duration; // written last: the receive thread reads it first
+        }
+
+        @Override
+        public long overuses() {
+            io.livedesk.media.bwe.SendSideEstimator estimator = receiver.sendSide;
+            return estimator == null ? 0 : estimator.overuses();
+        }
+
+        /** Owner's receive thread, after forwarding a packet to the receiver: the padding owed since the last. */
+        void pad(byte[] out, long nowNanos) {
+            long until = probeUntilNanos;
+            if (until == 0) {
+                return;
+            }
+            if (nowNanos >= until || probeBytesLeft <= 0) {
+                probeUntilNanos = 0;
+                paddedUntilNanos = 0;
+                return;
+            }
+            long from = paddedUntilNanos == 0 ? until - settings.probeDuration().toNanos() : paddedUntilNanos;
+            long owed = Math.min(probeBps * Math.max(0, nowNanos - from) / 8_000_000_000L, probeBytesLeft);
+            int id = receiver.transportCcExtension();
+            for (int i = 0; i < MAX_PADDING_BURST && owed > 0 && id > 0; i++) {
+                int len = rewriter.padding(out, SimulcastRewriter.MAX_PADDING, id);
+                if (len < 0) {
+                    return; // within a frame: the next frame boundary pays what is owed
+                }
+                paddedUntilNanos = nowNanos;
+                if (receiver.sendRtp(out, 0, len, SimulcastRewriter.PADDING_TRANSPORT_WIDE_AT)) {
+                    receiver.counters.probeSent(len);
+                }
+                owed -= len;
+                probeBytesLeft -= len;
+            }
         }
     }
 
@@ -128,13 +188,17 @@ final class SimulcastSource {
             return;
         }
         long nowMs = nowNanos / 1_000_000L;
+        int transportWide = TransportWideStamp.locate(buf, off, len, owner.transportCcExtension());
+        if (transportWide >= 0) {
+            transportWide -= off; // where it is in the copy
+        }
         for (Endpoint receiver : endpoints) {
             if (receiver == owner) {
                 continue;
             }
             View view = views.get(receiver);
             if (view == null) {
-                view = views.computeIfAbsent(receiver, r -> new View(receiverSsrc, settings));
+                view = views.computeIfAbsent(receiver, r -> new View(receiverSsrc, settings, r));
             }
             SimulcastRewriter rewriter = view.rewriter;
             if (rewriter.wantsKeyframe()) {
@@ -147,8 +211,9 @@ final class SimulcastSource {
                 continue;
             }
             System.arraycopy(buf, off, copy, 0, len);
-            if (rewriter.accept(copy, 0, len, layer, nowMs) && receiver.sendRtp(copy, 0, len)) {
+            if (rewriter.accept(copy, 0, len, layer, nowMs) && receiver.sendRtp(copy, 0, len, transportWide)) {
                 receiver.counters.forwardedRtp();
+                view.pad(copy, nowNanos);
             }
         }
     }
@@ -194,7 +259,8 @@ final class SimulcastSource {
      * Housekeeper: measures the layers' bitrates and decides each receiver's layer. A receiver that left is
      * forgotten.
      *
-     * @param estimate a receiver's fresh REMB, or 0
+     * @param estimate a receiver's estimate (send-side where it sends transport-cc feedback, then it can be probed
+     *                 before a move up; else its fresh REMB), or 0
      */
     void choose(Endpoint[] endpoints, long nowNanos, java.util.function.ToLongFunction<Endpoint> estimate) {
         long elapsed = nowNanos - lastRateNanos;
@@ -215,7 +281,8 @@ final class SimulcastSource {
                 continue;
             }
             int target = view.controller.update(active, view.rewriter.current(), estimate.applyAsLong(receiver),
-                    receiver.fractionLost(), receiver.maxVideoHeight(), nowNanos);
+                    receiver.fractionLost(), receiver.maxVideoHeight(), nowNanos,
+                    receiver.hasSendSideEstimate(nowNanos) ? view : null);
             if (target >= 0) {
                 view.rewriter.target(target);
             }

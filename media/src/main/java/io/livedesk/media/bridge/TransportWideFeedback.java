@@ -10,16 +10,14 @@ import io.livedesk.media.rtp.TransportCcFeedback;
  * bridge as it is instead of guessing from REMB alone.
  *
  * <p>The sequence number is the sender's numbering of its path to the bridge: it means nothing on a receiver's path,
- * so the element is blanked to padding before the packet is forwarded, and receivers estimate their own path as
- * before (REMB). {@link #arrived} runs on the sender's receive thread, {@link #take} on the housekeeper.
+ * so each receiver's copy gets the receiver's own number in its place, or padding ({@link TransportWideStamp}).
+ * {@link #arrived} runs on the sender's receive thread, {@link #take} on the housekeeper.
  */
 final class TransportWideFeedback {
     private final TransportCcFeedback.Builder builder = new TransportCcFeedback.Builder();
     private int feedbackCount;
 
-    /**
-     * Reads and blanks the packet's transport-wide sequence number, if it carries one under {@code extensionId}.
-     */
+    /** Records the packet's transport-wide sequence number, if it carries one under {@code extensionId}. */
     synchronized void arrived(RtpPacket rtp, int extensionId, long nowNanos) {
         int at = rtp.extensionOffset(extensionId);
         if (at < 0 || rtp.extensionLength(at) != 2) {
@@ -32,11 +30,6 @@ final class TransportWideFeedback {
             // Only if feedback stopped going out for seconds: start a new message rather than lose this one.
             builder.clear();
             builder.add(seq, micros);
-        }
-        // The element's header byte(s) and data become padding (RFC 8285 section 4.2: zero bytes between elements).
-        int header = rtp.extensionProfile() == io.livedesk.media.rtp.HeaderExtensions.ONE_BYTE_PROFILE ? 1 : 2;
-        for (int i = at - header; i < at + 2; i++) {
-            buf[i] = 0;
         }
     }
 

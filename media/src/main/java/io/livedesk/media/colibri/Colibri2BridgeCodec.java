@@ -358,7 +358,9 @@ public final class Colibri2BridgeCodec {
                     .put("rtt_ms", e.rttMs())
                     .put("bitrate_received_bps", e.bitrateInBps())
                     .put("bitrate_sent_bps", e.bitrateOutBps())
-                    .put("estimate_bps", e.estimateBps());
+                    .put("estimate_bps", e.estimateBps())
+                    .put("downlink_estimate_bps", e.downlinkEstimateBps())
+                    .put("transport_feedbacks_received", e.transportFeedbacksIn());
             ObjectNode dropped = node.putObject("dropped");
             new TreeMap<>(e.dropped()).forEach(dropped::put);
         }

@@ -207,7 +207,7 @@ public final class Colibri2ClientCodec {
                     e.counter("bytes_received"), e.counter("bytes_sent"), e.counter("packets_lost"),
                     e.decimal("fraction_lost", -1), e.decimal("rtt_ms", -1),
                     e.counter("bitrate_received_bps"), e.counter("bitrate_sent_bps"), e.counter("estimate_bps"),
-                    dropped));
+                    e.counter("downlink_estimate_bps"), e.counter("transport_feedbacks_received"), dropped));
         }
         return new ConferenceStats(MeetingId.parse(root.requiredString("meeting_id", MAX_TEXT), "meeting_id"),
                 (int) root.requiredNumber("endpoint_count", 0, Integer.MAX_VALUE),

@@ -107,6 +107,15 @@ public final class BridgeMain implements Callable<Integer> {
             description = "The longest congestion hold, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration simulcastMaxCongestionHold;
 
+    @Option(names = "--simulcast-probe-duration", defaultValue = "PT0.4S",
+            description = "How long the bridge probes a receiver with padding before moving it up a layer its own "
+                    + "estimate does not carry, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration simulcastProbeDuration;
+
+    @Option(names = "--simulcast-probe-max-bytes", defaultValue = "150000", paramLabel = "BYTES",
+            description = "The most padding one probe sends (default: ${DEFAULT-VALUE}).")
+    long simulcastProbeMaxBytes;
+
     public static void main(String[] args) {
         // Before anything asks for a logger.
         if (System.getProperty(LOGBACK_PROPERTY) == null) {
@@ -131,7 +140,7 @@ public final class BridgeMain implements Callable<Integer> {
                         .withIoThreads(ioThreads == 0 ? MediaSocket.Settings.defaultIoThreads() : ioThreads)
                         .withCoalesce(ioCoalesce),
                 new SimulcastSettings(simulcastInitialEstimate, simulcastUpgradeStep, simulcastCongestionHold,
-                        simulcastMaxCongestionHold));
+                        simulcastMaxCongestionHold, simulcastProbeDuration, simulcastProbeMaxBytes));
     }
 
     @Override

@@ -153,6 +153,11 @@ public final class BridgeMetrics {
                 m -> m.endpoint(key, EndpointStats::bitrateOutBps)));
         meters.add(gauge("endpoint_estimate_bps", tags, "bandwidth estimate last sent (REMB)",
                 m -> m.endpoint(key, EndpointStats::estimateBps)));
+        meters.add(gauge("endpoint_downlink_estimate_bps", tags, "the bridge's estimate of its path to the endpoint "
+                        + "(send-side from its transport-cc feedback, else its REMB)",
+                m -> m.endpoint(key, EndpointStats::downlinkEstimateBps)));
+        meters.add(gauge("endpoint_transport_feedbacks_in", tags, "transport-cc feedback messages from the endpoint",
+                m -> m.endpoint(key, EndpointStats::transportFeedbacksIn)));
         meters.add(gauge("endpoint_connected", tags, "1 once DTLS completed",
                 m -> m.endpoint(key, e -> e.connected() ? 1 : 0)));
         dynamicMeters.put(key, meters);

@@ -9,13 +9,21 @@ import java.util.List;
  * show room above what it receives (Chromium's estimate stays within about 1.5 times its incoming rate), so it is
  * read only for congestion: an estimate that fell and no longer carries the layer being forwarded, or a fifth of
  * the packets lost. Then it moves down to what the estimate carries and waits a hold before trying higher again; the
- * hold doubles when congestion comes back within one hold's time after the last one ended. Not thread-safe: the housekeeper alone calls it.
+ * hold doubles when congestion comes back within one hold's time after the last one ended. Where the estimate is
+ * the bridge's own (transport-cc, with a {@link Probing}) and does not carry the next layer, the move up waits for
+ * a probe: padding at about the next layer's extra bitrate for the probe duration, then the move only if the
+ * estimator saw no overuse meanwhile (else a hold, as for congestion). Not thread-safe: the housekeeper alone
+ * calls it.
  */
 public final class LayerController {
     /** Share of packets lost (as the receiver reports it) that counts as congestion by itself. */
     static final double LOSS_CONGESTION = 0.2;
     /** A REMB this much below the one before it is falling: the receiver's estimator saw its queue grow. */
     static final double REMB_FALL = 0.95;
+    /** After a probe's padding ends, how long its last feedback may take to come back. */
+    static final long PROBE_FEEDBACK_NANOS = 200_000_000L;
+    /** Padding below this is not worth a probe. */
+    static final long MIN_PROBE_BPS = 50_000;
 
     private final SimulcastSettings settings;
     private int target = -1;
@@ -23,6 +31,12 @@ public final class LayerController {
     private long holdUntilNanos;
     private long holdNanos;
     private long lastRembBps;
+    /** While a probe runs: when its result is in (0 when none), and the overuse count it started at. */
+    private long probeDoneNanos;
+    private long probeOveruses;
+    private long probes;
+    /** Whether this round's decision went through a probe (else a pending one is forgotten). */
+    private boolean probeKept;
 
     public LayerController(SimulcastSettings settings) {
         this.settings = settings;
@@ -43,6 +57,31 @@ public final class LayerController {
      */
     public int update(List<LayerSelector.Layer> layers, int current, long rembBps, double fractionLost, int maxHeight,
                       long nowNanos) {
+        return update(layers, current, rembBps, fractionLost, maxHeight, nowNanos, null);
+    }
+
+    /**
+     * As {@link #update(List, int, long, double, int, long)}, for a receiver whose estimate is the bridge's own.
+     *
+     * @param probing how to probe its path before moving it up, or null when it cannot be (its estimate is REMB)
+     */
+    public int update(List<LayerSelector.Layer> layers, int current, long rembBps, double fractionLost, int maxHeight,
+                      long nowNanos, Probing probing) {
+        probeKept = false;
+        int decided = decide(layers, current, rembBps, fractionLost, maxHeight, nowNanos, probing);
+        if (!probeKept) {
+            probeDoneNanos = 0; // a probe is about one move up from one layer: any other decision forgets it
+        }
+        return decided;
+    }
+
+    /** Probes started so far. */
+    public long probes() {
+        return probes;
+    }
+
+    private int decide(List<LayerSelector.Layer> layers, int current, long rembBps, double fractionLost,
+                       int maxHeight, long nowNanos, Probing probing) {
         long lastRemb = lastRembBps;
         lastRembBps = rembBps;
         if (layers.isEmpty()) {
@@ -75,9 +114,36 @@ public final class LayerController {
         }
         if (at < cap && current == target && nowNanos >= holdUntilNanos
                 && nowNanos - lastChangeNanos >= settings.upgradeStep().toNanos()) {
-            return change(layers.get(at + 1).index(), nowNanos);
+            LayerSelector.Layer next = layers.get(at + 1);
+            if (probing == null || rembBps <= 0 || rembBps * LayerSelector.HEADROOM >= next.bitrateBps()) {
+                return change(next.index(), nowNanos);
+            }
+            return probeBefore(next, forwarded, probing, nowNanos);
         }
         return target;
+    }
+
+    /** Starts a probe for {@code next}, waits for its result, then moves up or holds. */
+    private int probeBefore(LayerSelector.Layer next, LayerSelector.Layer forwarded, Probing probing, long nowNanos) {
+        probeKept = true;
+        if (probeDoneNanos == 0) {
+            probing.start(Math.max(next.bitrateBps() - forwarded.bitrateBps(), MIN_PROBE_BPS), nowNanos);
+            probes++;
+            probeOveruses = probing.overuses();
+            probeDoneNanos = nowNanos + settings.probeDuration().toNanos() + PROBE_FEEDBACK_NANOS;
+            return target;
+        }
+        boolean overused = probing.overuses() > probeOveruses;
+        if (!overused && nowNanos < probeDoneNanos) {
+            return target;
+        }
+        probeDoneNanos = 0;
+        if (overused) {
+            holdNanos = settings.congestionHold().toNanos();
+            holdUntilNanos = nowNanos + holdNanos;
+            return target;
+        }
+        return change(next.index(), nowNanos);
     }
 
     private int change(int layer, long nowNanos) {

@@ -67,6 +67,8 @@ public final class SimulcastRewriter {
     private int lastOutPid = -1;
     private int lastOutTl0 = -1;
     private long lastOutAtMs;
+    private boolean lastOutMarker;
+    private int lastOutPt;
 
     public SimulcastRewriter(int outSsrc) {
         this.outSsrc = outSsrc;
@@ -145,6 +147,8 @@ public final class SimulcastRewriter {
             lastOutPid = pid;
             lastOutTl0 = tl0;
             lastOutAtMs = nowMs;
+            lastOutMarker = rtp.marker();
+            lastOutPt = rtp.payloadType();
         }
         started = true;
         sent.setRelease(seq & (WINDOW - 1), (long) seq << 48 | (long) originalSeq << 32 | (segment.id & 0xFFFFFFFFL));
@@ -219,6 +223,59 @@ public final class SimulcastRewriter {
             buf[resendVp8.tl0PicIdxOffset()] = (byte) ((buf[resendVp8.tl0PicIdxOffset()] & 0xFF) + s.tl0Delta);
         }
         return true;
+    }
+
+    /** Bytes a padding-only packet with a transport-wide number takes besides its padding. */
+    public static final int PADDING_OVERHEAD = RtpPacket.FIXED_HEADER_LENGTH + 8;
+    /** Where the transport-wide number's data sits in a packet {@link #padding} wrote. */
+    public static final int PADDING_TRANSPORT_WIDE_AT = RtpPacket.FIXED_HEADER_LENGTH + 5;
+    /** Most padding one packet carries: its count is one byte (RFC 3550 section 5.1). */
+    public static final int MAX_PADDING = 255;
+
+    /**
+     * Writes a padding-only packet (RFC 3550 section 5.1: P set, no payload, the last byte the padding's length) that
+     * continues this receiver's stream: the next sequence number, the last forwarded timestamp and payload type, with
+     * an empty transport-wide sequence number element (one-byte form, id {@code transportWideId}) for the caller to
+     * number, at {@link #PADDING_TRANSPORT_WIDE_AT}. The packets after it are numbered on past it, so the receiver
+     * sees no gap. Only at a frame boundary (the last forwarded packet ended a frame), as libwebrtc pads without
+     * RTX: a receiver's jitter buffer would not assemble a frame whose packets a padding packet splits.
+     *
+     * @param padding 1 to {@link #MAX_PADDING} bytes
+     * @return the packet's length, or -1 when no padding can go now (nothing forwarded yet, or within a frame)
+     */
+    public int padding(byte[] out, int padding, int transportWideId) {
+        if (!started || !lastOutMarker || padding < 1 || padding > MAX_PADDING || transportWideId < 1
+                || transportWideId > 14 || out.length < PADDING_OVERHEAD + padding) {
+            return -1;
+        }
+        int seq = (lastOutSeq + 1) & 0xFFFF;
+        seqDelta = (seqDelta + 1) & 0xFFFF;
+        lastOutSeq = seq;
+        out[0] = (byte) 0xB0; // V=2, P, X
+        out[1] = (byte) lastOutPt;
+        out[2] = (byte) (seq >> 8);
+        out[3] = (byte) seq;
+        int ts = (int) lastOutTs;
+        out[4] = (byte) (ts >> 24);
+        out[5] = (byte) (ts >> 16);
+        out[6] = (byte) (ts >> 8);
+        out[7] = (byte) ts;
+        out[8] = (byte) (outSsrc >> 24);
+        out[9] = (byte) (outSsrc >> 16);
+        out[10] = (byte) (outSsrc >> 8);
+        out[11] = (byte) outSsrc;
+        out[12] = (byte) 0xBE;
+        out[13] = (byte) 0xDE;
+        out[14] = 0;
+        out[15] = 1;
+        out[16] = (byte) (transportWideId << 4 | 1);
+        out[17] = 0;
+        out[18] = 0;
+        out[19] = 0;
+        int len = PADDING_OVERHEAD + padding;
+        java.util.Arrays.fill(out, PADDING_OVERHEAD, len - 1, (byte) 0);
+        out[len - 1] = (byte) padding;
+        return len;
     }
 
     /** The offsets that carry the stream on from its last forwarded packet into {@code layer}'s keyframe. */

@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Forwarding RTP and answering NACKs allocates nothing per packet once caches are warm. */
+/**
+ * Forwarding RTP and answering NACKs allocates nothing per packet once caches are warm, with each receiver's copy
+ * numbered on its own transport-wide sequence (two of the three negotiated transport-cc, one gets padding).
+ */
 class HotPathAllocationTest {
     @Test
     void forwardingAndNackAnsweringDoNotAllocatePerPacket() throws Exception {
@@ -31,12 +34,17 @@ class HotPathAllocationTest {
             endpoints[i].attach(links[i]);
             endpoints[i].markSecureHandled();
             conference.add(endpoints[i]);
+            if (i < 3) {
+                endpoints[i].medias(List.of(new io.livedesk.media.api.Media(MediaType.VIDEO, List.of(),
+                        List.of(new io.livedesk.media.api.HeaderExtension(3,
+                                io.livedesk.media.sdp.Extmap.TRANSPORT_WIDE_CC)))));
+            }
         }
         conference.setSources(endpoints[0], List.of(new MediaSource(MediaType.VIDEO, "v",
                 List.of(new MediaSource.Ssrc(5000, "v")), List.of())));
         byte[][] packets = new byte[4096][];
         for (int i = 0; i < packets.length; i++) {
-            packets[i] = Packets.rtp(5000, i, 96, 1000);
+            packets[i] = Packets.rtpNumbered(5000, i, 96, 1000, 3, i);
         }
         byte[] nack = Packets.nack(7, 5000, 4090, 4091, 4093);
 
@@ -57,6 +65,7 @@ class HotPathAllocationTest {
         long allocated = threads.getThreadAllocatedBytes(id) - before;
 
         assertEquals(6 * packets.length, links[1].rtp.get() - 6 * 300, "forwarded plus 3 resent per NACK");
+        assertEquals(links[1].rtp.get(), endpoints[1].sentPackets.recorded(), "every packet to it numbered");
         assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes for " + packets.length
                 + " packets x 3 receivers and 100 NACKs");
     }

@@ -18,6 +18,18 @@ final class Packets {
         return b.array();
     }
 
+    /** As {@link #rtp}, with a transport-wide sequence number as its one one-byte extension element, id {@code ext}. */
+    static byte[] rtpNumbered(int ssrc, int seq, int payloadType, int payloadLength, int ext, int transportSeq) {
+        ByteBuffer b = ByteBuffer.allocate(12 + 8 + payloadLength);
+        b.put((byte) 0x90).put((byte) payloadType).putShort((short) seq).putInt(seq * 3000).putInt(ssrc);
+        b.putShort((short) 0xBEDE).putShort((short) 1).put((byte) (ext << 4 | 1)).putShort((short) transportSeq)
+                .put((byte) 0);
+        for (int i = 0; i < payloadLength; i++) {
+            b.put((byte) (seq + i));
+        }
+        return b.array();
+    }
+
     static byte[] pli(int sender, int media) {
         byte[] b = new byte[RtcpFeedbackWriter.PLI_LENGTH];
         RtcpFeedbackWriter.writePli(b, 0, sender, media);

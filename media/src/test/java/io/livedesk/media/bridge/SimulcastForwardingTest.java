@@ -486,4 +486,56 @@ class SimulcastForwardingTest {
         assertArrayEquals(Arrays.copyOfRange(firstTime, first.payloadOffset(), firstTime.length),
                 Arrays.copyOfRange(again, resent.payloadOffset(), again.length), "picture id and payload as the first time");
     }
+
+    @Test
+    void aProbesPaddingRidesOnFrameEndsContinuesTheNumberingIsNumberedTransportWideAndStopsAtItsBudget() {
+        large.medias(List.of(new Media(MediaType.VIDEO, List.of(), List.of(
+                new HeaderExtension(5, io.livedesk.media.sdp.Extmap.TRANSPORT_WIDE_CC)))));
+        allLayersStartThenChoose();
+        int layer = conference.simulcasts()[0].view(large).rewriter.target();
+        send(layer, true); // its keyframe: large now gets that layer
+        largeLink.clear();
+
+        SimulcastSource.View view = conference.simulcasts()[0].view(large);
+        view.start(2_000_000, now.get()); // 2 Mbps for 400 ms: 100 kB, under the 150 kB cap
+        int budget = (int) (2_000_000L * 400 / 8 / 1000);
+        int frames = 0;
+        for (int i = 0; i < 40; i++) { // 40 frames, 20 ms apart: the probe ends halfway
+            now.addAndGet(SECOND / 50);
+            byte[] p = packet(layer, false, true);
+            p[1] |= (byte) 0x80; // each packet ends its frame
+            sender.receiver.onRtp(p, 0, p.length);
+            frames++;
+        }
+
+        List<RtpPacket> out = rtp(largeLink);
+        int padding = 0;
+        int paddingBytes = 0;
+        int expectedTransportSeq = -1;
+        for (int i = 0; i < out.size(); i++) {
+            RtpPacket p = out.get(i);
+            if (i > 0) {
+                assertEquals((out.get(i - 1).sequenceNumber() + 1) & 0xFFFF, p.sequenceNumber(),
+                        "padding and media on one gapless sequence");
+            }
+            if (p.payloadLength() == 0) {
+                // This sender's packets carry no transport-wide element (no room to number them); the padding does.
+                int at = p.extensionOffset(5);
+                int transportSeq = (p.buffer()[at] & 0xFF) << 8 | (p.buffer()[at + 1] & 0xFF);
+                assertEquals(expectedTransportSeq < 0 ? 0 : expectedTransportSeq, transportSeq,
+                        "numbered on the receiver's own transport-wide sequence");
+                expectedTransportSeq = transportSeq + 1;
+                assertTrue(p.hasPadding());
+                assertEquals(RECEIVER_SSRC, p.ssrc());
+                padding++;
+                paddingBytes += p.length();
+            }
+        }
+        assertEquals(frames, out.size() - padding, "every media packet still goes");
+        assertTrue(padding > 50, "padding sent: " + padding);
+        assertTrue(paddingBytes <= budget + 275, "within the probe's budget: " + paddingBytes + " of " + budget);
+        assertEquals(padding, large.counters.probePackets());
+        RtpPacket last = out.get(out.size() - 1);
+        assertTrue(last.payloadLength() > 0, "no padding after the probe's time");
+    }
 }

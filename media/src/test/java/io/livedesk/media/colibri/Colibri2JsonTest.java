@@ -227,8 +227,8 @@ class Colibri2JsonTest {
     @Test
     void conferenceStatsRoundTrip() throws Exception {
         ConferenceStats stats = new ConferenceStats(new MeetingId("m1"), 2, 10, 20, 30, 40, 5, List.of(
-                new EndpointStats("e1", "alice", true, 1, 2, 3, 4, 5, 0.25, 31.5, 6, 7, 8, Map.of("unknown-ssrc", 5L)),
-                new EndpointStats("e2", null, false, 0, 0, 0, 0, 0, -1, -1, 0, 0, 0, Map.of())));
+                new EndpointStats("e1", "alice", true, 1, 2, 3, 4, 5, 0.25, 31.5, 6, 7, 8, 9, 10, Map.of("unknown-ssrc", 5L)),
+                new EndpointStats("e2", null, false, 0, 0, 0, 0, 0, -1, -1, 0, 0, 0, 0, 0, Map.of())));
 
         assertEquals(stats, clientSide.parseConferenceStats(bridgeSide.writeConferenceStats(stats)));
     }

@@ -121,7 +121,7 @@ final class RecordingBridge implements Bridge {
         }
         List<EndpointStats> stats = endpoints.stream().sorted()
                 .map(id -> new EndpointStats(id, "stats-" + id, true, 10, 20, 1000, 2000, 1, 0.5, 12.5, 64_000,
-                        128_000, 2_500_000, Map.of("unknown-ssrc", 3L)))
+                        128_000, 2_500_000, 1_200_000, 42, Map.of("unknown-ssrc", 3L)))
                 .toList();
         return new ConferenceStats(meetingId, stats.size(), 10, 20, 1000, 2000, 3, stats);
     }

@@ -155,12 +155,14 @@ class BridgeNodeTest {
 
         BridgeMain main = new BridgeMain();
         new CommandLine(main).parseArgs("--simulcast-initial-estimate", "300000", "--simulcast-upgrade-step", "PT0.5S",
-                "--simulcast-congestion-hold", "PT2S", "--simulcast-max-congestion-hold", "PT30S");
+                "--simulcast-congestion-hold", "PT2S", "--simulcast-max-congestion-hold", "PT30S",
+                "--simulcast-probe-duration", "PT0.25S", "--simulcast-probe-max-bytes", "50000");
         assertEquals(new SimulcastSettings(300_000, Duration.ofMillis(500), Duration.ofSeconds(2),
-                Duration.ofSeconds(30)), main.settings().simulcast());
+                Duration.ofSeconds(30), Duration.ofMillis(250), 50_000), main.settings().simulcast());
         assertEquals(2, new CommandLine(new BridgeMain()).execute("--simulcast-congestion-hold", "PT90S"),
                 "a hold longer than the longest hold");
         assertEquals(2, new CommandLine(new BridgeMain()).execute("--simulcast-initial-estimate", "0"));
+        assertEquals(2, new CommandLine(new BridgeMain()).execute("--simulcast-probe-max-bytes", "0"));
     }
 
     private static HttpResponse<String> get(HttpClient http, URI base, String path)

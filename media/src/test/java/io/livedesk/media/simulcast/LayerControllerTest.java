@@ -62,4 +62,55 @@ class LayerControllerTest {
         assertEquals(0, c.update(LAYERS, 0, 0, 0.05, 0, S), "a little loss is the network's, not congestion");
         assertEquals(1, c.update(LAYERS, 0, 0, 0.3, 0, 2 * S));
     }
+
+    /** Stands in for the bridge's probe: records what was asked, and overuse as the test says. */
+    private static final class FakeProbing implements Probing {
+        final List<Long> started = new java.util.ArrayList<>();
+        long overuses;
+
+        @Override
+        public void start(long paddingBps, long nowNanos) {
+            started.add(paddingBps);
+        }
+
+        @Override
+        public long overuses() {
+            return overuses;
+        }
+    }
+
+    @Test
+    void aSendSideEstimateThatDoesNotCarryTheNextLayerIsProbedFirstAndMovesUpOnlyWithoutOveruse() {
+        LayerController c = new LayerController(SETTINGS);
+        FakeProbing probing = new FakeProbing();
+        assertEquals(2, c.update(LAYERS, -1, 200_000, -1, 0, S, probing));
+        assertEquals(2, c.update(LAYERS, 2, 200_000, -1, 0, 2 * S, probing), "probes instead of moving");
+        assertEquals(List.of(350_000L), probing.started, "padding at the next layer's extra bitrate");
+        assertEquals(2, c.update(LAYERS, 2, 200_000, -1, 0, 2 * S + S / 5, probing), "while the probe runs");
+        assertEquals(1, c.update(LAYERS, 2, 200_000, -1, 0, 2 * S + 7 * S / 10, probing), "no overuse: up");
+        assertEquals(1, c.probes());
+
+        // The next step up is probed too, and this probe shows overuse: no move, a hold, then a new probe.
+        assertEquals(1, c.update(LAYERS, 1, 300_000, -1, 0, 4 * S, probing));
+        assertEquals(2, probing.started.size());
+        probing.overuses++;
+        assertEquals(1, c.update(LAYERS, 1, 300_000, -1, 0, 4 * S + S / 10, probing), "overuse ends it at once");
+        assertEquals(1, c.update(LAYERS, 1, 300_000, -1, 0, 7 * S, probing), "the hold");
+        assertEquals(2, probing.started.size());
+        assertEquals(1, c.update(LAYERS, 1, 300_000, -1, 0, 8 * S + S / 5, probing), "after the hold: probe again");
+        assertEquals(3, probing.started.size());
+        assertEquals(0, c.update(LAYERS, 1, 300_000, -1, 0, 8 * S + 9 * S / 10, probing));
+    }
+
+    @Test
+    void anEstimateThatCarriesTheNextLayerMovesWithoutAProbe() {
+        LayerController c = new LayerController(SETTINGS);
+        FakeProbing probing = new FakeProbing();
+        assertEquals(1, c.update(LAYERS, -1, 1_000_000, -1, 0, S, probing));
+        assertEquals(1, c.update(LAYERS, 1, 1_000_000, -1, 0, 2 * S, probing), "1 Mbps x 0.85 < 1.5 Mbps: probe");
+        assertEquals(1, probing.started.size());
+        LayerController rich = new LayerController(SETTINGS);
+        assertEquals(0, rich.update(LAYERS, -1, 3_000_000, -1, 0, S, probing), "3 Mbps carries it: no probe");
+        assertEquals(1, probing.started.size());
+    }
 }

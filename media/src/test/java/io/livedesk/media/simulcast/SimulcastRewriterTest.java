@@ -188,4 +188,52 @@ class SimulcastRewriterTest {
         noDescriptor[0] = (byte) 0x80;
         assertFalse(rewriter.accept(noDescriptor, 0, 12, 0, now), "a VP8 packet needs its descriptor");
     }
+
+    @Test
+    void paddingGoesOnlyAtAFrameBoundaryAndTheStreamContinuesPastIt() {
+        LayerSender sender = new LayerSender(0, 100, 9000, 5, 1);
+        rewriter.target(0);
+        byte[] out = new byte[512];
+        List<byte[]> first = sender.frame(true);
+        assertTrue(rewriter.accept(first.get(0), 0, first.get(0).length, 0, now));
+        assertEquals(-1, rewriter.padding(out, 255, 3), "not within a frame");
+        for (byte[] p : first.subList(1, first.size())) {
+            assertTrue(rewriter.accept(p, 0, p.length, 0, now));
+        }
+        int lastSeq = new RtpPacket().wrap(first.get(2), 0, first.get(2).length) ? seqOf(first.get(2)) : -1;
+
+        int[] padded = new int[2];
+        for (int k = 0; k < 2; k++) {
+            int len = rewriter.padding(out, 255, 3);
+            assertEquals(SimulcastRewriter.PADDING_OVERHEAD + 255, len);
+            RtpPacket p = new RtpPacket();
+            assertTrue(p.wrap(out, 0, len), "a valid RTP packet");
+            assertTrue(p.hasPadding());
+            assertEquals(0, p.payloadLength(), "padding only");
+            assertEquals(255, p.paddingLength());
+            assertEquals(OUT_SSRC, p.ssrc());
+            assertEquals(9000, p.timestamp() & 0xFFFFFFFFL, "the last frame's timestamp");
+            assertEquals(96, p.payloadType());
+            assertFalse(p.marker());
+            assertEquals(SimulcastRewriter.PADDING_TRANSPORT_WIDE_AT, p.extensionOffset(3));
+            padded[k] = p.sequenceNumber();
+        }
+        assertEquals(lastSeq + 1, padded[0]);
+        assertEquals(lastSeq + 2, padded[1]);
+
+        List<byte[]> next = sender.frame(false);
+        assertTrue(rewriter.accept(next.get(0), 0, next.get(0).length, 0, now));
+        assertEquals(lastSeq + 3, seqOf(next.get(0)), "the next media packet follows the padding without a gap");
+        assertTrue(rewriter.accept(next.get(1), 0, next.get(1).length, 0, now));
+        assertEquals(lastSeq + 4, seqOf(next.get(1)));
+    }
+
+    @Test
+    void noPaddingBeforeAnythingWasForwarded() {
+        assertEquals(-1, rewriter.padding(new byte[512], 255, 3));
+    }
+
+    private static int seqOf(byte[] p) {
+        return (p[2] & 0xFF) << 8 | (p[3] & 0xFF);
+    }
 }

@@ -346,7 +346,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
     private static SimulcastSettings simulcast(Config c) {
         try {
             return new SimulcastSettings(c.getLong("initial-estimate"), c.getDuration("upgrade-step"),
-                    c.getDuration("congestion-hold"), c.getDuration("max-congestion-hold"));
+                    c.getDuration("congestion-hold"), c.getDuration("max-congestion-hold"),
+                    c.getDuration("probe-duration"), c.getBytes("probe-max-bytes"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("livedesk.bridge.simulcast: " + e.getMessage(), e);
         }

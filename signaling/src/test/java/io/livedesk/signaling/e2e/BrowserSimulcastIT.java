@@ -1,5 +1,8 @@
 package io.livedesk.signaling.e2e;
 
+import io.livedesk.media.api.EndpointStats;
+import io.livedesk.media.api.MeetingId;
+import io.livedesk.signaling.media.BroadcastMeetings;
 import io.livedesk.signaling.server.LiveDeskNode;
 import io.livedesk.signaling.testing.TestNode;
 import io.livedesk.testkit.browser.Browsers;
@@ -123,7 +126,24 @@ class BrowserSimulcastIT {
             await().atMost(T).until(() -> height(small) == highest(host));
             log.info("after the small box grew it decodes {} px", height(small));
             keepsDecoding(small, large);
+
+            // The viewers get the bridge's own transport-wide numbers, so Chromium answers with transport-cc feedback,
+            // and the bridge's send-side estimate of each viewer's path exists (it replaced their REMB).
+            MeetingId meeting = BroadcastMeetings.meetingOf(io.livedesk.signaling.live.BroadcastId.of(broadcastId));
+            await().atMost(T).until(() -> viewers(meeting).size() == 2 && viewers(meeting).stream()
+                    .allMatch(e -> e.transportFeedbacksIn() > 10 && e.downlinkEstimateBps() > 0));
+            for (EndpointStats viewer : viewers(meeting)) {
+                log.info("viewer {}: {} transport-cc feedbacks, send-side estimate {} bps, sent {} bps",
+                        viewer.id(), viewer.transportFeedbacksIn(), viewer.downlinkEstimateBps(),
+                        viewer.bitrateOutBps());
+            }
         }
+    }
+
+    /** The bridge's stats of the broadcast's endpoints that receive only (the viewers). */
+    private static List<EndpointStats> viewers(MeetingId meeting) throws Exception {
+        return node.bridge().conferenceStats(meeting).endpoints().stream()
+                .filter(e -> e.bitrateInBps() < 100_000 && e.bitrateOutBps() > 0).toList();
     }
 
     /** Both decode more frames over the next second (they do not freeze). */
