@@ -2,7 +2,9 @@ package io.livedesk.speech;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -10,6 +12,7 @@ import java.util.Objects;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import io.livedesk.speech.client.RemoteSettings;
 import io.livedesk.speech.engine.EngineSettings;
 
@@ -108,25 +111,45 @@ public record SpeechConfig(Engine engine, Path modelsDir, Map<String, String> mo
             RemoteSettings remote = null;
             if (engine == Engine.REMOTE) {
                 Config r = c.hasPath("remote") ? c.getConfig("remote") : com.typesafe.config.ConfigFactory.empty();
-                Map<String, String> urls = new LinkedHashMap<>();
+                Map<String, List<String>> urls = new LinkedHashMap<>();
                 if (r.hasPath("urls")) {
                     for (Map.Entry<String, ConfigValue> e : r.getObject("urls").entrySet()) {
-                        urls.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
+                        urls.put(e.getKey(), urlList(e.getValue()));
                     }
                 }
                 RemoteSettings rd = RemoteSettings.of("ws://localhost:2700/");
-                remote = new RemoteSettings(string(r, "url", ""), urls,
+                remote = new RemoteSettings(r.hasPath("url") ? urlList(r.getValue("url")) : List.of(), urls,
                         duration(r, "connect-timeout", rd.connectTimeout()),
                         duration(r, "reply-timeout", rd.replyTimeout()),
                         duration(r, "send-batch", rd.sendBatch()),
                         r.hasPath("threads") ? r.getInt("threads") : rd.threads(),
                         r.hasPath("max-streams") ? r.getInt("max-streams") : rd.maxStreams(),
-                        duration(r, "queue-limit", rd.queueLimit()));
+                        duration(r, "queue-limit", rd.queueLimit()),
+                        duration(r, "health-interval", rd.healthInterval()));
             }
             return new SpeechConfig(engine, Path.of(string(c, "models-dir", "models")), models, local, remote);
         } catch (IllegalArgumentException e) {
             throw new ConfigException.BadValue(c.origin(), "speech", e.getMessage());
         }
+    }
+
+    /**
+     * Node URLs: one string, a comma-separated string (what an environment variable can carry), or a list; in
+     * order of preference, blanks left out.
+     */
+    private static List<String> urlList(ConfigValue value) {
+        List<String> out = new ArrayList<>();
+        if (value.valueType() == ConfigValueType.LIST) {
+            for (Object o : (List<?>) value.unwrapped()) {
+                out.add(String.valueOf(o).trim());
+            }
+        } else {
+            for (String part : String.valueOf(value.unwrapped()).split(",")) {
+                out.add(part.trim());
+            }
+        }
+        out.removeIf(String::isEmpty);
+        return out;
     }
 
     private static String string(Config c, String key, String fallback) {

@@ -16,6 +16,7 @@ import io.livedesk.speech.api.SpeechService;
 import io.livedesk.speech.api.SpeechStatus;
 import io.livedesk.speech.api.SpeechUnavailableException;
 import io.livedesk.speech.api.StreamSpec;
+import io.livedesk.speech.client.RemoteSettings;
 import io.livedesk.speech.client.RemoteSpeechService;
 import io.livedesk.speech.engine.LocalSpeechService;
 import io.livedesk.speech.engine.SpeechModelException;
@@ -67,10 +68,32 @@ class SpeechConfigTest {
                   send-batch = 40ms
                 }
                 """));
-        assertEquals(URI.create("ws://speech.internal:2700/en"), c.remote().urlFor("en"));
-        assertEquals(URI.create("ws://vosk-cn:2700"), c.remote().urlFor("zh"));
+        assertEquals(List.of(URI.create("ws://speech.internal:2700/en")), c.remote().urlsFor("en"));
+        assertEquals(List.of(URI.create("ws://vosk-cn:2700")), c.remote().urlsFor("zh"));
         assertEquals(Duration.ofSeconds(3), c.remote().replyTimeout());
         assertEquals(Duration.ofMillis(40), c.remote().sendBatch());
+        assertEquals(RemoteSettings.DEFAULT_HEALTH_INTERVAL, c.remote().healthInterval());
+    }
+
+    @Test
+    void severalNodesPerLanguageAsListsOrCommaSeparated() {
+        SpeechConfig c = SpeechConfig.fromHocon(ConfigFactory.parseString("""
+                engine = remote
+                remote {
+                  url = "ws://speech-1:2700/{language}, ws://speech-2:2700/{language}"
+                  urls { zh = ["ws://vosk-cn-1:2700", "ws://vosk-cn-2:2700"] }
+                  health-interval = 2s
+                }
+                """));
+        assertEquals(List.of(URI.create("ws://speech-1:2700/en"), URI.create("ws://speech-2:2700/en")),
+                c.remote().urlsFor("en"));
+        assertEquals(List.of(URI.create("ws://vosk-cn-1:2700"), URI.create("ws://vosk-cn-2:2700")),
+                c.remote().urlsFor("zh"));
+        assertEquals(Duration.ofSeconds(2), c.remote().healthInterval());
+        assertThrows(ConfigException.class, () -> SpeechConfig.fromHocon(ConfigFactory.parseString("""
+                engine = remote
+                remote { url = ["ws://ok:2700", "http://not-a-websocket"] }
+                """)));
     }
 
     @Test

@@ -24,6 +24,11 @@ import io.livedesk.speech.api.TranscriptListener;
 import io.livedesk.speech.engine.NamedThreads;
 import io.livedesk.speech.engine.VoskJson;
 import io.livedesk.speech.protocol.VoskProtocol;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Session;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
 import org.slf4j.Logger;
@@ -31,12 +36,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Speech on remote nodes that speak the vosk-server protocol: a LiveDesk speech node ({@code java
- * -jar livedesk-speech.jar}) or vosk-server itself. One WebSocket per stream, opened in the
- * background: {@link #open} returns at once, audio accepted before the handshake is sent after it,
- * and a node that cannot be reached turns into {@code Status(FAILED)} on the listener.
+ * -jar livedesk-speech.jar}) or vosk-server itself, several per language. One WebSocket per stream, opened in
+ * the background on the least loaded node that answers ({@link SpeechNodes}): {@link #open} returns at once, audio
+ * accepted before the handshake is sent after it. A stream whose node fails moves to another with the audio that
+ * node had not answered; one with no node left to try turns into {@code Status(FAILED)} on the listener.
  *
- * <p>Threads: {@code ld-speech-client-N} (bounded, {@code threads}) connect, send and deliver events;
- * {@code ld-speech-client-timer} fails streams whose node stopped answering. Tyrus's shared client
+ * <p>Threads: {@code ld-speech-client-N} (bounded, {@code threads}) connect, send, deliver events and check nodes
+ * that are down; {@code ld-speech-client-timer} notices nodes that stopped answering and schedules those checks. Tyrus's shared client
  * container does the socket I/O for all streams (its threads stop 30 s after the last connection).
  */
 public final class RemoteSpeechService implements SpeechService {
@@ -56,6 +62,8 @@ public final class RemoteSpeechService implements SpeechService {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong shed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong moved = new AtomicLong();
+    private final SpeechNodes nodes;
     private volatile boolean closed;
 
     public RemoteSpeechService(RemoteSettings settings) {
@@ -72,8 +80,10 @@ public final class RemoteSpeechService implements SpeechService {
         this.timer = Executors.newSingleThreadScheduledExecutor(new NamedThreads("ld-speech-client-timer"));
         long period = Math.max(20, Math.min(1000, settings.replyTimeout().toMillis() / 4));
         timer.scheduleWithFixedDelay(this::checkTimeouts, period, period, TimeUnit.MILLISECONDS);
-        log.info("speech: remote engine at {}{}", settings.url().isBlank() ? "" : settings.url(),
-                settings.urls().isEmpty() ? "" : " " + settings.urls());
+        this.nodes = new SpeechNodes(this::probe);
+        long health = settings.healthInterval().toMillis();
+        timer.scheduleWithFixedDelay(() -> nodes.checkDown(pool), health, health, TimeUnit.MILLISECONDS);
+        log.info("speech: remote engine at {}", settings.describe());
     }
 
     @Override
@@ -83,10 +93,11 @@ public final class RemoteSpeechService implements SpeechService {
         if (closed) {
             throw reject(Reason.CLOSED, "speech service is closed");
         }
-        URI uri = settings.urlFor(spec.language());
-        if (uri == null) {
+        List<URI> candidates = settings.urlsFor(spec.language());
+        if (candidates.isEmpty()) {
             throw reject(Reason.UNSUPPORTED, "no speech node configured for language '" + spec.language() + "'");
         }
+        URI uri = nodes.pick(candidates, Set.of());
         RemoteStream stream;
         synchronized (this) {
             if (streams.size() >= settings.maxStreams()) {
@@ -108,6 +119,41 @@ public final class RemoteSpeechService implements SpeechService {
 
     Executor pool() {
         return pool;
+    }
+
+    SpeechNodes nodes() {
+        return nodes;
+    }
+
+    /** A language's nodes, in order of preference. */
+    List<URI> candidates(String language) {
+        return settings.urlsFor(language);
+    }
+
+    /** A stream moved to another node after its node failed. */
+    void moved() {
+        moved.incrementAndGet();
+    }
+
+    /** Streams moved so far. */
+    public long streamsMoved() {
+        return moved.get();
+    }
+
+    /** Whether the node at {@code uri} counts as up (tests, status). */
+    public boolean isNodeUp(URI uri) {
+        return nodes.isUp(uri);
+    }
+
+    /** A WebSocket handshake, closed at once: what both LiveDesk speech nodes and vosk-server accept. */
+    private void probe(URI node) throws Exception {
+        Session s = client.connectToServer(new Endpoint() {
+            @Override
+            public void onOpen(Session session, EndpointConfig config) {
+                // nothing to say: the handshake was the check
+            }
+        }, ClientEndpointConfig.Builder.create().build(), node);
+        s.close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "health check"));
     }
 
     void terminated(RemoteStream stream, boolean wasShed, boolean wasFailed) {
@@ -146,8 +192,7 @@ public final class RemoteSpeechService implements SpeechService {
         for (RemoteStream s : open) {
             maxLag = Math.max(maxLag, s.lagMillis());
         }
-        return new SpeechStatus(SpeechStatus.State.READY, "remote speech nodes " + (settings.url().isBlank() ? ""
-                : settings.url()) + (settings.urls().isEmpty() ? "" : " " + settings.urls()),
+        return new SpeechStatus(SpeechStatus.State.READY, "remote speech nodes " + settings.describe(),
                 new ArrayList<>(settings.urls().keySet()), open.size(), settings.threads(), 0, maxLag, opened.get(),
                 rejected.get(), shed.get(), failed.get());
     }
@@ -174,7 +219,7 @@ public final class RemoteSpeechService implements SpeechService {
             Thread.currentThread().interrupt();
             pool.shutdownNow();
         }
-        log.info("speech: remote engine closed ({} streams opened, {} shed, {} failed)", opened.get(), shed.get(),
-                failed.get());
+        log.info("speech: remote engine closed ({} streams opened, {} moved to another node, {} shed, {} failed)",
+                opened.get(), moved.get(), shed.get(), failed.get());
     }
 }

@@ -5,6 +5,8 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,18 +34,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One stream on a remote speech node: one WebSocket. Audio is gathered into frames of {@code
- * sendBatch}; the vosk-server protocol answers each frame, so the stream counts frames sent and
- * replies received: the reply after eof with nothing outstanding is the last result.
+ * One stream on a remote speech node: one WebSocket at a time. Audio is gathered into frames of {@code
+ * sendBatch}; the vosk-server protocol answers each frame, so the stream keeps every frame until its reply: the
+ * reply after eof with nothing outstanding is the last result.
+ *
+ * <p>When its node fails (refuses, closes, stops answering, or says it is overloaded), the stream moves to another
+ * node of its language ({@link SpeechNodes}) and sends it, after the config, every frame the failed node had not
+ * answered: only the recognizer's context of the utterance in progress is lost, not audio. It fails (or is shed,
+ * when the nodes were overloaded) only when no other node is left to try; a node that answers clears the list of
+ * those tried.
  *
  * <p>Connect, sends, event delivery and close run on the stream's {@link StreamTaskExecutor}; Tyrus's
- * threads only hand replies over. Nothing here throws on a callback thread: failures become a
- * {@code Status(FAILED)} (or {@code SHED} when the node says it is overloaded).
+ * threads only hand replies over, tagged with the connection they came on, so a late reply or close of a node the
+ * stream left is ignored. Nothing here throws on a callback thread.
  */
 final class RemoteStream implements SpeechStream {
     private static final Logger log = LoggerFactory.getLogger(RemoteStream.class);
     /** vosk-server's "try again later": the node is over capacity. */
     private static final int TRY_AGAIN_LATER = 1013;
+    /** Closes that refuse the stream itself (unsupported data, bad data, policy: e.g. a language it lacks). */
+    private static final Set<Integer> REFUSALS = Set.of(1003, 1007, 1008);
 
     private enum State {
         CONNECTING, OPEN, FINISHING, ENDED, SHED, FAILED, CLOSED;
@@ -53,10 +63,13 @@ final class RemoteStream implements SpeechStream {
         }
     }
 
+    /** A frame sent or to be sent, kept until the node answers it; {@code frame} null for the eof. */
+    private record Pending(long acceptedNanos, byte[] frame) {
+    }
+
     private final RemoteSpeechService service;
     private final ClientManager client;
     private final RemoteSettings settings;
-    private final URI uri;
     private final String id;
     final StreamSpec spec;
     private final TranscriptListener listener;
@@ -66,16 +79,24 @@ final class RemoteStream implements SpeechStream {
     private final int batchBytes;
     private final AtomicReference<State> state = new AtomicReference<>(State.CONNECTING);
 
-    // Guarded by this: audio being gathered, and frames sent but not answered yet.
+    // Guarded by this: audio being gathered, frames not answered yet, and those not sent on this connection yet.
     private byte[] batch;
     private int batchLength;
     private long batchStartNanos;
-    /** When each unanswered frame's first audio was accepted, oldest first (the eof counts too). */
-    private final Deque<Long> unanswered = new ArrayDeque<>();
+    /** Every unanswered frame, oldest first (the eof counts too). */
+    private final Deque<Pending> unanswered = new ArrayDeque<>();
+    /** The tail of {@link #unanswered} not yet sent on the current connection. */
+    private final Deque<Pending> toSend = new ArrayDeque<>();
     private boolean eofQueued;
     private long lastProgressNanos;
 
     // Serial-executor-only.
+    /** The node, null once the stream ended or left it. Volatile: the timer reads it for logs. */
+    private volatile URI uri;
+    /** Counts connections: callbacks of an older one are ignored. Volatile: Tyrus's threads read it. */
+    private volatile int generation;
+    /** Nodes that failed this stream since the last reply: not tried again by it. */
+    private final Set<URI> tried = new HashSet<>();
     private Session session;
     private String lastPartial = "";
     private String serverError;
@@ -85,7 +106,6 @@ final class RemoteStream implements SpeechStream {
         this.service = service;
         this.client = client;
         this.settings = settings;
-        this.uri = uri;
         this.id = id;
         this.spec = spec;
         this.listener = listener;
@@ -95,7 +115,7 @@ final class RemoteStream implements SpeechStream {
         this.batchBytes = (int) (settings.sendBatch().toMillis() * spec.sampleRate() / 1000) * 2;
         this.batch = new byte[batchBytes];
         this.lastProgressNanos = System.nanoTime();
-        serial.execute(this::connect);
+        serial.execute(() -> attach(uri));
     }
 
     @Override
@@ -161,12 +181,18 @@ final class RemoteStream implements SpeechStream {
     private void sendBatchLocked() {
         byte[] frame = new byte[batchLength];
         System.arraycopy(batch, 0, frame, 0, batchLength);
+        queueLocked(new Pending(batchStartNanos, frame));
+        batchLength = 0;
+    }
+
+    /** Caller holds this. */
+    private void queueLocked(Pending p) {
         if (unanswered.isEmpty()) {
             lastProgressNanos = System.nanoTime();
         }
-        unanswered.add(batchStartNanos);
-        batchLength = 0;
-        serial.execute(() -> sendFrame(frame));
+        unanswered.add(p);
+        toSend.add(p);
+        serial.execute(this::flush);
     }
 
     @Override
@@ -182,12 +208,8 @@ final class RemoteStream implements SpeechStream {
                 sendBatchLocked();
             }
             eofQueued = true;
-            if (unanswered.isEmpty()) {
-                lastProgressNanos = System.nanoTime();
-            }
-            unanswered.add(System.nanoTime());
+            queueLocked(new Pending(System.nanoTime(), null));
         }
-        serial.execute(this::sendEof);
     }
 
     @Override
@@ -197,7 +219,8 @@ final class RemoteStream implements SpeechStream {
 
     /** How long the oldest audio not yet answered has been waiting (batching included). */
     private synchronized long lagNanos(long now) {
-        Long oldest = unanswered.peekFirst();
+        Pending first = unanswered.peekFirst();
+        Long oldest = first == null ? null : first.acceptedNanos();
         if (oldest == null && batchLength > 0) {
             oldest = batchStartNanos;
         }
@@ -213,97 +236,144 @@ final class RemoteStream implements SpeechStream {
         return !state.get().terminal();
     }
 
-    /** Called by the service's timer: fails a stream whose node stopped answering. */
+    /** Called by the service's timer: a node that stopped answering counts as failed (the stream moves on). */
     void checkTimeout(long now) {
-        long since;
         synchronized (this) {
-            if (unanswered.isEmpty() || state.get().terminal()) {
+            if (unanswered.isEmpty() || state.get().terminal() || now - lastProgressNanos <= settings.replyTimeout().toNanos()) {
                 return;
             }
-            since = lastProgressNanos;
+            lastProgressNanos = now; // one report per silence
         }
-        if (now - since > settings.replyTimeout().toNanos()) {
-            terminate(State.FAILED, "no reply from the speech node within " + settings.replyTimeout().toMillis()
-                    + " ms");
-        }
+        int on = generation;
+        serial.execute(() -> nodeFailed(on, "no reply within " + settings.replyTimeout().toMillis() + " ms", false));
     }
 
     // ---- serial executor -------------------------------------------------------------------------
 
-    private void connect() {
+    /** Starts using {@code node}: counted there, connected, everything unanswered sent again. */
+    private void attach(URI node) {
         if (state.get().terminal()) {
             return;
         }
+        uri = node;
+        service.nodes().attached(node);
+        int on = ++generation;
+        synchronized (this) {
+            toSend.clear();
+            toSend.addAll(unanswered);
+            lastProgressNanos = System.nanoTime();
+        }
         try {
             ClientEndpointConfig config = ClientEndpointConfig.Builder.create().build();
-            session = client.connectToServer(new Connection(), config, uri);
+            session = client.connectToServer(new Connection(on), config, node);
         } catch (Exception e) {
             // DeploymentException (handshake refused or timed out), IOException, Tyrus runtime errors.
-            terminate(State.FAILED, "cannot connect to the speech node " + hostOf(uri) + ": " + e.getMessage());
-            closeSession(null);
+            session = null;
+            nodeFailed(on, "cannot connect: " + e.getMessage(), false);
             return;
         }
         try {
             session.getBasicRemote().sendText(protocol.config(spec.sampleRate(), spec.words()));
             state.compareAndSet(State.CONNECTING, State.OPEN);
-            log.debug("speech stream {} ({}) connected to {}", id, spec.label(), hostOf(uri));
+            log.debug("speech stream {} ({}) connected to {}", id, spec.label(), hostOf(node));
         } catch (Exception e) {
-            sendFailed(e);
+            sendFailed(on, e);
+            return;
         }
         if (state.get().terminal()) {
             // Closed by the caller while connecting.
             closeSession(null);
-        }
-    }
-
-    private void sendFrame(byte[] frame) {
-        if (state.get().terminal() || session == null) {
             return;
         }
-        send(() -> session.getAsyncRemote().sendBinary(ByteBuffer.wrap(frame)));
+        flush();
     }
 
-    private void sendEof() {
-        if (state.get().terminal() || session == null) {
-            return;
-        }
-        send(() -> session.getAsyncRemote().sendText(VoskProtocol.EOF));
-    }
-
-    /** Sends and waits (bounded) so frames leave in order and a node that stopped reading is noticed. */
-    private void send(java.util.function.Supplier<java.util.concurrent.Future<Void>> sending) {
-        try {
-            sending.get().get(settings.replyTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            terminate(State.FAILED, "sending to the speech node timed out");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            terminate(State.FAILED, "interrupted");
-        } catch (Exception e) {
-            sendFailed(e);
+    /** Sends what is waiting, in order, on the current connection. */
+    private void flush() {
+        while (!state.get().terminal() && session != null) {
+            Pending next;
+            synchronized (this) {
+                next = toSend.pollFirst();
+            }
+            if (next == null) {
+                return;
+            }
+            int on = generation;
+            Session s = session;
+            if (!send(on, next.frame() == null ? () -> s.getAsyncRemote().sendText(VoskProtocol.EOF)
+                    : () -> s.getAsyncRemote().sendBinary(ByteBuffer.wrap(next.frame())))) {
+                return;
+            }
         }
     }
 
     /**
+     * The node this stream uses failed it: the stream moves to another node of its language, or, with none left
+     * to try, fails (is shed, when the node said it was overloaded). On the serial executor.
+     */
+    private void nodeFailed(int on, String reason, boolean overloaded) {
+        if (on != generation || state.get().terminal()) {
+            return;
+        }
+        URI failed = uri;
+        closeSession(null);
+        uri = null;
+        service.nodes().detached(failed);
+        service.nodes().failed(failed, reason);
+        tried.add(failed);
+        URI next = service.nodes().pick(service.candidates(spec.language()), tried);
+        if (next == null) {
+            terminate(overloaded ? State.SHED : State.FAILED, (overloaded ? "overloaded: " : "speech node "
+                    + hostOf(failed) + ": ") + reason);
+            return;
+        }
+        log.info("speech stream {} ({}) moves from {} to {}: {}", id, spec.label(), hostOf(failed), hostOf(next), reason);
+        service.moved();
+        lastPartial = "";
+        serverError = null;
+        attach(next);
+    }
+
+    /**
+     * Sends and waits (bounded) so frames leave in order and a node that stopped reading is noticed.
+     *
+     * @return false when the send failed (the failure is being handled)
+     */
+    private boolean send(int on, java.util.function.Supplier<java.util.concurrent.Future<Void>> sending) {
+        try {
+            sending.get().get(settings.replyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            nodeFailed(on, "sending timed out", false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            terminate(State.FAILED, "interrupted");
+        } catch (Exception e) {
+            sendFailed(on, e);
+        }
+        return false;
+    }
+
+    /**
      * A send failed: usually the node closed the connection, and its close (with an error that says
-     * why, e.g. overloaded) is on its way. Report the send failure only if that close does not
+     * why, e.g. overloaded) is on its way. Count it as the node failing only if that close does not
      * arrive within a moment.
      */
-    private void sendFailed(Exception e) {
-        String reason = "sending to the speech node failed: " + e.getMessage();
-        service.later(() -> serial.execute(() -> terminate(State.FAILED, reason)));
+    private void sendFailed(int on, Exception e) {
+        String reason = "sending failed: " + e.getMessage();
+        service.later(() -> serial.execute(() -> nodeFailed(on, reason, false)));
     }
 
     /** A reply from the node, on the serial executor. */
-    private void onReply(String text) {
-        if (state.get().terminal()) {
+    private void onReply(int on, String text) {
+        if (on != generation || state.get().terminal()) {
             return;
         }
         JsonNode node;
         try {
             node = protocol.reply(text);
         } catch (IOException e) {
-            terminate(State.FAILED, "unreadable reply from the speech node");
+            nodeFailed(on, "unreadable reply", false);
             return;
         }
         if (node.has("error")) {
@@ -321,6 +391,10 @@ final class RemoteStream implements SpeechStream {
             lastProgressNanos = System.nanoTime();
             last = eofQueued && unanswered.isEmpty();
         }
+        if (tried.size() > 0) {
+            tried.clear(); // this node works: a later failure may try the others again
+        }
+        service.nodes().answered(uri);
         if (node.has("partial") && !last) {
             String p = node.path("partial").asText("");
             if (spec.mode() == ResultMode.PER_CHUNK || !p.equals(lastPartial)) {
@@ -338,11 +412,15 @@ final class RemoteStream implements SpeechStream {
             service.terminated(this, false, false);
             deliver(new Status(StreamState.ENDED, "finished"));
             closeSession(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "eof"));
+            leaveNode();
         }
     }
 
     /** The node closed the connection, on the serial executor. */
-    private void onClosed(CloseReason reason) {
+    private void onClosed(int on, CloseReason reason) {
+        if (on != generation) {
+            return;
+        }
         session = null;
         if (state.get().terminal()) {
             return;
@@ -350,10 +428,23 @@ final class RemoteStream implements SpeechStream {
         int code = reason.getCloseCode().getCode();
         String why = serverError != null ? serverError : reason.getReasonPhrase();
         if (code == TRY_AGAIN_LATER) {
-            terminate(State.SHED, "overloaded: " + why);
-        } else {
+            nodeFailed(on, why, true);
+        } else if (REFUSALS.contains(code)) {
+            // The node works but will not take this stream (e.g. its language): another node is no cure.
+            leaveNode();
             terminate(State.FAILED, "the speech node closed the connection (" + code + (why.isEmpty() ? "" : ": " + why)
                     + ")");
+        } else {
+            nodeFailed(on, "closed the connection (" + code + (why.isEmpty() ? "" : ": " + why) + ")", false);
+        }
+    }
+
+    /** No longer counted on its node (ended, failed, closed). Serial executor. */
+    private void leaveNode() {
+        URI node = uri;
+        uri = null;
+        if (node != null) {
+            service.nodes().detached(node);
         }
     }
 
@@ -388,6 +479,7 @@ final class RemoteStream implements SpeechStream {
         }
         synchronized (this) {
             unanswered.clear();
+            toSend.clear();
             batchLength = 0;
         }
         serial.execute(() -> {
@@ -397,6 +489,7 @@ final class RemoteStream implements SpeechStream {
                 deliver(new Status(StreamState.FAILED, reason));
             }
             closeSession(null);
+            leaveNode();
         });
     }
 
@@ -409,27 +502,33 @@ final class RemoteStream implements SpeechStream {
     }
 
     private static String hostOf(URI uri) {
-        return uri.getHost() + ":" + uri.getPort();
+        return SpeechNodes.hostOf(uri);
     }
 
-    /** The Tyrus side: hands everything to the serial executor. */
+    /** The Tyrus side of one connection: hands everything to the serial executor, tagged with the connection. */
     private final class Connection extends Endpoint {
+        private final int on;
+
+        Connection(int on) {
+            this.on = on;
+        }
+
         @Override
         public void onOpen(Session s, EndpointConfig config) {
             // Here, not after connectToServer returns: a node that refuses the stream closes at once, and a
             // setting on the closed session would read as a failure to connect rather than as its refusal.
             s.setMaxTextMessageBufferSize(64 * 1024);
-            s.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> serial.execute(() -> onReply(text)));
+            s.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> serial.execute(() -> onReply(on, text)));
         }
 
         @Override
         public void onClose(Session s, CloseReason reason) {
-            serial.execute(() -> onClosed(reason));
+            serial.execute(() -> onClosed(on, reason));
         }
 
         @Override
         public void onError(Session s, Throwable error) {
-            serial.execute(() -> terminate(State.FAILED, "connection error: " + error.getMessage()));
+            serial.execute(() -> nodeFailed(on, "connection error: " + error.getMessage(), false));
         }
     }
 }

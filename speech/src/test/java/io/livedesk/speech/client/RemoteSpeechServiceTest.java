@@ -129,7 +129,7 @@ class RemoteSpeechServiceTest {
             remote.open(StreamSpec.captions("fr", RATE, "t"), r).accept(new short[1600], 0, 1600);
             Status status = r.awaitStatus(WAIT);
             assertEquals(StreamState.FAILED, status.state());
-            assertTrue(status.reason().startsWith("the speech node closed the connection"), status.reason());
+            assertTrue(status.reason().contains("closed the connection"), status.reason());
             // The node refuses in its onOpen and closes at once; when that close races the client's first
             // writes, Tyrus reports 1006 and the node's words may be lost. When the close handshake completes,
             // its code and message are what the status carries.
