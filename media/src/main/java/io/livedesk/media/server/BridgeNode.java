@@ -161,6 +161,30 @@ public final class BridgeNode implements AutoCloseable {
         stopped.await();
     }
 
+    /**
+     * A graceful stop: the bridge reports {@code shutting_down} (still serving), so that signaling nodes move
+     * its calls to other bridges (they expire the conferences here once the participants were asked to
+     * reconnect); when no conference is left, or after {@code grace}, {@link #close()}. Without signaling to
+     * move them, the conferences simply end at the close.
+     */
+    public void shutDown(Duration grace) throws InterruptedException {
+        if (closed.get()) {
+            return;
+        }
+        bridge.shutDown();
+        long deadline = System.nanoTime() + grace.toNanos();
+        // Polled: the bridge has no conference-count listener, and a stop is rare enough that 100 ms costs nothing.
+        while (bridge.stats().conferences() > 0 && System.nanoTime() - deadline < 0) {
+            Thread.sleep(100);
+        }
+        int left = bridge.stats().conferences();
+        if (left > 0) {
+            log.warn("bridge {}: {} conference(s) still here after the shutdown grace of {} ms; they end now",
+                    bridge.id(), left, grace.toMillis());
+        }
+        close();
+    }
+
     /** HTTP first, then the bridge; idempotent. */
     @Override
     public void close() {
