@@ -37,7 +37,7 @@ import java.util.function.Predicate;
 /**
  * Several bridges behind one {@link Bridge}: a new conference goes to the healthy member with the lowest
  * stress ({@link BridgeSelector}); every later request for it goes to that member. One named thread checks
- * every member each {@code healthInterval} ({@link MemberBridge#health()} then {@link Bridge#stats()}).
+ * every member each {@code healthInterval} ({@link Bridge#stats()} then {@link MemberBridge#health()}).
  *
  * <p>Failover: a member that fails {@code downAfter} checks in a row, or whose request fails with a
  * connection error (refused, reset, connect timeout), is marked down. Its conferences are forgotten, so the
@@ -480,16 +480,17 @@ public final class BridgePool implements Bridge {
         long drainChanges = m.drainChanges();
         BridgeStats stats;
         try {
-            m.health().check();
+            // Stats first: a bridge shutting down fails its health check, and must be told apart from a dead one.
             stats = m.bridge().stats();
+            if (stats.shuttingDown()) {
+                if (!closed.get()) {
+                    shuttingDown(m, stats, drainChanges);
+                }
+                return;
+            }
+            m.health().check();
         } catch (BridgeException | RuntimeException e) {
             failedCheck(m, e.getMessage() == null ? e.toString() : e.getMessage());
-            return;
-        }
-        if (stats.shuttingDown()) {
-            if (!closed.get()) {
-                shuttingDown(m, stats, drainChanges);
-            }
             return;
         }
         if (!stats.healthy()) {
