@@ -160,6 +160,25 @@ class BridgeDrainIT {
     }
 
     @Test
+    void theInProcessBridgeIsListedAndDrainedInProcess() throws Exception {
+        TestNode node = TestNode.start();
+        open.add(node);
+        String supervisor = node.supervisorToken("sup-3", "Wang Fang");
+        JsonNode listed = listed(node.getJson("/api/admin/bridges", supervisor), node.nodeId());
+        assertEquals("in-process", listed.path("kind").asText());
+
+        HttpResponse<String> drained = node.post("/api/admin/bridges/" + node.nodeId() + "/drain", "", supervisor, Map.of());
+        assertEquals(200, drained.statusCode(), drained.body());
+        assertTrue(node.node().bridge().stats().draining(), "held by the in-process bridge itself");
+        assertEquals(503, node.get("/readyz", null).statusCode(), "its one bridge takes no new call");
+
+        assertEquals(200, node.post("/api/admin/bridges/" + node.nodeId() + "/undrain", "", supervisor, Map.of())
+                .statusCode());
+        assertFalse(node.node().bridge().stats().draining());
+        assertEquals(200, node.get("/readyz", null).statusCode());
+    }
+
+    @Test
     void aBridgeNodeStoppedGracefullyHasItsCallMovedBeforeItStops() throws Exception {
         BridgeNode first = bridgeNode("stop-first");
         BridgeNode second = bridgeNode("stop-second");
