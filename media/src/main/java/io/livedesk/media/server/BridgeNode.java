@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One bridge node: a {@link LocalBridge} on its media UDP port, served over the Colibri2 REST interface
- * with {@code GET /metrics} (Prometheus) next to it. {@link #close()} stops HTTP first (no new
+ * with {@code GET /metrics} (Prometheus) next to it. {@link #shutDown} is the graceful stop (report
+ * {@code shutting_down}, let signaling move the calls, then close); {@link #close()} stops HTTP first (no new
  * conferences), then the bridge (expires every conference, frees the port). What {@link BridgeMain}
  * runs, and what tests start in-process.
  */
