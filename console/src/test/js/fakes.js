@@ -126,3 +126,46 @@ export function fakeFetch(answer) {
   f.calls = [];
   return f;
 }
+
+/** An element as el() (client/dom.js) builds it and a panel reads it: attributes, children, text, listeners. */
+export class FakeElement {
+  constructor(tag) {
+    this.tagName = tag.toUpperCase();
+    this.attributes = {};
+    this.children = [];
+    this.listeners = {};
+    this.className = "";
+    this.hidden = false;
+    this.disabled = false;
+    this.ownText = "";
+  }
+  setAttribute(k, v) { this.attributes[k] = String(v); }
+  getAttribute(k) { return k in this.attributes ? this.attributes[k] : null; }
+  addEventListener(type, fn) { (this.listeners[type] ||= []).push(fn); }
+  append(...kids) { for (const k of kids) this.children.push(typeof k === "string" ? Object.assign(new FakeElement("#text"), { ownText: k }) : k); }
+  replaceChildren(...kids) { this.children = []; this.append(...kids); }
+  set textContent(v) { this.children = []; this.ownText = String(v); }
+  get textContent() { return this.ownText + this.children.map((c) => c.textContent).join(""); }
+  click() { if (!this.disabled) for (const fn of this.listeners.click || []) fn({ target: this }); }
+  /** Every descendant (depth first) with this data-testid. */
+  findAll(testId) {
+    const out = [];
+    for (const c of this.children) {
+      if (c.getAttribute?.("data-testid") === testId) out.push(c);
+      if (c.findAll) out.push(...c.findAll(testId));
+    }
+    return out;
+  }
+}
+
+/** A page of elements by id, installed as globalThis.document until restore(). */
+export function fakeDocument(ids) {
+  const had = Object.prototype.hasOwnProperty.call(globalThis, "document");
+  const saved = globalThis.document;
+  const byId = new Map(ids.map((id) => [id, new FakeElement("div")]));
+  globalThis.document = { createElement: (tag) => new FakeElement(tag), getElementById: (id) => byId.get(id) || null };
+  return {
+    byId: (id) => byId.get(id),
+    restore: () => { if (had) globalThis.document = saved; else delete globalThis.document; }
+  };
+}

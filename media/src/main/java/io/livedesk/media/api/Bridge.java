@@ -49,6 +49,16 @@ public interface Bridge extends AutoCloseable {
         throw new BridgeException.BadRequest("this bridge does not report media status");
     }
 
+    /**
+     * Drain mode, as Jitsi Videobridge's {@code POST /colibri/drain/enable|disable}: a draining bridge keeps
+     * serving its conferences (they may still add endpoints) but callers should give it no new ones; its
+     * {@link #stats()} say {@code draining}. The state lives on the bridge, so every caller sees it.
+     * Bridges that cannot be drained answer {@link BridgeException.BadRequest}.
+     */
+    default void drain(boolean enable) throws BridgeException {
+        throw new BridgeException.BadRequest("this bridge cannot be drained");
+    }
+
     @Override
     void close();
 }

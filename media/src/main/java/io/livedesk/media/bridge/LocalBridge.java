@@ -75,6 +75,10 @@ public final class LocalBridge implements Bridge {
     /** Identity in production; tests wrap links, e.g. to lose packets on purpose. */
     private final UnaryOperator<EndpointLink> linkWrapper;
     private volatile boolean closed;
+    /** Drain mode: set by an operator, reported in stats; conferences already here go on as before. */
+    private volatile boolean draining;
+    /** Set by {@link #shutDown()}: reported in stats so that signaling moves the conferences away before close. */
+    private volatile boolean shuttingDown;
 
     public LocalBridge(BridgeConfig config) {
         this(config, System::nanoTime, true, UnaryOperator.identity());
@@ -358,8 +362,28 @@ public final class LocalBridge implements Bridge {
                 bytesOut += e.counters.bytesOut();
             }
         }
-        return new BridgeStats(housekeeper.stressLevel(), conferences.size(), endpoints, !closed, false, closed,
-                packetsIn, packetsOut, bytesIn, bytesOut);
+        return new BridgeStats(housekeeper.stressLevel(), conferences.size(), endpoints, !closed, draining,
+                closed || shuttingDown, packetsIn, packetsOut, bytesIn, bytesOut);
+    }
+
+    /** Drain mode: reported in stats; the bridge itself still accepts whatever its callers send. */
+    @Override
+    public void drain(boolean enable) {
+        if (draining != enable) {
+            draining = enable;
+            log.info("bridge {}: drain {}", config.id(), enable ? "enabled" : "disabled");
+        }
+    }
+
+    /**
+     * The bridge is about to stop: stats say {@code shutting_down}, so that signaling moves its conferences to
+     * another bridge, while this one goes on serving until {@link #close()}.
+     */
+    public void shutDown() {
+        if (!shuttingDown) {
+            shuttingDown = true;
+            log.info("bridge {}: shutting down, {} conference(s) to move away", config.id(), conferences.size());
+        }
     }
 
     @Override

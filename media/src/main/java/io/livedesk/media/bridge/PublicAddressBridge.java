@@ -166,6 +166,11 @@ public final class PublicAddressBridge implements Bridge {
     }
 
     @Override
+    public void drain(boolean enable) throws BridgeException {
+        bridge.drain(enable);
+    }
+
+    @Override
     public ConferenceStats conferenceStats(MeetingId meetingId) throws BridgeException {
         return bridge.conferenceStats(meetingId);
     }

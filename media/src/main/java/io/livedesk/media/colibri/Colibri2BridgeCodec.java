@@ -322,8 +322,11 @@ public final class Colibri2BridgeCodec {
                 .put("healthy", stats.healthy())
                 .put("drain", stats.draining())
                 .put("shutting_down", stats.shuttingDown())
-                .put("version", version)
-                .put("total_packets_received", stats.packetsIn())
+                .put("version", version);
+        if (stats.region() != null) {
+            root.put("region", stats.region());
+        }
+        root.put("total_packets_received", stats.packetsIn())
                 .put("total_packets_sent", stats.packetsOut())
                 .put("total_bytes_received", stats.bytesIn())
                 .put("total_bytes_sent", stats.bytesOut());
@@ -382,6 +385,11 @@ public final class Colibri2BridgeCodec {
     public byte[] writeVersion(String name, String version) {
         return documents.write(documents.object().put("name", name).put("version", version)
                 .put("os", System.getProperty("os.name", "unknown")));
+    }
+
+    /** {@code GET /colibri/drain}, and the reply to changing it: Jitsi Videobridge's {@code {"drain":…}}. */
+    public byte[] writeDrain(boolean draining) {
+        return documents.write(documents.object().put("drain", draining));
     }
 
     /** The body of an error reply (Jitsi sends none; a message helps whoever reads the logs). */

@@ -156,6 +156,29 @@ public final class Colibri2Client implements Bridge {
     }
 
     /**
+     * {@code POST /colibri/drain/enable} or {@code /disable}, which a LiveDesk bridge node and a Jitsi
+     * Videobridge both serve; a bridge without the resource (404, 405) cannot be drained: BadRequest.
+     */
+    @Override
+    public void drain(boolean enable) throws BridgeException {
+        HttpResponse<byte[]> response = send("POST", Colibri2Routes.DRAIN + (enable ? "/enable" : "/disable"), null);
+        if (response.statusCode() == 404 || response.statusCode() == 405) {
+            throw new BridgeException.BadRequest("bridge " + id + " cannot be drained (" + response.statusCode() + ")");
+        }
+        successBody(response);
+    }
+
+    /** {@code GET /colibri/drain}: whether the bridge is draining now. */
+    public boolean draining() throws BridgeException {
+        byte[] content = successBody(send("GET", Colibri2Routes.DRAIN, null));
+        try {
+            return codec.parseDrain(content);
+        } catch (BridgeException.BadRequest e) {
+            throw new BridgeException.Unavailable("bridge " + id + " sent an unreadable drain state: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * {@code GET /about/health}: returns when the bridge answers 200 (Jitsi Videobridge and ours alike),
      * else throws {@link BridgeException.Unavailable} saying why (unreachable, unhealthy, shutting down).
      */

@@ -185,7 +185,15 @@ public final class Colibri2ClientCodec {
                 root.counter("total_packets_received"),
                 root.counter("total_packets_sent"),
                 root.counter("total_bytes_received"),
-                root.counter("total_bytes_sent"));
+                root.counter("total_bytes_sent"),
+                // Jitsi Videobridge names its region when one is configured; ours has none.
+                root.optionalString("region", MAX_TEXT),
+                root.optionalString("version", MAX_TEXT));
+    }
+
+    /** {@code GET /colibri/drain} of either kind of bridge: {@code {"drain":true}}. */
+    public boolean parseDrain(byte[] body) throws BridgeException.BadRequest {
+        return JsonFields.tolerant(documents.read(body), "").bool("drain", false);
     }
 
     /** The statistics of one conference, as {@link Colibri2BridgeCodec#writeConferenceStats} writes them. */

@@ -50,7 +50,8 @@ import java.util.function.Supplier;
  * Serves a {@link Bridge} over the Colibri2 REST interface of Jitsi Videobridge:
  * {@code POST /colibri/v2/conferences/} (create), {@code PATCH /colibri/v2/conferences/{meeting-id}},
  * {@code GET /colibri/v2/conferences} (501), {@code GET /about/health}, {@code GET /about/version},
- * {@code GET /colibri/stats}, and LiveDesk's {@code GET /livedesk/conferences/{meeting-id}/stats}, plus any
+ * {@code GET /colibri/stats}, {@code GET /colibri/drain} and {@code POST /colibri/drain/enable|disable}, and
+ * LiveDesk's {@code GET /livedesk/conferences/{meeting-id}/stats}, plus any
  * plain-text GET routes added with {@link #addTextRoute} (a bridge node's {@code /metrics}).
  * Errors carry {@code {"error":"…"}} (Jitsi's carry nothing). Netty does the HTTP on its own small event loops; every
  * bridge call runs on a bounded worker pool because it may block, and a full pool answers 503 rather

@@ -28,6 +28,8 @@ final class Colibri2Routes {
     static final String CONFERENCE_STATS = "/livedesk/conferences/";
     /** {@code POST /livedesk/media-status}: ours; a POST because the conferences asked about may not fit a URL. */
     static final String MEDIA_STATUS = "/livedesk/media-status";
+    /** Jitsi Videobridge's drain resource, so that an operator drains either kind of bridge the same way. */
+    static final String DRAIN = "/colibri/drain";
     static final String NO_SUCH_RESOURCE = "no such resource: ";
 
     /** A reply: {@code body} is JSON unless empty; {@code allow} is set for 405. */
@@ -108,6 +110,10 @@ final class Colibri2Routes {
                     ? Reply.json(200, codec.writeVersion("LiveDesk bridge", version)) : notAllowed("GET");
             case "/colibri/stats" -> method.equals("GET")
                     ? Reply.json(200, codec.writeStats(bridge.stats(), version)) : notAllowed("GET");
+            case DRAIN -> method.equals("GET")
+                    ? Reply.json(200, codec.writeDrain(bridge.stats().draining())) : notAllowed("GET");
+            case DRAIN + "/enable" -> method.equals("POST") ? drain(true) : notAllowed("POST");
+            case DRAIN + "/disable" -> method.equals("POST") ? drain(false) : notAllowed("POST");
             case MEDIA_STATUS -> method.equals("POST") ? mediaStatus(contentType, body) : notAllowed("POST");
             default -> error(404, NO_SUCH_RESOURCE + printable(path));
         };
@@ -139,6 +145,12 @@ final class Colibri2Routes {
             return error(415, "Content-Type must be application/json");
         }
         return Reply.json(200, codec.writeMediaStatus(bridge.mediaStatus(codec.parseMediaStatusRequest(body))));
+    }
+
+    /** No body, as Jitsi Videobridge takes it; answers the state now. */
+    private Reply drain(boolean enable) throws BridgeException {
+        bridge.drain(enable);
+        return Reply.json(200, codec.writeDrain(bridge.stats().draining()));
     }
 
     private Reply health() {

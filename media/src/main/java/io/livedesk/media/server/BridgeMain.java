@@ -116,6 +116,12 @@ public final class BridgeMain implements Callable<Integer> {
             description = "The most padding one probe sends (default: ${DEFAULT-VALUE}).")
     long simulcastProbeMaxBytes;
 
+    @Option(names = "--shutdown-grace", defaultValue = "PT10S",
+            description = "On SIGTERM, report shutting_down for up to this long before stopping, so that signaling "
+                    + "moves the calls to other bridges; stops as soon as no conference is left, ISO-8601 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration shutdownGrace;
+
     public static void main(String[] args) {
         // Before anything asks for a logger.
         if (System.getProperty(LOGBACK_PROPERTY) == null) {
@@ -153,7 +159,15 @@ public final class BridgeMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         BridgeNode node = BridgeNode.start(settings);
-        Thread hook = new Thread(node::close, "livedesk-bridge-shutdown");
+        Duration grace = shutdownGrace;
+        Thread hook = new Thread(() -> {
+            try {
+                node.shutDown(grace);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                node.close();
+            }
+        }, "livedesk-bridge-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         String where = String.format("bridge %s: media udp %s:%d%s, colibri2 + /metrics http://%s:%d",
                 node.bridge().id(), node.bridge().address(), node.bridge().port(),

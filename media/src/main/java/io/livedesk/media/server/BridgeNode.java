@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One bridge node: a {@link LocalBridge} on its media UDP port, served over the Colibri2 REST interface
- * with {@code GET /metrics} (Prometheus) next to it. {@link #close()} stops HTTP first (no new
+ * with {@code GET /metrics} (Prometheus) next to it. {@link #shutDown} is the graceful stop (report
+ * {@code shutting_down}, let signaling move the calls, then close); {@link #close()} stops HTTP first (no new
  * conferences), then the bridge (expires every conference, frees the port). What {@link BridgeMain}
  * runs, and what tests start in-process.
  */
@@ -159,6 +160,30 @@ public final class BridgeNode implements AutoCloseable {
     /** Blocks until {@link #close()} has finished (from any thread, e.g. the shutdown hook). */
     public void awaitStopped() throws InterruptedException {
         stopped.await();
+    }
+
+    /**
+     * A graceful stop: the bridge reports {@code shutting_down} (still serving), so that signaling nodes move
+     * its calls to other bridges (they expire the conferences here once the participants were asked to
+     * reconnect); when no conference is left, or after {@code grace}, {@link #close()}. Without signaling to
+     * move them, the conferences simply end at the close.
+     */
+    public void shutDown(Duration grace) throws InterruptedException {
+        if (closed.get()) {
+            return;
+        }
+        bridge.shutDown();
+        long deadline = System.nanoTime() + grace.toNanos();
+        // Polled: the bridge has no conference-count listener, and a stop is rare enough that 100 ms costs nothing.
+        while (bridge.stats().conferences() > 0 && System.nanoTime() - deadline < 0) {
+            Thread.sleep(100);
+        }
+        int left = bridge.stats().conferences();
+        if (left > 0) {
+            log.warn("bridge {}: {} conference(s) still here after the shutdown grace of {} ms; they end now",
+                    bridge.id(), left, grace.toMillis());
+        }
+        close();
     }
 
     /** HTTP first, then the bridge; idempotent. */

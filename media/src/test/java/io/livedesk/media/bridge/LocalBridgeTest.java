@@ -74,7 +74,7 @@ class LocalBridgeTest {
 
     private static ConferenceRequest request(MeetingId meeting, boolean create, EndpointRequest... endpoints) {
         return (create ? ConferenceRequest.creating(meeting) : ConferenceRequest.modifying(meeting))
-                .name("room").endpoints(List.of(endpoints)).build();
+                .name("room@livedesk.internal").endpoints(List.of(endpoints)).build();
     }
 
     private TransportDescription browser(String ufrag) {

@@ -215,7 +215,8 @@ class Colibri2JsonTest {
 
         byte[] written = bridgeSide.writeStats(stats, "1.2.3");
 
-        assertEquals(stats, clientSide.parseStats(written));
+        assertEquals(new BridgeStats(0.25, 3, 7, true, false, false, 10, 20, 1000, 2000, null, "1.2.3"),
+                clientSide.parseStats(written), "the server's version goes with the stats");
         var tree = tree(written);
         for (String field : List.of("stress_level", "conferences", "endpoints", "healthy", "drain", "shutting_down",
                 "version", "total_packets_received", "total_packets_sent", "total_bytes_received", "total_bytes_sent")) {
@@ -237,11 +238,11 @@ class Colibri2JsonTest {
     void statsOfAJitsiBridgeWithoutCounters() throws Exception {
         String jvb = """
                 {"stress_level":0.05,"conferences":1,"endpoints":2,"healthy":true,"drain":false,
-                 "shutting_down":false,"version":"2.3.SNAPSHOT","bit_rate_download":12.5}""";
+                 "shutting_down":false,"version":"2.3.SNAPSHOT","region":"eu-west","bit_rate_download":12.5}""";
 
         BridgeStats stats = clientSide.parseStats(jvb.getBytes(StandardCharsets.UTF_8));
 
-        assertEquals(new BridgeStats(0.05, 1, 2, true, false, false, 0, 0, 0, 0), stats);
+        assertEquals(new BridgeStats(0.05, 1, 2, true, false, false, 0, 0, 0, 0, "eu-west", "2.3.SNAPSHOT"), stats);
     }
 
     @Test

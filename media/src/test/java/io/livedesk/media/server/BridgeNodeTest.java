@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -108,6 +109,51 @@ class BridgeNodeTest {
     }
 
     @Test
+    void drainIsServedAsJitsiVideobridgeServesItAndShutdownWaitsForTheConferencesToMove() throws Exception {
+        BridgeNode node = BridgeNode.start(new BridgeNode.Settings("node-drain", "127.0.0.1", freeUdpPort(),
+                "127.0.0.1", 0, 2, Duration.ofSeconds(60), false, "test"));
+        URI base = URI.create("http://127.0.0.1:" + node.httpAddress().getPort());
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        try (Colibri2Client client = new Colibri2Client("node", Colibri2Client.Options.of(base))) {
+            assertEquals("{\"drain\":false}", get(http, base, "/colibri/drain").body());
+            HttpResponse<String> enabled = post(http, base, "/colibri/drain/enable");
+            assertEquals(200, enabled.statusCode());
+            assertEquals("{\"drain\":true}", enabled.body());
+            assertTrue(get(http, base, "/colibri/stats").body().contains("\"drain\":true"));
+            assertTrue(client.stats().draining());
+            assertTrue(client.draining());
+            assertEquals(200, get(http, base, "/about/health").statusCode(), "a draining bridge is healthy");
+            // Its conferences go on: a caller that still sends one is served (choosing is the caller's business).
+            client.apply(ConferenceRequest.creating(MEETING).name("room@livedesk.internal")
+                    .endpoint(EndpointRequest.creating("ep1").statsId("alice").sources(List.of()).iceControlling(true))
+                    .build());
+            client.drain(false);
+            assertFalse(client.stats().draining());
+            assertEquals(405, get(http, base, "/colibri/drain/enable").statusCode());
+
+            // Shutting down: reported at once, served until the conference is gone, then stopped.
+            Thread stopping = new Thread(() -> {
+                try {
+                    node.shutDown(Duration.ofSeconds(30));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "node-drain-test-stop");
+            stopping.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.stats().shuttingDown());
+            assertEquals(500, get(http, base, "/about/health").statusCode());
+            assertEquals(1, client.stats().conferences(), "still serving while its calls move");
+            client.expire(MEETING); // what signaling does once the participants were asked to reconnect elsewhere
+            node.awaitStopped();
+            stopping.join(10_000);
+            assertFalse(stopping.isAlive());
+        } finally {
+            node.close();
+        }
+        assertThrows(ConnectException.class, () -> get(http, base, "/about/health"));
+    }
+
+    @Test
     void publicAddressesAreParsedAndAWildcardNeedsOne() {
         BridgeMain main = new BridgeMain();
         new CommandLine(main).parseArgs("--media-address", "0.0.0.0", "--public-address", "203.0.113.7,10.0.0.5",
@@ -169,6 +215,12 @@ class BridgeNodeTest {
             throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(HttpClient http, URI base, String path)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static int freeUdpPort() throws IOException {

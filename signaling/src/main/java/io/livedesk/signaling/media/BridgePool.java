@@ -37,7 +37,7 @@ import java.util.function.Predicate;
 /**
  * Several bridges behind one {@link Bridge}: a new conference goes to the healthy member with the lowest
  * stress ({@link BridgeSelector}); every later request for it goes to that member. One named thread checks
- * every member each {@code healthInterval} ({@link MemberBridge#health()} then {@link Bridge#stats()}).
+ * every member each {@code healthInterval} ({@link Bridge#stats()} then {@link MemberBridge#health()}).
  *
  * <p>Failover: a member that fails {@code downAfter} checks in a row, or whose request fails with a
  * connection error (refused, reset, connect timeout), is marked down. Its conferences are forgotten, so the
@@ -47,7 +47,14 @@ import java.util.function.Predicate;
  * connection error itself answers NotFound, for the same reason. A member whose check succeeds again takes
  * conferences again, after the pool expired there (best effort) the conferences it had lost.
  *
- * <p>With no member up, creating a conference fails with {@link BridgeException.Unavailable}. A request
+ * <p>Draining ({@link #drain}, or the bridge's own drain mode, read from its stats): a draining member gets no
+ * new conference; the conferences it holds stay there, new participants included, until they end. A member that
+ * reports shutting down is marked down at its first such check, which moves its calls as failover does (lost
+ * listeners ask the browsers to reconnect; their offers create the conferences elsewhere), and the pool expires
+ * them there at once so that the bridge may stop.
+ *
+ * <p>With no member up, or every one draining or shutting down, creating a conference fails with
+ * {@link BridgeException.Unavailable}. A request
  * that timed out without a connection error counts as one failed check and is passed on as Unavailable.
  *
  * <p>Media status: when asked to {@link #watchMedia watch} some conferences (calls'), another named thread reads
@@ -263,7 +270,8 @@ public final class BridgePool implements Bridge {
             m.orphan(meetingId); // created there just as it went down: expired when it is back
             failures.add(m.id() + ": went down");
         }
-        String why = ranked.isEmpty() ? "no media bridge is up and healthy"
+        String why = ranked.isEmpty() ? "no media bridge is up and taking new conferences (each is down, unhealthy, "
+                + "draining or shutting down)"
                 : "no media bridge took it (" + failures + ")";
         log.warn("bridge pool {}: cannot create conference {}: {}", id, meetingId, why);
         throw new BridgeException.Unavailable("cannot create conference " + meetingId + ": " + why, null);
@@ -312,7 +320,7 @@ public final class BridgePool implements Bridge {
             }
             if (isUp) {
                 stress += s.stressLevel();
-                draining += s.draining() ? 1 : 0;
+                draining += m.draining() ? 1 : 0;
                 conferences += s.conferences();
                 endpoints += s.endpoints();
             }
@@ -347,6 +355,33 @@ public final class BridgePool implements Bridge {
             assigned.merge(m, 1, Integer::sum);
         }
         return members.stream().map(m -> m.status(assigned.getOrDefault(m, 0))).toList();
+    }
+
+    /** Whether a new conference would find a member now (from the last checks; no call to any bridge). */
+    public boolean takesNewConferences() {
+        return !closed.get() && !selector.rank(members).isEmpty();
+    }
+
+    /**
+     * Drains (or undrains) a member: asks the bridge itself ({@link Bridge#drain}, Jitsi Videobridge's
+     * {@code POST /colibri/drain/enable|disable}), so that every signaling node sees it at its next check,
+     * then marks it here at once.
+     *
+     * @throws BridgeException.NotFound    for an id that is not a member
+     * @throws BridgeException.BadRequest  if the bridge cannot be drained
+     * @throws BridgeException.Unavailable if it could not be reached (counted as a failed request)
+     */
+    public MemberStatus drain(String memberId, boolean enable) throws BridgeException {
+        PoolMember m = members.stream().filter(x -> x.id().equals(memberId)).findFirst()
+                .orElseThrow(() -> new BridgeException.NotFound("no media bridge " + memberId + " in this pool"));
+        try {
+            m.bridge().drain(enable);
+        } catch (BridgeException.Unavailable e) {
+            failed(m, e);
+            throw e;
+        }
+        m.markDraining(enable);
+        return members().get(m.index());
     }
 
     /** The id of the member holding the meeting's conference, if any. */
@@ -442,28 +477,49 @@ public final class BridgePool implements Bridge {
 
     private void check(PoolMember m) {
         PoolMember.Pending before = m.pending();
+        long drainChanges = m.drainChanges();
         BridgeStats stats;
         try {
-            m.health().check();
+            // Stats first: a bridge shutting down fails its health check, and must be told apart from a dead one.
             stats = m.bridge().stats();
+            if (stats.shuttingDown()) {
+                if (!closed.get()) {
+                    shuttingDown(m, stats, drainChanges);
+                }
+                return;
+            }
+            m.health().check();
         } catch (BridgeException | RuntimeException e) {
             failedCheck(m, e.getMessage() == null ? e.toString() : e.getMessage());
             return;
         }
-        if (!stats.healthy() || stats.shuttingDown()) {
-            String reason = stats.shuttingDown() ? "shutting down" : "reports unhealthy";
+        if (!stats.healthy()) {
+            String reason = "reports unhealthy";
             if (!closed.get()) {
-                noteFailedCheck(m, reason, m.unhealthy(stats, reason, options.downAfter()));
+                noteFailedCheck(m, reason, m.unhealthy(stats, drainChanges, reason, options.downAfter()));
             }
             return;
         }
         if (!m.isUp()) {
             expireOrphans(m);
         }
-        if (m.succeeded(stats, before) == PoolMember.Change.CAME_BACK) {
+        if (m.succeeded(stats, before, drainChanges) == PoolMember.Change.CAME_BACK) {
             log.info("bridge pool {}: bridge {} is back (stress {}), taking conferences again", id, m.id(),
                     stats.stressLevel());
         }
+    }
+
+    /**
+     * The member is about to stop and still serves: down at once, its calls moved as on failover, and their old
+     * conferences expired there (best effort) so that it need not wait for them to time out.
+     */
+    private void shuttingDown(PoolMember m, BridgeStats stats, long drainChanges) {
+        if (m.unhealthy(stats, drainChanges, "shutting down", 1) != PoolMember.Change.WENT_DOWN) {
+            log.debug("bridge pool {}: bridge {} still shutting down", id, m.id());
+            return;
+        }
+        wentDown(m, "shutting down");
+        expireOrphans(m);
     }
 
     private void failedCheck(PoolMember m, String reason) {

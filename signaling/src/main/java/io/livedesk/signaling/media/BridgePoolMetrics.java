@@ -11,7 +11,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The pool's members in signaling's {@code /metrics}, one series per bridge (label {@code bridge}: the
- * bridge's id, an address; no meeting or customer data): up, stress, conferences and endpoints as the bridge
+ * bridge's id, an address; no meeting or customer data): up, draining, stress, conferences and endpoints as the bridge
  * last reported them, conferences this node placed there, packets and bytes it forwarded, how often it went
  * down. Values come from the pool's last checks; a scrape calls no bridge. Names in docs/operations.md.
  */
@@ -30,6 +30,9 @@ public final class BridgePoolMetrics implements MeterBinder {
             int index = i;
             gauge(registry, "livedesk.media.bridge.up", "1 if the bridge takes conferences, 0 if marked down",
                     bridge, index, s -> s.up() ? 1 : 0);
+            gauge(registry, "livedesk.media.bridge.draining",
+                    "1 if the bridge is draining (takes no new conferences; its own go on), else 0", bridge, index,
+                    s -> s.draining() ? 1 : 0);
             gauge(registry, "livedesk.media.bridge.stress", "Stress level the bridge last reported (NaN before the first check)",
                     bridge, index, s -> reported(s, BridgeStats::stressLevel));
             gauge(registry, "livedesk.media.bridge.conferences", "Conferences the bridge last reported (all its callers)",

@@ -9,9 +9,10 @@ import java.util.Optional;
 
 /**
  * Orders the pool's members for a new conference, best first, after Jicofo's {@code BridgeSelector}: only
- * members that are up and whose last stats say healthy and not shutting down; those whose last check or
- * request failed (not yet down) last, then those draining;
- * then by stress, where stress is the bridge's reported {@code stress_level} plus the endpoints placed
+ * members that are up, not draining, and whose last stats say healthy and not shutting down (a draining
+ * bridge is never given a new conference, even when it is the only one left: the operator asked for it to
+ * empty; the conferences it has keep going there, as the pool routes them by owner); those whose last check
+ * or request failed (not yet down) last; then by stress, where stress is the bridge's reported {@code stress_level} plus the endpoints placed
  * there since it was measured, each counted at the bridge's own stress per endpoint; then by endpoints and
  * conferences (reported plus placed since), which decides between idle bridges (stress 0 until media
  * flows); then by configuration order.
@@ -19,13 +20,11 @@ import java.util.Optional;
 final class BridgeSelector {
 
     /** One candidate with the numbers it is ranked by. */
-    record Candidate(PoolMember member, boolean suspect, boolean draining, double stress, int endpoints,
-                     int conferences) {
+    record Candidate(PoolMember member, boolean suspect, double stress, int endpoints, int conferences) {
     }
 
     private static final Comparator<Candidate> ORDER = Comparator
             .comparing(Candidate::suspect)
-            .thenComparing(Candidate::draining)
             .thenComparingDouble(Candidate::stress)
             .thenComparingInt(Candidate::endpoints)
             .thenComparingInt(Candidate::conferences)
@@ -42,7 +41,7 @@ final class BridgeSelector {
     }
 
     static Optional<Candidate> candidate(PoolMember m) {
-        if (!m.isUp()) {
+        if (!m.isUp() || m.draining()) {
             return Optional.empty();
         }
         BridgeStats s = m.stats();
@@ -50,14 +49,14 @@ final class BridgeSelector {
         boolean suspect = m.failures() > 0;
         if (s == null) {
             // Not checked yet: assume idle, so that a pool takes calls from its first second.
-            return Optional.of(new Candidate(m, suspect, false, 0, pending.endpoints(), pending.conferences()));
+            return Optional.of(new Candidate(m, suspect, 0, pending.endpoints(), pending.conferences()));
         }
         if (!s.healthy() || s.shuttingDown()) {
             return Optional.empty();
         }
         double stress = Math.max(0, s.stressLevel());
         double perEndpoint = s.endpoints() > 0 ? stress / s.endpoints() : 0;
-        return Optional.of(new Candidate(m, suspect, s.draining(), stress + pending.endpoints() * perEndpoint,
+        return Optional.of(new Candidate(m, suspect, stress + pending.endpoints() * perEndpoint,
                 s.endpoints() + pending.endpoints(), s.conferences() + pending.conferences()));
     }
 }

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
@@ -94,6 +95,12 @@ public final class BridgedMedia implements MediaMode {
     @Override
     public BridgePool bridgePool() {
         return pool;
+    }
+
+    @Override
+    public Optional<String> notReady() {
+        return pool.takesNewConferences() ? Optional.empty()
+                : Optional.of("no media bridge can take a new call (each is down, draining or shutting down)");
     }
 
     @Override

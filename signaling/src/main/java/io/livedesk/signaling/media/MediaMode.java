@@ -7,6 +7,7 @@ import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.live.BroadcastMedia;
 import io.livedesk.signaling.server.Metrics;
 
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
@@ -51,6 +52,12 @@ public sealed interface MediaMode extends AutoCloseable permits PeerToPeerMedia,
 
     /** The bridges calls go through, or null with peer-to-peer media. */
     BridgePool bridgePool();
+
+    /**
+     * Why a new call could not get media now, for {@code /readyz}; empty when it can (always without a bridge).
+     * From the last checks: asks no bridge.
+     */
+    Optional<String> notReady();
 
     void start();
 

@@ -14,8 +14,24 @@ import java.util.Objects;
  *
  * @param bridge the bridge; the pool closes it
  * @param health throws when the bridge is not serving
+ * @param kind   where it runs, for operators' lists
  */
-public record MemberBridge(Bridge bridge, HealthCheck health) {
+public record MemberBridge(Bridge bridge, HealthCheck health, Kind kind) {
+
+    /** Where a member runs: in this process, or behind Colibri2 (a LiveDesk bridge node or a Jitsi Videobridge). */
+    public enum Kind {
+        IN_PROCESS("in-process"), REMOTE("remote");
+
+        private final String wire;
+
+        Kind(String wire) {
+            this.wire = wire;
+        }
+
+        public String wire() {
+            return wire;
+        }
+    }
 
     /** A liveness probe beside stats(). */
     @FunctionalInterface
@@ -26,16 +42,17 @@ public record MemberBridge(Bridge bridge, HealthCheck health) {
     public MemberBridge {
         Objects.requireNonNull(bridge, "bridge");
         Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(kind, "kind");
     }
 
     /** An in-process bridge: its stats() already say whether it is healthy; nothing else can fail. */
     public static MemberBridge inProcess(Bridge bridge) {
-        return new MemberBridge(bridge, () -> { });
+        return new MemberBridge(bridge, () -> { }, Kind.IN_PROCESS);
     }
 
     /** A remote bridge over Colibri2: {@code GET /about/health} besides {@code /colibri/stats}. */
     public static MemberBridge remote(Colibri2Client client) {
-        return new MemberBridge(client, client::checkHealth);
+        return new MemberBridge(client, client::checkHealth, Kind.REMOTE);
     }
 
     /**

@@ -9,6 +9,7 @@ import io.livedesk.signaling.live.BroadcastMedia;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /** Browser-to-browser media: the server relays SDP and candidates and holds no media. */
@@ -39,6 +40,12 @@ public record PeerToPeerMedia(List<Map<String, Object>> iceServers) implements M
     @Override
     public BridgePool bridgePool() {
         return null;
+    }
+
+    /** Browsers carry the media: nothing here can keep a call from having it. */
+    @Override
+    public Optional<String> notReady() {
+        return Optional.empty();
     }
 
     @Override

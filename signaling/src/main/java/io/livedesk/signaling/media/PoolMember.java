@@ -14,7 +14,8 @@ import java.util.Set;
  * A member of the pool and what the pool believes of it: up or down, its last stats, the placements made
  * since those stats were asked for (so that conferences created between two checks do not all herd onto
  * the same bridge), and the conferences it lost when it went down (expired once it is back, before it
- * takes new ones). All state is guarded by this object's monitor; the bridge calls happen outside it.
+ * takes new ones), and whether it drains (as it last reported, or as an operator just set it through this
+ * pool, whichever is newer). All state is guarded by this object's monitor; the bridge calls happen outside it.
  */
 final class PoolMember {
 
@@ -38,6 +39,9 @@ final class PoolMember {
     private String lastFailure = "";
     private final Set<MeetingId> orphans = new HashSet<>();
     private boolean reportsMedia = true;
+    private boolean draining;
+    /** Raised by every drain change made here, so that stats asked for before it do not undo it. */
+    private long drainChanges;
 
     PoolMember(MemberBridge member, int index) {
         this.member = member;
@@ -46,6 +50,10 @@ final class PoolMember {
 
     Bridge bridge() {
         return member.bridge();
+    }
+
+    MemberBridge.Kind kind() {
+        return member.kind();
     }
 
     MemberBridge.HealthCheck health() {
@@ -88,9 +96,33 @@ final class PoolMember {
         return true;
     }
 
-    /** A check succeeded with these stats, asked for when {@code before} was pending. */
-    synchronized Change succeeded(BridgeStats fresh, Pending before) {
+    /** Drain changes made through this pool so far: read before asking for stats, handed back with them. */
+    synchronized long drainChanges() {
+        return drainChanges;
+    }
+
+    /** Whether it drains: gets no new conferences. */
+    synchronized boolean draining() {
+        return draining;
+    }
+
+    /** An operator drained or undrained it through this pool, and the bridge accepted: true at once here. */
+    synchronized void markDraining(boolean enable) {
+        draining = enable;
+        drainChanges++;
+    }
+
+    /** Stats asked for when {@code drainChangesBefore} drain changes had been made here. */
+    private void reported(BridgeStats fresh, long drainChangesBefore) {
         stats = fresh;
+        if (drainChanges == drainChangesBefore) {
+            draining = fresh.draining();
+        }
+    }
+
+    /** A check succeeded with these stats, asked for when {@code before} was pending. */
+    synchronized Change succeeded(BridgeStats fresh, Pending before, long drainChangesBefore) {
+        reported(fresh, drainChangesBefore);
         pendingConferences = Math.max(0, pendingConferences - before.conferences());
         pendingEndpoints = Math.max(0, pendingEndpoints - before.endpoints());
         failures = 0;
@@ -106,9 +138,12 @@ final class PoolMember {
         return failures;
     }
 
-    /** The bridge answered its check but called itself unhealthy or shutting down: a failure, with stats. */
-    synchronized Change unhealthy(BridgeStats reported, String reason, int threshold) {
-        stats = reported;
+    /**
+     * The bridge answered its check but called itself unhealthy or shutting down: a failure, with stats; down at
+     * {@code threshold} such checks (1 for shutting down: its calls must move while it still serves them).
+     */
+    synchronized Change unhealthy(BridgeStats fresh, long drainChangesBefore, String reason, int threshold) {
+        reported(fresh, drainChangesBefore);
         return failed(reason, threshold);
     }
 
@@ -153,8 +188,8 @@ final class PoolMember {
     }
 
     synchronized MemberStatus status(int assignedConferences) {
-        return new MemberStatus(id(), up, stats, assignedConferences, failures, timesDown, conferencesLost,
-                lastFailure);
+        return new MemberStatus(id(), kind(), up, draining, stats != null && stats.shuttingDown(), stats,
+                assignedConferences, failures, timesDown, conferencesLost, lastFailure);
     }
 
     @Override

@@ -24,6 +24,7 @@ import io.livedesk.signaling.live.LiveMetrics;
 import io.livedesk.signaling.live.LiveService;
 import io.livedesk.signaling.media.BridgePool;
 import io.livedesk.signaling.media.ClusterBroadcastMedia;
+import io.livedesk.signaling.media.BridgesApi;
 import io.livedesk.signaling.media.MediaMode;
 import io.livedesk.signaling.presence.PresenceService;
 import io.livedesk.signaling.presence.StaffApi;
@@ -63,6 +64,7 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -200,7 +202,7 @@ public final class LiveDeskNode implements AutoCloseable {
         // REST routes, with the console's static files as the fallback for GET.
         ApiAuth apiAuth = new ApiAuth(tokens, config.routing().maxCustomerPriority());
         HttpRoutes routes = new HttpRoutes(new StaticFiles(LiveDeskNode.class.getClassLoader()), codec.mapper());
-        new HealthEndpoints(this::ready, metrics).register(routes);
+        new HealthEndpoints(this::notReady, metrics, codec.mapper()).register(routes);
         new DevTokenEndpoints(tokens, config.auth(), config.demoEnabled(), adminKey, codec.mapper()).register(routes);
         new QueuesApi(routing, stores.presence(), config.routing(), apiAuth, codec.mapper()).register(routes);
         new StaffApi(stores.presence(), stores.supervisors(), apiAuth, codec.mapper()).register(routes);
@@ -210,6 +212,7 @@ public final class LiveDeskNode implements AutoCloseable {
                 codec.mapper(), clock).register(routes);
         new StatusApi(stores.presence(), stores.routing(), stores.dayStats(), serviceStats, config.routing(), hours,
                 codec.mapper(), clock).register(routes);
+        new BridgesApi(media.bridgePool(), apiAuth, codec.mapper()).register(routes);
         new BroadcastsApi(stores.broadcasts(), stores.viewers(), config.routing(), apiAuth, codec.mapper(), clock,
                 broadcastChanges, nodeId).register(routes);
         this.context = new NodeContext(config, codec, workers, connections, messages, sessions, metrics, routes,
@@ -275,7 +278,21 @@ public final class LiveDeskNode implements AutoCloseable {
     }
 
     public boolean ready() {
-        return !stopping.get() && stores.ready();
+        return notReady().isEmpty();
+    }
+
+    /**
+     * Why a load balancer should send this node no new work now: shutting down, a store that does not answer,
+     * or (with bridges) no bridge that can take a new call. Empty when ready.
+     */
+    public Optional<String> notReady() {
+        if (stopping.get()) {
+            return Optional.of("shutting down");
+        }
+        if (!stores.ready()) {
+            return Optional.of("the stores do not answer");
+        }
+        return media.notReady();
     }
 
     public int port() {

@@ -160,13 +160,107 @@ class BridgePoolTest {
     }
 
     @Test
-    void drainingMembersAreUsedOnlyWhenNoOtherIs() throws Exception {
-        Bridge draining = bridge("draining", new BridgeStats(0, 0, 0, true, true, false, 0, 0, 0, 0));
+    void aDrainingMemberGetsNoNewConferenceEvenWhenLeastLoadedButKeepsItsOwn() throws Exception {
+        Bridge draining = bridge("draining", stats(0, 0, 0));
         Bridge loaded = bridge("loaded", stats(0.9, 5, 50));
         BridgePool pool = pool(draining, loaded);
         pool.checkAll();
         pool.apply(create("m1", 1));
-        assertEquals(Optional.of("loaded"), pool.ownerOf(new MeetingId("m1")));
+        assertEquals(Optional.of("draining"), pool.ownerOf(new MeetingId("m1")), "idle: it takes the first call");
+
+        when(draining.stats()).thenReturn(new BridgeStats(0, 1, 1, true, true, false, 0, 0, 0, 0));
+        pool.checkAll();
+        assertTrue(pool.members().get(0).draining());
+        assertTrue(pool.members().get(0).up(), "draining is not down");
+        pool.apply(create("m2", 1));
+        assertEquals(Optional.of("loaded"), pool.ownerOf(new MeetingId("m2")), "a new call avoids the draining bridge");
+
+        // The existing call stays: a participant who joins it later lands where the call is.
+        pool.apply(addEndpoint("m1", "supervisor-1"));
+        verify(draining, times(2)).apply(any());
+        assertEquals(Optional.of("draining"), pool.ownerOf(new MeetingId("m1")));
+        assertTrue(pool.takesNewConferences());
+    }
+
+    @Test
+    void drainingThroughThePoolAsksTheBridgeAndMarksItAtOnce() throws Exception {
+        Bridge a = bridge("a", stats(0, 0, 0));
+        Bridge b = bridge("b", stats(0.5, 0, 0));
+        BridgePool pool = pool(a, b);
+        pool.checkAll();
+
+        MemberStatus drained = pool.drain("a", true);
+
+        verify(a).drain(true);
+        assertTrue(drained.draining());
+        assertFalse(drained.takesNewConferences());
+        pool.apply(create("m1", 1));
+        assertEquals(Optional.of("b"), pool.ownerOf(new MeetingId("m1")), "before the next check");
+        // The bridge holds the state: its next stats say so, and so does the pool.
+        when(a.stats()).thenReturn(new BridgeStats(0, 0, 0, true, true, false, 0, 0, 0, 0));
+        pool.checkAll();
+        assertTrue(pool.members().get(0).draining());
+
+        when(a.stats()).thenReturn(stats(0, 0, 0));
+        assertFalse(pool.drain("a", false).draining());
+        verify(a).drain(false);
+        pool.apply(create("m2", 1));
+        assertEquals(Optional.of("a"), pool.ownerOf(new MeetingId("m2")), "eligible again");
+
+        assertThrows(BridgeException.NotFound.class, () -> pool.drain("nope", true));
+        doThrow(refused("b")).when(b).drain(true);
+        assertThrows(BridgeException.Unavailable.class, () -> pool.drain("b", true));
+        assertFalse(pool.members().get(1).draining(), "not marked when the bridge did not take it");
+    }
+
+    @Test
+    void withEveryMemberDrainingOrShuttingDownANewCallGetsTheNoBridgeError() throws Exception {
+        Bridge a = bridge("a", new BridgeStats(0, 1, 2, true, true, false, 0, 0, 0, 0));
+        Bridge b = bridge("b", new BridgeStats(0, 0, 0, true, false, true, 0, 0, 0, 0));
+        BridgePool pool = pool(a, b);
+        pool.checkAll();
+
+        assertFalse(pool.takesNewConferences());
+        BridgeException.Unavailable e = assertThrows(BridgeException.Unavailable.class, () -> pool.apply(create("m1", 1)));
+        assertTrue(e.getMessage().contains("no media bridge is up and taking new conferences"), e.getMessage());
+        assertTrue(e.getMessage().contains("draining"), e.getMessage());
+        verify(a, never()).apply(any());
+        verify(b, never()).apply(any());
+    }
+
+    @Test
+    void aMemberReportingShuttingDownIsDownAtOnceItsCallsMovedAndItsConferencesExpiredThere() throws Exception {
+        Bridge a = bridge("a", stats(0, 0, 0));
+        Bridge b = bridge("b", stats(0.5, 0, 0));
+        BridgePool pool = pool(a, b);
+        pool.checkAll();
+        pool.apply(create("m1", 1));
+        pool.apply(create("m2", 1));
+        assertEquals(Optional.of("a"), pool.ownerOf(new MeetingId("m1")));
+
+        when(a.stats()).thenReturn(new BridgeStats(0, 2, 2, true, false, true, 0, 0, 0, 0));
+        pool.checkAll(); // one check, not down-after
+
+        MemberStatus status = pool.members().get(0);
+        assertFalse(status.up());
+        assertTrue(status.shuttingDown());
+        assertEquals("shutting down", status.lastFailure());
+        Set<MeetingId> moved = Set.of(new MeetingId("m1"), new MeetingId("m2"));
+        assertEquals(List.of(moved), lost, "the listeners ask the calls' browsers to reconnect");
+        verify(a).expire(new MeetingId("m1"));
+        verify(a).expire(new MeetingId("m2"));
+        // The browsers' new offers: the update is NotFound, so the conference is created on b.
+        assertThrows(BridgeException.NotFound.class, () -> pool.apply(update("m1")));
+        pool.apply(create("m1", 1));
+        assertEquals(Optional.of("b"), pool.ownerOf(new MeetingId("m1")));
+
+        pool.checkAll();
+        assertEquals(1, lost.size(), "told once");
+    }
+
+    private static ConferenceRequest addEndpoint(String meetingId, String endpointId) {
+        return ConferenceRequest.modifying(new MeetingId(meetingId))
+                .endpoint(EndpointRequest.creating(endpointId).statsId(endpointId).sources(List.of())).build();
     }
 
     @Test
@@ -362,10 +456,13 @@ class BridgePoolTest {
                 "livedesk_media_bridge_packets_received_total{bridge=\"a\"} 100.0",
                 "livedesk_media_bridge_bytes_sent_total{bridge=\"b\"} 200.0",
                 "livedesk_media_bridge_marked_down_total{bridge=\"a\"} 0.0",
+                "livedesk_media_bridge_draining{bridge=\"a\"} 0.0",
                 "livedesk_media_bridges_up 2.0")) {
             assertTrue(text.contains(expected), "metrics lack " + expected + ":\n" + text);
         }
         assertFalse(text.contains("m1"), "no meeting ids in labels");
+        pool.drain("b", true);
+        assertTrue(metrics.scrape().contains("livedesk_media_bridge_draining{bridge=\"b\"} 1.0"));
     }
 
     @Test

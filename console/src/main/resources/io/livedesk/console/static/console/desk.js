@@ -25,6 +25,9 @@
  *             an item desk-live-customer, desk-join (listen in, unannounced) and desk-barge (join with camera
  *             and microphone),
  *             desk-live-refresh
+ *   bridges:  desk-bridges (panel, supervisors), desk-bridges-list (rows desk-bridge with data-bridge-id and
+ *             data-state = up|draining|down|shutting-down, each with desk-bridge-drain or desk-bridge-undrain),
+ *             desk-bridges-note (errors and notices), desk-bridges-refresh
  *   history:  desk-recent (list; items desk-recent-item with data-call-id), desk-recent-refresh,
  *             inside an item desk-transcript-open (for answered calls)
  *   captions: desk-captions (panel in the call, staff and supervisors), desk-captions-status, lines
@@ -70,6 +73,7 @@ import { onCaption, onCaptionStatus, renderCaptions, captionLines } from "./pane
 import { loadRecent, renderRecent } from "./panels/history.js";
 import { loadCallbacks, renderCallbacks } from "./panels/callbacks.js";
 import { loadLive, renderLive } from "./panels/live.js";
+import { loadBridges, renderBridges, BRIDGES_REFRESH_MS } from "./panels/bridges.js";
 import { onWallboard, renderWallboard, tickWallboard } from "./panels/wallboard.js";
 import { onAlert, clearAlerts, renderAlerts, alertList } from "./panels/alerts.js";
 import { renderTranscript, downloadTranscript, closeTranscript, onTranscriptClosed } from "./panels/transcript.js";
@@ -94,6 +98,7 @@ setRenderers([
   renderCallbacks,
   renderLive,
   renderWallboard,
+  renderBridges,
   renderAlerts,
   renderTranscript,
   renderOffers,
@@ -162,6 +167,7 @@ function init() {
   $("recent-refresh").addEventListener("click", loadRecent);
   $("callbacks-refresh").addEventListener("click", loadCallbacks);
   $("live-refresh").addEventListener("click", loadLive);
+  $("bridges-refresh").addEventListener("click", loadBridges);
   $("transfer-form").addEventListener("submit", transferCall);
   $("transfer-topic").addEventListener("focus", loadColleagues);
   $("alerts-clear").addEventListener("click", clearAlerts);
@@ -169,6 +175,7 @@ function init() {
   $("transcript-x").addEventListener("click", closeTranscript);
   $("transcript-dialog").addEventListener("close", onTranscriptClosed);
   setInterval(() => { if (!desk.call) loadLive(); }, LIVE_REFRESH_MS);
+  setInterval(loadBridges, BRIDGES_REFRESH_MS);
   onLangChange(() => render());
 
   translate(document);

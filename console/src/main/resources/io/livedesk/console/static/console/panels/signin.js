@@ -13,6 +13,7 @@ import { resetCaptions } from "./captions.js";
 import { loadRecent, resetHistory } from "./history.js";
 import { loadCallbacks, resetCallbacks } from "./callbacks.js";
 import { loadLive } from "./live.js";
+import { loadBridges, resetBridges } from "./bridges.js";
 import { clearAlerts } from "./alerts.js";
 import { closeTranscript } from "./transcript.js";
 import { onStudioWelcome, resetStudio } from "./studio.js";
@@ -123,6 +124,7 @@ function onWelcome(w, resumed) {
   loadRecent();
   loadCallbacks();
   loadLive();
+  loadBridges();
   openWallboard();
   onStudioWelcome(resumed);
 }
@@ -148,6 +150,7 @@ export async function signOut(message, clean = true) {
   desk.presence = { status: "away", load: 0, capacity: 1 };
   resetHistory();
   resetCallbacks();
+  resetBridges();
   resetWallboard();
   clearAlerts();
   resetCaptions(null);
