@@ -112,6 +112,11 @@ final class TransportLink implements EndpointLink {
         return false;
     }
 
+    /** The transport itself (tests: that an expired endpoint's transport is collected). */
+    MediaTransport mediaTransport() {
+        return transport;
+    }
+
     String transportId() {
         return transport.id();
     }

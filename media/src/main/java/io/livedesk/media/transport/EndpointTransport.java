@@ -18,6 +18,7 @@ import org.ice4j.ice.KeepAliveStrategy;
 import org.ice4j.ice.LocalCandidate;
 import org.ice4j.ice.RemoteCandidate;
 import org.ice4j.util.Buffer;
+import org.ice4j.util.BufferHandler;
 
 /**
  * One browser's ICE + DTLS-SRTP transport to the bridge (BUNDLE and rtcp-mux: one component).
@@ -33,6 +34,16 @@ import org.ice4j.util.Buffer;
  * {@link #start()}; {@link #close()} frees the agent, the DTLS thread and the SRTP contexts.
  */
 public final class EndpointTransport implements MediaTransport {
+    /**
+     * What a closed transport's component is left with: nothing of the bridge. ice4j keeps a freed agent's
+     * {@code Component} reachable after {@link Agent#free()} (its static scheduler's queue holds the check list's
+     * completion checker for 5 s, and a pace maker cancelled while it runs goes on rescheduling itself for good),
+     * and the component's buffer callback was this transport, and through its listener the bridge's endpoint.
+     */
+    private static final BufferHandler CLOSED = packet -> {
+        // A datagram for a freed agent: nothing to do (ice4j's buffers are not ours to return).
+    };
+
     private final String id;
     private final BridgeCertificate certificate;
     private final Agent agent;
@@ -178,12 +189,16 @@ public final class EndpointTransport implements MediaTransport {
         secure.received(packet.getBuffer(), packet.getOffset(), packet.getLength());
     }
 
-    /** Frees the ICE agent (and its candidate on the shared port), the DTLS thread and SRTP state. */
+    /**
+     * Frees the ICE agent (and its candidate on the shared port), the DTLS thread and SRTP state, and detaches
+     * this transport from the agent's component, which ice4j may keep for a while after (see {@link #CLOSED}).
+     */
     @Override
     public void close() {
         if (secure.isClosed()) {
             return;
         }
+        component.setBufferCallback(CLOSED);
         secure.close();
         agent.free();
     }

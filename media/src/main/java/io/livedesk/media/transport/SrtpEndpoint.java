@@ -28,8 +28,19 @@ final class SrtpEndpoint {
     private static final ThreadLocal<PacketBuffer> OUTGOING =
             ThreadLocal.withInitial(() -> new PacketBuffer(new byte[2048], 0, 0));
 
+    private static final MediaPacketListener CLOSED = new MediaPacketListener() {
+        @Override
+        public void onRtp(byte[] buf, int off, int len) {
+        }
+
+        @Override
+        public void onRtcp(byte[] buf, int off, int len) {
+        }
+    };
+
     private final String id;
-    private final MediaPacketListener listener;
+    /** Where clear packets go; {@link #CLOSED} once closed, so a closed transport no longer holds the endpoint. */
+    private volatile MediaPacketListener listener;
     private final TransportCounters counters;
     private final Object keyLock = new Object();
     /** Copies of SRTP/SRTCP received before keys; guarded by keyLock. */
@@ -193,6 +204,7 @@ final class SrtpEndpoint {
                 return;
             }
             closed = true;
+            listener = CLOSED;
             session = srtp;
             srtp = null;
             earlyPackets.clear();

@@ -1,6 +1,9 @@
 package io.livedesk.media.robustness;
 
 import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.HeaderExtension;
+import io.livedesk.media.api.Media;
+import io.livedesk.media.api.PayloadType;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MediaSource;
@@ -9,7 +12,11 @@ import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.SetupRole;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.bridge.BridgeConfig;
+import io.livedesk.media.bridge.EndpointRetention;
 import io.livedesk.media.bridge.LocalBridge;
+import io.livedesk.media.sdp.Extmap;
+import io.livedesk.media.server.BridgeMetrics;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
@@ -26,23 +33,29 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Hundreds of allocate/expire cycles on one bridge, each endpoint with its transport started (ICE checks
- * toward a dead loopback port, the DTLS server waiting for a ClientHello): afterwards threads, file
- * descriptors, registered ICE ufrags and conferences are back where they were after warm-up, and heap
- * after GC has not grown between the first and the last third.
+ * toward a dead loopback port, the DTLS server waiting for a ClientHello) and transport-cc negotiated (so each
+ * carries its send-side estimator, some 45 kB): afterwards threads, file descriptors, registered ICE ufrags,
+ * conferences and the metrics' per-endpoint series are back where they were after warm-up, every expired endpoint
+ * (and its receiver, link and transport) has been collected, and heap after GC has not grown between the first and
+ * the last third.
  *
- * <p>Measured (class histograms): bridge objects (Endpoint, EndpointTransport, DTLS sessions) are gone
- * seconds after expiry, but ice4j keeps each freed {@code Agent} and its {@code StunStack} for ~40-50 s
- * (cancelled tasks stay in its static scheduler's queue until their delay), then drops them. That window
- * is what the heap bound absorbs; a real per-cycle leak of bridge objects would exceed it.
+ * <p>The collection check is the direct one: weak references to each endpoint taken while it was live must be
+ * cleared within {@link #COLLECTED_WITHIN} of a GC after its expiry. It caught ice4j's hold on expired endpoints
+ * (a freed agent's {@code Component} stays in ice4j's static scheduler for 5 s or more, and for good when a pace maker
+ * was cancelled while running, and its buffer callback was the endpoint's transport); the heap bound alone only
+ * showed it once endpoints carried enough state. ice4j's own freed agents still linger for those seconds, without
+ * anything of the bridge: the heap bound absorbs that.
  */
 @Timeout(90)
 class AllocateExpireLeakIT {
@@ -53,6 +66,12 @@ class AllocateExpireLeakIT {
     private static final int THREAD_TOLERANCE = 4;
     private static final int FD_TOLERANCE = 8;
     private static final long HEAP_GROWTH_BOUND = 24L * 1024 * 1024;
+    /**
+     * An expired endpoint is unreachable once {@code expire} returns; what may still run for it briefly (its DTLS
+     * thread noticing the close) holds none of it. Well under ice4j's 5 s check-list timer, which held them before.
+     */
+    private static final Duration COLLECTED_WITHIN = Duration.ofSeconds(2);
+    private static final int TRANSPORT_CC_ID = 3;
     /** ice4j's documented process-wide pools (Agent executor/timer, STUN transactions): shared, not ours. */
     private static final String ICE4J_SHARED_POOL = "ice4j.";
     /** Those pools are cached pools; a leak would show as growth with the cycle count, far beyond this. */
@@ -65,23 +84,35 @@ class AllocateExpireLeakIT {
         int deadPort = freeUdpPort();
         try (LocalBridge bridge = new LocalBridge(
                 BridgeConfig.defaults("127.0.0.1", freeUdpPort()).withId("leak-it").withWarmUpSrtp(false).withIo(io))) {
+            BridgeMetrics metrics = new BridgeMetrics(bridge);
+            EndpointRetention retention = new EndpointRetention();
             for (int i = 0; i < WARM_UP; i++) {
-                cycle(bridge, new MeetingId("warm-" + i), deadPort, i % 2 == 0);
+                cycle(bridge, new MeetingId("warm-" + i), deadPort, i % 2 == 0, retention, metrics);
             }
             awaitQuiet(bridge);
+            assertCollected(retention, "after warm-up");
             int baseThreads = settledThreads(Integer.MAX_VALUE);
             long baseFds = openFds();
             List<Long> heapAfterThird = new ArrayList<>();
             long started = System.nanoTime();
             for (int i = 0; i < CYCLES; i++) {
-                cycle(bridge, new MeetingId("cycle-" + i), deadPort, i % 2 == 0);
+                cycle(bridge, new MeetingId("cycle-" + i), deadPort, i % 2 == 0, retention, metrics);
                 if ((i + 1) % (CYCLES / 3) == 0) {
+                    assertCollected(retention, "after " + (i + 1) + " cycles");
                     heapAfterThird.add(usedHeapAfterGc());
                 }
             }
             log.info("{} cycles of {} endpoints in {} ms", CYCLES, ENDPOINTS, (System.nanoTime() - started) / 1_000_000);
 
             awaitQuiet(bridge);
+            assertCollected(retention, "after all cycles");
+            log.info("{} endpoint objects tracked (endpoint, receiver, link, transport), all collected",
+                    retention.tracked());
+            String scrape = metrics.scrape();
+            assertTrue(scrape.lines().noneMatch(l -> l.contains("endpoint=\"") || l.contains("conference=\"")),
+                    "per-endpoint or per-conference series of expired endpoints still scraped:\n"
+                            + scrape.lines().filter(l -> l.contains("endpoint=\"") || l.contains("conference=\""))
+                            .limit(5).toList());
             int threads = settledThreads(baseThreads + THREAD_TOLERANCE);
             long fds = openFds();
             long heapGrowth = heapAfterThird.get(2) - heapAfterThird.get(0);
@@ -105,19 +136,27 @@ class AllocateExpireLeakIT {
                 .noneMatch(t -> t.getName().contains("leak-it")));
     }
 
-    /** One conference with started endpoints, then gone: one by one, or the whole conference at once. */
-    private static void cycle(LocalBridge bridge, MeetingId meeting, int deadPort, boolean endpointByEndpoint)
-            throws BridgeException {
+    /**
+     * One conference with started endpoints, tracked and scraped (so each has its per-endpoint meters) while live,
+     * then gone: one by one, or the whole conference at once.
+     */
+    private static void cycle(LocalBridge bridge, MeetingId meeting, int deadPort, boolean endpointByEndpoint,
+                              EndpointRetention retention, BridgeMetrics metrics) throws BridgeException {
         List<EndpointRequest> create = new ArrayList<>();
         for (int e = 0; e < ENDPOINTS; e++) {
             String id = "ep" + e;
             long ssrc = 1000L + e;
             create.add(EndpointRequest.creating(id).statsId(id).remoteTransport(remote(deadPort, meeting.value() + e))
+                    .medias(List.of(new Media(MediaType.AUDIO,
+                            List.of(new PayloadType(111, "opus", 48000, 2, Map.of(), List.of())),
+                            List.of(new HeaderExtension(TRANSPORT_CC_ID, Extmap.TRANSPORT_WIDE_CC)))))
                     .sources(List.of(new MediaSource(MediaType.AUDIO, id + "-a0",
                             List.of(new MediaSource.Ssrc(ssrc, id + "-a0")), List.of())))
                     .build());
         }
         bridge.apply(ConferenceRequest.creating(meeting).name(meeting.value()).endpoints(create).build());
+        retention.track(bridge, meeting);
+        metrics.scrape();
         if (endpointByEndpoint) {
             for (int e = 0; e < ENDPOINTS; e++) {
                 bridge.apply(ConferenceRequest.modifying(meeting).endpoint(EndpointRequest.expiring("ep" + e)).build());
@@ -137,6 +176,24 @@ class AllocateExpireLeakIT {
                 List.of(new TransportDescription.Fingerprint("sha-256", fp.toString(), SetupRole.ACTIVE)),
                 List.of(new TransportDescription.Candidate("1", 1, "udp", 2130706431L, "127.0.0.1", deadPort, "host")),
                 true);
+    }
+
+    /**
+     * Every endpoint tracked so far, expired by now, is collected within {@link #COLLECTED_WITHIN}: each poll runs a
+     * GC, so a reference not cleared is one something still reaches.
+     */
+    private static void assertCollected(EndpointRetention retention, String when) {
+        try {
+            await().atMost(COLLECTED_WITHIN).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        System.gc();
+                        return retention.live().isEmpty();
+                    });
+        } catch (ConditionTimeoutException e) {
+            fail(when + ": expired endpoints still reachable " + COLLECTED_WITHIN.toMillis() + " ms and GCs later: "
+                    + retention.liveSummary());
+        }
+        retention.forgetCollected();
     }
 
     private static void awaitQuiet(LocalBridge bridge) throws InterruptedException {
