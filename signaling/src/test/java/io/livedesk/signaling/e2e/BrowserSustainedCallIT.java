@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.signaling.server.LiveDeskNode;
-import io.livedesk.signaling.testing.TestNode;
 import io.livedesk.testkit.browser.Browsers;
 import io.livedesk.testkit.browser.Chromium;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,24 +37,13 @@ class BrowserSustainedCallIT {
     /** An estimate below this starves video (JVB's collapsed to 27 kbps). */
     private static final long ESTIMATE_FLOOR_BPS = 250_000;
 
-    private static LiveDeskNode node;
-    private static CallPages pages;
-
-    @BeforeAll
-    static void start() throws Exception {
-        node = CallPages.startBridgedNode(TestNode.freeUdpPort(), Map.of());
-        pages = CallPages.of(node);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
+    @RegisterExtension
+    static final BridgedNode NODE = new BridgedNode(Map.of());
 
     @Test
     void videoKeepsDecodingOnBothPagesForAMinuteOnTheBridgesOwnTransportWideEstimates() throws Exception {
+        LiveDeskNode node = NODE.node();
+        CallPages pages = NODE.pages();
         try (Browsers browsers = Browsers.start(2)) {
             Chromium staff = browsers.get(0);
             Chromium customer = browsers.get(1);
