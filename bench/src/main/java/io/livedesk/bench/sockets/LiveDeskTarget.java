@@ -105,17 +105,13 @@ final class LiveDeskTarget implements Target {
     /** One flow per layer, its receivers those that should end up on it; every viewer expects the receiver SSRC. */
     private static List<Flow> simulcastFlows(Scenario.Conference conference, Map<Scenario.Member, SrtpPeer> endpoints) {
         Scenario.Member sender = conference.senders().get(0);
-        Map<SimulcastLayers.Layer, List<SrtpPeer>> byLayer = new HashMap<>();
+        Map<SrtpPeer, SimulcastLayers.Layer> expected = new java.util.LinkedHashMap<>();
         for (Scenario.Member r : conference.receiversOf(sender)) {
-            SimulcastLayers.Layer expected = SimulcastLayers.expectedFor(r.maxVideoHeight());
-            endpoints.get(r).expectSimulcast(SimulcastLayers.receiverSsrc(), expected);
-            byLayer.computeIfAbsent(expected, k -> new ArrayList<>()).add(endpoints.get(r));
+            SimulcastLayers.Layer layer = SimulcastLayers.expectedFor(r.maxVideoHeight());
+            endpoints.get(r).expectSimulcast(SimulcastLayers.receiverSsrc(), layer);
+            expected.put(endpoints.get(r), layer);
         }
-        List<Flow> flows = new ArrayList<>();
-        for (SimulcastLayers.Layer layer : SimulcastLayers.LAYERS) {
-            flows.add(new Flow(endpoints.get(sender), layer.ssrc(), byLayer.getOrDefault(layer, List.of()), layer));
-        }
-        return flows;
+        return SimulcastLayers.flows(endpoints.get(sender), expected);
     }
 
     /** What a simulcast sender declares: the track by its rids, on the SSRC its receivers get. */
