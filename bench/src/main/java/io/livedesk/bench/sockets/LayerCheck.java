@@ -25,6 +25,7 @@ final class LayerCheck {
     private volatile int current = -1;
     private int sequenceOffset;
     private int timestampOffset;
+    /** The layer's picture id offset (15 bits), or {@link #NO_PICTURE_ID} until a packet carried one. */
     private int pictureIdOffset;
     private int lastWireSequence;
     private int lastWireTimestamp;
@@ -56,7 +57,7 @@ final class LayerCheck {
         }
         int seqOffset = (wireSequence - sentSequence) & 0xFFFF;
         int tsOffset = wireTimestamp - sentTimestamp;
-        int picOffset = wirePictureId == NO_PICTURE_ID ? 0
+        int picOffset = wirePictureId == NO_PICTURE_ID ? NO_PICTURE_ID
                 : (wirePictureId - SimulcastLayers.sentPictureId(sentTimestamp)) & 0x7FFF;
         if (layer.index() != current) {
             if (!keyframe) {
@@ -78,8 +79,12 @@ final class LayerCheck {
             pictureIdOffset = picOffset;
         } else if (seqOffset != sequenceOffset || tsOffset != timestampOffset) {
             return "layer " + layer.rid() + " rewritten inconsistently";
-        } else if (picOffset != pictureIdOffset) {
-            return "layer " + layer.rid() + "'s picture ids rewritten inconsistently";
+        } else if (picOffset != NO_PICTURE_ID) {
+            if (pictureIdOffset == NO_PICTURE_ID) {
+                pictureIdOffset = picOffset;
+            } else if (picOffset != pictureIdOffset) {
+                return "layer " + layer.rid() + "'s picture ids rewritten inconsistently";
+            }
         }
         if (!started || ((wireSequence - lastWireSequence) & 0xFFFF) < 0x8000) {
             started = true;
