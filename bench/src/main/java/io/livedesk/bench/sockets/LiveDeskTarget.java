@@ -1,5 +1,6 @@
 package io.livedesk.bench.sockets;
 
+import io.livedesk.media.api.ConferenceNames;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.EndpointRequest;
@@ -140,7 +141,7 @@ final class LiveDeskTarget implements Target {
         for (int from = 0; from < members.size(); from += ENDPOINTS_PER_REQUEST) {
             List<Scenario.Member> batch = members.subList(from, Math.min(members.size(), from + ENDPOINTS_PER_REQUEST));
             ConferenceRequest.Builder request = from == 0
-                    ? ConferenceRequest.creating(meeting).name(meeting.value()) : ConferenceRequest.modifying(meeting);
+                    ? ConferenceRequest.creating(meeting).name(ConferenceNames.of(meeting)) : ConferenceRequest.modifying(meeting);
             for (Scenario.Member m : batch) {
                 List<MediaSource> sources = !m.sends() ? List.of() : simulcast ? List.of(simulcastSource(m))
                         : List.of(new MediaSource(MediaType.VIDEO, m.name() + "-v0",
