@@ -5,6 +5,7 @@ import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.sdp.Attribute;
 import io.livedesk.media.sdp.Candidate;
 import io.livedesk.media.sdp.Direction;
+import io.livedesk.media.sdp.Extmap;
 import io.livedesk.media.sdp.Fingerprint;
 import io.livedesk.media.sdp.Group;
 import io.livedesk.media.sdp.IceParameters;
@@ -17,6 +18,7 @@ import io.livedesk.media.sdp.SdpParseException;
 import io.livedesk.media.sdp.SdpParser;
 import io.livedesk.media.sdp.SdpWriter;
 import io.livedesk.media.sdp.SessionDescription;
+import io.livedesk.media.sdp.Simulcast;
 import io.livedesk.media.sdp.Source;
 import io.livedesk.media.sdp.SourceGroup;
 import io.livedesk.testkit.peer.SyntheticPeer.DtlsRole;
@@ -62,6 +64,26 @@ final class JanusSdp {
                 .source(new Source(ssrc, cname, null))
                 .build();
         return write(List.of(video));
+    }
+
+    /**
+     * A browser's offer to publish one VP8 track simulcast by rid, as Chromium offers {@code sendEncodings} with rids:
+     * {@code a=rid:<rid> send} per layer and {@code a=simulcast:send f;h;q} (highest first, Janus's default
+     * {@code rid_order} "hml"), the mid and rid header extensions at Chromium's ids, and no {@code a=ssrc} (the layers'
+     * SSRCs are learnt from the packets: Janus maps an unknown SSRC to the m-line by its mid extension, then to a
+     * substream by its rid extension, so both must be negotiated and on every packet).
+     */
+    static String publisherSimulcastOffer(TransportDescription local, String cname, List<String> rids) {
+        MediaSection.Builder video = section(local, SetupRole.ACTPASS, "0", Direction.SENDONLY)
+                .codec(new RtpCodec(SrtpPeer.VIDEO_PT, VP8, VP8_CLOCK, 1, Map.of(), FEEDBACK))
+                .headerExtension(new Extmap(SimulcastLayers.MID_EXTENSION_ID, Extmap.MID))
+                .headerExtension(new Extmap(SimulcastLayers.RID_EXTENSION_ID, Simulcast.RTP_STREAM_ID))
+                .msid(new Msid(cname, cname + "-v0"));
+        for (String rid : rids) {
+            video.attribute(new Attribute("rid", rid + " send"));
+        }
+        video.attribute(new Attribute("simulcast", "send " + String.join(";", rids)));
+        return write(List.of(video.build()));
     }
 
     /** A browser's answer to Janus's subscriber offer: receives every video m-line, rejects anything else. */

@@ -26,6 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * controlled. Janus sends each subscriber its own SSRC per stream, and rewrites sequence numbers and
  * timestamps: the subscriber learns from the offer's {@code a=ssrc} and the join event's {@code streams}
  * which SSRC carries which publisher's stream.
+ *
+ * <p>With a simulcast sender ({@code --simulcast}) the publisher offers three layers by rid and each viewer gets the
+ * one substream Janus picks for it rewritten onto its one SSRC (sequence numbers, timestamps and VP8 picture ids
+ * going on across a switch); viewers capped at {@link SimulcastLayers#CAPPED_HEIGHT} ask for the lowest.
  */
 final class JanusTarget implements Target {
     static final String VIDEOROOM = "janus.plugin.videoroom";
@@ -87,6 +91,9 @@ final class JanusTarget implements Target {
 
     @Override
     public List<Flow> connect(Scenario scenario, Peers peers) throws Exception {
+        if (scenario.simulcast()) {
+            return connectSimulcast(scenario, peers);
+        }
         long control = client.attach(VIDEOROOM);
         Map<String, Feed> feeds = new ConcurrentHashMap<>();
         Map<String, SrtpPeer> subscribers = new ConcurrentHashMap<>();
@@ -124,6 +131,88 @@ final class JanusTarget implements Target {
             }
         }
         return flows;
+    }
+
+    /**
+     * The live scenario with a simulcasting sender: it publishes with a rid simulcast offer and sends the mid extension
+     * too; each viewer subscribes to the feed, Janus sends it one substream on the SSRC it offered (substream 2, the
+     * highest, by default) and rewrites the others onto it; a viewer capped at {@link SimulcastLayers#CAPPED_HEIGHT}
+     * asks for substream 0 ({@code configure} with {@code substream}), as an application maps a small tile to it.
+     */
+    private List<Flow> connectSimulcast(Scenario scenario, Peers peers) throws Exception {
+        List<Flow> flows = new ArrayList<>();
+        long control = client.attach(VIDEOROOM);
+        long nextRoom = FIRST_ROOM;
+        long nextFeed = FIRST_FEED;
+        for (Scenario.Conference conference : scenario.conferences()) {
+            long room = nextRoom++;
+            createRoom(control, room, 1);
+            Scenario.Member sender = conference.senders().get(0);
+            Feed feed = publishSimulcast(peers, room, nextFeed++, key(conference, sender));
+            Map<Scenario.Member, SrtpPeer> viewers = new ConcurrentHashMap<>();
+            List<Concurrently.Task> subscribing = new ArrayList<>();
+            for (Scenario.Member viewer : conference.receiversOf(sender)) {
+                subscribing.add(() -> viewers.put(viewer, subscribeSimulcast(peers, room, key(conference, viewer), feed,
+                        SimulcastLayers.expectedFor(viewer.maxVideoHeight()))));
+            }
+            Concurrently.run(options.connectParallelism(), subscribing);
+            Map<SrtpPeer, SimulcastLayers.Layer> ordered = new java.util.LinkedHashMap<>();
+            for (Scenario.Member viewer : conference.receiversOf(sender)) {
+                ordered.put(viewers.get(viewer), SimulcastLayers.expectedFor(viewer.maxVideoHeight()));
+            }
+            flows.addAll(SimulcastLayers.flows(feed.peer(), ordered));
+        }
+        return flows;
+    }
+
+    /** Joins as publisher, offers the three layers by rid, connects, and waits until Janus has it up. */
+    private Feed publishSimulcast(Peers peers, long room, long feedId, String name) throws Exception {
+        SrtpPeer peer = peers.create("janus-" + name + "-pub");
+        peer.sendMid("0");
+        long handle = client.attach(VIDEOROOM);
+        client.message(handle, JanusClient.object().put("request", "join").put("ptype", "publisher").put("room", room)
+                .put("id", feedId).put("display", name), null);
+        String offer = JanusSdp.publisherSimulcastOffer(peer.local(SetupRole.ACTPASS), name, SimulcastLayers.rids());
+        JanusClient.Event answer = client.message(handle, JanusClient.object().put("request", "publish"),
+                jsep("offer", offer));
+        JanusSdp.Remote janus = JanusSdp.parse(sdpOf(answer));
+        peer.connect(janus.transport(), JanusSdp.iceRole(false, janus.transport().iceLite()),
+                JanusSdp.dtlsRole(janus.transport().fingerprints().get(0).setup()), options.connectTimeout());
+        client.awaitWebrtcUp(handle, options.connectTimeout());
+        return new Feed(feedId, peer, SimulcastLayers.LAYERS.get(0).ssrc());
+    }
+
+    /**
+     * Joins as subscriber to the simulcast feed, expects whichever layer Janus rewrites onto the one SSRC it offers,
+     * answers, connects, waits for {@code webrtcup}, and asks for {@code layer}'s substream unless it is Janus's
+     * default (the highest).
+     */
+    private SrtpPeer subscribeSimulcast(Peers peers, long room, String name, Feed feed, SimulcastLayers.Layer layer)
+            throws Exception {
+        SrtpPeer peer = peers.create("janus-" + name + "-sub");
+        long handle = client.attach(VIDEOROOM);
+        ObjectNode join = JanusClient.object().put("request", "join").put("ptype", "subscriber").put("room", room);
+        join.putArray("streams").addObject().put("feed", feed.id());
+        JanusClient.Event attached = client.message(handle, join, null);
+        JanusSdp.Remote janus = JanusSdp.parse(sdpOf(attached));
+        if (janus.streams().size() != 1 || janus.streams().get(0).payloadType() != SrtpPeer.VIDEO_PT) {
+            throw new IllegalStateException("Janus offered " + janus.streams() + " for one VP8 feed, not one stream with"
+                    + " payload type " + SrtpPeer.VIDEO_PT);
+        }
+        JanusSdp.Stream stream = janus.streams().get(0);
+        peer.expectSimulcast(stream.ssrc(), layer);
+        String answer = JanusSdp.subscriberAnswer(peer.local(SetupRole.ACTIVE), janus.sdp());
+        client.message(handle, JanusClient.object().put("request", "start"), jsep("answer", answer));
+        peer.connect(janus.transport(), JanusSdp.iceRole(true, janus.transport().iceLite()),
+                JanusSdp.dtlsRole(janus.transport().fingerprints().get(0).setup()), options.connectTimeout());
+        client.awaitWebrtcUp(handle, options.connectTimeout());
+        int substream = SimulcastLayers.janusSubstream(layer);
+        if (substream != SimulcastLayers.janusSubstream(SimulcastLayers.LAYERS.get(0))) {
+            ObjectNode configure = JanusClient.object().put("request", "configure");
+            configure.putArray("streams").addObject().put("mid", stream.mid()).put("substream", substream);
+            client.message(handle, configure, null);
+        }
+        return peer;
     }
 
     private static String key(Scenario.Conference conference, Scenario.Member member) {

@@ -1,5 +1,6 @@
 package io.livedesk.bench.sockets;
 
+import io.livedesk.media.api.ConferenceNames;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.EndpointRequest;
@@ -105,17 +106,13 @@ final class LiveDeskTarget implements Target {
     /** One flow per layer, its receivers those that should end up on it; every viewer expects the receiver SSRC. */
     private static List<Flow> simulcastFlows(Scenario.Conference conference, Map<Scenario.Member, SrtpPeer> endpoints) {
         Scenario.Member sender = conference.senders().get(0);
-        Map<SimulcastLayers.Layer, List<SrtpPeer>> byLayer = new HashMap<>();
+        Map<SrtpPeer, SimulcastLayers.Layer> expected = new java.util.LinkedHashMap<>();
         for (Scenario.Member r : conference.receiversOf(sender)) {
-            SimulcastLayers.Layer expected = SimulcastLayers.expectedFor(r.maxVideoHeight());
-            endpoints.get(r).expectSimulcast(SimulcastLayers.receiverSsrc(), expected);
-            byLayer.computeIfAbsent(expected, k -> new ArrayList<>()).add(endpoints.get(r));
+            SimulcastLayers.Layer layer = SimulcastLayers.expectedFor(r.maxVideoHeight());
+            endpoints.get(r).expectSimulcast(SimulcastLayers.receiverSsrc(), layer);
+            expected.put(endpoints.get(r), layer);
         }
-        List<Flow> flows = new ArrayList<>();
-        for (SimulcastLayers.Layer layer : SimulcastLayers.LAYERS) {
-            flows.add(new Flow(endpoints.get(sender), layer.ssrc(), byLayer.getOrDefault(layer, List.of()), layer));
-        }
-        return flows;
+        return SimulcastLayers.flows(endpoints.get(sender), expected);
     }
 
     /** What a simulcast sender declares: the track by its rids, on the SSRC its receivers get. */
@@ -144,7 +141,7 @@ final class LiveDeskTarget implements Target {
         for (int from = 0; from < members.size(); from += ENDPOINTS_PER_REQUEST) {
             List<Scenario.Member> batch = members.subList(from, Math.min(members.size(), from + ENDPOINTS_PER_REQUEST));
             ConferenceRequest.Builder request = from == 0
-                    ? ConferenceRequest.creating(meeting).name(meeting.value()) : ConferenceRequest.modifying(meeting);
+                    ? ConferenceRequest.creating(meeting).name(ConferenceNames.of(meeting)) : ConferenceRequest.modifying(meeting);
             for (Scenario.Member m : batch) {
                 List<MediaSource> sources = !m.sends() ? List.of() : simulcast ? List.of(simulcastSource(m))
                         : List.of(new MediaSource(MediaType.VIDEO, m.name() + "-v0",

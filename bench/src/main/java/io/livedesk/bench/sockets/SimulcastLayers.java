@@ -16,6 +16,14 @@ final class SimulcastLayers {
     static final String TRACK_ID = "host-v0";
     /** The id the sender's offer would give the rid extension ({@code urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id}). */
     static final int RID_EXTENSION_ID = 10;
+    /**
+     * The id Chromium gives the mid extension ({@code urn:ietf:params:rtp-hdrext:sdes:mid}). Janus sends it along with
+     * the rid on the layers' packets when told to ({@link SrtpPeer#sendMid}): Janus ties an SSRC it does not know to an
+     * m-line by the mid, and only then to a layer by the rid.
+     */
+    static final int MID_EXTENSION_ID = 4;
+    /** RTP timestamp ticks per frame (90 kHz, 30 frames a second), as the sender steps them. */
+    static final int TICKS_PER_FRAME = 3000;
     /** Frames between keyframes (30 frames a second: one a second, so a receiver's switch waits at most that). */
     static final int KEYFRAME_INTERVAL_FRAMES = 30;
     /** The height a capped viewer shows video at ({@code maxVideoHeight}): the quarter layer. */
@@ -39,6 +47,33 @@ final class SimulcastLayers {
 
     static List<String> rids() {
         return LAYERS.stream().map(Layer::rid).toList();
+    }
+
+    /** Janus's substream index of a layer: 0 is the lowest, so f (its first rid, order "hml") is 2. */
+    static int janusSubstream(Layer layer) {
+        return LAYERS.size() - 1 - layer.index();
+    }
+
+    /**
+     * The picture id the sender gave the frame of a packet it sent with {@code sentTimestamp}: both start at 0 and
+     * step once per frame ({@link #TICKS_PER_FRAME}), the picture id in 15 bits.
+     */
+    static int sentPictureId(int sentTimestamp) {
+        return (int) (Integer.toUnsignedLong(sentTimestamp) / TICKS_PER_FRAME) & 0x7FFF;
+    }
+
+    /**
+     * The simulcast sender's flows: one per layer, its receivers those that should end up on it (what the expected
+     * forwarded count is made of); every layer is sent whether or not anyone should end up on it.
+     */
+    static List<Flow> flows(SrtpPeer sender, java.util.Map<SrtpPeer, Layer> receivers) {
+        List<Flow> flows = new java.util.ArrayList<>();
+        for (Layer layer : LAYERS) {
+            List<SrtpPeer> on = receivers.entrySet().stream().filter(e -> e.getValue() == layer)
+                    .map(java.util.Map.Entry::getKey).toList();
+            flows.add(new Flow(sender, layer.ssrc(), on, layer));
+        }
+        return flows;
     }
 
     /** The layer sent on {@code ssrc}, or null. */

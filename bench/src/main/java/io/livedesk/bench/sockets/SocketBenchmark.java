@@ -36,9 +36,10 @@ import java.util.concurrent.locks.LockSupport;
  * added. Reported per target: forwarded SRTP packets per server-process CPU-second (user + system time from
  * /proc), p50/p99 added latency, packets lost or bad, and the ratio of each LiveDesk row to Janus's.
  *
- * <p>{@code --simulcast} (live only, LiveDesk targets only) makes the sender simulcast three VP8 layers by rid; every
- * second viewer shows video {@value SimulcastLayers#CAPPED_HEIGHT} px high. Each receiver checks the one layer the
- * bridge rewrites onto its SSRC ({@link LayerCheck}); the report says which layer receivers ended on.
+ * <p>{@code --simulcast} (live only) makes the sender simulcast three VP8 layers by rid; every second viewer shows video
+ * {@value SimulcastLayers#CAPPED_HEIGHT} px high (LiveDesk: {@code maxVideoHeight}; Janus: {@code configure} with
+ * substream 0). Each receiver checks the one layer the server rewrites onto its SSRC ({@link LayerCheck}); the report
+ * says per target which layer receivers ended on.
  *
  * <p>With {@code janus} among the targets the run happens in a private network namespace
  * ({@link LoopbackNamespace}): Janus gathers no loopback candidates otherwise.
@@ -71,7 +72,7 @@ public final class SocketBenchmark implements Callable<Integer> {
     @Option(names = "--groups", description = "three: groups of three endpoints; default ${DEFAULT-VALUE}")
     int groups = 10;
     @Option(names = "--simulcast", description = "live: the sender simulcasts three VP8 layers by rid (f/h/q, each "
-            + "--rate packets/s); every second viewer shows video 180 px high (LiveDesk targets only)")
+            + "--rate packets/s); every second viewer shows video 180 px high (LiveDesk: maxVideoHeight; Janus: substream 0)")
     boolean simulcast;
     @Option(names = "--rate", description = "packets per second each sender sends; default ${DEFAULT-VALUE}")
     int rate = 1000;
@@ -132,13 +133,6 @@ public final class SocketBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Scenario plan = Scenario.of(scenario, receivers, pairs, groups, simulcast);
-        if (simulcast && targets.stream().anyMatch(t -> t.startsWith(JANUS))) {
-            // JanusTarget publishes with a plain offer (JanusSdp); Janus takes rid simulcast only from a publisher
-            // offer with a=rid/a=simulcast lines, and its subscribers would need their substream configured.
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--simulcast is not built for the janus target (its publisher offer has no rid simulcast yet); "
-                            + "run it with LiveDesk targets only, e.g. --targets netty");
-        }
         String janusIce = null;
         if (targets.stream().anyMatch(t -> t.startsWith(JANUS))) {
             Optional<String> alias = LoopbackNamespace.aliasAddress();

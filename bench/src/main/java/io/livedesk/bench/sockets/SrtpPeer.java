@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * packet of the stream, and that the payload arrived as sent.
  *
  * <p>As a simulcast sender ({@link #sendLayer}) it sends each layer on its own SSRC with the rid header extension and
- * VP8 bytes the bridge parses ({@link Vp8Payload}); as a receiver of a simulcast track ({@link #expectSimulcast}) it
+ * VP8 bytes the bridge parses ({@link Vp8Payload}), and the mid extension too when the server needs it ({@link #sendMid},
+ * Janus); as a receiver of a simulcast track ({@link #expectSimulcast}) it
  * accepts whichever layer the server rewrote onto the SSRC, checked by a {@link LayerCheck}.
  *
  * <p>With a {@link SharedReceiver}, once connected its media moves to a channel on the same port that the shared
@@ -75,6 +76,8 @@ final class SrtpPeer implements AutoCloseable {
     private volatile InetSocketAddress bridgeAddress;
     private int sequence;
     private int timestamp;
+    /** The mid a simulcast sender's layers carry in the mid header extension; null: none (LiveDesk needs none). */
+    private volatile String layerMid;
 
     /** Reading its own socket. */
     SrtpPeer(String name, Recorder latencyMicros) throws SocketException {
@@ -146,6 +149,18 @@ final class SrtpPeer implements AutoCloseable {
     }
 
     /**
+     * Makes {@link #sendLayer} put the mid header extension ({@link SimulcastLayers#MID_EXTENSION_ID}) with {@code mid}
+     * (one character) on every layer's packet, as Chromium does on a new stream: Janus maps an SSRC it has not seen
+     * to its m-line by it. Call before media flows.
+     */
+    void sendMid(String mid) {
+        if (mid.length() != 1) {
+            throw new IllegalArgumentException("a one-character mid fits the extension word: " + mid);
+        }
+        layerMid = mid;
+    }
+
+    /**
      * Sends the next packet of a simulcast layer, as a browser does: its own SSRC, sequence numbers and picture ids,
      * the rid header extension, a frame's first packet starting with the VP8 frame tag (a keyframe's with its size).
      *
@@ -165,22 +180,23 @@ final class SrtpPeer implements AutoCloseable {
             b[2] = (byte) (seq >> 8);
             b[3] = (byte) seq;
             ByteBuffer.wrap(b, 4, 8).putInt(state[1]).putInt((int) layer.ssrc());
-            // One-byte header extensions (RFC 8285): the rid, padded to a word.
+            // One-byte header extensions (RFC 8285): the rid, and the mid or padding, one word either way.
             b[12] = (byte) 0xBE;
             b[13] = (byte) 0xDE;
             b[14] = 0;
             b[15] = 1;
             b[16] = (byte) ((SimulcastLayers.RID_EXTENSION_ID << 4) | (layer.rid().length() - 1));
             b[17] = (byte) layer.rid().charAt(0);
-            b[18] = 0;
-            b[19] = 0;
+            String mid = layerMid;
+            b[18] = mid == null ? 0 : (byte) (SimulcastLayers.MID_EXTENSION_ID << 4);
+            b[19] = mid == null ? 0 : (byte) mid.charAt(0);
             int p = 20 + Vp8Payload.write(b, 20, state[2] & 0x7FFF, startOfFrame, keyframe, layer.width(),
                     layer.height());
             Payload.write(b, p, System.nanoTime(), layer.ssrc(), state[1], seq);
             int length = p + PAYLOAD;
             state[3] = marker ? 1 : 0;
             if (marker) {
-                state[1] += 3000;
+                state[1] += SimulcastLayers.TICKS_PER_FRAME;
                 state[2]++;
             }
             PacketBuffer packet = PacketBuffer.copyOf(b, 0, length, SrtpSession.MAX_PROTECTION_OVERHEAD);
@@ -328,7 +344,8 @@ final class SrtpPeer implements AutoCloseable {
             return "payload not as sent after the VP8 bytes";
         }
         String wrong = layers.accept(sent.ssrc(), sent.sequence(), sent.rtpTimestamp(),
-                header.getShort(offset + 2) & 0xFFFF, header.getInt(offset + 4), vp8.keyframe());
+                header.getShort(offset + 2) & 0xFFFF, header.getInt(offset + 4), vp8.keyframe(),
+                Vp8Descriptor.pictureId(packet, vp8.pictureIdOffset(), vp8.pictureIdBits()));
         if (wrong != null) {
             return wrong;
         }

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.livedesk.media.api.SetupRole;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.sdp.Direction;
+import io.livedesk.media.sdp.Extmap;
 import io.livedesk.media.sdp.MediaSection;
 import io.livedesk.media.sdp.SdpParseException;
 import io.livedesk.media.sdp.SdpParser;
 import io.livedesk.media.sdp.SessionDescription;
+import io.livedesk.media.sdp.Simulcast;
 import io.livedesk.testkit.peer.SyntheticPeer.DtlsRole;
 import io.livedesk.testkit.peer.SyntheticPeer.IceRole;
 import java.util.List;
@@ -139,6 +141,30 @@ class JanusSdpTest {
         assertEquals("127.0.0.1", video.candidates().get(0).address());
         assertEquals(40000, video.candidates().get(0).port());
         assertTrue(video.headerExtensions().isEmpty(), "no header extensions: neither server is asked to add any");
+    }
+
+    @Test
+    void simulcastOfferListsTheRidsHighestFirstWithTheMidAndRidExtensionsAndNoSsrc() throws Exception {
+        String text = JanusSdp.publisherSimulcastOffer(LOCAL, "host", SimulcastLayers.rids());
+        SessionDescription offer = new SdpParser().parse(text);
+
+        MediaSection video = offer.media().get(0);
+        assertEquals(1, offer.media().size());
+        assertEquals(Direction.SENDONLY, video.direction());
+        assertEquals(SetupRole.ACTPASS, video.setup());
+        assertEquals(List.of("f", "h", "q"), Simulcast.of(video).orElseThrow().rids(), "Chromium's order: f first");
+        assertTrue(text.contains("a=rid:f send\r\na=rid:h send\r\na=rid:q send\r\n"), text);
+        assertTrue(text.contains("a=simulcast:send f;h;q\r\n"), text);
+        assertEquals(SimulcastLayers.MID_EXTENSION_ID, video.headerExtension(Extmap.MID).orElseThrow().id(),
+                "Janus ties an unknown SSRC to the m-line by the mid extension only");
+        assertEquals(SimulcastLayers.RID_EXTENSION_ID,
+                video.headerExtension(Simulcast.RTP_STREAM_ID).orElseThrow().id());
+        assertTrue(video.sources().isEmpty(), "rid simulcast: the layers' SSRCs come from the packets");
+        assertTrue(video.sourceGroups().isEmpty());
+        assertEquals("VP8", video.codecs().get(0).name());
+        assertEquals(40000, video.candidates().get(0).port());
+        assertEquals(2, SimulcastLayers.janusSubstream(SimulcastLayers.LAYERS.get(0)), "hml: f is substream 2");
+        assertEquals(0, SimulcastLayers.janusSubstream(SimulcastLayers.LAYERS.get(2)), "and q substream 0");
     }
 
     @Test

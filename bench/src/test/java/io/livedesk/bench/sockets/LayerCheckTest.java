@@ -42,6 +42,65 @@ class LayerCheckTest {
         assertEquals(0, backwards.offLayer() - 1, "q's one packet was off its layer, f's is not");
     }
 
+    /**
+     * As Janus 1.1 rewrites a VP8 simulcast track: on a switch the sequence number goes on by one, the timestamp by the
+     * time since the last packet, the picture id by one from the last (janus_vp8_simulcast_descriptor_update), each
+     * layer then with offsets of its own.
+     */
+    @Test
+    void janusStyleRewritingWithPictureIdsGoingOnAcrossASwitchPasses() {
+        LayerCheck viewer = new LayerCheck(F);
+        // q from its keyframe at frame 30 (timestamp 90,000, picture id 30), rewritten to picture id 1.
+        assertNull(viewer.accept(Q.ssrc(), 400, 90_000, 1, 90_000, true, 1));
+        assertNull(viewer.accept(Q.ssrc(), 401, 90_000, 2, 90_000, false, 1));
+        assertNull(viewer.accept(Q.ssrc(), 402, 93_000, 3, 93_000, false, 2));
+        // f's keyframe at frame 60: Janus's numbering goes on (3 -> 4, 93,000 -> 93,091, picture id 2 -> 3).
+        assertNull(viewer.accept(F.ssrc(), 800, 180_000, 4, 93_091, true, 3));
+        assertNull(viewer.accept(F.ssrc(), 801, 180_000, 5, 93_091, false, 3));
+        assertNull(viewer.accept(F.ssrc(), 802, 183_000, 6, 96_091, false, 4));
+        assertEquals(1, viewer.switches());
+        assertSame(F, viewer.current());
+        assertEquals(3, viewer.offLayer());
+        assertNotNull(viewer.accept(F.ssrc(), 803, 186_000, 7, 99_091, false, 7), "picture id offset changed");
+        assertNotNull(viewer.accept(H.ssrc(), 500, 186_000, 8, 99_100, false, 5), "h without a keyframe");
+    }
+
+    @Test
+    void pictureIdsMayKeepTheSendersOrWrapAt15Bits() {
+        LayerCheck kept = new LayerCheck(Q);
+        assertNull(kept.accept(Q.ssrc(), 1, 0, 1, 0, true, 0));
+        assertNull(kept.accept(Q.ssrc(), 2, 3000, 2, 3000, false, 1));
+        LayerCheck wrapping = new LayerCheck(Q);
+        int ts = 10 * SimulcastLayers.TICKS_PER_FRAME;
+        assertEquals(10, SimulcastLayers.sentPictureId(ts));
+        assertNull(wrapping.accept(Q.ssrc(), 1, ts, 1, 0, true, 0x7FFF));
+        assertNull(wrapping.accept(Q.ssrc(), 2, ts + 3000, 2, 3000, false, 0), "0x7FFF + 1 wraps to 0");
+        assertNull(wrapping.accept(Q.ssrc(), 3, ts + 3000, 3, 3000, false, LayerCheck.NO_PICTURE_ID),
+                "without a picture id only the numbering is checked");
+        assertEquals(0x7FFF, SimulcastLayers.sentPictureId(0x7FFF * SimulcastLayers.TICKS_PER_FRAME));
+        assertEquals(0, SimulcastLayers.sentPictureId(0x8000 * SimulcastLayers.TICKS_PER_FRAME));
+        assertEquals(0x7FFF & (int) (0xFFFF_FFFFL / 3000), SimulcastLayers.sentPictureId(-1), "unsigned timestamp");
+    }
+
+    @Test
+    void flowsAreOnePerLayerWithTheReceiversThatShouldEndOnIt() throws Exception {
+        try (Peers peers = new Peers(new org.HdrHistogram.Recorder(3), null)) {
+            SrtpPeer sender = peers.create("s");
+            SrtpPeer a = peers.create("a");
+            SrtpPeer b = peers.create("b");
+            java.util.Map<SrtpPeer, SimulcastLayers.Layer> expected = new java.util.LinkedHashMap<>();
+            expected.put(a, F);
+            expected.put(b, Q);
+            java.util.List<Flow> flows = SimulcastLayers.flows(sender, expected);
+            assertEquals(3, flows.size(), "h is sent though nobody should end on it");
+            assertEquals(java.util.List.of(a), flows.get(0).receivers());
+            assertEquals(java.util.List.of(), flows.get(1).receivers());
+            assertEquals(java.util.List.of(b), flows.get(2).receivers());
+            assertSame(H, flows.get(1).layer());
+            assertEquals(H.ssrc(), flows.get(1).ssrc());
+        }
+    }
+
     @Test
     void aStreamThatIsNoLayerIsRefused() {
         assertNotNull(check.accept(0x1234, 1, 1, 1, 1, true));
