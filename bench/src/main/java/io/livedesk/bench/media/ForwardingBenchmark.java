@@ -2,6 +2,7 @@ package io.livedesk.bench.media;
 
 import io.livedesk.bench.QuietLogs;
 import io.livedesk.bench.Report;
+import io.livedesk.media.api.ConferenceNames;
 import io.livedesk.media.api.ConferenceRequest;
 import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointRequest;
@@ -126,7 +127,7 @@ public final class ForwardingBenchmark implements Callable<Integer> {
                                                 List.of(video & 0xFFFFFFFFL, rtx & 0xFFFFFFFFL)))),
                                 new MediaSource(MediaType.AUDIO, meetingId + id + "a",
                                         List.of(new MediaSource.Ssrc(audio & 0xFFFFFFFFL, id)), List.of()));
-                        bridge.apply((e == 0 ? ConferenceRequest.creating(meetingId) : ConferenceRequest.modifying(meetingId)).name(meetingId.value())
+                        bridge.apply((e == 0 ? ConferenceRequest.creating(meetingId) : ConferenceRequest.modifying(meetingId)).name(ConferenceNames.of(meetingId))
                                 .endpoint(EndpointRequest.creating(id).statsId(id).sources(sources)).build());
                         if (pending.next != null) {
                             throw new IllegalStateException("the bridge did not wrap the link of " + id);
