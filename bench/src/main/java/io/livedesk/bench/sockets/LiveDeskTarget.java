@@ -12,6 +12,7 @@ import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.PayloadType;
 import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.colibri.Colibri2Client;
+import io.livedesk.media.sdp.Extmap;
 import io.livedesk.media.sdp.Simulcast;
 
 import java.net.URI;
@@ -130,6 +131,17 @@ final class LiveDeskTarget implements Target {
     }
 
     /**
+     * VP8 with transport-cc, as a browser negotiates it: the bridge then gives senders transport-cc feedback and
+     * numbers every copy per receiver (its send-side estimation), the per-packet work a browser call costs it.
+     */
+    private static List<Media> transportCcMedias() {
+        return List.of(new Media(MediaType.VIDEO,
+                List.of(new PayloadType(SrtpPeer.VIDEO_PT, "VP8", 90000, 1, Map.of(),
+                        List.of(new PayloadType.RtcpFeedback("transport-cc", "")))),
+                List.of(new HeaderExtension(SrtpPeer.TRANSPORT_CC_EXTENSION_ID, Extmap.TRANSPORT_WIDE_CC))));
+    }
+
+    /**
      * The conference with an endpoint per member, {@value #ENDPOINTS_PER_REQUEST} endpoints per Colibri2
      * request (the bridge refuses large bodies with 413), each batch connected before the next is allocated: the
      * ice4j port's agents stop checking if their endpoint does not connect within some seconds of allocation.
@@ -150,6 +162,8 @@ final class LiveDeskTarget implements Target {
                         .remoteTransport(endpoints.get(m).description()).sources(sources);
                 if (simulcast && m.sends()) {
                     endpoint.medias(simulcastMedias());
+                } else if (!simulcast) {
+                    endpoint.medias(transportCcMedias());
                 }
                 if (m.maxVideoHeight() > 0) {
                     endpoint.maxVideoHeight(m.maxVideoHeight());

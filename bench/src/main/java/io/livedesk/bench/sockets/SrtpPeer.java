@@ -57,6 +57,8 @@ final class SrtpPeer implements AutoCloseable {
 
     private final SyntheticPeer peer;
     private final Recorder latencyMicros;
+    /** The id plain packets carry the transport-wide sequence number under (declared so to a LiveDesk bridge). */
+    static final int TRANSPORT_CC_EXTENSION_ID = 3;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong bad = new AtomicLong();
     private final AtomicReference<String> firstBad = new AtomicReference<>();
@@ -69,7 +71,10 @@ final class SrtpPeer implements AutoCloseable {
     private final Vp8Descriptor vp8 = new Vp8Descriptor();
     private final Object lock = new Object();
     private volatile SrtpSession srtp;
-    private final byte[] rtp = new byte[12 + PAYLOAD];
+    /** A plain packet: the header, one word of header extension (the transport-wide number), the payload. */
+    private final byte[] rtp = new byte[12 + 8 + PAYLOAD];
+    /** The transport-wide sequence number of the next plain packet (under {@link #lock}). */
+    private int transportWide;
     /** Null: the peer's own reader thread receives the media. */
     private final SharedReceiver shared;
     private volatile DatagramChannel channel;
@@ -221,12 +226,23 @@ final class SrtpPeer implements AutoCloseable {
             if (marker) {
                 timestamp += 3000;
             }
-            rtp[0] = (byte) 0x80;
+            rtp[0] = (byte) 0x90; // a header extension follows
             rtp[1] = (byte) (VIDEO_PT | (marker ? 0x80 : 0));
             rtp[2] = (byte) (seq >> 8);
             rtp[3] = (byte) seq;
             ByteBuffer.wrap(rtp, 4, 8).putInt(timestamp).putInt((int) ssrc);
-            Payload.write(rtp, 12, System.nanoTime(), ssrc, timestamp, seq);
+            // As a browser sends with transport-cc negotiated (RFC 8285 one-byte form): the transport-wide number,
+            // which a LiveDesk bridge reads for its feedback and renumbers per receiver.
+            int wide = transportWide++ & 0xFFFF;
+            rtp[12] = (byte) 0xBE;
+            rtp[13] = (byte) 0xDE;
+            rtp[14] = 0;
+            rtp[15] = 1;
+            rtp[16] = (byte) ((TRANSPORT_CC_EXTENSION_ID << 4) | 1);
+            rtp[17] = (byte) (wide >> 8);
+            rtp[18] = (byte) wide;
+            rtp[19] = 0;
+            Payload.write(rtp, 20, System.nanoTime(), ssrc, timestamp, seq);
             PacketBuffer packet = PacketBuffer.copyOf(rtp, 0, rtp.length, SrtpSession.MAX_PROTECTION_OVERHEAD);
             if (srtp.protectRtp(packet) != SrtpErrorStatus.OK) {
                 throw new GeneralSecurityException("protect failed");
