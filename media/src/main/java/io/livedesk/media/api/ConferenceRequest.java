@@ -4,14 +4,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Colibri2 conference request: create or change a conference and its endpoints, or expire it. Build
+ * A Colibri2 conference request: create or change a conference, its endpoints and its relays to other bridges,
+ * or expire it. Build
  * one with {@link #creating}, {@link #modifying} or {@link #expiring}; only a codec, which reads every
  * field off the wire, calls the constructor.
  */
 public record ConferenceRequest(MeetingId meetingId, String name, boolean create, boolean expire,
-                                List<EndpointRequest> endpoints) {
+                                List<EndpointRequest> endpoints, List<RelayRequest> relays) {
     public ConferenceRequest {
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+        relays = relays == null ? List.of() : List.copyOf(relays);
+    }
+
+    /** A request without relays (the common case: one bridge per conference). */
+    public ConferenceRequest(MeetingId meetingId, String name, boolean create, boolean expire,
+                             List<EndpointRequest> endpoints) {
+        this(meetingId, name, create, expire, endpoints, List.of());
     }
 
     /** A request that creates the conference (and, usually, its first endpoints). */
@@ -34,6 +42,7 @@ public record ConferenceRequest(MeetingId meetingId, String name, boolean create
     public static final class Builder {
         private final MeetingId meetingId;
         private final List<EndpointRequest> endpoints = new ArrayList<>();
+        private final List<RelayRequest> relays = new ArrayList<>();
         private String name;
         private boolean create;
 
@@ -60,8 +69,17 @@ public record ConferenceRequest(MeetingId meetingId, String name, boolean create
             return this;
         }
 
+        public Builder relay(RelayRequest relay) {
+            relays.add(relay);
+            return this;
+        }
+
+        public Builder relay(RelayRequest.Builder relay) {
+            return relay(relay.build());
+        }
+
         public ConferenceRequest build() {
-            return new ConferenceRequest(meetingId, name, create, false, endpoints);
+            return new ConferenceRequest(meetingId, name, create, false, endpoints, relays);
         }
     }
 }

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One meeting (mediasoup's Router): its endpoints and the SSRC table that routes every packet to the
- * stream it belongs to. Changes happen under the conference's lock and publish new immutable
+ * One meeting (mediasoup's Router): its endpoints, its relays to other bridges (each one more {@link Endpoint} of
+ * the packet path, see {@link Relay}) and the SSRC table that routes every packet to the stream it belongs to. Changes happen under the conference's lock and publish new immutable
  * snapshots ({@link #endpoints()}, the SSRC table), so the packet path reads them without locking.
  */
 final class Conference implements ConferenceRouting {
@@ -32,6 +32,8 @@ final class Conference implements ConferenceRouting {
     final PacketPath path;
 
     private final Map<String, Endpoint> byId = new LinkedHashMap<>();
+    /** Relays to other bridges by relay id; their endpoints are in {@link #endpoints} after the participants. */
+    private final Map<String, Relay> relays = new LinkedHashMap<>();
     private volatile Endpoint[] endpoints = NO_ENDPOINTS;
     private volatile SsrcTable ssrcs = SsrcTable.EMPTY;
     private static final SimulcastSource[] NO_SIMULCASTS = new SimulcastSource[0];
@@ -110,8 +112,34 @@ final class Conference implements ConferenceRouting {
         return byId.get(id);
     }
 
+    /** Endpoints and relays: the conference expires when the last of either goes, as in Jitsi Videobridge. */
     synchronized int size() {
-        return byId.size();
+        return byId.size() + relays.size();
+    }
+
+    synchronized Relay relay(String id) {
+        return relays.get(id);
+    }
+
+    synchronized List<Relay> relays() {
+        return List.copyOf(relays.values());
+    }
+
+    synchronized void addRelay(Relay relay) {
+        if (relays.putIfAbsent(relay.id, relay) != null) {
+            throw new IllegalStateException("relay " + relay.id + " exists");
+        }
+        publish();
+    }
+
+    /** Removes the relay and what came over it from routing; the caller closes its link. */
+    synchronized Relay removeRelay(String id) {
+        Relay relay = relays.remove(id);
+        if (relay != null) {
+            relay.endpoint.markExpired();
+            publish();
+        }
+        return relay;
     }
 
     boolean isExpired() {
@@ -139,8 +167,10 @@ final class Conference implements ConferenceRouting {
     synchronized List<Endpoint> expire() {
         expired = true;
         List<Endpoint> all = new ArrayList<>(byId.values());
+        relays.values().forEach(r -> all.add(r.endpoint));
         all.forEach(Endpoint::markExpired);
         byId.clear();
+        relays.clear();
         publish();
         return all;
     }
@@ -279,7 +309,7 @@ final class Conference implements ConferenceRouting {
     void requestKeyframesFor(Endpoint receiver, byte[] scratch) {
         long now = context.nanoClock.getAsLong();
         for (Endpoint sender : endpoints) {
-            if (sender == receiver) {
+            if (!receiver.receivesFrom(sender)) {
                 continue;
             }
             for (SenderStream stream : sender.streams()) {
@@ -342,10 +372,12 @@ final class Conference implements ConferenceRouting {
 
     /** Called with the lock held: republishes the endpoint array and the SSRC table. */
     private void publish() {
-        endpoints = byId.values().toArray(NO_ENDPOINTS);
+        List<Endpoint> everyone = new ArrayList<>(byId.values());
+        relays.values().forEach(r -> everyone.add(r.endpoint));
+        endpoints = everyone.toArray(NO_ENDPOINTS);
         List<SenderStream> all = new ArrayList<>();
         List<SimulcastSource> tracks = new ArrayList<>();
-        for (Endpoint e : byId.values()) {
+        for (Endpoint e : everyone) {
             all.addAll(e.streams());
             tracks.addAll(e.simulcasts());
         }

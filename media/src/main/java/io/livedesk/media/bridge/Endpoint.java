@@ -35,6 +35,11 @@ final class Endpoint {
 
     final String id;
     final String statsId;
+    /**
+     * Whether this is a {@link Relay} to another bridge rather than a participant: it gets every local packet once,
+     * and nothing that came from another relay (a full mesh, so the other bridge has its own relay to that one).
+     */
+    final boolean relay;
     final Conference conference;
     final EndpointCounters counters = new EndpointCounters();
     final EndpointReceiver receiver;
@@ -101,8 +106,13 @@ final class Endpoint {
     private volatile long bitrateOutBps;
 
     Endpoint(String id, String statsId, Conference conference, long nowNanos) {
+        this(id, statsId, false, conference, nowNanos);
+    }
+
+    Endpoint(String id, String statsId, boolean relay, Conference conference, long nowNanos) {
         this.id = id;
         this.statsId = statsId;
+        this.relay = relay;
         this.conference = conference;
         this.lastActivityNanos = nowNanos;
         this.rateAtNanos = nowNanos;
@@ -462,8 +472,16 @@ final class Endpoint {
         }
     }
 
+    /**
+     * Whether a packet {@code from} sent goes to this endpoint: never back to its sender, never from one relay to
+     * another.
+     */
+    boolean receivesFrom(Endpoint from) {
+        return from != this && !(relay && from.relay);
+    }
+
     @Override
     public String toString() {
-        return "endpoint " + id + " of " + conference.meetingId;
+        return (relay ? "relay endpoint " : "endpoint ") + id + " of " + conference.meetingId;
     }
 }

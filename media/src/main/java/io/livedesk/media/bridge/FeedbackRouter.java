@@ -119,7 +119,7 @@ final class FeedbackRouter implements RtcpStage {
             return;
         }
         for (Endpoint receiver : routing.endpoints()) {
-            if (receiver != from) {
+            if (receiver.receivesFrom(from)) {
                 receiver.sendRtcp(sr.buffer(), sr.offset(), sr.length());
             }
         }
@@ -135,6 +135,11 @@ final class FeedbackRouter implements RtcpStage {
         }
         SimulcastSource simulcast = layer.simulcast;
         for (Endpoint receiver : routing.endpoints()) {
+            if (receiver.relay && receiver.receivesFrom(layer.owner)) {
+                // A relay gets every layer as it came, so their SRs as they came too.
+                receiver.sendRtcp(sr.buffer(), sr.offset(), sr.length());
+                continue;
+            }
             SimulcastSource.View view = receiver == layer.owner ? null : simulcast.view(receiver);
             if (view == null || view.rewriter.current() != layer.layer) {
                 continue;

@@ -56,7 +56,11 @@ final class Housekeeper {
                 if (link.isSecure() && endpoint.markSecureHandled()) {
                     conference.requestKeyframesFor(endpoint, scratch);
                 }
-                if (link.isFailed()) {
+                if (endpoint.relay) {
+                    // A relay stays until signaling expires it: it may be quiet (no sender behind it), and its ICE
+                    // failure is reported (mediaStatus: stopped) for signaling to replace it, not hidden by expiry.
+                    endpoint.updateRates(nowNanos);
+                } else if (link.isFailed()) {
                     expirer.expire(conference, endpoint, "ICE failed");
                 } else if (nowNanos - endpoint.lastActivityNanos() > inactivityNanos) {
                     expirer.expire(conference, endpoint, "no packets for " + inactivityNanos / 1_000_000 + " ms");

@@ -12,6 +12,7 @@ import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.MeetingId;
+import io.livedesk.media.api.RelayRequest;
 import io.livedesk.media.tap.AudioSink;
 import io.livedesk.media.tap.AudioTap;
 import io.livedesk.media.tap.AudioTapPool;
@@ -57,6 +58,11 @@ public final class LocalBridge implements Bridge {
     private final BridgeConfig config;
     private final LongSupplier clock;
     private final MediaPort harvester;
+    /**
+     * Where relays to other bridges get their full ICE agents: the bridge's port when that is ice4j's, else (the
+     * ICE-lite Netty port) a second, ice4j port on the same address, opened with the first relay.
+     */
+    private UdpTransportHarvester relayPort;
     private final BridgeCertificate certificate;
     private final ForwardingContext context;
     private final int audioFeedbackSsrc;
@@ -219,11 +225,13 @@ public final class LocalBridge implements Bridge {
 
     private ConferenceReply applyTo(Conference conference, ConferenceRequest request) throws BridgeException {
         List<ConferenceReply.EndpointReply> replies = new ArrayList<>();
+        List<ConferenceReply.RelayReply> relayReplies = new ArrayList<>();
         synchronized (conference) {
             if (conference.isExpired()) {
                 throw new BridgeException.NotFound("conference " + conference.meetingId + " has expired");
             }
             validate(conference, request.endpoints());
+            validateRelays(conference, request.relays());
             boolean anyExpired = false;
             for (EndpointRequest er : request.endpoints()) {
                 if (er.expire()) {
@@ -265,6 +273,7 @@ public final class LocalBridge implements Bridge {
                 replies.add(new ConferenceReply.EndpointReply(er.id(),
                         er.create() || restarted ? link.localDescription() : null, false));
             }
+            anyExpired |= applyRelays(conference, request.relays(), relayReplies);
             if (anyExpired && conference.size() == 0) {
                 conferences.remove(conference.meetingId, conference);
                 conference.expire();
@@ -272,7 +281,109 @@ public final class LocalBridge implements Bridge {
         }
         // No keyframe request for a new endpoint here: it cannot receive yet, and a keyframe sent now would
         // only be dropped. It is asked for when its transport connects (first packet, or the housekeeper).
-        return new ConferenceReply(replies, bridgeSources);
+        return new ConferenceReply(replies, bridgeSources, relayReplies);
+    }
+
+    /**
+     * Creates, updates and expires the relays of the request (already validated), under the conference's lock.
+     *
+     * @return whether any relay was expired
+     */
+    private boolean applyRelays(Conference conference, List<RelayRequest> requests,
+                                List<ConferenceReply.RelayReply> replies) throws BridgeException {
+        boolean anyExpired = false;
+        for (RelayRequest rr : requests) {
+            if (rr.expire()) {
+                Relay gone = conference.removeRelay(rr.id());
+                if (gone != null) {
+                    log.info("bridge {}: {} expired", config.id(), gone);
+                    close(gone.endpoint);
+                }
+                replies.add(new ConferenceReply.RelayReply(rr.id(), null, true));
+                anyExpired = true;
+                continue;
+            }
+            Relay relay;
+            if (rr.create()) {
+                Endpoint endpoint = new Endpoint(Relay.endpointId(rr.id()), rr.id(), true, conference,
+                        clock.getAsLong());
+                RelayLink link;
+                try {
+                    link = new RelayLink("relay-" + rr.id() + "@" + conference.meetingId, relayPort(), certificate,
+                            rr.iceControlling(), endpoint.receiver);
+                } catch (UncheckedIOException e) {
+                    throw new BridgeException.Unavailable("cannot allocate a transport for relay " + rr.id(), e);
+                }
+                endpoint.attach(link);
+                relay = new Relay(rr.id(), rr.meshId(), endpoint, link);
+                conference.addRelay(relay);
+                log.info("bridge {}: {} created, ice-controlling {}", config.id(), relay, rr.iceControlling());
+            } else {
+                relay = conference.relay(rr.id());
+            }
+            if (!rr.medias().isEmpty()) {
+                relay.endpoint.medias(rr.medias());
+            }
+            if (!rr.endpoints().isEmpty()) {
+                List<Relay.Remote> remotes = relay.after(rr.endpoints());
+                conference.setSources(relay.endpoint, Relay.sourcesOf(remotes));
+                relay.remotes(remotes);
+            }
+            if (rr.remoteTransport() != null) {
+                relay.link.connect(rr.id(), rr.remoteTransport());
+            }
+            replies.add(new ConferenceReply.RelayReply(rr.id(), rr.create() ? relay.link.localDescription() : null,
+                    false));
+        }
+        return anyExpired;
+    }
+
+    /** The ice4j port relays' agents harvest from (see {@link #relayPort}). */
+    private synchronized UdpTransportHarvester relayPort() {
+        if (harvester instanceof UdpTransportHarvester ice4j) {
+            return ice4j;
+        }
+        if (relayPort == null) {
+            relayPort = UdpTransportHarvester.open(config.address(), 0);
+            log.info("bridge {}: relays on udp {}:{} (ice4j, full ICE)", config.id(), relayPort.address(),
+                    relayPort.port());
+        }
+        return relayPort;
+    }
+
+    /** Everything that can be wrong with the relays of a request is found before anything is changed. */
+    private static void validateRelays(Conference conference, List<RelayRequest> requests) throws BridgeException {
+        Set<String> ids = new HashSet<>();
+        for (RelayRequest rr : requests) {
+            if (rr == null || rr.id() == null || rr.id().isBlank()) {
+                throw new BridgeException.BadRequest("a relay has no id");
+            }
+            if (!ids.add(rr.id())) {
+                throw new BridgeException.BadRequest("relay " + rr.id() + " appears twice");
+            }
+            if (rr.create() && rr.expire()) {
+                throw new BridgeException.BadRequest("relay " + rr.id() + ": create and expire at once");
+            }
+            if (rr.expire()) {
+                continue; // an unknown relay's expiry is echoed, as Jitsi Videobridge does
+            }
+            Relay existing = conference.relay(rr.id());
+            if (rr.create() && existing != null) {
+                throw new BridgeException.BadRequest("relay " + rr.id() + " already exists");
+            }
+            if (!rr.create() && existing == null) {
+                throw new BridgeException.NotFound("no relay " + rr.id() + " in conference " + conference.meetingId);
+            }
+            boolean controlling = rr.create() ? rr.iceControlling() : existing.link.localSetup() == io.livedesk.media.api.SetupRole.ACTIVE;
+            if (rr.remoteTransport() != null) {
+                RelayLink.validateRemote(rr.id(), controlling, rr.remoteTransport());
+            }
+            if (!rr.endpoints().isEmpty()) {
+                List<Relay.Remote> remotes = Relay.after(rr.id(), existing == null ? List.of() : existing.remotes(),
+                        rr.endpoints());
+                conference.validateSources(Relay.endpointId(rr.id()), Relay.sourcesOf(remotes));
+            }
+        }
     }
 
     /** Everything that can be wrong with the request is found before anything is changed. */
@@ -355,7 +466,9 @@ public final class LocalBridge implements Bridge {
         int endpoints = 0;
         for (Conference conference : conferences.values()) {
             for (Endpoint e : conference.endpoints()) {
-                endpoints++;
+                if (!e.relay) {
+                    endpoints++; // a relay's traffic counts, the relay is no participant
+                }
                 packetsIn += e.counters.packetsIn();
                 packetsOut += e.counters.packetsOut();
                 bytesIn += e.counters.bytesIn();
@@ -398,7 +511,14 @@ public final class LocalBridge implements Bridge {
         long bIn = 0;
         long bOut = 0;
         long dropped = 0;
+        List<EndpointStats> relays = new ArrayList<>();
+        for (Relay relay : conference.relays()) {
+            relays.add(statsOf(relay.endpoint, relay.id, droppedByCause(relay)));
+        }
         for (Endpoint e : conference.endpoints()) {
+            if (e.relay) {
+                continue;
+            }
             EndpointCounters c = e.counters;
             Map<String, Long> drops = droppedByCause(e);
             list.add(new EndpointStats(e.id, e.statsId, e.isSecure(), c.packetsIn(), c.packetsOut(), c.bytesIn(),
@@ -413,7 +533,24 @@ public final class LocalBridge implements Bridge {
                 dropped += n;
             }
         }
-        return new ConferenceStats(meetingId, list.size(), pIn, pOut, bIn, bOut, dropped, list);
+        return new ConferenceStats(meetingId, list.size(), pIn, pOut, bIn, bOut, dropped, list, relays);
+    }
+
+    private EndpointStats statsOf(Endpoint e, String id, Map<String, Long> drops) {
+        EndpointCounters c = e.counters;
+        return new EndpointStats(id, e.statsId, e.isSecure(), c.packetsIn(), c.packetsOut(), c.bytesIn(),
+                c.bytesOut(), e.packetsLost(), e.fractionLost(), e.rttMs(), e.bitrateInBps(), e.bitrateOutBps(),
+                e.estimateSentBps(), e.receiveEstimateBps(context.nanoClock.getAsLong()), e.sendSideFeedbacks(), drops);
+    }
+
+    private static Map<String, Long> droppedByCause(Relay relay) {
+        Map<String, Long> drops = relay.endpoint.counters.droppedByCause();
+        relay.link.counters().dropped().forEach((reason, n) -> {
+            if (n > 0) {
+                drops.merge(reason.key(), n, Long::sum);
+            }
+        });
+        return drops;
     }
 
     /**
@@ -433,7 +570,12 @@ public final class LocalBridge implements Bridge {
                 continue;
             }
             for (Endpoint e : conference.endpoints()) {
-                out.add(new EndpointMedia(meetingId, e.id, mediaStops.flowOf(e, now)));
+                if (!e.relay) {
+                    out.add(new EndpointMedia(meetingId, e.id, mediaStops.flowOf(e, now)));
+                }
+            }
+            for (Relay relay : conference.relays()) {
+                out.add(new EndpointMedia(meetingId, relay.id, mediaStops.flowOf(relay.endpoint, now), true));
             }
         }
         return out;
@@ -579,6 +721,11 @@ public final class LocalBridge implements Bridge {
         }
         audioTaps.close();
         harvester.close();
+        synchronized (this) {
+            if (relayPort != null) {
+                relayPort.close();
+            }
+        }
         log.info("bridge {} closed", config.id());
     }
 }

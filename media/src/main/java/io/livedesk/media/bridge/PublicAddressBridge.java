@@ -133,7 +133,13 @@ public final class PublicAddressBridge implements Bridge {
             endpoints.add(e.transport() == null ? e
                     : new ConferenceReply.EndpointReply(e.id(), advertise(e.transport()), e.expired()));
         }
-        return new ConferenceReply(endpoints, reply.bridgeSources());
+        List<ConferenceReply.RelayReply> relays = new ArrayList<>(reply.relays().size());
+        for (ConferenceReply.RelayReply r : reply.relays()) {
+            // Another bridge reaches a relay at the addresses browsers reach endpoints at.
+            relays.add(r.transport() == null ? r
+                    : new ConferenceReply.RelayReply(r.id(), advertise(r.transport()), r.expired()));
+        }
+        return new ConferenceReply(endpoints, reply.bridgeSources(), relays);
     }
 
     /** The transport with each host candidate replaced by one per public address. */

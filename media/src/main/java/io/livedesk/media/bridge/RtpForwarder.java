@@ -7,7 +7,9 @@ import io.livedesk.media.rtp.RtpPacket;
  * them: each receiver's SDP lists the sender's SSRCs), to every other endpoint of the conference.
  * Each receiver's transport copies and re-encrypts it with its own keys; its copy carries the receiver's own
  * transport-wide sequence number ({@link TransportWideStamp}). A simulcast layer's packets go
- * through their {@link SimulcastSource} instead, which gives each receiver one layer, rewritten.
+ * through their {@link SimulcastSource} instead, which gives each receiver one layer, rewritten. A relay to another
+ * bridge is one receiver: each packet goes over it once, whatever the number of endpoints behind it; what came over
+ * a relay goes to no other relay.
  */
 final class RtpForwarder implements RtpStage {
     private final ConferenceRouting routing;
@@ -37,7 +39,7 @@ final class RtpForwarder implements RtpStage {
             return;
         }
         for (Endpoint receiver : routing.endpoints()) {
-            if (receiver != sender && receiver.sendRtp(buf, off, len, transportWide)) {
+            if (receiver.receivesFrom(sender) && receiver.sendRtp(buf, off, len, transportWide)) {
                 receiver.counters.forwardedRtp();
             }
         }
@@ -48,7 +50,7 @@ final class RtpForwarder implements RtpStage {
         byte[] copy = stream.rtxCopy;
         System.arraycopy(buf, off, copy, 0, len);
         for (Endpoint receiver : routing.endpoints()) {
-            if (receiver != sender) {
+            if (receiver.receivesFrom(sender)) {
                 int seq = receiver.nextRtxSequence(stream.ssrc);
                 copy[2] = (byte) (seq >> 8);
                 copy[3] = (byte) seq;

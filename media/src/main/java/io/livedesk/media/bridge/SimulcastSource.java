@@ -193,7 +193,14 @@ final class SimulcastSource {
             transportWide -= off; // where it is in the copy
         }
         for (Endpoint receiver : endpoints) {
-            if (receiver == owner) {
+            if (!receiver.receivesFrom(owner)) {
+                continue;
+            }
+            if (receiver.relay) {
+                // Every layer, unchanged: the bridge at the other end chooses a layer per receiver of its own.
+                if (receiver.sendRtp(buf, off, len, transportWide < 0 ? -1 : transportWide + off)) {
+                    receiver.counters.forwardedRtp();
+                }
                 continue;
             }
             View view = views.get(receiver);

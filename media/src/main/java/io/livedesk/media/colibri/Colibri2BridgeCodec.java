@@ -18,6 +18,7 @@ import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.PayloadType;
+import io.livedesk.media.api.RelayRequest;
 import io.livedesk.media.api.TransportDescription;
 
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ import static io.livedesk.media.colibri.Colibri2Parts.TOKEN;
  * the real protocol are handled deliberately:
  * <ul>
  *   <li>supported: conference {@code meeting-id}, {@code name}, {@code create}, {@code expire},
- *       {@code endpoints}; endpoint {@code id}, {@code create}, {@code expire}, {@code stats-id},
+ *       {@code endpoints}, {@code relays} (see {@link #parseRelay}); endpoint {@code id}, {@code create}, {@code expire}, {@code stats-id},
  *       {@code medias}, {@code transport} ({@code ice-controlling} and the ICE-UDP {@code transport}),
  *       {@code sources}, {@code capabilities} (must contain {@code source-names} on create);</li>
  *   <li>ignored, because dropping them changes nothing a LiveDesk bridge does:
@@ -54,7 +55,7 @@ import static io.livedesk.media.colibri.Colibri2Parts.TOKEN;
  *       {@code id}, {@code generation}, {@code network}, {@code rel-addr}, {@code rel-port},
  *       {@code tcptype} (informational in ICE);</li>
  *   <li>refused with 400, because accepting them would silently drop a feature the sender relies on:
- *       {@code relays} and {@code connects} (no bridge-to-bridge relay or media export),
+ *       {@code connects} (no media export),
  *       endpoint {@code force-mute} and {@code sctp}, transport {@code ice-restart},
  *       {@code use-unique-port} and {@code web-sockets} (no WebSocket bridge channel);</li>
  *   <li>anything else unknown is refused too, so a new protocol feature fails loudly.</li>
@@ -79,6 +80,8 @@ public final class Colibri2BridgeCodec {
     static final int MAX_PARAMETERS = 32;
     static final int MAX_HDREXTS = 32;
     static final int MAX_CAPABILITIES = 16;
+    /** Relays of one conference: one per other bridge of the mesh. */
+    static final int MAX_RELAYS = 16;
 
     private final Colibri2Documents documents = new Colibri2Documents();
 
@@ -127,7 +130,6 @@ public final class Colibri2BridgeCodec {
         boolean create = root.bool("create", false);
         boolean expire = root.bool("expire", false);
         root.ignore("callstats-enabled", "rtcstats-enabled");
-        root.refuse("relays", "this bridge does not relay to other bridges");
         root.refuse("connects", "this bridge does not export media");
 
         List<JsonNode> endpointNodes = root.array("endpoints", MAX_ENDPOINTS);
@@ -140,11 +142,22 @@ public final class Colibri2BridgeCodec {
             }
             endpoints.add(endpoint);
         }
-        root.rejectUnread();
-        if (expire && (create || !endpoints.isEmpty())) {
-            throw new BridgeException.BadRequest("expire of a conference cannot be combined with create or endpoints");
+        List<JsonNode> relayNodes = root.array("relays", MAX_RELAYS);
+        List<RelayRequest> relays = new ArrayList<>(relayNodes.size());
+        Set<String> relayIds = new HashSet<>();
+        for (int i = 0; i < relayNodes.size(); i++) {
+            RelayRequest relay = parseRelay(root.element(relayNodes.get(i), "relays", i));
+            if (!relayIds.add(relay.id())) {
+                throw JsonFields.bad(JsonFields.element("relays", i), "repeats relay " + relay.id());
+            }
+            relays.add(relay);
         }
-        return new ConferenceRequest(meetingId, name, create, expire, endpoints);
+        root.rejectUnread();
+        if (expire && (create || !endpoints.isEmpty() || !relays.isEmpty())) {
+            throw new BridgeException.BadRequest(
+                    "expire of a conference cannot be combined with create, endpoints or relays");
+        }
+        return new ConferenceRequest(meetingId, name, create, expire, endpoints, relays);
     }
 
     private static EndpointRequest parseEndpoint(JsonFields endpoint) throws BridgeException.BadRequest {
@@ -188,6 +201,64 @@ public final class Colibri2BridgeCodec {
         }
         return new EndpointRequest(id, create, expire, statsId, medias, remoteTransport, sources, iceControlling,
                 maxVideoHeight == null ? null : maxVideoHeight.intValue());
+    }
+
+    /**
+     * A relay to another bridge, as Jicofo writes it: {@code id} (the other bridge's relay id), {@code create} /
+     * {@code expire}, {@code mesh-id}, {@code transport} ({@code ice-controlling}, {@code use-unique-port}, and the
+     * other side's ICE-UDP {@code transport} once swapped), {@code medias}, and the other bridge's {@code endpoints}
+     * (each {@code id}, {@code create} / {@code expire}, {@code stats-id}, {@code sources}).
+     */
+    private static RelayRequest parseRelay(JsonFields relay) throws BridgeException.BadRequest {
+        String id = relay.requiredToken("id", ID);
+        boolean create = relay.bool("create", false);
+        boolean expire = relay.bool("expire", false);
+        String meshId = relay.optionalString("mesh-id", MAX_TEXT);
+        List<Media> medias = parseMedias(relay, relay.array("medias", MAX_MEDIAS));
+        boolean iceControlling = false;
+        TransportDescription remoteTransport = null;
+        JsonFields transport = relay.optionalObject("transport");
+        if (transport != null) {
+            iceControlling = transport.bool("ice-controlling", false);
+            // Every relay has its own ICE agent and ufrag; whether it also has its own port changes nothing here.
+            transport.ignore("use-unique-port");
+            transport.refuse("ice-restart", "ICE restarts of relays are not implemented; expire and re-create it");
+            transport.refuse("sctp", "relays carry no SCTP");
+            transport.refuse("web-sockets", "this bridge has no WebSocket bridge channel");
+            JsonFields iceUdp = transport.optionalObject("transport");
+            if (iceUdp != null) {
+                remoteTransport = Colibri2Parts.readIceUdp(iceUdp);
+            }
+            transport.rejectUnread();
+        } else if (create) {
+            throw JsonFields.bad(relay.pathOf("transport"), "is required to create a relay (ice-controlling)");
+        }
+        List<JsonNode> endpointNodes = relay.array("endpoints", MAX_ENDPOINTS);
+        List<RelayRequest.RemoteEndpoint> endpoints = new ArrayList<>(endpointNodes.size());
+        Set<String> endpointIds = new HashSet<>();
+        for (int i = 0; i < endpointNodes.size(); i++) {
+            JsonFields endpoint = relay.element(endpointNodes.get(i), "endpoints", i);
+            String endpointId = endpoint.requiredToken("id", ID);
+            if (!endpointIds.add(endpointId)) {
+                throw JsonFields.bad(endpoint.path(), "repeats endpoint " + endpointId);
+            }
+            boolean endpointCreate = endpoint.bool("create", false);
+            boolean endpointExpire = endpoint.bool("expire", false);
+            if (endpointCreate && endpointExpire) {
+                throw JsonFields.bad(endpoint.path(), "cannot both create and expire the endpoint");
+            }
+            String statsId = endpoint.optionalString("stats-id", MAX_TEXT);
+            List<JsonNode> sourceNodes = endpoint.optionalArray("sources", MAX_SOURCES);
+            List<MediaSource> sources = sourceNodes == null ? null : Colibri2Parts.readSources(endpoint, sourceNodes);
+            endpoint.ignore("capabilities");
+            endpoint.rejectUnread();
+            endpoints.add(new RelayRequest.RemoteEndpoint(endpointId, endpointCreate, endpointExpire, statsId, sources));
+        }
+        relay.rejectUnread();
+        if (create && expire) {
+            throw JsonFields.bad(relay.path(), "cannot both create and expire the relay");
+        }
+        return new RelayRequest(id, create, expire, meshId, iceControlling, remoteTransport, medias, endpoints);
     }
 
     private static Set<String> parseCapabilities(JsonFields endpoint) throws BridgeException.BadRequest {
@@ -302,6 +373,18 @@ public final class Colibri2BridgeCodec {
                 }
             }
         }
+        if (!reply.relays().isEmpty()) {
+            ArrayNode relays = root.putArray("relays");
+            for (ConferenceReply.RelayReply relay : reply.relays()) {
+                ObjectNode node = relays.addObject().put("id", relay.id());
+                if (relay.transport() != null) {
+                    node.putObject("transport").set("transport", Colibri2Parts.writeIceUdp(relay.transport()));
+                }
+                if (relay.expired()) {
+                    node.put("expire", true);
+                }
+            }
+        }
         if (!reply.bridgeSources().isEmpty()) {
             root.set("sources", Colibri2Parts.writeSources(reply.bridgeSources()));
         }
@@ -346,8 +429,15 @@ public final class Colibri2BridgeCodec {
                 .put("bytes_received", stats.bytesIn())
                 .put("bytes_sent", stats.bytesOut())
                 .put("dropped", stats.dropped());
-        ArrayNode endpoints = root.putArray("endpoints");
-        for (EndpointStats e : stats.endpoints()) {
+        writeEndpointStats(root.putArray("endpoints"), stats.endpoints());
+        if (!stats.relays().isEmpty()) {
+            writeEndpointStats(root.putArray("relays"), stats.relays());
+        }
+        return documents.write(root);
+    }
+
+    private static void writeEndpointStats(ArrayNode endpoints, List<EndpointStats> list) {
+        for (EndpointStats e : list) {
             ObjectNode node = endpoints.addObject()
                     .put("id", e.id())
                     .put("stats_id", e.statsId())
@@ -367,7 +457,6 @@ public final class Colibri2BridgeCodec {
             ObjectNode dropped = node.putObject("dropped");
             new TreeMap<>(e.dropped()).forEach(dropped::put);
         }
-        return documents.write(root);
     }
 
     /** The reply to {@code POST /livedesk/media-status}: one entry per endpoint of the conferences asked about. */
@@ -375,8 +464,11 @@ public final class Colibri2BridgeCodec {
         ObjectNode root = documents.object();
         ArrayNode endpoints = root.putArray("endpoints");
         for (EndpointMedia e : status) {
-            endpoints.addObject().put("meeting_id", e.meetingId().value()).put("id", e.endpointId())
+            ObjectNode node = endpoints.addObject().put("meeting_id", e.meetingId().value()).put("id", e.endpointId())
                     .put("media", e.flow().wire());
+            if (e.relay()) {
+                node.put("relay", true);
+            }
         }
         return documents.write(root);
     }

@@ -16,6 +16,7 @@ import io.livedesk.media.api.MediaFlow;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.api.PayloadType;
+import io.livedesk.media.api.RelayRequest;
 import io.livedesk.media.api.TransportDescription;
 
 import java.util.ArrayList;
@@ -67,6 +68,12 @@ public final class Colibri2ClientCodec {
                 endpoints.add(writeEndpoint(endpoint));
             }
         }
+        if (!request.relays().isEmpty()) {
+            ArrayNode relays = root.putArray("relays");
+            for (RelayRequest relay : request.relays()) {
+                relays.add(writeRelay(relay));
+            }
+        }
         return documents.write(root);
     }
 
@@ -102,6 +109,53 @@ public final class Colibri2ClientCodec {
             node.putArray("capabilities").add(Colibri2BridgeCodec.SOURCE_NAMES);
         }
         if (endpoint.expire()) {
+            node.put("expire", true);
+        }
+        return node;
+    }
+
+    /** A relay as Jicofo writes one: its transport only when creating it or passing on the other side's. */
+    private ObjectNode writeRelay(RelayRequest relay) {
+        ObjectNode node = documents.object().put("id", relay.id());
+        if (relay.create()) {
+            node.put("create", true);
+        }
+        if (relay.meshId() != null) {
+            node.put("mesh-id", relay.meshId());
+        }
+        if (!relay.medias().isEmpty()) {
+            ArrayNode medias = node.putArray("medias");
+            relay.medias().forEach(media -> medias.add(writeMedia(media)));
+        }
+        if (relay.create() || relay.remoteTransport() != null) {
+            ObjectNode transport = node.putObject("transport");
+            if (relay.create()) {
+                transport.put("ice-controlling", relay.iceControlling());
+                transport.put("use-unique-port", false);
+            }
+            if (relay.remoteTransport() != null) {
+                transport.set("transport", Colibri2Parts.writeIceUdp(relay.remoteTransport()));
+            }
+        }
+        if (!relay.endpoints().isEmpty()) {
+            ArrayNode endpoints = node.putArray("endpoints");
+            for (RelayRequest.RemoteEndpoint e : relay.endpoints()) {
+                ObjectNode en = endpoints.addObject().put("id", e.id());
+                if (e.create()) {
+                    en.put("create", true);
+                }
+                if (e.statsId() != null) {
+                    en.put("stats-id", e.statsId());
+                }
+                if (e.sources() != null) {
+                    en.set("sources", Colibri2Parts.writeSources(e.sources()));
+                }
+                if (e.expire()) {
+                    en.put("expire", true);
+                }
+            }
+        }
+        if (relay.expire()) {
             node.put("expire", true);
         }
         return node;
@@ -164,8 +218,17 @@ public final class Colibri2ClientCodec {
             }
             endpoints.add(new ConferenceReply.EndpointReply(id, transport, endpoint.bool("expire", false)));
         }
+        List<JsonNode> relayNodes = root.array("relays", Colibri2BridgeCodec.MAX_RELAYS);
+        List<ConferenceReply.RelayReply> relays = new ArrayList<>(relayNodes.size());
+        for (int i = 0; i < relayNodes.size(); i++) {
+            JsonFields relay = root.element(relayNodes.get(i), "relays", i);
+            JsonFields outer = relay.optionalObject("transport");
+            JsonFields iceUdp = outer == null ? null : outer.optionalObject("transport");
+            relays.add(new ConferenceReply.RelayReply(relay.requiredToken("id", ID),
+                    iceUdp == null ? null : Colibri2Parts.readIceUdp(iceUdp), relay.bool("expire", false)));
+        }
         List<MediaSource> sources = Colibri2Parts.readSources(root, root.array("sources", MAX_SOURCES));
-        return new ConferenceReply(endpoints, sources);
+        return new ConferenceReply(endpoints, sources, relays);
     }
 
     /** {@code /colibri/stats} of a LiveDesk bridge or a Jitsi Videobridge. */
@@ -199,10 +262,21 @@ public final class Colibri2ClientCodec {
     /** The statistics of one conference, as {@link Colibri2BridgeCodec#writeConferenceStats} writes them. */
     public ConferenceStats parseConferenceStats(byte[] body) throws BridgeException.BadRequest {
         JsonFields root = JsonFields.tolerant(documents.read(body), "");
-        List<JsonNode> nodes = root.array("endpoints", 10_000);
+        List<EndpointStats> endpoints = parseEndpointStats(root, "endpoints");
+        List<EndpointStats> relays = parseEndpointStats(root, "relays");
+        return new ConferenceStats(MeetingId.parse(root.requiredString("meeting_id", MAX_TEXT), "meeting_id"),
+                (int) root.requiredNumber("endpoint_count", 0, Integer.MAX_VALUE),
+                root.counter("packets_received"), root.counter("packets_sent"),
+                root.counter("bytes_received"), root.counter("bytes_sent"), root.counter("dropped"), endpoints,
+                relays);
+    }
+
+    private static List<EndpointStats> parseEndpointStats(JsonFields root, String field)
+            throws BridgeException.BadRequest {
+        List<JsonNode> nodes = root.array(field, 10_000);
         List<EndpointStats> endpoints = new ArrayList<>(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
-            JsonFields e = root.element(nodes.get(i), "endpoints", i);
+            JsonFields e = root.element(nodes.get(i), field, i);
             Map<String, Long> dropped = new LinkedHashMap<>();
             JsonFields droppedNode = e.optionalObject("dropped");
             if (droppedNode != null) {
@@ -217,10 +291,7 @@ public final class Colibri2ClientCodec {
                     e.counter("bitrate_received_bps"), e.counter("bitrate_sent_bps"), e.counter("estimate_bps"),
                     e.counter("downlink_estimate_bps"), e.counter("transport_feedbacks_received"), dropped));
         }
-        return new ConferenceStats(MeetingId.parse(root.requiredString("meeting_id", MAX_TEXT), "meeting_id"),
-                (int) root.requiredNumber("endpoint_count", 0, Integer.MAX_VALUE),
-                root.counter("packets_received"), root.counter("packets_sent"),
-                root.counter("bytes_received"), root.counter("bytes_sent"), root.counter("dropped"), endpoints);
+        return endpoints;
     }
 
     /** The media status of endpoints, as {@link Colibri2BridgeCodec#writeMediaStatus} writes it. */
@@ -234,7 +305,7 @@ public final class Colibri2ClientCodec {
             MediaFlow flow = MediaFlow.fromWire(media)
                     .orElseThrow(() -> JsonFields.bad(e.pathOf("media"), "is not connecting, flowing or stopped"));
             out.add(new EndpointMedia(MeetingId.parse(e.requiredString("meeting_id", MAX_TEXT), e.pathOf("meeting_id")),
-                    e.requiredToken("id", ID), flow));
+                    e.requiredToken("id", ID), flow, e.bool("relay", false)));
         }
         return out;
     }

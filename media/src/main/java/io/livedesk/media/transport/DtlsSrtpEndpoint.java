@@ -24,7 +24,8 @@ final class DtlsSrtpEndpoint {
     private final SrtpEndpoint srtp;
     private final IceDatagramTransport dtlsTransport;
     private final Wire wire;
-    private DtlsServerSession dtls;
+    /** The handshake's session (a {@link DtlsServerSession} or, on a relay, a {@link DtlsClientSession}). */
+    private AutoCloseable dtls;
 
     DtlsSrtpEndpoint(String id, BridgeCertificate certificate, MediaPacketListener listener, TransportCounters counters,
                      Wire wire) {
@@ -38,13 +39,29 @@ final class DtlsSrtpEndpoint {
 
     /** Starts the DTLS server, waiting for the browser's ClientHello; its certificate must match {@code remote}. */
     synchronized void start(DtlsFingerprint remote) {
+        start(remote, DtlsRole.SERVER);
+    }
+
+    /**
+     * Starts the handshake in {@code role}: as server, waiting for the peer's ClientHello; as client (a relay to
+     * another bridge), sending one. Either way the peer's certificate must match {@code remote}.
+     */
+    synchronized void start(DtlsFingerprint remote, DtlsRole role) {
         if (dtls != null || srtp.isClosed()) {
             throw new IllegalStateException("already started or closed");
         }
-        DtlsSrtpServer server = new DtlsSrtpServer(new BcTlsCrypto(new SecureRandom()), certificate, remote,
-                srtp::installKeys, id);
-        dtls = new DtlsServerSession(server, dtlsTransport, id);
-        dtls.start();
+        BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
+        if (role == DtlsRole.CLIENT) {
+            DtlsClientSession session = new DtlsClientSession(
+                    new DtlsSrtpClient(crypto, certificate, remote, srtp::installKeys, id), dtlsTransport, id);
+            dtls = session;
+            session.start();
+        } else {
+            DtlsServerSession session = new DtlsServerSession(
+                    new DtlsSrtpServer(crypto, certificate, remote, srtp::installKeys, id), dtlsTransport, id);
+            dtls = session;
+            session.start();
+        }
     }
 
     /**
@@ -96,12 +113,16 @@ final class DtlsSrtpEndpoint {
             return;
         }
         srtp.close();
-        DtlsServerSession session;
+        AutoCloseable session;
         synchronized (this) {
             session = dtls;
         }
         if (session != null) {
-            session.close();
+            try {
+                session.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing DTLS of " + id, e); // neither session throws
+            }
         } else {
             dtlsTransport.close();
         }

@@ -52,6 +52,8 @@ public final class EndpointTransport implements MediaTransport {
     private final TransportCounters counters = new TransportCounters();
     private final DtlsSrtpEndpoint secure;
 
+    private final UdpTransportHarvester port;
+    private final boolean openPaths;
     private DtlsFingerprint remoteFingerprint;
 
     /**
@@ -59,6 +61,14 @@ public final class EndpointTransport implements MediaTransport {
      */
     public EndpointTransport(String id, UdpTransportHarvester port, BridgeCertificate certificate,
                              boolean controlling, MediaPacketListener listener) {
+        this(id, port, certificate, controlling, listener, false);
+    }
+
+    /** @param openPaths register the remote candidates' addresses on the shared port (a controlling relay) */
+    EndpointTransport(String id, UdpTransportHarvester port, BridgeCertificate certificate,
+                      boolean controlling, MediaPacketListener listener, boolean openPaths) {
+        this.port = port;
+        this.openPaths = openPaths;
         this.id = Objects.requireNonNull(id, "id");
         this.certificate = Objects.requireNonNull(certificate, "certificate");
         agent = new Agent();
@@ -133,6 +143,9 @@ public final class EndpointTransport implements MediaTransport {
             component.addRemoteCandidate(new RemoteCandidate(
                     new TransportAddress(c.address(), c.port(), Transport.UDP), component,
                     CandidateType.parse(c.type()), c.foundation(), c.priority(), null, ufrag));
+            if (openPaths) {
+                port.openPath(new java.net.InetSocketAddress(c.address(), c.port()), agent.getLocalUfrag());
+            }
         }
         this.remoteFingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
     }
@@ -140,10 +153,16 @@ public final class EndpointTransport implements MediaTransport {
     /** Starts the DTLS server (waiting for the browser's ClientHello) and ICE checks. */
     @Override
     public synchronized void start() {
+        start(DtlsRole.SERVER);
+    }
+
+    /** Starts DTLS in {@code role} (a relay's controlling side is the client) and ICE checks. */
+    @Override
+    public synchronized void start(DtlsRole role) {
         if (remoteFingerprint == null) {
             throw new IllegalStateException("setRemote first");
         }
-        secure.start(remoteFingerprint);
+        secure.start(remoteFingerprint, role);
         agent.startConnectivityEstablishment();
     }
 

@@ -38,6 +38,17 @@ public interface MediaTransport extends AutoCloseable {
     /** Starts the DTLS server (waiting for the browser's ClientHello) and ICE. */
     void start();
 
+    /**
+     * Starts ICE and DTLS in {@code role}: {@link DtlsRole#CLIENT} only for a relay to another bridge, on a
+     * transport with a full ICE agent; the ICE-lite port's transports are DTLS servers only.
+     */
+    default void start(DtlsRole role) {
+        if (role != DtlsRole.SERVER) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " is a DTLS server only");
+        }
+        start();
+    }
+
     /** True once DTLS completed and SRTP keys are in place. */
     boolean isSecure();
 

@@ -72,6 +72,26 @@ public final class UdpTransportHarvester implements MediaPort {
         return new EndpointTransport(id, this, certificate, controlling, listener);
     }
 
+    /**
+     * A relay's transport to another bridge: as an endpoint's, but a controlling relay opens its own path to each
+     * remote candidate (see {@link #openPath}), since it must send the first check.
+     */
+    public MediaTransport relayTransport(String id, BridgeCertificate certificate, boolean controlling,
+                                         MediaPacketListener listener) {
+        return new EndpointTransport(id, this, certificate, controlling, listener, controlling);
+    }
+
+    /**
+     * Lets the agent with local ufrag {@code localUfrag} send to {@code remote} before anything came from there.
+     * ice4j's single-port harvester makes a candidate's per-peer socket only when a check from that peer arrives,
+     * and fails a check to an unknown peer at once: fine toward browsers, which send checks too, but two bridges'
+     * relay agents would each wait for the other. The controlling side registers the peer's address itself, as a
+     * first check from it would (with an empty datagram, which the transport drops as an unknown kind).
+     */
+    void openPath(InetSocketAddress remote, String localUfrag) {
+        harvester.openPath(remote, localUfrag);
+    }
+
     @Override
     public String description() {
         return "ice4j (a full ICE agent per endpoint, one datagram per syscall)";
@@ -146,6 +166,10 @@ public final class UdpTransportHarvester implements MediaPort {
 
         CountingHarvester(TransportAddress address) throws IOException {
             super(address);
+        }
+
+        void openPath(InetSocketAddress remote, String localUfrag) {
+            super.maybeAcceptNewSession(new Buffer(new byte[0], 0, 0), remote, localUfrag);
         }
 
         @Override

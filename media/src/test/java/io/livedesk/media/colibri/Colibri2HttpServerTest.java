@@ -205,7 +205,7 @@ class Colibri2HttpServerTest {
         HttpResponse<String> relays = send("PATCH", "/colibri/v2/conferences/" + MEETING, "application/json",
                 "{\"relays\":[{\"id\":\"r1\",\"create\":true}]}");
         assertEquals(400, relays.statusCode());
-        assertTrue(relays.body().contains("relays is not supported"), relays.body());
+        assertTrue(relays.body().contains("relays[0].transport is required"), relays.body());
 
         assertEquals(404, get("/nothing/here").statusCode());
         assertEquals(404, get("/colibri/v2/conferences/" + MEETING + "/dominant-speaker-identification").statusCode());

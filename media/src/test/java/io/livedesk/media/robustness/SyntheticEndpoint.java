@@ -28,6 +28,12 @@ final class SyntheticEndpoint implements AutoCloseable {
     private final SyntheticPeer peer;
     private final AtomicLong rtpReceived = new AtomicLong();
     private final AtomicLong rtpReceivedAuthenticated = new AtomicLong();
+    /** Authenticated RTP by SSRC. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, AtomicLong> rtpBySsrc =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Authenticated PLIs from the bridge by media SSRC (the stream a keyframe is asked of). */
+    private final java.util.concurrent.ConcurrentHashMap<Long, AtomicLong> plisByMediaSsrc =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile SrtpSession srtp;
     private final Object srtpLock = new Object();
     private int sequence;
@@ -100,10 +106,69 @@ final class SyntheticEndpoint implements AutoCloseable {
         return rtpReceivedAuthenticated.get();
     }
 
+    /** RTP on {@code ssrc} that decrypted and authenticated. */
+    long rtpReceived(long ssrc) {
+        AtomicLong n = rtpBySsrc.get(ssrc);
+        return n == null ? 0 : n.get();
+    }
+
+    /** PLIs (authenticated SRTCP) the bridge sent here asking for a keyframe of {@code mediaSsrc}. */
+    long plisReceived(long mediaSsrc) {
+        AtomicLong n = plisByMediaSsrc.get(mediaSsrc);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Sends an SRTCP-protected PLI (RFC 4585 6.3.1) from {@code senderSsrc} about {@code mediaSsrc}. */
+    void sendPli(long senderSsrc, long mediaSsrc) throws IOException, GeneralSecurityException {
+        byte[] pli = new byte[12];
+        pli[0] = (byte) 0x81; // V=2, FMT=1
+        pli[1] = (byte) 206;
+        pli[3] = 2;
+        ByteBuffer.wrap(pli, 4, 8).putInt((int) senderSsrc).putInt((int) mediaSsrc);
+        byte[] wire;
+        synchronized (srtpLock) {
+            PacketBuffer packet = PacketBuffer.copyOf(pli, 0, pli.length, SrtpSession.MAX_PROTECTION_OVERHEAD);
+            if (srtp.protectRtcp(packet) != SrtpErrorStatus.OK) {
+                throw new GeneralSecurityException("protect failed");
+            }
+            wire = Arrays.copyOfRange(packet.getBuffer(), packet.getOffset(), packet.getOffset() + packet.getLength());
+        }
+        sendRaw(wire);
+    }
+
+    private void onRtcp(byte[] packet) {
+        SrtpSession session = srtp;
+        if (session == null) {
+            return;
+        }
+        PacketBuffer clear = new PacketBuffer(packet, 0, packet.length);
+        synchronized (srtpLock) {
+            try {
+                if (session.unprotectRtcp(clear) != SrtpErrorStatus.OK) {
+                    return;
+                }
+            } catch (GeneralSecurityException e) {
+                return;
+            }
+        }
+        byte[] b = clear.getBuffer();
+        int at = clear.getOffset();
+        int end = at + clear.getLength();
+        while (at + 12 <= end) {
+            int length = ((b[at + 2] & 0xFF) << 8 | (b[at + 3] & 0xFF)) * 4 + 4;
+            if ((b[at + 1] & 0xFF) == 206 && (b[at] & 0x1F) == 1) {
+                long media = ByteBuffer.wrap(b, at + 8, 4).getInt() & 0xFFFFFFFFL;
+                plisByMediaSsrc.computeIfAbsent(media, k -> new AtomicLong()).incrementAndGet();
+            }
+            at += length;
+        }
+    }
+
     private void onSrtp(byte[] packet) {
         int pt = packet[1] & 0x7F;
         if (pt >= 64 && pt <= 95) {
-            return; // RTCP from the bridge (feedback): not counted.
+            onRtcp(packet); // feedback from the bridge: not counted as RTP
+            return;
         }
         rtpReceived.incrementAndGet();
         SrtpSession session = srtp;
@@ -114,6 +179,8 @@ final class SyntheticEndpoint implements AutoCloseable {
             try {
                 if (session.unprotectRtp(new PacketBuffer(packet, 0, packet.length)) == SrtpErrorStatus.OK) {
                     rtpReceivedAuthenticated.incrementAndGet();
+                    long ssrc = ByteBuffer.wrap(packet, 8, 4).getInt() & 0xFFFFFFFFL;
+                    rtpBySsrc.computeIfAbsent(ssrc, k -> new AtomicLong()).incrementAndGet();
                 }
             } catch (GeneralSecurityException e) {
                 // Not authentic: not counted.
