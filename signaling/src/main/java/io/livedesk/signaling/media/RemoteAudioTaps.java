@@ -128,6 +128,13 @@ public final class RemoteAudioTaps implements AudioTaps, AutoCloseable {
     void round(long now) {
         Map<SpeechTaps, Map<String, RemoteLeg>> open = new LinkedHashMap<>();
         for (RemoteLeg leg : legs) {
+            if (leg.finished) {
+                // Its last event came in the previous reply; this round's request acknowledges it, so that the
+                // bridge forgets the tap at once, and then the leg is done.
+                legs.remove(leg);
+                open.computeIfAbsent(leg.taps, k -> new HashMap<>()).put(leg.tapId, leg);
+                continue;
+            }
             if (leg.tapId == null) {
                 if (leg.closed) {
                     legs.remove(leg); // never opened: nothing to finish
@@ -189,19 +196,19 @@ public final class RemoteAudioTaps implements AudioTaps, AutoCloseable {
         }
         for (SpeechTapEvents.Tap tap : events.taps()) {
             RemoteLeg leg = byId.get(tap.tapId());
-            if (leg == null || tap.next() < leg.cursor) {
+            if (leg == null || leg.finished && leg.cursor == tap.next() || tap.next() < leg.cursor) {
                 continue;
             }
             leg.lagMillis = tap.lagMillis();
             // Events before the cursor we sent were never asked for again, so every one here is new.
             for (TranscriptEvent event : tap.events()) {
-                deliver(leg, event);
-                if (event instanceof TranscriptEvent.Status) {
-                    legs.remove(leg);
+                if (!leg.finished) {
+                    deliver(leg, event);
                 }
+                leg.finished |= event instanceof TranscriptEvent.Status;
             }
             leg.cursor = tap.next();
-            if (tap.gone() && legs.remove(leg) && !leg.closed) {
+            if (tap.gone() && legs.remove(leg) && !leg.closed && !leg.finished) {
                 deliver(leg, new TranscriptEvent.Status(TranscriptEvent.StreamState.FAILED,
                         "the media bridge no longer has the tap"));
             }
@@ -240,6 +247,8 @@ public final class RemoteAudioTaps implements AudioTaps, AutoCloseable {
         volatile boolean closed;
         volatile long lagMillis;
         long cursor;
+        /** Its terminal status arrived: one more request acknowledges it. */
+        boolean finished;
         long closeDeadline;
         int openAttempts;
 
