@@ -106,7 +106,11 @@ class SpeechTapColibriTest {
 
     @Test
     void theRoutesAnswer404ForAnUnknownEndpointAndForgetNothingTheyDidNotHave() throws Exception {
-        try (LocalBridge bridge = new LocalBridge(BridgeConfig.defaults("127.0.0.1", 0).withId("tap-test")
+        int udpPort;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            udpPort = probe.getLocalPort();
+        }
+        try (LocalBridge bridge = new LocalBridge(BridgeConfig.defaults("127.0.0.1", udpPort).withId("tap-test")
                 .withWarmUpSrtp(false));
              SpeechTapRelay relay = new SpeechTapRelay(bridge::tapAudio, SpeechTapRelay.Settings.defaults(),
                      Clock.systemUTC(), urls -> new FakeSpeech())) {
