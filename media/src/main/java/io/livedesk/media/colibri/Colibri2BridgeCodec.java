@@ -4,6 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.SpeechTapEvents;
+import io.livedesk.media.api.SpeechTapRequest;
+import io.livedesk.media.api.SpeechTaps;
+import io.livedesk.speech.api.TranscriptEvent;
+import io.livedesk.speech.api.Word;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceNames;
 import io.livedesk.media.api.ConferenceReply;
@@ -356,6 +366,74 @@ public final class Colibri2BridgeCodec {
         return meetingIds;
     }
 
+    /**
+     * The body of {@code POST /livedesk/taps} (ours): {@code {"meeting-id","endpoint-id","language","sample-rate",
+     * "speech-urls":[…]}}. The speech URLs must be {@code ws://} or {@code wss://} with a host, at most
+     * {@link SpeechTapRequest#MAX_SPEECH_URLS} of at most {@link SpeechTapRequest#MAX_URL_LENGTH} characters: the
+     * bridge connects to them, so they are checked as strictly as everything else here.
+     */
+    public SpeechTapRequest parseSpeechTapRequest(byte[] body) throws BridgeException.BadRequest {
+        JsonFields root = JsonFields.strict(documents.read(body), "");
+        MeetingId meetingId = MeetingId.parse(root.requiredString("meeting-id", MAX_TEXT), "meeting-id");
+        String endpointId = root.requiredToken("endpoint-id", ID);
+        String language = root.requiredToken("language", SpeechTapRequest.LANGUAGE);
+        int sampleRate = (int) root.requiredNumber("sample-rate", SpeechTapRequest.MIN_SAMPLE_RATE,
+                SpeechTapRequest.MAX_SAMPLE_RATE);
+        List<JsonNode> nodes = root.array("speech-urls", SpeechTapRequest.MAX_SPEECH_URLS);
+        root.rejectUnread();
+        if (nodes.isEmpty()) {
+            throw JsonFields.bad("speech-urls", "needs at least one URL");
+        }
+        List<URI> urls = new ArrayList<>(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            JsonNode node = nodes.get(i);
+            String path = JsonFields.element("speech-urls", i);
+            if (!node.isTextual() || node.textValue().length() > SpeechTapRequest.MAX_URL_LENGTH) {
+                throw JsonFields.bad(path, "must be a string of at most " + SpeechTapRequest.MAX_URL_LENGTH
+                        + " characters");
+            }
+            URI url;
+            try {
+                url = new URI(node.textValue());
+            } catch (URISyntaxException e) {
+                throw JsonFields.bad(path, "is not a URL");
+            }
+            String problem = SpeechTapRequest.urlProblem(url);
+            if (problem != null) {
+                throw JsonFields.bad(path, "is refused: " + problem);
+            }
+            urls.add(url);
+        }
+        return new SpeechTapRequest(meetingId, endpointId, language, sampleRate, urls);
+    }
+
+    /**
+     * The body of {@code POST /livedesk/tap-events} (ours): {@code {"taps":{"<tap id>":<cursor>,…}}}, at most
+     * {@link SpeechTaps#MAX_TAPS_PER_POLL} taps; a cursor counts the events of that tap already received.
+     */
+    public Map<String, Long> parseTapEventsRequest(byte[] body) throws BridgeException.BadRequest {
+        JsonFields root = JsonFields.strict(documents.read(body), "");
+        List<String[]> entries = root.stringMap("taps", SpeechTaps.MAX_TAPS_PER_POLL, 64);
+        root.rejectUnread();
+        Map<String, Long> cursors = new LinkedHashMap<>();
+        for (String[] e : entries) {
+            String path = "taps." + e[0];
+            if (!SpeechTaps.TAP_ID.matcher(e[0]).matches()) {
+                throw JsonFields.bad("taps", "has a key that is not a tap id");
+            }
+            try {
+                long cursor = Long.parseLong(e[1]);
+                if (cursor < 0) {
+                    throw JsonFields.bad(path, "must not be negative");
+                }
+                cursors.put(e[0], cursor);
+            } catch (NumberFormatException ex) {
+                throw JsonFields.bad(path, "must be a whole number");
+            }
+        }
+        return cursors;
+    }
+
     // ---------------------------------------------------------------- replies out
 
     /** The reply to a create or modify: transports of created endpoints, expire echoes, bridge sources. */
@@ -468,6 +546,45 @@ public final class Colibri2BridgeCodec {
                     .put("media", e.flow().wire());
             if (e.relay()) {
                 node.put("relay", true);
+            }
+        }
+        return documents.write(root);
+    }
+
+    /** The reply to {@code POST /livedesk/taps}. */
+    public byte[] writeTapOpened(String tapId) {
+        return documents.write(documents.object().put("tap-id", tapId));
+    }
+
+    /**
+     * The reply to {@code POST /livedesk/tap-events}: per tap its {@code next} cursor, {@code lag-ms}, {@code gone}
+     * and its {@code events} ({@code {"type":"partial","text"}}, {@code {"type":"final","text","start","end",
+     * "words":[{"word","start","end","conf"}]}} with times in epoch seconds, {@code {"type":"status","state","reason"}}).
+     */
+    public byte[] writeTapEvents(SpeechTapEvents events) {
+        ObjectNode root = documents.object();
+        ObjectNode taps = root.putObject("taps");
+        for (SpeechTapEvents.Tap tap : events.taps()) {
+            ObjectNode node = taps.putObject(tap.tapId()).put("next", tap.next()).put("lag-ms", tap.lagMillis());
+            if (tap.gone()) {
+                node.put("gone", true);
+            }
+            ArrayNode list = node.putArray("events");
+            for (TranscriptEvent e : tap.events()) {
+                ObjectNode out = list.addObject();
+                if (e instanceof TranscriptEvent.Partial p) {
+                    out.put("type", "partial").put("text", p.text());
+                } else if (e instanceof TranscriptEvent.Final f) {
+                    out.put("type", "final").put("text", f.text()).put("start", f.start()).put("end", f.end());
+                    ArrayNode words = out.putArray("words");
+                    for (Word w : f.words()) {
+                        words.addObject().put("word", w.word()).put("start", w.start()).put("end", w.end())
+                                .put("conf", w.conf());
+                    }
+                } else if (e instanceof TranscriptEvent.Status st) {
+                    out.put("type", "status").put("state", st.state().name().toLowerCase(Locale.ROOT))
+                            .put("reason", st.reason());
+                }
             }
         }
         return documents.write(root);

@@ -2,6 +2,9 @@ package io.livedesk.media.colibri;
 
 import io.livedesk.media.api.Bridge;
 import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.SpeechTapEvents;
+import io.livedesk.media.api.SpeechTapRequest;
+import io.livedesk.media.api.SpeechTaps;
 import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
@@ -25,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,7 +40,7 @@ import java.util.concurrent.Executors;
  * <p>Status codes map to {@link BridgeException}: 404 → NotFound, 400 (and other 4xx) → BadRequest,
  * connection failures, timeouts, 5xx and unreadable replies → Unavailable.
  */
-public final class Colibri2Client implements Bridge {
+public final class Colibri2Client implements Bridge, SpeechTaps {
     private static final Logger log = LoggerFactory.getLogger(Colibri2Client.class);
 
     /**
@@ -239,6 +243,65 @@ public final class Colibri2Client implements Bridge {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code POST /livedesk/taps}, a LiveDesk extension. A bridge without the resource (a Jitsi Videobridge, 404 or
+     * 405 without our error message) cannot tap: BadRequest.
+     */
+    @Override
+    public String openTap(SpeechTapRequest request) throws BridgeException {
+        HttpResponse<byte[]> response = send("POST", Colibri2Routes.TAPS, codec.writeSpeechTapRequest(request));
+        cannotTap(response);
+        byte[] content = successBody(response);
+        try {
+            return codec.parseTapOpened(content);
+        } catch (BridgeException.BadRequest e) {
+            throw new BridgeException.Unavailable("bridge " + id + " sent an unreadable tap reply: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code DELETE /livedesk/taps/{id}}; a tap the bridge no longer has is not an error. */
+    @Override
+    public void closeTap(String tapId) throws BridgeException {
+        if (tapId == null || !SpeechTaps.TAP_ID.matcher(tapId).matches()) {
+            throw new BridgeException.BadRequest("not a tap id");
+        }
+        HttpResponse<byte[]> response = send("DELETE", Colibri2Routes.TAPS + "/" + tapId, null);
+        cannotTap(response);
+        successBody(response);
+    }
+
+    /** {@code POST /livedesk/tap-events}, in requests of at most {@link SpeechTaps#MAX_TAPS_PER_POLL} taps. */
+    @Override
+    public SpeechTapEvents tapEvents(Map<String, Long> cursors) throws BridgeException {
+        List<Map.Entry<String, Long>> all = List.copyOf(cursors.entrySet());
+        List<SpeechTapEvents.Tap> out = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += MAX_TAPS_PER_POLL) {
+            Map<String, Long> part = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, Long> e : all.subList(from, Math.min(all.size(), from + MAX_TAPS_PER_POLL))) {
+                part.put(e.getKey(), e.getValue());
+            }
+            HttpResponse<byte[]> response = send("POST", Colibri2Routes.TAP_EVENTS, codec.writeTapEventsRequest(part));
+            cannotTap(response);
+            byte[] content = successBody(response);
+            try {
+                out.addAll(codec.parseTapEvents(content).taps());
+            } catch (BridgeException.BadRequest e) {
+                throw new BridgeException.Unavailable("bridge " + id + " sent unreadable tap events: " + e.getMessage(), e);
+            }
+        }
+        return new SpeechTapEvents(out);
+    }
+
+    private void cannotTap(HttpResponse<byte[]> response) throws BridgeException.BadRequest {
+        int status = response.statusCode();
+        if (status == 405 || status == 404) {
+            String message = errorOf(response.body());
+            if (status == 405 || message == null || message.startsWith(Colibri2Routes.NO_SUCH_RESOURCE)) {
+                throw new BridgeException.BadRequest("bridge " + id + " cannot tap audio for speech");
+            }
+        }
     }
 
     /** Releases the client's threads; the remote bridge and its conferences are untouched. */

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.SpeechTapEvents;
+import io.livedesk.media.api.SpeechTapRequest;
+import io.livedesk.media.api.SpeechTaps;
+import io.livedesk.speech.api.TranscriptEvent;
+import io.livedesk.speech.api.Word;
 import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceReply;
 import io.livedesk.media.api.ConferenceRequest;
@@ -200,7 +205,93 @@ public final class Colibri2ClientCodec {
         return documents.write(root);
     }
 
+    /** The body of {@code POST /livedesk/taps}, as {@link Colibri2BridgeCodec#parseSpeechTapRequest} reads it. */
+    public byte[] writeSpeechTapRequest(SpeechTapRequest request) {
+        ObjectNode root = documents.object()
+                .put("meeting-id", request.meetingId().value())
+                .put("endpoint-id", request.endpointId())
+                .put("language", request.language())
+                .put("sample-rate", request.sampleRate());
+        ArrayNode urls = root.putArray("speech-urls");
+        request.speechUrls().forEach(u -> urls.add(u.toString()));
+        return documents.write(root);
+    }
+
+    /** The body of {@code POST /livedesk/tap-events}: each tap's cursor. */
+    public byte[] writeTapEventsRequest(Map<String, Long> cursors) {
+        ObjectNode root = documents.object();
+        ObjectNode taps = root.putObject("taps");
+        cursors.forEach(taps::put);
+        return documents.write(root);
+    }
+
     // ---------------------------------------------------------------- replies in
+
+    /** The reply to {@code POST /livedesk/taps}: the tap's id. */
+    public String parseTapOpened(byte[] body) throws BridgeException.BadRequest {
+        return JsonFields.tolerant(documents.read(body), "").requiredToken("tap-id", SpeechTaps.TAP_ID);
+    }
+
+    /** The reply to {@code POST /livedesk/tap-events}, as {@link Colibri2BridgeCodec#writeTapEvents} writes it. */
+    public SpeechTapEvents parseTapEvents(byte[] body) throws BridgeException.BadRequest {
+        JsonFields root = JsonFields.tolerant(documents.read(body), "");
+        JsonFields taps = root.optionalObject("taps");
+        List<SpeechTapEvents.Tap> out = new ArrayList<>();
+        if (taps == null) {
+            return new SpeechTapEvents(out);
+        }
+        JsonNode tapsNode = documents.read(body).get("taps");
+        var names = tapsNode.fieldNames();
+        while (names.hasNext()) {
+            String id = names.next();
+            if (!SpeechTaps.TAP_ID.matcher(id).matches()) {
+                throw JsonFields.bad("taps", "has a key that is not a tap id");
+            }
+            JsonFields tap = taps.nested(tapsNode.get(id), "taps." + id);
+            long next = tap.requiredNumber("next", 0, Long.MAX_VALUE);
+            Long lag = tap.optionalNumber("lag-ms", 0, Long.MAX_VALUE);
+            boolean gone = tap.bool("gone", false);
+            List<JsonNode> eventNodes = tap.array("events", Integer.MAX_VALUE);
+            List<TranscriptEvent> events = new ArrayList<>(eventNodes.size());
+            for (int i = 0; i < eventNodes.size(); i++) {
+                events.add(readEvent(tap.element(eventNodes.get(i), "events", i)));
+            }
+            out.add(new SpeechTapEvents.Tap(id, next, lag == null ? 0 : lag, gone, events));
+        }
+        return new SpeechTapEvents(out);
+    }
+
+    private static TranscriptEvent readEvent(JsonFields e) throws BridgeException.BadRequest {
+        String type = e.requiredString("type", MAX_TEXT);
+        switch (type) {
+            case "partial":
+                return new TranscriptEvent.Partial(e.requiredString("text", 16 * 1024));
+            case "final": {
+                List<JsonNode> wordNodes = e.array("words", 10_000);
+                List<Word> words = new ArrayList<>(wordNodes.size());
+                for (int i = 0; i < wordNodes.size(); i++) {
+                    JsonFields w = e.element(wordNodes.get(i), "words", i);
+                    words.add(new Word(w.requiredString("word", MAX_TEXT), w.decimal("start", 0), w.decimal("end", 0),
+                            w.decimal("conf", 0)));
+                }
+                return new TranscriptEvent.Final(e.requiredString("text", 16 * 1024), words, e.decimal("start", 0),
+                        e.decimal("end", 0));
+            }
+            case "status": {
+                String state = e.requiredString("state", MAX_TEXT);
+                TranscriptEvent.StreamState s = switch (state) {
+                    case "ended" -> TranscriptEvent.StreamState.ENDED;
+                    case "shed" -> TranscriptEvent.StreamState.SHED;
+                    case "failed" -> TranscriptEvent.StreamState.FAILED;
+                    default -> throw JsonFields.bad(e.pathOf("state"), "is not ended, shed or failed");
+                };
+                String reason = e.optionalString("reason", 16 * 1024);
+                return new TranscriptEvent.Status(s, reason == null ? "" : reason);
+            }
+            default:
+                throw JsonFields.bad(e.pathOf("type"), "is not partial, final or status");
+        }
+    }
 
     /** A bridge's reply to a create or modify. */
     public ConferenceReply parseReply(byte[] body) throws BridgeException.BadRequest {

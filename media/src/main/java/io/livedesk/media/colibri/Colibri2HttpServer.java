@@ -1,6 +1,7 @@
 package io.livedesk.media.colibri;
 
 import io.livedesk.media.api.Bridge;
+import io.livedesk.media.api.SpeechTaps;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -51,7 +52,9 @@ import java.util.function.Supplier;
  * {@code POST /colibri/v2/conferences/} (create), {@code PATCH /colibri/v2/conferences/{meeting-id}},
  * {@code GET /colibri/v2/conferences} (501), {@code GET /about/health}, {@code GET /about/version},
  * {@code GET /colibri/stats}, {@code GET /colibri/drain} and {@code POST /colibri/drain/enable|disable}, and
- * LiveDesk's {@code GET /livedesk/conferences/{meeting-id}/stats}, plus any
+ * LiveDesk's {@code GET /livedesk/conferences/{meeting-id}/stats}, {@code POST /livedesk/media-status} and, with
+ * {@link SpeechTaps}, {@code POST /livedesk/taps}, {@code DELETE /livedesk/taps/{id}} and
+ * {@code POST /livedesk/tap-events}, plus any
  * plain-text GET routes added with {@link #addTextRoute} (a bridge node's {@code /metrics}).
  * Errors carry {@code {"error":"…"}} (Jitsi's carry nothing). Netty does the HTTP on its own small event loops; every
  * bridge call runs on a bounded worker pool because it may block, and a full pool answers 503 rather
@@ -122,8 +125,16 @@ public final class Colibri2HttpServer implements AutoCloseable {
     private Channel serverChannel;
 
     public Colibri2HttpServer(Bridge bridge, Options options) {
+        this(bridge, options, null);
+    }
+
+    /**
+     * @param taps the bridge's speech taps, served at {@code /livedesk/taps} and {@code /livedesk/tap-events}; null:
+     *             those resources do not exist here (404, as on a Jitsi Videobridge)
+     */
+    public Colibri2HttpServer(Bridge bridge, Options options, SpeechTaps taps) {
         this.options = Objects.requireNonNull(options, "options");
-        this.routes = new Colibri2Routes(Objects.requireNonNull(bridge, "bridge"), codec, options.version());
+        this.routes = new Colibri2Routes(Objects.requireNonNull(bridge, "bridge"), codec, options.version(), taps);
     }
 
     /** An extra GET route: its body is produced on a worker thread on every request. */

@@ -4,6 +4,7 @@ import io.livedesk.media.api.Bridge;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.BridgeStats;
 import io.livedesk.media.api.ConferenceRequest;
+import io.livedesk.media.api.SpeechTaps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,10 @@ final class Colibri2Routes {
     static final String CONFERENCE_STATS = "/livedesk/conferences/";
     /** {@code POST /livedesk/media-status}: ours; a POST because the conferences asked about may not fit a URL. */
     static final String MEDIA_STATUS = "/livedesk/media-status";
+    /** {@code POST /livedesk/taps} opens a speech tap, {@code DELETE /livedesk/taps/{id}} closes it: ours. */
+    static final String TAPS = "/livedesk/taps";
+    /** {@code POST /livedesk/tap-events}: ours; the speech taps' results since the caller's cursors. */
+    static final String TAP_EVENTS = "/livedesk/tap-events";
     /** Jitsi Videobridge's drain resource, so that an operator drains either kind of bridge the same way. */
     static final String DRAIN = "/colibri/drain";
     static final String NO_SUCH_RESOURCE = "no such resource: ";
@@ -46,11 +51,18 @@ final class Colibri2Routes {
     private final Bridge bridge;
     private final Colibri2BridgeCodec codec;
     private final String version;
+    /** Null on a bridge that does not tap for speech: its tap resources do not exist (404, as on a Jitsi Videobridge). */
+    private final SpeechTaps taps;
 
     Colibri2Routes(Bridge bridge, Colibri2BridgeCodec codec, String version) {
+        this(bridge, codec, version, null);
+    }
+
+    Colibri2Routes(Bridge bridge, Colibri2BridgeCodec codec, String version, SpeechTaps taps) {
         this.bridge = bridge;
         this.codec = codec;
         this.version = version;
+        this.taps = taps;
     }
 
     /**
@@ -91,6 +103,17 @@ final class Colibri2Routes {
                     ? Reply.json(200, codec.writeConferenceStats(bridge.conferenceStats(codec.parsePathMeetingId(decode(id)))))
                     : notAllowed("GET");
         }
+        if (taps != null && path.startsWith(TAPS + "/")) {
+            String id = path.substring(TAPS.length() + 1);
+            if (!SpeechTaps.TAP_ID.matcher(id).matches()) {
+                return error(404, NO_SUCH_RESOURCE + printable(path));
+            }
+            if (!method.equals("DELETE")) {
+                return notAllowed("DELETE");
+            }
+            taps.closeTap(id);
+            return Reply.json(200, codec.writeConferenceExpired());
+        }
         if (path.startsWith(CONFERENCES + "/")) {
             String rest = path.substring(CONFERENCES.length() + 1);
             if (rest.endsWith("/")) {
@@ -115,6 +138,10 @@ final class Colibri2Routes {
             case DRAIN + "/enable" -> method.equals("POST") ? drain(true) : notAllowed("POST");
             case DRAIN + "/disable" -> method.equals("POST") ? drain(false) : notAllowed("POST");
             case MEDIA_STATUS -> method.equals("POST") ? mediaStatus(contentType, body) : notAllowed("POST");
+            case TAPS -> taps == null ? error(404, NO_SUCH_RESOURCE + printable(path))
+                    : method.equals("POST") ? openTap(contentType, body) : notAllowed("POST");
+            case TAP_EVENTS -> taps == null ? error(404, NO_SUCH_RESOURCE + printable(path))
+                    : method.equals("POST") ? tapEvents(contentType, body) : notAllowed("POST");
             default -> error(404, NO_SUCH_RESOURCE + printable(path));
         };
     }
@@ -145,6 +172,20 @@ final class Colibri2Routes {
             return error(415, "Content-Type must be application/json");
         }
         return Reply.json(200, codec.writeMediaStatus(bridge.mediaStatus(codec.parseMediaStatusRequest(body))));
+    }
+
+    private Reply openTap(String contentType, byte[] body) throws BridgeException {
+        if (!isJson(contentType)) {
+            return error(415, "Content-Type must be application/json");
+        }
+        return Reply.json(200, codec.writeTapOpened(taps.openTap(codec.parseSpeechTapRequest(body))));
+    }
+
+    private Reply tapEvents(String contentType, byte[] body) throws BridgeException {
+        if (!isJson(contentType)) {
+            return error(415, "Content-Type must be application/json");
+        }
+        return Reply.json(200, codec.writeTapEvents(taps.tapEvents(codec.parseTapEventsRequest(body))));
     }
 
     /** No body, as Jitsi Videobridge takes it; answers the state now. */

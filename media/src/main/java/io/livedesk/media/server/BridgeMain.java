@@ -14,6 +14,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import io.livedesk.media.speechtap.SpeechTapRelay;
 import picocli.CommandLine.Option;
 
 /**
@@ -116,6 +117,25 @@ public final class BridgeMain implements Callable<Integer> {
             description = "The most padding one probe sends (default: ${DEFAULT-VALUE}).")
     long simulcastProbeMaxBytes;
 
+    @Option(names = "--max-speech-taps", defaultValue = "200",
+            description = "Speech taps (a participant's audio streamed to speech nodes for signaling) open at once "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxSpeechTaps;
+
+    @Option(names = "--speech-connect-timeout", defaultValue = "PT5S",
+            description = "A speech node's WebSocket handshake must finish within this, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration speechConnectTimeout;
+
+    @Option(names = "--speech-reply-timeout", defaultValue = "PT10S",
+            description = "Audio sent to a speech node and no reply for this long: the node counts as failed and the "
+                    + "stream moves to the next one signaling named, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration speechReplyTimeout;
+
+    @Option(names = "--speech-tap-abandon-after", defaultValue = "PT30S",
+            description = "A speech tap whose results nobody collected for this long is closed (its signaling node "
+                    + "is gone), ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration speechTapAbandonAfter;
+
     @Option(names = "--shutdown-grace", defaultValue = "PT10S",
             description = "On SIGTERM, report shutting_down for up to this long before stopping, so that signaling "
                     + "moves the calls to other bridges; stops as soon as no conference is left, ISO-8601 "
@@ -146,7 +166,10 @@ public final class BridgeMain implements Callable<Integer> {
                         .withIoThreads(ioThreads == 0 ? MediaSocket.Settings.defaultIoThreads() : ioThreads)
                         .withCoalesce(ioCoalesce),
                 new SimulcastSettings(simulcastInitialEstimate, simulcastUpgradeStep, simulcastCongestionHold,
-                        simulcastMaxCongestionHold, simulcastProbeDuration, simulcastProbeMaxBytes));
+                        simulcastMaxCongestionHold, simulcastProbeDuration, simulcastProbeMaxBytes),
+                SpeechTapRelay.Settings.defaults().withMaxTaps(maxSpeechTaps)
+                        .withSpeechTimeouts(speechConnectTimeout, speechReplyTimeout)
+                        .withAbandonAfter(speechTapAbandonAfter));
     }
 
     @Override

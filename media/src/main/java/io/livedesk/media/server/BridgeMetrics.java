@@ -6,6 +6,7 @@ import io.livedesk.media.api.ConferenceStats;
 import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.bridge.LocalBridge;
+import io.livedesk.media.speechtap.SpeechTapRelay;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -48,8 +49,27 @@ public final class BridgeMetrics {
     private final Map<String, List<Meter>> dynamicMeters = new HashMap<>();
 
     public BridgeMetrics(LocalBridge bridge) {
+        this(bridge, null);
+    }
+
+    /** @param speechTaps the node's speech taps, or null */
+    public BridgeMetrics(LocalBridge bridge, SpeechTapRelay speechTaps) {
         this.bridge = Objects.requireNonNull(bridge, "bridge");
         Tags tags = Tags.of("bridge", bridge.id());
+        if (speechTaps != null) {
+            Gauge.builder(PREFIX + "speech_taps", speechTaps, SpeechTapRelay::activeTaps).tags(tags)
+                    .description("speech taps open (audio streamed to speech nodes for signaling)").register(registry);
+            FunctionCounter.builder(PREFIX + "speech_taps_opened", speechTaps, SpeechTapRelay::tapsOpened).tags(tags)
+                    .description("speech taps opened").register(registry);
+            FunctionCounter.builder(PREFIX + "speech_taps_abandoned", speechTaps, SpeechTapRelay::tapsAbandoned)
+                    .tags(tags).description("speech taps closed because no signaling node asked for their results")
+                    .register(registry);
+            FunctionCounter.builder(PREFIX + "speech_tap_events_relayed", speechTaps, SpeechTapRelay::eventsRelayed)
+                    .tags(tags).description("recognizer results kept for signaling to collect").register(registry);
+            Gauge.builder(PREFIX + "speech_tap_events_dropped", speechTaps, SpeechTapRelay::eventsDropped).tags(tags)
+                    .description("results of open taps dropped because signaling did not collect them")
+                    .register(registry);
+        }
         gauge("stress", tags, "stress level, 1.0 = configured capacity", m -> m.stats.stressLevel());
         gauge("healthy", tags, "1 when healthy and not shutting down",
                 m -> m.stats.healthy() && !m.stats.shuttingDown() ? 1 : 0);

@@ -1,6 +1,7 @@
 package io.livedesk.media.server;
 
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -14,12 +15,14 @@ import io.livedesk.media.bridge.PublicAddressBridge;
 import io.livedesk.media.colibri.Colibri2HttpServer;
 import io.livedesk.media.io.MediaSocket;
 import io.livedesk.media.simulcast.SimulcastSettings;
+import io.livedesk.media.speechtap.SpeechTapRelay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One bridge node: a {@link LocalBridge} on its media UDP port, served over the Colibri2 REST interface
- * with {@code GET /metrics} (Prometheus) next to it. {@link #shutDown} is the graceful stop (report
+ * with {@code GET /metrics} (Prometheus) next to it, and the speech taps signaling opens to have calls here
+ * transcribed ({@link SpeechTapRelay}: the audio goes from here straight to speech nodes). {@link #shutDown} is the graceful stop (report
  * {@code shutting_down}, let signaling move the calls, then close); {@link #close()} stops HTTP first (no new
  * conferences), then the bridge (expires every conference, frees the port). What {@link BridgeMain}
  * runs, and what tests start in-process.
@@ -38,11 +41,13 @@ public final class BridgeNode implements AutoCloseable {
      * @param io              the media port's I/O, {@code ice4j} or {@code netty} (see {@link BridgeConfig#IO_CHOICES})
      * @param nettyIo         with {@code netty}: I/O threads and coalescing ({@link BridgeConfig#nettyIo})
      * @param simulcast       how receivers are moved between a simulcast sender's layers
+     * @param speechTaps      limits and timeouts of the speech taps signaling opens ({@code /livedesk/taps})
      */
     public record Settings(String id, String mediaAddress, int mediaPort, String httpHost, int httpPort,
                            int httpWorkers, Duration inactivityTimeout, boolean warmUpSrtp, String version,
                            List<String> publicAddresses, Duration mediaTimeout, String io,
-                           MediaSocket.Settings nettyIo, SimulcastSettings simulcast) {
+                           MediaSocket.Settings nettyIo, SimulcastSettings simulcast,
+                           SpeechTapRelay.Settings speechTaps) {
         public Settings {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(mediaAddress, "mediaAddress");
@@ -52,6 +57,7 @@ public final class BridgeNode implements AutoCloseable {
             Objects.requireNonNull(version, "version");
             Objects.requireNonNull(nettyIo, "nettyIo");
             Objects.requireNonNull(simulcast, "simulcast");
+            Objects.requireNonNull(speechTaps, "speechTaps");
             publicAddresses = PublicAddressBridge.validate(publicAddresses);
             if (publicAddresses.isEmpty() && PublicAddressBridge.isWildcard(mediaAddress)) {
                 throw new IllegalArgumentException("media address " + mediaAddress
@@ -65,7 +71,7 @@ public final class BridgeNode implements AutoCloseable {
                         List<String> publicAddresses) {
             this(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout, warmUpSrtp, version,
                     publicAddresses, BridgeConfig.DEFAULT_MEDIA_TIMEOUT, "netty", MediaSocket.Settings.defaults(),
-                    SimulcastSettings.defaults());
+                    SimulcastSettings.defaults(), SpeechTapRelay.Settings.defaults());
         }
 
         /** Advertising the media address itself. */
@@ -77,35 +83,42 @@ public final class BridgeNode implements AutoCloseable {
 
         public Settings withPublicAddresses(List<String> addresses) {
             return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
-                    warmUpSrtp, version, addresses, mediaTimeout, io, nettyIo, simulcast);
+                    warmUpSrtp, version, addresses, mediaTimeout, io, nettyIo, simulcast, speechTaps);
         }
 
         public Settings withMediaTimeout(Duration timeout) {
             return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
-                    warmUpSrtp, version, publicAddresses, timeout, io, nettyIo, simulcast);
+                    warmUpSrtp, version, publicAddresses, timeout, io, nettyIo, simulcast, speechTaps);
         }
 
         public Settings withNettyIo(MediaSocket.Settings s) {
             return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
-                    warmUpSrtp, version, publicAddresses, mediaTimeout, io, s, simulcast);
+                    warmUpSrtp, version, publicAddresses, mediaTimeout, io, s, simulcast, speechTaps);
         }
 
         public Settings withIo(String choice) {
             return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
-                    warmUpSrtp, version, publicAddresses, mediaTimeout, choice, nettyIo, simulcast);
+                    warmUpSrtp, version, publicAddresses, mediaTimeout, choice, nettyIo, simulcast, speechTaps);
+        }
+
+        public Settings withSpeechTaps(SpeechTapRelay.Settings taps) {
+            return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
+                    warmUpSrtp, version, publicAddresses, mediaTimeout, io, nettyIo, simulcast, taps);
         }
     }
 
     private final LocalBridge bridge;
+    private final SpeechTapRelay speechTaps;
     private final BridgeMetrics metrics;
     private final Colibri2HttpServer http;
     private final InetSocketAddress httpAddress;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private BridgeNode(LocalBridge bridge, BridgeMetrics metrics, Colibri2HttpServer http,
+    private BridgeNode(LocalBridge bridge, SpeechTapRelay speechTaps, BridgeMetrics metrics, Colibri2HttpServer http,
                        InetSocketAddress httpAddress) {
         this.bridge = bridge;
+        this.speechTaps = speechTaps;
         this.metrics = metrics;
         this.http = http;
         this.httpAddress = httpAddress;
@@ -122,8 +135,10 @@ public final class BridgeNode implements AutoCloseable {
                 .withNettyIo(settings.nettyIo())
                 .withSimulcast(settings.simulcast());
         LocalBridge bridge = new LocalBridge(config);
+        SpeechTapRelay speechTaps = null;
         try {
-            BridgeMetrics metrics = new BridgeMetrics(bridge);
+            speechTaps = new SpeechTapRelay(bridge::tapAudio, settings.speechTaps(), Clock.systemUTC());
+            BridgeMetrics metrics = new BridgeMetrics(bridge, speechTaps);
             Colibri2HttpServer.Options options = Colibri2HttpServer.Options.defaults()
                     .withHost(settings.httpHost())
                     .withPort(settings.httpPort())
@@ -133,11 +148,14 @@ public final class BridgeNode implements AutoCloseable {
             Colibri2HttpServer http = new Colibri2HttpServer(served,
                     new Colibri2HttpServer.Options(options.host(), options.port(), options.ioThreads(),
                             options.workerThreads(), options.workerQueue(), options.maxRequestBytes(),
-                            options.idleTimeout(), settings.version()))
+                            options.idleTimeout(), settings.version()), speechTaps)
                     .addTextRoute("/metrics", Colibri2HttpServer.PROMETHEUS_TEXT, metrics::scrape);
             InetSocketAddress address = http.start();
-            return new BridgeNode(bridge, metrics, http, address);
+            return new BridgeNode(bridge, speechTaps, metrics, http, address);
         } catch (RuntimeException e) {
+            if (speechTaps != null) {
+                speechTaps.close();
+            }
             bridge.close();
             throw e;
         }
@@ -146,6 +164,11 @@ public final class BridgeNode implements AutoCloseable {
     /** The bridge itself (bound address, its own candidates); Colibri2 callers see the public addresses. */
     public LocalBridge bridge() {
         return bridge;
+    }
+
+    /** The speech taps signaling opened here. */
+    public SpeechTapRelay speechTaps() {
+        return speechTaps;
     }
 
     public BridgeMetrics metrics() {
@@ -198,6 +221,7 @@ public final class BridgeNode implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("bridge {}: stopping HTTP failed", bridge.id(), e);
             }
+            speechTaps.close();
             bridge.close();
             log.info("bridge {} stopped", bridge.id());
         } finally {

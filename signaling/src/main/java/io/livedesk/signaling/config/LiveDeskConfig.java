@@ -179,13 +179,15 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
      * @param mediaTimeout    the in-process bridge reports a participant's media stopped after this long without a
      *                        packet (a bridge node has its own {@code --media-timeout})
      * @param mediaCheckInterval how often the media status of calls is read from their bridges
+     * @param tapPollInterval how often the results of speech taps are collected from remote bridge nodes
      * @param ioThreads       the in-process bridge's I/O threads with {@code io = netty}; 0: a quarter of the cores
      * @param ioCoalesce      how long those threads let datagrams gather while they come often (0: not at all)
      * @param simulcast       how the in-process bridge moves receivers between a simulcast sender's layers
      */
     public record Bridge(String address, int port, List<String> publicAddresses, List<URI> remote,
                          Duration healthInterval, Duration connectTimeout, Duration requestTimeout,
-                         Duration createTimeout, int downAfter, Duration mediaTimeout, Duration mediaCheckInterval, String io, int ioThreads,
+                         Duration createTimeout, int downAfter, Duration mediaTimeout, Duration mediaCheckInterval,
+                         Duration tapPollInterval, String io, int ioThreads,
                          Duration ioCoalesce, SimulcastSettings simulcast) {
         public Bridge {
             publicAddresses = List.copyOf(publicAddresses);
@@ -205,7 +207,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         /** Address and port only, the other settings at their defaults (tests and tools). */
         public Bridge(String address, int port) {
             this(address, port, List.of(), List.of(), Duration.ofSeconds(2), Duration.ofSeconds(2),
-                    Duration.ofSeconds(3), Colibri2Client.Options.DEFAULT_CREATE_TIMEOUT, 3, Duration.ofSeconds(2), Duration.ofMillis(500), "netty", 0,
+                    Duration.ofSeconds(3), Colibri2Client.Options.DEFAULT_CREATE_TIMEOUT, 3, Duration.ofSeconds(2), Duration.ofMillis(500),
+                    Duration.ofMillis(250), "netty", 0,
                     MediaSocket.Settings.DEFAULT_COALESCE, SimulcastSettings.defaults());
         }
 
@@ -320,7 +323,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                 new Bridge(b.getString("address"), b.getInt("port"), stringList(b, "public-address"),
                         urls(b, "remote"), b.getDuration("health-interval"), b.getDuration("connect-timeout"),
                         b.getDuration("request-timeout"), b.getDuration("create-timeout"), b.getInt("down-after"), b.getDuration("media-timeout"),
-                        b.getDuration("media-check-interval"), b.getString("io"), b.getInt("io-threads"),
+                        b.getDuration("media-check-interval"), b.getDuration("tap-poll-interval"), b.getString("io"),
+                        b.getInt("io-threads"),
                         b.getDuration("io-coalesce"), simulcast(b.getConfig("simulcast"))),
                 new Live(li.getDuration("heartbeat-interval"), li.getDuration("viewer-ttl"),
                         li.getDuration("stats-interval"), li.getDuration("chat-flush-interval"),
@@ -451,7 +455,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                 Map.entry("request-timeout", bridge.requestTimeout()),
                 Map.entry("create-timeout", bridge.createTimeout()),
                 Map.entry("media-timeout", bridge.mediaTimeout()),
-                Map.entry("media-check-interval", bridge.mediaCheckInterval()))) {
+                Map.entry("media-check-interval", bridge.mediaCheckInterval()),
+                Map.entry("tap-poll-interval", bridge.tapPollInterval()))) {
             if (d.getValue().isNegative() || d.getValue().isZero()) {
                 throw new IllegalArgumentException("livedesk.bridge." + d.getKey() + " must be positive");
             }

@@ -3,32 +3,50 @@ package io.livedesk.signaling.media;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.bridge.LocalBridge;
-import io.livedesk.media.tap.AudioSink;
+import io.livedesk.media.speechtap.StreamFeed;
 import io.livedesk.media.tap.AudioTap;
 import io.livedesk.media.tap.AudioTapStats;
+import io.livedesk.speech.api.SpeechService;
+import io.livedesk.speech.api.SpeechStream;
+import io.livedesk.speech.api.SpeechUnavailableException;
+import io.livedesk.speech.api.StreamSpec;
+import io.livedesk.speech.api.TranscriptListener;
 
+import java.time.Clock;
 import java.util.Optional;
 
 /**
- * Where transcription gets a participant's decoded audio. Only a bridge in this process can be tapped;
- * with remote bridges or peer-to-peer media there is nothing to tap, and {@link #unavailable} says why.
+ * Where transcription gets a participant's words. With the in-process bridge, its audio tap feeds a recognizer
+ * stream of this node ({@link #of}); with remote LiveDesk bridge nodes, the bridge node streams the audio to the
+ * speech nodes itself and this node collects the results ({@link RemoteAudioTaps}). Either way the caller sees the
+ * same {@link TappedLeg} and the same events. With peer-to-peer media there is nothing to tap, and
+ * {@link #unavailable} says why.
  */
 public interface AudioTaps {
-    /** Why nothing can be tapped here, or empty when taps can be opened. */
+    /** Why nothing can be tapped here at all, or empty when taps can be opened (a single leg may still fail). */
     Optional<String> unavailable();
 
     /**
-     * Starts decoding the endpoint's audio into the sink, at the rate given.
+     * Starts transcribing the endpoint's audio; the recognizer's events go to {@code listener} (on a speech or poll
+     * thread: it must not block). Never blocks on the network.
      *
-     * @throws BridgeException for an unknown endpoint, a bad rate, or when no tap can be opened now
+     * @throws BridgeException            for an unknown endpoint, or a bridge that cannot tap now (the message says
+     *                                    why, for staff as the caption status's reason)
+     * @throws SpeechUnavailableException when no recognizer stream can be had (off, no model, overloaded)
      */
-    AudioTap open(MeetingId meetingId, String endpointId, int sampleRate, AudioSink sink) throws BridgeException;
+    TappedLeg open(MeetingId meetingId, String endpointId, StreamSpec spec, TranscriptListener listener)
+            throws BridgeException, SpeechUnavailableException;
 
     /** Taps not yet finished. */
     int openTaps();
 
-    /** Counters of every tap there has been. */
+    /** Counters of every tap there has been in this process (zero where the audio is decoded elsewhere). */
     AudioTapStats totals();
+
+    /** Whether the audio is decoded in this process (its tap counters mean something). */
+    default boolean decodesHere() {
+        return false;
+    }
 
     static AudioTaps none(String why) {
         return new AudioTaps() {
@@ -38,7 +56,7 @@ public interface AudioTaps {
             }
 
             @Override
-            public AudioTap open(MeetingId meetingId, String endpointId, int sampleRate, AudioSink sink)
+            public TappedLeg open(MeetingId meetingId, String endpointId, StreamSpec spec, TranscriptListener listener)
                     throws BridgeException {
                 throw new BridgeException.Unavailable(why, null);
             }
@@ -55,7 +73,8 @@ public interface AudioTaps {
         };
     }
 
-    static AudioTaps of(LocalBridge bridge) {
+    /** The in-process bridge's taps, each feeding a stream of {@code speech}. */
+    static AudioTaps of(LocalBridge bridge, SpeechService speech, Clock clock) {
         return new AudioTaps() {
             @Override
             public Optional<String> unavailable() {
@@ -63,9 +82,38 @@ public interface AudioTaps {
             }
 
             @Override
-            public AudioTap open(MeetingId meetingId, String endpointId, int sampleRate, AudioSink sink)
-                    throws BridgeException {
-                return bridge.tapAudio(meetingId, endpointId, sampleRate, sink);
+            public TappedLeg open(MeetingId meetingId, String endpointId, StreamSpec spec, TranscriptListener listener)
+                    throws BridgeException, SpeechUnavailableException {
+                SpeechStream stream = speech.open(spec, listener);
+                StreamFeed feed = new StreamFeed(stream, spec.sampleRate(), clock);
+                AudioTap tap;
+                try {
+                    tap = bridge.tapAudio(meetingId, endpointId, spec.sampleRate(), feed);
+                } catch (BridgeException | RuntimeException e) {
+                    stream.close();
+                    throw e;
+                }
+                return new TappedLeg() {
+                    @Override
+                    public long lagMillis() {
+                        return stream.lagMillis();
+                    }
+
+                    @Override
+                    public long epochMillis(double eventSeconds) {
+                        return feed.epochMillis(eventSeconds);
+                    }
+
+                    @Override
+                    public long lastVoicedNanos() {
+                        return feed.lastVoicedNanos();
+                    }
+
+                    @Override
+                    public void close() {
+                        tap.close(); // the feed finishes the stream
+                    }
+                };
             }
 
             @Override
@@ -76,6 +124,11 @@ public interface AudioTaps {
             @Override
             public AudioTapStats totals() {
                 return bridge.audioTapStats();
+            }
+
+            @Override
+            public boolean decodesHere() {
+                return true;
             }
         };
     }

@@ -389,6 +389,12 @@ public final class BridgePool implements Bridge {
         return Optional.ofNullable(owners.get(meetingId)).map(PoolMember::id);
     }
 
+    /** The member holding the meeting's conference, if any and up: where its audio can be tapped. */
+    Optional<Bridge> ownerBridge(MeetingId meetingId) {
+        PoolMember owner = meetingId == null ? null : owners.get(meetingId);
+        return owner == null || !owner.isUp() ? Optional.empty() : Optional.of(owner.bridge());
+    }
+
     /** One round of checks, on the check thread (tests call it directly). */
     void checkAll() {
         for (PoolMember m : members) {

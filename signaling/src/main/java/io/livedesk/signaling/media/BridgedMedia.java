@@ -9,8 +9,12 @@ import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.live.BroadcastMedia;
 import io.livedesk.signaling.server.Metrics;
+import io.livedesk.speech.SpeechConfig;
+import io.livedesk.speech.api.SpeechService;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,14 +23,17 @@ import java.util.concurrent.Executor;
 
 /**
  * Calls and livestreams through a media bridge: the pool of bridges (the in-process one alone, or remote
- * ones) with its health checks and metrics, and the audio taps of the in-process bridge when there is one.
+ * ones) with its health checks and metrics, and the audio taps for transcription: the in-process bridge's, or
+ * the remote bridge nodes' speech taps.
  */
 public final class BridgedMedia implements MediaMode {
-    private static final AudioTaps REMOTE_TAPS = AudioTaps.none("calls use remote bridges, whose audio cannot be tapped");
+    /** How long a closed remote tap's last words are waited for. */
+    private static final Duration TAP_CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final LocalBridge localBridge;
-    private final AudioTaps taps;
+    private final LiveDeskConfig.Bridge config;
     private final BridgePool pool;
+    private RemoteAudioTaps remoteTaps;
     private final List<Map<String, Object>> iceServers;
     /** Browsers may trickle: the one bridge is in-process on its own ICE-lite port. */
     private final boolean trickle;
@@ -34,7 +41,7 @@ public final class BridgedMedia implements MediaMode {
     private BridgedMedia(LocalBridge localBridge, List<MemberBridge> members, LiveDeskConfig.Bridge config,
                          List<Map<String, Object>> iceServers, Metrics metrics) {
         this.localBridge = localBridge;
-        this.taps = localBridge == null ? REMOTE_TAPS : AudioTaps.of(localBridge);
+        this.config = config;
         this.iceServers = List.copyOf(iceServers);
         // Only the in-process bridge on its own port is known to be ICE-lite; remote members may be anything.
         this.trickle = localBridge != null && config.io().equals("netty");
@@ -83,8 +90,20 @@ public final class BridgedMedia implements MediaMode {
     }
 
     @Override
-    public AudioTaps audioTaps() {
-        return taps;
+    public synchronized AudioTaps audioTaps(SpeechService speech, SpeechConfig speechConfig, Clock clock) {
+        if (localBridge != null) {
+            return AudioTaps.of(localBridge, speech, clock);
+        }
+        if (speechConfig.engine() != SpeechConfig.Engine.REMOTE) {
+            return AudioTaps.none("calls use remote bridges, which send the audio to speech nodes themselves: "
+                    + "set speech.engine = remote");
+        }
+        if (remoteTaps == null) {
+            // The bridge nodes get the speech nodes' URLs with each tap: they need no speech settings of their own.
+            remoteTaps = new RemoteAudioTaps(pool, speechConfig.remote()::urlsFor, config.tapPollInterval(),
+                    TAP_CLOSE_WAIT);
+        }
+        return remoteTaps;
     }
 
     @Override
@@ -111,6 +130,11 @@ public final class BridgedMedia implements MediaMode {
     /** Closes the pool, and with it the in-process bridge and every audio tap. */
     @Override
     public void close() {
+        synchronized (this) {
+            if (remoteTaps != null) {
+                remoteTaps.close();
+            }
+        }
         pool.close();
     }
 }

@@ -6,6 +6,10 @@ import io.livedesk.signaling.cluster.MessageRouter;
 import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.live.BroadcastMedia;
 import io.livedesk.signaling.server.Metrics;
+import io.livedesk.speech.SpeechConfig;
+import io.livedesk.speech.api.SpeechService;
+
+import java.time.Clock;
 
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -44,8 +48,11 @@ public sealed interface MediaMode extends AutoCloseable permits PeerToPeerMedia,
      */
     BroadcastMedia broadcastMedia(MessageRouter router, LiveDeskConfig.Live live);
 
-    /** What transcription can tap here. */
-    AudioTaps audioTaps();
+    /**
+     * What transcription can tap here; asked once. The in-process bridge's taps feed {@code speech}; remote bridge
+     * nodes stream to the speech nodes of {@code speechConfig} (which must then be remote).
+     */
+    AudioTaps audioTaps(SpeechService speech, SpeechConfig speechConfig, Clock clock);
 
     /** The bridge in this process, or null (peer-to-peer media, remote bridges). */
     Bridge localBridge();

@@ -9,6 +9,10 @@ import io.livedesk.signaling.live.BroadcastMedia;
 
 import java.util.List;
 import java.util.Map;
+import io.livedesk.speech.SpeechConfig;
+import io.livedesk.speech.api.SpeechService;
+
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
@@ -28,7 +32,7 @@ public record PeerToPeerMedia(List<Map<String, Object>> iceServers) implements M
     }
 
     @Override
-    public AudioTaps audioTaps() {
+    public AudioTaps audioTaps(SpeechService speech, SpeechConfig speechConfig, Clock clock) {
         return NO_TAPS;
     }
 

@@ -22,6 +22,7 @@ import io.livedesk.signaling.live.BroadcastsApi;
 import io.livedesk.signaling.live.LiveBus;
 import io.livedesk.signaling.live.LiveMetrics;
 import io.livedesk.signaling.live.LiveService;
+import io.livedesk.signaling.media.AudioTaps;
 import io.livedesk.signaling.media.BridgePool;
 import io.livedesk.signaling.media.ClusterBroadcastMedia;
 import io.livedesk.signaling.media.BridgesApi;
@@ -162,10 +163,11 @@ public final class LiveDeskNode implements AutoCloseable {
         metrics.bind(transcriptMetrics);
         this.transcripts = new TranscriptService(stores.transcripts(), AlertRules.of(config.speech().alerts()), router,
                 presence, transcriptMetrics);
-        this.transcriber = new CallTranscriber(speechService, transcripts, callRecords::get, media.audioTaps(),
-                captionDelivery, clock, config.speech().sampleRate(), config.speech().laggingAfter(),
+        AudioTaps audioTaps = media.audioTaps(speechService, config.speech().engine(), clock);
+        this.transcriber = new CallTranscriber(speechService, transcripts, callRecords::get, audioTaps,
+                captionDelivery, config.speech().sampleRate(), config.speech().laggingAfter(),
                 metrics::finalCaptionDelay);
-        metrics.bind(new TranscriptionMetrics(speechService, transcriber, media.audioTaps()));
+        metrics.bind(new TranscriptionMetrics(speechService, transcriber, audioTaps));
         ClusterMediaHandoff handoff = new ClusterMediaHandoff(stores.bus(), codec.mapper());
         this.calls = new CallService(callRecords, media.negotiator(router, transcriber, workers), router, clock, metrics,
                 routing, nodeId, handoff, afterStore, config.calls().handoverTimeout());

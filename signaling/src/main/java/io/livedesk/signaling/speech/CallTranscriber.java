@@ -1,26 +1,24 @@
 package io.livedesk.signaling.speech;
 
 import io.livedesk.media.api.BridgeException;
-import io.livedesk.media.tap.AudioSink;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
 import io.livedesk.signaling.media.AudioTaps;
 import io.livedesk.signaling.media.CallMeetings;
 import io.livedesk.signaling.media.LegObserver;
+import io.livedesk.signaling.media.TappedLeg;
 import io.livedesk.signaling.transcript.CaptionStatus;
 import io.livedesk.signaling.transcript.Speaker;
 import io.livedesk.signaling.transcript.TranscriptLine;
 import io.livedesk.signaling.transcript.TranscriptService;
 import io.livedesk.speech.api.SpeechService;
-import io.livedesk.speech.api.SpeechStream;
 import io.livedesk.speech.api.SpeechUnavailableException;
 import io.livedesk.speech.api.StreamSpec;
 import io.livedesk.speech.api.TranscriptEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,15 +31,16 @@ import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
- * Live transcription of bridged calls: each participant's leg on this node's in-process bridge gets an
- * audio tap (Opus decoded and resampled by the media module) feeding its own recognizer stream, in the
- * call's language; results go to the {@link TranscriptService} as captions and transcript lines labelled
+ * Live transcription of bridged calls: each participant's leg gets a {@link TappedLeg} from the
+ * {@link AudioTaps}, in the call's language: on the in-process bridge an audio tap (Opus decoded and resampled by
+ * the media module) feeding a recognizer stream of this node, on a remote bridge node a tap there that streams to
+ * the speech nodes itself. Results go to the {@link TranscriptService} as captions and transcript lines labelled
  * with the speaker (from the endpoint id: {@code customer}, {@code staff-2}, {@code supervisor-1}).
  *
- * <p>Threads: legs come and go on the negotiator's thread (with the call's lock held), audio arrives on
- * the tap pool's threads and goes straight into the recognizer's queue, and recognizer events are handed
- * to {@code delivery} (one bounded, ordered thread) because delivering them reads the call record and
- * stores lines, which may wait on Redis.
+ * <p>Threads: legs come and go on the negotiator's thread (with the call's lock held; opening a tap never
+ * blocks), and recognizer events (from speech threads, or the remote taps' poll thread) are handed to
+ * {@code delivery} (one bounded, ordered thread) because delivering them reads the call record and stores lines,
+ * which may wait on Redis.
  */
 public final class CallTranscriber implements LegObserver {
     private static final Logger log = LoggerFactory.getLogger(CallTranscriber.class);
@@ -49,16 +48,13 @@ public final class CallTranscriber implements LegObserver {
     private final SpeechService speech;
     private final TranscriptService transcripts;
     private final Function<CallId, Optional<CallRecord>> calls;
-    /** Only the in-process bridge can be tapped; elsewhere every leg is reported unavailable. */
+    /** The in-process bridge's taps, remote bridge nodes', or none (every leg reported unavailable). */
     private final AudioTaps taps;
     private final Executor delivery;
-    private final Clock clock;
     private final int sampleRate;
     private final long laggingAfterMs;
     private final LongConsumer finalDelayNanos;
     private final Map<String, Leg> legs = new ConcurrentHashMap<>();
-    /** RMS above which a frame counts as voiced (about -36 dBFS), for the final-caption delay only. */
-    private static final double VOICED_RMS = 500;
 
     /**
      * @param calls    the current record of a call (supervisors join and staff change during a call)
@@ -68,14 +64,13 @@ public final class CallTranscriber implements LegObserver {
      */
     public CallTranscriber(SpeechService speech, TranscriptService transcripts,
                            Function<CallId, Optional<CallRecord>> calls, AudioTaps taps, Executor delivery,
-                           Clock clock, int sampleRate, Duration laggingAfter, LongConsumer finalDelayNanos) {
+                           int sampleRate, Duration laggingAfter, LongConsumer finalDelayNanos) {
         this.finalDelayNanos = finalDelayNanos;
         this.speech = speech;
         this.transcripts = transcripts;
         this.calls = calls;
         this.taps = taps;
         this.delivery = delivery;
-        this.clock = clock;
         this.sampleRate = sampleRate;
         this.laggingAfterMs = laggingAfter.toMillis();
     }
@@ -100,19 +95,16 @@ public final class CallTranscriber implements LegObserver {
         }
         Leg leg = new Leg(call.callId(), subject, endpointId, speaker);
         try {
-            leg.stream = speech.open(StreamSpec.captions(call.language(), sampleRate, call.callId() + "/" + endpointId),
-                    leg::onEvent);
+            leg.tap = taps.open(CallMeetings.meetingOf(call.callId()), endpointId,
+                    StreamSpec.captions(call.language(), sampleRate, call.callId() + "/" + endpointId), leg::onEvent);
         } catch (SpeechUnavailableException e) {
             log.info("call {}: no transcription for {}: {}", call.callId(), endpointId, e.getMessage());
             deliver(() -> transcripts.status(call, speaker, e.reason() == SpeechUnavailableException.Reason.OVERLOADED
                     ? CaptionStatus.SHED : CaptionStatus.UNAVAILABLE, e.getMessage()));
             return;
-        }
-        try {
-            leg.tap = taps.open(CallMeetings.meetingOf(call.callId()), endpointId, sampleRate, leg);
         } catch (BridgeException e) {
-            log.warn("call {}: tapping {} failed: {}", call.callId(), endpointId, e.toString());
-            leg.stream.close();
+            log.warn("call {}: tapping {} failed: {}", call.callId(), endpointId, e.getMessage());
+            deliver(() -> transcripts.status(call, speaker, CaptionStatus.UNAVAILABLE, e.getMessage()));
             return;
         }
         Leg previous = legs.put(key, leg);
@@ -134,14 +126,6 @@ public final class CallTranscriber implements LegObserver {
         return callId + "/" + endpointId;
     }
 
-    static boolean voiced(short[] pcm) {
-        double sum = 0;
-        for (short v : pcm) {
-            sum += (double) v * v;
-        }
-        return pcm.length > 0 && Math.sqrt(sum / pcm.length) > VOICED_RMS;
-    }
-
     static Speaker speakerOf(String endpointId) {
         if (endpointId.startsWith("customer")) {
             return Speaker.CUSTOMER;
@@ -157,21 +141,14 @@ public final class CallTranscriber implements LegObserver {
         }
     }
 
-    /** One participant's audio on its way to the recognizer, and the recognizer's results on their way back. */
-    private final class Leg implements AudioSink {
+    /** One participant's recognizer results on their way to the staff side. */
+    private final class Leg {
         final CallId callId;
         final Subject subject;
         final String endpointId;
         final Speaker speaker;
-        volatile SpeechStream stream;
-        volatile AutoCloseable tap;
-        /** Maps recognizer time (samples fed) to the sender's media time, across gaps the tap skipped. */
-        private final MediaClock mediaClock = new MediaClock();
-        /** Audio gathered for the recognizer; only the tap's thread (one at a time per tap) touches it. */
-        private final short[] batch = new short[sampleRate / 10];
-        private int batched;
+        volatile TappedLeg tap;
         private String lastPartial = "";
-        private volatile long lastVoicedNanos;
         private boolean lagging;
 
         Leg(CallId callId, Subject subject, String endpointId, Speaker speaker) {
@@ -181,56 +158,15 @@ public final class CallTranscriber implements LegObserver {
             this.speaker = speaker;
         }
 
-        @Override
-        public void onAudio(short[] pcm, long mediaTimeMs) {
-            mediaClock.fed(pcm.length, sampleRate, mediaTimeMs, clock.millis());
-            if (voiced(pcm)) {
-                lastVoicedNanos = System.nanoTime();
-            }
-            // The tap delivers 20 ms frames; the recognizer costs less per sample fed in larger chunks
-            // (docs/benchmarks.md), and 100 ms more before a caption is well inside its budget.
-            int at = 0;
-            while (at < pcm.length) {
-                int n = Math.min(pcm.length - at, batch.length - batched);
-                System.arraycopy(pcm, at, batch, batched, n);
-                batched += n;
-                at += n;
-                if (batched == batch.length) {
-                    flush();
-                }
-            }
-        }
-
-        private void flush() {
-            SpeechStream s = stream;
-            if (s != null && batched > 0) {
-                s.accept(batch, 0, batched);
-            }
-            batched = 0;
-        }
-
-        /** The tap ended (the endpoint expired or the call ended): the last words are flushed. */
-        @Override
-        public void onClose() {
-            flush();
-            SpeechStream s = stream;
-            if (s != null) {
-                s.finish();
-            }
-        }
-
+        /** The tap ends: the last words are flushed, then the stream's end comes as an event. */
         void stop() {
-            try {
-                AutoCloseable t = tap;
-                if (t != null) {
-                    t.close(); // its onClose finishes the stream
-                }
-            } catch (Exception e) {
-                log.debug("closing the tap of {} failed: {}", endpointId, e.toString());
+            TappedLeg t = tap;
+            if (t != null) {
+                t.close();
             }
         }
 
-        /** On a speech thread: hand over at once. */
+        /** On a speech or poll thread: hand over at once. */
         void onEvent(TranscriptEvent event) {
             deliver(() -> handle(event));
         }
@@ -264,24 +200,28 @@ public final class CallTranscriber implements LegObserver {
 
         /** Recognizer times (seconds of audio fed) become wall-clock times of when it was said. */
         private void storeFinal(CallRecord record, TranscriptEvent.Final f) {
-            long startedAt = mediaClock.epochMillis(f.start());
-            long endedAt = Math.max(startedAt, mediaClock.epochMillis(f.end()));
+            TappedLeg t = tap;
+            if (t == null) {
+                return; // cannot be: events come after open returned; without it the times are unknown
+            }
+            long startedAt = t.epochMillis(f.start());
+            long endedAt = Math.max(startedAt, t.epochMillis(f.end()));
             List<TranscriptLine.Word> words = new ArrayList<>(f.words().size());
             for (var w : f.words()) {
-                long start = Math.max(0, mediaClock.epochMillis(w.start()) - startedAt);
-                long end = Math.max(start, mediaClock.epochMillis(w.end()) - startedAt);
+                long start = Math.max(0, t.epochMillis(w.start()) - startedAt);
+                long end = Math.max(start, t.epochMillis(w.end()) - startedAt);
                 words.add(new TranscriptLine.Word(w.word(), start, end, w.conf()));
             }
             transcripts.finalResult(record, speaker, subject, startedAt, endedAt, f.text(), words);
-            long voicedAt = lastVoicedNanos;
+            long voicedAt = t.lastVoicedNanos();
             if (voicedAt != 0) {
                 finalDelayNanos.accept(System.nanoTime() - voicedAt);
             }
         }
 
         private void checkLag(CallRecord record) {
-            SpeechStream s = stream;
-            boolean behind = s != null && s.lagMillis() > laggingAfterMs;
+            TappedLeg t = tap;
+            boolean behind = t != null && t.lagMillis() > laggingAfterMs;
             if (behind != lagging && record.state().live()) {
                 lagging = behind;
                 transcripts.status(record, speaker, behind ? CaptionStatus.LAGGING : CaptionStatus.ACTIVE, null);

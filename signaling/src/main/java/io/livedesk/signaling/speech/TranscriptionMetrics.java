@@ -34,7 +34,10 @@ public final class TranscriptionMetrics implements MeterBinder {
                 .description("call participants being transcribed on this node").register(registry);
         if (taps.unavailable().isEmpty()) {
             Gauge.builder("livedesk.audio.taps", taps, AudioTaps::openTaps)
-                    .description("open audio taps on the in-process bridge").register(registry);
+                    .description("open audio taps (on the in-process bridge, or this node's on remote bridge nodes)")
+                    .register(registry);
+        }
+        if (taps.decodesHere()) {
             tapCounter(registry, "tapped", "audio packets handed to a tap", AudioTapStats::tapped);
             tapCounter(registry, "decoded", "Opus packets decoded", AudioTapStats::decoded);
             tapCounter(registry, "concealed", "lost packets concealed by Opus", AudioTapStats::concealed);

@@ -27,6 +27,7 @@ class LiveDeskConfigBridgeTest {
         assertEquals(3, b.downAfter());
         assertEquals(Duration.ofSeconds(2), b.mediaTimeout());
         assertEquals(Duration.ofMillis(500), b.mediaCheckInterval());
+        assertEquals(Duration.ofMillis(250), b.tapPollInterval());
         assertEquals(0, b.ioThreads());
         assertEquals(Duration.ofNanos(200_000), b.ioCoalesce());
         assertTrue(b.nettyIo().ioThreads() >= 1, "0 means a quarter of the cores, at least one");

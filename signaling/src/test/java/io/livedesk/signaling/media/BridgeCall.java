@@ -70,6 +70,10 @@ final class BridgeCall implements AutoCloseable {
         return callId;
     }
 
+    WsClient staff() {
+        return staff;
+    }
+
     WsClient customer() {
         return customer;
     }

@@ -84,6 +84,22 @@ final class SyntheticBrowser implements AutoCloseable {
         peer.send(wire);
     }
 
+    /** Sends one RTP packet with this payload (e.g. Opus) on {@code ssrc}, SRTP-protected, numbered in turn. */
+    void sendRtp(long ssrc, int payloadType, int timestamp, byte[] payload) throws Exception {
+        byte[] wire;
+        synchronized (srtpLock) {
+            int seq = ++sequence;
+            ByteBuffer rtp = ByteBuffer.allocate(12 + payload.length).put((byte) 0x80).put((byte) payloadType)
+                    .putShort((short) seq).putInt(timestamp).putInt((int) ssrc).put(payload);
+            PacketBuffer p = PacketBuffer.copyOf(rtp.array(), 0, rtp.capacity(), SrtpSession.MAX_PROTECTION_OVERHEAD);
+            if (srtp.protectRtp(p) != SrtpErrorStatus.OK) {
+                throw new IllegalStateException("SRTP protect failed");
+            }
+            wire = Arrays.copyOfRange(p.getBuffer(), p.getOffset(), p.getOffset() + p.getLength());
+        }
+        peer.send(wire);
+    }
+
     /** Authentic RTP received that the browser tagged {@code fromTag} sent. */
     long receivedFrom(int fromTag) {
         AtomicLong n = receivedByTag.get(fromTag);

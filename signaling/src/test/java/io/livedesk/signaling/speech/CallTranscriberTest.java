@@ -14,10 +14,10 @@ import io.livedesk.speech.api.SpeechUnavailableException.Reason;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
@@ -39,15 +39,23 @@ class CallTranscriberTest {
             throws Exception {
         SpeechService speech = mock(SpeechService.class);
         when(speech.status()).thenReturn(SpeechStatus.of(SpeechStatus.State.READY, "ready"));
-        when(speech.open(any(), any())).thenThrow(new SpeechUnavailableException(reason, message));
         TranscriptService transcripts = mock(TranscriptService.class);
         AudioTaps taps = mock(AudioTaps.class);
         when(taps.unavailable()).thenReturn(Optional.empty());
+        when(taps.open(any(), any(), any(), any())).thenThrow(new SpeechUnavailableException(reason, message));
         CallTranscriber transcriber = new CallTranscriber(speech, transcripts, id -> Optional.of(CALL), taps, Runnable::run,
-                Clock.systemUTC(), 16_000, Duration.ofSeconds(3), nanos -> { });
+                16_000, Duration.ofSeconds(3), nanos -> { });
 
         transcriber.legUp(CALL, Subject.of("cust-1"), "customer");
 
         verify(transcripts).status(eq(CALL), eq(Speaker.CUSTOMER), eq(told), eq(message));
+    }
+
+    @org.junit.jupiter.api.Test
+    void theEndpointIdNamesTheSpeaker() {
+        assertEquals(Speaker.CUSTOMER, CallTranscriber.speakerOf("customer"));
+        assertEquals(Speaker.CUSTOMER, CallTranscriber.speakerOf("customer-2"));
+        assertEquals(Speaker.STAFF, CallTranscriber.speakerOf("staff-1"));
+        assertEquals(Speaker.SUPERVISOR, CallTranscriber.speakerOf("supervisor-3"));
     }
 }

@@ -1,4 +1,4 @@
-package io.livedesk.signaling.speech;
+package io.livedesk.media.tap;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -7,10 +7,11 @@ import java.util.Deque;
  * Turns a recognizer's time (seconds of audio it was fed) into the wall-clock time the words were said.
  * The audio tap feeds continuous PCM but skips long silences (its media time jumps ahead there), so the
  * two clocks part at every skip: an anchor is kept at each, and at most {@link #MAX_ANCHORS} of them
- * (results are about recent audio). Fed on the tap's thread, read on the delivery thread.
+ * (results are about recent audio). Fed on the tap's thread, read on the delivery thread. Shared by signaling's
+ * in-process transcription and a bridge node's speech taps, which both feed a recognizer from a tap.
  */
-final class MediaClock {
-    static final int MAX_ANCHORS = 256;
+public final class MediaClock {
+    public static final int MAX_ANCHORS = 256;
     /** Expected drift between the tap's frame times and the samples, below which no anchor is added. */
     private static final long SLACK_MS = 40;
 
@@ -23,7 +24,7 @@ final class MediaClock {
     /** Wall-clock time of media time 0: when the first frame arrived, less its media time. */
     private long epochOfMediaZero = Long.MIN_VALUE;
 
-    synchronized void fed(int samples, int sampleRate, long mediaTimeMs, long nowMs) {
+    public synchronized void fed(int samples, int sampleRate, long mediaTimeMs, long nowMs) {
         rate = sampleRate;
         if (epochOfMediaZero == Long.MIN_VALUE) {
             epochOfMediaZero = nowMs - mediaTimeMs;
@@ -39,7 +40,7 @@ final class MediaClock {
     }
 
     /** Wall-clock milliseconds of the moment {@code seconds} into the recognizer's audio. */
-    synchronized long epochMillis(double seconds) {
+    public synchronized long epochMillis(double seconds) {
         long zero = epochOfMediaZero == Long.MIN_VALUE ? 0 : epochOfMediaZero;
         return zero + mediaMsAt(Math.round(seconds * rate));
     }

@@ -1,6 +1,5 @@
-package io.livedesk.signaling.speech;
+package io.livedesk.media.tap;
 
-import io.livedesk.signaling.transcript.Speaker;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,24 +38,5 @@ class MediaClockTest {
         // 3 s of audio fed = the first frame after the jump, said at media time 6 s.
         assertEquals(T0 + 6_000, clock.epochMillis(3.0));
         assertEquals(T0 + 6_400, clock.epochMillis(3.4));
-    }
-
-    @Test
-    void silenceIsNotVoicedAndSpeechLevelAudioIs() {
-        assertEquals(false, CallTranscriber.voiced(new short[FRAME]));
-        short[] tone = new short[FRAME];
-        for (int i = 0; i < tone.length; i++) {
-            tone[i] = (short) (3000 * Math.sin(2 * Math.PI * 150 * i / RATE));
-        }
-        assertEquals(true, CallTranscriber.voiced(tone));
-        assertEquals(false, CallTranscriber.voiced(new short[0]));
-    }
-
-    @Test
-    void theEndpointIdNamesTheSpeaker() {
-        assertEquals(Speaker.CUSTOMER, CallTranscriber.speakerOf("customer"));
-        assertEquals(Speaker.CUSTOMER, CallTranscriber.speakerOf("customer-2"));
-        assertEquals(Speaker.STAFF, CallTranscriber.speakerOf("staff-1"));
-        assertEquals(Speaker.SUPERVISOR, CallTranscriber.speakerOf("supervisor-3"));
     }
 }
