@@ -14,6 +14,7 @@ import io.livedesk.media.api.TransportDescription;
 import io.livedesk.media.colibri.Colibri2Client;
 import io.livedesk.media.sdp.Extmap;
 import io.livedesk.media.sdp.Simulcast;
+import io.livedesk.testkit.bridge.BridgeNodeProcess;
 
 import java.net.URI;
 import java.time.Duration;
@@ -33,12 +34,12 @@ final class LiveDeskTarget implements Target {
     /** Endpoints allocated per Colibri2 request: a thousand in one body exceed the bridge's request limit. */
     static final int ENDPOINTS_PER_REQUEST = 100;
     private final String io;
-    private final BridgeProcess process;
+    private final BridgeNodeProcess process;
     private final Colibri2Client bridge;
     private final Duration connectTimeout;
     private final int connectParallelism;
 
-    private LiveDeskTarget(String io, BridgeProcess process, Colibri2Client bridge, Duration connectTimeout,
+    private LiveDeskTarget(String io, BridgeNodeProcess process, Colibri2Client bridge, Duration connectTimeout,
                            int connectParallelism) {
         this.io = io;
         this.process = process;
@@ -53,7 +54,7 @@ final class LiveDeskTarget implements Target {
      */
     static LiveDeskTarget start(String io, String heap, List<String> jvmOptions, Duration connectTimeout,
                                 int connectParallelism) throws Exception {
-        BridgeProcess process = BridgeProcess.start(io, heap, jvmOptions);
+        BridgeNodeProcess process = BridgeNodeProcess.start(io, heap, jvmOptions);
         try {
             Colibri2Client client = new Colibri2Client("bench-" + io,
                     Colibri2Client.Options.of(URI.create(process.colibriUrl())));

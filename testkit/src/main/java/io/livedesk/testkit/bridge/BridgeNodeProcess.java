@@ -1,4 +1,4 @@
-package io.livedesk.bench.sockets;
+package io.livedesk.testkit.bridge;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,24 +14,34 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A LiveDesk bridge node ({@code BridgeMain}) in its own JVM, so that its CPU time is its own: started on free
- * loopback ports with the given media I/O, ready once its Colibri2 port answers. The I/O may carry more of the
- * node's options after it ({@code "netty --io-threads 2"}), so that one run compares settings.
+ * A LiveDesk bridge node ({@code BridgeMain}) in its own JVM, on this JVM's class path: its CPU time is its own (the
+ * benchmarks), and so is its DTLS certificate (one per process: a call moved to another bridge meets another
+ * fingerprint, as in production). Started on free loopback ports with the given media I/O, ready once its Colibri2
+ * port answers. The I/O may carry more of the node's options after it ({@code "netty --io-threads 2"}).
+ * {@link #kill} ends it abruptly, as a crash would.
  */
-final class BridgeProcess implements AutoCloseable {
+public final class BridgeNodeProcess implements AutoCloseable {
     private final Process process;
     private final int httpPort;
-    /** Stops the bridge if the benchmark is stopped (SIGTERM, Ctrl-C) before it closes this. */
+    /** Stops the bridge if this JVM is stopped (SIGTERM, Ctrl-C) before it closes this. */
     private final Thread stopOnExit;
 
-    private BridgeProcess(Process process, int httpPort) {
+    private final int mediaPort;
+
+    private BridgeNodeProcess(Process process, int httpPort, int mediaPort) {
+        this.mediaPort = mediaPort;
         this.process = process;
         this.httpPort = httpPort;
-        this.stopOnExit = new Thread(process::destroy, "bench-bridge-stop");
+        this.stopOnExit = new Thread(process::destroy, "bridge-node-stop");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
-    static BridgeProcess start(String io, String heap, List<String> jvmOptions) throws Exception {
+    /**
+     * @param io         the media I/O ({@code netty}, {@code ice4j}) and any more options of the node
+     * @param heap       its {@code -Xmx}, e.g. {@code 512m}
+     * @param jvmOptions more options for its JVM
+     */
+    public static BridgeNodeProcess start(String io, String heap, List<String> jvmOptions) throws Exception {
         List<String> ioAndOptions = List.of(io.trim().split("\\s+"));
         int mediaPort;
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
@@ -47,7 +57,7 @@ final class BridgeProcess implements AutoCloseable {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "io.livedesk.media.server.BridgeMain", "--io", ioAndOptions.get(0),
                 "--media-port", Integer.toString(mediaPort), "--http-port", Integer.toString(httpPort),
-                "--id", "bench-" + ioAndOptions.get(0)));
+                "--id", "node-" + ioAndOptions.get(0) + "-" + httpPort));
         cmd.addAll(ioAndOptions.subList(1, ioAndOptions.size()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -66,7 +76,7 @@ final class BridgeProcess implements AutoCloseable {
                 ready.completeExceptionally(e);
             }
             ready.completeExceptionally(new IllegalStateException("the bridge exited before it was ready"));
-        }, "bench-bridge-output");
+        }, "bridge-node-output");
         reader.setDaemon(true);
         reader.start();
         try {
@@ -75,15 +85,26 @@ final class BridgeProcess implements AutoCloseable {
             p.destroyForcibly();
             throw e;
         }
-        return new BridgeProcess(p, httpPort);
+        return new BridgeNodeProcess(p, httpPort, mediaPort);
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    String colibriUrl() {
+    public String colibriUrl() {
         return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** Its media UDP port on 127.0.0.1. */
+    public int mediaPort() {
+        return mediaPort;
+    }
+
+    /** Ends it at once (SIGKILL): no graceful stop, as when its machine fails. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
     }
 
     @Override
