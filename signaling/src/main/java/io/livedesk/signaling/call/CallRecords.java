@@ -68,6 +68,11 @@ public final class CallRecords {
         return seen(store.lastCallOf(subject));
     }
 
+    /** The live calls, newest first, at most {@code limit} (not remembered: a scan, not a use). */
+    public java.util.List<CallRecord> live(int limit) {
+        return store.live(limit);
+    }
+
     private Optional<CallRecord> seen(Optional<CallRecord> record) {
         record.ifPresent(known::remember);
         return record;
