@@ -13,8 +13,9 @@ import io.livedesk.signaling.testing.BrowserOffer;
 import io.livedesk.signaling.testing.RedisServerExtension;
 import io.livedesk.signaling.testing.TestNode;
 import io.livedesk.testkit.ws.WsClient;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
@@ -61,8 +62,14 @@ class MediaTakeoverIT {
                 "livedesk.cluster.node-ttl", NODE_TTL.toMillis() + "ms");
     }
 
-    @Test
-    void whenTheMediaNodeDiesAnotherTakesTheCallOverAndItsMediaKeepsFlowingThroughTheSameEndpoints() throws Exception {
+    /**
+     * @param backFirst the parties reconnect before node B claims A (asked to offer again by the takeover), or
+     *                  only after (asked when they resume)
+     */
+    @ParameterizedTest(name = "parties back before the claim: {0}")
+    @ValueSource(booleans = {true, false})
+    void whenTheMediaNodeDiesAnotherTakesTheCallOverAndItsMediaKeepsFlowingThroughTheSameEndpoints(boolean backFirst)
+            throws Exception {
         try (BridgeNode bridge = BridgeNode.start(new BridgeNode.Settings("bridge-1", "127.0.0.1", TestNode.freeUdpPort(),
                 "127.0.0.1", 0, 2, Duration.ofSeconds(60), false, "test"));
              TestNode a = TestNode.start(settings("node-a", bridge));
@@ -71,8 +78,9 @@ class MediaTakeoverIT {
              SyntheticBrowser customerPage = new SyntheticBrowser("customer", CUSTOMER);
              RedisConnections redis = new RedisConnections(REDIS.url(), Duration.ofSeconds(5))) {
             RedisCallMediaStore stored = new RedisCallMediaStore(redis, new RedisKeys("ld"), new MessageCodec().mapper());
-            String staffToken = a.staffToken("staff-t1", "Zhang Min", List.of("accounts"), List.of("en"), 1);
-            String customerToken = a.customerToken("cust-t1", "Li Wei");
+            String tag = backFirst ? "t1" : "t2";
+            String staffToken = a.staffToken("staff-" + tag, "Zhang Min", List.of("accounts"), List.of("en"), 1);
+            String customerToken = a.customerToken("cust-" + tag, "Li Wei");
             WsClient staff = a.signIn(staffToken);
             staff.requestOk(Map.of("type", "presence.set", "status", "available"));
             WsClient customer = a.signIn(customerToken);
@@ -108,12 +116,16 @@ class MediaTakeoverIT {
             a.kill();
             staff.close();
             customer.close();
-            WsClient staffOnB = b.signIn(staffToken);
-            WsClient customerOnB = b.signIn(customerToken);
+            WsClient staffOnB = backFirst ? b.signIn(staffToken) : null;
+            WsClient customerOnB = backFirst ? b.signIn(customerToken) : null;
             await("node B claims node A dead and takes the call's media over").atMost(WAIT)
                     .until(() -> "node-b".equals(mediaNodeOf(b, callId)));
             Duration takenOverAfter = Duration.ofNanos(System.nanoTime() - killedAt);
             flows(staffPage, customerPage, 40);
+            if (!backFirst) {
+                staffOnB = b.signIn(staffToken);
+                customerOnB = b.signIn(customerToken);
+            }
 
             // The pages are asked to offer again (no ICE restart), and are answered from the same endpoints.
             JsonNode ask = customerOnB.awaitType("call.renegotiate", WAIT);
