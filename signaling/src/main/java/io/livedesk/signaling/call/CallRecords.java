@@ -5,6 +5,7 @@ import io.livedesk.signaling.auth.Subject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -69,7 +70,7 @@ public final class CallRecords {
     }
 
     /** The live calls, newest first, at most {@code limit} (not remembered: a scan, not a use). */
-    public java.util.List<CallRecord> live(int limit) {
+    public List<CallRecord> live(int limit) {
         return store.live(limit);
     }
 

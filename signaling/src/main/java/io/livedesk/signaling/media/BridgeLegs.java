@@ -36,10 +36,12 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -156,6 +158,11 @@ final class BridgeLegs {
         String bridgeMember;
         /** Restored from the store and not yet checked against the bridge (see {@code BridgeNegotiator#settle}). */
         boolean adoptPending;
+        /**
+         * Whose legs were lost with the conference when this node took the call over, and who have not offered
+         * since: asked to restart ICE when they resume (the ask at takeover missed those not back yet).
+         */
+        final Set<Subject> lostInTakeover = new HashSet<>();
 
         Meeting(MeetingId meetingId, String name) {
             this.meetingId = meetingId;

@@ -155,6 +155,10 @@ public final class BridgeNegotiator implements MediaNegotiator {
                 throw new ProtocolException(ErrorCode.INVALID_STATE, "the call has ended");
             }
             settle(call, media);
+            if (media.ended) {
+                throw new ProtocolException(ErrorCode.UNAVAILABLE, "the call's media moved to another node; offer again");
+            }
+            media.lostInTakeover.remove(fromSubject);
             LegRole role = LegRole.of(call, fromSubject);
             BridgeLegs.Leg leg = core.legFor(media, fromSubject, offer, BridgeLegs.Mode.PARTICIPANT,
                     () -> media.nextEndpointId(role.label(), role == LegRole.CUSTOMER), events(call),
@@ -228,6 +232,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
             log.info("call {}: media taken over, {} leg(s) on bridge {} kept", callId, media.legs.size(), member);
         } else {
             for (BridgeLegs.Leg leg : media.legs.values()) {
+                media.lostInTakeover.add(leg.subject);
                 router.send(leg.subject, new ServerMessage.CallRenegotiate(callId,
                         BridgeLegs.slots(tracksFor(media, leg)), Boolean.TRUE));
             }
@@ -366,10 +371,17 @@ public final class BridgeNegotiator implements MediaNegotiator {
             return;
         }
         synchronized (media) {
+            if (media.ended) {
+                return;
+            }
             BridgeLegs.Leg leg = media.legs.get(subject);
-            if (!media.ended && leg != null && leg.restored) {
+            if (leg != null && leg.restored) {
                 // Taken over while they were away: their page keeps its connection, but must hear from this node.
                 router.send(subject, new ServerMessage.CallRenegotiate(call.callId(), BridgeLegs.slots(tracksFor(media, leg))));
+            } else if (leg == null && media.lostInTakeover.contains(subject)) {
+                // Its conference was gone when this node took over: a new leg, on a new ICE session.
+                router.send(subject, new ServerMessage.CallRenegotiate(call.callId(),
+                        BridgeLegs.slots(tracksFor(media, null)), Boolean.TRUE));
             }
         }
     }

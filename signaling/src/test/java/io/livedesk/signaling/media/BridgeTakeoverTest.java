@@ -133,6 +133,14 @@ class BridgeTakeoverTest {
         assertEquals(List.of(), fx.callMedia.get(callId).orElseThrow().legs());
         signalOnB(customer, CUSTOMER_PAGE.withUfrag("custpage2"));
         assertEquals(List.of("customer-2"), fx.bridge.endpoints(callId.value()), "numbered on from the stored count");
+
+        // The staff member was not back when asked: they are asked again when they resume, the customer not.
+        staff.clear();
+        customer.clear();
+        nodeB.resumed(record(), Subject.of("agent-zhang"));
+        nodeB.resumed(record(), Subject.of("cust-wei"));
+        assertTrue(staff.lastOf("call.renegotiate").path("iceRestart").asBoolean());
+        assertTrue(customer.received("call.renegotiate").isEmpty(), "the customer offered already");
     }
 
     @Test

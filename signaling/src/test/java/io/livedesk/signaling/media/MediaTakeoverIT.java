@@ -13,12 +13,14 @@ import io.livedesk.signaling.testing.BrowserOffer;
 import io.livedesk.signaling.testing.RedisServerExtension;
 import io.livedesk.signaling.testing.TestNode;
 import io.livedesk.testkit.ws.WsClient;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A dead, becomes the call's media node, adopts the conference from the stored media state and asks the pages to
  * offer again. The bridge keeps the same conference and endpoints and the media keeps flowing throughout; a
  * re-offer is answered with the same bridge transport and a later SDP version; hanging up on B expires the
- * conference and removes the stored state.
+ * conference and removes the stored state. With in-process bridges instead, the conference dies with node A and
+ * the call moves to node B's bridge by ICE restart.
  */
 @Timeout(180)
 class MediaTakeoverIT {
@@ -153,6 +156,58 @@ class MediaTakeoverIT {
             await("hanging up on B expires the conference").atMost(WAIT)
                     .until(() -> bridge.bridge().stats().conferences() == 0);
             assertEquals(Optional.empty(), stored.get(CallId.of(callId)), "the stored media state is removed");
+            staffOnB.close();
+            customerOnB.close();
+        }
+    }
+
+    /**
+     * With in-process bridges the call's bridge dies with its media node: the node that takes the call over finds
+     * the conference gone and the parties restart ICE onto its own bridge, as on a bridge's failover.
+     */
+    @Test
+    void withInProcessBridgesTheCallMovesToTheNewMediaNodesBridgeByIceRestart() throws Exception {
+        Map<String, Object> common = Map.of("livedesk.redis.url", REDIS.url(), "livedesk.calls.media", "bridge",
+                "livedesk.cluster.heartbeat-interval", "250ms", "livedesk.cluster.node-ttl", NODE_TTL.toMillis() + "ms");
+        Map<String, Object> onA = new HashMap<>(common);
+        onA.put("livedesk.node-id", "node-a3");
+        Map<String, Object> onB = new HashMap<>(common);
+        onB.put("livedesk.node-id", "node-b3");
+        try (TestNode a = TestNode.start(onA); TestNode b = TestNode.start(onB);
+             RedisConnections redis = new RedisConnections(REDIS.url(), Duration.ofSeconds(5))) {
+            RedisCallMediaStore stored = new RedisCallMediaStore(redis, new RedisKeys("ld"), new MessageCodec().mapper());
+            String staffToken = a.staffToken("staff-t3", "Zhang Min", List.of("accounts"), List.of("en"), 1);
+            String customerToken = a.customerToken("cust-t3", "Li Wei");
+            WsClient staff = a.signIn(staffToken);
+            staff.requestOk(Map.of("type", "presence.set", "status", "available"));
+            WsClient customer = a.signIn(customerToken);
+            String callId = customer.requestOk(Map.of("type", "request.create", "topic", "accounts", "language", "en"))
+                    .path("requestId").asText();
+            staff.awaitType("offer", WAIT);
+            staff.requestOk(Map.of("type", "offer.accept", "requestId", callId));
+            customer.awaitType("call.started", WAIT);
+            String first = offer(customer, callId, BridgeCall.AUDIO_OFFER);
+            assertTrue(first.contains(" " + a.node().config().bridge().port() + " typ host"), first);
+
+            a.kill();
+            staff.close();
+            customer.close();
+            WsClient customerOnB = b.signIn(customerToken);
+            WsClient staffOnB = b.signIn(staffToken);
+            await("node B takes the call's media over").atMost(WAIT).until(() -> "node-b3".equals(mediaNodeOf(b, callId)));
+            JsonNode restart = customerOnB.awaitType("call.renegotiate", WAIT);
+            assertTrue(restart.path("iceRestart").asBoolean(), "restart ICE: the conference died with node A: " + restart);
+
+            String moved = offer(customerOnB, callId, BridgeCall.AUDIO_OFFER.replace("rb1x", "rb2x"));
+            assertTrue(moved.contains(" " + b.node().config().bridge().port() + " typ host"),
+                    "answered from node B's bridge: " + moved);
+            assertEquals(1, b.node().bridge().stats().conferences());
+            assertEquals("node-b3", stored.get(CallId.of(callId)).orElseThrow().node());
+
+            customerOnB.requestOk(Map.of("type", "call.hangup", "callId", callId));
+            staffOnB.awaitType("call.ended", WAIT);
+            await().atMost(WAIT).until(() -> b.node().bridge().stats().conferences() == 0);
+            assertEquals(Optional.empty(), stored.get(CallId.of(callId)));
             staffOnB.close();
             customerOnB.close();
         }
