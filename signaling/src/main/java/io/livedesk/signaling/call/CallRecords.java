@@ -5,6 +5,7 @@ import io.livedesk.signaling.auth.Subject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -66,6 +67,11 @@ public final class CallRecords {
 
     public Optional<CallRecord> lastCallOf(Subject subject) {
         return seen(store.lastCallOf(subject));
+    }
+
+    /** The live calls, newest first, at most {@code limit} (not remembered: a scan, not a use). */
+    public List<CallRecord> live(int limit) {
+        return store.live(limit);
     }
 
     private Optional<CallRecord> seen(Optional<CallRecord> record) {

@@ -44,6 +44,8 @@ public final class CallService {
     static final String LEFT = "left";
     /** Tries of the one-step accept while the call's record keeps changing under it. */
     private static final int ACCEPT_ATTEMPTS = 3;
+    /** The most live calls looked at when a media node dies: far more than a node carries. */
+    private static final int TAKEOVER_SCAN = 100_000;
 
     private final CallRecords records;
     private final MediaNegotiator media;
@@ -541,6 +543,37 @@ public final class CallService {
             }
         } catch (RuntimeException e) {
             log.warn("call {}: handed-over media work {} failed: {}", task.callId(), task.kind(), e.toString());
+        }
+    }
+
+    /**
+     * Node {@code deadNode} was claimed dead by this node (exactly one survivor claims each): this node becomes the
+     * media node of every live call that node held, each moved by a compare-and-set on the call's record (so a
+     * call that ended or moved meanwhile is left alone), and the media negotiator takes each up from the state that
+     * node stored. Calls of other nodes are not touched. Runs on a worker thread.
+     */
+    public void mediaNodeDied(String deadNode) {
+        if (!media.nodeLocal() || deadNode.equals(nodeId)) {
+            return;
+        }
+        int taken = 0;
+        for (CallRecord call : records.live(TAKEOVER_SCAN)) {
+            if (!deadNode.equals(call.mediaNode())) {
+                continue;
+            }
+            try {
+                Optional<CallRecord> moved = update(call.callId(),
+                        r -> r.state().live() && deadNode.equals(r.mediaNode()) ? r.withMediaNode(nodeId) : null);
+                if (moved.isPresent()) {
+                    taken++;
+                    media.takeOver(moved.get());
+                }
+            } catch (RuntimeException e) {
+                log.warn("call {}: taking its media over from node {} failed: {}", call.callId(), deadNode, e.toString());
+            }
+        }
+        if (taken > 0) {
+            log.info("node {} died: this node took over the media of {} call(s)", deadNode, taken);
         }
     }
 

@@ -81,6 +81,14 @@ public interface MediaNegotiator {
     default void resumed(CallRecord call, Subject subject) {
     }
 
+    /**
+     * This node became the call's media node because the one that held it died ({@link CallRecord#mediaNode()}
+     * was moved here): take up what that node kept of the call's media and go on from it. Nothing for a
+     * negotiator that keeps no state.
+     */
+    default void takeOver(CallRecord call) {
+    }
+
     /** The call ended: release whatever media resources it held. */
     void ended(CallRecord call);
 }

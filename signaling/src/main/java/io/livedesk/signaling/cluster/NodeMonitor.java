@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Keeps this node's heartbeat and notices nodes that stopped beating: their staff stop being offered
@@ -24,6 +25,7 @@ public final class NodeMonitor {
     private final Duration ttl;
     private final Clock clock;
     private final Runnable putBack;
+    private final Consumer<String> claimed;
     private long beatingSince = -1;
     /** The store's epoch this node's state is registered in; null before the first heartbeat. */
     private volatile String epoch;
@@ -34,6 +36,18 @@ public final class NodeMonitor {
      */
     public NodeMonitor(String nodeId, NodeRegistry registry, SessionStore sessions, PresenceStore presence,
                        Duration ttl, Clock clock, Runnable putBack) {
+        this(nodeId, registry, sessions, presence, ttl, clock, putBack, dead -> {
+        });
+    }
+
+    /**
+     * @param claimed told of each dead node this node claimed (and no other did), after its sessions started their
+     *                grace period: this node takes over the media of its calls. Run on the heartbeat's thread; it
+     *                must not block
+     */
+    public NodeMonitor(String nodeId, NodeRegistry registry, SessionStore sessions, PresenceStore presence,
+                       Duration ttl, Clock clock, Runnable putBack, Consumer<String> claimed) {
+        this.claimed = claimed;
         this.nodeId = nodeId;
         this.registry = registry;
         this.sessions = sessions;
@@ -87,6 +101,11 @@ public final class NodeMonitor {
             var orphans = sessions.disconnectNode(dead, now);
             orphans.stream().filter(s -> s.role().serves()).forEach(s -> presence.disconnect(s.subject(), now));
             log.warn("node {} stopped beating; {} of its sessions start their grace period", dead, orphans.size());
+            try {
+                claimed.accept(dead);
+            } catch (RuntimeException e) {
+                log.warn("taking over after node {} failed: {}", dead, e.toString());
+            }
         }
     }
 

@@ -24,6 +24,7 @@ import io.livedesk.media.sdp.SdpParser;
 import io.livedesk.media.sdp.SdpWriter;
 import io.livedesk.media.sdp.SessionDescription;
 import io.livedesk.signaling.auth.Subject;
+import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.ProtocolException;
@@ -35,10 +36,12 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -127,6 +130,11 @@ final class BridgeLegs {
         /** The height the browser shows video at ({@code broadcast.view}); 0 when it did not say. */
         int maxVideoHeight;
         long version;
+        /**
+         * Rebuilt from the stored state by a node that took the call over, and not answered since: its browser
+         * should offer again (same ufrag and certificate: a no-op on the bridge) to hear from the new node.
+         */
+        boolean restored;
 
         private Leg(String endpointId, Subject subject, String sessionId) {
             this.endpointId = endpointId;
@@ -144,6 +152,17 @@ final class BridgeLegs {
         /** Numbers endpoint ids per label, so a replaced leg never reuses an id the bridge may still hold. */
         private final Map<String, Integer> endpointsCreated = new HashMap<>();
         boolean ended;
+        /** The revision of the stored state ({@link CallMediaStore}) this node last wrote or restored; 0: none. */
+        long storedRevision;
+        /** The pool member holding the conference, as last stored; null before there is one. */
+        String bridgeMember;
+        /** Restored from the store and not yet checked against the bridge (see {@code BridgeNegotiator#settle}). */
+        boolean adoptPending;
+        /**
+         * Whose legs were lost with the conference when this node took the call over, and who have not offered
+         * since: asked to restart ICE when they resume (the ask at takeover missed those not back yet).
+         */
+        final Set<Subject> lostInTakeover = new HashSet<>();
 
         Meeting(MeetingId meetingId, String name) {
             this.meetingId = meetingId;
@@ -154,6 +173,42 @@ final class BridgeLegs {
         String nextEndpointId(String label, boolean firstPlain) {
             int n = endpointsCreated.merge(label, 1, Integer::sum);
             return firstPlain && n == 1 ? label : label + "-" + n;
+        }
+
+        /** The meeting as stored ({@link CallMediaStore}), at {@code revision}, written by {@code node}. */
+        CallMediaState snapshot(CallId callId, String node, String bridgeMember, long revision) {
+            List<CallMediaState.LegState> out = new ArrayList<>();
+            for (Leg l : legs.values()) {
+                out.add(new CallMediaState.LegState(l.endpointId, l.subject, l.mode, l.sessionId, l.version, l.ufrag,
+                        l.fingerprint, l.bridgeSide, l.maxVideoHeight, l.tracks, l.answeredWith));
+            }
+            return new CallMediaState(callId, meetingId.value(), node, bridgeMember, revision, endpointsCreated, out);
+        }
+
+        /**
+         * The meeting another node stored, to go on from on this one: the same endpoints, transports, SDP sessions
+         * and endpoint numbering. Every leg is marked {@link Leg#restored}.
+         */
+        static Meeting restore(CallMediaState state, String name) {
+            Meeting meeting = new Meeting(new MeetingId(state.meetingId()), name);
+            meeting.endpointsCreated.putAll(state.endpointsCreated());
+            for (CallMediaState.LegState s : state.legs()) {
+                Leg leg = new Leg(s.endpointId(), s.subject(), s.sessionId());
+                leg.mode = s.mode();
+                leg.ufrag = s.ufrag();
+                leg.fingerprint = s.fingerprint();
+                leg.bridgeSide = s.bridgeSide();
+                leg.tracks = s.tracks();
+                leg.answeredWith = s.answeredWith();
+                leg.maxVideoHeight = s.maxVideoHeight();
+                leg.version = s.version();
+                leg.restored = true;
+                meeting.legs.put(s.subject(), leg);
+            }
+            meeting.storedRevision = state.revision();
+            meeting.bridgeMember = state.bridgeMember();
+            meeting.adoptPending = true;
+            return meeting;
         }
     }
 
@@ -262,6 +317,7 @@ final class BridgeLegs {
             throw new ProtocolException(ErrorCode.BAD_SDP, e.getMessage());
         }
         leg.answeredWith = carried;
+        leg.restored = false;
         return new Answer(writer.write(answer), incoming, carried);
     }
 

@@ -1,6 +1,7 @@
 package io.livedesk.signaling.media;
 
 import io.livedesk.media.api.Bridge;
+import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.EndpointMedia;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.sdp.ForwardedTrack;
@@ -37,8 +38,11 @@ import java.util.function.Function;
  *
  * <p>The conference and its endpoints are created lazily, by the first offer of each party ({@link BridgeLegs},
  * shared with livestreams, does the reading, connecting and answering). The legs'
- * state lives here, on the node that answered the call ({@code CallRecord.mediaNode}); other nodes hand
- * the call's signals to it (see {@code CallService}).
+ * state lives here, on the call's media node ({@code CallRecord.mediaNode}, the node that answered it); other nodes
+ * hand the call's signals to it (see {@code CallService}). It is also written to the {@link CallMediaStore} after
+ * every change that matters (a leg created, replaced, restarted, answered or dropped), so that when the media node
+ * dies the node that claims it takes the call over ({@link #takeOver}): it adopts the conference on the same bridge
+ * member and answers the browsers' next offers from the same endpoints, so their media never stops.
  * Trickled ICE candidates are not passed on: the Bridge API takes a transport's candidates only once
  * (with its credentials), so the bridge uses the candidates in the offer and learns peer-reflexive ones
  * from the browser's connectivity checks.
@@ -57,6 +61,9 @@ public final class BridgeNegotiator implements MediaNegotiator {
     private static final int RECENTLY_ENDED_KEPT = 10_000;
 
     private final BridgeLegs core;
+    private final Bridge bridge;
+    private final CallMediaStore store;
+    private final String nodeId;
     private final MessageRouter router;
     private final List<Map<String, Object>> iceServers;
     private final Map<CallId, BridgeLegs.Meeting> calls = new ConcurrentHashMap<>();
@@ -78,7 +85,19 @@ public final class BridgeNegotiator implements MediaNegotiator {
      */
     public BridgeNegotiator(Bridge bridge, MessageRouter router, List<Map<String, Object>> iceServers, LegObserver legs,
                             boolean trickle) {
+        this(bridge, router, iceServers, legs, trickle, new InMemoryCallMediaStore(), "local");
+    }
+
+    /**
+     * @param store  where each call's media state is kept for a node that takes the call over
+     * @param nodeId this node, as the stored states name their writer
+     */
+    public BridgeNegotiator(Bridge bridge, MessageRouter router, List<Map<String, Object>> iceServers, LegObserver legs,
+                            boolean trickle, CallMediaStore store, String nodeId) {
         this.core = new BridgeLegs(bridge);
+        this.bridge = bridge;
+        this.store = store;
+        this.nodeId = nodeId;
         this.router = router;
         this.iceServers = List.copyOf(iceServers);
         this.legs = legs;
@@ -129,20 +148,26 @@ public final class BridgeNegotiator implements MediaNegotiator {
         }
         BridgeLegs.Offer offer = core.read(signal.sdp());
         CallId callId = call.callId();
-        BridgeLegs.Meeting media = calls.computeIfAbsent(callId, id -> {
-            MeetingId meetingId = CallMeetings.meetingOf(id);
-            return new BridgeLegs.Meeting(meetingId, "call " + meetingId);
-        });
+        BridgeLegs.Meeting media = meetingOf(call);
         synchronized (media) {
             if (media.ended || recentlyEnded.contains(callId)) {
                 calls.remove(callId, media);
                 throw new ProtocolException(ErrorCode.INVALID_STATE, "the call has ended");
             }
+            settle(call, media);
+            if (media.ended) {
+                throw new ProtocolException(ErrorCode.UNAVAILABLE, "the call's media moved to another node; offer again");
+            }
+            media.lostInTakeover.remove(fromSubject);
             LegRole role = LegRole.of(call, fromSubject);
             BridgeLegs.Leg leg = core.legFor(media, fromSubject, offer, BridgeLegs.Mode.PARTICIPANT,
                     () -> media.nextEndpointId(role.label(), role == LegRole.CUSTOMER), events(call),
                     CallStreams.of(call, fromSubject));
             BridgeLegs.Answer answer = core.answer(leg, offer, tracksFor(media, leg));
+            // Stored before anyone sees the answer: a node taking over answers with a later version.
+            if (!persist(callId, media)) {
+                throw new ProtocolException(ErrorCode.UNAVAILABLE, "the call's media moved to another node; offer again");
+            }
             answered.run();
             router.send(fromSubject, new ServerMessage.CallSignal(callId, FROM,
                     new ClientMessage.Sdp("answer", answer.sdp()), null));
@@ -151,6 +176,166 @@ public final class BridgeNegotiator implements MediaNegotiator {
                 router.send(fromSubject, new ServerMessage.CallRenegotiate(callId, BridgeLegs.slots(answer.incoming())));
             }
             renegotiateOthers(callId, media, leg);
+        }
+    }
+
+    /**
+     * The call's meeting here: the one this node holds, else the one stored by the node that held it before (a
+     * node that died; this one took the call over), else a new one (a call this node just answered). The store is
+     * read outside the meeting's lock; of two threads that build one, the first to put it here wins.
+     */
+    private BridgeLegs.Meeting meetingOf(CallRecord call) {
+        CallId callId = call.callId();
+        BridgeLegs.Meeting known = calls.get(callId);
+        if (known != null) {
+            return known;
+        }
+        MeetingId meetingId = CallMeetings.meetingOf(callId);
+        String name = "call " + meetingId;
+        BridgeLegs.Meeting built = stored(callId).map(s -> BridgeLegs.Meeting.restore(s, name))
+                .orElseGet(() -> new BridgeLegs.Meeting(meetingId, name));
+        BridgeLegs.Meeting raced = calls.putIfAbsent(callId, built);
+        return raced != null ? raced : built;
+    }
+
+    private Optional<CallMediaState> stored(CallId callId) {
+        if (recentlyEnded.contains(callId)) {
+            return Optional.empty();
+        }
+        try {
+            return store.get(callId);
+        } catch (RuntimeException e) {
+            // Unreadable now: the call goes on with new endpoints, as after losing its bridge.
+            log.warn("call {}: reading its stored media state failed: {}", callId, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A meeting restored from the store is checked against the bridge before its first use here, under its lock:
+     * when the pool member that held the conference still does, this node adopts it and keeps every leg (their
+     * endpoints go on carrying media); otherwise the conference went with its bridge, and, as on failover, each
+     * browser is asked to restart ICE and offer again, which creates the conference afresh. Then this node claims
+     * the stored state by writing it, so that a node that only seemed dead learns at its next write that it lost
+     * the call.
+     */
+    private void settle(CallRecord call, BridgeLegs.Meeting media) {
+        if (!media.adoptPending) {
+            return;
+        }
+        media.adoptPending = false;
+        CallId callId = call.callId();
+        String member = media.bridgeMember;
+        if (member != null && adopt(media.meetingId, member)) {
+            BridgeLegs.Events events = events(call);
+            media.legs.values().forEach(events::up);
+            log.info("call {}: media taken over, {} leg(s) on bridge {} kept", callId, media.legs.size(), member);
+        } else {
+            for (BridgeLegs.Leg leg : media.legs.values()) {
+                media.lostInTakeover.add(leg.subject);
+                router.send(leg.subject, new ServerMessage.CallRenegotiate(callId,
+                        BridgeLegs.slots(tracksFor(media, leg)), Boolean.TRUE));
+            }
+            log.info("call {}: media taken over, but its conference is gone from bridge {}; {} participant(s) asked "
+                    + "to reconnect", callId, member, media.legs.size());
+            media.legs.clear();
+        }
+        persist(callId, media);
+    }
+
+    /** The bridge member of the call's stored state, read even after the call ended here; null if none. */
+    private String storedMember(CallId callId) {
+        try {
+            return store.get(callId).map(CallMediaState::bridgeMember).orElse(null);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether the pool (or the one bridge) still holds the meeting's conference on {@code member}: it is ours now. */
+    private boolean adopt(MeetingId meetingId, String member) {
+        if (bridge instanceof BridgePool pool) {
+            return pool.adopt(meetingId, member);
+        }
+        if (!bridge.id().equals(member)) {
+            return false;
+        }
+        try {
+            bridge.conferenceStats(meetingId);
+            return true;
+        } catch (BridgeException e) {
+            return false;
+        }
+    }
+
+    /** The pool member holding the meeting's conference now (the one bridge's id outside a pool). */
+    private Optional<String> memberOf(MeetingId meetingId) {
+        return bridge instanceof BridgePool pool ? pool.ownerOf(meetingId) : Optional.of(bridge.id());
+    }
+
+    /**
+     * Writes the meeting to the store over the revision this node last wrote or read. False when another node
+     * wrote it meanwhile: that node took the call over (this one was taken for dead), so this one forgets it
+     * without touching the bridge. A store that fails is logged and the call goes on: the next change writes again.
+     * Caller holds the meeting's lock.
+     */
+    private boolean persist(CallId callId, BridgeLegs.Meeting media) {
+        try {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                long expected = media.storedRevision;
+                String member = memberOf(media.meetingId).orElse(media.bridgeMember);
+                CallMediaState next = media.snapshot(callId, nodeId, member, expected + 1);
+                if (store.compareAndSet(expected, next)) {
+                    media.storedRevision = next.revision();
+                    media.bridgeMember = member;
+                    return true;
+                }
+                Optional<CallMediaState> now = store.get(callId);
+                if (now.isPresent() && !now.get().node().equals(nodeId)) {
+                    movedAway(callId, media, now.get().node());
+                    return false;
+                }
+                // Our own write landed with its reply lost (a timeout), or the store lost its data: write over it.
+                media.storedRevision = now.map(CallMediaState::revision).orElse(0L);
+            }
+            log.warn("call {}: its media state kept changing under this node; not stored this time", callId);
+        } catch (RuntimeException e) {
+            log.warn("call {}: storing its media state failed: {}", callId, e.toString());
+        }
+        return true;
+    }
+
+    /** Another node holds the call's media now: forgotten here, its conference and endpoints left alone. */
+    private void movedAway(CallId callId, BridgeLegs.Meeting media, String holder) {
+        log.warn("call {}: node {} took its media over; this node lets it go", callId, holder);
+        media.ended = true;
+        calls.remove(callId, media);
+        connectivity.remove(callId);
+        for (BridgeLegs.Leg leg : media.legs.values()) {
+            legs.legDown(callId, leg.endpointId);
+        }
+    }
+
+    /**
+     * This node became the call's media node, its former one having died: the stored state is loaded and the
+     * conference adopted ({@link #settle}), and the participants are asked to offer again. Those already back
+     * offer now; the others are asked when they resume ({@link #resumed}). Their offers carry the same ICE
+     * credentials and certificate, so the bridge keeps each endpoint as it is and only the answer's version moves.
+     */
+    @Override
+    public void takeOver(CallRecord call) {
+        BridgeLegs.Meeting media = meetingOf(call);
+        synchronized (media) {
+            if (media.ended) {
+                return;
+            }
+            settle(call, media);
+            for (BridgeLegs.Leg leg : media.legs.values()) {
+                if (leg.restored) {
+                    router.send(leg.subject, new ServerMessage.CallRenegotiate(call.callId(),
+                            BridgeLegs.slots(tracksFor(media, leg))));
+                }
+            }
         }
     }
 
@@ -181,6 +366,24 @@ public final class BridgeNegotiator implements MediaNegotiator {
     @Override
     public void resumed(CallRecord call, Subject subject) {
         changeConnectivity(call, c -> c.back(subject));
+        BridgeLegs.Meeting media = calls.get(call.callId());
+        if (media == null) {
+            return;
+        }
+        synchronized (media) {
+            if (media.ended) {
+                return;
+            }
+            BridgeLegs.Leg leg = media.legs.get(subject);
+            if (leg != null && leg.restored) {
+                // Taken over while they were away: their page keeps its connection, but must hear from this node.
+                router.send(subject, new ServerMessage.CallRenegotiate(call.callId(), BridgeLegs.slots(tracksFor(media, leg))));
+            } else if (leg == null && media.lostInTakeover.contains(subject)) {
+                // Its conference was gone when this node took over: a new leg, on a new ICE session.
+                router.send(subject, new ServerMessage.CallRenegotiate(call.callId(),
+                        BridgeLegs.slots(tracksFor(media, null)), Boolean.TRUE));
+            }
+        }
     }
 
     /** Whether this node holds the call a meeting is: the bridge pool reads the media of those only. */
@@ -243,6 +446,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
             }
             BridgeLegs.Leg leg = core.drop(media, subject, events(call));
             if (leg != null) {
+                persist(call.callId(), media);
                 renegotiateOthers(call.callId(), media, leg);
             }
         }
@@ -286,6 +490,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
                             BridgeLegs.slots(tracksFor(media, leg)), Boolean.TRUE));
                 }
                 if (!stale.isEmpty()) {
+                    persist(callId, media);
                     log.info("call {}: its bridge went down; {} participant(s) asked to reconnect", meetingId, stale.size());
                 }
             }
@@ -330,6 +535,19 @@ public final class BridgeNegotiator implements MediaNegotiator {
     public void ended(CallRecord call) {
         recentlyEnded.add(call.callId()); // before the state goes, so a late signal cannot slip between
         connectivity.remove(call.callId());
-        core.end(CallMeetings.meetingOf(call.callId()), calls.remove(call.callId()), events(call));
+        BridgeLegs.Meeting media = calls.remove(call.callId());
+        MeetingId meetingId = CallMeetings.meetingOf(call.callId());
+        // Taken over and ended before this node touched its conference: adopted first, so it can be expired.
+        String unsettled = media == null ? storedMember(call.callId())
+                : media.adoptPending ? media.bridgeMember : null;
+        if (unsettled != null && memberOf(meetingId).isEmpty()) {
+            adopt(meetingId, unsettled);
+        }
+        core.end(meetingId, media, events(call));
+        try {
+            store.remove(call.callId());
+        } catch (RuntimeException e) {
+            log.warn("call {}: removing its stored media state failed (it expires): {}", call.callId(), e.toString());
+        }
     }
 }

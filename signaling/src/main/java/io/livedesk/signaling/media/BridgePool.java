@@ -395,6 +395,42 @@ public final class BridgePool implements Bridge {
         return owner == null || !owner.isUp() ? Optional.empty() : Optional.of(owner.bridge());
     }
 
+    /**
+     * Takes over a conference another signaling node placed on member {@code memberId} (that node died; this one
+     * now holds the call): later requests for the meeting go to that member, as if this pool had created it. Only
+     * if the member is up here and still holds the conference (asked for its stats); false otherwise, when the
+     * conference is to be treated as lost, as on failover. A meeting this pool already places stays where it is.
+     */
+    public boolean adopt(MeetingId meetingId, String memberId) {
+        PoolMember m = members.stream().filter(x -> x.id().equals(memberId)).findFirst().orElse(null);
+        if (m == null || !m.isUp()) {
+            log.info("bridge pool {}: conference {} cannot be adopted: bridge {} is {}", id, meetingId, memberId,
+                    m == null ? "not in this pool" : "down");
+            return false;
+        }
+        PoolMember placed = owners.get(meetingId);
+        if (placed != null) {
+            return placed == m;
+        }
+        try {
+            m.bridge().conferenceStats(meetingId);
+        } catch (BridgeException.NotFound e) {
+            log.info("bridge pool {}: conference {} is no longer on bridge {}", id, meetingId, memberId);
+            return false;
+        } catch (BridgeException.Unavailable e) {
+            failed(m, e);
+            return false;
+        } catch (BridgeException e) {
+            log.warn("bridge pool {}: asking bridge {} for conference {} failed: {}", id, memberId, meetingId, e.toString());
+            return false;
+        }
+        if (!m.ifUp(() -> owners.putIfAbsent(meetingId, m))) {
+            return false;
+        }
+        log.info("bridge pool {}: adopted conference {} on bridge {}", id, meetingId, memberId);
+        return owners.get(meetingId) == m;
+    }
+
     /** One round of checks, on the check thread (tests call it directly). */
     void checkAll() {
         for (PoolMember m : members) {

@@ -34,14 +34,17 @@ public final class BridgedMedia implements MediaMode {
     private final LiveDeskConfig.Bridge config;
     private final BridgePool pool;
     private RemoteAudioTaps remoteTaps;
+    /** This signaling node, as the calls' stored media state names its writer. */
+    private final String nodeId;
     private final List<Map<String, Object>> iceServers;
     /** Browsers may trickle: the one bridge is in-process on its own ICE-lite port. */
     private final boolean trickle;
 
     private BridgedMedia(LocalBridge localBridge, List<MemberBridge> members, LiveDeskConfig.Bridge config,
-                         List<Map<String, Object>> iceServers, Metrics metrics) {
+                         List<Map<String, Object>> iceServers, Metrics metrics, String nodeId) {
         this.localBridge = localBridge;
         this.config = config;
+        this.nodeId = nodeId;
         this.iceServers = List.copyOf(iceServers);
         // Only the in-process bridge on its own port is known to be ICE-lite; remote members may be anything.
         this.trickle = localBridge != null && config.io().equals("netty");
@@ -58,21 +61,23 @@ public final class BridgedMedia implements MediaMode {
                 .withSimulcast(config.simulcast()));
         return new BridgedMedia(bridge,
                 List.of(MemberBridge.inProcess(PublicAddressBridge.wrap(bridge, config.publicAddresses()))),
-                config, iceServers, metrics);
+                config, iceServers, metrics, nodeId);
     }
 
-    static BridgedMedia remote(LiveDeskConfig.Bridge config, List<Map<String, Object>> iceServers, Metrics metrics) {
+    static BridgedMedia remote(LiveDeskConfig.Bridge config, String nodeId, List<Map<String, Object>> iceServers,
+                               Metrics metrics) {
         List<MemberBridge> members = new ArrayList<>();
         for (URI url : config.remote()) {
             members.add(MemberBridge.remote(url, config.connectTimeout(), config.requestTimeout(),
                     config.createTimeout()));
         }
-        return new BridgedMedia(null, members, config, iceServers, metrics);
+        return new BridgedMedia(null, members, config, iceServers, metrics, nodeId);
     }
 
     @Override
-    public MediaNegotiator negotiator(MessageRouter router, LegObserver legs, Executor workers) {
-        BridgeNegotiator negotiator = new BridgeNegotiator(pool, router, iceServers, legs, trickle);
+    public MediaNegotiator negotiator(MessageRouter router, LegObserver legs, Executor workers,
+                                      CallMediaStore store) {
+        BridgeNegotiator negotiator = new BridgeNegotiator(pool, router, iceServers, legs, trickle, store, nodeId);
         // Told on the thread that noticed, which may hold a call's lock: the work goes to a worker.
         pool.onConferencesLost(ids -> {
             long lostAt = System.nanoTime();

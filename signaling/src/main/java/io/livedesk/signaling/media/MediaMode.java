@@ -28,7 +28,7 @@ public sealed interface MediaMode extends AutoCloseable permits PeerToPeerMedia,
         }
         LiveDeskConfig.Bridge bridge = config.bridge();
         return bridge.remote().isEmpty() ? BridgedMedia.inProcess(bridge, nodeId, config.calls().iceServers(), metrics)
-                : BridgedMedia.remote(bridge, config.calls().iceServers(), metrics);
+                : BridgedMedia.remote(bridge, nodeId, config.calls().iceServers(), metrics);
     }
 
     /**
@@ -36,8 +36,9 @@ public sealed interface MediaMode extends AutoCloseable permits PeerToPeerMedia,
      *
      * @param legs    hears of each participant's bridge leg (transcription); unused without a bridge
      * @param workers runs follow-up work that must not run on the thread that noticed it
+     * @param store   where bridged calls' media state is kept for a node that takes them over; unused without a bridge
      */
-    MediaNegotiator negotiator(MessageRouter router, LegObserver legs, Executor workers);
+    MediaNegotiator negotiator(MessageRouter router, LegObserver legs, Executor workers, CallMediaStore store);
 
     /**
      * Livestream media held on this node, through the same bridges as calls; {@link BroadcastMedia#NONE}

@@ -21,7 +21,8 @@ public record PeerToPeerMedia(List<Map<String, Object>> iceServers) implements M
     private static final AudioTaps NO_TAPS = AudioTaps.none("calls use peer-to-peer media, which never reaches the server");
 
     @Override
-    public MediaNegotiator negotiator(MessageRouter router, LegObserver legs, Executor workers) {
+    public MediaNegotiator negotiator(MessageRouter router, LegObserver legs, Executor workers,
+                                      CallMediaStore store) {
         return new PeerToPeerRelay(router, iceServers);
     }
 

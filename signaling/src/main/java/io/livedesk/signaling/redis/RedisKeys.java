@@ -191,6 +191,18 @@ public final class RedisKeys {
         return transcriptTag(callId) + "transcriptseq:" + callId.value();
     }
 
+    // ---- calls' media state (one key per call, its own hash tag: nothing else is touched with it) ----
+
+    /** What one call's media-state key starts with, e.g. {@code {ld:m:<id>}:}. */
+    public String callMediaTag(CallId callId) {
+        return "{" + prefix + ":m:" + callId.value() + "}:";
+    }
+
+    /** Hash: rev and json (the call's bridge legs, see CallMediaStore); expires unless written again. */
+    public String callMedia(CallId callId) {
+        return callMediaTag(callId) + "media:" + callId.value();
+    }
+
     // ---- livestreams (the hash pattern mirrored in broadcast_list.lua) ----
 
     /** Hash: state, rev, scheduledAt, json (the record, counters zeroed) and one field per counter. */

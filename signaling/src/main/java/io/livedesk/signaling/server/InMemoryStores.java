@@ -18,6 +18,8 @@ import io.livedesk.signaling.live.InMemoryViewerPresenceStore;
 import io.livedesk.signaling.live.InMemoryWatchHistory;
 import io.livedesk.signaling.live.ViewerPresenceStore;
 import io.livedesk.signaling.live.WatchHistory;
+import io.livedesk.signaling.media.CallMediaStore;
+import io.livedesk.signaling.media.InMemoryCallMediaStore;
 import io.livedesk.signaling.presence.InMemoryPresenceStore;
 import io.livedesk.signaling.presence.InMemorySupervisorIndex;
 import io.livedesk.signaling.presence.PresenceStore;
@@ -40,7 +42,7 @@ record InMemoryStores(PresenceStore presence, RoutingStore routing, CallStore ca
                       SupervisorIndex supervisors,
                       TranscriptStore transcripts, SessionStore sessions, NodeRegistry nodes, ClusterBus bus,
                       BroadcastStore broadcasts, ViewerPresenceStore viewers, ChatStore chat, WatchHistory watchHistory,
-                      DayStatsStore dayStats, CallbackStore callbacks)
+                      DayStatsStore dayStats, CallbackStore callbacks, CallMediaStore callMedia)
         implements Stores {
 
     static InMemoryStores create(TranscriptLimits limits, Clock clock, Duration dayStatsRetention,
@@ -54,7 +56,7 @@ record InMemoryStores(PresenceStore presence, RoutingStore routing, CallStore ca
                 new InMemoryNodeRegistry(), new LocalClusterBus(), new InMemoryBroadcastStore(),
                 new InMemoryViewerPresenceStore(), new InMemoryChatStore(), new InMemoryWatchHistory(),
                 new InMemoryDayStatsStore((int) Math.max(1, dayStatsRetention.toDays())),
-                new InMemoryCallbackStore(clock, callbackRetention));
+                new InMemoryCallbackStore(clock, callbackRetention), new InMemoryCallMediaStore());
     }
 
     @Override

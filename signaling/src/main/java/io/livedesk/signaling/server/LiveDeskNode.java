@@ -169,7 +169,8 @@ public final class LiveDeskNode implements AutoCloseable {
                 metrics::finalCaptionDelay);
         metrics.bind(new TranscriptionMetrics(speechService, transcriber, audioTaps));
         ClusterMediaHandoff handoff = new ClusterMediaHandoff(stores.bus(), codec.mapper());
-        this.calls = new CallService(callRecords, media.negotiator(router, transcriber, workers), router, clock, metrics,
+        this.calls = new CallService(callRecords, media.negotiator(router, transcriber, workers, stores.callMedia()),
+                router, clock, metrics,
                 routing, nodeId, handoff, afterStore, config.calls().handoverTimeout());
         router.onNodeTasks(ClusterMediaHandoff.SUBJECT, handoff.receiver(calls, workers));
         this.broadcastMedia = ClusterBroadcastMedia.on(media.broadcastMedia(router, config.live()), nodeId,
@@ -179,7 +180,9 @@ public final class LiveDeskNode implements AutoCloseable {
         StoreRecovery recovery = new StoreRecovery(nodeId, stores.sessions(), connections, presence, routing,
                 callRecords, router, clock);
         this.nodeMonitor = new NodeMonitor(nodeId, stores.nodes(), stores.sessions(), stores.presence(),
-                config.cluster().nodeTtl(), clock, recovery::run);
+                config.cluster().nodeTtl(), clock, recovery::run,
+                // The claim is exclusive: one survivor takes over the media of the dead node's calls, off the timer.
+                dead -> workers.execute(() -> calls.mediaNodeDied(dead)));
         LiveMetrics liveMetrics = new LiveMetrics();
         metrics.bind(liveMetrics);
         BroadcastChanges broadcastChanges = new BroadcastChanges(stores.broadcasts());
@@ -407,6 +410,33 @@ public final class LiveDeskNode implements AutoCloseable {
         captionDelivery.close();
         stores.close();
         log.info("node {} stopped", nodeId);
+    }
+
+    /**
+     * Stops as a crash would, for failure drills and tests: the heartbeat stops, work in flight is dropped, the
+     * stores are let go before the sockets close (so nothing is written about the clients: their sessions stay
+     * bound to this node, its calls stay its own), and the bridges are left as they are (no conference is expired).
+     * Other nodes notice only by the missing heartbeat, as with a process killed. Not for production use.
+     */
+    public void halt() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        log.warn("node {} halting as if it crashed", nodeId);
+        timers.shutdownNow();
+        workers.close();
+        captionDelivery.close();
+        stores.close();
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        if (ioGroup != null) {
+            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        media.close(); // remote bridges: only this node's clients of them close
+        speechService.close();
+        log.warn("node {} halted", nodeId);
     }
 
     private static byte[] randomBytes(int n) {

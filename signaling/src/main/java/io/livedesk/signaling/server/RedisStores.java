@@ -20,6 +20,8 @@ import io.livedesk.signaling.live.RedisViewerPresenceStore;
 import io.livedesk.signaling.live.RedisWatchHistory;
 import io.livedesk.signaling.live.ViewerPresenceStore;
 import io.livedesk.signaling.live.WatchHistory;
+import io.livedesk.signaling.media.CallMediaStore;
+import io.livedesk.signaling.media.RedisCallMediaStore;
 import io.livedesk.signaling.presence.PresenceStore;
 import io.livedesk.signaling.presence.RedisPresenceStore;
 import io.livedesk.signaling.presence.RedisSupervisorIndex;
@@ -43,7 +45,8 @@ record RedisStores(RedisConnections redis, PresenceStore presence, RoutingStore 
                    RoutingSteps routingSteps,
                    SupervisorIndex supervisors, TranscriptStore transcripts, SessionStore sessions, NodeRegistry nodes,
                    ClusterBus bus, BroadcastStore broadcasts, ViewerPresenceStore viewers, ChatStore chat,
-                   WatchHistory watchHistory, DayStatsStore dayStats, CallbackStore callbacks)
+                   WatchHistory watchHistory, DayStatsStore dayStats, CallbackStore callbacks,
+                   CallMediaStore callMedia)
         implements Stores {
 
     static RedisStores connect(LiveDeskConfig.Redis config, ObjectMapper json, TranscriptLimits limits,
@@ -60,7 +63,7 @@ record RedisStores(RedisConnections redis, PresenceStore presence, RoutingStore 
                 new RedisBroadcastStore(redis, keys, json), new RedisViewerPresenceStore(redis, keys),
                 new RedisChatStore(redis, keys, json), new RedisWatchHistory(redis, keys),
                 new RedisDayStatsStore(redis, keys, dayStatsRetention),
-                new RedisCallbackStore(redis, keys, json, callbackRetention));
+                new RedisCallbackStore(redis, keys, json, callbackRetention), new RedisCallMediaStore(redis, keys, json));
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.livedesk.signaling.live.BroadcastStore;
 import io.livedesk.signaling.live.ChatStore;
 import io.livedesk.signaling.live.ViewerPresenceStore;
 import io.livedesk.signaling.live.WatchHistory;
+import io.livedesk.signaling.media.CallMediaStore;
 import io.livedesk.signaling.presence.PresenceStore;
 import io.livedesk.signaling.presence.SupervisorIndex;
 import io.livedesk.signaling.routing.RoutingSteps;
@@ -61,6 +62,9 @@ public interface Stores extends AutoCloseable {
 
     /** Customers' callback requests, open, taken and recently closed. */
     CallbackStore callbacks();
+
+    /** Bridged calls' media state, so that another node can take a call over when its media node dies. */
+    CallMediaStore callMedia();
 
     /** Whether the stores answer now (Redis: a PING); always true in memory. */
     boolean ready();

@@ -568,4 +568,45 @@ class BridgePoolTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new BridgePool.Options(Duration.ofSeconds(1), 3, Duration.ofSeconds(1), Duration.ZERO));
     }
+
+    @Test
+    void aConferenceAnotherNodePlacedIsAdoptedOnlyWhereItStillIs() throws Exception {
+        Bridge holder = bridge("holder", stats(0, 1, 2));
+        Bridge other = bridge("other", stats(0, 0, 0));
+        MeetingId kept = new MeetingId("kept");
+        MeetingId gone = new MeetingId("gone");
+        when(holder.conferenceStats(kept)).thenReturn(new ConferenceStats(kept, 2, 0, 0, 0, 0, 0, List.of()));
+        when(holder.conferenceStats(gone)).thenThrow(new BridgeException.NotFound("no conference gone"));
+        BridgePool pool = pool(holder, other);
+        pool.checkAll();
+
+        assertTrue(pool.adopt(kept, "holder"));
+        assertEquals(Optional.of("holder"), pool.ownerOf(kept));
+        pool.apply(update("kept"));
+        verify(holder).apply(any()); // later requests follow it, as for a conference created here
+        assertFalse(pool.adopt(gone, "holder"), "no longer there: lost");
+        assertEquals(Optional.empty(), pool.ownerOf(gone));
+        assertFalse(pool.adopt(new MeetingId("x"), "not-a-member"));
+        verify(other, never()).conferenceStats(any());
+    }
+
+    @Test
+    void aConferenceOnAMemberThatIsDownOrUnreachableIsNotAdopted() throws Exception {
+        Bridge down = bridge("down", stats(0, 1, 1));
+        Bridge unreachable = bridge("unreachable", stats(0, 1, 1));
+        MeetingId meeting = new MeetingId("m1");
+        when(unreachable.conferenceStats(meeting)).thenThrow(refused("unreachable"));
+        BridgePool pool = pool(down, unreachable);
+        pool.checkAll();
+        when(down.stats()).thenThrow(refused("down"));
+        pool.checkAll();
+        pool.checkAll();
+        pool.checkAll();
+        assertFalse(pool.members().get(0).up());
+
+        assertFalse(pool.adopt(meeting, "down"));
+        verify(down, never()).conferenceStats(any());
+        assertFalse(pool.adopt(meeting, "unreachable"));
+        assertFalse(pool.members().get(1).up(), "a connection error marks it down, as for any request");
+    }
 }

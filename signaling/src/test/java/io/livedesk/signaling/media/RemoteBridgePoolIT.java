@@ -209,11 +209,18 @@ class RemoteBridgePoolIT {
             BridgeNode holder = node.node().bridgePool().ownerOf(new MeetingId(call.callId())).orElseThrow().equals(idOf(first)) ? first : second;
             BridgeNode other = holder == first ? second : first;
 
+            long stoppedAt = System.nanoTime();
             holder.close();
             JsonNode restart = call.customer().await(m -> "call.renegotiate".equals(m.path("type").asText()), WAIT);
+            Duration asked = Duration.ofNanos(System.nanoTime() - stoppedAt);
             assertTrue(restart.path("iceRestart").asBoolean(), "the customer is asked to restart ICE: " + restart);
+            assertTrue(asked.compareTo(DOWN_WITHIN) <= 0, "asked to restart ICE after " + asked);
 
             String moved = call.offerAudio(BridgeCall.AUDIO_OFFER.replace("rb1x", "rb2x"));
+            Duration answered = Duration.ofNanos(System.nanoTime() - stoppedAt);
+            // Measured: health interval 200 ms, down after 2 failed checks (a refused request marks it down at once).
+            System.out.printf("bridge failover: ICE restart asked %d ms and answered from the other bridge %d ms "
+                    + "after the bridge stopped%n", asked.toMillis(), answered.toMillis());
             assertTrue(moved.contains(" " + other.bridge().port() + " typ host"),
                     "the new offer is answered from the other bridge:\n" + moved);
             assertEquals(Optional.of(idOf(other)), node.node().bridgePool().ownerOf(new MeetingId(call.callId())));

@@ -30,6 +30,8 @@ import io.livedesk.signaling.live.LiveBus;
 import io.livedesk.signaling.live.LiveMetrics;
 import io.livedesk.signaling.live.LiveService;
 import io.livedesk.signaling.media.BridgeNegotiator;
+import io.livedesk.signaling.media.InMemoryCallMediaStore;
+import io.livedesk.signaling.media.LegObserver;
 import io.livedesk.signaling.presence.InMemoryPresenceStore;
 import io.livedesk.signaling.presence.InMemorySupervisorIndex;
 import io.livedesk.signaling.presence.PresenceService;
@@ -97,6 +99,8 @@ public final class CallFlowFixture {
     public final InMemoryPresenceStore presenceStore = new InMemoryPresenceStore();
     public final InMemoryRoutingStore routingStore = new InMemoryRoutingStore(presenceStore);
     public final InMemoryCallStore callStore = new InMemoryCallStore();
+    /** Bridged calls' media state, as the negotiator writes it (a node taking a call over reads it). */
+    public final InMemoryCallMediaStore callMedia = new InMemoryCallMediaStore();
     public final InMemorySupervisorIndex supervisors = new InMemorySupervisorIndex();
     public final InMemoryDayStatsStore dayStats = new InMemoryDayStatsStore(8);
     public final InMemorySessionStore sessionStore = new InMemorySessionStore();
@@ -178,7 +182,8 @@ public final class CallFlowFixture {
                 ServiceHours.from(config.routing(), config.wallboard().timeZone(), clock), clock, metrics, Runnable::run);
         if (bridged) {
             this.bridge = new FakeBridge();
-            this.negotiator = new BridgeNegotiator(bridge, router, config.calls().iceServers());
+            this.negotiator = new BridgeNegotiator(bridge, router, config.calls().iceServers(), LegObserver.NONE, false,
+                    callMedia, NODE_ID);
             this.media = negotiator;
         } else {
             this.bridge = null;

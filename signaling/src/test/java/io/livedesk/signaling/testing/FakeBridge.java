@@ -95,6 +95,16 @@ public final class FakeBridge implements Bridge {
                 true);
     }
 
+    /** Its endpoints, without traffic; NotFound for a conference it does not hold. */
+    @Override
+    public synchronized io.livedesk.media.api.ConferenceStats conferenceStats(MeetingId meetingId) throws BridgeException {
+        Map<String, List<MediaSource>> endpoints = conferences.get(meetingId.value());
+        if (endpoints == null) {
+            throw new BridgeException.NotFound("no conference " + meetingId);
+        }
+        return new io.livedesk.media.api.ConferenceStats(meetingId, endpoints.size(), 0, 0, 0, 0, 0, List.of());
+    }
+
     @Override
     public synchronized void expire(MeetingId meetingId) {
         expired.add(meetingId.value());

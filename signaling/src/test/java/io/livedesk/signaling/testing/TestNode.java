@@ -267,6 +267,15 @@ public final class TestNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the node as a crash would ({@link LiveDeskNode#halt}): no heartbeat, sockets dropped without a word,
+     * nothing handed over, nothing written to the stores. Other nodes notice by its missing heartbeat. Idempotent,
+     * and {@link #close} after it does nothing.
+     */
+    public void kill() {
+        node.halt();
+    }
+
     /** Stops the node gracefully (clients get {@code server.shutdown}). Idempotent. */
     @Override
     public void close() {
