@@ -26,7 +26,7 @@ final class BroadcastCarrierMetrics implements MeterBinder {
         Gauge.builder("livedesk.live.spread.broadcasts", media, BridgeBroadcastMedia::spreadBroadcasts)
                 .description("Broadcasts whose media this node holds that use more than one bridge")
                 .register(registry);
-        FunctionCounter.builder("livedesk.live.relays.created", media, BridgeBroadcastMedia::relaysCreated)
+        FunctionCounter.builder("livedesk.live.relays.opened", media, BridgeBroadcastMedia::relaysCreated)
                 .description("Relays this node created between bridges to spread broadcasts")
                 .register(registry);
     }

@@ -46,6 +46,8 @@ class RelayedBroadcastIT {
     /** The host's page is {@code BrowserOffer.of(.., 1)}: audio 11, video 12 (RTX 13). */
     private static final long HOST_AUDIO = 11;
     private static final long HOST_VIDEO = 12;
+    /** The host's page after a reload: a new page, the same tracks. */
+    private static final int RELOADED = 9;
 
     private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -111,11 +113,68 @@ class RelayedBroadcastIT {
         assertTrue(relay(pool, second, "carrier-1").packetsIn() > 0, "the second bridge received over it");
         String metrics = node.get("/metrics", null).body();
         assertTrue(metrics.contains("livedesk_live_carriers 2.0"), metrics);
-        assertTrue(metrics.contains("livedesk_live_relays_created_total 1.0"), metrics);
+        assertTrue(metrics.contains("livedesk_live_relays_opened_total 1.0"), metrics);
+
+        // The host reloads the page: a new endpoint with the same SSRCs replaces the old on the relay too.
+        SyntheticBrowser reloaded = open(new SyntheticBrowser("host-reloaded", RELOADED));
+        media.offer(broadcast, Subject.of("host-lin"),
+                new ClientMessage.Sdp("offer", reloaded.offer(BrowserOffer.of("unused", 1))), "s2");
+        reloaded.connect(answer(host));
+        assertEquals(List.of("host-2", "viewer-1", "viewer-2"), ids(pool.conferenceStats(first).endpoints()));
+        assertEquals(List.of("viewer-3"), ids(pool.conferenceStats(second).endpoints()),
+                "the stage is no endpoint of the second bridge, only listed on its relay");
+        await("the reloaded page's media reaches the viewer behind the relay").atMost(WAIT)
+                .pollInterval(Duration.ofMillis(20)).until(() -> {
+                    reloaded.sendRtp(HOST_AUDIO, 111);
+                    reloaded.sendRtp(HOST_VIDEO, 96);
+                    return pages.get(2).receivedFrom(RELOADED) >= 40 && pages.get(0).receivedFrom(RELOADED) >= 40;
+                });
 
         media.ended(broadcast.ended(System.currentTimeMillis()));
         await("both bridges expired the broadcast's conferences").atMost(WAIT)
                 .until(() -> a.bridge().stats().conferences() == 0 && b.bridge().stats().conferences() == 0);
+    }
+
+    @Test
+    void whenTheSecondBridgeGoesDownItsViewersOfferAgainAndTheRelayIsDropped() throws Exception {
+        BridgeNode a = bridgeNode("bridge-a");
+        BridgeNode b = bridgeNode("bridge-b");
+        TestNode node = open(TestNode.start(Map.of("livedesk.calls.media", "bridge",
+                "livedesk.bridge.remote", List.of(urlOf(a), urlOf(b)),
+                "livedesk.bridge.health-interval", "200ms",
+                "livedesk.live.max-viewers-per-bridge", 1)));
+        SyntheticBrowser hostPage = open(new SyntheticBrowser("host", HOST));
+        WsClient host = node.signIn(node.staffToken("host-lin", "Lin Wei", List.of("loans"), List.of("en"), 1));
+        WsClient ann = node.signIn(node.customerToken("viewer-0", "Ann"));
+        WsClient bo = node.signIn(node.customerToken("viewer-1", "Bo"));
+        long now = System.currentTimeMillis();
+        Broadcast broadcast = Broadcast.scheduled(BroadcastId.generate(), Subject.of("host-lin"),
+                "Saving for your first home", "", "en", "loans", now, null).wentLive(now, node.nodeId());
+        BroadcastMedia media = node.node().broadcastMedia();
+        BridgePool pool = node.node().bridgePool();
+        await("both bridges checked").atMost(WAIT).until(() -> pool.members().stream()
+                .allMatch(m -> m.up() && m.stats() != null));
+        media.offer(broadcast, Subject.of("host-lin"),
+                new ClientMessage.Sdp("offer", hostPage.offer(BrowserOffer.of("unused", 1))), "s1");
+        answer(host);
+        media.offer(broadcast, Subject.of("viewer-0"), new ClientMessage.Sdp("offer",
+                open(new SyntheticBrowser("ann", 2)).offer(BrowserOffer.receiveOnly("unused", 5))), "v0");
+        answer(ann);
+        media.offer(broadcast, Subject.of("viewer-1"), new ClientMessage.Sdp("offer",
+                open(new SyntheticBrowser("bo", 3)).offer(BrowserOffer.receiveOnly("unused", 6))), "v1");
+        answer(bo);
+        MeetingId first = BroadcastMeetings.meetingOf(broadcast.id());
+        MeetingId second = BroadcastMeetings.meetingOf(broadcast.id(), 2);
+        String secondBridge = pool.ownerOf(second).orElseThrow();
+        assertEquals(List.of("carrier-2"), ids(pool.conferenceStats(first).relays()));
+
+        (secondBridge.endsWith(":" + a.httpAddress().getPort()) ? a : b).close();
+        bo.await(m -> "broadcast.renegotiate".equals(type(m)), WAIT);
+        await("the relay to the lost bridge is expired").atMost(WAIT)
+                .until(() -> pool.conferenceStats(first).relays().isEmpty());
+        assertTrue(pool.ownerOf(second).isEmpty(), "the lost carrier is forgotten");
+        assertEquals(List.of("host", "viewer-1"), ids(pool.conferenceStats(first).endpoints()));
+        media.ended(broadcast.ended(System.currentTimeMillis()));
     }
 
     private static List<String> ids(List<EndpointStats> stats) {
