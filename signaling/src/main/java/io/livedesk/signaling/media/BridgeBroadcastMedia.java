@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -92,8 +93,11 @@ public final class BridgeBroadcastMedia implements BroadcastMedia {
         final BroadcastId id;
         /** The first carrier's meeting: the stage's, and the lock of the whole broadcast. */
         final BridgeLegs.Meeting meeting;
-        /** The first carrier first, then the further ones in order of creation. */
-        final List<Carrier> carriers = new ArrayList<>();
+        /**
+         * The first carrier first, then the further ones in order of creation. Changed under the lock; copied on
+         * write so that metrics read it without waiting behind a broadcast's bridge calls.
+         */
+        final List<Carrier> carriers = new CopyOnWriteArrayList<>();
         /** Numbers further carriers, never reused: a dropped one's conference may linger on its bridge. */
         int carriersCreated = 1;
         /** Host first, then co-hosts in order of coming on stage: the order every leg receives their tracks in. */
@@ -311,6 +315,7 @@ public final class BridgeBroadcastMedia implements BroadcastMedia {
         }
         List<Carrier> carriers;
         synchronized (live.meeting) {
+            // After an offer in flight: a carrier it creates is expired with the others; later ones see the end.
             carriers = List.copyOf(live.carriers);
         }
         // Further carriers first: each conference goes with its relay, and the first's relays with it.
@@ -373,20 +378,12 @@ public final class BridgeBroadcastMedia implements BroadcastMedia {
 
     /** Carrier conferences of the broadcasts live here (1 each, more for those spread over several bridges). */
     public int carriers() {
-        return broadcasts.values().stream().mapToInt(l -> {
-            synchronized (l.meeting) {
-                return l.carriers.size();
-            }
-        }).sum();
+        return broadcasts.values().stream().mapToInt(l -> l.carriers.size()).sum();
     }
 
     /** Broadcasts live here that spread over more than one bridge. */
     public int spreadBroadcasts() {
-        return (int) broadcasts.values().stream().filter(l -> {
-            synchronized (l.meeting) {
-                return l.carriers.size() > 1;
-            }
-        }).count();
+        return (int) broadcasts.values().stream().filter(l -> l.carriers.size() > 1).count();
     }
 
     /** Relays this node created between bridges since it started. */
