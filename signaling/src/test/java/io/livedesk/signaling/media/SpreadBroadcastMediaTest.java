@@ -193,6 +193,25 @@ class SpreadBroadcastMediaTest {
     }
 
     @Test
+    void aRidSimulcastHostIsListedOnTheRelayAsOnItsOwnBridgeSoViewersBehindItGetTheSameSsrc() throws Exception {
+        // The host's video simulcast by rid: no a=ssrc lines, its receivers are told of one SSRC made from the track.
+        String simulcast = HOST_PAGE.sdp().replaceAll("a=ssrc-group:FID 12 13\r\n", "")
+                .replaceAll("a=ssrc:1[23] [^\r]*\r\n", "")
+                .replace("a=fmtp:97 apt=96", "a=fmtp:97 apt=96\r\na=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"
+                        + "\r\na=rid:h send\r\na=rid:l send\r\na=simulcast:send h;l");
+        media.offer(broadcast, Subject.of("host-lin"), new ClientMessage.Sdp("offer", simulcast), "s0");
+        offer(viewer("viewer-ann"), viewerPage(5));
+        EmbeddedClient bo = viewer("viewer-bo");
+        offer(bo, viewerPage(6));
+
+        List<MediaSource> onFirst = fx.bridge.sourcesOf(first, "host").orElseThrow();
+        assertTrue(onFirst.stream().anyMatch(m -> m.rids().equals(List.of("h", "l"))), onFirst.toString());
+        assertEquals(onFirst, fx.bridge.relaysOf(second).get("carrier-1").get("host"), "the same sources, rids and all");
+        long receiverSsrc = io.livedesk.media.bridge.BridgeSdp.receiverSsrc("video-1");
+        assertTrue(answeredSsrcs(bo).contains(receiverSsrc), "the viewer behind the relay is told of the same SSRC");
+    }
+
+    @Test
     void aLostSecondCarrierIsDroppedAndItsViewersOfferAgainOntoANewOne() throws Exception {
         offer(host, HOST_PAGE);
         offer(viewer("viewer-ann"), viewerPage(5));
