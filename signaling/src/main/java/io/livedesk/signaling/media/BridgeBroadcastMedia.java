@@ -16,7 +16,6 @@ import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.protocol.ErrorCode;
 import io.livedesk.signaling.protocol.ProtocolException;
 import io.livedesk.signaling.protocol.ServerMessage;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Livestream media through the bridge, on the broadcast's media node: one conference per broadcast
+ * Livestream media through the bridge, on the broadcast's media node: one conference per broadcast and bridge it uses
  * ({@link BroadcastMeetings}), one leg per browser. The stage's legs (host, co-hosts) send their tracks and
  * receive each other's; every viewer's leg receives the stage's tracks, host first then co-hosts in the order
  * they came on stage, and sends nothing: its endpoint declares no sources (the bridge drops whatever it sends)
@@ -231,8 +230,8 @@ public final class BridgeBroadcastMedia implements BroadcastMedia {
             throw new ProtocolException(ErrorCode.UNAVAILABLE, "the media bridge is unavailable; retry");
         }
         relaysCreated.incrementAndGet();
-        Carrier carrier = new Carrier(number, new BridgeLegs.Meeting(meetingId, "live " + live.id + " carrier " + number),
-                relay);
+        Carrier carrier = new Carrier(number,
+                new BridgeLegs.Meeting(meetingId, "live " + live.id + " carrier " + number), relay);
         live.carriers.add(carrier);
         log.info("broadcast {}: carrier {} on bridge {}, relay from bridge {}; {} carrier(s) now", live.id, number,
                 ownerOf(meetingId), ownerOf(live.meeting.meetingId), live.carriers.size());

@@ -67,8 +67,8 @@ public interface ViewerPlacement {
      */
     static ViewerPlacement spreading(int maxViewersPerBridge, int maxBridges) {
         if (maxViewersPerBridge < 1 || maxBridges < 1) {
-            throw new IllegalArgumentException("max viewers per bridge and max bridges per broadcast must be at least 1: "
-                    + maxViewersPerBridge + ", " + maxBridges);
+            throw new IllegalArgumentException("max viewers per bridge and max bridges per broadcast must be at "
+                    + "least 1: " + maxViewersPerBridge + ", " + maxBridges);
         }
         return (broadcast, carriers, anotherBridge) -> {
             if (carriers.isEmpty()) {
