@@ -103,11 +103,13 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
      * @param chatPerSecond       chat messages a viewer may send per second, on average
      * @param chatBurst           and at once
      * @param likesPerSecond      likes per viewer per second that count
-     * @param maxViewersPerBridge viewers one bridge takes per broadcast; beyond it {@code broadcast_full}
+     * @param maxViewersPerBridge viewers one bridge takes per broadcast; beyond it the broadcast spreads to
+     *                            another bridge of the pool, joined by a relay
+     * @param maxBridgesPerBroadcast bridges (carriers) one broadcast may spread over; beyond them {@code broadcast_full}
      */
     public record Live(Duration heartbeatInterval, Duration viewerTtl, Duration statsInterval,
                        Duration chatFlushInterval, int chatPerSecond, int chatBurst, int likesPerSecond,
-                       int maxViewersPerBridge) {
+                       int maxViewersPerBridge, int maxBridgesPerBroadcast) {
     }
 
     /** A queue customers can choose, with its names per UI language. */
@@ -329,7 +331,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                 new Live(li.getDuration("heartbeat-interval"), li.getDuration("viewer-ttl"),
                         li.getDuration("stats-interval"), li.getDuration("chat-flush-interval"),
                         li.getInt("chat-per-second"), li.getInt("chat-burst"), li.getInt("likes-per-second"),
-                        li.getInt("max-viewers-per-bridge")),
+                        li.getInt("max-viewers-per-bridge"), li.getInt("max-bridges-per-broadcast")),
                 new Speech(stringList(sp, "alerts"), sp.getDuration("transcript-retention"),
                         sp.getInt("transcript-max-lines"), sp.getInt("transcript-memory-calls"),
                         SpeechConfig.fromHocon(sp), sp.getInt("sample-rate"), sp.getDuration("lagging-after")),
@@ -440,6 +442,10 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         }
         if (bridge.port() < 1 || bridge.port() > 65535) {
             throw new IllegalArgumentException("livedesk.bridge.port out of range (1-65535): " + bridge.port());
+        }
+        if (live.maxViewersPerBridge() < 1 || live.maxBridgesPerBroadcast() < 1) {
+            throw new IllegalArgumentException("livedesk.live.max-viewers-per-bridge and max-bridges-per-broadcast "
+                    + "must be at least 1");
         }
         try {
             PublicAddressBridge.validate(bridge.publicAddresses());

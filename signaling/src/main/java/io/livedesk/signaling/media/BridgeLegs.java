@@ -125,6 +125,10 @@ final class BridgeLegs {
         TransportDescription bridgeSide;
         /** This leg's own tracks as others receive them, from its last offer; none for a viewer. */
         List<ForwardedTrack> tracks = List.of();
+        /** The sources its endpoint declares, from its last offer (none for a viewer): what a relay lists of it. */
+        List<MediaSource> sources = List.of();
+        /** The codecs and header extensions negotiated with it, from its last offer. */
+        List<Media> medias = List.of();
         /** The tracks of the other legs that the last answer to this leg carried. */
         List<ForwardedTrack> answeredWith = List.of();
         /** The height the browser shows video at ({@code broadcast.view}); 0 when it did not say. */
@@ -280,6 +284,8 @@ final class BridgeLegs {
         meeting.legs.put(subject, leg);
         leg.mode = mode;
         leg.tracks = mode == Mode.VIEWER ? List.of() : ownTracks(offer.sdp(), streamId);
+        leg.sources = List.copyOf(mode.sources(offer));
+        leg.medias = List.copyOf(offer.medias());
         if (leg != before) {
             if (before != null) {
                 events.down(before); // the bridge had expired it

@@ -19,6 +19,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -65,7 +66,7 @@ import java.util.function.Predicate;
  * <p>Thread-safe. Callers serialise the requests of one meeting (BridgeNegotiator does, per call): two
  * concurrent creations of the same meeting could land on two members.
  */
-public final class BridgePool implements Bridge {
+public final class BridgePool implements Bridge, CarrierBridges {
     private static final Logger log = LoggerFactory.getLogger(BridgePool.class);
     static final String THREAD_NAME = "ld-bridge-health";
     static final String MEDIA_THREAD_NAME = "ld-bridge-media";
@@ -247,9 +248,39 @@ public final class BridgePool implements Bridge {
         }
     }
 
+    @Override
+    public boolean takesConferenceBesides(Collection<MeetingId> held) {
+        return !closed.get() && !selector.rank(membersBesides(held)).isEmpty();
+    }
+
+    @Override
+    public ConferenceReply createBesides(ConferenceRequest create, Collection<MeetingId> held) throws BridgeException {
+        if (!create.create() || owners.containsKey(create.meetingId())) {
+            throw new BridgeException.BadRequest("createBesides creates a conference the pool does not hold yet: "
+                    + create.meetingId());
+        }
+        return create(create, membersBesides(held));
+    }
+
+    /** The members that hold none of {@code held}. */
+    private List<PoolMember> membersBesides(Collection<MeetingId> held) {
+        Set<PoolMember> holding = new HashSet<>();
+        for (MeetingId meetingId : held) {
+            PoolMember m = owners.get(meetingId);
+            if (m != null) {
+                holding.add(m);
+            }
+        }
+        return members.stream().filter(m -> !holding.contains(m)).toList();
+    }
+
     private ConferenceReply create(ConferenceRequest request) throws BridgeException {
+        return create(request, members);
+    }
+
+    private ConferenceReply create(ConferenceRequest request, List<PoolMember> candidates) throws BridgeException {
         MeetingId meetingId = request.meetingId();
-        List<PoolMember> ranked = selector.rank(members);
+        List<PoolMember> ranked = selector.rank(candidates);
         List<String> failures = new ArrayList<>();
         for (PoolMember m : ranked) {
             ConferenceReply reply;
@@ -479,6 +510,12 @@ public final class BridgePool implements Bridge {
             PoolMember m = e.getKey();
             try {
                 for (EndpointMedia endpoint : m.bridge().mediaStatus(e.getValue())) {
+                    if (endpoint.relay()) {
+                        // A relay to another bridge (a spread broadcast's) is no participant: counted as one, its
+                        // stopping would read as a participant dropping. Its owner learns of a lost bridge from
+                        // the health checks instead.
+                        continue;
+                    }
                     now.put(new EndpointKey(endpoint.meetingId(), endpoint.endpointId()), endpoint.flow());
                 }
                 answered.addAll(e.getValue());

@@ -36,6 +36,7 @@ public final class BridgedMedia implements MediaMode {
     private RemoteAudioTaps remoteTaps;
     /** This signaling node, as the calls' stored media state names its writer. */
     private final String nodeId;
+    private final Metrics metrics;
     private final List<Map<String, Object>> iceServers;
     /** Browsers may trickle: the one bridge is in-process on its own ICE-lite port. */
     private final boolean trickle;
@@ -52,6 +53,7 @@ public final class BridgedMedia implements MediaMode {
         this.pool = new BridgePool("bridges", members, new BridgePool.Options(config.healthInterval(),
                 config.downAfter(), config.connectTimeout().plus(config.requestTimeout()), config.mediaCheckInterval()));
         metrics.bind(new BridgePoolMetrics(pool));
+        this.metrics = metrics;
     }
 
     static BridgedMedia inProcess(LiveDeskConfig.Bridge config, String nodeId, List<Map<String, Object>> iceServers,
@@ -88,10 +90,18 @@ public final class BridgedMedia implements MediaMode {
         return negotiator;
     }
 
-    /** Broadcasts' conferences go to the pool's bridges as calls' do; viewers up to the cap per bridge. */
+    /**
+     * Broadcasts' conferences go to the pool's bridges as calls' do; viewers up to the cap per bridge, then the
+     * broadcast spreads to another bridge of the pool, up to {@code live.max-bridges-per-broadcast}.
+     */
     @Override
-    public BroadcastMedia broadcastMedia(MessageRouter router, LiveDeskConfig.Live live) {
-        return new BridgeBroadcastMedia(pool, router, ViewerPlacement.singleConference(live.maxViewersPerBridge()));
+    public BroadcastMedia broadcastMedia(MessageRouter router, LiveDeskConfig.Live live, Executor workers) {
+        BridgeBroadcastMedia media = new BridgeBroadcastMedia(pool, router,
+                ViewerPlacement.spreading(live.maxViewersPerBridge(), live.maxBridgesPerBroadcast()), pool);
+        // Told on the thread that noticed, which may hold a call's lock: the work (bridge calls) goes to a worker.
+        pool.onConferencesLost(ids -> workers.execute(() -> media.conferencesLost(ids)));
+        metrics.bind(new BroadcastCarrierMetrics(media));
+        return media;
     }
 
     @Override

@@ -12,6 +12,8 @@ import java.util.Optional;
  */
 public final class BroadcastMeetings {
     private static final String PREFIX = "live-";
+    /** Before a further carrier's number: a character no broadcast id holds ({@code ClientMessage.ID}). */
+    private static final char CARRIER = '+';
 
     private BroadcastMeetings() {
     }
@@ -20,9 +22,25 @@ public final class BroadcastMeetings {
         return new MeetingId(PREFIX + broadcastId.value());
     }
 
+    /**
+     * The conference of the broadcast's {@code n}th carrier ({@link ViewerPlacement}): the first is
+     * {@link #meetingOf(BroadcastId)}, a further one {@code live-<id>+<n>}, on another bridge. Each has its own
+     * meeting id, so that the pool routes each to the bridge that holds it.
+     */
+    public static MeetingId meetingOf(BroadcastId broadcastId, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("carriers are numbered from 1: " + n);
+        }
+        return n == 1 ? meetingOf(broadcastId) : new MeetingId(PREFIX + broadcastId.value() + CARRIER + n);
+    }
+
     /** The broadcast a meeting is, if it is one (a bridge may report meetings that are no broadcast of ours). */
     public static Optional<BroadcastId> broadcastOf(MeetingId meetingId) {
         String value = meetingId.value();
-        return value.startsWith(PREFIX) ? BroadcastId.parse(value.substring(PREFIX.length())) : Optional.empty();
+        if (!value.startsWith(PREFIX)) {
+            return Optional.empty();
+        }
+        int carrier = value.indexOf(CARRIER);
+        return BroadcastId.parse(value.substring(PREFIX.length(), carrier < 0 ? value.length() : carrier));
     }
 }

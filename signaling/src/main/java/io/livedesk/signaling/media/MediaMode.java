@@ -45,9 +45,10 @@ public sealed interface MediaMode extends AutoCloseable permits PeerToPeerMedia,
      * without a bridge. Work for broadcasts held on other nodes is not its business (see
      * {@link ClusterBroadcastMedia}).
      *
-     * @param router delivers answers and requests to offer again to the browsers
+     * @param router  delivers answers and requests to offer again to the browsers
+     * @param workers where news of lost bridges is handled (it calls bridges)
      */
-    BroadcastMedia broadcastMedia(MessageRouter router, LiveDeskConfig.Live live);
+    BroadcastMedia broadcastMedia(MessageRouter router, LiveDeskConfig.Live live, Executor workers);
 
     /**
      * What transcription can tap here; asked once. The in-process bridge's taps feed {@code speech}; remote bridge

@@ -28,7 +28,7 @@ public record PeerToPeerMedia(List<Map<String, Object>> iceServers) implements M
 
     /** Livestreams need the bridge: every offer is refused with {@code not_supported}. */
     @Override
-    public BroadcastMedia broadcastMedia(MessageRouter router, LiveDeskConfig.Live live) {
+    public BroadcastMedia broadcastMedia(MessageRouter router, LiveDeskConfig.Live live, Executor workers) {
         return BroadcastMedia.NONE;
     }
 

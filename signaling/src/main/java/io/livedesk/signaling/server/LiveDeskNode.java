@@ -173,7 +173,7 @@ public final class LiveDeskNode implements AutoCloseable {
                 router, clock, metrics,
                 routing, nodeId, handoff, afterStore, config.calls().handoverTimeout());
         router.onNodeTasks(ClusterMediaHandoff.SUBJECT, handoff.receiver(calls, workers));
-        this.broadcastMedia = ClusterBroadcastMedia.on(media.broadcastMedia(router, config.live()), nodeId,
+        this.broadcastMedia = ClusterBroadcastMedia.on(media.broadcastMedia(router, config.live(), workers), nodeId,
                 stores.bus(), codec.mapper(), router, workers);
         this.sessions = new SessionService(nodeId, tokens, stores.sessions(), connections, router, presence, routing,
                 calls, config, clock);

@@ -533,6 +533,43 @@ class BridgePoolTest {
     }
 
     @Test
+    void relaysInTheMediaStatusAreNoEndpoints() throws Exception {
+        Bridge a = bridge("a", stats(0, 0, 0));
+        BridgePool pool = pool(a);
+        pool.apply(create("call-1", 1));
+        List<BridgePool.MediaChanges> reports = new ArrayList<>();
+        pool.watchMedia(m -> true, reports::add);
+        when(a.mediaStatus(anyCollection())).thenReturn(List.of(media("call-1", "customer", MediaFlow.FLOWING),
+                new EndpointMedia(new MeetingId("call-1"), "carrier-2", MediaFlow.STOPPED, true)));
+
+        pool.checkMedia();
+
+        assertEquals(List.of(media("call-1", "customer", MediaFlow.FLOWING)), reports.get(0).changes());
+    }
+
+    @Test
+    void aFurtherCarrierGoesToTheBestMemberHoldingNoneOfTheGivenConferences() throws Exception {
+        Bridge calm = bridge("calm", stats(0.1, 0, 0));
+        Bridge busy = bridge("busy", stats(0.5, 0, 0));
+        Bridge drained = bridge("drained", new BridgeStats(0, 0, 0, true, true, false, 0, 0, 0, 0));
+        BridgePool pool = pool(calm, busy, drained);
+        pool.checkAll();
+        pool.apply(create("live-b", 1));
+        assertEquals(Optional.of("calm"), pool.ownerOf(new MeetingId("live-b")));
+        List<MeetingId> held = List.of(new MeetingId("live-b"));
+        assertTrue(pool.takesConferenceBesides(held));
+
+        pool.createBesides(create("live-b+2", 0), held);
+
+        assertEquals(Optional.of("busy"), pool.ownerOf(new MeetingId("live-b+2")), "not the first's, though calmer");
+        List<MeetingId> both = List.of(new MeetingId("live-b"), new MeetingId("live-b+2"));
+        assertFalse(pool.takesConferenceBesides(both), "the third is draining");
+        assertThrows(BridgeException.Unavailable.class, () -> pool.createBesides(create("live-b+3", 0), both));
+        assertThrows(BridgeException.BadRequest.class, () -> pool.createBesides(create("live-b+2", 0), held),
+                "a conference the pool holds is not created again");
+    }
+
+    @Test
     void aMemberThatCannotTellIsNotAskedAgainAndOneThatFailsARoundChangesNothing() throws Exception {
         Bridge jvb = bridge("jvb", stats(0, 0, 0));
         BridgePool pool = pool(jvb);

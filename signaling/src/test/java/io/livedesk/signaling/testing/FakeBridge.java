@@ -9,6 +9,7 @@ import io.livedesk.media.api.EndpointRequest;
 import io.livedesk.media.api.MediaSource;
 import io.livedesk.media.api.MediaType;
 import io.livedesk.media.api.MeetingId;
+import io.livedesk.media.api.RelayRequest;
 import io.livedesk.media.api.SetupRole;
 import io.livedesk.media.api.TransportDescription;
 
@@ -35,6 +36,8 @@ public final class FakeBridge implements Bridge {
     private final List<String> expired = new ArrayList<>();
     /** Meeting id to its endpoints, each with the sources it last declared. */
     private final Map<String, Map<String, List<MediaSource>>> conferences = new LinkedHashMap<>();
+    /** Meeting id to its relays (by relay id), each with its remote endpoints and their sources. */
+    private final Map<String, Map<String, Map<String, List<MediaSource>>>> relays = new LinkedHashMap<>();
     private BridgeException failure;
     private RuntimeException bug;
 
@@ -85,7 +88,45 @@ public final class FakeBridge implements Bridge {
                 replies.add(new ConferenceReply.EndpointReply(endpoint.id(), null, false));
             }
         }
-        return new ConferenceReply(replies, created ? FEEDBACK : List.of());
+        List<ConferenceReply.RelayReply> relayReplies = new ArrayList<>();
+        Map<String, Map<String, List<MediaSource>>> mine =
+                relays.computeIfAbsent(request.meetingId().value(), id -> new LinkedHashMap<>());
+        for (RelayRequest relay : request.relays()) {
+            if (relay.create()) {
+                if (mine.containsKey(relay.id())) {
+                    throw new BridgeException.BadRequest("relay " + relay.id() + " exists");
+                }
+                mine.put(relay.id(), new LinkedHashMap<>());
+                relayReplies.add(new ConferenceReply.RelayReply(relay.id(), transport("relay" + relay.id()), false));
+            } else if (!mine.containsKey(relay.id())) {
+                throw new BridgeException.NotFound("no relay " + relay.id());
+            } else if (relay.expire()) {
+                mine.remove(relay.id());
+                relayReplies.add(new ConferenceReply.RelayReply(relay.id(), null, true));
+                continue;
+            }
+            Map<String, List<MediaSource>> remotes = mine.get(relay.id());
+            for (RelayRequest.RemoteEndpoint remote : relay.endpoints()) {
+                if (remote.create()) {
+                    for (List<MediaSource> other : remotes.values()) {
+                        // As the bridge: an SSRC two remote endpoints declare is refused.
+                        if (other.stream().flatMap(m -> m.ssrcs().stream()).anyMatch(x -> remote.sources().stream()
+                                .flatMap(m -> m.ssrcs().stream()).anyMatch(y -> y.ssrc() == x.ssrc()))) {
+                            throw new BridgeException.BadRequest("SSRC already sent on relay " + relay.id());
+                        }
+                    }
+                    remotes.put(remote.id(), remote.sources());
+                } else if (remote.expire()) {
+                    remotes.remove(remote.id());
+                } else if (remote.sources() != null) {
+                    remotes.put(remote.id(), remote.sources());
+                }
+            }
+            if (!relay.create()) {
+                relayReplies.add(new ConferenceReply.RelayReply(relay.id(), null, false));
+            }
+        }
+        return new ConferenceReply(replies, created ? FEEDBACK : List.of(), relayReplies);
     }
 
     private static TransportDescription transport(String endpointId) {
@@ -109,6 +150,7 @@ public final class FakeBridge implements Bridge {
     public synchronized void expire(MeetingId meetingId) {
         expired.add(meetingId.value());
         conferences.remove(meetingId.value());
+        relays.remove(meetingId.value());
     }
 
     @Override
@@ -151,6 +193,13 @@ public final class FakeBridge implements Bridge {
         return Optional.ofNullable(conferences.getOrDefault(meetingId, Map.of()).get(endpointId));
     }
 
+    /** The relays of a conference now, by relay id, each with its remote endpoints (in order) and their sources. */
+    public synchronized Map<String, Map<String, List<MediaSource>>> relaysOf(String meetingId) {
+        Map<String, Map<String, List<MediaSource>>> out = new LinkedHashMap<>();
+        relays.getOrDefault(meetingId, Map.of()).forEach((id, remotes) -> out.put(id, new LinkedHashMap<>(remotes)));
+        return out;
+    }
+
     /** As a bridge that expired an endpoint on its own (ICE failed, no media for too long). */
     public synchronized void forgetEndpoint(String meetingId, String endpointId) {
         conferences.getOrDefault(meetingId, new LinkedHashMap<>()).remove(endpointId);
@@ -159,6 +208,7 @@ public final class FakeBridge implements Bridge {
     /** As a bridge that went down and came back empty. */
     public synchronized void forgetEverything() {
         conferences.clear();
+        relays.clear();
     }
 
     /** Every request fails with this until cleared with null. */
