@@ -5,16 +5,10 @@ import java.util.Hashtable;
 import java.util.function.Consumer;
 
 import org.bouncycastle.tls.AlertDescription;
-import org.bouncycastle.tls.AlertLevel;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.ExporterLabel;
-import org.bouncycastle.tls.HashAlgorithm;
 import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.SRTPProtectionProfile;
-import org.bouncycastle.tls.SignatureAlgorithm;
-import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsFatalAlert;
@@ -22,8 +16,6 @@ import org.bouncycastle.tls.TlsSRTPUtils;
 import org.bouncycastle.tls.TlsServerCertificate;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.UseSRTPData;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +35,6 @@ final class DtlsSrtpClient extends DefaultTlsClient {
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
     };
-    private static final int SRTP_PROFILE = SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80;
-    private static final int HANDSHAKE_TIMEOUT_MILLIS = 30_000;
 
     private final BcTlsCrypto crypto;
     private final BridgeCertificate certificate;
@@ -79,15 +69,13 @@ final class DtlsSrtpClient extends DefaultTlsClient {
 
     @Override
     public int getHandshakeTimeoutMillis() {
-        return HANDSHAKE_TIMEOUT_MILLIS;
+        return DtlsSrtpPeers.HANDSHAKE_TIMEOUT_MILLIS;
     }
 
     @Override
     @SuppressWarnings({"rawtypes", "unchecked"})
     public Hashtable getClientExtensions() throws IOException {
-        Hashtable extensions = super.getClientExtensions();
-        TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(new int[] {SRTP_PROFILE}, TlsUtils.EMPTY_BYTES));
-        return extensions;
+        return DtlsSrtpPeers.withUseSrtp(super.getClientExtensions());
     }
 
     @Override
@@ -96,7 +84,7 @@ final class DtlsSrtpClient extends DefaultTlsClient {
         super.processServerExtensions(serverExtensions);
         UseSRTPData chosen = TlsSRTPUtils.getUseSRTPExtension(serverExtensions);
         if (chosen == null || chosen.getProtectionProfiles().length != 1
-                || chosen.getProtectionProfiles()[0] != SRTP_PROFILE) {
+                || chosen.getProtectionProfiles()[0] != DtlsSrtpPeers.SRTP_PROFILE) {
             throw new TlsFatalAlert(AlertDescription.illegal_parameter, "server chose no usable SRTP profile");
         }
     }
@@ -106,20 +94,13 @@ final class DtlsSrtpClient extends DefaultTlsClient {
         return new TlsAuthentication() {
             @Override
             public void notifyServerCertificate(TlsServerCertificate server) throws IOException {
-                if (server == null || server.getCertificate() == null || server.getCertificate().isEmpty()) {
-                    throw new TlsFatalAlert(AlertDescription.bad_certificate, "server sent no certificate");
-                }
-                if (!remoteFingerprint.matches(server.getCertificate().getCertificateAt(0).getEncoded())) {
-                    throw new TlsFatalAlert(AlertDescription.bad_certificate,
-                            "certificate does not match the relay's fingerprint " + remoteFingerprint.hashFunction());
-                }
+                DtlsSrtpPeers.requireFingerprint(server == null ? null : server.getCertificate(), remoteFingerprint,
+                        "server");
             }
 
             @Override
             public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
-                return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto,
-                        certificate.privateKey(), certificate.tlsChain(crypto),
-                        new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+                return DtlsSrtpPeers.credentials(context, crypto, certificate);
             }
         };
     }
@@ -127,28 +108,20 @@ final class DtlsSrtpClient extends DefaultTlsClient {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
-        byte[] material = context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, SrtpKeys.MATERIAL_LENGTH);
-        SrtpKeys keys = SrtpKeys.fromExportedMaterial(material);
+        SrtpKeys keys = DtlsSrtpPeers.exportedKeys(context);
         // SrtpEndpoint decrypts with the "client" half: as the client, that is the server's (the peer's) half.
         onKeys.accept(new SrtpKeys(keys.serverKey(), keys.serverSalt(), keys.clientKey(), keys.clientSalt()));
     }
 
     @Override
     public void notifyAlertRaised(short level, short description, String message, Throwable cause) {
-        if (description == AlertDescription.close_notify) {
-            return;
-        }
-        log.warn("transport {}: DTLS alert raised: {} {} ({})", transportId, AlertLevel.getText(level),
-                AlertDescription.getText(description), message, cause);
+        DtlsSrtpPeers.alertRaised(log, "transport " + transportId, level, description, message, cause);
     }
 
     @Override
     public void notifyAlertReceived(short level, short description) {
-        if (description == AlertDescription.close_notify) {
+        if (DtlsSrtpPeers.alertReceived(log, "transport " + transportId, level, description)) {
             peerClosed = true;
-        } else {
-            log.warn("transport {}: DTLS alert received: {} {}", transportId, AlertLevel.getText(level),
-                    AlertDescription.getText(description));
         }
     }
 }

@@ -24,8 +24,8 @@ final class DtlsSrtpEndpoint {
     private final SrtpEndpoint srtp;
     private final IceDatagramTransport dtlsTransport;
     private final Wire wire;
-    /** The handshake's session (a {@link DtlsServerSession} or, on a relay, a {@link DtlsClientSession}). */
-    private AutoCloseable dtls;
+    /** The handshake's session, as server or (the controlling side of a relay) as client. */
+    private DtlsSession dtls;
 
     DtlsSrtpEndpoint(String id, BridgeCertificate certificate, MediaPacketListener listener, TransportCounters counters,
                      Wire wire) {
@@ -51,17 +51,12 @@ final class DtlsSrtpEndpoint {
             throw new IllegalStateException("already started or closed");
         }
         BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
-        if (role == DtlsRole.CLIENT) {
-            DtlsClientSession session = new DtlsClientSession(
-                    new DtlsSrtpClient(crypto, certificate, remote, srtp::installKeys, id), dtlsTransport, id);
-            dtls = session;
-            session.start();
-        } else {
-            DtlsServerSession session = new DtlsServerSession(
-                    new DtlsSrtpServer(crypto, certificate, remote, srtp::installKeys, id), dtlsTransport, id);
-            dtls = session;
-            session.start();
-        }
+        dtls = role == DtlsRole.CLIENT
+                ? DtlsSession.client(new DtlsSrtpClient(crypto, certificate, remote, srtp::installKeys, id),
+                        dtlsTransport, id)
+                : DtlsSession.server(new DtlsSrtpServer(crypto, certificate, remote, srtp::installKeys, id),
+                        dtlsTransport, id);
+        dtls.start();
     }
 
     /**

@@ -6,25 +6,18 @@ import java.util.Vector;
 import java.util.function.Consumer;
 
 import org.bouncycastle.tls.AlertDescription;
-import org.bouncycastle.tls.AlertLevel;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.ClientCertificateType;
 import org.bouncycastle.tls.DefaultTlsServer;
-import org.bouncycastle.tls.ExporterLabel;
-import org.bouncycastle.tls.HashAlgorithm;
 import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.SRTPProtectionProfile;
-import org.bouncycastle.tls.SignatureAlgorithm;
 import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsCredentialedSigner;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsSRTPUtils;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.UseSRTPData;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +39,6 @@ final class DtlsSrtpServer extends DefaultTlsServer {
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
     };
-    private static final int SRTP_PROFILE = SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80;
-    /** Beyond this a handshake is abandoned; ICE consent would have failed long before. */
-    private static final int HANDSHAKE_TIMEOUT_MILLIS = 30_000;
 
     private final BcTlsCrypto crypto;
     private final BridgeCertificate certificate;
@@ -84,14 +74,12 @@ final class DtlsSrtpServer extends DefaultTlsServer {
 
     @Override
     public int getHandshakeTimeoutMillis() {
-        return HANDSHAKE_TIMEOUT_MILLIS;
+        return DtlsSrtpPeers.HANDSHAKE_TIMEOUT_MILLIS;
     }
 
     @Override
     protected TlsCredentialedSigner getECDSASignerCredentials() throws IOException {
-        return new BcDefaultTlsCredentialedSigner(
-                new TlsCryptoParameters(context), crypto, certificate.privateKey(), certificate.tlsChain(crypto),
-                new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+        return DtlsSrtpPeers.credentials(context, crypto, certificate);
     }
 
     /** WebRTC requires the client's certificate: it is what the SDP fingerprint authenticates. */
@@ -105,14 +93,7 @@ final class DtlsSrtpServer extends DefaultTlsServer {
 
     @Override
     public void notifyClientCertificate(Certificate clientCertificate) throws IOException {
-        if (clientCertificate == null || clientCertificate.isEmpty()) {
-            throw new TlsFatalAlert(AlertDescription.bad_certificate, "browser sent no certificate");
-        }
-        byte[] der = clientCertificate.getCertificateAt(0).getEncoded();
-        if (!remoteFingerprint.matches(der)) {
-            throw new TlsFatalAlert(AlertDescription.bad_certificate,
-                    "certificate does not match the SDP fingerprint " + remoteFingerprint.hashFunction());
-        }
+        DtlsSrtpPeers.requireFingerprint(clientCertificate, remoteFingerprint, "client");
     }
 
     @Override
@@ -120,7 +101,7 @@ final class DtlsSrtpServer extends DefaultTlsServer {
     public void processClientExtensions(Hashtable clientExtensions) throws IOException {
         super.processClientExtensions(clientExtensions);
         UseSRTPData offered = TlsSRTPUtils.getUseSRTPExtension(clientExtensions);
-        if (offered == null || !contains(offered.getProtectionProfiles(), SRTP_PROFILE)) {
+        if (offered == null || !contains(offered.getProtectionProfiles(), DtlsSrtpPeers.SRTP_PROFILE)) {
             throw new TlsFatalAlert(AlertDescription.handshake_failure, "client offers no usable SRTP profile");
         }
     }
@@ -128,36 +109,24 @@ final class DtlsSrtpServer extends DefaultTlsServer {
     @Override
     @SuppressWarnings({"rawtypes", "unchecked"})
     public Hashtable getServerExtensions() throws IOException {
-        Hashtable extensions = super.getServerExtensions();
-        TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(new int[] {SRTP_PROFILE}, TlsUtils.EMPTY_BYTES));
-        return extensions;
+        return DtlsSrtpPeers.withUseSrtp(super.getServerExtensions());
     }
 
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
-        byte[] material = context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, SrtpKeys.MATERIAL_LENGTH);
-        onKeys.accept(SrtpKeys.fromExportedMaterial(material));
+        onKeys.accept(DtlsSrtpPeers.exportedKeys(context));
     }
 
     @Override
     public void notifyAlertRaised(short level, short description, String message, Throwable cause) {
-        if (description == AlertDescription.close_notify) {
-            log.debug("endpoint {}: bridge closed DTLS", endpointId);
-            return;
-        }
-        log.warn("endpoint {}: DTLS alert raised: {} {} ({})", endpointId, AlertLevel.getText(level),
-                AlertDescription.getText(description), message, cause);
+        DtlsSrtpPeers.alertRaised(log, "endpoint " + endpointId, level, description, message, cause);
     }
 
     @Override
     public void notifyAlertReceived(short level, short description) {
-        if (description == AlertDescription.close_notify) {
+        if (DtlsSrtpPeers.alertReceived(log, "endpoint " + endpointId, level, description)) {
             peerClosed = true;
-            log.debug("endpoint {}: browser closed DTLS", endpointId);
-        } else {
-            log.warn("endpoint {}: DTLS alert received: {} {}", endpointId, AlertLevel.getText(level),
-                    AlertDescription.getText(description));
         }
     }
 

@@ -24,7 +24,7 @@ import org.ice4j.util.BufferHandler;
  * One browser's ICE + DTLS-SRTP transport to the bridge (BUNDLE and rtcp-mux: one component).
  *
  * <p>Every non-STUN datagram ice4j hands over is told apart by RFC 7983: DTLS goes to the
- * endpoint's {@link DtlsServerSession}; SRTP/SRTCP is decrypted with the keys that handshake
+ * endpoint's {@link DtlsSession}; SRTP/SRTCP is decrypted with the keys that handshake
  * exported and given to the {@link MediaPacketListener}. {@link #sendRtp}/{@link #sendRtcp}
  * protect and send the other way.
  *

@@ -39,7 +39,7 @@ class DtlsSrtpTransportTest {
         DtlsSrtpServer server = new DtlsSrtpServer(new BcTlsCrypto(new SecureRandom()), bridge,
                 new DtlsFingerprint("sha-256", browser.fingerprint().toLowerCase()),
                 serverKeys::complete, "test");
-        try (DtlsServerSession session = new DtlsServerSession(server, link.server, "test")) {
+        try (DtlsSession session = DtlsSession.server(server, link.server, "test")) {
             session.start();
             BrowserDtlsClient client = browserClient();
             DTLSTransport dtls = new DTLSClientProtocol().connect(client, link.client);
@@ -63,7 +63,7 @@ class DtlsSrtpTransportTest {
         BridgeCertificate someoneElse = BridgeCertificate.generate();
         DtlsSrtpServer server = new DtlsSrtpServer(new BcTlsCrypto(new SecureRandom()), bridge,
                 new DtlsFingerprint("sha-256", someoneElse.sha256Fingerprint()), serverKeys::set, "test");
-        try (DtlsServerSession session = new DtlsServerSession(server, link.server, "test")) {
+        try (DtlsSession session = DtlsSession.server(server, link.server, "test")) {
             session.start();
             TlsFatalAlertReceived alert = assertThrows(TlsFatalAlertReceived.class,
                     () -> new DTLSClientProtocol().connect(browserClient(), link.client));
