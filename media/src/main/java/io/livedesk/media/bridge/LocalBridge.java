@@ -464,10 +464,13 @@ public final class LocalBridge implements Bridge {
         long bytesIn = retiredBytesIn.sum();
         long bytesOut = retiredBytesOut.sum();
         int endpoints = 0;
+        int relays = 0;
         for (Conference conference : conferences.values()) {
             for (Endpoint e : conference.endpoints()) {
-                if (!e.relay) {
-                    endpoints++; // a relay's traffic counts, the relay is no participant
+                if (e.relay) {
+                    relays++; // its traffic counts below; it is no participant
+                } else {
+                    endpoints++;
                 }
                 packetsIn += e.counters.packetsIn();
                 packetsOut += e.counters.packetsOut();
@@ -476,7 +479,7 @@ public final class LocalBridge implements Bridge {
             }
         }
         return new BridgeStats(housekeeper.stressLevel(), conferences.size(), endpoints, !closed, draining,
-                closed || shuttingDown, packetsIn, packetsOut, bytesIn, bytesOut);
+                closed || shuttingDown, packetsIn, packetsOut, bytesIn, bytesOut, null, null, relays);
     }
 
     /** Drain mode: reported in stats; the bridge itself still accepts whatever its callers send. */

@@ -480,6 +480,7 @@ public final class Colibri2BridgeCodec {
                 .put("stress_level", stats.stressLevel())
                 .put("conferences", stats.conferences())
                 .put("endpoints", stats.endpoints())
+                .put("relays", stats.relays())
                 .put("healthy", stats.healthy())
                 .put("drain", stats.draining())
                 .put("shutting_down", stats.shuttingDown())

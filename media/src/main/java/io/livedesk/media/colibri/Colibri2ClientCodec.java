@@ -329,6 +329,8 @@ public final class Colibri2ClientCodec {
         if (stress == null) {
             throw JsonFields.bad("stress_level", "is required");
         }
+        // LiveDesk's bridges count their relays; a bridge that does not say has none as far as we know.
+        Long relays = root.optionalNumber("relays", 0, Integer.MAX_VALUE);
         return new BridgeStats(stress,
                 (int) root.requiredNumber("conferences", 0, Integer.MAX_VALUE),
                 (int) root.requiredNumber("endpoints", 0, Integer.MAX_VALUE),
@@ -342,7 +344,8 @@ public final class Colibri2ClientCodec {
                 root.counter("total_bytes_sent"),
                 // Jitsi Videobridge names its region when one is configured; ours has none.
                 root.optionalString("region", MAX_TEXT),
-                root.optionalString("version", MAX_TEXT));
+                root.optionalString("version", MAX_TEXT),
+                relays == null ? 0 : relays.intValue());
     }
 
     /** {@code GET /colibri/drain} of either kind of bridge: {@code {"drain":true}}. */

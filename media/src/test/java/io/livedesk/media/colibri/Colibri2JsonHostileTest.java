@@ -133,6 +133,9 @@ class Colibri2JsonHostileTest {
         assertThrows(BridgeException.BadRequest.class, () -> clientSide.parseStats("{\"conferences\":1}".getBytes(StandardCharsets.UTF_8)));
         assertThrows(BridgeException.BadRequest.class,
                 () -> clientSide.parseStats("{\"stress_level\":\"high\",\"conferences\":1,\"endpoints\":1}".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(BridgeException.BadRequest.class, () -> clientSide.parseStats(
+                "{\"stress_level\":0,\"conferences\":1,\"endpoints\":1,\"relays\":4294967296}".getBytes(StandardCharsets.UTF_8)),
+                "a relay count beyond an int");
     }
 
     /** Random corruption of the real samples: every outcome must be a parse or a BadRequest. */

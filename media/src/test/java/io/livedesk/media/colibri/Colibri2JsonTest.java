@@ -211,14 +211,15 @@ class Colibri2JsonTest {
 
     @Test
     void statsRoundTripWithJvbFieldNames() throws Exception {
-        BridgeStats stats = new BridgeStats(0.25, 3, 7, true, false, false, 10, 20, 1000, 2000);
+        BridgeStats stats = new BridgeStats(0.25, 3, 7, true, false, false, 10, 20, 1000, 2000, null, null, 2);
 
         byte[] written = bridgeSide.writeStats(stats, "1.2.3");
 
-        assertEquals(new BridgeStats(0.25, 3, 7, true, false, false, 10, 20, 1000, 2000, null, "1.2.3"),
-                clientSide.parseStats(written), "the server's version goes with the stats");
+        assertEquals(new BridgeStats(0.25, 3, 7, true, false, false, 10, 20, 1000, 2000, null, "1.2.3", 2),
+                clientSide.parseStats(written), "the server's version goes with the stats, and its relays");
         var tree = tree(written);
-        for (String field : List.of("stress_level", "conferences", "endpoints", "healthy", "drain", "shutting_down",
+        for (String field : List.of("stress_level", "conferences", "endpoints", "relays", "healthy", "drain",
+                "shutting_down",
                 "version", "total_packets_received", "total_packets_sent", "total_bytes_received", "total_bytes_sent")) {
             assertTrue(tree.has(field), field);
         }

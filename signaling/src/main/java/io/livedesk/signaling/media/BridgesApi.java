@@ -34,7 +34,7 @@ public final class BridgesApi {
 
     /**
      * One bridge as the list shows it. Reported figures are null before the bridge's first check; {@code relays}
-     * stays 0 until relays between bridges exist.
+     * is the bridge's count of relays to other bridges (0 from a bridge that does not report it).
      */
     record BridgeView(String id, String kind, String region, boolean up, Boolean healthy, Double stress,
                       Integer conferences, Integer endpoints, int relays, boolean draining, boolean shuttingDown,
@@ -44,7 +44,7 @@ public final class BridgesApi {
             BridgeStats s = m.stats();
             return new BridgeView(m.id(), m.kind().wire(), s == null ? null : s.region(), m.up(),
                     s == null ? null : s.healthy(), s == null ? null : s.stressLevel(),
-                    s == null ? null : s.conferences(), s == null ? null : s.endpoints(), 0, m.draining(),
+                    s == null ? null : s.conferences(), s == null ? null : s.endpoints(), s == null ? 0 : s.relays(), m.draining(),
                     m.shuttingDown(), s == null ? null : s.version(), m.assignedConferences(),
                     m.lastFailure().isEmpty() ? null : m.lastFailure());
         }

@@ -102,6 +102,9 @@ class RelayedBroadcastIT {
         assertEquals(List.of("viewer-3"), ids(onSecond.endpoints()));
         assertEquals(List.of("carrier-2"), ids(onFirst.relays()), "a relay on the first bridge");
         assertEquals(List.of("carrier-1"), ids(onSecond.relays()), "and one on the second");
+        // Each bridge counts its relay in its stats, which the pool (and the supervisors' bridge list) reads.
+        await("both bridges report one relay").atMost(WAIT).until(() -> pool.members().stream()
+                .allMatch(m -> m.stats() != null && m.stats().relays() == 1));
 
         // The host's media reaches all three viewers, the third through the relay.
         await("the host's media reaches every viewer").atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
