@@ -13,6 +13,7 @@ import io.livedesk.speech.server.ServerSettings;
 import io.livedesk.speech.server.SpeechServer;
 import io.livedesk.testkit.audio.SyntheticAudio;
 import io.livedesk.testkit.ws.WsClient;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -113,7 +114,15 @@ class RemoteBridgeTranscriptionIT {
         SpeechServer other = carrying == speechA ? speechB : speechA;
         int before = finalCaptions(staff).size();
         carrying.close();
-        await("the stream moved to the other speech node").atMost(WAIT).until(() -> other.stats().active() == 1);
+        try {
+            await("the stream moved to the other speech node").atMost(WAIT).until(() -> other.stats().active() == 1);
+        } catch (ConditionTimeoutException e) {
+            // What the desk was told says why (a tap that failed carries the speech client's reason).
+            throw new AssertionError("caption statuses: " + staff.history().stream()
+                    .filter(m -> "call.caption.status".equals(m.path("type").asText())).toList()
+                    + "; active streams " + speechA.stats().active() + "/" + speechB.stats().active()
+                    + "; bridge taps " + bridge.speechTaps().activeTaps(), e);
+        }
         awaitFinalCaptions(staff, before + 2);
 
         String transcript = node.get("/api/calls/" + call.callId() + "/transcript?format=text",

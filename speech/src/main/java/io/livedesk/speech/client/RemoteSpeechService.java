@@ -49,6 +49,8 @@ public final class RemoteSpeechService implements SpeechService {
     private static final Logger log = LoggerFactory.getLogger(RemoteSpeechService.class);
     /** How long a failed send waits for the node's own close to explain it. */
     static final long CLOSE_GRACE_MILLIS = 250;
+    /** How long a stream that every node just failed waits before it tries them again (within its queue limit). */
+    static final long RETRY_MILLIS = 500;
 
     private final RemoteSettings settings;
     private final ClientManager client;
@@ -166,10 +168,10 @@ public final class RemoteSpeechService implements SpeechService {
         }
     }
 
-    /** Runs a task after a short grace period (a close the node sent is allowed to arrive first). */
-    void later(Runnable task) {
+    /** Runs a task after {@code millis} on the timer (at once when the service is closing). */
+    void later(Runnable task, long millis) {
         try {
-            timer.schedule(task, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            timer.schedule(task, millis, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             task.run();
         }

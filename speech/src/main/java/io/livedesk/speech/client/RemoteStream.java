@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When its node fails (refuses, closes, stops answering, or says it is overloaded), the stream moves to another
  * node of its language ({@link SpeechNodes}) and sends it, after the config, every frame the failed node had not
- * answered: only the recognizer's context of the utterance in progress is lost, not audio. It fails (or is shed,
- * when the nodes were overloaded) only when no other node is left to try; a node that answers clears the list of
- * those tried.
+ * answered: only the recognizer's context of the utterance in progress is lost, not audio. When every node has
+ * failed it, it tries them all again every {@link RemoteSpeechService#RETRY_MILLIS} while the failures last less
+ * than its queue limit (a node restarting, a network cut), and only then fails; it is shed at once when the last
+ * node said it was overloaded. A node that answers clears the list of those tried.
  *
  * <p>Connect, sends, event delivery and close run on the stream's {@link StreamTaskExecutor}; Tyrus's
  * threads only hand replies over, tagged with the connection they came on, so a late reply or close of a node the
@@ -95,8 +96,12 @@ final class RemoteStream implements SpeechStream {
     private volatile URI uri;
     /** Counts connections: callbacks of an older one are ignored. Volatile: Tyrus's threads read it. */
     private volatile int generation;
-    /** Nodes that failed this stream since the last reply: not tried again by it. */
+    /** Nodes that failed this stream since the last reply: not tried again by it until every one has. */
     private final Set<URI> tried = new HashSet<>();
+    /** When the nodes began failing this stream (no reply since); 0 while one answers. */
+    private long failingSinceNanos;
+    /** Why the last node failed, for the status when the stream gives up. */
+    private volatile String lastFailure = "";
     private Session session;
     private String lastPartial = "";
     private String serverError;
@@ -171,7 +176,12 @@ final class RemoteStream implements SpeechStream {
             }
         }
         if (lagNanos(now) > settings.queueLimit().toNanos()) {
-            terminate(State.SHED, "overloaded: the speech node is " + lagMillis() + " ms behind");
+            if (uri == null && !lastFailure.isEmpty()) {
+                // Between nodes: no node is behind, none answers.
+                terminate(State.FAILED, "no speech node answers (" + lastFailure + ")");
+            } else {
+                terminate(State.SHED, "overloaded: the speech node is " + lagMillis() + " ms behind");
+            }
             return false;
         }
         return true;
@@ -312,7 +322,7 @@ final class RemoteStream implements SpeechStream {
      * to try, fails (is shed, when the node said it was overloaded). On the serial executor.
      */
     private void nodeFailed(int on, String reason, boolean overloaded) {
-        if (on != generation || state.get().terminal()) {
+        if (on != generation || state.get().terminal() || uri == null) {
             return;
         }
         URI failed = uri;
@@ -321,17 +331,43 @@ final class RemoteStream implements SpeechStream {
         service.nodes().detached(failed);
         service.nodes().failed(failed, reason);
         tried.add(failed);
+        long now = System.nanoTime();
+        if (failingSinceNanos == 0) {
+            failingSinceNanos = now;
+        }
+        lastFailure = hostOf(failed) + ": " + reason;
         URI next = service.nodes().pick(service.candidates(spec.language()), tried);
-        if (next == null) {
-            terminate(overloaded ? State.SHED : State.FAILED, (overloaded ? "overloaded: " : "speech node "
-                    + hostOf(failed) + ": ") + reason);
+        if (next != null) {
+            log.info("speech stream {} ({}) moves from {} to {}: {}", id, spec.label(), hostOf(failed), hostOf(next),
+                    reason);
+            service.moved();
+            lastPartial = "";
+            serverError = null;
+            attach(next);
             return;
         }
-        log.info("speech stream {} ({}) moves from {} to {}: {}", id, spec.label(), hostOf(failed), hostOf(next), reason);
-        service.moved();
+        if (overloaded || now - failingSinceNanos >= settings.queueLimit().toNanos()) {
+            terminate(overloaded ? State.SHED : State.FAILED,
+                    overloaded ? "overloaded: " + reason : "speech node " + lastFailure);
+            return;
+        }
+        // Every node failed it just now. A restarting node or a brief network cut is the usual cause, so the
+        // stream keeps its audio and tries them all again, for as long as its queue limit allows.
+        tried.clear();
+        log.info("speech stream {} ({}): no speech node answers ({}); trying again in {} ms", id, spec.label(),
+                lastFailure, RemoteSpeechService.RETRY_MILLIS);
+        int waiting = generation;
+        service.later(() -> serial.execute(() -> retry(waiting)), RemoteSpeechService.RETRY_MILLIS);
+    }
+
+    /** Tries the language's nodes again after every one failed, unless something else moved the stream since. */
+    private void retry(int waiting) {
+        if (waiting != generation || uri != null || state.get().terminal()) {
+            return;
+        }
         lastPartial = "";
         serverError = null;
-        attach(next);
+        attach(service.nodes().pick(service.candidates(spec.language()), tried));
     }
 
     /**
@@ -361,7 +397,7 @@ final class RemoteStream implements SpeechStream {
      */
     private void sendFailed(int on, Exception e) {
         String reason = "sending failed: " + e.getMessage();
-        service.later(() -> serial.execute(() -> nodeFailed(on, reason, false)));
+        service.later(() -> serial.execute(() -> nodeFailed(on, reason, false)), RemoteSpeechService.CLOSE_GRACE_MILLIS);
     }
 
     /** A reply from the node, on the serial executor. */
@@ -394,6 +430,7 @@ final class RemoteStream implements SpeechStream {
         if (tried.size() > 0) {
             tried.clear(); // this node works: a later failure may try the others again
         }
+        failingSinceNanos = 0;
         service.nodes().answered(uri);
         if (node.has("partial") && !last) {
             String p = node.path("partial").asText("");
