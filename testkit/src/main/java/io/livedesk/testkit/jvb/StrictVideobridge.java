@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +34,12 @@ import java.util.regex.Pattern;
  * {@code active} or {@code passive} is refused so that a test sees it. It answers in the real bridge's shapes
  * (transport nested as {@code transport.transport}, its feedback sources {@code jvb-a0}/{@code jvb-v0}) and
  * records every request. No media: for contract tests of a focus.
+ *
+ * <p>Requests are held to the shape rules of the bridge's {@code Colibri2ConferenceHandler} (every refusal there is
+ * a 400 "Failed to create conference: …" over REST): no request names both endpoints and relays, or more than one
+ * relay, or creates or changes more than one endpoint; a relay is created with a {@code transport} and once, and
+ * one not created is unknown unless the request only expires. A PATCH that leaves a conference with no endpoint and
+ * no relay expires it, as the real bridge does.
  */
 public final class StrictVideobridge implements AutoCloseable {
     /** One request as received: method, path and JSON body (null without one). */
@@ -50,6 +57,8 @@ public final class StrictVideobridge implements AutoCloseable {
         return t;
     });
     private final Map<String, Map<String, ObjectNode>> conferences = new ConcurrentHashMap<>();
+    /** Per conference, per relay id: what the bridge was told of the relay, its remote endpoints under "endpoints". */
+    private final Map<String, Map<String, ObjectNode>> relays = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger creates = new AtomicInteger();
     private final Duration firstCreateDelay;
@@ -86,6 +95,15 @@ public final class StrictVideobridge implements AutoCloseable {
     public JsonNode endpoint(String meetingId, String endpointId) {
         Map<String, ObjectNode> endpoints = conferences.get(meetingId);
         return endpoints == null ? null : endpoints.get(endpointId);
+    }
+
+    /**
+     * What the bridge was last told of a relay: {@code id}, {@code mesh-id}, {@code transport} (the last one
+     * given) and {@code endpoints}, an object of the remote endpoints listed on it by id; null if it has none.
+     */
+    public JsonNode relay(String meetingId, String relayId) {
+        Map<String, ObjectNode> of = relays.get(meetingId);
+        return of == null ? null : of.get(relayId);
     }
 
     @Override
@@ -147,9 +165,10 @@ public final class StrictVideobridge implements AutoCloseable {
         boolean first = creates.getAndIncrement() == 0;
         ObjectNode reply;
         try {
-            reply = endpoints(meetingId, body);
+            reply = modify(meetingId, body);
         } catch (Refusal r) {
             conferences.remove(meetingId);
+            relays.remove(meetingId);
             throw r;
         }
         if (first && !firstCreateDelay.isZero()) {
@@ -168,10 +187,95 @@ public final class StrictVideobridge implements AutoCloseable {
         }
         if (body != null && body.path("expire").asBoolean(false)) {
             conferences.remove(meetingId);
+            relays.remove(meetingId);
             send(exchange, 200, JSON.createObjectNode());
             return;
         }
-        send(exchange, 200, endpoints(meetingId, body));
+        ObjectNode reply = modify(meetingId, body);
+        if (conferences.get(meetingId).isEmpty() && relays.getOrDefault(meetingId, Map.of()).isEmpty()) {
+            // "All endpoints and relays removed, expiring."
+            conferences.remove(meetingId);
+            relays.remove(meetingId);
+        }
+        send(exchange, 200, reply);
+    }
+
+    /** One conference-modify: the request's shape checked as the real bridge checks it, then endpoints, relays. */
+    private ObjectNode modify(String meetingId, JsonNode body) {
+        List<JsonNode> endpoints = list(body == null ? null : body.path("endpoints"));
+        List<JsonNode> relayList = list(body == null ? null : body.path("relays"));
+        if (!endpoints.isEmpty() && !relayList.isEmpty()) {
+            throw failed("Using both 'relay' and 'endpoint' in a request");
+        }
+        if (endpoints.size() > 1 && endpoints.stream().anyMatch(e -> e.path("create").asBoolean(false)
+                || e.has("medias") || e.has("transport") || e.has("sources"))) {
+            throw failed("Creating or updating media, sources or transport for more than one endpoint in a request.");
+        }
+        if (relayList.size() > 1) {
+            throw failed("Updating more than one 'relay' in a request.");
+        }
+        ObjectNode reply = endpoints(meetingId, body);
+        if (!relayList.isEmpty()) {
+            boolean onlyExpires = relayList.stream().allMatch(r -> r.path("expire").asBoolean(false));
+            ArrayNode out = reply.putArray("relays");
+            for (JsonNode relay : relayList) {
+                out.add(relay(meetingId, relay, onlyExpires));
+            }
+        }
+        return reply;
+    }
+
+    private ObjectNode relay(String meetingId, JsonNode relay, boolean ignoreUnknown) {
+        String id = relay.path("id").asText();
+        Map<String, ObjectNode> of = relays.computeIfAbsent(meetingId, k -> new ConcurrentHashMap<>());
+        ObjectNode out = JSON.createObjectNode().put("id", id);
+        if (relay.path("expire").asBoolean(false)) {
+            of.remove(id);
+            return out.put("expire", true);
+        }
+        ObjectNode known = of.get(id);
+        if (relay.path("create").asBoolean(false)) {
+            if (known != null) {
+                throw failed("Relay with ID " + id + " already exists");
+            }
+            if (!relay.has("transport")) {
+                throw failed("Attempt to create relay " + id + " with no <transport>");
+            }
+            known = JSON.createObjectNode().put("id", id).put("mesh-id", relay.path("mesh-id").asText(null));
+            known.putObject("endpoints");
+            of.put(id, known);
+            out.set("transport", transport("relay-" + id));
+        } else if (known == null) {
+            if (ignoreUnknown) {
+                return out;
+            }
+            throw failed("Unknown relay " + id);
+        }
+        if (relay.has("transport")) {
+            known.set("transport", relay.get("transport").deepCopy());
+        }
+        ObjectNode listed = (ObjectNode) known.get("endpoints");
+        for (JsonNode endpoint : list(relay.path("endpoints"))) {
+            String endpointId = endpoint.path("id").asText();
+            if (endpoint.path("expire").asBoolean(false)) {
+                listed.remove(endpointId);
+            } else {
+                listed.set(endpointId, endpoint.deepCopy());
+            }
+        }
+        return out;
+    }
+
+    private static Refusal failed(String why) {
+        return new Refusal(400, "Failed to create conference: " + why);
+    }
+
+    private static List<JsonNode> list(JsonNode array) {
+        List<JsonNode> out = new ArrayList<>();
+        if (array != null && array.isArray()) {
+            array.forEach(out::add);
+        }
+        return out;
     }
 
     private ObjectNode endpoints(String meetingId, JsonNode body) {
@@ -223,11 +327,16 @@ public final class StrictVideobridge implements AutoCloseable {
         return reply;
     }
 
+    /** The ICE ufrag this bridge gives the transport of an endpoint or relay ({@code relay-<id>}). */
+    public static String ufragOf(String entityId) {
+        return "2cn8" + Math.abs(entityId.hashCode() % 10_000);
+    }
+
     private static ObjectNode transport(String endpointId) {
         ObjectNode outer = JSON.createObjectNode();
         ObjectNode t = outer.putObject("transport");
         t.put("xmlns", "urn:xmpp:jingle:transports:ice-udp:1").put("pwd", "1542inkpc7knkpa447t1q4s6h2")
-                .put("ufrag", "2cn8" + Math.abs(endpointId.hashCode() % 10_000)).put("rtcp-mux", true);
+                .put("ufrag", ufragOf(endpointId)).put("rtcp-mux", true);
         t.putArray("fingerprints").addObject()
                 .put("fingerprint", "E6:C8:3F:84:FE:BD:E1:0D:E8:47:43:34:35:42:E6:17:6C:63:71:34:A3:C6:82:C7:17:DA:FA:C0:25:18:D0:2E")
                 .put("setup", "actpass").put("hash", "sha-256");
