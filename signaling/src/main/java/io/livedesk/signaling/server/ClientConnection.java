@@ -8,6 +8,7 @@ import io.livedesk.signaling.protocol.ServerMessage;
 import io.livedesk.signaling.routing.ServiceRequest;
 import io.livedesk.signaling.routing.WaitingCustomer;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 
@@ -85,11 +86,13 @@ public final class ClientConnection implements WaitingCustomer {
         }
     }
 
-    public void close(int status, String reason) {
+    /** Sends a close frame, then closes the socket; the future completes when the socket is closed. */
+    public ChannelFuture close(int status, String reason) {
         if (channel.isActive()) {
             channel.writeAndFlush(new CloseWebSocketFrame(status, reason))
                     .addListener(f -> channel.close());
         }
+        return channel.closeFuture();
     }
 
     public void send(ServerMessage message) {

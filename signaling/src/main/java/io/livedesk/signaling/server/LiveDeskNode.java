@@ -51,6 +51,7 @@ import io.livedesk.speech.SpeechServices;
 import io.livedesk.speech.api.SpeechService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -62,6 +63,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -385,9 +387,21 @@ public final class LiveDeskNode implements AutoCloseable {
                 log.warn("ending a session at shutdown failed: {}", e.toString());
             }
         }
+        List<ChannelFuture> closing = new ArrayList<>();
         for (ClientConnection c : List.copyOf(connections.everyone())) {
             c.sendJson(shutdownNotice);
-            c.close(1001, "server shutting down");
+            closing.add(c.close(1001, "server shutting down"));
+        }
+        // The notices and close frames are written by the event loops; shutting those down first would close the
+        // sockets with the frames still queued (the clients would see 1006 and no reason).
+        long deadline = System.nanoTime() + config.server().shutdownGrace().toNanos();
+        for (ChannelFuture f : closing) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                log.warn("node {}: {} client connection(s) not closed within the shutdown grace", nodeId,
+                        closing.stream().filter(c -> !c.isDone()).count());
+                break;
+            }
         }
         try {
             nodeMonitor.leave();
