@@ -138,6 +138,67 @@ class RemoteBridgeTranscriptionIT {
         await("the tap ends with the call").atMost(WAIT).until(() -> bridge.speechTaps().activeTaps() == 0);
     }
 
+    @Test
+    void whenTheCallsBridgeGoesDownTheTapFollowsTheCallToTheOtherBridgeAndCaptionsGoOn() throws Exception {
+        Path model = Path.of(Objects.requireNonNull(getClass().getResource("/vosk-energy-model")).toURI());
+        LocalSpeechService engine = opened(LocalSpeechService.start(model.getParent(),
+                Map.of("en", model.getFileName().toString()), EngineSettings.defaults().withWorkers(2)));
+        SpeechServer speech = opened(SpeechServer.start(engine, ServerSettings.defaults("en").withPort(0)));
+        BridgeNode first = opened(bridgeNode("node-first"));
+        BridgeNode second = opened(bridgeNode("node-second"));
+        TestNode node = opened(TestNode.start(Map.of("livedesk.calls.media", "bridge",
+                "livedesk.bridge.remote", List.of(urlOf(first), urlOf(second)),
+                "livedesk.bridge.health-interval", "200ms",
+                "livedesk.bridge.down-after", 2,
+                "livedesk.bridge.tap-poll-interval", "100ms",
+                "livedesk.speech.engine", "remote",
+                "livedesk.speech.remote.url", List.of("ws://127.0.0.1:" + speech.port() + "/{language}"))));
+        BridgeCall call = opened(BridgeCall.start(node, "tx2"));
+        SyntheticBrowser page = opened(new SyntheticBrowser("customer-page", 7));
+        BrowserOffer offer = BrowserOffer.of("txcust02", 7);
+        page.connect(call.offerAudio(page.offer(offer)));
+        String holderId = node.node().bridgePool().ownerOf(new MeetingId(call.callId())).orElseThrow();
+        BridgeNode holder = holderId.equals(idOf(first)) ? first : second;
+        BridgeNode other = holder == first ? second : first;
+
+        ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+        open.add(sender::shutdownNow);
+        OpusSpeaker speaker = new OpusSpeaker(page, offer.audioSsrc());
+        sender.scheduleAtFixedRate(speaker::sendNext, 0, 20, TimeUnit.MILLISECONDS);
+        WsClient staff = call.staff();
+        awaitFinalCaptions(staff, 1);
+        assertEquals(1, holder.speechTaps().activeTaps(), "the bridge holding the call taps it");
+
+        // The bridge dies; the page restarts ICE (a new page's transport, the same track) and lands on the other.
+        holder.close();
+        call.customer().await(m -> "call.renegotiate".equals(m.path("type").asText()), WAIT);
+        SyntheticBrowser moved = opened(new SyntheticBrowser("customer-page-2", 8));
+        String answer = call.offerAudio(moved.offer(offer.withUfrag("txcust03")));
+        assertTrue(answer.contains(" " + other.bridge().port() + " typ host"), answer);
+        moved.connect(answer);
+        speaker.sendVia(moved);
+        int before = finalCaptions(staff).size();
+        await("the other bridge taps the call").atMost(WAIT).until(() -> other.speechTaps().activeTaps() == 1);
+        awaitFinalCaptions(staff, before + 2);
+
+        sender.shutdownNow();
+        call.hangUp();
+        await("the tap ends with the call").atMost(WAIT).until(() -> other.speechTaps().activeTaps() == 0);
+    }
+
+    private static BridgeNode bridgeNode(String id) throws IOException {
+        return BridgeNode.start(new BridgeNode.Settings(id, "127.0.0.1", freeUdpPort(), "127.0.0.1", 0, 2,
+                Duration.ofSeconds(60), false, "test"));
+    }
+
+    private static String urlOf(BridgeNode bridge) {
+        return "http://127.0.0.1:" + bridge.httpAddress().getPort();
+    }
+
+    private static String idOf(BridgeNode bridge) {
+        return "127.0.0.1:" + bridge.httpAddress().getPort();
+    }
+
     private static List<JsonNode> finalCaptions(WsClient staff) {
         staff.requestOk(Map.of("type", "ping"));
         return staff.history().stream().filter(m -> "call.caption".equals(m.path("type").asText())
@@ -158,7 +219,7 @@ class RemoteBridgeTranscriptionIT {
 
     /** Voice and pauses over and over, Opus-encoded 20 ms at a time, sent on the page's audio SSRC. */
     private static final class OpusSpeaker {
-        private final SyntheticBrowser browser;
+        private volatile SyntheticBrowser browser;
         private final long ssrc;
         private final OpusEncoder encoder;
         private final short[] pcm;
@@ -171,6 +232,11 @@ class RemoteBridgeTranscriptionIT {
             this.encoder = new OpusEncoder(48000, 1, OpusApplication.OPUS_APPLICATION_VOIP);
             encoder.setBitrate(32000);
             this.pcm = new SyntheticAudio(48000, 13).render(voiced(900), silence(1100));
+        }
+
+        /** The same voice from another page from now on (a page that moved to another bridge). */
+        void sendVia(SyntheticBrowser page) {
+            this.browser = page;
         }
 
         void sendNext() {
