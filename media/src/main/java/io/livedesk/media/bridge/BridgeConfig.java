@@ -39,13 +39,17 @@ import io.livedesk.media.simulcast.SimulcastSettings;
  *                              read, and its forwarding done, on one of them) and how long they let datagrams
  *                              gather ({@link MediaSocket.Settings})
  * @param simulcast             how receivers are moved between a simulcast sender's layers
+ * @param relayPort             with {@code io = netty}: the UDP port of the ice4j port that relays to other bridges
+ *                              use (a lite agent cannot check toward another lite agent), 0 for one the system
+ *                              picks; fix it where a firewall between the bridges must name it. With {@code io =
+ *                              ice4j} relays share the bridge's port and this must be 0 or that port
  */
 public record BridgeConfig(String id, String address, int port, long capacityPacketsPerSecond,
                            Duration inactivityTimeout, Duration tickInterval, Duration rembInterval,
                            long rembCeilingBps, long rembFloorBps, Duration keyframeMinInterval,
                            int packetCacheSize, Duration packetCacheMaxAge, boolean warmUpSrtp,
                            Duration mediaTimeout, String io, MediaSocket.Settings nettyIo,
-                           SimulcastSettings simulcast) {
+                           SimulcastSettings simulcast, int relayPort) {
 
     public static final long DEFAULT_REMB_CEILING_BPS = 2_500_000;
     public static final Duration DEFAULT_MEDIA_TIMEOUT = Duration.ofSeconds(2);
@@ -82,6 +86,16 @@ public record BridgeConfig(String id, String address, int port, long capacityPac
         if (packetCacheSize < 1 || packetCacheSize > 32768) {
             throw new IllegalArgumentException("packetCacheSize must be 1-32768");
         }
+        if (relayPort < 0 || relayPort > 65535) {
+            throw new IllegalArgumentException("relayPort must be 0-65535: " + relayPort);
+        }
+        if (io.equals("ice4j") && relayPort != 0 && relayPort != port) {
+            throw new IllegalArgumentException("with io ice4j relays use the bridge's port " + port
+                    + "; relayPort " + relayPort + " would not be used");
+        }
+        if (io.equals("netty") && relayPort == port) {
+            throw new IllegalArgumentException("relayPort " + relayPort + " is the media port itself");
+        }
     }
 
     /** Production-like defaults on the given address and port. */
@@ -89,66 +103,72 @@ public record BridgeConfig(String id, String address, int port, long capacityPac
         return new BridgeConfig("bridge-" + port, address, port, 200_000, Duration.ofSeconds(60),
                 Duration.ofMillis(100), Duration.ofMillis(500), DEFAULT_REMB_CEILING_BPS, 100_000,
                 Duration.ofMillis(300), 1024, Duration.ofSeconds(1), true, DEFAULT_MEDIA_TIMEOUT, "ice4j",
-                MediaSocket.Settings.defaults(), SimulcastSettings.defaults());
+                MediaSocket.Settings.defaults(), SimulcastSettings.defaults(), 0);
     }
 
     public BridgeConfig withId(String newId) {
         return new BridgeConfig(newId, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, mediaTimeout, io, nettyIo, simulcast);
+                warmUpSrtp, mediaTimeout, io, nettyIo, simulcast, relayPort);
     }
 
     public BridgeConfig withInactivityTimeout(Duration timeout) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, timeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, mediaTimeout, io, nettyIo, simulcast);
+                warmUpSrtp, mediaTimeout, io, nettyIo, simulcast, relayPort);
     }
 
     public BridgeConfig withCapacity(long packetsPerSecond) {
         return new BridgeConfig(id, address, port, packetsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, mediaTimeout, io, nettyIo, simulcast);
+                warmUpSrtp, mediaTimeout, io, nettyIo, simulcast, relayPort);
     }
 
     public BridgeConfig withRembCeiling(long bps) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, bps, Math.min(rembFloorBps, bps), keyframeMinInterval, packetCacheSize,
-                packetCacheMaxAge, warmUpSrtp, mediaTimeout, io, nettyIo, simulcast);
+                packetCacheMaxAge, warmUpSrtp, mediaTimeout, io, nettyIo, simulcast, relayPort);
     }
 
     public BridgeConfig withKeyframeMinInterval(Duration window) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
-                rembInterval, rembCeilingBps, rembFloorBps, window, packetCacheSize, packetCacheMaxAge, warmUpSrtp, mediaTimeout, io, nettyIo, simulcast);
+                rembInterval, rembCeilingBps, rembFloorBps, window, packetCacheSize, packetCacheMaxAge, warmUpSrtp, mediaTimeout, io, nettyIo, simulcast, relayPort);
     }
 
     public BridgeConfig withWarmUpSrtp(boolean warmUp) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUp, mediaTimeout, io, nettyIo, simulcast);
+                warmUp, mediaTimeout, io, nettyIo, simulcast, relayPort);
     }
 
     public BridgeConfig withMediaTimeout(Duration timeout) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, timeout, io, nettyIo, simulcast);
+                warmUpSrtp, timeout, io, nettyIo, simulcast, relayPort);
     }
 
     public BridgeConfig withIo(String choice) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, mediaTimeout, choice, nettyIo, simulcast);
+                warmUpSrtp, mediaTimeout, choice, nettyIo, simulcast, relayPort);
     }
 
     public BridgeConfig withSimulcast(SimulcastSettings settings) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, mediaTimeout, io, nettyIo, settings);
+                warmUpSrtp, mediaTimeout, io, nettyIo, settings, relayPort);
     }
 
     public BridgeConfig withNettyIo(MediaSocket.Settings settings) {
         return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
                 rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
-                warmUpSrtp, mediaTimeout, io, settings, simulcast);
+                warmUpSrtp, mediaTimeout, io, settings, simulcast, relayPort);
+    }
+
+    public BridgeConfig withRelayPort(int newRelayPort) {
+        return new BridgeConfig(id, address, port, capacityPacketsPerSecond, inactivityTimeout, tickInterval,
+                rembInterval, rembCeilingBps, rembFloorBps, keyframeMinInterval, packetCacheSize, packetCacheMaxAge,
+                warmUpSrtp, mediaTimeout, io, nettyIo, simulcast, newRelayPort);
     }
 
     private static void requirePositive(String name, Duration d) {

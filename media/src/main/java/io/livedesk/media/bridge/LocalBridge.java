@@ -60,7 +60,8 @@ public final class LocalBridge implements Bridge {
     private final MediaPort harvester;
     /**
      * Where relays to other bridges get their full ICE agents: the bridge's port when that is ice4j's, else (the
-     * ICE-lite Netty port) a second, ice4j port on the same address, opened with the first relay.
+     * ICE-lite Netty port) a second, ice4j port on the same address ({@code BridgeConfig.relayPort}, or one the system
+     * picks), opened with the first relay.
      */
     private UdpTransportHarvester relayPort;
     private final BridgeCertificate certificate;
@@ -344,7 +345,7 @@ public final class LocalBridge implements Bridge {
             return ice4j;
         }
         if (relayPort == null) {
-            relayPort = UdpTransportHarvester.open(config.address(), 0);
+            relayPort = UdpTransportHarvester.open(config.address(), config.relayPort());
             log.info("bridge {}: relays on udp {}:{} (ice4j, full ICE)", config.id(), relayPort.address(),
                     relayPort.port());
         }

@@ -89,6 +89,11 @@ public final class BridgeMain implements Callable<Integer> {
                     + "that much added latency; PT0S reads on every wake-up (default: ${DEFAULT-VALUE}).")
     Duration ioCoalesce;
 
+    @Option(names = "--relay-port", defaultValue = "0",
+            description = "With --io netty: the UDP port relays to other bridges use (ICE + DTLS-SRTP, bridge to "
+                    + "bridge); open it between the bridges' hosts. 0: one the system picks (default: ${DEFAULT-VALUE}).")
+    int relayPort;
+
     @Option(names = "--simulcast-initial-estimate", defaultValue = "1000000", paramLabel = "BPS",
             description = "What a simulcast receiver is assumed to take before it reports an estimate, bits/s: it "
                     + "starts on the highest layer this carries (default: ${DEFAULT-VALUE}).")
@@ -169,19 +174,20 @@ public final class BridgeMain implements Callable<Integer> {
                         simulcastMaxCongestionHold, simulcastProbeDuration, simulcastProbeMaxBytes),
                 SpeechTapRelay.Settings.defaults().withMaxTaps(maxSpeechTaps)
                         .withSpeechTimeouts(speechConnectTimeout, speechReplyTimeout)
-                        .withAbandonAfter(speechTapAbandonAfter));
+                        .withAbandonAfter(speechTapAbandonAfter), relayPort);
     }
 
     @Override
     public Integer call() throws InterruptedException {
         BridgeNode.Settings settings;
+        BridgeNode node;
         try {
             settings = settings();
+            node = BridgeNode.start(settings);
         } catch (IllegalArgumentException e) {
-            // e.g. a host name as --public-address, or 0.0.0.0 with nothing to advertise
+            // e.g. a host name as --public-address, 0.0.0.0 with nothing to advertise, --relay-port with --io ice4j
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        BridgeNode node = BridgeNode.start(settings);
         Duration grace = shutdownGrace;
         Thread hook = new Thread(() -> {
             try {

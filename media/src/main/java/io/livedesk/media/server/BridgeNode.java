@@ -42,12 +42,14 @@ public final class BridgeNode implements AutoCloseable {
      * @param nettyIo         with {@code netty}: I/O threads and coalescing ({@link BridgeConfig#nettyIo})
      * @param simulcast       how receivers are moved between a simulcast sender's layers
      * @param speechTaps      limits and timeouts of the speech taps signaling opens ({@code /livedesk/taps})
+     * @param relayPort       with {@code netty}: the UDP port relays to other bridges use, 0 for one the system picks
+     *                        ({@link BridgeConfig#relayPort})
      */
     public record Settings(String id, String mediaAddress, int mediaPort, String httpHost, int httpPort,
                            int httpWorkers, Duration inactivityTimeout, boolean warmUpSrtp, String version,
                            List<String> publicAddresses, Duration mediaTimeout, String io,
                            MediaSocket.Settings nettyIo, SimulcastSettings simulcast,
-                           SpeechTapRelay.Settings speechTaps) {
+                           SpeechTapRelay.Settings speechTaps, int relayPort) {
         public Settings {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(mediaAddress, "mediaAddress");
@@ -71,7 +73,7 @@ public final class BridgeNode implements AutoCloseable {
                         List<String> publicAddresses) {
             this(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout, warmUpSrtp, version,
                     publicAddresses, BridgeConfig.DEFAULT_MEDIA_TIMEOUT, "netty", MediaSocket.Settings.defaults(),
-                    SimulcastSettings.defaults(), SpeechTapRelay.Settings.defaults());
+                    SimulcastSettings.defaults(), SpeechTapRelay.Settings.defaults(), 0);
         }
 
         /** Advertising the media address itself. */
@@ -83,27 +85,32 @@ public final class BridgeNode implements AutoCloseable {
 
         public Settings withPublicAddresses(List<String> addresses) {
             return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
-                    warmUpSrtp, version, addresses, mediaTimeout, io, nettyIo, simulcast, speechTaps);
+                    warmUpSrtp, version, addresses, mediaTimeout, io, nettyIo, simulcast, speechTaps, relayPort);
         }
 
         public Settings withMediaTimeout(Duration timeout) {
             return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
-                    warmUpSrtp, version, publicAddresses, timeout, io, nettyIo, simulcast, speechTaps);
+                    warmUpSrtp, version, publicAddresses, timeout, io, nettyIo, simulcast, speechTaps, relayPort);
         }
 
         public Settings withNettyIo(MediaSocket.Settings s) {
             return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
-                    warmUpSrtp, version, publicAddresses, mediaTimeout, io, s, simulcast, speechTaps);
+                    warmUpSrtp, version, publicAddresses, mediaTimeout, io, s, simulcast, speechTaps, relayPort);
         }
 
         public Settings withIo(String choice) {
             return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
-                    warmUpSrtp, version, publicAddresses, mediaTimeout, choice, nettyIo, simulcast, speechTaps);
+                    warmUpSrtp, version, publicAddresses, mediaTimeout, choice, nettyIo, simulcast, speechTaps, relayPort);
+        }
+
+        public Settings withRelayPort(int port) {
+            return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
+                    warmUpSrtp, version, publicAddresses, mediaTimeout, io, nettyIo, simulcast, speechTaps, port);
         }
 
         public Settings withSpeechTaps(SpeechTapRelay.Settings taps) {
             return new Settings(id, mediaAddress, mediaPort, httpHost, httpPort, httpWorkers, inactivityTimeout,
-                    warmUpSrtp, version, publicAddresses, mediaTimeout, io, nettyIo, simulcast, taps);
+                    warmUpSrtp, version, publicAddresses, mediaTimeout, io, nettyIo, simulcast, taps, relayPort);
         }
     }
 
@@ -133,7 +140,8 @@ public final class BridgeNode implements AutoCloseable {
                 .withWarmUpSrtp(settings.warmUpSrtp())
                 .withIo(settings.io())
                 .withNettyIo(settings.nettyIo())
-                .withSimulcast(settings.simulcast());
+                .withSimulcast(settings.simulcast())
+                .withRelayPort(settings.relayPort());
         LocalBridge bridge = new LocalBridge(config);
         SpeechTapRelay speechTaps = null;
         try {

@@ -57,7 +57,8 @@ class RelayIT {
     @Test
     void mediaCrossesTheRelayOnceAndFeedbackComesBack() throws Exception {
         Colibri2Client a = client(node("relay-a"));
-        Colibri2Client b = client(node("relay-b"));
+        int relayPortOfB = freeUdpPort();
+        Colibri2Client b = client(node("relay-b", relayPortOfB));
         SyntheticEndpoint alice = endpoint("alice");
         List<SyntheticEndpoint> bobs = List.of(endpoint("bob0"), endpoint("bob1"), endpoint("bob2"));
 
@@ -85,6 +86,8 @@ class RelayIT {
         assertEquals(SetupRole.ACTIVE, aSide.fingerprints().get(0).setup(), "the controlling side is the DTLS client");
         assertEquals(SetupRole.PASSIVE, bSide.fingerprints().get(0).setup());
         assertTrue(!aSide.iceLite() && !bSide.iceLite(), "relays run full ICE agents");
+        assertEquals(List.of(relayPortOfB), bSide.candidates().stream().map(TransportDescription.Candidate::port)
+                .distinct().toList(), "B's relays are on the port it was given (--relay-port)");
         a.apply(ConferenceRequest.modifying(MEETING).relay(RelayRequest.updating("relay-b").remoteTransport(bSide))
                 .build());
         b.apply(ConferenceRequest.modifying(MEETING).relay(RelayRequest.updating("relay-a").remoteTransport(aSide))
@@ -180,8 +183,12 @@ class RelayIT {
     }
 
     private BridgeNode node(String id) throws IOException {
+        return node(id, 0);
+    }
+
+    private BridgeNode node(String id, int relayPort) throws IOException {
         BridgeNode node = BridgeNode.start(new BridgeNode.Settings(id, "127.0.0.1", freeUdpPort(), "127.0.0.1", 0, 2,
-                Duration.ofSeconds(60), false, "test"));
+                Duration.ofSeconds(60), false, "test").withRelayPort(relayPort));
         open.add(node);
         return node;
     }
