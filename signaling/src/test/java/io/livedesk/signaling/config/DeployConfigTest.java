@@ -33,6 +33,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -105,8 +106,11 @@ class DeployConfigTest {
             assertEquals(rest, bridgeUrl.getPort(), bridgeUrl + " vs the bridge's --http-port");
             assertEquals(Set.of(rest), exposed(bridge), bridgeUrl.getHost() + " expose (REST stays inside)");
             int media = option(cli, "--media-port");
-            assertEquals(List.of(new Published(media, media, "udp")), published(bridge),
-                    bridgeUrl.getHost() + ": the media port, published under the number it advertises");
+            int relay = option(cli, "--relay-port");
+            assertNotEquals(0, relay, bridgeUrl.getHost() + ": a fixed relay port, to publish");
+            assertEquals(List.of(new Published(media, media, "udp"), new Published(relay, relay, "udp")),
+                    published(bridge), bridgeUrl.getHost()
+                            + ": the media and relay ports, published under the numbers they advertise");
             assertEquals("0.0.0.0", option(cli, "--http-host"), "reachable from signaling on the compose network");
             assertEquals(List.of(env.get("LIVEDESK_MEDIA_PUBLIC_IP")), option(cli, "--public-address"));
         }
@@ -223,6 +227,9 @@ class DeployConfigTest {
         assertEquals(rest, port(bridge, "http"), "bridge containerPort http vs --http-port");
         assertEquals(media, port(bridge, "media"), "bridge containerPort media vs --media-port");
         assertEquals("UDP", portEntry(bridge, "media").get("protocol").asText());
+        int relayPort = option(bridgeCli, "--relay-port");
+        assertEquals(relayPort, port(bridge, "relay"), "bridge containerPort relay vs --relay-port");
+        assertEquals("UDP", portEntry(bridge, "relay").get("protocol").asText());
         assertTrue(bridgeSet.at("/spec/template/spec/hostNetwork").asBoolean(), "media on the node's address");
         assertProbe(bridge, "readinessProbe", "/about/health", rest, "media");
         assertProbe(bridge, "livenessProbe", "/about/health", rest, "media");
