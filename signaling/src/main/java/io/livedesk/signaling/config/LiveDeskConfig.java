@@ -233,9 +233,12 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
      * @param engine                the recognizer: local Vosk, remote speech nodes, or off
      * @param sampleRate            the rate the audio tap resamples each participant's audio to
      * @param laggingAfter          a stream this far behind real time is reported as lagging
+     * @param retryAfter            a participant whose transcription failed or was shed is tried again this long
+     *                              after, and again, while their leg of the call lasts
      */
     public record Speech(List<String> alerts, Duration transcriptRetention, int transcriptMaxLines,
-                         int transcriptMemoryCalls, SpeechConfig engine, int sampleRate, Duration laggingAfter) {
+                         int transcriptMemoryCalls, SpeechConfig engine, int sampleRate, Duration laggingAfter,
+                         Duration retryAfter) {
         public Speech {
             alerts = List.copyOf(alerts);
         }
@@ -334,7 +337,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                         li.getInt("max-viewers-per-bridge"), li.getInt("max-bridges-per-broadcast")),
                 new Speech(stringList(sp, "alerts"), sp.getDuration("transcript-retention"),
                         sp.getInt("transcript-max-lines"), sp.getInt("transcript-memory-calls"),
-                        SpeechConfig.fromHocon(sp), sp.getInt("sample-rate"), sp.getDuration("lagging-after")),
+                        SpeechConfig.fromHocon(sp), sp.getInt("sample-rate"), sp.getDuration("lagging-after"),
+                        sp.getDuration("retry-after")),
                 wallboard(c.getConfig("wallboard")));
         cfg.validate();
         return cfg;
@@ -430,6 +434,9 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         if (server.maxQueueDelay().isNegative() || server.maxQueueDelay().isZero()
                 || server.retryAfter().isNegative() || server.retryAfter().isZero()) {
             throw new IllegalArgumentException("livedesk.server.max-queue-delay and retry-after must be positive");
+        }
+        if (speech.retryAfter().isNegative() || speech.retryAfter().isZero()) {
+            throw new IllegalArgumentException("livedesk.speech.retry-after must be positive");
         }
         if (!auth.jwtSecret().isEmpty() && auth.jwtSecret().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
             throw new IllegalArgumentException("livedesk.auth.jwt-secret must be at least 32 bytes");

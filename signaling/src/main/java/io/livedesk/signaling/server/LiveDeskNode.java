@@ -168,7 +168,7 @@ public final class LiveDeskNode implements AutoCloseable {
         AudioTaps audioTaps = media.audioTaps(speechService, config.speech().engine(), clock);
         this.transcriber = new CallTranscriber(speechService, transcripts, callRecords::get, audioTaps,
                 captionDelivery, config.speech().sampleRate(), config.speech().laggingAfter(),
-                metrics::finalCaptionDelay);
+                metrics::finalCaptionDelay, timers, config.speech().retryAfter());
         metrics.bind(new TranscriptionMetrics(speechService, transcriber, audioTaps));
         ClusterMediaHandoff handoff = new ClusterMediaHandoff(stores.bus(), codec.mapper());
         this.calls = new CallService(callRecords, media.negotiator(router, transcriber, workers, stores.callMedia()),

@@ -27,6 +27,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 
@@ -41,6 +43,10 @@ import java.util.function.LongConsumer;
  * blocks), and recognizer events (from speech threads, or the remote taps' poll thread) are handed to
  * {@code delivery} (one bounded, ordered thread) because delivering them reads the call record and stores lines,
  * which may wait on Redis.
+ *
+ * <p>A leg whose transcription could not start, failed (its speech nodes or bridge gone) or was shed is tried
+ * again every {@code retryAfter} for as long as it is up: the staff member's captions come back by themselves when
+ * the speech tier does. The staff side is told once when it stops and once when it is back.
  */
 public final class CallTranscriber implements LegObserver {
     private static final Logger log = LoggerFactory.getLogger(CallTranscriber.class);
@@ -55,16 +61,29 @@ public final class CallTranscriber implements LegObserver {
     private final long laggingAfterMs;
     private final LongConsumer finalDelayNanos;
     private final Map<String, Leg> legs = new ConcurrentHashMap<>();
+    /** Legs that are up but not transcribed (refused, failed, shed), by key: tried again. */
+    private final Map<String, Retry> retrying = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService retries;
+    private final Duration retryAfter;
+
+    /** A leg to be tried again. */
+    private record Retry(CallId callId, Subject subject, String endpointId) {
+    }
 
     /**
      * @param calls    the current record of a call (supervisors join and staff change during a call)
      * @param delivery        runs result delivery in submission order
      * @param finalDelayNanos told, for each final caption, how long after the speaker's last voiced audio
      *                        it was handed over
+     * @param retries         runs the retries of legs not transcribed (a timer; the retry itself only opens a tap)
+     * @param retryAfter      how long after such a leg is tried again
      */
     public CallTranscriber(SpeechService speech, TranscriptService transcripts,
                            Function<CallId, Optional<CallRecord>> calls, AudioTaps taps, Executor delivery,
-                           int sampleRate, Duration laggingAfter, LongConsumer finalDelayNanos) {
+                           int sampleRate, Duration laggingAfter, LongConsumer finalDelayNanos,
+                           ScheduledExecutorService retries, Duration retryAfter) {
+        this.retries = retries;
+        this.retryAfter = retryAfter;
         this.finalDelayNanos = finalDelayNanos;
         this.speech = speech;
         this.transcripts = transcripts;
@@ -82,41 +101,86 @@ public final class CallTranscriber implements LegObserver {
 
     @Override
     public void legUp(CallRecord call, Subject subject, String endpointId) {
-        Speaker speaker = speakerOf(endpointId);
         String key = key(call.callId(), endpointId);
+        retrying.remove(key);
+        open(call, new Retry(call.callId(), subject, endpointId), true);
+    }
+
+    /**
+     * Opens the leg's tap; when it cannot, the staff side is told why ({@code tell}: not again on a retry) and the
+     * leg is tried again later.
+     */
+    private void open(CallRecord call, Retry leg, boolean tell) {
+        Speaker speaker = speakerOf(leg.endpointId());
+        String key = key(call.callId(), leg.endpointId());
         Optional<String> untappable = taps.unavailable();
         if (untappable.isPresent()) {
+            // The in-process bridge cannot tap in this deployment: nothing will change during the call.
             deliver(() -> transcripts.status(call, speaker, CaptionStatus.UNAVAILABLE, untappable.get()));
             return;
         }
+        CaptionStatus refused = null;
+        String why = null;
+        Leg opened = new Leg(call.callId(), leg.subject(), leg.endpointId(), speaker);
         if (!speech.status().ready()) {
-            deliver(() -> transcripts.status(call, speaker, CaptionStatus.UNAVAILABLE, speech.status().detail()));
+            refused = CaptionStatus.UNAVAILABLE;
+            why = speech.status().detail();
+        } else {
+            try {
+                opened.tap = taps.open(CallMeetings.meetingOf(call.callId()), leg.endpointId(),
+                        StreamSpec.captions(call.language(), sampleRate, call.callId() + "/" + leg.endpointId()),
+                        opened::onEvent);
+            } catch (SpeechUnavailableException e) {
+                log.info("call {}: no transcription for {}: {}", call.callId(), leg.endpointId(), e.getMessage());
+                refused = e.reason() == SpeechUnavailableException.Reason.OVERLOADED
+                        ? CaptionStatus.SHED : CaptionStatus.UNAVAILABLE;
+                why = e.getMessage();
+            } catch (BridgeException e) {
+                log.warn("call {}: tapping {} failed: {}", call.callId(), leg.endpointId(), e.getMessage());
+                refused = CaptionStatus.UNAVAILABLE;
+                why = e.getMessage();
+            }
+        }
+        if (refused != null) {
+            if (tell) {
+                CaptionStatus status = refused;
+                String reason = why;
+                deliver(() -> transcripts.status(call, speaker, status, reason));
+            }
+            retryLater(key, leg);
             return;
         }
-        Leg leg = new Leg(call.callId(), subject, endpointId, speaker);
-        try {
-            leg.tap = taps.open(CallMeetings.meetingOf(call.callId()), endpointId,
-                    StreamSpec.captions(call.language(), sampleRate, call.callId() + "/" + endpointId), leg::onEvent);
-        } catch (SpeechUnavailableException e) {
-            log.info("call {}: no transcription for {}: {}", call.callId(), endpointId, e.getMessage());
-            deliver(() -> transcripts.status(call, speaker, e.reason() == SpeechUnavailableException.Reason.OVERLOADED
-                    ? CaptionStatus.SHED : CaptionStatus.UNAVAILABLE, e.getMessage()));
-            return;
-        } catch (BridgeException e) {
-            log.warn("call {}: tapping {} failed: {}", call.callId(), endpointId, e.getMessage());
-            deliver(() -> transcripts.status(call, speaker, CaptionStatus.UNAVAILABLE, e.getMessage()));
-            return;
-        }
-        Leg previous = legs.put(key, leg);
+        Leg previous = legs.put(key, opened);
         if (previous != null) {
             previous.stop();
         }
         deliver(() -> transcripts.status(call, speaker, CaptionStatus.ACTIVE, null));
     }
 
+    /** Tries the leg again after {@code retryAfter}, unless it went down or got a tap meanwhile. */
+    private void retryLater(String key, Retry leg) {
+        retrying.put(key, leg);
+        try {
+            retries.schedule(() -> {
+                if (!retrying.remove(key, leg) || legs.containsKey(key)) {
+                    return;
+                }
+                Optional<CallRecord> call = calls.apply(leg.callId());
+                if (call.isPresent() && call.get().state().live()) {
+                    log.debug("call {}: trying transcription for {} again", leg.callId(), leg.endpointId());
+                    open(call.get(), leg, false);
+                }
+            }, retryAfter.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            retrying.remove(key, leg); // stopping
+        }
+    }
+
     @Override
     public void legDown(CallId callId, String endpointId) {
-        Leg leg = legs.remove(key(callId, endpointId));
+        String key = key(callId, endpointId);
+        retrying.remove(key);
+        Leg leg = legs.remove(key);
         if (leg != null) {
             leg.stop();
         }
@@ -189,12 +253,15 @@ public final class CallTranscriber implements LegObserver {
                     storeFinal(record, f);
                 }
             } else if (event instanceof TranscriptEvent.Status st) {
+                boolean current = legs.remove(key(callId, endpointId), this);
                 if (st.state() == TranscriptEvent.StreamState.SHED) {
                     transcripts.status(record, speaker, CaptionStatus.SHED, st.reason());
                 } else if (st.state() == TranscriptEvent.StreamState.FAILED) {
                     transcripts.status(record, speaker, CaptionStatus.UNAVAILABLE, st.reason());
                 }
-                legs.remove(key(callId, endpointId), this);
+                if (current && st.state() != TranscriptEvent.StreamState.ENDED && record.state().live()) {
+                    retryLater(key(callId, endpointId), new Retry(callId, subject, endpointId));
+                }
             }
         }
 
