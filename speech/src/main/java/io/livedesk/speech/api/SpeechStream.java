@@ -26,6 +26,18 @@ public interface SpeechStream extends AutoCloseable {
     /** End of audio: the last result is flushed as a final, then {@code Status(ENDED)}. */
     void finish();
 
+    /**
+     * Ends the utterance in progress as vosk-server's {@code {"reset":1}} does: its final result
+     * comes next (in {@link ResultMode#PER_CHUNK} always, empty or not) and the stream goes on with
+     * the next audio as a new utterance. Only the in-process engine can; a remote stream cannot
+     * keep vosk-server's one-reply-per-message count through it.
+     *
+     * @throws UnsupportedOperationException by streams that cannot
+     */
+    default void reset() {
+        throw new UnsupportedOperationException("this speech stream cannot reset");
+    }
+
     /** Audio accepted but not yet recognised, in milliseconds: how far this stream is behind. */
     long lagMillis();
 

@@ -19,21 +19,35 @@ public sealed interface TranscriptEvent {
      * @param words word timings, empty when the spec asked for none or the text is empty
      * @param start seconds from the start of the stream to the earliest word start (0 without words)
      * @param end   seconds from the start of the stream to the latest word end (0 without words)
+     * @param alternatives the n-best list when the stream asked for alternatives, best first (then
+     *              {@code text} and {@code words} are the best one's); empty otherwise
      */
-    record Final(String text, List<Word> words, double start, double end) implements TranscriptEvent {
+    record Final(String text, List<Word> words, double start, double end, List<Alternative> alternatives)
+            implements TranscriptEvent {
         public Final {
             Objects.requireNonNull(text, "text");
             words = List.copyOf(words);
+            alternatives = List.copyOf(alternatives);
+        }
+
+        /** A final without alternatives. */
+        public Final(String text, List<Word> words, double start, double end) {
+            this(text, words, start, end, List.of());
         }
 
         public static Final of(String text, List<Word> words) {
+            return of(text, words, List.of());
+        }
+
+        public static Final of(String text, List<Word> words, List<Alternative> alternatives) {
             double start = Double.MAX_VALUE;
             double end = 0;
             for (Word w : words) {
                 start = Math.min(start, w.start());
                 end = Math.max(end, w.end());
             }
-            return words.isEmpty() ? new Final(text, words, 0, 0) : new Final(text, words, start, end);
+            return words.isEmpty() ? new Final(text, words, 0, 0, alternatives)
+                    : new Final(text, words, start, end, alternatives);
         }
 
         public boolean isEmpty() {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Admission.</b> {@link #open} refuses a stream ({@link Reason#OVERLOADED}) when
  *       {@code max-streams} are open, or when the open streams' measured real-time demand (the sum
  *       of their real-time factors, see {@link AdmissionControl}) plus the expected demand of the
- *       new one would exceed {@code workers x target-load}.</li>
+ *       new one would exceed {@code workers x target-load}; a service with no stream open admits
+ *       one whatever its estimates, so it always re-measures. {@link #refusal} asks the same check
+ *       without opening, for readiness.</li>
  *   <li><b>Shedding, newest first.</b> When a stream's lag passes {@code queue-limit}, the pool is
  *       not keeping up, and the service sheds the <em>newest</em> stream that is lagging (by more
  *       than half the queue limit): the stream that passed the limit, or a newer one. Then the pool
@@ -117,15 +120,10 @@ public final class LocalSpeechService implements SpeechService {
     public SpeechStream open(StreamSpec spec, TranscriptListener listener) throws SpeechUnavailableException {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(listener, "listener");
-        if (closed) {
-            throw reject(Reason.CLOSED, "speech service is closed");
-        }
-        if (disabled()) {
-            throw reject(Reason.DISABLED, DISABLED_DETAIL);
-        }
-        if (!decoders.languages().contains(spec.language())) {
-            throw reject(Reason.UNSUPPORTED, "no speech model for language '" + spec.language() + "' (have "
-                    + String.join(", ", decoders.languages()) + ")");
+        SpeechUnavailableException unservable = unservable(spec.language());
+        if (unservable != null) {
+            rejected.incrementAndGet();
+            throw unservable;
         }
         int minRate = decoders.minSampleRate(spec.language());
         if (spec.sampleRate() < minRate) {
@@ -137,7 +135,7 @@ public final class LocalSpeechService implements SpeechService {
             if (closed) {
                 throw reject(Reason.CLOSED, "speech service is closed");
             }
-            String refusal = admission.refusal(streams.size(), demand(), estimate(spec.language()));
+            String refusal = admissionRefusal(spec.language());
             if (refusal != null) {
                 log.info("speech: refused a '{}' stream ({}): {}", spec.language(), spec.label(), refusal);
                 throw reject(Reason.OVERLOADED, refusal);
@@ -152,6 +150,46 @@ public final class LocalSpeechService implements SpeechService {
         log.debug("speech stream {} opened ({}, {}, {} Hz)", stream.id(), spec.label(), spec.language(),
                 spec.sampleRate());
         return stream;
+    }
+
+    /** Why a stream of this language cannot be served at all, whatever the load; null if it can. */
+    private SpeechUnavailableException unservable(String language) {
+        if (closed) {
+            return new SpeechUnavailableException(Reason.CLOSED, "speech service is closed");
+        }
+        if (disabled()) {
+            return new SpeechUnavailableException(Reason.DISABLED, DISABLED_DETAIL);
+        }
+        if (!decoders.languages().contains(language)) {
+            return new SpeechUnavailableException(Reason.UNSUPPORTED, "no speech model for language '" + language
+                    + "' (have " + String.join(", ", decoders.languages()) + ")");
+        }
+        return null;
+    }
+
+    /**
+     * Why a new stream of this language (at a rate its model takes) would be refused right now, or
+     * empty if it would be admitted: the very checks {@link #open} makes, so readiness can match
+     * admission. Counts nothing as rejected.
+     */
+    public synchronized Optional<String> refusal(String language) {
+        SpeechUnavailableException e = unservable(language);
+        return Optional.ofNullable(e != null ? e.getMessage() : admissionRefusal(language));
+    }
+
+    /** Null to admit; the caller holds the lock. */
+    private String admissionRefusal(String language) {
+        return admission.refusal(streams.size(), demand(), estimate(language));
+    }
+
+    @Override
+    public Optional<String> languageOfModel(String name) {
+        for (String language : decoders.languages()) {
+            if (language.equals(name) || decoders.modelNames(language).contains(name)) {
+                return Optional.of(language);
+            }
+        }
+        return Optional.empty();
     }
 
     private SpeechUnavailableException reject(Reason reason, String message) {
@@ -169,24 +207,16 @@ public final class LocalSpeechService implements SpeechService {
         return sum;
     }
 
-    /**
-     * Expected real-time factor of a new stream: the average over this language's finished streams,
-     * or while there are none, over its open streams that have been measured.
-     */
+    /** Expected real-time factor of a new stream (see {@link AdmissionControl}). */
     private double estimate(String language) {
-        if (admission.known(language)) {
-            return admission.estimate(language);
-        }
-        double sum = 0;
-        int n = 0;
+        List<Double> measured = new ArrayList<>();
         for (LocalStream s : streams.values()) {
             double rtf = s.rtf();
             if (!Double.isNaN(rtf) && s.spec.language().equals(language)) {
-                sum += rtf;
-                n++;
+                measured.add(rtf);
             }
         }
-        return n == 0 ? 0 : sum / n;
+        return admission.estimate(language, measured);
     }
 
     /** A stream's lag went past the queue limit: shed the newest lagging stream (see the class comment). */

@@ -42,6 +42,8 @@ final class LocalStream implements SpeechStream {
 
     /** The end-of-audio marker in the queue. */
     private static final Chunk FINISH = new Chunk(new short[0], 0);
+    /** The end-of-utterance marker ({@link #reset()}): queued, so it lands between the right chunks. */
+    private static final Chunk RESET = new Chunk(new short[0], 0);
     /** A stream may hold this many times its queue limit in audio before it is shed for memory's sake. */
     static final int HARD_LIMIT_FACTOR = 10;
 
@@ -170,6 +172,14 @@ final class LocalStream implements SpeechStream {
         }
     }
 
+    @Override
+    public void reset() {
+        if (phase.get().state() == State.OPEN) {
+            queue.add(RESET);
+            schedule();
+        }
+    }
+
     /**
      * How long the oldest audio not yet recognised has been waiting: the delay the pool adds to this
      * stream. A producer feeding faster than real time makes a long queue but no lag while the pool
@@ -184,7 +194,7 @@ final class LocalStream implements SpeechStream {
         long since = workingSince;
         if (since == 0) {
             Chunk head = queue.peek();
-            if (head == null || head == FINISH) {
+            if (head == null || head == FINISH || head == RESET) {
                 return 0;
             }
             since = head.acceptedNanos();
@@ -276,6 +286,12 @@ final class LocalStream implements SpeechStream {
                     flush();
                     return;
                 }
+                if (chunk == RESET) {
+                    if (!endUtterance()) {
+                        return;
+                    }
+                    continue;
+                }
                 workingSince = chunk.acceptedNanos();
                 boolean ok;
                 try {
@@ -348,15 +364,8 @@ final class LocalStream implements SpeechStream {
 
     /** End of audio: the final result, then ENDED. */
     private void flush() {
-        if (decoder == null && !openDecoder()) {
+        if (!endUtterance()) {
             return;
-        }
-        long started = System.nanoTime();
-        String result = decoder.finalResult();
-        processingNanos += System.nanoTime() - started;
-        Final f = json.result(result, spec.words());
-        if (spec.mode() == ResultMode.PER_CHUNK || !f.isEmpty()) {
-            emit(f);
         }
         Phase p = phase.get();
         if (p.state() == State.FINISHING) {
@@ -370,9 +379,29 @@ final class LocalStream implements SpeechStream {
         // Otherwise it was closed or shed meanwhile; the drain loop's next turn reports that.
     }
 
+    /**
+     * Vosk's final result for the utterance in progress; the recognizer starts a new one with the
+     * next audio. False if the stream failed.
+     */
+    private boolean endUtterance() {
+        if (decoder == null && !openDecoder()) {
+            return false;
+        }
+        long started = System.nanoTime();
+        String result = decoder.finalResult();
+        processingNanos += System.nanoTime() - started;
+        lastPartialJson = "";
+        samplesSincePartial = 0;
+        Final f = json.result(result, spec.words());
+        if (spec.mode() == ResultMode.PER_CHUNK || !f.isEmpty()) {
+            emit(f);
+        }
+        return true;
+    }
+
     private boolean openDecoder() {
         try {
-            decoder = decoders.open(spec.language(), spec.sampleRate());
+            decoder = decoders.open(spec.language(), spec.sampleRate(), spec.recognizer());
             return true;
         } catch (IOException | RuntimeException e) {
             log.warn("speech stream {} ({}): cannot create a recognizer for '{}': {}", id, spec.label(),

@@ -11,6 +11,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.livedesk.speech.api.RecognizerOptions;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vosk.LibVosk;
@@ -35,6 +39,8 @@ public final class SpeechModels implements DecoderFactory {
     private record Loaded(Model model, Path folder, int sampleRate, boolean allowUpsample) {}
 
     private final Map<String, Loaded> models;
+    /** Writes phrase lists as the JSON array libvosk's grammar recognizer takes. */
+    private final ObjectMapper mapper = new ObjectMapper();
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean closed;
 
@@ -127,15 +133,41 @@ public final class SpeechModels implements DecoderFactory {
         return require(language).folder();
     }
 
+    /** The folder's own name and its full path: what a vosk-server client would put in config's {@code model}. */
     @Override
-    public Decoder open(String language, int sampleRate) throws IOException {
+    public List<String> modelNames(String language) {
+        Path folder = require(language).folder();
+        return List.of(folder.getFileName().toString(), folder.toString());
+    }
+
+    @Override
+    public Decoder open(String language, int sampleRate, RecognizerOptions options) throws IOException {
         if (closed) {
             throw new IOException("speech models are closed");
         }
-        Recognizer recognizer = new Recognizer(require(language).model(), sampleRate);
-        // Word timings are cheap and captions want them; the wire format drops them when not asked for.
-        recognizer.setWords(true);
+        Model model = require(language).model();
+        Recognizer recognizer = options.hasGrammar()
+                ? new Recognizer(model, sampleRate, grammar(options))
+                : new Recognizer(model, sampleRate);
+        try {
+            // Word timings are cheap and captions want them; the wire format drops them when not asked for.
+            recognizer.setWords(true);
+            if (options.maxAlternatives() > 0) {
+                recognizer.setMaxAlternatives(options.maxAlternatives());
+            }
+        } catch (RuntimeException e) {
+            recognizer.close();
+            throw e;
+        }
         return new VoskDecoder(recognizer);
+    }
+
+    private String grammar(RecognizerOptions options) {
+        try {
+            return mapper.writeValueAsString(options.phraseList());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a phrase list", e);
+        }
     }
 
     /** Models not yet freed (for tests and status). */

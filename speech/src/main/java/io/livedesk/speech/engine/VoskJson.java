@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.livedesk.speech.api.Alternative;
 import io.livedesk.speech.api.TranscriptEvent.Final;
 import io.livedesk.speech.api.TranscriptEvent.Partial;
 import io.livedesk.speech.api.Word;
@@ -50,18 +51,34 @@ public final class VoskJson {
         return result(tree(json), withWords);
     }
 
+    /**
+     * With {@code max_alternatives} Vosk writes {@code {"alternatives":[{"confidence":…,"text":…,
+     * "result":[…]},…]}} instead: the final's text and words are then the first (best) one's.
+     */
     public Final result(JsonNode node, boolean withWords) {
-        String text = node.path("text").asText("");
+        JsonNode alternatives = node.path("alternatives");
+        if (alternatives.isArray() && !alternatives.isEmpty()) {
+            List<Alternative> list = new ArrayList<>(alternatives.size());
+            for (JsonNode a : alternatives) {
+                list.add(new Alternative(a.path("text").asText(""), a.path("confidence").asDouble(),
+                        words(a, withWords)));
+            }
+            return Final.of(list.get(0).text(), list.get(0).words(), list);
+        }
+        return Final.of(node.path("text").asText(""), words(node, withWords));
+    }
+
+    private static List<Word> words(JsonNode node, boolean withWords) {
         JsonNode result = node.path("result");
         if (!withWords || !result.isArray() || result.isEmpty()) {
-            return Final.of(text, List.of());
+            return List.of();
         }
         List<Word> words = new ArrayList<>(result.size());
         for (JsonNode w : result) {
             words.add(new Word(w.path("word").asText(""), w.path("start").asDouble(), w.path("end").asDouble(),
                     w.path("conf").asDouble(1.0)));
         }
-        return Final.of(text, words);
+        return words;
     }
 
     public JsonNode tree(String json) {

@@ -10,26 +10,25 @@ import java.util.function.Supplier;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.livedesk.speech.api.SpeechService;
-import io.livedesk.speech.api.SpeechStatus;
 import io.livedesk.speech.engine.NamedThreads;
 
 /**
  * The speech node's private HTTP port: {@code /healthz} (the process answers), {@code /readyz}
- * (200 when streams can be opened, 503 with the reason when not) and {@code /metrics}
+ * (200 when a new stream would be admitted, 503 with the reason when not, see {@link Readiness})
+ * and {@code /metrics}
  * (Prometheus text). The JDK's own HTTP server, one thread: three tiny GETs need no more.
  */
 final class HealthServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(new NamedThreads("ld-speech-http"));
 
-    HealthServer(String host, int port, SpeechService service, Supplier<String> metrics) throws IOException {
+    HealthServer(String host, int port, Supplier<Readiness> readiness, Supplier<String> metrics) throws IOException {
         http = HttpServer.create(new InetSocketAddress(host, port), 16);
         http.setExecutor(thread);
         http.createContext("/healthz", ex -> reply(ex, 200, "text/plain", "ok\n"));
         http.createContext("/readyz", ex -> {
-            SpeechStatus s = service.status();
-            reply(ex, s.ready() ? 200 : 503, "text/plain", s.state().name().toLowerCase() + ": " + s.detail() + "\n");
+            Readiness r = readiness.get();
+            reply(ex, r.ready() ? 200 : 503, "text/plain", r.detail() + "\n");
         });
         http.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
         http.start();

@@ -69,7 +69,12 @@ public final class SpeechNode implements AutoCloseable {
                 FunctionCounter.builder("livedesk.speech.connections.errors", stats, ConnectionStats::errors)
                         .description("connections closed for bad input, unknown language, overload or failure")
                         .register(registry);
-                health = new HealthServer(settings.httpHost(), settings.httpPort(), service, registry::scrape);
+                String language = settings.server().defaultLanguage();
+                Gauge.builder("livedesk.speech.admitting", service, s -> Readiness.of(s, language).ready() ? 1 : 0)
+                        .description("1 when a new stream of the default language would be admitted (as /readyz)")
+                        .register(registry);
+                health = new HealthServer(settings.httpHost(), settings.httpPort(),
+                        () -> Readiness.of(service, language), registry::scrape);
             }
             return new SpeechNode(service, server, health);
         } catch (IOException | RuntimeException e) {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 
+import io.livedesk.speech.api.RecognizerOptions;
 import io.livedesk.speech.api.ResultMode;
 import io.livedesk.speech.api.SpeechStatus;
 import io.livedesk.speech.api.SpeechStream;
@@ -224,5 +225,37 @@ class LocalSpeechServiceTest {
 
     private static int indexOf(List<TranscriptEvent> events, TranscriptEvent e) {
         return events.indexOf(e);
+    }
+
+    @Test
+    void resetEndsTheUtteranceSoFarAndTheStreamGoesOn() throws Exception {
+        Recorder r = new Recorder();
+        try (SpeechStream stream = service.open(captions().withMode(ResultMode.PER_CHUNK), r)) {
+            short[] voice = audio.render(voiced(600));
+            stream.accept(voice, 0, voice.length);
+            stream.reset();
+            stream.reset();
+            short[] more = audio.render(voiced(800), silence(1200));
+            stream.accept(more, 0, more.length);
+            stream.finish();
+            assertEquals(StreamState.ENDED, r.awaitStatus(WAIT).state());
+        }
+        // audio, reset, reset, audio, finish: a final for each reset (the second empty), in place.
+        assertEquals(6, r.events.size(), () -> "events: " + r.events);
+        assertEquals("speech", ((Final) r.events.get(1)).text());
+        assertTrue(((Final) r.events.get(2)).isEmpty());
+        assertEquals(2, r.nonEmptyFinals().size(), () -> "events: " + r.events);
+    }
+
+    @Test
+    void alternativesAndAPhraseListReachTheRecognizer() throws Exception {
+        StreamSpec spec = new StreamSpec("en", RATE, "t", true, ResultMode.CAPTIONS,
+                new RecognizerOptions(4, List.of("speech", "no speech")));
+        Recorder r = transcribe(spec, audio.render(voiced(1000), silence(1200)));
+        assertEquals(spec.recognizer(), decoders.lastOptions);
+        Final f = r.nonEmptyFinals().get(0);
+        assertEquals("speech", f.text());
+        assertEquals("speech", f.alternatives().get(0).text());
+        assertEquals("speech", f.words().get(0).word());
     }
 }

@@ -166,4 +166,42 @@ class OverloadTest {
             service.close();
         }
     }
+
+    @Test
+    void afterAStreamSlowerThanRealTimeTheIdleNodeAdmitsAgainAndTheEstimateRecovers() throws Exception {
+        // Two workers at 80 %: capacity 1.6. The machine is slow (RTF 2) for one stream, then fast.
+        SlowDecoders slow = new SlowDecoders(SpeechModels.load(TestModels.modelsDir(), TestModels.english()), 2.0);
+        LocalSpeechService service = new LocalSpeechService(slow, EngineSettings.defaults().withWorkers(2));
+        try {
+            short[] pcm = audio.render(voiced(1100));
+            Recorder first = new Recorder();
+            SpeechStream a = service.open(StreamSpec.captions("en", RATE, "a"), first);
+            a.accept(pcm, 0, pcm.length);
+            // Measured while open: a second stream does not fit, and the readiness check says so.
+            await().atMost(WAIT).until(() -> service.status().load() > 1.0);
+            String busy = service.refusal("en").orElseThrow();
+            assertTrue(busy.startsWith("overloaded: load "), busy);
+            assertThrows(SpeechUnavailableException.class,
+                    () -> service.open(StreamSpec.captions("en", RATE, "refused"), new Recorder()));
+            a.finish();
+            assertEquals(StreamState.ENDED, first.awaitStatus(WAIT).state());
+            await().atMost(WAIT).until(() -> service.unreleasedStreams() == 0);
+
+            // Issue 13: from here every stream was refused ("load 0.00 + 2.0.. is over capacity 1.60")
+            // until a restart. A node with nothing open admits, and so re-measures.
+            assertEquals(java.util.Optional.empty(), service.refusal("en"));
+            slow.setRtf(0.05);
+            SpeechStream b = service.open(StreamSpec.captions("en", RATE, "b"), new Recorder());
+            b.accept(pcm, 0, pcm.length);
+            // Before b is measured its estimate is the old 2.0 and a second stream would not fit; once
+            // b has a second of audio measured, the estimate moves (mean of 2.0 and b's ~0.05) and it does.
+            await().atMost(WAIT).until(() -> service.refusal("en").isEmpty());
+            SpeechStream c = service.open(StreamSpec.captions("en", RATE, "c"), new Recorder());
+            assertFalse(c.id().isEmpty());
+            b.close();
+            c.close();
+        } finally {
+            service.close();
+        }
+    }
 }

@@ -144,40 +144,35 @@ class SpeechEndpointTest {
         assertNormalStreamWorks();
     }
 
+    /** A first config the node refuses: the error names the words, the connection closes with the code. */
+    private void assertConfigRefused(String config, int code, String... words) throws Exception {
+        try (WsClient ws = WsClient.connect(base + "/")) {
+            ws.sendRaw(config);
+            assertError(ws, code, words);
+        }
+    }
+
     @Test
     void unsupportedSampleRates() throws Exception {
-        try (WsClient ws = WsClient.connect(base + "/")) {
-            ws.sendRaw("{\"config\":{\"sample_rate\":4000}}");
-            assertError(ws, 1008, "sample_rate", "8000", "48000");
-        }
+        assertConfigRefused("{\"config\":{\"sample_rate\":4000}}", 1008, "sample_rate", "8000", "48000");
         // In range, but below what this model can take (Vosk will not upsample for it).
-        try (WsClient ws = WsClient.connect(base + "/")) {
-            ws.sendRaw("{\"config\":{\"sample_rate\":8000}}");
-            assertError(ws, 1008, "8000", "16000");
-        }
-        try (WsClient ws = WsClient.connect(base + "/")) {
-            ws.sendRaw("{\"config\":{\"sample_rate\":\"fast\"}}");
-            assertError(ws, 1008, "sample_rate");
-        }
+        assertConfigRefused("{\"config\":{\"sample_rate\":8000}}", 1008, "8000", "16000");
+        assertConfigRefused("{\"config\":{\"sample_rate\":\"fast\"}}", 1008, "sample_rate");
         assertNormalStreamWorks();
     }
 
     @Test
-    void unknownConfigKeysAndSecondConfigs() throws Exception {
-        try (WsClient ws = WsClient.connect(base + "/")) {
-            ws.sendRaw("{\"config\":{\"sample_rate\":16000,\"beam\":20}}");
-            assertError(ws, 1008, "unknown config key 'beam'");
-        }
-        try (WsClient ws = WsClient.connect(base + "/")) {
-            ws.sendRaw("{\"config\":{\"max_alternatives\":3}}");
-            assertError(ws, 1008, "max_alternatives");
-        }
+    void unknownConfigKeysAndValuesOutOfBounds() throws Exception {
+        assertConfigRefused("{\"config\":{\"sample_rate\":16000,\"beam\":20}}", 1008, "unknown config key 'beam'");
+        assertConfigRefused("{\"config\":{\"max_alternatives\":1000}}", 1008, "max_alternatives", "100");
+        assertConfigRefused("{\"config\":{\"phrase_list\":\"one two\"}}", 1008, "phrase_list", "array");
+        // A late config with a bad value is still an error, after audio too.
         try (WsClient ws = WsClient.connect(base + "/")) {
             ws.sendRaw("{\"config\":{\"sample_rate\":16000}}");
             ws.sendBinary(SyntheticAudio.toBytes(audio.render(silence(100))));
             ws.next();
-            ws.sendRaw("{\"config\":{\"sample_rate\":16000}}");
-            assertError(ws, 1008, "before any audio");
+            ws.sendRaw("{\"config\":{\"sample_rate\":16000,\"words\":\"maybe\"}}");
+            assertError(ws, 1008, "words");
         }
         assertNormalStreamWorks();
     }

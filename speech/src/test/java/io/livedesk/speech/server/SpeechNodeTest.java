@@ -62,7 +62,8 @@ class SpeechNodeTest {
                 assertEquals(1000, ws.awaitClose(WsClient.DEFAULT_TIMEOUT));
             }
             String metrics = get(node.httpPort(), "/metrics").body();
-            for (String name : new String[] {"livedesk_speech_ready 1.0", "livedesk_speech_streams_opened_total 1.0",
+            for (String name : new String[] {"livedesk_speech_ready 1.0", "livedesk_speech_admitting 1.0",
+                    "livedesk_speech_streams_opened_total 1.0",
                     "livedesk_speech_streams_active", "livedesk_speech_lag_max_milliseconds",
                     "livedesk_speech_connections_opened_total 1.0", "livedesk_speech_streams_shed_total 0.0"}) {
                 assertTrue(metrics.contains(name), () -> name + " missing from\n" + metrics);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.livedesk.speech.api.RecognizerOptions;
 import io.livedesk.speech.engine.Decoder;
 import io.livedesk.speech.engine.DecoderFactory;
 
@@ -13,6 +14,8 @@ public final class CountingDecoders implements DecoderFactory {
     public final AtomicInteger opened = new AtomicInteger();
     public final AtomicInteger closed = new AtomicInteger();
     public final AtomicInteger factoryClosed = new AtomicInteger();
+    /** What the last recognizer was asked for (alternatives, phrase list). */
+    public volatile RecognizerOptions lastOptions;
     /** Set when a recognizer call ran on a thread not named ld-speech-*. */
     public volatile String foreignThread;
 
@@ -31,9 +34,15 @@ public final class CountingDecoders implements DecoderFactory {
     }
 
     @Override
-    public Decoder open(String language, int sampleRate) throws IOException {
+    public List<String> modelNames(String language) {
+        return inner.modelNames(language);
+    }
+
+    @Override
+    public Decoder open(String language, int sampleRate, RecognizerOptions options) throws IOException {
         check();
-        Decoder d = inner.open(language, sampleRate);
+        Decoder d = inner.open(language, sampleRate, options);
+        lastOptions = options;
         opened.incrementAndGet();
         return new Decoder() {
             private boolean done;

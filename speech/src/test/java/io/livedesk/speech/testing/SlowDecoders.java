@@ -3,6 +3,7 @@ package io.livedesk.speech.testing;
 import java.io.IOException;
 import java.util.List;
 
+import io.livedesk.speech.api.RecognizerOptions;
 import io.livedesk.speech.engine.Decoder;
 import io.livedesk.speech.engine.DecoderFactory;
 
@@ -13,11 +14,17 @@ import io.livedesk.speech.engine.DecoderFactory;
  */
 public final class SlowDecoders implements DecoderFactory {
     private final DecoderFactory inner;
-    private final double rtf;
+    /** Changeable, so a test can make a machine slow for a while and then fast again. */
+    private volatile double rtf;
 
     public SlowDecoders(DecoderFactory inner, double rtf) {
         this.inner = inner;
         this.rtf = rtf;
+    }
+
+    /** Recognizers opened from now on run at this real-time factor. */
+    public void setRtf(double newRtf) {
+        this.rtf = newRtf;
     }
 
     @Override
@@ -31,12 +38,18 @@ public final class SlowDecoders implements DecoderFactory {
     }
 
     @Override
-    public Decoder open(String language, int sampleRate) throws IOException {
-        Decoder d = inner.open(language, sampleRate);
+    public List<String> modelNames(String language) {
+        return inner.modelNames(language);
+    }
+
+    @Override
+    public Decoder open(String language, int sampleRate, RecognizerOptions options) throws IOException {
+        Decoder d = inner.open(language, sampleRate, options);
+        double slowness = rtf;
         return new Decoder() {
             @Override
             public boolean accept(short[] pcm, int length) {
-                long until = System.nanoTime() + (long) (rtf * length * 1e9 / sampleRate);
+                long until = System.nanoTime() + (long) (slowness * length * 1e9 / sampleRate);
                 boolean endpoint = d.accept(pcm, length);
                 while (System.nanoTime() < until) {
                     Thread.onSpinWait();
