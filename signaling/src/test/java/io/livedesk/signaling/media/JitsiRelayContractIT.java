@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.live.Broadcast;
-import io.livedesk.signaling.live.BroadcastId;
 import io.livedesk.signaling.live.BroadcastMedia;
 import io.livedesk.signaling.protocol.ClientMessage;
 import io.livedesk.signaling.testing.BrowserOffer;
@@ -69,9 +68,7 @@ class JitsiRelayContractIT {
         WsClient host = node.signIn(node.staffToken("host-lin", "Lin Wei", List.of("loans"), List.of("en"), 1));
         WsClient ann = node.signIn(node.customerToken("viewer-0", "Ann"));
         WsClient bo = node.signIn(node.customerToken("viewer-1", "Bo"));
-        long now = System.currentTimeMillis();
-        Broadcast broadcast = Broadcast.scheduled(BroadcastId.generate(), Subject.of("host-lin"),
-                "Saving for your first home", "", "en", "loans", now, null).wentLive(now, node.nodeId());
+        Broadcast broadcast = RelayedBroadcastIT.liveBroadcast(node);
         BroadcastMedia media = node.node().broadcastMedia();
 
         BrowserOffer hostPage = BrowserOffer.of("hostpg01", 1);

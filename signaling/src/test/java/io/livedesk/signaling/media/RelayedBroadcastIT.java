@@ -72,9 +72,7 @@ class RelayedBroadcastIT {
         WsClient host = node.signIn(node.staffToken("host-lin", "Lin Wei", List.of("loans"), List.of("en"), 1));
         List<WsClient> viewers = List.of(node.signIn(node.customerToken("viewer-0", "Ann")),
                 node.signIn(node.customerToken("viewer-1", "Bo")), node.signIn(node.customerToken("viewer-2", "Cy")));
-        long now = System.currentTimeMillis();
-        Broadcast broadcast = Broadcast.scheduled(BroadcastId.generate(), Subject.of("host-lin"),
-                "Saving for your first home", "", "en", "loans", now, null).wentLive(now, node.nodeId());
+        Broadcast broadcast = liveBroadcast(node);
         BroadcastMedia media = node.node().broadcastMedia();
         BridgePool pool = node.node().bridgePool();
         await("both bridges checked").atMost(WAIT).until(() -> pool.members().stream()
@@ -150,9 +148,7 @@ class RelayedBroadcastIT {
         WsClient host = node.signIn(node.staffToken("host-lin", "Lin Wei", List.of("loans"), List.of("en"), 1));
         WsClient ann = node.signIn(node.customerToken("viewer-0", "Ann"));
         WsClient bo = node.signIn(node.customerToken("viewer-1", "Bo"));
-        long now = System.currentTimeMillis();
-        Broadcast broadcast = Broadcast.scheduled(BroadcastId.generate(), Subject.of("host-lin"),
-                "Saving for your first home", "", "en", "loans", now, null).wentLive(now, node.nodeId());
+        Broadcast broadcast = liveBroadcast(node);
         BroadcastMedia media = node.node().broadcastMedia();
         BridgePool pool = node.node().bridgePool();
         await("both bridges checked").atMost(WAIT).until(() -> pool.members().stream()
@@ -178,6 +174,13 @@ class RelayedBroadcastIT {
         assertTrue(pool.ownerOf(second).isEmpty(), "the lost carrier is forgotten");
         assertEquals(List.of("host", "viewer-1"), ids(pool.conferenceStats(first).endpoints()));
         media.ended(broadcast.ended(System.currentTimeMillis()));
+    }
+
+    /** A broadcast of host {@code host-lin} that went live on {@code node} just now. */
+    static Broadcast liveBroadcast(TestNode node) {
+        long now = System.currentTimeMillis();
+        return Broadcast.scheduled(BroadcastId.generate(), Subject.of("host-lin"), "Saving for your first home", "",
+                "en", "loans", now, null).wentLive(now, node.nodeId());
     }
 
     private static List<String> ids(List<EndpointStats> stats) {

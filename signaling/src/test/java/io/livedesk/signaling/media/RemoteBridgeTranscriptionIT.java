@@ -68,9 +68,7 @@ class RemoteBridgeTranscriptionIT {
 
     @Test
     void theCustomersWordsOnARemoteBridgeReachTheStaffAsCaptionsAndSurviveASpeechNodeFailure() throws Exception {
-        Path model = Path.of(Objects.requireNonNull(getClass().getResource("/vosk-energy-model")).toURI());
-        LocalSpeechService engine = opened(LocalSpeechService.start(model.getParent(),
-                Map.of("en", model.getFileName().toString()), EngineSettings.defaults().withWorkers(2)));
+        LocalSpeechService engine = engine();
         SpeechServer speechA = opened(SpeechServer.start(engine, ServerSettings.defaults("en").withPort(0)));
         SpeechServer speechB = opened(SpeechServer.start(engine, ServerSettings.defaults("en").withPort(0)));
         BridgeNode bridge = opened(BridgeNode.start(new BridgeNode.Settings("node-tap", "127.0.0.1", freeUdpPort(),
@@ -140,10 +138,7 @@ class RemoteBridgeTranscriptionIT {
 
     @Test
     void whenTheCallsBridgeGoesDownTheTapFollowsTheCallToTheOtherBridgeAndCaptionsGoOn() throws Exception {
-        Path model = Path.of(Objects.requireNonNull(getClass().getResource("/vosk-energy-model")).toURI());
-        LocalSpeechService engine = opened(LocalSpeechService.start(model.getParent(),
-                Map.of("en", model.getFileName().toString()), EngineSettings.defaults().withWorkers(2)));
-        SpeechServer speech = opened(SpeechServer.start(engine, ServerSettings.defaults("en").withPort(0)));
+        SpeechServer speech = opened(SpeechServer.start(engine(), ServerSettings.defaults("en").withPort(0)));
         BridgeNode first = opened(bridgeNode("node-first"));
         BridgeNode second = opened(bridgeNode("node-second"));
         TestNode node = opened(TestNode.start(Map.of("livedesk.calls.media", "bridge",
@@ -184,6 +179,13 @@ class RemoteBridgeTranscriptionIT {
         sender.shutdownNow();
         call.hangUp();
         await("the tap ends with the call").atMost(WAIT).until(() -> other.speechTaps().activeTaps() == 0);
+    }
+
+    /** Real libvosk with the test model, which says {@code speech} for each voiced stretch. */
+    private LocalSpeechService engine() throws Exception {
+        Path model = Path.of(Objects.requireNonNull(getClass().getResource("/vosk-energy-model")).toURI());
+        return opened(LocalSpeechService.start(model.getParent(), Map.of("en", model.getFileName().toString()),
+                EngineSettings.defaults().withWorkers(2)));
     }
 
     private static BridgeNode bridgeNode(String id) throws IOException {
