@@ -160,6 +160,11 @@ final class BridgeLegs {
         long storedRevision;
         /** The pool member holding the conference, as last stored; null before there is one. */
         String bridgeMember;
+        /**
+         * The region its conference is wanted in (a bridge pool prefers a member there when it creates it): a call's
+         * first participant's; null for anywhere.
+         */
+        String region;
         /** Restored from the store and not yet checked against the bridge (see {@code BridgeNegotiator#settle}). */
         boolean adoptPending;
         /**
@@ -186,7 +191,8 @@ final class BridgeLegs {
                 out.add(new CallMediaState.LegState(l.endpointId, l.subject, l.mode, l.sessionId, l.version, l.ufrag,
                         l.fingerprint, l.bridgeSide, l.maxVideoHeight, l.tracks, l.answeredWith));
             }
-            return new CallMediaState(callId, meetingId.value(), node, bridgeMember, revision, endpointsCreated, out);
+            return new CallMediaState(callId, meetingId.value(), node, bridgeMember, revision, endpointsCreated, out,
+                    region);
         }
 
         /**
@@ -211,6 +217,7 @@ final class BridgeLegs {
             }
             meeting.storedRevision = state.revision();
             meeting.bridgeMember = state.bridgeMember();
+            meeting.region = state.region();
             meeting.adoptPending = true;
             return meeting;
         }
@@ -430,8 +437,9 @@ final class BridgeLegs {
         try {
             reply = bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(create).build());
         } catch (BridgeException.NotFound e) {
-            reply = bridge.apply(ConferenceRequest.creating(meetingId).name(ConferenceNames.of(meetingId))
-                    .endpoint(create).build());
+            ConferenceRequest conference = ConferenceRequest.creating(meetingId).name(ConferenceNames.of(meetingId))
+                    .endpoint(create).build();
+            reply = bridge instanceof BridgePool pool ? pool.apply(conference, meeting.region) : bridge.apply(conference);
         }
         Leg fresh = new Leg(endpointId, subject, Long.toString(random.nextLong() & Long.MAX_VALUE));
         fresh.ufrag = offer.transport().ufrag();

@@ -143,6 +143,17 @@ public final class BridgeNegotiator implements MediaNegotiator {
     @Override
     public void signal(CallRecord call, Subject fromSubject, Role fromRole, ClientMessage.CallSignal signal,
                        Runnable answered) {
+        signal(call, fromSubject, fromRole, null, signal, answered);
+    }
+
+    /**
+     * The call's conference is wanted in the region of its first participant with media (the first to offer): a
+     * pool puts it on a bridge of that region if one takes it ({@link BridgeSelector}). The region stays the call's
+     * when the conference is created again (its bridge went down).
+     */
+    @Override
+    public void signal(CallRecord call, Subject fromSubject, Role fromRole, String fromRegion,
+                       ClientMessage.CallSignal signal, Runnable answered) {
         if (signal.candidate() != null) {
             return; // see the class comment: the offer's candidates and peer-reflexive ones suffice
         }
@@ -159,6 +170,9 @@ public final class BridgeNegotiator implements MediaNegotiator {
                 throw new ProtocolException(ErrorCode.UNAVAILABLE, "the call's media moved to another node; offer again");
             }
             media.lostInTakeover.remove(fromSubject);
+            if (media.region == null && media.legs.isEmpty()) {
+                media.region = fromRegion;
+            }
             LegRole role = LegRole.of(call, fromSubject);
             BridgeLegs.Leg leg = core.legFor(media, fromSubject, offer, BridgeLegs.Mode.PARTICIPANT,
                     () -> media.nextEndpointId(role.label(), role == LegRole.CUSTOMER), events(call),

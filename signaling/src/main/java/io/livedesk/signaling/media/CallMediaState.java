@@ -20,9 +20,10 @@ import java.util.Objects;
  * @param revision         1 for the first write, one more with each; writes are compare-and-set on it
  * @param endpointsCreated endpoint ids handed out per label, so a leg created after a takeover gets a fresh one
  * @param legs             in order of joining
+ * @param region           the region the call's conference is wanted in (its first participant's); null for any
  */
 public record CallMediaState(CallId callId, String meetingId, String node, String bridgeMember, long revision,
-                             Map<String, Integer> endpointsCreated, List<LegState> legs) {
+                             Map<String, Integer> endpointsCreated, List<LegState> legs, String region) {
 
     public CallMediaState {
         Objects.requireNonNull(callId, "callId");
@@ -33,6 +34,12 @@ public record CallMediaState(CallId callId, String meetingId, String node, Strin
         }
         endpointsCreated = Map.copyOf(endpointsCreated);
         legs = List.copyOf(legs);
+    }
+
+    /** Without a region. */
+    public CallMediaState(CallId callId, String meetingId, String node, String bridgeMember, long revision,
+                          Map<String, Integer> endpointsCreated, List<LegState> legs) {
+        this(callId, meetingId, node, bridgeMember, revision, endpointsCreated, legs, null);
     }
 
     /**
