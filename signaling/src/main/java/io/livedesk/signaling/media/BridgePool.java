@@ -265,11 +265,27 @@ public final class BridgePool implements Bridge, CarrierBridges {
 
     @Override
     public ConferenceReply createBesides(ConferenceRequest create, Collection<MeetingId> held) throws BridgeException {
+        return createIn(null, create, held);
+    }
+
+    @Override
+    public boolean takesConferenceIn(String region, Collection<MeetingId> held) {
+        return !closed.get() && selector.takesIn(membersBesides(held), region);
+    }
+
+    /** @param region null for any region */
+    @Override
+    public ConferenceReply createIn(String region, ConferenceRequest create, Collection<MeetingId> held)
+            throws BridgeException {
         if (!create.create() || owners.containsKey(create.meetingId())) {
             throw new BridgeException.BadRequest("createBesides creates a conference the pool does not hold yet: "
                     + create.meetingId());
         }
-        return create(create, membersBesides(held), null);
+        List<PoolMember> candidates = membersBesides(held);
+        if (region != null) {
+            candidates = candidates.stream().filter(m -> region.equals(m.region())).toList();
+        }
+        return create(create, candidates, region);
     }
 
     /** The members that hold none of {@code held}. */
