@@ -383,7 +383,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
         return new BridgeLegs.Events() {
             @Override
             public void up(BridgeLegs.Leg leg) {
-                legs.legUp(call, leg.subject, leg.endpointId);
+                legs.legUp(call, leg.subject, leg.endpointId, leg.conference);
                 changeConnectivity(call, c -> c.legUp(leg.subject, leg.endpointId));
             }
 

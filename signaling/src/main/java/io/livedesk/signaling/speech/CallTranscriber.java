@@ -1,6 +1,7 @@
 package io.livedesk.signaling.speech;
 
 import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
@@ -82,6 +83,12 @@ public final class CallTranscriber implements LegObserver {
 
     @Override
     public void legUp(CallRecord call, Subject subject, String endpointId) {
+        legUp(call, subject, endpointId, CallMeetings.meetingOf(call.callId()));
+    }
+
+    /** Taps the endpoint on the conference it is on (a call in two regions has one on each region's bridge). */
+    @Override
+    public void legUp(CallRecord call, Subject subject, String endpointId, MeetingId conference) {
         Speaker speaker = speakerOf(endpointId);
         String key = key(call.callId(), endpointId);
         Optional<String> untappable = taps.unavailable();
@@ -95,7 +102,7 @@ public final class CallTranscriber implements LegObserver {
         }
         Leg leg = new Leg(call.callId(), subject, endpointId, speaker);
         try {
-            leg.tap = taps.open(CallMeetings.meetingOf(call.callId()), endpointId,
+            leg.tap = taps.open(conference, endpointId,
                     StreamSpec.captions(call.language(), sampleRate, call.callId() + "/" + endpointId), leg::onEvent);
         } catch (SpeechUnavailableException e) {
             log.info("call {}: no transcription for {}: {}", call.callId(), endpointId, e.getMessage());

@@ -5,16 +5,23 @@ import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.server.BridgeNode;
 import io.livedesk.signaling.call.CallId;
+import io.livedesk.signaling.call.CallRecord;
+import io.livedesk.signaling.protocol.MessageCodec;
+import io.livedesk.signaling.redis.RedisConnections;
+import io.livedesk.signaling.redis.RedisKeys;
+import io.livedesk.signaling.testing.RedisServerExtension;
 import io.livedesk.signaling.testing.BrowserOffer;
 import io.livedesk.signaling.testing.TestNode;
 import io.livedesk.testkit.ws.WsClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * synthetic browsers (real ICE, DTLS, SRTP). The customer offers first, so the call's conference goes to the north
  * bridge; the staff member's leg goes on a second conference of the call on the south bridge, joined to the first by
  * one relay listing each side's participant to the other; each page's media reaches the other across it. Hanging up
- * expires both conferences.
+ * expires both conferences. When the signaling node holding the call's media dies, another takes the call over with
+ * both conferences and the relay: the media keeps flowing through the same endpoints.
  */
 @Timeout(120)
 class RegionalCallIT {
@@ -40,7 +48,17 @@ class RegionalCallIT {
     private static final long STAFF_AUDIO = 11;
     private static final long CUSTOMER_AUDIO = 21;
 
+    private static final Duration NODE_TTL = Duration.ofSeconds(2);
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
     private final List<AutoCloseable> open = new ArrayList<>();
+
+    /** A call between a customer and a staff member, both pages connected to the bridge. */
+    private record Call(String callId, WsClient customer, WsClient staff, String customerOffer, String staffOffer,
+                        String customerToken, String staffToken) {
+    }
 
     @AfterEach
     void closeAll() throws Exception {
@@ -65,26 +83,9 @@ class RegionalCallIT {
 
         SyntheticBrowser staffPage = open(new SyntheticBrowser("staff", STAFF));
         SyntheticBrowser customerPage = open(new SyntheticBrowser("customer", CUSTOMER));
-        WsClient staff = node.signIn(node.token(staffClaims("staff-r1", "south")));
-        staff.requestOk(Map.of("type", "presence.set", "status", "available"));
-        // No region claim: the customer is in the node's region, north.
-        WsClient customer = node.signIn(node.customerToken("cust-r1", "Li Wei"));
-        String callId = customer.requestOk(Map.of("type", "request.create", "topic", "accounts", "language", "en"))
-                .path("requestId").asText();
-        staff.awaitType("offer", WAIT);
-        staff.requestOk(Map.of("type", "offer.accept", "requestId", callId));
-        customer.awaitType("call.started", WAIT);
-
-        String customerOffer = customerPage.offer(BrowserOffer.of("unused", CUSTOMER));
-        String staffOffer = staffPage.offer(BrowserOffer.of("unused", STAFF));
-        offer(customer, callId, customerOffer);
-        String staffAnswer = offer(staff, callId, staffOffer);
-        assertTrue(staffAnswer.contains("a=ssrc:" + CUSTOMER_AUDIO + " "), staffAnswer);
-        customer.awaitType("call.renegotiate", WAIT);
-        String customerAnswer = offer(customer, callId, customerOffer);
-        assertTrue(customerAnswer.contains("a=ssrc:" + STAFF_AUDIO + " "), customerAnswer);
-        staffPage.connect(staffAnswer);
-        customerPage.connect(customerAnswer);
+        Call call = call(node, "r1", staffPage, customerPage);
+        String callId = call.callId();
+        WsClient customer = call.customer();
 
         // Each page is on the bridge of its region, each bridge holds one conference of the call with one relay.
         MeetingId first = CallMeetings.meetingOf(CallId.of(callId));
@@ -101,6 +102,112 @@ class RegionalCallIT {
                 .allMatch(m -> m.stats() != null && m.stats().relays() == 1));
 
         // Media crosses the relay both ways, decrypted by the page on the other side.
+        flows(staffPage, customerPage);
+        EndpointStats relay = north.bridge().conferenceStats(first).relays().get(0);
+        assertTrue(relay.packetsOut() > 0 && relay.packetsIn() > 0, "the north bridge sent and received over it");
+
+        customer.requestOk(Map.of("type", "call.hangup", "callId", callId));
+        await("both bridges expired the call's conferences").atMost(WAIT)
+                .until(() -> north.bridge().stats().conferences() == 0 && south.bridge().stats().conferences() == 0);
+    }
+
+    @Test
+    void whenTheMediaNodeDiesAnotherTakesTheCallOverWithBothConferencesAndTheRelay() throws Exception {
+        BridgeNode north = bridgeNode("bridge-north");
+        BridgeNode south = bridgeNode("bridge-south");
+        TestNode a = open(TestNode.start(clustered("node-ra", north, south)));
+        TestNode b = open(TestNode.start(clustered("node-rb", north, south)));
+        for (TestNode n : List.of(a, b)) {
+            await("both bridges checked").atMost(WAIT).until(() -> n.node().bridgePool().members().stream()
+                    .allMatch(m -> m.up() && m.stats() != null));
+        }
+        SyntheticBrowser staffPage = open(new SyntheticBrowser("staff", STAFF));
+        SyntheticBrowser customerPage = open(new SyntheticBrowser("customer", CUSTOMER));
+        Call call = call(a, "r2", staffPage, customerPage);
+        String callId = call.callId();
+        flows(staffPage, customerPage);
+        MeetingId first = CallMeetings.meetingOf(CallId.of(callId));
+        MeetingId side = CallMeetings.meetingOf(CallId.of(callId), 2);
+        RedisConnections redis = open(new RedisConnections(REDIS.url(), Duration.ofSeconds(5)));
+        RedisCallMediaStore stored = new RedisCallMediaStore(redis, new RedisKeys("ld"), new MessageCodec().mapper());
+        CallMediaState before = stored.get(CallId.of(callId)).orElseThrow();
+        assertEquals("north", before.region());
+        assertEquals(1, before.sides().size());
+        CallMediaState.SideState sideState = before.sides().get(0);
+        assertEquals(side.value(), sideState.meetingId());
+        assertEquals("south", sideState.region());
+        assertEquals("127.0.0.1:" + south.httpAddress().getPort(), sideState.bridgeMember());
+        assertEquals(List.of("customer"), sideState.listedOnSide());
+        assertEquals(List.of("staff-1"), sideState.listedOnFirst());
+        assertEquals(side.value(), before.legs().get(1).conference(), "the staff member's leg is on the side");
+
+        a.kill();
+        call.customer().close();
+        call.staff().close();
+        WsClient staffOnB = b.signIn(call.staffToken());
+        WsClient customerOnB = b.signIn(call.customerToken());
+        await("node B takes the call's media over").atMost(WAIT).until(() -> "node-rb".equals(
+                b.node().calls().get(CallId.of(callId)).map(CallRecord::mediaNode).orElse(null)));
+        flows(staffPage, customerPage);
+        customerOnB.awaitType("call.renegotiate", WAIT);
+        staffOnB.awaitType("call.renegotiate", WAIT);
+        offer(customerOnB, callId, call.customerOffer());
+        offer(staffOnB, callId, call.staffOffer());
+        assertEquals(List.of("customer"), ids(north.bridge().conferenceStats(first).endpoints()), "the same endpoints");
+        assertEquals(List.of("staff-1"), ids(south.bridge().conferenceStats(side).endpoints()));
+        assertEquals(List.of("carrier-2"), ids(north.bridge().conferenceStats(first).relays()), "the same relay");
+        assertEquals(1, north.bridge().stats().conferences());
+        assertEquals(1, south.bridge().stats().conferences());
+        flows(staffPage, customerPage);
+        assertEquals("node-rb", stored.get(CallId.of(callId)).orElseThrow().node());
+
+        customerOnB.requestOk(Map.of("type", "call.hangup", "callId", callId));
+        await("hanging up on B expires both conferences").atMost(WAIT)
+                .until(() -> north.bridge().stats().conferences() == 0 && south.bridge().stats().conferences() == 0);
+    }
+
+    private static Map<String, Object> clustered(String nodeId, BridgeNode north, BridgeNode south) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("livedesk.node-id", nodeId);
+        settings.put("livedesk.region", "north");
+        settings.put("livedesk.redis.url", REDIS.url());
+        settings.put("livedesk.calls.media", "bridge");
+        settings.put("livedesk.bridge.remote", List.of("north=" + urlOf(north), "south=" + urlOf(south)));
+        settings.put("livedesk.bridge.health-interval", "200ms");
+        settings.put("livedesk.cluster.heartbeat-interval", "250ms");
+        settings.put("livedesk.cluster.node-ttl", NODE_TTL.toMillis() + "ms");
+        return settings;
+    }
+
+    /**
+     * Staff {@code staff-<tag>} (token region south) goes available, customer {@code cust-<tag>} (no region claim:
+     * the node's, north) asks, staff accepts; the customer offers first, then the staff member, then the customer
+     * again to receive the staff member's tracks; both pages connect.
+     */
+    private Call call(TestNode node, String tag, SyntheticBrowser staffPage, SyntheticBrowser customerPage)
+            throws Exception {
+        String staffToken = node.token(staffClaims("staff-" + tag, "south"));
+        String customerToken = node.customerToken("cust-" + tag, "Li Wei");
+        BridgeCall started = BridgeCall.start(node, staffToken, customerToken);
+        String callId = started.callId();
+        WsClient staff = started.staff();
+        WsClient customer = started.customer();
+
+        String customerOffer = customerPage.offer(BrowserOffer.of("unused", CUSTOMER));
+        String staffOffer = staffPage.offer(BrowserOffer.of("unused", STAFF));
+        offer(customer, callId, customerOffer);
+        String staffAnswer = offer(staff, callId, staffOffer);
+        assertTrue(staffAnswer.contains("a=ssrc:" + CUSTOMER_AUDIO + " "), staffAnswer);
+        customer.awaitType("call.renegotiate", WAIT);
+        String customerAnswer = offer(customer, callId, customerOffer);
+        assertTrue(customerAnswer.contains("a=ssrc:" + STAFF_AUDIO + " "), customerAnswer);
+        staffPage.connect(staffAnswer);
+        customerPage.connect(customerAnswer);
+        return new Call(callId, customer, staff, customerOffer, staffOffer, customerToken, staffToken);
+    }
+
+    /** Each page's audio reaches the other, 40 packets more than now. */
+    private static void flows(SyntheticBrowser staffPage, SyntheticBrowser customerPage) {
         long toCustomer = customerPage.receivedFrom(STAFF);
         long toStaff = staffPage.receivedFrom(CUSTOMER);
         await("media flows both ways across the relay").atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
@@ -109,12 +216,6 @@ class RegionalCallIT {
             return customerPage.receivedFrom(STAFF) >= toCustomer + 40
                     && staffPage.receivedFrom(CUSTOMER) >= toStaff + 40;
         });
-        EndpointStats relay = north.bridge().conferenceStats(first).relays().get(0);
-        assertTrue(relay.packetsOut() > 0 && relay.packetsIn() > 0, "the north bridge sent and received over it");
-
-        customer.requestOk(Map.of("type", "call.hangup", "callId", callId));
-        await("both bridges expired the call's conferences").atMost(WAIT)
-                .until(() -> north.bridge().stats().conferences() == 0 && south.bridge().stats().conferences() == 0);
     }
 
     private static Map<String, Object> staffClaims(String subject, String region) {
