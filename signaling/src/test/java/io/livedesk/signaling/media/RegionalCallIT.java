@@ -112,6 +112,45 @@ class RegionalCallIT {
     }
 
     @Test
+    void whenTheSecondRegionsBridgeGoesDownItsParticipantReconnectsToTheCallsConference() throws Exception {
+        BridgeNode north = bridgeNode("bridge-north");
+        BridgeNode south = bridgeNode("bridge-south");
+        TestNode node = open(TestNode.start(Map.of("livedesk.calls.media", "bridge",
+                "livedesk.bridge.remote", List.of("north=" + urlOf(north), "south=" + urlOf(south)),
+                "livedesk.bridge.health-interval", "200ms",
+                "livedesk.region", "north")));
+        BridgePool pool = node.node().bridgePool();
+        await("both bridges checked").atMost(WAIT).until(() -> pool.members().stream()
+                .allMatch(m -> m.up() && m.stats() != null));
+        SyntheticBrowser staffPage = open(new SyntheticBrowser("staff", STAFF));
+        SyntheticBrowser customerPage = open(new SyntheticBrowser("customer", CUSTOMER));
+        Call call = call(node, "r3", staffPage, customerPage);
+        flows(staffPage, customerPage);
+        MeetingId first = CallMeetings.meetingOf(CallId.of(call.callId()));
+
+        south.close();
+        JsonNode ask = call.staff().awaitType("call.renegotiate", WAIT);
+        assertTrue(ask.path("iceRestart").asBoolean(false), ask.toString());
+        await("the relay to the lost bridge is expired").atMost(WAIT)
+                .until(() -> north.bridge().conferenceStats(first).relays().isEmpty());
+
+        // The staff member's page offers again (here a new page with the same tracks): no bridge of the south takes
+        // it now, so the call's own conference does, and the media no longer crosses a relay.
+        int again = 3;
+        SyntheticBrowser staffAgain = open(new SyntheticBrowser("staff-again", again));
+        String answer = offer(call.staff(), call.callId(), staffAgain.offer(BrowserOffer.of("unused", STAFF)));
+        staffAgain.connect(answer);
+        assertEquals(List.of("customer", "staff-2"), ids(north.bridge().conferenceStats(first).endpoints()));
+        long toCustomer = customerPage.receivedFrom(again);
+        long toStaff = staffAgain.receivedFrom(CUSTOMER);
+        await("media flows both ways on the north bridge").atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
+            staffAgain.sendRtp(STAFF_AUDIO, 111);
+            customerPage.sendRtp(CUSTOMER_AUDIO, 111);
+            return customerPage.receivedFrom(again) >= toCustomer + 40 && staffAgain.receivedFrom(CUSTOMER) >= toStaff + 40;
+        });
+    }
+
+    @Test
     void whenTheMediaNodeDiesAnotherTakesTheCallOverWithBothConferencesAndTheRelay() throws Exception {
         BridgeNode north = bridgeNode("bridge-north");
         BridgeNode south = bridgeNode("bridge-south");
