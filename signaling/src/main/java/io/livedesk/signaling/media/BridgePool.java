@@ -54,6 +54,10 @@ import java.util.function.Predicate;
  * listeners ask the browsers to reconnect; their offers create the conferences elsewhere), and the pool expires
  * them there at once so that the bridge may stop.
  *
+ * <p>Regions: a conference may be wanted in a region ({@link #apply(ConferenceRequest, String)}): members of that
+ * region (as configured for them, else as their stats say) are tried first, the others after
+ * ({@link BridgeSelector}); {@link #createIn} creates a call's second-region conference on a member of that region only.
+ *
  * <p>With no member up, or every one draining or shutting down, creating a conference fails with
  * {@link BridgeException.Unavailable}. A request
  * that timed out without a connection error counts as one failed check and is passed on as Unavailable.
