@@ -71,14 +71,9 @@ class RegionalCallIT {
     void customerAndStaffInTwoRegionsAreEachOnTheirRegionsBridgeJoinedByOneRelay() throws Exception {
         BridgeNode north = bridgeNode("bridge-north");
         BridgeNode south = bridgeNode("bridge-south");
-        TestNode node = open(TestNode.start(Map.of("livedesk.calls.media", "bridge",
-                // South first: without regions, the call's conference would go there (a tie, configuration order).
-                "livedesk.bridge.remote", List.of("south=" + urlOf(south), "north=" + urlOf(north)),
-                "livedesk.bridge.health-interval", "200ms",
-                "livedesk.region", "north")));
+        // South first: without regions, the call's conference would go there (a tie, configuration order).
+        TestNode node = nodeWith(List.of("south=" + urlOf(south), "north=" + urlOf(north)));
         BridgePool pool = node.node().bridgePool();
-        await("both bridges checked").atMost(WAIT).until(() -> pool.members().stream()
-                .allMatch(m -> m.up() && m.stats() != null));
         assertEquals(List.of("south", "north"), pool.members().stream().map(MemberStatus::region).toList());
 
         SyntheticBrowser staffPage = open(new SyntheticBrowser("staff", STAFF));
@@ -115,13 +110,7 @@ class RegionalCallIT {
     void whenTheSecondRegionsBridgeGoesDownItsParticipantReconnectsToTheCallsConference() throws Exception {
         BridgeNode north = bridgeNode("bridge-north");
         BridgeNode south = bridgeNode("bridge-south");
-        TestNode node = open(TestNode.start(Map.of("livedesk.calls.media", "bridge",
-                "livedesk.bridge.remote", List.of("north=" + urlOf(north), "south=" + urlOf(south)),
-                "livedesk.bridge.health-interval", "200ms",
-                "livedesk.region", "north")));
-        BridgePool pool = node.node().bridgePool();
-        await("both bridges checked").atMost(WAIT).until(() -> pool.members().stream()
-                .allMatch(m -> m.up() && m.stats() != null));
+        TestNode node = nodeWith(List.of("north=" + urlOf(north), "south=" + urlOf(south)));
         SyntheticBrowser staffPage = open(new SyntheticBrowser("staff", STAFF));
         SyntheticBrowser customerPage = open(new SyntheticBrowser("customer", CUSTOMER));
         Call call = call(node, "r3", staffPage, customerPage);
@@ -157,7 +146,7 @@ class RegionalCallIT {
         TestNode a = open(TestNode.start(clustered("node-ra", north, south)));
         TestNode b = open(TestNode.start(clustered("node-rb", north, south)));
         for (TestNode n : List.of(a, b)) {
-            await("both bridges checked").atMost(WAIT).until(() -> n.node().bridgePool().members().stream()
+            await("every bridge checked").atMost(WAIT).until(() -> n.node().bridgePool().members().stream()
                     .allMatch(m -> m.up() && m.stats() != null));
         }
         SyntheticBrowser staffPage = open(new SyntheticBrowser("staff", STAFF));
@@ -203,6 +192,15 @@ class RegionalCallIT {
         customerOnB.requestOk(Map.of("type", "call.hangup", "callId", callId));
         await("hanging up on B expires both conferences").atMost(WAIT)
                 .until(() -> north.bridge().stats().conferences() == 0 && south.bridge().stats().conferences() == 0);
+    }
+
+    /** A signaling node in region north with these remote bridges, once it has checked them all. */
+    private TestNode nodeWith(List<String> remote) {
+        TestNode node = open(TestNode.start(Map.of("livedesk.calls.media", "bridge", "livedesk.bridge.remote", remote,
+                "livedesk.bridge.health-interval", "200ms", "livedesk.region", "north")));
+        await("every bridge checked").atMost(WAIT).until(() -> node.node().bridgePool().members().stream()
+                .allMatch(m -> m.up() && m.stats() != null));
+        return node;
     }
 
     private static Map<String, Object> clustered(String nodeId, BridgeNode north, BridgeNode south) {
