@@ -46,7 +46,8 @@ public final class DevTokenEndpoints {
     private static final Pattern VISITOR = Pattern.compile("[A-Za-z0-9-]{8,40}");
 
     record MintRequest(String role, String subject, String name, List<String> skills, List<String> languages,
-                       Integer capacity, Integer maxPriority, List<String> permissions, Boolean anonymous) {
+                       Integer capacity, Integer maxPriority, List<String> permissions, Boolean anonymous,
+                       String region) {
     }
 
     /**
@@ -85,11 +86,16 @@ public final class DevTokenEndpoints {
             throw new ProtocolException(ErrorCode.BAD_MESSAGE, e.getMessage());
         }
         String name = r.name() != null || role == Role.VIEWER ? r.name() : r.subject(); // a viewer may be anonymous
-        Principal p = new Principal(subject, role, name,
-                Set.copyOf(r.skills() == null ? List.of() : r.skills()),
-                Set.copyOf(r.languages() == null ? List.of() : r.languages()),
-                r.capacity() == null ? 1 : r.capacity(), r.maxPriority() == null ? 0 : r.maxPriority(),
-                permissions(r.permissions()), Boolean.TRUE.equals(r.anonymous()));
+        Principal p;
+        try {
+            p = new Principal(subject, role, name,
+                    Set.copyOf(r.skills() == null ? List.of() : r.skills()),
+                    Set.copyOf(r.languages() == null ? List.of() : r.languages()),
+                    r.capacity() == null ? 1 : r.capacity(), r.maxPriority() == null ? 0 : r.maxPriority(),
+                    permissions(r.permissions()), Boolean.TRUE.equals(r.anonymous()), r.region());
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_MESSAGE, e.getMessage());
+        }
         return issue(p);
     }
 

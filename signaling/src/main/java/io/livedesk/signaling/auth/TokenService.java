@@ -7,6 +7,7 @@ import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.exceptions.TokenExpiredException;
 import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
+import io.livedesk.signaling.config.Regions;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +19,9 @@ import java.util.Set;
 /**
  * Mints and verifies LiveDesk's HS256 tokens. Claims: {@code sub}, {@code role}, {@code name}, and for
  * staff {@code skills}, {@code languages}, {@code capacity} and optionally {@code permissions}; for
- * customers optionally {@code maxPriority}.
+ * customers optionally {@code maxPriority}; for anyone optionally {@code region}, where they are (a region name, see
+ * {@link Regions}: a token with any other value is refused), which places their media on
+ * a bridge of that region.
  *
  * <p>A permission name this version does not know is ignored, not refused: the bank's backend may grant
  * one that a newer LiveDesk defines (during a rolling upgrade, say), and ignoring it grants less, never
@@ -71,6 +74,9 @@ public final class TokenService {
         if (p.anonymous()) {
             builder.withClaim("anonymous", true);
         }
+        if (p.region() != null) {
+            builder.withClaim("region", p.region());
+        }
         return builder.sign(algorithm);
     }
 
@@ -110,14 +116,28 @@ public final class TokenService {
             maxPriority = mp.asInt();
         }
         Claim anonymous = jwt.getClaim("anonymous");
+        String region = region(jwt.getClaim("region"));
         try {
             Principal p = new Principal(Subject.of(jwt.getSubject()), role, name, skills, languages, capacity, maxPriority,
-                    permissions, Boolean.TRUE.equals(anonymous.asBoolean()));
+                    permissions, Boolean.TRUE.equals(anonymous.asBoolean()), region);
             validate(p);
             return p;
         } catch (IllegalArgumentException e) {
             throw new InvalidTokenException(e.getMessage());
         }
+    }
+
+    /** The {@code region} claim: absent or null for none, else a region name; anything else refuses the token. */
+    private static String region(Claim c) throws InvalidTokenException {
+        if (c.isMissing() || c.isNull()) {
+            return null;
+        }
+        String value = c.asString();
+        if (!Regions.valid(value)) {
+            throw new InvalidTokenException("token claim region must be 1-" + Regions.MAX_LENGTH
+                    + " lower-case letters, digits or dashes");
+        }
+        return value;
     }
 
     private static Set<String> stringSet(Claim c) throws InvalidTokenException {

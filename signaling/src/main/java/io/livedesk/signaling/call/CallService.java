@@ -501,14 +501,16 @@ public final class CallService {
     public void signal(Principal from, ClientMessage.CallSignal signal) {
         CallRecord call = liveCallFor(from, signal.callId());
         if (mediaHere(call)) {
-            signalHere(call, from.subject(), from.role(), signal);
+            signalHere(call, from.subject(), from.role(), from.region(), signal);
         } else {
-            handoff.forward(call.mediaNode(), MediaTask.signal(call.callId(), from.subject(), from.role(), signal));
+            handoff.forward(call.mediaNode(), MediaTask.signal(call.callId(), from.subject(), from.role(),
+                    from.region(), signal));
         }
     }
 
-    private void signalHere(CallRecord call, Subject subject, Role role, ClientMessage.CallSignal signal) {
-        media.signal(call, subject, role, signal, () -> {
+    private void signalHere(CallRecord call, Subject subject, Role role, String region,
+                            ClientMessage.CallSignal signal) {
+        media.signal(call, subject, role, region, signal, () -> {
             if (call.state() == CallState.CONNECTING) {
                 long now = clock.millis();
                 update(call.callId(), r -> r.state() == CallState.CONNECTING ? r.connected(now) : null);
@@ -530,7 +532,7 @@ public final class CallService {
                 case SIGNAL -> {
                     CallRecord live = call.filter(r -> r.state().live() && r.participants().contains(task.subject()))
                             .orElseThrow(() -> new ProtocolException(ErrorCode.INVALID_STATE, "the call has ended"));
-                    signalHere(live, task.subject(), task.role(), task.signal());
+                    signalHere(live, task.subject(), task.role(), task.region(), task.signal());
                 }
                 case LEFT -> media.left(call.get(), task.subject());
                 case ENDED -> media.ended(call.get());

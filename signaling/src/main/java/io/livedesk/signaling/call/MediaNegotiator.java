@@ -43,6 +43,15 @@ public interface MediaNegotiator {
     void signal(CallRecord call, Subject fromSubject, Role fromRole, ClientMessage.CallSignal signal, Runnable answered);
 
     /**
+     * As {@link #signal(CallRecord, Subject, Role, ClientMessage.CallSignal, Runnable)}, from a party in
+     * {@code fromRegion} ({@code Principal#region}; null when unknown), which a bridged call places media by.
+     */
+    default void signal(CallRecord call, Subject fromSubject, Role fromRole, String fromRegion,
+                        ClientMessage.CallSignal signal, Runnable answered) {
+        signal(call, fromSubject, fromRole, signal, answered);
+    }
+
+    /**
      * Whether more than the customer and one staff member can be in the call: supervisors joining, and
      * transfers (the next staff member joins before the current one leaves). Needs the media at the server.
      */

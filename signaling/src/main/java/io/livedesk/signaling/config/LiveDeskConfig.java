@@ -29,8 +29,11 @@ import java.util.Map;
 /**
  * The whole configuration of one node, read once at start-up from {@code reference.conf} (the
  * defaults), an optional file, and environment variables named in {@code reference.conf}.
+ *
+ * <p>{@code region}: where this signaling node is ({@code livedesk.region}), the region of the people who sign in on
+ * it unless their token names theirs; null when not set.
  */
-public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, Auth auth, boolean demoEnabled,
+public record LiveDeskConfig(String nodeId, String region, Server server, WebSocket websocket, Auth auth, boolean demoEnabled,
                              Redis redis, Cluster cluster, Routing routing, Calls calls, Bridge bridge, Live live,
                              Speech speech, Wallboard wallboard) {
 
@@ -171,6 +174,8 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
      * @param port            that UDP port (1-65535)
      * @param publicAddresses IP addresses advertised to browsers instead of {@code address} (NAT), first preferred
      * @param remote          Colibri2 base URLs of remote bridges; empty: the in-process bridge
+     * @param remoteRegions   the region configured for some of them (by URL); a bridge without one here is in the
+     *                        region its stats name, if any
      * @param healthInterval  how often each bridge is checked ({@code /about/health} and {@code /colibri/stats})
      * @param connectTimeout  to open a connection to a remote bridge
      * @param requestTimeout  for one request to a remote bridge, reply included
@@ -190,10 +195,14 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                          Duration healthInterval, Duration connectTimeout, Duration requestTimeout,
                          Duration createTimeout, int downAfter, Duration mediaTimeout, Duration mediaCheckInterval,
                          Duration tapPollInterval, String io, int ioThreads,
-                         Duration ioCoalesce, SimulcastSettings simulcast) {
+                         Duration ioCoalesce, SimulcastSettings simulcast, Map<URI, String> remoteRegions) {
         public Bridge {
             publicAddresses = List.copyOf(publicAddresses);
             remote = List.copyOf(remote);
+            remoteRegions = Map.copyOf(remoteRegions);
+            if (!remote.containsAll(remoteRegions.keySet())) {
+                throw new IllegalArgumentException("livedesk.bridge.remote: a region for a bridge not listed");
+            }
             if (!BridgeConfig.IO_CHOICES.contains(io)) {
                 throw new IllegalArgumentException("livedesk.bridge.io must be one of " + BridgeConfig.IO_CHOICES + ": " + io);
             }
@@ -211,7 +220,12 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
             this(address, port, List.of(), List.of(), Duration.ofSeconds(2), Duration.ofSeconds(2),
                     Duration.ofSeconds(3), Colibri2Client.Options.DEFAULT_CREATE_TIMEOUT, 3, Duration.ofSeconds(2), Duration.ofMillis(500),
                     Duration.ofMillis(250), "netty", 0,
-                    MediaSocket.Settings.DEFAULT_COALESCE, SimulcastSettings.defaults());
+                    MediaSocket.Settings.DEFAULT_COALESCE, SimulcastSettings.defaults(), Map.of());
+        }
+
+        /** The region configured for the remote bridge at {@code url}, or null (then its stats may name one). */
+        public String regionOf(URI url) {
+            return remoteRegions.get(url);
         }
 
         /** The in-process bridge's Netty I/O as configured. */
@@ -303,8 +317,10 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         for (ConfigObject o : ca.getObjectList("ice-servers")) {
             iceServers.add(Map.copyOf(o.unwrapped()));
         }
+        RemoteBridges remote = remoteBridges(b);
         LiveDeskConfig cfg = new LiveDeskConfig(
                 c.getString("node-id"),
+                Regions.checkOptional("livedesk.region", c.getString("region").trim()),
                 new Server(s.getString("host"), s.getInt("port"), s.getString("public-url"), s.getInt("io-threads"),
                         transport(s.getString("transport")), s.getInt("worker-threads"), s.getInt("worker-queue"),
                         s.getDuration("max-queue-delay"), s.getDuration("retry-after"), s.getDuration("shutdown-grace")),
@@ -326,11 +342,11 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
                 new Calls(CallMediaRoute.fromConfig(ca.getString("media")), List.copyOf(iceServers),
                         ca.getDuration("handover-timeout")),
                 new Bridge(b.getString("address"), b.getInt("port"), stringList(b, "public-address"),
-                        urls(b, "remote"), b.getDuration("health-interval"), b.getDuration("connect-timeout"),
+                        remote.urls(), b.getDuration("health-interval"), b.getDuration("connect-timeout"),
                         b.getDuration("request-timeout"), b.getDuration("create-timeout"), b.getInt("down-after"), b.getDuration("media-timeout"),
                         b.getDuration("media-check-interval"), b.getDuration("tap-poll-interval"), b.getString("io"),
                         b.getInt("io-threads"),
-                        b.getDuration("io-coalesce"), simulcast(b.getConfig("simulcast"))),
+                        b.getDuration("io-coalesce"), simulcast(b.getConfig("simulcast")), remote.regions()),
                 new Live(li.getDuration("heartbeat-interval"), li.getDuration("viewer-ttl"),
                         li.getDuration("stats-interval"), li.getDuration("chat-flush-interval"),
                         li.getInt("chat-per-second"), li.getInt("chat-burst"), li.getInt("likes-per-second"),
@@ -346,7 +362,7 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
 
     /** This configuration with other auth settings (secrets filled in at start-up). */
     public LiveDeskConfig withAuth(Auth newAuth) {
-        LiveDeskConfig cfg = new LiveDeskConfig(nodeId, server, websocket, newAuth, demoEnabled, redis, cluster, routing,
+        LiveDeskConfig cfg = new LiveDeskConfig(nodeId, region, server, websocket, newAuth, demoEnabled, redis, cluster, routing,
                 calls, bridge, live, speech, wallboard);
         cfg.validate();
         return cfg;
@@ -388,10 +404,61 @@ public record LiveDeskConfig(String nodeId, Server server, WebSocket websocket, 
         return w;
     }
 
-    /** Base URLs (http or https, with a host), from a list or a comma-separated string. */
-    private static List<URI> urls(Config c, String path) {
+    private record RemoteBridges(List<URI> urls, Map<URI, String> regions) {
+    }
+
+    /**
+     * {@code livedesk.bridge.remote}: each entry a base URL, {@code region=URL}, or an object {@code {url, region}};
+     * the list may also be one comma-separated string (an environment variable).
+     */
+    private static RemoteBridges remoteBridges(Config b) {
+        List<String> entries = new ArrayList<>();
+        Map<String, String> regionByEntry = new LinkedHashMap<>();
+        if (b.getValue("remote").valueType() == com.typesafe.config.ConfigValueType.LIST) {
+            for (ConfigValue v : b.getList("remote")) {
+                if (v instanceof ConfigObject o) {
+                    Config entry = o.toConfig();
+                    if (!entry.hasPath("url")) {
+                        throw new IllegalArgumentException("livedesk.bridge.remote: an entry without url: " + o.render());
+                    }
+                    String url = entry.getString("url");
+                    entries.add(url);
+                    if (entry.hasPath("region")) {
+                        regionByEntry.put(url, entry.getString("region"));
+                    }
+                } else {
+                    entries.add(String.valueOf(v.unwrapped()));
+                }
+            }
+        } else {
+            entries.addAll(stringList(b, "remote"));
+        }
+        List<String> raw = new ArrayList<>();
+        for (String entry : entries) {
+            String e = entry.trim();
+            int eq = e.indexOf('=');
+            int scheme = e.indexOf("://");
+            if (eq > 0 && (scheme < 0 || eq < scheme)) {
+                regionByEntry.put(e.substring(eq + 1).trim(), e.substring(0, eq).trim());
+                e = e.substring(eq + 1).trim();
+            }
+            raw.add(e);
+        }
+        List<URI> urls = urls(raw, "remote");
+        Map<URI, String> regions = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : regionByEntry.entrySet()) {
+            String region = Regions.checkOptional("livedesk.bridge.remote (" + e.getKey() + ")", e.getValue());
+            if (region != null) {
+                regions.put(URI.create(e.getKey().trim()), region);
+            }
+        }
+        return new RemoteBridges(urls, regions);
+    }
+
+    /** Base URLs (http or https, with a host). */
+    private static List<URI> urls(List<String> entries, String path) {
         List<URI> out = new ArrayList<>();
-        for (String raw : stringList(c, path)) {
+        for (String raw : entries) {
             URI uri;
             try {
                 uri = new URI(raw.trim());

@@ -116,6 +116,11 @@ final class BridgeLegs {
         final String endpointId;
         final Subject subject;
         final String sessionId;
+        /**
+         * The conference its endpoint is in: its meeting's own, or (a call with participants in two regions) a
+         * further conference of the meeting on a bridge of this leg's region, joined to the first by a relay.
+         */
+        final MeetingId conference;
         /** When its endpoint was created ({@link System#nanoTime()}), to tell it from a bridge lost before. */
         final long createdAt = System.nanoTime();
         Mode mode;
@@ -140,10 +145,11 @@ final class BridgeLegs {
          */
         boolean restored;
 
-        private Leg(String endpointId, Subject subject, String sessionId) {
+        private Leg(String endpointId, Subject subject, String sessionId, MeetingId conference) {
             this.endpointId = endpointId;
             this.subject = subject;
             this.sessionId = sessionId;
+            this.conference = conference;
         }
     }
 
@@ -160,6 +166,18 @@ final class BridgeLegs {
         long storedRevision;
         /** The pool member holding the conference, as last stored; null before there is one. */
         String bridgeMember;
+        /**
+         * The region its conference is wanted in (a bridge pool prefers a member there when it creates it): a call's
+         * first participant's; null for anywhere.
+         */
+        String region;
+        /**
+         * A call's further conferences by meeting id, each on a bridge of another region and joined to this meeting's
+         * by a relay ({@code BridgeNegotiator}); empty for most calls and for broadcasts (which keep their carriers).
+         */
+        final Map<MeetingId, CallSide> sides = new LinkedHashMap<>();
+        /** Numbers further conferences, never reused: a dropped one's conference may linger on its bridge. */
+        int sidesCreated = 1;
         /** Restored from the store and not yet checked against the bridge (see {@code BridgeNegotiator#settle}). */
         boolean adoptPending;
         /**
@@ -184,9 +202,24 @@ final class BridgeLegs {
             List<CallMediaState.LegState> out = new ArrayList<>();
             for (Leg l : legs.values()) {
                 out.add(new CallMediaState.LegState(l.endpointId, l.subject, l.mode, l.sessionId, l.version, l.ufrag,
-                        l.fingerprint, l.bridgeSide, l.maxVideoHeight, l.tracks, l.answeredWith));
+                        l.fingerprint, l.bridgeSide, l.maxVideoHeight, l.tracks, l.answeredWith,
+                        l.conference.equals(meetingId) ? null : l.conference.value()));
             }
-            return new CallMediaState(callId, meetingId.value(), node, bridgeMember, revision, endpointsCreated, out);
+            List<CallMediaState.SideState> sideStates = new ArrayList<>();
+            sides.values().forEach(side -> sideStates.add(side.state()));
+            return new CallMediaState(callId, meetingId.value(), node, bridgeMember, revision, endpointsCreated, out,
+                    region, sideStates, sidesCreated);
+        }
+
+        /** The endpoints on {@code conference} with the sources they declare: what a relay lists of them. */
+        Map<String, List<MediaSource>> endpointsOn(MeetingId conference) {
+            Map<String, List<MediaSource>> out = new LinkedHashMap<>();
+            for (Leg leg : legs.values()) {
+                if (leg.conference.equals(conference) && leg.mode == Mode.PARTICIPANT) {
+                    out.put(leg.endpointId, leg.sources);
+                }
+            }
+            return out;
         }
 
         /**
@@ -197,7 +230,8 @@ final class BridgeLegs {
             Meeting meeting = new Meeting(new MeetingId(state.meetingId()), name);
             meeting.endpointsCreated.putAll(state.endpointsCreated());
             for (CallMediaState.LegState s : state.legs()) {
-                Leg leg = new Leg(s.endpointId(), s.subject(), s.sessionId());
+                Leg leg = new Leg(s.endpointId(), s.subject(), s.sessionId(),
+                        s.conference() == null ? meeting.meetingId : new MeetingId(s.conference()));
                 leg.mode = s.mode();
                 leg.ufrag = s.ufrag();
                 leg.fingerprint = s.fingerprint();
@@ -211,6 +245,11 @@ final class BridgeLegs {
             }
             meeting.storedRevision = state.revision();
             meeting.bridgeMember = state.bridgeMember();
+            meeting.region = state.region();
+            meeting.sidesCreated = Math.max(1, state.sidesCreated());
+            for (CallMediaState.SideState side : state.sides()) {
+                meeting.sides.put(new MeetingId(side.meetingId()), CallSide.restore(meeting.meetingId, side));
+            }
             meeting.adoptPending = true;
             return meeting;
         }
@@ -257,14 +296,31 @@ final class BridgeLegs {
      */
     Leg legFor(Meeting meeting, Subject subject, Offer offer, Mode mode, Supplier<String> newEndpointId,
                Events events, String streamId) {
+        return legFor(meeting, meeting.meetingId, subject, offer, mode, newEndpointId, events, streamId);
+    }
+
+    /**
+     * As {@link #legFor(Meeting, Subject, Offer, Mode, Supplier, Events, String)}, with the leg's endpoint on
+     * {@code conference} (the meeting's own or one of its sides); a leg on another conference gets a new endpoint
+     * there. Only the meeting's own conference is created here when missing; a side is created with its relay.
+     */
+    Leg legFor(Meeting meeting, MeetingId conference, Subject subject, Offer offer, Mode mode,
+               Supplier<String> newEndpointId, Events events, String streamId) {
         Leg leg = meeting.legs.get(subject);
+        if (leg != null && !leg.conference.equals(conference)) {
+            // Placed elsewhere now (its side went with its bridge, say): a fresh endpoint there.
+            expireEndpoint(leg.conference, meeting, leg.endpointId);
+            meeting.legs.remove(subject);
+            events.down(leg);
+            leg = null;
+        }
         // An ICE restart updates the endpoint with the whole offer already: nothing more to tell the bridge.
         boolean restarted = false;
         if (leg != null && !leg.ufrag.equals(offer.transport().ufrag())) {
             restarted = restartIce(meeting, leg, offer, mode);
             if (!restarted) {
                 // A new page (a new certificate), or a bridge that cannot restart ICE: a fresh endpoint.
-                expireEndpoint(meeting, leg.endpointId);
+                expireEndpoint(leg.conference, meeting, leg.endpointId);
                 meeting.legs.remove(subject);
                 events.down(leg);
                 leg = null;
@@ -273,7 +329,8 @@ final class BridgeLegs {
         Leg before = leg;
         try {
             if (!restarted) {
-                leg = connect(meeting, leg, leg != null ? leg.endpointId : newEndpointId.get(), subject, offer, mode);
+                leg = connect(meeting, conference, leg, leg != null ? leg.endpointId : newEndpointId.get(), subject,
+                        offer, mode);
             }
         } catch (BridgeException.BadRequest e) {
             throw new ProtocolException(ErrorCode.BAD_SDP, e.getMessage());
@@ -380,7 +437,7 @@ final class BridgeLegs {
     Leg drop(Meeting meeting, Subject subject, Events events) {
         Leg leg = meeting.legs.remove(subject);
         if (leg != null) {
-            expireEndpoint(meeting, leg.endpointId);
+            expireEndpoint(leg.conference, meeting, leg.endpointId);
             events.down(leg);
         }
         return leg;
@@ -406,9 +463,8 @@ final class BridgeLegs {
     }
 
     /** Creates the leg's endpoint (and the conference, if need be) or updates its transport and sources. */
-    private Leg connect(Meeting meeting, Leg leg, String endpointId, Subject subject, Offer offer, Mode mode)
-            throws BridgeException {
-        MeetingId meetingId = meeting.meetingId;
+    private Leg connect(Meeting meeting, MeetingId meetingId, Leg leg, String endpointId, Subject subject, Offer offer,
+                        Mode mode) throws BridgeException {
         List<MediaSource> sources = mode.sources(offer);
         if (leg != null) {
             try {
@@ -430,10 +486,14 @@ final class BridgeLegs {
         try {
             reply = bridge.apply(ConferenceRequest.modifying(meetingId).endpoint(create).build());
         } catch (BridgeException.NotFound e) {
-            reply = bridge.apply(ConferenceRequest.creating(meetingId).name(ConferenceNames.of(meetingId))
-                    .endpoint(create).build());
+            if (!meetingId.equals(meeting.meetingId)) {
+                throw e; // a side is created with its relay, never bare
+            }
+            ConferenceRequest conference = ConferenceRequest.creating(meetingId).name(ConferenceNames.of(meetingId))
+                    .endpoint(create).build();
+            reply = bridge instanceof BridgePool pool ? pool.apply(conference, meeting.region) : bridge.apply(conference);
         }
-        Leg fresh = new Leg(endpointId, subject, Long.toString(random.nextLong() & Long.MAX_VALUE));
+        Leg fresh = new Leg(endpointId, subject, Long.toString(random.nextLong() & Long.MAX_VALUE), meetingId);
         fresh.ufrag = offer.transport().ufrag();
         fresh.fingerprint = fingerprintOf(offer.transport());
         fresh.bridgeSide = reply.endpoints().get(0).transport();
@@ -450,7 +510,7 @@ final class BridgeLegs {
             return false;
         }
         try {
-            ConferenceReply reply = bridge.apply(ConferenceRequest.modifying(meeting.meetingId).endpoint(
+            ConferenceReply reply = bridge.apply(ConferenceRequest.modifying(leg.conference).endpoint(
                     EndpointRequest.updating(leg.endpointId).medias(offer.medias()).remoteTransport(offer.transport())
                             .sources(mode.sources(offer))).build());
             TransportDescription restarted = reply.endpoints().isEmpty() ? null : reply.endpoints().get(0).transport();
@@ -478,7 +538,7 @@ final class BridgeLegs {
             return;
         }
         try {
-            bridge.apply(ConferenceRequest.modifying(meeting.meetingId)
+            bridge.apply(ConferenceRequest.modifying(leg.conference)
                     .endpoint(EndpointRequest.updating(leg.endpointId).maxVideoHeight(maxHeight)).build());
             leg.maxVideoHeight = maxHeight;
         } catch (BridgeException e) {
@@ -490,9 +550,9 @@ final class BridgeLegs {
         return transport.fingerprints().isEmpty() ? null : transport.fingerprints().get(0).fingerprint();
     }
 
-    private void expireEndpoint(Meeting meeting, String endpointId) {
+    private void expireEndpoint(MeetingId conference, Meeting meeting, String endpointId) {
         try {
-            bridge.apply(ConferenceRequest.modifying(meeting.meetingId).endpoint(EndpointRequest.expiring(endpointId)).build());
+            bridge.apply(ConferenceRequest.modifying(conference).endpoint(EndpointRequest.expiring(endpointId)).build());
         } catch (BridgeException.NotFound e) {
             // already gone
         } catch (BridgeException e) {

@@ -3,6 +3,7 @@ package io.livedesk.signaling.media;
 import io.livedesk.media.api.Bridge;
 import io.livedesk.media.api.BridgeException;
 import io.livedesk.media.api.EndpointMedia;
+import io.livedesk.media.api.Media;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.media.sdp.ForwardedTrack;
 import io.livedesk.signaling.auth.Role;
@@ -20,6 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,6 +66,8 @@ public final class BridgeNegotiator implements MediaNegotiator {
 
     private final BridgeLegs core;
     private final Bridge bridge;
+    /** Where a call's conference in a second region may go: the pool, or nowhere (a single bridge). */
+    private final CarrierBridges spread;
     private final CallMediaStore store;
     private final String nodeId;
     private final MessageRouter router;
@@ -96,6 +102,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
                             boolean trickle, CallMediaStore store, String nodeId) {
         this.core = new BridgeLegs(bridge);
         this.bridge = bridge;
+        this.spread = bridge instanceof BridgePool pool ? pool : CarrierBridges.NONE;
         this.store = store;
         this.nodeId = nodeId;
         this.router = router;
@@ -143,6 +150,19 @@ public final class BridgeNegotiator implements MediaNegotiator {
     @Override
     public void signal(CallRecord call, Subject fromSubject, Role fromRole, ClientMessage.CallSignal signal,
                        Runnable answered) {
+        signal(call, fromSubject, fromRole, null, signal, answered);
+    }
+
+    /**
+     * The call's conference is wanted in the region of its first participant with media (the first to offer): a
+     * pool puts it on a bridge of that region if one takes it ({@link BridgeSelector}). The region stays the call's
+     * when the conference is created again (its bridge went down). A later participant of another region goes on a
+     * conference of the call on a bridge of their region, joined to the call's by one relay, when
+     * {@link CallPlacement} says so.
+     */
+    @Override
+    public void signal(CallRecord call, Subject fromSubject, Role fromRole, String fromRegion,
+                       ClientMessage.CallSignal signal, Runnable answered) {
         if (signal.candidate() != null) {
             return; // see the class comment: the offer's candidates and peer-reflexive ones suffice
         }
@@ -159,11 +179,16 @@ public final class BridgeNegotiator implements MediaNegotiator {
                 throw new ProtocolException(ErrorCode.UNAVAILABLE, "the call's media moved to another node; offer again");
             }
             media.lostInTakeover.remove(fromSubject);
+            if (media.region == null && media.legs.isEmpty()) {
+                media.region = fromRegion;
+            }
             LegRole role = LegRole.of(call, fromSubject);
-            BridgeLegs.Leg leg = core.legFor(media, fromSubject, offer, BridgeLegs.Mode.PARTICIPANT,
+            MeetingId conference = conferenceFor(callId, media, fromSubject, fromRegion);
+            BridgeLegs.Leg leg = core.legFor(media, conference, fromSubject, offer, BridgeLegs.Mode.PARTICIPANT,
                     () -> media.nextEndpointId(role.label(), role == LegRole.CUSTOMER), events(call),
                     CallStreams.of(call, fromSubject));
             BridgeLegs.Answer answer = core.answer(leg, offer, tracksFor(media, leg));
+            syncRelays(callId, media);
             // Stored before anyone sees the answer: a node taking over answers with a later version.
             if (!persist(callId, media)) {
                 throw new ProtocolException(ErrorCode.UNAVAILABLE, "the call's media moved to another node; offer again");
@@ -227,10 +252,12 @@ public final class BridgeNegotiator implements MediaNegotiator {
         CallId callId = call.callId();
         String member = media.bridgeMember;
         if (member != null && adopt(media.meetingId, member)) {
+            adoptSides(callId, media);
             BridgeLegs.Events events = events(call);
             media.legs.values().forEach(events::up);
             log.info("call {}: media taken over, {} leg(s) on bridge {} kept", callId, media.legs.size(), member);
         } else {
+            expireSides(media);
             for (BridgeLegs.Leg leg : media.legs.values()) {
                 media.lostInTakeover.add(leg.subject);
                 router.send(leg.subject, new ServerMessage.CallRenegotiate(callId,
@@ -241,6 +268,15 @@ public final class BridgeNegotiator implements MediaNegotiator {
             media.legs.clear();
         }
         persist(callId, media);
+    }
+
+    /** The call's stored meeting, read even after the call ended here; null if none or unreadable. */
+    private BridgeLegs.Meeting storedMeeting(CallId callId, MeetingId meetingId) {
+        try {
+            return store.get(callId).map(s -> BridgeLegs.Meeting.restore(s, "call " + meetingId)).orElse(null);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** The bridge member of the call's stored state, read even after the call ended here; null if none. */
@@ -284,6 +320,9 @@ public final class BridgeNegotiator implements MediaNegotiator {
             for (int attempt = 0; attempt < 2; attempt++) {
                 long expected = media.storedRevision;
                 String member = memberOf(media.meetingId).orElse(media.bridgeMember);
+                for (CallSide side : media.sides.values()) {
+                    side.bridgeMember = memberOf(side.meetingId).orElse(side.bridgeMember);
+                }
                 CallMediaState next = media.snapshot(callId, nodeId, member, expected + 1);
                 if (store.compareAndSet(expected, next)) {
                     media.storedRevision = next.revision();
@@ -344,7 +383,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
         return new BridgeLegs.Events() {
             @Override
             public void up(BridgeLegs.Leg leg) {
-                legs.legUp(call, leg.subject, leg.endpointId);
+                legs.legUp(call, leg.subject, leg.endpointId, leg.conference);
                 changeConnectivity(call, c -> c.legUp(leg.subject, leg.endpointId));
             }
 
@@ -446,6 +485,7 @@ public final class BridgeNegotiator implements MediaNegotiator {
             }
             BridgeLegs.Leg leg = core.drop(media, subject, events(call));
             if (leg != null) {
+                syncRelays(call.callId(), media);
                 persist(call.callId(), media);
                 renegotiateOthers(call.callId(), media, leg);
             }
@@ -466,9 +506,10 @@ public final class BridgeNegotiator implements MediaNegotiator {
      * re-created its own) stay. Runs on a worker thread, never on the thread that noticed.
      */
     public void conferencesLost(Set<MeetingId> meetingIds, long lostAt) {
-        for (MeetingId meetingId : meetingIds) {
-            CallId callId = CallMeetings.callOf(meetingId).orElse(null);
-            BridgeLegs.Meeting media = callId == null ? null : calls.get(callId);
+        Set<CallId> callIds = new LinkedHashSet<>();
+        meetingIds.forEach(id -> CallMeetings.callOf(id).ifPresent(callIds::add));
+        for (CallId callId : callIds) {
+            BridgeLegs.Meeting media = calls.get(callId);
             if (media == null) {
                 continue;
             }
@@ -476,7 +517,10 @@ public final class BridgeNegotiator implements MediaNegotiator {
                 if (media.ended) {
                     continue;
                 }
-                var stale = media.legs.values().stream().filter(l -> l.createdAt < lostAt).toList();
+                Set<MeetingId> gone = dropLostSides(callId, media, meetingIds);
+                boolean ownLost = meetingIds.contains(media.meetingId);
+                var stale = media.legs.values().stream().filter(l -> gone.contains(l.conference)
+                        || ownLost && l.conference.equals(media.meetingId) && l.createdAt < lostAt).toList();
                 CallConnectivity c = connectivity.get(callId);
                 for (BridgeLegs.Leg leg : stale) {
                     media.legs.remove(leg.subject);
@@ -489,11 +533,157 @@ public final class BridgeNegotiator implements MediaNegotiator {
                     router.send(leg.subject, new ServerMessage.CallRenegotiate(callId,
                             BridgeLegs.slots(tracksFor(media, leg)), Boolean.TRUE));
                 }
-                if (!stale.isEmpty()) {
+                if (!stale.isEmpty() || !gone.isEmpty()) {
+                    syncRelays(callId, media);
                     persist(callId, media);
-                    log.info("call {}: its bridge went down; {} participant(s) asked to reconnect", meetingId, stale.size());
+                    log.info("call {}: its bridge went down; {} participant(s) asked to reconnect", callId, stale.size());
                 }
             }
+        }
+    }
+
+    /**
+     * The sides gone with a lost bridge: every side when the call's own conference was lost (their relays led to it;
+     * those still up are expired), else the lost ones, whose relays are expired on the call's conference. Caller holds
+     * the meeting's lock.
+     *
+     * @return the meeting ids of the sides dropped
+     */
+    private Set<MeetingId> dropLostSides(CallId callId, BridgeLegs.Meeting media, Set<MeetingId> lost) {
+        Set<MeetingId> gone = new HashSet<>();
+        boolean ownLost = lost.contains(media.meetingId);
+        for (var it = media.sides.values().iterator(); it.hasNext(); ) {
+            CallSide side = it.next();
+            if (ownLost) {
+                if (!lost.contains(side.meetingId)) {
+                    expireQuietly(side.meetingId);
+                }
+            } else if (lost.contains(side.meetingId)) {
+                side.relay.closeFirstSide(bridge);
+            } else {
+                continue;
+            }
+            it.remove();
+            gone.add(side.meetingId);
+            log.warn("call {}: its conference in region {} dropped ({})", callId, side.region,
+                    ownLost ? "the call's own conference was lost" : "its bridge went down");
+        }
+        return gone;
+    }
+
+    /**
+     * Which conference the participant's leg goes on ({@link CallPlacement}): the one their leg is on, else the call's,
+     * or a side in their region, opened here if need be. Caller holds the meeting's lock.
+     */
+    private MeetingId conferenceFor(CallId callId, BridgeLegs.Meeting media, Subject subject, String region) {
+        BridgeLegs.Leg existing = media.legs.get(subject);
+        if (existing != null && (existing.conference.equals(media.meetingId)
+                || media.sides.containsKey(existing.conference))) {
+            return existing.conference;
+        }
+        Map<MeetingId, String> sides = new LinkedHashMap<>();
+        media.sides.values().forEach(side -> sides.put(side.meetingId, side.region));
+        boolean ownExists = !(bridge instanceof BridgePool pool) || pool.ownerOf(media.meetingId).isPresent();
+        CallPlacement.Placement placement = CallPlacement.place(media.region, region, ownExists, sides,
+                r -> spread.takesConferenceIn(r, conferencesOf(media)));
+        if (placement instanceof CallPlacement.Placement.OnSide on) {
+            return on.meetingId();
+        }
+        if (placement instanceof CallPlacement.Placement.NewSide side) {
+            return openSide(callId, media, side.region());
+        }
+        return media.meetingId;
+    }
+
+    /**
+     * Opens a side of the call on a bridge of {@code region}: its conference, joined to the call's by a relay that
+     * lists the call's participants there ({@link CarrierRelay}). The call's conference if that fails.
+     */
+    private MeetingId openSide(CallId callId, BridgeLegs.Meeting media, String region) {
+        int number = ++media.sidesCreated;
+        MeetingId sideId = CallMeetings.meetingOf(callId, number);
+        List<Media> medias = media.legs.values().stream()
+                .filter(l -> !l.medias.isEmpty()).findFirst().map(l -> l.medias).orElse(List.of());
+        try {
+            CarrierRelay relay = CarrierRelay.open(bridge, spread, conferencesOf(media), region, media.meetingId,
+                    sideId, number, media.meetingId.value(), media.endpointsOn(media.meetingId), medias);
+            media.sides.put(sideId, new CallSide(sideId, region, number, relay));
+            log.info("call {}: a participant in region {}: conference {} on bridge {}, joined by a relay to the call's "
+                    + "on bridge {} (region {})", callId, region, sideId, memberOf(sideId).orElse("?"),
+                    memberOf(media.meetingId).orElse("?"), media.region);
+            return sideId;
+        } catch (BridgeException | RuntimeException e) {
+            log.warn("call {}: opening a conference in region {} failed ({}); the participant joins the call's "
+                    + "conference", callId, region, e.toString());
+            return media.meetingId;
+        }
+    }
+
+    /** The call's conferences: its own and its sides. */
+    private static List<MeetingId> conferencesOf(BridgeLegs.Meeting media) {
+        List<MeetingId> out = new ArrayList<>();
+        out.add(media.meetingId);
+        out.addAll(media.sides.keySet());
+        return out;
+    }
+
+    /**
+     * Lists on each side's relay the call's participants on the other end: on the side, those of the call's own
+     * conference; on the call's, those of the side. A failure is logged: the next change lists again.
+     */
+    private void syncRelays(CallId callId, BridgeLegs.Meeting media) {
+        for (CallSide side : media.sides.values()) {
+            try {
+                side.relay.sync(bridge, media.endpointsOn(media.meetingId));
+                side.relay.syncFirstSide(bridge, media.endpointsOn(side.meetingId));
+            } catch (BridgeException e) {
+                log.warn("call {}: updating the relay to its conference in region {} failed: {}", callId, side.region,
+                        e.toString());
+            }
+        }
+    }
+
+    /**
+     * After adopting the call's own conference on takeover: each side is adopted on the member that held it, or, when
+     * it is gone, dropped with its relay and its participants asked to reconnect (as on failover).
+     */
+    private void adoptSides(CallId callId, BridgeLegs.Meeting media) {
+        for (var it = media.sides.values().iterator(); it.hasNext(); ) {
+            CallSide side = it.next();
+            if (side.bridgeMember != null && adopt(side.meetingId, side.bridgeMember)) {
+                continue;
+            }
+            it.remove();
+            side.relay.closeFirstSide(bridge);
+            for (BridgeLegs.Leg leg : List.copyOf(media.legs.values())) {
+                if (leg.conference.equals(side.meetingId)) {
+                    media.legs.remove(leg.subject);
+                    media.lostInTakeover.add(leg.subject);
+                    router.send(leg.subject, new ServerMessage.CallRenegotiate(callId,
+                            BridgeLegs.slots(tracksFor(media, leg)), Boolean.TRUE));
+                }
+            }
+            log.info("call {}: its conference in region {} is gone from bridge {}; its participants asked to reconnect",
+                    callId, side.region, side.bridgeMember);
+        }
+    }
+
+    /** Expires every side of the call (adopted first when another node placed it), and forgets them. */
+    private void expireSides(BridgeLegs.Meeting media) {
+        for (CallSide side : media.sides.values()) {
+            if (side.bridgeMember != null && memberOf(side.meetingId).isEmpty()) {
+                adopt(side.meetingId, side.bridgeMember);
+            }
+            expireQuietly(side.meetingId);
+        }
+        media.sides.clear();
+    }
+
+    private void expireQuietly(MeetingId meetingId) {
+        try {
+            bridge.expire(meetingId);
+        } catch (BridgeException e) {
+            log.debug("expiring conference {} failed: {}", meetingId, e.toString());
         }
     }
 
@@ -542,6 +732,13 @@ public final class BridgeNegotiator implements MediaNegotiator {
                 : media.adoptPending ? media.bridgeMember : null;
         if (unsettled != null && memberOf(meetingId).isEmpty()) {
             adopt(meetingId, unsettled);
+        }
+        // Sides first: each goes with its relay, and the call's conference's relays with it.
+        BridgeLegs.Meeting sides = media != null ? media : storedMeeting(call.callId(), meetingId);
+        if (sides != null) {
+            synchronized (sides) {
+                expireSides(sides);
+            }
         }
         core.end(meetingId, media, events(call));
         try {

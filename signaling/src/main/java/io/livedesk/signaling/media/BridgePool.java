@@ -54,6 +54,10 @@ import java.util.function.Predicate;
  * listeners ask the browsers to reconnect; their offers create the conferences elsewhere), and the pool expires
  * them there at once so that the bridge may stop.
  *
+ * <p>Regions: a conference may be wanted in a region ({@link #apply(ConferenceRequest, String)}): members of that
+ * region (as configured for them, else as their stats say) are tried first, the others after
+ * ({@link BridgeSelector}); {@link #createIn} creates a call's second-region conference on a member of that region only.
+ *
  * <p>With no member up, or every one draining or shutting down, creating a conference fails with
  * {@link BridgeException.Unavailable}. A request
  * that timed out without a connection error counts as one failed check and is passed on as Unavailable.
@@ -215,6 +219,16 @@ public final class BridgePool implements Bridge, CarrierBridges {
 
     @Override
     public ConferenceReply apply(ConferenceRequest request) throws BridgeException {
+        return apply(request, null);
+    }
+
+    /**
+     * As {@link #apply(ConferenceRequest)}; a request that creates the conference puts it on a member of
+     * {@code region} if one takes it, else on another ({@link BridgeSelector}).
+     *
+     * @param region where the conference is wanted; null for anywhere
+     */
+    public ConferenceReply apply(ConferenceRequest request, String region) throws BridgeException {
         MeetingId meetingId = request.meetingId();
         if (meetingId == null) {
             throw new BridgeException.BadRequest("meeting-id is required");
@@ -230,7 +244,7 @@ public final class BridgePool implements Bridge, CarrierBridges {
         if (!request.create()) {
             throw new BridgeException.NotFound("no conference " + meetingId + " on the media bridges");
         }
-        return create(request);
+        return create(request, members, region);
     }
 
     private ConferenceReply applyOn(PoolMember owner, ConferenceRequest request) throws BridgeException {
@@ -255,11 +269,27 @@ public final class BridgePool implements Bridge, CarrierBridges {
 
     @Override
     public ConferenceReply createBesides(ConferenceRequest create, Collection<MeetingId> held) throws BridgeException {
+        return createIn(null, create, held);
+    }
+
+    @Override
+    public boolean takesConferenceIn(String region, Collection<MeetingId> held) {
+        return !closed.get() && selector.takesIn(membersBesides(held), region);
+    }
+
+    /** @param region null for any region */
+    @Override
+    public ConferenceReply createIn(String region, ConferenceRequest create, Collection<MeetingId> held)
+            throws BridgeException {
         if (!create.create() || owners.containsKey(create.meetingId())) {
             throw new BridgeException.BadRequest("createBesides creates a conference the pool does not hold yet: "
                     + create.meetingId());
         }
-        return create(create, membersBesides(held));
+        List<PoolMember> candidates = membersBesides(held);
+        if (region != null) {
+            candidates = candidates.stream().filter(m -> region.equals(m.region())).toList();
+        }
+        return create(create, candidates, region);
     }
 
     /** The members that hold none of {@code held}. */
@@ -274,13 +304,10 @@ public final class BridgePool implements Bridge, CarrierBridges {
         return members.stream().filter(m -> !holding.contains(m)).toList();
     }
 
-    private ConferenceReply create(ConferenceRequest request) throws BridgeException {
-        return create(request, members);
-    }
-
-    private ConferenceReply create(ConferenceRequest request, List<PoolMember> candidates) throws BridgeException {
+    private ConferenceReply create(ConferenceRequest request, List<PoolMember> candidates, String region)
+            throws BridgeException {
         MeetingId meetingId = request.meetingId();
-        List<PoolMember> ranked = selector.rank(candidates);
+        List<PoolMember> ranked = selector.rank(candidates, region);
         List<String> failures = new ArrayList<>();
         for (PoolMember m : ranked) {
             ConferenceReply reply;
@@ -295,7 +322,14 @@ public final class BridgePool implements Bridge, CarrierBridges {
             }
             if (m.ifUp(() -> owners.put(meetingId, m))) {
                 m.placed(1, createdEndpoints(request));
-                log.debug("bridge pool {}: conference {} on {}", id, meetingId, m.id());
+                if (region == null) {
+                    log.debug("bridge pool {}: conference {} on {}", id, meetingId, m.id());
+                } else if (region.equals(m.region())) {
+                    log.info("bridge pool {}: conference {} on {}, in its region {}", id, meetingId, m.id(), region);
+                } else {
+                    log.info("bridge pool {}: conference {} on {} of region {}: no bridge of its region {} took it",
+                            id, meetingId, m.id(), m.region(), region);
+                }
                 return reply;
             }
             m.orphan(meetingId); // created there just as it went down: expired when it is back

@@ -16,6 +16,12 @@ import java.util.Optional;
  * there since it was measured, each counted at the bridge's own stress per endpoint; then by endpoints and
  * conferences (reported plus placed since), which decides between idle bridges (stress 0 until media
  * flows); then by configuration order.
+ *
+ * <p>Regions, after Jicofo's {@code RegionBasedBridgeSelectionStrategy}: given the region a conference is wanted in
+ * (its participant's), the members of that region come first, ranked as above among themselves, then the others
+ * (ranked the same way), so that a conference goes to another region only when no member of its own takes it (none
+ * there, all down, draining or unhealthy, or each failing the create). Without a wanted region, or when no member
+ * names one, the order is as without regions.
  */
 final class BridgeSelector {
 
@@ -32,12 +38,34 @@ final class BridgeSelector {
 
     /** The members that may take a new conference, best first; empty if none may. */
     List<PoolMember> rank(List<PoolMember> members) {
+        return rank(members, null);
+    }
+
+    /**
+     * The members that may take a new conference wanted in {@code region}, best first: those of the region, then the
+     * others; empty if none may.
+     *
+     * @param region null for any region
+     */
+    List<PoolMember> rank(List<PoolMember> members, String region) {
         List<Candidate> candidates = new ArrayList<>();
         for (PoolMember m : members) {
             candidate(m).ifPresent(candidates::add);
         }
-        candidates.sort(ORDER);
+        Comparator<Candidate> order = region == null ? ORDER
+                : Comparator.comparing((Candidate c) -> !region.equals(c.member().region())).thenComparing(ORDER);
+        candidates.sort(order);
         return candidates.stream().map(Candidate::member).toList();
+    }
+
+    /** Whether a member of {@code region} may take a new conference now. */
+    boolean takesIn(List<PoolMember> members, String region) {
+        for (PoolMember m : members) {
+            if (region.equals(m.region()) && candidate(m).isPresent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Optional<Candidate> candidate(PoolMember m) {

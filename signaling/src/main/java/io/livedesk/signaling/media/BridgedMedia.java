@@ -71,7 +71,7 @@ public final class BridgedMedia implements MediaMode {
         List<MemberBridge> members = new ArrayList<>();
         for (URI url : config.remote()) {
             members.add(MemberBridge.remote(url, config.connectTimeout(), config.requestTimeout(),
-                    config.createTimeout()));
+                    config.createTimeout()).inRegion(config.regionOf(url)));
         }
         return new BridgedMedia(null, members, config, iceServers, metrics, nodeId);
     }

@@ -42,7 +42,7 @@ public final class BridgesApi {
 
         static BridgeView of(MemberStatus m) {
             BridgeStats s = m.stats();
-            return new BridgeView(m.id(), m.kind().wire(), s == null ? null : s.region(), m.up(),
+            return new BridgeView(m.id(), m.kind().wire(), m.region(), m.up(),
                     s == null ? null : s.healthy(), s == null ? null : s.stressLevel(),
                     s == null ? null : s.conferences(), s == null ? null : s.endpoints(), s == null ? 0 : s.relays(), m.draining(),
                     m.shuttingDown(), s == null ? null : s.version(), m.assignedConferences(),

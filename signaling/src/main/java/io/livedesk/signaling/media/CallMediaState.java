@@ -20,9 +20,13 @@ import java.util.Objects;
  * @param revision         1 for the first write, one more with each; writes are compare-and-set on it
  * @param endpointsCreated endpoint ids handed out per label, so a leg created after a takeover gets a fresh one
  * @param legs             in order of joining
+ * @param region           the region the call's conference is wanted in (its first participant's); null for any
+ * @param sides            the call's further conferences in other regions, each joined to the first by a relay
+ * @param sidesCreated     further conferences numbered so far (1: none), so a new one after a takeover gets a new id
  */
 public record CallMediaState(CallId callId, String meetingId, String node, String bridgeMember, long revision,
-                             Map<String, Integer> endpointsCreated, List<LegState> legs) {
+                             Map<String, Integer> endpointsCreated, List<LegState> legs, String region,
+                             List<SideState> sides, int sidesCreated) {
 
     public CallMediaState {
         Objects.requireNonNull(callId, "callId");
@@ -33,6 +37,37 @@ public record CallMediaState(CallId callId, String meetingId, String node, Strin
         }
         endpointsCreated = Map.copyOf(endpointsCreated);
         legs = List.copyOf(legs);
+        sides = sides == null ? List.of() : List.copyOf(sides);
+    }
+
+    /** Without a region. */
+    public CallMediaState(CallId callId, String meetingId, String node, String bridgeMember, long revision,
+                          Map<String, Integer> endpointsCreated, List<LegState> legs) {
+        this(callId, meetingId, node, bridgeMember, revision, endpointsCreated, legs, null);
+    }
+
+    /** All on one conference. */
+    public CallMediaState(CallId callId, String meetingId, String node, String bridgeMember, long revision,
+                          Map<String, Integer> endpointsCreated, List<LegState> legs, String region) {
+        this(callId, meetingId, node, bridgeMember, revision, endpointsCreated, legs, region, List.of(), 1);
+    }
+
+    /**
+     * A further conference of the call ({@link CallSide}) on a bridge of another region, joined to the call's first
+     * by a relay.
+     *
+     * @param carrier        its number: its relay's id on the first conference is {@code carrier-<n>}
+     * @param bridgeMember   the pool member holding it
+     * @param listedOnSide   endpoint ids of the first conference its relay lists
+     * @param listedOnFirst  its endpoint ids the first conference's relay lists
+     */
+    public record SideState(String meetingId, String region, int carrier, String bridgeMember,
+                            List<String> listedOnSide, List<String> listedOnFirst) {
+        public SideState {
+            Objects.requireNonNull(meetingId, "meetingId");
+            listedOnSide = List.copyOf(listedOnSide);
+            listedOnFirst = List.copyOf(listedOnFirst);
+        }
     }
 
     /**
@@ -45,16 +80,25 @@ public record CallMediaState(CallId callId, String meetingId, String node, Strin
      * @param bridgeSide    the bridge's transport of the endpoint, what answers carry
      * @param tracks        the leg's own tracks as the others receive them
      * @param answeredWith  the others' tracks its last answer carried
+     * @param conference    the meeting id of the side its endpoint is on; null for the call's first conference
      */
     public record LegState(String endpointId, Subject subject, BridgeLegs.Mode mode, String sessionId, long version,
                            String ufrag, String fingerprint, TransportDescription bridgeSide, int maxVideoHeight,
-                           List<ForwardedTrack> tracks, List<ForwardedTrack> answeredWith) {
+                           List<ForwardedTrack> tracks, List<ForwardedTrack> answeredWith, String conference) {
         public LegState {
             Objects.requireNonNull(endpointId, "endpointId");
             Objects.requireNonNull(subject, "subject");
             Objects.requireNonNull(mode, "mode");
             tracks = List.copyOf(tracks);
             answeredWith = List.copyOf(answeredWith);
+        }
+
+        /** On the call's first conference. */
+        public LegState(String endpointId, Subject subject, BridgeLegs.Mode mode, String sessionId, long version,
+                        String ufrag, String fingerprint, TransportDescription bridgeSide, int maxVideoHeight,
+                        List<ForwardedTrack> tracks, List<ForwardedTrack> answeredWith) {
+            this(endpointId, subject, mode, sessionId, version, ufrag, fingerprint, bridgeSide, maxVideoHeight, tracks,
+                    answeredWith, null);
         }
     }
 }

@@ -5,8 +5,14 @@ import io.livedesk.signaling.call.CallId;
 
 import java.util.Optional;
 
-/** A bridged call's conference is the meeting named after the call: the one place the two ids meet. */
+/**
+ * A bridged call's conference is the meeting named after the call, and a further one of the call (a side, in another
+ * region: {@link CallPlacement}) {@code <call id>+<n>}: the one place the two ids meet.
+ */
 public final class CallMeetings {
+    /** Before a side's number: a character no call id holds. */
+    private static final char SIDE = '+';
+
     private CallMeetings() {
     }
 
@@ -14,8 +20,18 @@ public final class CallMeetings {
         return new MeetingId(callId.value());
     }
 
-    /** The call a meeting is, if it is one (a bridge may report meetings that are no call of ours). */
+    /** The call's {@code n}th conference: the first is {@link #meetingOf(CallId)}, a further one {@code <id>+<n>}. */
+    public static MeetingId meetingOf(CallId callId, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("a call's conferences are numbered from 1: " + n);
+        }
+        return n == 1 ? meetingOf(callId) : new MeetingId(callId.value() + SIDE + n);
+    }
+
+    /** The call a meeting is (its first conference or a side), if it is one (a bridge may report others). */
     public static Optional<CallId> callOf(MeetingId meetingId) {
-        return CallId.parse(meetingId.value());
+        String value = meetingId.value();
+        int side = value.indexOf(SIDE);
+        return CallId.parse(side < 0 ? value : value.substring(0, side));
     }
 }

@@ -8,8 +8,9 @@ import io.livedesk.media.api.MeetingId;
 import java.util.Collection;
 
 /**
- * Where a broadcast's further carriers may go: a bridge other than those holding its carriers now, since two
- * carriers on one bridge would add a relay and no room. {@link BridgePool} is one; a single bridge is {@link #NONE}.
+ * Where a meeting's further conferences (carriers) may go: a bridge other than those holding its conferences now,
+ * since two on one bridge would add a relay and no room; for a broadcast any such bridge, for a call one of the region
+ * a participant is in. {@link BridgePool} is one; a single bridge is {@link #NONE}.
  */
 interface CarrierBridges {
 
@@ -36,4 +37,19 @@ interface CarrierBridges {
      * @throws BridgeException.Unavailable when no such bridge takes it
      */
     ConferenceReply createBesides(ConferenceRequest create, Collection<MeetingId> held) throws BridgeException;
+
+    /** Whether a bridge of {@code region} holding none of {@code held} would take a new conference now. */
+    default boolean takesConferenceIn(String region, Collection<MeetingId> held) {
+        return false;
+    }
+
+    /**
+     * Creates the conference on the best bridge of {@code region} holding none of {@code held}.
+     *
+     * @throws BridgeException.Unavailable when no such bridge takes it
+     */
+    default ConferenceReply createIn(String region, ConferenceRequest create, Collection<MeetingId> held)
+            throws BridgeException {
+        throw new BridgeException.Unavailable("no bridge of region " + region + " to spread to", null);
+    }
 }

@@ -1,5 +1,6 @@
 package io.livedesk.signaling.media;
 
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
@@ -22,6 +23,14 @@ public interface LegObserver {
 
     /** A participant's endpoint was created on the bridge (its first offer, or a new page's). */
     void legUp(CallRecord call, Subject subject, String endpointId);
+
+    /**
+     * As {@link #legUp(CallRecord, Subject, String)}, the endpoint being on {@code conference}: the call's own
+     * ({@link CallMeetings#meetingOf(io.livedesk.signaling.call.CallId)}) or a side of it in another region.
+     */
+    default void legUp(CallRecord call, Subject subject, String endpointId, MeetingId conference) {
+        legUp(call, subject, endpointId);
+    }
 
     /** The endpoint was expired or forgotten (the participant left, reloaded, the call ended, the bridge died). */
     void legDown(CallId callId, String endpointId);

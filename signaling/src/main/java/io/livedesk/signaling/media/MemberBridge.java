@@ -15,8 +15,9 @@ import java.util.Objects;
  * @param bridge the bridge; the pool closes it
  * @param health throws when the bridge is not serving
  * @param kind   where it runs, for operators' lists
+ * @param region the region configured for it ({@code livedesk.bridge.remote}); null: the one its stats name, if any
  */
-public record MemberBridge(Bridge bridge, HealthCheck health, Kind kind) {
+public record MemberBridge(Bridge bridge, HealthCheck health, Kind kind, String region) {
 
     /** Where a member runs: in this process, or behind Colibri2 (a LiveDesk bridge node or a Jitsi Videobridge). */
     public enum Kind {
@@ -43,6 +44,16 @@ public record MemberBridge(Bridge bridge, HealthCheck health, Kind kind) {
         Objects.requireNonNull(bridge, "bridge");
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(kind, "kind");
+    }
+
+    /** Without a configured region. */
+    public MemberBridge(Bridge bridge, HealthCheck health, Kind kind) {
+        this(bridge, health, kind, null);
+    }
+
+    /** The same bridge, configured to be in {@code region} (null: as its stats say). */
+    public MemberBridge inRegion(String region) {
+        return new MemberBridge(bridge, health, kind, region);
     }
 
     /** An in-process bridge: its stats() already say whether it is healthy; nothing else can fail. */

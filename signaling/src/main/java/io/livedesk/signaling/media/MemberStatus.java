@@ -19,10 +19,11 @@ import io.livedesk.media.api.BridgeStats;
  * @param timesDown           how often it was marked down
  * @param conferencesLost     conferences forgotten because it went down
  * @param lastFailure         why the last check or request failed; empty if none did
+ * @param region              the region it is in: as configured, else as its stats name it; null when neither says
  */
 public record MemberStatus(String id, MemberBridge.Kind kind, boolean up, boolean draining, boolean shuttingDown,
                            BridgeStats stats, int assignedConferences, int consecutiveFailures, long timesDown,
-                           long conferencesLost, String lastFailure) {
+                           long conferencesLost, String lastFailure, String region) {
 
     /** Whether a new conference may go there now (existing ones stay wherever they are). */
     public boolean takesNewConferences() {

@@ -64,6 +64,14 @@ final class PoolMember {
         return member.bridge().id();
     }
 
+    /** The region it is in: as configured, else as its last stats named it; null when neither says. */
+    synchronized String region() {
+        if (member.region() != null) {
+            return member.region();
+        }
+        return stats == null ? null : stats.region();
+    }
+
     /** Position in the configuration: the last tie-breaker, so that selection is deterministic. */
     int index() {
         return index;
@@ -189,11 +197,11 @@ final class PoolMember {
 
     synchronized MemberStatus status(int assignedConferences) {
         return new MemberStatus(id(), kind(), up, draining, stats != null && stats.shuttingDown(), stats,
-                assignedConferences, failures, timesDown, conferencesLost, lastFailure);
+                assignedConferences, failures, timesDown, conferencesLost, lastFailure, region());
     }
 
     @Override
     public String toString() {
-        return id();
+        return member.region() == null ? id() : id() + " (" + member.region() + ")";
     }
 }

@@ -71,6 +71,8 @@ public final class SessionService {
         } catch (InvalidTokenException e) {
             throw new ProtocolException(ErrorCode.INVALID_TOKEN, e.getMessage());
         }
+        // Where they are: their token's region, else this node's (the region they reached it in).
+        p = p.inRegionUnlessNamed(config.region());
         // Store calls first: if one fails (Redis away) the connection stays signed out and hello can be retried.
         var previous = sessions.bind(new SessionLocation(p.subject(), p.role(), nodeId, c.id()), clock.millis());
         ServerMessage.PresenceView presenceView = null;

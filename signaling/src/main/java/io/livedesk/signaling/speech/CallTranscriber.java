@@ -1,6 +1,7 @@
 package io.livedesk.signaling.speech;
 
 import io.livedesk.media.api.BridgeException;
+import io.livedesk.media.api.MeetingId;
 import io.livedesk.signaling.auth.Subject;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.call.CallRecord;
@@ -66,8 +67,8 @@ public final class CallTranscriber implements LegObserver {
     private final ScheduledExecutorService retries;
     private final Duration retryAfter;
 
-    /** A leg to be tried again. */
-    private record Retry(CallId callId, Subject subject, String endpointId) {
+    /** A leg to tap: its call, participant, endpoint and the conference that endpoint is on. */
+    private record Retry(CallId callId, Subject subject, String endpointId, MeetingId conference) {
     }
 
     /**
@@ -101,9 +102,15 @@ public final class CallTranscriber implements LegObserver {
 
     @Override
     public void legUp(CallRecord call, Subject subject, String endpointId) {
+        legUp(call, subject, endpointId, CallMeetings.meetingOf(call.callId()));
+    }
+
+    /** Taps the endpoint on the conference it is on (a call in two regions has one on each region's bridge). */
+    @Override
+    public void legUp(CallRecord call, Subject subject, String endpointId, MeetingId conference) {
         String key = key(call.callId(), endpointId);
         retrying.remove(key);
-        open(call, new Retry(call.callId(), subject, endpointId), true);
+        open(call, new Retry(call.callId(), subject, endpointId, conference), true);
     }
 
     /**
@@ -121,13 +128,13 @@ public final class CallTranscriber implements LegObserver {
         }
         CaptionStatus refused = null;
         String why = null;
-        Leg opened = new Leg(call.callId(), leg.subject(), leg.endpointId(), speaker);
+        Leg opened = new Leg(leg, speaker);
         if (!speech.status().ready()) {
             refused = CaptionStatus.UNAVAILABLE;
             why = speech.status().detail();
         } else {
             try {
-                opened.tap = taps.open(CallMeetings.meetingOf(call.callId()), leg.endpointId(),
+                opened.tap = taps.open(leg.conference(), leg.endpointId(),
                         StreamSpec.captions(call.language(), sampleRate, call.callId() + "/" + leg.endpointId()),
                         opened::onEvent);
             } catch (SpeechUnavailableException e) {
@@ -207,18 +214,19 @@ public final class CallTranscriber implements LegObserver {
 
     /** One participant's recognizer results on their way to the staff side. */
     private final class Leg {
+        /** Who and where: what a retry opens again when this leg's stream fails. */
+        final Retry origin;
         final CallId callId;
-        final Subject subject;
         final String endpointId;
         final Speaker speaker;
         volatile TappedLeg tap;
         private String lastPartial = "";
         private boolean lagging;
 
-        Leg(CallId callId, Subject subject, String endpointId, Speaker speaker) {
-            this.callId = callId;
-            this.subject = subject;
-            this.endpointId = endpointId;
+        Leg(Retry origin, Speaker speaker) {
+            this.origin = origin;
+            this.callId = origin.callId();
+            this.endpointId = origin.endpointId();
             this.speaker = speaker;
         }
 
@@ -245,7 +253,7 @@ public final class CallTranscriber implements LegObserver {
                 checkLag(record);
                 if (!p.text().isEmpty() && !p.text().equals(lastPartial) && record.state().live()) {
                     lastPartial = p.text();
-                    transcripts.partial(record, speaker, subject, p.text());
+                    transcripts.partial(record, speaker, origin.subject(), p.text());
                 }
             } else if (event instanceof TranscriptEvent.Final f) {
                 lastPartial = "";
@@ -260,7 +268,7 @@ public final class CallTranscriber implements LegObserver {
                     transcripts.status(record, speaker, CaptionStatus.UNAVAILABLE, st.reason());
                 }
                 if (current && st.state() != TranscriptEvent.StreamState.ENDED && record.state().live()) {
-                    retryLater(key(callId, endpointId), new Retry(callId, subject, endpointId));
+                    retryLater(key(callId, endpointId), origin);
                 }
             }
         }
@@ -279,7 +287,7 @@ public final class CallTranscriber implements LegObserver {
                 long end = Math.max(start, t.epochMillis(w.end()) - startedAt);
                 words.add(new TranscriptLine.Word(w.word(), start, end, w.conf()));
             }
-            transcripts.finalResult(record, speaker, subject, startedAt, endedAt, f.text(), words);
+            transcripts.finalResult(record, speaker, origin.subject(), startedAt, endedAt, f.text(), words);
             long voicedAt = t.lastVoicedNanos();
             if (voicedAt != 0) {
                 finalDelayNanos.accept(System.nanoTime() - voicedAt);

@@ -275,6 +275,38 @@ class TokenServiceTest {
         assertEquals("permissions are for staff and supervisors only", e.getMessage());
     }
 
+    @Test
+    void aRegionClaimRoundTripsAndIsAbsentByDefault() throws Exception {
+        Principal north = new Principal(Subject.of("cust-42"), Role.CUSTOMER, "Li Wei", Set.of(), Set.of(), 1, 0,
+                Set.of(), false, "north-2");
+        assertEquals("north-2", tokens.verify(tokens.mint(north, TTL), 0).region());
+        assertEquals(null, tokens.verify(tokens.mint(CUSTOMER, TTL), 0).region());
+        String nullRegion = signed(JWT.create().withSubject("cust-1").withClaim("role", "customer")
+                .withNullClaim("region"));
+        assertEquals(null, tokens.verify(nullRegion, 0).region());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "North", "north south", "-north", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "nörth", "a/b"})
+    void aTokenWithABadRegionIsRefused(String region) {
+        String token = signed(JWT.create().withSubject("cust-1").withClaim("role", "customer").withClaim("region", region));
+        InvalidTokenException e = assertThrows(InvalidTokenException.class, () -> tokens.verify(token, 0));
+        assertTrue(e.getMessage().contains("region"), e.getMessage());
+    }
+
+    @Test
+    void aRegionThatIsNotAStringIsRefused() {
+        String token = signed(JWT.create().withSubject("cust-1").withClaim("role", "customer").withClaim("region", 7));
+        assertThrows(InvalidTokenException.class, () -> tokens.verify(token, 0));
+    }
+
+    @Test
+    void theNodesRegionCountsOnlyWhenTheTokenNamesNone() {
+        Principal named = CUSTOMER.inRegionUnlessNamed("south").inRegionUnlessNamed("north");
+        assertEquals("south", named.region());
+        assertEquals(null, CUSTOMER.inRegionUnlessNamed(null).region());
+    }
+
     /** Signs with the right secret and issuer, valid now: only the claims under test are off. */
     private static String signed(com.auth0.jwt.JWTCreator.Builder builder) {
         return builder.withIssuer("livedesk").withIssuedAt(T0).withExpiresAt(T0.plus(TTL)).sign(Algorithm.HMAC256(SECRET));

@@ -85,4 +85,36 @@ class LiveDeskConfigBridgeTest {
             assertTrue(thrown.getMessage().contains(e.getKey().trim()), thrown.getMessage());
         }
     }
+
+    @Test
+    void remoteBridgesMayNameTheirRegionAndTheNodeItsOwn() {
+        LiveDeskConfig fromEnv = LiveDeskConfig.withOverrides(Map.of(
+                "livedesk.region", "north",
+                "livedesk.bridge.remote", "north=http://10.0.0.5:8090, south=http://10.1.0.5:8090,http://10.2.0.5:8090"));
+        assertEquals("north", fromEnv.region());
+        LiveDeskConfig.Bridge b = fromEnv.bridge();
+        assertEquals(List.of(URI.create("http://10.0.0.5:8090"), URI.create("http://10.1.0.5:8090"),
+                URI.create("http://10.2.0.5:8090")), b.remote());
+        assertEquals("north", b.regionOf(URI.create("http://10.0.0.5:8090")));
+        assertEquals("south", b.regionOf(URI.create("http://10.1.0.5:8090")));
+        assertEquals(null, b.regionOf(URI.create("http://10.2.0.5:8090")), "as its stats say");
+
+        LiveDeskConfig.Bridge fromFile = LiveDeskConfig.withOverrides(Map.of("livedesk.bridge.remote", List.of(
+                Map.of("url", "http://10.0.0.5:8090", "region", "north"), "http://10.2.0.5:8090",
+                "south=http://10.1.0.5:8090"))).bridge();
+        assertEquals(3, fromFile.remote().size());
+        assertEquals("north", fromFile.regionOf(URI.create("http://10.0.0.5:8090")));
+        assertEquals("south", fromFile.regionOf(URI.create("http://10.1.0.5:8090")));
+        assertEquals(null, LiveDeskConfig.withOverrides(Map.of()).region(), "no region by default");
+    }
+
+    @Test
+    void badRegionsStopTheStartNamingTheSetting() {
+        IllegalArgumentException node = assertThrows(IllegalArgumentException.class,
+                () -> LiveDeskConfig.withOverrides(Map.of("livedesk.region", "North Side")));
+        assertTrue(node.getMessage().contains("livedesk.region"), node.getMessage());
+        IllegalArgumentException bridge = assertThrows(IllegalArgumentException.class,
+                () -> LiveDeskConfig.withOverrides(Map.of("livedesk.bridge.remote", "No Where=http://10.0.0.5:8090")));
+        assertTrue(bridge.getMessage().contains("livedesk.bridge.remote"), bridge.getMessage());
+    }
 }

@@ -56,9 +56,15 @@ final class BridgeCall implements AutoCloseable {
 
     /** Staff {@code staff-<tag>} goes available, customer {@code cust-<tag>} asks, staff accepts. */
     static BridgeCall start(TestNode node, String tag) {
-        WsClient staff = node.signIn(node.staffToken("staff-" + tag, "Zhang Min", List.of("accounts"), List.of("en"), 1));
+        return start(node, node.staffToken("staff-" + tag, "Zhang Min", List.of("accounts"), List.of("en"), 1),
+                node.customerToken("cust-" + tag, "Li Wei"));
+    }
+
+    /** The staff member of {@code staffToken} (skill accounts, en) goes available, the customer asks, staff accepts. */
+    static BridgeCall start(TestNode node, String staffToken, String customerToken) {
+        WsClient staff = node.signIn(staffToken);
         staff.requestOk(Map.of("type", "presence.set", "status", "available"));
-        WsClient customer = node.signIn(node.customerToken("cust-" + tag, "Li Wei"));
+        WsClient customer = node.signIn(customerToken);
         customer.requestOk(Map.of("type", "request.create", "topic", "accounts", "language", "en"));
         String callId = staff.awaitType("offer", WAIT).path("requestId").asText();
         staff.requestOk(Map.of("type", "offer.accept", "requestId", callId));

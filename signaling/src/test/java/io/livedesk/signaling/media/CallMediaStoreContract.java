@@ -66,7 +66,7 @@ public abstract class CallMediaStoreContract {
 
     static CallMediaState state(String node, long revision, CallMediaState.LegState... legs) {
         return new CallMediaState(CALL, CALL.value(), node, "127.0.0.1:9000", revision,
-                Map.of("customer", 1, "staff", 2), List.of(legs));
+                Map.of("customer", 1, "staff", 2), List.of(legs), "north");
     }
 
     @Test

@@ -181,6 +181,11 @@ public final class TestNode implements AutoCloseable {
         return token("supervisor", subject, name, List.of(), List.of(), 1);
     }
 
+    /** A token with exactly these fields of the dev token endpoint (role, subject, name, region, ...). */
+    public String token(Map<String, ?> body) {
+        return mint(body);
+    }
+
     private String mint(Map<String, ?> body) {
         HttpResponse<String> response = post("/api/dev/tokens", write(body), null, Map.of("X-Admin-Key", adminKey()));
         if (response.statusCode() != 200) {
