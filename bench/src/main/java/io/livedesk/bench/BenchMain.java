@@ -3,6 +3,7 @@ package io.livedesk.bench;
 import io.livedesk.bench.live.LiveBenchmark;
 import io.livedesk.bench.load.LoadGenerator;
 import io.livedesk.bench.media.AudioTapBenchmark;
+import io.livedesk.bench.driver.DriverBenchmark;
 import io.livedesk.bench.media.ForwardingBenchmark;
 import io.livedesk.bench.speech.SpeechBenchmark;
 import io.livedesk.bench.wallboard.WallboardBenchmark;
@@ -16,7 +17,7 @@ import picocli.CommandLine;
 @Command(name = "livedesk-bench", mixinStandardHelpOptions = true,
         description = "LiveDesk benchmarks and load tools.",
         subcommands = {ForwardingBenchmark.class, io.livedesk.bench.sockets.SocketBenchmark.class, AudioTapBenchmark.class, SpeechBenchmark.class, LoadGenerator.class,
-                LiveBenchmark.class, WallboardBenchmark.class})
+                LiveBenchmark.class, WallboardBenchmark.class, DriverBenchmark.class})
 public final class BenchMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

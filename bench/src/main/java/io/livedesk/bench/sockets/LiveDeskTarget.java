@@ -70,6 +70,22 @@ final class LiveDeskTarget implements Target {
         return io;
     }
 
+    /** Its Colibri2 client, for requests beyond a scenario's conferences (a relay's). */
+    Colibri2Client colibri() {
+        return bridge;
+    }
+
+    /** The meeting id a scenario conference has on the bridge. */
+    static MeetingId meetingOf(Scenario.Conference conference) {
+        return new MeetingId("bench-" + conference.id());
+    }
+
+    /** What a plain (not simulcast) sender declares: its one video SSRC. */
+    static List<MediaSource> plainSources(Scenario.Member m) {
+        return List.of(new MediaSource(MediaType.VIDEO, m.name() + "-v0",
+                List.of(new MediaSource.Ssrc(m.ssrc(), m.name())), List.of()));
+    }
+
     @Override
     public long allocatedBytes() throws InterruptedException {
         return new AllocatedBytes(process.colibriUrl()).read();
@@ -135,7 +151,7 @@ final class LiveDeskTarget implements Target {
      * VP8 with transport-cc, as a browser negotiates it: the bridge then gives senders transport-cc feedback and
      * numbers every copy per receiver (its send-side estimation), the per-packet work a browser call costs it.
      */
-    private static List<Media> transportCcMedias() {
+    static List<Media> transportCcMedias() {
         return List.of(new Media(MediaType.VIDEO,
                 List.of(new PayloadType(SrtpPeer.VIDEO_PT, "VP8", 90000, 1, Map.of(),
                         List.of(new PayloadType.RtcpFeedback("transport-cc", "")))),
@@ -149,7 +165,7 @@ final class LiveDeskTarget implements Target {
      */
     private void allocate(Scenario.Conference conference, Map<Scenario.Member, SrtpPeer> endpoints, boolean simulcast)
             throws Exception {
-        MeetingId meeting = new MeetingId("bench-" + conference.id());
+        MeetingId meeting = meetingOf(conference);
         List<Scenario.Member> members = conference.members();
         for (int from = 0; from < members.size(); from += ENDPOINTS_PER_REQUEST) {
             List<Scenario.Member> batch = members.subList(from, Math.min(members.size(), from + ENDPOINTS_PER_REQUEST));
@@ -157,8 +173,7 @@ final class LiveDeskTarget implements Target {
                     ? ConferenceRequest.creating(meeting).name(ConferenceNames.of(meeting)) : ConferenceRequest.modifying(meeting);
             for (Scenario.Member m : batch) {
                 List<MediaSource> sources = !m.sends() ? List.of() : simulcast ? List.of(simulcastSource(m))
-                        : List.of(new MediaSource(MediaType.VIDEO, m.name() + "-v0",
-                        List.of(new MediaSource.Ssrc(m.ssrc(), m.name())), List.of()));
+                        : plainSources(m);
                 EndpointRequest.Builder endpoint = EndpointRequest.creating(m.name()).statsId(m.name())
                         .remoteTransport(endpoints.get(m).description()).sources(sources);
                 if (simulcast && m.sends()) {

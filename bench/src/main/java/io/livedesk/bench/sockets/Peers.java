@@ -53,7 +53,8 @@ final class Peers implements AutoCloseable {
         return snapshot().stream().flatMap(p -> p.layerChecks().stream()).toList();
     }
 
-    private List<SrtpPeer> snapshot() {
+    /** Every endpoint made so far. */
+    List<SrtpPeer> snapshot() {
         synchronized (all) {
             return List.copyOf(all);
         }

@@ -8,7 +8,7 @@ import java.util.Locale;
  * Who sends to whom, whatever server forwards it: conferences of members, each member sending one video
  * stream or none and receiving every other member's stream.
  *
- * @param name        {@code live}, {@code calls} or {@code three}
+ * @param name        {@code live}, {@code calls}, {@code three} or {@code relay}
  * @param conferences one per meeting (LiveDesk conference, Janus videoroom)
  */
 record Scenario(String name, List<Conference> conferences, boolean simulcast) {
@@ -84,6 +84,22 @@ record Scenario(String name, List<Conference> conferences, boolean simulcast) {
         return new Scenario("live", List.of(new Conference("live", members)), true);
     }
 
+    /**
+     * Two bridges joined by a relay ({@link RelayTarget}): the first conference, on bridge A, is one sender and
+     * {@code viewers} viewers; the second, on bridge B, {@code viewers} viewers that receive the sender's stream over
+     * the relay. The same number on each side, in the same run, so that the relay's cost and added latency are a
+     * comparison.
+     */
+    static Scenario relay(int viewers) {
+        Scenario onA = live(viewers);
+        List<Member> far = new ArrayList<>();
+        for (int i = 0; i < viewers; i++) {
+            far.add(new Member("b" + i, null));
+        }
+        return new Scenario("relay", List.of(new Conference("relay-a", onA.conferences().get(0).members()),
+                new Conference("relay-b", far)));
+    }
+
     /** {@code pairs} conferences of two, each sending to the other (fan-out 1). */
     static Scenario calls(int pairs) {
         List<Conference> conferences = new ArrayList<>();
@@ -117,7 +133,8 @@ record Scenario(String name, List<Conference> conferences, boolean simulcast) {
             case "live" -> simulcast ? liveSimulcast(viewers) : live(viewers);
             case "calls" -> calls(pairs);
             case "three" -> three(groups);
-            default -> throw new IllegalArgumentException("scenario must be live, calls or three: " + name);
+            case "relay" -> relay(viewers);
+            default -> throw new IllegalArgumentException("scenario must be live, calls, three or relay: " + name);
         };
     }
 
@@ -125,8 +142,11 @@ record Scenario(String name, List<Conference> conferences, boolean simulcast) {
         return conferences.stream().mapToInt(c -> c.senders().size()).sum();
     }
 
-    /** Copies the server forwards for one packet from every sender. */
+    /** Copies the servers deliver to receivers for one packet from every sender (a relay's copy not counted). */
     int copiesPerRound() {
+        if (name.equals("relay")) {
+            return conferences.stream().mapToInt(c -> (int) c.members().stream().filter(m -> !m.sends()).count()).sum();
+        }
         return conferences.stream()
                 .mapToInt(c -> c.senders().stream().mapToInt(s -> c.receiversOf(s).size()).sum()).sum();
     }
@@ -137,6 +157,8 @@ record Scenario(String name, List<Conference> conferences, boolean simulcast) {
             case "live" -> String.format(Locale.ROOT, "1 sender%s, %d viewers", simulcast ? " (simulcast f/h/q)" : "",
                     conferences.get(0).members().size() - 1);
             case "calls" -> conferences.size() + " pairs";
+            case "relay" -> String.format(Locale.ROOT, "1 sender on bridge A, %d viewers on A and %d on B over a relay",
+                    conferences.get(0).members().size() - 1, conferences.get(1).members().size());
             default -> conferences.size() + " groups of three";
         };
     }

@@ -41,6 +41,12 @@ import java.util.concurrent.locks.LockSupport;
  * substream 0). Each receiver checks the one layer the server rewrites onto its SSRC ({@link LayerCheck}); the report
  * says per target which layer receivers ended on.
  *
+ * <p>{@code relay} (LiveDesk only): two bridge processes per media I/O joined by a relay, opened over Colibri2
+ * {@code relays} as signaling opens one ({@link RelayTarget}); one sender on bridge A, {@code --receivers} viewers on
+ * A and as many on B, so that the run compares the same fan-out with and without the relay: copies per CPU-second
+ * of each bridge process and of both, each side's added latency, and the relay's packet counters against the packets
+ * sent ({@link RelayResult}).
+ *
  * <p>With {@code janus} among the targets the run happens in a private network namespace
  * ({@link LoopbackNamespace}): Janus gathers no loopback candidates otherwise.
  */
@@ -62,8 +68,9 @@ public final class SocketBenchmark implements Callable<Integer> {
             + "(ice4j, netty) and janus; default ${DEFAULT-VALUE}")
     List<String> targets = List.of("ice4j", "netty");
     @Option(names = "--scenario", description = "live (one sender, --receivers viewers), calls (--pairs pairs, "
-            + "each sending to the other) or three (--groups groups of three, each receiving the other two); "
-            + "default ${DEFAULT-VALUE}")
+            + "each sending to the other), three (--groups groups of three, each receiving the other two) or relay "
+            + "(two bridges joined by a relay: one sender and --receivers viewers on A, --receivers viewers on B; "
+            + "LiveDesk I/Os only); default ${DEFAULT-VALUE}")
     String scenario = "live";
     @Option(names = "--receivers", description = "live: viewers of the one sender; default ${DEFAULT-VALUE}")
     int receivers = 50;
@@ -133,6 +140,9 @@ public final class SocketBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Scenario plan = Scenario.of(scenario, receivers, pairs, groups, simulcast);
+        if (plan.name().equals("relay")) {
+            return relay(plan);
+        }
         String janusIce = null;
         if (targets.stream().anyMatch(t -> t.startsWith(JANUS))) {
             Optional<String> alias = LoopbackNamespace.aliasAddress();
@@ -163,6 +173,91 @@ public final class SocketBenchmark implements Callable<Integer> {
                 return SocketBenchmark.this.json(results);
             }
         });
+    }
+
+    /** The relay scenario: its own runs, one per LiveDesk I/O, and its own report. */
+    private int relay(Scenario plan) throws Exception {
+        if (targets.stream().anyMatch(t -> t.startsWith(JANUS))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "the relay scenario is for LiveDesk bridges only");
+        }
+        QuietLogs.apply();
+        List<RelayResult> results = new ArrayList<>();
+        for (String io : targets) {
+            results.add(runRelay(io, plan));
+        }
+        return report.print(new Report.Printable() {
+            @Override
+            public String text() {
+                StringBuilder out = new StringBuilder(header(plan));
+                results.forEach(r -> out.append(r.text()));
+                return out.toString().stripTrailing();
+            }
+
+            @Override
+            public String json() {
+                StringBuilder out = new StringBuilder("{\"tool\":\"livedesk-bench sockets\",\"scenario\":\"relay\",\"rate\":"
+                        + rate + ",\"receivers\":" + receivers + ",\"cpus\":" + Runtime.getRuntime().availableProcessors()
+                        + ",\"results\":[");
+                for (int i = 0; i < results.size(); i++) {
+                    out.append(i == 0 ? "" : ",").append(results.get(i).json());
+                }
+                return out.append("]}").toString();
+            }
+        });
+    }
+
+    private RelayResult runRelay(String io, Scenario plan) throws Exception {
+        Recorder latencyA = new Recorder(3);
+        Recorder latencyB = new Recorder(3);
+        try (SharedReceiver shared = receive.equals("shared")
+                     ? new SharedReceiver(Runtime.getRuntime().availableProcessors()) : null;
+             Peers onA = new Peers(latencyA, shared); Peers onB = new Peers(latencyB, shared);
+             RelayTarget target = RelayTarget.start(io, heap, bridgeJvm, CONNECT_TIMEOUT, connectParallelism)) {
+            Flow flow = target.connect(plan, onA, onB);
+            LongAdder[] sent = new LongAdder[1];
+            Thread[] senders = startSenders(List.of(flow), sent);
+            sleep(warmupSeconds);
+            long aBefore = onA.received();
+            long bBefore = onB.received();
+            long badBefore = onA.bad() + onB.bad();
+            long sentBefore = sent[0].sum();
+            long relayOutBefore = target.relayOnA().packetsOut();
+            long relayInBefore = target.relayOnB().packetsIn();
+            double cpuABefore = ProcInfo.cpuSeconds(target.pidA());
+            double cpuBBefore = ProcInfo.cpuSeconds(target.pidB());
+            double generatorBefore = ProcInfo.cpuSeconds(ProcessHandle.current().pid());
+            latencyA.getIntervalHistogram();
+            latencyB.getIntervalHistogram();
+            long started = System.nanoTime();
+            sleep(durationSeconds);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long sentInWindow = sent[0].sum() - sentBefore;
+            double cpuA = ProcInfo.cpuSeconds(target.pidA()) - cpuABefore;
+            double cpuB = ProcInfo.cpuSeconds(target.pidB()) - cpuBBefore;
+            double generator = ProcInfo.cpuSeconds(ProcessHandle.current().pid()) - generatorBefore;
+            Histogram windowA = latencyA.getIntervalHistogram();
+            Histogram windowB = latencyB.getIntervalHistogram();
+            long receivedA = onA.received() - aBefore;
+            long receivedB = onB.received() - bBefore;
+            long bad = onA.bad() + onB.bad() - badBefore;
+            long relayOut = target.relayOnA().packetsOut() - relayOutBefore;
+            long relayIn = target.relayOnB().packetsIn() - relayInBefore;
+            for (Thread t : senders) {
+                t.interrupt();
+                t.join(SENDER_STOP_TIMEOUT.toMillis());
+            }
+            String firstBad = onA.firstBadReason() != null ? onA.firstBadReason() : onB.firstBadReason();
+            return new RelayResult(target.name(), sentInWindow, receivers, receivedA, receivedB, bad, firstBad, cpuA,
+                    cpuB, generator, seconds, windowA, windowB, relayOut, relayIn);
+        }
+    }
+
+    private String header(Scenario plan) {
+        return String.format(Locale.ROOT,
+                "scenario %s, %s, %d packets/s per sender (%,d forwarded/s offered), %.0f s measured after %.0f s warm-up,"
+                        + " %s receive%n",
+                plan.name(), plan.describe(), rate, (long) rate * plan.copiesPerRound(), durationSeconds, warmupSeconds,
+                receive);
     }
 
     private Target start(String target, String janusIce) throws Exception {
@@ -289,11 +384,7 @@ public final class SocketBenchmark implements Callable<Integer> {
     }
 
     private String text(Scenario plan, List<Result> results) {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-                "scenario %s, %s, %d packets/s per sender (%,d forwarded/s offered), %.0f s measured after %.0f s warm-up,"
-                        + " %s receive%n",
-                plan.name(), plan.describe(), rate, (long) rate * plan.copiesPerRound(), durationSeconds, warmupSeconds,
-                receive));
+        StringBuilder out = new StringBuilder(header(plan));
         for (Result r : results) {
             out.append(String.format(Locale.ROOT,
                     "  %-6s forwarded %,d (%.0f/s), lost %.3f %%, bad %d; server CPU %.2f s (%.2f cores) ->"

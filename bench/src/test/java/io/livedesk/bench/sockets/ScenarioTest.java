@@ -57,6 +57,20 @@ class ScenarioTest {
     }
 
     @Test
+    void relayIsOneSenderOnBridgeAWithAsManyViewersOnEachBridge() {
+        Scenario relay = Scenario.of("relay", 50, 0, 0);
+
+        assertEquals(2, relay.conferences().size());
+        assertEquals(1, relay.senders(), "only bridge A's host sends");
+        assertEquals(51, relay.conferences().get(0).members().size());
+        assertEquals(50, relay.conferences().get(1).members().size());
+        assertTrue(relay.conferences().get(1).senders().isEmpty(), "bridge B's viewers send nothing");
+        assertEquals(100, relay.copiesPerRound(), "delivered to viewers on both bridges, the relay's copy not counted");
+        assertTrue(relay.describe().contains("50 viewers on A and 50 on B"), relay.describe());
+        assertThrows(IllegalArgumentException.class, () -> Scenario.of("relay", 5, 0, 0, true));
+    }
+
+    @Test
     void unknownScenarioIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> Scenario.of("four", 1, 1, 1));
     }
