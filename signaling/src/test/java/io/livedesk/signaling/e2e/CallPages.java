@@ -1,5 +1,6 @@
 package io.livedesk.signaling.e2e;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.server.LiveDeskNode;
 import io.livedesk.testkit.browser.Chromium;
@@ -152,6 +153,20 @@ final class CallPages {
         offer.findElement(by("desk-accept")).click();
         awaitState(staff, "desk", "in-call");
         awaitState(customer, "widget", "in-call");
+    }
+
+    /**
+     * The whole call set-up: staff goes available, the customer Li Wei asks for a call, staff accepts, and media
+     * flows both ways. Returns the call's id.
+     */
+    String connectCall(Chromium staff, Chromium customer) throws Exception {
+        staffGoesAvailable(staff);
+        customerAsksForCall(customer, "Li Wei");
+        staffAccepts(staff, customer, "Li Wei");
+        String callId = new ObjectMapper().readTree(get("/api/calls?limit=1", supervisorToken()))
+                .path("calls").path(0).path("callId").asText();
+        awaitMediaBothWays(staff, customer);
+        return callId;
     }
 
     /** Waits until both pages decode video and receive audio. */
