@@ -1,6 +1,5 @@
 package io.livedesk.signaling.e2e;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.signaling.call.CallId;
 import io.livedesk.signaling.media.CallMeetings;
@@ -47,12 +46,7 @@ class BrowserBridgeFailoverIT {
                         .stream().filter(m -> m.up() && m.stats() != null).count() == 2);
                 Chromium staff = browsers.get(0);
                 Chromium customer = browsers.get(1);
-                pages.staffGoesAvailable(staff);
-                pages.customerAsksForCall(customer, "Li Wei");
-                pages.staffAccepts(staff, customer, "Li Wei");
-                String callId = new ObjectMapper().readTree(pages.get("/api/calls?limit=1", pages.supervisorToken()))
-                        .path("calls").path(0).path("callId").asText();
-                CallPages.awaitMediaBothWays(staff, customer);
+                String callId = pages.callBetween(staff, customer);
 
                 MeetingId meeting = CallMeetings.meetingOf(CallId.of(callId));
                 String holderId = node.bridgePool().ownerOf(meeting).orElseThrow();

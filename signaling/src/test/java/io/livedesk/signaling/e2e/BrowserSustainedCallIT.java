@@ -1,6 +1,5 @@
 package io.livedesk.signaling.e2e;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedesk.media.api.EndpointStats;
 import io.livedesk.media.api.MeetingId;
 import io.livedesk.signaling.server.LiveDeskNode;
@@ -47,12 +46,7 @@ class BrowserSustainedCallIT {
         try (Browsers browsers = Browsers.start(2)) {
             Chromium staff = browsers.get(0);
             Chromium customer = browsers.get(1);
-            pages.staffGoesAvailable(staff);
-            pages.customerAsksForCall(customer, "Li Wei");
-            pages.staffAccepts(staff, customer, "Li Wei");
-            String callId = new ObjectMapper().readTree(pages.get("/api/calls?limit=1", pages.supervisorToken()))
-                    .path("calls").path(0).path("callId").asText();
-            CallPages.awaitMediaBothWays(staff, customer);
+            String callId = pages.callBetween(staff, customer);
 
             Map<String, Chromium> byPage = Map.of("desk", staff, "widget", customer);
             long started = System.nanoTime();
