@@ -12,24 +12,25 @@ import io.livedesk.testkit.browser.Chromium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static io.livedesk.signaling.e2e.CallPages.awaitElement;
 import static io.livedesk.signaling.e2e.CallPages.awaitState;
 import static io.livedesk.signaling.e2e.CallPages.by;
+import static io.livedesk.signaling.e2e.CallPages.clickInLiveCalls;
+import static io.livedesk.signaling.e2e.CallPages.decodingStreams;
+import static io.livedesk.signaling.e2e.CallPages.ownVideo;
+import static io.livedesk.signaling.e2e.CallPages.tileVideo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,24 +46,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BrowserSupervisorAndTransferIT {
     private static final Logger log = LoggerFactory.getLogger(BrowserSupervisorAndTransferIT.class);
-    /** The inbound video of the desk's tile with this label: {ssrc, frames}, or null while there is none. */
-    private static final String TILE_VIDEO = """
-            const label = arguments[0];
-            const done = arguments[arguments.length - 1];
-            const tile = [...document.querySelectorAll("[data-testid='desk-remote-tile']")]
-                .find(t => t.querySelector("[data-testid='desk-tile-label']").textContent === label);
-            const track = tile && tile.querySelector('video').srcObject && tile.querySelector('video').srcObject.getVideoTracks()[0];
-            if (!track) { done(null); return; }
-            window.LiveDeskDesk.peerConnection().getStats().then(stats => {
-              let r = null;
-              stats.forEach(s => {
-                if (s.type === 'inbound-rtp' && s.kind === 'video' && s.trackIdentifier === track.id) {
-                  r = {ssrc: s.ssrc, frames: s.framesDecoded || 0};
-                }
-              });
-              done(r);
-            }, () => done(null));
-            """;
     /** Keeps every toast the desk shows (they go after 5 s) in window.__notices, from now on. */
     private static final String RECORD_NOTICES = """
             window.__notices = [];
@@ -154,9 +137,9 @@ class BrowserSupervisorAndTransferIT {
             Map<String, Object> custStats = CallPages.mediaStats(customer, "widget");
             assertEquals("connected", custStats.get("connectionState"), custStats.toString());
             assertEquals(bridgePort, CallPages.number(custStats, "remotePort"), custStats.toString());
-            long framesNow = framesOf(customer, secondVideo);
+            long framesNow = CallPages.framesOf(customer, "widget", secondVideo);
             await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(300))
-                    .until(() -> framesOf(customer, secondVideo) > framesNow + 10);
+                    .until(() -> CallPages.framesOf(customer, "widget", secondVideo) > framesNow + 10);
             await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500))
                     .until(() -> CallPages.received(second, "desk"));
             String note = await().atMost(Duration.ofSeconds(5)).until(
@@ -237,20 +220,6 @@ class BrowserSupervisorAndTransferIT {
         }
     }
 
-    /** Presses a button of the call's item in the supervisor's live-calls panel. */
-    private static void clickInLiveCalls(Chromium supervisor, String callId, String button) {
-        // The panel re-renders as calls change: find and click in one step, again if the list was redrawn.
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(WebDriverException.class).until(() -> {
-            supervisor.driver().findElement(org.openqa.selenium.By.cssSelector(
-                    "[data-testid='desk-live-call'][data-call-id='" + callId + "'] [data-testid='" + button + "']")).click();
-            return true;
-        });
-    }
-
-    private static Map<String, Object> tileVideo(Chromium desk, String label) {
-        return desk.asyncJs(TILE_VIDEO, label);
-    }
-
     private static String notices(Chromium desk) {
         return String.valueOf(desk.js("return (window.__notices || []).join('\\n');"));
     }
@@ -272,27 +241,6 @@ class BrowserSupervisorAndTransferIT {
             t.setDaemon(true);
             t.start();
         });
-    }
-
-    /** SSRCs of the video streams this page is decoding. */
-    private static Set<Long> decodingStreams(Chromium b, String which) {
-        return inbound(b, which).stream().filter(s -> CallPages.number(s, "frames") > 0)
-                .map(s -> CallPages.number(s, "ssrc")).collect(Collectors.toSet());
-    }
-
-    /** Frames the customer's page decoded from the inbound video stream with this SSRC. */
-    private static long framesOf(Chromium customer, long ssrc) {
-        return inbound(customer, "widget").stream().filter(s -> CallPages.number(s, "ssrc") == ssrc)
-                .mapToLong(s -> CallPages.number(s, "frames")).sum();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> inbound(Chromium b, String which) {
-        return (List<Map<String, Object>>) CallPages.videoStreams(b, which).get("inbound");
-    }
-
-    private static long ownVideo(Chromium b, String which) {
-        return CallPages.number(CallPages.videoStreams(b, which), "outbound");
     }
 
     private static JsonNode latestCall() throws Exception {

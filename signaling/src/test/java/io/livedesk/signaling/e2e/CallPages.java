@@ -5,6 +5,7 @@ import io.livedesk.signaling.config.LiveDeskConfig;
 import io.livedesk.signaling.server.LiveDeskNode;
 import io.livedesk.testkit.browser.Chromium;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 
 import java.net.URI;
@@ -12,8 +13,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,6 +67,24 @@ final class CallPages {
               });
               done({inbound: inbound, outbound: outbound, connectionState: pc.connectionState});
             }, e => done({error: String(e)}));
+            """;
+    /** The inbound video of the desk's tile with this label: {ssrc, frames}, or null while there is none. */
+    private static final String TILE_VIDEO = """
+            const label = arguments[0];
+            const done = arguments[arguments.length - 1];
+            const tile = [...document.querySelectorAll("[data-testid='desk-remote-tile']")]
+                .find(t => t.querySelector("[data-testid='desk-tile-label']").textContent === label);
+            const track = tile && tile.querySelector('video').srcObject && tile.querySelector('video').srcObject.getVideoTracks()[0];
+            if (!track) { done(null); return; }
+            window.LiveDeskDesk.peerConnection().getStats().then(stats => {
+              let r = null;
+              stats.forEach(s => {
+                if (s.type === 'inbound-rtp' && s.kind === 'video' && s.trackIdentifier === track.id) {
+                  r = {ssrc: s.ssrc, frames: s.framesDecoded || 0};
+                }
+              });
+              done(r);
+            }, () => done(null));
             """;
     static final String WIDGET_TEXT = "const e = window.LiveDesk.debug.root().querySelector('[data-testid=\"' + arguments[0] + '\"]'); return e ? e.textContent : '';";
     static final String WIDGET = "return window.LiveDesk.debug.root().querySelector('[data-testid=\"' + arguments[0] + '\"]');";
@@ -190,6 +212,43 @@ final class CallPages {
     /** {@code inbound}: a list of {ssrc, frames} per received video stream; {@code outbound}: own video ssrc. */
     static Map<String, Object> videoStreams(Chromium b, String which) {
         return b.asyncJs(VIDEO_STREAMS, which);
+    }
+
+    /** Presses a button of the call's item in the supervisor's live-calls panel. */
+    static void clickInLiveCalls(Chromium supervisor, String callId, String button) {
+        // The panel re-renders as calls change: find and click in one step, again if the list was redrawn.
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(WebDriverException.class).until(() -> {
+            supervisor.driver().findElement(By.cssSelector(
+                    "[data-testid='desk-live-call'][data-call-id='" + callId + "'] [data-testid='" + button + "']")).click();
+            return true;
+        });
+    }
+
+    /** The inbound video of the desk's tile labelled {@code label}: {ssrc, frames}, or null while there is none. */
+    static Map<String, Object> tileVideo(Chromium desk, String label) {
+        return desk.asyncJs(TILE_VIDEO, label);
+    }
+
+    /** SSRCs of the video streams this page is decoding. */
+    static Set<Long> decodingStreams(Chromium b, String which) {
+        return inbound(b, which).stream().filter(s -> number(s, "frames") > 0)
+                .map(s -> number(s, "ssrc")).collect(Collectors.toSet());
+    }
+
+    /** Per inbound video stream of the page: {ssrc, frames}. */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> inbound(Chromium b, String which) {
+        return (List<Map<String, Object>>) videoStreams(b, which).get("inbound");
+    }
+
+    /** Frames the page decoded from its inbound video stream with this SSRC. */
+    static long framesOf(Chromium b, String which, long ssrc) {
+        return inbound(b, which).stream().filter(s -> number(s, "ssrc") == ssrc).mapToLong(s -> number(s, "frames")).sum();
+    }
+
+    /** The SSRC of the page's own video. */
+    static long ownVideo(Chromium b, String which) {
+        return number(videoStreams(b, which), "outbound");
     }
 
     static long number(Map<String, Object> stats, String key) {
