@@ -29,20 +29,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * accepts; WebRTC statistics of either page; the dev-token and REST helpers.
  */
 final class CallPages {
-    /** Inbound media and the selected candidate pair of the desk's or the widget's RTCPeerConnection. */
+    /**
+     * Inbound media (with the largest decoded frame size) and the selected candidate pair of the desk's, the
+     * widget's or a livestream viewer page's ({@code live}) RTCPeerConnection.
+     */
     private static final String STATS = """
             const which = arguments[0];
             const done = arguments[arguments.length - 1];
-            const pc = which === 'desk' ? window.LiveDeskDesk.peerConnection() : window.LiveDesk.debug.peerConnection();
+            const pc = which === 'desk' ? window.LiveDeskDesk.peerConnection()
+                : which === 'live' ? window.LiveDeskLive && window.LiveDeskLive.peerConnection()
+                : window.LiveDesk.debug.peerConnection();
             if (!pc) { done({frames: 0, audio: 0}); return; }
             pc.getStats().then(stats => {
-              let frames = 0, audio = 0, pairId = null;
+              let frames = 0, audio = 0, pairId = null, frameWidth = 0, frameHeight = 0;
               stats.forEach(s => {
-                if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded || 0;
+                if (s.type === 'inbound-rtp' && s.kind === 'video') {
+                  frames += s.framesDecoded || 0;
+                  frameWidth = Math.max(frameWidth, s.frameWidth || 0);
+                  frameHeight = Math.max(frameHeight, s.frameHeight || 0);
+                }
                 if (s.type === 'inbound-rtp' && s.kind === 'audio') audio += s.packetsReceived || 0;
                 if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
               });
-              const r = {frames: frames, audio: audio, connectionState: pc.connectionState};
+              const r = {frames: frames, audio: audio, frameWidth: frameWidth, frameHeight: frameHeight,
+                connectionState: pc.connectionState};
               const pair = pairId && stats.get(pairId);
               if (pair) {
                 r.nominated = !!pair.nominated;
@@ -204,7 +214,10 @@ final class CallPages {
         awaitState(staff, "desk", "ended");
     }
 
-    /** {@code which} is {@code desk} or {@code widget}: frames, audio, nominated, remoteAddress, remotePort. */
+    /**
+     * {@code which} is {@code desk}, {@code widget} or {@code live} (a livestream viewer page): frames, audio,
+     * frameWidth, frameHeight, nominated, remoteAddress, remotePort.
+     */
     static Map<String, Object> mediaStats(Chromium b, String which) {
         return b.asyncJs(STATS, which);
     }

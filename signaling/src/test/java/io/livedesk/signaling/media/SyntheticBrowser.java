@@ -1,5 +1,6 @@
 package io.livedesk.signaling.media;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.livedesk.media.rtp.RtcpCompound;
 import io.livedesk.media.rtp.RtcpKind;
 import io.livedesk.media.rtp.RtcpPacket;
@@ -10,6 +11,7 @@ import io.livedesk.media.transport.SrtpKeys;
 import io.livedesk.media.transport.SrtpSession;
 import io.livedesk.signaling.testing.BrowserOffer;
 import io.livedesk.testkit.peer.SyntheticPeer;
+import io.livedesk.testkit.ws.WsClient;
 import org.bouncycastle.tls.SRTPProtectionProfile;
 import org.jitsi.srtp.SrtpErrorStatus;
 
@@ -28,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the payload, so a receiver counts by sender whatever SSRC the packet claims; it also counts the keyframe
  * requests (PLI, FIR) it is sent.
  */
-final class SyntheticBrowser implements AutoCloseable {
+public final class SyntheticBrowser implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
 
     private final int tag;
@@ -39,7 +41,7 @@ final class SyntheticBrowser implements AutoCloseable {
     private final Map<Integer, AtomicLong> receivedByTag = new ConcurrentHashMap<>();
     private final AtomicLong keyframeRequests = new AtomicLong();
 
-    SyntheticBrowser(String name, int tag) throws java.net.SocketException {
+    public SyntheticBrowser(String name, int tag) throws java.net.SocketException {
         this.tag = tag;
         this.peer = new SyntheticPeer(name, this::onPacket);
     }
@@ -65,6 +67,27 @@ final class SyntheticBrowser implements AutoCloseable {
             // The DTLS client's view: it sends with the client half, which the bridge reads.
             srtp = new SrtpSession(new SrtpKeys(keys.serverKey(), keys.serverSalt(), keys.clientKey(), keys.clientSalt()),
                     "synthetic-browser-" + tag);
+        }
+    }
+
+    /**
+     * A livestream viewer's page on {@code viewer}'s signed-in session, as the viewer page does it: joins the
+     * broadcast, offers receive-only audio and video ({@link BrowserOffer#receiveOnly}, SSRCs from {@code tag}) with
+     * {@code broadcast.signal} and connects to the bridge the answer names.
+     */
+    public static SyntheticBrowser watching(WsClient viewer, String broadcastId, String name, int tag) throws Exception {
+        SyntheticBrowser page = new SyntheticBrowser(name, tag);
+        try {
+            viewer.requestOk(Map.of("type", "broadcast.join", "broadcastId", broadcastId));
+            viewer.requestOk(Map.of("type", "broadcast.signal", "broadcastId", broadcastId,
+                    "sdp", Map.of("type", "offer", "sdp", page.offer(BrowserOffer.receiveOnly("unused", tag)))));
+            JsonNode answer = viewer.await(m -> "broadcast.signal".equals(WsClient.type(m))
+                    && "answer".equals(m.path("sdp").path("type").asText()), CONNECT_TIMEOUT);
+            page.connect(answer.path("sdp").path("sdp").asText());
+            return page;
+        } catch (Exception | AssertionError e) {
+            page.close();
+            throw e;
         }
     }
 
@@ -107,7 +130,7 @@ final class SyntheticBrowser implements AutoCloseable {
     }
 
     /** Authentic RTP received from anyone. */
-    long received() {
+    public long received() {
         return receivedByTag.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
