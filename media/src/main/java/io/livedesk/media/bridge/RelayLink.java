@@ -8,8 +8,6 @@ import io.livedesk.media.transport.DtlsFingerprint;
 import io.livedesk.media.transport.DtlsRole;
 import io.livedesk.media.transport.IceCandidateInfo;
 import io.livedesk.media.transport.MediaPacketListener;
-import io.livedesk.media.transport.MediaTransport;
-import io.livedesk.media.transport.TransportCounters;
 import io.livedesk.media.transport.UdpTransportHarvester;
 
 import java.util.ArrayList;
@@ -24,15 +22,14 @@ import java.util.Locale;
  * the other side's {@code setup} decides: {@code passive} makes this side the DTLS client, {@code active} the server
  * ({@code actpass}, what a Jitsi Videobridge may say, leaves it to ICE: the controlling side is the client).
  */
-final class RelayLink implements EndpointLink {
-    private final MediaTransport transport;
+final class RelayLink extends MediaTransportLink {
     private final boolean controlling;
     private String remoteUfrag;
     private volatile DtlsRole role;
 
     RelayLink(String transportId, UdpTransportHarvester port, BridgeCertificate certificate, boolean controlling,
               MediaPacketListener listener) {
-        this.transport = port.relayTransport(transportId, certificate, controlling, listener);
+        super(port.relayTransport(transportId, certificate, controlling, listener));
         this.controlling = controlling;
     }
 
@@ -130,34 +127,5 @@ final class RelayLink implements EndpointLink {
     /** The DTLS role taken; null until the other side's transport arrived. */
     DtlsRole role() {
         return role;
-    }
-
-    TransportCounters.Snapshot counters() {
-        return transport.counters();
-    }
-
-    @Override
-    public boolean sendRtp(byte[] buf, int off, int len) {
-        return transport.sendRtp(buf, off, len);
-    }
-
-    @Override
-    public boolean sendRtcp(byte[] buf, int off, int len) {
-        return transport.sendRtcp(buf, off, len);
-    }
-
-    @Override
-    public boolean isSecure() {
-        return transport.isSecure();
-    }
-
-    @Override
-    public boolean isFailed() {
-        return transport.isFailed();
-    }
-
-    @Override
-    public void close() {
-        transport.close();
     }
 }

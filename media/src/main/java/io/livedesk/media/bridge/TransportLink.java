@@ -7,7 +7,6 @@ import io.livedesk.media.transport.BridgeCertificate;
 import io.livedesk.media.transport.DtlsFingerprint;
 import io.livedesk.media.transport.IceCandidateInfo;
 import io.livedesk.media.transport.MediaPacketListener;
-import io.livedesk.media.transport.TransportCounters;
 import io.livedesk.media.transport.EndpointTransport;
 import io.livedesk.media.transport.MediaPort;
 import io.livedesk.media.transport.MediaTransport;
@@ -22,17 +21,16 @@ import java.util.Locale;
  * {@link TransportDescription} and what the transport takes. The bridge is always the DTLS server,
  * so its description says {@code actpass} and the browser's must be {@code active} or {@code actpass}.
  */
-final class TransportLink implements EndpointLink {
+final class TransportLink extends MediaTransportLink {
     static final String FINGERPRINT_HASH = "sha-256";
 
-    private final MediaTransport transport;
     private final boolean iceLite;
     private String remoteUfrag;
     private String remoteFingerprint;
 
     TransportLink(String transportId, MediaPort port, BridgeCertificate certificate,
                   boolean controlling, MediaPacketListener listener) {
-        this.transport = port.transport(transportId, certificate, controlling, listener);
+        super(port.transport(transportId, certificate, controlling, listener));
         this.iceLite = port.iceLite();
     }
 
@@ -121,38 +119,8 @@ final class TransportLink implements EndpointLink {
         return transport.id();
     }
 
-    /** The transport's own counters (SRTP drops by reason etc.). */
-    TransportCounters.Snapshot counters() {
-        return transport.counters();
-    }
-
     /** ice4j's agent state (tests); null on the ICE-lite port, which has no agent per endpoint. */
     IceProcessingState iceState() {
         return transport instanceof EndpointTransport e ? e.iceState() : null;
-    }
-
-    @Override
-    public boolean sendRtp(byte[] buf, int off, int len) {
-        return transport.sendRtp(buf, off, len);
-    }
-
-    @Override
-    public boolean sendRtcp(byte[] buf, int off, int len) {
-        return transport.sendRtcp(buf, off, len);
-    }
-
-    @Override
-    public boolean isSecure() {
-        return transport.isSecure();
-    }
-
-    @Override
-    public boolean isFailed() {
-        return transport.isFailed();
-    }
-
-    @Override
-    public void close() {
-        transport.close();
     }
 }
