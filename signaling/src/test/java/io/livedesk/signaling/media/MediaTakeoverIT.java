@@ -245,24 +245,11 @@ class MediaTakeoverIT {
      * after its own media checks, so their arrival is watched on the side (for the printed timings only).
      */
     private static CompletableFuture<Long> arrival(WsClient client, String type) {
-        CompletableFuture<Long> at = new CompletableFuture<>();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        Thread watch = new Thread(() -> {
-            while (System.nanoTime() < deadline) {
-                if (client.history().stream().anyMatch(m -> type.equals(type(m)))) {
-                    at.complete(System.nanoTime());
-                    return;
-                }
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "takeover-timing");
-        watch.setDaemon(true);
-        watch.start();
-        return at;
+        return CompletableFuture.supplyAsync(() -> {
+            await("a " + type + " arrives").atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                    .until(() -> client.history().stream().anyMatch(m -> type.equals(type(m))));
+            return System.nanoTime();
+        });
     }
 
     private static String mediaNodeOf(TestNode node, String callId) {
