@@ -62,10 +62,7 @@ class RelayedBroadcastIT {
     void theThirdViewerIsOnTheSecondBridgeAndReceivesTheHostThroughTheRelay() throws Exception {
         BridgeNode a = bridgeNode("bridge-a");
         BridgeNode b = bridgeNode("bridge-b");
-        TestNode node = open(TestNode.start(Map.of("livedesk.calls.media", "bridge",
-                "livedesk.bridge.remote", List.of(urlOf(a), urlOf(b)),
-                "livedesk.bridge.health-interval", "200ms",
-                "livedesk.live.max-viewers-per-bridge", 2)));
+        TestNode node = spreadingNode(a, b, 2);
         SyntheticBrowser hostPage = open(new SyntheticBrowser("host", HOST));
         List<SyntheticBrowser> pages = List.of(open(new SyntheticBrowser("ann", 2)),
                 open(new SyntheticBrowser("bo", 3)), open(new SyntheticBrowser("cy", 4)));
@@ -140,10 +137,7 @@ class RelayedBroadcastIT {
     void whenTheSecondBridgeGoesDownItsViewersOfferAgainAndTheRelayIsDropped() throws Exception {
         BridgeNode a = bridgeNode("bridge-a");
         BridgeNode b = bridgeNode("bridge-b");
-        TestNode node = open(TestNode.start(Map.of("livedesk.calls.media", "bridge",
-                "livedesk.bridge.remote", List.of(urlOf(a), urlOf(b)),
-                "livedesk.bridge.health-interval", "200ms",
-                "livedesk.live.max-viewers-per-bridge", 1)));
+        TestNode node = spreadingNode(a, b, 1);
         SyntheticBrowser hostPage = open(new SyntheticBrowser("host", HOST));
         WsClient host = node.signIn(node.staffToken("host-lin", "Lin Wei", List.of("loans"), List.of("en"), 1));
         WsClient ann = node.signIn(node.customerToken("viewer-0", "Ann"));
@@ -174,6 +168,14 @@ class RelayedBroadcastIT {
         assertTrue(pool.ownerOf(second).isEmpty(), "the lost carrier is forgotten");
         assertEquals(List.of("host", "viewer-1"), ids(pool.conferenceStats(first).endpoints()));
         media.ended(broadcast.ended(System.currentTimeMillis()));
+    }
+
+    /** A signaling node with both bridges in its pool, spreading a broadcast past {@code viewersPerBridge}. */
+    private TestNode spreadingNode(BridgeNode a, BridgeNode b, int viewersPerBridge) {
+        return open(TestNode.start(Map.of("livedesk.calls.media", "bridge",
+                "livedesk.bridge.remote", List.of(urlOf(a), urlOf(b)),
+                "livedesk.bridge.health-interval", "200ms",
+                "livedesk.live.max-viewers-per-bridge", viewersPerBridge)));
     }
 
     /** A broadcast of host {@code host-lin} that went live on {@code node} just now. */
